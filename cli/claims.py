@@ -1,0 +1,94 @@
+"""`reconcile import` and `reconcile claims`: putting claims in, and seeing them side by side."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reconciler.claims import ClaimFilter, claim_dict, date_label, figure_text, list_claims
+from reconciler.errors import InputError
+from reconciler.importing import import_claims
+from reconciler.places import PlaceNormaliser
+from reconciler.reading import read_claim_file
+from reconciler.sources import SourceIndex
+
+from .context import AppContext, console, print_json, table
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check and count, then roll back: nothing is written.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_obj
+def import_command(app: AppContext, files: tuple[Path, ...], dry_run: bool, as_json: bool) -> None:
+    """Import claims from JSON Lines or CSV files, all or nothing.
+
+    Every file is checked first; if any has a problem, each problem is listed with its file,
+    line and field, and nothing is written. Claims already stored are not added twice.
+
+    Example:
+
+        reconcile import examples/dpa-2021-04-07/claims.jsonl
+    """
+    claims, problems = [], []
+    for file in files:
+        try:
+            claims.extend(read_claim_file(file))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    db = app.database(create=not dry_run)
+    normaliser = PlaceNormaliser()
+    session_cm = db.write()
+    with session_cm as session:
+        summary = import_claims(session, claims, app.user, normaliser)
+        if dry_run:
+            session.rollback()
+    data = summary.as_dict() | {"files": [str(f) for f in files], "dry_run": dry_run}
+    if as_json:
+        print_json(data)
+        return
+    verb = "would add" if dry_run else "added"
+    click.echo(f"{', '.join(map(str, files))}: {verb} {summary.added}, "
+               f"{'would update' if dry_run else 'updated'} {summary.updated}, "
+               f"already stored {summary.unchanged}")
+    if summary.unregistered_sources:
+        click.echo("Unregistered sources (kept, but never counted as independent corroboration; "
+                   "register them with `reconcile sources add`):")
+        for name in summary.unregistered_sources:
+            click.echo(f"  - {name}")
+
+
+@click.command("claims")
+@click.option("--source", help="Only claims by this source or any source under it, or relayed by it.")
+@click.option("--place", help="Only claims about this place (any spelling or script).")
+@click.option("--date", help="Only claims whose date overlaps this one (YYYY-MM-DD, YYYY-MM, YYYY or A/B).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+def claims_command(app: AppContext, source: str | None, place: str | None, date: str | None, as_json: bool) -> None:
+    """Show stored claims side by side: origin, relays, date, place and figures.
+
+    Example:
+
+        reconcile claims --place Avdeevka --date 2021-04
+    """
+    with app.database().read() as session:
+        index = SourceIndex.load(session)
+        rows = list_claims(session, ClaimFilter(source, place, date))
+        data = [claim_dict(claim, index, event_id) for claim, event_id in rows]
+    if as_json:
+        print_json(data)
+        return
+    console().print(table(
+        f"{len(data)} claims",
+        ["id", "ref", "source", "origin", "via", "date", "place", "type", "killed", "wounded", "stance", "event"],
+        [[c["id"], c["ref"], c["source"] + ("" if c["parsed"]["source_registered"] else " (unregistered)"),
+          c["parsed"]["origin"] or "(unknown)", " ← ".join(c["via"]),
+          date_label(claim.date_start, claim.date_end, claim.date_precision),
+          claim.place_text or "", claim.type_text or "",
+          figure_text(claim.killed_text, claim.killed_low, claim.killed_high),
+          figure_text(claim.wounded_text, claim.wounded_low, claim.wounded_high),
+          claim.stance, c["event_id"]] for c, (claim, _) in zip(data, rows)],
+    ))

@@ -1,0 +1,96 @@
+"""Shared state of one command: the database, the user, and output helpers."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from reconciler import schema
+from reconciler.db import Database, database_exists, open_database
+from reconciler.errors import InputError, ReconcileError, SchemaError
+
+
+def default_user() -> str:
+    user = os.environ.get("RECONCILE_USER")
+    if user:
+        return user
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@dataclass
+class AppContext:
+    target: str
+    user: str
+    busy_timeout: float
+    journal_mode: str
+    _db: Database | None = field(default=None, repr=False)
+
+    def database(self, *, create: bool = False) -> Database:
+        """The database, schema-checked. With ``create``, a missing file is created and the
+        user told so (commands that write); without it a missing file is an error."""
+        if self._db is not None:
+            return self._db
+        exists = database_exists(self.target)
+        if not exists and not create:
+            raise SchemaError(f"no database at {self.target}; create one with `reconcile init` "
+                              "or by importing claims")
+        db = open_database(self.target, busy_timeout=self.busy_timeout, journal_mode=self.journal_mode)
+        if not exists:
+            schema.upgrade(db)
+            click.echo(f"Created a new database at {self.target}", err=True)
+        else:
+            schema.check(db)
+        self._db = db
+        return db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()
+
+
+def console() -> Console:
+    # Wide enough for side-by-side views when piped to a file; rich wraps on a terminal.
+    return Console(width=None if sys.stdout.isatty() else 160, soft_wrap=False, highlight=False)
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> Table:
+    out = Table(title=title, show_lines=False, header_style="bold")
+    for column in columns:
+        out.add_column(column, overflow="fold")
+    for row in rows:
+        out.add_row(*["" if v is None else str(v) for v in row])
+    return out
+
+
+class CommandError(click.ClickException):
+    """A library error shown as 'Error: ...' lines with the error's own exit code."""
+
+    def __init__(self, error: ReconcileError):
+        super().__init__(str(error))
+        self.error = error
+        self.exit_code = error.exit_code
+
+    def show(self, file=None) -> None:
+        if isinstance(self.error, InputError):
+            problems = self.error.problems
+            for problem in problems:
+                click.echo(f"Error: {problem}", err=True)
+            click.echo(f"Rejected: {len(problems)} problem{'s' if len(problems) != 1 else ''}; "
+                       "nothing was written to the database.", err=True)
+            return
+        click.echo(f"Error: {self.error}", err=True)

@@ -1,0 +1,85 @@
+"""Entry point: the `reconcile` group, its global options and the error mapping."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from reconciler import __version__, schema
+from reconciler.db import DEFAULT_BUSY_TIMEOUT, JOURNAL_MODES, open_database
+from reconciler.errors import ReconcileError
+
+from .context import AppContext, CommandError, default_user
+
+
+class ReconcileGroup(click.Group):
+    """Turns library errors into one-line messages and their exit codes."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ReconcileError as exc:
+            raise CommandError(exc) from None
+
+
+@click.group(cls=ReconcileGroup)
+@click.option("--db", "target", default=lambda: os.environ.get("RECONCILE_DB", "reconcile.sqlite"),
+              show_default="reconcile.sqlite or $RECONCILE_DB", metavar="PATH|URL",
+              help="SQLite file, or a postgresql:// URL.")
+@click.option("--user", default=default_user, show_default="$RECONCILE_USER or the login name",
+              help="Who is doing this; recorded with every write.")
+@click.option("--busy-timeout", type=float, default=DEFAULT_BUSY_TIMEOUT, show_default=True,
+              help="Seconds to wait for another writer before giving up.")
+@click.option("--journal-mode", type=click.Choice(JOURNAL_MODES), envvar="RECONCILE_JOURNAL_MODE",
+              default="wal", show_default=True,
+              help="SQLite journal: wal on a local disk; delete for a file on a network share.")
+@click.version_option(__version__, prog_name="reconcile")
+@click.pass_context
+def cli(ctx: click.Context, target: str, user: str, busy_timeout: float, journal_mode: str) -> None:
+    """Store competing claims side by side, match them into events, and grade each event.
+
+    Example:
+
+        reconcile --db desk.sqlite sources import examples/dpa-2021-04-07/sources.yaml
+        reconcile --db desk.sqlite import examples/dpa-2021-04-07/claims.jsonl
+        reconcile --db desk.sqlite claims
+    """
+    if not user.strip():
+        raise click.UsageError("--user must not be empty")
+    app = AppContext(target, user.strip(), busy_timeout, journal_mode)
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+
+
+@cli.command()
+@click.pass_obj
+def init(app: AppContext) -> None:
+    """Create the database, or upgrade it to the latest schema.
+
+    Example:
+
+        reconcile --db desk.sqlite init
+    """
+    db = open_database(app.target, busy_timeout=app.busy_timeout, journal_mode=app.journal_mode)
+    try:
+        before, after = schema.upgrade(db)
+    finally:
+        db.dispose()
+    if before == after:
+        click.echo(f"{app.target} is up to date (schema {after})")
+    elif before is None:
+        click.echo(f"Created {app.target} (schema {after})")
+    else:
+        click.echo(f"Upgraded {app.target} from schema {before} to {after}")
+
+
+from .claims import claims_command, import_command  # noqa: E402
+from .sources import sources  # noqa: E402
+
+for command in (sources, import_command, claims_command):
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="reconcile")

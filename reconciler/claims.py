@@ -1,0 +1,106 @@
+"""Reading stored claims back: filters, and the side-by-side view as plain dictionaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from .dates import parse_event_date
+from .models import Claim, ClaimLink, ClaimRelay
+from .places import PlaceNormaliser
+from .reading import CLAIM_FIELDS
+from .sources import SourceIndex
+
+
+@dataclass(frozen=True)
+class ClaimFilter:
+    """``source`` matches a claim's source or its origin (name or alias); ``place`` the place
+    as written or its normalised form; ``date`` any claim whose interval overlaps it."""
+
+    source: str | None = None
+    place: str | None = None
+    date: str | None = None
+
+
+def _interval(value: tuple[int | None, int | None]) -> dict:
+    low, high = value
+    return {"low": low, "high": high}
+
+
+def claim_dict(claim: Claim, index: SourceIndex, event_id: int | None = None) -> dict:
+    """A claim as JSON: its id, the input fields as given, and the parsed forms under ``parsed``."""
+    origin = index.origin_of(claim.source_id)
+    data: dict = {"id": claim.id}
+    for name in CLAIM_FIELDS:
+        data[name] = claim.raw.get(name)
+    data["source"] = claim.source_text
+    data["via"] = [relay.source_text for relay in claim.relays]
+    data["parsed"] = {
+        "source": index.sources[claim.source_id].name,
+        "source_registered": index.sources[claim.source_id].registered,
+        "origin": origin.origin_name if origin.known else None,
+        "origin_known": origin.known,
+        "side": origin.side,
+        "relays": [index.sources[r.source_id].name for r in claim.relays],
+        "date": {"start": claim.date_start.isoformat(), "end": claim.date_end.isoformat(),
+                 "precision": claim.date_precision},
+        "place": {"key": claim.place_key, "label": claim.place_label, "geonameid": claim.place_geonameid,
+                  "method": claim.place_method},
+        "type": claim.type_category,
+        "victims": claim.victims_category,
+        "actor": claim.actor_key,
+        "stance": claim.stance,
+        "killed": _interval((claim.killed_low, claim.killed_high)) if claim.killed_text else None,
+        "wounded": _interval((claim.wounded_low, claim.wounded_high)) if claim.wounded_text else None,
+    }
+    data["report_id"] = claim.report_id
+    data["event_id"] = event_id
+    data["entered_by"] = claim.created_by
+    data["entered_at"] = claim.created_at.isoformat() if claim.created_at else None
+    data["fingerprint"] = claim.fingerprint
+    return data
+
+
+def list_claims(session: Session, flt: ClaimFilter, normaliser: PlaceNormaliser | None = None) -> list[tuple[Claim, int | None]]:
+    """Claims matching ``flt``, with the event each belongs to (or None), by date then id."""
+    index = SourceIndex.load(session)
+    query = (select(Claim, ClaimLink.event_id).outerjoin(ClaimLink, ClaimLink.claim_id == Claim.id)
+             .options(selectinload(Claim.relays)).order_by(Claim.date_start, Claim.id))
+    if flt.source:
+        wanted = index.find(flt.source)
+        if wanted is None:
+            return []
+        ids = [sid for sid in index.sources if index.origin_of(sid).origin_id == wanted.id or sid == wanted.id]
+        relayed = select(ClaimRelay.claim_id).where(ClaimRelay.source_id == wanted.id)
+        query = query.where(or_(Claim.source_id.in_(ids), Claim.id.in_(relayed)))
+    if flt.place:
+        key = (normaliser or PlaceNormaliser()).normalise(flt.place).key
+        conditions = [Claim.place_text.ilike(f"%{flt.place}%")]
+        if key:
+            conditions.append(Claim.place_key == key)
+        query = query.where(or_(*conditions))
+    if flt.date:
+        interval = parse_event_date(flt.date)
+        query = query.where(Claim.date_start <= interval.end, Claim.date_end >= interval.start)
+    return [(row[0], row[1]) for row in session.execute(query)]
+
+
+def figure_text(text: str | None, low: int | None, high: int | None) -> str:
+    """'more than 40 (≥41)' for tables: the figure as written with its parsed interval."""
+    if not text:
+        return ""
+    parsed = f"≥{low}" if high is None else (str(low) if low == high else f"{low}–{high}")
+    return text if text == parsed else f"{text} ({parsed})"
+
+
+def date_label(start: date, end: date, precision: str) -> str:
+    if precision == "day":
+        return start.isoformat()
+    if precision == "month":
+        return start.isoformat()[:7]
+    if precision == "year":
+        return str(start.year)
+    return f"{start.isoformat()}/{end.isoformat()}"

@@ -1,0 +1,173 @@
+"""Opening a database: SQLite file or PostgreSQL URL, schema checks and upgrades.
+
+SQLite is shared by several fact-checkers at once, so every connection gets a busy timeout
+and foreign keys, and write transactions start with ``BEGIN IMMEDIATE``: a transaction that
+starts as a reader and later writes can otherwise fail at once with "database is locked"
+instead of waiting. pysqlite's own transaction handling is switched off as SQLAlchemy's
+documentation describes ("Serializable isolation / Savepoints / Transactional DDL"), and the
+hooks below emit BEGIN themselves.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator, TypeVar
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from .errors import BusyError, SchemaError
+
+T = TypeVar("T")
+
+JOURNAL_MODES = ("wal", "delete", "truncate", "persist")
+DEFAULT_BUSY_TIMEOUT = 30.0
+
+
+def is_url(target: str) -> bool:
+    return "://" in target
+
+
+def url_for(target: str) -> str:
+    """A SQLAlchemy URL for a file path or a URL given with --db."""
+    if is_url(target):
+        if target.startswith("postgresql://"):
+            return "postgresql+psycopg://" + target[len("postgresql://"):]
+        if target.startswith("postgres://"):
+            return "postgresql+psycopg://" + target[len("postgres://"):]
+        return target
+    return "sqlite:///" + str(Path(target).expanduser().resolve())
+
+
+def _is_busy(exc: BaseException) -> bool:
+    orig = getattr(exc, "orig", exc)
+    return isinstance(orig, sqlite3.OperationalError) and (
+        "locked" in str(orig) or "busy" in str(orig)
+    )
+
+
+def _sqlite_engine(url: str, *, immediate: bool, busy_timeout: float, journal_mode: str) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": busy_timeout})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if journal_mode:
+            current = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+            if current.lower() != journal_mode:
+                cursor.execute(f"PRAGMA journal_mode = {journal_mode}")
+        cursor.execute("PRAGMA synchronous = NORMAL" if journal_mode == "wal" else "PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+@dataclass
+class Database:
+    """Two engines on one database: ``reader`` for read-only work, ``writer`` for changes.
+
+    On SQLite the writer's transactions take the write lock at BEGIN (``BEGIN IMMEDIATE``),
+    so two writers queue on the busy timeout instead of deadlocking half-way.
+    """
+
+    target: str
+    reader: Engine
+    writer: Engine
+    busy_timeout: float
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.writer.dialect.name == "sqlite"
+
+    @property
+    def path(self) -> Path | None:
+        return None if is_url(self.target) else Path(self.target)
+
+    def read(self) -> Session:
+        return sessionmaker(self.reader, expire_on_commit=False)()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session in one write transaction: committed on success, rolled back on any error."""
+        session = sessionmaker(self.writer, expire_on_commit=False)()
+        try:
+            with busy_errors(self.busy_timeout):
+                with session.begin():
+                    yield session
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.reader.dispose()
+        self.writer.dispose()
+
+
+@contextmanager
+def busy_errors(timeout: float) -> Iterator[None]:
+    """Turn SQLite's 'database is locked' into :class:`BusyError` with a one-line message."""
+    try:
+        yield
+    except OperationalError as exc:
+        if _is_busy(exc):
+            raise BusyError(
+                f"the database stayed locked by another writer for more than {timeout:g} s; "
+                "try again, or raise --busy-timeout"
+            ) from None
+        raise
+
+
+def retry_busy(fn: Callable[[], T], *, attempts: int = 5, pause: float = 0.2) -> T:
+    """Call ``fn``; if it fails on a busy database, wait a little and call it again."""
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except BusyError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(pause * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def open_database(
+    target: str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT, journal_mode: str = "wal"
+) -> Database:
+    """Engines for ``target`` (a file path or a URL). Does not check or create the schema."""
+    url = url_for(target)
+    if url.startswith("sqlite"):
+        journal_mode = journal_mode.lower()
+        if journal_mode not in JOURNAL_MODES:
+            raise SchemaError(f"unknown journal mode {journal_mode!r}; expected one of {', '.join(JOURNAL_MODES)}")
+        reader = _sqlite_engine(url, immediate=False, busy_timeout=busy_timeout, journal_mode=journal_mode)
+        writer = _sqlite_engine(url, immediate=True, busy_timeout=busy_timeout, journal_mode=journal_mode)
+    else:
+        reader = writer = create_engine(url, pool_pre_ping=True)
+    return Database(target, reader, writer, busy_timeout)
+
+
+def database_exists(target: str) -> bool:
+    """For a file path: whether the file exists. URLs name a server database: assumed to exist."""
+    return is_url(target) or Path(target).expanduser().exists()
+
+
+def current_revision(db: Database) -> str | None:
+    with busy_errors(db.busy_timeout), db.reader.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def env_journal_mode() -> str:
+    return os.environ.get("RECONCILE_JOURNAL_MODE", "wal")

@@ -1,0 +1,73 @@
+"""The library's exceptions. The CLI maps each to a one-line message and an exit code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ReconcileError(Exception):
+    """Base of every error the library raises on purpose."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file, precise enough to fix it by hand.
+
+    ``line`` is 1-based (for CSV, the physical line of the record); ``field`` is the
+    input field name, or None when the whole line or file is at fault.
+    """
+
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.field:
+            where += f": field '{self.field}'"
+        return f"{where}: {self.message}"
+
+
+class InputError(ReconcileError):
+    """A file was rejected as a whole; ``problems`` lists every problem found."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ValueParseError(ReconcileError, ValueError):
+    """A single value (a date, a figure) could not be parsed; the message says what was expected."""
+
+
+class SchemaError(ReconcileError):
+    """The database is missing, out of date, or made by a newer version."""
+
+    exit_code = 3
+
+
+class NotFound(ReconcileError):
+    exit_code = 4
+
+
+class ConflictError(ReconcileError):
+    """Somebody else changed the object since it was read (optimistic version check)."""
+
+    exit_code = 5
+
+
+class BusyError(ReconcileError):
+    """The database stayed locked by another writer past the configured timeout."""
+
+    exit_code = 6
+
+
+class RunLockedError(BusyError):
+    """Another `reconcile run` holds the run lease."""

@@ -1,0 +1,174 @@
+"""Casualty figures as written ("more than 40", "two", "3-5") parsed into integer intervals.
+
+A figure is an interval ``(low, high)`` of whole numbers; ``high`` is None when the claim
+puts no upper bound on it ("more than 40", "at least 3", "dozens"). The text is always kept
+beside the interval, so the parse is an aid to comparison, never a replacement.
+
+Vague words are mapped to deliberately wide intervals, documented in the README:
+"about N" spans 80 % to 120 % of N, "dozens" is at least 24, "several" is 3 to 9.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from .errors import ValueParseError
+
+_UNITS = {
+    "zero": 0, "no": 0, "none": 0, "nobody": 0, "one": 1, "a": 1, "an": 1, "single": 1,
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+
+# Vague quantities: (low, high). Chosen wide on purpose so that two honest vague
+# reports of one incident do not look contradictory.
+_VAGUE = {
+    "a couple": (2, 2), "couple": (2, 2), "a few": (2, 5), "few": (2, 5),
+    "several": (3, 9), "some": (1, None), "many": (5, None), "multiple": (2, None),
+    "dozens": (24, None), "scores": (40, None), "hundreds": (200, None),
+    "thousands": (2000, None), "tens": (20, None), "a dozen": (12, 12), "dozen": (12, 12),
+}
+
+_LOWER = ("more than", "over", "above", "upwards of", "in excess of", "exceeding")
+_AT_LEAST = ("at least", "no fewer than", "no less than", "not less than", "a minimum of", "minimum")
+_UPPER_INCL = ("up to", "at most", "no more than", "not more than", "a maximum of", "maximum")
+_UPPER_EXCL = ("fewer than", "less than", "under", "below")
+_ABOUT = ("about", "around", "approximately", "roughly", "some", "nearly", "almost", "circa", "ca.", "approx.", "~")
+
+_NUMBER = re.compile(r"^\d{1,3}(?:[,\u00a0 ]\d{3})+$|^\d+$")
+# "3-5" must be read as a range before "twenty-four" is read as one hyphenated number.
+_DIGIT_RANGE = re.compile(r"^([\d,]+)\s*[-–—]\s*([\d,]+)$")
+_RANGE = re.compile(r"^(.+?)\s*(?:-|–|—|to|/)\s*(.+)$")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A parsed figure: ``low`` ≤ true value ≤ ``high`` (None: unbounded above)."""
+
+    low: int
+    high: int | None
+
+    def overlaps(self, other: "Figure") -> bool:
+        """True when both can be true at once (the intervals share a whole number)."""
+        if self.high is not None and other.low > self.high:
+            return False
+        if other.high is not None and self.low > other.high:
+            return False
+        return True
+
+    def __str__(self) -> str:
+        if self.high is None:
+            return f"≥{self.low}"
+        if self.low == self.high:
+            return str(self.low)
+        return f"{self.low}–{self.high}"
+
+
+def _words_to_int(text: str) -> int | None:
+    """'twenty-four' → 24, '13,000' → 13000, 'two hundred' → 200; None if not a number."""
+    text = text.strip()
+    if _NUMBER.match(text):
+        return int(re.sub(r"[,\u00a0 ]", "", text))
+    words = re.split(r"[\s-]+", text.replace(" and ", " "))
+    if not words or words == [""]:
+        return None
+    total, current, seen = 0, 0, False
+    for word in words:
+        if word.isdigit():
+            current += int(word)
+        elif word in _UNITS:
+            current += _UNITS[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word in _SCALES:
+            current = max(current, 1) * _SCALES[word]
+            if _SCALES[word] >= 1000:
+                total, current = total + current, 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def _strip_prefix(text: str, prefixes: tuple[str, ...]) -> str | None:
+    for prefix in sorted(prefixes, key=len, reverse=True):
+        if text == prefix:
+            continue
+        if text.startswith(prefix + " ") or (not prefix[-1].isalpha() and text.startswith(prefix)):
+            return text[len(prefix):].strip()
+    return None
+
+
+def parse_figure(value: object) -> Figure | None:
+    """Parse a casualty figure as written. Empty or None gives None (not stated).
+
+    Raises :class:`ValueParseError` naming what was expected when the text is not a figure.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueParseError(f"expected a number or text such as 'two', 'at least 3', got {value!r}")
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueParseError(f"expected a number ≥ 0, got {value}")
+        return Figure(value, value)
+    if isinstance(value, float):
+        if value < 0 or not value.is_integer():
+            raise ValueParseError(f"expected a whole number ≥ 0, got {value}")
+        return Figure(int(value), int(value))
+    text = " ".join(str(value).lower().split())
+    if not text:
+        return None
+    figure = _parse_text(text.rstrip("."))
+    if figure is None:
+        raise ValueParseError(
+            f"expected a casualty figure such as '2', 'two', 'more than 40', 'at least 3', "
+            f"'up to 5', '3-5', 'about 10' or 'dozens', got {str(value)!r}"
+        )
+    return figure
+
+
+def _parse_text(text: str) -> Figure | None:
+    if text.endswith("+"):
+        n = _words_to_int(text[:-1])
+        return Figure(n, None) if n is not None else None
+    digits = _DIGIT_RANGE.match(text)
+    if digits:
+        low, high = _words_to_int(digits.group(1)), _words_to_int(digits.group(2))
+        return Figure(low, high) if low <= high else None
+    n = _words_to_int(text)
+    if n is not None:
+        return Figure(n, n)
+    if text in _VAGUE:
+        return Figure(*_VAGUE[text])
+    for prefixes, make in (
+        (_LOWER, lambda n: Figure(n + 1, None)),
+        (_AT_LEAST, lambda n: Figure(n, None)),
+        (_UPPER_INCL, lambda n: Figure(0, n)),
+        (_UPPER_EXCL, lambda n: Figure(0, n - 1) if n > 0 else None),
+        (_ABOUT, lambda n: Figure(math.floor(0.8 * n), math.ceil(1.2 * n))),
+    ):
+        rest = _strip_prefix(text, prefixes)
+        if rest is None:
+            continue
+        n = _words_to_int(rest)
+        if n is not None:
+            return make(n)
+        if rest in _VAGUE and prefixes in (_LOWER, _AT_LEAST, _ABOUT):
+            low, high = _VAGUE[rest]
+            return Figure(low, None if prefixes is not _ABOUT else high)
+        return None
+    match = _RANGE.match(text)
+    if match:
+        low, high = _words_to_int(match.group(1)), _words_to_int(match.group(2))
+        if low is not None and high is not None and low <= high:
+            return Figure(low, high)
+    return None

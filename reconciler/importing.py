@@ -1,0 +1,217 @@
+"""Storing validated claims: de-duplication, updates with their history, unregistered sources.
+
+An import is all-or-nothing: the caller runs :func:`import_claims` inside one transaction,
+and any error rolls everything back. Re-importing a claim that is already stored (same
+``ref`` and source, or the same content fingerprint) adds nothing; a claim whose ``ref`` was
+seen with different content is updated and the before/after recorded in ``claim_changes``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy.orm import Session
+
+from .errors import InputError, Problem
+from .models import Claim, ClaimChange, ClaimRelay, Report, utcnow
+from .places import PlaceNormaliser
+from .reading import ClaimInput
+from .sources import SourceIndex, name_key, unregistered_source
+from .vocabulary import actor_key, event_type_category, victims_category
+
+CHUNK = 500
+
+
+@dataclass
+class ImportSummary:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    unregistered_sources: list[str] = field(default_factory=list)
+    added_ids: list[int] = field(default_factory=list)
+    updated_ids: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
+                "unregistered_sources": self.unregistered_sources}
+
+
+def fingerprint(claim: ClaimInput, index: SourceIndex) -> str:
+    """SHA-256 of the claim's content (every field but ``ref``), with source and relays reduced
+    to their registered names, so 'ZSU' and 'Armed Forces of Ukraine' give one fingerprint."""
+
+    def canonical(name: str) -> str:
+        source = index.find(name)
+        return source.name_key if source is not None else name_key(name)
+
+    content = {k: v for k, v in claim.raw.items() if k not in ("ref", "source", "via")}
+    content["source"] = canonical(claim.source)
+    content["via"] = [canonical(v) for v in claim.via]
+    blob = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _report_key(title: str) -> str:
+    return hashlib.sha256(" ".join(title.split()).encode("utf-8")).hexdigest()
+
+
+class _Importer:
+    def __init__(self, session: Session, user: str, normaliser: PlaceNormaliser):
+        self.session, self.user, self.normaliser = session, user, normaliser
+        self.index = SourceIndex.load(session)
+        self.reports: dict[str, int] = {}
+        self.summary = ImportSummary()
+        self._unregistered: set[str] = set()
+
+    def source_id(self, name: str) -> int:
+        source, _created = unregistered_source(self.session, self.index, name, self.user)
+        if not source.registered:
+            self._unregistered.add(source.name)
+        return source.id
+
+    def report_id(self, claim: ClaimInput) -> int | None:
+        title = claim.text_field("report")
+        if title is None:
+            return None
+        key = _report_key(title)
+        if key not in self.reports:
+            found = self.session.scalar(select(Report.id).where(Report.title_key == key))
+            if found is None:
+                publisher = self.source_id(claim.via[0]) if claim.via else self.source_id(claim.source)
+                report = Report(title=title, title_key=key, publisher_id=publisher,
+                                published_text=claim.text_field("published"), published_at=claim.published,
+                                language=claim.text_field("lang"), created_by=self.user, created_at=utcnow())
+                self.session.add(report)
+                self.session.flush()
+                found = report.id
+            self.reports[key] = found
+        return self.reports[key]
+
+    def row(self, claim: ClaimInput, fp: str) -> dict:
+        place = self.normaliser.normalise(claim.text_field("place"), claim.lat, claim.lon, claim.text_field("region"))
+        killed, wounded = claim.killed, claim.wounded
+        return {
+            "ref": claim.text_field("ref"), "source_id": self.source_id(claim.source), "source_text": claim.source,
+            "report_id": self.report_id(claim),
+            "date_text": str(claim.raw["date"]), "date_start": claim.date.start, "date_end": claim.date.end,
+            "date_precision": claim.date.precision,
+            "place_text": claim.text_field("place"), "place_key": place.key, "place_label": place.label,
+            "place_geonameid": place.geonameid, "place_method": place.method,
+            "region_text": claim.text_field("region"), "lat": claim.lat, "lon": claim.lon,
+            "type_text": claim.text_field("type"), "type_category": event_type_category(claim.text_field("type")),
+            "actor_text": claim.text_field("actor"), "actor_key": actor_key(claim.text_field("actor")),
+            "victims_text": claim.text_field("victims"),
+            "victims_category": victims_category(claim.text_field("victims")), "stance": claim.stance,
+            "killed_text": claim.text_field("killed"), "killed_low": killed.low if killed else None,
+            "killed_high": killed.high if killed else None,
+            "wounded_text": claim.text_field("wounded"), "wounded_low": wounded.low if wounded else None,
+            "wounded_high": wounded.high if wounded else None,
+            "text": claim.text_field("text"), "lang": claim.text_field("lang"), "note": claim.text_field("note"),
+            "raw": claim.raw, "fingerprint": fp, "needs_match": True, "version": 1,
+            "created_by": self.user, "created_at": utcnow(),
+        }
+
+    def relays(self, claim_id: int, claim: ClaimInput) -> list[dict]:
+        return [{"claim_id": claim_id, "position": i, "source_id": self.source_id(name), "source_text": name}
+                for i, name in enumerate(claim.via)]
+
+
+def _check_batch(claims: list[ClaimInput], index: SourceIndex) -> list[tuple[ClaimInput, str]]:
+    """Fingerprint every claim; reject a batch that gives one ref two different contents."""
+    seen_refs: dict[tuple[str, str], tuple[ClaimInput, str]] = {}
+    problems, result = [], []
+    for claim in claims:
+        fp = fingerprint(claim, index)
+        ref = claim.text_field("ref")
+        if ref is not None:
+            source = index.find(claim.source)
+            key = (source.name_key if source else name_key(claim.source), ref)
+            earlier = seen_refs.get(key)
+            if earlier is not None and earlier[1] != fp:
+                problems.append(Problem(claim.file, claim.line, "ref",
+                                        f"ref {ref!r} of {claim.source!r} was given different content at "
+                                        f"{earlier[0].file}:{earlier[0].line}; one ref names one claim"))
+                continue
+            seen_refs[key] = (claim, fp)
+        result.append((claim, fp))
+    if problems:
+        raise InputError(problems)
+    return result
+
+
+def import_claims(session: Session, claims: list[ClaimInput], user: str, normaliser: PlaceNormaliser) -> ImportSummary:
+    """Store ``claims`` in the session's transaction and return what happened."""
+    importer = _Importer(session, user, normaliser)
+    batch = _check_batch(claims, importer.index)
+    for start in range(0, len(batch), CHUNK):
+        _import_chunk(importer, batch[start:start + CHUNK])
+    summary = importer.summary
+    summary.unregistered_sources = sorted(importer._unregistered)
+    return summary
+
+
+def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> None:
+    session, summary = importer.session, importer.summary
+    fps = [fp for _, fp in chunk]
+    known_fps = set(session.scalars(select(Claim.fingerprint).where(Claim.fingerprint.in_(fps))))
+    keyed = {}
+    for claim, _fp in chunk:
+        ref = claim.text_field("ref")
+        if ref is not None:
+            keyed[(importer.source_id(claim.source), ref)] = claim
+    existing = {}
+    if keyed:
+        rows = session.execute(
+            select(Claim.source_id, Claim.ref, Claim.id, Claim.fingerprint)
+            .where(tuple_(Claim.source_id, Claim.ref).in_(list(keyed)))
+        )
+        existing = {(r.source_id, r.ref): (r.id, r.fingerprint) for r in rows}
+    new_rows, new_claims = [], []
+    for claim, fp in chunk:
+        ref = claim.text_field("ref")
+        stored = existing.get((importer.source_id(claim.source), ref)) if ref is not None else None
+        if stored is not None:
+            if stored[1] == fp:
+                summary.unchanged += 1
+            else:
+                _update(importer, stored[0], claim, fp)
+            continue
+        if fp in known_fps:
+            summary.unchanged += 1
+            continue
+        known_fps.add(fp)
+        new_rows.append(importer.row(claim, fp))
+        new_claims.append(claim)
+    if not new_rows:
+        return
+    ids = session.scalars(insert(Claim).returning(Claim.id, sort_by_parameter_order=True), new_rows).all()
+    relays = [r for cid, claim in zip(ids, new_claims) for r in importer.relays(cid, claim)]
+    if relays:
+        session.execute(insert(ClaimRelay), relays)
+    summary.added += len(ids)
+    summary.added_ids.extend(ids)
+
+
+def _update(importer: _Importer, claim_id: int, claim: ClaimInput, fp: str) -> None:
+    session = importer.session
+    stored = session.get(Claim, claim_id)
+    before = dict(stored.raw)
+    values = importer.row(claim, fp)
+    for key in ("created_by", "created_at", "version"):
+        values.pop(key)
+    for key, value in values.items():
+        setattr(stored, key, value)
+    stored.version += 1
+    stored.updated_by, stored.updated_at = importer.user, utcnow()
+    session.execute(delete(ClaimRelay).where(ClaimRelay.claim_id == claim_id))
+    session.flush()
+    relays = importer.relays(claim_id, claim)
+    if relays:
+        session.execute(insert(ClaimRelay), relays)
+    session.add(ClaimChange(claim_id=claim_id, changed_by=importer.user, changed_at=utcnow(),
+                            before=before, after=dict(claim.raw)))
+    importer.summary.updated += 1
+    importer.summary.updated_ids.append(claim_id)

@@ -1,0 +1,254 @@
+"""The schema: typed SQLAlchemy 2 models, portable between SQLite and PostgreSQL.
+
+Every schema change is an alembic migration in ``migrations/versions``; a test checks that
+the head revision matches these models exactly.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (
+    JSON, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData,
+    String, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names on every backend, so migrations can refer to them by name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SOURCE_KINDS = ("military", "government", "intergovernmental", "ngo", "media", "social", "individual", "unknown")
+STANCES = ("asserts", "denies")
+STATUSES = ("independently_verified", "unverified", "contested")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Stamped:
+    """Who wrote a row and when: every write records the user and the time."""
+
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Source(Stamped, Base):
+    """Who says or relays things. ``parent`` chains lead to the origin (the root)."""
+
+    __tablename__ = "sources"
+    __table_args__ = (CheckConstraint(f"kind IN {SOURCE_KINDS!r}", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    name_key: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="unknown")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="RESTRICT"))
+    side: Mapped[str | None] = mapped_column(String(200))
+    registered: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    parent: Mapped["Source | None"] = relationship(remote_side="Source.id")
+    aliases: Mapped[list["SourceAlias"]] = relationship(
+        back_populates="source", cascade="all, delete-orphan", order_by="SourceAlias.id"
+    )
+
+
+class SourceAlias(Base):
+    __tablename__ = "source_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(String(300))
+    alias_key: Mapped[str] = mapped_column(String(300), unique=True)
+
+    source: Mapped[Source] = relationship(back_populates="aliases")
+
+
+class Report(Stamped, Base):
+    """A document claims were found in: an article, a bulletin, a post."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    title_key: Mapped[str] = mapped_column(String(64), unique=True)
+    publisher_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
+    published_text: Mapped[str | None] = mapped_column(String(64))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    language: Mapped[str | None] = mapped_column(String(16))
+
+
+class Claim(Stamped, Base):
+    """One claim as stated, with its parsed forms beside the text as given."""
+
+    __tablename__ = "claims"
+    __table_args__ = (
+        UniqueConstraint("source_id", "ref"),
+        CheckConstraint(f"stance IN {STANCES!r}", name="stance"),
+        CheckConstraint("date_start <= date_end", name="date_order"),
+        Index("ix_claims_date", "date_start", "date_end"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(300))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    source_text: Mapped[str] = mapped_column(String(300))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
+
+    date_text: Mapped[str] = mapped_column(String(64))
+    date_start: Mapped[date] = mapped_column(Date)
+    date_end: Mapped[date] = mapped_column(Date)
+    date_precision: Mapped[str] = mapped_column(String(8))
+
+    place_text: Mapped[str | None] = mapped_column(Text)
+    place_key: Mapped[str | None] = mapped_column(String(300), index=True)
+    place_label: Mapped[str | None] = mapped_column(String(300))
+    place_geonameid: Mapped[int | None] = mapped_column(Integer)
+    place_method: Mapped[str | None] = mapped_column(String(16))
+    region_text: Mapped[str | None] = mapped_column(Text)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+
+    type_text: Mapped[str | None] = mapped_column(Text)
+    type_category: Mapped[str | None] = mapped_column(String(32))
+    actor_text: Mapped[str | None] = mapped_column(Text)
+    actor_key: Mapped[str | None] = mapped_column(String(300))
+    victims_text: Mapped[str | None] = mapped_column(Text)
+    victims_category: Mapped[str | None] = mapped_column(String(16))
+    stance: Mapped[str] = mapped_column(String(8), default="asserts")
+
+    killed_text: Mapped[str | None] = mapped_column(String(100))
+    killed_low: Mapped[int | None] = mapped_column(Integer)
+    killed_high: Mapped[int | None] = mapped_column(Integer)
+    wounded_text: Mapped[str | None] = mapped_column(String(100))
+    wounded_low: Mapped[int | None] = mapped_column(Integer)
+    wounded_high: Mapped[int | None] = mapped_column(Integer)
+
+    text: Mapped[str | None] = mapped_column(Text)
+    lang: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    # The input fields exactly as given, for --json and for recording changes.
+    raw: Mapped[dict] = mapped_column(JSON)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    # Set when the claim is new or changed; cleared by the reconciliation run that matches it.
+    needs_match: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    source: Mapped[Source] = relationship()
+    report: Mapped[Report | None] = relationship()
+    relays: Mapped[list["ClaimRelay"]] = relationship(
+        back_populates="claim", cascade="all, delete-orphan", order_by="ClaimRelay.position"
+    )
+
+
+class ClaimRelay(Base):
+    """One link of a claim's relay chain; position 0 is the relay nearest the reader."""
+
+    __tablename__ = "claim_relays"
+
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    source_text: Mapped[str] = mapped_column(String(300))
+
+    claim: Mapped[Claim] = relationship(back_populates="relays")
+    source: Mapped[Source] = relationship()
+
+
+class ClaimChange(Base):
+    """A claim re-imported under the same ref with different content: before and after."""
+
+    __tablename__ = "claim_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    changed_by: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    before: Mapped[dict] = mapped_column(JSON)
+    after: Mapped[dict] = mapped_column(JSON)
+
+
+class Run(Base):
+    """One reconciliation run: who, when, with which configuration, and what it did."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    full: Mapped[bool] = mapped_column(Boolean, default=False)
+    config: Mapped[dict] = mapped_column(JSON)
+    counts: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class Event(Base):
+    """A candidate single event: claims believed to describe one incident, and its grade."""
+
+    __tablename__ = "events"
+    __table_args__ = (CheckConstraint(f"status IN {STATUSES!r}", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    manual: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    date_start: Mapped[date | None] = mapped_column(Date)
+    date_end: Mapped[date | None] = mapped_column(Date)
+    place_key: Mapped[str | None] = mapped_column(String(300))
+    place_label: Mapped[str | None] = mapped_column(String(300))
+    killed_low: Mapped[int | None] = mapped_column(Integer)
+    killed_best: Mapped[int | None] = mapped_column(Integer)
+    killed_high: Mapped[int | None] = mapped_column(Integer)
+    wounded_low: Mapped[int | None] = mapped_column(Integer)
+    wounded_best: Mapped[int | None] = mapped_column(Integer)
+    wounded_high: Mapped[int | None] = mapped_column(Integer)
+    n_claims: Mapped[int] = mapped_column(Integer, default=0)
+    n_origins: Mapped[int] = mapped_column(Integer, default=0)
+    origins: Mapped[list] = mapped_column(JSON, default=list)
+    created_run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+    updated_run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ClaimLink(Base):
+    """A claim's place in an event: each claim belongs to at most one event."""
+
+    __tablename__ = "claim_links"
+
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    score: Mapped[float | None] = mapped_column(Float)
+    # The strongest link into the event: the partner claim and the score's components.
+    partner_claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id", ondelete="SET NULL"))
+    components: Mapped[dict] = mapped_column(JSON, default=dict)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+
+
+class EventLineage(Base):
+    """What became of an event id when events were merged or split."""
+
+    __tablename__ = "event_lineage"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    old_event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    new_event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

