@@ -75,9 +75,10 @@ def init(app: AppContext) -> None:
 
 
 from .claims import claims_command, import_command  # noqa: E402
+from .events import events_command, run_command, show_command  # noqa: E402
 from .sources import sources  # noqa: E402
 
-for command in (sources, import_command, claims_command):
+for command in (sources, import_command, claims_command, run_command, events_command, show_command):
     cli.add_command(command)
 
 

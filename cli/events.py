@@ -1,0 +1,138 @@
+"""`reconcile run`, `reconcile events`, `reconcile show`: matching, grading, and the results."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from reconciler.config import Config
+from reconciler.events import event_detail, list_events
+from reconciler.runs import reconcile
+
+from .context import AppContext, console, print_json, table
+
+STATUS_LABEL = {"independently_verified": "independently verified", "unverified": "unverified",
+                "contested": "contested"}
+
+
+def _figure(tally: dict | None) -> str:
+    if not tally:
+        return ""
+    low, best, high = tally["low"], tally["best"], tally["high"]
+    span = f"≥{low}" if high is None else (str(low) if low == high else f"{low}–{high}")
+    return span if best is None or span == str(best) else f"{best} ({span})"
+
+
+@click.command("run")
+@click.option("--full", is_flag=True, help="Re-match every claim, not only new and changed ones.")
+@click.option("--require-neutral", is_flag=True,
+              help="Verified also needs a corroborating origin that is not a party to the conflict.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+@click.pass_obj
+def run_command(app: AppContext, full: bool, require_neutral: bool, as_json: bool) -> None:
+    """Match claims into candidate events and grade every event touched.
+
+    One transaction: interrupted, the run leaves the database as it was.
+
+    Example:
+
+        reconcile run
+        reconcile run --full --require-neutral
+    """
+    config = Config(require_neutral=require_neutral)
+    db = app.database()
+    show_bar = not as_json and sys.stderr.isatty()
+    with db.write() as session:
+        if show_bar:
+            with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                          TimeElapsedColumn(), transient=True) as bar:
+                tasks: dict[str, int] = {}
+
+                def progress(stage: str, done: int, total: int) -> None:
+                    if stage not in tasks:
+                        tasks[stage] = bar.add_task(stage, total=max(total, 1))
+                    bar.update(tasks[stage], completed=done, total=max(total, 1))
+
+                result = reconcile(session, app.user, config, full=full, progress=progress)
+        else:
+            result = reconcile(session, app.user, config, full=full)
+    with db.read() as session:
+        events = {e["id"]: e for e in list_events(session)}
+    touched = [events[i] for i in result.touched_events if i in events]
+    statuses = {s: sum(1 for e in touched if e["status"] == s) for s in STATUS_LABEL}
+    data = {"run_id": result.run_id, "full": result.full, "counts": result.counts, "note": result.note,
+            "touched_by_status": statuses, "lineage": [list(x) for x in result.lineage]}
+    if as_json:
+        print_json(data)
+        return
+    c = result.counts
+    click.echo(f"Run {result.run_id} ({'full' if result.full else 'incremental'}): "
+               f"{c['claims_matched']} of {c['claims']} claims matched, {c['pairs_scored']} pairs scored; "
+               f"{c['events_touched']} events touched ({c['events_created']} new, {c['events_retired']} retired)")
+    if result.note:
+        click.echo(f"Note: {result.note}")
+    click.echo("Grades of touched events: " + ", ".join(f"{STATUS_LABEL[s]} {n}" for s, n in statuses.items()))
+    for old, new, kind in result.lineage:
+        click.echo(f"  event {old} {'merged into' if kind == 'merge' else 'split, part now'} event {new}")
+
+
+@click.command("events")
+@click.option("--status", type=click.Choice(list(STATUS_LABEL)), help="Only events with this grade.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+def events_command(app: AppContext, status: str | None, as_json: bool) -> None:
+    """List events: grade, date, place, figures, claims and origins.
+
+    Example:
+
+        reconcile events --status contested
+    """
+    with app.database().read() as session:
+        events = list_events(session, status)
+    if as_json:
+        print_json([{k: v for k, v in e.items() if k != "version"} for e in events])
+        return
+    console().print(table(
+        f"{len(events)} events", ["id", "grade", "date", "place", "killed", "wounded", "claims", "origins", "reason"],
+        [[e["id"], STATUS_LABEL[e["status"]] + (" (manual)" if e["manual"] else ""), e["date"], e["place"],
+          _figure(e["killed"]), _figure(e["wounded"]), e["n_claims"], e["n_origins"], e["reason"]] for e in events],
+    ))
+
+
+@click.command("show")
+@click.argument("event_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@click.pass_obj
+def show_command(app: AppContext, event_id: int, as_json: bool) -> None:
+    """Show one event's claims side by side, where they agree and differ, and why they were linked.
+
+    Example:
+
+        reconcile show 3
+    """
+    with app.database().read() as session:
+        detail = event_detail(session, event_id)
+    if as_json:
+        print_json(detail)
+        return
+    out = console()
+    state = "" if detail["active"] else " (retired: see lineage)"
+    out.print(f"[bold]Event {detail['id']}[/bold]{state}: {STATUS_LABEL[detail['status']]}"
+              f"{' (manual)' if detail['manual'] else ''}")
+    out.print(f"Why: {detail['reason']}")
+    out.print(f"Date {detail['date']}, place {detail['place'] or 'unknown'}; killed {_figure(detail['killed']) or '—'}, "
+              f"wounded {_figure(detail['wounded']) or '—'}")
+    out.print(f"Agree on: {', '.join(detail['agree']) or '—'}; differ on: {', '.join(detail['differ']) or '—'}")
+    claims = detail["claim_details"]
+    out.print(table("Claims side by side", ["claim", "source", "origin", "via", "date", "place as written",
+                                            "type", "actor", "killed", "wounded", "stance", "note"],
+                    [[c["id"], c["source"], c["parsed"]["origin"] or "(unknown)", " ← ".join(c["via"]),
+                      c["date_label"], c["place"], c["type"], c["actor"], c["killed"], c["wounded"],
+                      c["parsed"]["stance"], c["note"]] for c in claims]))
+    out.print(table("Links", ["claim", "strongest partner", "score", "components"],
+                    [[link["claim_id"], link["partner_claim_id"], link["score"], link["explanation"]]
+                     for link in detail["links"]]))
+    for item in detail["lineage"]:
+        out.print(f"Lineage: event {item['old_event_id']} → {item['new_event_id']} ({item['kind']}, run {item['run_id']})")

@@ -1,0 +1,66 @@
+"""The matching and grading configuration: one frozen object with documented defaults.
+
+Nothing in the core reads global settings; a run takes a :class:`Config` and records it.
+Weights are points added to (or taken from) a pair's score; a pair at or above
+``link_threshold`` may be linked, one between ``review_threshold`` and ``link_threshold`` is
+uncertain and goes to the review queue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Points per score component. Positive counts for a match, negative against it."""
+
+    place_same: float = 4.0        # same gazetteer place, or the same place text
+    place_similar: float = 3.0     # text places with similarity ≥ place_similar_min (scaled)
+    place_differs: float = -6.0    # both places known and different: different incidents
+    date_same: float = 2.0         # day-precise dates on the same day, or period claims of one scope
+    date_near: float = 1.0         # one day apart (within the tolerance)
+    date_overlap: float = 0.5      # coarse dates that overlap (a week, a range)
+    type_same: float = 1.5
+    type_related: float = 0.5      # sniper fire vs small-arms fire, shelling vs air strike
+    type_differs: float = -2.0
+    victims_same: float = 1.0
+    victims_compatible: float = 0.25   # one claim says only "people"
+    victims_differs: float = -2.5      # soldiers vs civilians
+    actor_same: float = 0.5        # naming different actors is a contradiction to grade, not a reason to split
+    figures_agree: float = 0.5     # competing figures are the point of the tool: no penalty when they differ
+    text_similar: float = 1.0      # scaled by token-set similarity above text_similar_min
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a reconciliation run depends on. Recorded with each run."""
+
+    date_tolerance_days: int = 1       # reporting lag: dates one day apart may be one incident
+    period_days: int = 7               # a claim whose interval is longer than this is about a period
+    period_end_tolerance_days: int = 7  # period claims of one scope may end this many days apart
+    link_threshold: float = 5.0
+    review_threshold: float = 2.5
+    place_similar_min: float = 0.85
+    text_similar_min: float = 0.5
+    require_neutral: bool = False      # verified also needs a corroborating origin with no side
+    weights: Weights = field(default_factory=Weights)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Config":
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known and k != "weights"}
+        weights = Weights(**{k: v for k, v in (data.get("weights") or {}).items() if k in {f.name for f in fields(Weights)}})
+        return cls(**values, weights=weights)
+
+    def matching_part(self) -> dict:
+        """The settings that change which claims are linked (grading settings excluded)."""
+        data = self.as_dict()
+        data.pop("require_neutral")
+        return data
+
+    def with_(self, **changes) -> "Config":
+        return replace(self, **changes)

@@ -1,0 +1,212 @@
+"""The verification policy: a small rule table, read top to bottom, first match wins.
+
+| # | grade                  | when                                                                 |
+|---|------------------------|----------------------------------------------------------------------|
+| 1 | contested              | a known origin denies what another known origin asserts              |
+| 2 | contested              | known origins name different actors as responsible                   |
+| 3 | contested              | known origins give figures for the same victims that cannot both be true |
+| 4 | independently_verified | ≥ 2 distinct known origins assert it (and, with require_neutral, one of them has no side) |
+| 5 | unverified             | anything else: one origin however often relayed, unknown or unregistered sources |
+
+An origin is *known* when the claim's source and every source up its parent chain are
+registered and the root is not of kind "unknown". Relays never add an origin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from rapidfuzz import fuzz
+
+from .config import Config
+from .sources import OriginInfo
+
+VERIFIED, UNVERIFIED, CONTESTED = "independently_verified", "unverified", "contested"
+
+
+@dataclass(frozen=True)
+class GradedClaim:
+    """What grading needs of one claim in the event."""
+
+    claim_id: int
+    source_name: str
+    origin: OriginInfo
+    stance: str
+    actor_key: str | None
+    victims: str | None
+    killed: tuple[int, int | None] | None
+    wounded: tuple[int, int | None] | None
+    relays: tuple[str, ...] = ()
+
+
+@dataclass
+class Facts:
+    """The event's claims reduced to what the rules look at."""
+
+    claims: list[GradedClaim]
+    asserting: dict[str, OriginInfo] = field(default_factory=dict)   # known origin name -> info
+    denying: dict[str, OriginInfo] = field(default_factory=dict)
+    actors: dict[str, set[str]] = field(default_factory=dict)        # known origin -> actor keys
+    figures: dict[tuple[str, str | None], dict[str, tuple[int, int | None]]] = field(default_factory=dict)
+    not_counted: set[str] = field(default_factory=set)               # sources with no known origin
+
+    @classmethod
+    def of(cls, claims: list[GradedClaim]) -> "Facts":
+        facts = cls(claims)
+        for c in claims:
+            if not c.origin.known:
+                facts.not_counted.add(c.source_name)
+                continue
+            name = c.origin.origin_name
+            (facts.denying if c.stance == "denies" else facts.asserting)[name] = c.origin
+            if c.stance == "denies":
+                continue
+            if c.actor_key:
+                facts.actors.setdefault(name, set()).add(c.actor_key)
+            for label, figure in (("killed", c.killed), ("wounded", c.wounded)):
+                if figure is None:
+                    continue
+                per_origin = facts.figures.setdefault((label, c.victims), {})
+                low, high = per_origin.get(name, figure)
+                # One origin's several figures (updates) span one interval.
+                high = None if high is None or figure[1] is None else max(high, figure[1])
+                per_origin[name] = (min(low, figure[0]), high)
+        return facts
+
+
+def _names(names) -> str:
+    names = sorted(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _fig(value: tuple[int, int | None]) -> str:
+    low, high = value
+    return f"≥{low}" if high is None else (str(low) if low == high else f"{low}–{high}")
+
+
+def _denial(facts: Facts, config: Config) -> str | None:
+    for denier in sorted(facts.denying):
+        others = sorted(set(facts.asserting) - {denier})
+        if others:
+            return f"{denier} denies what {_names(others)} assert{'s' if len(others) == 1 else ''}"
+    return None
+
+
+def _actors(facts: Facts, config: Config) -> str | None:
+    origins = sorted(facts.actors)
+    for i, a in enumerate(origins):
+        for b in origins[i + 1:]:
+            for actor_a in sorted(facts.actors[a]):
+                for actor_b in sorted(facts.actors[b]):
+                    if fuzz.token_set_ratio(actor_a, actor_b) < 80:
+                        return f"{a} blames {actor_a}, {b} blames {actor_b}"
+    return None
+
+
+def _figures(facts: Facts, config: Config) -> str | None:
+    for (label, victims), per_origin in sorted(facts.figures.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        origins = sorted(per_origin)
+        for i, a in enumerate(origins):
+            for b in origins[i + 1:]:
+                fa, fb = per_origin[a], per_origin[b]
+                disjoint = (fa[1] is not None and fb[0] > fa[1]) or (fb[1] is not None and fa[0] > fb[1])
+                if disjoint:
+                    who = f" {victims}" if victims else ""
+                    return f"figures cannot both be true: {a} {label}{who} {_fig(fa)}, {b} {_fig(fb)}"
+    return None
+
+
+def _corroborated(facts: Facts, config: Config) -> str | None:
+    if len(facts.asserting) < 2:
+        return None
+    if config.require_neutral and not any(o.side is None for o in facts.asserting.values()):
+        return None
+    return f"asserted by {_names(facts.asserting)}, independent origins"
+
+
+def _fallback(facts: Facts, config: Config) -> str:
+    known = sorted(facts.asserting)
+    if len(known) >= 2:
+        return (f"asserted by {_names(known)}, but every one is a party to the conflict "
+                "and a neutral origin is required")
+    if known:
+        reason = f"rests on one origin ({known[0]})"
+        relays = sorted({r for c in facts.claims for r in c.relays})
+        if relays:
+            reason += f", relayed by {_names(relays)}"
+    elif facts.denying:
+        reason = f"only denied ({_names(facts.denying)}), asserted by no known origin"
+    else:
+        reason = "no known origin asserts it"
+    if facts.not_counted:
+        reason += f"; not counted (no known origin): {_names(facts.not_counted)}"
+    return reason
+
+
+@dataclass(frozen=True)
+class Rule:
+    grade: str
+    name: str
+    test: Callable[[Facts, Config], str | None]
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(CONTESTED, "denial", _denial),
+    Rule(CONTESTED, "actors", _actors),
+    Rule(CONTESTED, "figures", _figures),
+    Rule(VERIFIED, "corroborated", _corroborated),
+)
+
+
+@dataclass(frozen=True)
+class Grade:
+    status: str
+    rule: str
+    reason: str
+
+
+def grade_event(claims: list[GradedClaim], config: Config) -> Grade:
+    """Apply the rule table to an event's claims."""
+    facts = Facts.of(claims)
+    for rule in RULES:
+        why = rule.test(facts, config)
+        if why is not None:
+            return Grade(rule.grade, rule.name, why + _figures_note(facts, rule))
+    return Grade(UNVERIFIED, "default", _fallback(facts, config))
+
+
+def _figures_note(facts: Facts, rule: Rule) -> str:
+    if rule.name != "corroborated" or not facts.figures:
+        return ""
+    parts = []
+    for (label, victims), per_origin in sorted(facts.figures.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        values = sorted({_fig(v) for v in per_origin.values()})
+        parts.append(f"{label} {' / '.join(values)}")
+    return "; figures agree: " + ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """low ≤ best ≤ high for killed or wounded across an event's asserting claims."""
+
+    low: int | None
+    best: int | None
+    high: int | None
+
+
+def tally(figures: list[tuple[int, int | None]]) -> Tally:
+    """Combine the figures the event's claims assert.
+
+    low is the smallest lower bound, high the largest upper bound (None when any claim is
+    open-ended, "more than 40"). best is conservative, as ACLED codes fatalities: the
+    smallest figure any claim commits to (the smallest non-zero lower bound; an "up to 5"
+    commits to nothing), or None when no claim commits to one.
+    """
+    if not figures:
+        return Tally(None, None, None)
+    low = min(f[0] for f in figures)
+    high = None if any(f[1] is None for f in figures) else max(f[1] for f in figures)
+    committed = [f[0] for f in figures if f[0] > 0 or f[1] == 0]
+    best = min(committed) if committed else None
+    return Tally(low, best, high)

@@ -1,0 +1,249 @@
+"""Pairwise matching: which claims may describe one incident, and how strongly.
+
+Three steps, each small:
+
+* :class:`ClaimFeatures` holds what matching compares, one per claim;
+* :class:`Blocker` proposes candidate pairs only among claims whose dates overlap within the
+  tolerance and whose places could match (same place key, similar text key, or one place
+  unknown with the same kind of incident), so the cost grows with claims × block size;
+* :func:`score_pair` sums named components (place, date, type, victims, actor, figures, text)
+  with weights from :class:`~reconciler.config.Config`; every component carries a note, so a
+  link can say why it was made and what counted against it.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from rapidfuzz import fuzz
+
+from .config import Config
+from .vocabulary import types_relation, victims_relation
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimFeatures:
+    id: int
+    fingerprint: str
+    source_id: int
+    origin_id: int           # root of the source's parent chain (known or not)
+    report_id: int | None
+    start: int               # date interval as proleptic ordinals
+    end: int
+    precision: str
+    place_key: str | None
+    place_label: str | None
+    type_category: str | None
+    victims_category: str | None
+    actor_key: str | None
+    stance: str
+    killed: tuple[int, int | None] | None
+    wounded: tuple[int, int | None] | None
+    text: str | None
+
+    def is_period(self, config: Config) -> bool:
+        return self.end - self.start + 1 > config.period_days
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    name: str
+    points: float
+    note: str
+
+
+@dataclass(frozen=True)
+class Score:
+    """A pair's score: the sum of its named components."""
+
+    a: int
+    b: int
+    components: tuple[Component, ...]
+
+    @property
+    def total(self) -> float:
+        return round(sum(c.points for c in self.components), 3)
+
+    def as_dict(self) -> dict:
+        return {c.name: {"points": c.points, "note": c.note} for c in self.components}
+
+    def explain(self) -> str:
+        """'place +4 (same place: Avdiyivka); date +1 (1 day apart)' — against-points marked."""
+        parts = []
+        for c in self.components:
+            sign = "+" if c.points > 0 else ("−" if c.points < 0 else "±")
+            parts.append(f"{c.name} {sign}{abs(c.points):g} ({c.note})")
+        return f"score {self.total:g}: " + "; ".join(parts)
+
+
+def _interval_text(value: tuple[int, int | None]) -> str:
+    low, high = value
+    return f"≥{low}" if high is None else (str(low) if low == high else f"{low}–{high}")
+
+
+def _overlaps(a: tuple[int, int | None], b: tuple[int, int | None]) -> bool:
+    if a[1] is not None and b[0] > a[1]:
+        return False
+    if b[1] is not None and a[0] > b[1]:
+        return False
+    return True
+
+
+def _place(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> Component:
+    w = config.weights
+    if a.place_key is None or b.place_key is None:
+        return Component("place", 0.0, "unknown for one claim")
+    if a.place_key == b.place_key:
+        return Component("place", w.place_same, f"same place: {a.place_label}")
+    if a.place_key.startswith("geonames:") and b.place_key.startswith("geonames:"):
+        return Component("place", w.place_differs, f"different places: {a.place_label} vs {b.place_label}")
+    similarity = fuzz.ratio(a.place_key, b.place_key) / 100.0
+    if similarity >= config.place_similar_min:
+        points = round(w.place_similar * similarity, 2)
+        return Component("place", points, f"similar: {a.place_label} ~ {b.place_label} ({similarity:.0%})")
+    return Component("place", w.place_differs, f"different places: {a.place_label} vs {b.place_label}")
+
+
+def _date(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> Component:
+    w = config.weights
+    if a.is_period(config):
+        return Component("date", w.date_same, "same period")
+    gap = max(a.start - b.end, b.start - a.end, 0)
+    if a.precision == "day" and b.precision == "day":
+        if gap == 0:
+            return Component("date", w.date_same, "same day")
+        return Component("date", w.date_near if gap == 1 else 0.0, f"{gap} day{'s' if gap > 1 else ''} apart")
+    if gap == 0:
+        return Component("date", w.date_overlap, "dates overlap (one is imprecise)")
+    return Component("date", 0.0, f"{gap} day{'s' if gap > 1 else ''} apart (one is imprecise)")
+
+
+_TYPE_POINTS = {"same": "type_same", "related": "type_related", "different": "type_differs"}
+_VICTIM_POINTS = {"same": "victims_same", "compatible": "victims_compatible", "different": "victims_differs"}
+
+
+def _category(name: str, rel: str | None, a: str | None, b: str | None, table: dict, config: Config) -> Component:
+    if rel is None:
+        return Component(name, 0.0, "unknown for one claim")
+    points = getattr(config.weights, table[rel])
+    return Component(name, points, a if rel == "same" else f"{rel}: {a} vs {b}")
+
+
+def _actor(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> Component | None:
+    if a.actor_key is None or b.actor_key is None:
+        return None
+    if fuzz.token_set_ratio(a.actor_key, b.actor_key) >= 80:
+        return Component("actor", config.weights.actor_same, f"same: {a.actor_key}")
+    return Component("actor", 0.0, f"differ: {a.actor_key} vs {b.actor_key} (graded, not counted against)")
+
+
+def _figures(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> Component | None:
+    agree, differ = [], []
+    for name, fa, fb in (("killed", a.killed, b.killed), ("wounded", a.wounded, b.wounded)):
+        if fa is None or fb is None:
+            continue
+        text = f"{name} {_interval_text(fa)} vs {_interval_text(fb)}"
+        (agree if _overlaps(fa, fb) else differ).append(text)
+    if not agree and not differ:
+        return None
+    if differ:
+        return Component("figures", 0.0, "differ: " + ", ".join(differ) + " (graded, not counted against)")
+    return Component("figures", config.weights.figures_agree, "agree: " + ", ".join(agree))
+
+
+def _text(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> Component | None:
+    if not a.text or not b.text:
+        return None
+    similarity = fuzz.token_set_ratio(a.text, b.text) / 100.0
+    if similarity < config.text_similar_min:
+        return None
+    span = 1.0 - config.text_similar_min
+    points = round(config.weights.text_similar * (similarity - config.text_similar_min) / span, 2)
+    return Component("text", points, f"texts {similarity:.0%} alike")
+
+
+def score_pair(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> Score:
+    """Score two claims; the order of ``a`` and ``b`` does not change the total."""
+    if (a.fingerprint, a.id) > (b.fingerprint, b.id):
+        a, b = b, a
+    parts = [
+        _place(a, b, config),
+        _date(a, b, config),
+        _category("type", types_relation(a.type_category, b.type_category), a.type_category, b.type_category,
+                  _TYPE_POINTS, config),
+        _category("victims", victims_relation(a.victims_category, b.victims_category), a.victims_category,
+                  b.victims_category, _VICTIM_POINTS, config),
+    ]
+    parts.extend(p for p in (_actor(a, b, config), _figures(a, b, config), _text(a, b, config)) if p is not None)
+    return Score(a.id, b.id, tuple(parts))
+
+
+def cannot_link(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> str | None:
+    """A reason why two claims can never be one event, or None."""
+    if a.report_id is not None and a.report_id == b.report_id and a.origin_id == b.origin_id:
+        return "same origin in the same report: listed as distinct incidents"
+    if a.is_period(config) != b.is_period(config):
+        return "a claim about a period never joins a claim about a single incident"
+    return None
+
+
+class Blocker:
+    """Index of claims by place and date, proposing candidate pairs without all-pairs work.
+
+    Blocks: the exact place key; a four-letter prefix of free-text place keys (for spelling
+    variants the gazetteer does not know); for claims with no place, the kind of incident
+    (its type and its victims) — a claim with none of place, type and victims has no candidates.
+    Period claims are blocked only with period claims of the same victims.
+    """
+
+    def __init__(self, claims: Iterable[ClaimFeatures], config: Config):
+        self.config = config
+        self.claims: dict[int, ClaimFeatures] = {}
+        blocks: dict[tuple, list[ClaimFeatures]] = defaultdict(list)
+        for claim in claims:
+            self.claims[claim.id] = claim
+            for key in self.block_keys(claim):
+                blocks[key].append(claim)
+        self.blocks: dict[tuple, tuple[list[int], list[ClaimFeatures]]] = {}
+        for key, members in blocks.items():
+            members.sort(key=lambda c: (c.start, c.id))
+            self.blocks[key] = ([c.start for c in members], members)
+
+    def block_keys(self, claim: ClaimFeatures) -> list[tuple]:
+        if claim.is_period(self.config):
+            return [("period", claim.victims_category)]
+        kinds = [("kind", k) for k in (claim.type_category, claim.victims_category) if k]
+        if claim.place_key is None:
+            return kinds
+        keys = [("place", claim.place_key)]
+        if not claim.place_key.startswith("geonames:"):
+            keys.append(("text", claim.place_key[:4]))
+        return keys + kinds
+
+    def candidates(self, claim: ClaimFeatures) -> Iterator[ClaimFeatures]:
+        """Claims that share a block with ``claim`` and whose dates could match; each once."""
+        config, seen = self.config, {claim.id}
+        tol = config.date_tolerance_days
+        period = claim.is_period(config)
+        reach = config.period_end_tolerance_days if period else config.period_days
+        for key in self.block_keys(claim):
+            starts, members = self.blocks.get(key, ((), ()))
+            if period:
+                lo, hi = bisect_left(starts, claim.start - tol), bisect_right(starts, claim.start + tol)
+            else:
+                lo, hi = bisect_left(starts, claim.start - reach - tol), bisect_right(starts, claim.end + tol)
+            for other in members[lo:hi]:
+                if other.id in seen:
+                    continue
+                if key[0] == "kind" and claim.place_key is not None and other.place_key is not None:
+                    continue  # the kind block only serves claims with no place
+                if period:
+                    if abs(other.end - claim.end) > reach:
+                        continue
+                elif other.start > claim.end + tol or other.end < claim.start - tol:
+                    continue
+                seen.add(other.id)
+                yield other

@@ -1,0 +1,333 @@
+"""A reconciliation run: match claims into events, keep event ids stable, grade what changed.
+
+The caller gives one write transaction; an interrupted run therefore leaves the database
+as it was. An incremental run starts from the claims that are new or changed (and the other
+claims of the events they were in), follows strong links outwards to whole connected groups,
+and re-clusters and re-grades only those, so that it gives the same events as a ``--full``
+run on the same data.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from .clustering import Problem, average_linkage
+from .config import Config
+from .grading import GradedClaim, grade_event, tally
+from .matching import Blocker, ClaimFeatures, Score, cannot_link, score_pair
+from .models import Claim, ClaimLink, ClaimRelay, Event, EventLineage, Run, utcnow
+from .sources import SourceIndex
+
+Progress = Callable[[str, int, int], None]
+CHUNK = 900
+
+
+@dataclass
+class RunResult:
+    run_id: int
+    full: bool
+    counts: dict = field(default_factory=dict)
+    touched_events: list[int] = field(default_factory=list)
+    lineage: list[tuple[int, int, str]] = field(default_factory=list)
+    note: str | None = None
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def load_features(session: Session, index: SourceIndex) -> tuple[dict[int, ClaimFeatures], set[int]]:
+    """Every claim's matching features, and the ids of claims not yet matched."""
+    origin_root = {sid: index.origin_of(sid).origin_id for sid in index.sources}
+    features, dirty = {}, set()
+    rows = session.execute(select(
+        Claim.id, Claim.fingerprint, Claim.source_id, Claim.report_id, Claim.date_start, Claim.date_end,
+        Claim.date_precision, Claim.place_key, Claim.place_label, Claim.type_category, Claim.victims_category,
+        Claim.actor_key, Claim.stance, Claim.killed_text, Claim.killed_low, Claim.killed_high,
+        Claim.wounded_text, Claim.wounded_low, Claim.wounded_high, Claim.text, Claim.needs_match,
+    ))
+    for r in rows:
+        features[r.id] = ClaimFeatures(
+            r.id, r.fingerprint, r.source_id, origin_root[r.source_id], r.report_id, r.date_start.toordinal(),
+            r.date_end.toordinal(), r.date_precision, r.place_key, r.place_label, r.type_category,
+            r.victims_category, r.actor_key, r.stance,
+            (r.killed_low, r.killed_high) if r.killed_text else None,
+            (r.wounded_low, r.wounded_high) if r.wounded_text else None, r.text,
+        )
+        if r.needs_match:
+            dirty.add(r.id)
+    return features, dirty
+
+
+@dataclass
+class _Graph:
+    nodes: set[int] = field(default_factory=set)
+    scores: dict[tuple[int, int], Score] = field(default_factory=dict)   # kept: ≥ review threshold
+    strong: dict[int, set[int]] = field(default_factory=dict)
+    cannot: set[tuple[int, int]] = field(default_factory=set)
+    pairs_scored: int = 0
+
+
+def _explore(seeds: set[int], features: dict[int, ClaimFeatures], blocker: Blocker, config: Config,
+             must: set[tuple[int, int]], cannot: set[tuple[int, int]], progress: Progress) -> _Graph:
+    """Score candidates outward from ``seeds`` until whole strongly-linked groups are covered."""
+    graph = _Graph(nodes=set(seeds))
+    must_of: dict[int, set[int]] = {}
+    for a, b in must:
+        must_of.setdefault(a, set()).add(b)
+        must_of.setdefault(b, set()).add(a)
+    queue = sorted(seeds, reverse=True)
+    done, done_pairs = 0, set()
+    while queue:
+        node = queue.pop()
+        done += 1
+        if done % 2000 == 0:
+            progress("matching", done, len(graph.nodes))
+        claim = features[node]
+        neighbours = list(blocker.candidates(claim)) + [features[m] for m in must_of.get(node, ())]
+        for other in neighbours:
+            pair = (node, other.id) if node < other.id else (other.id, node)
+            if pair in done_pairs:
+                continue
+            done_pairs.add(pair)
+            graph.pairs_scored += 1
+            score = score_pair(claim, other, config)
+            forbidden = pair in cannot or cannot_link(claim, other, config) is not None
+            if forbidden:
+                graph.cannot.add(pair)
+            if score.total >= config.review_threshold or pair in must:
+                graph.scores[pair] = score
+            if (score.total >= config.link_threshold and not forbidden) or pair in must:
+                graph.strong.setdefault(node, set()).add(other.id)
+                graph.strong.setdefault(other.id, set()).add(node)
+                if other.id not in graph.nodes:
+                    graph.nodes.add(other.id)
+                    queue.append(other.id)
+    progress("matching", len(graph.nodes), len(graph.nodes))
+    return graph
+
+
+def _components(graph: _Graph) -> list[list[int]]:
+    seen, groups = set(), []
+    for start in sorted(graph.nodes):
+        if start in seen:
+            continue
+        seen.add(start)
+        stack, group = [start], []
+        while stack:
+            n = stack.pop()
+            group.append(n)
+            for m in graph.strong.get(n, ()):
+                if m not in seen:
+                    seen.add(m)
+                    stack.append(m)
+        groups.append(group)
+    return groups
+
+
+def _cluster(graph: _Graph, features: dict[int, ClaimFeatures], config: Config,
+             must: set[tuple[int, int]]) -> list[list[int]]:
+    clusters = []
+    for group in _components(graph):
+        if len(group) == 1:
+            clusters.append(group)
+            continue
+        members = set(group)
+        problem = Problem(
+            nodes=group, order={n: features[n].fingerprint + f"{n:012d}" for n in group},
+            scores={p: (s.total if p not in must else max(s.total, config.link_threshold))
+                    for p, s in graph.scores.items() if p[0] in members and p[1] in members},
+            cannot={p for p in graph.cannot if p[0] in members and p[1] in members},
+            must={p for p in must if p[0] in members and p[1] in members},
+        )
+        clusters.extend(average_linkage(problem, config.link_threshold))
+    return clusters
+
+
+def _assign_ids(clusters: list[list[int]], old_event_of: dict[int, int]) -> tuple[list[int | None], dict[int, list[int]]]:
+    """Keep an old event's id for the cluster holding most of its claims (greedy by overlap).
+
+    Returns the id per cluster (None: a new event) and, per old event, the clusters that
+    received its claims.
+    """
+    overlaps = []
+    spread: dict[int, list[int]] = {}
+    for i, members in enumerate(clusters):
+        counts = Counter(old_event_of[m] for m in members if m in old_event_of)
+        for event_id, n in counts.items():
+            overlaps.append((-n, event_id, i))
+            spread.setdefault(event_id, []).append(i)
+    ids: list[int | None] = [None] * len(clusters)
+    taken = set()
+    for _neg, event_id, i in sorted(overlaps):
+        if ids[i] is None and event_id not in taken:
+            ids[i] = event_id
+            taken.add(event_id)
+    return ids, spread
+
+
+def reconcile(session: Session, user: str, config: Config, *, full: bool = False,
+              must: set[tuple[int, int]] = frozenset(), cannot: set[tuple[int, int]] = frozenset(),
+              manual_events: set[int] = frozenset(), progress: Progress = _no_progress) -> RunResult:
+    """Run matching and grading inside the caller's transaction; returns what was done.
+
+    ``must``/``cannot`` are claim-id pairs decided by people; ``manual_events`` are events
+    whose grade a person set, which the run leaves as they are.
+    """
+    note = None
+    last = session.scalars(select(Run).where(Run.finished_at.is_not(None)).order_by(Run.id.desc()).limit(1)).first()
+    if not full and last is not None and Config.from_dict(last.config).matching_part() != config.matching_part():
+        full, note = True, f"matching settings differ from run {last.id}: every claim was re-matched"
+    run = Run(user=user, started_at=utcnow(), full=full, config=config.as_dict(), counts={})
+    session.add(run)
+    session.flush()
+
+    progress("loading", 0, 1)
+    index = SourceIndex.load(session)
+    features, dirty = load_features(session, index)
+    old_event_of = {c: e for c, e in session.execute(select(ClaimLink.claim_id, ClaimLink.event_id))}
+    seeds = set(features) if full else set(dirty)
+    if not full and seeds:
+        touched_old = {old_event_of[c] for c in seeds if c in old_event_of}
+        seeds |= {c for c, e in old_event_of.items() if e in touched_old}
+    progress("loading", 1, 1)
+
+    blocker = Blocker(features.values(), config)
+    graph = _explore(seeds, features, blocker, config, set(must), set(cannot), progress)
+    # Old events of every claim reached are re-decided as a whole.
+    progress("clustering", 0, 1)
+    clusters = _cluster(graph, features, config, set(must))
+    ids, spread = _assign_ids(clusters, old_event_of)
+    progress("clustering", 1, 1)
+
+    result = RunResult(run.id, full, note=note)
+    _write(session, run, user, config, clusters, ids, spread, graph, features, index, old_event_of,
+           manual_events, result, progress)
+    session.execute(update(Claim).where(Claim.needs_match.is_(True)).values(needs_match=False))
+    run.finished_at = utcnow()
+    run.counts = result.counts | {"claims": len(features), "claims_matched": len(graph.nodes),
+                                  "pairs_scored": graph.pairs_scored, "events_touched": len(result.touched_events)}
+    result.counts = dict(run.counts)
+    return result
+
+
+def _write(session: Session, run: Run, user: str, config: Config, clusters: list[list[int]],
+           ids: list[int | None], spread: dict[int, list[int]], graph: _Graph,
+           features: dict[int, ClaimFeatures], index: SourceIndex, old_event_of: dict[int, int],
+           manual_events: set[int], result: RunResult, progress: Progress) -> None:
+    now = utcnow()
+    new_count = sum(1 for i in ids if i is None)
+    if new_count:
+        rows = [{"status": "unverified", "reason": "", "updated_by": user, "updated_at": now,
+                 "created_run_id": run.id, "updated_run_id": run.id, "n_claims": 0, "n_origins": 0,
+                 "origins": [], "manual": False, "active": True, "version": 1} for _ in range(new_count)]
+        new_ids = iter(session.scalars(insert(Event).returning(Event.id, sort_by_parameter_order=True), rows).all())
+        ids = [i if i is not None else next(new_ids) for i in ids]
+    created = new_count
+    kept = set(ids)
+    retired = sorted(set(spread) - kept)
+    lineage = []
+    for old_id, where in sorted(spread.items()):
+        targets = sorted({ids[i] for i in where} - {old_id})
+        kind = "split" if len(set(where)) > 1 else "merge"
+        lineage.extend((old_id, t, kind) for t in targets)
+    if lineage:
+        session.execute(insert(EventLineage), [
+            {"old_event_id": o, "new_event_id": n, "kind": k, "run_id": run.id, "created_by": user, "created_at": now}
+            for o, n, k in lineage])
+    if retired:
+        for start in range(0, len(retired), CHUNK):
+            session.execute(update(Event).where(Event.id.in_(retired[start:start + CHUNK]))
+                            .values(active=False, n_claims=0, updated_run_id=run.id, updated_at=now, updated_by=user))
+
+    progress("writing", 0, len(clusters))
+    nodes = sorted(graph.nodes)
+    for start in range(0, len(nodes), CHUNK):
+        session.execute(delete(ClaimLink).where(ClaimLink.claim_id.in_(nodes[start:start + CHUNK])))
+    links = []
+    changed_links = 0
+    for members, event_id in zip(clusters, ids):
+        for m in members:
+            links.append(_link_row(m, event_id, members, graph, run.id))
+            changed_links += old_event_of.get(m) != event_id
+    for start in range(0, len(links), 5000):
+        session.execute(insert(ClaimLink), links[start:start + 5000])
+    relays = _relay_names(session, nodes, index)
+    updates = []
+    for n, (members, event_id) in enumerate(zip(clusters, ids)):
+        updates.append(_event_values(event_id, members, features, index, relays, config,
+                                     manual=event_id in manual_events) | {
+            "updated_run_id": run.id, "updated_at": now, "updated_by": user, "active": True})
+        if n % 5000 == 0:
+            progress("writing", n, len(clusters))
+    for start in range(0, len(updates), 5000):
+        session.execute(update(Event), updates[start:start + 5000])
+    progress("writing", len(clusters), len(clusters))
+    result.touched_events = sorted(kept)
+    result.lineage = lineage
+    result.counts = {"events_created": created, "events_retired": len(retired), "events": len(clusters),
+                     "links_changed": changed_links, "lineage": len(lineage)}
+
+
+def _link_row(claim_id: int, event_id: int, members: list[int], graph: _Graph, run_id: int) -> dict:
+    best: Score | None = None
+    for other in members:
+        if other == claim_id:
+            continue
+        pair = (claim_id, other) if claim_id < other else (other, claim_id)
+        score = graph.scores.get(pair)
+        if score is not None and (best is None or score.total > best.total):
+            best = score
+    if best is None:
+        return {"claim_id": claim_id, "event_id": event_id, "score": None, "partner_claim_id": None,
+                "components": {}, "explanation": "no other claim matched" if len(members) == 1
+                else "joined through the group (average linkage), no direct strong pair", "run_id": run_id}
+    partner = best.b if best.a == claim_id else best.a
+    return {"claim_id": claim_id, "event_id": event_id, "score": best.total, "partner_claim_id": partner,
+            "components": best.as_dict(), "explanation": best.explain(), "run_id": run_id}
+
+
+def _relay_names(session: Session, claim_ids: list[int], index: SourceIndex) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {}
+    for start in range(0, len(claim_ids), CHUNK):
+        rows = session.execute(select(ClaimRelay.claim_id, ClaimRelay.source_id)
+                               .where(ClaimRelay.claim_id.in_(claim_ids[start:start + CHUNK]))
+                               .order_by(ClaimRelay.claim_id, ClaimRelay.position))
+        for claim_id, source_id in rows:
+            names.setdefault(claim_id, []).append(index.sources[source_id].name)
+    return names
+
+
+def _event_values(event_id: int, members: list[int], features: dict[int, ClaimFeatures], index: SourceIndex,
+                  relays: dict[int, list[str]], config: Config, manual: bool) -> dict:
+    claims = [features[m] for m in members]
+    graded = [_graded(features[m], index, relays.get(m, [])) for m in members]
+    values = {"id": event_id, "n_claims": len(members)}
+    origins = sorted({g.origin.origin_name for g in graded if g.origin.known})
+    values["origins"], values["n_origins"] = origins, len(origins)
+    starts, ends = [c.start for c in claims], [c.end for c in claims]
+    lo, hi = (max(starts), min(ends)) if max(starts) <= min(ends) else (min(starts), max(ends))
+    values["date_start"], values["date_end"] = date.fromordinal(lo), date.fromordinal(hi)
+    places = Counter((c.place_key, c.place_label) for c in claims if c.place_key)
+    top = sorted(places.items(), key=lambda kv: (-kv[1], kv[0][0]))
+    values["place_key"], values["place_label"] = top[0][0] if top else (None, None)
+    for label in ("killed", "wounded"):
+        figures = [getattr(c, label) for c in claims if c.stance == "asserts" and getattr(c, label) is not None]
+        t = tally(figures)
+        values.update({f"{label}_low": t.low, f"{label}_best": t.best, f"{label}_high": t.high})
+    if not manual:
+        grade = grade_event(graded, config)
+        values["status"], values["reason"] = grade.status, grade.reason
+    return values
+
+
+def _graded(claim: ClaimFeatures, index: SourceIndex, relays: list[str]) -> GradedClaim:
+    return GradedClaim(claim.id, index.sources[claim.source_id].name, index.origin_of(claim.source_id),
+                       claim.stance, claim.actor_key, claim.victims_category, claim.killed, claim.wounded,
+                       tuple(relays))
