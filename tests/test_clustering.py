@@ -1,0 +1,41 @@
+"""Average linkage with constraints: no chaining, no forbidden merges, order-independent."""
+
+from reconciler.clustering import Problem, average_linkage
+
+
+def problem(nodes, scores, cannot=(), must=()):
+    return Problem(nodes=list(nodes), order={n: f"fp{n:03d}" for n in nodes}, scores=dict(scores),
+                   cannot=set(cannot), must=set(must))
+
+
+def test_average_linkage_does_not_chain_weak_links():
+    # A~B strong, B~C strong, A~C never proposed (counts -10): average of {A,B} with C is
+    # (8 + -10) / 2 = -1 < 5, so C stays apart although connected components would join it.
+    clusters = average_linkage(problem([1, 2, 3], {(1, 2): 9.0, (2, 3): 8.0}), threshold=5.0)
+    assert clusters == [[1, 2], [3]]
+
+
+def test_average_linkage_joins_a_group_whose_average_is_high():
+    scores = {(1, 2): 9.0, (2, 3): 8.0, (1, 3): 6.0}
+    assert average_linkage(problem([1, 2, 3], scores), threshold=5.0) == [[1, 2, 3]]
+
+
+def test_average_linkage_respects_cannot_link():
+    scores = {(1, 2): 9.0, (2, 3): 8.0, (1, 3): 6.0}
+    clusters = average_linkage(problem([1, 2, 3], scores, cannot=[(1, 3)]), threshold=5.0)
+    assert clusters == [[1, 2], [3]]
+
+
+def test_average_linkage_applies_must_link_first():
+    clusters = average_linkage(problem([1, 2, 3], {}, must=[(1, 3)]), threshold=5.0)
+    assert clusters == [[1, 3], [2]]
+
+
+def test_average_linkage_same_result_whatever_the_node_order():
+    scores = {(1, 2): 7.0, (2, 3): 7.0, (3, 4): 9.0, (1, 4): 2.0, (1, 3): 5.5}
+    forward = average_linkage(problem([1, 2, 3, 4], scores), threshold=5.0)
+    backward = average_linkage(problem([4, 3, 2, 1], scores), threshold=5.0)
+    assert forward == backward
+    # 3~4 (9) merge first; then {3,4} vs 2: (7 + -10)/2 < 5; 1~2 (7) merge; {1,2} vs {3,4}:
+    # (5.5 + 2 + 7 - 10) / 4 = 1.125 < 5: two events.
+    assert forward == [[1, 2], [3, 4]]

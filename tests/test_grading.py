@@ -1,0 +1,90 @@
+"""The verification policy, rule by rule, on hand-built events."""
+
+from reconciler.config import Config
+from reconciler.grading import CONTESTED, UNVERIFIED, VERIFIED, GradedClaim, grade_event, tally
+from reconciler.sources import OriginInfo
+
+UKRAINE = OriginInfo(1, 1, "Government of Ukraine", "Ukraine", True)
+RUSSIA = OriginInfo(2, 2, "Government of Russia", "Russia", True)
+OSCE = OriginInfo(3, 3, "OSCE", None, True)
+CHANNEL = OriginInfo(4, 4, "Channel X", None, False)   # unregistered: no known origin
+ARMY = OriginInfo(5, 1, "Government of Ukraine", "Ukraine", True)  # another voice of Ukraine
+
+
+def claim(cid, origin, stance="asserts", actor=None, victims="military", killed=None, source=None):
+    return GradedClaim(cid, source or origin.origin_name, origin, stance, actor, victims, killed, None, ())
+
+
+def test_grade_two_independent_origins_verified():
+    grade = grade_event([claim(1, UKRAINE, killed=(1, 1)), claim(2, OSCE, killed=(1, None))], Config())
+    assert grade.status == VERIFIED
+    assert grade.reason == ("asserted by Government of Ukraine and OSCE, independent origins; "
+                            "figures agree: killed 1 / ≥1")
+
+
+def test_grade_one_origin_relayed_many_times_unverified():
+    claims = [GradedClaim(i, "Armed Forces of Ukraine", ARMY, "asserts", None, "military", (2, 2), None,
+                          ("dpa", "Interfax")) for i in range(1, 5)]
+    grade = grade_event(claims + [claim(9, UKRAINE)], Config())
+    assert grade.status == UNVERIFIED
+    assert grade.reason == "rests on one origin (Government of Ukraine), relayed by Interfax and dpa"
+
+
+def test_grade_unregistered_source_never_corroborates():
+    grade = grade_event([claim(1, UKRAINE), claim(2, CHANNEL, source="Channel X")], Config())
+    assert grade.status == UNVERIFIED
+    assert grade.reason.endswith("not counted (no known origin): Channel X")
+
+
+def test_grade_denial_contested():
+    grade = grade_event([claim(1, UKRAINE, actor="separatists"), claim(2, RUSSIA, stance="denies")], Config())
+    assert (grade.status, grade.rule) == (CONTESTED, "denial")
+    assert grade.reason == "Government of Russia denies what Government of Ukraine asserts"
+
+
+def test_grade_denial_by_unknown_origin_does_not_contest():
+    grade = grade_event([claim(1, UKRAINE), claim(2, OSCE), claim(3, CHANNEL, stance="denies")], Config())
+    assert grade.status == VERIFIED
+
+
+def test_grade_different_actors_contested():
+    grade = grade_event([claim(1, UKRAINE, actor="russian separatists"), claim(2, RUSSIA, actor="ukrainian")], Config())
+    assert (grade.status, grade.rule) == (CONTESTED, "actors")
+
+
+def test_grade_same_actor_in_other_words_not_contested():
+    grade = grade_event([claim(1, UKRAINE, actor="pro russian separatists"), claim(2, OSCE, actor="separatists")],
+                        Config())
+    assert grade.status == VERIFIED
+
+
+def test_grade_disjoint_figures_for_same_victims_contested():
+    grade = grade_event([claim(1, UKRAINE, killed=(3, 3)), claim(2, OSCE, killed=(11, None))], Config())
+    assert (grade.status, grade.rule) == (CONTESTED, "figures")
+    assert grade.reason == "figures cannot both be true: Government of Ukraine killed military 3, OSCE ≥11"
+
+
+def test_grade_figures_for_different_victims_not_compared():
+    grade = grade_event([claim(1, UKRAINE, killed=(3, 3)), claim(2, OSCE, victims="civilian", killed=(11, 11))],
+                        Config())
+    assert grade.status == VERIFIED
+
+
+def test_grade_require_neutral_needs_an_origin_without_side():
+    claims = [claim(1, UKRAINE), claim(2, RUSSIA)]
+    assert grade_event(claims, Config()).status == VERIFIED
+    strict = grade_event(claims, Config(require_neutral=True))
+    assert strict.status == UNVERIFIED
+    assert "neutral origin is required" in strict.reason
+    assert grade_event(claims + [claim(3, OSCE)], Config(require_neutral=True)).status == VERIFIED
+
+
+def test_tally_best_is_the_smallest_committed_figure():
+    # "2", "at least 3", "up to 5": low 0 (up to 5), best 2, high unbounded (at least 3)
+    t = tally([(2, 2), (3, None), (0, 5)])
+    assert (t.low, t.best, t.high) == (0, 2, None)
+    t = tally([(8, 12), (10, 10)])
+    assert (t.low, t.best, t.high) == (8, 8, 12)
+    t = tally([(0, 5)])
+    assert (t.low, t.best, t.high) == (0, None, 5)
+    assert tally([]).best is None

@@ -1,0 +1,95 @@
+"""Pair scoring and blocking on hand-built claims."""
+
+from datetime import date
+
+from reconciler.config import Config
+from reconciler.matching import Blocker, ClaimFeatures, cannot_link, score_pair
+
+D = date(2021, 4, 6).toordinal()
+AVDIIVKA = "geonames:713122"
+
+
+def feat(cid, *, place=AVDIIVKA, label="Avdiyivka", start=D, end=None, precision="day", type_="indirect_fire",
+         victims="military", actor=None, killed=(1, 1), origin=None, report=None, stance="asserts", text=None):
+    return ClaimFeatures(cid, f"fp{cid:03d}", cid, origin if origin is not None else cid, report, start,
+                         end if end is not None else start, precision, place, label, type_, victims, actor,
+                         stance, killed, None, text)
+
+
+def test_score_pair_same_incident_sums_named_components():
+    score = score_pair(feat(1), feat(2, start=D + 1), Config())
+    points = {c.name: c.points for c in score.components}
+    # same place 4 + one day apart 1 + same type 1.5 + same victims 1 + figures agree 0.5
+    assert points == {"place": 4.0, "date": 1.0, "type": 1.5, "victims": 1.0, "figures": 0.5}
+    assert score.total == 8.0
+
+
+def test_score_pair_differing_figures_alone_do_not_keep_reports_apart():
+    config = Config()
+    score = score_pair(feat(1, killed=(2, 2)), feat(2, killed=(11, None)), config)
+    assert score.total >= config.link_threshold
+    figures = [c for c in score.components if c.name == "figures"][0]
+    assert figures.points == 0.0
+    assert figures.note == "differ: killed 2 vs ≥11 (graded, not counted against)"
+
+
+def test_score_pair_hard_negative_same_place_next_day_other_type_and_victims():
+    config = Config()
+    score = score_pair(feat(1, type_="sniper"), feat(2, start=D + 1, type_="indirect_fire", victims="civilian"),
+                       config)
+    # 4 + 1 - 2 (type differs) - 2.5 (victims differ) + 0.5 (figures agree) = 1.0
+    assert score.total == 1.0
+    assert score.total < config.review_threshold
+
+
+def test_score_pair_missing_place_is_unknown_not_a_mismatch():
+    score = score_pair(feat(1, place=None, label=None), feat(2), Config())
+    place = [c for c in score.components if c.name == "place"][0]
+    assert (place.points, place.note) == (0.0, "unknown for one claim")
+
+
+def test_score_pair_different_gazetteer_places_count_against():
+    score = score_pair(feat(1), feat(2, place="geonames:709717", label="Donetsk"), Config())
+    place = [c for c in score.components if c.name == "place"][0]
+    assert place.points == -6.0
+
+
+def test_score_pair_is_symmetric():
+    a, b = feat(1, actor="separatists"), feat(2, start=D + 1, actor="ukrainian", killed=(3, 3))
+    assert score_pair(a, b, Config()) == score_pair(b, a, Config())
+
+
+def test_score_explain_names_components_and_marks_points_against():
+    text = score_pair(feat(1), feat(2, place="geonames:709717", label="Donetsk"), Config()).explain()
+    # −6 + 2 + 1.5 + 1 + 0.5 = −1
+    assert text.startswith("score -1: place −6 (different places: Avdiyivka vs Donetsk); date +2 (same day)")
+
+
+def test_cannot_link_same_origin_same_report():
+    config = Config()
+    assert cannot_link(feat(1, origin=7, report=3), feat(2, origin=7, report=3), config) is not None
+    assert cannot_link(feat(1, origin=7, report=3), feat(2, origin=7, report=4), config) is None
+    assert cannot_link(feat(1, origin=7, report=3), feat(2, origin=8, report=3), config) is None
+
+
+def test_cannot_link_period_with_incident():
+    period = feat(1, start=date(2021, 1, 1).toordinal(), end=D, precision="range")
+    assert cannot_link(period, feat(2), Config()) == "a claim about a period never joins a claim about a single incident"
+
+
+def test_blocker_proposes_only_overlapping_dates_in_the_same_place():
+    claims = [feat(1), feat(2, start=D + 1), feat(3, start=D + 2), feat(4, place="geonames:709717", label="Donetsk"),
+              feat(5, place=None, label=None)]
+    blocker = Blocker(claims, Config())
+    # 2 is one day later (within tolerance); 3 is two days later; 4 is elsewhere;
+    # 5 has no place but the same type, so the kind block proposes it.
+    assert sorted(c.id for c in blocker.candidates(claims[0])) == [2, 5]
+
+
+def test_blocker_period_claims_meet_only_period_claims_of_the_same_scope():
+    year = dict(start=date(2021, 1, 1).toordinal(), end=D, precision="range", place=None, label=None,
+                type_=None)
+    claims = [feat(1, **year), feat(2, **year), feat(3, **(year | {"start": date(2014, 4, 1).toordinal()})),
+              feat(4, place=None, label=None, type_=None)]
+    blocker = Blocker(claims, Config())
+    assert [c.id for c in blocker.candidates(claims[0])] == [2]
