@@ -9,6 +9,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from reconciler.config import Config
 from reconciler.events import event_detail, list_events
+from reconciler.lease import run_lease
 from reconciler.runs import reconcile
 
 from .context import AppContext, console, print_json, table
@@ -29,9 +30,11 @@ def _figure(tally: dict | None) -> str:
 @click.option("--full", is_flag=True, help="Re-match every claim, not only new and changed ones.")
 @click.option("--require-neutral", is_flag=True,
               help="Verified also needs a corroborating origin that is not a party to the conflict.")
+@click.option("--wait", type=float, default=60.0, show_default=True,
+              help="Seconds to wait for another run on this database to finish.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.pass_obj
-def run_command(app: AppContext, full: bool, require_neutral: bool, as_json: bool) -> None:
+def run_command(app: AppContext, full: bool, require_neutral: bool, wait: float, as_json: bool) -> None:
     """Match claims into candidate events and grade every event touched.
 
     One transaction: interrupted, the run leaves the database as it was.
@@ -44,7 +47,7 @@ def run_command(app: AppContext, full: bool, require_neutral: bool, as_json: boo
     config = Config(require_neutral=require_neutral)
     db = app.database()
     show_bar = not as_json and sys.stderr.isatty()
-    with db.write() as session:
+    with run_lease(db, app.user, wait=wait), db.write() as session:
         if show_bar:
             with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                           TimeElapsedColumn(), transient=True) as bar:

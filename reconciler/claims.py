@@ -37,6 +37,7 @@ def claim_dict(claim: Claim, index: SourceIndex, event_id: int | None = None) ->
     for name in CLAIM_FIELDS:
         data[name] = claim.raw.get(name)
     data["source"] = claim.source_text
+    data["stance"] = claim.stance  # "asserts" when the file left it out
     data["via"] = [relay.source_text for relay in claim.relays]
     data["parsed"] = {
         "source": index.sources[claim.source_id].name,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, insert, select, tuple_
 from sqlalchemy.orm import Session
 
+from . import audit
 from .errors import InputError, Problem
 from .models import Claim, ClaimChange, ClaimRelay, Report, utcnow
 from .places import PlaceNormaliser
@@ -150,6 +151,10 @@ def import_claims(session: Session, claims: list[ClaimInput], user: str, normali
         _import_chunk(importer, batch[start:start + CHUNK])
     summary = importer.summary
     summary.unregistered_sources = sorted(importer._unregistered)
+    if summary.added or summary.updated:
+        audit.record(session, user, "import", "claims", after={
+            "files": sorted({c.file for c in claims}), "added": summary.added_ids, "updated": summary.updated_ids,
+            "unchanged": summary.unchanged, "unregistered_sources": summary.unregistered_sources})
     return summary
 
 
@@ -213,5 +218,6 @@ def _update(importer: _Importer, claim_id: int, claim: ClaimInput, fp: str) -> N
         session.execute(insert(ClaimRelay), relays)
     session.add(ClaimChange(claim_id=claim_id, changed_by=importer.user, changed_at=utcnow(),
                             before=before, after=dict(claim.raw)))
+    audit.record(session, importer.user, "update", "claim", claim_id, before=before, after=dict(claim.raw))
     importer.summary.updated += 1
     importer.summary.updated_ids.append(claim_id)

@@ -110,7 +110,7 @@ def _place(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> Component:
 def _date(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> Component:
     w = config.weights
     if a.is_period(config):
-        return Component("date", w.date_same, "same period")
+        return Component("date", w.date_same_period, "same period")
     gap = max(a.start - b.end, b.start - a.end, 0)
     if a.precision == "day" and b.precision == "day":
         if gap == 0:

@@ -252,3 +252,66 @@ class EventLineage(Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PairConstraint(Base):
+    """A person's decision that two claims are (``must``) or are not (``cannot``) one event.
+
+    The latest decision on a pair replaces the earlier one; runs never undo it.
+    """
+
+    __tablename__ = "pair_constraints"
+    __table_args__ = (CheckConstraint("kind IN ('must', 'cannot')", name="kind"),
+                      CheckConstraint("claim_a < claim_b", name="order"))
+
+    claim_a: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    claim_b: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReviewPair(Base):
+    """A pair whose score fell between the review and link thresholds in the latest run."""
+
+    __tablename__ = "review_pairs"
+
+    claim_a: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    claim_b: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    score: Mapped[float] = mapped_column(Float)
+    components: Mapped[dict] = mapped_column(JSON)
+    explanation: Mapped[str] = mapped_column(Text)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+
+
+class AuditEntry(Base):
+    """One change, hash-chained: ``hash`` covers the entry's content and ``prev_hash``."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    at: Mapped[str] = mapped_column(String(40))   # ISO 8601 UTC text: hashed exactly as stored
+    user: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str | None] = mapped_column(String(100))
+    events: Mapped[list] = mapped_column(JSON, default=list)   # event ids the change concerns
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class RunLease(Base):
+    """Who holds the right to run reconciliation, until when. One row at most (id 1)."""
+
+    __tablename__ = "run_lease"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    host: Mapped[str] = mapped_column(String(200))
+    pid: Mapped[int] = mapped_column(Integer)
+    token: Mapped[str] = mapped_column(String(64))
+    acquired_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

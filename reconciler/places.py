@@ -31,6 +31,7 @@ from rapidfuzz import fuzz, process
 
 GAZETTEER_COUNTRIES = ("UA", "RU")
 FUZZY_CUTOFF = 90.0
+INDEX_VERSION = 2  # bump when _build_index changes, so stale caches are rebuilt
 
 _APOSTROPHES = re.compile(r"['’ʼʹ`´\u02bc\u2019]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -47,7 +48,8 @@ _STRIP = [
     r"|oblast|oblasti|region|province|municipality|community|hromada)\b",
     # transliterated Ukrainian and Russian: village, town, district, near, region
     r"\b(?:selo|s|smt|m|g|gorod|misto|poselok|pos|selyshche|rayon|raion|raioni|oblast|obl"
-    r"|bilia|bilya|poblyzu|vozle|okolo|pod|pid|rajon|rayoni|naselenyi punkt|nas punkt)\b",
+    r"|bilia|bilya|poblyzu|vozle|okolo|pod|pid|rajon|rayoni|rayone|raione|naselenyi punkt|nas punkt"
+    r"|v|u|pobliz|okolytsi|okrestnostiakh|oblasti|oblast|donetskoi|luhanskoi|luganskoi)\b",
 ]
 _STRIP_RE = [re.compile(p) for p in _STRIP]
 
@@ -121,7 +123,9 @@ def _build_index() -> dict:
         for alt in {city["name"], *city.get("alternatenames", [])}:
             key = ascii_key(alt)
             if len(key) >= 3:
-                names.setdefault(key, []).append(gid)
+                ids = names.setdefault(key, [])
+                if gid not in ids:
+                    ids.append(gid)
     return {"places": places, "names": names}
 
 
@@ -226,6 +230,11 @@ class PlaceNormaliser:
         found, similarity = self.gazetteer.candidates(key)
         if found:
             return found, similarity
+        # Inflected Ukrainian and Russian forms ("біля Мар'їнки", "Донецкая область"):
+        # try the nominative endings before looking inside longer texts.
+        for variant in _nominatives(key):
+            if variant in self.gazetteer.names:
+                return self.gazetteer.candidates(variant)
         # "svitlodarsk bulge": a known place name inside a longer text; longest words first.
         words = key.split()
         if len(words) > 1:
@@ -233,6 +242,22 @@ class PlaceNormaliser:
                 if len(word) >= 5 and word in self.gazetteer.names:
                     return self.gazetteer.candidates(word)
         return [], None
+
+
+# (ending, replacement) for the last word: genitive and locative of -ka towns, adjectives.
+_ENDINGS = (("skaia", "sk"), ("skaya", "sk"), ("skoi", "sk"), ("skoy", "sk"), ("ska", "sk"), ("kaia", "k"), ("ki", "ka"), ("ky", "ka"),
+            ("ke", "ka"), ("ku", "ka"), ("oi", "a"), ("ia", "e"), ("i", "a"), ("y", "a"), ("e", "a"), ("u", "a"),
+            ("a", ""))
+
+
+def _nominatives(key: str) -> list[str]:
+    head, _, last = key.rpartition(" ")
+    variants = []
+    for ending, replacement in _ENDINGS:
+        if last.endswith(ending) and len(last) - len(ending) >= 3:
+            word = last[: len(last) - len(ending)] + replacement
+            variants.append(f"{head} {word}".strip())
+    return variants
 
 
 @lru_cache(maxsize=1)

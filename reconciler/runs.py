@@ -21,7 +21,8 @@ from .clustering import Problem, average_linkage
 from .config import Config
 from .grading import GradedClaim, grade_event, tally
 from .matching import Blocker, ClaimFeatures, Score, cannot_link, score_pair
-from .models import Claim, ClaimLink, ClaimRelay, Event, EventLineage, Run, utcnow
+from . import audit
+from .models import Claim, ClaimLink, ClaimRelay, Event, EventLineage, PairConstraint, ReviewPair, Run, utcnow
 from .sources import SourceIndex
 
 Progress = Callable[[str, int, int], None]
@@ -42,17 +43,30 @@ def _no_progress(stage: str, done: int, total: int) -> None:
     return None
 
 
-def load_features(session: Session, index: SourceIndex) -> tuple[dict[int, ClaimFeatures], set[int]]:
-    """Every claim's matching features, and the ids of claims not yet matched."""
+def load_features(session: Session, index: SourceIndex,
+                  claim_ids: list[int] | None = None) -> tuple[dict[int, ClaimFeatures], set[int]]:
+    """The matching features of every claim (or of ``claim_ids``), and the ids not yet matched."""
     origin_root = {sid: index.origin_of(sid).origin_id for sid in index.sources}
     features, dirty = {}, set()
-    rows = session.execute(select(
+    if claim_ids is not None:
+        for start in range(0, len(claim_ids), CHUNK):
+            part, _ = _load(session, origin_root, claim_ids[start:start + CHUNK])
+            features.update(part)
+        return features, set()
+    return _load(session, origin_root, None)
+
+
+def _load(session: Session, origin_root: dict[int, int], ids: list[int] | None):
+    features, dirty = {}, set()
+    query = select(
         Claim.id, Claim.fingerprint, Claim.source_id, Claim.report_id, Claim.date_start, Claim.date_end,
         Claim.date_precision, Claim.place_key, Claim.place_label, Claim.type_category, Claim.victims_category,
         Claim.actor_key, Claim.stance, Claim.killed_text, Claim.killed_low, Claim.killed_high,
         Claim.wounded_text, Claim.wounded_low, Claim.wounded_high, Claim.text, Claim.needs_match,
-    ))
-    for r in rows:
+    )
+    if ids is not None:
+        query = query.where(Claim.id.in_(ids))
+    for r in session.execute(query):
         features[r.id] = ClaimFeatures(
             r.id, r.fingerprint, r.source_id, origin_root[r.source_id], r.report_id, r.date_start.toordinal(),
             r.date_end.toordinal(), r.date_precision, r.place_key, r.place_label, r.type_category,
@@ -172,14 +186,22 @@ def _assign_ids(clusters: list[list[int]], old_event_of: dict[int, int]) -> tupl
     return ids, spread
 
 
+def load_decisions(session: Session) -> tuple[set[tuple[int, int]], set[tuple[int, int]], set[int]]:
+    """People's decisions a run must obey: must-link pairs, cannot-link pairs, manually graded events."""
+    must, cannot = set(), set()
+    for a, b, kind in session.execute(select(PairConstraint.claim_a, PairConstraint.claim_b, PairConstraint.kind)):
+        (must if kind == "must" else cannot).add((a, b))
+    manual = set(session.scalars(select(Event.id).where(Event.manual.is_(True))))
+    return must, cannot, manual
+
+
 def reconcile(session: Session, user: str, config: Config, *, full: bool = False,
-              must: set[tuple[int, int]] = frozenset(), cannot: set[tuple[int, int]] = frozenset(),
-              manual_events: set[int] = frozenset(), progress: Progress = _no_progress) -> RunResult:
+              progress: Progress = _no_progress) -> RunResult:
     """Run matching and grading inside the caller's transaction; returns what was done.
 
-    ``must``/``cannot`` are claim-id pairs decided by people; ``manual_events`` are events
-    whose grade a person set, which the run leaves as they are.
+    People's decisions (links, unlinks, merges, splits, manual grades) are obeyed, never undone.
     """
+    must, cannot, manual_events = load_decisions(session)
     note = None
     last = session.scalars(select(Run).where(Run.finished_at.is_not(None)).order_by(Run.id.desc()).limit(1)).first()
     if not full and last is not None and Config.from_dict(last.config).matching_part() != config.matching_part():
@@ -199,22 +221,44 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     progress("loading", 1, 1)
 
     blocker = Blocker(features.values(), config)
-    graph = _explore(seeds, features, blocker, config, set(must), set(cannot), progress)
+    graph = _explore(seeds, features, blocker, config, must, cannot, progress)
     # Old events of every claim reached are re-decided as a whole.
     progress("clustering", 0, 1)
-    clusters = _cluster(graph, features, config, set(must))
+    clusters = _cluster(graph, features, config, must)
     ids, spread = _assign_ids(clusters, old_event_of)
     progress("clustering", 1, 1)
 
     result = RunResult(run.id, full, note=note)
     _write(session, run, user, config, clusters, ids, spread, graph, features, index, old_event_of,
            manual_events, result, progress)
+    _store_review_pairs(session, graph, must | cannot, config, run.id)
     session.execute(update(Claim).where(Claim.needs_match.is_(True)).values(needs_match=False))
     run.finished_at = utcnow()
     run.counts = result.counts | {"claims": len(features), "claims_matched": len(graph.nodes),
                                   "pairs_scored": graph.pairs_scored, "events_touched": len(result.touched_events)}
     result.counts = dict(run.counts)
+    audit.record(session, user, "run", "run", run.id,
+                 after={"full": full, "counts": result.counts, "note": note,
+                        "lineage": [list(x) for x in result.lineage]},
+                 events=[e for x in result.lineage for e in x[:2]])
     return result
+
+
+def _store_review_pairs(session: Session, graph: _Graph, decided: set[tuple[int, int]], config: Config,
+                        run_id: int) -> None:
+    """Replace the review queue's pairs among re-matched claims with this run's uncertain pairs."""
+    nodes = sorted(graph.nodes)
+    for start in range(0, len(nodes), CHUNK):
+        part = nodes[start:start + CHUNK]
+        session.execute(delete(ReviewPair).where(ReviewPair.claim_a.in_(part)))
+        session.execute(delete(ReviewPair).where(ReviewPair.claim_b.in_(part)))
+    rows = [{"claim_a": a, "claim_b": b, "score": s.total, "components": s.as_dict(), "explanation": s.explain(),
+             "run_id": run_id}
+            for (a, b), s in sorted(graph.scores.items())
+            if config.review_threshold <= s.total < config.link_threshold and (a, b) not in decided
+            and (a, b) not in graph.cannot]
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(ReviewPair), rows[start:start + 5000])
 
 
 def _write(session: Session, run: Run, user: str, config: Config, clusters: list[list[int]],
@@ -258,16 +302,20 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
             changed_links += old_event_of.get(m) != event_id
     for start in range(0, len(links), 5000):
         session.execute(insert(ClaimLink), links[start:start + 5000])
-    relays = _relay_names(session, nodes, index)
+    relays = relay_names(session, nodes, index)
     updates = []
     for n, (members, event_id) in enumerate(zip(clusters, ids)):
-        updates.append(_event_values(event_id, members, features, index, relays, config,
+        updates.append(event_values(event_id, members, features, index, relays, config,
                                      manual=event_id in manual_events) | {
             "updated_run_id": run.id, "updated_at": now, "updated_by": user, "active": True})
         if n % 5000 == 0:
             progress("writing", n, len(clusters))
     for start in range(0, len(updates), 5000):
         session.execute(update(Event), updates[start:start + 5000])
+    touched = sorted(kept)
+    for start in range(0, len(touched), CHUNK):
+        # A run changes what people may be deciding on: their --if-version checks must see it.
+        session.execute(update(Event).where(Event.id.in_(touched[start:start + CHUNK])).values(version=Event.version + 1))
     progress("writing", len(clusters), len(clusters))
     result.touched_events = sorted(kept)
     result.lineage = lineage
@@ -293,7 +341,7 @@ def _link_row(claim_id: int, event_id: int, members: list[int], graph: _Graph, r
             "components": best.as_dict(), "explanation": best.explain(), "run_id": run_id}
 
 
-def _relay_names(session: Session, claim_ids: list[int], index: SourceIndex) -> dict[int, list[str]]:
+def relay_names(session: Session, claim_ids: list[int], index: SourceIndex) -> dict[int, list[str]]:
     names: dict[int, list[str]] = {}
     for start in range(0, len(claim_ids), CHUNK):
         rows = session.execute(select(ClaimRelay.claim_id, ClaimRelay.source_id)
@@ -304,7 +352,7 @@ def _relay_names(session: Session, claim_ids: list[int], index: SourceIndex) -> 
     return names
 
 
-def _event_values(event_id: int, members: list[int], features: dict[int, ClaimFeatures], index: SourceIndex,
+def event_values(event_id: int, members: list[int], features: dict[int, ClaimFeatures], index: SourceIndex,
                   relays: dict[int, list[str]], config: Config, manual: bool) -> dict:
     claims = [features[m] for m in members]
     graded = [_graded(features[m], index, relays.get(m, [])) for m in members]

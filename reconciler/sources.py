@@ -17,6 +17,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from . import audit
 from .errors import InputError, NotFound, Problem, ReconcileError
 from .models import SOURCE_KINDS, Source, SourceAlias, utcnow
 from .places import ascii_key
@@ -109,6 +110,7 @@ def upsert_source(session: Session, index: SourceIndex, spec: SourceSpec, user: 
             raise NotFound(f"parent source {spec.parent!r} is not registered; register it first")
         parent_id = parent.id
     source = index.find(spec.name)
+    before = _source_state(index, source) if source is not None else None
     side = (spec.side or "").strip() or None
     if source is None:
         source = Source(name=spec.name.strip(), name_key=name_key(spec.name), kind=kind, parent_id=parent_id,
@@ -117,11 +119,11 @@ def upsert_source(session: Session, index: SourceIndex, spec: SourceSpec, user: 
         session.flush()
         outcome = "created"
     else:
-        before = (source.kind, source.parent_id, source.side, source.registered)
+        old = (source.kind, source.parent_id, source.side, source.registered)
         was_registered = source.registered
         source.kind, source.parent_id, source.side, source.registered = kind, parent_id, side, True
         _check_cycle(index, source)
-        changed = before != (source.kind, source.parent_id, source.side, source.registered)
+        changed = old != (source.kind, source.parent_id, source.side, source.registered)
         outcome = "unchanged"
         if changed:
             source.updated_by, source.updated_at = user, utcnow()
@@ -136,11 +138,20 @@ def upsert_source(session: Session, index: SourceIndex, spec: SourceSpec, user: 
             raise ReconcileError(f"alias {alias!r} already names another source ({index.sources[owner].name})")
         if owner is None:
             source.aliases.append(SourceAlias(alias=alias, alias_key=key))
+            index.by_key[key] = source.id  # "ZSU" and "ЗСУ" in one list share a key: keep the first
             if outcome == "unchanged":
                 outcome = "updated"
     session.flush()
     index.add(source)
+    if outcome != "unchanged":
+        audit.record(session, user, "source", "source", source.id, before=before, after=_source_state(index, source))
     return source, outcome
+
+
+def _source_state(index: SourceIndex, source: Source) -> dict:
+    parent = index.sources.get(source.parent_id) if source.parent_id else None
+    return {"name": source.name, "aliases": sorted(a.alias for a in source.aliases), "kind": source.kind,
+            "parent": parent.name if parent else None, "side": source.side, "registered": source.registered}
 
 
 def _check_cycle(index: SourceIndex, source: Source) -> None:

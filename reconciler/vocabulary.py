@@ -15,13 +15,14 @@ from .places import ascii_key
 # so the more specific categories come first.
 EVENT_TYPES: dict[str, tuple[str, ...]] = {
     "explosive": ("explosive", "mine", "ied", "landmine", "booby", "tripwire", "blast", "detonat",
-                  "pidryv", "podryv", "vybukh", "vzryv", "mina"),
+                  "pidryv", "pidriv", "podryv", "podriv", "vybukh", "vibukh", "vzryv", "vzriv", "mina", "miny"),
     "sniper": ("sniper", "snaiper", "snayper"),
     "small_arms": ("small arms", "gunfire", "shot", "shooting", "rifle", "machine gun", "strilets", "strelkov"),
     "indirect_fire": ("shelling", "shelled", "artillery", "mortar", "grad", "mlrs", "rocket", "howitzer",
-                      "bombard", "obstril", "obstrel", "minomet", "artyl", "artil"),
+                      "bombard", "obstril", "obstrel", "artobstr", "minomet", "artyl", "artil"),
     "air": ("airstrike", "air strike", "drone", "uav", "bpla", "aviation", "bomb"),
-    "clash": ("clash", "firefight", "fighting", "battle", "assault", "attack", "skirmish", "boi", "bii", "shturm"),
+    "clash": ("clash", "firefight", "fighting", "battle", "assault", "attack", "skirmish", "boi!", "bii!", "biy!", "boy!",
+              "shturm", "zitknennia", "stolknovenie"),
 }
 
 # Types that are easily confused in first reports (a sniper's shot vs small-arms fire).
@@ -30,11 +31,13 @@ RELATED_TYPES = {frozenset(("sniper", "small_arms")), frozenset(("clash", "small
 
 VICTIMS: dict[str, tuple[str, ...]] = {
     "military": ("soldier", "servicem", "service member", "troop", "military", "fighter", "combatant",
-                 "militant", "separatist", "marine", "officer", "sapper", "army", "viyskov", "voennosluzh",
-                 "boyets", "boets", "zsu"),
+                 "militant", "separatist", "marine", "officer", "sapper", "army", "viyskov", "viiskov", "voenn",
+                 "voen", "boyets", "boets", "boiets", "boiovik", "boyovik", "boyovyk", "boevik", "zsu", "soldat"),
     "civilian": ("civilian", "resident", "child", "woman", "women", "man", "men", "pensioner", "teacher",
-                 "doctor", "farmer", "journalist", "mirn", "tsyvil", "zhytel", "zhitel"),
-    "people": ("people", "person", "persons", "individual", "human", "lyud", "lyudi", "osib", "chelovek"),
+                 "doctor", "farmer", "journalist", "mirn", "tsyvil", "tsivil", "zhytel", "zhitel", "grazhdan",
+                 "hromadian", "ditei", "detei", "dity", "deti"),
+    "people": ("people", "person", "persons", "individual", "human", "lyud", "liud", "osib", "osob", "chelovek",
+               "cholovik"),
 }
 
 _STOP_ACTOR = {"the", "forces", "force", "army", "armed", "troops", "units", "unit", "side", "of", "and",
@@ -47,7 +50,9 @@ def _first_category(text: str | None, table: dict[str, tuple[str, ...]]) -> str 
     key = " " + ascii_key(text) + " "
     for category, words in table.items():
         for word in words:
-            if re.search(r"\b" + re.escape(word), key):
+            # "boi!" is a whole word ("бой"), so that "бойовики" (fighters) is not a battle.
+            pattern = r"\b" + re.escape(word[:-1]) + r"\b" if word.endswith("!") else r"\b" + re.escape(word)
+            if re.search(pattern, key):
                 return category
     return None
 

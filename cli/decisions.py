@@ -1,0 +1,162 @@
+"""People's decisions: `link`, `unlink`, `merge`, `split`, `grade`, and the `review` queue."""
+
+from __future__ import annotations
+
+import click
+
+from reconciler import decisions
+from reconciler.claims import claim_dict
+from reconciler.models import STATUSES, Claim
+from reconciler.sources import SourceIndex
+
+from .context import AppContext, console, print_json, table
+
+IF_VERSION = click.option("--if-version", type=int,
+                          help="Refuse if the event changed since you saw this version (`reconcile show` prints it).")
+
+
+@click.command("link")
+@click.argument("claim_a", type=int)
+@click.argument("claim_b", type=int)
+@click.pass_obj
+def link_command(app: AppContext, claim_a: int, claim_b: int) -> None:
+    """Decide that two claims describe one event (kept across runs).
+
+    Example:
+
+        reconcile link 12 40
+    """
+    with app.database().write() as session:
+        result = decisions.link(session, app.user, claim_a, claim_b)
+    where = f"event {result['event']}" if result["event"] else "the next run's events"
+    click.echo(f"Linked claims {claim_a} and {claim_b}: one event ({where}).")
+
+
+@click.command("unlink")
+@click.argument("claim_a", type=int)
+@click.argument("claim_b", type=int)
+@click.pass_obj
+def unlink_command(app: AppContext, claim_a: int, claim_b: int) -> None:
+    """Decide that two claims describe different events (kept across runs).
+
+    Example:
+
+        reconcile unlink 12 40
+    """
+    with app.database().write() as session:
+        result = decisions.unlink(session, app.user, claim_a, claim_b)
+    extra = f"; claim {claim_b} moved to new event {result['new_event']}" if result["new_event"] else ""
+    click.echo(f"Unlinked claims {claim_a} and {claim_b}{extra}.")
+
+
+@click.command("merge")
+@click.argument("event", type=int)
+@click.argument("other", type=int)
+@IF_VERSION
+@click.pass_obj
+def merge_command(app: AppContext, event: int, other: int, if_version: int | None) -> None:
+    """Merge event OTHER into EVENT; OTHER's id lives on in the lineage.
+
+    Example:
+
+        reconcile merge 7 9
+    """
+    with app.database().write() as session:
+        result = decisions.merge(session, app.user, event, other, if_version)
+    click.echo(f"Merged event {other} into event {event} ({result['claims']} claims).")
+
+
+@click.command("split")
+@click.argument("event", type=int)
+@click.option("--claim", "claims", type=int, multiple=True, required=True, help="A claim to move out (repeatable).")
+@IF_VERSION
+@click.pass_obj
+def split_command(app: AppContext, event: int, claims: tuple[int, ...], if_version: int | None) -> None:
+    """Move the given claims out of EVENT into a new event.
+
+    Example:
+
+        reconcile split 7 --claim 12 --claim 13
+    """
+    with app.database().write() as session:
+        result = decisions.split(session, app.user, event, list(claims), if_version)
+    click.echo(f"Split event {event}: claims {', '.join(map(str, result['moved']))} now form event {result['new_event']}.")
+
+
+@click.command("grade")
+@click.argument("event", type=int)
+@click.option("--status", type=click.Choice(STATUSES), help="The grade to set by hand.")
+@click.option("--reason", help="Why (required with --status).")
+@click.option("--auto", is_flag=True, help="Drop the manual grade and grade by the rules again.")
+@IF_VERSION
+@click.pass_obj
+def grade_command(app: AppContext, event: int, status: str | None, reason: str | None, auto: bool,
+                  if_version: int | None) -> None:
+    """Grade EVENT by hand (kept until `--auto`), or return it to the rules.
+
+    Example:
+
+        reconcile grade 7 --status contested --reason "OSCE SMM report of 8 April contradicts the figures"
+    """
+    if auto == bool(status):
+        raise click.UsageError("give either --status with --reason, or --auto")
+    with app.database().write() as session:
+        result = decisions.grade(session, app.user, event, status, reason, if_version, auto=auto)
+    label = "manual" if result["manual"] else "by the rules"
+    click.echo(f"Event {event}: {result['status']} ({label}): {result['reason']}")
+
+
+def _side_by_side(session, a: int, b: int) -> list[list]:
+    index = SourceIndex.load(session)
+    rows = []
+    for cid in (a, b):
+        c = claim_dict(session.get(Claim, cid), index)
+        rows.append([c["id"], c["source"], c["parsed"]["origin"] or "(unknown)", " ← ".join(c["via"]), c["date"],
+                     c["place"], c["type"], c["victims"], c["killed"], c["wounded"], c["parsed"]["stance"]])
+    return rows
+
+
+@click.command("review")
+@click.option("--json", "as_json", is_flag=True, help="Print the queue as JSON and exit.")
+@click.option("--limit", type=int, default=None, help="Review at most this many pairs.")
+@click.pass_obj
+def review_command(app: AppContext, as_json: bool, limit: int | None) -> None:
+    """Work through uncertain pairs: [a]ccept (one event), [r]eject (different), [s]kip, [q]uit.
+
+    Example:
+
+        reconcile review
+        reconcile review --json
+    """
+    db = app.database()
+    with db.read() as session:
+        queue = decisions.review_queue(session, decisions.current_config(session))
+    if limit is not None:
+        queue = queue[:limit]
+    if as_json:
+        print_json(queue)
+        return
+    if not queue:
+        click.echo("Nothing to review.")
+        return
+    out, done = console(), {"accepted": 0, "rejected": 0, "skipped": 0}
+    for n, item in enumerate(queue, start=1):
+        a, b = item["claim_a"], item["claim_b"]
+        with db.read() as session:
+            rows = _side_by_side(session, a, b)
+        out.print(table(f"{n}/{len(queue)}: claims {a} and {b} (events {item['event_a']} and {item['event_b']})",
+                        ["claim", "source", "origin", "via", "date", "place", "type", "victims", "killed",
+                         "wounded", "stance"], rows))
+        out.print(item["explanation"])
+        click.echo("[a]ccept  [r]eject  [s]kip  [q]uit: ", nl=False)
+        key = click.getchar().lower()
+        click.echo(key)
+        if key == "q":
+            break
+        if key in ("a", "r"):
+            with db.write() as session:
+                (decisions.link if key == "a" else decisions.unlink)(session, app.user, a, b)
+            done["accepted" if key == "a" else "rejected"] += 1
+        else:
+            done["skipped"] += 1
+    click.echo(", ".join(f"{k} {v}" for k, v in done.items()))

@@ -1,0 +1,250 @@
+"""People's decisions: link, unlink, merge, split and manual grades, kept across runs.
+
+Each decision takes effect at once (claims move, events are re-graded), is stored as a
+must-link or cannot-link between claims so that later runs obey it, and appends an audit
+entry. Decisions on an event check its version: a person who decided on what they saw at
+version N gets a :class:`ConflictError` if somebody (or a run) changed the event since.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from . import audit
+from .config import Config
+from .errors import ConflictError, NotFound, ReconcileError
+from .models import STATUSES, Claim, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, Run, utcnow
+from .runs import event_values, load_features, relay_names
+from .sources import SourceIndex
+
+
+def current_config(session: Session) -> Config:
+    last = session.scalars(select(Run).where(Run.finished_at.is_not(None)).order_by(Run.id.desc()).limit(1)).first()
+    return Config.from_dict(last.config) if last else Config()
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def _event_state(event: Event) -> dict:
+    return {"status": event.status, "reason": event.reason, "manual": event.manual, "active": event.active,
+            "n_claims": event.n_claims, "version": event.version}
+
+
+def _claim_event(session: Session, claim_id: int) -> int | None:
+    if session.get(Claim, claim_id) is None:
+        raise NotFound(f"no claim {claim_id}; list them with `reconcile claims`")
+    return session.scalar(select(ClaimLink.event_id).where(ClaimLink.claim_id == claim_id))
+
+
+def _members(session: Session, event_id: int) -> list[int]:
+    return list(session.scalars(select(ClaimLink.claim_id).where(ClaimLink.event_id == event_id).order_by(ClaimLink.claim_id)))
+
+
+def _check_version(session: Session, event_id: int, if_version: int | None, user: str) -> Event:
+    """The active event, its version bumped; ConflictError if it moved on since ``if_version``."""
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound(f"no event {event_id}; list them with `reconcile events`")
+    if not event.active:
+        raise ConflictError(f"event {event_id} no longer exists (merged or split by {event.updated_by}); "
+                            f"see `reconcile show {event_id}` for what it became")
+    if if_version is not None and event.version != if_version:
+        raise ConflictError(
+            f"event {event_id} was changed by {event.updated_by} at {event.updated_at:%Y-%m-%d %H:%M:%S} UTC "
+            f"(now version {event.version}; you decided on version {if_version}); "
+            f"look again with `reconcile show {event_id}`")
+    expected = event.version
+    changed = session.execute(update(Event).where(Event.id == event_id, Event.version == expected)
+                              .values(version=expected + 1, updated_by=user, updated_at=utcnow()))
+    if changed.rowcount != 1:
+        raise ConflictError(f"event {event_id} was changed by somebody else just now; look again with "
+                            f"`reconcile show {event_id}`")
+    session.refresh(event)
+    return event
+
+
+def _set_constraint(session: Session, a: int, b: int, kind: str, user: str) -> str | None:
+    a, b = _pair(a, b)
+    old = session.scalar(select(PairConstraint.kind).where(PairConstraint.claim_a == a, PairConstraint.claim_b == b))
+    session.execute(delete(PairConstraint).where(PairConstraint.claim_a == a, PairConstraint.claim_b == b))
+    session.execute(insert(PairConstraint).values(claim_a=a, claim_b=b, kind=kind, created_by=user, created_at=utcnow()))
+    session.execute(delete(ReviewPair).where(ReviewPair.claim_a == a, ReviewPair.claim_b == b))
+    return old
+
+
+def _move(session: Session, claims: list[int], event_id: int, why: str) -> None:
+    session.execute(update(ClaimLink).where(ClaimLink.claim_id.in_(claims))
+                    .values(event_id=event_id, score=None, partner_claim_id=None, components={}, explanation=why,
+                            run_id=None))
+
+
+def _new_event(session: Session, user: str) -> int:
+    event = Event(status="unverified", reason="", updated_by=user, updated_at=utcnow(), n_claims=0, n_origins=0,
+                  origins=[], manual=False, active=True, version=1)
+    session.add(event)
+    session.flush()
+    return event.id
+
+
+def refresh(session: Session, event_ids: list[int], user: str) -> None:
+    """Recompute figures, counts and (unless manual) grades of these events from their claims;
+    an event left without claims is retired."""
+    config = current_config(session)
+    index = SourceIndex.load(session)
+    members: dict[int, list[int]] = defaultdict(list)
+    for claim_id, event_id in session.execute(select(ClaimLink.claim_id, ClaimLink.event_id)
+                                              .where(ClaimLink.event_id.in_(event_ids))):
+        members[event_id].append(claim_id)
+    claim_ids = sorted(c for ms in members.values() for c in ms)
+    features, _ = load_features(session, index, claim_ids)
+    relays = relay_names(session, claim_ids, index)
+    for event_id in event_ids:
+        event = session.get(Event, event_id)
+        if not members.get(event_id):
+            event.active, event.n_claims = False, 0
+            continue
+        values = event_values(event_id, sorted(members[event_id]), features, index, relays, config,
+                              manual=event.manual)
+        for key, value in values.items():
+            if key != "id":
+                setattr(event, key, value)
+    session.flush()
+
+
+def link(session: Session, user: str, a: int, b: int) -> dict:
+    """Claims ``a`` and ``b`` are one event: b (and nothing else) joins a's event."""
+    if a == b:
+        raise ReconcileError("give two different claims")
+    ea, eb = _claim_event(session, a), _claim_event(session, b)
+    old = _set_constraint(session, a, b, "must", user)
+    touched = []
+    if ea is not None and eb is not None and ea != eb:
+        _check_version(session, ea, None, user)
+        _check_version(session, eb, None, user)
+        _move(session, [b], ea, f"linked to claim {a} by {user}")
+        if not _members(session, eb):
+            session.add(EventLineage(old_event_id=eb, new_event_id=ea, kind="merge", created_by=user, created_at=utcnow()))
+        touched = [ea, eb]
+        refresh(session, touched, user)
+    audit.record(session, user, "link", "claims", f"{a},{b}", before={"constraint": old, "events": [ea, eb]},
+                 after={"constraint": "must", "events": [ea, ea if ea is not None else eb]}, events=[e for e in (ea, eb) if e])
+    return {"claims": [a, b], "event": ea, "moved_from": eb if touched else None}
+
+
+def unlink(session: Session, user: str, a: int, b: int) -> dict:
+    """Claims ``a`` and ``b`` are different events: if together, b leaves for an event of its own."""
+    if a == b:
+        raise ReconcileError("give two different claims")
+    ea, eb = _claim_event(session, a), _claim_event(session, b)
+    old = _set_constraint(session, a, b, "cannot", user)
+    new = None
+    if ea is not None and ea == eb:
+        _check_version(session, ea, None, user)
+        new = _new_event(session, user)
+        _move(session, [b], new, f"unlinked from claim {a} by {user}")
+        session.add(EventLineage(old_event_id=ea, new_event_id=new, kind="split", created_by=user, created_at=utcnow()))
+        refresh(session, [ea, new], user)
+    audit.record(session, user, "unlink", "claims", f"{a},{b}", before={"constraint": old, "events": [ea, eb]},
+                 after={"constraint": "cannot", "events": [ea, new or eb]}, events=[e for e in (ea, eb, new) if e])
+    return {"claims": [a, b], "event": ea, "new_event": new}
+
+
+def merge(session: Session, user: str, keep: int, other: int, if_version: int | None = None) -> dict:
+    """All claims of ``other`` join ``keep``; ``other`` is retired with its lineage recorded."""
+    if keep == other:
+        raise ReconcileError("give two different events")
+    first = _check_version(session, keep, if_version, user)
+    before = {"keep": _event_state(first), "other": _event_state(session.get(Event, other))}
+    _check_version(session, other, None, user)
+    keep_claims, other_claims = _members(session, keep), _members(session, other)
+    everyone = keep_claims + other_claims
+    for x, y in combinations(sorted(everyone), 2):
+        pair = _pair(x, y)
+        session.execute(delete(PairConstraint).where(PairConstraint.claim_a == pair[0], PairConstraint.claim_b == pair[1],
+                                                     PairConstraint.kind == "cannot"))
+    anchor = min(everyone)
+    for claim in sorted(everyone):
+        if claim != anchor:
+            _set_constraint(session, anchor, claim, "must", user)
+    _move(session, other_claims, keep, f"merged from event {other} by {user}")
+    session.add(EventLineage(old_event_id=other, new_event_id=keep, kind="merge", created_by=user, created_at=utcnow()))
+    refresh(session, [keep, other], user)
+    audit.record(session, user, "merge", "event", keep, before=before,
+                 after={"keep": _event_state(session.get(Event, keep)), "merged": other}, events=[keep, other])
+    return {"event": keep, "merged": other, "claims": len(everyone)}
+
+
+def split(session: Session, user: str, event_id: int, claims: list[int], if_version: int | None = None) -> dict:
+    """Move ``claims`` out of the event into a new one."""
+    event = _check_version(session, event_id, if_version, user)
+    before = _event_state(event)
+    members = _members(session, event_id)
+    moving = sorted(set(claims))
+    strangers = [c for c in moving if c not in members]
+    if strangers:
+        raise ReconcileError(f"claim{'s' if len(strangers) > 1 else ''} {', '.join(map(str, strangers))} "
+                             f"{'are' if len(strangers) > 1 else 'is'} not in event {event_id}")
+    staying = [c for c in members if c not in moving]
+    if not staying:
+        raise ReconcileError(f"that would move every claim of event {event_id}; leave at least one")
+    for x in moving:
+        for y in staying:
+            _set_constraint(session, x, y, "cannot", user)
+    for x in moving[1:]:
+        _set_constraint(session, moving[0], x, "must", user)
+    new = _new_event(session, user)
+    _move(session, moving, new, f"split from event {event_id} by {user}")
+    session.add(EventLineage(old_event_id=event_id, new_event_id=new, kind="split", created_by=user, created_at=utcnow()))
+    refresh(session, [event_id, new], user)
+    audit.record(session, user, "split", "event", event_id, before=before,
+                 after={"event": _event_state(session.get(Event, event_id)), "new_event": new, "moved": moving},
+                 events=[event_id, new])
+    return {"event": event_id, "new_event": new, "moved": moving}
+
+
+def grade(session: Session, user: str, event_id: int, status: str | None, reason: str | None,
+          if_version: int | None = None, auto: bool = False) -> dict:
+    """Set a manual grade (kept until ``auto``), or return the event to automatic grading."""
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound(f"no event {event_id}; list them with `reconcile events`")
+    if not auto:
+        if status not in STATUSES:
+            raise ReconcileError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
+        if not reason or not reason.strip():
+            raise ReconcileError("a manual grade needs a reason (--reason)")
+        if event.manual and event.updated_by != user and if_version is None:
+            raise ConflictError(
+                f"event {event_id} was graded by hand by {event.updated_by} at {event.updated_at:%Y-%m-%d %H:%M:%S} UTC "
+                f"(version {event.version}); to replace that grade, look at it with `reconcile show {event_id}` "
+                f"and pass --if-version {event.version}")
+    before = _event_state(event)
+    event = _check_version(session, event_id, if_version, user)
+    if auto:
+        event.manual = False
+        refresh(session, [event_id], user)
+    else:
+        event.status, event.reason, event.manual = status, reason.strip(), True
+    session.flush()
+    after = _event_state(event)
+    audit.record(session, user, "grade" if not auto else "grade-auto", "event", event_id, before=before, after=after,
+                 events=[event_id])
+    return {"event": event_id} | after
+
+
+def review_queue(session: Session, config: Config) -> list[dict]:
+    """Uncertain pairs (between the thresholds), most uncertain first: nearest the middle of the band."""
+    middle = (config.review_threshold + config.link_threshold) / 2
+    events = dict(session.execute(select(ClaimLink.claim_id, ClaimLink.event_id)).all())
+    rows = session.scalars(select(ReviewPair)).all()
+    queue = [{"claim_a": r.claim_a, "claim_b": r.claim_b, "score": r.score, "components": r.components,
+              "explanation": r.explanation, "run_id": r.run_id, "event_a": events.get(r.claim_a),
+              "event_b": events.get(r.claim_b)} for r in rows]
+    queue.sort(key=lambda q: (abs(q["score"] - middle), q["claim_a"], q["claim_b"]))
+    return queue
