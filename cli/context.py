@@ -6,12 +6,14 @@ import getpass
 import json
 import os
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 import click
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import DatabaseError
 
 from reconciler import schema
 from reconciler.db import Database, database_exists, open_database
@@ -46,17 +48,28 @@ class AppContext:
             raise SchemaError(f"no database at {self.target}; create one with `reconcile init` "
                               "or by importing claims")
         db = open_database(self.target, busy_timeout=self.busy_timeout, journal_mode=self.journal_mode)
-        if not exists:
-            schema.upgrade(db)
-            click.echo(f"Created a new database at {self.target}", err=True)
-        else:
-            schema.check(db)
+        with opening(self.target):
+            if not exists:
+                schema.upgrade(db)
+                click.echo(f"Created a new database at {self.target}", err=True)
+            else:
+                schema.check(db)
         self._db = db
         return db
 
     def close(self) -> None:
         if self._db is not None:
             self._db.dispose()
+
+
+@contextmanager
+def opening(target: str) -> Iterator[None]:
+    """Turn a --db that SQLite cannot open ('file is not a database') into a one-line error."""
+    try:
+        yield
+    except DatabaseError as exc:
+        raise SchemaError(f"cannot open {target} as a database ({exc.orig}); "
+                          "give --db an existing reconcile database or a new file name") from None
 
 
 def console() -> Console:

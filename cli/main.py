@@ -10,7 +10,7 @@ from reconciler import __version__, schema
 from reconciler.db import DEFAULT_BUSY_TIMEOUT, JOURNAL_MODES, open_database
 from reconciler.errors import ReconcileError
 
-from .context import AppContext, CommandError, default_user
+from .context import AppContext, CommandError, default_user, opening
 
 
 class ReconcileGroup(click.Group):
@@ -41,6 +41,7 @@ def cli(ctx: click.Context, target: str, user: str, busy_timeout: float, journal
 
     Example:
 
+    \b
         reconcile --db desk.sqlite sources import examples/dpa-2021-04-07/sources.yaml
         reconcile --db desk.sqlite import examples/dpa-2021-04-07/claims.jsonl
         reconcile --db desk.sqlite claims
@@ -63,7 +64,8 @@ def init(app: AppContext) -> None:
     """
     db = open_database(app.target, busy_timeout=app.busy_timeout, journal_mode=app.journal_mode)
     try:
-        before, after = schema.upgrade(db)
+        with opening(app.target):
+            before, after = schema.upgrade(db)
     finally:
         db.dispose()
     if before == after:

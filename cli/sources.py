@@ -17,6 +17,7 @@ def sources() -> None:
 
     Example:
 
+    \b
         reconcile sources import examples/dpa-2021-04-07/sources.yaml
         reconcile sources list
     """
@@ -54,6 +55,7 @@ def sources_add(app: AppContext, name: str, aliases: tuple[str, ...], kind: str,
 
     Example:
 
+    \b
         reconcile sources add "Armed Forces of Ukraine" --alias ZSU --kind military \\
             --parent "Government of Ukraine" --side Ukraine
     """

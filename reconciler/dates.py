@@ -57,12 +57,16 @@ class DateInterval:
 def _single(text: str) -> DateInterval:
     if _YEAR.match(text):
         year = int(text)
+        if year < date.min.year:
+            raise ValueParseError(f"{_EXPECTED}, got {text!r}")
         return DateInterval(date(year, 1, 1), date(year, 12, 31), YEAR)
     month = _MONTH.match(text)
     if month:
         year, mon = int(month.group(1)), int(month.group(2))
         if not 1 <= mon <= 12:
             raise ValueParseError(f"month {mon} is not 1-12 in {text!r}; {_EXPECTED}")
+        if year < date.min.year:
+            raise ValueParseError(f"{_EXPECTED}, got {text!r}")
         last = calendar.monthrange(year, mon)[1]
         return DateInterval(date(year, mon, 1), date(year, mon, last), MONTH)
     if len(text) != 10:
@@ -85,7 +89,11 @@ def parse_event_date(value: object) -> DateInterval:
     text = value.strip()
     if "/" in text:
         left, _, right = text.partition("/")
-        start, end = _single(left.strip()), _single(right.strip())
+        try:
+            start, end = _single(left.strip()), _single(right.strip())
+        except ValueParseError:
+            # Quote the whole value: "06/04/2021" is not a range, and "got '06'" would mislead.
+            raise ValueParseError(f"{_EXPECTED}, got {text!r}") from None
         if end.end < start.start:
             raise ValueParseError(f"range ends before it starts in {text!r}; {_EXPECTED}")
         return DateInterval(start.start, end.end, RANGE)

@@ -18,7 +18,7 @@ from . import audit
 from .config import Config
 from .errors import ConflictError, NotFound, ReconcileError
 from .models import STATUSES, Claim, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, Run, utcnow
-from .runs import event_values, load_features, relay_names
+from .runs import event_values, load_features, reconcile, relay_names
 from .sources import SourceIndex
 
 
@@ -117,6 +117,12 @@ def refresh(session: Session, event_ids: list[int], user: str) -> None:
     session.flush()
 
 
+def _recluster(session: Session, user: str, claims: list[int]) -> None:
+    """Re-cluster the groups of these claims at once, exactly as the next run would, so
+    that what a person sees after a decision is what later runs keep."""
+    reconcile(session, user, current_config(session), seeds=set(claims))
+
+
 def link(session: Session, user: str, a: int, b: int) -> dict:
     """Claims ``a`` and ``b`` are one event: b (and nothing else) joins a's event."""
     if a == b:
@@ -130,8 +136,10 @@ def link(session: Session, user: str, a: int, b: int) -> dict:
         _move(session, [b], ea, f"linked to claim {a} by {user}")
         if not _members(session, eb):
             session.add(EventLineage(old_event_id=eb, new_event_id=ea, kind="merge", created_by=user, created_at=utcnow()))
+            session.execute(update(Event).where(Event.id == eb).values(active=False, n_claims=0))
         touched = [ea, eb]
-        refresh(session, touched, user)
+    if ea is not None or eb is not None:
+        _recluster(session, user, [a, b])
     audit.record(session, user, "link", "claims", f"{a},{b}", before={"constraint": old, "events": [ea, eb]},
                  after={"constraint": "must", "events": [ea, ea if ea is not None else eb]}, events=[e for e in (ea, eb) if e])
     return {"claims": [a, b], "event": ea, "moved_from": eb if touched else None}
@@ -149,7 +157,8 @@ def unlink(session: Session, user: str, a: int, b: int) -> dict:
         new = _new_event(session, user)
         _move(session, [b], new, f"unlinked from claim {a} by {user}")
         session.add(EventLineage(old_event_id=ea, new_event_id=new, kind="split", created_by=user, created_at=utcnow()))
-        refresh(session, [ea, new], user)
+    if ea is not None or eb is not None:
+        _recluster(session, user, [a, b])
     audit.record(session, user, "unlink", "claims", f"{a},{b}", before={"constraint": old, "events": [ea, eb]},
                  after={"constraint": "cannot", "events": [ea, new or eb]}, events=[e for e in (ea, eb, new) if e])
     return {"claims": [a, b], "event": ea, "new_event": new}
@@ -174,7 +183,8 @@ def merge(session: Session, user: str, keep: int, other: int, if_version: int | 
             _set_constraint(session, anchor, claim, "must", user)
     _move(session, other_claims, keep, f"merged from event {other} by {user}")
     session.add(EventLineage(old_event_id=other, new_event_id=keep, kind="merge", created_by=user, created_at=utcnow()))
-    refresh(session, [keep, other], user)
+    session.execute(update(Event).where(Event.id == other).values(active=False, n_claims=0))
+    _recluster(session, user, everyone)
     audit.record(session, user, "merge", "event", keep, before=before,
                  after={"keep": _event_state(session.get(Event, keep)), "merged": other}, events=[keep, other])
     return {"event": keep, "merged": other, "claims": len(everyone)}
@@ -201,7 +211,7 @@ def split(session: Session, user: str, event_id: int, claims: list[int], if_vers
     new = _new_event(session, user)
     _move(session, moving, new, f"split from event {event_id} by {user}")
     session.add(EventLineage(old_event_id=event_id, new_event_id=new, kind="split", created_by=user, created_at=utcnow()))
-    refresh(session, [event_id, new], user)
+    _recluster(session, user, members)
     audit.record(session, user, "split", "event", event_id, before=before,
                  after={"event": _event_state(session.get(Event, event_id)), "new_event": new, "moved": moving},
                  events=[event_id, new])

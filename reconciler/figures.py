@@ -43,6 +43,10 @@ _UPPER_INCL = ("up to", "at most", "no more than", "not more than", "a maximum o
 _UPPER_EXCL = ("fewer than", "less than", "under", "below")
 _ABOUT = ("about", "around", "approximately", "roughly", "some", "nearly", "almost", "circa", "ca.", "approx.", "~")
 
+# The largest value an INTEGER column holds on every backend (PostgreSQL's is 32-bit): a larger
+# "figure" is a typo, and storing it would fail with an overflow instead of a message.
+MAX_FIGURE = 2**31 - 1
+
 _NUMBER = re.compile(r"^\d{1,3}(?:[,\u00a0 ]\d{3})+$|^\d+$")
 # "3-5" must be read as a range before "twenty-four" is read as one hyphenated number.
 _DIGIT_RANGE = re.compile(r"^([\d,]+)\s*[-–—]\s*([\d,]+)$")
@@ -112,6 +116,13 @@ def parse_figure(value: object) -> Figure | None:
 
     Raises :class:`ValueParseError` naming what was expected when the text is not a figure.
     """
+    figure = _parse_figure(value)
+    if figure is not None and max(figure.low, figure.high or 0) > MAX_FIGURE:
+        raise ValueParseError(f"expected a casualty figure of at most {MAX_FIGURE:,}, got {value!r}")
+    return figure
+
+
+def _parse_figure(value: object) -> Figure | None:
     if value is None:
         return None
     if isinstance(value, bool):

@@ -181,8 +181,14 @@ def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> N
         if stored is not None:
             if stored[1] == fp:
                 summary.unchanged += 1
+            elif fp in known_fps:
+                # The fingerprint is unique: the update would fail half-way with an IntegrityError.
+                raise InputError([Problem(claim.file, claim.line, "ref",
+                                          f"ref {ref!r} of {claim.source!r} was changed to the same content as "
+                                          "another stored claim; one claim is stored once")])
             else:
                 _update(importer, stored[0], claim, fp)
+                known_fps.add(fp)
             continue
         if fp in known_fps:
             summary.unchanged += 1

@@ -223,6 +223,22 @@ class Blocker:
             keys.append(("text", claim.place_key[:4]))
         return keys + kinds
 
+    def proposes(self, a: ClaimFeatures, b: ClaimFeatures) -> bool:
+        """Whether :meth:`candidates` of ``a`` yields ``b`` (without scanning the blocks)."""
+        config, tol = self.config, self.config.date_tolerance_days
+        period = a.is_period(config)
+        if period != b.is_period(config):
+            return False
+        keys_a = self.block_keys(a)
+        shared = [k for k in self.block_keys(b) if k in keys_a]
+        if not shared:
+            return False
+        if all(k[0] == "kind" for k in shared) and a.place_key is not None and b.place_key is not None:
+            return False
+        if period:
+            return abs(a.start - b.start) <= tol and abs(a.end - b.end) <= config.period_end_tolerance_days
+        return b.start <= a.end + tol and b.end >= a.start - tol
+
     def candidates(self, claim: ClaimFeatures) -> Iterator[ClaimFeatures]:
         """Claims that share a block with ``claim`` and whose dates could match; each once."""
         config, seen = self.config, {claim.id}

@@ -145,7 +145,28 @@ def _components(graph: _Graph) -> list[list[int]]:
     return groups
 
 
-def _cluster(graph: _Graph, features: dict[int, ClaimFeatures], config: Config,
+# Groups larger than this are clustered with weak pairs counted as never proposed, to bound
+# the cost of re-scoring every pair inside them.
+RESCORE_LIMIT = 200
+
+
+def _group_scores(group: list[int], graph: _Graph, features: dict[int, ClaimFeatures], blocker: Blocker,
+                  config: Config) -> dict[tuple[int, int], float]:
+    """Scores of every proposed pair inside a group: kept ones, and weak ones scored again
+    (the run keeps only pairs above the review threshold)."""
+    members = set(group)
+    scores = {p: s.total for p, s in graph.scores.items() if p[0] in members and p[1] in members}
+    if len(group) > RESCORE_LIMIT:
+        return scores
+    ordered = sorted(group)
+    for i, x in enumerate(ordered):
+        for y in ordered[i + 1:]:
+            if (x, y) not in scores and blocker.proposes(features[x], features[y]):
+                scores[(x, y)] = score_pair(features[x], features[y], config).total
+    return scores
+
+
+def _cluster(graph: _Graph, features: dict[int, ClaimFeatures], blocker: Blocker, config: Config,
              must: set[tuple[int, int]]) -> list[list[int]]:
     clusters = []
     for group in _components(graph):
@@ -153,10 +174,10 @@ def _cluster(graph: _Graph, features: dict[int, ClaimFeatures], config: Config,
             clusters.append(group)
             continue
         members = set(group)
+        scores = _group_scores(group, graph, features, blocker, config)
         problem = Problem(
             nodes=group, order={n: features[n].fingerprint + f"{n:012d}" for n in group},
-            scores={p: (s.total if p not in must else max(s.total, config.link_threshold))
-                    for p, s in graph.scores.items() if p[0] in members and p[1] in members},
+            scores={p: (s if p not in must else max(s, config.link_threshold)) for p, s in scores.items()},
             cannot={p for p in graph.cannot if p[0] in members and p[1] in members},
             must={p for p in must if p[0] in members and p[1] in members},
         )
@@ -196,15 +217,18 @@ def load_decisions(session: Session) -> tuple[set[tuple[int, int]], set[tuple[in
 
 
 def reconcile(session: Session, user: str, config: Config, *, full: bool = False,
-              progress: Progress = _no_progress) -> RunResult:
+              seeds: set[int] | None = None, progress: Progress = _no_progress) -> RunResult:
     """Run matching and grading inside the caller's transaction; returns what was done.
 
     People's decisions (links, unlinks, merges, splits, manual grades) are obeyed, never undone.
+    ``seeds`` limits an incremental run to these claims' groups (used right after a decision);
+    by default an incremental run starts from every new or changed claim.
     """
     must, cannot, manual_events = load_decisions(session)
     note = None
     last = session.scalars(select(Run).where(Run.finished_at.is_not(None)).order_by(Run.id.desc()).limit(1)).first()
-    if not full and last is not None and Config.from_dict(last.config).matching_part() != config.matching_part():
+    if (not full and seeds is None and last is not None
+            and Config.from_dict(last.config).matching_part() != config.matching_part()):
         full, note = True, f"matching settings differ from run {last.id}: every claim was re-matched"
     run = Run(user=user, started_at=utcnow(), full=full, config=config.as_dict(), counts={})
     session.add(run)
@@ -214,17 +238,22 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     index = SourceIndex.load(session)
     features, dirty = load_features(session, index)
     old_event_of = {c: e for c, e in session.execute(select(ClaimLink.claim_id, ClaimLink.event_id))}
-    seeds = set(features) if full else set(dirty)
-    if not full and seeds:
-        touched_old = {old_event_of[c] for c in seeds if c in old_event_of}
-        seeds |= {c for c, e in old_event_of.items() if e in touched_old}
+    members_of: dict[int, list[int]] = {}
+    for claim_id, event_id in old_event_of.items():
+        members_of.setdefault(event_id, []).append(claim_id)
+    start = set(features) if full else set(dirty if seeds is None else seeds)
     progress("loading", 1, 1)
 
     blocker = Blocker(features.values(), config)
-    graph = _explore(seeds, features, blocker, config, must, cannot, progress)
-    # Old events of every claim reached are re-decided as a whole.
+    while True:
+        # An event is re-decided as a whole: the other claims of every event reached join the seeds.
+        graph = _explore(start, features, blocker, config, must, cannot, progress)
+        whole = {c for n in graph.nodes if n in old_event_of for c in members_of[old_event_of[n]]}
+        if whole <= graph.nodes:
+            break
+        start = graph.nodes | whole
     progress("clustering", 0, 1)
-    clusters = _cluster(graph, features, config, must)
+    clusters = _cluster(graph, features, blocker, config, must)
     ids, spread = _assign_ids(clusters, old_event_of)
     progress("clustering", 1, 1)
 
@@ -232,13 +261,18 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     _write(session, run, user, config, clusters, ids, spread, graph, features, index, old_event_of,
            manual_events, result, progress)
     _store_review_pairs(session, graph, must | cannot, config, run.id)
-    session.execute(update(Claim).where(Claim.needs_match.is_(True)).values(needs_match=False))
+    if seeds is None:
+        session.execute(update(Claim).where(Claim.needs_match.is_(True)).values(needs_match=False))
+    else:
+        matched = sorted(graph.nodes & dirty)
+        for start_at in range(0, len(matched), CHUNK):
+            session.execute(update(Claim).where(Claim.id.in_(matched[start_at:start_at + CHUNK])).values(needs_match=False))
     run.finished_at = utcnow()
     run.counts = result.counts | {"claims": len(features), "claims_matched": len(graph.nodes),
                                   "pairs_scored": graph.pairs_scored, "events_touched": len(result.touched_events)}
     result.counts = dict(run.counts)
     audit.record(session, user, "run", "run", run.id,
-                 after={"full": full, "counts": result.counts, "note": note,
+                 after={"full": full, "scoped": seeds is not None, "counts": result.counts, "note": note,
                         "lineage": [list(x) for x in result.lineage]},
                  events=[e for x in result.lineage for e in x[:2]])
     return result

@@ -263,7 +263,7 @@ def import_sources(session: Session, specs: list[SourceSpec], user: str, file: s
     index = SourceIndex.load(session)
     outcomes: dict[str, list[str]] = {"created": [], "updated": [], "registered": [], "unchanged": []}
     pending = list(specs)
-    names_in_file = {name_key(s.name) for s in specs}
+    names_in_file = {name_key(n) for s in specs for n in (s.name, *s.aliases)}
     while pending:
         progress, waiting = False, []
         for spec in pending:

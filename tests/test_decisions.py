@@ -1,0 +1,195 @@
+"""People's decisions survive runs; the audit trail records them and detects tampering."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from test_run import EXAMPLES, events, load_example
+
+
+def by_refs(desk) -> dict[tuple[str, ...], dict]:
+    return {tuple(sorted(c["ref"] for c in e["claims"])): e for e in events(desk)}
+
+
+def claim_id(desk, ref: str) -> int:
+    [(cid,)] = desk.query("SELECT id FROM claims WHERE ref = ?", ref)
+    return cid
+
+
+def ran(desk, *args):
+    result = desk(*args)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_unlink_moves_the_claim_out_and_a_full_run_keeps_it_out(desk):
+    load_example(desk, "illustrative")
+    ran(desk, "run")
+    a, b = claim_id(desk, "ill-001"), claim_id(desk, "ill-003")
+    result = ran(desk, "unlink", str(a), str(b))
+    assert result.output.startswith(f"Unlinked claims {a} and {b}; claim {b} moved to new event ")
+    ran(desk, "run", "--full")
+    groups = by_refs(desk)
+    assert ("ill-001", "ill-002") in groups and ("ill-003",) in groups
+    # Two Valdorian claims left: one origin, so the grade falls to unverified.
+    assert groups[("ill-001", "ill-002")]["status"] == "unverified"
+
+
+def test_link_joins_two_events_and_a_full_run_keeps_them_together(desk):
+    load_example(desk, "illustrative")
+    ran(desk, "run")
+    # The hard negative pair of Marinka: a person decides they are one incident after all.
+    a, b = claim_id(desk, "ill-017"), claim_id(desk, "ill-019")
+    ran(desk, "link", str(a), str(b))
+    right_after = by_refs(desk)
+    # 017 and 019 are one event now. 018 (the Telegram channel's sniper report) scores
+    # 0.5 with the shelling claim 019: place 4 + one day 1 − type 2 − victims 2.5; with 017
+    # it averages below the threshold, so average linkage leaves it on its own.
+    assert ("ill-017", "ill-019") in right_after and ("ill-018",) in right_after
+    ran(desk, "run", "--full")
+    assert by_refs(desk).keys() == right_after.keys()
+
+
+def test_merge_and_split_survive_a_full_run_with_lineage(desk):
+    load_example(desk, "illustrative")
+    ran(desk, "run")
+    groups = by_refs(desk)
+    e6, e7 = groups[("ill-017", "ill-018")]["id"], groups[("ill-019", "ill-020")]["id"]
+    ran(desk, "merge", str(e6), str(e7))
+    moved = claim_id(desk, "ill-020")
+    split = ran(desk, "split", str(e6), "--claim", str(moved))
+    new_id = int(split.output.rsplit("event ", 1)[1].rstrip(".\n"))
+    ran(desk, "run", "--full")
+    groups = by_refs(desk)
+    assert groups[("ill-017", "ill-018", "ill-019")]["id"] == e6
+    assert groups[("ill-020",)]["id"] == new_id
+    lineage = json.loads(desk("show", str(e7), "--json").stdout)["lineage"]
+    assert [(x["old_event_id"], x["new_event_id"], x["kind"]) for x in lineage] == [(e7, e6, "merge")]
+
+
+def test_manual_grade_kept_by_runs_until_auto(desk):
+    load_example(desk, "illustrative")
+    ran(desk, "run")
+    e1 = by_refs(desk)[("ill-001", "ill-002", "ill-003")]["id"]
+    ran(desk, "grade", str(e1), "--status", "contested", "--reason", "the mission withdrew its report")
+    ran(desk, "run", "--full")
+    event = [e for e in events(desk) if e["id"] == e1][0]
+    assert (event["status"], event["manual"], event["reason"]) == ("contested", True, "the mission withdrew its report")
+    ran(desk, "grade", str(e1), "--auto")
+    event = [e for e in events(desk) if e["id"] == e1][0]
+    assert (event["status"], event["manual"]) == ("independently_verified", False)
+
+
+def test_grade_without_reason_is_refused(desk):
+    load_example(desk, "illustrative")
+    ran(desk, "run")
+    result = desk("grade", "1", "--status", "contested", "--reason", " ")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: a manual grade needs a reason (--reason)\n"
+
+
+def test_grade_with_stale_version_is_a_conflict(desk):
+    load_example(desk, "illustrative")
+    ran(desk, "run")
+    shown = json.loads(desk("show", "1", "--json").stdout)
+    version = shown["version"]
+    ran(desk, "grade", "1", "--status", "contested", "--reason", "first", "--if-version", str(version))
+    second = desk("grade", "1", "--status", "unverified", "--reason", "second", "--if-version", str(version))
+    assert second.exit_code == 5
+    assert second.stderr.startswith(
+        f"Error: event 1 was changed by tester at ")
+    assert second.stderr.endswith(
+        f" UTC (now version {version + 1}; you decided on version {version}); look again with `reconcile show 1`\n")
+    assert [e for e in events(desk) if e["id"] == 1][0]["reason"] == "first"
+
+
+def test_log_lists_decisions_for_an_event_and_audit_verifies(desk):
+    load_example(desk, "illustrative")
+    ran(desk, "run")
+    ran(desk, "grade", "1", "--status", "contested", "--reason", "why not")
+    log = json.loads(ran(desk, "log", "--event", "1", "--json").stdout)
+    assert [e["action"] for e in log] == ["grade"]
+    assert log[0]["before"]["status"] == "independently_verified"
+    assert log[0]["after"]["status"] == "contested"
+    assert log[0]["user"] == "tester"
+    result = ran(desk, "audit", "verify", "--anchor")
+    count = desk.query("SELECT count(*) FROM audit_log")[0][0]
+    head = desk.query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")[0]
+    assert result.output == f"Audit trail intact: {count} entries, head {count}\n{head[0]}:{head[1]}\n"
+
+
+def tamper(desk, sql: str) -> None:
+    con = sqlite3.connect(desk.db)
+    con.execute(sql)
+    con.commit()
+    con.close()
+
+
+def audited_desk(desk):
+    load_example(desk, "illustrative")
+    ran(desk, "run")
+    ran(desk, "grade", "1", "--status", "contested", "--reason", "x")
+    ran(desk, "grade", "1", "--auto")
+    return desk
+
+
+def test_audit_verify_detects_an_edited_entry(desk):
+    audited_desk(desk)
+    tamper(desk, "UPDATE audit_log SET user = 'mallory' WHERE seq = 3")
+    result = desk("audit", "verify")
+    assert result.exit_code == 7
+    assert result.stderr == "Audit trail BROKEN: entry 3 was edited: its content no longer matches its hash\n"
+
+
+def test_audit_verify_detects_a_deleted_entry(desk):
+    audited_desk(desk)
+    tamper(desk, "DELETE FROM audit_log WHERE seq = 2")
+    result = desk("audit", "verify")
+    assert result.exit_code == 7
+    assert result.stderr == "Audit trail BROKEN: entry 2 deleted: entry 3 follows entry 1\n"
+
+
+def test_audit_verify_detects_an_entry_inserted_out_of_order(desk):
+    audited_desk(desk)
+    # Make room in the middle, then insert a forged entry there with a plausible hash.
+    n = desk.query("SELECT max(seq) FROM audit_log")[0][0]
+    tamper(desk, f"UPDATE audit_log SET seq = seq + 1000, id = id + 1000 WHERE seq > {n - 1}")
+    tamper(desk, f"INSERT INTO audit_log (id, seq, at, user, action, object_type, object_id, events, before, after, "
+                 f"prev_hash, hash) SELECT {n}, {n}, at, 'mallory', 'grade', 'event', '1', '[1]', NULL, NULL, hash, "
+                 f"'{'f' * 64}' FROM audit_log WHERE seq = {n - 1}")
+    result = desk("audit", "verify")
+    assert result.exit_code == 7
+    assert result.stderr == f"Audit trail BROKEN: entry {n} was edited: its content no longer matches its hash\n"
+
+
+def test_audit_verify_expect_detects_a_rebuilt_chain(desk):
+    audited_desk(desk)
+    anchor = ran(desk, "audit", "verify", "--anchor").output.splitlines()[1]
+    ran(desk, "audit", "verify", "--expect", anchor)
+    tamper(desk, f"UPDATE audit_log SET hash = '{'0' * 63}1' WHERE seq = {anchor.split(':')[0]}")
+    result = desk("audit", "verify", "--expect", anchor)
+    assert result.exit_code == 7
+
+
+def test_review_lists_uncertain_pairs_and_accept_links_them(desk):
+    desk.write("sources.yaml", "- {name: A, kind: ngo}\n- {name: B, kind: ngo}\n")
+    ran(desk, "sources", "import", "sources.yaml")
+    # Same place, one day apart, nothing else known: 4 + 1 = 5 would link; with victims
+    # 'people' vs 'soldiers' (+0.25) and type related (sniper vs small arms, +0.5) it links too,
+    # so make it uncertain: two days apart scores 4 + 0 = 4 — but that is never proposed.
+    # Instead: the same day, place unknown on one side: 0 + 2 + 1.5 (type) = 3.5, between 2.5 and 5.
+    desk.write_jsonl("c.jsonl", [
+        {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling"},
+        {"ref": "b", "source": "B", "date": "2021-04-05", "type": "artillery shelling"},
+    ])
+    ran(desk, "import", "c.jsonl")
+    ran(desk, "run")
+    queue = json.loads(ran(desk, "review", "--json").stdout)
+    assert [(q["score"], q["claim_a"], q["claim_b"]) for q in queue] == [(3.5, 1, 2)]
+    result = desk.runner.invoke(__import__("cli.main", fromlist=["cli"]).cli,
+                                ["--db", "desk.sqlite", "--user", "tester", "review"], input="a")
+    assert result.exit_code == 0, result.output
+    assert result.output.rstrip().endswith("accepted 1, rejected 0, skipped 0")
+    assert len(events(desk)) == 1
+    assert json.loads(ran(desk, "review", "--json").stdout) == []

@@ -1,0 +1,186 @@
+"""Reconciliation runs on the bundled examples and on small hand-made sets.
+
+Expected events are the ones worked out by hand in each example's README.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from reconciler.config import Config
+from reconciler.db import open_database
+from reconciler.runs import reconcile
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+# examples/illustrative/README.md, "Expected outcome".
+ILLUSTRATIVE = {
+    ("ill-001", "ill-002", "ill-003"): "independently_verified",
+    ("ill-004", "ill-005", "ill-006"): "independently_verified",
+    ("ill-007", "ill-008", "ill-009"): "independently_verified",
+    ("ill-010", "ill-011", "ill-012"): "independently_verified",
+    ("ill-013", "ill-014", "ill-015", "ill-016"): "unverified",
+    ("ill-017", "ill-018"): "unverified",
+    ("ill-019", "ill-020"): "independently_verified",
+    ("ill-021", "ill-022", "ill-023"): "unverified",
+    ("ill-024", "ill-025", "ill-026"): "unverified",
+    ("ill-027", "ill-028", "ill-029"): "contested",
+    ("ill-030", "ill-031"): "contested",
+    ("ill-032", "ill-033", "ill-034", "ill-035"): "contested",
+    ("ill-036", "ill-037"): "contested",
+    ("ill-038", "ill-040"): "independently_verified",
+    ("ill-039",): "unverified",
+    ("ill-041", "ill-042"): "contested",
+    ("ill-043",): "unverified",
+}
+
+
+def load_example(desk, name: str, claims_file: str | None = None) -> None:
+    assert desk("sources", "import", str(EXAMPLES / name / "sources.yaml")).exit_code == 0
+    result = desk("import", claims_file or str(EXAMPLES / name / "claims.jsonl"))
+    assert result.exit_code == 0, result.output
+
+
+def events(desk, *args: str) -> list[dict]:
+    result = desk("events", "--json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def grouping(desk) -> dict[tuple[str, ...], str]:
+    return {tuple(sorted(c["ref"] for c in e["claims"])): e["status"] for e in events(desk)}
+
+
+def test_run_illustrative_example_gives_the_expected_events_and_grades(desk):
+    load_example(desk, "illustrative")
+    result = desk("run")
+    assert result.exit_code == 0, result.output
+    assert grouping(desk) == ILLUSTRATIVE
+
+
+def test_run_dpa_example_keeps_the_four_deaths_and_the_period_figures_apart(desk):
+    load_example(desk, "dpa-2021-04-07")
+    assert desk("run").exit_code == 0
+    found = events(desk)
+    # Every claim of the article stands alone: the army's four deaths (one origin, one report),
+    # Zelensky's 24 soldiers, the unattributed "more than 40" and the UN's 13,000.
+    assert all(len(e["claims"]) == 1 for e in found)
+    assert len(found) == 17
+    assert {e["status"] for e in found} == {"unverified"}
+    deaths = [e for e in found if e["date"] == "2021-04-06" and e["killed"] == {"low": 1, "best": 1, "high": 1}]
+    assert len(deaths) == 4
+    assert all(e["origins"] == ["Government of Ukraine"] for e in deaths)
+    assert all(e["reason"] == "rests on one origin (Government of Ukraine), relayed by dpa" for e in deaths)
+    un = [e for e in found if e["killed"] == {"low": 13001, "best": 13001, "high": None}]
+    assert [e["origins"] for e in un] == [["United Nations"]]
+    unnamed = [e for e in found if e["killed"] == {"low": 41, "best": 41, "high": None}]
+    assert [e["origins"] for e in unnamed] == [[]]
+
+
+def test_run_result_does_not_depend_on_import_order(desk, tmp_path):
+    lines = (EXAMPLES / "illustrative" / "claims.jsonl").read_text(encoding="utf-8").splitlines()
+    random.Random(7).shuffle(lines)
+    shuffled = tmp_path / "shuffled.jsonl"
+    shuffled.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    load_example(desk, "illustrative", str(shuffled))
+    assert desk("run").exit_code == 0
+    assert grouping(desk) == ILLUSTRATIVE
+
+
+def test_run_again_and_full_keep_event_ids(desk):
+    load_example(desk, "illustrative")
+    assert desk("run").exit_code == 0
+    before = {e["id"]: sorted(c["ref"] for c in e["claims"]) for e in events(desk)}
+    again = desk("run")
+    assert "0 of 43 claims matched" in again.output
+    full = desk("run", "--full")
+    assert full.exit_code == 0
+    assert "43 of 43 claims matched" in full.output
+    after = {e["id"]: sorted(c["ref"] for c in e["claims"]) for e in events(desk)}
+    assert after == before
+
+
+def test_run_incremental_new_claim_joins_its_event_and_regrades_it(desk):
+    load_example(desk, "illustrative")
+    assert desk("run").exit_code == 0
+    e6 = [e for e in events(desk) if sorted(c["ref"] for c in e["claims"]) == ["ill-017", "ill-018"]][0]
+    assert e6["status"] == "unverified"
+    # The neutral monitoring mission confirms the Marinka sniper incident a day later.
+    desk.write_jsonl("more.jsonl", [{
+        "ref": "ill-100", "source": "Joint Ceasefire Monitoring Mission", "date": "2031-05-13",
+        "place": "Marinka", "type": "sniper fire", "victims": "soldier", "killed": "1"}])
+    assert desk("import", "more.jsonl").exit_code == 0
+    result = desk("run")
+    assert "1 of 44 claims matched" not in result.output  # the whole event is re-matched, not only the claim
+    after = {e["id"]: e for e in events(desk)}
+    assert sorted(c["ref"] for c in after[e6["id"]]["claims"]) == ["ill-017", "ill-018", "ill-100"]
+    assert after[e6["id"]]["status"] == "independently_verified"
+
+
+def test_run_records_lineage_when_a_new_claim_bridges_two_events(desk):
+    desk.write("sources.yaml", "- {name: A, kind: ngo}\n- {name: B, kind: ngo}\n- {name: C, kind: ngo}\n")
+    assert desk("sources", "import", "sources.yaml").exit_code == 0
+    text = "Shelling hit the market"
+    desk.write_jsonl("one.jsonl", [
+        {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling",
+         "victims": "civilians", "killed": "2"},
+        {"ref": "b", "source": "B", "date": "2021-04-06", "type": "shelling", "victims": "civilians", "killed": "2",
+         "text": text},
+    ])
+    assert desk("import", "one.jsonl").exit_code == 0
+    assert desk("run").exit_code == 0
+    # a~b: place unknown 0 + one day 1 + type 1.5 + victims 1 + figures 0.5 = 4.0 < 5: two events.
+    first = {e["claims"][0]["ref"]: e["id"] for e in events(desk)}
+    assert sorted(first) == ["a", "b"]
+    desk.write_jsonl("two.jsonl", [
+        {"ref": "c", "source": "C", "date": "2021-04-06", "place": "Авдіївка", "type": "shelling",
+         "victims": "civilians", "killed": "2", "text": text}])
+    assert desk("import", "two.jsonl").exit_code == 0
+    assert desk("run").exit_code == 0
+    # a~c: 4 + 1 + 1.5 + 1 + 0.5 = 8 links first; b~c: 0 + 2 + 1.5 + 1 + 0.5 + text 1 = 6;
+    # {a,c} with b averages (4 + 6) / 2 = 5 ≥ 5: one event, which keeps a's (older) id.
+    [event] = events(desk)
+    assert sorted(c["ref"] for c in event["claims"]) == ["a", "b", "c"]
+    assert event["id"] == first["a"]
+    shown = json.loads(desk("show", str(first["b"]), "--json").stdout)
+    assert shown["active"] is False
+    assert [(x["old_event_id"], x["new_event_id"], x["kind"]) for x in shown["lineage"]] == [
+        (first["b"], first["a"], "merge")]
+
+
+def test_run_interrupted_leaves_the_database_as_it_was(desk):
+    load_example(desk, "illustrative")
+    before = desk.dump()
+    db = open_database(str(desk.db))
+
+    def explode(stage: str, done: int, total: int) -> None:
+        if stage == "writing":
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        with db.write() as session:
+            reconcile(session, "tester", Config(), progress=explode)
+    db.dispose()
+    assert desk.dump() == before
+
+
+def test_run_require_neutral_downgrades_events_with_only_parties(desk):
+    desk.write("sources.yaml", "- {name: North, kind: government, side: North}\n"
+                               "- {name: South, kind: government, side: South}\n")
+    assert desk("sources", "import", "sources.yaml").exit_code == 0
+    desk.write_jsonl("c.jsonl", [
+        {"ref": "n", "source": "North", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling"},
+        {"ref": "s", "source": "South", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling"},
+    ])
+    assert desk("import", "c.jsonl").exit_code == 0
+    assert desk("run").exit_code == 0
+    assert [e["status"] for e in events(desk)] == ["independently_verified"]
+    assert desk("run", "--full", "--require-neutral").exit_code == 0
+    [event] = events(desk)
+    assert event["status"] == "unverified"
+    assert event["reason"] == ("asserted by North and South, but every one is a party to the conflict "
+                               "and a neutral origin is required")
