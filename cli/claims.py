@@ -39,13 +39,15 @@ def import_command(app: AppContext, files: tuple[Path, ...], dry_run: bool, as_j
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
-    db = app.database(create=not dry_run)
     normaliser = PlaceNormaliser()
-    session_cm = db.write()
-    with session_cm as session:
+
+    def store(session):
         summary = import_claims(session, claims, app.user, normaliser)
         if dry_run:
             session.rollback()
+        return summary
+
+    summary = app.write(store, create=not dry_run)
     data = summary.as_dict() | {"files": [str(f) for f in files], "dry_run": dry_run}
     if as_json:
         print_json(data)

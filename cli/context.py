@@ -8,16 +8,20 @@ import os
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, TypeVar
 
 import click
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy.exc import DatabaseError
+from sqlalchemy.orm import Session
 
 from reconciler import schema
-from reconciler.db import Database, database_exists, open_database
+from reconciler.db import Database, database_exists, open_database, retry_busy
 from reconciler.errors import InputError, ReconcileError, SchemaError
+
+
+T = TypeVar("T")
 
 
 def default_user() -> str:
@@ -56,6 +60,19 @@ class AppContext:
                 schema.check(db)
         self._db = db
         return db
+
+    def write(self, work: Callable[[Session], T], *, create: bool = False) -> T:
+        """Run ``work(session)`` in one write transaction, retried if the database stays busy.
+
+        A busy failure rolls the whole transaction back, so running it again is safe.
+        """
+        db = self.database(create=create)
+
+        def attempt() -> T:
+            with db.write() as session:
+                return work(session)
+
+        return retry_busy(attempt, attempts=3)
 
     def close(self) -> None:
         if self._db is not None:

@@ -26,8 +26,7 @@ def link_command(app: AppContext, claim_a: int, claim_b: int) -> None:
 
         reconcile link 12 40
     """
-    with app.database().write() as session:
-        result = decisions.link(session, app.user, claim_a, claim_b)
+    result = app.write(lambda session: decisions.link(session, app.user, claim_a, claim_b))
     where = f"event {result['event']}" if result["event"] else "the next run's events"
     click.echo(f"Linked claims {claim_a} and {claim_b}: one event ({where}).")
 
@@ -43,8 +42,7 @@ def unlink_command(app: AppContext, claim_a: int, claim_b: int) -> None:
 
         reconcile unlink 12 40
     """
-    with app.database().write() as session:
-        result = decisions.unlink(session, app.user, claim_a, claim_b)
+    result = app.write(lambda session: decisions.unlink(session, app.user, claim_a, claim_b))
     extra = f"; claim {claim_b} moved to new event {result['new_event']}" if result["new_event"] else ""
     click.echo(f"Unlinked claims {claim_a} and {claim_b}{extra}.")
 
@@ -61,8 +59,7 @@ def merge_command(app: AppContext, event: int, other: int, if_version: int | Non
 
         reconcile merge 7 9
     """
-    with app.database().write() as session:
-        result = decisions.merge(session, app.user, event, other, if_version)
+    result = app.write(lambda session: decisions.merge(session, app.user, event, other, if_version))
     click.echo(f"Merged event {other} into event {event} ({result['claims']} claims).")
 
 
@@ -78,8 +75,7 @@ def split_command(app: AppContext, event: int, claims: tuple[int, ...], if_versi
 
         reconcile split 7 --claim 12 --claim 13
     """
-    with app.database().write() as session:
-        result = decisions.split(session, app.user, event, list(claims), if_version)
+    result = app.write(lambda session: decisions.split(session, app.user, event, list(claims), if_version))
     click.echo(f"Split event {event}: claims {', '.join(map(str, result['moved']))} now form event {result['new_event']}.")
 
 
@@ -100,8 +96,8 @@ def grade_command(app: AppContext, event: int, status: str | None, reason: str |
     """
     if auto == bool(status):
         raise click.UsageError("give either --status with --reason, or --auto")
-    with app.database().write() as session:
-        result = decisions.grade(session, app.user, event, status, reason, if_version, auto=auto)
+    result = app.write(lambda session: decisions.grade(session, app.user, event, status, reason, if_version,
+                                                       auto=auto))
     label = "manual" if result["manual"] else "by the rules"
     click.echo(f"Event {event}: {result['status']} ({label}): {result['reason']}")
 
@@ -154,8 +150,8 @@ def review_command(app: AppContext, as_json: bool, limit: int | None) -> None:
         if key == "q":
             break
         if key in ("a", "r"):
-            with db.write() as session:
-                (decisions.link if key == "a" else decisions.unlink)(session, app.user, a, b)
+            decide = decisions.link if key == "a" else decisions.unlink
+            app.write(lambda session: decide(session, app.user, a, b))
             done["accepted" if key == "a" else "rejected"] += 1
         else:
             done["skipped"] += 1

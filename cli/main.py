@@ -8,7 +8,9 @@ import click
 
 from reconciler import __version__, schema
 from reconciler.db import DEFAULT_BUSY_TIMEOUT, JOURNAL_MODES, open_database
-from reconciler.errors import ReconcileError
+from sqlalchemy.exc import OperationalError
+
+from reconciler.errors import BusyError, ReconcileError
 
 from .context import AppContext, CommandError, default_user, opening
 
@@ -21,6 +23,16 @@ class ReconcileGroup(click.Group):
             return super().invoke(ctx)
         except ReconcileError as exc:
             raise CommandError(exc) from None
+        except OperationalError as exc:
+            # A lock that outlasted the busy timeout outside a write transaction (a read, a
+            # schema check): one line, never a traceback.
+            if "locked" in str(exc) or "busy" in str(exc):
+                app = ctx.obj
+                timeout = app.busy_timeout if app else DEFAULT_BUSY_TIMEOUT
+                raise CommandError(BusyError(
+                    f"the database stayed locked by another writer for more than {timeout:g} s; "
+                    "try again, or raise --busy-timeout")) from None
+            raise
 
 
 @click.group(cls=ReconcileGroup)

@@ -34,9 +34,7 @@ def sources_import(app: AppContext, file: Path) -> None:
         reconcile sources import sources.yaml
     """
     specs = read_source_file(file)
-    db = app.database(create=True)
-    with db.write() as session:
-        outcomes = import_sources(session, specs, app.user, str(file))
+    outcomes = app.write(lambda session: import_sources(session, specs, app.user, str(file)), create=True)
     parts = [f"{len(v)} {k}" for k, v in outcomes.items() if v]
     click.echo(f"{file}: {', '.join(parts) or 'nothing to do'}")
 
@@ -59,12 +57,13 @@ def sources_add(app: AppContext, name: str, aliases: tuple[str, ...], kind: str,
         reconcile sources add "Armed Forces of Ukraine" --alias ZSU --kind military \\
             --parent "Government of Ukraine" --side Ukraine
     """
-    db = app.database(create=True)
-    with db.write() as session:
-        index = SourceIndex.load(session)
-        source, outcome = upsert_source(session, index, SourceSpec(name, aliases, kind, parent, side), app.user)
-        name = source.name
-    click.echo(f"{name}: {outcome}")
+    def add(session) -> tuple[str, str]:
+        source, outcome = upsert_source(session, SourceIndex.load(session),
+                                        SourceSpec(name, aliases, kind, parent, side), app.user)
+        return source.name, outcome
+
+    stored, outcome = app.write(add, create=True)
+    click.echo(f"{stored}: {outcome}")
 
 
 def _source_rows(index: SourceIndex) -> list[dict]:

@@ -52,6 +52,20 @@ def _is_busy(exc: BaseException) -> bool:
     )
 
 
+def _set_journal_mode(cursor, mode: str, busy_timeout: float) -> None:
+    """Switching the journal mode needs a moment alone with the file; the busy handler does
+    not cover it, so wait and retry here."""
+    deadline = time.monotonic() + busy_timeout
+    while True:
+        try:
+            cursor.execute(f"PRAGMA journal_mode = {mode}")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _sqlite_engine(url: str, *, immediate: bool, busy_timeout: float, journal_mode: str) -> Engine:
     engine = create_engine(url, connect_args={"timeout": busy_timeout})
 
@@ -64,7 +78,7 @@ def _sqlite_engine(url: str, *, immediate: bool, busy_timeout: float, journal_mo
         if journal_mode:
             current = cursor.execute("PRAGMA journal_mode").fetchone()[0]
             if current.lower() != journal_mode:
-                cursor.execute(f"PRAGMA journal_mode = {journal_mode}")
+                _set_journal_mode(cursor, journal_mode, busy_timeout)
         cursor.execute("PRAGMA synchronous = NORMAL" if journal_mode == "wal" else "PRAGMA synchronous = FULL")
         cursor.close()
 
