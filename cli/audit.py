@@ -22,6 +22,7 @@ def log_command(app: AppContext, event: int | None, by_user: str | None, limit: 
 
     Example:
 
+    \b
         reconcile log --event 7
     """
     with app.database().read() as session:
@@ -45,6 +46,7 @@ def audit_group() -> None:
 
     Example:
 
+    \b
         reconcile audit verify --anchor
     """
 
@@ -58,6 +60,7 @@ def verify_command(app: AppContext, anchor: bool, expect: str | None) -> None:
 
     Example:
 
+    \b
         reconcile audit verify --expect 42:3f1c...
     """
     with app.database().read() as session:

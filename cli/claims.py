@@ -29,6 +29,7 @@ def import_command(app: AppContext, files: tuple[Path, ...], dry_run: bool, as_j
 
     Example:
 
+    \b
         reconcile import examples/dpa-2021-04-07/claims.jsonl
     """
     claims, problems = [], []
@@ -74,6 +75,7 @@ def claims_command(app: AppContext, source: str | None, place: str | None, date:
 
     Example:
 
+    \b
         reconcile claims --place Avdeevka --date 2021-04
     """
     with app.database().read() as session:

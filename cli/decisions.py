@@ -24,6 +24,7 @@ def link_command(app: AppContext, claim_a: int, claim_b: int) -> None:
 
     Example:
 
+    \b
         reconcile link 12 40
     """
     result = app.write(lambda session: decisions.link(session, app.user, claim_a, claim_b))
@@ -40,6 +41,7 @@ def unlink_command(app: AppContext, claim_a: int, claim_b: int) -> None:
 
     Example:
 
+    \b
         reconcile unlink 12 40
     """
     result = app.write(lambda session: decisions.unlink(session, app.user, claim_a, claim_b))
@@ -57,6 +59,7 @@ def merge_command(app: AppContext, event: int, other: int, if_version: int | Non
 
     Example:
 
+    \b
         reconcile merge 7 9
     """
     result = app.write(lambda session: decisions.merge(session, app.user, event, other, if_version))
@@ -73,6 +76,7 @@ def split_command(app: AppContext, event: int, claims: tuple[int, ...], if_versi
 
     Example:
 
+    \b
         reconcile split 7 --claim 12 --claim 13
     """
     result = app.write(lambda session: decisions.split(session, app.user, event, list(claims), if_version))
@@ -92,6 +96,7 @@ def grade_command(app: AppContext, event: int, status: str | None, reason: str |
 
     Example:
 
+    \b
         reconcile grade 7 --status contested --reason "OSCE SMM report of 8 April contradicts the figures"
     """
     if auto == bool(status):
@@ -121,6 +126,7 @@ def review_command(app: AppContext, as_json: bool, limit: int | None) -> None:
 
     Example:
 
+    \b
         reconcile review
         reconcile review --json
     """

@@ -41,6 +41,7 @@ def run_command(app: AppContext, full: bool, require_neutral: bool, wait: float,
 
     Example:
 
+    \b
         reconcile run
         reconcile run --full --require-neutral
     """
@@ -90,6 +91,7 @@ def events_command(app: AppContext, status: str | None, as_json: bool) -> None:
 
     Example:
 
+    \b
         reconcile events --status contested
     """
     with app.database().read() as session:
@@ -113,6 +115,7 @@ def show_command(app: AppContext, event_id: int, as_json: bool) -> None:
 
     Example:
 
+    \b
         reconcile show 3
     """
     with app.database().read() as session:

@@ -72,6 +72,7 @@ def init(app: AppContext) -> None:
 
     Example:
 
+    \b
         reconcile --db desk.sqlite init
     """
     db = open_database(app.target, busy_timeout=app.busy_timeout, journal_mode=app.journal_mode)

@@ -31,6 +31,7 @@ def sources_import(app: AppContext, file: Path) -> None:
 
     Example:
 
+    \b
         reconcile sources import sources.yaml
     """
     specs = read_source_file(file)
@@ -87,6 +88,7 @@ def sources_list(app: AppContext, as_json: bool) -> None:
 
     Example:
 
+    \b
         reconcile sources list --json
     """
     with app.database().read() as session:

@@ -74,7 +74,7 @@ def list_claims(session: Session, flt: ClaimFilter, normaliser: PlaceNormaliser 
         wanted = index.find(flt.source)
         if wanted is None:
             return []
-        ids = [sid for sid in index.sources if index.origin_of(sid).origin_id == wanted.id or sid == wanted.id]
+        ids = [sid for sid in index.sources if wanted.id in index.chain_of(sid)]
         relayed = select(ClaimRelay.claim_id).where(ClaimRelay.source_id == wanted.id)
         query = query.where(or_(Claim.source_id.in_(ids), Claim.id.in_(relayed)))
     if flt.place:

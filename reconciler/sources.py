@@ -75,6 +75,14 @@ class SourceIndex:
         sid = self.by_key.get(name_key(name))
         return self.sources.get(sid) if sid is not None else None
 
+    def chain_of(self, source_id: int) -> list[int]:
+        """The source and every source above it, nearest first."""
+        chain, current = [], source_id
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = self.sources[current].parent_id
+        return chain
+
     def origin_of(self, source_id: int) -> OriginInfo:
         """Follow parents to the root. The origin is known only if every step is registered
         and the root is not of kind 'unknown'."""

@@ -1,0 +1,117 @@
+"""Shared fixtures: a gazetteer cache built once per session, and a CLI bound to a fresh database.
+
+Every database is a real SQLite file under ``tmp_path``; nothing is mocked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from click.testing import CliRunner, Result
+
+from cli.main import cli
+
+USER = "tester"
+DB_NAME = "desk.sqlite"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def gazetteer_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One cache directory for the whole session, so the gazetteer (~3 s) is built once."""
+    cache = tmp_path_factory.mktemp("reconcile-cache")
+    previous = os.environ.get("RECONCILE_CACHE")
+    os.environ["RECONCILE_CACHE"] = str(cache)
+    yield cache
+    if previous is None:
+        os.environ.pop("RECONCILE_CACHE", None)
+    else:
+        os.environ["RECONCILE_CACHE"] = previous
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The caller's own settings must not leak into a test."""
+    for name in ("RECONCILE_DB", "RECONCILE_USER", "RECONCILE_JOURNAL_MODE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+class Desk:
+    """`reconcile --db desk.sqlite --user tester ...`, run in a temporary working directory."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.db = directory / DB_NAME
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str) -> Result:
+        # Unexpected exceptions propagate, so a crash shows its traceback instead of exit code 1.
+        return self.runner.invoke(cli, ["--db", DB_NAME, "--user", USER, *args], catch_exceptions=False)
+
+    def write(self, name: str, text: str | bytes) -> str:
+        """Write a file in the working directory; returns its name as given on the command line."""
+        path = self.directory / name
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return name
+
+    def write_jsonl(self, name: str, rows: list[dict]) -> str:
+        return self.write(name, "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
+
+    def dump(self) -> list[str] | None:
+        """The whole database as SQL statements (None when there is no file), to prove nothing changed."""
+        if not self.db.exists():
+            return None
+        con = sqlite3.connect(self.db)
+        try:
+            return list(con.iterdump())
+        finally:
+            con.close()
+
+    def query(self, sql: str, *params: object) -> list[tuple]:
+        con = sqlite3.connect(self.db)
+        try:
+            return con.execute(sql, params).fetchall()
+        finally:
+            con.close()
+
+    def claims(self, *args: str) -> list[dict]:
+        result = self("claims", "--json", *args)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+
+@pytest.fixture
+def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Desk:
+    monkeypatch.chdir(tmp_path)
+    return Desk(tmp_path)
+
+
+SOURCES_YAML = """\
+- name: Armed Forces of Ukraine
+  aliases: [ZSU, Army]
+  kind: military
+  parent: Government of Ukraine
+  side: Ukraine
+- name: Government of Ukraine
+  kind: government
+  side: Ukraine
+- name: dpa
+  kind: media
+- name: Interfax
+  kind: media
+"""
+
+
+@pytest.fixture
+def registered(desk: Desk) -> Desk:
+    """A desk whose database holds the sources of the dpa report of 2021-04-07."""
+    result = desk("sources", "import", desk.write("sources.yaml", SOURCES_YAML))
+    assert result.exit_code == 0, result.output
+    return desk

@@ -1,0 +1,160 @@
+"""Casualty figures as written, parsed into integer intervals."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from reconciler.errors import ValueParseError
+from reconciler.figures import Figure, parse_figure
+
+NOT_A_FIGURE = (
+    "expected a casualty figure such as '2', 'two', 'more than 40', 'at least 3', "
+    "'up to 5', '3-5', 'about 10' or 'dozens', got "
+)
+# The largest value an INTEGER column holds on both SQLite and PostgreSQL.
+LARGEST = 2**31 - 1
+
+
+@pytest.mark.parametrize(
+    "value, low, high",
+    [
+        ("2", 2, 2),
+        (2, 2, 2),
+        (0, 0, 0),
+        (3.0, 3, 3),
+        ("two", 2, 2),
+        ("Two", 2, 2),
+        ("twenty-four", 24, 24),
+        ("two hundred", 200, 200),
+        ("more than 40", 41, None),
+        ("More than 40.", 41, None),
+        ("at least 3", 3, None),
+        ("at least a dozen", 12, None),
+        ("up to 5", 0, 5),
+        ("fewer than 10", 0, 9),
+        ("3-5", 3, 5),
+        ("3–5", 3, 5),
+        ("3 to 5", 3, 5),
+        ("about 10", 8, 12),
+        ("about 5", 4, 6),
+        ("dozens", 24, None),
+        ("several", 3, 9),
+        ("1,000", 1000, 1000),
+        ("more than 13,000", 13001, None),
+        ("5+", 5, None),
+        ("none", 0, 0),
+    ],
+)
+def test_parse_figure_reads_written_forms(value: object, low: int, high: int | None) -> None:
+    assert parse_figure(value) == Figure(low, high)
+
+
+@pytest.mark.parametrize("value", [None, "", "   "])
+def test_parse_figure_empty_means_not_stated(value: object) -> None:
+    assert parse_figure(value) is None
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("lots", NOT_A_FIGURE + "'lots'"),
+        ("-3", NOT_A_FIGURE + "'-3'"),
+        ("5-3", NOT_A_FIGURE + "'5-3'"),
+        ("fewer than 0", NOT_A_FIGURE + "'fewer than 0'"),
+        (True, "expected a number or text such as 'two', 'at least 3', got True"),
+        (2.5, "expected a whole number ≥ 0, got 2.5"),
+        (-3, "expected a number ≥ 0, got -3"),
+    ],
+)
+def test_parse_figure_rejects_with_exact_message(value: object, message: str) -> None:
+    with pytest.raises(ValueParseError) as caught:
+        parse_figure(value)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("99999999999999999999999",
+         "expected a casualty figure of at most 2,147,483,647, got '99999999999999999999999'"),
+        ("more than 2147483647",
+         "expected a casualty figure of at most 2,147,483,647, got 'more than 2147483647'"),
+        (2**31, "expected a casualty figure of at most 2,147,483,647, got 2147483648"),
+    ],
+)
+def test_parse_figure_rejects_figures_too_large_to_store(value: object, message: str) -> None:
+    # Regression: a figure beyond a database INTEGER crashed `reconcile import` with OverflowError.
+    with pytest.raises(ValueParseError) as caught:
+        parse_figure(value)
+    assert str(caught.value) == message
+
+
+def test_figure_str_shows_the_interval() -> None:
+    assert [str(Figure(2, 2)), str(Figure(3, 5)), str(Figure(41, None))] == ["2", "3–5", "≥41"]
+
+
+counts = st.integers(min_value=0, max_value=LARGEST)
+
+
+@given(counts)
+def test_parse_figure_digits_give_exact_figure(n: int) -> None:
+    assert parse_figure(str(n)) == Figure(n, n)
+
+
+@given(counts)
+def test_parse_figure_thousands_separators_give_exact_figure(n: int) -> None:
+    assert parse_figure(f"{n:,}") == Figure(n, n)
+
+
+@given(st.integers(min_value=0, max_value=LARGEST - 1))
+def test_parse_figure_more_than_is_open_above(n: int) -> None:
+    assert parse_figure(f"more than {n}") == Figure(n + 1, None)
+
+
+@given(counts, counts)
+def test_parse_figure_range_in_order_gives_its_bounds(a: int, b: int) -> None:
+    low, high = min(a, b), max(a, b)
+    assert parse_figure(f"{low}-{high}") == Figure(low, high)
+
+
+@given(counts, counts)
+def test_parse_figure_range_out_of_order_is_rejected(a: int, b: int) -> None:
+    assume(a != b)
+    text = f"{max(a, b)}-{min(a, b)}"
+    with pytest.raises(ValueParseError):
+        parse_figure(text)
+
+
+@given(st.integers(min_value=0, max_value=10**6))
+def test_parse_figure_about_spans_80_to_120_percent(n: int) -> None:
+    # 80 % rounded down and 120 % rounded up, in exact integer arithmetic.
+    assert parse_figure(f"about {n}") == Figure(4 * n // 5, -(-6 * n // 5))
+
+
+figures = st.builds(
+    lambda low, span: Figure(low, None if span is None else low + span),
+    st.integers(min_value=0, max_value=60),
+    st.none() | st.integers(min_value=0, max_value=60),
+)
+
+
+@given(figures, figures)
+def test_figure_overlaps_is_symmetric(a: Figure, b: Figure) -> None:
+    assert a.overlaps(b) == b.overlaps(a)
+
+
+@given(figures)
+def test_figure_overlaps_itself(a: Figure) -> None:
+    assert a.overlaps(a)
+
+
+@given(figures, figures)
+def test_figure_overlaps_when_a_whole_number_is_in_both(a: Figure, b: Figure) -> None:
+    def holds(figure: Figure, k: int) -> bool:
+        return figure.low <= k and (figure.high is None or k <= figure.high)
+
+    # Every bound is below 121, so a shared number, if any, is below 121 too.
+    shared = any(holds(a, k) and holds(b, k) for k in range(0, 122))
+    assert a.overlaps(b) == shared

@@ -1,0 +1,92 @@
+"""Place names across scripts and spellings resolved to one comparable key."""
+
+from __future__ import annotations
+
+import pytest
+
+from reconciler.places import NormalisedPlace, PlaceNormaliser, place_key, place_similarity
+
+
+@pytest.fixture(scope="module")
+def normaliser() -> PlaceNormaliser:
+    return PlaceNormaliser()
+
+
+AVDIIVKA_SPELLINGS = [
+    "Avdiivka",  # Ukrainian, official romanisation
+    "Avdeevka",  # from Russian
+    "Avdiyivka",  # GeoNames
+    "Awdijiwka",  # German
+    "Авдіївка",  # Ukrainian Cyrillic
+    "Авдеевка",  # Russian Cyrillic
+    "near the village of Avdiivka",
+    "Avdiivka, Donetsk region",
+]
+
+
+def test_place_normaliser_resolves_every_avdiivka_spelling_to_one_place(normaliser: PlaceNormaliser) -> None:
+    places = [normaliser.normalise(text) for text in AVDIIVKA_SPELLINGS]
+    assert {place.key for place in places} == {places[0].key}
+    assert places[0].method == "gazetteer"
+    assert places[0].key == f"geonames:{places[0].geonameid}"
+    # Avdiivka lies at about 48.14 N, 37.75 E (north of Donetsk).
+    assert places[0].lat == pytest.approx(48.14, abs=0.05)
+    assert places[0].lon == pytest.approx(37.75, abs=0.05)
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [("Kiev", "Kyiv"), ("Lugansk", "Luhansk"), ("Artemivsk", "Bakhmut"), ("north of Donetsk", "Donetsk"),
+     ("5 km north of Donetsk", "Donetsk"), ("Київ", "Kyiv")],
+)
+def test_place_normaliser_treats_other_names_as_one_place(normaliser: PlaceNormaliser, a: str, b: str) -> None:
+    first, second = normaliser.normalise(a), normaliser.normalise(b)
+    assert first.key == second.key
+    assert first.key.startswith("geonames:")
+
+
+def test_place_normaliser_keeps_different_towns_apart(normaliser: PlaceNormaliser) -> None:
+    keys = {normaliser.normalise(name).key for name in ("Kyiv", "Donetsk", "Luhansk", "Bakhmut", "Avdiivka")}
+    assert len(keys) == 5
+
+
+def test_place_normaliser_kyiv_is_the_capital(normaliser: PlaceNormaliser) -> None:
+    kyiv = normaliser.normalise("Kiev")
+    # Kyiv lies at about 50.45 N, 30.52 E.
+    assert (kyiv.lat, kyiv.lon) == (pytest.approx(50.45, abs=0.05), pytest.approx(30.52, abs=0.05))
+
+
+def test_place_normaliser_unknown_place_keeps_cleaned_text(normaliser: PlaceNormaliser) -> None:
+    assert normaliser.normalise("near the village of Xyzzyville") == NormalisedPlace(
+        "xyzzyville", "xyzzyville", method="text"
+    )
+
+
+@pytest.mark.parametrize("text", [None, "", "   ", "near the", "5 km north of"])
+def test_place_normaliser_empty_or_positional_gives_no_key(normaliser: PlaceNormaliser, text: str | None) -> None:
+    assert normaliser.normalise(text) == NormalisedPlace(None, None)
+
+
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("near the village of Avdiivka", "avdiivka"),
+        ("5 km north of Donetsk", "donetsk"),
+        ("Avdiivka industrial zone", "avdiivka"),
+        ("  KYIV  ", "kyiv"),
+        ("Мар'їнка", "marinka"),
+        ("", None),
+        ("north of", None),
+    ],
+)
+def test_place_key_strips_positional_words(text: str, key: str | None) -> None:
+    assert place_key(text) == key
+
+
+@pytest.mark.parametrize(
+    "a, b, similarity",
+    [("geonames:1", "geonames:1", 1.0), ("geonames:1", "geonames:2", 0.0), (None, "geonames:1", None),
+     ("xyz", None, None), ("abcd", "abcd", 1.0)],
+)
+def test_place_similarity_compares_keys(a: str | None, b: str | None, similarity: float | None) -> None:
+    assert place_similarity(a, b) == similarity

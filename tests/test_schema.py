@@ -1,0 +1,169 @@
+"""Migrations: an empty database upgraded to head matches the models; mismatches are refused."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine
+
+from conftest import DB_NAME, Desk
+from reconciler.models import Base
+from reconciler.schema import alembic_config
+
+SCRIPTS = ScriptDirectory.from_config(alembic_config())
+HEAD = SCRIPTS.get_current_head()
+# Oldest first.
+REVISIONS = [script.revision for script in reversed(list(SCRIPTS.walk_revisions()))]
+
+
+def set_revision(desk: Desk, revision: str) -> None:
+    con = sqlite3.connect(desk.db)
+    with con:
+        con.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+    con.close()
+
+
+def every_command(desk: Desk) -> list[list[str]]:
+    """One invocation of each command that opens the database, with valid input files."""
+    claims = desk.write_jsonl("claims.jsonl", [{"source": "dpa", "date": "2021-04-06"}])
+    sources = desk.write("sources.yaml", "- name: dpa\n  kind: media\n")
+    return [["init"], ["claims"], ["claims", "--json"], ["sources", "list"], ["sources", "add", "dpa"],
+            ["sources", "import", sources], ["import", claims], ["import", "--dry-run", claims]]
+
+
+def test_init_creates_an_empty_database_at_head(desk: Desk) -> None:
+    result = desk("init")
+    assert (result.exit_code, result.stdout) == (0, f"Created {DB_NAME} (schema {HEAD})\n")
+    assert desk.query("SELECT version_num FROM alembic_version") == [(HEAD,)]
+    again = desk("init")
+    assert (again.exit_code, again.stdout) == (0, f"{DB_NAME} is up to date (schema {HEAD})\n")
+
+
+def test_migrations_head_matches_models(desk: Desk) -> None:
+    desk("init")
+    engine = create_engine(f"sqlite:///{desk.db}")
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": True})
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_migrations_upgrade_one_revision_at_a_time(tmp_path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'steps.sqlite'}")
+    try:
+        for revision in REVISIONS:
+            cfg = alembic_config()
+            with engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+            with engine.connect() as conn:
+                assert MigrationContext.configure(conn).get_current_revision() == revision
+    finally:
+        engine.dispose()
+
+
+def test_every_command_refuses_a_database_of_a_newer_version(desk: Desk) -> None:
+    desk("init")
+    set_revision(desk, "ffff_future")
+    before = desk.dump()
+    for args in every_command(desk):
+        result = desk(*args)
+        assert (args, result.exit_code, result.stderr) == (args, 3, (
+            f"Error: {DB_NAME} was made by a newer version of reconcile (schema revision ffff_future); "
+            "upgrade reconcile to use it\n"))
+    assert desk.dump() == before
+
+
+@pytest.mark.skipif(len(REVISIONS) < 2, reason="only one revision: no older schema exists yet")
+def test_every_command_but_init_refuses_an_older_schema(desk: Desk) -> None:
+    desk("init")
+    set_revision(desk, REVISIONS[0])
+    for args in every_command(desk)[1:]:
+        result = desk(*args)
+        assert (args, result.exit_code, result.stderr) == (args, 3, (
+            f"Error: {DB_NAME} has an older schema (revision {REVISIONS[0]}, latest {HEAD}); "
+            "run `reconcile init` to upgrade it\n"))
+
+
+def table_rows(desk: Desk) -> dict[str, list[str]]:
+    """Every row of every table but alembic_version, as sorted reprs."""
+    tables = [name for (name,) in desk.query("SELECT name FROM sqlite_master WHERE type = 'table'")
+              if name != "alembic_version" and not name.startswith("sqlite_")]
+    return {table: sorted(map(repr, desk.query(f'SELECT * FROM "{table}"'))) for table in tables}
+
+
+@pytest.mark.skipif(len(REVISIONS) < 2, reason="only one revision: no older schema exists yet")
+def test_init_upgrades_a_database_holding_data_from_the_previous_revision(registered: Desk) -> None:
+    claims = [{"ref": "r1", "source": "Army", "via": ["dpa"], "date": "2021-04-06", "place": "Avdiivka",
+               "killed": "one"},
+              {"ref": "r2", "source": "Volodymyr Zelensky", "date": "2021", "killed": "24"}]
+    assert registered("import", registered.write_jsonl("claims.jsonl", claims)).exit_code == 0
+    engine = create_engine(f"sqlite:///{registered.db}")
+    try:
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, REVISIONS[-2])
+    finally:
+        engine.dispose()
+    before = table_rows(registered)
+    assert before["claims"] and before["sources"]
+    result = registered("init")
+    assert (result.exit_code, result.stdout) == (
+        0, f"Upgraded {DB_NAME} from schema {REVISIONS[-2]} to {HEAD}\n")
+    after = table_rows(registered)
+    assert {table: after[table] for table in before} == before
+    assert sorted(claim["ref"] for claim in registered.claims()) == ["r1", "r2"]
+
+
+@pytest.mark.parametrize("args", [["claims"], ["sources", "list"], ["sources", "add", "dpa"]])
+def test_commands_refuse_a_sqlite_file_without_schema(desk: Desk, args: list[str]) -> None:
+    con = sqlite3.connect(desk.db)
+    con.execute("CREATE TABLE notes (body TEXT)")
+    con.close()
+    before = desk.dump()
+    result = desk(*args)
+    assert (result.exit_code, result.stderr) == (3, (
+        f"Error: {DB_NAME} is not a reconcile database (no schema); run `reconcile init` to create one\n"))
+    assert desk.dump() == before
+
+
+def test_commands_refuse_an_empty_file(desk: Desk) -> None:
+    desk.db.write_bytes(b"")
+    result = desk("claims")
+    assert (result.exit_code, result.stderr) == (3, (
+        f"Error: {DB_NAME} is not a reconcile database (no schema); run `reconcile init` to create one\n"))
+
+
+@pytest.mark.parametrize("args", [["claims"], ["sources", "add", "dpa"], ["init"]])
+def test_commands_refuse_a_file_that_is_not_sqlite(desk: Desk, args: list[str]) -> None:
+    # Regression: a --db that is not an SQLite file crashed with sqlalchemy.exc.DatabaseError.
+    desk.db.write_text("source,date\ndpa,2021-04-06\n" * 100, encoding="utf-8")
+    before = desk.db.read_bytes()
+    result = desk(*args)
+    assert (result.exit_code, result.stderr) == (3, (
+        f"Error: cannot open {DB_NAME} as a database (file is not a database); "
+        "give --db an existing reconcile database or a new file name\n"))
+    assert desk.db.read_bytes() == before
+
+
+def test_write_command_creates_a_missing_database(desk: Desk) -> None:
+    result = desk("sources", "add", "dpa", "--kind", "media")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0, "dpa: created\n", f"Created a new database at {DB_NAME}\n")
+    assert desk.query("SELECT version_num FROM alembic_version") == [(HEAD,)]
+
+
+@pytest.mark.parametrize("args", [["claims"], ["sources", "list"]])
+def test_read_command_on_a_missing_database_names_init(desk: Desk, args: list[str]) -> None:
+    result = desk(*args)
+    assert (result.exit_code, result.stderr) == (3, (
+        f"Error: no database at {DB_NAME}; create one with `reconcile init` or by importing claims\n"))
+    assert not desk.db.exists()
