@@ -149,6 +149,18 @@ def soak(db_path: str, workers: int, seconds: float) -> dict:
     sources.write_text(SOURCES, encoding="utf-8")
     with db.write() as session:
         import_sources(session, read_source_file(sources), "setup")
+    # A few events to decide on from the first second.
+    from reconciler.config import Config
+    from reconciler.importing import import_claims
+    from reconciler.places import PlaceNormaliser
+    from reconciler.reading import read_claim_file
+    from reconciler.runs import reconcile
+
+    seed = sources.parent / "seed.jsonl"
+    seed.write_text("".join(json.dumps(r) + "\n" for r in claims_for(-1, 0, random.Random(0))), encoding="utf-8")
+    with db.write() as session:
+        import_claims(session, read_claim_file(seed), "setup", PlaceNormaliser())
+        reconcile(session, "setup", Config())
     db.dispose()
 
     ctx = mp.get_context("spawn")
@@ -173,7 +185,7 @@ def soak(db_path: str, workers: int, seconds: float) -> dict:
         chain = audit.verify(session)
     db.dispose()
 
-    imported = [r for s in results for r in s["claims"]]
+    imported = [f"w-1-b0-{i}" for i in range(5)] + [r for s in results for r in s["claims"]]
     decided = [d for s in results for d in s["decisions"]]
     report = {
         "workers": workers, "seconds": round(elapsed, 1),

@@ -8,14 +8,17 @@ in one report, a person's "unlink") forbid a merge outright; must-links (a perso
 are merged first.
 
 Deterministic: nodes and ties are ordered by claim fingerprint (content), never by id or
-import order.
+import order, and scores are summed as whole thousandths so the sums do not depend on the
+order of addition. A heap of candidate merges keeps large groups fast.
 """
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 
 MISSING_PAIR = -10.0
+SCALE = 1000  # scores are summed as integers of thousandths: exact, order-independent
 
 
 @dataclass
@@ -33,78 +36,83 @@ def _pair(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
-def average_linkage(problem: Problem, threshold: float) -> list[list[int]]:
-    """Clusters of claim ids, each sorted by fingerprint; the list sorted by first member."""
-    key = problem.order.__getitem__
-    parent = {n: n for n in problem.nodes}
+class _State:
+    def __init__(self, problem: Problem):
+        self.key = problem.order.__getitem__
+        parent = {n: n for n in problem.nodes}
 
-    def find(n: int) -> int:
-        while parent[n] != n:
-            parent[n] = parent[parent[n]]
-            n = parent[n]
-        return n
+        def find(n: int) -> int:
+            while parent[n] != n:
+                parent[n] = parent[parent[n]]
+                n = parent[n]
+            return n
 
-    for a, b in sorted(problem.must, key=lambda p: (key(p[0]), key(p[1]))):
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb, key=key)] = min(ra, rb, key=key)
-    clusters: dict[int, list[int]] = {}
-    for n in sorted(problem.nodes, key=key):
-        clusters.setdefault(find(n), []).append(n)
-    cannot_of: dict[int, set[int]] = {}
-    for a, b in problem.cannot:
-        cannot_of.setdefault(a, set()).add(b)
-        cannot_of.setdefault(b, set()).add(a)
+        for a, b in sorted(problem.must, key=lambda p: (self.key(p[0]), self.key(p[1]))):
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb, key=self.key)] = min(ra, rb, key=self.key)
+        self.members: dict[int, list[int]] = {}
+        for n in sorted(problem.nodes, key=self.key):
+            self.members.setdefault(find(n), []).append(n)
+        self.cannot_of: dict[int, set[int]] = {}
+        for a, b in problem.cannot:
+            self.cannot_of.setdefault(a, set()).add(b)
+            self.cannot_of.setdefault(b, set()).add(a)
+        # Per pair of clusters: (sum of scores in thousandths, number of scored pairs).
+        self.links: dict[int, dict[int, list[int]]] = {c: {} for c in self.members}
+        for (a, b), score in problem.scores.items():
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                entry = self.links[ra].setdefault(rb, [0, 0])
+                entry[0] += round(score * SCALE)
+                entry[1] += 1
+                self.links[rb][ra] = entry
+        self.version = {c: 0 for c in self.members}
 
-    # Sums of scores between clusters that share at least one scored pair.
-    sums: dict[tuple[int, int], float] = {}
-    counts: dict[tuple[int, int], int] = {}
-    for (a, b), score in problem.scores.items():
-        ra, rb = find(a), find(b)
-        if ra == rb:
-            continue
-        p = _pair(ra, rb)
-        sums[p] = sums.get(p, 0.0) + score
-        counts[p] = counts.get(p, 0) + 1
+    def average(self, a: int, b: int) -> float:
+        total, scored = self.links[a][b]
+        size = len(self.members[a]) * len(self.members[b])
+        return (total + (size - scored) * MISSING_PAIR * SCALE) / size
 
-    def average(p: tuple[int, int]) -> float:
-        size = len(clusters[p[0]]) * len(clusters[p[1]])
-        return (sums[p] + (size - counts[p]) * MISSING_PAIR) / size
+    def entry(self, a: int, b: int) -> tuple:
+        ka, kb = self.key(self.members[a][0]), self.key(self.members[b][0])
+        return (-self.average(a, b), min(ka, kb), max(ka, kb), a, b, self.version[a], self.version[b])
 
-    def forbidden(ca: int, cb: int) -> bool:
-        members_b = set(clusters[cb])
-        return any(cannot_of.get(m, set()) & members_b for m in clusters[ca])
+    def forbidden(self, a: int, b: int) -> bool:
+        other = set(self.members[b])
+        return any(self.cannot_of.get(m, set()) & other for m in self.members[a])
 
-    blocked: set[tuple[int, int]] = set()
-    while True:
-        best, best_rank = None, None
-        for p in sums:
-            if p in blocked:
-                continue
-            avg = average(p)
-            if avg < threshold:
-                continue
-            rank = (-avg, min(key(p[0]), key(p[1])), max(key(p[0]), key(p[1])))
-            if best_rank is None or rank < best_rank:
-                best, best_rank = p, rank
-        if best is None:
-            break
-        ca, cb = best
-        if forbidden(ca, cb):
-            blocked.add(best)
-            continue
-        keep, gone = (ca, cb) if key(ca) <= key(cb) else (cb, ca)
-        clusters[keep] = sorted(clusters[keep] + clusters.pop(gone), key=key)
-        # Fold the removed cluster's sums into the kept one's.
-        for p in [p for p in sums if gone in p]:
-            other = p[0] if p[1] == gone else p[1]
-            s, c = sums.pop(p), counts.pop(p)
-            blocked.discard(p)
+    def merge(self, a: int, b: int) -> int:
+        keep, gone = (a, b) if self.key(self.members[a][0]) <= self.key(self.members[b][0]) else (b, a)
+        self.members[keep] = sorted(self.members[keep] + self.members.pop(gone), key=self.key)
+        for other, entry in self.links.pop(gone).items():
+            del self.links[other][gone]
             if other == keep:
                 continue
-            q = _pair(keep, other)
-            sums[q] = sums.get(q, 0.0) + s
-            counts[q] = counts.get(q, 0) + c
-            blocked.discard(q)
-        blocked = {p for p in blocked if keep not in p}
-    return sorted(clusters.values(), key=lambda members: key(members[0]))
+            mine = self.links[keep].get(other)
+            merged = [entry[0] + (mine[0] if mine else 0), entry[1] + (mine[1] if mine else 0)]
+            self.links[keep][other] = merged
+            self.links[other][keep] = merged
+        self.version[keep] += 1
+        del self.version[gone]
+        return keep
+
+
+def average_linkage(problem: Problem, threshold: float) -> list[list[int]]:
+    """Clusters of claim ids, each sorted by fingerprint; the list sorted by first member."""
+    state = _State(problem)
+    limit = threshold * SCALE
+    heap = [state.entry(a, b) for a in state.links for b in state.links[a] if a < b]
+    heapq.heapify(heap)
+    while heap:
+        neg_avg, _ka, _kb, a, b, va, vb = heapq.heappop(heap)
+        if state.version.get(a) != va or state.version.get(b) != vb:
+            continue  # stale: one of the clusters has changed since
+        if -neg_avg < limit:
+            break
+        if state.forbidden(a, b):
+            continue  # looked at again if either side grows
+        keep = state.merge(a, b)
+        for other in state.links[keep]:
+            heapq.heappush(heap, state.entry(keep, other))
+    return sorted(state.members.values(), key=lambda members: state.key(members[0]))

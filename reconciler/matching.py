@@ -16,7 +16,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -48,24 +48,28 @@ class ClaimFeatures:
         return self.end - self.start + 1 > config.period_days
 
 
-@dataclass(frozen=True, slots=True)
-class Component:
+class Component(NamedTuple):
+    """One named part of a pair's score: points for (positive) or against (negative), and why."""
+
     name: str
     points: float
     note: str
 
 
-@dataclass(frozen=True)
 class Score:
-    """A pair's score: the sum of its named components."""
+    """A pair's score: the sum of its named components (a plain class: millions are made per run)."""
 
-    a: int
-    b: int
-    components: tuple[Component, ...]
+    __slots__ = ("a", "b", "components", "total")
 
-    @property
-    def total(self) -> float:
-        return round(sum(c.points for c in self.components), 3)
+    def __init__(self, a: int, b: int, components: tuple[Component, ...]):
+        self.a, self.b, self.components = a, b, components
+        self.total = round(sum(c.points for c in components), 3)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Score) and (self.a, self.b, self.components) == (other.a, other.b, other.components)
+
+    def __repr__(self) -> str:
+        return f"Score({self.a}, {self.b}, total={self.total})"
 
     def as_dict(self) -> dict:
         return {c.name: {"points": c.points, "note": c.note} for c in self.components}
@@ -194,9 +198,11 @@ class Blocker:
     """Index of claims by place and date, proposing candidate pairs without all-pairs work.
 
     Blocks: the exact place key; a four-letter prefix of free-text place keys (for spelling
-    variants the gazetteer does not know); for claims with no place, the kind of incident
-    (its type and its victims) — a claim with none of place, type and victims has no candidates.
-    Period claims are blocked only with period claims of the same victims.
+    variants the gazetteer does not know); and, for claims with no place, the kind of incident
+    (its type and its victims): a claim with no place is compared with claims of the same kind
+    in the date window, placed or not. Claims with places never meet through a kind block, so
+    those blocks cost only in proportion to the claims that lack a place. Period claims are
+    blocked only with period claims of the same victims.
     """
 
     def __init__(self, claims: Iterable[ClaimFeatures], config: Config):
@@ -205,61 +211,67 @@ class Blocker:
         blocks: dict[tuple, list[ClaimFeatures]] = defaultdict(list)
         for claim in claims:
             self.claims[claim.id] = claim
-            for key in self.block_keys(claim):
+            for key in self.member_keys(claim):
                 blocks[key].append(claim)
         self.blocks: dict[tuple, tuple[list[int], list[ClaimFeatures]]] = {}
         for key, members in blocks.items():
             members.sort(key=lambda c: (c.start, c.id))
             self.blocks[key] = ([c.start for c in members], members)
 
-    def block_keys(self, claim: ClaimFeatures) -> list[tuple]:
+    def _kinds(self, claim: ClaimFeatures) -> list[str]:
+        return [k for k in (claim.type_category, claim.victims_category) if k]
+
+    def member_keys(self, claim: ClaimFeatures) -> list[tuple]:
+        """The blocks a claim is filed under."""
         if claim.is_period(self.config):
             return [("period", claim.victims_category)]
-        kinds = [("kind", k) for k in (claim.type_category, claim.victims_category) if k]
         if claim.place_key is None:
-            return kinds
-        keys = [("place", claim.place_key)]
+            return [("kind", k) for k in self._kinds(claim)]
+        keys = [("place", claim.place_key), *(("placed-kind", k) for k in self._kinds(claim))]
         if not claim.place_key.startswith("geonames:"):
             keys.append(("text", claim.place_key[:4]))
-        return keys + kinds
+        return keys
+
+    def query_keys(self, claim: ClaimFeatures) -> list[tuple]:
+        """The blocks searched for a claim's candidates (symmetric with :meth:`member_keys`)."""
+        if claim.is_period(self.config):
+            return [("period", claim.victims_category)]
+        kinds = self._kinds(claim)
+        if claim.place_key is None:
+            return [("kind", k) for k in kinds] + [("placed-kind", k) for k in kinds]
+        keys = [("place", claim.place_key), *(("kind", k) for k in kinds)]
+        if not claim.place_key.startswith("geonames:"):
+            keys.append(("text", claim.place_key[:4]))
+        return keys
+
+    def _dates_fit(self, a: ClaimFeatures, b: ClaimFeatures, period: bool) -> bool:
+        tol = self.config.date_tolerance_days
+        if period:
+            return abs(a.start - b.start) <= tol and abs(a.end - b.end) <= self.config.period_end_tolerance_days
+        return b.start <= a.end + tol and b.end >= a.start - tol
 
     def proposes(self, a: ClaimFeatures, b: ClaimFeatures) -> bool:
         """Whether :meth:`candidates` of ``a`` yields ``b`` (without scanning the blocks)."""
-        config, tol = self.config, self.config.date_tolerance_days
-        period = a.is_period(config)
-        if period != b.is_period(config):
+        period = a.is_period(self.config)
+        if period != b.is_period(self.config):
             return False
-        keys_a = self.block_keys(a)
-        shared = [k for k in self.block_keys(b) if k in keys_a]
-        if not shared:
+        if not set(self.query_keys(a)) & set(self.member_keys(b)):
             return False
-        if all(k[0] == "kind" for k in shared) and a.place_key is not None and b.place_key is not None:
-            return False
-        if period:
-            return abs(a.start - b.start) <= tol and abs(a.end - b.end) <= config.period_end_tolerance_days
-        return b.start <= a.end + tol and b.end >= a.start - tol
+        return self._dates_fit(a, b, period)
 
     def candidates(self, claim: ClaimFeatures) -> Iterator[ClaimFeatures]:
         """Claims that share a block with ``claim`` and whose dates could match; each once."""
         config, seen = self.config, {claim.id}
         tol = config.date_tolerance_days
         period = claim.is_period(config)
-        reach = config.period_end_tolerance_days if period else config.period_days
-        for key in self.block_keys(claim):
+        for key in self.query_keys(claim):
             starts, members = self.blocks.get(key, ((), ()))
             if period:
                 lo, hi = bisect_left(starts, claim.start - tol), bisect_right(starts, claim.start + tol)
             else:
-                lo, hi = bisect_left(starts, claim.start - reach - tol), bisect_right(starts, claim.end + tol)
+                lo = bisect_left(starts, claim.start - config.period_days - tol)
+                hi = bisect_right(starts, claim.end + tol)
             for other in members[lo:hi]:
-                if other.id in seen:
-                    continue
-                if key[0] == "kind" and claim.place_key is not None and other.place_key is not None:
-                    continue  # the kind block only serves claims with no place
-                if period:
-                    if abs(other.end - claim.end) > reach:
-                        continue
-                elif other.start > claim.end + tol or other.end < claim.start - tol:
-                    continue
-                seen.add(other.id)
-                yield other
+                if other.id not in seen and self._dates_fit(claim, other, period):
+                    seen.add(other.id)
+                    yield other

@@ -150,12 +150,11 @@ def _components(graph: _Graph) -> list[list[int]]:
 RESCORE_LIMIT = 200
 
 
-def _group_scores(group: list[int], graph: _Graph, features: dict[int, ClaimFeatures], blocker: Blocker,
-                  config: Config) -> dict[tuple[int, int], float]:
-    """Scores of every proposed pair inside a group: kept ones, and weak ones scored again
-    (the run keeps only pairs above the review threshold)."""
-    members = set(group)
-    scores = {p: s.total for p, s in graph.scores.items() if p[0] in members and p[1] in members}
+def _group_scores(group: list[int], kept: dict[tuple[int, int], float], features: dict[int, ClaimFeatures],
+                  blocker: Blocker, config: Config) -> dict[tuple[int, int], float]:
+    """Scores of every proposed pair inside a group: the kept ones, and weak ones scored
+    again (a run keeps only pairs above the review threshold)."""
+    scores = dict(kept)
     if len(group) > RESCORE_LIMIT:
         return scores
     ordered = sorted(group)
@@ -168,18 +167,30 @@ def _group_scores(group: list[int], graph: _Graph, features: dict[int, ClaimFeat
 
 def _cluster(graph: _Graph, features: dict[int, ClaimFeatures], blocker: Blocker, config: Config,
              must: set[tuple[int, int]]) -> list[list[int]]:
+    groups = _components(graph)
+    group_of = {n: i for i, group in enumerate(groups) for n in group}
+    kept: list[dict[tuple[int, int], float]] = [{} for _ in groups]
+    for pair, score in graph.scores.items():
+        # Weak pairs may reach claims outside the groups re-clustered now: skip those.
+        group = group_of.get(pair[0])
+        if group is not None and group == group_of.get(pair[1]):
+            kept[group][pair] = score.total
+    cannot_in: list[set[tuple[int, int]]] = [set() for _ in groups]
+    must_in: list[set[tuple[int, int]]] = [set() for _ in groups]
+    for pairs, buckets in ((graph.cannot, cannot_in), (must, must_in)):
+        for a, b in pairs:
+            if a in group_of and b in group_of and group_of[a] == group_of[b]:
+                buckets[group_of[a]].add((a, b))
     clusters = []
-    for group in _components(graph):
+    for i, group in enumerate(groups):
         if len(group) == 1:
             clusters.append(group)
             continue
-        members = set(group)
-        scores = _group_scores(group, graph, features, blocker, config)
+        scores = _group_scores(group, kept[i], features, blocker, config)
         problem = Problem(
             nodes=group, order={n: features[n].fingerprint + f"{n:012d}" for n in group},
             scores={p: (s if p not in must else max(s, config.link_threshold)) for p, s in scores.items()},
-            cannot={p for p in graph.cannot if p[0] in members and p[1] in members},
-            must={p for p in must if p[0] in members and p[1] in members},
+            cannot=cannot_in[i], must=must_in[i],
         )
         clusters.extend(average_linkage(problem, config.link_threshold))
     return clusters
@@ -328,11 +339,12 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
     nodes = sorted(graph.nodes)
     for start in range(0, len(nodes), CHUNK):
         session.execute(delete(ClaimLink).where(ClaimLink.claim_id.in_(nodes[start:start + CHUNK])))
+    best = _best_partners(clusters, graph)
     links = []
     changed_links = 0
     for members, event_id in zip(clusters, ids):
         for m in members:
-            links.append(_link_row(m, event_id, members, graph, run.id))
+            links.append(_link_row(m, event_id, len(members), best.get(m), run.id))
             changed_links += old_event_of.get(m) != event_id
     for start in range(0, len(links), 5000):
         session.execute(insert(ClaimLink), links[start:start + 5000])
@@ -357,18 +369,24 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
                      "links_changed": changed_links, "lineage": len(lineage)}
 
 
-def _link_row(claim_id: int, event_id: int, members: list[int], graph: _Graph, run_id: int) -> dict:
-    best: Score | None = None
-    for other in members:
-        if other == claim_id:
+def _best_partners(clusters: list[list[int]], graph: _Graph) -> dict[int, Score]:
+    """For each claim, its highest-scoring kept pair inside its own cluster."""
+    cluster_of = {m: i for i, members in enumerate(clusters) for m in members}
+    best: dict[int, Score] = {}
+    for (a, b), score in graph.scores.items():
+        if cluster_of.get(a) is None or cluster_of.get(a) != cluster_of.get(b):
             continue
-        pair = (claim_id, other) if claim_id < other else (other, claim_id)
-        score = graph.scores.get(pair)
-        if score is not None and (best is None or score.total > best.total):
-            best = score
+        for claim in (a, b):
+            current = best.get(claim)
+            if current is None or (score.total, -score.a, -score.b) > (current.total, -current.a, -current.b):
+                best[claim] = score
+    return best
+
+
+def _link_row(claim_id: int, event_id: int, size: int, best: Score | None, run_id: int) -> dict:
     if best is None:
         return {"claim_id": claim_id, "event_id": event_id, "score": None, "partner_claim_id": None,
-                "components": {}, "explanation": "no other claim matched" if len(members) == 1
+                "components": {}, "explanation": "no other claim matched" if size == 1
                 else "joined through the group (average linkage), no direct strong pair", "run_id": run_id}
     partner = best.b if best.a == claim_id else best.a
     return {"claim_id": claim_id, "event_id": event_id, "score": best.total, "partner_claim_id": partner,

@@ -184,3 +184,24 @@ def test_run_require_neutral_downgrades_events_with_only_parties(desk):
     assert event["status"] == "unverified"
     assert event["reason"] == ("asserted by North and South, but every one is a party to the conflict "
                                "and a neutral origin is required")
+
+
+def test_run_incremental_with_an_uncertain_pair_to_an_untouched_event(desk):
+    # Regression: an uncertain (kept, not linked) pair from a new claim to a claim outside the
+    # re-clustered groups crashed the run with a KeyError.
+    load_example(desk, "illustrative")
+    assert desk("run").exit_code == 0
+    desk.write_jsonl("more.jsonl", [{
+        "ref": "ill-101", "source": "Joint Ceasefire Monitoring Mission", "date": "2031-05-12",
+        "place": "Avdiivka", "type": "drone strike", "victims": "soldiers"}])
+    assert desk("import", "more.jsonl").exit_code == 0
+    result = desk("run")
+    assert result.exit_code == 0, result.output
+    groups = grouping(desk)
+    assert groups[("ill-101",)] == "unverified"
+    assert groups[("ill-001", "ill-002", "ill-003")] == "independently_verified"
+    # With ill-003 (Avdiivka, 2031-05-11, shelling, civilians): place 4 + one day 1
+    # + related types 0.5 − victims 2.5 = 3.0, between the review (2.5) and link (5) thresholds.
+    queue = json.loads(desk("review", "--json").stdout)
+    [new_id] = [c["id"] for c in desk.claims() if c["ref"] == "ill-101"]
+    assert [(q["score"], new_id in (q["claim_a"], q["claim_b"])) for q in queue] == [(3.0, True)]

@@ -1,0 +1,5 @@
+"""`python -m cli` runs the `reconcile` command line."""
+
+from .main import main
+
+main()
