@@ -17,7 +17,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from reconciler import schema
-from reconciler.db import Database, database_exists, open_database, retry_busy
+from reconciler.db import Database, database_exists, display_target, is_empty, is_url, open_database, retry_busy
 from reconciler.errors import InputError, ReconcileError, SchemaError
 
 
@@ -49,13 +49,15 @@ class AppContext:
             return self._db
         exists = database_exists(self.target)
         if not exists and not create:
-            raise SchemaError(f"no database at {self.target}; create one with `reconcile init` "
+            raise SchemaError(f"no database at {display_target(self.target)}; create one with `reconcile init` "
                               "or by importing claims")
         db = open_database(self.target, busy_timeout=self.busy_timeout, journal_mode=self.journal_mode)
         with opening(self.target):
+            if exists and create and is_url(self.target) and is_empty(db):
+                exists = False  # a new, empty server database: the first write creates the schema
             if not exists:
                 schema.upgrade(db)
-                click.echo(f"Created a new database at {self.target}", err=True)
+                click.echo(f"Created a new database at {db.label}", err=True)
             else:
                 schema.check(db)
         self._db = db
@@ -85,7 +87,9 @@ def opening(target: str) -> Iterator[None]:
     try:
         yield
     except DatabaseError as exc:
-        raise SchemaError(f"cannot open {target} as a database ({exc.orig}); "
+        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+            raise  # not a bad file: the busy handling reports it
+        raise SchemaError(f"cannot open {display_target(target)} as a database ({exc.orig}); "
                           "give --db an existing reconcile database or a new file name") from None
 
 

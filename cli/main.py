@@ -82,11 +82,11 @@ def init(app: AppContext) -> None:
     finally:
         db.dispose()
     if before == after:
-        click.echo(f"{app.target} is up to date (schema {after})")
+        click.echo(f"{db.label} is up to date (schema {after})")
     elif before is None:
-        click.echo(f"Created {app.target} (schema {after})")
+        click.echo(f"Created {db.label} (schema {after})")
     else:
-        click.echo(f"Upgraded {app.target} from schema {before} to {after}")
+        click.echo(f"Upgraded {db.label} from schema {before} to {after}")
 
 
 from .claims import claims_command, import_command  # noqa: E402

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,6 +32,13 @@ DEFAULT_BUSY_TIMEOUT = 30.0
 
 def is_url(target: str) -> bool:
     return "://" in target
+
+
+def display_target(target: str) -> str:
+    """A file path as given; a URL with its password masked."""
+    if not is_url(target):
+        return target
+    return make_url(url_for(target)).render_as_string(hide_password=True)
 
 
 def url_for(target: str) -> str:
@@ -107,6 +114,11 @@ class Database:
         return self.writer.dialect.name == "sqlite"
 
     @property
+    def label(self) -> str:
+        """The target as shown to people: a URL without its password."""
+        return display_target(self.target)
+
+    @property
     def path(self) -> Path | None:
         return None if is_url(self.target) else Path(self.target)
 
@@ -174,6 +186,12 @@ def open_database(
 def database_exists(target: str) -> bool:
     """For a file path: whether the file exists. URLs name a server database: assumed to exist."""
     return is_url(target) or Path(target).expanduser().exists()
+
+
+def is_empty(db: Database) -> bool:
+    """True when the database holds no tables at all."""
+    with busy_errors(db.busy_timeout), db.reader.connect() as conn:
+        return not inspect(conn).get_table_names()
 
 
 def current_revision(db: Database) -> str | None:

@@ -46,17 +46,17 @@ def check(db: Database) -> None:
     if revision == head:
         return
     if revision is None:
-        raise SchemaError(f"{db.target} is not a reconcile database (no schema); run `reconcile init` to create one")
+        raise SchemaError(f"{db.label} is not a reconcile database (no schema); run `reconcile init` to create one")
     if revision not in known_revisions():
         raise _too_new(db, revision)
     raise SchemaError(
-        f"{db.target} has an older schema (revision {revision}, latest {head}); "
+        f"{db.label} has an older schema (revision {revision}, latest {head}); "
         "run `reconcile init` to upgrade it"
     )
 
 
 def _too_new(db: Database, revision: str) -> SchemaError:
     return SchemaError(
-        f"{db.target} was made by a newer version of reconcile (schema revision {revision}); "
+        f"{db.label} was made by a newer version of reconcile (schema revision {revision}); "
         "upgrade reconcile to use it"
     )

@@ -1,0 +1,71 @@
+"""The same commands against a real PostgreSQL server (skipped without RECONCILE_TEST_PG_URL).
+
+`.ci/run` installs Debian's postgresql and starts a throw-away cluster on loopback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+from test_run import EXAMPLES, ILLUSTRATIVE
+
+PG_URL = os.environ.get("RECONCILE_TEST_PG_URL")
+pytestmark = [pytest.mark.postgres,
+              pytest.mark.skipif(not PG_URL, reason="set RECONCILE_TEST_PG_URL to a PostgreSQL server")]
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh database on the server for one test, dropped afterwards."""
+    import psycopg
+
+    name = f"reconcile_test_{uuid.uuid4().hex[:12]}"
+    admin = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = admin.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def run(url: str, *args: str, user: str = "tester"):
+    result = CliRunner().invoke(cli, ["--db", url, "--user", user, *args], catch_exceptions=False)
+    return result
+
+
+def test_postgres_init_import_run_gives_the_illustrative_events(pg_url):
+    assert run(pg_url, "init").output.startswith("Created postgresql+psycopg://")
+    assert run(pg_url, "sources", "import", str(EXAMPLES / "illustrative" / "sources.yaml")).exit_code == 0
+    imported = run(pg_url, "import", str(EXAMPLES / "illustrative" / "claims.jsonl"))
+    assert imported.exit_code == 0, imported.output
+    assert run(pg_url, "import", str(EXAMPLES / "illustrative" / "claims.jsonl")).output.startswith(
+        f"{EXAMPLES / 'illustrative' / 'claims.jsonl'}: added 0, updated 0, already stored 43")
+    assert run(pg_url, "run").exit_code == 0
+    events = json.loads(run(pg_url, "events", "--json").stdout)
+    assert {tuple(sorted(c["ref"] for c in e["claims"])): e["status"] for e in events} == ILLUSTRATIVE
+    assert run(pg_url, "run", "--full").exit_code == 0
+    again = json.loads(run(pg_url, "events", "--json").stdout)
+    assert [(e["id"], [c["ref"] for c in e["claims"]]) for e in again] == [
+        (e["id"], [c["ref"] for c in e["claims"]]) for e in events]
+
+
+def test_postgres_decisions_conflicts_and_audit(pg_url):
+    run(pg_url, "sources", "import", str(EXAMPLES / "illustrative" / "sources.yaml"))
+    run(pg_url, "import", str(EXAMPLES / "illustrative" / "claims.jsonl"))
+    run(pg_url, "run")
+    version = json.loads(run(pg_url, "show", "1", "--json").stdout)["version"]
+    first = run(pg_url, "grade", "1", "--status", "contested", "--reason", "a", "--if-version", str(version))
+    assert first.exit_code == 0, first.output
+    second = run(pg_url, "grade", "1", "--status", "unverified", "--reason", "b", "--if-version", str(version),
+                 user="bob")
+    assert second.exit_code == 5
+    verified = run(pg_url, "audit", "verify")
+    assert verified.exit_code == 0
+    assert verified.output.startswith("Audit trail intact: ")
