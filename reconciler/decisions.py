@@ -32,8 +32,8 @@ def _pair(a: int, b: int) -> tuple[int, int]:
 
 
 def _event_state(event: Event) -> dict:
-    return {"status": event.status, "reason": event.reason, "manual": event.manual, "active": event.active,
-            "n_claims": event.n_claims, "version": event.version}
+    return {"status": event.status, "reason": event.reason, "manual": event.manual, "graded_by": event.graded_by,
+            "active": event.active, "n_claims": event.n_claims, "version": event.version}
 
 
 def _claim_event(session: Session, claim_id: int) -> int | None:
@@ -123,75 +123,140 @@ def _recluster(session: Session, user: str, claims: list[int]) -> None:
     reconcile(session, user, current_config(session), seeds=set(claims))
 
 
-def link(session: Session, user: str, a: int, b: int) -> dict:
-    """Claims ``a`` and ``b`` are one event: b (and nothing else) joins a's event."""
+def _retire(session: Session, event_id: int, into: int, kind: str, user: str) -> None:
+    session.add(EventLineage(old_event_id=event_id, new_event_id=into, kind=kind, created_by=user, created_at=utcnow()))
+    session.execute(update(Event).where(Event.id == event_id)
+                    .values(active=False, n_claims=0, updated_by=user, updated_at=utcnow()))
+
+
+def _states(session: Session, event_ids) -> dict:
+    return {str(e): _event_state(session.get(Event, e)) for e in sorted({e for e in event_ids if e is not None})}
+
+
+def _must_closure(session: Session, claim: int, ignore: tuple[int, int] | None = None) -> set[int]:
+    """The claims people have linked, directly or through others, to ``claim`` (one link ignored)."""
+    must: dict[int, set[int]] = defaultdict(set)
+    for a, b in session.execute(select(PairConstraint.claim_a, PairConstraint.claim_b)
+                                .where(PairConstraint.kind == "must")):
+        if (a, b) == ignore:
+            continue
+        must[a].add(b)
+        must[b].add(a)
+    seen, stack = {claim}, [claim]
+    while stack:
+        for other in must[stack.pop()] - seen:
+            seen.add(other)
+            stack.append(other)
+    return seen
+
+
+def _check_no_contradiction(session: Session, a: int, b: int) -> None:
+    """Refuse a link that would join claims somebody decided apart (through earlier links)."""
+    left, right = _must_closure(session, a), _must_closure(session, b)
+    for x, y, who in session.execute(select(PairConstraint.claim_a, PairConstraint.claim_b, PairConstraint.created_by)
+                                     .where(PairConstraint.kind == "cannot")):
+        if (x in left and y in right) or (y in left and x in right):
+            raise ConflictError(f"claims {x} and {y} were decided to be different events by {who}; linking "
+                                f"{a} and {b} would join them. Unlink or re-decide that pair first")
+
+
+def link(session: Session, user: str, a: int, b: int, versions: dict[int, int] | None = None) -> dict:
+    """Claims ``a`` and ``b`` are one event: b (and nothing else) joins a's event.
+
+    ``versions`` maps event ids to the versions the person saw; a changed event is a conflict.
+    """
     if a == b:
         raise ReconcileError("give two different claims")
+    versions = versions or {}
     ea, eb = _claim_event(session, a), _claim_event(session, b)
+    _check_no_contradiction(session, a, b)
+    before = _states(session, (ea, eb))
     old = _set_constraint(session, a, b, "must", user)
-    touched = []
+    moved = False
     if ea is not None and eb is not None and ea != eb:
-        _check_version(session, ea, None, user)
-        _check_version(session, eb, None, user)
+        _check_version(session, ea, versions.get(ea), user)
+        _check_version(session, eb, versions.get(eb), user)
         _move(session, [b], ea, f"linked to claim {a} by {user}")
+        moved = True
         if not _members(session, eb):
-            session.add(EventLineage(old_event_id=eb, new_event_id=ea, kind="merge", created_by=user, created_at=utcnow()))
-            session.execute(update(Event).where(Event.id == eb).values(active=False, n_claims=0))
-        touched = [ea, eb]
+            _retire(session, eb, ea, "merge", user)
+    elif ea is not None and ea == eb:
+        _check_version(session, ea, versions.get(ea), user)
     if ea is not None or eb is not None:
         _recluster(session, user, [a, b])
-    audit.record(session, user, "link", "claims", f"{a},{b}", before={"constraint": old, "events": [ea, eb]},
-                 after={"constraint": "must", "events": [ea, ea if ea is not None else eb]}, events=[e for e in (ea, eb) if e])
-    return {"claims": [a, b], "event": ea, "moved_from": eb if touched else None}
+    now_a = _claim_event(session, a)
+    audit.record(session, user, "link", "claims", f"{a},{b}",
+                 before={"constraint": old, "events": before},
+                 after={"constraint": "must", "events": _states(session, (ea, eb, now_a))},
+                 events=[e for e in (ea, eb, now_a) if e])
+    return {"claims": [a, b], "event": now_a, "moved_from": eb if moved else None}
 
 
-def unlink(session: Session, user: str, a: int, b: int) -> dict:
+def unlink(session: Session, user: str, a: int, b: int, versions: dict[int, int] | None = None) -> dict:
     """Claims ``a`` and ``b`` are different events: if together, b leaves for an event of its own."""
     if a == b:
         raise ReconcileError("give two different claims")
+    versions = versions or {}
     ea, eb = _claim_event(session, a), _claim_event(session, b)
+    if b in _must_closure(session, a, ignore=_pair(a, b)):
+        raise ConflictError(f"claims {a} and {b} are linked through other claims people linked; "
+                            "unlink those links first")
+    before = _states(session, (ea, eb))
     old = _set_constraint(session, a, b, "cannot", user)
     new = None
     if ea is not None and ea == eb:
-        _check_version(session, ea, None, user)
+        _check_version(session, ea, versions.get(ea), user)
         new = _new_event(session, user)
         _move(session, [b], new, f"unlinked from claim {a} by {user}")
         session.add(EventLineage(old_event_id=ea, new_event_id=new, kind="split", created_by=user, created_at=utcnow()))
     if ea is not None or eb is not None:
         _recluster(session, user, [a, b])
-    audit.record(session, user, "unlink", "claims", f"{a},{b}", before={"constraint": old, "events": [ea, eb]},
-                 after={"constraint": "cannot", "events": [ea, new or eb]}, events=[e for e in (ea, eb, new) if e])
-    return {"claims": [a, b], "event": ea, "new_event": new}
+    now_b = _claim_event(session, b)
+    audit.record(session, user, "unlink", "claims", f"{a},{b}",
+                 before={"constraint": old, "events": before},
+                 after={"constraint": "cannot", "events": _states(session, (ea, eb, new, now_b))},
+                 events=[e for e in (ea, eb, new, now_b) if e])
+    return {"claims": [a, b], "event": ea, "new_event": now_b if now_b != ea else None}
+
+
+def _existing(session: Session, event_id: int) -> Event:
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound(f"no event {event_id}; list them with `reconcile events`")
+    return event
 
 
 def merge(session: Session, user: str, keep: int, other: int, if_version: int | None = None) -> dict:
     """All claims of ``other`` join ``keep``; ``other`` is retired with its lineage recorded."""
     if keep == other:
         raise ReconcileError("give two different events")
-    first = _check_version(session, keep, if_version, user)
-    before = {"keep": _event_state(first), "other": _event_state(session.get(Event, other))}
+    _existing(session, keep), _existing(session, other)
+    before = _states(session, (keep, other))
+    _check_version(session, keep, if_version, user)
     _check_version(session, other, None, user)
     keep_claims, other_claims = _members(session, keep), _members(session, other)
     everyone = keep_claims + other_claims
     for x, y in combinations(sorted(everyone), 2):
-        pair = _pair(x, y)
-        session.execute(delete(PairConstraint).where(PairConstraint.claim_a == pair[0], PairConstraint.claim_b == pair[1],
+        session.execute(delete(PairConstraint).where(PairConstraint.claim_a == x, PairConstraint.claim_b == y,
                                                      PairConstraint.kind == "cannot"))
     anchor = min(everyone)
     for claim in sorted(everyone):
         if claim != anchor:
             _set_constraint(session, anchor, claim, "must", user)
     _move(session, other_claims, keep, f"merged from event {other} by {user}")
-    session.add(EventLineage(old_event_id=other, new_event_id=keep, kind="merge", created_by=user, created_at=utcnow()))
-    session.execute(update(Event).where(Event.id == other).values(active=False, n_claims=0))
+    _retire(session, other, keep, "merge", user)
     _recluster(session, user, everyone)
     audit.record(session, user, "merge", "event", keep, before=before,
-                 after={"keep": _event_state(session.get(Event, keep)), "merged": other}, events=[keep, other])
+                 after=_states(session, (keep, other)) | {"merged": other}, events=[keep, other])
     return {"event": keep, "merged": other, "claims": len(everyone)}
 
 
 def split(session: Session, user: str, event_id: int, claims: list[int], if_version: int | None = None) -> dict:
     """Move ``claims`` out of the event into a new one."""
+    _existing(session, event_id)
+    for claim in claims:
+        if session.get(Claim, claim) is None:
+            raise NotFound(f"no claim {claim}; list them with `reconcile claims`")
     event = _check_version(session, event_id, if_version, user)
     before = _event_state(event)
     members = _members(session, event_id)
@@ -212,35 +277,33 @@ def split(session: Session, user: str, event_id: int, claims: list[int], if_vers
     _move(session, moving, new, f"split from event {event_id} by {user}")
     session.add(EventLineage(old_event_id=event_id, new_event_id=new, kind="split", created_by=user, created_at=utcnow()))
     _recluster(session, user, members)
-    audit.record(session, user, "split", "event", event_id, before=before,
-                 after={"event": _event_state(session.get(Event, event_id)), "new_event": new, "moved": moving},
-                 events=[event_id, new])
+    audit.record(session, user, "split", "event", event_id, before={str(event_id): before},
+                 after=_states(session, (event_id, new)) | {"moved": moving}, events=[event_id, new])
     return {"event": event_id, "new_event": new, "moved": moving}
 
 
 def grade(session: Session, user: str, event_id: int, status: str | None, reason: str | None,
           if_version: int | None = None, auto: bool = False) -> dict:
     """Set a manual grade (kept until ``auto``), or return the event to automatic grading."""
-    event = session.get(Event, event_id)
-    if event is None:
-        raise NotFound(f"no event {event_id}; list them with `reconcile events`")
+    event = _existing(session, event_id)
     if not auto:
         if status not in STATUSES:
             raise ReconcileError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
         if not reason or not reason.strip():
             raise ReconcileError("a manual grade needs a reason (--reason)")
-        if event.manual and event.updated_by != user and if_version is None:
-            raise ConflictError(
-                f"event {event_id} was graded by hand by {event.updated_by} at {event.updated_at:%Y-%m-%d %H:%M:%S} UTC "
-                f"(version {event.version}); to replace that grade, look at it with `reconcile show {event_id}` "
-                f"and pass --if-version {event.version}")
+    if event.manual and event.graded_by != user and if_version is None:
+        raise ConflictError(
+            f"event {event_id} was graded by hand by {event.graded_by} at {event.graded_at:%Y-%m-%d %H:%M:%S} UTC "
+            f"(version {event.version}); to replace that grade, look at it with `reconcile show {event_id}` "
+            f"and pass --if-version {event.version}")
     before = _event_state(event)
     event = _check_version(session, event_id, if_version, user)
     if auto:
-        event.manual = False
+        event.manual, event.graded_by, event.graded_at = False, None, None
         refresh(session, [event_id], user)
     else:
         event.status, event.reason, event.manual = status, reason.strip(), True
+        event.graded_by, event.graded_at = user, utcnow()
     session.flush()
     after = _event_state(event)
     audit.record(session, user, "grade" if not auto else "grade-auto", "event", event_id, before=before, after=after,

@@ -204,6 +204,9 @@ class Event(Base):
     status: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(Text)
     manual: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Who set the manual grade and when: runs change updated_by, never these.
+    graded_by: Mapped[str | None] = mapped_column(String(200))
+    graded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     date_start: Mapped[date | None] = mapped_column(Date)
     date_end: Mapped[date | None] = mapped_column(Date)

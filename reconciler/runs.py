@@ -88,43 +88,53 @@ class _Graph:
     pairs_scored: int = 0
 
 
-def _explore(seeds: set[int], features: dict[int, ClaimFeatures], blocker: Blocker, config: Config,
-             must: set[tuple[int, int]], cannot: set[tuple[int, int]], progress: Progress) -> _Graph:
-    """Score candidates outward from ``seeds`` until whole strongly-linked groups are covered."""
-    graph = _Graph(nodes=set(seeds))
-    must_of: dict[int, set[int]] = {}
-    for a, b in must:
-        must_of.setdefault(a, set()).add(b)
-        must_of.setdefault(b, set()).add(a)
-    queue = sorted(seeds, reverse=True)
-    done, done_pairs = 0, set()
-    while queue:
-        node = queue.pop()
-        done += 1
-        if done % 2000 == 0:
-            progress("matching", done, len(graph.nodes))
-        claim = features[node]
-        neighbours = list(blocker.candidates(claim)) + [features[m] for m in must_of.get(node, ())]
-        for other in neighbours:
-            pair = (node, other.id) if node < other.id else (other.id, node)
-            if pair in done_pairs:
-                continue
-            done_pairs.add(pair)
-            graph.pairs_scored += 1
-            score = score_pair(claim, other, config)
-            forbidden = pair in cannot or cannot_link(claim, other, config) is not None
-            if forbidden:
-                graph.cannot.add(pair)
-            if score.total >= config.review_threshold or pair in must:
-                graph.scores[pair] = score
-            if (score.total >= config.link_threshold and not forbidden) or pair in must:
-                graph.strong.setdefault(node, set()).add(other.id)
-                graph.strong.setdefault(other.id, set()).add(node)
-                if other.id not in graph.nodes:
-                    graph.nodes.add(other.id)
-                    queue.append(other.id)
-    progress("matching", len(graph.nodes), len(graph.nodes))
-    return graph
+class _Explorer:
+    """Scores candidates outward from seeds until whole strongly-linked groups are covered.
+    More seeds can be added later; pairs already scored are not scored again."""
+
+    def __init__(self, features: dict[int, ClaimFeatures], blocker: Blocker, config: Config,
+                 must: set[tuple[int, int]], cannot: set[tuple[int, int]], progress: Progress):
+        self.features, self.blocker, self.config = features, blocker, config
+        self.must, self.cannot, self.progress = must, cannot, progress
+        self.graph = _Graph()
+        self.must_of: dict[int, set[int]] = {}
+        for a, b in must:
+            self.must_of.setdefault(a, set()).add(b)
+            self.must_of.setdefault(b, set()).add(a)
+        self.done_pairs: set[tuple[int, int]] = set()
+        self.visited = 0
+
+    def explore(self, seeds: set[int]) -> None:
+        graph, config = self.graph, self.config
+        fresh = seeds - graph.nodes
+        graph.nodes |= fresh
+        queue = sorted(fresh, reverse=True)
+        while queue:
+            node = queue.pop()
+            self.visited += 1
+            if self.visited % 2000 == 0:
+                self.progress("matching", self.visited, len(graph.nodes))
+            claim = self.features[node]
+            neighbours = list(self.blocker.candidates(claim)) + [self.features[m] for m in self.must_of.get(node, ())]
+            for other in neighbours:
+                pair = (node, other.id) if node < other.id else (other.id, node)
+                if pair in self.done_pairs:
+                    continue
+                self.done_pairs.add(pair)
+                graph.pairs_scored += 1
+                score = score_pair(claim, other, config)
+                forbidden = pair in self.cannot or cannot_link(claim, other, config) is not None
+                if forbidden:
+                    graph.cannot.add(pair)
+                if score.total >= config.review_threshold or pair in self.must:
+                    graph.scores[pair] = score
+                if (score.total >= config.link_threshold and not forbidden) or pair in self.must:
+                    graph.strong.setdefault(node, set()).add(other.id)
+                    graph.strong.setdefault(other.id, set()).add(node)
+                    if other.id not in graph.nodes:
+                        graph.nodes.add(other.id)
+                        queue.append(other.id)
+        self.progress("matching", len(graph.nodes), len(graph.nodes))
 
 
 def _components(graph: _Graph) -> list[list[int]]:
@@ -196,22 +206,24 @@ def _cluster(graph: _Graph, features: dict[int, ClaimFeatures], blocker: Blocker
     return clusters
 
 
-def _assign_ids(clusters: list[list[int]], old_event_of: dict[int, int]) -> tuple[list[int | None], dict[int, list[int]]]:
+def _assign_ids(clusters: list[list[int]], old_event_of: dict[int, int],
+                manual: set[int] = frozenset()) -> tuple[list[int | None], dict[int, list[int]]]:
     """Keep an old event's id for the cluster holding most of its claims (greedy by overlap).
 
-    Returns the id per cluster (None: a new event) and, per old event, the clusters that
-    received its claims.
+    Manually graded events choose first, so that a person's grade stays with its claims when
+    events merge. Returns the id per cluster (None: a new event) and, per old event, the
+    clusters that received its claims.
     """
     overlaps = []
     spread: dict[int, list[int]] = {}
     for i, members in enumerate(clusters):
         counts = Counter(old_event_of[m] for m in members if m in old_event_of)
         for event_id, n in counts.items():
-            overlaps.append((-n, event_id, i))
+            overlaps.append((event_id not in manual, -n, event_id, i))
             spread.setdefault(event_id, []).append(i)
     ids: list[int | None] = [None] * len(clusters)
     taken = set()
-    for _neg, event_id, i in sorted(overlaps):
+    for _manual_first, _neg, event_id, i in sorted(overlaps):
         if ids[i] is None and event_id not in taken:
             ids[i] = event_id
             taken.add(event_id)
@@ -238,9 +250,9 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     must, cannot, manual_events = load_decisions(session)
     note = None
     last = session.scalars(select(Run).where(Run.finished_at.is_not(None)).order_by(Run.id.desc()).limit(1)).first()
-    if (not full and seeds is None and last is not None
-            and Config.from_dict(last.config).matching_part() != config.matching_part()):
-        full, note = True, f"matching settings differ from run {last.id}: every claim was re-matched"
+    if not full and seeds is None and last is not None and Config.from_dict(last.config) != config:
+        # Matching or grading settings changed (e.g. --require-neutral): every event is re-decided.
+        full, note = True, f"settings differ from run {last.id}: every claim was re-matched and re-graded"
     run = Run(user=user, started_at=utcnow(), full=full, config=config.as_dict(), counts={})
     session.add(run)
     session.flush()
@@ -256,37 +268,63 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     progress("loading", 1, 1)
 
     blocker = Blocker(features.values(), config)
-    while True:
-        # An event is re-decided as a whole: the other claims of every event reached join the seeds.
-        graph = _explore(start, features, blocker, config, must, cannot, progress)
-        whole = {c for n in graph.nodes if n in old_event_of for c in members_of[old_event_of[n]]}
-        if whole <= graph.nodes:
-            break
-        start = graph.nodes | whole
+    explorer = _Explorer(features, blocker, config, must, cannot, progress)
+    while start:
+        # An event is re-decided as a whole: the other claims of every event reached join in.
+        explorer.explore(start)
+        nodes = explorer.graph.nodes
+        start = {c for n in nodes if n in old_event_of for c in members_of[old_event_of[n]]} - nodes
+    graph = explorer.graph
     progress("clustering", 0, 1)
     clusters = _cluster(graph, features, blocker, config, must)
-    ids, spread = _assign_ids(clusters, old_event_of)
+    ids, spread = _assign_ids(clusters, old_event_of, manual_events)
     progress("clustering", 1, 1)
 
+    before = _statuses(session, sorted(set(spread)))
     result = RunResult(run.id, full, note=note)
     _write(session, run, user, config, clusters, ids, spread, graph, features, index, old_event_of,
            manual_events, result, progress)
     _store_review_pairs(session, graph, must | cannot, config, run.id)
-    if seeds is None:
-        session.execute(update(Claim).where(Claim.needs_match.is_(True)).values(needs_match=False))
-    else:
-        matched = sorted(graph.nodes & dirty)
-        for start_at in range(0, len(matched), CHUNK):
-            session.execute(update(Claim).where(Claim.id.in_(matched[start_at:start_at + CHUNK])).values(needs_match=False))
+    # Only the claims this run loaded: on PostgreSQL, claims committed by others meanwhile stay new.
+    matched = sorted(graph.nodes & dirty)
+    for start_at in range(0, len(matched), CHUNK):
+        session.execute(update(Claim).where(Claim.id.in_(matched[start_at:start_at + CHUNK])).values(needs_match=False))
     run.finished_at = utcnow()
     run.counts = result.counts | {"claims": len(features), "claims_matched": len(graph.nodes),
                                   "pairs_scored": graph.pairs_scored, "events_touched": len(result.touched_events)}
     result.counts = dict(run.counts)
-    audit.record(session, user, "run", "run", run.id,
-                 after={"full": full, "scoped": seeds is not None, "counts": result.counts, "note": note,
-                        "lineage": [list(x) for x in result.lineage]},
-                 events=[e for x in result.lineage for e in x[:2]])
+    _audit_run(session, user, run, result, before, manual_events, seeds is not None)
     return result
+
+
+def _statuses(session: Session, event_ids: list[int]) -> dict[int, tuple[str, bool, str | None]]:
+    found = {}
+    for start in range(0, len(event_ids), CHUNK):
+        for row in session.execute(select(Event.id, Event.status, Event.manual, Event.graded_by)
+                                   .where(Event.id.in_(event_ids[start:start + CHUNK]))):
+            found[row.id] = (row.status, row.manual, row.graded_by)
+    return found
+
+
+def _audit_run(session: Session, user: str, run: Run, result: RunResult,
+               before: dict[int, tuple[str, bool, str | None]], manual_events: set[int], scoped: bool) -> None:
+    """One audit entry for the run, naming every event whose grade or existence it changed,
+    so that `reconcile log --event E` shows runs too."""
+    after = _statuses(session, result.touched_events)
+    retired = sorted(set(before) - set(result.touched_events))
+    changes = {}
+    for event_id in result.touched_events:
+        old = before.get(event_id)
+        if old is None or old[0] != after[event_id][0]:
+            changes[str(event_id)] = {"before": old[0] if old else None, "after": after[event_id][0]}
+    for event_id in retired:
+        changes[str(event_id)] = {"before": before[event_id][0], "after": "retired"}
+        if event_id in manual_events:
+            changes[str(event_id)]["manual_grade_by"] = before[event_id][2]
+    audit.record(session, user, "run", "run", run.id,
+                 after={"full": result.full, "scoped": scoped, "counts": result.counts, "note": result.note,
+                        "lineage": [list(x) for x in result.lineage], "events": changes},
+                 events=[int(e) for e in changes] + [e for x in result.lineage for e in x[:2]])
 
 
 def _store_review_pairs(session: Session, graph: _Graph, decided: set[tuple[int, int]], config: Config,

@@ -109,10 +109,12 @@ def test_log_lists_decisions_for_an_event_and_audit_verifies(desk):
     ran(desk, "run")
     ran(desk, "grade", "1", "--status", "contested", "--reason", "why not")
     log = json.loads(ran(desk, "log", "--event", "1", "--json").stdout)
-    assert [e["action"] for e in log] == ["grade"]
-    assert log[0]["before"]["status"] == "independently_verified"
-    assert log[0]["after"]["status"] == "contested"
-    assert log[0]["user"] == "tester"
+    # The run that created event 1 (graded verified: E1 of the illustrative README), then the grade.
+    assert [e["action"] for e in log] == ["run", "grade"]
+    assert log[0]["after"]["events"]["1"] == {"before": None, "after": "independently_verified"}
+    assert log[1]["before"]["status"] == "independently_verified"
+    assert log[1]["after"]["status"] == "contested"
+    assert log[1]["user"] == "tester"
     result = ran(desk, "audit", "verify", "--anchor")
     count = desk.query("SELECT count(*) FROM audit_log")[0][0]
     head = desk.query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")[0]
