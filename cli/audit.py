@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import click
 
@@ -63,6 +64,9 @@ def verify_command(app: AppContext, anchor: bool, expect: str | None) -> None:
     \b
         reconcile audit verify --expect 42:3f1c...
     """
+    if expect is not None and not re.fullmatch(r"\d+:[0-9a-fA-F]{64}", expect.strip()):
+        raise click.BadParameter("expected SEQ:HASH as printed by `reconcile audit verify --anchor`",
+                                 param_hint="--expect")
     with app.database().read() as session:
         result = audit.verify(session, expect)
     if not result.ok:

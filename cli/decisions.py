@@ -6,7 +6,7 @@ import click
 
 from reconciler import decisions
 from reconciler.claims import claim_dict
-from reconciler.models import STATUSES, Claim
+from reconciler.models import STATUSES, Claim, Event
 from reconciler.sources import SourceIndex
 
 from .context import AppContext, console, print_json, table
@@ -146,6 +146,10 @@ def review_command(app: AppContext, as_json: bool, limit: int | None) -> None:
         a, b = item["claim_a"], item["claim_b"]
         with db.read() as session:
             rows = _side_by_side(session, a, b)
+            # What the person sees now; the decision is refused if either event changes meanwhile.
+            versions = {e.id: e.version for e in (session.get(Event, item["event_a"]) if item["event_a"] else None,
+                                                   session.get(Event, item["event_b"]) if item["event_b"] else None)
+                        if e is not None}
         out.print(table(f"{n}/{len(queue)}: claims {a} and {b} (events {item['event_a']} and {item['event_b']})",
                         ["claim", "source", "origin", "via", "date", "place", "type", "victims", "killed",
                          "wounded", "stance"], rows))
@@ -157,7 +161,7 @@ def review_command(app: AppContext, as_json: bool, limit: int | None) -> None:
             break
         if key in ("a", "r"):
             decide = decisions.link if key == "a" else decisions.unlink
-            app.write(lambda session: decide(session, app.user, a, b))
+            app.write(lambda session: decide(session, app.user, a, b, versions))
             done["accepted" if key == "a" else "rejected"] += 1
         else:
             done["skipped"] += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
+from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from reconciler.config import Config
@@ -51,7 +52,7 @@ def run_command(app: AppContext, full: bool, require_neutral: bool, wait: float,
     with run_lease(db, app.user, wait=wait), db.write() as session:
         if show_bar:
             with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                          TimeElapsedColumn(), transient=True) as bar:
+                          TimeElapsedColumn(), transient=True, console=Console(stderr=True)) as bar:
                 tasks: dict[str, int] = {}
 
                 def progress(stage: str, done: int, total: int) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from reconciler.models import SOURCE_KINDS
 from reconciler.sources import SourceIndex, SourceSpec, import_sources, read_source_file, upsert_source
 
 from .context import AppContext, console, print_json, table
@@ -43,14 +44,17 @@ def sources_import(app: AppContext, file: Path) -> None:
 @sources.command("add")
 @click.argument("name")
 @click.option("--alias", "aliases", multiple=True, help="Another name for the source (repeatable).")
-@click.option("--kind", default="unknown", show_default=True,
-              help="military, government, intergovernmental, ngo, media, social, individual or unknown.")
+@click.option("--kind", type=click.Choice(SOURCE_KINDS),
+              help="What the source is; a new source without it is 'unknown'.")
 @click.option("--parent", help="The registered source this one speaks for.")
 @click.option("--side", help="The party to the conflict it belongs to; leave out if none.")
 @click.pass_obj
 def sources_add(app: AppContext, name: str, aliases: tuple[str, ...], kind: str, parent: str | None,
                 side: str | None) -> None:
-    """Register NAME, or update the source of that name.
+    """Register NAME, or update the source of that name or alias.
+
+    Options left out keep a registered source's current values (--side "" clears its side).
+    A change of kind, parent, side or registration re-grades its claims at the next run.
 
     Example:
 
@@ -60,7 +64,7 @@ def sources_add(app: AppContext, name: str, aliases: tuple[str, ...], kind: str,
     """
     def add(session) -> tuple[str, str]:
         source, outcome = upsert_source(session, SourceIndex.load(session),
-                                        SourceSpec(name, aliases, kind, parent, side), app.user)
+                                        SourceSpec(name, aliases, kind, parent, side), app.user, partial=True)
         return source.name, outcome
 
     stored, outcome = app.write(add, create=True)

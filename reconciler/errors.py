@@ -46,6 +46,8 @@ class InputError(ReconcileError):
 class ValueParseError(ReconcileError, ValueError):
     """A single value (a date, a figure) could not be parsed; the message says what was expected."""
 
+    exit_code = 2
+
 
 class SchemaError(ReconcileError):
     """The database is missing, out of date, or made by a newer version."""

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Iterator
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from .db import Database, busy_errors
 from .errors import RunLockedError
@@ -64,21 +65,25 @@ def _free(info: LeaseInfo | None) -> bool:
     return info is None or info.expires_at <= utcnow() or _process_gone(info.host, info.pid)
 
 
-def _try_take(db: Database, user: str, ttl: float, token: str) -> LeaseInfo | None:
-    """Take the lease if it is free; returns the current holder when it is not."""
-    with db.write() as session:
-        row = session.get(RunLease, LEASE_ID)
-        info = None if row is None else LeaseInfo(row.holder, row.host, row.pid, _aware(row.acquired_at),
-                                                  _aware(row.expires_at))
-        if not _free(info):
-            return info
-        if row is not None:
-            session.delete(row)
-            session.flush()
-        now = utcnow()
-        session.add(RunLease(id=LEASE_ID, holder=user, host=socket.gethostname(), pid=os.getpid(), token=token,
-                             acquired_at=now, expires_at=now + timedelta(seconds=ttl)))
-    return None
+def _try_take(db: Database, user: str, ttl: float, token: str) -> tuple[bool, LeaseInfo | None]:
+    """Take the lease if it is free. Returns (taken, the holder when not taken)."""
+    try:
+        with db.write() as session:
+            row = session.get(RunLease, LEASE_ID)
+            info = None if row is None else LeaseInfo(row.holder, row.host, row.pid, _aware(row.acquired_at),
+                                                      _aware(row.expires_at))
+            if not _free(info):
+                return False, info
+            if row is not None:
+                session.delete(row)
+                session.flush()
+            now = utcnow()
+            session.add(RunLease(id=LEASE_ID, holder=user, host=socket.gethostname(), pid=os.getpid(), token=token,
+                                 acquired_at=now, expires_at=now + timedelta(seconds=ttl)))
+        return True, None
+    except IntegrityError:
+        # Two first runs inserted the lease row at once (possible on PostgreSQL): the other won.
+        return False, holder(db)
 
 
 @contextmanager
@@ -89,10 +94,10 @@ def run_lease(db: Database, user: str, *, wait: float = 60.0, ttl: float = 900.0
     while True:
         info = holder(db)
         if _free(info):
-            info = _try_take(db, user, ttl, token)
-            if info is None:
+            taken, info = _try_take(db, user, ttl, token)
+            if taken:
                 break
-        if time.monotonic() >= deadline:
+        if time.monotonic() >= deadline and info is not None:
             raise RunLockedError(
                 f"another run is in progress: {info.holder} (process {info.pid} on {info.host}) holds it since "
                 f"{info.acquired_at:%Y-%m-%d %H:%M:%S} UTC; waited {wait:g} s (--wait to wait longer)")

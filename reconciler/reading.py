@@ -22,6 +22,9 @@ CLAIM_FIELDS = ("ref", "source", "via", "report", "published", "date", "place", 
                 "type", "actor", "victims", "killed", "wounded", "stance", "text", "lang", "note")
 REQUIRED_FIELDS = ("source", "date")
 STANCE_VALUES = ("asserts", "denies")
+# Column widths that PostgreSQL enforces (SQLite does not): refuse longer values up front.
+MAX_LENGTHS = {"ref": 300, "source": 300, "via": 300, "date": 64, "published": 64, "killed": 100, "wounded": 100,
+               "lang": 16, "stance": 8}
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,11 @@ def validate_row(name: str, line: int, row: dict, problems: list[Problem]) -> Cl
             continue
         if value is not None and not isinstance(value, (str, int, float)):
             problems.append(Problem(name, line, key, f"expected text or a number, got {type(value).__name__}"))
+    for key, limit in MAX_LENGTHS.items():
+        value = row.get(key)
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and len(v) > limit for v in values):
+            problems.append(Problem(name, line, key, f"is longer than {limit} characters"))
     source = row.get("source")
     if not isinstance(source, str) or not source.strip():
         problems.append(Problem(name, line, "source", "is required: who makes the claim, e.g. 'Armed Forces of Ukraine'"))

@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from . import audit
 from .errors import InputError, NotFound, Problem, ReconcileError
-from .models import SOURCE_KINDS, Source, SourceAlias, utcnow
+from .models import SOURCE_KINDS, Claim, Source, SourceAlias, utcnow
 from .places import ascii_key
 
 SOURCE_FIELDS = ("name", "aliases", "kind", "parent", "side")
+MAX_NAME = 300  # the width of the name columns (PostgreSQL enforces it)
 
 
 def name_key(name: str) -> str:
@@ -104,22 +105,30 @@ def _check_kind(kind: str | None) -> str:
     return kind
 
 
-def upsert_source(session: Session, index: SourceIndex, spec: SourceSpec, user: str) -> tuple[Source, str]:
+def upsert_source(session: Session, index: SourceIndex, spec: SourceSpec, user: str,
+                  partial: bool = False) -> tuple[Source, str]:
     """Register ``spec`` (create, or update the source of that name or alias).
 
+    With ``partial``, fields of ``spec`` that are None leave an existing source's value as it
+    is (`sources add NAME --alias X` only adds an alias); otherwise the spec is the whole truth.
     Returns the source and what happened: 'created', 'updated', 'registered' (an
-    unregistered source met in claims is now registered) or 'unchanged'.
+    unregistered source met in claims is now registered) or 'unchanged'. When kind, parent,
+    side or registration change, the claims of the source and of every source under it are
+    flagged to be matched and graded again by the next run.
     """
-    kind = _check_kind(spec.kind)
-    parent_id = None
+    if len(spec.name.strip()) > MAX_NAME:
+        raise ReconcileError(f"source names are at most {MAX_NAME} characters")
+    source = index.find(spec.name)
+    keep = partial and source is not None
+    kind = source.kind if keep and spec.kind is None else _check_kind(spec.kind)
+    parent_id = source.parent_id if keep and spec.parent is None else None
     if spec.parent:
         parent = index.find(spec.parent)
         if parent is None:
             raise NotFound(f"parent source {spec.parent!r} is not registered; register it first")
         parent_id = parent.id
-    source = index.find(spec.name)
     before = _source_state(index, source) if source is not None else None
-    side = (spec.side or "").strip() or None
+    side = source.side if keep and spec.side is None else ((spec.side or "").strip() or None)
     if source is None:
         source = Source(name=spec.name.strip(), name_key=name_key(spec.name), kind=kind, parent_id=parent_id,
                         side=side, registered=True, created_by=user, created_at=utcnow())
@@ -152,8 +161,19 @@ def upsert_source(session: Session, index: SourceIndex, spec: SourceSpec, user: 
     session.flush()
     index.add(source)
     if outcome != "unchanged":
-        audit.record(session, user, "source", "source", source.id, before=before, after=_source_state(index, source))
+        after = _source_state(index, source)
+        audit.record(session, user, "source", "source", source.id, before=before, after=after)
+        if before is not None and {k: v for k, v in before.items() if k != "aliases"} != \
+                {k: v for k, v in after.items() if k != "aliases"}:
+            _flag_claims_under(session, index, source.id)
     return source, outcome
+
+
+def _flag_claims_under(session: Session, index: SourceIndex, source_id: int) -> None:
+    """Origins may have changed for these claims: the next run re-matches and re-grades them."""
+    under = [sid for sid in index.sources if source_id in index.chain_of(sid)]
+    for start in range(0, len(under), 500):
+        session.execute(update(Claim).where(Claim.source_id.in_(under[start:start + 500])).values(needs_match=True))
 
 
 def _source_state(index: SourceIndex, source: Source) -> dict:
@@ -258,12 +278,20 @@ def _row_to_spec(name: str, line: int | None, row: object, problems: list[Proble
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
         problems.append(Problem(name, line, "aliases", "expected a list of names"))
         aliases = []
+    if len(source_name.strip()) > MAX_NAME or any(len(a) > MAX_NAME for a in aliases):
+        problems.append(Problem(name, line, "name", f"names and aliases are at most {MAX_NAME} characters"))
     kind = row.get("kind") or "unknown"
     if str(kind).strip().lower() not in SOURCE_KINDS:
         problems.append(Problem(name, line, "kind", f"expected one of {', '.join(SOURCE_KINDS)}, got {kind!r}"))
-    parent = row.get("parent") or None
-    side = row.get("side") or None
-    return None if unknown else SourceSpec(source_name.strip(), tuple(aliases), str(kind), parent, side, line)
+    texts = {}
+    for field_name in ("parent", "side"):
+        value = row.get(field_name)
+        if value is not None and not isinstance(value, str):
+            problems.append(Problem(name, line, field_name, f"expected a name (text), got {value!r}"))
+            value = None
+        texts[field_name] = (value or "").strip() or None
+    return None if unknown else SourceSpec(source_name.strip(), tuple(aliases), str(kind), texts["parent"],
+                                           texts["side"], line)
 
 
 def import_sources(session: Session, specs: list[SourceSpec], user: str, file: str = "") -> dict[str, list[str]]:

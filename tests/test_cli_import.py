@@ -440,7 +440,8 @@ def test_claims_table_marks_unregistered_sources(imported: Desk) -> None:
 
 def test_claims_bad_date_filter_is_one_line_error(imported: Desk) -> None:
     result = imported("claims", "--date", "April")
-    assert (result.exit_code, result.stderr) == (1, (
+    # Bad input exits 2, as the README's table of exit codes says.
+    assert (result.exit_code, result.stderr) == (2, (
         "Error: expected YYYY-MM-DD, YYYY-MM, YYYY or START/END (e.g. 2021-01-01/2021-04-07), got 'April'\n"))
 
 

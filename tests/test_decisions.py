@@ -195,3 +195,78 @@ def test_review_lists_uncertain_pairs_and_accept_links_them(desk):
     assert result.output.rstrip().endswith("accepted 1, rejected 0, skipped 0")
     assert len(events(desk)) == 1
     assert json.loads(ran(desk, "review", "--json").stdout) == []
+
+
+def test_source_edit_regrades_its_claims_at_the_next_incremental_run(desk):
+    # Regression: editing a source never flagged its claims, so a single origin stayed verified.
+    load_example(desk, "illustrative")
+    ran(desk, "run")
+    ran(desk, "sources", "add", "Joint Ceasefire Monitoring Mission", "--parent", "Government of Valdoria")
+    ran(desk, "run")
+    groups = by_refs(desk)
+    # E1: Valdorian General Staff and the mission, now one origin (Government of Valdoria).
+    assert groups[("ill-001", "ill-002", "ill-003")]["status"] == "unverified"
+    # E7: the mission (now Valdoria) and Frontline Medics Network: still two origins.
+    assert groups[("ill-019", "ill-020")]["status"] == "independently_verified"
+    incremental = {k: v["status"] for k, v in groups.items()}
+    ran(desk, "run", "--full")
+    assert {k: v["status"] for k, v in by_refs(desk).items()} == incremental
+
+
+def test_sources_add_alias_keeps_kind_parent_and_side(desk):
+    # Regression: `sources add NAME --alias X` reset kind, parent and side of a registered source.
+    load_example(desk, "illustrative")
+    ran(desk, "sources", "add", "Valdorian General Staff", "--alias", "VGS")
+    [row] = [r for r in json.loads(ran(desk, "sources", "list", "--json").stdout)
+             if r["name"] == "Valdorian General Staff"]
+    assert (row["kind"], row["side"], row["origin"]) == ("military", "Valdoria", "Government of Valdoria")
+    assert "VGS" in row["aliases"]
+
+
+def test_run_keeps_a_manual_grade_when_its_event_absorbs_another(desk):
+    # Regression: a run merging a manually graded event into another threw the grade away.
+    desk.write("sources.yaml", "- {name: A, kind: ngo}\n- {name: B, kind: ngo}\n- {name: C, kind: ngo}\n")
+    ran(desk, "sources", "import", "sources.yaml")
+    text = "Shelling hit the market"
+    desk.write_jsonl("one.jsonl", [
+        {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling",
+         "victims": "civilians", "killed": "2"},
+        {"ref": "b", "source": "B", "date": "2021-04-06", "type": "shelling", "victims": "civilians", "killed": "2",
+         "text": text}])
+    ran(desk, "import", "one.jsonl")
+    ran(desk, "run")
+    first = {e["claims"][0]["ref"]: e["id"] for e in events(desk)}
+    ran(desk, "grade", str(first["b"]), "--status", "contested", "--reason", "B retracted")
+    desk.write_jsonl("two.jsonl", [
+        {"ref": "c", "source": "C", "date": "2021-04-06", "place": "Авдіївка", "type": "shelling",
+         "victims": "civilians", "killed": "2", "text": text}])
+    ran(desk, "import", "two.jsonl")
+    ran(desk, "run")
+    # The same three claims become one event (see test_run's bridging test); it keeps b's id.
+    [event] = events(desk)
+    assert sorted(c["ref"] for c in event["claims"]) == ["a", "b", "c"]
+    assert (event["id"], event["status"], event["manual"], event["reason"]) == (
+        first["b"], "contested", True, "B retracted")
+
+
+def test_manual_grade_of_another_person_still_needs_if_version_after_a_run(desk):
+    # Regression: a run overwrote updated_by, after which anyone could replace the manual grade.
+    load_example(desk, "illustrative")
+    ran(desk, "run")
+    assert desk("--user", "bob", "grade", "1", "--status", "contested", "--reason", "bob's").exit_code == 0
+    ran(desk, "run", "--full")
+    result = desk("grade", "1", "--status", "unverified", "--reason", "maria's")
+    assert result.exit_code == 5
+    assert result.stderr.startswith("Error: event 1 was graded by hand by bob at ")
+
+
+def test_link_refuses_to_join_claims_decided_apart(desk):
+    load_example(desk, "illustrative")
+    ran(desk, "run")
+    a, b, c = (claim_id(desk, r) for r in ("ill-017", "ill-018", "ill-019"))
+    ran(desk, "unlink", str(a), str(c))
+    ran(desk, "link", str(a), str(b))
+    result = desk("link", str(b), str(c))
+    assert result.exit_code == 5
+    assert result.stderr == (f"Error: claims {a} and {c} were decided to be different events by tester; linking "
+                             f"{b} and {c} would join them. Unlink or re-decide that pair first\n")
