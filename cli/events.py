@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from reconciler.config import Config
+from reconciler.figures import interval_text
 from reconciler.events import event_detail, list_events
 from reconciler.lease import run_lease
 from reconciler.runs import reconcile
@@ -23,7 +24,7 @@ def _figure(tally: dict | None) -> str:
     if not tally:
         return ""
     low, best, high = tally["low"], tally["best"], tally["high"]
-    span = f"≥{low}" if high is None else (str(low) if low == high else f"{low}–{high}")
+    span = interval_text(low, high)
     return span if best is None or span == str(best) else f"{best} ({span})"
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from .dates import parse_event_date
+from .figures import interval_text
 from .models import Claim, ClaimLink, ClaimRelay
 from .places import PlaceNormaliser
 from .reading import CLAIM_FIELDS
@@ -93,7 +94,7 @@ def figure_text(text: str | None, low: int | None, high: int | None) -> str:
     """'more than 40 (≥41)' for tables: the figure as written with its parsed interval."""
     if not text:
         return ""
-    parsed = f"≥{low}" if high is None else (str(low) if low == high else f"{low}–{high}")
+    parsed = interval_text(low, high)
     return text if text == parsed else f"{text} ({parsed})"
 
 

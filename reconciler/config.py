@@ -8,7 +8,7 @@ uncertain and goes to the review queue.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,3 @@ class Config:
         data = self.as_dict()
         data.pop("require_neutral")
         return data
-
-    def with_(self, **changes) -> "Config":
-        return replace(self, **changes)

@@ -10,7 +10,6 @@ hooks below emit BEGIN themselves.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -199,7 +198,3 @@ def current_revision(db: Database) -> str | None:
         if not inspect(conn).has_table("alembic_version"):
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-
-
-def env_journal_mode() -> str:
-    return os.environ.get("RECONCILE_JOURNAL_MODE", "wal")

@@ -58,7 +58,7 @@ def list_events(session: Session, status: str | None = None) -> list[dict]:
 
 
 def resolve_event(session: Session, event_id: int) -> Event:
-    """The event, or the event it became (through merges and splits) with a NotFound if none."""
+    """The event (active or retired: a retired one's lineage says what it became); NotFound if none."""
     event = session.get(Event, event_id)
     if event is None:
         raise NotFound(f"no event {event_id}; list them with `reconcile events`")

@@ -62,18 +62,26 @@ class Figure:
 
     def overlaps(self, other: "Figure") -> bool:
         """True when both can be true at once (the intervals share a whole number)."""
-        if self.high is not None and other.low > self.high:
-            return False
-        if other.high is not None and self.low > other.high:
-            return False
-        return True
+        return intervals_overlap((self.low, self.high), (other.low, other.high))
 
     def __str__(self) -> str:
-        if self.high is None:
-            return f"≥{self.low}"
-        if self.low == self.high:
-            return str(self.low)
-        return f"{self.low}–{self.high}"
+        return interval_text(self.low, self.high)
+
+
+def intervals_overlap(a: tuple[int, int | None], b: tuple[int, int | None]) -> bool:
+    """Whether two figure intervals (low, high; high None = unbounded) share a whole number."""
+    if a[1] is not None and b[0] > a[1]:
+        return False
+    if b[1] is not None and a[0] > b[1]:
+        return False
+    return True
+
+
+def interval_text(low: int, high: int | None) -> str:
+    """'2', '3–5' or '≥41': how figures are shown everywhere."""
+    if high is None:
+        return f"≥{low}"
+    return str(low) if low == high else f"{low}–{high}"
 
 
 def _words_to_int(text: str) -> int | None:

@@ -20,6 +20,7 @@ from typing import Callable
 from rapidfuzz import fuzz
 
 from .config import Config
+from .figures import interval_text, intervals_overlap
 from .sources import OriginInfo
 
 VERIFIED, UNVERIFIED, CONTESTED = "independently_verified", "unverified", "contested"
@@ -80,11 +81,6 @@ def _names(names) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _fig(value: tuple[int, int | None]) -> str:
-    low, high = value
-    return f"≥{low}" if high is None else (str(low) if low == high else f"{low}–{high}")
-
-
 def _denial(facts: Facts, config: Config) -> str | None:
     for denier in sorted(facts.denying):
         others = sorted(set(facts.asserting) - {denier})
@@ -110,10 +106,9 @@ def _figures(facts: Facts, config: Config) -> str | None:
         for i, a in enumerate(origins):
             for b in origins[i + 1:]:
                 fa, fb = per_origin[a], per_origin[b]
-                disjoint = (fa[1] is not None and fb[0] > fa[1]) or (fb[1] is not None and fa[0] > fb[1])
-                if disjoint:
+                if not intervals_overlap(fa, fb):
                     who = f" {victims}" if victims else ""
-                    return f"figures cannot both be true: {a} {label}{who} {_fig(fa)}, {b} {_fig(fb)}"
+                    return f"figures cannot both be true: {a} {label}{who} {interval_text(*fa)}, {b} {interval_text(*fb)}"
     return None
 
 
@@ -181,7 +176,7 @@ def _figures_note(facts: Facts, rule: Rule) -> str:
         return ""
     parts = []
     for (label, victims), per_origin in sorted(facts.figures.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
-        values = sorted({_fig(v) for v in per_origin.values()})
+        values = sorted({interval_text(*v) for v in per_origin.values()})
         parts.append(f"{label} {' / '.join(values)}")
     return "; figures agree: " + ", ".join(parts)
 

@@ -177,7 +177,8 @@ def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> N
     new_rows, new_claims = [], []
     for claim, fp in chunk:
         ref = claim.text_field("ref")
-        stored = existing.get((importer.source_id(claim.source), ref)) if ref is not None else None
+        key = (importer.source_id(claim.source), ref)
+        stored = existing.get(key) if ref is not None else None
         if stored is not None:
             if stored[1] == fp:
                 summary.unchanged += 1
@@ -189,6 +190,7 @@ def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> N
             else:
                 _update(importer, stored[0], claim, fp)
                 known_fps.add(fp)
+                existing[key] = (stored[0], fp)  # the same line again later in the batch is unchanged
             continue
         if fp in known_fps:
             summary.unchanged += 1

@@ -21,6 +21,7 @@ from typing import Iterable, Iterator, NamedTuple
 from rapidfuzz import fuzz
 
 from .config import Config
+from .figures import interval_text, intervals_overlap
 from .vocabulary import types_relation, victims_relation
 
 
@@ -83,19 +84,6 @@ class Score:
         return f"score {self.total:g}: " + "; ".join(parts)
 
 
-def _interval_text(value: tuple[int, int | None]) -> str:
-    low, high = value
-    return f"≥{low}" if high is None else (str(low) if low == high else f"{low}–{high}")
-
-
-def _overlaps(a: tuple[int, int | None], b: tuple[int, int | None]) -> bool:
-    if a[1] is not None and b[0] > a[1]:
-        return False
-    if b[1] is not None and a[0] > b[1]:
-        return False
-    return True
-
-
 def _place(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> Component:
     w = config.weights
     if a.place_key is None or b.place_key is None:
@@ -149,8 +137,8 @@ def _figures(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> Component | 
     for name, fa, fb in (("killed", a.killed, b.killed), ("wounded", a.wounded, b.wounded)):
         if fa is None or fb is None:
             continue
-        text = f"{name} {_interval_text(fa)} vs {_interval_text(fb)}"
-        (agree if _overlaps(fa, fb) else differ).append(text)
+        text = f"{name} {interval_text(*fa)} vs {interval_text(*fb)}"
+        (agree if intervals_overlap(fa, fb) else differ).append(text)
     if not agree and not differ:
         return None
     if differ:

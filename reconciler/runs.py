@@ -47,8 +47,8 @@ def load_features(session: Session, index: SourceIndex,
                   claim_ids: list[int] | None = None) -> tuple[dict[int, ClaimFeatures], set[int]]:
     """The matching features of every claim (or of ``claim_ids``), and the ids not yet matched."""
     origin_root = {sid: index.origin_of(sid).origin_id for sid in index.sources}
-    features, dirty = {}, set()
     if claim_ids is not None:
+        features = {}
         for start in range(0, len(claim_ids), CHUNK):
             part, _ = _load(session, origin_root, claim_ids[start:start + CHUNK])
             features.update(part)

@@ -70,12 +70,15 @@ def victims_category(text: str | None) -> str | None:
 def actor_key(text: str | None) -> str | None:
     """A comparable form of who did it: transliterated, stop words dropped, words sorted.
 
-    'the Ukrainian armed forces' and 'Ukrainian forces' both give 'ukrainian'. Words such
+    'the Ukrainian armed forces' and 'Ukrainian forces' both give 'ukrainian'; 'pro-Russian
+    separatists' gives 'pro_russian separatists', unlike 'Russian troops' ('russian'). Words such
     as 'unknown' or 'unidentified' mean the claim names nobody: None.
     """
     if not text:
         return None
-    words = [w for w in ascii_key(text).split() if w not in _STOP_ACTOR]
+    # "pro-Russian separatists" are not "Russian troops": keep "pro" with its word.
+    words = ascii_key(text).replace("pro ", "pro_").split()
+    words = [w for w in words if w not in _STOP_ACTOR]
     if not words or set(words) <= {"unknown", "unidentified", "unclear", "unnamed"}:
         return None
     return " ".join(sorted(set(words)))

@@ -450,3 +450,15 @@ def test_cli_empty_user_is_a_usage_error(desk: Desk) -> None:
     assert result.exit_code == 2
     assert result.stderr.endswith("Error: --user must not be empty\n")
     assert not desk.db.exists()
+
+
+def test_import_an_updated_claim_given_twice_in_one_file_updates_once(registered: Desk) -> None:
+    # Regression: the second copy was compared with the content from before the update and
+    # rejected as "changed to the same content as another stored claim".
+    first = {"ref": "x-1", "source": "ZSU", "date": "2021-04-06", "killed": "1"}
+    assert registered("import", registered.write_jsonl("a.jsonl", [first])).exit_code == 0
+    changed = first | {"killed": "2"}
+    result = registered("import", registered.write_jsonl("b.jsonl", [changed, changed]))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("b.jsonl: added 0, updated 1, already stored 1")
+    assert registered.query("SELECT killed_text FROM claims") == [("2",)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from test_run import EXAMPLES, events, load_example
+from test_run import events, load_example
 
 
 def by_refs(desk) -> dict[tuple[str, ...], dict]:
@@ -98,7 +98,7 @@ def test_grade_with_stale_version_is_a_conflict(desk):
     second = desk("grade", "1", "--status", "unverified", "--reason", "second", "--if-version", str(version))
     assert second.exit_code == 5
     assert second.stderr.startswith(
-        f"Error: event 1 was changed by tester at ")
+        "Error: event 1 was changed by tester at ")
     assert second.stderr.endswith(
         f" UTC (now version {version + 1}; you decided on version {version}); look again with `reconcile show 1`\n")
     assert [e for e in events(desk) if e["id"] == 1][0]["reason"] == "first"
@@ -152,7 +152,7 @@ def test_audit_verify_detects_a_deleted_entry(desk):
     assert result.stderr == "Audit trail BROKEN: entry 2 deleted: entry 3 follows entry 1\n"
 
 
-def test_audit_verify_detects_an_entry_inserted_out_of_order(desk):
+def test_audit_verify_detects_a_forged_entry_inserted_in_the_middle(desk):
     audited_desk(desk)
     # Make room in the middle, then insert a forged entry there with a plausible hash.
     n = desk.query("SELECT max(seq) FROM audit_log")[0][0]
@@ -166,12 +166,37 @@ def test_audit_verify_detects_an_entry_inserted_out_of_order(desk):
 
 
 def test_audit_verify_expect_detects_a_rebuilt_chain(desk):
+    from reconciler.audit import GENESIS, entry_hash
+
     audited_desk(desk)
     anchor = ran(desk, "audit", "verify", "--anchor").output.splitlines()[1]
     ran(desk, "audit", "verify", "--expect", anchor)
-    tamper(desk, f"UPDATE audit_log SET hash = '{'0' * 63}1' WHERE seq = {anchor.split(':')[0]}")
-    result = desk("audit", "verify", "--expect", anchor)
+    # Somebody who can write the file rewrites entry 2 and recomputes every hash after it.
+    con = sqlite3.connect(desk.db)
+    rows = con.execute("SELECT seq, at, user, action, object_type, object_id, events, before, after "
+                       "FROM audit_log ORDER BY seq").fetchall()
+    prev = GENESIS
+    for seq, at, user, action, otype, oid, ev, before, after in rows:
+        user = "mallory" if seq == 2 else user
+        digest = entry_hash(seq, at, user, action, otype, oid, json.loads(ev), json.loads(before) if before else None,
+                            json.loads(after) if after else None, prev)
+        con.execute("UPDATE audit_log SET user = ?, prev_hash = ?, hash = ? WHERE seq = ?", (user, prev, digest, seq))
+        prev = digest
+    con.commit()
+    con.close()
+    assert desk("audit", "verify").exit_code == 0  # a rebuilt chain is consistent...
+    result = desk("audit", "verify", "--expect", anchor)  # ...but the anchor written down is gone
     assert result.exit_code == 7
+    seq = anchor.split(":")[0]
+    assert result.stderr == (f"Audit trail BROKEN: anchor {anchor} is not in the chain: entries up to {seq} "
+                             "were rewritten or removed\n")
+
+
+def test_audit_verify_expect_must_look_like_an_anchor(desk):
+    audited_desk(desk)
+    result = desk("audit", "verify", "--expect", "garbage")
+    assert result.exit_code == 2
+    assert "expected SEQ:HASH as printed by `reconcile audit verify --anchor`" in result.stderr
 
 
 def test_review_lists_uncertain_pairs_and_accept_links_them(desk):

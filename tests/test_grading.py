@@ -53,7 +53,7 @@ def test_grade_different_actors_contested():
 
 
 def test_grade_same_actor_in_other_words_not_contested():
-    grade = grade_event([claim(1, UKRAINE, actor="pro russian separatists"), claim(2, OSCE, actor="separatists")],
+    grade = grade_event([claim(1, UKRAINE, actor="pro_russian separatists"), claim(2, OSCE, actor="separatists")],
                         Config())
     assert grade.status == VERIFIED
 
@@ -88,3 +88,15 @@ def test_tally_best_is_the_smallest_committed_figure():
     t = tally([(0, 5)])
     assert (t.low, t.best, t.high) == (0, None, 5)
     assert tally([]).best is None
+
+
+def test_grade_pro_russian_separatists_and_russian_troops_are_different_actors():
+    # Regression: token-set similarity took "russian" to be part of "pro russian separatists".
+    from reconciler.vocabulary import actor_key
+
+    a, b = actor_key("pro-Russian separatists"), actor_key("Russian troops")
+    assert (a, b) == ("pro_russian separatists", "russian")
+    grade = grade_event([claim(1, UKRAINE, actor=a), claim(2, OSCE, actor=b)], Config())
+    assert (grade.status, grade.rule) == (CONTESTED, "actors")
+    same = grade_event([claim(1, UKRAINE, actor=a), claim(2, OSCE, actor=actor_key("separatists"))], Config())
+    assert same.status == VERIFIED
