@@ -8,6 +8,7 @@ import os
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
 
 import click
@@ -41,6 +42,7 @@ class AppContext:
     busy_timeout: float
     journal_mode: str
     _db: Database | None = field(default=None, repr=False)
+    _created: bool = field(default=False, repr=False)  # this command made the file
 
     def database(self, *, create: bool = False) -> Database:
         """The database, schema-checked. With ``create``, a missing file is created and the
@@ -57,7 +59,7 @@ class AppContext:
                 exists = False  # a new, empty server database: the first write creates the schema
             if not exists:
                 schema.upgrade(db)
-                click.echo(f"Created a new database at {db.label}", err=True)
+                self._created = True
             else:
                 schema.check(db)
         self._db = db
@@ -74,7 +76,28 @@ class AppContext:
             with db.write() as session:
                 return work(session)
 
-        return retry_busy(attempt, attempts=3)
+        try:
+            result = retry_busy(attempt, attempts=3)
+        except BaseException:
+            self._forget_new_file()
+            raise
+        if self._created:
+            click.echo(f"Created a new database at {db.label}", err=True)
+            self._created = False
+        return result
+
+    def _forget_new_file(self) -> None:
+        """A write that failed on a file this command created leaves no file behind."""
+        if not self._created or self._db is None or self._db.path is None:
+            return
+        self._db.dispose()
+        self._db, self._created = None, False
+        path = self._db_path()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+
+    def _db_path(self) -> Path:
+        return Path(self.target).expanduser()
 
     def close(self) -> None:
         if self._db is not None:

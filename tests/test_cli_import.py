@@ -462,3 +462,14 @@ def test_import_an_updated_claim_given_twice_in_one_file_updates_once(registered
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("b.jsonl: added 0, updated 1, already stored 1")
     assert registered.query("SELECT killed_text FROM claims") == [("2",)]
+
+
+def test_import_rejected_inside_the_transaction_leaves_no_new_file(desk: Desk) -> None:
+    # Regression: a file rejected while writing (one ref, two contents) still left a new database behind.
+    rows = [{"ref": "a", "source": "X", "date": "2021-01-01"}, {"ref": "a", "source": "X", "date": "2021-01-02"}]
+    result = desk("import", desk.write_jsonl("dup.jsonl", rows))
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: dup.jsonl:2: field 'ref': ref 'a' of 'X' was given different content at "
+                             "dup.jsonl:1; one ref names one claim\n"
+                             "Rejected: 1 problem; nothing was written to the database.\n")
+    assert sorted(p.name for p in desk.directory.iterdir()) == ["dup.jsonl"]
