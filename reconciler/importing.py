@@ -12,12 +12,12 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from . import audit
 from .errors import InputError, Problem
-from .models import Claim, ClaimChange, ClaimRelay, Report, utcnow
+from .models import Claim, ClaimChange, ClaimRelay, Report, core, utcnow
 from .places import PlaceNormaliser
 from .reading import ClaimInput
 from .sources import SourceIndex, name_key, unregistered_source
@@ -59,6 +59,7 @@ def _report_key(title: str) -> str:
     return hashlib.sha256(" ".join(title.split()).encode("utf-8")).hexdigest()
 
 
+
 class _Importer:
     def __init__(self, session: Session, user: str, normaliser: PlaceNormaliser):
         self.session, self.user, self.normaliser = session, user, normaliser
@@ -66,30 +67,46 @@ class _Importer:
         self.reports: dict[str, int] = {}
         self.summary = ImportSummary()
         self._unregistered: set[str] = set()
+        self._source_ids: dict[str, int] = {}
 
     def source_id(self, name: str) -> int:
+        known = self._source_ids.get(name)
+        if known is not None:
+            return known
         source, _created = unregistered_source(self.session, self.index, name, self.user)
         if not source.registered:
             self._unregistered.add(source.name)
+        self._source_ids[name] = source.id
         return source.id
+
+    def prepare_reports(self, claims: list[ClaimInput]) -> None:
+        """Find or create, in bulk, every report the claims name (one query per 500 reports)."""
+        first: dict[str, ClaimInput] = {}
+        for claim in claims:
+            title = claim.text_field("report")
+            if title is not None:
+                first.setdefault(_report_key(title), claim)
+        keys = [k for k in first if k not in self.reports]
+        for start in range(0, len(keys), CHUNK):
+            part = keys[start:start + CHUNK]
+            self.reports.update(self.session.execute(
+                select(Report.title_key, Report.id).where(Report.title_key.in_(part))).all())
+        missing = [k for k in keys if k not in self.reports]
+        rows = []
+        for key in missing:
+            claim = first[key]
+            publisher = self.source_id(claim.via[0]) if claim.via else self.source_id(claim.source)
+            rows.append({"title": claim.text_field("report"), "title_key": key, "publisher_id": publisher,
+                         "published_text": claim.text_field("published"), "published_at": claim.published,
+                         "language": claim.text_field("lang"), "created_by": self.user, "created_at": utcnow()})
+        for start in range(0, len(rows), CHUNK):
+            part = rows[start:start + CHUNK]
+            # RETURNING the key, not in parameter order: SQLite then inserts in batches, not row by row.
+            self.reports.update(self.session.connection().execute(core(Report).insert().returning(core(Report).c.title_key, core(Report).c.id), part).all())
 
     def report_id(self, claim: ClaimInput) -> int | None:
         title = claim.text_field("report")
-        if title is None:
-            return None
-        key = _report_key(title)
-        if key not in self.reports:
-            found = self.session.scalar(select(Report.id).where(Report.title_key == key))
-            if found is None:
-                publisher = self.source_id(claim.via[0]) if claim.via else self.source_id(claim.source)
-                report = Report(title=title, title_key=key, publisher_id=publisher,
-                                published_text=claim.text_field("published"), published_at=claim.published,
-                                language=claim.text_field("lang"), created_by=self.user, created_at=utcnow())
-                self.session.add(report)
-                self.session.flush()
-                found = report.id
-            self.reports[key] = found
-        return self.reports[key]
+        return None if title is None else self.reports[_report_key(title)]
 
     def row(self, claim: ClaimInput, fp: str) -> dict:
         place = self.normaliser.normalise(claim.text_field("place"), claim.lat, claim.lon, claim.text_field("region"))
@@ -147,6 +164,7 @@ def import_claims(session: Session, claims: list[ClaimInput], user: str, normali
     """Store ``claims`` in the session's transaction and return what happened."""
     importer = _Importer(session, user, normaliser)
     batch = _check_batch(claims, importer.index)
+    importer.prepare_reports(claims)
     for start in range(0, len(batch), CHUNK):
         _import_chunk(importer, batch[start:start + CHUNK])
     summary = importer.summary
@@ -200,10 +218,13 @@ def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> N
         new_claims.append(claim)
     if not new_rows:
         return
-    ids = session.scalars(insert(Claim).returning(Claim.id, sort_by_parameter_order=True), new_rows).all()
+    # RETURNING the fingerprint, not in parameter order: SQLite then inserts in batches, not row by row.
+    table = core(Claim)
+    id_of = dict(session.connection().execute(table.insert().returning(table.c.fingerprint, table.c.id), new_rows).all())
+    ids = [id_of[row["fingerprint"]] for row in new_rows]
     relays = [r for cid, claim in zip(ids, new_claims) for r in importer.relays(cid, claim)]
     if relays:
-        session.execute(insert(ClaimRelay), relays)
+        session.connection().execute(core(ClaimRelay).insert(), relays)
     summary.added += len(ids)
     summary.added_ids.extend(ids)
 
@@ -223,7 +244,7 @@ def _update(importer: _Importer, claim_id: int, claim: ClaimInput, fp: str) -> N
     session.flush()
     relays = importer.relays(claim_id, claim)
     if relays:
-        session.execute(insert(ClaimRelay), relays)
+        session.connection().execute(core(ClaimRelay).insert(), relays)
     session.add(ClaimChange(claim_id=claim_id, changed_by=importer.user, changed_at=utcnow(),
                             before=before, after=dict(claim.raw)))
     audit.record(session, importer.user, "update", "claim", claim_id, before=before, after=dict(claim.raw))

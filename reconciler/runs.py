@@ -22,7 +22,8 @@ from .config import Config
 from .grading import GradedClaim, grade_event, tally
 from .matching import Blocker, ClaimFeatures, Score, cannot_link, score_pair
 from . import audit
-from .models import Claim, ClaimLink, ClaimRelay, Event, EventLineage, PairConstraint, ReviewPair, Run, utcnow
+from .models import (Claim, ClaimLink, ClaimRelay, Event, EventLineage, PairConstraint, ReviewPair, Run, core,
+                     utcnow)
 from .sources import SourceIndex
 
 Progress = Callable[[str, int, int], None]
@@ -341,7 +342,7 @@ def _store_review_pairs(session: Session, graph: _Graph, decided: set[tuple[int,
             if config.review_threshold <= s.total < config.link_threshold and (a, b) not in decided
             and (a, b) not in graph.cannot]
     for start in range(0, len(rows), 5000):
-        session.execute(insert(ReviewPair), rows[start:start + 5000])
+        session.connection().execute(core(ReviewPair).insert(), rows[start:start + 5000])
 
 
 def _write(session: Session, run: Run, user: str, config: Config, clusters: list[list[int]],
@@ -354,7 +355,9 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
         rows = [{"status": "unverified", "reason": "", "updated_by": user, "updated_at": now,
                  "created_run_id": run.id, "updated_run_id": run.id, "n_claims": 0, "n_origins": 0,
                  "origins": [], "manual": False, "active": True, "version": 1} for _ in range(new_count)]
-        new_ids = iter(session.scalars(insert(Event).returning(Event.id, sort_by_parameter_order=True), rows).all())
+        # New events are alike until filled in: take their ids in ascending order, which keeps ids
+        # deterministic without asking SQLite for parameter order (that inserts row by row).
+        new_ids = iter(sorted(session.connection().execute(core(Event).insert().returning(core(Event).c.id), rows).scalars()))
         ids = [i if i is not None else next(new_ids) for i in ids]
     created = new_count
     kept = set(ids)
@@ -385,7 +388,7 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
             links.append(_link_row(m, event_id, len(members), best.get(m), run.id))
             changed_links += old_event_of.get(m) != event_id
     for start in range(0, len(links), 5000):
-        session.execute(insert(ClaimLink), links[start:start + 5000])
+        session.connection().execute(core(ClaimLink).insert(), links[start:start + 5000])
     relays = relay_names(session, nodes, index)
     updates = []
     for n, (members, event_id) in enumerate(zip(clusters, ids)):

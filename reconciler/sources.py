@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -26,6 +27,7 @@ SOURCE_FIELDS = ("name", "aliases", "kind", "parent", "side")
 MAX_NAME = 300  # the width of the name columns (PostgreSQL enforces it)
 
 
+@lru_cache(maxsize=8192)
 def name_key(name: str) -> str:
     """Case-, script- and spacing-insensitive key for source names and aliases."""
     return ascii_key(name)

@@ -8,6 +8,7 @@ describe the same kind of incident. Matching is by keyword after transliteration
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .places import ascii_key
 
@@ -44,29 +45,42 @@ _STOP_ACTOR = {"the", "forces", "force", "army", "armed", "troops", "units", "un
                "by", "government", "military", "illegal", "formations", "group", "groups"}
 
 
-def _first_category(text: str | None, table: dict[str, tuple[str, ...]]) -> str | None:
+def _compile(table: dict[str, tuple[str, ...]]) -> list[tuple[str, re.Pattern]]:
+    """One pattern per category. "boi!" is a whole word ("бой"), so that "бойовики" (fighters)
+    is not a battle; other keywords match at the start of a word."""
+    compiled = []
+    for category, words in table.items():
+        parts = [re.escape(w[:-1]) + r"\b" if w.endswith("!") else re.escape(w) for w in words]
+        compiled.append((category, re.compile(r"\b(?:" + "|".join(parts) + ")")))
+    return compiled
+
+
+_EVENT_PATTERNS = _compile(EVENT_TYPES)
+_VICTIM_PATTERNS = _compile(VICTIMS)
+
+
+@lru_cache(maxsize=4096)
+def _first_category(text: str | None, table: str) -> str | None:
     if not text:
         return None
-    key = " " + ascii_key(text) + " "
-    for category, words in table.items():
-        for word in words:
-            # "boi!" is a whole word ("бой"), so that "бойовики" (fighters) is not a battle.
-            pattern = r"\b" + re.escape(word[:-1]) + r"\b" if word.endswith("!") else r"\b" + re.escape(word)
-            if re.search(pattern, key):
-                return category
+    key = ascii_key(text)
+    for category, pattern in (_EVENT_PATTERNS if table == "event" else _VICTIM_PATTERNS):
+        if pattern.search(key):
+            return category
     return None
 
 
 def event_type_category(text: str | None) -> str | None:
     """'mortar fire' → 'indirect_fire'; None when unknown."""
-    return _first_category(text, EVENT_TYPES)
+    return _first_category(text, "event")
 
 
 def victims_category(text: str | None) -> str | None:
     """'government soldiers' → 'military'; 'people' → 'people' (unspecified); None when unknown."""
-    return _first_category(text, VICTIMS)
+    return _first_category(text, "victims")
 
 
+@lru_cache(maxsize=4096)
 def actor_key(text: str | None) -> str | None:
     """A comparable form of who did it: transliterated, stop words dropped, words sorted.
 
