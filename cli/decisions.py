@@ -132,9 +132,7 @@ def review_command(app: AppContext, as_json: bool, limit: int | None) -> None:
     """
     db = app.database()
     with db.read() as session:
-        queue = decisions.review_queue(session, decisions.current_config(session))
-    if limit is not None:
-        queue = queue[:limit]
+        queue = decisions.review_queue(session, decisions.current_config(session), limit)
     if as_json:
         print_json(queue)
         return

@@ -41,7 +41,7 @@ class Config:
     period_days: int = 7               # a claim whose interval is longer than this is about a period
     period_end_tolerance_days: int = 7  # period claims of one scope may end this many days apart
     link_threshold: float = 5.0
-    review_threshold: float = 2.5
+    review_threshold: float = 3.5
     place_similar_min: float = 0.85
     text_similar_min: float = 0.5
     require_neutral: bool = False      # verified also needs a corroborating origin with no side

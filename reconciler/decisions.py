@@ -18,6 +18,7 @@ from . import audit
 from .config import Config
 from .errors import ConflictError, NotFound, ReconcileError
 from .models import STATUSES, Claim, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, Run, utcnow
+from .matching import score_pair
 from .runs import event_values, load_features, reconcile, relay_names
 from .sources import SourceIndex
 
@@ -311,13 +312,22 @@ def grade(session: Session, user: str, event_id: int, status: str | None, reason
     return {"event": event_id} | after
 
 
-def review_queue(session: Session, config: Config) -> list[dict]:
-    """Uncertain pairs (between the thresholds), most uncertain first: nearest the middle of the band."""
+def review_queue(session: Session, config: Config, limit: int | None = None) -> list[dict]:
+    """Uncertain pairs (between the thresholds), most uncertain first: nearest the middle of the
+    band. Each pair's score components are worked out here, for the pairs shown."""
     middle = (config.review_threshold + config.link_threshold) / 2
-    events = dict(session.execute(select(ClaimLink.claim_id, ClaimLink.event_id)).all())
-    rows = session.scalars(select(ReviewPair)).all()
-    queue = [{"claim_a": r.claim_a, "claim_b": r.claim_b, "score": r.score, "components": r.components,
-              "explanation": r.explanation, "run_id": r.run_id, "event_a": events.get(r.claim_a),
-              "event_b": events.get(r.claim_b)} for r in rows]
-    queue.sort(key=lambda q: (abs(q["score"] - middle), q["claim_a"], q["claim_b"]))
+    rows = sorted(session.execute(select(ReviewPair.claim_a, ReviewPair.claim_b, ReviewPair.score, ReviewPair.run_id)),
+                  key=lambda r: (abs(r.score - middle), r.claim_a, r.claim_b))[:limit]
+    claim_ids = sorted({c for r in rows for c in (r.claim_a, r.claim_b)})
+    features, _ = load_features(session, SourceIndex.load(session), claim_ids)
+    events = {}
+    for start in range(0, len(claim_ids), 500):
+        events.update(session.execute(select(ClaimLink.claim_id, ClaimLink.event_id)
+                                      .where(ClaimLink.claim_id.in_(claim_ids[start:start + 500]))).all())
+    queue = []
+    for r in rows:
+        score = score_pair(features[r.claim_a], features[r.claim_b], config)
+        queue.append({"claim_a": r.claim_a, "claim_b": r.claim_b, "score": score.total, "components": score.as_dict(),
+                      "explanation": score.explain(), "run_id": r.run_id, "event_a": events.get(r.claim_a),
+                      "event_b": events.get(r.claim_b)})
     return queue

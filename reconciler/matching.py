@@ -84,69 +84,77 @@ class Score:
         return f"score {self.total:g}: " + "; ".join(parts)
 
 
-def _place(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> Component:
+def _place(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> Component:
     w = config.weights
     if a.place_key is None or b.place_key is None:
         return Component("place", 0.0, "unknown for one claim")
     if a.place_key == b.place_key:
-        return Component("place", w.place_same, f"same place: {a.place_label}")
+        return Component("place", w.place_same, f"same place: {a.place_label}" if explain else "")
+    differs = f"different places: {a.place_label} vs {b.place_label}" if explain else ""
     if a.place_key.startswith("geonames:") and b.place_key.startswith("geonames:"):
-        return Component("place", w.place_differs, f"different places: {a.place_label} vs {b.place_label}")
+        return Component("place", w.place_differs, differs)
     similarity = fuzz.ratio(a.place_key, b.place_key) / 100.0
     if similarity >= config.place_similar_min:
         points = round(w.place_similar * similarity, 2)
-        return Component("place", points, f"similar: {a.place_label} ~ {b.place_label} ({similarity:.0%})")
-    return Component("place", w.place_differs, f"different places: {a.place_label} vs {b.place_label}")
+        return Component("place", points,
+                         f"similar: {a.place_label} ~ {b.place_label} ({similarity:.0%})" if explain else "")
+    return Component("place", w.place_differs, differs)
 
 
-def _date(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> Component:
+def _date(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> Component:
     w = config.weights
     if a.is_period(config):
         return Component("date", w.date_same_period, "same period")
     gap = max(a.start - b.end, b.start - a.end, 0)
+    apart = f"{gap} day{'s' if gap > 1 else ''} apart" if explain and gap else ""
     if a.precision == "day" and b.precision == "day":
         if gap == 0:
             return Component("date", w.date_same, "same day")
-        return Component("date", w.date_near if gap == 1 else 0.0, f"{gap} day{'s' if gap > 1 else ''} apart")
+        return Component("date", w.date_near if gap == 1 else 0.0, apart)
     if gap == 0:
         return Component("date", w.date_overlap, "dates overlap (one is imprecise)")
-    return Component("date", 0.0, f"{gap} day{'s' if gap > 1 else ''} apart (one is imprecise)")
+    return Component("date", 0.0, apart + " (one is imprecise)" if explain else "")
 
 
 _TYPE_POINTS = {"same": "type_same", "related": "type_related", "different": "type_differs"}
 _VICTIM_POINTS = {"same": "victims_same", "compatible": "victims_compatible", "different": "victims_differs"}
 
 
-def _category(name: str, rel: str | None, a: str | None, b: str | None, table: dict, config: Config) -> Component:
+def _category(name: str, rel: str | None, a: str | None, b: str | None, table: dict, config: Config,
+              explain: bool) -> Component:
     if rel is None:
         return Component(name, 0.0, "unknown for one claim")
     points = getattr(config.weights, table[rel])
-    return Component(name, points, a if rel == "same" else f"{rel}: {a} vs {b}")
+    return Component(name, points, (a if rel == "same" else f"{rel}: {a} vs {b}") if explain else "")
 
 
-def _actor(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> Component | None:
+def _actor(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> Component | None:
     if a.actor_key is None or b.actor_key is None:
         return None
     if fuzz.token_set_ratio(a.actor_key, b.actor_key) >= 80:
-        return Component("actor", config.weights.actor_same, f"same: {a.actor_key}")
-    return Component("actor", 0.0, f"differ: {a.actor_key} vs {b.actor_key} (graded, not counted against)")
+        return Component("actor", config.weights.actor_same, f"same: {a.actor_key}" if explain else "")
+    return Component("actor", 0.0, f"differ: {a.actor_key} vs {b.actor_key} (graded, not counted against)"
+                     if explain else "")
 
 
-def _figures(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> Component | None:
-    agree, differ = [], []
-    for name, fa, fb in (("killed", a.killed, b.killed), ("wounded", a.wounded, b.wounded)):
-        if fa is None or fb is None:
-            continue
-        text = f"{name} {interval_text(*fa)} vs {interval_text(*fb)}"
-        (agree if intervals_overlap(fa, fb) else differ).append(text)
-    if not agree and not differ:
+def _figures(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> Component | None:
+    pairs = [(name, fa, fb) for name, fa, fb in (("killed", a.killed, b.killed), ("wounded", a.wounded, b.wounded))
+             if fa is not None and fb is not None]
+    if not pairs:
         return None
-    if differ:
-        return Component("figures", 0.0, "differ: " + ", ".join(differ) + " (graded, not counted against)")
-    return Component("figures", config.weights.figures_agree, "agree: " + ", ".join(agree))
+    agree = all(intervals_overlap(fa, fb) for _, fa, fb in pairs)
+    points = config.weights.figures_agree if agree else 0.0
+    if not explain:
+        return Component("figures", points, "")
+    texts = [(f"{name} {interval_text(*fa)} vs {interval_text(*fb)}", intervals_overlap(fa, fb))
+             for name, fa, fb in pairs]
+    if agree:
+        return Component("figures", points, "agree: " + ", ".join(t for t, _ in texts))
+    return Component("figures", points,
+                     "differ: " + ", ".join(t for t, ok in texts if not ok) + " (graded, not counted against)")
 
 
-def _text(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> Component | None:
+def _text(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> Component | None:
     if not a.text or not b.text:
         return None
     similarity = fuzz.token_set_ratio(a.text, b.text) / 100.0
@@ -154,22 +162,28 @@ def _text(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> Component | Non
         return None
     span = 1.0 - config.text_similar_min
     points = round(config.weights.text_similar * (similarity - config.text_similar_min) / span, 2)
-    return Component("text", points, f"texts {similarity:.0%} alike")
+    return Component("text", points, f"texts {similarity:.0%} alike" if explain else "")
 
 
-def score_pair(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> Score:
-    """Score two claims; the order of ``a`` and ``b`` does not change the total."""
+def score_pair(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool = True) -> Score:
+    """Score two claims; the order of ``a`` and ``b`` does not change the total.
+
+    With ``explain`` False the components carry no notes: the same points, a third of the
+    cost, for the many pairs nobody will read about.
+    """
     if (a.fingerprint, a.id) > (b.fingerprint, b.id):
         a, b = b, a
     parts = [
-        _place(a, b, config),
-        _date(a, b, config),
+        _place(a, b, config, explain),
+        _date(a, b, config, explain),
         _category("type", types_relation(a.type_category, b.type_category), a.type_category, b.type_category,
-                  _TYPE_POINTS, config),
+                  _TYPE_POINTS, config, explain),
         _category("victims", victims_relation(a.victims_category, b.victims_category), a.victims_category,
-                  b.victims_category, _VICTIM_POINTS, config),
+                  b.victims_category, _VICTIM_POINTS, config, explain),
     ]
-    parts.extend(p for p in (_actor(a, b, config), _figures(a, b, config), _text(a, b, config)) if p is not None)
+    for part in (_actor(a, b, config, explain), _figures(a, b, config, explain), _text(a, b, config, explain)):
+        if part is not None:
+            parts.append(part)
     return Score(a.id, b.id, tuple(parts))
 
 

@@ -123,7 +123,7 @@ class _Explorer:
                     continue
                 self.done_pairs.add(pair)
                 graph.pairs_scored += 1
-                score = score_pair(claim, other, config)
+                score = score_pair(claim, other, config, explain=False)
                 forbidden = pair in self.cannot or cannot_link(claim, other, config) is not None
                 if forbidden:
                     graph.cannot.add(pair)
@@ -172,7 +172,7 @@ def _group_scores(group: list[int], kept: dict[tuple[int, int], float], features
     for i, x in enumerate(ordered):
         for y in ordered[i + 1:]:
             if (x, y) not in scores and blocker.proposes(features[x], features[y]):
-                scores[(x, y)] = score_pair(features[x], features[y], config).total
+                scores[(x, y)] = score_pair(features[x], features[y], config, explain=False).total
     return scores
 
 
@@ -336,11 +336,13 @@ def _store_review_pairs(session: Session, graph: _Graph, decided: set[tuple[int,
         part = nodes[start:start + CHUNK]
         session.execute(delete(ReviewPair).where(ReviewPair.claim_a.in_(part)))
         session.execute(delete(ReviewPair).where(ReviewPair.claim_b.in_(part)))
-    rows = [{"claim_a": a, "claim_b": b, "score": s.total, "components": s.as_dict(), "explanation": s.explain(),
-             "run_id": run_id}
-            for (a, b), s in sorted(graph.scores.items())
-            if config.review_threshold <= s.total < config.link_threshold and (a, b) not in decided
-            and (a, b) not in graph.cannot]
+    uncertain = [(a, b) for (a, b), s in sorted(graph.scores.items())
+                 if config.review_threshold <= s.total < config.link_threshold and (a, b) not in decided
+                 and (a, b) not in graph.cannot]
+    # The notes a person reads are written when the queue is shown (reconcile review), not
+    # here: a large run proposes far more uncertain pairs than anyone reviews at once.
+    rows = [{"claim_a": a, "claim_b": b, "score": graph.scores[(a, b)].total, "components": {}, "explanation": "",
+             "run_id": run_id} for a, b in uncertain]
     for start in range(0, len(rows), 5000):
         session.connection().execute(core(ReviewPair).insert(), rows[start:start + 5000])
 
@@ -385,7 +387,9 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
     changed_links = 0
     for members, event_id in zip(clusters, ids):
         for m in members:
-            links.append(_link_row(m, event_id, len(members), best.get(m), run.id))
+            partner = best.get(m)
+            explained = score_pair(features[partner.a], features[partner.b], config) if partner else None
+            links.append(_link_row(m, event_id, len(members), explained, run.id))
             changed_links += old_event_of.get(m) != event_id
     for start in range(0, len(links), 5000):
         session.connection().execute(core(ClaimLink).insert(), links[start:start + 5000])

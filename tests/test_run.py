@@ -198,7 +198,7 @@ def test_run_incremental_with_an_uncertain_pair_to_an_untouched_event(desk):
     assert desk("run").exit_code == 0
     desk.write_jsonl("more.jsonl", [{
         "ref": "ill-101", "source": "Joint Ceasefire Monitoring Mission", "date": "2031-05-12",
-        "place": "Avdiivka", "type": "drone strike", "victims": "soldiers"}])
+        "place": "Avdiivka", "type": "sniper fire", "victims": "civilians"}])
     assert desk("import", "more.jsonl").exit_code == 0
     result = desk("run")
     assert result.exit_code == 0, result.output
@@ -206,7 +206,7 @@ def test_run_incremental_with_an_uncertain_pair_to_an_untouched_event(desk):
     assert groups[("ill-101",)] == "unverified"
     assert groups[("ill-001", "ill-002", "ill-003")] == "independently_verified"
     # With ill-003 (Avdiivka, 2031-05-11, shelling, civilians): place 4 + one day 1
-    # + related types 0.5 − victims 2.5 = 3.0, between the review (2.5) and link (5) thresholds.
+    # − types 2 + victims 1 = 4.0, between the review (3.5) and link (5) thresholds.
     queue = json.loads(desk("review", "--json").stdout)
     [new_id] = [c["id"] for c in desk.claims() if c["ref"] == "ill-101"]
-    assert [(q["score"], new_id in (q["claim_a"], q["claim_b"])) for q in queue] == [(3.0, True)]
+    assert [(q["score"], new_id in (q["claim_a"], q["claim_b"])) for q in queue] == [(4.0, True)]
