@@ -67,16 +67,18 @@ def _load(session: Session, origin_root: dict[int, int], ids: list[int] | None):
     )
     if ids is not None:
         query = query.where(Claim.id.in_(ids))
-    for r in session.execute(query):
-        features[r.id] = ClaimFeatures(
-            r.id, r.fingerprint, r.source_id, origin_root[r.source_id], r.report_id, r.date_start.toordinal(),
-            r.date_end.toordinal(), r.date_precision, r.place_key, r.place_label, r.type_category,
-            r.victims_category, r.actor_key, r.stance,
-            (r.killed_low, r.killed_high) if r.killed_text else None,
-            (r.wounded_low, r.wounded_high) if r.wounded_text else None, r.text,
+    # Plain tuples through the Core connection: this loads every claim, so it must be lean.
+    for (cid, fp, source_id, report_id, start, end, precision, place_key, place_label, type_category,
+         victims, actor, stance, killed_text, killed_low, killed_high, wounded_text, wounded_low, wounded_high,
+         text, needs_match) in session.connection().execute(query):
+        features[cid] = ClaimFeatures(
+            cid, fp, source_id, origin_root[source_id], report_id, start.toordinal(), end.toordinal(), precision,
+            place_key, place_label, type_category, victims, actor, stance,
+            (killed_low, killed_high) if killed_text else None,
+            (wounded_low, wounded_high) if wounded_text else None, text,
         )
-        if r.needs_match:
-            dirty.add(r.id)
+        if needs_match:
+            dirty.add(cid)
     return features, dirty
 
 
