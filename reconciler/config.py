@@ -23,11 +23,11 @@ class Weights:
     date_near: float = 1.0         # one day apart (within the tolerance)
     date_overlap: float = 0.5      # coarse dates that overlap (a week, a range)
     type_same: float = 1.5
-    type_related: float = 0.5      # sniper fire vs small-arms fire, shelling vs air strike
-    type_differs: float = -2.0
+    type_related: float = -1.0     # sniper fire vs small-arms fire, shelling vs air strike: often confused, still a difference
+    type_differs: float = -3.0
     victims_same: float = 1.0
     victims_compatible: float = 0.25   # one claim says only "people"
-    victims_differs: float = -2.5      # soldiers vs civilians
+    victims_differs: float = -3.5      # soldiers vs civilians
     actor_same: float = 0.5        # naming different actors is a contradiction to grade, not a reason to split
     figures_agree: float = 0.5     # competing figures are the point of the tool: no penalty when they differ
     text_similar: float = 1.0      # scaled by token-set similarity above text_similar_min
@@ -39,7 +39,8 @@ class Config:
 
     date_tolerance_days: int = 1       # reporting lag: dates one day apart may be one incident
     period_days: int = 7               # a claim whose interval is longer than this is about a period
-    period_end_tolerance_days: int = 7  # period claims of one scope may end this many days apart
+    period_end_tolerance_days: int = 1  # period claims of one scope end within a day: a tally through
+                                        # 7 April and one through 9 April are different figures
     link_threshold: float = 5.0
     review_threshold: float = 3.5
     place_similar_min: float = 0.85

@@ -247,10 +247,13 @@ class Blocker:
         return keys
 
     def _dates_fit(self, a: ClaimFeatures, b: ClaimFeatures, period: bool) -> bool:
+        """Incident claims: the intervals, each widened by the tolerance on either side, overlap
+        (so with one day, claims up to two days apart: each a day off the incident's date).
+        Period claims: starts within the tolerance, ends within the period end tolerance."""
         tol = self.config.date_tolerance_days
         if period:
             return abs(a.start - b.start) <= tol and abs(a.end - b.end) <= self.config.period_end_tolerance_days
-        return b.start <= a.end + tol and b.end >= a.start - tol
+        return b.start <= a.end + 2 * tol and b.end >= a.start - 2 * tol
 
     def proposes(self, a: ClaimFeatures, b: ClaimFeatures) -> bool:
         """Whether :meth:`candidates` of ``a`` yields ``b`` (without scanning the blocks)."""
@@ -271,8 +274,8 @@ class Blocker:
             if period:
                 lo, hi = bisect_left(starts, claim.start - tol), bisect_right(starts, claim.start + tol)
             else:
-                lo = bisect_left(starts, claim.start - config.period_days - tol)
-                hi = bisect_right(starts, claim.end + tol)
+                lo = bisect_left(starts, claim.start - config.period_days - 2 * tol)
+                hi = bisect_right(starts, claim.end + 2 * tol)
             for other in members[lo:hi]:
                 if other.id not in seen and self._dates_fit(claim, other, period):
                     seen.add(other.id)

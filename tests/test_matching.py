@@ -37,8 +37,8 @@ def test_score_pair_hard_negative_same_place_next_day_other_type_and_victims():
     config = Config()
     score = score_pair(feat(1, type_="sniper"), feat(2, start=D + 1, type_="indirect_fire", victims="civilian"),
                        config)
-    # 4 + 1 - 2 (type differs) - 2.5 (victims differ) + 0.5 (figures agree) = 1.0
-    assert score.total == 1.0
+    # 4 + 1 - 3 (type differs) - 3.5 (victims differ) + 0.5 (figures agree) = -1.0
+    assert score.total == -1.0
     assert score.total < config.review_threshold
 
 
@@ -78,12 +78,13 @@ def test_cannot_link_period_with_incident():
 
 
 def test_blocker_proposes_only_overlapping_dates_in_the_same_place():
-    claims = [feat(1), feat(2, start=D + 1), feat(3, start=D + 2), feat(4, place="geonames:709717", label="Donetsk"),
-              feat(5, place=None, label=None)]
+    claims = [feat(1), feat(2, start=D + 1), feat(3, start=D + 2), feat(6, start=D + 3),
+              feat(4, place="geonames:709717", label="Donetsk"), feat(5, place=None, label=None)]
     blocker = Blocker(claims, Config())
-    # 2 is one day later (within tolerance); 3 is two days later; 4 is elsewhere;
+    # Each interval is widened by the one-day tolerance: 2 (a day later) and 3 (two days later,
+    # each a day off the incident's date) are candidates; 6 (three days) is not; 4 is elsewhere;
     # 5 has no place but the same type, so the kind block proposes it.
-    assert sorted(c.id for c in blocker.candidates(claims[0])) == [2, 5]
+    assert sorted(c.id for c in blocker.candidates(claims[0])) == [2, 3, 5]
 
 
 def test_blocker_period_claims_meet_only_period_claims_of_the_same_scope():

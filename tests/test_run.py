@@ -197,16 +197,17 @@ def test_run_incremental_with_an_uncertain_pair_to_an_untouched_event(desk):
     load_example(desk, "illustrative")
     assert desk("run").exit_code == 0
     desk.write_jsonl("more.jsonl", [{
-        "ref": "ill-101", "source": "Joint Ceasefire Monitoring Mission", "date": "2031-05-12",
-        "place": "Avdiivka", "type": "sniper fire", "victims": "civilians"}])
+        "ref": "ill-101", "source": "Joint Ceasefire Monitoring Mission", "date": "2031-05-13",
+        "place": "Avdiivka", "type": "drone strike", "victims": "civilians"}])
     assert desk("import", "more.jsonl").exit_code == 0
     result = desk("run")
     assert result.exit_code == 0, result.output
     groups = grouping(desk)
     assert groups[("ill-101",)] == "unverified"
     assert groups[("ill-001", "ill-002", "ill-003")] == "independently_verified"
-    # With ill-003 (Avdiivka, 2031-05-11, shelling, civilians): place 4 + one day 1
-    # − types 2 + victims 1 = 4.0, between the review (3.5) and link (5) thresholds.
+    # With ill-003 (Avdiivka, 2031-05-11, shelling, civilians): place 4 + two days 0
+    # + related types (air, indirect fire) −1 + victims 1 = 4.0, between the review (3.5)
+    # and link (5) thresholds. ill-001 and ill-002 (2031-05-10) are three days away: never proposed.
     queue = json.loads(desk("review", "--json").stdout)
     [new_id] = [c["id"] for c in desk.claims() if c["ref"] == "ill-101"]
     assert [(q["score"], new_id in (q["claim_a"], q["claim_b"])) for q in queue] == [(4.0, True)]
