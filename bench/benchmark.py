@@ -1,0 +1,351 @@
+"""Timing and accuracy of `reconcile` on synthetic claims with known ground truth.
+
+For each size, claims are generated first (not timed, bench/generate.py), with
+``--incremental`` more claims held back: about 70 % about incidents not reported before,
+the rest new reports about incidents already stored. Then, per repeat, a fresh
+subprocess (so that peak memory is that of one size) with a fresh SQLite file in WAL mode:
+
+1. init: create the schema (what `reconcile init` does);
+2. import: `sources import` and `import` through the library, exactly as the CLI calls it
+   (read_source_file + import_sources, read_claim_file + import_claims in one write
+   transaction);
+3. run: ``reconcile(session, user, Config())`` in one write transaction (a first run is full);
+4. incremental: import the held-back claims, then an incremental run.
+
+Peak memory is the subprocess's ru_maxrss, read before any evaluation. Timings are
+medians over the repeats (min and max beside them). The first repeat is then scored
+against the truth: after the first run against the grades the base claims give, after
+the incremental run against the grades of all claims. It also re-runs with ``full=True``
+and checks that the incremental run gave the same events.
+
+Example:
+
+    python bench/benchmark.py --sizes 1000 10000 --repeat 1
+    python bench/benchmark.py --sizes 100000 --repeat 3 --save bench-100k.json
+    python bench/benchmark.py --show bench-100k.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+USER = "bench"
+TIMINGS = ("init", "import", "run", "total", "inc_import", "inc_run")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _snapshot(db_path: Path, to: Path) -> None:
+    """A consistent copy of a WAL database (the backup API, not a file copy)."""
+    src, dst = sqlite3.connect(db_path), sqlite3.connect(to)
+    with dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
+class _Stages:
+    """A progress callback that records how long each stage of a run took."""
+
+    def __init__(self):
+        self.start = time.perf_counter()
+        self.order: list[tuple[str, float]] = []
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.order or self.order[-1][0] != stage:
+            self.order.append((stage, time.perf_counter()))
+
+    def finish(self) -> dict[str, float]:
+        end = time.perf_counter()
+        marks = [("setup", self.start)] + self.order + [("end", end)]
+        spent: dict[str, float] = {}
+        for (name, at), (_next, until) in zip(marks, marks[1:]):
+            spent[name] = spent.get(name, 0.0) + until - at
+        return spent
+
+
+def worker(data: Path, db_path: Path, evaluate: bool) -> dict:
+    """Time one size in this process; return timings, counts, peak memory and scores."""
+    from reconciler import schema
+    from reconciler.config import Config
+    from reconciler.db import open_database
+    from reconciler.importing import import_claims
+    from reconciler.places import PlaceNormaliser
+    from reconciler.reading import read_claim_file
+    from reconciler.runs import reconcile
+    from reconciler.sources import import_sources, read_source_file
+
+    out: dict = {"timings": {}, "counts": {}}
+    t = out["timings"]
+    start = time.perf_counter()
+    db = open_database(str(db_path), journal_mode="wal")
+    schema.upgrade(db)
+    t["init"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    specs = read_source_file(data / "sources.yaml")
+    with db.write() as session:
+        import_sources(session, specs, USER, str(data / "sources.yaml"))
+    claims = read_claim_file(data / "claims.jsonl")
+    read_done = time.perf_counter()
+    with db.write() as session:
+        summary = import_claims(session, claims, USER, PlaceNormaliser())
+    t["import"] = time.perf_counter() - start
+    out["stages"] = {"import": {"sources+read": read_done - start, "store": start + t["import"] - read_done}}
+    out["counts"]["claims_in_file"] = len(claims)
+    out["counts"]["import"] = summary.as_dict() | {"unregistered_sources": len(summary.unregistered_sources)}
+    del claims, summary
+
+    start = time.perf_counter()
+    stages = _Stages()
+    with db.write() as session:
+        result = reconcile(session, USER, Config(), progress=stages)
+    t["run"] = time.perf_counter() - start
+    out["stages"]["run"] = stages.finish()
+    t["total"] = t["init"] + t["import"] + t["run"]
+    out["counts"]["run"] = result.counts
+    out["peak_mb_first_run"] = _peak_mb()
+    base_copy = db_path.with_name("after-first-run.sqlite")
+    if evaluate:
+        _snapshot(db_path, base_copy)
+
+    extra = data / "claims-extra.jsonl"
+    if extra.exists():
+        start = time.perf_counter()
+        more = read_claim_file(extra)
+        with db.write() as session:
+            summary = import_claims(session, more, USER, PlaceNormaliser())
+        t["inc_import"] = time.perf_counter() - start
+        out["counts"]["inc_import"] = summary.as_dict() | {"unregistered_sources": len(summary.unregistered_sources)}
+        start = time.perf_counter()
+        stages = _Stages()
+        with db.write() as session:
+            result = reconcile(session, USER, Config(), progress=stages)
+        t["inc_run"] = time.perf_counter() - start
+        out["stages"]["inc_run"] = stages.finish()
+        out["counts"]["inc_run"] = result.counts
+    out["peak_mb"] = _peak_mb()
+    if evaluate:
+        out["scores"] = _evaluate(data, db, base_copy, extra.exists())
+    db.dispose()
+    return out
+
+
+def _evaluate(data: Path, db, base_copy: Path, has_extra: bool) -> dict:
+    from reconciler.config import Config
+    from reconciler.db import open_database
+    from reconciler.runs import reconcile
+
+    import evaluate as ev
+
+    truth = json.loads((data / "truth.json").read_text(encoding="utf-8"))
+    incidents = truth["incidents"]
+    base_refs = {json.loads(line)["ref"] for line in (data / "claims.jsonl").open(encoding="utf-8")}
+    true_base = {r: i for r, i in truth["claims"].items() if r in base_refs}
+    scores: dict = {}
+    first = open_database(str(base_copy), journal_mode="wal")
+    with first.read() as session:
+        pred, status, _ids = ev.load_prediction(session)
+        grades = {i: v["base_grade"] for i, v in incidents.items() if v["base_grade"]}
+        strict = {i: v["base_grade_strict"] for i, v in incidents.items() if v["base_grade_strict"]}
+        scores["first_run"] = {
+            "clustering": ev.clustering_scores(pred, true_base),
+            "grades": ev.grade_scores(pred, status, true_base, grades, strict),
+            "verified_single_origin": ev.verified_single_origin(session),
+            "errors": ev.error_analysis(session, pred, true_base, incidents, Config()),
+            "grade_error_examples": ev.grade_error_examples(session, pred, status, true_base, grades, strict),
+        }
+    first.dispose()
+    if not has_extra:
+        return scores
+    grades = {i: v["grade"] for i, v in incidents.items()}
+    strict = {i: v["grade_strict"] for i, v in incidents.items()}
+    with db.read() as session:
+        pred_inc, status, _ids = ev.load_prediction(session)
+        scores["incremental"] = {
+            "clustering": ev.clustering_scores(pred_inc, truth["claims"]),
+            "grades": ev.grade_scores(pred_inc, status, truth["claims"], grades, strict),
+            "verified_single_origin": ev.verified_single_origin(session),
+        }
+    start = time.perf_counter()
+    with db.write() as session:
+        reconcile(session, USER, Config(), full=True)
+    full_s = time.perf_counter() - start
+    with db.read() as session:
+        pred_full, _status, _ids = ev.load_prediction(session)
+    same = ev.clustering_scores(pred_inc, {r: str(e) for r, e in pred_full.items()})
+    scores["incremental_vs_full"] = {"full_rerun_s": full_s, "pairwise_p": same["pairwise_p"],
+                                     "pairwise_r": same["pairwise_r"],
+                                     "identical": same["pairwise_p"] == same["pairwise_r"] == 1.0
+                                     and same["events"] == same["incidents"]}
+    return scores
+
+
+def code_version() -> dict:
+    """Which reconciler is measured: its directory, and the git commit when it is a checkout."""
+    import reconciler
+
+    where = Path(reconciler.__file__).resolve().parent
+    version = {"path": str(where.parent), "version": getattr(reconciler, "__version__", None)}
+    try:
+        commit = subprocess.run(["git", "-C", str(where), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(where), "status", "--porcelain", "--", "."], capture_output=True,
+                               text=True, check=True).stdout.strip()
+        version["commit"] = commit + (" (with uncommitted changes)" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        # A snapshot taken with `git archive` has no .git; a COMMIT file beside it may say which.
+        stamp = where.parent / "COMMIT"
+        version["commit"] = stamp.read_text().strip()[:12] if stamp.exists() else None
+    return version
+
+
+def _spread(values: list[float]) -> dict:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def run_size(size: int, args, workdir: Path) -> dict:
+    data = workdir / f"n{size}-seed{args.seed}"
+    start = time.perf_counter()
+    subprocess.run([sys.executable, str(HERE / "generate.py"), "--claims", str(size), "--extra", str(args.incremental),
+                    "--seed", str(args.seed), "--out", str(data)], check=True, stderr=subprocess.DEVNULL)
+    generate_s = time.perf_counter() - start
+    runs = []
+    for repeat in range(args.repeat):
+        db_dir = Path(tempfile.mkdtemp(prefix=f"bench-db-{size}-", dir=workdir))
+        result = db_dir / "result.json"
+        command = [sys.executable, str(Path(__file__).resolve()), "--worker", str(data), "--db",
+                   str(db_dir / "bench.sqlite"), "--result", str(result)]
+        if repeat == 0 and not args.no_eval:
+            command.append("--evaluate")
+        subprocess.run(command, check=True)
+        runs.append(json.loads(result.read_text()))
+        if not args.keep:
+            shutil.rmtree(db_dir)
+        print(f"size {size}: repeat {repeat + 1}/{args.repeat} done "
+              f"({', '.join(f'{k} {v:.1f}s' for k, v in runs[-1]['timings'].items())})", file=sys.stderr)
+    timings = {k: _spread([r["timings"][k] for r in runs]) for k in TIMINGS if k in runs[0]["timings"]}
+    return {"size": size, "seed": args.seed, "code": code_version(), "generate_s": generate_s, "repeats": args.repeat,
+            "timings": timings,
+            "stages": runs[0]["stages"],
+            "peak_mb": max(r["peak_mb"] for r in runs), "counts": runs[0]["counts"],
+            "scores": runs[0].get("scores")}
+
+
+def _fmt(spread: dict | None) -> str:
+    if spread is None:
+        return "-"
+    if spread["min"] == spread["max"]:
+        return f"{spread['median']:.2f}"
+    return f"{spread['median']:.2f} ({spread['min']:.2f}–{spread['max']:.2f})"
+
+
+def report(results: list[dict]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=260)
+    table = Table(title="reconcile benchmark (seconds: median (min–max))")
+    for column in ("size", "import s", "run s", "total s", "incr. import s", "incr. run s", "peak MB",
+                   "pairwise P/R/F1", "B3 F1", "grade acc.", "verified, 1 origin"):
+        table.add_column(column)
+    for r in results:
+        t, s = r["timings"], r["scores"]
+        row = [f"{r['size']:,}", _fmt(t["import"]), _fmt(t["run"]), _fmt(t["total"]), _fmt(t.get("inc_import")),
+               _fmt(t.get("inc_run")), f"{r['peak_mb']:.0f}"]
+        if s:
+            c, g = s["first_run"]["clustering"], s["first_run"]["grades"]
+            row += [f"{c['pairwise_p']:.3f}/{c['pairwise_r']:.3f}/{c['pairwise_f1']:.3f}", f"{c['b3_f1']:.3f}",
+                    f"{g['accuracy']:.3f}", str(s["first_run"]["verified_single_origin"]["count"])]
+        else:
+            row += ["-"] * 4
+        table.add_row(*row)
+    console.print(table)
+    for version in {json.dumps(r.get("code"), sort_keys=True) for r in results}:
+        console.print(f"reconciler measured: {version}")
+    for r in results:
+        s = r["scores"]
+        console.print(f"\n[bold]size {r['size']:,}[/bold]: {r['counts']['run']}")
+        console.print("seconds by stage (first repeat): " + "; ".join(
+            f"{part} " + ", ".join(f"{k} {v:.2f}" for k, v in spent.items()) for part, spent in r["stages"].items()))
+        if not s:
+            continue
+        g = s["first_run"]["grades"]
+        console.print(f"grades per incident {g['accuracy']:.3f} (against strict-actor truth "
+                      f"{g['accuracy_strict_truth']:.3f}), per claim {g['accuracy_per_claim']:.3f}; exactly clustered "
+                      f"incidents {g['exactly_clustered_incidents']}, of which graded right "
+                      f"{g['accuracy_exactly_clustered']:.3f}")
+        console.print("grade errors (expected -> given):", g["confusion"])
+        console.print("grade error causes:", g["error_causes"])
+        if "incremental" in s:
+            c, g2 = s["incremental"]["clustering"], s["incremental"]["grades"]
+            console.print(f"after the incremental run: pairwise F1 {c['pairwise_f1']:.3f}, B3 F1 {c['b3_f1']:.3f}, "
+                          f"grade accuracy {g2['accuracy']:.3f}, verified on one origin "
+                          f"{s['incremental']['verified_single_origin']['count']}; same events as a full re-run: "
+                          f"{s['incremental_vs_full']['identical']} (full re-run {s['incremental_vs_full']['full_rerun_s']:.1f}s)")
+        errors = s["first_run"]["errors"]
+        console.print("strong-link groups (what an incremental run re-decides):", errors["strong_link_groups"])
+        for title, key in (("false merges by class (claim pairs)", "false_merges_by_class"),
+                           ("misses by class (claim pairs)", "misses_by_class"),
+                           ("false merges, detail", "false_merge_pairs"), ("misses, detail", "missed_pairs")):
+            console.print(f"\n{title}:")
+            for label, n in list(errors[key].items())[:12]:
+                console.print(f"  {n:7d}  {label}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--incremental", type=int, default=1000, help="Claims added for the incremental run.")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", action="store_true", help="Print every figure as JSON on stdout.")
+    parser.add_argument("--save", type=Path, help="Also write every figure as JSON to this file.")
+    parser.add_argument("--show", type=Path, help="Print the tables of a file written by --save, and stop.")
+    parser.add_argument("--workdir", type=Path, help="Where data and databases go (default: a temporary directory).")
+    parser.add_argument("--keep", action="store_true", help="Keep the databases.")
+    parser.add_argument("--no-eval", action="store_true", help="Time only; skip scoring against the truth.")
+    parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--evaluate", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        out = worker(args.worker, args.db, args.evaluate)
+        args.result.write_text(json.dumps(out, ensure_ascii=False, default=str))
+        return 0
+    if args.show:
+        report(json.loads(args.show.read_text(encoding="utf-8")))
+        return 0
+    from reconciler.places import Gazetteer
+
+    Gazetteer.load()   # build the on-disk gazetteer cache once, outside any timing
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="reconcile-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    results = [run_size(size, args, workdir) for size in args.sizes]
+    if args.save:
+        args.save.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=1, default=str))
+    else:
+        report(results)
+    if not args.workdir and not args.keep:
+        shutil.rmtree(workdir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

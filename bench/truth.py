@@ -1,0 +1,108 @@
+"""Expected grades: the rule table of ``reconciler.grading`` applied to an incident's true claims.
+
+Written apart from the library on purpose, from the rule table in its docstring, so that a
+grading bug shows up as a disagreement. Only known origins count: a source whose parent chain
+is registered and whose root is not of kind "unknown"; unregistered channels never count.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from itertools import combinations
+
+from rapidfuzz import fuzz
+
+from reconciler.figures import parse_figure
+from reconciler.sources import name_key
+from reconciler.vocabulary import actor_key, victims_category
+
+try:
+    from .world import ACTOR_SIDE, SOURCES
+except ImportError:   # run as a script from bench/, not as the bench package
+    from world import ACTOR_SIDE, SOURCES
+
+VERIFIED, UNVERIFIED, CONTESTED = "independently_verified", "unverified", "contested"
+
+
+@lru_cache(maxsize=1)
+def _alias_table() -> dict[str, str]:
+    table = {}
+    for s in SOURCES:
+        for n in [s["name"], *s.get("aliases", [])]:
+            table[name_key(n)] = s["name"]
+    return table
+
+
+def canonical(name: str) -> str:
+    return _alias_table().get(name_key(name), name_key(name))
+
+
+@lru_cache(maxsize=1)
+def _origin_table() -> dict[str, tuple[str, bool, str | None]]:
+    """Registered source name -> (root origin name, known, side)."""
+    by_name = {s["name"]: s for s in SOURCES}
+    table = {}
+    for s in SOURCES:
+        root = s
+        while root.get("parent"):
+            root = by_name[root["parent"]]
+        table[s["name"]] = (root["name"], root["kind"] != "unknown", root.get("side"))
+    return table
+
+
+def origin_of(source: str) -> str | None:
+    """The known origin of a source as written, or None (unregistered, or of unknown kind)."""
+    canonical = _alias_table().get(name_key(source))
+    if canonical is None:
+        return None
+    root, known, _side = _origin_table()[canonical]
+    return root if known else None
+
+
+def expected_grade(claims: list[dict], strict: bool = False) -> str:
+    """The grade the rule table in reconciler.grading gives an incident with these claims.
+
+    With ``strict``, actors differ when their names are not fuzzy-equal (what the library
+    can see); otherwise when they mean different parties (the truth).
+    """
+    asserting, denying = set(), set()
+    actors: dict[str, set[str]] = {}
+    figures: dict[tuple, dict[str, tuple[int, int | None]]] = {}
+    for c in claims:
+        origin = origin_of(c["source"])
+        if origin is None:
+            continue
+        if c.get("stance", "asserts") == "denies":
+            denying.add(origin)
+            continue
+        asserting.add(origin)
+        if c.get("actor") and actor_key(c["actor"]):
+            actors.setdefault(origin, set()).add(actor_key(c["actor"]) if strict else ACTOR_SIDE[c["actor"]])
+        for label in ("killed", "wounded"):
+            fig = parse_figure(c.get(label))
+            if fig is None:
+                continue
+            per_origin = figures.setdefault((label, victims_category(c.get("victims"))), {})
+            low, high = per_origin.get(origin, (fig.low, fig.high))
+            high = None if high is None or fig.high is None else max(high, fig.high)
+            per_origin[origin] = (min(low, fig.low), high)
+    if any(asserting - {d} for d in denying):
+        return CONTESTED
+    for a, b in combinations(sorted(actors), 2):
+        for x in actors[a]:
+            for y in actors[b]:
+                if (fuzz.token_set_ratio(x, y) < 80) if strict else (x != y):
+                    return CONTESTED
+    for per_origin in figures.values():
+        for (a, fa), (b, fb) in combinations(sorted(per_origin.items()), 2):
+            if (fa[1] is not None and fb[0] > fa[1]) or (fb[1] is not None and fa[0] > fb[1]):
+                return CONTESTED
+    return VERIFIED if len(asserting) >= 2 else UNVERIFIED
+
+
+def incident_grades(claims: list[dict], claim_incident: dict[str, str], strict: bool = False) -> dict[str, str]:
+    """Expected grade of every incident that has at least one of ``claims``."""
+    by_incident: dict[str, list[dict]] = {}
+    for c in claims:
+        by_incident.setdefault(claim_incident[c["ref"]], []).append(c)
+    return {i: expected_grade(cs, strict) for i, cs in by_incident.items()}

