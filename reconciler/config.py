@@ -18,6 +18,8 @@ class Weights:
     place_same: float = 4.0        # same gazetteer place, or the same place text
     place_similar: float = 3.0     # text places with similarity ≥ place_similar_min (scaled)
     place_differs: float = -6.0    # both places known and different: different incidents
+    place_unknown: float = -1.0    # one place missing: not a mismatch, but weaker evidence, so that
+                                   # a claim without a place reaches the review queue, not a link
     date_same: float = 2.0         # day-precise dates on the same day
     date_same_period: float = 4.0  # period claims of one scope: with the same victims, enough to link
     date_near: float = 1.0         # one day apart (within the tolerance)

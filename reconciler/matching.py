@@ -87,7 +87,9 @@ class Score:
 def _place(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> Component:
     w = config.weights
     if a.place_key is None or b.place_key is None:
-        return Component("place", 0.0, "unknown for one claim")
+        if a.is_period(config):
+            return Component("place", 0.0, "a period claim: its scope is the conflict, not a place")
+        return Component("place", w.place_unknown, "unknown for one claim: weaker evidence, not a mismatch")
     if a.place_key == b.place_key:
         return Component("place", w.place_same, f"same place: {a.place_label}" if explain else "")
     differs = f"different places: {a.place_label} vs {b.place_label}" if explain else ""
@@ -220,8 +222,11 @@ class Blocker:
             members.sort(key=lambda c: (c.start, c.id))
             self.blocks[key] = ([c.start for c in members], members)
 
-    def _kinds(self, claim: ClaimFeatures) -> list[str]:
-        return [k for k in (claim.type_category, claim.victims_category) if k]
+    def _kinds(self, claim: ClaimFeatures) -> list[tuple]:
+        # Type and victims together when both are known: smaller blocks for placeless claims.
+        if claim.type_category and claim.victims_category:
+            return [(claim.type_category, claim.victims_category)]
+        return [(k,) for k in (claim.type_category, claim.victims_category) if k]
 
     def member_keys(self, claim: ClaimFeatures) -> list[tuple]:
         """The blocks a claim is filed under."""

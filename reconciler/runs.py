@@ -85,7 +85,7 @@ def _load(session: Session, origin_root: dict[int, int], ids: list[int] | None):
 @dataclass
 class _Graph:
     nodes: set[int] = field(default_factory=set)
-    scores: dict[tuple[int, int], Score] = field(default_factory=dict)   # kept: ≥ review threshold
+    scores: dict[tuple[int, int], float] = field(default_factory=dict)   # totals kept: ≥ review threshold
     strong: dict[int, set[int]] = field(default_factory=dict)
     cannot: set[tuple[int, int]] = field(default_factory=set)
     pairs_scored: int = 0
@@ -104,7 +104,7 @@ class _Explorer:
         for a, b in must:
             self.must_of.setdefault(a, set()).add(b)
             self.must_of.setdefault(b, set()).add(a)
-        self.done_pairs: set[tuple[int, int]] = set()
+        self.done_pairs: set[int] = set()  # pairs as one integer: a tenth of the memory of tuples
         self.visited = 0
 
     def explore(self, seeds: set[int]) -> None:
@@ -121,16 +121,17 @@ class _Explorer:
             neighbours = list(self.blocker.candidates(claim)) + [self.features[m] for m in self.must_of.get(node, ())]
             for other in neighbours:
                 pair = (node, other.id) if node < other.id else (other.id, node)
-                if pair in self.done_pairs:
+                packed = pair[0] << 32 | pair[1]
+                if packed in self.done_pairs:
                     continue
-                self.done_pairs.add(pair)
+                self.done_pairs.add(packed)
                 graph.pairs_scored += 1
                 score = score_pair(claim, other, config, explain=False)
                 forbidden = pair in self.cannot or cannot_link(claim, other, config) is not None
                 if forbidden:
                     graph.cannot.add(pair)
                 if score.total >= config.review_threshold or pair in self.must:
-                    graph.scores[pair] = score
+                    graph.scores[pair] = score.total
                 if (score.total >= config.link_threshold and not forbidden) or pair in self.must:
                     graph.strong.setdefault(node, set()).add(other.id)
                     graph.strong.setdefault(other.id, set()).add(node)
@@ -187,7 +188,7 @@ def _cluster(graph: _Graph, features: dict[int, ClaimFeatures], blocker: Blocker
         # Weak pairs may reach claims outside the groups re-clustered now: skip those.
         group = group_of.get(pair[0])
         if group is not None and group == group_of.get(pair[1]):
-            kept[group][pair] = score.total
+            kept[group][pair] = score
     cannot_in: list[set[tuple[int, int]]] = [set() for _ in groups]
     must_in: list[set[tuple[int, int]]] = [set() for _ in groups]
     for pairs, buckets in ((graph.cannot, cannot_in), (must, must_in)):
@@ -339,11 +340,11 @@ def _store_review_pairs(session: Session, graph: _Graph, decided: set[tuple[int,
         session.execute(delete(ReviewPair).where(ReviewPair.claim_a.in_(part)))
         session.execute(delete(ReviewPair).where(ReviewPair.claim_b.in_(part)))
     uncertain = [(a, b) for (a, b), s in sorted(graph.scores.items())
-                 if config.review_threshold <= s.total < config.link_threshold and (a, b) not in decided
+                 if config.review_threshold <= s < config.link_threshold and (a, b) not in decided
                  and (a, b) not in graph.cannot]
     # The notes a person reads are written when the queue is shown (reconcile review), not
     # here: a large run proposes far more uncertain pairs than anyone reviews at once.
-    rows = [{"claim_a": a, "claim_b": b, "score": graph.scores[(a, b)].total, "components": {}, "explanation": "",
+    rows = [{"claim_a": a, "claim_b": b, "score": graph.scores[(a, b)], "components": {}, "explanation": "",
              "run_id": run_id} for a, b in uncertain]
     for start in range(0, len(rows), 5000):
         session.connection().execute(core(ReviewPair).insert(), rows[start:start + 5000])
@@ -389,8 +390,8 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
     changed_links = 0
     for members, event_id in zip(clusters, ids):
         for m in members:
-            partner = best.get(m)
-            explained = score_pair(features[partner.a], features[partner.b], config) if partner else None
+            pair = best.get(m)
+            explained = score_pair(features[pair[0]], features[pair[1]], config) if pair else None
             links.append(_link_row(m, event_id, len(members), explained, run.id))
             changed_links += old_event_of.get(m) != event_id
     for start in range(0, len(links), 5000):
@@ -416,18 +417,18 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
                      "links_changed": changed_links, "lineage": len(lineage)}
 
 
-def _best_partners(clusters: list[list[int]], graph: _Graph) -> dict[int, Score]:
-    """For each claim, its highest-scoring kept pair inside its own cluster."""
+def _best_partners(clusters: list[list[int]], graph: _Graph) -> dict[int, tuple[int, int]]:
+    """For each claim, its highest-scoring kept pair inside its own cluster (ties: lower ids)."""
     cluster_of = {m: i for i, members in enumerate(clusters) for m in members}
-    best: dict[int, Score] = {}
-    for (a, b), score in graph.scores.items():
+    best: dict[int, tuple[float, int, int]] = {}
+    for (a, b), total in graph.scores.items():
         if cluster_of.get(a) is None or cluster_of.get(a) != cluster_of.get(b):
             continue
         for claim in (a, b):
             current = best.get(claim)
-            if current is None or (score.total, -score.a, -score.b) > (current.total, -current.a, -current.b):
-                best[claim] = score
-    return best
+            if current is None or (total, -a, -b) > (current[0], -current[1], -current[2]):
+                best[claim] = (total, a, b)
+    return {claim: (a, b) for claim, (_total, a, b) in best.items()}
 
 
 def _link_row(claim_id: int, event_id: int, size: int, best: Score | None, run_id: int) -> dict:

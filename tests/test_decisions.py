@@ -202,18 +202,18 @@ def test_audit_verify_expect_must_look_like_an_anchor(desk):
 def test_review_lists_uncertain_pairs_and_accept_links_them(desk):
     desk.write("sources.yaml", "- {name: A, kind: ngo}\n- {name: B, kind: ngo}\n")
     ran(desk, "sources", "import", "sources.yaml")
-    # Same place, one day apart, nothing else known: 4 + 1 = 5 would link; with victims
-    # 'people' vs 'soldiers' (+0.25) and type related (sniper vs small arms, +0.5) it links too,
-    # so make it uncertain: two days apart scores 4 + 0 = 4 — but that is never proposed.
-    # Instead: the same day, place unknown on one side: 0 + 2 + 1.5 (type) = 3.5, between 2.5 and 5.
+    # The same day and kind of incident, the place unknown on one side:
+    # −1 + 2 + type 1.5 + victims 1 + figures 0.5 = 4.0, between the review (3.5) and link (5) thresholds.
     desk.write_jsonl("c.jsonl", [
-        {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling"},
-        {"ref": "b", "source": "B", "date": "2021-04-05", "type": "artillery shelling"},
+        {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling",
+         "victims": "civilians", "killed": "1"},
+        {"ref": "b", "source": "B", "date": "2021-04-05", "type": "artillery shelling", "victims": "civilians",
+         "killed": "one"},
     ])
     ran(desk, "import", "c.jsonl")
     ran(desk, "run")
     queue = json.loads(ran(desk, "review", "--json").stdout)
-    assert [(q["score"], q["claim_a"], q["claim_b"]) for q in queue] == [(3.5, 1, 2)]
+    assert [(q["score"], q["claim_a"], q["claim_b"]) for q in queue] == [(4.0, 1, 2)]
     result = desk.runner.invoke(__import__("cli.main", fromlist=["cli"]).cli,
                                 ["--db", "desk.sqlite", "--user", "tester", "review"], input="a")
     assert result.exit_code == 0, result.output
@@ -252,19 +252,19 @@ def test_run_keeps_a_manual_grade_when_its_event_absorbs_another(desk):
     # Regression: a run merging a manually graded event into another threw the grade away.
     desk.write("sources.yaml", "- {name: A, kind: ngo}\n- {name: B, kind: ngo}\n- {name: C, kind: ngo}\n")
     ran(desk, "sources", "import", "sources.yaml")
-    text = "Shelling hit the market"
+    text = "The market was hit"
     desk.write_jsonl("one.jsonl", [
         {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling",
          "victims": "civilians", "killed": "2"},
-        {"ref": "b", "source": "B", "date": "2021-04-06", "type": "shelling", "victims": "civilians", "killed": "2",
-         "text": text}])
+        {"ref": "b", "source": "B", "date": "2021-04-06", "place": "Avdeevka", "type": "drone strike",
+         "victims": "people", "killed": "2", "text": text}])
     ran(desk, "import", "one.jsonl")
     ran(desk, "run")
     first = {e["claims"][0]["ref"]: e["id"] for e in events(desk)}
     ran(desk, "grade", str(first["b"]), "--status", "contested", "--reason", "B retracted")
     desk.write_jsonl("two.jsonl", [
-        {"ref": "c", "source": "C", "date": "2021-04-06", "place": "Авдіївка", "type": "shelling",
-         "victims": "civilians", "killed": "2", "text": text}])
+        {"ref": "c", "source": "C", "date": "2021-04-05", "place": "Авдіївка", "type": "shelling",
+         "victims": "people", "killed": "2", "text": text}])
     ran(desk, "import", "two.jsonl")
     ran(desk, "run")
     # The same three claims become one event (see test_run's bridging test); it keeps b's id.

@@ -45,7 +45,10 @@ def test_score_pair_hard_negative_same_place_next_day_other_type_and_victims():
 def test_score_pair_missing_place_is_unknown_not_a_mismatch():
     score = score_pair(feat(1, place=None, label=None), feat(2), Config())
     place = [c for c in score.components if c.name == "place"][0]
-    assert (place.points, place.note) == (0.0, "unknown for one claim")
+    # −1, not the −6 of a mismatch: a claim without a place can reach the review queue, not a link.
+    assert (place.points, place.note) == (-1.0, "unknown for one claim: weaker evidence, not a mismatch")
+    # −1 + same day 2 + type 1.5 + victims 1 + figures 0.5 = 4.0: uncertain, between 3.5 and 5.
+    assert score.total == 4.0
 
 
 def test_score_pair_different_gazetteer_places_count_against():

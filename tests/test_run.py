@@ -126,25 +126,26 @@ def test_run_incremental_new_claim_joins_its_event_and_regrades_it(desk):
 def test_run_records_lineage_when_a_new_claim_bridges_two_events(desk):
     desk.write("sources.yaml", "- {name: A, kind: ngo}\n- {name: B, kind: ngo}\n- {name: C, kind: ngo}\n")
     assert desk("sources", "import", "sources.yaml").exit_code == 0
-    text = "Shelling hit the market"
+    text = "The market was hit"
     desk.write_jsonl("one.jsonl", [
         {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling",
          "victims": "civilians", "killed": "2"},
-        {"ref": "b", "source": "B", "date": "2021-04-06", "type": "shelling", "victims": "civilians", "killed": "2",
-         "text": text},
+        {"ref": "b", "source": "B", "date": "2021-04-06", "place": "Avdeevka", "type": "drone strike",
+         "victims": "people", "killed": "2", "text": text},
     ])
     assert desk("import", "one.jsonl").exit_code == 0
     assert desk("run").exit_code == 0
-    # a~b: place unknown 0 + one day 1 + type 1.5 + victims 1 + figures 0.5 = 4.0 < 5: two events.
+    # a~b: place 4 + one day 1 + related types (indirect fire, air) −1 + victims civilians vs
+    # people 0.25 + figures 0.5 = 4.75 < 5: two events.
     first = {e["claims"][0]["ref"]: e["id"] for e in events(desk)}
     assert sorted(first) == ["a", "b"]
     desk.write_jsonl("two.jsonl", [
-        {"ref": "c", "source": "C", "date": "2021-04-06", "place": "Авдіївка", "type": "shelling",
-         "victims": "civilians", "killed": "2", "text": text}])
+        {"ref": "c", "source": "C", "date": "2021-04-05", "place": "Авдіївка", "type": "shelling",
+         "victims": "people", "killed": "2", "text": text}])
     assert desk("import", "two.jsonl").exit_code == 0
     assert desk("run").exit_code == 0
-    # a~c: 4 + 1 + 1.5 + 1 + 0.5 = 8 links first; b~c: 0 + 2 + 1.5 + 1 + 0.5 + text 1 = 6;
-    # {a,c} with b averages (4 + 6) / 2 = 5 ≥ 5: one event, which keeps a's (older) id.
+    # a~c: 4 + 2 + 1.5 + 0.25 + 0.5 = 8.25 links first; b~c: 4 + 1 − 1 + 1 + 0.5 + text 1 = 6.5;
+    # {a,c} with b averages (4.75 + 6.5) / 2 = 5.625 ≥ 5: one event, which keeps a's (older) id.
     [event] = events(desk)
     assert sorted(c["ref"] for c in event["claims"]) == ["a", "b", "c"]
     assert event["id"] == first["a"]
