@@ -41,7 +41,7 @@ class Config:
 
     date_tolerance_days: int = 1       # reporting lag: dates one day apart may be one incident
     period_days: int = 7               # a claim whose interval is longer than this is about a period
-    period_end_tolerance_days: int = 1  # period claims of one scope end within a day: a tally through
+    period_end_tolerance_days: int = 0  # period claims of one scope end on the same day: a tally through
                                         # 7 April and one through 9 April are different figures
     link_threshold: float = 5.0
     review_threshold: float = 3.5
