@@ -42,7 +42,9 @@ VICTIMS: dict[str, tuple[str, ...]] = {
 }
 
 _STOP_ACTOR = {"the", "forces", "force", "army", "armed", "troops", "units", "unit", "side", "of", "and",
-               "by", "government", "military", "illegal", "formations", "group", "groups"}
+               "by", "government", "military", "illegal", "formations", "group", "groups",
+               # transliterated Ukrainian and Russian: troops, forces, army
+               "voyska", "voiska", "viyska", "viiska", "sily", "syly", "armiya", "armiia"}
 
 
 def _compile(table: dict[str, tuple[str, ...]]) -> list[tuple[str, re.Pattern]]:
@@ -84,8 +86,9 @@ def victims_category(text: str | None) -> str | None:
 def actor_key(text: str | None) -> str | None:
     """A comparable form of who did it: transliterated, stop words dropped, words sorted.
 
-    'the Ukrainian armed forces' and 'Ukrainian forces' both give 'ukrainian'; 'pro-Russian
-    separatists' gives 'pro_russian separatists', unlike 'Russian troops' ('russian'). Words such
+    'the Ukrainian armed forces', 'Ukrainian forces' and 'Ukraine' all give 'ukrain' (adjective
+    endings dropped: 'northern troops' and 'North forces' give 'north'); 'pro-Russian
+    separatists' gives 'pro_russ separatists', unlike 'Russian troops' ('russ'). Words such
     as 'unknown' or 'unidentified' mean the claim names nobody: None.
     """
     if not text:
@@ -95,7 +98,21 @@ def actor_key(text: str | None) -> str | None:
     words = [w for w in words if w not in _STOP_ACTOR]
     if not words or set(words) <= {"unknown", "unidentified", "unclear", "unnamed"}:
         return None
-    return " ".join(sorted(set(words)))
+    return " ".join(sorted({_demonym_stem(w) for w in words}))
+
+
+# Country, people and direction words in their adjective forms: "Ukrainian"/"Ukraine",
+# "northern"/"north", "украинские"/"Украина" name one party. Longest endings first.
+_DEMONYM_ENDINGS = ("skiye", "skie", "skii", "skyi", "ska", "ern", "ian", "ians", "ean", "ia", "ie", "e")
+
+
+def _demonym_stem(word: str) -> str:
+    prefix, _, core = word.rpartition("_")
+    for ending in _DEMONYM_ENDINGS:
+        if core.endswith(ending) and len(core) - len(ending) >= 4:
+            core = core[: len(core) - len(ending)]
+            break
+    return f"{prefix}_{core}" if prefix else core
 
 
 def types_relation(a: str | None, b: str | None) -> str | None:

@@ -95,8 +95,19 @@ def test_grade_pro_russian_separatists_and_russian_troops_are_different_actors()
     from reconciler.vocabulary import actor_key
 
     a, b = actor_key("pro-Russian separatists"), actor_key("Russian troops")
-    assert (a, b) == ("pro_russian separatists", "russian")
+    assert (a, b) == ("pro_russ separatists", "russ")
     grade = grade_event([claim(1, UKRAINE, actor=a), claim(2, OSCE, actor=b)], Config())
     assert (grade.status, grade.rule) == (CONTESTED, "actors")
     same = grade_event([claim(1, UKRAINE, actor=a), claim(2, OSCE, actor=actor_key("separatists"))], Config())
     assert same.status == VERIFIED
+
+
+def test_grade_one_party_named_as_adjective_and_noun_is_not_contested():
+    # "North forces" and "northern troops", "Ukraine" and "Ukrainian army" name one party.
+    from reconciler.vocabulary import actor_key
+
+    assert actor_key("North forces") == actor_key("northern troops") == "north"
+    assert actor_key("Ukraine") == actor_key("the Ukrainian army") == actor_key("украинские войска") == "ukrain"
+    grade = grade_event([claim(1, UKRAINE, actor=actor_key("North forces")),
+                         claim(2, OSCE, actor=actor_key("northern troops"))], Config())
+    assert grade.status == VERIFIED
