@@ -128,7 +128,8 @@ def show_command(app: AppContext, event_id: int, as_json: bool) -> None:
     out = console()
     state = "" if detail["active"] else " (retired: see lineage)"
     out.print(f"[bold]Event {detail['id']}[/bold]{state}: {STATUS_LABEL[detail['status']]}"
-              f"{' (manual)' if detail['manual'] else ''}")
+              f"{' (manual)' if detail['manual'] else ''}  [dim](version {detail['version']}: "
+              f"pass --if-version {detail['version']} to decide on what you see)[/dim]")
     out.print(f"Why: {detail['reason']}")
     out.print(f"Date {detail['date']}, place {detail['place'] or 'unknown'}; killed {_figure(detail['killed']) or '—'}, "
               f"wounded {_figure(detail['wounded']) or '—'}")
