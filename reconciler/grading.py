@@ -39,6 +39,7 @@ class GradedClaim:
     killed: tuple[int, int | None] | None
     wounded: tuple[int, int | None] | None
     relays: tuple[str, ...] = ()
+    note: str | None = None   # a reporter's note on verification ("could not be independently verified")
 
 
 @dataclass
@@ -136,6 +137,9 @@ def _fallback(facts: Facts, config: Config) -> str:
         reason = "no known origin asserts it"
     if facts.not_counted:
         reason += f"; not counted (no known origin): {_names(facts.not_counted)}"
+    notes = sorted({c.note for c in facts.claims if c.note})
+    for note in notes[:2]:
+        reason += f'; reporter\'s note: "{note if len(note) <= 160 else note[:157] + "..."}"'
     return reason
 
 

@@ -9,6 +9,7 @@ run on the same data.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -397,10 +398,11 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
     for start in range(0, len(links), 5000):
         session.connection().execute(core(ClaimLink).insert(), links[start:start + 5000])
     relays = relay_names(session, nodes, index)
+    notes = verification_notes(session, nodes)
     updates = []
     for n, (members, event_id) in enumerate(zip(clusters, ids)):
         updates.append(event_values(event_id, members, features, index, relays, config,
-                                     manual=event_id in manual_events) | {
+                                     manual=event_id in manual_events, notes=notes) | {
             "updated_run_id": run.id, "updated_at": now, "updated_by": user, "active": True})
         if n % 5000 == 0:
             progress("writing", n, len(clusters))
@@ -441,6 +443,20 @@ def _link_row(claim_id: int, event_id: int, size: int, best: Score | None, run_i
             "components": best.as_dict(), "explanation": best.explain(), "run_id": run_id}
 
 
+# Notes that speak to verification are carried into an unverified event's reason.
+_VERIFICATION_NOTE = re.compile(r"verif|confirm|corroborat", re.IGNORECASE)
+
+
+def verification_notes(session: Session, claim_ids: list[int]) -> dict[int, str]:
+    """Reporters' notes about verification ("could not be independently verified"), by claim."""
+    notes: dict[int, str] = {}
+    for start in range(0, len(claim_ids), CHUNK):
+        rows = session.execute(select(Claim.id, Claim.note).where(Claim.id.in_(claim_ids[start:start + CHUNK]),
+                                                                  Claim.note.is_not(None)))
+        notes.update({cid: note for cid, note in rows if _VERIFICATION_NOTE.search(note)})
+    return notes
+
+
 def relay_names(session: Session, claim_ids: list[int], index: SourceIndex) -> dict[int, list[str]]:
     names: dict[int, list[str]] = {}
     for start in range(0, len(claim_ids), CHUNK):
@@ -453,9 +469,11 @@ def relay_names(session: Session, claim_ids: list[int], index: SourceIndex) -> d
 
 
 def event_values(event_id: int, members: list[int], features: dict[int, ClaimFeatures], index: SourceIndex,
-                  relays: dict[int, list[str]], config: Config, manual: bool) -> dict:
+                  relays: dict[int, list[str]], config: Config, manual: bool,
+                  notes: dict[int, str] | None = None) -> dict:
     claims = [features[m] for m in members]
-    graded = [_graded(features[m], index, relays.get(m, [])) for m in members]
+    notes = notes or {}
+    graded = [_graded(features[m], index, relays.get(m, []), notes.get(m)) for m in members]
     values = {"id": event_id, "n_claims": len(members)}
     origins = sorted({g.origin.origin_name for g in graded if g.origin.known})
     values["origins"], values["n_origins"] = origins, len(origins)
@@ -475,7 +493,7 @@ def event_values(event_id: int, members: list[int], features: dict[int, ClaimFea
     return values
 
 
-def _graded(claim: ClaimFeatures, index: SourceIndex, relays: list[str]) -> GradedClaim:
+def _graded(claim: ClaimFeatures, index: SourceIndex, relays: list[str], note: str | None) -> GradedClaim:
     return GradedClaim(claim.id, index.sources[claim.source_id].name, index.origin_of(claim.source_id),
                        claim.stance, claim.actor_key, claim.victims_category, claim.killed, claim.wounded,
-                       tuple(relays))
+                       tuple(relays), note)

@@ -111,3 +111,11 @@ def test_grade_one_party_named_as_adjective_and_noun_is_not_contested():
     grade = grade_event([claim(1, UKRAINE, actor=actor_key("North forces")),
                          claim(2, OSCE, actor=actor_key("northern troops"))], Config())
     assert grade.status == VERIFIED
+
+
+def test_grade_unverified_reason_carries_the_reporters_note():
+    note = "Initially, the information provided by the military could not be independently verified."
+    claims = [GradedClaim(1, "Armed Forces of Ukraine", ARMY, "asserts", None, "military", (1, 1), None, ("dpa",),
+                          note)]
+    grade = grade_event(claims, Config())
+    assert grade.reason == f'rests on one origin (Government of Ukraine), relayed by dpa; reporter\'s note: "{note}"'

@@ -74,7 +74,10 @@ def test_run_dpa_example_keeps_the_four_deaths_and_the_period_figures_apart(desk
     deaths = [e for e in found if e["date"] == "2021-04-06" and e["killed"] == {"low": 1, "best": 1, "high": 1}]
     assert len(deaths) == 4
     assert all(e["origins"] == ["Government of Ukraine"] for e in deaths)
-    assert all(e["reason"] == "rests on one origin (Government of Ukraine), relayed by dpa" for e in deaths)
+    # The reporter's note, kept with the army's claims, is part of the reason.
+    assert all(e["reason"] == ("rests on one origin (Government of Ukraine), relayed by dpa; reporter's note: "
+                               '"Initially, the information provided by the military could not be '
+                               'independently verified."') for e in deaths)
     un = [e for e in found if e["killed"] == {"low": 13001, "best": 13001, "high": None}]
     assert [e["origins"] for e in un] == [["United Nations"]]
     unnamed = [e for e in found if e["killed"] == {"low": 41, "best": 41, "high": None}]
