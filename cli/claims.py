@@ -80,7 +80,7 @@ def claims_command(app: AppContext, source: str | None, place: str | None, date:
     """
     with app.database().read() as session:
         index = SourceIndex.load(session)
-        rows = list_claims(session, ClaimFilter(source, place, date))
+        rows = list_claims(session, ClaimFilter(source, place, date), index=index)
         data = [claim_dict(claim, index, event_id) for claim, event_id in rows]
     if as_json:
         print_json(data)

@@ -64,10 +64,7 @@ def run_command(app: AppContext, full: bool, require_neutral: bool, wait: float,
                 result = reconcile(session, app.user, config, full=full, progress=progress)
         else:
             result = reconcile(session, app.user, config, full=full)
-    with db.read() as session:
-        events = {e["id"]: e for e in list_events(session)}
-    touched = [events[i] for i in result.touched_events if i in events]
-    statuses = {s: sum(1 for e in touched if e["status"] == s) for s in STATUS_LABEL}
+    statuses = {s: result.by_status.get(s, 0) for s in STATUS_LABEL}
     data = {"run_id": result.run_id, "full": result.full, "counts": result.counts, "note": result.note,
             "touched_by_status": statuses, "lineage": [list(x) for x in result.lineage]}
     if as_json:

@@ -66,9 +66,10 @@ def claim_dict(claim: Claim, index: SourceIndex, event_id: int | None = None) ->
     return data
 
 
-def list_claims(session: Session, flt: ClaimFilter, normaliser: PlaceNormaliser | None = None) -> list[tuple[Claim, int | None]]:
+def list_claims(session: Session, flt: ClaimFilter, normaliser: PlaceNormaliser | None = None,
+                index: SourceIndex | None = None) -> list[tuple[Claim, int | None]]:
     """Claims matching ``flt``, with the event each belongs to (or None), by date then id."""
-    index = SourceIndex.load(session)
+    index = index or SourceIndex.load(session)
     query = (select(Claim, ClaimLink.event_id).outerjoin(ClaimLink, ClaimLink.claim_id == Claim.id)
              .options(selectinload(Claim.relays)).order_by(Claim.date_start, Claim.id))
     if flt.source:

@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 
 from .config import Config
 from .figures import interval_text, intervals_overlap
+from .places import place_similarity
 from .vocabulary import types_relation, victims_relation
 
 
@@ -95,7 +96,7 @@ def _place(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) ->
     differs = f"different places: {a.place_label} vs {b.place_label}" if explain else ""
     if a.place_key.startswith("geonames:") and b.place_key.startswith("geonames:"):
         return Component("place", w.place_differs, differs)
-    similarity = fuzz.ratio(a.place_key, b.place_key) / 100.0
+    similarity = place_similarity(a.place_key, b.place_key)
     if similarity >= config.place_similar_min:
         points = round(w.place_similar * similarity, 2)
         return Component("place", points,
@@ -211,10 +212,8 @@ class Blocker:
 
     def __init__(self, claims: Iterable[ClaimFeatures], config: Config):
         self.config = config
-        self.claims: dict[int, ClaimFeatures] = {}
         blocks: dict[tuple, list[ClaimFeatures]] = defaultdict(list)
         for claim in claims:
-            self.claims[claim.id] = claim
             for key in self.member_keys(claim):
                 blocks[key].append(claim)
         self.blocks: dict[tuple, tuple[list[int], list[ClaimFeatures]]] = {}

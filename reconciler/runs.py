@@ -23,7 +23,7 @@ from .config import Config
 from .grading import GradedClaim, grade_event, tally
 from .matching import Blocker, ClaimFeatures, Score, cannot_link, score_pair
 from . import audit
-from .models import (Claim, ClaimLink, ClaimRelay, Event, EventLineage, PairConstraint, ReviewPair, Run, core,
+from .models import (STATUSES, Claim, ClaimLink, ClaimRelay, Event, EventLineage, PairConstraint, ReviewPair, Run, core,
                      utcnow)
 from .sources import SourceIndex
 
@@ -39,6 +39,7 @@ class RunResult:
     touched_events: list[int] = field(default_factory=list)
     lineage: list[tuple[int, int, str]] = field(default_factory=list)
     note: str | None = None
+    by_status: dict[str, int] = field(default_factory=dict)   # grades of the events touched
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -316,6 +317,7 @@ def _audit_run(session: Session, user: str, run: Run, result: RunResult,
     """One audit entry for the run, naming every event whose grade or existence it changed,
     so that `reconcile log --event E` shows runs too."""
     after = _statuses(session, result.touched_events)
+    result.by_status = {status: 0 for status in STATUSES} | Counter(a[0] for a in after.values())
     retired = sorted(set(before) - set(result.touched_events))
     changes = {}
     for event_id in result.touched_events:
