@@ -19,7 +19,8 @@ Noise, per claim unless said otherwise:
 * hard negatives: ~15 % of incidents have a sibling at the same place 0-2 days apart,
   mostly of another type or with other victims;
 * period claims ("N soldiers since the start of the year", ~2 % of claims), each its own
-  incident unless a second origin reports the same period and victims.
+  incident unless a second origin reports the same period and victims; no two period
+  incidents share a scope (period and victims), which no claim could tell apart.
 
 Ground truth grades follow the rule table in ``reconciler.grading``, computed from the
 claims an incident actually has. Two variants: ``grade`` decides "different actors" by
@@ -105,6 +106,7 @@ class Generator:
         self.claims: list[dict] = []
         self.claim_incident: dict[str, str] = {}
         self._fingerprints: set[str] = set()
+        self._scopes: set[tuple] = set()
 
     # -- drawing helpers
     def pick(self, weighted):
@@ -374,10 +376,16 @@ class Generator:
         if reuse and rng.random() < 0.3:
             incident = rng.choice(reuse)
         else:
-            year = rng.choice([2021, 2022])
-            start = date(year, 1, 1) if rng.random() < 0.5 else date(year, rng.randint(1, 10), 1)
-            end = start + timedelta(days=rng.randint(8, 150))
-            victims = self.pick([("military", 70), ("civilian", 30)])
+            # A scope (period and victims) belongs to one tally: two incidents sharing one could
+            # not be told apart by any claim, so a drawn scope already in use is drawn again.
+            while True:
+                year = rng.choice([2021, 2022])
+                start = date(year, 1, 1) if rng.random() < 0.5 else date(year, rng.randint(1, 10), 1)
+                end = start + timedelta(days=rng.randint(8, 150))
+                victims = self.pick([("military", 70), ("civilian", 30)])
+                if (start, end, victims) not in self._scopes:
+                    self._scopes.add((start, end, victims))
+                    break
             side = rng.choice(["North", "South"])
             incident = Incident(self.new_id(), "period", start, end, None, None, victims, side, _other(side),
                                 rng.randint(5, 300), rng.randint(0, 600))

@@ -31,7 +31,10 @@ class Weights:
     victims_compatible: float = 0.25   # one claim says only "people"
     victims_differs: float = -3.5      # soldiers vs civilians
     actor_same: float = 0.5        # naming different actors is a contradiction to grade, not a reason to split
-    figures_agree: float = 0.5     # competing figures are the point of the tool: no penalty when they differ
+    figures_agree: float = 0.5     # killed/wounded intervals that overlap
+    figures_differ: float = -1.5   # intervals that cannot both be true: weak evidence against, never
+                                   # enough alone to part claims agreeing on place, type and victims
+                                   # (Config checks: place + type + victims + this >= link threshold)
     text_similar: float = 1.0      # scaled by token-set similarity above text_similar_min
 
 
@@ -49,6 +52,17 @@ class Config:
     text_similar_min: float = 0.5
     require_neutral: bool = False      # verified also needs a corroborating origin with no side
     weights: Weights = field(default_factory=Weights)
+
+    def __post_init__(self) -> None:
+        w = self.weights
+        complete = w.place_same + w.type_same + w.victims_same + w.figures_differ
+        if complete < self.link_threshold:
+            # Competing figures are the point of the tool: two reports that agree on place, type
+            # and victims within the date tolerance (0 date points at worst) must still link.
+            raise ValueError(
+                f"figures_differ {w.figures_differ:g} would let differing figures alone part claims that agree on "
+                f"place, type and victims: place_same + type_same + victims_same + figures_differ = {complete:g} "
+                f"< link_threshold {self.link_threshold:g}")
 
     def as_dict(self) -> dict:
         return asdict(self)

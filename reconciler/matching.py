@@ -146,15 +146,18 @@ def _figures(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) 
     if not pairs:
         return None
     agree = all(intervals_overlap(fa, fb) for _, fa, fb in pairs)
-    points = config.weights.figures_agree if agree else 0.0
+    # Period claims of one scope are one tally however much the figures differ.
+    period = a.is_period(config)
+    points = config.weights.figures_agree if agree else (0.0 if period else config.weights.figures_differ)
     if not explain:
         return Component("figures", points, "")
     texts = [(f"{name} {interval_text(*fa)} vs {interval_text(*fb)}", intervals_overlap(fa, fb))
              for name, fa, fb in pairs]
     if agree:
         return Component("figures", points, "agree: " + ", ".join(t for t, _ in texts))
-    return Component("figures", points,
-                     "differ: " + ", ".join(t for t, ok in texts if not ok) + " (graded, not counted against)")
+    why = "graded, not counted against: one scope, competing tallies" if period else \
+        "graded; alone never enough to keep reports apart"
+    return Component("figures", points, "differ: " + ", ".join(t for t, ok in texts if not ok) + f" ({why})")
 
 
 def _text(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> Component | None:

@@ -12,7 +12,8 @@ A place as written ("near the village of Авдіївка", "Avdeevka", "Awdijiw
    only above a high similarity so that a wrong town is not silently chosen.
 
 Where a name is ambiguous (three villages are called Avdiyivka), coordinates given with the
-claim pick the nearest candidate; otherwise the most populous one is taken.
+claim pick the nearest candidate; otherwise the most populous one is taken. A claim with
+coordinates and no name takes the nearest populated place within 5 km (``COORDINATES_KM``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from rapidfuzz import fuzz, process
 
 GAZETTEER_COUNTRIES = ("UA", "RU")
 FUZZY_CUTOFF = 90.0
+COORDINATES_KM = 5.0   # a claim with coordinates but no place name takes the nearest place this close
+GRID_DEG = 0.1
 INDEX_VERSION = 2  # bump when _build_index changes, so stale caches are rebuilt
 
 _APOSTROPHES = re.compile(r"['’ʼʹ`´\u02bc\u2019]")
@@ -87,7 +90,9 @@ class NormalisedPlace:
     """The result of normalising a place: ``key`` is what matching compares.
 
     ``method`` is 'gazetteer', 'fuzzy' (gazetteer after a fuzzy look-up, with ``similarity``),
-    'text' (not in the gazetteer: the cleaned text itself) or None when no place was given.
+    'coordinates' (no name given: the nearest gazetteer place, ``similarity`` holding its
+    distance in km), 'text' (not in the gazetteer: the cleaned text itself) or None when no
+    place was given.
     """
 
     key: str | None
@@ -136,6 +141,7 @@ class Gazetteer:
         self.places = {int(k): GazetteerPlace(int(k), *v) for k, v in index["places"].items()}
         self.names: dict[str, list[int]] = index["names"]
         self._keys = list(self.names)
+        self._grid: dict[tuple[int, int], list[GazetteerPlace]] | None = None
 
     @classmethod
     def load(cls) -> "Gazetteer":
@@ -159,6 +165,24 @@ class Gazetteer:
         except OSError:
             pass  # a read-only home only costs the rebuild next time
         return cls(json.loads(json.dumps(index)))
+
+    def nearest(self, lat: float, lon: float, within_km: float) -> tuple[GazetteerPlace, float] | None:
+        """The populated place nearest to a point, and its distance, if within ``within_km``."""
+        if self._grid is None:
+            grid: dict[tuple[int, int], list[GazetteerPlace]] = {}
+            for place in self.places.values():
+                grid.setdefault((math.floor(place.lat / GRID_DEG), math.floor(place.lon / GRID_DEG)), []).append(place)
+            self._grid = grid
+        row, col = math.floor(lat / GRID_DEG), math.floor(lon / GRID_DEG)
+        # Cells of 0.1°: at least 7 km wide up to 50° N; a wider radius searches more cells.
+        reach = 1 + int(within_km // 7)
+        near = [(round(_distance_km(lat, lon, p.lat, p.lon), 3), p.geonameid, p)
+                for r in range(row - reach, row + reach + 1) for c in range(col - reach, col + reach + 1)
+                for p in self._grid.get((r, c), ())]
+        if not near:
+            return None
+        distance, _gid, place = min(near)
+        return (place, distance) if distance <= within_km else None
 
     def candidates(self, key: str) -> tuple[list[GazetteerPlace], float | None]:
         """Places named ``key`` exactly, else by fuzzy look-up; with the fuzzy similarity."""
@@ -209,6 +233,13 @@ class PlaceNormaliser:
             region = region or rest
         key = place_key(text)
         if key is None:
+            if lat is not None and lon is not None:
+                # Coordinates alone (a geolocated video, a mission's map reference): the nearest place.
+                found = self.gazetteer.nearest(lat, lon, COORDINATES_KM)
+                if found:
+                    place, distance = found
+                    return NormalisedPlace(f"geonames:{place.geonameid}", place.name, place.geonameid, place.lat,
+                                           place.lon, "coordinates", distance)
             return NormalisedPlace(None, None)
         found, similarity = self._lookup(key)
         if not found:

@@ -256,7 +256,7 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     must, cannot, manual_events = load_decisions(session)
     note = None
     last = session.scalars(select(Run).where(Run.finished_at.is_not(None)).order_by(Run.id.desc()).limit(1)).first()
-    if not full and seeds is None and last is not None and Config.from_dict(last.config) != config:
+    if not full and seeds is None and last is not None and last.config != config.as_dict():
         # Matching or grading settings changed (e.g. --require-neutral): every event is re-decided.
         full, note = True, f"settings differ from run {last.id}: every claim was re-matched and re-graded"
     run = Run(user=user, started_at=utcnow(), full=full, config=config.as_dict(), counts={})

@@ -2,7 +2,9 @@
 
 from datetime import date
 
-from reconciler.config import Config
+import pytest
+
+from reconciler.config import Config, Weights
 from reconciler.matching import Blocker, ClaimFeatures, cannot_link, score_pair
 
 D = date(2021, 4, 6).toordinal()
@@ -27,10 +29,34 @@ def test_score_pair_same_incident_sums_named_components():
 def test_score_pair_differing_figures_alone_do_not_keep_reports_apart():
     config = Config()
     score = score_pair(feat(1, killed=(2, 2)), feat(2, killed=(11, None)), config)
-    assert score.total >= config.link_threshold
+    # same place 4 + same day 2 + type 1.5 + victims 1 − figures differ 1.5 = 7.0
+    assert score.total == 7.0
     figures = [c for c in score.components if c.name == "figures"][0]
-    assert figures.points == 0.0
-    assert figures.note == "differ: killed 2 vs ≥11 (graded, not counted against)"
+    assert figures.points == -1.5
+    assert figures.note == "differ: killed 2 vs ≥11 (graded; alone never enough to keep reports apart)"
+
+
+def test_differing_figures_never_part_reports_agreeing_on_place_type_and_victims():
+    # The worst case the blocker proposes: two days apart (0 date points), nothing else in favour.
+    config = Config()
+    score = score_pair(feat(1, killed=(2, 2)), feat(2, start=D + 2, killed=(11, None)), config)
+    # place 4 + date 0 + type 1.5 + victims 1 − figures 1.5 = 5.0: still at the link threshold
+    assert score.total == 5.0 == config.link_threshold
+
+
+def test_config_refuses_weights_that_let_figures_alone_part_reports():
+    with pytest.raises(ValueError, match="figures_differ -2 would let differing figures alone part claims"):
+        Config(weights=Weights(figures_differ=-2.0))
+    with pytest.raises(ValueError, match=r"= 5 < link_threshold 5.5"):
+        Config(link_threshold=5.5)
+
+
+def test_figures_that_differ_count_against_when_other_evidence_is_incomplete():
+    config = Config()
+    # type unknown for one claim, one day apart: place 4 + date 1 + victims 1 − figures 1.5 = 4.5
+    score = score_pair(feat(1, killed=(2, 2), type_=None), feat(2, start=D + 1, killed=(5, 5)), config)
+    assert score.total == 4.5
+    assert config.review_threshold <= score.total < config.link_threshold
 
 
 def test_score_pair_hard_negative_same_place_next_day_other_type_and_victims():

@@ -90,3 +90,22 @@ def test_place_key_strips_positional_words(text: str, key: str | None) -> None:
 )
 def test_place_similarity_compares_keys(a: str | None, b: str | None, similarity: float | None) -> None:
     assert place_similarity(a, b) == similarity
+
+
+def test_place_normaliser_coordinates_alone_take_the_nearest_place(normaliser: PlaceNormaliser) -> None:
+    # GeoNames puts Avdiyivka (713122) at 48.14019 N, 37.75008 E; this point is ~0.09 km from it
+    # (0.00079° of latitude ≈ 0.088 km, 0.00038° of longitude at 48° N ≈ 0.028 km).
+    place = normaliser.normalise(None, 48.1394, 37.7497)
+    assert (place.key, place.label, place.method) == ("geonames:713122", "Avdiyivka", "coordinates")
+    assert place.similarity == pytest.approx(0.092, abs=0.002)   # the distance in km
+
+
+def test_place_normaliser_coordinates_far_from_any_place_give_no_place(normaliser: PlaceNormaliser) -> None:
+    # The open Black Sea, over 5 km from any populated place.
+    assert normaliser.normalise(None, 45.0, 30.0) == NormalisedPlace(None, None)
+
+
+def test_place_normaliser_a_name_wins_over_coordinates(normaliser: PlaceNormaliser) -> None:
+    # Coordinates near Donetsk (48.0 N, 37.8 E) do not turn a named Avdiivka into Donetsk.
+    place = normaliser.normalise("Avdiivka", 48.0, 37.8)
+    assert (place.key, place.method) == ("geonames:713122", "gazetteer")
