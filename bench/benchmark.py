@@ -298,6 +298,11 @@ def report(results: list[dict]) -> None:
                           f"{s['incremental_vs_full']['identical']} (full re-run {s['incremental_vs_full']['full_rerun_s']:.1f}s)")
         errors = s["first_run"]["errors"]
         console.print("strong-link groups (what an incremental run re-decides):", errors["strong_link_groups"])
+        ceiling = errors["evidence_ceiling"]
+        console.print(f"evidence ceiling (best pairwise F1 of any rule deciding pairs on what claims state, cells "
+                      f"chosen with the truth, figures used freely): {ceiling['pairwise_f1']:.3f} (P "
+                      f"{ceiling['pairwise_p']:.3f}, R {ceiling['pairwise_r']:.3f}; {ceiling['cells']} cells, "
+                      f"{ceiling['true_pairs_never_proposed']} of {ceiling['true_pairs']} true pairs never proposed)")
         for title, key in (("false merges by class (claim pairs)", "false_merges_by_class"),
                            ("misses by class (claim pairs)", "misses_by_class"),
                            ("false merges, detail", "false_merge_pairs"), ("misses, detail", "missed_pairs")):

@@ -24,6 +24,8 @@ class Weights:
     date_same_period: float = 4.0  # period claims of one scope: with the same victims, enough to link
     date_near: float = 1.0         # one day apart (within the tolerance)
     date_overlap: float = 0.5      # coarse dates that overlap (a week, a range)
+    date_far: float = -2.0         # per day beyond the blocker's window (two days): such pairs are
+                                   # never proposed, only scored inside a group other links formed
     type_same: float = 1.5
     type_related: float = -1.0     # sniper fire vs small-arms fire, shelling vs air strike: often confused, still a difference
     type_differs: float = -3.0

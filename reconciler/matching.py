@@ -106,10 +106,17 @@ def _place(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) ->
 
 def _date(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> Component:
     w = config.weights
+    tol = config.date_tolerance_days
     if a.is_period(config):
-        return Component("date", w.date_same_period, "same period")
+        beyond = max(abs(a.start - b.start) - tol, abs(a.end - b.end) - config.period_end_tolerance_days)
+        if beyond <= 0:
+            return Component("date", w.date_same_period, "same period")
+        return Component("date", w.date_far * beyond, "different periods" if explain else "")
     gap = max(a.start - b.end, b.start - a.end, 0)
     apart = f"{gap} day{'s' if gap > 1 else ''} apart" if explain and gap else ""
+    if gap > 2 * tol:
+        # Never proposed by the blocker; met only inside a group that other links formed.
+        return Component("date", w.date_far * (gap - 2 * tol), apart + ": beyond the tolerance" if explain else "")
     if a.precision == "day" and b.precision == "day":
         if gap == 0:
             return Component("date", w.date_same, "same day")

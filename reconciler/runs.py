@@ -161,23 +161,30 @@ def _components(graph: _Graph) -> list[list[int]]:
     return groups
 
 
-# Groups larger than this are clustered with weak pairs counted as never proposed, to bound
-# the cost of re-scoring every pair inside them.
+# Groups larger than this are clustered with only the pairs kept while exploring (the others
+# count as never proposed, MISSING_PAIR), to bound the cost of scoring every pair inside them.
 RESCORE_LIMIT = 200
 
 
 def _group_scores(group: list[int], kept: dict[tuple[int, int], float], features: dict[int, ClaimFeatures],
-                  blocker: Blocker, config: Config) -> dict[tuple[int, int], float]:
-    """Scores of every proposed pair inside a group: the kept ones, and weak ones scored
-    again (a run keeps only pairs above the review threshold)."""
+                  config: Config, cannot: set[tuple[int, int]]) -> dict[tuple[int, int], float]:
+    """Scores of every pair inside a group: the kept ones, and the others scored now (a run
+    keeps only pairs above the review threshold, and the blocker never proposed some pairs,
+    such as two claims of one group three days apart: they are scored all the same, so that
+    average linkage weighs real evidence, not a blanket penalty). Pairs that can never be
+    one event are added to ``cannot``."""
     scores = dict(kept)
     if len(group) > RESCORE_LIMIT:
         return scores
     ordered = sorted(group)
     for i, x in enumerate(ordered):
         for y in ordered[i + 1:]:
-            if (x, y) not in scores and blocker.proposes(features[x], features[y]):
-                scores[(x, y)] = score_pair(features[x], features[y], config, explain=False).total
+            if (x, y) not in scores:
+                a, b = features[x], features[y]
+                if cannot_link(a, b, config) is not None:
+                    cannot.add((x, y))
+                    continue
+                scores[(x, y)] = score_pair(a, b, config, explain=False).total
     return scores
 
 
@@ -202,7 +209,7 @@ def _cluster(graph: _Graph, features: dict[int, ClaimFeatures], blocker: Blocker
         if len(group) == 1:
             clusters.append(group)
             continue
-        scores = _group_scores(group, kept[i], features, blocker, config)
+        scores = _group_scores(group, kept[i], features, config, cannot_in[i])
         problem = Problem(
             nodes=group, order={n: features[n].fingerprint + f"{n:012d}" for n in group},
             scores={p: (s if p not in must else max(s, config.link_threshold)) for p, s in scores.items()},

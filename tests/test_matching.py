@@ -123,3 +123,23 @@ def test_blocker_period_claims_meet_only_period_claims_of_the_same_scope():
               feat(4, place=None, label=None, type_=None)]
     blocker = Blocker(claims, Config())
     assert [c.id for c in blocker.candidates(claims[0])] == [2]
+
+
+def test_score_pair_dates_beyond_the_window_count_against_per_day():
+    # The blocker never proposes these; they are scored inside a group other links formed.
+    score = score_pair(feat(1), feat(2, start=D + 4), Config())
+    date_part = [c for c in score.components if c.name == "date"][0]
+    # 4 days apart, the window is 2 (one day either side): 2 days beyond at −2 a day.
+    assert (date_part.points, date_part.note) == (-4.0, "4 days apart: beyond the tolerance")
+    # place 4 − 4 + type 1.5 + victims 1 + figures 0.5 = 3.0
+    assert score.total == 3.0
+
+
+def test_score_pair_period_claims_of_other_periods_count_against():
+    config = Config()
+    jan = date(2021, 1, 1).toordinal()
+    a = feat(1, place=None, label=None, start=jan, end=jan + 96, type_=None)
+    b = feat(2, place=None, label=None, start=jan + 3, end=jan + 96, type_=None)
+    date_part = [c for c in score_pair(a, b, config).components if c.name == "date"][0]
+    # starts 3 days apart, one day's tolerance: 2 days beyond, −2 a day
+    assert (date_part.points, date_part.note) == (-4.0, "different periods")

@@ -126,6 +126,23 @@ def test_run_incremental_new_claim_joins_its_event_and_regrades_it(desk):
     assert after[e6["id"]]["status"] == "independently_verified"
 
 
+def test_run_keeps_an_incident_reported_over_four_days_together(desk):
+    desk.write("sources.yaml", "".join(f"- {{name: {n}, kind: ngo}}\n" for n in "ABCD"))
+    assert desk("sources", "import", "sources.yaml").exit_code == 0
+    desk.write_jsonl("claims.jsonl", [
+        {"ref": ref, "source": ref.upper(), "date": f"2021-04-0{day}", "place": "Avdiivka", "type": "shelling",
+         "victims": "civilians", "killed": "2"} for ref, day in (("a", 5), ("b", 6), ("c", 7), ("d", 8))])
+    assert desk("import", "claims.jsonl").exit_code == 0
+    assert desk("run").exit_code == 0
+    # Neighbours score 4 + 1 + 1.5 + 1 + 0.5 = 8; two days apart 7. a and d (three days apart)
+    # are never proposed, but inside the group they are scored: 4 − 2 + 1.5 + 1 + 0.5 = 5.
+    # Whatever merges first, the last merge averages at least 6.67 (e.g. {a,b} with {c,d}:
+    # (7 + 5 + 8 + 7) / 4 = 6.75), so one event; the old blanket −10 for a~d gave (7 − 10 + 8 + 7) / 4 = 3.
+    [event] = events(desk)
+    assert sorted(c["ref"] for c in event["claims"]) == ["a", "b", "c", "d"]
+    assert event["status"] == "independently_verified"
+
+
 def test_run_records_lineage_when_a_new_claim_bridges_two_events(desk):
     desk.write("sources.yaml", "- {name: A, kind: ngo}\n- {name: B, kind: ngo}\n- {name: C, kind: ngo}\n")
     assert desk("sources", "import", "sources.yaml").exit_code == 0
