@@ -23,6 +23,7 @@ Example:
     python bench/benchmark.py --sizes 1000 10000 --repeat 1
     python bench/benchmark.py --sizes 100000 --repeat 3 --save bench-100k.json
     python bench/benchmark.py --show bench-100k.json
+    python bench/benchmark.py --sizes 10000 --repeat 1 --set figures_differ=0   # an ablation
 """
 
 from __future__ import annotations
@@ -77,7 +78,31 @@ class _Stages:
         return spent
 
 
-def worker(data: Path, db_path: Path, evaluate: bool) -> dict:
+def settings(pairs: list[str]) -> dict:
+    """``--set`` values (``figures_differ=0``, ``link_threshold=5.5``) as a Config dict; a Weights
+    field may be named alone. Checked by building the Config, so a bad value fails at once."""
+    from dataclasses import fields
+
+    from reconciler.config import Config, Weights
+
+    top, weights = {f.name: f.type for f in fields(Config)}, {f.name for f in fields(Weights)}
+    data: dict = {"weights": {}}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.removeprefix("weights.")
+        if not sep or (name not in top and name not in weights) or name == "weights":
+            raise SystemExit(f"--set {pair}: expected NAME=VALUE, NAME a field of Config or Weights "
+                             f"(reconciler/config.py)")
+        parsed = value.lower() in ("1", "true", "yes") if top.get(name) in (bool, "bool") else float(value)
+        (data["weights"] if name in weights else data)[name] = parsed
+    try:
+        Config.from_dict(data)
+    except (TypeError, ValueError) as exc:
+        raise SystemExit(f"--set: {exc}")
+    return data
+
+
+def worker(data: Path, db_path: Path, evaluate: bool, overrides: dict) -> dict:
     """Time one size in this process; return timings, counts, peak memory and scores."""
     from reconciler import schema
     from reconciler.config import Config
@@ -88,6 +113,7 @@ def worker(data: Path, db_path: Path, evaluate: bool) -> dict:
     from reconciler.runs import reconcile
     from reconciler.sources import import_sources, read_source_file
 
+    config = Config.from_dict(overrides)
     out: dict = {"timings": {}, "counts": {}}
     t = out["timings"]
     start = time.perf_counter()
@@ -112,7 +138,7 @@ def worker(data: Path, db_path: Path, evaluate: bool) -> dict:
     start = time.perf_counter()
     stages = _Stages()
     with db.write() as session:
-        result = reconcile(session, USER, Config(), progress=stages)
+        result = reconcile(session, USER, config, progress=stages)
     t["run"] = time.perf_counter() - start
     out["stages"]["run"] = stages.finish()
     t["total"] = t["init"] + t["import"] + t["run"]
@@ -133,19 +159,18 @@ def worker(data: Path, db_path: Path, evaluate: bool) -> dict:
         start = time.perf_counter()
         stages = _Stages()
         with db.write() as session:
-            result = reconcile(session, USER, Config(), progress=stages)
+            result = reconcile(session, USER, config, progress=stages)
         t["inc_run"] = time.perf_counter() - start
         out["stages"]["inc_run"] = stages.finish()
         out["counts"]["inc_run"] = result.counts
     out["peak_mb"] = _peak_mb()
     if evaluate:
-        out["scores"] = _evaluate(data, db, base_copy, extra.exists())
+        out["scores"] = _evaluate(data, db, base_copy, extra.exists(), config)
     db.dispose()
     return out
 
 
-def _evaluate(data: Path, db, base_copy: Path, has_extra: bool) -> dict:
-    from reconciler.config import Config
+def _evaluate(data: Path, db, base_copy: Path, has_extra: bool, config) -> dict:
     from reconciler.db import open_database
     from reconciler.runs import reconcile
 
@@ -165,7 +190,7 @@ def _evaluate(data: Path, db, base_copy: Path, has_extra: bool) -> dict:
             "clustering": ev.clustering_scores(pred, true_base),
             "grades": ev.grade_scores(pred, status, true_base, grades, strict),
             "verified_single_origin": ev.verified_single_origin(session),
-            "errors": ev.error_analysis(session, pred, true_base, incidents, Config()),
+            "errors": ev.error_analysis(session, pred, true_base, incidents, config),
             "grade_error_examples": ev.grade_error_examples(session, pred, status, true_base, grades, strict),
         }
     first.dispose()
@@ -182,7 +207,7 @@ def _evaluate(data: Path, db, base_copy: Path, has_extra: bool) -> dict:
         }
     start = time.perf_counter()
     with db.write() as session:
-        reconcile(session, USER, Config(), full=True)
+        reconcile(session, USER, config, full=True)
     full_s = time.perf_counter() - start
     with db.read() as session:
         pred_full, _status, _ids = ev.load_prediction(session)
@@ -228,7 +253,7 @@ def run_size(size: int, args, workdir: Path) -> dict:
         db_dir = Path(tempfile.mkdtemp(prefix=f"bench-db-{size}-", dir=workdir))
         result = db_dir / "result.json"
         command = [sys.executable, str(Path(__file__).resolve()), "--worker", str(data), "--db",
-                   str(db_dir / "bench.sqlite"), "--result", str(result)]
+                   str(db_dir / "bench.sqlite"), "--result", str(result), "--config", json.dumps(args.overrides)]
         if repeat == 0 and not args.no_eval:
             command.append("--evaluate")
         subprocess.run(command, check=True)
@@ -238,7 +263,8 @@ def run_size(size: int, args, workdir: Path) -> dict:
         print(f"size {size}: repeat {repeat + 1}/{args.repeat} done "
               f"({', '.join(f'{k} {v:.1f}s' for k, v in runs[-1]['timings'].items())})", file=sys.stderr)
     timings = {k: _spread([r["timings"][k] for r in runs]) for k in TIMINGS if k in runs[0]["timings"]}
-    return {"size": size, "seed": args.seed, "code": code_version(), "generate_s": generate_s, "repeats": args.repeat,
+    return {"size": size, "seed": args.seed, "code": code_version(), "settings": args.settings,
+            "generate_s": generate_s, "repeats": args.repeat,
             "timings": timings,
             "stages": runs[0]["stages"],
             "peak_mb": max(r["peak_mb"] for r in runs), "counts": runs[0]["counts"],
@@ -276,6 +302,8 @@ def report(results: list[dict]) -> None:
     console.print(table)
     for version in {json.dumps(r.get("code"), sort_keys=True) for r in results}:
         console.print(f"reconciler measured: {version}")
+    for changed in {", ".join(r.get("settings") or []) for r in results}:
+        console.print(f"settings changed from the defaults (--set): {changed or 'none'}")
     for r in results:
         s = r["scores"]
         console.print(f"\n[bold]size {r['size']:,}[/bold]: {r['counts']['run']}")
@@ -302,7 +330,9 @@ def report(results: list[dict]) -> None:
         console.print(f"evidence ceiling (best pairwise F1 of any rule deciding pairs on what claims state, cells "
                       f"chosen with the truth, figures used freely): {ceiling['pairwise_f1']:.3f} (P "
                       f"{ceiling['pairwise_p']:.3f}, R {ceiling['pairwise_r']:.3f}; {ceiling['cells']} cells, "
-                      f"{ceiling['true_pairs_never_proposed']} of {ceiling['true_pairs']} true pairs never proposed)")
+                      f"{ceiling['true_pairs_never_proposed']} of {ceiling['true_pairs']} true pairs never proposed); "
+                      f"proposed pairs whose claims agree on all they state: {ceiling['alike_true_pairs']} from one "
+                      f"incident, {ceiling['alike_pairs_of_different_incidents']} from different incidents")
         for title, key in (("false merges by class (claim pairs)", "false_merges_by_class"),
                            ("misses by class (claim pairs)", "misses_by_class"),
                            ("false merges, detail", "false_merge_pairs"), ("misses, detail", "missed_pairs")):
@@ -323,19 +353,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, help="Where data and databases go (default: a temporary directory).")
     parser.add_argument("--keep", action="store_true", help="Keep the databases.")
     parser.add_argument("--no-eval", action="store_true", help="Time only; skip scoring against the truth.")
+    parser.add_argument("--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+                        help="Run with one setting changed, e.g. --set figures_differ=0 (repeatable): ablations.")
+    parser.add_argument("--config", help=argparse.SUPPRESS)
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--evaluate", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        out = worker(args.worker, args.db, args.evaluate)
+        out = worker(args.worker, args.db, args.evaluate, json.loads(args.config or "{}"))
         args.result.write_text(json.dumps(out, ensure_ascii=False, default=str))
         return 0
     if args.show:
         report(json.loads(args.show.read_text(encoding="utf-8")))
         return 0
     from reconciler.places import Gazetteer
+
+    args.overrides = settings(args.settings)
 
     Gazetteer.load()   # build the on-disk gazetteer cache once, outside any timing
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="reconcile-bench-"))

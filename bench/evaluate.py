@@ -322,8 +322,15 @@ def evidence_ceiling(features: dict, true_by_id: dict[int, str], config: Config)
         p, r = tp / (tp + fp), tp / true_pairs
         if _f1(p, r) > best["pairwise_f1"]:
             best = {"pairwise_f1": _f1(p, r), "pairwise_p": p, "pairwise_r": r}
+    # Pairs whose claims agree on everything they state: the same place, type and victims the
+    # same or unknown (victims may be just "people"), figures that can both be true.
+    alike = [0, 0]
+    for (period, place, _gap, types, victims, figures, _actors, _origin), (right, wrong) in cells.items():
+        if (not period and place == "same" and types in (None, "same") and victims in (None, "same", "compatible")
+                and figures is not False):
+            alike[0], alike[1] = alike[0] + right, alike[1] + wrong
     return best | {"cells": len(cells), "true_pairs": true_pairs, "true_pairs_never_proposed": true_pairs - sum(
-        c[0] for c in cells.values())}
+        c[0] for c in cells.values()), "alike_true_pairs": alike[0], "alike_pairs_of_different_incidents": alike[1]}
 
 
 def _evidence_cell(a, b, config: Config) -> tuple:

@@ -1,0 +1,80 @@
+"""The benchmark's own pieces: scores worked out by hand, the generator's truth, settings."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+import benchmark  # noqa: E402
+import evaluate  # noqa: E402
+import generate  # noqa: E402
+
+
+def test_clustering_scores_pairwise_and_b_cubed_by_hand():
+    # Predicted events {a, b, c} and {d}; true incidents {a, b} and {c, d}.
+    pred = {"a": 1, "b": 1, "c": 1, "d": 2}
+    true = {"a": "X", "b": "X", "c": "Y", "d": "Y"}
+    scores = evaluate.clustering_scores(pred, true)
+    # Predicted pairs ab, ac, bc; true pairs ab, cd; right: ab.
+    assert (scores["predicted_pairs"], scores["true_pairs"], scores["correct_pairs"]) == (3, 2, 1)
+    assert scores["pairwise_p"] == pytest.approx(1 / 3)
+    assert scores["pairwise_r"] == pytest.approx(1 / 2)
+    assert scores["pairwise_f1"] == pytest.approx(0.4)
+    # B-cubed precision per claim: a 2/3, b 2/3, c 1/3, d 1 -> 2/3; recall: a 1, b 1, c 1/2, d 1/2 -> 3/4.
+    assert scores["b3_p"] == pytest.approx(2 / 3)
+    assert scores["b3_r"] == pytest.approx(3 / 4)
+    assert scores["b3_f1"] == pytest.approx(12 / 17)
+
+
+def test_generator_is_deterministic():
+    first = generate.generate(1500, seed=7)
+    again = generate.generate(1500, seed=7)
+    assert first[1] == again[1] and first[2] == again[2]
+
+
+def test_generator_gives_each_period_scope_one_incident():
+    # ~300 period incidents among ~5,700 possible scopes: drawn freely, about eight would share one.
+    _sources, _claims, truth = generate.generate(20000, seed=3)
+    periods = [v for v in truth["incidents"].values() if v["kind"] == "period"]
+    assert len(periods) > 200
+    scopes = [(v["date"], v["victims"]) for v in periods]
+    assert len(scopes) == len(set(scopes))
+
+
+def test_benchmark_settings_name_config_and_weights_fields():
+    assert benchmark.settings(["figures_differ=0", "link_threshold=5.5", "require_neutral=true"]) == {
+        "weights": {"figures_differ": 0.0}, "link_threshold": 5.5, "require_neutral": True}
+    with pytest.raises(SystemExit, match="--set bogus=1: expected NAME=VALUE"):
+        benchmark.settings(["bogus=1"])
+    # Config's own check: differing figures alone must never part otherwise agreeing claims.
+    with pytest.raises(SystemExit, match="figures_differ -3 would let differing figures alone part"):
+        benchmark.settings(["figures_differ=-3"])
+
+
+def test_evidence_ceiling_by_hand():
+    from datetime import date
+
+    from reconciler.config import Config
+    from reconciler.matching import ClaimFeatures
+
+    day = date(2021, 4, 6).toordinal()
+
+    def claim(cid, place="geonames:713122"):
+        return ClaimFeatures(cid, f"fp{cid}", cid, cid, None, day, day, "day", place, "Avdiyivka", "indirect_fire",
+                             "military", None, "asserts", (2, 2), None, None)
+
+    # a and b report one incident, c another at the same town the same day, saying the same
+    # things: one cell of evidence with 1 true pair (a-b) and 2 false ones (a-c, b-c). d is
+    # elsewhere and never proposed with the others.
+    features = {1: claim(1), 2: claim(2), 3: claim(3), 4: claim(4, place="geonames:709717")}
+    truth = {1: "X", 2: "X", 3: "Y", 4: "Z"}
+    ceiling = evaluate.evidence_ceiling(features, truth, Config())
+    # Linking the cell: P 1/3, R 1/1, F1 0.5; leaving it: F1 0. The best is 0.5.
+    assert ceiling["pairwise_f1"] == pytest.approx(0.5)
+    assert (ceiling["pairwise_p"], ceiling["pairwise_r"]) == (pytest.approx(1 / 3), 1.0)
+    assert (ceiling["cells"], ceiling["true_pairs"], ceiling["true_pairs_never_proposed"]) == (1, 1, 0)
+    assert (ceiling["alike_true_pairs"], ceiling["alike_pairs_of_different_incidents"]) == (1, 2)
