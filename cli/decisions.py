@@ -117,6 +117,13 @@ def _side_by_side(session, a: int, b: int) -> list[list]:
     return rows
 
 
+IMPACT_TEXT = {
+    "new_origin": "Accepting brings an origin the other event lacks: its grade may change.",
+    "joins_events": "Accepting joins two events; no origin is new to either.",
+    "same_event": "Both claims are in one event already: accepting confirms it, rejecting splits them.",
+}
+
+
 @click.command("review")
 @click.option("--json", "as_json", is_flag=True, help="Print the queue as JSON and exit.")
 @click.option("--limit", type=int, default=None, help="Review at most this many pairs.")
@@ -151,6 +158,7 @@ def review_command(app: AppContext, as_json: bool, limit: int | None) -> None:
         out.print(table(f"{n}/{len(queue)}: claims {a} and {b} (events {item['event_a']} and {item['event_b']})",
                         ["claim", "source", "origin", "via", "date", "place", "type", "victims", "killed",
                          "wounded", "stance"], rows))
+        out.print(IMPACT_TEXT[item["impact"]])
         out.print(item["explanation"])
         click.echo("[a]ccept  [r]eject  [s]kip  [q]uit: ", nl=False)
         key = click.getchar().lower()

@@ -313,22 +313,54 @@ def grade(session: Session, user: str, event_id: int, status: str | None, reason
     return {"event": event_id} | after
 
 
+# What accepting an uncertain pair would do, most useful to a fact-checker first: bring an
+# origin the other event lacks (its grade may change), join two events, or confirm claims
+# that are in one event already.
+IMPACTS = ("new_origin", "joins_events", "same_event")
+
+
 def review_queue(session: Session, config: Config, limit: int | None = None) -> list[dict]:
-    """Uncertain pairs (between the thresholds), most uncertain first: nearest the middle of the
-    band. Each pair's score components are worked out here, for the pairs shown."""
+    """Uncertain pairs (between the thresholds): those whose acceptance would bring an origin
+    new to the other event first, then those joining two events, then pairs already in one
+    event; within each, the most uncertain first (nearest the middle of the band). Each
+    shown pair's score components are worked out here."""
     middle = (config.review_threshold + config.link_threshold) / 2
-    rows = sorted(session.execute(select(ReviewPair.claim_a, ReviewPair.claim_b, ReviewPair.score, ReviewPair.run_id)),
-                  key=lambda r: (abs(r.score - middle), r.claim_a, r.claim_b))[:limit]
+    rows = session.execute(select(ReviewPair.claim_a, ReviewPair.claim_b, ReviewPair.score, ReviewPair.run_id)).all()
     claim_ids = sorted({c for r in rows for c in (r.claim_a, r.claim_b)})
-    features, _ = load_features(session, SourceIndex.load(session), claim_ids)
-    events = {}
+    index = SourceIndex.load(session)
+    events, origin_of = {}, {}
     for start in range(0, len(claim_ids), 500):
+        part = claim_ids[start:start + 500]
         events.update(session.execute(select(ClaimLink.claim_id, ClaimLink.event_id)
-                                      .where(ClaimLink.claim_id.in_(claim_ids[start:start + 500]))).all())
+                                      .where(ClaimLink.claim_id.in_(part))).all())
+        for claim_id, source_id in session.execute(select(Claim.id, Claim.source_id).where(Claim.id.in_(part))):
+            info = index.origin_of(source_id)
+            origin_of[claim_id] = info.origin_name if info.known else None
+    event_ids = sorted(set(events.values()))
+    event_origins: dict[int, set[str]] = {}
+    for start in range(0, len(event_ids), 500):
+        for event_id, origins in session.execute(select(Event.id, Event.origins)
+                                                 .where(Event.id.in_(event_ids[start:start + 500]))):
+            event_origins[event_id] = set(origins or ())
+
+    def impact(a: int, b: int) -> str:
+        event_a, event_b = events.get(a), events.get(b)
+        if event_a is not None and event_a == event_b:
+            return "same_event"
+        for claim, other in ((a, event_b), (b, event_a)):
+            origin = origin_of.get(claim)
+            if origin is not None and origin not in event_origins.get(other, set()):
+                return "new_origin"
+        return "joins_events"
+
+    ranked = sorted(((IMPACTS.index(impact(r.claim_a, r.claim_b)), abs(r.score - middle), r.claim_a, r.claim_b, r)
+                     for r in rows), key=lambda x: x[:4])[:limit]
+    shown = sorted({c for *_k, r in ranked for c in (r.claim_a, r.claim_b)})
+    features, _ = load_features(session, index, shown)
     queue = []
-    for r in rows:
-        score = score_pair(features[r.claim_a], features[r.claim_b], config)
-        queue.append({"claim_a": r.claim_a, "claim_b": r.claim_b, "score": score.total, "components": score.as_dict(),
-                      "explanation": score.explain(), "run_id": r.run_id, "event_a": events.get(r.claim_a),
-                      "event_b": events.get(r.claim_b)})
+    for rank, _distance, a, b, r in ranked:
+        score = score_pair(features[a], features[b], config)
+        queue.append({"claim_a": a, "claim_b": b, "score": score.total, "components": score.as_dict(),
+                      "explanation": score.explain(), "run_id": r.run_id, "event_a": events.get(a),
+                      "event_b": events.get(b), "impact": IMPACTS[rank]})
     return queue

@@ -218,8 +218,39 @@ def test_review_lists_uncertain_pairs_and_accept_links_them(desk):
                                 ["--db", "desk.sqlite", "--user", "tester", "review"], input="a")
     assert result.exit_code == 0, result.output
     assert result.output.rstrip().endswith("accepted 1, rejected 0, skipped 0")
+    assert "Accepting brings an origin the other event lacks: its grade may change." in result.output
     assert len(events(desk)) == 1
     assert json.loads(ran(desk, "review", "--json").stdout) == []
+
+
+def test_review_puts_pairs_that_bring_a_new_origin_first(desk):
+    desk.write("sources.yaml", "- {name: A, kind: ngo}\n- {name: B, kind: ngo}\n- {name: C, kind: ngo}\n")
+    ran(desk, "sources", "import", "sources.yaml")
+    desk.write_jsonl("c.jsonl", [
+        # 1, 2: different origins, the place unknown on one side, no figures: −1 + 2 + 1.5 + 1 = 3.5,
+        # the least uncertain of the three pairs, yet first: accepting may change a grade.
+        {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling",
+         "victims": "civilians"},
+        {"ref": "b", "source": "B", "date": "2021-04-05", "type": "artillery shelling", "victims": "civilians"},
+        # 3, 4: one origin: −1 + 2 + 1.5 + 1 + 0.5 = 4.0, nearest the middle (4.25); no grade can change.
+        {"ref": "c", "source": "A", "date": "2021-04-14", "place": "Marinka", "type": "sniper", "victims": "soldiers",
+         "killed": "1"},
+        {"ref": "d", "source": "A", "date": "2021-04-14", "type": "sniper fire", "victims": "soldiers", "killed": "1"},
+        # 5, 6, 7 at Toretsk: e~f 4 + 1 + 1.5 + 1 + 0.5 = 8; f~i 4 + 1 + 0 + 0.25 + 0.5 = 5.75;
+        # e~i 4 + 0 + 0 + 0.25 + 0.5 = 4.75, uncertain, yet {e, f} with i averages 5.25: one event.
+        {"ref": "e", "source": "A", "date": "2021-04-20", "place": "Toretsk", "type": "shelling",
+         "victims": "civilians", "killed": "2"},
+        {"ref": "f", "source": "B", "date": "2021-04-21", "place": "Toretsk", "type": "shelling",
+         "victims": "civilians", "killed": "2"},
+        {"ref": "i", "source": "C", "date": "2021-04-22", "place": "Toretsk", "victims": "people", "killed": "2"},
+    ])
+    ran(desk, "import", "c.jsonl")
+    ran(desk, "run")
+    queue = json.loads(ran(desk, "review", "--json").stdout)
+    assert [(q["claim_a"], q["claim_b"], q["score"], q["impact"]) for q in queue] == [
+        (1, 2, 3.5, "new_origin"), (3, 4, 4.0, "joins_events"), (5, 7, 4.75, "same_event")]
+    limited = json.loads(ran(desk, "review", "--json", "--limit", "1").stdout)
+    assert [(q["claim_a"], q["claim_b"]) for q in limited] == [(1, 2)]
 
 
 def test_source_edit_regrades_its_claims_at_the_next_incremental_run(desk):
