@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from reconciler.config import Config
 from reconciler.figures import intervals_overlap
-from reconciler.matching import Blocker, cannot_link, score_pair
+from reconciler.matching import Blocker, PlaceHints, cannot_link, score_pair
 from reconciler.models import Claim, ClaimLink, Event
 from reconciler.runs import load_features
 from reconciler.sources import SourceIndex
@@ -198,6 +198,8 @@ def error_analysis(session: Session, pred: dict[str, int], true: dict[str, str],
     """Claim pairs wrongly merged and wrongly split, counted by cause, with examples."""
     index = SourceIndex.load(session)
     features, _dirty = load_features(session, index)
+    blocker = Blocker(features.values(), config)
+    hints = PlaceHints(blocker, config)
     ids = {ref: cid for ref, cid in session.execute(select(Claim.ref, Claim.id))}
     by_event: dict[int, list[str]] = defaultdict(list)
     by_incident: dict[str, list[str]] = defaultdict(list)
@@ -221,13 +223,12 @@ def error_analysis(session: Session, pred: dict[str, int], true: dict[str, str],
                     if not base.startswith("period") and (fa.place_key is None or fb.place_key is None):
                         label += "; a claim has no place"
                     merges[label] += 1
-                    total = score_pair(fa, fb, config).total
+                    total = score_pair(fa, fb, config, explain=False, hints=hints).total
                     if label not in best or total > best[label][0]:
                         best[label] = (total, fa.id, fb.id)
             for label, (_total, a, b) in best.items():
                 if len(merge_examples[label]) < examples:
-                    merge_examples[label].append(_pair_example(session, a, b, features, config))
-    blocker = Blocker(features.values(), config)
+                    merge_examples[label].append(_pair_example(session, a, b, features, config, hints))
     misses: Counter = Counter()
     miss_examples: dict[str, list] = defaultdict(list)
     for inc, refs in by_incident.items():
@@ -239,12 +240,12 @@ def error_analysis(session: Session, pred: dict[str, int], true: dict[str, str],
             a, b = features[ids[ra]], features[ids[rb]]
             proposes = getattr(blocker, "proposes", None)
             proposed = proposes(a, b) if proposes else any(c.id == b.id for c in blocker.candidates(a))
-            reason = _miss_reason(a, b, score_pair(a, b, config), config, proposed)
+            reason = _miss_reason(a, b, score_pair(a, b, config, hints=hints), config, proposed)
             if reason.startswith("strong pair"):
                 reason += _linkage_context(refs, pred[ra], pred[rb], by_event, true, features, ids, config)
             misses[reason] += 1
             if len(miss_examples[reason]) < examples:
-                miss_examples[reason].append(_pair_example(session, a.id, b.id, features, config))
+                miss_examples[reason].append(_pair_example(session, a.id, b.id, features, config, hints))
     return {"false_merges_by_class": _classes(merges, _MERGE_CLASSES),
             "misses_by_class": _classes(misses, _MISS_CLASSES),
             "false_merge_pairs": dict(merges.most_common()), "false_merge_examples": dict(merge_examples),
@@ -350,6 +351,7 @@ def strong_components(features: dict, config: Config) -> dict:
     """Sizes of the groups that strong links (score ≥ link threshold, not cannot-link) join:
     an incremental run re-decides whole groups, so their size bounds its cost."""
     blocker = Blocker(features.values(), config)
+    hints = PlaceHints(blocker, config)
     parent = {i: i for i in features}
 
     def find(x: int) -> int:
@@ -362,7 +364,8 @@ def strong_components(features: dict, config: Config) -> dict:
         for other in blocker.candidates(claim):
             if other.id < claim.id or find(other.id) == find(claim.id):
                 continue
-            if cannot_link(claim, other, config) is None and score_pair(claim, other, config).total >= config.link_threshold:
+            strong = score_pair(claim, other, config, explain=False, hints=hints).total >= config.link_threshold
+            if strong and cannot_link(claim, other, config) is None:
                 parent[find(other.id)] = find(claim.id)
     sizes = Counter(find(i) for i in features)
     ordered = sorted(sizes.values(), reverse=True)
@@ -371,9 +374,9 @@ def strong_components(features: dict, config: Config) -> dict:
             "claims_in_groups_over_200": sum(n for n in ordered if n > 200)}
 
 
-def _pair_example(session: Session, a: int, b: int, features: dict, config: Config) -> dict:
+def _pair_example(session: Session, a: int, b: int, features: dict, config: Config, hints: PlaceHints) -> dict:
     ca, cb = session.get(Claim, a), session.get(Claim, b)
-    return {"a": _row(ca), "b": _row(cb), "score": score_pair(features[a], features[b], config).explain()}
+    return {"a": _row(ca), "b": _row(cb), "score": score_pair(features[a], features[b], config, hints=hints).explain()}
 
 
 def grade_error_examples(session: Session, pred: dict[str, int], status: dict[int, str], true: dict[str, str],

@@ -65,7 +65,7 @@ def expected_grade(claims: list[dict], strict: bool = False) -> str:
     With ``strict``, actors differ when their names are not fuzzy-equal (what the library
     can see); otherwise when they mean different parties (the truth).
     """
-    asserting, denying = set(), set()
+    asserting, denying, placed_origins = set(), set(), set()
     actors: dict[str, set[str]] = {}
     figures: dict[tuple, dict[str, tuple[int, int | None]]] = {}
     for c in claims:
@@ -76,6 +76,8 @@ def expected_grade(claims: list[dict], strict: bool = False) -> str:
             denying.add(origin)
             continue
         asserting.add(origin)
+        if _says_where(c):
+            placed_origins.add(origin)
         if c.get("actor") and actor_key(c["actor"]):
             actors.setdefault(origin, set()).add(actor_key(c["actor"]) if strict else ACTOR_SIDE[c["actor"]])
         for label in ("killed", "wounded"):
@@ -97,7 +99,14 @@ def expected_grade(claims: list[dict], strict: bool = False) -> str:
         for (a, fa), (b, fb) in combinations(sorted(per_origin.items()), 2):
             if (fa[1] is not None and fb[0] > fa[1]) or (fb[1] is not None and fa[0] > fb[1]):
                 return CONTESTED
+    # When the incident has a place, an origin that never says where does not corroborate it.
+    if any(_says_where(c) for c in claims if c.get("stance", "asserts") != "denies"):
+        asserting &= placed_origins
     return VERIFIED if len(asserting) >= 2 else UNVERIFIED
+
+
+def _says_where(claim: dict) -> bool:
+    return bool(claim.get("place")) or ("lat" in claim and "lon" in claim)
 
 
 def incident_grades(claims: list[dict], claim_incident: dict[str, str], strict: bool = False) -> dict[str, str]:

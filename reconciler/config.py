@@ -20,6 +20,8 @@ class Weights:
     place_differs: float = -6.0    # both places known and different: different incidents
     place_unknown: float = -1.0    # one place missing: not a mismatch, but weaker evidence, so that
                                    # a claim without a place reaches the review queue, not a link
+    place_inferred: float = 1.0    # one place missing, but the other claim's is the only place with a
+                                   # compatible report within the dates (Config.place_inference_min)
     date_same: float = 2.0         # day-precise dates on the same day
     date_same_period: float = 4.0  # period claims of one scope: with the same victims, enough to link
     date_near: float = 1.0         # one day apart (within the tolerance)
@@ -51,6 +53,9 @@ class Config:
     link_threshold: float = 5.0
     review_threshold: float = 3.5
     place_similar_min: float = 0.85
+    place_inference_min: float = 4.0   # a placed claim is a compatible report for one without a place when
+                                       # they score this much, quote left out: with the default weights the
+                                       # same day, type and victims, and agreeing figures or the same actor
     text_similar_min: float = 0.5
     require_neutral: bool = False      # verified also needs a corroborating origin with no side
     weights: Weights = field(default_factory=Weights)

@@ -18,7 +18,7 @@ from . import audit
 from .config import Config
 from .errors import ConflictError, NotFound, ReconcileError
 from .models import STATUSES, Claim, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, Run, utcnow
-from .matching import score_pair
+from .matching import Blocker, PlaceHints, score_pair
 from .runs import event_values, load_features, reconcile, relay_names, verification_notes
 from .sources import SourceIndex
 
@@ -357,9 +357,15 @@ def review_queue(session: Session, config: Config, limit: int | None = None) -> 
                      for r in rows), key=lambda x: x[:4])[:limit]
     shown = sorted({c for *_k, r in ranked for c in (r.claim_a, r.claim_b)})
     features, _ = load_features(session, index, shown)
+    hints = None
+    if any(f.place_key is None for f in features.values()):
+        # A claim without a place may take the only compatible place, as in the run: that
+        # needs every claim.
+        features, _ = load_features(session, index)
+        hints = PlaceHints(Blocker(features.values(), config), config)
     queue = []
     for rank, _distance, a, b, r in ranked:
-        score = score_pair(features[a], features[b], config)
+        score = score_pair(features[a], features[b], config, hints=hints)
         queue.append({"claim_a": a, "claim_b": b, "score": score.total, "components": score.as_dict(),
                       "explanation": score.explain(), "run_id": r.run_id, "event_a": events.get(a),
                       "event_b": events.get(b), "impact": IMPACTS[rank]})

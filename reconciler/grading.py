@@ -9,7 +9,10 @@
 | 5 | unverified             | anything else: one origin however often relayed, unknown or unregistered sources |
 
 An origin is *known* when the claim's source and every source up its parent chain are
-registered and the root is not of kind "unknown". Relays never add an origin.
+registered and the root is not of kind "unknown". Relays never add an origin. When the
+event has a place, an origin whose claims in it never say where (or give coordinates)
+does not count toward rule 4: it corroborates that something happened, not that it
+happened there. It still counts for rules 1-3.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ class GradedClaim:
     wounded: tuple[int, int | None] | None
     relays: tuple[str, ...] = ()
     note: str | None = None   # a reporter's note on verification ("could not be independently verified")
+    placed: bool = True       # the claim says where (a place or coordinates that resolved)
 
 
 @dataclass
@@ -52,10 +56,12 @@ class Facts:
     actors: dict[str, set[str]] = field(default_factory=dict)        # known origin -> actor keys
     figures: dict[tuple[str, str | None], dict[str, tuple[int, int | None]]] = field(default_factory=dict)
     not_counted: set[str] = field(default_factory=set)               # sources with no known origin
+    nowhere: set[str] = field(default_factory=set)   # asserting origins that never say where a placed event was
 
     @classmethod
     def of(cls, claims: list[GradedClaim]) -> "Facts":
         facts = cls(claims)
+        placed_event = any(c.placed for c in claims if c.stance != "denies")
         for c in claims:
             if not c.origin.known:
                 facts.not_counted.add(c.source_name)
@@ -74,7 +80,14 @@ class Facts:
                 # One origin's several figures (updates) span one interval.
                 high = None if high is None or figure[1] is None else max(high, figure[1])
                 per_origin[name] = (min(low, figure[0]), high)
+        if placed_event:
+            placed_origins = {c.origin.origin_name for c in claims if c.origin.known and c.placed and c.stance != "denies"}
+            facts.nowhere = set(facts.asserting) - placed_origins
         return facts
+
+    @property
+    def corroborating(self) -> dict[str, OriginInfo]:
+        return {name: info for name, info in self.asserting.items() if name not in self.nowhere}
 
 
 def _names(names) -> str:
@@ -114,15 +127,23 @@ def _figures(facts: Facts, config: Config) -> str | None:
 
 
 def _corroborated(facts: Facts, config: Config) -> str | None:
-    if len(facts.asserting) < 2:
+    corroborating = facts.corroborating
+    if len(corroborating) < 2:
         return None
-    if config.require_neutral and not any(o.side is None for o in facts.asserting.values()):
+    if config.require_neutral and not any(o.side is None for o in corroborating.values()):
         return None
-    return f"asserted by {_names(facts.asserting)}, independent origins"
+    return f"asserted by {_names(corroborating)}, independent origins" + _nowhere_note(facts)
+
+
+def _nowhere_note(facts: Facts) -> str:
+    if not facts.nowhere:
+        return ""
+    return (f"; not counted for the place: {_names(facts.nowhere)} (no claim of "
+            f"{'its' if len(facts.nowhere) == 1 else 'theirs'} says where)")
 
 
 def _fallback(facts: Facts, config: Config) -> str:
-    known = sorted(facts.asserting)
+    known = sorted(facts.corroborating)
     if len(known) >= 2:
         return (f"asserted by {_names(known)}, but every one is a party to the conflict "
                 "and a neutral origin is required")
@@ -131,6 +152,9 @@ def _fallback(facts: Facts, config: Config) -> str:
         relays = sorted({r for c in facts.claims for r in c.relays})
         if relays:
             reason += f", relayed by {_names(relays)}"
+        reason += _nowhere_note(facts)
+    elif facts.nowhere:
+        reason = f"no known origin says where; asserted without a place by {_names(facts.nowhere)}"
     elif facts.denying:
         reason = f"only denied ({_names(facts.denying)}), asserted by no known origin"
     else:

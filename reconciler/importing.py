@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from . import audit
@@ -233,6 +234,12 @@ def _update(importer: _Importer, claim_id: int, claim: ClaimInput, fp: str) -> N
     session = importer.session
     stored = session.get(Claim, claim_id)
     before = dict(stored.raw)
+    # Claims without a place near the old version may have taken their place from it
+    # (PlaceHints): the next run re-decides them. A week either side covers any tolerance.
+    session.execute(update(Claim).where(Claim.place_key.is_(None), Claim.id != claim_id,
+                                        Claim.date_end >= stored.date_start - timedelta(days=7),
+                                        Claim.date_start <= stored.date_end + timedelta(days=7))
+                    .values(needs_match=True))
     values = importer.row(claim, fp)
     for key in ("created_by", "created_at", "version"):
         values.pop(key)

@@ -85,11 +85,17 @@ class Score:
         return f"score {self.total:g}: " + "; ".join(parts)
 
 
-def _place(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> Component:
+def _place(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool,
+           hints: "PlaceHints | None") -> Component:
     w = config.weights
     if a.place_key is None or b.place_key is None:
         if a.is_period(config):
             return Component("place", 0.0, "a period claim: its scope is the conflict, not a place")
+        placeless, placed = (a, b) if a.place_key is None else (b, a)
+        if hints is not None and placed.place_key is not None and hints.of(placeless) == placed.place_key:
+            return Component("place", w.place_inferred,
+                             f"unknown for one claim; {placed.place_label} is the only place with a compatible "
+                             "report within the dates" if explain else "")
         return Component("place", w.place_unknown, "unknown for one claim: weaker evidence, not a mismatch")
     if a.place_key == b.place_key:
         return Component("place", w.place_same, f"same place: {a.place_label}" if explain else "")
@@ -178,26 +184,73 @@ def _text(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> 
     return Component("text", points, f"texts {similarity:.0%} alike" if explain else "")
 
 
-def score_pair(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool = True) -> Score:
-    """Score two claims; the order of ``a`` and ``b`` does not change the total.
-
-    With ``explain`` False the components carry no notes: the same points, a third of the
-    cost, for the many pairs nobody will read about.
-    """
-    if (a.fingerprint, a.id) > (b.fingerprint, b.id):
-        a, b = b, a
+def _evidence(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> list[Component]:
+    """The components besides place and quote: date, type, victims, actor, figures."""
     parts = [
-        _place(a, b, config, explain),
         _date(a, b, config, explain),
         _category("type", types_relation(a.type_category, b.type_category), a.type_category, b.type_category,
                   _TYPE_POINTS, config, explain),
         _category("victims", victims_relation(a.victims_category, b.victims_category), a.victims_category,
                   b.victims_category, _VICTIM_POINTS, config, explain),
     ]
-    for part in (_actor(a, b, config, explain), _figures(a, b, config, explain), _text(a, b, config, explain)):
+    for part in (_actor(a, b, config, explain), _figures(a, b, config, explain)):
         if part is not None:
             parts.append(part)
+    return parts
+
+
+def score_pair(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool = True,
+               hints: "PlaceHints | None" = None) -> Score:
+    """Score two claims; the order of ``a`` and ``b`` does not change the total.
+
+    With ``explain`` False the components carry no notes: the same points, a third of the
+    cost, for the many pairs nobody will read about. ``hints`` lets a claim without a place
+    count the place it can only be (see :class:`PlaceHints`); without it, a missing place is
+    simply unknown.
+    """
+    if (a.fingerprint, a.id) > (b.fingerprint, b.id):
+        a, b = b, a
+    parts = [_place(a, b, config, explain, hints), *_evidence(a, b, config, explain)]
+    text = _text(a, b, config, explain)
+    if text is not None:
+        parts.append(text)
     return Score(a.id, b.id, tuple(parts))
+
+
+class PlaceHints:
+    """For a claim without a place: the place it can only be, if the data say so.
+
+    A placed claim is a *compatible report* for a claim without a place when the blocker
+    proposes the pair, nothing forbids the link, and the pair scores at least
+    ``Config.place_inference_min`` with the place counted unknown and the quote left out
+    (with the default weights: the same day, type and victims, and figures that agree or the
+    same actor). When every compatible report names one and the same place, that place is
+    the hint: "2 soldiers killed by shelling" with no place, on a day when the only such
+    report is from Avdiivka. Where reports are dense (several towns shelled that day) there
+    is no hint, and the claim stays apart or goes to review. Hints are worked out from all
+    claims on demand and memoised: one object per run.
+    """
+
+    def __init__(self, blocker: "Blocker", config: Config):
+        self.blocker, self.config = blocker, config
+        self._memo: dict[int, str | None] = {}
+
+    def of(self, claim: ClaimFeatures) -> str | None:
+        if claim.place_key is not None or claim.is_period(self.config):
+            return None
+        if claim.id not in self._memo:
+            config = self.config
+            places = set()
+            for other in self.blocker.candidates(claim):
+                if other.place_key is None or other.place_key in places or cannot_link(claim, other, config):
+                    continue
+                points = config.weights.place_unknown + sum(c.points for c in _evidence(claim, other, config, False))
+                if points >= config.place_inference_min:
+                    places.add(other.place_key)
+                    if len(places) > 1:
+                        break
+            self._memo[claim.id] = places.pop() if len(places) == 1 else None
+        return self._memo[claim.id]
 
 
 def cannot_link(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> str | None:

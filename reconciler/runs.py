@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from .clustering import Problem, average_linkage
 from .config import Config
 from .grading import GradedClaim, grade_event, tally
-from .matching import Blocker, ClaimFeatures, Score, cannot_link, score_pair
+from .matching import Blocker, ClaimFeatures, PlaceHints, Score, cannot_link, score_pair
 from . import audit
 from .models import (STATUSES, Claim, ClaimLink, ClaimRelay, Event, EventLineage, PairConstraint, ReviewPair, Run, core,
                      utcnow)
@@ -97,9 +97,9 @@ class _Explorer:
     """Scores candidates outward from seeds until whole strongly-linked groups are covered.
     More seeds can be added later; pairs already scored are not scored again."""
 
-    def __init__(self, features: dict[int, ClaimFeatures], blocker: Blocker, config: Config,
+    def __init__(self, features: dict[int, ClaimFeatures], blocker: Blocker, hints: PlaceHints, config: Config,
                  must: set[tuple[int, int]], cannot: set[tuple[int, int]], progress: Progress):
-        self.features, self.blocker, self.config = features, blocker, config
+        self.features, self.blocker, self.hints, self.config = features, blocker, hints, config
         self.must, self.cannot, self.progress = must, cannot, progress
         self.graph = _Graph()
         self.must_of: dict[int, set[int]] = {}
@@ -128,7 +128,7 @@ class _Explorer:
                     continue
                 self.done_pairs.add(packed)
                 graph.pairs_scored += 1
-                score = score_pair(claim, other, config, explain=False)
+                score = score_pair(claim, other, config, explain=False, hints=self.hints)
                 forbidden = pair in self.cannot or cannot_link(claim, other, config) is not None
                 if forbidden:
                     graph.cannot.add(pair)
@@ -167,7 +167,7 @@ RESCORE_LIMIT = 200
 
 
 def _group_scores(group: list[int], kept: dict[tuple[int, int], float], features: dict[int, ClaimFeatures],
-                  config: Config, cannot: set[tuple[int, int]]) -> dict[tuple[int, int], float]:
+                  config: Config, cannot: set[tuple[int, int]], hints: PlaceHints) -> dict[tuple[int, int], float]:
     """Scores of every pair inside a group: the kept ones, and the others scored now (a run
     keeps only pairs above the review threshold, and the blocker never proposed some pairs,
     such as two claims of one group three days apart: they are scored all the same, so that
@@ -184,11 +184,11 @@ def _group_scores(group: list[int], kept: dict[tuple[int, int], float], features
                 if cannot_link(a, b, config) is not None:
                     cannot.add((x, y))
                     continue
-                scores[(x, y)] = score_pair(a, b, config, explain=False).total
+                scores[(x, y)] = score_pair(a, b, config, explain=False, hints=hints).total
     return scores
 
 
-def _cluster(graph: _Graph, features: dict[int, ClaimFeatures], blocker: Blocker, config: Config,
+def _cluster(graph: _Graph, features: dict[int, ClaimFeatures], hints: PlaceHints, config: Config,
              must: set[tuple[int, int]]) -> list[list[int]]:
     groups = _components(graph)
     group_of = {n: i for i, group in enumerate(groups) for n in group}
@@ -209,7 +209,7 @@ def _cluster(graph: _Graph, features: dict[int, ClaimFeatures], blocker: Blocker
         if len(group) == 1:
             clusters.append(group)
             continue
-        scores = _group_scores(group, kept[i], features, config, cannot_in[i])
+        scores = _group_scores(group, kept[i], features, config, cannot_in[i], hints)
         problem = Problem(
             nodes=group, order={n: features[n].fingerprint + f"{n:012d}" for n in group},
             scores={p: (s if p not in must else max(s, config.link_threshold)) for p, s in scores.items()},
@@ -281,7 +281,13 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     progress("loading", 1, 1)
 
     blocker = Blocker(features.values(), config)
-    explorer = _Explorer(features, blocker, config, must, cannot, progress)
+    hints = PlaceHints(blocker, config)
+    if not full and seeds is None:
+        # A new or changed claim can change which place a claim without one can only be:
+        # those claims are re-decided too, so that the run equals a full one.
+        start |= {other.id for claim_id in dirty if features[claim_id].place_key is not None
+                  for other in blocker.candidates(features[claim_id]) if other.place_key is None}
+    explorer = _Explorer(features, blocker, hints, config, must, cannot, progress)
     while start:
         # An event is re-decided as a whole: the other claims of every event reached join in.
         explorer.explore(start)
@@ -289,13 +295,13 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
         start = {c for n in nodes if n in old_event_of for c in members_of[old_event_of[n]]} - nodes
     graph = explorer.graph
     progress("clustering", 0, 1)
-    clusters = _cluster(graph, features, blocker, config, must)
+    clusters = _cluster(graph, features, hints, config, must)
     ids, spread = _assign_ids(clusters, old_event_of, manual_events)
     progress("clustering", 1, 1)
 
     before = _statuses(session, sorted(set(spread)))
     result = RunResult(run.id, full, note=note)
-    _write(session, run, user, config, clusters, ids, spread, graph, features, index, old_event_of,
+    _write(session, run, user, config, clusters, ids, spread, graph, features, hints, index, old_event_of,
            manual_events, result, progress)
     _store_review_pairs(session, graph, must | cannot, config, run.id)
     # Only the claims this run loaded: on PostgreSQL, claims committed by others meanwhile stay new.
@@ -362,7 +368,7 @@ def _store_review_pairs(session: Session, graph: _Graph, decided: set[tuple[int,
 
 def _write(session: Session, run: Run, user: str, config: Config, clusters: list[list[int]],
            ids: list[int | None], spread: dict[int, list[int]], graph: _Graph,
-           features: dict[int, ClaimFeatures], index: SourceIndex, old_event_of: dict[int, int],
+           features: dict[int, ClaimFeatures], hints: PlaceHints, index: SourceIndex, old_event_of: dict[int, int],
            manual_events: set[int], result: RunResult, progress: Progress) -> None:
     now = utcnow()
     new_count = sum(1 for i in ids if i is None)
@@ -401,7 +407,7 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
     for members, event_id in zip(clusters, ids):
         for m in members:
             pair = best.get(m)
-            explained = score_pair(features[pair[0]], features[pair[1]], config) if pair else None
+            explained = score_pair(features[pair[0]], features[pair[1]], config, hints=hints) if pair else None
             links.append(_link_row(m, event_id, len(members), explained, run.id))
             changed_links += old_event_of.get(m) != event_id
     for start in range(0, len(links), 5000):
@@ -505,4 +511,4 @@ def event_values(event_id: int, members: list[int], features: dict[int, ClaimFea
 def _graded(claim: ClaimFeatures, index: SourceIndex, relays: list[str], note: str | None) -> GradedClaim:
     return GradedClaim(claim.id, index.sources[claim.source_id].name, index.origin_of(claim.source_id),
                        claim.stance, claim.actor_key, claim.victims_category, claim.killed, claim.wounded,
-                       tuple(relays), note)
+                       tuple(relays), note, claim.place_key is not None)

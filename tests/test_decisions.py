@@ -202,18 +202,18 @@ def test_audit_verify_expect_must_look_like_an_anchor(desk):
 def test_review_lists_uncertain_pairs_and_accept_links_them(desk):
     desk.write("sources.yaml", "- {name: A, kind: ngo}\n- {name: B, kind: ngo}\n")
     ran(desk, "sources", "import", "sources.yaml")
-    # The same day and kind of incident, the place unknown on one side:
-    # −1 + 2 + type 1.5 + victims 1 + figures 0.5 = 4.0, between the review (3.5) and link (5) thresholds.
+    # The same day and kind of incident, the place unknown on one side, figures on one side only:
+    # −1 + 2 + type 1.5 + victims 1 = 3.5, between the review (3.5) and link (5) thresholds (and
+    # under the 4 that would let b take Avdiivka as the only place with a compatible report).
     desk.write_jsonl("c.jsonl", [
         {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling",
          "victims": "civilians", "killed": "1"},
-        {"ref": "b", "source": "B", "date": "2021-04-05", "type": "artillery shelling", "victims": "civilians",
-         "killed": "one"},
+        {"ref": "b", "source": "B", "date": "2021-04-05", "type": "artillery shelling", "victims": "civilians"},
     ])
     ran(desk, "import", "c.jsonl")
     ran(desk, "run")
     queue = json.loads(ran(desk, "review", "--json").stdout)
-    assert [(q["score"], q["claim_a"], q["claim_b"]) for q in queue] == [(4.0, 1, 2)]
+    assert [(q["score"], q["claim_a"], q["claim_b"]) for q in queue] == [(3.5, 1, 2)]
     result = desk.runner.invoke(__import__("cli.main", fromlist=["cli"]).cli,
                                 ["--db", "desk.sqlite", "--user", "tester", "review"], input="a")
     assert result.exit_code == 0, result.output
@@ -228,14 +228,14 @@ def test_review_puts_pairs_that_bring_a_new_origin_first(desk):
     ran(desk, "sources", "import", "sources.yaml")
     desk.write_jsonl("c.jsonl", [
         # 1, 2: different origins, the place unknown on one side, no figures: −1 + 2 + 1.5 + 1 = 3.5,
-        # the least uncertain of the three pairs, yet first: accepting may change a grade.
+        # less uncertain than 5~7 (4.75 is nearer the middle, 4.25), yet first: a grade may change.
         {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling",
          "victims": "civilians"},
         {"ref": "b", "source": "B", "date": "2021-04-05", "type": "artillery shelling", "victims": "civilians"},
-        # 3, 4: one origin: −1 + 2 + 1.5 + 1 + 0.5 = 4.0, nearest the middle (4.25); no grade can change.
+        # 3, 4: the same, from one origin: no grade can change.
         {"ref": "c", "source": "A", "date": "2021-04-14", "place": "Marinka", "type": "sniper", "victims": "soldiers",
          "killed": "1"},
-        {"ref": "d", "source": "A", "date": "2021-04-14", "type": "sniper fire", "victims": "soldiers", "killed": "1"},
+        {"ref": "d", "source": "A", "date": "2021-04-14", "type": "sniper fire", "victims": "soldiers"},
         # 5, 6, 7 at Toretsk: e~f 4 + 1 + 1.5 + 1 + 0.5 = 8; f~i 4 + 1 + 0 + 0.25 + 0.5 = 5.75;
         # e~i 4 + 0 + 0 + 0.25 + 0.5 = 4.75, uncertain, yet {e, f} with i averages 5.25: one event.
         {"ref": "e", "source": "A", "date": "2021-04-20", "place": "Toretsk", "type": "shelling",
@@ -248,9 +248,32 @@ def test_review_puts_pairs_that_bring_a_new_origin_first(desk):
     ran(desk, "run")
     queue = json.loads(ran(desk, "review", "--json").stdout)
     assert [(q["claim_a"], q["claim_b"], q["score"], q["impact"]) for q in queue] == [
-        (1, 2, 3.5, "new_origin"), (3, 4, 4.0, "joins_events"), (5, 7, 4.75, "same_event")]
+        (1, 2, 3.5, "new_origin"), (3, 4, 3.5, "joins_events"), (5, 7, 4.75, "same_event")]
     limited = json.loads(ran(desk, "review", "--json", "--limit", "1").stdout)
     assert [(q["claim_a"], q["claim_b"]) for q in limited] == [(1, 2)]
+
+
+def test_review_scores_a_claim_without_place_as_the_run_did(desk):
+    desk.write("sources.yaml", "- {name: A, kind: ngo}\n- {name: B, kind: ngo}\n- {name: C, kind: ngo}\n")
+    ran(desk, "sources", "import", "sources.yaml")
+    desk.write_jsonl("c.jsonl", [
+        {"ref": "q", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling",
+         "victims": "soldiers", "killed": "2"},
+        {"ref": "p", "source": "B", "date": "2021-04-05", "type": "shelling", "victims": "soldiers", "killed": "2"},
+        {"ref": "s", "source": "C", "date": "2021-04-06", "place": "Avdiivka", "type": "shelling", "victims": "soldiers"},
+    ])
+    ran(desk, "import", "c.jsonl")
+    ran(desk, "run")
+    # p takes Avdiivka, the only place with a compatible report (q; s is a day later with no
+    # figures: −1 + 1 + 1.5 + 1 = 2.5 < 4). p~s: place +1 (inferred) + one day 1 + type 1.5 +
+    # victims 1 = 4.5, uncertain; without the inference 2.5, not even in the queue. q~s 4 + 1 +
+    # 1.5 + 1 = 7.5 merges first, then p joins: (p~q 6 + p~s 4.5) / 2 = 5.25. One event.
+    [queued] = json.loads(ran(desk, "review", "--json").stdout)
+    assert (queued["claim_a"], queued["claim_b"], queued["score"], queued["impact"]) == (2, 3, 4.5, "same_event")
+    assert [sorted(c["ref"] for c in e["claims"]) for e in events(desk)] == [["p", "q", "s"]]
+    assert queued["components"]["place"] == {
+        "points": 1.0, "note": "unknown for one claim; Avdiyivka is the only place with a compatible report within "
+                               "the dates"}
 
 
 def test_source_edit_regrades_its_claims_at_the_next_incremental_run(desk):

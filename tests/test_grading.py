@@ -119,3 +119,41 @@ def test_grade_unverified_reason_carries_the_reporters_note():
                           note)]
     grade = grade_event(claims, Config())
     assert grade.reason == f'rests on one origin (Government of Ukraine), relayed by dpa; reporter\'s note: "{note}"'
+
+
+def nowhere(cid, origin, **kw):
+    """A claim that does not say where (no place, no coordinates)."""
+    c = claim(cid, origin, **kw)
+    return GradedClaim(c.claim_id, c.source_name, c.origin, c.stance, c.actor_key, c.victims, c.killed, c.wounded,
+                       c.relays, c.note, placed=False)
+
+
+def test_grade_origin_that_never_says_where_does_not_corroborate_a_placed_event():
+    grade = grade_event([claim(1, OSCE, killed=(2, 2)), nowhere(2, UKRAINE, killed=(2, 2))], Config())
+    assert (grade.status, grade.rule) == (UNVERIFIED, "default")
+    assert grade.reason == ("rests on one origin (OSCE); not counted for the place: Government of Ukraine "
+                            "(no claim of its says where)")
+
+
+def test_grade_one_placed_claim_is_enough_for_an_origin_to_count():
+    grade = grade_event([claim(1, OSCE), nowhere(2, UKRAINE), claim(3, ARMY)], Config())
+    assert grade.status == VERIFIED
+    assert grade.reason == "asserted by Government of Ukraine and OSCE, independent origins"
+
+
+def test_grade_origins_without_a_place_still_contest():
+    grade = grade_event([claim(1, OSCE, killed=(2, 2)), nowhere(2, RUSSIA, killed=(9, 9))], Config())
+    assert (grade.status, grade.rule) == (CONTESTED, "figures")
+
+
+def test_grade_an_event_nobody_places_counts_every_origin():
+    # A tally over a period, or an incident no claim places: nothing to corroborate about a place.
+    grade = grade_event([nowhere(1, OSCE), nowhere(2, UKRAINE)], Config())
+    assert grade.status == VERIFIED
+
+
+def test_grade_place_resting_on_an_unknown_source():
+    grade = grade_event([claim(1, CHANNEL, source="Channel X"), nowhere(2, OSCE), nowhere(3, UKRAINE)], Config())
+    assert grade.status == UNVERIFIED
+    assert grade.reason == ("no known origin says where; asserted without a place by Government of Ukraine and "
+                            "OSCE; not counted (no known origin): Channel X")

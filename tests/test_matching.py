@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from reconciler.config import Config, Weights
-from reconciler.matching import Blocker, ClaimFeatures, cannot_link, score_pair
+from reconciler.matching import Blocker, ClaimFeatures, PlaceHints, cannot_link, score_pair
 
 D = date(2021, 4, 6).toordinal()
 AVDIIVKA = "geonames:713122"
@@ -143,3 +143,49 @@ def test_score_pair_period_claims_of_other_periods_count_against():
     date_part = [c for c in score_pair(a, b, config).components if c.name == "date"][0]
     # starts 3 days apart, one day's tolerance: 2 days beyond, −2 a day
     assert (date_part.points, date_part.note) == (-4.0, "different periods")
+
+
+DONETSK = "geonames:709717"
+
+
+def hinted(*claims, config=None):
+    config = config or Config()
+    features = list(claims)
+    return PlaceHints(Blocker(features, config), config), config
+
+
+def test_place_hint_the_only_place_with_a_compatible_report():
+    nowhere, avdiivka = feat(1, place=None, label=None), feat(2)
+    hints, config = hinted(nowhere, avdiivka)
+    assert hints.of(nowhere) == AVDIIVKA
+    assert hints.of(avdiivka) is None   # placed claims need no hint
+    score = score_pair(nowhere, avdiivka, config, hints=hints)
+    place = [c for c in score.components if c.name == "place"][0]
+    assert (place.points, place.note) == (
+        1.0, "unknown for one claim; Avdiyivka is the only place with a compatible report within the dates")
+    # place +1 + same day 2 + type 1.5 + victims 1 + figures 0.5 = 6.0: linked
+    assert score.total == 6.0
+    # Without hints, the same pair is uncertain: −1 + 2 + 1.5 + 1 + 0.5 = 4.0.
+    assert score_pair(nowhere, avdiivka, config).total == 4.0
+
+
+def test_place_hint_none_when_two_places_are_compatible():
+    nowhere = feat(1, place=None, label=None)
+    hints, config = hinted(nowhere, feat(2), feat(3, place=DONETSK, label="Donetsk"))
+    assert hints.of(nowhere) is None
+    assert score_pair(nowhere, feat(2), config, hints=hints).total == 4.0
+
+
+def test_place_hint_needs_a_compatible_report():
+    nowhere = feat(1, place=None, label=None)
+    # One day apart: −1 + 1 + 1.5 + 1 + 0.5 = 3.0 < 4.0 (place_inference_min).
+    assert hinted(nowhere, feat(2, start=D + 1))[0].of(nowhere) is None
+    # A different place one day apart does not spoil the hint from the same-day report.
+    hints, _ = hinted(nowhere, feat(2), feat(3, place=DONETSK, label="Donetsk", start=D + 1))
+    assert hints.of(nowhere) == AVDIIVKA
+
+
+def test_place_hint_ignores_claims_it_can_never_join():
+    # The same origin in the same report: a bulletin listing two incidents, never one event.
+    nowhere = feat(1, place=None, label=None, origin=7, report=3)
+    assert hinted(nowhere, feat(2, origin=7, report=3))[0].of(nowhere) is None
