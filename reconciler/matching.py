@@ -239,18 +239,28 @@ class PlaceHints:
         if claim.place_key is not None or claim.is_period(self.config):
             return None
         if claim.id not in self._memo:
-            config = self.config
-            places = set()
-            for other in self.blocker.candidates(claim):
-                if other.place_key is None or other.place_key in places or cannot_link(claim, other, config):
-                    continue
-                points = config.weights.place_unknown + sum(c.points for c in _evidence(claim, other, config, False))
-                if points >= config.place_inference_min:
-                    places.add(other.place_key)
-                    if len(places) > 1:
-                        break
-            self._memo[claim.id] = places.pop() if len(places) == 1 else None
+            self._memo[claim.id] = self._hint(claim, frozenset())
         return self._memo[claim.id]
+
+    def without(self, claim: ClaimFeatures, ignored: set[int] | frozenset[int]) -> str | None:
+        """The hint as it was before the ``ignored`` claims arrived (not memoised)."""
+        if claim.place_key is not None or claim.is_period(self.config):
+            return None
+        return self._hint(claim, ignored)
+
+    def _hint(self, claim: ClaimFeatures, ignored: set[int] | frozenset[int]) -> str | None:
+        config = self.config
+        places: set[str] = set()
+        for other in self.blocker.candidates(claim):
+            if other.place_key is None or other.place_key in places or other.id in ignored \
+                    or cannot_link(claim, other, config):
+                continue
+            points = config.weights.place_unknown + sum(c.points for c in _evidence(claim, other, config, False))
+            if points >= config.place_inference_min:
+                places.add(other.place_key)
+                if len(places) > 1:
+                    break
+        return places.pop() if len(places) == 1 else None
 
 
 def cannot_link(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> str | None:

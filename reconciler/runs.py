@@ -283,10 +283,12 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     blocker = Blocker(features.values(), config)
     hints = PlaceHints(blocker, config)
     if not full and seeds is None:
-        # A new or changed claim can change which place a claim without one can only be:
-        # those claims are re-decided too, so that the run equals a full one.
-        start |= {other.id for claim_id in dirty if features[claim_id].place_key is not None
-                  for other in blocker.candidates(features[claim_id]) if other.place_key is None}
+        # A new or changed claim can change which place a claim without one can only be
+        # (PlaceHints): the claims whose hint it changes are re-decided too, so that the run
+        # equals a full one. (Those near a changed claim's old version were marked at import.)
+        near = {other.id: other for claim_id in dirty if features[claim_id].place_key is not None
+                for other in blocker.candidates(features[claim_id]) if other.place_key is None and other.id not in dirty}
+        start |= {i for i, claim in near.items() if hints.of(claim) != hints.without(claim, dirty)}
     explorer = _Explorer(features, blocker, hints, config, must, cannot, progress)
     while start:
         # An event is re-decided as a whole: the other claims of every event reached join in.
