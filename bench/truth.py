@@ -7,6 +7,7 @@ is registered and whose root is not of kind "unknown"; unregistered channels nev
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from itertools import combinations
 
@@ -106,6 +107,10 @@ def expected_grade(claims: list[dict], strict: bool = False) -> str:
 
 
 def _says_where(claim: dict) -> bool:
+    """A place or coordinates, on a claim about one incident (a tally over a period places nothing)."""
+    start, _, end = str(claim.get("date", "")).partition("/")
+    if end and (date.fromisoformat(end[:10]) - date.fromisoformat(start[:10])).days + 1 > 7:
+        return False
     return bool(claim.get("place")) or ("lat" in claim and "lon" in claim)
 
 

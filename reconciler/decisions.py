@@ -19,7 +19,7 @@ from .config import Config
 from .errors import ConflictError, NotFound, ReconcileError
 from .models import STATUSES, Claim, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, Run, utcnow
 from .matching import Blocker, PlaceHints, score_pair
-from .runs import event_values, load_features, reconcile, relay_names, verification_notes
+from .runs import event_values, load_decisions, load_features, reconcile, relay_names, verification_notes
 from .sources import SourceIndex
 
 
@@ -328,20 +328,27 @@ def review_queue(session: Session, config: Config, limit: int | None = None) -> 
     rows = session.execute(select(ReviewPair.claim_a, ReviewPair.claim_b, ReviewPair.score, ReviewPair.run_id)).all()
     claim_ids = sorted({c for r in rows for c in (r.claim_a, r.claim_b)})
     index = SourceIndex.load(session)
-    events, origin_of = {}, {}
+    events, origin_of, placed = {}, {}, set()
     for start in range(0, len(claim_ids), 500):
         part = claim_ids[start:start + 500]
         events.update(session.execute(select(ClaimLink.claim_id, ClaimLink.event_id)
                                       .where(ClaimLink.claim_id.in_(part))).all())
-        for claim_id, source_id in session.execute(select(Claim.id, Claim.source_id).where(Claim.id.in_(part))):
+        for claim_id, source_id, place_key, first, last in session.execute(
+                select(Claim.id, Claim.source_id, Claim.place_key, Claim.date_start, Claim.date_end)
+                .where(Claim.id.in_(part))):
             info = index.origin_of(source_id)
             origin_of[claim_id] = info.origin_name if info.known else None
+            if place_key is not None and (last - first).days + 1 <= config.period_days:
+                placed.add(claim_id)
     event_ids = sorted(set(events.values()))
     event_origins: dict[int, set[str]] = {}
+    placed_events = set()
     for start in range(0, len(event_ids), 500):
-        for event_id, origins in session.execute(select(Event.id, Event.origins)
-                                                 .where(Event.id.in_(event_ids[start:start + 500]))):
+        for event_id, origins, place_key in session.execute(select(Event.id, Event.origins, Event.place_key)
+                                                            .where(Event.id.in_(event_ids[start:start + 500]))):
             event_origins[event_id] = set(origins or ())
+            if place_key is not None:
+                placed_events.add(event_id)
 
     def impact(a: int, b: int) -> str:
         event_a, event_b = events.get(a), events.get(b)
@@ -349,7 +356,9 @@ def review_queue(session: Session, config: Config, limit: int | None = None) -> 
             return "same_event"
         for claim, other in ((a, event_b), (b, event_a)):
             origin = origin_of.get(claim)
-            if origin is not None and origin not in event_origins.get(other, set()):
+            # An origin counts for a placed event only with a claim that says where (grading).
+            counts = claim in placed or other not in placed_events
+            if origin is not None and counts and origin not in event_origins.get(other, set()):
                 return "new_origin"
         return "joins_events"
 
@@ -362,7 +371,8 @@ def review_queue(session: Session, config: Config, limit: int | None = None) -> 
         # A claim without a place may take the only compatible place, as in the run: that
         # needs every claim.
         features, _ = load_features(session, index)
-        hints = PlaceHints(Blocker(features.values(), config), config)
+        _must, decided_apart, _manual = load_decisions(session)
+        hints = PlaceHints(Blocker(features.values(), config), config, decided_apart)
     queue = []
     for rank, _distance, a, b, r in ranked:
         score = score_pair(features[a], features[b], config, hints=hints)

@@ -11,14 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from . import audit
 from .errors import InputError, Problem
-from .models import Claim, ClaimChange, ClaimRelay, Report, core, utcnow
+from .config import Config
+from .models import Claim, ClaimChange, ClaimRelay, Report, Run, core, utcnow
 from .places import PlaceNormaliser
 from .reading import ClaimInput
 from .sources import SourceIndex, name_key, unregistered_source
@@ -69,6 +70,7 @@ class _Importer:
         self.summary = ImportSummary()
         self._unregistered: set[str] = set()
         self._source_ids: dict[str, int] = {}
+        self.moved: list[tuple[date, date]] = []   # old dates of updated claims that had a place
 
     def source_id(self, name: str) -> int:
         known = self._source_ids.get(name)
@@ -168,6 +170,7 @@ def import_claims(session: Session, claims: list[ClaimInput], user: str, normali
     importer.prepare_reports(claims)
     for start in range(0, len(batch), CHUNK):
         _import_chunk(importer, batch[start:start + CHUNK])
+    _mark_old_neighbours(session, importer.moved)
     summary = importer.summary
     summary.unregistered_sources = sorted(importer._unregistered)
     if summary.added or summary.updated:
@@ -230,16 +233,33 @@ def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> N
     summary.added_ids.extend(ids)
 
 
+def _mark_old_neighbours(session: Session, moved: list[tuple[date, date]]) -> None:
+    """Claims without a place near an updated claim's old dates may have taken their place
+    from it (reconciler.matching.PlaceHints): mark them so the next run re-decides them.
+    The window is the blocker's (twice the date tolerance of the last run, or the default);
+    overlapping windows are merged, so a large re-import issues few statements."""
+    if not moved:
+        return
+    last = session.scalars(select(Run.config).where(Run.finished_at.is_not(None)).order_by(Run.id.desc()).limit(1)).first()
+    tolerance = (last or {}).get("date_tolerance_days", Config().date_tolerance_days)
+    reach = timedelta(days=2 * tolerance)
+    windows: list[list[date]] = []
+    for start, end in sorted(moved):
+        if windows and start - reach <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end + reach)
+        else:
+            windows.append([start - reach, end + reach])
+    for low, high in windows:
+        session.execute(update(Claim).where(Claim.place_key.is_(None), Claim.date_end >= low, Claim.date_start <= high)
+                        .values(needs_match=True))
+
+
 def _update(importer: _Importer, claim_id: int, claim: ClaimInput, fp: str) -> None:
     session = importer.session
     stored = session.get(Claim, claim_id)
     before = dict(stored.raw)
-    # Claims without a place near the old version may have taken their place from it
-    # (PlaceHints): the next run re-decides them. A week either side covers any tolerance.
-    session.execute(update(Claim).where(Claim.place_key.is_(None), Claim.id != claim_id,
-                                        Claim.date_end >= stored.date_start - timedelta(days=7),
-                                        Claim.date_start <= stored.date_end + timedelta(days=7))
-                    .values(needs_match=True))
+    if stored.place_key is not None:
+        importer.moved.append((stored.date_start, stored.date_end))
     values = importer.row(claim, fp)
     for key in ("created_by", "created_at", "version"):
         values.pop(key)

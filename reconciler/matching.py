@@ -227,12 +227,13 @@ class PlaceHints:
     same actor). When every compatible report names one and the same place, that place is
     the hint: "2 soldiers killed by shelling" with no place, on a day when the only such
     report is from Avdiivka. Where reports are dense (several towns shelled that day) there
-    is no hint, and the claim stays apart or goes to review. Hints are worked out from all
-    claims on demand and memoised: one object per run.
+    is no hint, and the claim stays apart or goes to review. A report a person decided is
+    another incident (``decided_apart``, their unlinks) is no candidate. Hints are worked out
+    from all claims on demand and memoised: one object per run.
     """
 
-    def __init__(self, blocker: "Blocker", config: Config):
-        self.blocker, self.config = blocker, config
+    def __init__(self, blocker: "Blocker", config: Config, decided_apart: set[tuple[int, int]] = frozenset()):
+        self.blocker, self.config, self.decided_apart = blocker, config, decided_apart
         self._memo: dict[int, str | None] = {}
 
     def of(self, claim: ClaimFeatures) -> str | None:
@@ -253,7 +254,8 @@ class PlaceHints:
         places: set[str] = set()
         for other in self.blocker.candidates(claim):
             if other.place_key is None or other.place_key in places or other.id in ignored \
-                    or cannot_link(claim, other, config):
+                    or cannot_link(claim, other, config) \
+                    or (min(claim.id, other.id), max(claim.id, other.id)) in self.decided_apart:
                 continue
             points = config.weights.place_unknown + sum(c.points for c in _evidence(claim, other, config, False))
             if points >= config.place_inference_min:

@@ -174,10 +174,13 @@ class Gazetteer:
                 grid.setdefault((math.floor(place.lat / GRID_DEG), math.floor(place.lon / GRID_DEG)), []).append(place)
             self._grid = grid
         row, col = math.floor(lat / GRID_DEG), math.floor(lon / GRID_DEG)
-        # Cells of 0.1°: at least 7 km wide up to 50° N; a wider radius searches more cells.
-        reach = 1 + int(within_km // 7)
+        # Enough cells either side to cover the radius: a cell of 0.1° is ~11 km of latitude,
+        # and of longitude 11 km times the cosine of the latitude (narrower towards the pole).
+        lat_km = 111.0 * GRID_DEG
+        lon_km = max(lat_km * math.cos(math.radians(min(abs(lat) + GRID_DEG, 89.0))), 0.01)
+        rows, cols = math.ceil(within_km / lat_km), min(math.ceil(within_km / lon_km), int(360 / GRID_DEG))
         near = [(round(_distance_km(lat, lon, p.lat, p.lon), 3), p.geonameid, p)
-                for r in range(row - reach, row + reach + 1) for c in range(col - reach, col + reach + 1)
+                for r in range(row - rows, row + rows + 1) for c in range(col - cols, col + cols + 1)
                 for p in self._grid.get((r, c), ())]
         if not near:
             return None

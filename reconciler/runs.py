@@ -167,12 +167,13 @@ RESCORE_LIMIT = 200
 
 
 def _group_scores(group: list[int], kept: dict[tuple[int, int], float], features: dict[int, ClaimFeatures],
-                  config: Config, cannot: set[tuple[int, int]], hints: PlaceHints) -> dict[tuple[int, int], float]:
+                  config: Config, cannot: set[tuple[int, int]], decided_apart: set[tuple[int, int]],
+                  hints: PlaceHints) -> dict[tuple[int, int], float]:
     """Scores of every pair inside a group: the kept ones, and the others scored now (a run
     keeps only pairs above the review threshold, and the blocker never proposed some pairs,
     such as two claims of one group three days apart: they are scored all the same, so that
     average linkage weighs real evidence, not a blanket penalty). Pairs that can never be
-    one event are added to ``cannot``."""
+    one event (by rule, or by a person's unlink in ``decided_apart``) are added to ``cannot``."""
     scores = dict(kept)
     if len(group) > RESCORE_LIMIT:
         return scores
@@ -181,7 +182,7 @@ def _group_scores(group: list[int], kept: dict[tuple[int, int], float], features
         for y in ordered[i + 1:]:
             if (x, y) not in scores:
                 a, b = features[x], features[y]
-                if cannot_link(a, b, config) is not None:
+                if (x, y) in decided_apart or cannot_link(a, b, config) is not None:
                     cannot.add((x, y))
                     continue
                 scores[(x, y)] = score_pair(a, b, config, explain=False, hints=hints).total
@@ -189,7 +190,7 @@ def _group_scores(group: list[int], kept: dict[tuple[int, int], float], features
 
 
 def _cluster(graph: _Graph, features: dict[int, ClaimFeatures], hints: PlaceHints, config: Config,
-             must: set[tuple[int, int]]) -> list[list[int]]:
+             must: set[tuple[int, int]], decided_apart: set[tuple[int, int]]) -> list[list[int]]:
     groups = _components(graph)
     group_of = {n: i for i, group in enumerate(groups) for n in group}
     kept: list[dict[tuple[int, int], float]] = [{} for _ in groups]
@@ -209,7 +210,7 @@ def _cluster(graph: _Graph, features: dict[int, ClaimFeatures], hints: PlaceHint
         if len(group) == 1:
             clusters.append(group)
             continue
-        scores = _group_scores(group, kept[i], features, config, cannot_in[i], hints)
+        scores = _group_scores(group, kept[i], features, config, cannot_in[i], decided_apart, hints)
         problem = Problem(
             nodes=group, order={n: features[n].fingerprint + f"{n:012d}" for n in group},
             scores={p: (s if p not in must else max(s, config.link_threshold)) for p, s in scores.items()},
@@ -281,14 +282,9 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     progress("loading", 1, 1)
 
     blocker = Blocker(features.values(), config)
-    hints = PlaceHints(blocker, config)
+    hints = PlaceHints(blocker, config, cannot)
     if not full and seeds is None:
-        # A new or changed claim can change which place a claim without one can only be
-        # (PlaceHints): the claims whose hint it changes are re-decided too, so that the run
-        # equals a full one. (Those near a changed claim's old version were marked at import.)
-        near = {other.id: other for claim_id in dirty if features[claim_id].place_key is not None
-                for other in blocker.candidates(features[claim_id]) if other.place_key is None and other.id not in dirty}
-        start |= {i for i, claim in near.items() if hints.of(claim) != hints.without(claim, dirty)}
+        start |= _hint_neighbours(features, dirty, old_event_of, blocker, hints)
     explorer = _Explorer(features, blocker, hints, config, must, cannot, progress)
     while start:
         # An event is re-decided as a whole: the other claims of every event reached join in.
@@ -297,7 +293,7 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
         start = {c for n in nodes if n in old_event_of for c in members_of[old_event_of[n]]} - nodes
     graph = explorer.graph
     progress("clustering", 0, 1)
-    clusters = _cluster(graph, features, hints, config, must)
+    clusters = _cluster(graph, features, hints, config, must, cannot)
     ids, spread = _assign_ids(clusters, old_event_of, manual_events)
     progress("clustering", 1, 1)
 
@@ -307,7 +303,9 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
            manual_events, result, progress)
     _store_review_pairs(session, graph, must | cannot, config, run.id)
     # Only the claims this run loaded: on PostgreSQL, claims committed by others meanwhile stay new.
-    matched = sorted(graph.nodes & dirty)
+    # A run scoped to a decision's claims (seeds) leaves them new: the next run must still look
+    # at their neighbours without a place (_hint_neighbours).
+    matched = sorted(graph.nodes & dirty) if seeds is None else []
     for start_at in range(0, len(matched), CHUNK):
         session.execute(update(Claim).where(Claim.id.in_(matched[start_at:start_at + CHUNK])).values(needs_match=False))
     run.finished_at = utcnow()
@@ -316,6 +314,32 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     result.counts = dict(run.counts)
     _audit_run(session, user, run, result, before, manual_events, seeds is not None)
     return result
+
+
+def _hint_neighbours(features: dict[int, ClaimFeatures], dirty: set[int], old_event_of: dict[int, int],
+                     blocker: Blocker, hints: PlaceHints) -> set[int]:
+    """Claims without a place whose inferred place (PlaceHints) the dirty claims may change:
+    an incremental run re-decides them too, so that it equals a full run.
+
+    Near a new claim (never matched before), a claim is re-decided when its hint differs with
+    and without the new claims. Near a claim that was matched before and changed (a corrected
+    date, an edited source), its earlier state is unknown, so every such neighbour is
+    re-decided; those near a corrected claim's *old* dates were marked at import.
+    """
+    found, near_new = set(), {}
+    for claim_id in sorted(dirty):
+        claim = features[claim_id]
+        if claim.place_key is None:
+            continue   # only placed claims give hints
+        for other in blocker.candidates(claim):
+            if other.place_key is None and other.id not in dirty:
+                if claim_id in old_event_of:
+                    found.add(other.id)
+                else:
+                    near_new[other.id] = other
+    new = {c for c in dirty if c not in old_event_of}
+    found |= {i for i, other in near_new.items() if i not in found and hints.of(other) != hints.without(other, new)}
+    return found
 
 
 def _statuses(session: Session, event_ids: list[int]) -> dict[int, tuple[str, bool, str | None]]:
@@ -490,7 +514,7 @@ def event_values(event_id: int, members: list[int], features: dict[int, ClaimFea
                   notes: dict[int, str] | None = None) -> dict:
     claims = [features[m] for m in members]
     notes = notes or {}
-    graded = [_graded(features[m], index, relays.get(m, []), notes.get(m)) for m in members]
+    graded = [_graded(features[m], index, relays.get(m, []), notes.get(m), config) for m in members]
     values = {"id": event_id, "n_claims": len(members)}
     origins = sorted({g.origin.origin_name for g in graded if g.origin.known})
     values["origins"], values["n_origins"] = origins, len(origins)
@@ -510,7 +534,9 @@ def event_values(event_id: int, members: list[int], features: dict[int, ClaimFea
     return values
 
 
-def _graded(claim: ClaimFeatures, index: SourceIndex, relays: list[str], note: str | None) -> GradedClaim:
+def _graded(claim: ClaimFeatures, index: SourceIndex, relays: list[str], note: str | None,
+            config: Config) -> GradedClaim:
+    # A period claim's scope is the conflict, whatever place it names: it places no incident.
     return GradedClaim(claim.id, index.sources[claim.source_id].name, index.origin_of(claim.source_id),
                        claim.stance, claim.actor_key, claim.victims_category, claim.killed, claim.wounded,
-                       tuple(relays), note, claim.place_key is not None)
+                       tuple(relays), note, claim.place_key is not None and not claim.is_period(config))

@@ -189,3 +189,10 @@ def test_place_hint_ignores_claims_it_can_never_join():
     # The same origin in the same report: a bulletin listing two incidents, never one event.
     nowhere = feat(1, place=None, label=None, origin=7, report=3)
     assert hinted(nowhere, feat(2, origin=7, report=3))[0].of(nowhere) is None
+
+
+def test_place_hint_skips_a_report_a_person_decided_is_another_incident():
+    nowhere, avdiivka = feat(1, place=None, label=None), feat(2)
+    config = Config()
+    hints = PlaceHints(Blocker([nowhere, avdiivka], config), config, decided_apart={(1, 2)})
+    assert hints.of(nowhere) is None

@@ -283,3 +283,79 @@ def test_run_incremental_with_an_uncertain_pair_to_an_untouched_event(desk):
     queue = json.loads(desk("review", "--json").stdout)
     [new_id] = [c["id"] for c in desk.claims() if c["ref"] == "ill-101"]
     assert [(q["score"], new_id in (q["claim_a"], q["claim_b"])) for q in queue] == [(4.0, True)]
+
+
+def _ids(desk) -> dict[str, int]:
+    return {ref: cid for cid, ref in desk.query("select id, ref from claims")}
+
+
+def test_run_after_a_decision_still_rematches_claims_whose_place_a_new_claim_changed(desk):
+    desk.write("sources.yaml", "".join(f"- {{name: {n}, kind: ngo}}\n" for n in "ABCDE"))
+    assert desk("sources", "import", "sources.yaml").exit_code == 0
+    desk.write_jsonl("one.jsonl", [_shelling("q", "A", 5, "Avdiivka"), _shelling("p", "B", 5),
+                                   _shelling("v", "D", 5, "Donetsk") | {"killed": "10"},
+                                   _shelling("w", "E", 5, "Donetsk") | {"killed": "10"}])
+    assert desk("import", "one.jsonl").exit_code == 0
+    assert desk("run").exit_code == 0
+    # p's figures (2) disagree with v's and w's (10): Avdiivka is its only compatible place.
+    assert _groups(desk) == [["p", "q"], ["v", "w"]]
+    # r ("2-10", Donetsk) agrees with p and with v: p now has two compatible places. A decision
+    # re-clusters r's group at once but must leave r new for the next run, which re-decides p.
+    desk.write_jsonl("two.jsonl", [_shelling("r", "C", 5, "Donetsk") | {"killed": "2-10"}])
+    assert desk("import", "two.jsonl").exit_code == 0
+    ids = _ids(desk)
+    assert desk("link", str(ids["v"]), str(ids["w"])).exit_code == 0
+    assert desk("run").exit_code == 0
+    assert _groups(desk) == [["p"], ["q"], ["r", "v", "w"]]
+    assert desk("run", "--full").exit_code == 0
+    assert _groups(desk) == [["p"], ["q"], ["r", "v", "w"]]
+
+
+def test_run_after_a_source_edit_rematches_claims_whose_place_it_changed(desk):
+    desk.write("sources.yaml", "- {name: O1, kind: ngo}\n- {name: O2, kind: ngo}\n- {name: Z, kind: ngo}\n"
+               "- {name: S1, kind: ngo, parent: O1}\n- {name: X2, kind: ngo, parent: O2}\n")
+    assert desk("sources", "import", "sources.yaml").exit_code == 0
+    desk.write_jsonl("one.jsonl", [_shelling("y", "S1", 5, "Avdiivka") | {"report": "R1"},
+                                   _shelling("x", "X2", 5) | {"report": "R1"}, _shelling("z", "Z", 5, "Donetsk")])
+    assert desk("import", "one.jsonl").exit_code == 0
+    assert desk("run").exit_code == 0
+    assert _groups(desk) == [["x"], ["y"], ["z"]]   # two compatible places for x
+    # S1 turns out to speak for O2: y and x are one origin in one report, never one event, so
+    # Donetsk is left as x's only compatible place.
+    desk.write("sources2.yaml", "- {name: S1, kind: ngo, parent: O2}\n")
+    assert desk("sources", "import", "sources2.yaml").exit_code == 0
+    assert desk("run").exit_code == 0
+    assert _groups(desk) == [["x", "z"], ["y"]]
+    assert desk("run", "--full").exit_code == 0
+    assert _groups(desk) == [["x", "z"], ["y"]]
+
+
+def test_run_unlink_holds_for_claims_the_blocker_never_proposed(desk):
+    desk.write("sources.yaml", "".join(f"- {{name: {n}, kind: ngo}}\n" for n in "ABCD"))
+    assert desk("sources", "import", "sources.yaml").exit_code == 0
+    desk.write_jsonl("claims.jsonl", [_shelling(ref, ref.upper(), day, "Avdiivka")
+                                      for ref, day in (("a", 5), ("b", 6), ("c", 7), ("d", 8))])
+    assert desk("import", "claims.jsonl").exit_code == 0
+    assert desk("run").exit_code == 0
+    assert _groups(desk) == [["a", "b", "c", "d"]]
+    ids = _ids(desk)
+    # a and d, three days apart, are scored only inside the group: the unlink must still hold.
+    assert desk("unlink", str(ids["a"]), str(ids["d"])).exit_code == 0
+    for _ in range(2):
+        assert not any("a" in g and "d" in g for g in _groups(desk))
+        assert desk("run", "--full").exit_code == 0
+
+
+def test_run_period_tally_naming_a_place_is_corroborated_by_one_that_does_not(desk):
+    desk.write("sources.yaml", "- {name: UN, kind: ngo}\n- {name: OSCE, kind: ngo}\n")
+    assert desk("sources", "import", "sources.yaml").exit_code == 0
+    desk.write_jsonl("c.jsonl", [
+        {"ref": "u", "source": "UN", "date": "2021-01-01/2021-03-31", "place": "Donetsk", "victims": "civilians",
+         "killed": "13"},
+        {"ref": "o", "source": "OSCE", "date": "2021-01-01/2021-03-31", "victims": "civilians", "killed": "13"}])
+    assert desk("import", "c.jsonl").exit_code == 0
+    assert desk("run").exit_code == 0
+    # A tally's scope is the conflict: no place to corroborate, both origins count.
+    [event] = events(desk)
+    assert event["status"] == "independently_verified"
+    assert event["reason"] == "asserted by OSCE and UN, independent origins; figures agree: killed 13"
