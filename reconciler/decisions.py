@@ -344,10 +344,12 @@ def review_queue(session: Session, config: Config, limit: int | None = None) -> 
     event_origins: dict[int, set[str]] = {}
     placed_events = set()
     for start in range(0, len(event_ids), 500):
-        for event_id, origins, place_key in session.execute(select(Event.id, Event.origins, Event.place_key)
-                                                            .where(Event.id.in_(event_ids[start:start + 500]))):
+        for event_id, origins, place_key, first, last in session.execute(
+                select(Event.id, Event.origins, Event.place_key, Event.date_start, Event.date_end)
+                .where(Event.id.in_(event_ids[start:start + 500]))):
             event_origins[event_id] = set(origins or ())
-            if place_key is not None:
+            # A tally over a period names a place at most as its scope: grading counts no place.
+            if place_key is not None and (last - first).days + 1 <= config.period_days:
                 placed_events.add(event_id)
 
     def impact(a: int, b: int) -> str:

@@ -201,7 +201,9 @@ def _cluster(graph: _Graph, features: dict[int, ClaimFeatures], hints: PlaceHint
             kept[group][pair] = score
     cannot_in: list[set[tuple[int, int]]] = [set() for _ in groups]
     must_in: list[set[tuple[int, int]]] = [set() for _ in groups]
-    for pairs, buckets in ((graph.cannot, cannot_in), (must, must_in)):
+    # People's unlinks hold in every group, also for pairs no score was kept for (groups over
+    # RESCORE_LIMIT are not re-scored pair by pair).
+    for pairs, buckets in ((graph.cannot, cannot_in), (decided_apart, cannot_in), (must, must_in)):
         for a, b in pairs:
             if a in group_of and b in group_of and group_of[a] == group_of[b]:
                 buckets[group_of[a]].add((a, b))

@@ -349,3 +349,41 @@ def test_link_refuses_to_join_claims_decided_apart(desk):
     assert result.exit_code == 5
     assert result.stderr == (f"Error: claims {a} and {c} were decided to be different events by tester; linking "
                              f"{b} and {c} would join them. Unlink or re-decide that pair first\n")
+
+
+def test_unlink_holds_in_an_event_too_large_to_rescore(desk):
+    # 202 claims in one group: more than RESCORE_LIMIT (200), so pairs are not re-scored one by one.
+    # a (5 April) and d (8 April) are never proposed together; the unlink must still part them.
+    def row(ref, source, day):
+        return {"ref": ref, "source": source, "date": f"2021-04-{day:02d}", "type": "shelling",
+                "victims": "soldiers", "killed": "2", "place": "Avdiivka"}
+
+    desk.write_jsonl("c.jsonl", [row("a", "SA", 5), row("d", "SD", 8)]
+                     + [row(f"m{i}", f"S{i:03d}", 6 + i % 2) for i in range(200)])
+    ran(desk, "import", "c.jsonl")
+    ran(desk, "run")
+    assert [len(e["claims"]) for e in events(desk)] == [202]
+    ids = {ref: cid for cid, ref in desk.query("select id, ref from claims")}
+    ran(desk, "unlink", str(ids["a"]), str(ids["d"]))
+    for _ in range(2):
+        together = [e for e in events(desk) if {"a", "d"} <= {c["ref"] for c in e["claims"]}]
+        assert together == []
+        ran(desk, "run", "--full")
+
+
+def test_review_counts_an_origin_as_new_for_a_period_tally_naming_a_place(desk):
+    desk.write("sources.yaml", "- {name: UN, kind: ngo}\n- {name: OSCE, kind: ngo}\n")
+    ran(desk, "sources", "import", "sources.yaml")
+    # place +2.86 (free texts 95 % alike) + same period 4 − type 3 (shelling vs sniper) + victims 1
+    # + figures 0 (one scope, competing tallies) = 4.86: uncertain, in the queue.
+    desk.write_jsonl("c.jsonl", [
+        {"ref": "u", "source": "UN", "date": "2021-01-01/2021-03-31", "place": "Qwertyville",
+         "victims": "civilians", "type": "shelling", "killed": "13"},
+        {"ref": "o", "source": "OSCE", "date": "2021-01-01/2021-03-31", "place": "Qwertyvile",
+         "victims": "civilians", "type": "sniper fire", "killed": "20"}])
+    ran(desk, "import", "c.jsonl")
+    ran(desk, "run")
+    [queued] = json.loads(ran(desk, "review", "--json").stdout)
+    assert queued["score"] == 4.86
+    # A tally places nothing for grading, so either origin would count: the grade may change.
+    assert queued["impact"] == "new_origin"
