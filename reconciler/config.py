@@ -71,6 +71,10 @@ class Config:
                 f"place, type and victims: place_same + type_same + victims_same + figures_differ = {complete:g} "
                 f"< link_threshold {self.link_threshold:g}")
 
+    def is_period(self, days: int) -> bool:
+        """Whether an interval of ``days`` days (first and last included) is about a period."""
+        return days > self.period_days
+
     def as_dict(self) -> dict:
         return asdict(self)
 

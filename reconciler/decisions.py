@@ -338,7 +338,7 @@ def review_queue(session: Session, config: Config, limit: int | None = None) -> 
                 .where(Claim.id.in_(part))):
             info = index.origin_of(source_id)
             origin_of[claim_id] = info.origin_name if info.known else None
-            if place_key is not None and (last - first).days + 1 <= config.period_days:
+            if place_key is not None and not config.is_period((last - first).days + 1):
                 placed.add(claim_id)
     event_ids = sorted(set(events.values()))
     event_origins: dict[int, set[str]] = {}
@@ -349,7 +349,7 @@ def review_queue(session: Session, config: Config, limit: int | None = None) -> 
                 .where(Event.id.in_(event_ids[start:start + 500]))):
             event_origins[event_id] = set(origins or ())
             # A tally over a period names a place at most as its scope: grading counts no place.
-            if place_key is not None and (last - first).days + 1 <= config.period_days:
+            if place_key is not None and not config.is_period((last - first).days + 1):
                 placed_events.add(event_id)
 
     def impact(a: int, b: int) -> str:

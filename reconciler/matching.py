@@ -47,7 +47,7 @@ class ClaimFeatures:
     text: str | None
 
     def is_period(self, config: Config) -> bool:
-        return self.end - self.start + 1 > config.period_days
+        return config.is_period(self.end - self.start + 1)
 
 
 class Component(NamedTuple):
