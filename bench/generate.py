@@ -94,9 +94,9 @@ def _other(side: str) -> str:
 class Generator:
     """Draws incidents and the claims about them; all randomness from one seeded RNG."""
 
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, span_days: int = SPAN_DAYS):
         self.rng = random.Random(seed)
-        self.seed = seed
+        self.seed, self.span_days = seed, span_days
         places = load_places()
         self.places = places
         self.place_weights = [2.0 if p.frontline else 1.0 for p in places]
@@ -124,7 +124,7 @@ class Generator:
                         victims: str | None = None) -> Incident:
         rng = self.rng
         place = place or rng.choices(self.places, self.place_weights)[0]
-        day = day or START + timedelta(days=rng.randrange(SPAN_DAYS))
+        day = day or START + timedelta(days=rng.randrange(self.span_days))
         type_ = type_ or self.pick(TYPE_WEIGHTS.items())
         victims = victims or self.pick([("military", 60), ("civilian", 40)])
         if victims == "military":
@@ -146,7 +146,7 @@ class Generator:
         """A different incident at the same place, 0-2 days apart: the hard negative."""
         rng = self.rng
         gap = self.pick([(0, 15), (1, 50), (2, 35)]) * rng.choice([-1, 1])
-        day = min(max(first.start + timedelta(days=gap), START), START + timedelta(days=SPAN_DAYS - 1))
+        day = min(max(first.start + timedelta(days=gap), START), START + timedelta(days=self.span_days - 1))
         how = self.pick([("type", 40), ("victims", 30), ("same", 30)])
         type_, victims = first.type, first.victims
         if how == "type":
@@ -229,7 +229,7 @@ class Generator:
     def date_noise(self, day: date) -> date:
         r = self.rng.random()
         shift = 0 if r >= 0.28 else (self.rng.choice([-1, 1]) if r >= 0.03 else self.rng.choice([-2, 2]))
-        return min(max(day + timedelta(days=shift), START - timedelta(days=3)), START + timedelta(days=SPAN_DAYS + 3))
+        return min(max(day + timedelta(days=shift), START - timedelta(days=3)), START + timedelta(days=self.span_days + 3))
 
     def source_name(self, origin: Origin, channel: int | None) -> str:
         return f"Channel X{channel}" if origin.key == "CHANNEL" else self.pick(origin.sources)
@@ -439,7 +439,8 @@ def _hold_back(gen: Generator, n_extra: int) -> set[str]:
     return extra
 
 
-def generate_split(n_base: int, n_extra: int, seed: int) -> tuple[list[dict], list[dict], list[dict], dict]:
+def generate_split(n_base: int, n_extra: int, seed: int,
+                   span_days: int = SPAN_DAYS) -> tuple[list[dict], list[dict], list[dict], dict]:
     """(sources, base claims, extra claims, truth): the extra claims arrive later.
 
     ``truth`` has ``claims`` (ref -> incident id), and per incident its description, the
@@ -447,7 +448,7 @@ def generate_split(n_base: int, n_extra: int, seed: int) -> tuple[list[dict], li
     the base claims only (None when the incident has none).
     """
     check_vocabulary()
-    gen = Generator(seed)
+    gen = Generator(seed, span_days)
     gen.run(n_base + n_extra)
     surplus = gen.claims[n_base + n_extra:]
     for row in surplus:
@@ -461,7 +462,7 @@ def generate_split(n_base: int, n_extra: int, seed: int) -> tuple[list[dict], li
     extra = [c for c in claims if c["ref"] in extra_refs]
     base.sort(key=lambda c: (c["published"], c["ref"]))
     extra.sort(key=lambda c: (c["published"], c["ref"]))
-    truth = {"seed": seed, "claims": dict(gen.claim_incident), "incidents": {}}
+    truth = {"seed": seed, "span_days": span_days, "claims": dict(gen.claim_incident), "incidents": {}}
     grades = {s: incident_grades(claims, gen.claim_incident, s) for s in (False, True)}
     base_grades = {s: incident_grades(base, gen.claim_incident, s) for s in (False, True)}
     for incident in gen.incidents + gen.periods:
@@ -474,9 +475,9 @@ def generate_split(n_base: int, n_extra: int, seed: int) -> tuple[list[dict], li
     return [dict(s) for s in SOURCES], base, extra, truth
 
 
-def generate(n_claims: int, seed: int) -> tuple[list[dict], list[dict], dict]:
+def generate(n_claims: int, seed: int, span_days: int = SPAN_DAYS) -> tuple[list[dict], list[dict], dict]:
     """(sources, claims, truth) for ``n_claims`` claims; the same seed gives the same output."""
-    sources, base, _extra, truth = generate_split(n_claims, 0, seed)
+    sources, base, _extra, truth = generate_split(n_claims, 0, seed, span_days)
     return sources, base, truth
 
 
@@ -521,9 +522,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--claims", type=int, required=True, help="Number of claims in claims.jsonl.")
     parser.add_argument("--extra", type=int, default=0, help="Claims arriving later, in claims-extra.jsonl.")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--span-days", type=int, default=SPAN_DAYS,
+                        help=f"Days the single incidents are spread over (default {SPAN_DAYS}): with more claims "
+                             "over the same days, more different incidents meet at one place within a day or two.")
     parser.add_argument("--out", type=Path, required=True, help="Directory to write into.")
     args = parser.parse_args(argv)
-    sources, base, extra, truth = generate_split(args.claims, args.extra, args.seed)
+    sources, base, extra, truth = generate_split(args.claims, args.extra, args.seed, args.span_days)
     write(args.out, sources, base, extra, truth)
     print(json.dumps(stats(base + extra, truth), indent=1), file=sys.stderr)
     return 0
