@@ -8,7 +8,7 @@ import click
 
 from reconciler.claims import ClaimFilter, claim_dict, date_label, figure_text, list_claims
 from reconciler.errors import InputError
-from reconciler.importing import import_claims
+from reconciler.importing import import_claims, renormalise
 from reconciler.places import PlaceNormaliser
 from reconciler.reading import read_claim_file
 from reconciler.sources import SourceIndex
@@ -62,6 +62,53 @@ def import_command(app: AppContext, files: tuple[Path, ...], dry_run: bool, as_j
                    "register them with `reconcile sources add`):")
         for name in summary.unregistered_sources:
             click.echo(f"  - {name}")
+
+
+@click.command("renormalise")
+@click.option("--dry-run", is_flag=True, help="Count and show what would change, then roll back.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_obj
+def renormalise_command(app: AppContext, dry_run: bool, as_json: bool) -> None:
+    """Read every stored claim again with this version's vocabulary and gazetteer.
+
+    Claims keep what the tool understood when they were imported: the place resolved, the kind
+    of incident, the victims, the party blamed, the figures and dates as intervals. After an
+    upgrade, this works them out again from the claims as given, updates what differs, and
+    marks those claims so that the next `reconcile run` re-decides their events. The claims as
+    given are never touched.
+
+    Example:
+
+    \b
+        reconcile renormalise --dry-run
+        reconcile renormalise && reconcile run
+    """
+    normaliser = PlaceNormaliser()
+
+    def work(session):
+        summary = renormalise(session, app.user, normaliser)
+        if dry_run:
+            session.rollback()
+        return summary
+
+    summary = app.write(work)
+    data = summary.as_dict() | {"dry_run": dry_run}
+    if as_json:
+        print_json(data)
+        return
+    verb = "would change" if dry_run else "changed"
+    click.echo(f"{summary.claims} claims read again; {verb} {len(summary.changed_ids)}"
+               + (f" ({', '.join(f'{name} {n}' for name, n in sorted(summary.fields.items()))})"
+                  if summary.fields else ""))
+    for example in summary.examples:
+        changes = ", ".join(f"{name} {example['before'][name]!r} → {value!r}" for name, value in example["after"].items())
+        click.echo(f"  claim {example['claim_id']}: {changes or 'place method or label wording'}")
+    if summary.unreadable:
+        click.echo(f"{len(summary.unreadable)} claims no longer pass validation and were left as they are:")
+        for item in summary.unreadable[:20]:
+            click.echo(f"  claim {item['claim_id']}: {'; '.join(item['problems'])}")
+    if summary.changed_ids and not dry_run:
+        click.echo("Run `reconcile run` to re-decide their events.")
 
 
 @click.command("claims")

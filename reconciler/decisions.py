@@ -19,7 +19,7 @@ from .config import Config
 from .errors import ConflictError, NotFound, ReconcileError
 from .models import STATUSES, Claim, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, Run, utcnow
 from .matching import Blocker, PlaceHints, score_pair
-from .runs import event_values, load_decisions, load_features, reconcile, relay_names, verification_notes
+from .runs import event_values, load_decisions, load_features, reconcile, relay_names, grading_texts
 from .sources import SourceIndex
 
 
@@ -105,14 +105,14 @@ def refresh(session: Session, event_ids: list[int], user: str) -> None:
     claim_ids = sorted(c for ms in members.values() for c in ms)
     features, _ = load_features(session, index, claim_ids)
     relays = relay_names(session, claim_ids, index)
-    notes = verification_notes(session, claim_ids)
+    notes, actors = grading_texts(session, claim_ids)
     for event_id in event_ids:
         event = session.get(Event, event_id)
         if not members.get(event_id):
             event.active, event.n_claims = False, 0
             continue
         values = event_values(event_id, sorted(members[event_id]), features, index, relays, config,
-                              manual=event.manual, notes=notes)
+                              manual=event.manual, notes=notes, actors=actors)
         for key, value in values.items():
             if key != "id":
                 setattr(event, key, value)

@@ -44,6 +44,7 @@ class GradedClaim:
     relays: tuple[str, ...] = ()
     note: str | None = None   # a reporter's note on verification ("could not be independently verified")
     placed: bool = True       # the claim says where (a place or coordinates that resolved)
+    actor_text: str | None = None   # who did it, as written (the reason quotes it; rules compare actor_key)
 
 
 @dataclass
@@ -54,6 +55,7 @@ class Facts:
     asserting: dict[str, OriginInfo] = field(default_factory=dict)   # known origin name -> info
     denying: dict[str, OriginInfo] = field(default_factory=dict)
     actors: dict[str, set[str]] = field(default_factory=dict)        # known origin -> actor keys
+    actor_words: dict[tuple[str, str], str] = field(default_factory=dict)  # (origin, actor key) -> as written
     figures: dict[tuple[str, str | None], dict[str, tuple[int, int | None]]] = field(default_factory=dict)
     not_counted: set[str] = field(default_factory=set)               # sources with no known origin
     nowhere: set[str] = field(default_factory=set)   # asserting origins that never say where a placed event was
@@ -72,6 +74,10 @@ class Facts:
                 continue
             if c.actor_key:
                 facts.actors.setdefault(name, set()).add(c.actor_key)
+                if c.actor_text:
+                    # Of several wordings, the alphabetically first: the same reason in any row order.
+                    words = facts.actor_words.get((name, c.actor_key))
+                    facts.actor_words[(name, c.actor_key)] = c.actor_text if words is None else min(words, c.actor_text)
             for label, figure in (("killed", c.killed), ("wounded", c.wounded)):
                 if figure is None:
                     continue
@@ -110,7 +116,9 @@ def _actors(facts: Facts, config: Config) -> str | None:
             for actor_a in sorted(facts.actors[a]):
                 for actor_b in sorted(facts.actors[b]):
                     if fuzz.token_set_ratio(actor_a, actor_b) < 80:
-                        return f"{a} blames {actor_a}, {b} blames {actor_b}"
+                        said_a = facts.actor_words.get((a, actor_a), actor_a)
+                        said_b = facts.actor_words.get((b, actor_b), actor_b)
+                        return f'{a} blames "{said_a}", {b} blames "{said_b}"'
     return None
 
 

@@ -112,32 +112,44 @@ class _Importer:
         return None if title is None else self.reports[_report_key(title)]
 
     def row(self, claim: ClaimInput, fp: str) -> dict:
-        place = self.normaliser.normalise(claim.text_field("place"), claim.lat, claim.lon, claim.text_field("region"))
-        killed, wounded = claim.killed, claim.wounded
         return {
             "ref": claim.text_field("ref"), "source_id": self.source_id(claim.source), "source_text": claim.source,
-            "report_id": self.report_id(claim),
-            "date_text": str(claim.raw["date"]), "date_start": claim.date.start, "date_end": claim.date.end,
-            "date_precision": claim.date.precision,
-            "place_text": claim.text_field("place"), "place_key": place.key, "place_label": place.label,
-            "place_geonameid": place.geonameid, "place_method": place.method,
-            "region_text": claim.text_field("region"), "lat": claim.lat, "lon": claim.lon,
-            "type_text": claim.text_field("type"), "type_category": event_type_category(claim.text_field("type")),
-            "actor_text": claim.text_field("actor"), "actor_key": actor_key(claim.text_field("actor")),
-            "victims_text": claim.text_field("victims"),
-            "victims_category": victims_category(claim.text_field("victims")), "stance": claim.stance,
-            "killed_text": claim.text_field("killed"), "killed_low": killed.low if killed else None,
-            "killed_high": killed.high if killed else None,
-            "wounded_text": claim.text_field("wounded"), "wounded_low": wounded.low if wounded else None,
-            "wounded_high": wounded.high if wounded else None,
+            "report_id": self.report_id(claim), "date_text": str(claim.raw["date"]),
+            "place_text": claim.text_field("place"), "region_text": claim.text_field("region"),
+            "lat": claim.lat, "lon": claim.lon, "type_text": claim.text_field("type"),
+            "actor_text": claim.text_field("actor"), "victims_text": claim.text_field("victims"),
+            "stance": claim.stance, "killed_text": claim.text_field("killed"),
+            "wounded_text": claim.text_field("wounded"),
             "text": claim.text_field("text"), "lang": claim.text_field("lang"), "note": claim.text_field("note"),
             "raw": claim.raw, "fingerprint": fp, "needs_match": True, "version": 1,
             "created_by": self.user, "created_at": utcnow(),
-        }
+        } | derived_fields(claim, self.normaliser)
 
     def relays(self, claim_id: int, claim: ClaimInput) -> list[dict]:
         return [{"claim_id": claim_id, "position": i, "source_id": self.source_id(name), "source_text": name}
                 for i, name in enumerate(claim.via)]
+
+
+# What the tool works out from a claim as written; `renormalise` works it out again.
+DERIVED_FIELDS = ("date_start", "date_end", "date_precision", "place_key", "place_label", "place_geonameid",
+                  "place_method", "type_category", "actor_key", "victims_category", "killed_low", "killed_high",
+                  "wounded_low", "wounded_high")
+
+
+def derived_fields(claim: ClaimInput, normaliser: PlaceNormaliser) -> dict:
+    """Dates as intervals, the place resolved, categories and figures parsed (``DERIVED_FIELDS``)."""
+    place = normaliser.normalise(claim.text_field("place"), claim.lat, claim.lon, claim.text_field("region"))
+    killed, wounded = claim.killed, claim.wounded
+    return {
+        "date_start": claim.date.start, "date_end": claim.date.end, "date_precision": claim.date.precision,
+        "place_key": place.key, "place_label": place.label, "place_geonameid": place.geonameid,
+        "place_method": place.method,
+        "type_category": event_type_category(claim.text_field("type")),
+        "actor_key": actor_key(claim.text_field("actor")),
+        "victims_category": victims_category(claim.text_field("victims")),
+        "killed_low": killed.low if killed else None, "killed_high": killed.high if killed else None,
+        "wounded_low": wounded.low if wounded else None, "wounded_high": wounded.high if wounded else None,
+    }
 
 
 def _check_batch(claims: list[ClaimInput], index: SourceIndex) -> list[tuple[ClaimInput, str]]:
@@ -277,3 +289,72 @@ def _update(importer: _Importer, claim_id: int, claim: ClaimInput, fp: str) -> N
     audit.record(session, importer.user, "update", "claim", claim_id, before=before, after=dict(claim.raw))
     importer.summary.updated += 1
     importer.summary.updated_ids.append(claim_id)
+
+
+@dataclass
+class RenormaliseSummary:
+    claims: int = 0                                                # claims looked at
+    changed_ids: list[int] = field(default_factory=list)           # claims with any derived field changed
+    fields: dict[str, int] = field(default_factory=dict)           # derived field -> claims it changed in
+    examples: list[dict] = field(default_factory=list)             # the first changes, before and after
+    unreadable: list[dict] = field(default_factory=list)           # claims whose stored text no longer validates
+
+    def as_dict(self) -> dict:
+        return {"claims": self.claims, "changed": len(self.changed_ids), "fields": dict(sorted(self.fields.items())),
+                "examples": self.examples, "unreadable": self.unreadable}
+
+
+_SHOWN_FIELDS = ("date_start", "date_end", "place_key", "place_label", "type_category", "actor_key",
+                 "victims_category", "killed_low", "killed_high", "wounded_low", "wounded_high")
+
+
+def renormalise(session: Session, user: str, normaliser: PlaceNormaliser, examples: int = 10) -> RenormaliseSummary:
+    """Work out every claim's derived fields (``DERIVED_FIELDS``) again from the claim as given.
+
+    Claims keep what the tool understood when they were imported; after an upgrade (more
+    words in the vocabulary, a better gazetteer, coordinates resolved to places) stored claims
+    still carry the old reading. This re-reads each claim's stored fields exactly as given,
+    updates what differs, and marks those claims for the next run (with the claims without a
+    place near their old dates, as an import's updates do), so that `reconcile run` re-decides
+    them. Claims whose stored fields no longer pass validation are listed and left as they are.
+    Runs in the caller's transaction; one audit entry names the changed claims.
+    """
+    from .reading import validate_row
+
+    summary = RenormaliseSummary()
+    ids = list(session.scalars(select(Claim.id).order_by(Claim.id)))
+    summary.claims = len(ids)
+    columns = [getattr(Claim, name) for name in DERIVED_FIELDS]
+    moved: list[tuple[date, date]] = []
+    for start in range(0, len(ids), CHUNK):
+        rows = session.execute(select(Claim.id, Claim.raw, *columns).where(Claim.id.in_(ids[start:start + CHUNK])))
+        updates = []
+        for row in rows:
+            problems: list[Problem] = []
+            claim = validate_row(f"claim {row.id}", 1, dict(row.raw), problems)
+            if claim is None:
+                summary.unreadable.append({"claim_id": row.id, "problems": [
+                    f"field '{p.field}': {p.message}" if p.field else p.message for p in problems]})
+                continue
+            stored = {name: getattr(row, name) for name in DERIVED_FIELDS}
+            derived = derived_fields(claim, normaliser)
+            changed = {name: value for name, value in derived.items() if stored[name] != value}
+            if not changed:
+                continue
+            summary.changed_ids.append(row.id)
+            for name in changed:
+                summary.fields[name] = summary.fields.get(name, 0) + 1
+            if len(summary.examples) < examples:
+                shown = [n for n in _SHOWN_FIELDS if n in changed]
+                summary.examples.append({"claim_id": row.id, "before": {n: stored[n] for n in shown},
+                                         "after": {n: changed[n] for n in shown}})
+            if stored["place_key"] is not None:
+                moved.append((stored["date_start"], stored["date_end"]))
+            updates.append({"id": row.id, **derived, "needs_match": True})
+        if updates:
+            session.execute(update(Claim), updates)   # ORM bulk UPDATE by primary key: one executemany
+    _mark_old_neighbours(session, moved)
+    if summary.changed_ids:
+        audit.record(session, user, "renormalise", "claims", after={
+            "changed": summary.changed_ids, "fields": dict(sorted(summary.fields.items()))})
+    return summary

@@ -441,11 +441,11 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
     for start in range(0, len(links), 5000):
         session.connection().execute(core(ClaimLink).insert(), links[start:start + 5000])
     relays = relay_names(session, nodes, index)
-    notes = verification_notes(session, nodes)
+    notes, actors = grading_texts(session, nodes)
     updates = []
     for n, (members, event_id) in enumerate(zip(clusters, ids)):
         updates.append(event_values(event_id, members, features, index, relays, config,
-                                     manual=event_id in manual_events, notes=notes) | {
+                                     manual=event_id in manual_events, notes=notes, actors=actors) | {
             "updated_run_id": run.id, "updated_at": now, "updated_by": user, "active": True})
         if n % 5000 == 0:
             progress("writing", n, len(clusters))
@@ -490,14 +490,21 @@ def _link_row(claim_id: int, event_id: int, size: int, best: Score | None, run_i
 _VERIFICATION_NOTE = re.compile(r"verif|confirm|corroborat", re.IGNORECASE)
 
 
-def verification_notes(session: Session, claim_ids: list[int]) -> dict[int, str]:
-    """Reporters' notes about verification ("could not be independently verified"), by claim."""
+def grading_texts(session: Session, claim_ids: list[int]) -> tuple[dict[int, str], dict[int, str]]:
+    """What grading quotes as written, by claim: reporters' notes about verification ("could not
+    be independently verified") and who a claim says did it ("російські окупанти")."""
     notes: dict[int, str] = {}
+    actors: dict[int, str] = {}
     for start in range(0, len(claim_ids), CHUNK):
-        rows = session.execute(select(Claim.id, Claim.note).where(Claim.id.in_(claim_ids[start:start + CHUNK]),
-                                                                  Claim.note.is_not(None)))
-        notes.update({cid: note for cid, note in rows if _VERIFICATION_NOTE.search(note)})
-    return notes
+        rows = session.execute(select(Claim.id, Claim.note, Claim.actor_text)
+                               .where(Claim.id.in_(claim_ids[start:start + CHUNK]),
+                                      (Claim.note.is_not(None)) | (Claim.actor_text.is_not(None))))
+        for cid, note, actor in rows:
+            if note and _VERIFICATION_NOTE.search(note):
+                notes[cid] = note
+            if actor:
+                actors[cid] = actor
+    return notes, actors
 
 
 def relay_names(session: Session, claim_ids: list[int], index: SourceIndex) -> dict[int, list[str]]:
@@ -513,10 +520,10 @@ def relay_names(session: Session, claim_ids: list[int], index: SourceIndex) -> d
 
 def event_values(event_id: int, members: list[int], features: dict[int, ClaimFeatures], index: SourceIndex,
                   relays: dict[int, list[str]], config: Config, manual: bool,
-                  notes: dict[int, str] | None = None) -> dict:
+                  notes: dict[int, str] | None = None, actors: dict[int, str] | None = None) -> dict:
     claims = [features[m] for m in members]
-    notes = notes or {}
-    graded = [_graded(features[m], index, relays.get(m, []), notes.get(m), config) for m in members]
+    notes, actors = notes or {}, actors or {}
+    graded = [_graded(features[m], index, relays.get(m, []), notes.get(m), config, actors.get(m)) for m in members]
     values = {"id": event_id, "n_claims": len(members)}
     origins = sorted({g.origin.origin_name for g in graded if g.origin.known})
     values["origins"], values["n_origins"] = origins, len(origins)
@@ -537,8 +544,8 @@ def event_values(event_id: int, members: list[int], features: dict[int, ClaimFea
 
 
 def _graded(claim: ClaimFeatures, index: SourceIndex, relays: list[str], note: str | None,
-            config: Config) -> GradedClaim:
+            config: Config, actor_text: str | None = None) -> GradedClaim:
     # A period claim's scope is the conflict, whatever place it names: it places no incident.
     return GradedClaim(claim.id, index.sources[claim.source_id].name, index.origin_of(claim.source_id),
                        claim.stance, claim.actor_key, claim.victims_category, claim.killed, claim.wounded,
-                       tuple(relays), note, claim.place_key is not None and not claim.is_period(config))
+                       tuple(relays), note, claim.place_key is not None and not claim.is_period(config), actor_text)

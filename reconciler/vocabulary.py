@@ -18,12 +18,16 @@ EVENT_TYPES: dict[str, tuple[str, ...]] = {
     "explosive": ("explosive", "mine", "ied", "landmine", "booby", "tripwire", "blast", "detonat",
                   "pidryv", "pidriv", "podryv", "podriv", "vybukh", "vibukh", "vzryv", "vzriv", "mina", "miny"),
     "sniper": ("sniper", "snaiper", "snayper"),
-    "small_arms": ("small arms", "gunfire", "shot", "shooting", "rifle", "machine gun", "strilets", "strelkov"),
-    "indirect_fire": ("shelling", "shelled", "artillery", "mortar", "grad", "mlrs", "rocket", "howitzer",
-                      "bombard", "obstril", "obstrel", "artobstr", "minomet", "artyl", "artil"),
-    "air": ("airstrike", "air strike", "drone", "uav", "bpla", "aviation", "bomb"),
+    "small_arms": ("small arms", "gunfire", "shot", "shooting", "rifle", "machine gun", "strilets", "strelkov",
+                   "strilyan", "strilian", "strelba", "perestril", "perestrel", "kulemet", "pulemet", "avtomat"),
+    # Missiles and tank fire count with artillery, as ACLED's "shelling/artillery/missile attack" does.
+    "indirect_fire": ("shelling", "shelled", "artillery", "mortar", "grad", "mlrs", "rocket", "missile", "howitzer",
+                      "bombard", "obstril", "obstrel", "artobstr", "minomet", "artyl", "artil", "raket", "rszo",
+                      "gaubyts", "gaubits", "tank fire", "tank!", "tanka!", "tankov", "tankiv"),
+    "air": ("airstrike", "air strike", "drone", "uav", "bpla", "aviation", "avia", "bomb", "dron", "bezpilot",
+            "kamikadze", "shahed", "shakhed", "fpv", "kab!"),
     "clash": ("clash", "firefight", "fighting", "battle", "assault", "attack", "skirmish", "boi!", "bii!", "biy!", "boy!",
-              "shturm", "zitknennia", "stolknovenie"),
+              "shturm", "zitknen", "stolknoven", "atak", "nastup"),
 }
 
 # Types that are easily confused in first reports (a sniper's shot vs small-arms fire).
@@ -33,18 +37,33 @@ RELATED_TYPES = {frozenset(("sniper", "small_arms")), frozenset(("clash", "small
 VICTIMS: dict[str, tuple[str, ...]] = {
     "military": ("soldier", "servicem", "service member", "troop", "military", "fighter", "combatant",
                  "militant", "separatist", "marine", "officer", "sapper", "army", "viyskov", "viiskov", "voenn",
-                 "voen", "boyets", "boets", "boiets", "boiovik", "boyovik", "boyovyk", "boevik", "zsu", "soldat"),
+                 "voen", "boyets", "boets", "boiets", "boiovik", "boyovik", "boyovyk", "boevik", "zsu", "soldat",
+                 "biyts", "boyts", "bijts", "zakhisnik", "zakhysnyk", "okupant", "okkupant", "desant", "tankist",
+                 "artilerist", "artillerist", "prikordon", "prykordon", "pogranich", "national guard", "natsgvard"),
     "civilian": ("civilian", "resident", "child", "woman", "women", "man", "men", "pensioner", "teacher",
                  "doctor", "farmer", "journalist", "mirn", "tsyvil", "tsivil", "zhytel", "zhitel", "grazhdan",
-                 "hromadian", "ditei", "detei", "dity", "deti"),
+                 "hromadian", "ditei", "detei", "dity", "deti", "ditey", "ditin", "dytyn", "rebenok", "rebyon",
+                 "zhink", "zhensh", "meshkan", "meshkants", "girl", "boy!", "boys!", "rescuer", "ryatuval",
+                 "riatuval", "spasatel", "volunteer", "volonter"),
     "people": ("people", "person", "persons", "individual", "human", "lyud", "liud", "osib", "osob", "chelovek",
                "cholovik"),
 }
 
 _STOP_ACTOR = {"the", "forces", "force", "army", "armed", "troops", "units", "unit", "side", "of", "and",
                "by", "government", "military", "illegal", "formations", "group", "groups",
-               # transliterated Ukrainian and Russian: troops, forces, army
-               "voyska", "voiska", "viyska", "viiska", "sily", "syly", "armiya", "armiia"}
+               # transliterated Ukrainian and Russian: troops, forces, army, armed, "armed forces" abbreviated
+               "voyska", "voiska", "viyska", "viiska", "sily", "syly", "sili", "armiya", "armiia", "zbroyni",
+               "zbroini", "vooruzhennye", "vooruzhennykh", "zbroynikh", "vs", "zs", "viyskovi", "viiskovi", "voennye"}
+
+# The parties of the war in Ukraine under the names their own and the other side's press use:
+# "ЗСУ", "ВСУ" and "Ukrainian forces" are one party; "ВС РФ", "російські окупанти", "Russian
+# troops" another. Each word (after stemming) that starts with a prefix here, or equals a word
+# marked "!", stands for the party. Separatist formations stay apart ("pro-Russian separatists",
+# "DNR"): whether they are Russia's forces is for a person to grade, not for a word list.
+PARTIES: dict[str, tuple[str, ...]] = {
+    "ukrain": ("ukrain", "ukrayin", "zsu!", "vsu!", "afu!", "uaf!"),
+    "russ": ("russ", "rossi", "rosi", "rf!", "rashist", "okupant", "okkupant", "occupier", "occupant"),
+}
 
 
 def _compile(table: dict[str, tuple[str, ...]]) -> list[tuple[str, re.Pattern]]:
@@ -86,8 +105,9 @@ def victims_category(text: str | None) -> str | None:
 def actor_key(text: str | None) -> str | None:
     """A comparable form of who did it: transliterated, stop words dropped, words sorted.
 
-    'the Ukrainian armed forces', 'Ukrainian forces' and 'Ukraine' all give 'ukrain' (adjective
-    endings dropped: 'northern troops' and 'North forces' give 'north'); 'pro-Russian
+    'the Ukrainian armed forces', 'Ukrainian forces', 'Ukraine', 'ЗСУ' and 'Збройні сили
+    України' all give 'ukrain' (adjective endings dropped: 'northern troops' and 'North forces'
+    give 'north'; party names in either script through :data:`PARTIES`); 'pro-Russian
     separatists' gives 'pro_russ separatists', unlike 'Russian troops' ('russ'). Words such
     as 'unknown' or 'unidentified' mean the claim names nobody: None.
     """
@@ -98,7 +118,15 @@ def actor_key(text: str | None) -> str | None:
     words = [w for w in words if w not in _STOP_ACTOR]
     if not words or set(words) <= {"unknown", "unidentified", "unclear", "unnamed"}:
         return None
-    return " ".join(sorted({_demonym_stem(w) for w in words}))
+    return " ".join(sorted({_party(_demonym_stem(w)) for w in words}))
+
+
+def _party(word: str) -> str:
+    for party, prefixes in PARTIES.items():
+        for prefix in prefixes:
+            if word == prefix[:-1] if prefix.endswith("!") else word.startswith(prefix):
+                return party
+    return word
 
 
 # Country, people and direction words in their adjective forms: "Ukrainian"/"Ukraine",

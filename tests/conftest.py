@@ -81,6 +81,15 @@ class Desk:
         finally:
             con.close()
 
+    def execute(self, sql: str, *params: object) -> None:
+        """Change the file directly (and commit), as another program or an older version would."""
+        con = sqlite3.connect(self.db)
+        try:
+            with con:
+                con.execute(sql, params)
+        finally:
+            con.close()
+
     def claims(self, *args: str) -> list[dict]:
         result = self("claims", "--json", *args)
         assert result.exit_code == 0, result.output

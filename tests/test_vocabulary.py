@@ -1,0 +1,85 @@
+"""What happened, to whom, who did it: words in English, Ukrainian and Russian land in one category.
+
+Each expectation is read off the word itself: "ракетний удар" is a missile strike (artillery and
+missiles count together), "бійці" are fighters, "ЗСУ" is the Armed Forces of Ukraine.
+"""
+
+import pytest
+
+from reconciler.config import Config
+from reconciler.grading import CONTESTED, VERIFIED, GradedClaim, grade_event
+from reconciler.sources import OriginInfo
+from reconciler.vocabulary import actor_key, event_type_category, types_relation, victims_category
+
+
+@pytest.mark.parametrize("text, category", [
+    ("удар безпілотника", "air"),        # drone strike (uk)
+    ("атака дрона-камікадзе", "air"),     # kamikaze-drone attack: the drone, not "attack", decides
+    ("FPV-дрон", "air"),
+    ("авіаудар", "air"), ("авиаудар", "air"),
+    ("удар КАБ", "air"),                 # guided aerial bomb
+    ("ракетний удар", "indirect_fire"), ("ракетный удар", "indirect_fire"), ("missile strike", "indirect_fire"),
+    ("обстріл з танка", "indirect_fire"), ("tank fire", "indirect_fire"),
+    ("anti-tank mine", "explosive"),     # a mine, whatever it was meant for
+    ("стрілянина", "small_arms"), ("перестрелка", "small_arms"), ("перестрілка", "small_arms"),
+    ("бойове зіткнення", "clash"), ("штурм", "clash"),
+    ("обстріл", "indirect_fire"), ("sniper fire", "sniper"),
+    ("a meeting", None),
+])
+def test_event_types_across_languages(text, category):
+    assert event_type_category(text) == category
+
+
+def test_drone_strike_and_shelling_are_related_not_the_same():
+    assert types_relation(event_type_category("удар дрона"), event_type_category("shelling")) == "related"
+
+
+@pytest.mark.parametrize("text, category", [
+    ("загиблі бійці", "military"), ("бойцы", "military"), ("захисники", "military"),
+    ("окупантів", "military"),            # "occupiers" as victims: enemy soldiers
+    ("жінка", "civilian"), ("дитина", "civilian"), ("женщина", "civilian"), ("ребенок", "civilian"),
+    ("мешканці", "civilian"), ("рятувальники", "civilian"), ("a boy", "civilian"), ("a girl", "civilian"),
+    ("люди", "people"),
+    ("boyfriend", None),                 # "boy" is a whole word
+])
+def test_victims_across_languages(text, category):
+    assert victims_category(text) == category
+
+
+@pytest.mark.parametrize("texts, key", [
+    (("ЗСУ", "ВСУ", "Збройні сили України", "вооружённые силы Украины", "Ukrainian Armed Forces", "Ukraine",
+      "українські військові"), "ukrain"),
+    (("ВС РФ", "армія РФ", "армия России", "российские войска", "російські окупанти", "окупанти", "рашисти",
+      "the occupiers", "Russian forces", "Russia"), "russ"),
+])
+def test_one_party_under_the_names_either_press_uses(texts, key):
+    assert {actor_key(t) for t in texts} == {key}
+
+
+def test_separatists_stay_apart_from_russia():
+    # Whether a separatist formation is Russia's force is for a person to grade.
+    assert actor_key("ДНР") == "dnr"
+    assert actor_key("pro-Russian separatists") == "pro_russ separatists"
+    assert actor_key("Russian troops") == "russ"
+
+
+UKRAINE = OriginInfo(1, 1, "Armed Forces of Ukraine", "Ukraine", True)
+RUSSIA = OriginInfo(2, 2, "Ministry of Defence of Russia", "Russia", True)
+OSCE = OriginInfo(3, 3, "OSCE", None, True)
+
+
+def _claim(cid, origin, actor):
+    return GradedClaim(cid, origin.origin_name, origin, "asserts", actor_key(actor), "civilian", None, None, (),
+                       actor_text=actor)
+
+
+def test_blame_in_two_scripts_for_one_party_corroborates():
+    # The army writes "російські окупанти", the monitors "Russian forces": one party, no contest.
+    grade = grade_event([_claim(1, UKRAINE, "російські окупанти"), _claim(2, OSCE, "Russian forces")], Config())
+    assert grade.status == VERIFIED
+
+
+def test_each_side_blaming_the_other_in_its_own_language_is_contested():
+    grade = grade_event([_claim(1, UKRAINE, "російські окупанти"), _claim(2, RUSSIA, "ВСУ")], Config())
+    assert (grade.status, grade.rule) == (CONTESTED, "actors")
+    assert grade.reason == 'Armed Forces of Ukraine blames "російські окупанти", Ministry of Defence of Russia blames "ВСУ"'
