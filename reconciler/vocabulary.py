@@ -76,8 +76,13 @@ def _compile(table: dict[str, tuple[str, ...]]) -> list[tuple[str, re.Pattern]]:
     return compiled
 
 
+# Police: counted with civilians by some, with security forces by others. For matching they are
+# neither soldiers nor civilians ("people": compatible with both), checked first so that a
+# "police officer" is not an army's officer.
+LAW_ENFORCEMENT = ("police", "politse", "politsi", "militsi", "pravookhoron", "law enforcement")
+
 _EVENT_PATTERNS = _compile(EVENT_TYPES)
-_VICTIM_PATTERNS = _compile(VICTIMS)
+_VICTIM_PATTERNS = _compile({"people": LAW_ENFORCEMENT}) + _compile(VICTIMS)
 
 
 @lru_cache(maxsize=4096)

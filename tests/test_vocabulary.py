@@ -40,6 +40,9 @@ def test_drone_strike_and_shelling_are_related_not_the_same():
     ("жінка", "civilian"), ("дитина", "civilian"), ("женщина", "civilian"), ("ребенок", "civilian"),
     ("мешканці", "civilian"), ("рятувальники", "civilian"), ("a boy", "civilian"), ("a girl", "civilian"),
     ("люди", "people"),
+    # Police: neither soldiers nor civilians for matching, so compatible with both.
+    ("police officers", "people"), ("поліцейський", "people"), ("полицейские", "people"),
+    ("officers", "military"),
     ("boyfriend", None),                 # "boy" is a whole word
 ])
 def test_victims_across_languages(text, category):
