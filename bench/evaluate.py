@@ -14,7 +14,6 @@ from collections import Counter, defaultdict
 from datetime import date
 from itertools import combinations
 
-from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,7 +23,7 @@ from reconciler.matching import Blocker, PlaceHints, cannot_link, score_pair
 from reconciler.models import Claim, ClaimLink, Event
 from reconciler.runs import load_features
 from reconciler.sources import SourceIndex
-from reconciler.vocabulary import event_type_category, types_relation, victims_relation
+from reconciler.vocabulary import event_type_category, same_actor, types_relation, victims_relation
 
 GRADES = ("independently_verified", "unverified", "contested")
 
@@ -341,7 +340,7 @@ def _evidence_cell(a, b, config: Config) -> tuple:
         place = "same" if a.place_key == b.place_key else "other"
     figures = [(x, y) for x, y in ((a.killed, b.killed), (a.wounded, b.wounded)) if x is not None and y is not None]
     agree = None if not figures else all(intervals_overlap(x, y) for x, y in figures)
-    actors = None if not (a.actor_key and b.actor_key) else fuzz.token_set_ratio(a.actor_key, b.actor_key) >= 80
+    actors = None if not (a.actor_key and b.actor_key) else same_actor(a.actor_key, b.actor_key)
     return (a.is_period(config), place, max(a.start - b.end, b.start - a.end, 0),
             types_relation(a.type_category, b.type_category), victims_relation(a.victims_category, b.victims_category),
             agree, actors, a.origin_id == b.origin_id)

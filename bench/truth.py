@@ -11,11 +11,10 @@ from datetime import date
 from functools import lru_cache
 from itertools import combinations
 
-from rapidfuzz import fuzz
 
 from reconciler.figures import parse_figure
 from reconciler.sources import name_key
-from reconciler.vocabulary import actor_key, victims_category
+from reconciler.vocabulary import actor_key, same_actor, victims_category
 
 try:
     from .world import ACTOR_SIDE, SOURCES
@@ -63,8 +62,8 @@ def origin_of(source: str) -> str | None:
 def expected_grade(claims: list[dict], strict: bool = False) -> str:
     """The grade the rule table in reconciler.grading gives an incident with these claims.
 
-    With ``strict``, actors differ when their names are not fuzzy-equal (what the library
-    can see); otherwise when they mean different parties (the truth).
+    With ``strict``, actors differ when the library's comparison (``same_actor``) says so (what
+    it can see); otherwise when they mean different parties (the truth).
     """
     asserting, denying, placed_origins = set(), set(), set()
     actors: dict[str, set[str]] = {}
@@ -94,7 +93,7 @@ def expected_grade(claims: list[dict], strict: bool = False) -> str:
     for a, b in combinations(sorted(actors), 2):
         for x in actors[a]:
             for y in actors[b]:
-                if (fuzz.token_set_ratio(x, y) < 80) if strict else (x != y):
+                if (not same_actor(x, y)) if strict else (x != y):
                     return CONTESTED
     for per_origin in figures.values():
         for (a, fa), (b, fb) in combinations(sorted(per_origin.items()), 2):

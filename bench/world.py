@@ -16,10 +16,8 @@ from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
 
-from rapidfuzz import fuzz
-
 from reconciler.places import Gazetteer, place_key
-from reconciler.vocabulary import actor_key, event_type_category, victims_category
+from reconciler.vocabulary import actor_key, event_type_category, same_actor, victims_category
 
 START, SPAN_DAYS = date(2021, 1, 1), 730
 FRONTLINE_ADMIN1 = {"05", "14", "07", "26", "08"}   # Donetsk, Luhansk, Kharkiv, Zaporizhzhia, Kherson
@@ -121,10 +119,10 @@ def check_vocabulary() -> None:
                 assert victims_category(w) == cat, (w, victims_category(w), cat)
     for side, groups in ACTORS.items():
         for a, b in combinations(groups["same"], 2):
-            assert fuzz.token_set_ratio(actor_key(a), actor_key(b)) >= 80, (a, b)
+            assert same_actor(actor_key(a), actor_key(b)), (a, b)
     for a in ACTORS["North"]["same"] + ACTORS["North"]["variant"]:
         for b in ACTORS["South"]["same"] + ACTORS["South"]["variant"]:
-            assert fuzz.token_set_ratio(actor_key(a), actor_key(b)) < 80, (a, b)
+            assert not same_actor(actor_key(a), actor_key(b)), (a, b)
 
 
 # --- places ------------------------------------------------------------------------------

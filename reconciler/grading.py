@@ -20,11 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from rapidfuzz import fuzz
-
 from .config import Config
 from .figures import interval_text, intervals_overlap
 from .sources import OriginInfo
+from .vocabulary import same_actor
 
 VERIFIED, UNVERIFIED, CONTESTED = "independently_verified", "unverified", "contested"
 
@@ -115,7 +114,7 @@ def _actors(facts: Facts, config: Config) -> str | None:
         for b in origins[i + 1:]:
             for actor_a in sorted(facts.actors[a]):
                 for actor_b in sorted(facts.actors[b]):
-                    if fuzz.token_set_ratio(actor_a, actor_b) < 80:
+                    if not same_actor(actor_a, actor_b):
                         said_a = facts.actor_words.get((a, actor_a), actor_a)
                         said_b = facts.actor_words.get((b, actor_b), actor_b)
                         return f'{a} blames "{said_a}", {b} blames "{said_b}"'

@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 from .config import Config
 from .figures import interval_text, intervals_overlap
 from .places import place_similarity
-from .vocabulary import types_relation, victims_relation
+from .vocabulary import same_actor, types_relation, victims_relation
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +147,7 @@ def _category(name: str, rel: str | None, a: str | None, b: str | None, table: d
 def _actor(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> Component | None:
     if a.actor_key is None or b.actor_key is None:
         return None
-    if fuzz.token_set_ratio(a.actor_key, b.actor_key) >= 80:
+    if same_actor(a.actor_key, b.actor_key):
         return Component("actor", config.weights.actor_same, f"same: {a.actor_key}" if explain else "")
     return Component("actor", 0.0, f"differ: {a.actor_key} vs {b.actor_key} (graded, not counted against)"
                      if explain else "")

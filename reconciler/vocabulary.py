@@ -10,24 +10,28 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from rapidfuzz import fuzz
+
 from .places import ascii_key
 
 # category -> keywords (ASCII, after transliteration); first match in this order wins,
 # so the more specific categories come first.
 EVENT_TYPES: dict[str, tuple[str, ...]] = {
     "explosive": ("explosive", "mine", "ied", "landmine", "booby", "tripwire", "blast", "detonat",
-                  "pidryv", "pidriv", "podryv", "podriv", "vybukh", "vibukh", "vzryv", "vzriv", "mina", "miny"),
+                  "pidryv", "pidriv", "pidirv", "podryv", "podriv", "podorv", "vybukh", "vibukh", "vzryv", "vzriv",
+                  "mina", "miny", "minu!", "mini!"),
     "sniper": ("sniper", "snaiper", "snayper"),
     "small_arms": ("small arms", "gunfire", "shot", "shooting", "rifle", "machine gun", "strilets", "strelkov",
                    "strilyan", "strilian", "strelba", "perestril", "perestrel", "kulemet", "pulemet", "avtomat"),
     # Missiles and tank fire count with artillery, as ACLED's "shelling/artillery/missile attack" does.
     "indirect_fire": ("shelling", "shelled", "artillery", "mortar", "grad", "mlrs", "rocket", "missile", "howitzer",
                       "bombard", "obstril", "obstrel", "artobstr", "minomet", "artyl", "artil", "raket", "rszo",
-                      "gaubyts", "gaubits", "tank fire", "tank!", "tanka!", "tankov", "tankiv"),
-    "air": ("airstrike", "air strike", "drone", "uav", "bpla", "aviation", "avia", "bomb", "dron", "bezpilot",
-            "kamikadze", "shahed", "shakhed", "fpv", "kab!"),
+                      "gaubyts", "gaubits", "tank fire", "tank shell", "tankov"),
+    "air": ("airstrike", "air strike", "drone", "uav", "bpla", "aviation", "aviaud", "aviats", "aviab", "bomb", "dron",
+            "bezpilot", "bespilot", "kamikadze", "shahed", "shakhed", "fpv", "kab!", "kabi!", "kaby!", "kabom!",
+            "kabami!"),
     "clash": ("clash", "firefight", "fighting", "battle", "assault", "attack", "skirmish", "boi!", "bii!", "biy!", "boy!",
-              "shturm", "zitknen", "stolknoven", "atak", "nastup"),
+              "shturm", "zitknen", "stolknoven", "atak", "nastup!", "nastupu!", "nastuplen"),
 }
 
 # Types that are easily confused in first reports (a sniper's shot vs small-arms fire).
@@ -40,9 +44,9 @@ VICTIMS: dict[str, tuple[str, ...]] = {
                  "voen", "boyets", "boets", "boiets", "boiovik", "boyovik", "boyovyk", "boevik", "zsu", "soldat",
                  "biyts", "boyts", "bijts", "zakhisnik", "zakhysnyk", "okupant", "okkupant", "desant", "tankist",
                  "artilerist", "artillerist", "prikordon", "prykordon", "pogranich", "national guard", "natsgvard"),
-    "civilian": ("civilian", "resident", "child", "woman", "women", "man", "men", "pensioner", "teacher",
+    "civilian": ("civilian", "resident", "child", "woman", "women", "man!", "men!", "pensioner", "teacher",
                  "doctor", "farmer", "journalist", "mirn", "tsyvil", "tsivil", "zhytel", "zhitel", "grazhdan",
-                 "hromadian", "ditei", "detei", "dity", "deti", "ditey", "ditin", "dytyn", "rebenok", "rebyon",
+                 "hromadian", "ditei", "detei", "dity", "diti", "deti", "ditey", "ditin", "dytyn", "rebenok", "rebyon",
                  "zhink", "zhensh", "meshkan", "meshkants", "girl", "boy!", "boys!", "rescuer", "ryatuval",
                  "riatuval", "spasatel", "volunteer", "volonter"),
     "people": ("people", "person", "persons", "individual", "human", "lyud", "liud", "osib", "osob", "chelovek",
@@ -53,17 +57,23 @@ _STOP_ACTOR = {"the", "forces", "force", "army", "armed", "troops", "units", "un
                "by", "government", "military", "illegal", "formations", "group", "groups",
                # transliterated Ukrainian and Russian: troops, forces, army, armed, "armed forces" abbreviated
                "voyska", "voiska", "viyska", "viiska", "sily", "syly", "sili", "armiya", "armiia", "zbroyni",
-               "zbroini", "vooruzhennye", "vooruzhennykh", "zbroynikh", "vs", "zs", "viyskovi", "viiskovi", "voennye"}
+               "zbroini", "vooruzhennye", "vooruzhennykh", "zbroynikh", "vs", "zs", "viyskovi", "viiskovi", "voennye",
+               "i", "ta"}   # "і", "и", "та": and
 
 # The parties of the war in Ukraine under the names their own and the other side's press use:
-# "ЗСУ", "ВСУ" and "Ukrainian forces" are one party; "ВС РФ", "російські окупанти", "Russian
-# troops" another. Each word (after stemming) that starts with a prefix here, or equals a word
-# marked "!", stands for the party. Separatist formations stay apart ("pro-Russian separatists",
-# "DNR"): whether they are Russia's forces is for a person to grade, not for a word list.
+# "ЗСУ", "ВСУ" and "Ukrainian forces" are one party; "ВС РФ", "рашисти", "Russian troops"
+# another. Each word (after stemming) that starts with a prefix here, or equals a word marked
+# "!", stands for the party. Separatist formations stay apart ("pro-Russian separatists",
+# "Russian-backed separatists", "DNR"): whether they are Russia's forces is for a person to
+# grade, not for a word list.
 PARTIES: dict[str, tuple[str, ...]] = {
     "ukrain": ("ukrain", "ukrayin", "zsu!", "vsu!", "afu!", "uaf!"),
-    "russ": ("russ", "rossi", "rosi", "rf!", "rashist", "okupant", "okkupant", "occupier", "occupant"),
+    "russ": ("russ", "rossi", "rosi", "rf!", "rashist"),
 }
+# "Occupiers" names Russia's forces in Ukrainian usage, but only when the text names no party:
+# in "украинские оккупанты" it is one side's word for the other, and the party named decides.
+OCCUPIER_WORDS = ("okupant", "okkupant", "occupier", "okupats", "okkupats", "occupation")
+OCCUPIER_PARTY = "russ"
 
 
 def _compile(table: dict[str, tuple[str, ...]]) -> list[tuple[str, re.Pattern]]:
@@ -79,7 +89,7 @@ def _compile(table: dict[str, tuple[str, ...]]) -> list[tuple[str, re.Pattern]]:
 # Police: counted with civilians by some, with security forces by others. For matching they are
 # neither soldiers nor civilians ("people": compatible with both), checked first so that a
 # "police officer" is not an army's officer.
-LAW_ENFORCEMENT = ("police", "politse", "politsi", "militsi", "pravookhoron", "law enforcement")
+LAW_ENFORCEMENT = ("police", "politse", "politsi", "pravookhoron", "law enforcement")
 
 _EVENT_PATTERNS = _compile(EVENT_TYPES)
 _VICTIM_PATTERNS = _compile({"people": LAW_ENFORCEMENT}) + _compile(VICTIMS)
@@ -118,12 +128,18 @@ def actor_key(text: str | None) -> str | None:
     """
     if not text:
         return None
-    # "pro-Russian separatists" are not "Russian troops": keep "pro" with its word.
-    words = ascii_key(text).replace("pro ", "pro_").split()
-    words = [w for w in words if w not in _STOP_ACTOR]
+    # "pro-Russian" and "Russian-backed separatists" are not "Russian troops": keep "pro" with its word.
+    key = re.sub(r"\b(\w+) backed\b", r"pro_\1", ascii_key(text).replace("pro ", "pro_"))
+    words = [w for w in key.split() if w not in _STOP_ACTOR]
     if not words or set(words) <= {"unknown", "unidentified", "unclear", "unnamed"}:
         return None
-    return " ".join(sorted({_party(_demonym_stem(w)) for w in words}))
+    stems = {_party(_demonym_stem(w)) for w in words}
+    occupiers = {w for w in stems if w.startswith(OCCUPIER_WORDS)}
+    if occupiers:
+        stems -= occupiers
+        if not stems & set(PARTIES):
+            stems.add(OCCUPIER_PARTY)
+    return " ".join(sorted(stems))
 
 
 def _party(word: str) -> str:
@@ -132,6 +148,18 @@ def _party(word: str) -> str:
             if word == prefix[:-1] if prefix.endswith("!") else word.startswith(prefix):
                 return party
     return word
+
+
+def same_actor(a: str, b: str) -> bool:
+    """Whether two actor keys name one actor. Keys naming parties (:data:`PARTIES`) must name
+    the same parties: "siloviki ukrain" is "ukrain", but "russ ukrain" (both named) is neither
+    "russ" nor "ukrain", and "pro_russ separatists" is not "russ". Other keys are compared by
+    token-set similarity (≥ 80), so "separatists" and "pro_russ separatists" are one actor."""
+    parties_a = {w for w in a.split() if w in PARTIES}
+    parties_b = {w for w in b.split() if w in PARTIES}
+    if parties_a or parties_b:
+        return parties_a == parties_b
+    return fuzz.token_set_ratio(a, b) >= 80
 
 
 # Country, people and direction words in their adjective forms: "Ukrainian"/"Ukraine",

@@ -9,7 +9,7 @@ import pytest
 from reconciler.config import Config
 from reconciler.grading import CONTESTED, VERIFIED, GradedClaim, grade_event
 from reconciler.sources import OriginInfo
-from reconciler.vocabulary import actor_key, event_type_category, types_relation, victims_category
+from reconciler.vocabulary import actor_key, event_type_category, same_actor, types_relation, victims_category
 
 
 @pytest.mark.parametrize("text, category", [
@@ -25,6 +25,12 @@ from reconciler.vocabulary import actor_key, event_type_category, types_relation
     ("бойове зіткнення", "clash"), ("штурм", "clash"),
     ("обстріл", "indirect_fire"), ("sniper fire", "sniper"),
     ("a meeting", None),
+    # Words that once misfired: a Russian drone attack is not a clash ("атака"); stepping on a
+    # mine ("наступив") is not an offensive ("наступ"), nor is "the next day"; a tank hit by a
+    # drone is an air strike; an aviary is no aviation.
+    ("атака беспилотника", "air"), ("наступив на міну", "explosive"), ("наступила на мину", "explosive"),
+    ("наступного дня", None), ("наступ", "clash"), ("FPV-дрон уразив танк", "air"),
+    ("drone hit a fuel tank", "air"), ("aviary", None), ("КАБами", "air"),
 ])
 def test_event_types_across_languages(text, category):
     assert event_type_category(text) == category
@@ -44,6 +50,8 @@ def test_drone_strike_and_shelling_are_related_not_the_same():
     ("police officers", "people"), ("поліцейський", "people"), ("полицейские", "people"),
     ("officers", "military"),
     ("boyfriend", None),                 # "boy" is a whole word
+    ("діти", "civilian"), ("many people", "people"),   # "man" is a whole word too
+    ("военнослужащие народной милиции", "military"),   # the DNR's "people's militia" is no police
 ])
 def test_victims_across_languages(text, category):
     assert victims_category(text) == category
@@ -62,8 +70,22 @@ def test_one_party_under_the_names_either_press_uses(texts, key):
 def test_separatists_stay_apart_from_russia():
     # Whether a separatist formation is Russia's force is for a person to grade.
     assert actor_key("ДНР") == "dnr"
-    assert actor_key("pro-Russian separatists") == "pro_russ separatists"
+    assert actor_key("pro-Russian separatists") == actor_key("Russian-backed separatists") == "pro_russ separatists"
     assert actor_key("Russian troops") == "russ"
+    assert not same_actor(actor_key("Russian-backed separatists"), actor_key("Russian troops"))
+
+
+def test_occupiers_are_russia_only_when_no_party_is_named():
+    assert actor_key("окупаційні війська") == actor_key("occupation forces") == "russ"
+    # Russia's press calls Ukraine's forces occupiers too: the party named decides.
+    assert actor_key("украинские оккупанты") == actor_key("Ukrainian occupiers") == "ukrain"
+
+
+def test_naming_both_parties_is_neither_party():
+    both = actor_key("ВСУ и российские войска")
+    assert both == "russ ukrain"
+    assert not same_actor(both, "russ") and not same_actor(both, "ukrain")
+    assert same_actor(actor_key("украинские силовики"), actor_key("ЗСУ"))   # "siloviki ukrain" names Ukraine
 
 
 UKRAINE = OriginInfo(1, 1, "Armed Forces of Ukraine", "Ukraine", True)
@@ -80,6 +102,12 @@ def test_blame_in_two_scripts_for_one_party_corroborates():
     # The army writes "російські окупанти", the monitors "Russian forces": one party, no contest.
     grade = grade_event([_claim(1, UKRAINE, "російські окупанти"), _claim(2, OSCE, "Russian forces")], Config())
     assert grade.status == VERIFIED
+
+
+def test_each_side_calling_the_other_occupiers_is_contested():
+    grade = grade_event([_claim(1, UKRAINE, "російські окупанти"), _claim(2, RUSSIA, "украинские оккупанты")],
+                        Config())
+    assert (grade.status, grade.rule) == (CONTESTED, "actors")
 
 
 def test_each_side_blaming_the_other_in_its_own_language_is_contested():
