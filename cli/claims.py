@@ -9,6 +9,7 @@ import click
 from reconciler.claims import ClaimFilter, claim_dict, date_label, figure_text, list_claims
 from reconciler.errors import InputError
 from reconciler.importing import import_claims, renormalise
+from reconciler.lease import run_lease
 from reconciler.places import PlaceNormaliser
 from reconciler.reading import read_claim_file
 from reconciler.sources import SourceIndex
@@ -64,11 +65,17 @@ def import_command(app: AppContext, files: tuple[Path, ...], dry_run: bool, as_j
             click.echo(f"  - {name}")
 
 
+def _shown(value: object) -> str:
+    return "none" if value is None else (f"'{value}'" if isinstance(value, str) else str(value))
+
+
 @click.command("renormalise")
 @click.option("--dry-run", is_flag=True, help="Count and show what would change, then roll back.")
+@click.option("--wait", type=float, default=60.0, show_default=True, metavar="SECONDS",
+              help="How long to wait for a run in progress to finish.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
-def renormalise_command(app: AppContext, dry_run: bool, as_json: bool) -> None:
+def renormalise_command(app: AppContext, dry_run: bool, wait: float, as_json: bool) -> None:
     """Read every stored claim again with this version's vocabulary and gazetteer.
 
     Claims keep what the tool understood when they were imported: the place resolved, the kind
@@ -84,14 +91,12 @@ def renormalise_command(app: AppContext, dry_run: bool, as_json: bool) -> None:
         reconcile renormalise && reconcile run
     """
     normaliser = PlaceNormaliser()
-
-    def work(session):
+    db = app.database()
+    # The run lease: a run in progress must not clear the marks this sets (see the library).
+    with run_lease(db, app.user, wait=wait), db.write() as session:
         summary = renormalise(session, app.user, normaliser)
         if dry_run:
             session.rollback()
-        return summary
-
-    summary = app.write(work)
     data = summary.as_dict() | {"dry_run": dry_run}
     if as_json:
         print_json(data)
@@ -101,8 +106,9 @@ def renormalise_command(app: AppContext, dry_run: bool, as_json: bool) -> None:
                + (f" ({', '.join(f'{name} {n}' for name, n in sorted(summary.fields.items()))})"
                   if summary.fields else ""))
     for example in summary.examples:
-        changes = ", ".join(f"{name} {example['before'][name]!r} → {value!r}" for name, value in example["after"].items())
-        click.echo(f"  claim {example['claim_id']}: {changes or 'place method or label wording'}")
+        changes = ", ".join(f"{name} {_shown(example['before'][name])} → {_shown(value)}"
+                            for name, value in example["after"].items())
+        click.echo(f"  claim {example['claim_id']}: {changes or 'how a field was worked out (place method, date precision)'}")
     if summary.unreadable:
         click.echo(f"{len(summary.unreadable)} claims no longer pass validation and were left as they are:")
         for item in summary.unreadable[:20]:

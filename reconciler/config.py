@@ -10,6 +10,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
+# What the tool derives from claims and how it grades, as one number: bump it when a release
+# changes either (vocabulary, gazetteer index, scoring, grade reasons), so that the first run
+# after an upgrade re-decides every event instead of only the new claims' (recorded with each
+# run's configuration; see reconciler.runs.reconcile). 2: vocabulary of parties, quoted actors.
+POLICY_VERSION = 2
+
 
 @dataclass(frozen=True)
 class Weights:
@@ -76,7 +82,8 @@ class Config:
         return days > self.period_days
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The settings, with the policy version they are read under."""
+        return asdict(self) | {"policy_version": POLICY_VERSION}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Config":

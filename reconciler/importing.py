@@ -317,7 +317,9 @@ def renormalise(session: Session, user: str, normaliser: PlaceNormaliser, exampl
     updates what differs, and marks those claims for the next run (with the claims without a
     place near their old dates, as an import's updates do), so that `reconcile run` re-decides
     them. Claims whose stored fields no longer pass validation are listed and left as they are.
-    Runs in the caller's transaction; one audit entry names the changed claims.
+    Runs in the caller's transaction; one audit entry names the changed claims and the fields.
+    The caller holds the run lease (:func:`reconciler.lease.run_lease`): a run in progress
+    elsewhere would otherwise clear the marks of claims it loaded before this committed.
     """
     from .reading import validate_row
 
@@ -327,7 +329,10 @@ def renormalise(session: Session, user: str, normaliser: PlaceNormaliser, exampl
     columns = [getattr(Claim, name) for name in DERIVED_FIELDS]
     moved: list[tuple[date, date]] = []
     for start in range(0, len(ids), CHUNK):
-        rows = session.execute(select(Claim.id, Claim.raw, *columns).where(Claim.id.in_(ids[start:start + CHUNK])))
+        # FOR UPDATE (PostgreSQL; SQLite's write transaction is exclusive already): an import
+        # correcting one of these claims waits, instead of being overwritten with the old reading.
+        rows = session.execute(select(Claim.id, Claim.raw, *columns).where(Claim.id.in_(ids[start:start + CHUNK]))
+                               .with_for_update())
         updates = []
         for row in rows:
             problems: list[Problem] = []

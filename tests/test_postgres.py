@@ -69,3 +69,23 @@ def test_postgres_decisions_conflicts_and_audit(pg_url):
     verified = run(pg_url, "audit", "verify")
     assert verified.exit_code == 0
     assert verified.output.startswith("Audit trail intact: ")
+
+
+def test_postgres_renormalise_restores_an_older_reading(pg_url):
+    import psycopg
+
+    run(pg_url, "sources", "import", str(EXAMPLES / "illustrative" / "sources.yaml"))
+    assert run(pg_url, "import", str(EXAMPLES / "illustrative" / "claims.jsonl")).exit_code == 0
+    assert run(pg_url, "run").exit_code == 0
+    # As a version without these readings would have stored them: no kinds of incident for three claims.
+    with psycopg.connect(pg_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        conn.execute("UPDATE claims SET type_category = NULL WHERE ref IN ('ill-001', 'ill-002', 'ill-003')")
+    result = run(pg_url, "renormalise", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["changed"], data["fields"]) == (3, {"type_category": 3})
+    assert run(pg_url, "run").exit_code == 0
+    events = json.loads(run(pg_url, "events", "--json").stdout)
+    assert {tuple(sorted(c["ref"] for c in e["claims"])): e["status"] for e in events} == ILLUSTRATIVE
+    again = json.loads(run(pg_url, "renormalise", "--json").stdout)
+    assert again["changed"] == 0

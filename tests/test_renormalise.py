@@ -22,6 +22,14 @@ def _groups(desk) -> list[list[str]]:
     return sorted(sorted(c["ref"] for c in e["claims"]) for e in _events(desk))
 
 
+def _run_then_full(desk, expected: list[list[str]]) -> None:
+    """An incremental run gives ``expected``, and a full run on the same data the same."""
+    assert desk("run").exit_code == 0
+    assert _groups(desk) == expected
+    assert desk("run", "--full").exit_code == 0
+    assert _groups(desk) == expected
+
+
 def _drone_strike(desk) -> None:
     desk.write("sources.yaml", SOURCES)
     assert desk("sources", "import", "sources.yaml").exit_code == 0
@@ -54,7 +62,8 @@ def test_renormalise_after_an_upgrade_turns_a_false_contest_into_corroboration(d
     result = desk("renormalise")
     assert result.exit_code == 0, result.output
     assert "2 claims read again; changed 1 (actor_key 1, type_category 1, victims_category 1)" in result.output
-    assert "claim 1: type_category None → 'air', actor_key 'okupanti rosiyski' → 'russ'" in result.output
+    assert ("claim 1: type_category none → 'air', actor_key 'okupanti rosiyski' → 'russ', "
+            "victims_category none → 'military'") in result.output
     assert desk.query("SELECT ref, needs_match FROM claims ORDER BY ref") == [("a", 1), ("b", 0)]
     assert desk.query("SELECT type_category, victims_category, actor_key FROM claims WHERE ref = 'a'") == [
         ("air", "military", "russ")]
@@ -115,12 +124,9 @@ def test_renormalise_place_newly_resolved_re_decides_the_claims_without_a_place_
     assert _groups(desk) == [["p", "q", "r"]]
 
     assert desk("renormalise").exit_code == 0
-    assert desk("run").exit_code == 0
     # r is in Donetsk: p now has two compatible places and no hint (4 with q and with r); q and
     # r are in different places (−6): three events, as a full run on the same data gives.
-    assert _groups(desk) == [["p"], ["q"], ["r"]]
-    assert desk("run", "--full").exit_code == 0
-    assert _groups(desk) == [["p"], ["q"], ["r"]]
+    _run_then_full(desk, [["p"], ["q"], ["r"]])
 
 
 def test_renormalise_lists_a_claim_that_no_longer_validates_and_leaves_it(desk):
@@ -135,4 +141,47 @@ def test_renormalise_lists_a_claim_that_no_longer_validates_and_leaves_it(desk):
     [unreadable] = data["unreadable"]
     assert unreadable["claim_id"] == 2
     assert unreadable["problems"][0].startswith("field 'date': ")
-    assert desk.query("SELECT needs_match FROM claims WHERE ref = 'b'") == [(1,)]   # as imported, never run
+    assert desk.query("SELECT type_category FROM claims WHERE ref = 'b'") == [("air",)]   # left as it was
+
+
+def test_renormalise_marks_claims_without_a_place_near_a_changed_claims_old_dates(desk):
+    # x and y: one bulletin of the army (never one event); p: the mission's report with no place.
+    desk.write("sources.yaml", SOURCES)
+    assert desk("sources", "import", "sources.yaml").exit_code == 0
+    text = "two soldiers killed by shelling near the coke plant"
+    bulletin = {"source": "Army", "report": "Bulletin of 5 April", "date": "2021-04-05", "place": "Avdiivka",
+                "victims": "soldiers"}
+    desk.write_jsonl("claims.jsonl", [
+        bulletin | {"ref": "x", "type": "удар безпілотника", "killed": "2"},
+        bulletin | {"ref": "y", "type": "shelling", "text": text},
+        {"ref": "p", "source": "Mission", "date": "2021-04-05", "type": "shelling", "victims": "soldiers",
+         "killed": "2", "text": text},
+    ])
+    assert desk("import", "claims.jsonl").exit_code == 0
+    # The older version read x's drone strike as shelling.
+    desk.execute("UPDATE claims SET type_category = 'indirect_fire' WHERE ref = 'x'")
+    assert desk("run").exit_code == 0
+    # p's only compatible placed report was x (−1 + 2 + 1.5 + 1 + 0.5 = 4 ≥ 4; y has no figures:
+    # 3.5), so p takes Avdiivka: p–y 1 + 2 + 1.5 + 1 + text 1 = 6.5, p–x 6; x and y can never join.
+    assert _groups(desk) == [["p", "y"], ["x"]]
+
+    assert desk("renormalise").exit_code == 0
+    # x is a drone strike now: no longer compatible with p (related types −1), and no longer in
+    # p's blocks, so only the marking near x's old dates brings p back to the run.
+    assert desk.query("SELECT ref, needs_match FROM claims ORDER BY ref") == [("p", 1), ("x", 1), ("y", 0)]
+    # p has no place to take: p–y −1 + 2 + 1.5 + 1 + 1 = 4.5 < 5, apart (and in review).
+    _run_then_full(desk, [["p"], ["x"], ["y"]])
+
+
+def test_first_run_after_an_upgrade_re_decides_every_event(desk):
+    _drone_strike(desk)
+    assert desk("run").exit_code == 0
+    # The last run was made by a version with an older policy (before policy versions: 1).
+    desk.execute("UPDATE runs SET config = json_remove(config, '$.policy_version')")
+    result = desk("run", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["full"] is True
+    assert data["note"] == ("this version of reconcile reads and grades claims differently from run 1's "
+                            "(policy 1 → 2): every claim was re-matched and re-graded")
+    assert json.loads(desk("run", "--json").stdout)["full"] is False   # the same version again: incremental
