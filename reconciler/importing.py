@@ -268,7 +268,9 @@ def _mark_old_neighbours(session: Session, moved: list[tuple[date, date]]) -> No
 
 def _update(importer: _Importer, claim_id: int, claim: ClaimInput, fp: str) -> None:
     session = importer.session
-    stored = session.get(Claim, claim_id)
+    # FOR UPDATE (PostgreSQL): a run that matched this claim holds it until it commits; read it
+    # after that, or the run's cleared mark would be taken for this update's own and kept.
+    stored = session.get(Claim, claim_id, with_for_update=True)
     before = dict(stored.raw)
     if stored.place_key is not None:
         importer.moved.append((stored.date_start, stored.date_end))

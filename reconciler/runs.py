@@ -281,6 +281,11 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     session.flush()
 
     progress("loading", 0, 1)
+    if seeds is None and session.get_bind().dialect.name == "postgresql":
+        # The claims marked for matching stay locked until this run commits: an import or a
+        # re-reading that changes one of them meanwhile waits, instead of having its mark cleared
+        # when this run ends (SQLite's write transaction excludes other writers already).
+        session.execute(select(Claim.id).where(Claim.needs_match.is_(True)).with_for_update())
     index = SourceIndex.load(session)
     features, dirty = load_features(session, index)
     old_event_of = {c: e for c, e in session.execute(select(ClaimLink.claim_id, ClaimLink.event_id))}

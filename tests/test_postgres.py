@@ -89,3 +89,57 @@ def test_postgres_renormalise_restores_an_older_reading(pg_url):
     assert {tuple(sorted(c["ref"] for c in e["claims"])): e["status"] for e in events} == ILLUSTRATIVE
     again = json.loads(run(pg_url, "renormalise", "--json").stdout)
     assert again["changed"] == 0
+
+
+def test_postgres_a_correction_imported_during_a_run_keeps_its_mark(pg_url, tmp_path):
+    """A run clears the marks of the claims it matched; a correction committed meanwhile must
+    keep its mark (the run locks the marked claims until it commits), or no later run sees it."""
+    import threading
+    from datetime import date
+
+    from sqlalchemy import text
+
+    from reconciler.config import Config
+    from reconciler.db import open_database
+    from reconciler.importing import import_claims
+    from reconciler.places import PlaceNormaliser
+    from reconciler.reading import read_claim_file
+    from reconciler.runs import reconcile
+
+    (tmp_path / "s.yaml").write_text("- {name: A, kind: ngo}\n", encoding="utf-8")
+    row = {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling"}
+    (tmp_path / "one.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    (tmp_path / "fix.jsonl").write_text(json.dumps(row | {"date": "2021-04-06"}) + "\n", encoding="utf-8")
+    assert run(pg_url, "sources", "import", str(tmp_path / "s.yaml")).exit_code == 0
+    assert run(pg_url, "import", str(tmp_path / "one.jsonl")).exit_code == 0
+    db = open_database(pg_url)
+    loaded, release, imported = threading.Event(), threading.Event(), threading.Event()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "clustering" and done == 0:   # the claims are loaded; the run is not over
+            loaded.set()
+            release.wait(10)
+
+    def the_run():
+        with db.write() as session:
+            reconcile(session, "runner", Config(), progress=progress)
+
+    def the_correction():
+        claims = read_claim_file(tmp_path / "fix.jsonl")
+        with db.write() as session:
+            import_claims(session, claims, "fixer", PlaceNormaliser())
+        imported.set()
+
+    runner = threading.Thread(target=the_run)
+    runner.start()
+    assert loaded.wait(10)
+    fixer = threading.Thread(target=the_correction)
+    fixer.start()
+    blocked = not imported.wait(1.0)   # the correction waits for the run's lock on claim a
+    release.set()
+    runner.join(20)
+    fixer.join(20)
+    assert blocked
+    with db.read() as session:
+        stored = session.execute(text("SELECT date_start, needs_match FROM claims WHERE ref = 'a'")).one()
+    assert tuple(stored) == (date(2021, 4, 6), True)
