@@ -51,11 +51,17 @@ def url_for(target: str) -> str:
     return "sqlite:///" + str(Path(target).expanduser().resolve())
 
 
+# PostgreSQL's word for the same: a deadlock between two writers (one of them is rolled back), a
+# serialisation failure, a lock not available. Each leaves its transaction rolled back whole, so
+# running it again is safe.
+_PG_BUSY_STATES = {"40P01", "40001", "55P03"}
+
+
 def _is_busy(exc: BaseException) -> bool:
     orig = getattr(exc, "orig", exc)
-    return isinstance(orig, sqlite3.OperationalError) and (
-        "locked" in str(orig) or "busy" in str(orig)
-    )
+    if isinstance(orig, sqlite3.OperationalError):
+        return "locked" in str(orig) or "busy" in str(orig)
+    return getattr(orig, "sqlstate", None) in _PG_BUSY_STATES
 
 
 def _set_journal_mode(cursor, mode: str, busy_timeout: float) -> None:
@@ -142,15 +148,20 @@ class Database:
 
 @contextmanager
 def busy_errors(timeout: float) -> Iterator[None]:
-    """Turn SQLite's 'database is locked' into :class:`BusyError` with a one-line message."""
+    """Turn SQLite's 'database is locked' (and PostgreSQL's deadlocks between writers) into
+    :class:`BusyError` with a one-line message."""
     try:
         yield
     except OperationalError as exc:
         if _is_busy(exc):
-            raise BusyError(
-                f"the database stayed locked by another writer for more than {timeout:g} s; "
-                "try again, or raise --busy-timeout"
-            ) from None
+            orig = getattr(exc, "orig", exc)
+            if isinstance(orig, sqlite3.OperationalError):
+                message = (f"the database stayed locked by another writer for more than {timeout:g} s; "
+                           "try again, or raise --busy-timeout")
+            else:
+                first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+                message = f"another writer held the same rows and this transaction was rolled back ({first}); try again"
+            raise BusyError(message) from None
         raise
 
 

@@ -143,3 +143,44 @@ def test_postgres_a_correction_imported_during_a_run_keeps_its_mark(pg_url, tmp_
     with db.read() as session:
         stored = session.execute(text("SELECT date_start, needs_match FROM claims WHERE ref = 'a'")).one()
     assert tuple(stored) == (date(2021, 4, 6), True)
+
+
+def test_postgres_deadlock_between_writers_is_a_busy_error(pg_url, tmp_path):
+    """Two writers locking two claims in opposite orders: PostgreSQL rolls one back. That one
+    is a BusyError (one line; the commands retry it), not a traceback."""
+    import threading
+
+    from sqlalchemy import text
+
+    from reconciler.db import open_database
+    from reconciler.errors import BusyError
+
+    (tmp_path / "s.yaml").write_text("- {name: A, kind: ngo}\n", encoding="utf-8")
+    rows = [{"ref": ref, "source": "A", "date": day, "place": "Avdiivka"}
+            for ref, day in (("a", "2021-04-05"), ("b", "2021-04-06"))]
+    (tmp_path / "c.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert run(pg_url, "sources", "import", str(tmp_path / "s.yaml")).exit_code == 0
+    assert run(pg_url, "import", str(tmp_path / "c.jsonl")).exit_code == 0
+    db = open_database(pg_url)
+    both_hold_one = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def writer(first: str, second: str) -> None:
+        try:
+            with db.write() as session:
+                session.execute(text("SELECT id FROM claims WHERE ref = :r FOR UPDATE"), {"r": first})
+                both_hold_one.wait(5)
+                session.execute(text("SELECT id FROM claims WHERE ref = :r FOR UPDATE"), {"r": second})
+            outcomes.append("committed")
+        except BusyError as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=writer, args=("a", "b")), threading.Thread(target=writer, args=("b", "a"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(o if isinstance(o, str) else type(o).__name__ for o in outcomes) == ["BusyError", "committed"]
+    [busy] = [o for o in outcomes if isinstance(o, BusyError)]
+    assert str(busy).startswith("another writer held the same rows and this transaction was rolled back "
+                                "(deadlock detected)")
