@@ -185,3 +185,21 @@ def test_first_run_after_an_upgrade_re_decides_every_event(desk):
     assert data["note"] == ("this version of reconcile reads and grades claims differently from run 1's "
                             "(policy 1 → 2): every claim was re-matched and re-graded")
     assert json.loads(desk("run", "--json").stdout)["full"] is False   # the same version again: incremental
+
+
+def test_renormalise_waits_for_a_run_in_progress_and_names_it(desk):
+    # A run holding the lease would clear the marks at its end: renormalise waits for it.
+    from reconciler.db import open_database
+    from reconciler.lease import run_lease
+
+    _drone_strike(desk)
+    _as_an_older_version_read_it(desk)
+    db = open_database(str(desk.db))
+    with run_lease(db, "alice"):
+        result = desk("renormalise", "--wait", "0.5")
+    db.dispose()
+    assert result.exit_code == 6
+    assert "another run is in progress: alice" in result.output
+    assert desk.query("SELECT type_category FROM claims WHERE ref = 'a'") == [(None,)]   # nothing written
+    assert desk("renormalise").exit_code == 0   # the lease is free again
+    assert desk.query("SELECT type_category FROM claims WHERE ref = 'a'") == [("air",)]
