@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from reconciler.config import Config
+from reconciler.db import retry_busy
 from reconciler.figures import interval_text
 from reconciler.events import event_detail, list_events
 from reconciler.lease import run_lease
@@ -50,8 +51,10 @@ def run_command(app: AppContext, full: bool, require_neutral: bool, wait: float,
     config = Config(require_neutral=require_neutral)
     db = app.database()
     show_bar = not as_json and sys.stderr.isatty()
-    with run_lease(db, app.user, wait=wait), db.write() as session:
-        if show_bar:
+    def attempt():
+        with db.write() as session:
+            if not show_bar:
+                return reconcile(session, app.user, config, full=full)
             with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                           TimeElapsedColumn(), transient=True, console=Console(stderr=True)) as bar:
                 tasks: dict[str, int] = {}
@@ -61,9 +64,12 @@ def run_command(app: AppContext, full: bool, require_neutral: bool, wait: float,
                         tasks[stage] = bar.add_task(stage, total=max(total, 1))
                     bar.update(tasks[stage], completed=done, total=max(total, 1))
 
-                result = reconcile(session, app.user, config, full=full, progress=progress)
-        else:
-            result = reconcile(session, app.user, config, full=full)
+                return reconcile(session, app.user, config, full=full, progress=progress)
+
+    # Once more if the database was busy (on PostgreSQL, a deadlock with another writer rolls the
+    # whole run back): still holding the lease, so no other run starts in between.
+    with run_lease(db, app.user, wait=wait):
+        result = retry_busy(attempt, attempts=2)
     statuses = {s: result.by_status.get(s, 0) for s in STATUS_LABEL}
     data = {"run_id": result.run_id, "full": result.full, "counts": result.counts, "note": result.note,
             "touched_by_status": statuses, "lineage": [list(x) for x in result.lineage]}

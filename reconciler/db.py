@@ -53,7 +53,7 @@ def url_for(target: str) -> str:
 
 # PostgreSQL's word for the same: a deadlock between two writers (one of them is rolled back), a
 # serialisation failure, a lock not available. Each leaves its transaction rolled back whole, so
-# running it again is safe.
+# running it again is safe. (``sqlstate`` with psycopg 3, ``pgcode`` with psycopg2.)
 _PG_BUSY_STATES = {"40P01", "40001", "55P03"}
 
 
@@ -61,7 +61,7 @@ def _is_busy(exc: BaseException) -> bool:
     orig = getattr(exc, "orig", exc)
     if isinstance(orig, sqlite3.OperationalError):
         return "locked" in str(orig) or "busy" in str(orig)
-    return getattr(orig, "sqlstate", None) in _PG_BUSY_STATES
+    return (getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)) in _PG_BUSY_STATES
 
 
 def _set_journal_mode(cursor, mode: str, busy_timeout: float) -> None:
@@ -160,7 +160,7 @@ def busy_errors(timeout: float) -> Iterator[None]:
                            "try again, or raise --busy-timeout")
             else:
                 first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
-                message = f"another writer held the same rows and this transaction was rolled back ({first}); try again"
+                message = f"another writer was in the way and PostgreSQL rolled this transaction back ({first}); try again"
             raise BusyError(message) from None
         raise
 

@@ -66,7 +66,8 @@ class ConflictError(ReconcileError):
 
 
 class BusyError(ReconcileError):
-    """The database stayed locked by another writer past the configured timeout."""
+    """Another writer was in the way: SQLite stayed locked past the timeout, or PostgreSQL rolled
+    the transaction back (a deadlock, a serialisation failure). Running it again is safe."""
 
     exit_code = 6
 

@@ -13,8 +13,9 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import delete, select, tuple_, update
+from sqlalchemy import bindparam, delete, select, tuple_, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from . import audit
 from .errors import InputError, Problem
@@ -263,14 +264,12 @@ def _mark_old_neighbours(session: Session, moved: list[tuple[date, date]]) -> No
             windows.append([start - reach, end + reach])
     for low, high in windows:
         session.execute(update(Claim).where(Claim.place_key.is_(None), Claim.date_end >= low, Claim.date_start <= high)
-                        .values(needs_match=True))
+                        .values(needs_match=True, version=Claim.version + 1))
 
 
 def _update(importer: _Importer, claim_id: int, claim: ClaimInput, fp: str) -> None:
     session = importer.session
-    # FOR UPDATE (PostgreSQL): a run that matched this claim holds it until it commits; read it
-    # after that, or the run's cleared mark would be taken for this update's own and kept.
-    stored = session.get(Claim, claim_id, with_for_update=True)
+    stored = session.get(Claim, claim_id)
     before = dict(stored.raw)
     if stored.place_key is not None:
         importer.moved.append((stored.date_start, stored.date_end))
@@ -279,7 +278,9 @@ def _update(importer: _Importer, claim_id: int, claim: ClaimInput, fp: str) -> N
         values.pop(key)
     for key, value in values.items():
         setattr(stored, key, value)
-    stored.version += 1
+    stored.version += 1   # a run that read the claim before this commits leaves its mark (runs.reconcile)
+    # Always in the SET, whatever was read: on PostgreSQL a run may clear the mark meanwhile.
+    flag_modified(stored, "needs_match")
     stored.updated_by, stored.updated_at = importer.user, utcnow()
     session.execute(delete(ClaimRelay).where(ClaimRelay.claim_id == claim_id))
     session.flush()
@@ -320,8 +321,8 @@ def renormalise(session: Session, user: str, normaliser: PlaceNormaliser, exampl
     place near their old dates, as an import's updates do), so that `reconcile run` re-decides
     them. Claims whose stored fields no longer pass validation are listed and left as they are.
     Runs in the caller's transaction; one audit entry names the changed claims and the fields.
-    The caller holds the run lease (:func:`reconciler.lease.run_lease`): a run in progress
-    elsewhere would otherwise clear the marks of claims it loaded before this committed.
+    The caller holds the run lease (:func:`reconciler.lease.run_lease`), so that no run is in
+    progress while claims are re-read.
     """
     from .reading import validate_row
 
@@ -329,12 +330,16 @@ def renormalise(session: Session, user: str, normaliser: PlaceNormaliser, exampl
     ids = list(session.scalars(select(Claim.id).order_by(Claim.id)))
     summary.claims = len(ids)
     columns = [getattr(Claim, name) for name in DERIVED_FIELDS]
+    table = core(Claim)
+    # Written only where the claim is still at the version read (PostgreSQL: an import correcting
+    # it meanwhile has raised the version, and its own reading stands); the version is raised too.
+    write = (table.update().where(table.c.id == bindparam("w_id"), table.c.version == bindparam("w_version"))
+             .values({name: bindparam(f"w_{name}") for name in DERIVED_FIELDS}
+                     | {"needs_match": True, "version": table.c.version + 1}))
     moved: list[tuple[date, date]] = []
     for start in range(0, len(ids), CHUNK):
-        # FOR UPDATE (PostgreSQL; SQLite's write transaction is exclusive already): an import
-        # correcting one of these claims waits, instead of being overwritten with the old reading.
-        rows = session.execute(select(Claim.id, Claim.raw, *columns).where(Claim.id.in_(ids[start:start + CHUNK]))
-                               .with_for_update())
+        rows = session.execute(select(Claim.id, Claim.version, Claim.raw, *columns)
+                               .where(Claim.id.in_(ids[start:start + CHUNK])))
         updates = []
         for row in rows:
             problems: list[Problem] = []
@@ -357,9 +362,9 @@ def renormalise(session: Session, user: str, normaliser: PlaceNormaliser, exampl
                                          "after": {n: changed[n] for n in shown}})
             if stored["place_key"] is not None:
                 moved.append((stored["date_start"], stored["date_end"]))
-            updates.append({"id": row.id, **derived, "needs_match": True})
+            updates.append({"w_id": row.id, "w_version": row.version} | {f"w_{k}": v for k, v in derived.items()})
         if updates:
-            session.execute(update(Claim), updates)   # ORM bulk UPDATE by primary key: one executemany
+            session.connection().execute(write, updates)   # one executemany
     _mark_old_neighbours(session, moved)
     if summary.changed_ids:
         audit.record(session, user, "renormalise", "claims", after={

@@ -150,6 +150,7 @@ class Claim(Stamped, Base):
     fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
     # Set when the claim is new or changed; cleared by the reconciliation run that matches it.
     needs_match: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    # Raised by every change and every mark for matching: a run clears a mark only at the version it read.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     source: Mapped[Source] = relationship()

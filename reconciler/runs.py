@@ -46,9 +46,10 @@ def _no_progress(stage: str, done: int, total: int) -> None:
     return None
 
 
-def load_features(session: Session, index: SourceIndex,
-                  claim_ids: list[int] | None = None) -> tuple[dict[int, ClaimFeatures], set[int]]:
-    """The matching features of every claim (or of ``claim_ids``), and the ids not yet matched."""
+def load_features(session: Session, index: SourceIndex, claim_ids: list[int] | None = None,
+                  versions: dict[int, int] | None = None) -> tuple[dict[int, ClaimFeatures], set[int]]:
+    """The matching features of every claim (or of ``claim_ids``), and the ids not yet matched;
+    with ``versions``, the version each not-yet-matched claim was read at is put there."""
     origin_root = {sid: index.origin_of(sid).origin_id for sid in index.sources}
     if claim_ids is not None:
         features = {}
@@ -56,23 +57,24 @@ def load_features(session: Session, index: SourceIndex,
             part, _ = _load(session, origin_root, claim_ids[start:start + CHUNK])
             features.update(part)
         return features, set()
-    return _load(session, origin_root, None)
+    return _load(session, origin_root, None, versions)
 
 
-def _load(session: Session, origin_root: dict[int, int], ids: list[int] | None):
+def _load(session: Session, origin_root: dict[int, int], ids: list[int] | None,
+          versions: dict[int, int] | None = None):
     features, dirty = {}, set()
     query = select(
         Claim.id, Claim.fingerprint, Claim.source_id, Claim.report_id, Claim.date_start, Claim.date_end,
         Claim.date_precision, Claim.place_key, Claim.place_label, Claim.type_category, Claim.victims_category,
         Claim.actor_key, Claim.stance, Claim.killed_text, Claim.killed_low, Claim.killed_high,
-        Claim.wounded_text, Claim.wounded_low, Claim.wounded_high, Claim.text, Claim.needs_match,
+        Claim.wounded_text, Claim.wounded_low, Claim.wounded_high, Claim.text, Claim.needs_match, Claim.version,
     )
     if ids is not None:
         query = query.where(Claim.id.in_(ids))
     # Plain tuples through the Core connection: this loads every claim, so it must be lean.
     for (cid, fp, source_id, report_id, start, end, precision, place_key, place_label, type_category,
          victims, actor, stance, killed_text, killed_low, killed_high, wounded_text, wounded_low, wounded_high,
-         text, needs_match) in session.connection().execute(query):
+         text, needs_match, version) in session.connection().execute(query):
         features[cid] = ClaimFeatures(
             cid, fp, source_id, origin_root[source_id], report_id, start.toordinal(), end.toordinal(), precision,
             place_key, place_label, type_category, victims, actor, stance,
@@ -81,6 +83,8 @@ def _load(session: Session, origin_root: dict[int, int], ids: list[int] | None):
         )
         if needs_match:
             dirty.add(cid)
+            if versions is not None:
+                versions[cid] = version
     return features, dirty
 
 
@@ -281,13 +285,9 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     session.flush()
 
     progress("loading", 0, 1)
-    if seeds is None and session.get_bind().dialect.name == "postgresql":
-        # The claims marked for matching stay locked until this run commits: an import or a
-        # re-reading that changes one of them meanwhile waits, instead of having its mark cleared
-        # when this run ends (SQLite's write transaction excludes other writers already).
-        session.execute(select(Claim.id).where(Claim.needs_match.is_(True)).with_for_update())
     index = SourceIndex.load(session)
-    features, dirty = load_features(session, index)
+    versions: dict[int, int] = {}
+    features, dirty = load_features(session, index, versions=versions)
     old_event_of = {c: e for c, e in session.execute(select(ClaimLink.claim_id, ClaimLink.event_id))}
     members_of: dict[int, list[int]] = {}
     for claim_id, event_id in old_event_of.items():
@@ -316,12 +316,20 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     _write(session, run, user, config, clusters, ids, spread, graph, features, hints, index, old_event_of,
            manual_events, result, progress)
     _store_review_pairs(session, graph, must | cannot, config, run.id)
-    # Only the claims this run loaded: on PostgreSQL, claims committed by others meanwhile stay new.
+    # Only the claims this run loaded as new: on PostgreSQL, claims committed by others meanwhile stay new.
     # A run scoped to a decision's claims (seeds) leaves them new: the next run must still look
     # at their neighbours without a place (_hint_neighbours).
+    # And only marks nobody renewed since this run read the claim: every writer that marks a claim
+    # raises its version (an import's correction, a source edit, renormalise), so on PostgreSQL a
+    # correction committed during the run keeps its mark, without holding locks for the run's length.
     matched = sorted(graph.nodes & dirty) if seeds is None else []
-    for start_at in range(0, len(matched), CHUNK):
-        session.execute(update(Claim).where(Claim.id.in_(matched[start_at:start_at + CHUNK])).values(needs_match=False))
+    by_version: dict[int, list[int]] = {}
+    for claim_id in matched:
+        by_version.setdefault(versions[claim_id], []).append(claim_id)
+    for version, claim_ids in sorted(by_version.items()):
+        for start_at in range(0, len(claim_ids), CHUNK):
+            session.execute(update(Claim).where(Claim.id.in_(claim_ids[start_at:start_at + CHUNK]),
+                                                Claim.version == version).values(needs_match=False))
     run.finished_at = utcnow()
     run.counts = result.counts | {"claims": len(features), "claims_matched": len(graph.nodes),
                                   "pairs_scored": graph.pairs_scored, "events_touched": len(result.touched_events)}

@@ -175,7 +175,9 @@ def _flag_claims_under(session: Session, index: SourceIndex, source_id: int) -> 
     """Origins may have changed for these claims: the next run re-matches and re-grades them."""
     under = [sid for sid in index.sources if source_id in index.chain_of(sid)]
     for start in range(0, len(under), 500):
-        session.execute(update(Claim).where(Claim.source_id.in_(under[start:start + 500])).values(needs_match=True))
+        # The version too: a run in progress then leaves the mark (see reconciler.runs.reconcile).
+        session.execute(update(Claim).where(Claim.source_id.in_(under[start:start + 500]))
+                        .values(needs_match=True, version=Claim.version + 1))
 
 
 def _source_state(index: SourceIndex, source: Source) -> dict:

@@ -91,9 +91,10 @@ def test_postgres_renormalise_restores_an_older_reading(pg_url):
     assert again["changed"] == 0
 
 
-def test_postgres_a_correction_imported_during_a_run_keeps_its_mark(pg_url, tmp_path):
-    """A run clears the marks of the claims it matched; a correction committed meanwhile must
-    keep its mark (the run locks the marked claims until it commits), or no later run sees it."""
+def test_postgres_writers_during_a_run_keep_their_marks_and_the_run_commits(pg_url, tmp_path):
+    """A run clears the marks of the claims it matched. Corrections imported while it runs (in
+    the opposite order to the claims' ids) and a source edit must keep theirs, or no later run
+    sees them; and neither they nor the run may wait for each other or deadlock."""
     import threading
     from datetime import date
 
@@ -101,48 +102,56 @@ def test_postgres_a_correction_imported_during_a_run_keeps_its_mark(pg_url, tmp_
 
     from reconciler.config import Config
     from reconciler.db import open_database
-    from reconciler.importing import import_claims
-    from reconciler.places import PlaceNormaliser
-    from reconciler.reading import read_claim_file
     from reconciler.runs import reconcile
 
-    (tmp_path / "s.yaml").write_text("- {name: A, kind: ngo}\n", encoding="utf-8")
-    row = {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling"}
-    (tmp_path / "one.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
-    (tmp_path / "fix.jsonl").write_text(json.dumps(row | {"date": "2021-04-06"}) + "\n", encoding="utf-8")
+    (tmp_path / "s.yaml").write_text("- {name: A, kind: ngo}\n- {name: B, kind: ngo}\n", encoding="utf-8")
+    rows = [{"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling"},
+            {"ref": "b", "source": "A", "date": "2021-04-05", "place": "Donetsk", "type": "shelling"},
+            {"ref": "c", "source": "B", "date": "2021-04-05", "place": "Horlivka", "type": "shelling"}]
+    (tmp_path / "one.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    fixes = [rows[1] | {"date": "2021-04-07"}, rows[0] | {"date": "2021-04-06"}]   # b first, then a
+    (tmp_path / "fix.jsonl").write_text("".join(json.dumps(r) + "\n" for r in fixes), encoding="utf-8")
     assert run(pg_url, "sources", "import", str(tmp_path / "s.yaml")).exit_code == 0
     assert run(pg_url, "import", str(tmp_path / "one.jsonl")).exit_code == 0
     db = open_database(pg_url)
-    loaded, release, imported = threading.Event(), threading.Event(), threading.Event()
+    loaded, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
 
     def progress(stage: str, done: int, total: int) -> None:
-        if stage == "clustering" and done == 0:   # the claims are loaded; the run is not over
+        if stage == "clustering" and done == 0:   # every claim is loaded; the run is not over
             loaded.set()
-            release.wait(10)
+            release.wait(20)
 
     def the_run():
-        with db.write() as session:
-            reconcile(session, "runner", Config(), progress=progress)
+        try:
+            with db.write() as session:
+                reconcile(session, "runner", Config(), progress=progress)
+        except BaseException as exc:   # noqa: BLE001 - reported below
+            errors.append(exc)
 
-    def the_correction():
-        claims = read_claim_file(tmp_path / "fix.jsonl")
-        with db.write() as session:
-            import_claims(session, claims, "fixer", PlaceNormaliser())
-        imported.set()
+    writes: list[int] = []
+
+    def the_writers():
+        writes.append(run(pg_url, "import", str(tmp_path / "fix.jsonl"), user="fixer").exit_code)
+        writes.append(run(pg_url, "sources", "add", "B", "--side", "North", user="editor").exit_code)
 
     runner = threading.Thread(target=the_run)
     runner.start()
-    assert loaded.wait(10)
-    fixer = threading.Thread(target=the_correction)
-    fixer.start()
-    blocked = not imported.wait(1.0)   # the correction waits for the run's lock on claim a
+    assert loaded.wait(20)
+    writers = threading.Thread(target=the_writers)
+    writers.start()
+    writers.join(20)
+    finished_first = not writers.is_alive()   # the writers never waited for the run
     release.set()
-    runner.join(20)
-    fixer.join(20)
-    assert blocked
+    runner.join(30)
+    writers.join(30)
+    assert finished_first and writes == [0, 0]
+    assert errors == []
     with db.read() as session:
-        stored = session.execute(text("SELECT date_start, needs_match FROM claims WHERE ref = 'a'")).one()
-    assert tuple(stored) == (date(2021, 4, 6), True)
+        assert session.execute(text("SELECT count(*) FROM runs WHERE finished_at IS NOT NULL")).scalar() == 1
+        stored = session.execute(text("SELECT ref, date_start, needs_match FROM claims ORDER BY ref")).all()
+    assert [tuple(r) for r in stored] == [("a", date(2021, 4, 6), True), ("b", date(2021, 4, 7), True),
+                                          ("c", date(2021, 4, 5), True)]
 
 
 def test_postgres_deadlock_between_writers_is_a_busy_error(pg_url, tmp_path):
@@ -182,5 +191,5 @@ def test_postgres_deadlock_between_writers_is_a_busy_error(pg_url, tmp_path):
         t.join(30)
     assert sorted(o if isinstance(o, str) else type(o).__name__ for o in outcomes) == ["BusyError", "committed"]
     [busy] = [o for o in outcomes if isinstance(o, BusyError)]
-    assert str(busy).startswith("another writer held the same rows and this transaction was rolled back "
+    assert str(busy).startswith("another writer was in the way and PostgreSQL rolled this transaction back "
                                 "(deadlock detected)")

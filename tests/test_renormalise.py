@@ -187,7 +187,7 @@ def test_first_run_after_an_upgrade_re_decides_every_event(desk):
     assert json.loads(desk("run", "--json").stdout)["full"] is False   # the same version again: incremental
 
 
-def test_renormalise_waits_for_a_run_in_progress_and_names_it(desk):
+def test_renormalise_gives_up_on_a_run_in_progress_naming_it_and_writes_nothing(desk):
     # A run holding the lease would clear the marks at its end: renormalise waits for it.
     from reconciler.db import open_database
     from reconciler.lease import run_lease
