@@ -108,7 +108,8 @@ def renormalise_command(app: AppContext, dry_run: bool, wait: float, as_json: bo
     for example in summary.examples:
         changes = ", ".join(f"{name} {_shown(example['before'][name])} → {_shown(value)}"
                             for name, value in example["after"].items())
-        click.echo(f"  claim {example['claim_id']}: {changes or 'how a field was worked out (place method, date precision)'}")
+        changes = changes or "how a field was worked out (place method, date precision)"
+        click.echo(f"  claim {example['claim_id']}: {changes}")
     if summary.unreadable:
         click.echo(f"{len(summary.unreadable)} claims no longer pass validation and were left as they are:")
         for item in summary.unreadable[:20]:

@@ -51,6 +51,7 @@ def run_command(app: AppContext, full: bool, require_neutral: bool, wait: float,
     config = Config(require_neutral=require_neutral)
     db = app.database()
     show_bar = not as_json and sys.stderr.isatty()
+
     def attempt():
         with db.write() as session:
             if not show_bar:

@@ -96,9 +96,9 @@ from .decisions import (grade_command, link_command, merge_command, review_comma
 from .events import events_command, run_command, show_command  # noqa: E402
 from .sources import sources  # noqa: E402
 
-for command in (sources, import_command, claims_command, renormalise_command, run_command, events_command, show_command, link_command,
-                unlink_command, merge_command, split_command, grade_command, review_command, log_command,
-                audit_group):
+for command in (sources, import_command, claims_command, renormalise_command, run_command, events_command,
+                show_command, link_command, unlink_command, merge_command, split_command, grade_command,
+                review_command, log_command, audit_group):
     cli.add_command(command)
 
 

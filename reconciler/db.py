@@ -160,7 +160,8 @@ def busy_errors(timeout: float) -> Iterator[None]:
                            "try again, or raise --busy-timeout")
             else:
                 first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
-                message = f"another writer was in the way and PostgreSQL rolled this transaction back ({first}); try again"
+                message = (f"another writer was in the way and PostgreSQL rolled this transaction back ({first}); "
+                           "try again")
             raise BusyError(message) from None
         raise
 
