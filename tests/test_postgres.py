@@ -193,3 +193,69 @@ def test_postgres_deadlock_between_writers_is_a_busy_error(pg_url, tmp_path):
     [busy] = [o for o in outcomes if isinstance(o, BusyError)]
     assert str(busy).startswith("another writer was in the way and PostgreSQL rolled this transaction back "
                                 "(deadlock detected)")
+
+
+def test_postgres_correction_committed_after_the_run_cleared_its_mark_keeps_it(pg_url, tmp_path):
+    """The other order: the run has cleared claim a's mark (not yet committed) when an import
+    corrects a. The import waits for the run's row lock, then must still write its mark."""
+    import threading
+    import time
+    from datetime import date
+
+    import psycopg
+    from sqlalchemy import text
+
+    from reconciler.config import Config
+    from reconciler.db import open_database
+    from reconciler.runs import reconcile
+
+    (tmp_path / "s.yaml").write_text("- {name: A, kind: ngo}\n", encoding="utf-8")
+    row = {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling"}
+    (tmp_path / "one.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    (tmp_path / "fix.jsonl").write_text(json.dumps(row | {"date": "2021-04-06"}) + "\n", encoding="utf-8")
+    assert run(pg_url, "sources", "import", str(tmp_path / "s.yaml")).exit_code == 0
+    assert run(pg_url, "import", str(tmp_path / "one.jsonl")).exit_code == 0
+    db = open_database(pg_url)
+    plain = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    errors: list[BaseException] = []
+    outcomes: list[int] = []
+
+    def the_run():
+        try:
+            with db.write() as session:
+                reconcile(session, "runner", Config())
+        except BaseException as exc:   # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    def the_correction():
+        outcomes.append(run(pg_url, "import", str(tmp_path / "fix.jsonl"), user="fixer").exit_code)
+
+    def waiting(kind: str) -> int:
+        with psycopg.connect(plain, autocommit=True) as conn:
+            return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                "AND wait_event = %s", (kind,)).fetchone()[0]
+
+    def until(condition) -> bool:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if condition():
+                return True
+            time.sleep(0.05)
+        return False
+
+    # Hold the audit chain's lock: the run stops at its audit entry, after clearing the marks.
+    with psycopg.connect(plain) as holder:
+        holder.execute("SELECT pg_advisory_xact_lock(7243001)")
+        runner = threading.Thread(target=the_run)
+        runner.start()
+        assert until(lambda: waiting("advisory") == 1)
+        fixer = threading.Thread(target=the_correction)
+        fixer.start()
+        assert until(lambda: waiting("transactionid") == 1)   # the import waits for the run's row
+        holder.rollback()   # let the run go on: it commits, then the import
+    runner.join(30)
+    fixer.join(30)
+    assert errors == [] and outcomes == [0]
+    with db.read() as session:
+        stored = session.execute(text("SELECT date_start, needs_match FROM claims WHERE ref = 'a'")).one()
+    assert tuple(stored) == (date(2021, 4, 6), True)
