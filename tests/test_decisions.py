@@ -23,6 +23,15 @@ def ran(desk, *args):
     return result
 
 
+def reconciled(desk, sources: list[str], rows: list[dict]) -> None:
+    """``sources`` registered (independent NGOs), ``rows`` imported, one run."""
+    desk.write("sources.yaml", "".join(f"- {{name: {name}, kind: ngo}}\n" for name in sources))
+    ran(desk, "sources", "import", "sources.yaml")
+    desk.write_jsonl("c.jsonl", rows)
+    ran(desk, "import", "c.jsonl")
+    ran(desk, "run")
+
+
 def test_unlink_moves_the_claim_out_and_a_full_run_keeps_it_out(desk):
     load_example(desk, "illustrative")
     ran(desk, "run")
@@ -200,18 +209,14 @@ def test_audit_verify_expect_must_look_like_an_anchor(desk):
 
 
 def test_review_lists_uncertain_pairs_and_accept_links_them(desk):
-    desk.write("sources.yaml", "- {name: A, kind: ngo}\n- {name: B, kind: ngo}\n")
-    ran(desk, "sources", "import", "sources.yaml")
     # The same day and kind of incident, the place unknown on one side, figures on one side only:
     # −1 + 2 + type 1.5 + victims 1 = 3.5, between the review (3.5) and link (5) thresholds (and
     # under the 4 that would let b take Avdiivka as the only place with a compatible report).
-    desk.write_jsonl("c.jsonl", [
+    reconciled(desk, ["A", "B"], [
         {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling",
          "victims": "civilians", "killed": "1"},
         {"ref": "b", "source": "B", "date": "2021-04-05", "type": "artillery shelling", "victims": "civilians"},
     ])
-    ran(desk, "import", "c.jsonl")
-    ran(desk, "run")
     queue = json.loads(ran(desk, "review", "--json").stdout)
     assert [(q["score"], q["claim_a"], q["claim_b"]) for q in queue] == [(3.5, 1, 2)]
     result = desk.runner.invoke(__import__("cli.main", fromlist=["cli"]).cli,
@@ -224,9 +229,7 @@ def test_review_lists_uncertain_pairs_and_accept_links_them(desk):
 
 
 def test_review_puts_pairs_that_bring_a_new_origin_first(desk):
-    desk.write("sources.yaml", "- {name: A, kind: ngo}\n- {name: B, kind: ngo}\n- {name: C, kind: ngo}\n")
-    ran(desk, "sources", "import", "sources.yaml")
-    desk.write_jsonl("c.jsonl", [
+    reconciled(desk, ["A", "B", "C"], [
         # 1, 2: different origins, the place unknown on one side, no figures: −1 + 2 + 1.5 + 1 = 3.5,
         # less uncertain than 5~7 (4.75 is nearer the middle, 4.25), yet first: a grade may change.
         {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling",
@@ -244,8 +247,6 @@ def test_review_puts_pairs_that_bring_a_new_origin_first(desk):
          "victims": "civilians", "killed": "2"},
         {"ref": "i", "source": "C", "date": "2021-04-22", "place": "Toretsk", "victims": "people", "killed": "2"},
     ])
-    ran(desk, "import", "c.jsonl")
-    ran(desk, "run")
     queue = json.loads(ran(desk, "review", "--json").stdout)
     assert [(q["claim_a"], q["claim_b"], q["score"], q["impact"]) for q in queue] == [
         (1, 2, 3.5, "new_origin"), (3, 4, 3.5, "joins_events"), (5, 7, 4.75, "same_event")]
@@ -254,16 +255,12 @@ def test_review_puts_pairs_that_bring_a_new_origin_first(desk):
 
 
 def test_review_scores_a_claim_without_place_as_the_run_did(desk):
-    desk.write("sources.yaml", "- {name: A, kind: ngo}\n- {name: B, kind: ngo}\n- {name: C, kind: ngo}\n")
-    ran(desk, "sources", "import", "sources.yaml")
-    desk.write_jsonl("c.jsonl", [
+    reconciled(desk, ["A", "B", "C"], [
         {"ref": "q", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling",
          "victims": "soldiers", "killed": "2"},
         {"ref": "p", "source": "B", "date": "2021-04-05", "type": "shelling", "victims": "soldiers", "killed": "2"},
         {"ref": "s", "source": "C", "date": "2021-04-06", "place": "Avdiivka", "type": "shelling", "victims": "soldiers"},
     ])
-    ran(desk, "import", "c.jsonl")
-    ran(desk, "run")
     # p takes Avdiivka, the only place with a compatible report (q; s is a day later with no
     # figures: −1 + 1 + 1.5 + 1 = 2.5 < 4). p~s: place +1 (inferred) + one day 1 + type 1.5 +
     # victims 1 = 4.5, uncertain; without the inference 2.5, not even in the queue. q~s 4 + 1 +
@@ -372,17 +369,13 @@ def test_unlink_holds_in_an_event_too_large_to_rescore(desk):
 
 
 def test_review_counts_an_origin_as_new_for_a_period_tally_naming_a_place(desk):
-    desk.write("sources.yaml", "- {name: UN, kind: ngo}\n- {name: OSCE, kind: ngo}\n")
-    ran(desk, "sources", "import", "sources.yaml")
     # place +2.86 (free texts 95 % alike) + same period 4 − type 3 (shelling vs sniper) + victims 1
     # + figures 0 (one scope, competing tallies) = 4.86: uncertain, in the queue.
-    desk.write_jsonl("c.jsonl", [
+    reconciled(desk, ["UN", "OSCE"], [
         {"ref": "u", "source": "UN", "date": "2021-01-01/2021-03-31", "place": "Qwertyville",
          "victims": "civilians", "type": "shelling", "killed": "13"},
         {"ref": "o", "source": "OSCE", "date": "2021-01-01/2021-03-31", "place": "Qwertyvile",
          "victims": "civilians", "type": "sniper fire", "killed": "20"}])
-    ran(desk, "import", "c.jsonl")
-    ran(desk, "run")
     [queued] = json.loads(ran(desk, "review", "--json").stdout)
     assert queued["score"] == 4.86
     # A tally places nothing for grading, so either origin would count: the grade may change.
