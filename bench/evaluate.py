@@ -23,7 +23,7 @@ from reconciler.matching import Blocker, PlaceHints, cannot_link, score_pair
 from reconciler.models import Claim, ClaimLink, Event
 from reconciler.runs import load_features
 from reconciler.sources import SourceIndex
-from reconciler.vocabulary import event_type_category, same_actor, types_relation, victims_relation
+from reconciler.vocabulary import event_type_category, same_actor, targets_relation, types_relation, victims_relation
 
 GRADES = ("independently_verified", "unverified", "contested")
 
@@ -187,9 +187,10 @@ def _merge_label(ia: dict, ib: dict, a_id: str, b_id: str) -> str:
     same_type = event_type_category(ia.get("type")) == event_type_category(ib.get("type"))
     gap = abs((_day(ia["date"]) - _day(ib["date"])).days)
     gap = gap if gap <= 3 else "≥4"
+    hit = "" if "target" not in ia else f"; hit {'same' if ia['target'] == ib['target'] else 'differs'}"
     return (f"{'engineered sibling' if sibling else 'unrelated incident'}; place {'same' if same_place else 'differs'}"
             f"; type {'same' if same_type else 'differs'}; victims {'same' if ia['victims'] == ib['victims'] else 'differ'}"
-            f"; {gap} d apart")
+            f"{hit}; {gap} d apart")
 
 
 def error_analysis(session: Session, pred: dict[str, int], true: dict[str, str], incidents: dict,
@@ -297,7 +298,8 @@ def evidence_ceiling(features: dict, true_by_id: dict[int, str], config: Config)
 
     Every pair the blocker proposes falls in a cell of the evidence claims carry: period or
     not, place (same key / other key / unknown), days apart, type relation, victims relation,
-    figures (agree / differ / absent), actors (same / differ / absent), same origin. A rule that
+    what was hit (same / differs / unknown), figures (agree / differ / absent), actors (same /
+    differ / absent), same origin. A rule that
     decides on these features links a cell or leaves it. With the truth in hand, link cells
     best first (highest share of true pairs) and keep the best pairwise F1 met on the way:
     figures count here as freely as the data allows, which `reconcile` refuses on purpose.
@@ -323,11 +325,12 @@ def evidence_ceiling(features: dict, true_by_id: dict[int, str], config: Config)
         if _f1(p, r) > best["pairwise_f1"]:
             best = {"pairwise_f1": _f1(p, r), "pairwise_p": p, "pairwise_r": r}
     # Pairs whose claims agree on everything they state: the same place, type and victims the
-    # same or unknown (victims may be just "people"), figures that can both be true.
+    # same or unknown (victims may be just "people"), nothing different named as hit, figures
+    # that can both be true.
     alike = [0, 0]
-    for (period, place, _gap, types, victims, figures, _actors, _origin), (right, wrong) in cells.items():
+    for (period, place, _gap, types, victims, targets, figures, _actors, _origin), (right, wrong) in cells.items():
         if (not period and place == "same" and types in (None, "same") and victims in (None, "same", "compatible")
-                and figures is not False):
+                and targets != "different" and figures is not False):
             alike[0], alike[1] = alike[0] + right, alike[1] + wrong
     return best | {"cells": len(cells), "true_pairs": true_pairs, "true_pairs_never_proposed": true_pairs - sum(
         c[0] for c in cells.values()), "alike_true_pairs": alike[0], "alike_pairs_of_different_incidents": alike[1]}
@@ -343,7 +346,7 @@ def _evidence_cell(a, b, config: Config) -> tuple:
     actors = None if not (a.actor_key and b.actor_key) else same_actor(a.actor_key, b.actor_key)
     return (a.is_period(config), place, max(a.start - b.end, b.start - a.end, 0),
             types_relation(a.type_category, b.type_category), victims_relation(a.victims_category, b.victims_category),
-            agree, actors, a.origin_id == b.origin_id)
+            targets_relation(a.target_categories, b.target_categories), agree, actors, a.origin_id == b.origin_id)
 
 
 def strong_components(features: dict, config: Config) -> dict:

@@ -17,7 +17,7 @@ from itertools import combinations
 from pathlib import Path
 
 from reconciler.places import Gazetteer, place_key
-from reconciler.vocabulary import actor_key, event_type_category, same_actor, victims_category
+from reconciler.vocabulary import actor_key, event_type_category, same_actor, target_categories, victims_category
 
 START, SPAN_DAYS = date(2021, 1, 1), 730
 FRONTLINE_ADMIN1 = {"05", "14", "07", "26", "08"}   # Donetsk, Luhansk, Kharkiv, Zaporizhzhia, Kherson
@@ -91,6 +91,41 @@ VICTIMS = {
                  "uk": ["мирні жителі"], "ru": ["мирные жители"]},
     "people": {"en": ["people"], "uk": ["людей"], "ru": ["людей"]},
 }
+# What was hit, per category (vocabulary.TARGETS), in words a source might use; None: a generic
+# word that names nothing ("a building"). Weights: how often each is what an incident hit.
+TARGET_WORDS = {
+    "homes": {"en": ["a residential building", "houses", "an apartment block", "a private house"],
+              "uk": ["житловий будинок", "приватний будинок", "багатоповерхівка"],
+              "ru": ["жилой дом", "частный дом", "многоэтажка"]},
+    "school": {"en": ["a school", "the school"], "uk": ["школа"], "ru": ["школа"]},
+    "kindergarten": {"en": ["a kindergarten"], "uk": ["дитячий садок"], "ru": ["детский сад"]},
+    "medical": {"en": ["a hospital", "a clinic"], "uk": ["лікарня"], "ru": ["больница"]},
+    "market": {"en": ["the market", "a market"], "uk": ["ринок"], "ru": ["рынок"]},
+    "shop": {"en": ["a shop", "a supermarket"], "uk": ["магазин"], "ru": ["магазин"]},
+    "public_transport": {"en": ["a bus stop", "a bus"], "uk": ["зупинка", "автобус"], "ru": ["остановка", "автобус"]},
+    "railway": {"en": ["the railway station"], "uk": ["залізничний вокзал"], "ru": ["вокзал"]},
+    "energy": {"en": ["a power substation", "an energy facility"], "uk": ["підстанція", "енергетичний об'єкт"],
+               "ru": ["подстанция"]},
+    "industry": {"en": ["a factory", "an industrial site"], "uk": ["підприємство", "завод"], "ru": ["завод"]},
+    "church": {"en": ["a church"], "uk": ["церква"], "ru": ["церковь"]},
+    "positions": {"en": ["positions", "trenches", "a stronghold"], "uk": ["позиції", "опорний пункт"],
+                  "ru": ["позиции", "опорный пункт"]},
+    "checkpoint": {"en": ["a checkpoint"], "uk": ["блокпост"], "ru": ["блокпост"]},
+    "depot": {"en": ["an ammunition depot"], "uk": ["склад боєприпасів"], "ru": ["склад боеприпасов"]},
+    "command_post": {"en": ["a command post"], "uk": ["командний пункт"], "ru": ["командный пункт"]},
+    "vehicle": {"en": ["a vehicle", "a car", "an armoured vehicle"], "uk": ["автомобіль", "бронетехніка"],
+                "ru": ["автомобиль"]},
+    None: {"en": ["a building", "infrastructure"], "uk": ["будівля", "інфраструктура"], "ru": ["здание"]},
+}
+TARGET_WEIGHTS = {
+    "civilian": {"homes": 35, "vehicle": 6, "shop": 6, "market": 4, "school": 5, "kindergarten": 3, "medical": 4,
+                 "public_transport": 6, "railway": 2, "energy": 10, "industry": 10, "church": 2, None: 7},
+    "military": {"positions": 45, "checkpoint": 15, "vehicle": 15, "depot": 10, "command_post": 5, None: 10},
+}
+# How often a claim names what was hit (scaled by the generator's --target-rate): most reports
+# of civilian harm say what was damaged; army bulletins on soldiers' deaths seldom do.
+TARGET_MENTION = {"civilian": 0.55, "military": 0.25}
+
 # Who did it. "same": phrasings the grading module's fuzzy comparison treats as one actor;
 # "variant": the same actor meant, written so that the comparison does not see it.
 ACTORS = {
@@ -117,6 +152,10 @@ def check_vocabulary() -> None:
         for words in by_lang.values():
             for w in words:
                 assert victims_category(w) == cat, (w, victims_category(w), cat)
+    for cat, by_lang in TARGET_WORDS.items():
+        for words in by_lang.values():
+            for w in words:
+                assert target_categories(w) == cat, (w, target_categories(w), cat)
     for side, groups in ACTORS.items():
         for a, b in combinations(groups["same"], 2):
             assert same_actor(actor_key(a), actor_key(b)), (a, b)

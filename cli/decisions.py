@@ -113,7 +113,7 @@ def _side_by_side(session, a: int, b: int) -> list[list]:
     for cid in (a, b):
         c = claim_dict(session.get(Claim, cid), index)
         rows.append([c["id"], c["source"], c["parsed"]["origin"] or "(unknown)", " ← ".join(c["via"]), c["date"],
-                     c["place"], c["type"], c["victims"], c["killed"], c["wounded"], c["parsed"]["stance"]])
+                     c["place"], c["type"], c["target"], c["victims"], c["killed"], c["wounded"], c["parsed"]["stance"]])
     return rows
 
 
@@ -156,7 +156,7 @@ def review_command(app: AppContext, as_json: bool, limit: int | None) -> None:
                                                    session.get(Event, item["event_b"]) if item["event_b"] else None)
                         if e is not None}
         out.print(table(f"{n}/{len(queue)}: claims {a} and {b} (events {item['event_a']} and {item['event_b']})",
-                        ["claim", "source", "origin", "via", "date", "place", "type", "victims", "killed",
+                        ["claim", "source", "origin", "via", "date", "place", "type", "hit", "victims", "killed",
                          "wounded", "stance"], rows))
         out.print(IMPACT_TEXT[item["impact"]])
         out.print(item["explanation"])

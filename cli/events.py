@@ -140,9 +140,9 @@ def show_command(app: AppContext, event_id: int, as_json: bool) -> None:
     out.print(f"Agree on: {', '.join(detail['agree']) or '—'}; differ on: {', '.join(detail['differ']) or '—'}")
     claims = detail["claim_details"]
     out.print(table("Claims side by side", ["claim", "source", "origin", "via", "date", "place as written",
-                                            "type", "actor", "killed", "wounded", "stance", "note"],
+                                            "type", "hit", "actor", "killed", "wounded", "stance", "note"],
                     [[c["id"], c["source"], c["parsed"]["origin"] or "(unknown)", " ← ".join(c["via"]),
-                      c["date_label"], c["place"], c["type"], c["actor"], c["killed"], c["wounded"],
+                      c["date_label"], c["place"], c["type"], c["target"], c["actor"], c["killed"], c["wounded"],
                       c["parsed"]["stance"], c["note"]] for c in claims]))
     out.print(table("Links", ["claim", "strongest partner", "score", "components"],
                     [[link["claim_id"], link["partner_claim_id"], link["score"], link["explanation"]]

@@ -52,6 +52,7 @@ def claim_dict(claim: Claim, index: SourceIndex, event_id: int | None = None) ->
         "place": {"key": claim.place_key, "label": claim.place_label, "geonameid": claim.place_geonameid,
                   "method": claim.place_method},
         "type": claim.type_category,
+        "target": claim.target_categories.split(",") if claim.target_categories else None,
         "victims": claim.victims_category,
         "actor": claim.actor_key,
         "stance": claim.stance,

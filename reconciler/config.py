@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass, field, fields
 # changes either (vocabulary, gazetteer index, scoring, grade reasons), so that the first run
 # after an upgrade re-decides every event instead of only the new claims' (recorded with each
 # run's configuration; see reconciler.runs.reconcile). 2: vocabulary of parties, quoted actors.
-POLICY_VERSION = 2
+# 3: what was hit (the `target` field) counts in matching.
+POLICY_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ class Weights:
     victims_same: float = 1.0
     victims_compatible: float = 0.25   # one claim says only "people"
     victims_differs: float = -3.5      # soldiers vs civilians
+    target_same: float = 1.0       # both name what was hit, with something in common (a school; a school and houses)
+    target_differs: float = -3.5   # both name what was hit, nothing in common (a school vs the market): with
+                                   # the same place, type and victims a day apart, below the link threshold
     actor_same: float = 0.5        # naming different actors is a contradiction to grade, not a reason to split
     figures_agree: float = 0.5     # killed/wounded intervals that overlap
     figures_differ: float = -1.5   # intervals that cannot both be true: weak evidence against, never

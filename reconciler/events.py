@@ -72,6 +72,7 @@ def _compare(claims: list[dict]) -> tuple[list[str], list[str]]:
         ("date", lambda c: c["parsed"]["date"]["start"] + "/" + c["parsed"]["date"]["end"]),
         ("place", lambda c: c["parsed"]["place"]["key"]),
         ("type", lambda c: c["parsed"]["type"]),
+        ("target", lambda c: ",".join(c["parsed"]["target"] or [])),
         ("victims", lambda c: c["parsed"]["victims"]),
         ("actor", lambda c: c["parsed"]["actor"]),
         ("killed", lambda c: c["killed"]),

@@ -24,7 +24,7 @@ from .models import Claim, ClaimChange, ClaimRelay, Report, Run, core, utcnow
 from .places import PlaceNormaliser
 from .reading import ClaimInput
 from .sources import SourceIndex, name_key, unregistered_source
-from .vocabulary import actor_key, event_type_category, victims_category
+from .vocabulary import actor_key, event_type_category, target_categories, victims_category
 
 CHUNK = 500
 
@@ -118,6 +118,7 @@ class _Importer:
             "report_id": self.report_id(claim), "date_text": str(claim.raw["date"]),
             "place_text": claim.text_field("place"), "region_text": claim.text_field("region"),
             "lat": claim.lat, "lon": claim.lon, "type_text": claim.text_field("type"),
+            "target_text": claim.text_field("target"),
             "actor_text": claim.text_field("actor"), "victims_text": claim.text_field("victims"),
             "stance": claim.stance, "killed_text": claim.text_field("killed"),
             "wounded_text": claim.text_field("wounded"),
@@ -133,8 +134,8 @@ class _Importer:
 
 # What the tool works out from a claim as written; `renormalise` works it out again.
 DERIVED_FIELDS = ("date_start", "date_end", "date_precision", "place_key", "place_label", "place_geonameid",
-                  "place_method", "type_category", "actor_key", "victims_category", "killed_low", "killed_high",
-                  "wounded_low", "wounded_high")
+                  "place_method", "type_category", "target_categories", "actor_key", "victims_category", "killed_low",
+                  "killed_high", "wounded_low", "wounded_high")
 
 
 def derived_fields(claim: ClaimInput, normaliser: PlaceNormaliser) -> dict:
@@ -146,6 +147,7 @@ def derived_fields(claim: ClaimInput, normaliser: PlaceNormaliser) -> dict:
         "place_key": place.key, "place_label": place.label, "place_geonameid": place.geonameid,
         "place_method": place.method,
         "type_category": event_type_category(claim.text_field("type")),
+        "target_categories": target_categories(claim.text_field("target")),
         "actor_key": actor_key(claim.text_field("actor")),
         "victims_category": victims_category(claim.text_field("victims")),
         "killed_low": killed.low if killed else None, "killed_high": killed.high if killed else None,
@@ -307,8 +309,8 @@ class RenormaliseSummary:
                 "examples": self.examples, "unreadable": self.unreadable}
 
 
-_SHOWN_FIELDS = ("date_start", "date_end", "place_key", "place_label", "type_category", "actor_key",
-                 "victims_category", "killed_low", "killed_high", "wounded_low", "wounded_high")
+_SHOWN_FIELDS = ("date_start", "date_end", "place_key", "place_label", "type_category", "target_categories",
+                 "actor_key", "victims_category", "killed_low", "killed_high", "wounded_low", "wounded_high")
 
 
 def renormalise(session: Session, user: str, normaliser: PlaceNormaliser, examples: int = 10) -> RenormaliseSummary:

@@ -6,7 +6,8 @@ Three steps, each small:
 * :class:`Blocker` proposes candidate pairs only among claims whose dates overlap within the
   tolerance and whose places could match (same place key, similar text key, or one place
   unknown with the same kind of incident), so the cost grows with claims × block size;
-* :func:`score_pair` sums named components (place, date, type, victims, actor, figures, text)
+* :func:`score_pair` sums named components (place, date, type, victims, target, actor, figures,
+  text)
   with weights from :class:`~reconciler.config.Config`; every component carries a note, so a
   link can say why it was made and what counted against it.
 """
@@ -23,7 +24,7 @@ from rapidfuzz import fuzz
 from .config import Config
 from .figures import interval_text, intervals_overlap
 from .places import place_similarity
-from .vocabulary import same_actor, types_relation, victims_relation
+from .vocabulary import same_actor, targets_relation, types_relation, victims_relation
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ class ClaimFeatures:
     killed: tuple[int, int | None] | None
     wounded: tuple[int, int | None] | None
     text: str | None
+    target_categories: str | None = None   # what was hit: "homes,school" (vocabulary.TARGETS)
 
     def is_period(self, config: Config) -> bool:
         return config.is_period(self.end - self.start + 1)
@@ -144,6 +146,17 @@ def _category(name: str, rel: str | None, a: str | None, b: str | None, table: d
     return Component(name, points, (a if rel == "same" else f"{rel}: {a} vs {b}") if explain else "")
 
 
+def _target(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> Component | None:
+    relation = targets_relation(a.target_categories, b.target_categories)
+    if relation is None:
+        return None
+    if relation == "same":
+        common = sorted(set(a.target_categories.split(",")) & set(b.target_categories.split(",")))
+        return Component("target", config.weights.target_same, f"both name {', '.join(common)}" if explain else "")
+    return Component("target", config.weights.target_differs,
+                     f"different: {a.target_categories} vs {b.target_categories}" if explain else "")
+
+
 def _actor(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> Component | None:
     if a.actor_key is None or b.actor_key is None:
         return None
@@ -185,7 +198,7 @@ def _text(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> 
 
 
 def _evidence(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> list[Component]:
-    """The components besides place and quote: date, type, victims, actor, figures."""
+    """The components besides place and quote: date, type, victims, target, actor, figures."""
     parts = [
         _date(a, b, config, explain),
         _category("type", types_relation(a.type_category, b.type_category), a.type_category, b.type_category,
@@ -193,7 +206,7 @@ def _evidence(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool)
         _category("victims", victims_relation(a.victims_category, b.victims_category), a.victims_category,
                   b.victims_category, _VICTIM_POINTS, config, explain),
     ]
-    for part in (_actor(a, b, config, explain), _figures(a, b, config, explain)):
+    for part in (_target(a, b, config, explain), _actor(a, b, config, explain), _figures(a, b, config, explain)):
         if part is not None:
             parts.append(part)
     return parts

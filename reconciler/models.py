@@ -133,6 +133,8 @@ class Claim(Stamped, Base):
     actor_key: Mapped[str | None] = mapped_column(String(300))
     victims_text: Mapped[str | None] = mapped_column(Text)
     victims_category: Mapped[str | None] = mapped_column(String(16))
+    target_text: Mapped[str | None] = mapped_column(Text)                 # what was hit, as written
+    target_categories: Mapped[str | None] = mapped_column(String(200))   # "homes,school" (vocabulary.TARGETS)
     stance: Mapped[str] = mapped_column(String(8), default="asserts")
 
     killed_text: Mapped[str | None] = mapped_column(String(100))

@@ -19,7 +19,7 @@ from .errors import InputError, Problem, ValueParseError
 from .figures import Figure, parse_figure
 
 CLAIM_FIELDS = ("ref", "source", "via", "report", "published", "date", "place", "region", "lat", "lon",
-                "type", "actor", "victims", "killed", "wounded", "stance", "text", "lang", "note")
+                "type", "target", "actor", "victims", "killed", "wounded", "stance", "text", "lang", "note")
 REQUIRED_FIELDS = ("source", "date")
 STANCE_VALUES = ("asserts", "denies")
 # Column widths that PostgreSQL enforces (SQLite does not): refuse longer values up front.

@@ -86,12 +86,51 @@ def _compile(table: dict[str, tuple[str, ...]]) -> list[tuple[str, re.Pattern]]:
     return compiled
 
 
+# What was hit, as a report says it ("a school", "житловий будинок", "позиції"), read from a
+# claim's `target` field only: not from its free text, where "taken to hospital" is not a strike
+# on a hospital, nor from its type, where "tank fire" is not a hit tank. A claim may name several
+# ("a school and nearby houses"); two claims differ only when what they name has nothing in
+# common. Generic words ("a building", "infrastructure", "об'єкт") name nothing.
+TARGETS: dict[str, tuple[str, ...]] = {
+    "homes": ("residential", "apartment", "house!", "houses!", "home!", "homes!", "high rise", "flats!",
+              "dwelling", "dormitor", "zhitl", "zhytl", "zhil", "budinok", "budinku", "budinki", "budink",
+              "dom!", "doma!", "domu!", "domov!", "bagatopoverkh", "bahatopoverkh", "mnogoetazh", "mnogokvartir",
+              "bagatokvartir", "kvartir", "gurtozhit", "obshchezhit"),
+    "school": ("school", "shkol", "gymnasium", "gimnazi", "lyceum", "litsei", "litsey", "college", "koledzh",
+               "kolledzh", "universit"),
+    "kindergarten": ("kindergarten", "nursery", "sadok", "sadochok", "sadik", "sad!"),
+    "medical": ("hospital!", "hospitals!", "clinic", "medical", "ambulance", "likarn", "bolnits", "bolnyts",
+                "poliklin", "klinik", "ambulator", "medzaklad"),
+    "market": ("market!", "markets!", "marketplace", "bazaar", "rinok", "rinku", "rynok", "rynk"),
+    "shop": ("shop", "store", "supermarket", "mall!", "magazin", "mahazyn", "torgov"),
+    "public_transport": ("bus!", "buses!", "bus stop", "minibus", "tram", "trolleybus", "public transport",
+                         "zupink", "zupynk", "ostanovk", "avtobus", "marshrutk", "tramva", "troleibus", "trolleibus"),
+    "railway": ("railway", "railroad", "train", "vokzal", "zaliznichn", "zaliznychn", "zheleznodorozh", "poizd",
+                "poezd", "elektrichk"),
+    "energy": ("power", "energy", "substation", "electric", "heating plant", "boiler house", "gas pipeline",
+               "pidstants", "podstants", "energ", "elektr", "tets!", "tes!", "kotel", "gazoprovod"),
+    "industry": ("factory", "industrial", "enterprise", "warehouse", "zavod", "fabrik", "fabryk", "pidpriiem",
+                 "pidpryiem", "predpri", "kombinat"),
+    "church": ("church", "monastery", "mosque", "cathedral", "tserkv", "tserkov", "khram", "monastir", "monastyr",
+               "sobor"),
+    "positions": ("position", "pozitsi", "pozytsi", "trench", "okop", "stronghold", "dugout", "bunker", "oporn",
+                  "blindazh"),
+    "checkpoint": ("checkpoint", "block post", "blokpost", "kpp!"),
+    "depot": ("ammunition", "ammo!", "arsenal", "depot", "boiepripas", "boieprypas", "boepripas", "boyeprypas",
+              "sklad!"),
+    "command_post": ("command post", "headquarters", "hq!", "shtab", "komandn"),
+    "vehicle": ("vehicle", "car!", "cars!", "truck", "tank!", "tanks!", "armoured", "armored", "apc!", "bmp!",
+                "btr!", "convoy", "avtomobil", "mashin", "vantazhivk", "gruzovik", "kolona", "koloni", "kolonu",
+                "tekhnik", "bronetekhn"),
+}
+
 # Police: counted with civilians by some, with security forces by others. For matching they are
 # neither soldiers nor civilians ("people": compatible with both), checked first so that a
 # "police officer" is not an army's officer.
 LAW_ENFORCEMENT = ("police", "politse", "politsi", "pravookhoron", "law enforcement")
 
 _EVENT_PATTERNS = _compile(EVENT_TYPES)
+_TARGET_PATTERNS = _compile(TARGETS)
 _VICTIM_PATTERNS = _compile({"people": LAW_ENFORCEMENT}) + _compile(VICTIMS)
 
 
@@ -114,6 +153,25 @@ def event_type_category(text: str | None) -> str | None:
 def victims_category(text: str | None) -> str | None:
     """'government soldiers' → 'military'; 'people' → 'people' (unspecified); None when unknown."""
     return _first_category(text, "victims")
+
+
+@lru_cache(maxsize=4096)
+def target_categories(text: str | None) -> str | None:
+    """What was hit, as sorted categories joined by commas: 'a school and nearby houses' →
+    'homes,school'; None when the text names nothing the vocabulary knows (:data:`TARGETS`)."""
+    if not text:
+        return None
+    key = ascii_key(text)
+    found = [category for category, pattern in _TARGET_PATTERNS if pattern.search(key)]
+    return ",".join(sorted(found)) or None
+
+
+def targets_relation(a: str | None, b: str | None) -> str | None:
+    """'same' when two claims name something in common as hit, 'different' when nothing, None
+    when either names nothing."""
+    if a is None or b is None:
+        return None
+    return "same" if set(a.split(",")) & set(b.split(",")) else "different"
 
 
 @lru_cache(maxsize=4096)
@@ -150,6 +208,7 @@ def _party(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65536)   # a run compares the same few hundred keys millions of times
 def same_actor(a: str, b: str) -> bool:
     """Whether two actor keys name one actor. Keys naming parties (:data:`PARTIES`) must name
     the same parties: "siloviki ukrain" is "ukrain", but "russ ukrain" (both named) is neither

@@ -14,7 +14,7 @@ UNREGISTERED = (
     "register them with `reconcile sources add`):\n"
 )
 REJECTED_ONE = "Rejected: 1 problem; nothing was written to the database.\n"
-FIELDS = ("ref, source, via, report, published, date, place, region, lat, lon, type, actor, victims, "
+FIELDS = ("ref, source, via, report, published, date, place, region, lat, lon, type, target, actor, victims, "
           "killed, wounded, stance, text, lang, note")
 
 # Claims from the dpa report of 2021-04-07 (see /work/shared/seed).

@@ -12,10 +12,11 @@ AVDIIVKA = "geonames:713122"
 
 
 def feat(cid, *, place=AVDIIVKA, label="Avdiyivka", start=D, end=None, precision="day", type_="indirect_fire",
-         victims="military", actor=None, killed=(1, 1), origin=None, report=None, stance="asserts", text=None):
+         victims="military", actor=None, killed=(1, 1), origin=None, report=None, stance="asserts", text=None,
+         target=None):
     return ClaimFeatures(cid, f"fp{cid:03d}", cid, origin if origin is not None else cid, report, start,
                          end if end is not None else start, precision, place, label, type_, victims, actor,
-                         stance, killed, None, text)
+                         stance, killed, None, text, target)
 
 
 def test_score_pair_same_incident_sums_named_components():
@@ -66,6 +67,23 @@ def test_score_pair_hard_negative_same_place_next_day_other_type_and_victims():
     # 4 + 1 - 3 (type differs) - 3.5 (victims differ) + 0.5 (figures agree) = -1.0
     assert score.total == -1.0
     assert score.total < config.review_threshold
+
+
+def test_score_pair_different_targets_keep_neighbouring_reports_apart():
+    # One town, one day apart, the same type and victims: a market and a school were hit.
+    market, school = feat(1, target="market", killed=(2, 2)), feat(2, start=D + 1, target="school", killed=(2, 2))
+    score = score_pair(market, school, Config())
+    points = {c.name: c.points for c in score.components}
+    # place 4 + date 1 + type 1.5 + victims 1 − target 3.5 + figures 0.5 = 4.5 < link threshold 5
+    assert points["target"] == -3.5
+    assert score.total == 4.5
+    assert [c.note for c in score_pair(market, school, Config(), explain=True).components
+            if c.name == "target"] == ["different: market vs school"]
+    # A report naming the school and houses shares something with one naming houses: +1.
+    both = score_pair(feat(3, target="homes,school"), feat(4, target="homes"), Config(), explain=True)
+    assert [(c.points, c.note) for c in both.components if c.name == "target"] == [(1.0, "both name homes")]
+    # Only one says what was hit: nothing for or against.
+    assert "target" not in {c.name for c in score_pair(market, feat(5), Config()).components}
 
 
 def test_score_pair_missing_place_is_unknown_not_a_mismatch():

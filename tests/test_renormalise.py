@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+from reconciler.config import POLICY_VERSION
+
 SOURCES = "- {name: Army, kind: military, side: Ukraine}\n- {name: Mission, kind: intergovernmental}\n"
 
 
@@ -103,6 +105,27 @@ def test_renormalise_of_claims_read_by_this_version_changes_nothing(desk):
     assert desk.dump() == before   # no audit entry, no claim marked
 
 
+def test_renormalise_reads_what_was_hit_that_an_older_version_did_not_know(desk):
+    desk.write("sources.yaml", SOURCES)
+    assert desk("sources", "import", "sources.yaml").exit_code == 0
+    shelling = {"date": "2021-04-05", "place": "Avdiivka", "type": "shelling", "victims": "civilians", "killed": "2"}
+    desk.write_jsonl("claims.jsonl", [shelling | {"ref": "a", "source": "Army", "target": "ринок"},
+                                      shelling | {"ref": "b", "source": "Mission", "target": "a school",
+                                                  "date": "2021-04-06"}])
+    assert desk("import", "claims.jsonl").exit_code == 0
+    # An older version knew no word for the market; the school it knew.
+    desk.execute("UPDATE claims SET target_categories = NULL WHERE ref = 'a'")
+    assert desk("run").exit_code == 0
+    # place 4 + one day apart 1 + type 1.5 + victims 1 + figures agree 0.5 = 8, a's target unread: one event.
+    assert _groups(desk) == [["a", "b"]]
+    result = desk("renormalise")
+    assert result.exit_code == 0, result.output
+    assert "changed 1 (target_categories 1)" in result.output
+    assert "claim 1: target_categories none → 'market'" in result.output
+    # A market and a school: 8 − 3.5 = 4.5 < 5, two events (the claim was marked for the run).
+    _run_then_full(desk, [["a"], ["b"]])
+
+
 def _shelling(ref, source, place=None):
     row = {"ref": ref, "source": source, "date": "2021-04-05", "type": "shelling", "victims": "soldiers", "killed": "2"}
     return row | ({"place": place} if place else {})
@@ -183,7 +206,7 @@ def test_first_run_after_an_upgrade_re_decides_every_event(desk):
     data = json.loads(result.stdout)
     assert data["full"] is True
     assert data["note"] == ("this version of reconcile reads and grades claims differently from run 1's "
-                            "(policy 1 → 2): every claim was re-matched and re-graded")
+                            f"(policy 1 → {POLICY_VERSION}): every claim was re-matched and re-graded")
     assert json.loads(desk("run", "--json").stdout)["full"] is False   # the same version again: incremental
 
 

@@ -143,6 +143,37 @@ def test_run_keeps_an_incident_reported_over_four_days_together(desk):
     assert event["status"] == "independently_verified"
 
 
+def test_run_what_was_hit_keeps_neighbouring_shellings_apart(desk):
+    desk.write("sources.yaml", "".join(f"- {{name: {n}, kind: ngo}}\n" for n in "ABCD"))
+    assert desk("sources", "import", "sources.yaml").exit_code == 0
+    shelling = {"place": "Avdiivka", "type": "shelling", "victims": "civilians"}
+    desk.write_jsonl("claims.jsonl", [
+        shelling | {"ref": "a", "source": "A", "date": "2021-04-05", "killed": "2", "target": "the central market"},
+        {"ref": "b", "source": "B", "date": "2021-04-06", "place": "Авдіївка", "type": "обстріл",
+         "victims": "мирні жителі", "killed": "2", "target": "ринок"},
+        shelling | {"ref": "c", "source": "C", "date": "2021-04-06", "killed": "1", "target": "a school"},
+        shelling | {"ref": "d", "source": "D", "date": "2021-04-05", "killed": "2"},
+    ])
+    assert desk("import", "claims.jsonl").exit_code == 0
+    assert desk("run").exit_code == 0
+    # a–b: place 4 + 1 day 1 + type 1.5 + victims 1 + both name the market 1 + figures agree 0.5 = 9;
+    # a–d 9, b–d 8. The school: a–c 4 + 1 + 1.5 + 1 − 3.5 − 1.5 (2 vs 1 killed) = 2.5, b–c (same day)
+    # 3.5, c–d 6: on average (2.5 + 3.5 + 6) / 3 = 4 < 5, so c stays apart. Without what was hit,
+    # c would score 6, 7 and 6 and join.
+    assert grouping(desk) == {("a", "b", "d"): "independently_verified", ("c",): "unverified"}
+    [market] = [e for e in events(desk) if len(e["claims"]) == 3]
+    detail = json.loads(desk("show", str(market["id"]), "--json").stdout)
+    assert "target" in detail["agree"]
+    assert {c["ref"]: c["target"] for c in detail["claim_details"]} == {
+        "a": "the central market", "b": "ринок", "d": None}
+    assert [c["parsed"]["target"] for c in detail["claim_details"] if c["ref"] == "b"] == [["market"]]
+    explanations = " ".join(link["explanation"] or "" for link in detail["links"])
+    assert "target +1 (both name market)" in explanations
+    # b–c (3.5, the review threshold) goes to the review queue, which says what counted against it.
+    review = json.loads(desk("review", "--json").stdout)
+    assert any("target −3.5 (different: market vs school)" in item["explanation"] for item in review)
+
+
 def _shelling(ref, source, day, place=None):
     row = {"ref": ref, "source": source, "date": f"2021-04-{day:02d}", "type": "shelling", "victims": "soldiers",
            "killed": "2"}

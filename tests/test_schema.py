@@ -92,11 +92,21 @@ def test_every_command_but_init_refuses_an_older_schema(desk: Desk) -> None:
             "run `reconcile init` to upgrade it\n"))
 
 
-def table_rows(desk: Desk) -> dict[str, list[str]]:
-    """Every row of every table but alembic_version, as sorted reprs."""
+def table_columns(desk: Desk) -> dict[str, list[str]]:
+    """Each table but alembic_version, with its columns."""
     tables = [name for (name,) in desk.query("SELECT name FROM sqlite_master WHERE type = 'table'")
               if name != "alembic_version" and not name.startswith("sqlite_")]
-    return {table: sorted(map(repr, desk.query(f'SELECT * FROM "{table}"'))) for table in tables}
+    return {t: [name for (_, name, *_) in desk.query(f'PRAGMA table_info("{t}")')] for t in tables}
+
+
+def table_rows(desk: Desk, columns: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+    """Every row of every table, as sorted reprs of (column, value) pairs; with ``columns``,
+    only those tables and columns (what an older schema had)."""
+    rows = {}
+    for table, names in (columns or table_columns(desk)).items():
+        quoted = ", ".join(f'"{n}"' for n in names)
+        rows[table] = sorted(repr(list(zip(names, row))) for row in desk.query(f'SELECT {quoted} FROM "{table}"'))
+    return rows
 
 
 @pytest.mark.skipif(len(REVISIONS) < 2, reason="only one revision: no older schema exists yet")
@@ -114,12 +124,18 @@ def test_init_upgrades_a_database_holding_data_from_the_previous_revision(regist
     finally:
         engine.dispose()
     before = table_rows(registered)
+    old_columns = table_columns(registered)
     assert before["claims"] and before["sources"]
     result = registered("init")
     assert (result.exit_code, result.stdout) == (
         0, f"Upgraded {DB_NAME} from schema {REVISIONS[-2]} to {HEAD}\n")
-    after = table_rows(registered)
-    assert {table: after[table] for table in before} == before
+    # Every value the older schema held is kept; columns the upgrade added start empty.
+    assert table_rows(registered, old_columns) == before
+    added = {t: [c for c in cols if c not in old_columns.get(t, [])] for t, cols in table_columns(registered).items()}
+    for table, columns in added.items():
+        if columns and table in before:
+            quoted = ", ".join(f'"{c}"' for c in columns)
+            assert {row for row in registered.query(f'SELECT {quoted} FROM "{table}"')} <= {(None,) * len(columns)}
     assert sorted(claim["ref"] for claim in registered.claims()) == ["r1", "r2"]
 
 

@@ -9,7 +9,8 @@ import pytest
 from reconciler.config import Config
 from reconciler.grading import CONTESTED, VERIFIED, GradedClaim, grade_event
 from reconciler.sources import OriginInfo
-from reconciler.vocabulary import actor_key, event_type_category, same_actor, types_relation, victims_category
+from reconciler.vocabulary import (actor_key, event_type_category, same_actor, target_categories, targets_relation,
+                                   types_relation, victims_category)
 
 
 @pytest.mark.parametrize("text, category", [
@@ -114,3 +115,32 @@ def test_each_side_blaming_the_other_in_its_own_language_is_contested():
     grade = grade_event([_claim(1, UKRAINE, "російські окупанти"), _claim(2, RUSSIA, "ВСУ")], Config())
     assert (grade.status, grade.rule) == (CONTESTED, "actors")
     assert grade.reason == 'Armed Forces of Ukraine blames "російські окупанти", Ministry of Defence of Russia blames "ВСУ"'
+
+
+@pytest.mark.parametrize("text, categories", [
+    ("a school", "school"), ("школу", "school"), ("школа", "school"),
+    ("житловий будинок", "homes"), ("багатоповерхівка", "homes"), ("многоэтажка", "homes"), ("жилой дом", "homes"),
+    ("дитячий садок", "kindergarten"), ("детский сад", "kindergarten"),
+    ("лікарню", "medical"), ("больница", "medical"), ("a hospital", "medical"),
+    ("the central market", "market"), ("ринок", "market"), ("на рынке", "market"),
+    ("a supermarket", "shop"),             # a supermarket is a shop, not the market
+    ("зупинка громадського транспорту", "public_transport"), ("залізничний вокзал", "railway"),
+    ("підстанція", "energy"), ("ТЕЦ", "energy"), ("a power station", "energy"),
+    ("склад боєприпасів", "depot"),        # an ammunition depot, not a warehouse
+    ("позиції", "positions"), ("блокпост", "checkpoint"), ("колона техніки", "vehicle"),
+    ("positions near the checkpoint", "checkpoint,positions"),
+    ("a school and nearby houses", "homes,school"),
+    # Generic words name nothing; "hospitalised" is what happened to the wounded, not what was hit.
+    ("a building", None), ("infrastructure", None), ("об'єкт інфраструктури", None), ("hospitalised", None),
+    ("", None), (None, None),
+])
+def test_what_was_hit_across_languages(text, categories):
+    assert target_categories(text) == categories
+
+
+def test_targets_differ_only_when_they_name_nothing_in_common():
+    school, market = target_categories("школа"), target_categories("the market")
+    assert targets_relation(school, market) == "different"
+    assert targets_relation(school, target_categories("a school and nearby houses")) == "same"
+    assert targets_relation(target_categories("houses"), target_categories("a school and nearby houses")) == "same"
+    assert targets_relation(school, None) is None
