@@ -13,7 +13,9 @@ Noise, per claim unless said otherwise:
   missing in 3 % of claims; the type in other words ("artillery fire", "обстріл"), missing in 8 %;
 * figures as written by people ("at least 2", "two", "about 10", "2-3"), one of the two
   figures left out now and then;
-* 0-2 relaying agencies; the same origin repeated in other reports (never corroboration);
+* 0-2 relaying agencies; the same origin repeated in other reports (never corroboration), a
+  quarter of those repeats revising the death toll upwards ("the toll rose to 3"), drawn from a
+  random generator of their own;
   daily bulletins of one origin listing several incidents (never one event);
 * each side blaming the other, denials (5 % of incidents), contradictory figures (5 %);
 * hard negatives: ~15 % of incidents have a sibling at the same place 0-2 days apart,
@@ -106,6 +108,7 @@ class Generator:
         self.rng = random.Random(seed)
         # What was hit comes from a generator of its own, so that the rate leaves every other draw as it is.
         self.trng = random.Random(f"targets-{seed}")
+        self.vrng = random.Random(f"revisions-{seed}")   # tolls revised in an origin's later reports
         self.seed, self.span_days, self.target_rate = seed, span_days, target_rate
         places = load_places()
         self.places = places
@@ -400,7 +403,10 @@ class Generator:
                 for _ in range(self.pick([(1, 70), (2, 30)])):
                     same_day = date.fromisoformat(first["date"]) if rng.random() < 0.75 else None
                     actor = first.get("actor") if rng.random() < 0.6 else True
-                    self.claim(incident, origin, channel=channel, taken=taken, day=same_day, killed=killed, actor=actor)
+                    toll = killed
+                    if self.vrng.random() < 0.25:   # a later report: the toll rose
+                        toll = (incident.killed if killed is None else killed) + self.vrng.choice([1, 1, 2])
+                    self.claim(incident, origin, channel=channel, taken=taken, day=same_day, killed=toll, actor=actor)
         if incident.denied:
             self.claim(incident, ORIGINS[accused_key], channel=None, taken=taken, stance="denies")
             incident.origins.append(accused_key)

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, fields
 # changes either (vocabulary, gazetteer index, scoring, grade reasons), so that the first run
 # after an upgrade re-decides every event instead of only the new claims' (recorded with each
 # run's configuration; see reconciler.runs.reconcile). 2: vocabulary of parties, quoted actors.
-# 3: what was hit (the `target` field) counts in matching.
+# 3: what was hit (the `target` field) and one origin's reports of other occasions count in matching.
 POLICY_VERSION = 3
 
 
@@ -49,6 +49,8 @@ class Weights:
     figures_differ: float = -1.5   # intervals that cannot both be true: weak evidence against, never
                                    # enough alone to part claims agreeing on place, type and victims
                                    # (Config checks: place + type + victims + this >= link threshold)
+    origin_other_occasion: float = -4.0   # one origin, day-precise dates that differ, figures that cannot both be
+                                         # true: its own reports of two occasions, not one incident told twice
     text_similar: float = 1.0      # scaled by token-set similarity above text_similar_min
 
 

@@ -206,10 +206,24 @@ def _evidence(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool)
         _category("victims", victims_relation(a.victims_category, b.victims_category), a.victims_category,
                   b.victims_category, _VICTIM_POINTS, config, explain),
     ]
-    for part in (_target(a, b, config, explain), _actor(a, b, config, explain), _figures(a, b, config, explain)):
+    figures = _figures(a, b, config, explain)
+    for part in (_target(a, b, config, explain), _actor(a, b, config, explain), figures):
         if part is not None:
             parts.append(part)
+    if figures is not None and figures.points < 0:
+        again = _origin_again(a, b, config, explain)
+        if again is not None:
+            parts.append(again)
     return parts
+
+
+def _origin_again(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> Component | None:
+    """One origin giving another day and figures that cannot both be true (the caller checked
+    the figures): it reports two occasions, as a daily bulletin does, not one incident twice."""
+    if a.origin_id != b.origin_id or a.precision != "day" or b.precision != "day" or a.start == b.start:
+        return None
+    return Component("origin", config.weights.origin_other_occasion,
+                     "one origin, another day and other figures: its report of another occasion" if explain else "")
 
 
 def score_pair(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool = True,

@@ -112,6 +112,26 @@ def test_score_explain_names_components_and_marks_points_against():
     assert text.startswith("score -1: place −6 (different places: Avdiyivka vs Donetsk); date +2 (same day)")
 
 
+def test_score_pair_one_origin_on_another_day_with_other_figures_reports_another_occasion():
+    # The army: 1 soldier killed in Avdiivka on 6 April, 3 on 7 April, in two daily reports.
+    first, second = feat(1, origin=7, report=1, killed=(1, 1)), feat(2, origin=7, report=2, start=D + 1, killed=(3, 3))
+    score = score_pair(first, second, Config(), explain=True)
+    points = {c.name: c.points for c in score.components}
+    # place 4 + 1 day 1 + type 1.5 + victims 1 − figures 1.5 − origin 4 = 2
+    assert points["origin"] == -4.0 and score.total == 2.0
+    assert [c.note for c in score.components if c.name == "origin"] == [
+        "one origin, another day and other figures: its report of another occasion"]
+    # Not when the toll is revised for the same day, when the figures can both be true, or
+    # when two origins differ (competing figures are graded, never a reason to split).
+    for other in (feat(3, origin=7, report=2, killed=(3, 3)), feat(4, origin=7, report=2, start=D + 1, killed=(1, 2)),
+                  feat(5, origin=8, report=2, start=D + 1, killed=(3, 3))):
+        assert "origin" not in {c.name for c in score_pair(first, other, Config()).components}
+    # Nor for dates that are not day-precise (a month and a day in it).
+    month = feat(6, origin=7, start=date(2021, 4, 1).toordinal(), end=date(2021, 4, 30).toordinal(),
+                 precision="month", killed=(3, 3))
+    assert "origin" not in {c.name for c in score_pair(first, month, Config()).components}
+
+
 def test_cannot_link_same_origin_same_report():
     config = Config()
     assert cannot_link(feat(1, origin=7, report=3), feat(2, origin=7, report=3), config) is not None

@@ -174,6 +174,26 @@ def test_run_what_was_hit_keeps_neighbouring_shellings_apart(desk):
     assert any("target −3.5 (different: market vs school)" in item["explanation"] for item in review)
 
 
+def test_run_one_origins_daily_reports_of_one_town_stay_two_incidents(desk):
+    desk.write("sources.yaml", "- {name: Army, kind: military, side: Ukraine}\n- {name: Mission, kind: intergovernmental}\n")
+    assert desk("sources", "import", "sources.yaml").exit_code == 0
+    shelling = {"place": "Avdiivka", "type": "shelling", "victims": "soldiers"}
+    desk.write_jsonl("claims.jsonl", [
+        shelling | {"ref": "a1", "source": "Army", "report": "Army daily report, 5 April", "date": "2021-04-05",
+                    "killed": "1"},
+        shelling | {"ref": "a2", "source": "Army", "report": "Army daily report, 6 April", "date": "2021-04-06",
+                    "killed": "3"},
+        shelling | {"ref": "m1", "source": "Mission", "date": "2021-04-06", "killed": "1"},
+    ])
+    assert desk("import", "claims.jsonl").exit_code == 0
+    assert desk("run").exit_code == 0
+    # a1–m1: 4 + 1 + 1.5 + 1 + figures agree 0.5 = 8, linked first. a2–m1 (same day, 3 vs 1 killed)
+    # 4 + 2 + 1.5 + 1 − 1.5 = 7; a1–a2: the army on another day with other figures, 6 − 4 = 2.
+    # a2 against {a1, m1}: (2 + 7) / 2 = 4.5 < 5, apart. Without the origin's evidence a1–a2 would
+    # be 6 and one event of three claims, the army's two days told as one incident.
+    assert grouping(desk) == {("a1", "m1"): "independently_verified", ("a2",): "unverified"}
+
+
 def _shelling(ref, source, day, place=None):
     row = {"ref": ref, "source": source, "date": f"2021-04-{day:02d}", "type": "shelling", "victims": "soldiers",
            "killed": "2"}
