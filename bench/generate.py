@@ -10,7 +10,8 @@ Noise, per claim unless said otherwise:
 
 * the date one day off (25 %) or two days off (3 %: meant to be the same incident, may be missed);
 * the place in another spelling or script, sometimes inside a phrase ("5 km north of X"),
-  missing in 3 % of claims; the type in other words ("artillery fire", "обстріл"), missing in 8 %;
+  missing in 3 % of claims (60 % of those name the region instead: "Donetsk oblast",
+  "Донеччина"); the type in other words ("artillery fire", "обстріл"), missing in 8 %;
 * figures as written by people ("at least 2", "two", "about 10", "2-3"), one of the two
   figures left out now and then;
 * 0-2 relaying agencies; the same origin repeated in other reports (never corroboration), a
@@ -56,13 +57,13 @@ from reconciler.vocabulary import event_type_category
 try:
     from .truth import canonical, incident_grades
     from .world import (ACTORS, AGENCIES, DIRECTIONS, NUMBER_WORDS, ORIGINS, PREFIXES, SOURCES, SPAN_DAYS, START,
-                        TARGET_MENTION, TARGET_WEIGHTS, TARGET_WORDS, TYPE_WEIGHTS, TYPES, VICTIMS, Origin, Place,
-                        check_vocabulary, load_places)
+                        REGION_MENTION, TARGET_MENTION, TARGET_WEIGHTS, TARGET_WORDS, TYPE_WEIGHTS, TYPES, VICTIMS, Origin,
+                        Place, check_vocabulary, load_places, region_words)
 except ImportError:   # run as a script from bench/, not as the bench package
     from truth import canonical, incident_grades
     from world import (ACTORS, AGENCIES, DIRECTIONS, NUMBER_WORDS, ORIGINS, PREFIXES, SOURCES, SPAN_DAYS, START,
-                       TARGET_MENTION, TARGET_WEIGHTS, TARGET_WORDS, TYPE_WEIGHTS, TYPES, VICTIMS, Origin, Place,
-                       check_vocabulary, load_places)
+                       REGION_MENTION, TARGET_MENTION, TARGET_WEIGHTS, TARGET_WORDS, TYPE_WEIGHTS, TYPES, VICTIMS, Origin,
+                       Place, check_vocabulary, load_places, region_words)
 
 
 # --- incidents -------------------------------------------------------------------------
@@ -109,6 +110,7 @@ class Generator:
         # What was hit comes from a generator of its own, so that the rate leaves every other draw as it is.
         self.trng = random.Random(f"targets-{seed}")
         self.vrng = random.Random(f"revisions-{seed}")   # tolls revised in an origin's later reports
+        self.grng = random.Random(f"regions-{seed}")     # the region a claim without a town names
         self.seed, self.span_days, self.target_rate = seed, span_days, target_rate
         places = load_places()
         self.places = places
@@ -286,7 +288,7 @@ class Generator:
         return [], None, day
 
     def text(self, lang: str, source: str, stance: str, fields: dict) -> str:
-        place = fields.get("place") or "an unnamed location"
+        place = fields.get("place") or fields.get("region") or "an unnamed location"
         what = fields.get("type") or {"en": "an incident", "uk": "інцидент", "ru": "инцидент"}[lang]
         who = fields.get("victims") or {"en": "people", "uk": "людей", "ru": "людей"}[lang]
         k, w = fields.get("killed"), fields.get("wounded")
@@ -324,6 +326,8 @@ class Generator:
         fields: dict = {}
         if incident.place is not None and rng.random() >= 0.03:
             fields["place"] = self.place_text(incident.place, lang)
+        elif incident.place is not None and self.grng.random() < REGION_MENTION:
+            fields["region"] = self.grng.choice(region_words(incident.place.admin1, lang))
         if rng.random() >= 0.08:
             fields["type"] = rng.choice(TYPES[incident.type][lang])
         target = self.target_text(incident, lang)

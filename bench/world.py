@@ -126,6 +126,34 @@ TARGET_WEIGHTS = {
 # of civilian harm say what was damaged; army bulletins on soldiers' deaths seldom do.
 TARGET_MENTION = {"civilian": 0.55, "military": 0.25}
 
+# Regions, as a claim without a town names them (GeoNames oblast codes): in English for every
+# oblast, in Ukrainian and Russian for those along the front.
+REGION_NAMES = {
+    "01": "Cherkasy", "02": "Chernihiv", "03": "Chernivtsi", "04": "Dnipropetrovsk", "05": "Donetsk",
+    "06": "Ivano-Frankivsk", "07": "Kharkiv", "08": "Kherson", "09": "Khmelnytskyi", "10": "Kirovohrad",
+    "11": "Crimea", "12": "Kyiv", "13": "Kyiv", "14": "Luhansk", "15": "Lviv", "16": "Mykolaiv", "17": "Odesa",
+    "18": "Poltava", "19": "Rivne", "20": "Crimea", "21": "Sumy", "22": "Ternopil", "23": "Vinnytsia", "24": "Volyn",
+    "25": "Zakarpattia", "26": "Zaporizhzhia", "27": "Zhytomyr",
+}
+REGION_WORDS_LOCAL = {
+    "05": {"uk": ["Донецька область", "Донеччина"], "ru": ["Донецкая область"]},
+    "14": {"uk": ["Луганська область", "Луганщина"], "ru": ["Луганская область"]},
+    "07": {"uk": ["Харківська область", "Харківщина"], "ru": ["Харьковская область"]},
+    "26": {"uk": ["Запорізька область"], "ru": ["Запорожская область"]},
+    "08": {"uk": ["Херсонська область", "Херсонщина"], "ru": ["Херсонская область"]},
+}
+REGION_MENTION = 0.6   # how often a claim without a town names its region
+
+
+def region_words(admin1: str, lang: str) -> list[str]:
+    """How a claim in ``lang`` names the oblast ``admin1``."""
+    local = REGION_WORDS_LOCAL.get(admin1, {}).get(lang)
+    if local:
+        return local
+    name = REGION_NAMES[admin1]
+    return [name] if name == "Crimea" else [f"{name} oblast", f"{name} region", f"the {name} region"]
+
+
 # Who did it. "same": phrasings the grading module's fuzzy comparison treats as one actor;
 # "variant": the same actor meant, written so that the comparison does not see it.
 ACTORS = {
@@ -156,6 +184,13 @@ def check_vocabulary() -> None:
         for words in by_lang.values():
             for w in words:
                 assert target_categories(w) == cat, (w, target_categories(w), cat)
+    gazetteer = Gazetteer.load()
+    for admin1 in REGION_NAMES:
+        want = gazetteer.region_of(next(p.geonameid for p in load_places() if p.admin1 == admin1)) \
+            if any(p.admin1 == admin1 for p in load_places()) else None
+        for lang in ("en", "uk", "ru"):
+            for w in region_words(admin1, lang):
+                assert want is None or gazetteer.region_named(w) == want, (w, gazetteer.region_named(w), want)
     for side, groups in ACTORS.items():
         for a, b in combinations(groups["same"], 2):
             assert same_actor(actor_key(a), actor_key(b)), (a, b)
@@ -175,6 +210,7 @@ class Place:
     frontline: bool
     latin: tuple[str, ...]
     cyrillic: tuple[str, ...]
+    admin1: str = ""      # the GeoNames oblast code
 
 
 def _script(text: str) -> str | None:
@@ -212,5 +248,6 @@ def load_places() -> tuple[Place, ...]:
             if script and gazetteer.names.get(place_key(alt)) == [gid]:
                 (latin if script == "latin" else cyrillic).append(alt)
         places.append(Place(gid, city["name"], float(city["latitude"]), float(city["longitude"]),
-                            city.get("admin1code") in FRONTLINE_ADMIN1, tuple(latin), tuple(cyrillic)))
+                            city.get("admin1code") in FRONTLINE_ADMIN1, tuple(latin), tuple(cyrillic),
+                            city.get("admin1code") or ""))
     return tuple(places)

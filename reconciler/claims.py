@@ -50,7 +50,7 @@ def claim_dict(claim: Claim, index: SourceIndex, event_id: int | None = None) ->
         "date": {"start": claim.date_start.isoformat(), "end": claim.date_end.isoformat(),
                  "precision": claim.date_precision},
         "place": {"key": claim.place_key, "label": claim.place_label, "geonameid": claim.place_geonameid,
-                  "method": claim.place_method},
+                  "method": claim.place_method, "region": claim.place_region},
         "type": claim.type_category,
         "target": claim.target_categories.split(",") if claim.target_categories else None,
         "victims": claim.victims_category,

@@ -134,18 +134,19 @@ class _Importer:
 
 # What the tool works out from a claim as written; `renormalise` works it out again.
 DERIVED_FIELDS = ("date_start", "date_end", "date_precision", "place_key", "place_label", "place_geonameid",
-                  "place_method", "type_category", "target_categories", "actor_key", "victims_category", "killed_low",
-                  "killed_high", "wounded_low", "wounded_high")
+                  "place_method", "place_region", "type_category", "target_categories", "actor_key",
+                  "victims_category", "killed_low", "killed_high", "wounded_low", "wounded_high")
 
 
 def derived_fields(claim: ClaimInput, normaliser: PlaceNormaliser) -> dict:
     """Dates as intervals, the place resolved, categories and figures parsed (``DERIVED_FIELDS``)."""
     place = normaliser.normalise(claim.text_field("place"), claim.lat, claim.lon, claim.text_field("region"))
+    region = normaliser.region(place, claim.text_field("place"), claim.text_field("region"))
     killed, wounded = claim.killed, claim.wounded
     return {
         "date_start": claim.date.start, "date_end": claim.date.end, "date_precision": claim.date.precision,
         "place_key": place.key, "place_label": place.label, "place_geonameid": place.geonameid,
-        "place_method": place.method,
+        "place_method": place.method, "place_region": region,
         "type_category": event_type_category(claim.text_field("type")),
         "target_categories": target_categories(claim.text_field("target")),
         "actor_key": actor_key(claim.text_field("actor")),
@@ -309,8 +310,9 @@ class RenormaliseSummary:
                 "examples": self.examples, "unreadable": self.unreadable}
 
 
-_SHOWN_FIELDS = ("date_start", "date_end", "place_key", "place_label", "type_category", "target_categories",
-                 "actor_key", "victims_category", "killed_low", "killed_high", "wounded_low", "wounded_high")
+_SHOWN_FIELDS = ("date_start", "date_end", "place_key", "place_label", "place_region", "type_category",
+                 "target_categories", "actor_key", "victims_category", "killed_low", "killed_high", "wounded_low",
+                 "wounded_high")
 
 
 def renormalise(session: Session, user: str, normaliser: PlaceNormaliser, examples: int = 10) -> RenormaliseSummary:

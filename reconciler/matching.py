@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 
 from .config import Config
 from .figures import interval_text, intervals_overlap
-from .places import place_similarity
+from .places import place_similarity, region_label
 from .vocabulary import same_actor, targets_relation, types_relation, victims_relation
 
 
@@ -47,6 +47,7 @@ class ClaimFeatures:
     wounded: tuple[int, int | None] | None
     text: str | None
     target_categories: str | None = None   # what was hit: "homes,school" (vocabulary.TARGETS)
+    region: str | None = None              # "UA.05": the place's oblast, or the one a claim without a place names
 
     def is_period(self, config: Config) -> bool:
         return config.is_period(self.end - self.start + 1)
@@ -93,6 +94,9 @@ def _place(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool,
     if a.place_key is None or b.place_key is None:
         if a.is_period(config):
             return Component("place", 0.0, "a period claim: its scope is the conflict, not a place")
+        if a.region is not None and b.region is not None and a.region != b.region:
+            return Component("place", w.place_differs, f"different regions: {region_label(a.region)} vs "
+                                                       f"{region_label(b.region)}" if explain else "")
         placeless, placed = (a, b) if a.place_key is None else (b, a)
         if hints is not None and placed.place_key is not None and hints.of(placeless) == placed.place_key:
             return Component("place", w.place_inferred,
@@ -281,6 +285,7 @@ class PlaceHints:
         places: set[str] = set()
         for other in self.blocker.candidates(claim):
             if other.place_key is None or other.place_key in places or other.id in ignored \
+                    or (claim.region is not None and other.region is not None and claim.region != other.region) \
                     or cannot_link(claim, other, config) \
                     or (min(claim.id, other.id), max(claim.id, other.id)) in self.decided_apart:
                 continue

@@ -123,6 +123,7 @@ class Claim(Stamped, Base):
     place_label: Mapped[str | None] = mapped_column(String(300))
     place_geonameid: Mapped[int | None] = mapped_column(Integer)
     place_method: Mapped[str | None] = mapped_column(String(16))
+    place_region: Mapped[str | None] = mapped_column(String(16))   # "UA.05": the place's oblast, or the one named
     region_text: Mapped[str | None] = mapped_column(Text)
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)

@@ -34,7 +34,7 @@ GAZETTEER_COUNTRIES = ("UA", "RU")
 FUZZY_CUTOFF = 90.0
 COORDINATES_KM = 5.0   # a claim with coordinates but no place name takes the nearest place this close
 GRID_DEG = 0.1
-INDEX_VERSION = 2  # bump when _build_index changes, so stale caches are rebuilt
+INDEX_VERSION = 3  # bump when _build_index changes, so stale caches are rebuilt (3: admin1 codes)
 
 _APOSTROPHES = re.compile(r"['’ʼʹ`´\u02bc\u2019]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -83,6 +83,7 @@ class GazetteerPlace:
     lon: float
     country: str
     population: int
+    admin1: str = ""    # GeoNames first-level division code (an oblast: "05" is Donetsk)
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def _build_index() -> dict:
             continue
         gid = int(city["geonameid"])
         places[gid] = [city["name"], city["latitude"], city["longitude"], city["countrycode"],
-                       int(city.get("population") or 0)]
+                       int(city.get("population") or 0), city.get("admin1code") or ""]
         for alt in {city["name"], *city.get("alternatenames", [])}:
             key = ascii_key(alt)
             if len(key) >= 3:
@@ -142,6 +143,8 @@ class Gazetteer:
         self.names: dict[str, list[int]] = index["names"]
         self._keys = list(self.names)
         self._grid: dict[tuple[int, int], list[GazetteerPlace]] | None = None
+        self._regions: list[tuple[tuple[str, ...], str | None]] | None = None
+        self._region_labels: dict[str | None, str] = {}
 
     @classmethod
     def load(cls) -> "Gazetteer":
@@ -165,6 +168,42 @@ class Gazetteer:
         except OSError:
             pass  # a read-only home only costs the rebuild next time
         return cls(json.loads(json.dumps(index)))
+
+    def region_of(self, geonameid: int | None) -> str | None:
+        """The region code ("UA.05") of a gazetteer place, or None."""
+        place = self.places.get(geonameid) if geonameid is not None else None
+        if place is None or not place.admin1:
+            return None
+        code = f"{place.country}.{place.admin1}"
+        return _SAME_REGION.get(code, code)
+
+    def region_named(self, text: str | None) -> str | None:
+        """The region code a region's name gives ("Донецька область" → "UA.05"), or None."""
+        key = region_words_key(text)
+        if key is None:
+            return None
+        for stems, code in self._region_table():
+            if key.startswith(stems):
+                return code
+        return None
+
+    def region_label(self, code: str | None) -> str | None:
+        """'UA.05' → 'Donetsk oblast'; the code itself for a region the table does not name."""
+        if code is None:
+            return None
+        return self._region_labels.get(code, code) if self._region_table() else code
+
+    def _region_table(self) -> list[tuple[tuple[str, ...], str | None]]:
+        if self._regions is None:
+            self._regions, self._region_labels = [], {}
+            for label, centre, stems in REGIONS:
+                ids = self.names.get(ascii_key(centre), [])
+                best = max((self.places[g] for g in ids), key=lambda p: (p.population, -p.geonameid), default=None)
+                if best is not None:
+                    code = self.region_of(best.geonameid)
+                    self._regions.append((stems, code))
+                    self._region_labels[code] = label
+        return self._regions
 
     def nearest(self, lat: float, lon: float, within_km: float) -> tuple[GazetteerPlace, float] | None:
         """The populated place nearest to a point, and its distance, if within ``within_km``."""
@@ -260,6 +299,15 @@ class PlaceNormaliser:
         )
 
 
+    def region(self, place: NormalisedPlace, place_text: str | None, region_text: str | None) -> str | None:
+        """The region ("UA.05") of a claim: its gazetteer place's, else the one its `region` field
+        (or the part of its place after a comma) names; None when neither says."""
+        if place.geonameid is not None:
+            return self.gazetteer.region_of(place.geonameid)
+        if not region_text and place_text and "," in place_text:
+            region_text = place_text.partition(",")[2]
+        return self.gazetteer.region_named(region_text)
+
     def _lookup(self, key: str) -> tuple[list[GazetteerPlace], float | None]:
         found, similarity = self.gazetteer.candidates(key)
         if found:
@@ -294,9 +342,66 @@ def _nominatives(key: str) -> list[str]:
     return variants
 
 
+# The oblasts of Ukraine and the Russian regions along the front: a name to show, the place at
+# the region's centre (whose GeoNames first-level division is the region's code) and the words
+# that name it, as prefixes of transliterated words, so that "Донецька область", "Донецкая
+# область", "Донеччина" and "the Donetsk region" are one region. Only a `region` field (or the
+# part after a comma in a place) is read this way; a region the table does not know is unknown.
+REGIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Cherkasy oblast", "Cherkasy", ("cherkas",)),
+    ("Chernihiv oblast", "Chernihiv", ("chernihiv", "chernigov", "chernihov", "chernigiv")),
+    ("Chernivtsi oblast", "Chernivtsi", ("chernivts", "chernivets", "chernovts", "chernovits", "bukovin", "bukovyn")),
+    ("Crimea", "Simferopol", ("crimea", "krym", "krim")),
+    ("Dnipropetrovsk oblast", "Dnipro", ("dnipropetrovs", "dnepropetrovs", "dniprovs", "dnipro", "dnepr")),
+    ("Donetsk oblast", "Donetsk", ("donets", "donech")),
+    ("Ivano-Frankivsk oblast", "Ivano-Frankivsk", ("ivano frankivs", "ivano frankovs", "prykarpat", "prikarpat")),
+    ("Kharkiv oblast", "Kharkiv", ("kharkiv", "kharkov")),
+    ("Kherson oblast", "Kherson", ("kherson",)),
+    ("Khmelnytskyi oblast", "Khmelnytskyi", ("khmelnyts", "khmelnits")),
+    ("Kirovohrad oblast", "Kropyvnytskyi", ("kirovohrad", "kirovograd", "kropyvnyts", "kropivnits")),
+    ("Kyiv oblast", "Kyiv", ("kyiv", "kiev", "kiiv", "kyyiv")),
+    ("Luhansk oblast", "Luhansk", ("luhans", "lugans", "luhanshch", "luganshch")),
+    ("Lviv oblast", "Lviv", ("lviv", "lvov")),
+    ("Mykolaiv oblast", "Mykolaiv", ("mykolai", "mikolai", "nikolaev", "nikolayev", "mykolayiv")),
+    ("Odesa oblast", "Odesa", ("odes",)),
+    ("Poltava oblast", "Poltava", ("poltav",)),
+    ("Rivne oblast", "Rivne", ("rivn", "rovn")),
+    ("Sumy oblast", "Sumy", ("sumy", "sumsk", "sumshch")),
+    ("Ternopil oblast", "Ternopil", ("ternopil", "ternopol")),
+    ("Vinnytsia oblast", "Vinnytsia", ("vinnyts", "vinnits", "vinnichch", "vinnychch")),
+    ("Volyn oblast", "Lutsk", ("volyn", "volin")),
+    ("Zakarpattia oblast", "Uzhhorod", ("zakarpat", "transcarpath")),
+    ("Zaporizhzhia oblast", "Zaporizhzhia", ("zaporiz", "zaporoz")),
+    ("Zhytomyr oblast", "Zhytomyr", ("zhytomyr", "zhitomir")),
+    ("Belgorod oblast", "Belgorod", ("belgorod", "bilhorod")),
+    ("Bryansk oblast", "Bryansk", ("bryansk", "briansk")),
+    ("Kursk oblast", "Kursk", ("kursk",)),
+    ("Rostov oblast", "Rostov-on-Don", ("rostov",)),
+    ("Voronezh oblast", "Voronezh", ("voronezh", "voronizh")),
+    ("Krasnodar krai", "Krasnodar", ("krasnodar", "kuban")),
+)
+# Kyiv city and Sevastopol are divisions of their own in GeoNames; as regions they are the
+# oblast and Crimea around them.
+_SAME_REGION = {"UA.12": "UA.13", "UA.20": "UA.11"}
+_REGION_WORDS = re.compile(r"\b(?:oblast|oblasti|obl|region|regions|province|krai|krai|kray|respublika|republic"
+                           r"|avtonomna|avtonomnaia|avtonomnaya|autonomous|the|in|of|v|u|na)\b")
+
+
+def region_words_key(text: str | None) -> str | None:
+    """The region words of a text, transliterated, without "oblast", "region" and the like."""
+    if not text:
+        return None
+    return " ".join(_REGION_WORDS.sub(" ", ascii_key(text)).split()) or None
+
+
 @lru_cache(maxsize=1)
 def _shared_gazetteer() -> Gazetteer:
     return Gazetteer.load()
+
+
+def region_label(code: str | None) -> str | None:
+    """'UA.05' → 'Donetsk oblast' (see :data:`REGIONS`)."""
+    return _shared_gazetteer().region_label(code)
 
 
 def place_similarity(a: str | None, b: str | None) -> float | None:

@@ -66,21 +66,20 @@ def _load(session: Session, origin_root: dict[int, int], ids: list[int] | None,
     query = select(
         Claim.id, Claim.fingerprint, Claim.source_id, Claim.report_id, Claim.date_start, Claim.date_end,
         Claim.date_precision, Claim.place_key, Claim.place_label, Claim.type_category, Claim.target_categories,
-        Claim.victims_category,
-        Claim.actor_key, Claim.stance, Claim.killed_text, Claim.killed_low, Claim.killed_high,
-        Claim.wounded_text, Claim.wounded_low, Claim.wounded_high, Claim.text, Claim.needs_match, Claim.version,
+        Claim.victims_category, Claim.place_region, Claim.actor_key, Claim.stance, Claim.killed_text, Claim.killed_low,
+        Claim.killed_high, Claim.wounded_text, Claim.wounded_low, Claim.wounded_high, Claim.text, Claim.needs_match, Claim.version,
     )
     if ids is not None:
         query = query.where(Claim.id.in_(ids))
     # Plain tuples through the Core connection: this loads every claim, so it must be lean.
     for (cid, fp, source_id, report_id, start, end, precision, place_key, place_label, type_category, targets,
-         victims, actor, stance, killed_text, killed_low, killed_high, wounded_text, wounded_low, wounded_high,
-         text, needs_match, version) in session.connection().execute(query):
+         victims, region, actor, stance, killed_text, killed_low, killed_high, wounded_text, wounded_low,
+         wounded_high, text, needs_match, version) in session.connection().execute(query):
         features[cid] = ClaimFeatures(
             cid, fp, source_id, origin_root[source_id], report_id, start.toordinal(), end.toordinal(), precision,
             place_key, place_label, type_category, victims, actor, stance,
             (killed_low, killed_high) if killed_text else None,
-            (wounded_low, wounded_high) if wounded_text else None, text, targets,
+            (wounded_low, wounded_high) if wounded_text else None, text, targets, region,
         )
         if needs_match:
             dirty.add(cid)

@@ -13,10 +13,10 @@ AVDIIVKA = "geonames:713122"
 
 def feat(cid, *, place=AVDIIVKA, label="Avdiyivka", start=D, end=None, precision="day", type_="indirect_fire",
          victims="military", actor=None, killed=(1, 1), origin=None, report=None, stance="asserts", text=None,
-         target=None):
+         target=None, region="UA.05"):
     return ClaimFeatures(cid, f"fp{cid:03d}", cid, origin if origin is not None else cid, report, start,
                          end if end is not None else start, precision, place, label, type_, victims, actor,
-                         stance, killed, None, text, target)
+                         stance, killed, None, text, target, region)
 
 
 def test_score_pair_same_incident_sums_named_components():
@@ -212,6 +212,28 @@ def test_place_hint_none_when_two_places_are_compatible():
     hints, config = hinted(nowhere, feat(2), feat(3, place=DONETSK, label="Donetsk"))
     assert hints.of(nowhere) is None
     assert score_pair(nowhere, feat(2), config, hints=hints).total == 4.0
+
+
+KHARKIV = "geonames:706483"
+
+
+def test_place_hint_only_from_the_region_a_claim_without_a_place_names():
+    # Reports of the same kind from Avdiivka (Donetsk oblast) and Kharkiv (Kharkiv oblast) the same day.
+    avdiivka, kharkiv = feat(2), feat(3, place=KHARKIV, label="Kharkiv", region="UA.07")
+    in_donetsk_oblast = feat(1, place=None, label=None, region="UA.05")
+    hints, config = hinted(in_donetsk_oblast, avdiivka, kharkiv)
+    assert hints.of(in_donetsk_oblast) == AVDIIVKA
+    assert score_pair(in_donetsk_oblast, avdiivka, config, hints=hints).total == 6.0
+    # Against the report from another region the place counts as different: −6 + 2 + 1.5 + 1 + 0.5 = −1.
+    other = score_pair(in_donetsk_oblast, kharkiv, config, hints=hints, explain=True)
+    assert [(c.points, c.note) for c in other.components if c.name == "place"] == [
+        (-6.0, "different regions: Donetsk oblast vs Kharkiv oblast")]
+    assert other.total == -1.0
+    # Saying no region, the claim has two places to choose from, and no hint.
+    nowhere = feat(4, place=None, label=None, region=None)
+    hints, _ = hinted(nowhere, avdiivka, kharkiv)
+    assert hints.of(nowhere) is None
+    assert score_pair(nowhere, kharkiv, config, hints=hints).total == 4.0
 
 
 def test_place_hint_needs_a_compatible_report():

@@ -109,3 +109,33 @@ def test_place_normaliser_a_name_wins_over_coordinates(normaliser: PlaceNormalis
     # Coordinates near Donetsk (48.0 N, 37.8 E) do not turn a named Avdiivka into Donetsk.
     place = normaliser.normalise("Avdiivka", 48.0, 37.8)
     assert (place.key, place.method) == ("geonames:713122", "gazetteer")
+
+
+@pytest.mark.parametrize("text, region", [
+    # The oblast in English, Ukrainian (adjective and "-щина" forms) and Russian.
+    ("Donetsk oblast", "UA.05"), ("the Donetsk region", "UA.05"), ("Донецька область", "UA.05"),
+    ("Донеччина", "UA.05"), ("Донецкая обл.", "UA.05"),
+    ("Харківська область", "UA.07"), ("Харьковская область", "UA.07"),   # not the village Kharkivka
+    ("Запорізька область", "UA.26"), ("Херсонщина", "UA.08"), ("Луганская область", "UA.14"),
+    ("Київська область", "UA.13"), ("Крим", "UA.11"), ("Volyn oblast", "UA.24"),   # centres: Lutsk, Simferopol
+    ("Белгородская область", "RU.09"), ("Kursk oblast", "RU.41"),
+    ("Avdiivka", None), ("somewhere in the east", None), ("", None), (None, None),
+])
+def test_region_named_across_languages(normaliser: PlaceNormaliser, text: str | None, region: str | None) -> None:
+    assert normaliser.gazetteer.region_named(text) == region
+
+
+def test_region_of_a_claim(normaliser: PlaceNormaliser) -> None:
+    avdiivka = normaliser.normalise("Авдіївка")
+    # A place's own oblast wins over what the region field says.
+    assert normaliser.region(avdiivka, "Авдіївка", "Kharkiv oblast") == "UA.05"
+    # Kyiv city is a division of its own in GeoNames; as a region it is Kyiv oblast.
+    assert normaliser.region(normaliser.normalise("Kyiv"), "Kyiv", None) == "UA.13"
+    # No place: the region field, or the part of an unresolved place after a comma.
+    nowhere = normaliser.normalise(None)
+    assert normaliser.region(nowhere, None, "Донеччина") == "UA.05"
+    unknown = normaliser.normalise("Hill 203, Luhansk region")
+    assert unknown.geonameid is None
+    assert normaliser.region(unknown, "Hill 203, Luhansk region", None) == "UA.14"
+    assert normaliser.region(nowhere, None, None) is None
+    assert normaliser.gazetteer.region_label("UA.05") == "Donetsk oblast"

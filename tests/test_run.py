@@ -194,6 +194,30 @@ def test_run_one_origins_daily_reports_of_one_town_stay_two_incidents(desk):
     assert grouping(desk) == {("a1", "m1"): "independently_verified", ("a2",): "unverified"}
 
 
+def test_run_claim_without_a_town_takes_the_only_compatible_place_in_the_region_it_names(desk):
+    desk.write("sources.yaml", "".join(f"- {{name: {n}, kind: ngo}}\n" for n in "ABCD"))
+    assert desk("sources", "import", "sources.yaml").exit_code == 0
+    shelling = {"date": "2021-04-05", "type": "shelling", "victims": "soldiers", "killed": "2"}
+    desk.write_jsonl("claims.jsonl", [
+        shelling | {"ref": "p", "source": "A", "region": "Донецька область"},
+        shelling | {"ref": "q", "source": "B", "place": "Avdiivka"},
+        shelling | {"ref": "r", "source": "C", "place": "Kharkiv"},
+        shelling | {"ref": "s", "source": "D"},   # says neither town nor region
+    ])
+    assert desk("import", "claims.jsonl").exit_code == 0
+    assert desk("run").exit_code == 0
+    # Same day, type, victims and figures: compatible reports from Avdiivka and from Kharkiv.
+    # p names Donetsk oblast, where only Avdiivka reported: place +1 + 2 + 1.5 + 1 + 0.5 = 6, linked;
+    # p–r: different regions, −6 + 5 = −1. s could be either: −1 + 5 = 4 with each, to review.
+    # p says no town, so only B says where the event was: unverified (see grading, saying where).
+    assert grouping(desk) == {("p", "q"): "unverified", ("r",): "unverified", ("s",): "unverified"}
+    [event] = [e for e in events(desk) if len(e["claims"]) == 2]
+    detail = json.loads(desk("show", str(event["id"]), "--json").stdout)
+    assert {c["ref"]: c["parsed"]["place"]["region"] for c in detail["claim_details"]} == {"p": "UA.05", "q": "UA.05"}
+    assert "Avdiyivka is the only place with a compatible report within the dates" in " ".join(
+        link["explanation"] or "" for link in detail["links"])
+
+
 def _shelling(ref, source, day, place=None):
     row = {"ref": ref, "source": source, "date": f"2021-04-{day:02d}", "type": "shelling", "victims": "soldiers",
            "killed": "2"}
