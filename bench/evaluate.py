@@ -297,7 +297,7 @@ def evidence_ceiling(features: dict, true_by_id: dict[int, str], config: Config)
     """How well *any* rule deciding pairs on what claims state could do on this data.
 
     Every pair the blocker proposes falls in a cell of the evidence claims carry: period or
-    not, place (same key / other key / unknown), days apart, type relation, victims relation,
+    not, place (same key / other key / unknown, in the same region, another or either unknown), days apart, type relation, victims relation,
     what was hit (same / differs / unknown), figures (agree / differ / absent), actors (same /
     differ / absent), same origin. A rule that
     decides on these features links a cell or leaves it. With the truth in hand, link cells
@@ -338,7 +338,8 @@ def evidence_ceiling(features: dict, true_by_id: dict[int, str], config: Config)
 
 def _evidence_cell(a, b, config: Config) -> tuple:
     if a.place_key is None or b.place_key is None:
-        place = "unknown"
+        place = "unknown" if a.region is None or b.region is None else (
+            "unknown, same region" if a.region == b.region else "unknown, other region")
     else:
         place = "same" if a.place_key == b.place_key else "other"
     figures = [(x, y) for x, y in ((a.killed, b.killed), (a.wounded, b.wounded)) if x is not None and y is not None]

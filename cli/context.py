@@ -125,6 +125,13 @@ def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+def place_as_written(claim: dict) -> str:
+    """A claim's place as written, or the region it names instead ("region: Донеччина")."""
+    if claim.get("place"):
+        return claim["place"]
+    return f"region: {claim['region']}" if claim.get("region") else ""
+
+
 def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> Table:
     out = Table(title=title, show_lines=False, header_style="bold")
     for column in columns:

@@ -9,7 +9,7 @@ from reconciler.claims import claim_dict
 from reconciler.models import STATUSES, Claim, Event
 from reconciler.sources import SourceIndex
 
-from .context import AppContext, console, print_json, table
+from .context import AppContext, console, place_as_written, print_json, table
 
 IF_VERSION = click.option("--if-version", type=int,
                           help="Refuse if the event changed since you saw this version (`reconcile show` prints it).")
@@ -113,7 +113,7 @@ def _side_by_side(session, a: int, b: int) -> list[list]:
     for cid in (a, b):
         c = claim_dict(session.get(Claim, cid), index)
         rows.append([c["id"], c["source"], c["parsed"]["origin"] or "(unknown)", " ← ".join(c["via"]), c["date"],
-                     c["place"], c["type"], c["target"], c["victims"], c["killed"], c["wounded"], c["parsed"]["stance"]])
+                     place_as_written(c), c["type"], c["target"], c["victims"], c["killed"], c["wounded"], c["parsed"]["stance"]])
     return rows
 
 

@@ -15,7 +15,7 @@ from reconciler.events import event_detail, list_events
 from reconciler.lease import run_lease
 from reconciler.runs import reconcile
 
-from .context import AppContext, console, print_json, table
+from .context import AppContext, console, place_as_written, print_json, table
 
 STATUS_LABEL = {"independently_verified": "independently verified", "unverified": "unverified",
                 "contested": "contested"}
@@ -142,7 +142,7 @@ def show_command(app: AppContext, event_id: int, as_json: bool) -> None:
     out.print(table("Claims side by side", ["claim", "source", "origin", "via", "date", "place as written",
                                             "type", "hit", "actor", "killed", "wounded", "stance", "note"],
                     [[c["id"], c["source"], c["parsed"]["origin"] or "(unknown)", " ← ".join(c["via"]),
-                      c["date_label"], c["place"], c["type"], c["target"], c["actor"], c["killed"], c["wounded"],
+                      c["date_label"], place_as_written(c), c["type"], c["target"], c["actor"], c["killed"], c["wounded"],
                       c["parsed"]["stance"], c["note"]] for c in claims]))
     out.print(table("Links", ["claim", "strongest partner", "score", "components"],
                     [[link["claim_id"], link["partner_claim_id"], link["score"], link["explanation"]]

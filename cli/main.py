@@ -87,6 +87,8 @@ def init(app: AppContext) -> None:
         click.echo(f"Created {db.label} (schema {after})")
     else:
         click.echo(f"Upgraded {db.label} from schema {before} to {after}")
+        click.echo("Claims stored before keep what the older version read from them (a newer schema may add "
+                   "fields to read); run `reconcile renormalise` to read them again.")
 
 
 from .claims import claims_command, import_command, renormalise_command  # noqa: E402

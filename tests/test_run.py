@@ -216,6 +216,7 @@ def test_run_claim_without_a_town_takes_the_only_compatible_place_in_the_region_
     assert {c["ref"]: c["parsed"]["place"]["region"] for c in detail["claim_details"]} == {"p": "UA.05", "q": "UA.05"}
     assert "Avdiyivka is the only place with a compatible report within the dates" in " ".join(
         link["explanation"] or "" for link in detail["links"])
+    assert "region: Донецька область" in desk("show", str(event["id"])).stdout   # the place column says what p said
 
 
 def _shelling(ref, source, day, place=None):

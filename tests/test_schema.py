@@ -128,7 +128,9 @@ def test_init_upgrades_a_database_holding_data_from_the_previous_revision(regist
     assert before["claims"] and before["sources"]
     result = registered("init")
     assert (result.exit_code, result.stdout) == (
-        0, f"Upgraded {DB_NAME} from schema {REVISIONS[-2]} to {HEAD}\n")
+        0, f"Upgraded {DB_NAME} from schema {REVISIONS[-2]} to {HEAD}\n"
+           "Claims stored before keep what the older version read from them (a newer schema may add fields to "
+           "read); run `reconcile renormalise` to read them again.\n")
     # Every value the older schema held is kept; columns the upgrade added start empty.
     assert table_rows(registered, old_columns) == before
     added = {t: [c for c in cols if c not in old_columns.get(t, [])] for t, cols in table_columns(registered).items()}
@@ -137,6 +139,9 @@ def test_init_upgrades_a_database_holding_data_from_the_previous_revision(regist
             quoted = ", ".join(f'"{c}"' for c in columns)
             assert {row for row in registered.query(f'SELECT {quoted} FROM "{table}"')} <= {(None,) * len(columns)}
     assert sorted(claim["ref"] for claim in registered.claims()) == ["r1", "r2"]
+    # renormalise fills what the new revision added (the region of the claim placed at Avdiivka).
+    assert registered("renormalise").exit_code == 0
+    assert registered.query("SELECT ref, place_region FROM claims ORDER BY ref") == [("r1", "UA.05"), ("r2", None)]
 
 
 @pytest.mark.parametrize("args", [["claims"], ["sources", "list"], ["sources", "add", "dpa"]])
