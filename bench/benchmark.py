@@ -248,11 +248,12 @@ def _spread(values: list[float]) -> dict:
 
 
 def run_size(size: int, args, workdir: Path) -> dict:
-    data = workdir / f"n{size}-seed{args.seed}-span{args.span_days}-targets{args.target_rate:g}"
+    data = workdir / (f"n{size}-seed{args.seed}-span{args.span_days}-targets{args.target_rate:g}"
+                      f"-regions{args.region_rate:g}")
     start = time.perf_counter()
     subprocess.run([sys.executable, str(HERE / "generate.py"), "--claims", str(size), "--extra", str(args.incremental),
                     "--seed", str(args.seed), "--span-days", str(args.span_days), "--target-rate", str(args.target_rate),
-                    "--out", str(data)],
+                    "--region-rate", str(args.region_rate), "--out", str(data)],
                    check=True, stderr=subprocess.DEVNULL)
     generate_s = time.perf_counter() - start
     runs = []
@@ -271,6 +272,7 @@ def run_size(size: int, args, workdir: Path) -> dict:
               f"({', '.join(f'{k} {v:.1f}s' for k, v in runs[-1]['timings'].items())})", file=sys.stderr)
     timings = {k: _spread([r["timings"][k] for r in runs]) for k in TIMINGS if k in runs[0]["timings"]}
     return {"size": size, "seed": args.seed, "span_days": args.span_days, "target_rate": args.target_rate,
+            "region_rate": args.region_rate,
             "code": code_version(), "settings": args.settings,
             "generate_s": generate_s, "repeats": args.repeat,
             "timings": timings,
@@ -315,7 +317,8 @@ def report(results: list[dict]) -> None:
     for r in results:
         s = r["scores"]
         console.print(f"\n[bold]size {r['size']:,}[/bold] (incidents over {r.get('span_days', SPAN_DAYS)} days, "
-                      f"target rate {r.get('target_rate', 0):g}): {r['counts']['run']}")
+                      f"target rate {r.get('target_rate', 0):g}, region rate {r.get('region_rate', 0):g}): "
+                      f"{r['counts']['run']}")
         console.print("seconds by stage (first repeat): " + "; ".join(
             f"{part} " + ", ".join(f"{k} {v:.2f}" for k, v in spent.items()) for part, spent in r["stages"].items()))
         if not s:
@@ -361,6 +364,8 @@ def main(argv: list[str] | None = None) -> int:
                              "size, so larger sizes are denser: more different incidents at one place within days.")
     parser.add_argument("--target-rate", type=float, default=1.0,
                         help="Scales how often claims name what was hit (the generator's --target-rate; 0: never).")
+    parser.add_argument("--region-rate", type=float, default=1.0,
+                        help="Scales how often a claim without a town names its region (the generator's --region-rate).")
     parser.add_argument("--json", action="store_true", help="Print every figure as JSON on stdout.")
     parser.add_argument("--save", type=Path, help="Also write every figure as JSON to this file.")
     parser.add_argument("--show", type=Path, help="Print the tables of a file written by --save, and stop.")

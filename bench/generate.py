@@ -105,13 +105,13 @@ def _other(side: str) -> str:
 class Generator:
     """Draws incidents and the claims about them; all randomness from one seeded RNG."""
 
-    def __init__(self, seed: int, span_days: int = SPAN_DAYS, target_rate: float = 1.0):
+    def __init__(self, seed: int, span_days: int = SPAN_DAYS, target_rate: float = 1.0, region_rate: float = 1.0):
         self.rng = random.Random(seed)
         # What was hit comes from a generator of its own, so that the rate leaves every other draw as it is.
         self.trng = random.Random(f"targets-{seed}")
         self.vrng = random.Random(f"revisions-{seed}")   # tolls revised in an origin's later reports
         self.grng = random.Random(f"regions-{seed}")     # the region a claim without a town names
-        self.seed, self.span_days, self.target_rate = seed, span_days, target_rate
+        self.seed, self.span_days, self.target_rate, self.region_rate = seed, span_days, target_rate, region_rate
         places = load_places()
         self.places = places
         self.place_weights = [2.0 if p.frontline else 1.0 for p in places]
@@ -326,7 +326,7 @@ class Generator:
         fields: dict = {}
         if incident.place is not None and rng.random() >= 0.03:
             fields["place"] = self.place_text(incident.place, lang)
-        elif incident.place is not None and self.grng.random() < REGION_MENTION:
+        elif incident.place is not None and self.grng.random() < REGION_MENTION * self.region_rate:
             fields["region"] = self.grng.choice(region_words(incident.place.admin1, lang))
         if rng.random() >= 0.08:
             fields["type"] = rng.choice(TYPES[incident.type][lang])
@@ -487,7 +487,8 @@ def _hold_back(gen: Generator, n_extra: int) -> set[str]:
 
 
 def generate_split(n_base: int, n_extra: int, seed: int,
-                   span_days: int = SPAN_DAYS, target_rate: float = 1.0) -> tuple[list[dict], list[dict], list[dict], dict]:
+                   span_days: int = SPAN_DAYS, target_rate: float = 1.0,
+                   region_rate: float = 1.0) -> tuple[list[dict], list[dict], list[dict], dict]:
     """(sources, base claims, extra claims, truth): the extra claims arrive later.
 
     ``truth`` has ``claims`` (ref -> incident id), and per incident its description, the
@@ -495,7 +496,7 @@ def generate_split(n_base: int, n_extra: int, seed: int,
     the base claims only (None when the incident has none).
     """
     check_vocabulary()
-    gen = Generator(seed, span_days, target_rate)
+    gen = Generator(seed, span_days, target_rate, region_rate)
     gen.run(n_base + n_extra)
     surplus = gen.claims[n_base + n_extra:]
     for row in surplus:
@@ -509,7 +510,7 @@ def generate_split(n_base: int, n_extra: int, seed: int,
     extra = [c for c in claims if c["ref"] in extra_refs]
     base.sort(key=lambda c: (c["published"], c["ref"]))
     extra.sort(key=lambda c: (c["published"], c["ref"]))
-    truth = {"seed": seed, "span_days": span_days, "target_rate": target_rate, "claims": dict(gen.claim_incident), "incidents": {}}
+    truth = {"seed": seed, "span_days": span_days, "target_rate": target_rate, "region_rate": region_rate, "claims": dict(gen.claim_incident), "incidents": {}}
     grades = {s: incident_grades(claims, gen.claim_incident, s) for s in (False, True)}
     base_grades = {s: incident_grades(base, gen.claim_incident, s) for s in (False, True)}
     for incident in gen.incidents + gen.periods:
@@ -576,9 +577,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--target-rate", type=float, default=1.0,
                         help="Scales how often claims name what was hit (default 1: 55 %% of claims about civilian "
                              "harm, 25 %% about soldiers); 0 leaves it out, giving the seed's claims otherwise unchanged.")
+    parser.add_argument("--region-rate", type=float, default=1.0,
+                        help="Scales how often a claim without a town names its region (default 1: 60 %%); 0: never.")
     parser.add_argument("--out", type=Path, required=True, help="Directory to write into.")
     args = parser.parse_args(argv)
-    sources, base, extra, truth = generate_split(args.claims, args.extra, args.seed, args.span_days, args.target_rate)
+    sources, base, extra, truth = generate_split(args.claims, args.extra, args.seed, args.span_days, args.target_rate,
+                                                 args.region_rate)
     write(args.out, sources, base, extra, truth)
     print(json.dumps(stats(base + extra, truth), indent=1), file=sys.stderr)
     return 0
