@@ -28,6 +28,36 @@ _TENS = {
 }
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 
+# Ukrainian and Russian number words, with the collective forms reports use ("двоє загиблих",
+# "трое раненых") and the oblique cases of the small ones ("двох", "троих").
+_UNITS |= {
+    "нуль": 0, "жодного": 0, "ноль": 0, "ни одного": 0,
+    "один": 1, "одна": 1, "одне": 1, "одно": 1, "одного": 1, "одну": 1,
+    "два": 2, "дві": 2, "две": 2, "двоє": 2, "двое": 2, "двох": 2, "двух": 2, "двоих": 2,
+    "три": 3, "троє": 3, "трое": 3, "трьох": 3, "трех": 3, "трёх": 3, "троих": 3,
+    "чотири": 4, "четверо": 4, "чотирьох": 4, "четыре": 4, "четырех": 4, "четырёх": 4, "четверых": 4,
+    "п'ять": 5, "п'ятеро": 5, "п'ятьох": 5, "пять": 5, "пятеро": 5, "пятерых": 5,
+    "шість": 6, "шестеро": 6, "шесть": 6, "сім": 7, "семеро": 7, "семь": 7, "вісім": 8, "восьмеро": 8,
+    "восемь": 8, "дев'ять": 9, "дев'ятеро": 9, "девять": 9, "девятеро": 9, "десять": 10, "десятеро": 10,
+    "одинадцять": 11, "одиннадцать": 11, "дванадцять": 12, "двенадцать": 12, "тринадцять": 13,
+    "тринадцать": 13, "чотирнадцять": 14, "четырнадцать": 14, "п'ятнадцять": 15, "пятнадцать": 15,
+    "шістнадцять": 16, "шестнадцать": 16, "сімнадцять": 17, "семнадцать": 17, "вісімнадцять": 18,
+    "восемнадцать": 18, "дев'ятнадцять": 19, "девятнадцать": 19,
+    # genitive, after "не менее", "более", "понад": "не менее пяти", "понад десяти"
+    "п'яти": 5, "пяти": 5, "шести": 6, "семи": 7, "восьми": 8, "дев'яти": 9, "девяти": 9, "десяти": 10,
+}
+_TENS |= {
+    "двадцять": 20, "двадцать": 20, "тридцять": 30, "тридцать": 30, "сорок": 40, "п'ятдесят": 50,
+    "пятьдесят": 50, "шістдесят": 60, "шестьдесят": 60, "сімдесят": 70, "семьдесят": 70, "вісімдесят": 80,
+    "восемьдесят": 80, "дев'яносто": 90, "девяносто": 90,
+}
+_HUNDREDS = {
+    "сто": 100, "двісті": 200, "двести": 200, "триста": 300, "чотириста": 400, "четыреста": 400,
+    "п'ятсот": 500, "пятьсот": 500, "шістсот": 600, "шестьсот": 600, "сімсот": 700, "семьсот": 700,
+    "вісімсот": 800, "восемьсот": 800, "дев'ятсот": 900, "девятьсот": 900,
+}
+_SCALES |= {"тисяча": 1000, "тисячі": 1000, "тисяч": 1000, "тысяча": 1000, "тысячи": 1000, "тысяч": 1000}
+
 # Vague quantities: (low, high). Chosen wide on purpose so that two honest vague
 # reports of one incident do not look contradictory.
 _VAGUE = {
@@ -35,13 +65,22 @@ _VAGUE = {
     "several": (3, 9), "some": (1, None), "many": (5, None), "multiple": (2, None),
     "dozens": (24, None), "scores": (40, None), "hundreds": (200, None),
     "thousands": (2000, None), "tens": (20, None), "a dozen": (12, 12), "dozen": (12, 12),
+    "кілька": (3, 9), "декілька": (3, 9), "несколько": (3, 9), "десятки": (20, None), "сотні": (200, None),
+    "сотни": (200, None), "тисячі": (2000, None), "тысячи": (2000, None),
 }
 
-_LOWER = ("more than", "over", "above", "upwards of", "in excess of", "exceeding")
-_AT_LEAST = ("at least", "no fewer than", "no less than", "not less than", "a minimum of", "minimum")
-_UPPER_INCL = ("up to", "at most", "no more than", "not more than", "a maximum of", "maximum")
-_UPPER_EXCL = ("fewer than", "less than", "under", "below")
-_ABOUT = ("about", "around", "approximately", "roughly", "some", "nearly", "almost", "circa", "ca.", "approx.", "~")
+_LOWER = ("more than", "over", "above", "upwards of", "in excess of", "exceeding",
+          "понад", "більше ніж", "більш ніж", "більше за", "більше", "свыше", "более чем", "более", "больше чем",
+          "больше")
+_AT_LEAST = ("at least", "no fewer than", "no less than", "not less than", "a minimum of", "minimum",
+             "щонайменше", "принаймні", "не менше ніж", "не менш ніж", "не менше", "мінімум", "не менее",
+             "по меньшей мере", "как минимум", "минимум")
+_UPPER_INCL = ("up to", "at most", "no more than", "not more than", "a maximum of", "maximum",
+               "до", "не більше ніж", "не більше", "максимум", "не более", "не больше")
+_UPPER_EXCL = ("fewer than", "less than", "under", "below", "менше ніж", "менше", "менее", "меньше")
+_ABOUT = ("about", "around", "approximately", "roughly", "some", "nearly", "almost", "circa", "ca.", "approx.", "~",
+          "близько", "приблизно", "майже", "около", "примерно", "почти")
+_APOSTROPHE = re.compile(r"[’ʼ`´\u02bc]")
 
 # The largest value an INTEGER column holds on every backend (PostgreSQL's is 32-bit): a larger
 # "figure" is a typo, and storing it would fail with an overflow instead of a message.
@@ -89,21 +128,31 @@ def _words_to_int(text: str) -> int | None:
     text = text.strip()
     if _NUMBER.match(text):
         return int(re.sub(r"[,\u00a0 ]", "", text))
+    if text in _UNITS:   # "ни одного": one number in two words
+        return _UNITS[text]
     words = re.split(r"[\s-]+", text.replace(" and ", " "))
     if not words or words == [""]:
         return None
-    total, current, seen = 0, 0, False
+    total, current, seen, last = 0, 0, False, None
     for word in words:
-        if word.isdigit():
-            current += int(word)
-        elif word in _UNITS:
-            current += _UNITS[word]
-        elif word in _TENS:
-            current += _TENS[word]
+        # A unit or a ten only after a larger part ("twenty-four", "сто двадцять"): "two-three"
+        # and "двоє-троє" are ranges, not sums (read by the caller).
+        if word in _UNITS or word in _TENS or word.isdigit():
+            kind = "ten" if word in _TENS else "unit"
+            if last == "unit" or (last == "ten" and kind == "ten"):
+                return None
+            current += int(word) if word.isdigit() else _UNITS.get(word, _TENS.get(word, 0))
+            last = kind
+        elif word in _HUNDREDS:
+            if last is not None and last != "scale":
+                return None
+            current += _HUNDREDS[word]
+            last = "hundred"
         elif word in _SCALES:
             current = max(current, 1) * _SCALES[word]
             if _SCALES[word] >= 1000:
                 total, current = total + current, 0
+            last = "scale"
         else:
             return None
         seen = True
@@ -143,7 +192,7 @@ def _parse_figure(value: object) -> Figure | None:
         if value < 0 or not value.is_integer():
             raise ValueParseError(f"expected a whole number ≥ 0, got {value}")
         return Figure(int(value), int(value))
-    text = " ".join(str(value).lower().split())
+    text = _APOSTROPHE.sub("'", " ".join(str(value).lower().split()))
     if not text:
         return None
     figure = _parse_text(text.rstrip("."))

@@ -45,6 +45,17 @@ LARGEST = 2**31 - 1
         ("more than 13,000", 13001, None),
         ("5+", 5, None),
         ("none", 0, 0),
+        # A run of small numbers is a range, not a sum: two or three, not five.
+        ("two-three", 2, 3),
+        ("twenty five", 25, 25),
+        ("two thousand five hundred", 2500, 2500),
+        # Ukrainian and Russian, with the collective forms reports use ("двоє загиблих").
+        ("двоє", 2, 2), ("двое", 2, 2), ("дві", 2, 2), ("п’ять", 5, 5), ("п'ятеро", 5, 5),
+        ("двоє-троє", 2, 3), ("сто двадцять", 120, 120), ("двадцять чотири", 24, 24),
+        ("щонайменше троє", 3, None), ("не менее пяти", 5, None), ("понад 40", 41, None),
+        ("более 13 тысяч", 13001, None), ("свыше 100", 101, None), ("до 5", 0, 5),
+        ("близько 10", 8, 12), ("около 10", 8, 12), ("кілька", 3, 9), ("десятки", 20, None),
+        ("жодного", 0, 0), ("ни одного", 0, 0),
     ],
 )
 def test_parse_figure_reads_written_forms(value: object, low: int, high: int | None) -> None:
