@@ -76,8 +76,9 @@ class Config:
         w = self.weights
         complete = w.place_same + w.type_same + w.victims_same + w.figures_differ
         if complete < self.link_threshold:
-            # Competing figures are the point of the tool: two reports that agree on place, type
-            # and victims within the date tolerance (0 date points at worst) must still link.
+            # Competing figures are the point of the tool: two reports (of different origins: one
+            # origin's other day and other figures is Weights.origin_other_occasion) that agree on
+            # place, type and victims within the date tolerance (0 date points at worst) must still link.
             raise ValueError(
                 f"figures_differ {w.figures_differ:g} would let differing figures alone part claims that agree on "
                 f"place, type and victims: place_same + type_same + victims_same + figures_differ = {complete:g} "

@@ -72,7 +72,6 @@ def _compare(claims: list[dict]) -> tuple[list[str], list[str]]:
         ("date", lambda c: c["parsed"]["date"]["start"] + "/" + c["parsed"]["date"]["end"]),
         ("place", lambda c: c["parsed"]["place"]["key"]),
         ("type", lambda c: c["parsed"]["type"]),
-        ("target", lambda c: ",".join(c["parsed"]["target"] or [])),
         ("victims", lambda c: c["parsed"]["victims"]),
         ("actor", lambda c: c["parsed"]["actor"]),
         ("killed", lambda c: c["killed"]),
@@ -84,6 +83,11 @@ def _compare(claims: list[dict]) -> tuple[list[str], list[str]]:
             agree.append(name)
         elif len(values) > 1:
             differ.append(name)
+    # What was hit agrees when every claim that says names something in common, as in scoring
+    # ("a school and nearby houses" and "houses").
+    targets = [set(c["parsed"]["target"]) for c in claims if c["parsed"]["target"]]
+    if targets:
+        (agree if set.intersection(*targets) else differ).append("target")
     return agree, differ
 
 

@@ -48,6 +48,7 @@ class ClaimFeatures:
     text: str | None
     target_categories: str | None = None   # what was hit: "homes,school" (vocabulary.TARGETS)
     region: str | None = None              # "UA.05": the place's oblast, or the one a claim without a place names
+    origin_known: bool = True              # whether the origin is a known one (registered, not of kind 'unknown')
 
     def is_period(self, config: Config) -> bool:
         return config.is_period(self.end - self.start + 1)
@@ -222,9 +223,11 @@ def _evidence(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool)
 
 
 def _origin_again(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> Component | None:
-    """One origin giving another day and figures that cannot both be true (the caller checked
-    the figures): it reports two occasions, as a daily bulletin does, not one incident twice."""
-    if a.origin_id != b.origin_id or a.precision != "day" or b.precision != "day" or a.start == b.start:
+    """One known origin giving another day and figures that cannot both be true (the caller
+    checked the figures): it reports two occasions, as a daily bulletin does, not one incident
+    twice. Not for unknown origins: "local residents" and "sources on the ground" are many voices."""
+    if a.origin_id != b.origin_id or not (a.origin_known and b.origin_known) or a.precision != "day" \
+            or b.precision != "day" or a.start == b.start:
         return None
     return Component("origin", config.weights.origin_other_occasion,
                      "one origin, another day and other figures: its report of another occasion" if explain else "")

@@ -143,7 +143,7 @@ class Gazetteer:
         self.names: dict[str, list[int]] = index["names"]
         self._keys = list(self.names)
         self._grid: dict[tuple[int, int], list[GazetteerPlace]] | None = None
-        self._regions: list[tuple[tuple[str, ...], str | None]] | None = None
+        self._regions: list[tuple[tuple[str, ...], str, str | None]] | None = None
         self._region_labels: dict[str | None, str] = {}
 
     @classmethod
@@ -178,14 +178,32 @@ class Gazetteer:
         return _SAME_REGION.get(code, code)
 
     def region_named(self, text: str | None) -> str | None:
-        """The region code a region's name gives ("Донецька область" → "UA.05"), or None."""
-        key = region_words_key(text)
-        if key is None:
+        """The region code a region's name gives ("Донецька область" → "UA.05"), or None.
+
+        A name counts when a region word follows it ("Donetsk oblast", "Донецкой области"), when
+        it is a region's own name ("Крим", "Донеччина", "Volyn"), or, in a text with no region
+        or district words, when it is the region's centre or stem itself ("Kharkiv", "м. Київ").
+        A district ("Дніпровський район Херсона"), several regions ("Kharkiv and Donetsk
+        oblasts") or names of two regions give None: unknown, never a guess.
+        """
+        if not text:
             return None
-        for stems, code in self._region_table():
-            if key.startswith(stems):
-                return code
-        return None
+        words = ascii_key(text).split()
+        if not words or _REGION_PLURALS & set(words):
+            return None
+        marked = any(w in _REGION_MARKERS for w in words)
+        # The name before a region word, of one word or two ("Ivano-Frankivsk oblast").
+        named = {" ".join(words[j:i]) for i, w in enumerate(words) if w in _REGION_MARKERS for j in (i - 1, i - 2)
+                 if j >= 0}
+        plain = not marked and not any(w in _DISTRICT_WORDS for w in words)
+        codes = set()
+        for stems, centre, code in self._region_table():
+            for word in [*words, *(" ".join(pair) for pair in zip(words, words[1:]))]:
+                if (word in named and word.startswith(stems)) or word in _REGION_ONLY and word.startswith(stems) \
+                        or (_SHCHYNA.search(word) and word.startswith(stems)) \
+                        or (plain and (word in stems or word == centre)):
+                    codes.add(code)
+        return codes.pop() if len(codes) == 1 else None
 
     def region_label(self, code: str | None) -> str | None:
         """'UA.05' → 'Donetsk oblast'; the code itself for a region the table does not name."""
@@ -193,7 +211,8 @@ class Gazetteer:
             return None
         return self._region_labels.get(code, code) if self._region_table() else code
 
-    def _region_table(self) -> list[tuple[tuple[str, ...], str | None]]:
+    def _region_table(self) -> list[tuple[tuple[str, ...], str, str | None]]:
+        """(stems, the centre's name as a key, region code) for each region in :data:`REGIONS`."""
         if self._regions is None:
             self._regions, self._region_labels = [], {}
             for label, centre, stems in REGIONS:
@@ -201,8 +220,8 @@ class Gazetteer:
                 best = max((self.places[g] for g in ids), key=lambda p: (p.population, -p.geonameid), default=None)
                 if best is not None:
                     code = self.region_of(best.geonameid)
-                    self._regions.append((stems, code))
-                    self._region_labels[code] = label
+                    self._regions.append((stems, ascii_key(centre), code))
+                    self._region_labels.setdefault(code, label)
         return self._regions
 
     def nearest(self, lat: float, lon: float, within_km: float) -> tuple[GazetteerPlace, float] | None:
@@ -287,8 +306,15 @@ class PlaceNormaliser:
         if not found:
             return NormalisedPlace(key, key, method="text")
         if (lat is None or lon is None) and region and len(found) > 1:
-            hint = self._normalise(region, None, None, None)
-            lat, lon = hint.lat, hint.lon
+            # Towns of one name: those in the region named, if it names one the table knows;
+            # else the one nearest the place the region text names.
+            code = self.gazetteer.region_named(region)
+            inside = [p for p in found if code is not None and self.gazetteer.region_of(p.geonameid) == code]
+            if inside:
+                found = inside
+            else:
+                hint = self._normalise(region, None, None, None)
+                lat, lon = hint.lat, hint.lon
         if lat is not None and lon is not None:
             best = min(found, key=lambda p: (_distance_km(lat, lon, p.lat, p.lon), p.geonameid))
         else:
@@ -351,13 +377,13 @@ REGIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Cherkasy oblast", "Cherkasy", ("cherkas",)),
     ("Chernihiv oblast", "Chernihiv", ("chernihiv", "chernigov", "chernihov", "chernigiv")),
     ("Chernivtsi oblast", "Chernivtsi", ("chernivts", "chernivets", "chernovts", "chernovits", "bukovin", "bukovyn")),
-    ("Crimea", "Simferopol", ("crimea", "krym", "krim")),
+    ("Crimea", "Simferopol", ("crimea", "krym", "krim", "sevastopol")),
     ("Dnipropetrovsk oblast", "Dnipro", ("dnipropetrovs", "dnepropetrovs", "dniprovs", "dnipro", "dnepr")),
     ("Donetsk oblast", "Donetsk", ("donets", "donech")),
     ("Ivano-Frankivsk oblast", "Ivano-Frankivsk", ("ivano frankivs", "ivano frankovs", "prykarpat", "prikarpat")),
     ("Kharkiv oblast", "Kharkiv", ("kharkiv", "kharkov")),
     ("Kherson oblast", "Kherson", ("kherson",)),
-    ("Khmelnytskyi oblast", "Khmelnytskyi", ("khmelnyts", "khmelnits")),
+    ("Khmelnytskyi oblast", "Khmelnytskyi", ("khmelnyts", "khmelnits", "khmelnich", "khmelnych")),
     ("Kirovohrad oblast", "Kropyvnytskyi", ("kirovohrad", "kirovograd", "kropyvnyts", "kropivnits")),
     ("Kyiv oblast", "Kyiv", ("kyiv", "kiev", "kiiv", "kyyiv")),
     ("Luhansk oblast", "Luhansk", ("luhans", "lugans", "luhanshch", "luganshch")),
@@ -383,15 +409,19 @@ REGIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 # Kyiv city and Sevastopol are divisions of their own in GeoNames; as regions they are the
 # oblast and Crimea around them.
 _SAME_REGION = {"UA.12": "UA.13", "UA.20": "UA.11"}
-_REGION_WORDS = re.compile(r"\b(?:oblast|oblasti|obl|region|regions|province|krai|krai|kray|respublika|republic"
-                           r"|avtonomna|avtonomnaia|avtonomnaya|autonomous|the|in|of|v|u|na)\b")
-
-
-def region_words_key(text: str | None) -> str | None:
-    """The region words of a text, transliterated, without "oblast", "region" and the like."""
-    if not text:
-        return None
-    return " ".join(_REGION_WORDS.sub(" ", ascii_key(text)).split()) or None
+# Words that mark the name before them as a region's ("Donetsk oblast", "Донецкой области"),
+# plurals that name several, and words that make a name a district's ("Dniprovskyi district of
+# Kherson" is in Kherson oblast, not Dnipropetrovsk).
+_REGION_MARKERS = {"oblast", "oblasti", "oblast'", "obl", "region", "province", "krai", "kray", "respublika",
+                   "republic", "okrug"}
+_REGION_PLURALS = {"oblasts", "regions", "provinces"}
+_DISTRICT_WORDS = {"raion", "rayon", "raioni", "rayoni", "raione", "rayone", "rajon", "district", "districts",
+                   "hromada", "community", "municipality", "mikroraion", "mikrorayon"}
+# Names that are a region's by themselves, whatever words stand near them.
+_REGION_ONLY = {"crimea", "krym", "krim", "krymu", "krimu", "kryma", "krima", "sevastopol", "volyn", "volin", "volini",
+                "zakarpattia", "zakarpattya", "zakarpatti", "transcarpathia", "prykarpattia", "prikarpattia",
+                "bukovyna", "bukovina", "kuban", "kubani"}
+_SHCHYNA = re.compile(r"(?:shch|chch)[iy]n")   # "Донеччина", "Харківщина": the land of a town
 
 
 @lru_cache(maxsize=1)

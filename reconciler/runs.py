@@ -50,7 +50,8 @@ def load_features(session: Session, index: SourceIndex, claim_ids: list[int] | N
                   versions: dict[int, int] | None = None) -> tuple[dict[int, ClaimFeatures], set[int]]:
     """The matching features of every claim (or of ``claim_ids``), and the ids not yet matched;
     with ``versions``, the version each not-yet-matched claim was read at is put there."""
-    origin_root = {sid: index.origin_of(sid).origin_id for sid in index.sources}
+    # (origin, whether it is known) of each source: one origin's reports of two occasions count only if known.
+    origin_root = {sid: (info.origin_id, info.known) for sid, info in ((s, index.origin_of(s)) for s in index.sources)}
     if claim_ids is not None:
         features = {}
         for start in range(0, len(claim_ids), CHUNK):
@@ -60,7 +61,7 @@ def load_features(session: Session, index: SourceIndex, claim_ids: list[int] | N
     return _load(session, origin_root, None, versions)
 
 
-def _load(session: Session, origin_root: dict[int, int], ids: list[int] | None,
+def _load(session: Session, origin_root: dict[int, tuple[int, bool]], ids: list[int] | None,
           versions: dict[int, int] | None = None):
     features, dirty = {}, set()
     query = select(
@@ -76,10 +77,10 @@ def _load(session: Session, origin_root: dict[int, int], ids: list[int] | None,
          victims, region, actor, stance, killed_text, killed_low, killed_high, wounded_text, wounded_low,
          wounded_high, text, needs_match, version) in session.connection().execute(query):
         features[cid] = ClaimFeatures(
-            cid, fp, source_id, origin_root[source_id], report_id, start.toordinal(), end.toordinal(), precision,
+            cid, fp, source_id, origin_root[source_id][0], report_id, start.toordinal(), end.toordinal(), precision,
             place_key, place_label, type_category, victims, actor, stance,
             (killed_low, killed_high) if killed_text else None,
-            (wounded_low, wounded_high) if wounded_text else None, text, targets, region,
+            (wounded_low, wounded_high) if wounded_text else None, text, targets, region, origin_root[source_id][1],
         )
         if needs_match:
             dirty.add(cid)

@@ -92,21 +92,24 @@ def _compile(table: dict[str, tuple[str, ...]]) -> list[tuple[str, re.Pattern]]:
 # ("a school and nearby houses"); two claims differ only when what they name has nothing in
 # common. Generic words ("a building", "infrastructure", "об'єкт") name nothing.
 TARGETS: dict[str, tuple[str, ...]] = {
+    # Bare "будинок" and "дом" are any building ("будинок культури", "пологовий будинок"): homes
+    # only with a word that says people live there.
     "homes": ("residential", "apartment", "house!", "houses!", "home!", "homes!", "high rise", "flats!",
-              "dwelling", "dormitor", "zhitl", "zhytl", "zhil", "budinok", "budinku", "budinki", "budink",
-              "dom!", "doma!", "domu!", "domov!", "bagatopoverkh", "bahatopoverkh", "mnogoetazh", "mnogokvartir",
-              "bagatokvartir", "kvartir", "gurtozhit", "obshchezhit"),
+              "dwelling", "dormitor", "zhitl", "zhytl", "zhil", "privatn", "pryvatn", "chastn", "bagatopoverkh",
+              "bahatopoverkh", "mnogoetazh", "mnogokvartir", "bagatokvartir", "kvartir", "gurtozhit", "obshchezhit"),
     "school": ("school", "shkol", "gymnasium", "gimnazi", "lyceum", "litsei", "litsey", "college", "koledzh",
-               "kolledzh", "universit"),
-    "kindergarten": ("kindergarten", "nursery", "sadok", "sadochok", "sadik", "sad!"),
+               "kolledzh", "universit", "tekhnikum"),
+    "kindergarten": ("kindergarten", "nursery", "dityachiy sad", "dytiachyi sad", "dityachii sad", "detskiy sad",
+                     "detskii sad", "ditsad", "detsad", "sadochok", "sadik", "dnz!"),
     "medical": ("hospital!", "hospitals!", "clinic", "medical", "ambulance", "likarn", "bolnits", "bolnyts",
-                "poliklin", "klinik", "ambulator", "medzaklad"),
+                "poliklin", "klinik", "ambulator", "medzaklad", "maternity", "pologov", "polohov", "roddom",
+                "rodilni", "rodil dom"),
     "market": ("market!", "markets!", "marketplace", "bazaar", "rinok", "rinku", "rynok", "rynk"),
-    "shop": ("shop", "store", "supermarket", "mall!", "magazin", "mahazyn", "torgov"),
+    "shop": ("shop", "store!", "stores!", "supermarket", "mall!", "magazin", "mahazyn", "torgov"),
     "public_transport": ("bus!", "buses!", "bus stop", "minibus", "tram", "trolleybus", "public transport",
                          "zupink", "zupynk", "ostanovk", "avtobus", "marshrutk", "tramva", "troleibus", "trolleibus"),
-    "railway": ("railway", "railroad", "train", "vokzal", "zaliznichn", "zaliznychn", "zheleznodorozh", "poizd",
-                "poezd", "elektrichk"),
+    "railway": ("railway", "railroad", "train!", "trains!", "vokzal", "zaliznichn", "zaliznychn", "zheleznodorozh",
+                "poizd", "poezd", "elektrichk"),
     "energy": ("power", "energy", "substation", "electric", "heating plant", "boiler house", "gas pipeline",
                "pidstants", "podstants", "energ", "elektr", "tets!", "tes!", "kotel", "gazoprovod"),
     "industry": ("factory", "industrial", "enterprise", "warehouse", "zavod", "fabrik", "fabryk", "pidpriiem",
@@ -116,12 +119,12 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "positions": ("position", "pozitsi", "pozytsi", "trench", "okop", "stronghold", "dugout", "bunker", "oporn",
                   "blindazh"),
     "checkpoint": ("checkpoint", "block post", "blokpost", "kpp!"),
-    "depot": ("ammunition", "ammo!", "arsenal", "depot", "boiepripas", "boieprypas", "boepripas", "boyeprypas",
-              "sklad!"),
+    # A bare "склад" is any store room; an ammunition depot names its ammunition.
+    "depot": ("ammunition", "ammo!", "arsenal", "depot", "boiepripas", "boieprypas", "boepripas", "boyeprypas"),
     "command_post": ("command post", "headquarters", "hq!", "shtab", "komandn"),
     "vehicle": ("vehicle", "car!", "cars!", "truck", "tank!", "tanks!", "armoured", "armored", "apc!", "bmp!",
-                "btr!", "convoy", "avtomobil", "mashin", "vantazhivk", "gruzovik", "kolona", "koloni", "kolonu",
-                "tekhnik", "bronetekhn"),
+                "btr!", "convoy", "avtomobil", "mashin", "vantazhivk", "gruzovik", "kolona!", "koloni!", "kolonu!",
+                "tekhnika!", "tekhniki!", "tekhniku!", "bronetekhn"),
 }
 
 # Police: counted with civilians by some, with security forces by others. For matching they are

@@ -13,10 +13,11 @@ AVDIIVKA = "geonames:713122"
 
 def feat(cid, *, place=AVDIIVKA, label="Avdiyivka", start=D, end=None, precision="day", type_="indirect_fire",
          victims="military", actor=None, killed=(1, 1), origin=None, report=None, stance="asserts", text=None,
-         target=None, region="UA.05"):
+         target=None, region="", known=True):
+    region = (None if place is None else "UA.05") if region == "" else region   # a placeless claim names none
     return ClaimFeatures(cid, f"fp{cid:03d}", cid, origin if origin is not None else cid, report, start,
                          end if end is not None else start, precision, place, label, type_, victims, actor,
-                         stance, killed, None, text, target, region)
+                         stance, killed, None, text, target, region, known)
 
 
 def test_score_pair_same_incident_sums_named_components():
@@ -126,6 +127,10 @@ def test_score_pair_one_origin_on_another_day_with_other_figures_reports_another
     for other in (feat(3, origin=7, report=2, killed=(3, 3)), feat(4, origin=7, report=2, start=D + 1, killed=(1, 2)),
                   feat(5, origin=8, report=2, start=D + 1, killed=(3, 3))):
         assert "origin" not in {c.name for c in score_pair(first, other, Config()).components}
+    # Nor for an unknown origin: "local residents" and "sources on the ground" are many voices.
+    unknown = feat(7, origin=9, report=1, killed=(1, 1), known=False)
+    assert "origin" not in {c.name for c in score_pair(
+        unknown, feat(8, origin=9, report=2, start=D + 1, killed=(3, 3), known=False), Config()).components}
     # Nor for dates that are not day-precise (a month and a day in it).
     month = feat(6, origin=7, start=date(2021, 4, 1).toordinal(), end=date(2021, 4, 30).toordinal(),
                  precision="month", killed=(3, 3))

@@ -120,6 +120,13 @@ def test_place_normaliser_a_name_wins_over_coordinates(normaliser: PlaceNormalis
     ("Київська область", "UA.13"), ("Крим", "UA.11"), ("Volyn oblast", "UA.24"),   # centres: Lutsk, Simferopol
     ("Белгородская область", "RU.09"), ("Kursk oblast", "RU.41"),
     ("Avdiivka", None), ("somewhere in the east", None), ("", None), (None, None),
+    ("в Донецкой области", "UA.05"), ("north of Donetsk oblast", "UA.05"), ("Хмельниччина", "UA.09"),
+    ("Автономна Республіка Крим", "UA.11"), ("Sevastopol", "UA.11"), ("м. Київ", "UA.13"), ("Kharkiv", "UA.07"),
+    # Never a guess: a district named after another place, a village named after a region's
+    # centre, two regions, a word that only starts like one.
+    ("Дніпровський район Херсона", None), ("Киевский район Донецка", None), ("Mykolaivka", None),
+    ("Kharkiv and Donetsk oblasts", None), ("Summit", None),
+    ("Bilhorod-Dnistrovskyi district, Odesa oblast", "UA.17"), ("Krymskyi district, Krasnodar krai", "RU.38"),
 ])
 def test_region_named_across_languages(normaliser: PlaceNormaliser, text: str | None, region: str | None) -> None:
     assert normaliser.gazetteer.region_named(text) == region
@@ -139,3 +146,10 @@ def test_region_of_a_claim(normaliser: PlaceNormaliser) -> None:
     assert normaliser.region(unknown, "Hill 203, Luhansk region", None) == "UA.14"
     assert normaliser.region(nowhere, None, None) is None
     assert normaliser.gazetteer.region_label("UA.05") == "Donetsk oblast"
+
+
+def test_place_normaliser_region_chooses_among_towns_of_one_name(normaliser: PlaceNormaliser) -> None:
+    # Seventeen places are called Novoselivka; one of them is in Zaporizhzhia oblast.
+    found = normaliser.normalise("Novoselivka", region="Запорізька область")
+    assert normaliser.gazetteer.region_of(found.geonameid) == "UA.26"
+    assert normaliser.normalise("Novoselivka", region="Odesa oblast").geonameid != found.geonameid

@@ -437,3 +437,19 @@ def test_run_period_tally_naming_a_place_is_corroborated_by_one_that_does_not(de
     [event] = events(desk)
     assert event["status"] == "independently_verified"
     assert event["reason"] == "asserted by OSCE and UN, independent origins; figures agree: killed 13"
+
+
+def test_show_lists_what_was_hit_as_agreed_when_every_claim_names_something_in_common():
+    from reconciler.events import _compare
+
+    def claim(*targets):
+        parsed = {"date": {"start": "2021-04-05", "end": "2021-04-05"}, "place": {"key": "geonames:713122"},
+                  "type": "indirect_fire", "victims": "civilian", "actor": None, "stance": "asserts",
+                  "target": list(targets) or None}
+        return {"parsed": parsed, "killed": "2", "wounded": None}
+
+    # "a school and nearby houses" and "houses" agree, as in scoring; one saying nothing does not count.
+    agree, differ = _compare([claim("homes", "school"), claim("homes"), claim()])
+    assert "target" in agree and "target" not in differ
+    agree, differ = _compare([claim("homes", "school"), claim("market")])
+    assert "target" in differ and "target" not in agree

@@ -109,8 +109,10 @@ def table_rows(desk: Desk, columns: dict[str, list[str]] | None = None) -> dict[
     return rows
 
 
-@pytest.mark.skipif(len(REVISIONS) < 2, reason="only one revision: no older schema exists yet")
-def test_init_upgrades_a_database_holding_data_from_the_previous_revision(registered: Desk) -> None:
+@pytest.mark.parametrize("back", [2, 3], ids=["previous revision", "the one before"])
+def test_init_upgrades_a_database_holding_data_from_an_older_revision(registered: Desk, back: int) -> None:
+    if len(REVISIONS) < back:
+        pytest.skip("no revision that old yet")
     claims = [{"ref": "r1", "source": "Army", "via": ["dpa"], "date": "2021-04-06", "place": "Avdiivka",
                "killed": "one"},
               {"ref": "r2", "source": "Volodymyr Zelensky", "date": "2021", "killed": "24"}]
@@ -120,7 +122,7 @@ def test_init_upgrades_a_database_holding_data_from_the_previous_revision(regist
         cfg = alembic_config()
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            command.downgrade(cfg, REVISIONS[-2])
+            command.downgrade(cfg, REVISIONS[-back])
     finally:
         engine.dispose()
     before = table_rows(registered)
@@ -128,7 +130,7 @@ def test_init_upgrades_a_database_holding_data_from_the_previous_revision(regist
     assert before["claims"] and before["sources"]
     result = registered("init")
     assert (result.exit_code, result.stdout) == (
-        0, f"Upgraded {DB_NAME} from schema {REVISIONS[-2]} to {HEAD}\n"
+        0, f"Upgraded {DB_NAME} from schema {REVISIONS[-back]} to {HEAD}\n"
            "Claims stored before keep what the older version read from them (a newer schema may add fields to "
            "read); run `reconcile renormalise` to read them again.\n")
     # Every value the older schema held is kept; columns the upgrade added start empty.
