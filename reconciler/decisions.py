@@ -320,10 +320,10 @@ IMPACTS = ("new_origin", "joins_events", "same_event")
 
 
 def review_queue(session: Session, config: Config, limit: int | None = None) -> list[dict]:
-    """Uncertain pairs (between the thresholds): those whose acceptance would bring an origin
-    new to the other event first, then those joining two events, then pairs already in one
-    event; within each, the most uncertain first (nearest the middle of the band). Each
-    shown pair's score components are worked out here."""
+    """Uncertain pairs (between the thresholds, and strong pairs clustering kept in two events):
+    those whose acceptance would bring an origin new to the other event first, then those
+    joining two events, then pairs already in one event; within each, the most uncertain first
+    (nearest the middle of the band). Each shown pair's score components are worked out here."""
     middle = (config.review_threshold + config.link_threshold) / 2
     rows = session.execute(select(ReviewPair.claim_a, ReviewPair.claim_b, ReviewPair.score, ReviewPair.run_id)).all()
     claim_ids = sorted({c for r in rows for c in (r.claim_a, r.claim_b)})

@@ -316,7 +316,7 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     result = RunResult(run.id, full, note=note)
     _write(session, run, user, config, clusters, ids, spread, graph, features, hints, index, old_event_of,
            manual_events, result, progress)
-    _store_review_pairs(session, graph, must | cannot, config, run.id)
+    _store_review_pairs(session, graph, clusters, must | cannot, config, run.id)
     # Only the claims this run loaded as new: on PostgreSQL, claims committed by others meanwhile stay new.
     # A run scoped to a decision's claims (seeds) leaves them new: the next run must still look
     # at their neighbours without a place (_hint_neighbours).
@@ -396,17 +396,20 @@ def _audit_run(session: Session, user: str, run: Run, result: RunResult,
                  events=[int(e) for e in changes] + [e for x in result.lineage for e in x[:2]])
 
 
-def _store_review_pairs(session: Session, graph: _Graph, decided: set[tuple[int, int]], config: Config,
-                        run_id: int) -> None:
-    """Replace the review queue's pairs among re-matched claims with this run's uncertain pairs."""
+def _store_review_pairs(session: Session, graph: _Graph, clusters: list[list[int]], decided: set[tuple[int, int]],
+                        config: Config, run_id: int) -> None:
+    """Replace the review queue's pairs among re-matched claims with this run's uncertain pairs:
+    those between the thresholds, and strong pairs that clustering kept in two events (their
+    groups' average stayed below the link threshold), which a person should see too."""
     nodes = sorted(graph.nodes)
     for start in range(0, len(nodes), CHUNK):
         part = nodes[start:start + CHUNK]
         session.execute(delete(ReviewPair).where(ReviewPair.claim_a.in_(part)))
         session.execute(delete(ReviewPair).where(ReviewPair.claim_b.in_(part)))
+    cluster_of = {claim: i for i, members in enumerate(clusters) for claim in members}
     uncertain = [(a, b) for (a, b), s in sorted(graph.scores.items())
-                 if config.review_threshold <= s < config.link_threshold and (a, b) not in decided
-                 and (a, b) not in graph.cannot]
+                 if (s < config.link_threshold or cluster_of.get(a) != cluster_of.get(b))
+                 and s >= config.review_threshold and (a, b) not in decided and (a, b) not in graph.cannot]
     # The notes a person reads are written when the queue is shown (reconcile review), not
     # here: a large run proposes far more uncertain pairs than anyone reviews at once.
     rows = [{"claim_a": a, "claim_b": b, "score": graph.scores[(a, b)], "components": {}, "explanation": "",

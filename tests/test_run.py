@@ -171,8 +171,12 @@ def test_run_what_was_hit_keeps_neighbouring_shellings_apart(desk):
     assert [c["parsed"]["target"] for c in detail["claim_details"] if c["ref"] == "b"] == [["market"]]
     explanations = " ".join(link["explanation"] or "" for link in detail["links"])
     assert "target +1 (both name market)" in explanations
-    # b–c (3.5, the review threshold) goes to the review queue, which says what counted against it.
+    # b–c (3.5, the review threshold) goes to the review queue, which says what counted against it;
+    # so does c–d (6): a strong pair that clustering kept in two events. a–c (2.5) does not.
+    ids = {c["ref"]: c["id"] for c in desk.claims()}
     review = json.loads(desk("review", "--json").stdout)
+    assert sorted((item["score"], sorted([item["claim_a"], item["claim_b"]])) for item in review) == [
+        (3.5, sorted([ids["b"], ids["c"]])), (6.0, sorted([ids["c"], ids["d"]]))]
     assert any("target −3.5 (different: market vs school)" in item["explanation"] for item in review)
 
 
