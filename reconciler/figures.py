@@ -66,7 +66,7 @@ _VAGUE = {
     "dozens": (24, None), "scores": (40, None), "hundreds": (200, None),
     "thousands": (2000, None), "tens": (20, None), "a dozen": (12, 12), "dozen": (12, 12),
     "кілька": (3, 9), "декілька": (3, 9), "несколько": (3, 9), "десятки": (20, None), "сотні": (200, None),
-    "сотни": (200, None), "тисячі": (2000, None), "тысячи": (2000, None),
+    "сотни": (200, None), "тисячі": (2000, None), "тысячи": (2000, None), "тисяч": (2000, None), "тысяч": (2000, None),
 }
 
 _LOWER = ("more than", "over", "above", "upwards of", "in excess of", "exceeding",
@@ -80,16 +80,15 @@ _UPPER_INCL = ("up to", "at most", "no more than", "not more than", "a maximum o
 _UPPER_EXCL = ("fewer than", "less than", "under", "below", "менше ніж", "менше", "менее", "меньше")
 _ABOUT = ("about", "around", "approximately", "roughly", "some", "nearly", "almost", "circa", "ca.", "approx.", "~",
           "близько", "приблизно", "майже", "около", "примерно", "почти")
-_APOSTROPHE = re.compile(r"[’ʼ`´\u02bc]")
+_APOSTROPHE = re.compile(r"[’‘ʼʹ`´\u02bc\u02b9]")
 
 # The largest value an INTEGER column holds on every backend (PostgreSQL's is 32-bit): a larger
 # "figure" is a typo, and storing it would fail with an overflow instead of a message.
 MAX_FIGURE = 2**31 - 1
 
 _NUMBER = re.compile(r"^\d{1,3}(?:[,\u00a0 ]\d{3})+$|^\d+$")
-# "3-5" must be read as a range before "twenty-four" is read as one hyphenated number.
-_DIGIT_RANGE = re.compile(r"^([\d,]+)\s*[-–—]\s*([\d,]+)$")
-_RANGE = re.compile(r"^(.+?)\s*(?:-|–|—|to|/)\s*(.+)$")
+# "3-5" is a range, "twenty-four" one number: a range is tried only where no number reads whole.
+_RANGE_SEP = re.compile(r"\s*(?:-|–|—|\bto\b|/)\s*")
 
 
 @dataclass(frozen=True)
@@ -133,7 +132,7 @@ def _words_to_int(text: str) -> int | None:
     words = re.split(r"[\s-]+", text.replace(" and ", " "))
     if not words or words == [""]:
         return None
-    total, current, seen, last = 0, 0, False, None
+    total, current, seen, last, hundreds = 0, 0, False, None, False
     for word in words:
         # A unit or a ten only after a larger part ("twenty-four", "сто двадцять"): "two-three"
         # and "двоє-троє" are ranges, not sums (read by the caller).
@@ -144,14 +143,17 @@ def _words_to_int(text: str) -> int | None:
             current += int(word) if word.isdigit() else _UNITS.get(word, _TENS.get(word, 0))
             last = kind
         elif word in _HUNDREDS:
-            if last is not None and last != "scale":
+            if (last is not None and last != "scale") or hundreds:
                 return None
             current += _HUNDREDS[word]
-            last = "hundred"
+            last, hundreds = "hundred", True
         elif word in _SCALES:
+            if _SCALES[word] < 1000 and hundreds:
+                return None   # "two hundred three hundred": two numbers (a range), not one
             current = max(current, 1) * _SCALES[word]
+            hundreds = _SCALES[word] < 1000
             if _SCALES[word] >= 1000:
-                total, current = total + current, 0
+                total, current, hundreds = total + current, 0, False
             last = "scale"
         else:
             return None
@@ -208,35 +210,47 @@ def _parse_text(text: str) -> Figure | None:
     if text.endswith("+"):
         n = _words_to_int(text[:-1])
         return Figure(n, None) if n is not None else None
-    digits = _DIGIT_RANGE.match(text)
-    if digits:
-        low, high = _words_to_int(digits.group(1)), _words_to_int(digits.group(2))
-        return Figure(low, high) if low <= high else None
+    # A vague word first: "тисячі" alone is "thousands", though "5 тисяч" is 5,000.
+    if text in _VAGUE:
+        return Figure(*_VAGUE[text])
     n = _words_to_int(text)
     if n is not None:
         return Figure(n, n)
-    if text in _VAGUE:
-        return Figure(*_VAGUE[text])
     for prefixes, make in (
-        (_LOWER, lambda n: Figure(n + 1, None)),
-        (_AT_LEAST, lambda n: Figure(n, None)),
-        (_UPPER_INCL, lambda n: Figure(0, n)),
-        (_UPPER_EXCL, lambda n: Figure(0, n - 1) if n > 0 else None),
-        (_ABOUT, lambda n: Figure(math.floor(0.8 * n), math.ceil(1.2 * n))),
+        (_LOWER, lambda low, high: Figure(low + 1, None)),
+        (_AT_LEAST, lambda low, high: Figure(low, None)),
+        (_UPPER_INCL, lambda low, high: Figure(0, high)),
+        (_UPPER_EXCL, lambda low, high: Figure(0, high - 1) if high > 0 else None),
+        (_ABOUT, lambda low, high: Figure(math.floor(0.8 * low), math.ceil(1.2 * high))),
     ):
         rest = _strip_prefix(text, prefixes)
         if rest is None:
             continue
         n = _words_to_int(rest)
         if n is not None:
-            return make(n)
+            return make(n, n)
         if rest in _VAGUE and prefixes in (_LOWER, _AT_LEAST, _ABOUT):
             low, high = _VAGUE[rest]
             return Figure(low, None if prefixes is not _ABOUT else high)
-        return None
-    match = _RANGE.match(text)
-    if match:
-        low, high = _words_to_int(match.group(1)), _words_to_int(match.group(2))
-        if low is not None and high is not None and low <= high:
-            return Figure(low, high)
+        span = _range(rest)   # "about 2-3", "up to 2-3": the prefix applies to the range's ends
+        return make(*span) if span else None
+    span = _range(text)
+    return Figure(*span) if span else None
+
+
+def _range(text: str) -> tuple[int, int] | None:
+    """'3-5', '3 to 5', 'twenty-one-twenty-five', 'two-three hundred' (both ends hundreds):
+    (low, high), trying every place the text could be split; None if no split gives a range."""
+    for sep in _RANGE_SEP.finditer(text):
+        left, right = text[:sep.start()].strip(), text[sep.end():].strip()
+        if not left or not right:
+            continue
+        low, high = _words_to_int(left), _words_to_int(right)
+        if low is None or high is None:
+            continue
+        scale = right.split()[-1]
+        if scale in _SCALES and left.split()[-1] not in _SCALES and low < _SCALES[scale] <= high:
+            low *= _SCALES[scale]   # "2-3 thousand", "дві-три тисячі": 2,000 to 3,000
+        if low <= high:
+            return low, high
     return None

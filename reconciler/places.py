@@ -143,7 +143,7 @@ class Gazetteer:
         self.names: dict[str, list[int]] = index["names"]
         self._keys = list(self.names)
         self._grid: dict[tuple[int, int], list[GazetteerPlace]] | None = None
-        self._regions: list[tuple[tuple[str, ...], str, str | None]] | None = None
+        self._regions: list[tuple[tuple[str, ...], int, str | None]] | None = None
         self._region_labels: dict[str | None, str] = {}
 
     @classmethod
@@ -181,28 +181,40 @@ class Gazetteer:
         """The region code a region's name gives ("Донецька область" → "UA.05"), or None.
 
         A name counts when a region word follows it ("Donetsk oblast", "Донецкой области"), when
-        it is a region's own name ("Крим", "Донеччина", "Volyn"), or, in a text with no region
-        or district words, when it is the region's centre or stem itself ("Kharkiv", "м. Київ").
-        A district ("Дніпровський район Херсона"), several regions ("Kharkiv and Donetsk
-        oblasts") or names of two regions give None: unknown, never a guess.
+        it is a region's own name ("Крим", "Донеччина", "Прикарпаття"), or when the whole text
+        is a name of the region's centre ("Kharkiv", "м. Київ", "Запорожье"). A district
+        ("Дніпровський район Херсона"), a river ("Siverskyi Donets"), a town named after a region
+        ("Bilhorod-Dnistrovskyi") and two regions ("Донецька та Луганська області") give None:
+        unknown, never a guess.
         """
         if not text:
             return None
         words = ascii_key(text).split()
         if not words or _REGION_PLURALS & set(words):
             return None
-        marked = any(w in _REGION_MARKERS for w in words)
-        # The name before a region word, of one word or two ("Ivano-Frankivsk oblast").
-        named = {" ".join(words[j:i]) for i, w in enumerate(words) if w in _REGION_MARKERS for j in (i - 1, i - 2)
-                 if j >= 0}
-        plain = not marked and not any(w in _DISTRICT_WORDS for w in words)
+        marks = [i for i, w in enumerate(words) if w in _REGION_MARKERS]
+        # The name before a region word: one word, or two for a two-word name (Ivano-Frankivsk).
+        named = {words[i - 1] for i in marks if i >= 1}
+        named2 = {f"{words[i - 2]} {words[i - 1]}" for i in marks if i >= 2}
+        # "Донецька та Луганська області": the name before "and" is a region too.
+        joined = {words[i - 1] for i, w in enumerate(words) if w in _CONJUNCTIONS and i >= 1}
+        whole = " ".join(w for w in words if w not in _CITY_WORDS)
         codes = set()
-        for stems, centre, code in self._region_table():
-            for word in [*words, *(" ".join(pair) for pair in zip(words, words[1:]))]:
-                if (word in named and word.startswith(stems)) or word in _REGION_ONLY and word.startswith(stems) \
-                        or (_SHCHYNA.search(word) and word.startswith(stems)) \
-                        or (plain and (word in stems or word == centre)):
+        for stems, centre_id, code in self._region_table():
+            two_word = tuple(st for st in stems if " " in st)
+            for word in words:
+                if ((word in named or word in joined) and word.startswith(stems)) \
+                        or (word in _REGION_ONLY and word.startswith(stems)) \
+                        or (_SHCHYNA.search(word) and word.startswith(stems)):
                     codes.add(code)
+            if two_word and any(n.startswith(two_word) for n in named2):
+                codes.add(code)
+            if not marks and centre_id in self.names.get(whole, ()) and (
+                    whole in stems or whole == ascii_key(self.places[centre_id].name)
+                    or len({self.region_of(g) for g in self.names[whole]}) == 1):
+                # The whole text names the centre: as a stem or its own name, or as a name only
+                # places in its region bear (GeoNames lists "Bilhorod-Dnistrovskyi" for Belgorod too).
+                codes.add(code)
         return codes.pop() if len(codes) == 1 else None
 
     def region_label(self, code: str | None) -> str | None:
@@ -211,8 +223,8 @@ class Gazetteer:
             return None
         return self._region_labels.get(code, code) if self._region_table() else code
 
-    def _region_table(self) -> list[tuple[tuple[str, ...], str, str | None]]:
-        """(stems, the centre's name as a key, region code) for each region in :data:`REGIONS`."""
+    def _region_table(self) -> list[tuple[tuple[str, ...], int, str | None]]:
+        """(stems, the centre's GeoNames id, region code) for each region in :data:`REGIONS`."""
         if self._regions is None:
             self._regions, self._region_labels = [], {}
             for label, centre, stems in REGIONS:
@@ -220,7 +232,7 @@ class Gazetteer:
                 best = max((self.places[g] for g in ids), key=lambda p: (p.population, -p.geonameid), default=None)
                 if best is not None:
                     code = self.region_of(best.geonameid)
-                    self._regions.append((stems, ascii_key(centre), code))
+                    self._regions.append((stems, best.geonameid, code))
                     self._region_labels.setdefault(code, label)
         return self._regions
 
@@ -388,10 +400,10 @@ REGIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Kyiv oblast", "Kyiv", ("kyiv", "kiev", "kiiv", "kyyiv")),
     ("Luhansk oblast", "Luhansk", ("luhans", "lugans", "luhanshch", "luganshch")),
     ("Lviv oblast", "Lviv", ("lviv", "lvov")),
-    ("Mykolaiv oblast", "Mykolaiv", ("mykolai", "mikolai", "nikolaev", "nikolayev", "mykolayiv")),
+    ("Mykolaiv oblast", "Mykolaiv", ("mykolai", "mikolai", "nikolaev", "nikolayev", "mykolayiv", "mykolaiv", "mikolaiv")),
     ("Odesa oblast", "Odesa", ("odes",)),
     ("Poltava oblast", "Poltava", ("poltav",)),
-    ("Rivne oblast", "Rivne", ("rivn", "rovn")),
+    ("Rivne oblast", "Rivne", ("rivn", "rovn", "rivne", "rovno")),
     ("Sumy oblast", "Sumy", ("sumy", "sumsk", "sumshch")),
     ("Ternopil oblast", "Ternopil", ("ternopil", "ternopol")),
     ("Vinnytsia oblast", "Vinnytsia", ("vinnyts", "vinnits", "vinnichch", "vinnychch")),
@@ -420,8 +432,10 @@ _DISTRICT_WORDS = {"raion", "rayon", "raioni", "rayoni", "raione", "rayone", "ra
 # Names that are a region's by themselves, whatever words stand near them.
 _REGION_ONLY = {"crimea", "krym", "krim", "krymu", "krimu", "kryma", "krima", "sevastopol", "volyn", "volin", "volini",
                 "zakarpattia", "zakarpattya", "zakarpatti", "transcarpathia", "prykarpattia", "prikarpattia",
-                "bukovyna", "bukovina", "kuban", "kubani"}
+                "prykarpattya", "prikarpattya", "bukovyna", "bukovina", "kuban", "kubani"}
 _SHCHYNA = re.compile(r"(?:shch|chch)[iy]n")   # "Донеччина", "Харківщина": the land of a town
+_CONJUNCTIONS = {"and", "ta", "i", "y", "j", "or", "abo", "ili"}
+_CITY_WORDS = {"m", "g", "misto", "gorod", "city", "the", "in", "v", "u", "u", "of"}
 
 
 @lru_cache(maxsize=1)

@@ -95,7 +95,11 @@ TARGETS: dict[str, tuple[str, ...]] = {
     # Bare "будинок" and "дом" are any building ("будинок культури", "пологовий будинок"): homes
     # only with a word that says people live there.
     "homes": ("residential", "apartment", "house!", "houses!", "home!", "homes!", "high rise", "flats!",
-              "dwelling", "dormitor", "zhitl", "zhytl", "zhil", "privatn", "pryvatn", "chastn", "bagatopoverkh",
+              "dwelling", "dormitor", "zhitl", "zhytl", "zhil", "domovolod", "bagatopoverkh",
+              # "приватний будинок", "частный дом", "приватний сектор": not a private clinic or firm
+              "privatniy bud", "privatni bud", "privatnikh bud", "pryvatnyi bud", "privatniy sektor",
+              "pryvatnyi sektor", "chastnyy dom", "chastnyi dom", "chastnye dom", "chastnogo dom", "chastnyy sektor",
+              "chastnyi sektor",
               "bahatopoverkh", "mnogoetazh", "mnogokvartir", "bagatokvartir", "kvartir", "gurtozhit", "obshchezhit"),
     "school": ("school", "shkol", "gymnasium", "gimnazi", "lyceum", "litsei", "litsey", "college", "koledzh",
                "kolledzh", "universit", "tekhnikum"),

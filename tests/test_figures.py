@@ -56,6 +56,12 @@ LARGEST = 2**31 - 1
         ("более 13 тысяч", 13001, None), ("свыше 100", 101, None), ("до 5", 0, 5),
         ("близько 10", 8, 12), ("около 10", 8, 12), ("кілька", 3, 9), ("десятки", 20, None),
         ("жодного", 0, 0), ("ни одного", 0, 0),
+        # "тисячі" alone is "thousands"; a prefix applies to a range's ends; a scale after a
+        # range applies to both; a range of compound numbers splits where both sides read.
+        ("тисячі", 2000, None), ("5 тисяч", 5000, 5000), ("about 2-3", 1, 4), ("up to 2-3", 0, 3),
+        ("at least 2-3", 2, None), ("two-three hundred", 200, 300), ("2-3 thousand", 2000, 3000),
+        ("дві-три тисячі", 2000, 3000), ("twenty-one-twenty-five", 21, 25), ("two hundred-three hundred", 200, 300),
+        ("п‘ять", 5, 5), ("пʹять", 5, 5),
     ],
 )
 def test_parse_figure_reads_written_forms(value: object, low: int, high: int | None) -> None:

@@ -127,6 +127,12 @@ def test_place_normaliser_a_name_wins_over_coordinates(normaliser: PlaceNormalis
     ("Дніпровський район Херсона", None), ("Киевский район Донецка", None), ("Mykolaivka", None),
     ("Kharkiv and Donetsk oblasts", None), ("Summit", None),
     ("Bilhorod-Dnistrovskyi district, Odesa oblast", "UA.17"), ("Krymskyi district, Krasnodar krai", "RU.38"),
+    # Two regions, a river, a town named after a region: unknown. A village before its oblast:
+    # the oblast. The whole text a name of the centre: the centre's region.
+    ("Донецька та Луганська області", None), ("Донецкая и Луганская области", None),
+    ("Siverskyi Donets river", None), ("Bilhorod-Dnistrovskyi", None),
+    ("Mykolaivka, Donetsk oblast", "UA.05"), ("Kharkivka, Sumy oblast", "UA.21"),
+    ("Запорожье", "UA.26"), ("Ровно", "UA.19"), ("Прикарпаття", "UA.06"), ("Mykolaiv", "UA.16"),
 ])
 def test_region_named_across_languages(normaliser: PlaceNormaliser, text: str | None, region: str | None) -> None:
     assert normaliser.gazetteer.region_named(text) == region

@@ -138,6 +138,9 @@ def test_each_side_blaming_the_other_in_its_own_language_is_contested():
     ("пологовий будинок", "medical"), ("будинок культури", None), ("дом культуры", None), ("склад", None),
     ("технікум", "school"), ("виправна колонія", None), ("training ground", None), ("сад", None),
     ("storehouse", None), ("дитсадок", "kindergarten"),
+    # A private house is a home; a private firm or clinic is not.
+    ("приватний будинок", "homes"), ("частный сектор", "homes"), ("приватне підприємство", "industry"),
+    ("частная клиника", "medical"), ("домоволодіння", "homes"),
     ("", None), (None, None),
 ])
 def test_what_was_hit_across_languages(text, categories):
