@@ -252,8 +252,8 @@ def run_size(size: int, args, workdir: Path) -> dict:
                       f"-regions{args.region_rate:g}")
     start = time.perf_counter()
     subprocess.run([sys.executable, str(HERE / "generate.py"), "--claims", str(size), "--extra", str(args.incremental),
-                    "--seed", str(args.seed), "--span-days", str(args.span_days), "--target-rate", str(args.target_rate),
-                    "--region-rate", str(args.region_rate), "--out", str(data)],
+                    "--seed", str(args.seed), "--span-days", str(args.span_days),
+                    "--target-rate", str(args.target_rate), "--region-rate", str(args.region_rate), "--out", str(data)],
                    check=True, stderr=subprocess.DEVNULL)
     generate_s = time.perf_counter() - start
     runs = []
@@ -365,7 +365,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--target-rate", type=float, default=1.0,
                         help="Scales how often claims name what was hit (the generator's --target-rate; 0: never).")
     parser.add_argument("--region-rate", type=float, default=1.0,
-                        help="Scales how often a claim without a town names its region (the generator's --region-rate).")
+                        help="Scales how often a claim without a town names its region "
+                             "(the generator's --region-rate).")
     parser.add_argument("--json", action="store_true", help="Print every figure as JSON on stdout.")
     parser.add_argument("--save", type=Path, help="Also write every figure as JSON to this file.")
     parser.add_argument("--show", type=Path, help="Print the tables of a file written by --save, and stop.")

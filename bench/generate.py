@@ -57,13 +57,13 @@ from reconciler.vocabulary import event_type_category
 try:
     from .truth import canonical, incident_grades
     from .world import (ACTORS, AGENCIES, DIRECTIONS, NUMBER_WORDS, ORIGINS, PREFIXES, SOURCES, SPAN_DAYS, START,
-                        REGION_MENTION, TARGET_MENTION, TARGET_WEIGHTS, TARGET_WORDS, TYPE_WEIGHTS, TYPES, VICTIMS, Origin,
-                        Place, check_vocabulary, load_places, region_words)
+                        REGION_MENTION, TARGET_MENTION, TARGET_WEIGHTS, TARGET_WORDS, TYPE_WEIGHTS, TYPES, VICTIMS,
+                        Origin, Place, check_vocabulary, load_places, region_words)
 except ImportError:   # run as a script from bench/, not as the bench package
     from truth import canonical, incident_grades
     from world import (ACTORS, AGENCIES, DIRECTIONS, NUMBER_WORDS, ORIGINS, PREFIXES, SOURCES, SPAN_DAYS, START,
-                       REGION_MENTION, TARGET_MENTION, TARGET_WEIGHTS, TARGET_WORDS, TYPE_WEIGHTS, TYPES, VICTIMS, Origin,
-                       Place, check_vocabulary, load_places, region_words)
+                       REGION_MENTION, TARGET_MENTION, TARGET_WEIGHTS, TARGET_WORDS, TYPE_WEIGHTS, TYPES, VICTIMS,
+                       Origin, Place, check_vocabulary, load_places, region_words)
 
 
 # --- incidents -------------------------------------------------------------------------
@@ -510,7 +510,8 @@ def generate_split(n_base: int, n_extra: int, seed: int,
     extra = [c for c in claims if c["ref"] in extra_refs]
     base.sort(key=lambda c: (c["published"], c["ref"]))
     extra.sort(key=lambda c: (c["published"], c["ref"]))
-    truth = {"seed": seed, "span_days": span_days, "target_rate": target_rate, "region_rate": region_rate, "claims": dict(gen.claim_incident), "incidents": {}}
+    truth = {"seed": seed, "span_days": span_days, "target_rate": target_rate, "region_rate": region_rate,
+             "claims": dict(gen.claim_incident), "incidents": {}}
     grades = {s: incident_grades(claims, gen.claim_incident, s) for s in (False, True)}
     base_grades = {s: incident_grades(base, gen.claim_incident, s) for s in (False, True)}
     for incident in gen.incidents + gen.periods:

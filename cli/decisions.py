@@ -113,7 +113,8 @@ def _side_by_side(session, a: int, b: int) -> list[list]:
     for cid in (a, b):
         c = claim_dict(session.get(Claim, cid), index)
         rows.append([c["id"], c["source"], c["parsed"]["origin"] or "(unknown)", " ← ".join(c["via"]), c["date"],
-                     place_as_written(c), c["type"], c["target"], c["victims"], c["killed"], c["wounded"], c["parsed"]["stance"]])
+                     place_as_written(c), c["type"], c["target"], c["victims"], c["killed"], c["wounded"],
+                     c["parsed"]["stance"]])
     return rows
 
 

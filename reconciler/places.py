@@ -400,7 +400,8 @@ REGIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Kyiv oblast", "Kyiv", ("kyiv", "kiev", "kiiv", "kyyiv")),
     ("Luhansk oblast", "Luhansk", ("luhans", "lugans", "luhanshch", "luganshch")),
     ("Lviv oblast", "Lviv", ("lviv", "lvov")),
-    ("Mykolaiv oblast", "Mykolaiv", ("mykolai", "mikolai", "nikolaev", "nikolayev", "mykolayiv", "mykolaiv", "mikolaiv")),
+    ("Mykolaiv oblast", "Mykolaiv",
+     ("mykolai", "mikolai", "nikolaev", "nikolayev", "mykolayiv", "mykolaiv", "mikolaiv")),
     ("Odesa oblast", "Odesa", ("odes",)),
     ("Poltava oblast", "Poltava", ("poltav",)),
     ("Rivne oblast", "Rivne", ("rivn", "rovn", "rivne", "rovno")),
@@ -422,20 +423,17 @@ REGIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 # oblast and Crimea around them.
 _SAME_REGION = {"UA.12": "UA.13", "UA.20": "UA.11"}
 # Words that mark the name before them as a region's ("Donetsk oblast", "Донецкой области"),
-# plurals that name several, and words that make a name a district's ("Dniprovskyi district of
-# Kherson" is in Kherson oblast, not Dnipropetrovsk).
+# and plurals that name several.
 _REGION_MARKERS = {"oblast", "oblasti", "oblast'", "obl", "region", "province", "krai", "kray", "respublika",
                    "republic", "okrug"}
 _REGION_PLURALS = {"oblasts", "regions", "provinces"}
-_DISTRICT_WORDS = {"raion", "rayon", "raioni", "rayoni", "raione", "rayone", "rajon", "district", "districts",
-                   "hromada", "community", "municipality", "mikroraion", "mikrorayon"}
 # Names that are a region's by themselves, whatever words stand near them.
 _REGION_ONLY = {"crimea", "krym", "krim", "krymu", "krimu", "kryma", "krima", "sevastopol", "volyn", "volin", "volini",
                 "zakarpattia", "zakarpattya", "zakarpatti", "transcarpathia", "prykarpattia", "prikarpattia",
                 "prykarpattya", "prikarpattya", "bukovyna", "bukovina", "kuban", "kubani"}
 _SHCHYNA = re.compile(r"(?:shch|chch)[iy]n")   # "Донеччина", "Харківщина": the land of a town
 _CONJUNCTIONS = {"and", "ta", "i", "y", "j", "or", "abo", "ili"}
-_CITY_WORDS = {"m", "g", "misto", "gorod", "city", "the", "in", "v", "u", "u", "of"}
+_CITY_WORDS = {"m", "g", "misto", "gorod", "city", "the", "in", "v", "u", "of"}   # "м. Київ", "г. Киев"
 
 
 @lru_cache(maxsize=1)

@@ -68,7 +68,8 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool]], ids: list[
         Claim.id, Claim.fingerprint, Claim.source_id, Claim.report_id, Claim.date_start, Claim.date_end,
         Claim.date_precision, Claim.place_key, Claim.place_label, Claim.type_category, Claim.target_categories,
         Claim.victims_category, Claim.place_region, Claim.actor_key, Claim.stance, Claim.killed_text, Claim.killed_low,
-        Claim.killed_high, Claim.wounded_text, Claim.wounded_low, Claim.wounded_high, Claim.text, Claim.needs_match, Claim.version,
+        Claim.killed_high, Claim.wounded_text, Claim.wounded_low, Claim.wounded_high, Claim.text, Claim.needs_match,
+        Claim.version,
     )
     if ids is not None:
         query = query.where(Claim.id.in_(ids))

@@ -181,7 +181,8 @@ def test_run_what_was_hit_keeps_neighbouring_shellings_apart(desk):
 
 
 def test_run_one_origins_daily_reports_of_one_town_stay_two_incidents(desk):
-    desk.write("sources.yaml", "- {name: Army, kind: military, side: Ukraine}\n- {name: Mission, kind: intergovernmental}\n")
+    desk.write("sources.yaml",
+               "- {name: Army, kind: military, side: Ukraine}\n- {name: Mission, kind: intergovernmental}\n")
     assert desk("sources", "import", "sources.yaml").exit_code == 0
     shelling = {"place": "Avdiivka", "type": "shelling", "victims": "soldiers"}
     desk.write_jsonl("claims.jsonl", [
