@@ -57,11 +57,15 @@ def url_for(target: str) -> str:
 _PG_BUSY_STATES = {"40P01", "40001", "55P03"}
 
 
+def _sqlstate(orig: BaseException) -> str | None:
+    return getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+
+
 def _is_busy(exc: BaseException) -> bool:
     orig = getattr(exc, "orig", exc)
     if isinstance(orig, sqlite3.OperationalError):
         return "locked" in str(orig) or "busy" in str(orig)
-    return (getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)) in _PG_BUSY_STATES
+    return _sqlstate(orig) in _PG_BUSY_STATES
 
 
 def _set_journal_mode(cursor, mode: str, busy_timeout: float) -> None:
@@ -158,6 +162,9 @@ def busy_errors(timeout: float) -> Iterator[None]:
             if isinstance(orig, sqlite3.OperationalError):
                 message = (f"the database stayed locked by another writer for more than {timeout:g} s; "
                            "try again, or raise --busy-timeout")
+            elif _sqlstate(orig) == "55P03":
+                message = (f"another writer held a lock this needed for more than {timeout:g} s; "
+                           "try again, or raise --busy-timeout")
             else:
                 first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
                 message = (f"another writer was in the way and PostgreSQL rolled this transaction back ({first}); "
@@ -190,7 +197,10 @@ def open_database(
         reader = _sqlite_engine(url, immediate=False, busy_timeout=busy_timeout, journal_mode=journal_mode)
         writer = _sqlite_engine(url, immediate=True, busy_timeout=busy_timeout, journal_mode=journal_mode)
     else:
-        reader = writer = create_engine(url, pool_pre_ping=True)
+        # A writer waits for another's locks as long as the busy timeout, as on SQLite, then gives
+        # up with SQLSTATE 55P03 (a busy error), instead of hanging behind a stuck transaction.
+        options = f"-c lock_timeout={max(int(busy_timeout * 1000), 1)}"
+        reader = writer = create_engine(url, pool_pre_ping=True, connect_args={"options": options})
     return Database(target, reader, writer, busy_timeout)
 
 

@@ -195,6 +195,38 @@ def test_postgres_deadlock_between_writers_is_a_busy_error(pg_url, tmp_path):
                                 "(deadlock detected)")
 
 
+def test_postgres_writer_waits_for_a_lock_only_as_long_as_the_busy_timeout(pg_url, tmp_path):
+    """A transaction left holding a claim (somebody's open session): a correction of that claim
+    gives up after --busy-timeout with the busy exit code and a one-line message, changing nothing,
+    instead of hanging; once the lock is gone it goes through."""
+    import time
+
+    import psycopg
+
+    (tmp_path / "s.yaml").write_text("- {name: A, kind: ngo}\n", encoding="utf-8")
+    row = {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "killed": "1"}
+    (tmp_path / "c.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    (tmp_path / "fix.jsonl").write_text(json.dumps(row | {"killed": "2"}) + "\n", encoding="utf-8")
+    assert run(pg_url, "sources", "import", str(tmp_path / "s.yaml")).exit_code == 0
+    assert run(pg_url, "import", str(tmp_path / "c.jsonl")).exit_code == 0
+    holder = psycopg.connect(pg_url)
+    try:
+        holder.execute("SELECT id FROM claims WHERE ref = 'a' FOR UPDATE")
+        started = time.monotonic()
+        result = CliRunner().invoke(cli, ["--db", pg_url, "--busy-timeout", "1", "import", str(tmp_path / "fix.jsonl")])
+        waited = time.monotonic() - started
+        assert result.exit_code == 6, result.output
+        assert "another writer held a lock this needed for more than 1 s; try again, or raise --busy-timeout" \
+            in result.output
+        assert waited < 20   # the command retries a few times, each giving up after a second
+    finally:
+        holder.rollback()
+        holder.close()
+    assert json.loads(run(pg_url, "claims", "--json").stdout)[0]["killed"] == "1"
+    assert run(pg_url, "import", str(tmp_path / "fix.jsonl")).exit_code == 0
+    assert json.loads(run(pg_url, "claims", "--json").stdout)[0]["killed"] == "2"
+
+
 def test_postgres_correction_committed_after_the_run_cleared_its_mark_keeps_it(pg_url, tmp_path):
     """The other order: the run has cleared claim a's mark (not yet committed) when an import
     corrects a. The import waits for the run's row lock, then must still write its mark."""
