@@ -195,6 +195,16 @@ def test_postgres_deadlock_between_writers_is_a_busy_error(pg_url, tmp_path):
                                 "(deadlock detected)")
 
 
+def _one_claim_stored(url: str, tmp_path, row: dict, change: dict):
+    """Source A registered and ``row`` imported; returns a file correcting it by ``change``."""
+    (tmp_path / "s.yaml").write_text("- {name: A, kind: ngo}\n", encoding="utf-8")
+    (tmp_path / "one.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    (tmp_path / "fix.jsonl").write_text(json.dumps(row | change) + "\n", encoding="utf-8")
+    assert run(url, "sources", "import", str(tmp_path / "s.yaml")).exit_code == 0
+    assert run(url, "import", str(tmp_path / "one.jsonl")).exit_code == 0
+    return tmp_path / "fix.jsonl"
+
+
 def test_postgres_writer_waits_for_a_lock_only_as_long_as_the_busy_timeout(pg_url, tmp_path):
     """A transaction left holding a claim (somebody's open session): a correction of that claim
     gives up after --busy-timeout with the busy exit code and a one-line message, changing nothing,
@@ -203,17 +213,13 @@ def test_postgres_writer_waits_for_a_lock_only_as_long_as_the_busy_timeout(pg_ur
 
     import psycopg
 
-    (tmp_path / "s.yaml").write_text("- {name: A, kind: ngo}\n", encoding="utf-8")
-    row = {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "killed": "1"}
-    (tmp_path / "c.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
-    (tmp_path / "fix.jsonl").write_text(json.dumps(row | {"killed": "2"}) + "\n", encoding="utf-8")
-    assert run(pg_url, "sources", "import", str(tmp_path / "s.yaml")).exit_code == 0
-    assert run(pg_url, "import", str(tmp_path / "c.jsonl")).exit_code == 0
+    fix = _one_claim_stored(pg_url, tmp_path, {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka",
+                                               "killed": "1"}, {"killed": "2"})
     holder = psycopg.connect(pg_url)
     try:
         holder.execute("SELECT id FROM claims WHERE ref = 'a' FOR UPDATE")
         started = time.monotonic()
-        result = CliRunner().invoke(cli, ["--db", pg_url, "--busy-timeout", "1", "import", str(tmp_path / "fix.jsonl")])
+        result = CliRunner().invoke(cli, ["--db", pg_url, "--busy-timeout", "1", "import", str(fix)])
         waited = time.monotonic() - started
         assert result.exit_code == 6, result.output
         assert "another writer held a lock this needed for more than 1 s; try again, or raise --busy-timeout" \
@@ -223,7 +229,7 @@ def test_postgres_writer_waits_for_a_lock_only_as_long_as_the_busy_timeout(pg_ur
         holder.rollback()
         holder.close()
     assert json.loads(run(pg_url, "claims", "--json").stdout)[0]["killed"] == "1"
-    assert run(pg_url, "import", str(tmp_path / "fix.jsonl")).exit_code == 0
+    assert run(pg_url, "import", str(fix)).exit_code == 0
     assert json.loads(run(pg_url, "claims", "--json").stdout)[0]["killed"] == "2"
 
 
@@ -241,12 +247,8 @@ def test_postgres_correction_committed_after_the_run_cleared_its_mark_keeps_it(p
     from reconciler.db import open_database
     from reconciler.runs import reconcile
 
-    (tmp_path / "s.yaml").write_text("- {name: A, kind: ngo}\n", encoding="utf-8")
-    row = {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling"}
-    (tmp_path / "one.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
-    (tmp_path / "fix.jsonl").write_text(json.dumps(row | {"date": "2021-04-06"}) + "\n", encoding="utf-8")
-    assert run(pg_url, "sources", "import", str(tmp_path / "s.yaml")).exit_code == 0
-    assert run(pg_url, "import", str(tmp_path / "one.jsonl")).exit_code == 0
+    fix = _one_claim_stored(pg_url, tmp_path, {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka",
+                                               "type": "shelling"}, {"date": "2021-04-06"})
     db = open_database(pg_url)
     plain = pg_url.replace("postgresql+psycopg://", "postgresql://")
     errors: list[BaseException] = []
@@ -260,7 +262,7 @@ def test_postgres_correction_committed_after_the_run_cleared_its_mark_keeps_it(p
             errors.append(exc)
 
     def the_correction():
-        outcomes.append(run(pg_url, "import", str(tmp_path / "fix.jsonl"), user="fixer").exit_code)
+        outcomes.append(run(pg_url, "import", str(fix), user="fixer").exit_code)
 
     def waiting(kind: str) -> int:
         with psycopg.connect(plain, autocommit=True) as conn:
