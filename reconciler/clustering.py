@@ -3,9 +3,13 @@
 Plain connected components would chain weak links (A~B, B~C, so A, C and everything
 C touches become one giant event). Average linkage cannot: two groups merge only when the
 *average* score over every pair between them reaches the link threshold, with pairs that
-were never proposed counted at ``MISSING_PAIR`` points. Cannot-link constraints (same origin
-in one report, a person's "unlink") forbid a merge outright; must-links (a person's "link")
-are merged first.
+were never proposed counted at ``MISSING_PAIR`` points. A single claim joins a group at the
+link threshold; two groups of two claims or more (two events in the making) merge only at the
+higher ``merge_threshold``: an average over that many pairs is a firm measurement, and two
+groups that each agree within themselves but only moderately with each other are two
+incidents (see ``Config.merge_threshold``). Cannot-link constraints (same origin in one
+report, a person's "unlink") forbid a merge outright; must-links (a person's "link") are
+merged first.
 
 Deterministic: nodes and ties are ordered by claim fingerprint (content), never by id or
 import order, and scores are summed as whole thousandths so the sums do not depend on the
@@ -98,10 +102,15 @@ class _State:
         return keep
 
 
-def average_linkage(problem: Problem, threshold: float) -> list[list[int]]:
-    """Clusters of claim ids, each sorted by fingerprint; the list sorted by first member."""
+def average_linkage(problem: Problem, threshold: float, merge_threshold: float | None = None) -> list[list[int]]:
+    """Clusters of claim ids, each sorted by fingerprint; the list sorted by first member.
+
+    ``threshold``: the average a single claim needs to join a group; ``merge_threshold`` (the
+    same when None): the average two groups of two claims or more need to merge.
+    """
     state = _State(problem)
     limit = threshold * SCALE
+    group_limit = (threshold if merge_threshold is None else merge_threshold) * SCALE
     heap = [state.entry(a, b) for a in state.links for b in state.links[a] if a < b]
     heapq.heapify(heap)
     while heap:
@@ -112,6 +121,8 @@ def average_linkage(problem: Problem, threshold: float) -> list[list[int]]:
             break
         if state.forbidden(a, b):
             continue  # looked at again if either side grows
+        if -neg_avg < group_limit and len(state.members[a]) > 1 and len(state.members[b]) > 1:
+            continue  # two events in the making: looked at again if either side grows
         keep = state.merge(a, b)
         for other in state.links[keep]:
             heapq.heappush(heap, state.entry(keep, other))

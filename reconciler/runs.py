@@ -224,7 +224,7 @@ def _cluster(graph: _Graph, features: dict[int, ClaimFeatures], hints: PlaceHint
             scores={p: (s if p not in must else max(s, config.link_threshold)) for p, s in scores.items()},
             cannot=cannot_in[i], must=must_in[i],
         )
-        clusters.extend(average_linkage(problem, config.link_threshold))
+        clusters.extend(average_linkage(problem, config.link_threshold, config.merge_threshold))
     return clusters
 
 

@@ -39,3 +39,13 @@ def test_average_linkage_same_result_whatever_the_node_order():
     # 3~4 (9) merge first; then {3,4} vs 2: (7 + -10)/2 < 5; 1~2 (7) merge; {1,2} vs {3,4}:
     # (5.5 + 2 + 7 - 10) / 4 = 1.125 < 5: two events.
     assert forward == [[1, 2], [3, 4]]
+
+
+def test_two_groups_need_the_merge_threshold_a_single_claim_only_the_link_threshold():
+    # {1,2} and {3,4} hold together (9 each); across them 6, 6, 5, 5: average 5.5.
+    scores = {(1, 2): 9.0, (3, 4): 9.0, (1, 3): 6.0, (2, 3): 6.0, (1, 4): 5.0, (2, 4): 5.0}
+    assert average_linkage(problem([1, 2, 3, 4], scores), 5.0, merge_threshold=6.0) == [[1, 2], [3, 4]]
+    assert average_linkage(problem([1, 2, 3, 4], scores), 5.0) == [[1, 2, 3, 4]]
+    # A single claim averaging 5.5 with a group joins it at the link threshold: (6 + 5) / 2.
+    single = {(1, 2): 9.0, (1, 3): 6.0, (2, 3): 5.0}
+    assert average_linkage(problem([1, 2, 3], single), 5.0, merge_threshold=6.0) == [[1, 2, 3]]

@@ -38,6 +38,8 @@ ILLUSTRATIVE = {
     ("ill-043",): "unverified",
     ("ill-044", "ill-045", "ill-047"): "independently_verified",
     ("ill-046",): "unverified",
+    ("ill-048", "ill-049"): "independently_verified",
+    ("ill-050", "ill-051"): "independently_verified",
 }
 
 
@@ -62,6 +64,33 @@ def test_run_illustrative_example_gives_the_expected_events_and_grades(desk):
     result = desk("run")
     assert result.exit_code == 0, result.output
     assert grouping(desk) == ILLUSTRATIVE
+
+
+def test_run_two_reported_shellings_on_neighbouring_days_stay_two_events_however_strong_each_pair(desk):
+    # E18 and E19 of the illustrative example: every pair across the two shellings of one town is
+    # strong (6 one day apart, 5 two days apart), but two groups of two claims need an average of
+    # Config.merge_threshold (6) to merge: (6 + 6 + 5 + 5) / 4 = 5.5 keeps them apart. At the old
+    # rule (merge at the link threshold, 5) they became one event, and graded contested: the
+    # mission's 3 wounded against the medics' 6, a contradiction between two incidents.
+    load_example(desk, "illustrative")
+    assert desk("run").exit_code == 0
+    grouped = grouping(desk)
+    assert grouped[("ill-048", "ill-049")] == grouped[("ill-050", "ill-051")] == "independently_verified"
+    ids = {c["ref"]: c["id"] for c in desk.claims()}
+    review = {tuple(sorted([item["claim_a"], item["claim_b"]])): item["score"]
+              for item in json.loads(desk("review", "--json").stdout)}
+    pair = lambda a, b: tuple(sorted([ids[a], ids[b]]))   # noqa: E731
+    assert {p: review.get(p) for p in (pair("ill-048", "ill-050"), pair("ill-049", "ill-050"),
+                                       pair("ill-048", "ill-051"), pair("ill-049", "ill-051"))} == {
+        pair("ill-048", "ill-050"): 6.0, pair("ill-049", "ill-050"): 6.0,
+        pair("ill-048", "ill-051"): 5.0, pair("ill-049", "ill-051"): 5.0}
+    db = open_database(str(desk.db))
+    with db.write() as session:
+        reconcile(session, "tester", Config(merge_threshold=5.0), full=True)
+    db.dispose()
+    merged = [e for e in events(desk) if any(c["ref"] == "ill-050" for c in e["claims"])]
+    assert [(sorted(c["ref"] for c in e["claims"]), e["status"]) for e in merged] == [
+        (["ill-048", "ill-049", "ill-050", "ill-051"], "contested")]
 
 
 def test_run_dpa_example_keeps_the_four_deaths_and_the_period_figures_apart(desk):
@@ -101,10 +130,10 @@ def test_run_again_and_full_keep_event_ids(desk):
     assert desk("run").exit_code == 0
     before = {e["id"]: sorted(c["ref"] for c in e["claims"]) for e in events(desk)}
     again = desk("run")
-    assert "0 of 47 claims matched" in again.output
+    assert "0 of 51 claims matched" in again.output
     full = desk("run", "--full")
     assert full.exit_code == 0
-    assert "47 of 47 claims matched" in full.output
+    assert "51 of 51 claims matched" in full.output
     after = {e["id"]: sorted(c["ref"] for c in e["claims"]) for e in events(desk)}
     assert after == before
 
@@ -122,7 +151,7 @@ def test_run_incremental_new_claim_joins_its_event_and_regrades_it(desk):
     result = desk("run")
     # The new claim, and the two claims of the event it joins (017, 018): Marinka shelling 019
     # scores 4 + 2 − 2 − 2.5 = 1.5 with it, too weak to reach.
-    assert "3 of 48 claims matched" in result.output
+    assert "3 of 52 claims matched" in result.output
     after = {e["id"]: e for e in events(desk)}
     assert sorted(c["ref"] for c in after[e6["id"]]["claims"]) == ["ill-017", "ill-018", "ill-100"]
     assert after[e6["id"]]["status"] == "independently_verified"
