@@ -7,7 +7,8 @@ were never proposed counted at ``MISSING_PAIR`` points. A single claim joins a g
 link threshold; two groups of two claims or more (two events in the making) merge only at the
 higher ``merge_threshold``: an average over that many pairs is a firm measurement, and two
 groups that each agree within themselves but only moderately with each other are two
-incidents (see ``Config.merge_threshold``). Cannot-link constraints (same origin in one
+incidents (see ``Config.merge_margin``). Groups that people's links formed before clustering
+count as single claims here: a person's link never makes a merge harder. Cannot-link constraints (same origin in one
 report, a person's "unlink") forbid a merge outright; must-links (a person's "link") are
 merged first.
 
@@ -106,11 +107,13 @@ def average_linkage(problem: Problem, threshold: float, merge_threshold: float |
     """Clusters of claim ids, each sorted by fingerprint; the list sorted by first member.
 
     ``threshold``: the average a single claim needs to join a group; ``merge_threshold`` (the
-    same when None): the average two groups of two claims or more need to merge.
+    same when None): the average two groups of two claims or more, both formed here, need to
+    merge (a group that only people's must-links formed counts as a single claim).
     """
     state = _State(problem)
     limit = threshold * SCALE
     group_limit = (threshold if merge_threshold is None else merge_threshold) * SCALE
+    grown: set[int] = set()   # clusters formed here, by evidence (not by people's links alone)
     heap = [state.entry(a, b) for a in state.links for b in state.links[a] if a < b]
     heapq.heapify(heap)
     while heap:
@@ -121,9 +124,11 @@ def average_linkage(problem: Problem, threshold: float, merge_threshold: float |
             break
         if state.forbidden(a, b):
             continue  # looked at again if either side grows
-        if -neg_avg < group_limit and len(state.members[a]) > 1 and len(state.members[b]) > 1:
+        if -neg_avg < group_limit and a in grown and b in grown:
             continue  # two events in the making: looked at again if either side grows
         keep = state.merge(a, b)
+        grown.discard(a if keep == b else b)
+        grown.add(keep)
         for other in state.links[keep]:
             heapq.heappush(heap, state.entry(keep, other))
     return sorted(state.members.values(), key=lambda members: state.key(members[0]))

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, fields
 # after an upgrade re-decides every event instead of only the new claims' (recorded with each
 # run's configuration; see reconciler.runs.reconcile). 2: vocabulary of parties, quoted actors.
 # 3: what was hit (the `target` field) and one origin's reports of other occasions count in matching.
-# 4: two groups of claims merge only at Config.merge_threshold.
+# 4: two groups of claims merge only at Config.merge_threshold (link_threshold + merge_margin).
 POLICY_VERSION = 4
 
 
@@ -64,11 +64,12 @@ class Config:
     period_end_tolerance_days: int = 0  # period claims of one scope end on the same day: a tally through
                                         # 7 April and one through 9 April are different figures
     link_threshold: float = 5.0
-    merge_threshold: float = 6.0       # clustering: a single claim joins a group of claims when the average score
+    merge_margin: float = 1.0          # clustering: a single claim joins a group of claims when the average score
                                        # over every pair between them reaches link_threshold; two groups of two
-                                       # claims or more merge only at this average. Measured at 100,000 claims:
-                                       # of merges of such groups averaging 5-6, most pairs joined were false
-                                       # (two incidents at one place a day apart, each reported several times)
+                                       # claims or more merge only at link_threshold + merge_margin (the merge
+                                       # threshold, 6). Measured at 100,000 claims: of the pairs joined by merges
+                                       # of such groups averaging 5-6, about two thirds were false (two incidents
+                                       # at one place a day apart, each reported several times)
     review_threshold: float = 3.5
     place_similar_min: float = 0.85
     place_inference_min: float = 4.0   # a placed claim is a compatible report for one without a place when
@@ -79,9 +80,9 @@ class Config:
     weights: Weights = field(default_factory=Weights)
 
     def __post_init__(self) -> None:
-        if self.merge_threshold < self.link_threshold:
-            raise ValueError(f"merge_threshold {self.merge_threshold:g} is below link_threshold "
-                             f"{self.link_threshold:g}: merging two groups cannot need less than joining one claim")
+        if self.merge_margin < 0:
+            raise ValueError(f"merge_margin {self.merge_margin:g} is negative: merging two groups cannot need less "
+                             "than joining one claim")
         w = self.weights
         complete = w.place_same + w.type_same + w.victims_same + w.figures_differ
         if complete < self.link_threshold:
@@ -97,9 +98,14 @@ class Config:
             # Two groups of reports of one incident, each telling its own figures (the army's
             # toll and the mission's), agreeing on place, type and victims a day apart, must merge.
             raise ValueError(
-                f"merge_threshold {self.merge_threshold:g} would let differing figures part groups of reports that agree "
-                f"on place, type and victims a day apart: place_same + type_same + victims_same + date_near + "
-                f"figures_differ = {groups:g}")
+                f"merge_margin {self.merge_margin:g} would let differing figures part groups of reports that agree on "
+                f"place, type and victims a day apart: place_same + type_same + victims_same + date_near + "
+                f"figures_differ = {groups:g} < merge threshold {self.merge_threshold:g} (link_threshold + merge_margin)")
+
+    @property
+    def merge_threshold(self) -> float:
+        """The average two groups of two claims or more need to merge (clustering)."""
+        return self.link_threshold + self.merge_margin
 
     def is_period(self, days: int) -> bool:
         """Whether an interval of ``days`` days (first and last included) is about a period."""

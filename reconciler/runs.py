@@ -272,16 +272,18 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     must, cannot, manual_events = load_decisions(session)
     note = None
     last = session.scalars(select(Run).where(Run.finished_at.is_not(None)).order_by(Run.id.desc()).limit(1)).first()
-    if not full and seeds is None and last is not None and last.config != config.as_dict():
+    if not full and last is not None and last.config != config.as_dict():
         # Matching or grading settings changed (e.g. --require-neutral), or this version of the
         # tool reads or grades claims differently (POLICY_VERSION): every event is re-decided.
+        # Also when a person's decision comes first (seeds): its run records the new settings,
+        # so a later run would not see the change.
         before = last.config.get("policy_version", 1)
         if before != POLICY_VERSION:
             note = (f"this version of reconcile reads and grades claims differently from run {last.id}'s (policy "
                     f"{before} → {POLICY_VERSION}): every claim was re-matched and re-graded")
         else:
             note = f"settings differ from run {last.id}: every claim was re-matched and re-graded"
-        full = True
+        full, seeds = True, None
     run = Run(user=user, started_at=utcnow(), full=full, config=config.as_dict(), counts={})
     session.add(run)
     session.flush()
@@ -401,7 +403,7 @@ def _store_review_pairs(session: Session, graph: _Graph, clusters: list[list[int
                         config: Config, run_id: int) -> None:
     """Replace the review queue's pairs among re-matched claims with this run's uncertain pairs:
     those between the thresholds, and strong pairs that clustering kept in two events (their
-    groups' average stayed below the link threshold), which a person should see too."""
+    groups' average stayed below the link or merge threshold), which a person should see too."""
     nodes = sorted(graph.nodes)
     for start in range(0, len(nodes), CHUNK):
         part = nodes[start:start + CHUNK]

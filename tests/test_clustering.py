@@ -49,3 +49,21 @@ def test_two_groups_need_the_merge_threshold_a_single_claim_only_the_link_thresh
     # A single claim averaging 5.5 with a group joins it at the link threshold: (6 + 5) / 2.
     single = {(1, 2): 9.0, (1, 3): 6.0, (2, 3): 5.0}
     assert average_linkage(problem([1, 2, 3], single), 5.0, merge_threshold=6.0) == [[1, 2, 3]]
+
+
+def test_a_group_formed_by_a_persons_link_counts_as_single_claims_for_the_merge_threshold():
+    # p~q 9 form a group; x and y each join it at (6 + 5) / 2 = 5.5 as single claims.
+    scores = {(1, 2): 9.0, (1, 3): 6.0, (2, 3): 5.0, (1, 4): 6.0, (2, 4): 5.0, (3, 4): 4.0}
+    assert average_linkage(problem([1, 2, 3, 4], scores), 5.0, merge_threshold=6.0) == [[1, 2, 3, 4]]
+    # A person links x and y: {x, y} against {p, q} also averages 5.5, below 6, but a link must
+    # not split what the evidence alone kept together: a group people's links formed is no
+    # group of evidence, and joins at the link threshold. Either side of the merge may be it.
+    linked = problem([1, 2, 3, 4], scores, must=[(3, 4)])
+    assert average_linkage(linked, 5.0, merge_threshold=6.0) == [[1, 2, 3, 4]]
+    flipped = problem([1, 2, 3, 4], {(3, 4): 9.0, (1, 3): 6.0, (1, 4): 5.0, (2, 3): 6.0, (2, 4): 5.0, (1, 2): 4.0},
+                      must=[(1, 2)])
+    assert average_linkage(flipped, 5.0, merge_threshold=6.0) == [[1, 2, 3, 4]]
+    # Once a linked pair has grown by evidence, it is a group like any other.
+    grown = problem([1, 2, 3, 4, 5], scores | {(1, 5): 5.5, (2, 5): 5.5, (3, 5): 9.0, (4, 5): 9.0},
+                    must=[(3, 4)])
+    assert average_linkage(grown, 5.0, merge_threshold=6.0) == [[1, 2], [3, 4, 5]]

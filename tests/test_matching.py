@@ -53,14 +53,16 @@ def test_config_refuses_weights_that_let_figures_alone_part_reports():
         Config(link_threshold=5.5)
 
 
-def test_config_refuses_a_merge_threshold_that_lets_figures_part_groups_a_day_apart():
+def test_config_refuses_a_merge_margin_that_lets_figures_part_groups_a_day_apart():
     # place 4 + type 1.5 + victims 1 + one day 1 − figures 1.5 = 6: groups of reports of one
-    # incident a day apart, each with its own figures, still merge at the default 6.
+    # incident a day apart, each with its own figures, still merge at the default 5 + 1.
     assert Config().merge_threshold == 6.0
-    with pytest.raises(ValueError, match=r"merge_threshold 6.5 would let differing figures part groups .* = 6$"):
-        Config(merge_threshold=6.5)
-    with pytest.raises(ValueError, match="merge_threshold 4.5 is below link_threshold 5"):
-        Config(merge_threshold=4.5)
+    assert Config(merge_margin=0.5).merge_threshold == 5.5
+    with pytest.raises(ValueError, match=r"merge_margin 1.5 would let differing figures part groups .* = 6 "
+                                         r"< merge threshold 6.5 \(link_threshold \+ merge_margin\)$"):
+        Config(merge_margin=1.5)
+    with pytest.raises(ValueError, match="merge_margin -0.5 is negative"):
+        Config(merge_margin=-0.5)
 
 
 def test_figures_that_differ_count_against_when_other_evidence_is_incomplete():

@@ -86,11 +86,31 @@ def test_run_two_reported_shellings_on_neighbouring_days_stay_two_events_however
         pair("ill-048", "ill-051"): 5.0, pair("ill-049", "ill-051"): 5.0}
     db = open_database(str(desk.db))
     with db.write() as session:
-        reconcile(session, "tester", Config(merge_threshold=5.0), full=True)
+        reconcile(session, "tester", Config(merge_margin=0.0), full=True)
     db.dispose()
     merged = [e for e in events(desk) if any(c["ref"] == "ill-050" for c in e["claims"])]
     assert [(sorted(c["ref"] for c in e["claims"]), e["status"]) for e in merged] == [
         (["ill-048", "ill-049", "ill-050", "ill-051"], "contested")]
+
+
+def test_a_decision_first_after_an_upgrade_still_re_decides_every_event(desk):
+    # The previous version merged groups at the link threshold: E18 and E19 one contested event.
+    load_example(desk, "illustrative")
+    db = open_database(str(desk.db))
+    with db.write() as session:
+        reconcile(session, "tester", Config(merge_margin=0.0), full=True)
+    db.dispose()
+    desk.execute("UPDATE runs SET config = json_set(json_remove(config, '$.merge_margin'), '$.policy_version', 3)")
+    assert ("ill-048", "ill-049", "ill-050", "ill-051") in grouping(desk)
+    # The first thing done after the upgrade is a person's link (of two claims already in one
+    # event). Its run re-decides every event, so the two shellings part now, not never.
+    ids = {c["ref"]: c["id"] for c in desk.claims()}
+    assert desk("link", str(ids["ill-001"]), str(ids["ill-002"])).exit_code == 0
+    grouped = grouping(desk)
+    assert grouped[("ill-048", "ill-049")] == grouped[("ill-050", "ill-051")] == "independently_verified"
+    assert desk.query("SELECT full FROM runs ORDER BY id DESC LIMIT 1") == [(1,)]
+    again = json.loads(desk("run", "--json").stdout)
+    assert again["full"] is False and grouping(desk) == grouped
 
 
 def test_run_dpa_example_keeps_the_four_deaths_and_the_period_figures_apart(desk):
