@@ -11,6 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from reconciler.config import Config
 from reconciler.db import retry_busy
 from reconciler.figures import interval_text
+from reconciler.decisions import near_events
 from reconciler.events import event_detail, list_events
 from reconciler.lease import run_lease
 from reconciler.runs import reconcile
@@ -126,6 +127,7 @@ def show_command(app: AppContext, event_id: int, as_json: bool) -> None:
     """
     with app.database().read() as session:
         detail = event_detail(session, event_id)
+        detail["near"] = near_events(session, detail["id"]) if detail["active"] else []
     if as_json:
         print_json(detail)
         return
@@ -147,5 +149,12 @@ def show_command(app: AppContext, event_id: int, as_json: bool) -> None:
     out.print(table("Links", ["claim", "strongest partner", "score", "components"],
                     [[link["claim_id"], link["partner_claim_id"], link["score"], link["explanation"]]
                      for link in detail["links"]]))
+    if detail["near"]:
+        out.print(table("Near events kept apart (their pairs are in the review queue)",
+                        ["event", "status", "pairs in review (score)", "why apart"],
+                        [[item["event_id"], STATUS_LABEL.get(item["status"], item["status"]),
+                          ", ".join(f"{p['claim_id']}~{p['other_claim_id']} ({p['score']:g})"
+                                    for p in item["pairs_in_review"]), item["why_apart"]]
+                         for item in detail["near"]]))
     for item in detail["lineage"]:
         out.print(f"Lineage: event {item['old_event_id']} → {item['new_event_id']} ({item['kind']}, run {item['run_id']})")

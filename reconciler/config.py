@@ -98,9 +98,10 @@ class Config:
             # Two groups of reports of one incident, each telling its own figures (the army's
             # toll and the mission's), agreeing on place, type and victims a day apart, must merge.
             raise ValueError(
-                f"merge_margin {self.merge_margin:g} would let differing figures part groups of reports that agree on "
-                f"place, type and victims a day apart: place_same + type_same + victims_same + date_near + "
-                f"figures_differ = {groups:g} < merge threshold {self.merge_threshold:g} (link_threshold + merge_margin)")
+                f"merge_margin {self.merge_margin:g} would let differing figures part groups of reports that "
+                f"agree on place, type and victims a day apart: place_same + type_same + victims_same + date_near "
+                f"+ figures_differ = {groups:g} < merge threshold {self.merge_threshold:g} "
+                f"(link_threshold + merge_margin)")
 
     @property
     def merge_threshold(self) -> float:

@@ -18,7 +18,7 @@ from . import audit
 from .config import Config
 from .errors import ConflictError, NotFound, ReconcileError
 from .models import STATUSES, Claim, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, Run, utcnow
-from .matching import Blocker, PlaceHints, score_pair
+from .matching import Blocker, PlaceHints, cannot_link, score_pair
 from .runs import event_values, load_decisions, load_features, reconcile, relay_names, grading_texts
 from .sources import SourceIndex
 
@@ -382,3 +382,72 @@ def review_queue(session: Session, config: Config, limit: int | None = None) -> 
                       "explanation": score.explain(), "run_id": r.run_id, "event_a": events.get(a),
                       "event_b": events.get(b), "impact": IMPACTS[rank]})
     return queue
+
+
+def near_events(session: Session, event_id: int) -> list[dict]:
+    """The other events that this event's claims have pairs in the review queue with, and why
+    each stayed apart: a constraint, or the average score over every pair between the two
+    events against the threshold clustering applies (the link threshold for a single claim,
+    the merge threshold for two groups of claims). At the end of a run no two events of one
+    group reach their threshold, so the reason given is the run's."""
+    config = current_config(session)
+    mine = _members(session, event_id)
+    if not mine:
+        return []
+    members = set(mine)
+    rows = []
+    for start in range(0, len(mine), 500):
+        part = mine[start:start + 500]
+        for column in (ReviewPair.claim_a, ReviewPair.claim_b):
+            rows += session.execute(select(ReviewPair.claim_a, ReviewPair.claim_b, ReviewPair.score)
+                                    .where(column.in_(part))).all()
+    pairs = {(min(a, b), max(a, b)): score for a, b, score in rows}
+    outside = sorted({c for pair in pairs for c in pair} - members)
+    event_of = dict(session.execute(select(ClaimLink.claim_id, ClaimLink.event_id)
+                                    .where(ClaimLink.claim_id.in_(outside))).all()) if outside else {}
+    queued: dict[int, list[dict]] = defaultdict(list)
+    for (a, b), score in sorted(pairs.items()):
+        here, there = (a, b) if a in members else (b, a)
+        if there in event_of and event_of[there] != event_id:
+            queued[event_of[there]].append({"claim_id": here, "other_claim_id": there, "score": score})
+    if not queued:
+        return []
+    theirs = {other: _members(session, other) for other in queued}
+    index = SourceIndex.load(session)
+    features, _ = load_features(session, index, sorted(members | {c for cs in theirs.values() for c in cs}))
+    _must, decided_apart, _manual = load_decisions(session)
+    hints = None
+    if any(f.place_key is None for f in features.values()):
+        # A claim without a place may take the only compatible place, as in the run (needs every claim).
+        features, _ = load_features(session, index)
+        hints = PlaceHints(Blocker(features.values(), config), config, decided_apart)
+    statuses = dict(session.execute(select(Event.id, Event.status).where(Event.id.in_(sorted(queued)))).all())
+    near = []
+    for other in sorted(queued):
+        total, constraint = 0.0, None
+        for a in mine:
+            for b in theirs[other]:
+                if constraint is None and _pair(a, b) in decided_apart:
+                    constraint = f"a person decided claims {min(a, b)} and {max(a, b)} apart"
+                rule = cannot_link(features[a], features[b], config)
+                if constraint is None and rule is not None:
+                    constraint = f"claims {min(a, b)} and {max(a, b)}: {rule}"
+                total += score_pair(features[a], features[b], config, explain=False, hints=hints).total
+        n = len(mine) * len(theirs[other])
+        average = round(total / n, 3)
+        groups = len(mine) > 1 and len(theirs[other]) > 1
+        if constraint is not None:
+            why = constraint
+        elif average < config.link_threshold:
+            why = f"the average over the {n} pairs between them, {average:g}, is below the link threshold " \
+                  f"{config.link_threshold:g}"
+        elif groups and average < config.merge_threshold:
+            why = f"the average over the {n} pairs between them, {average:g}, reaches the link threshold, but two " \
+                  f"groups of claims merge only at the merge threshold {config.merge_threshold:g}"
+        else:
+            why = f"the average over the {n} pairs between them, {average:g}, reaches the threshold: they were " \
+                  "decided on other scores (claims changed since, or a group too large to score every pair); " \
+                  "`reconcile run --full` re-decides them"
+        near.append({"event_id": other, "status": statuses.get(other), "pairs_in_review": queued[other],
+                     "pairs_between": n, "average": average, "why_apart": why})
+    return near

@@ -91,6 +91,28 @@ def test_run_two_reported_shellings_on_neighbouring_days_stay_two_events_however
     merged = [e for e in events(desk) if any(c["ref"] == "ill-050" for c in e["claims"])]
     assert [(sorted(c["ref"] for c in e["claims"]), e["status"]) for e in merged] == [
         (["ill-048", "ill-049", "ill-050", "ill-051"], "contested")]
+    assert desk("run").exit_code == 0   # other settings than the last run's: a full run, at the defaults
+    # `show` says why the other shelling stayed apart, from every pair between the two events.
+    event_of = {c["ref"]: e["id"] for e in events(desk) for c in e["claims"]}
+    first, second = event_of["ill-048"], event_of["ill-050"]
+    [near] = json.loads(desk("show", str(first), "--json").stdout)["near"]
+    assert (near["event_id"], near["status"], near["pairs_between"], near["average"]) == (
+        second, "independently_verified", 4, 5.5)
+    assert near["why_apart"] == ("the average over the 4 pairs between them, 5.5, reaches the link threshold, but "
+                                 "two groups of claims merge only at the merge threshold 6")
+    assert sorted((p["claim_id"], p["other_claim_id"], p["score"]) for p in near["pairs_in_review"]) == [
+        (ids["ill-048"], ids["ill-050"], 6.0), (ids["ill-048"], ids["ill-051"], 5.0),
+        (ids["ill-049"], ids["ill-050"], 6.0), (ids["ill-049"], ids["ill-051"], 5.0)]
+    shown = desk("show", str(second))
+    assert "Near events kept apart" in shown.output and "merge threshold 6" in shown.output
+    # The school (E17) against the market (E16): (4.5 + 4.5 + 5) / 3 = 4.667, below the link threshold.
+    [school] = json.loads(desk("show", str(event_of["ill-046"]), "--json").stdout)["near"]
+    assert (school["event_id"], school["average"]) == (event_of["ill-044"], 4.667)
+    assert school["why_apart"] == "the average over the 3 pairs between them, 4.667, is below the link threshold 5"
+    # A person's unlink is the reason once there is one.
+    assert desk("unlink", str(ids["ill-048"]), str(ids["ill-050"])).exit_code == 0
+    [near] = json.loads(desk("show", str(first), "--json").stdout)["near"]
+    assert near["why_apart"] == f"a person decided claims {ids['ill-048']} and {ids['ill-050']} apart"
 
 
 def test_a_decision_first_after_an_upgrade_still_re_decides_every_event(desk):
