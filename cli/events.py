@@ -120,6 +120,8 @@ def events_command(app: AppContext, status: str | None, as_json: bool) -> None:
 def show_command(app: AppContext, event_id: int, as_json: bool) -> None:
     """Show one event's claims side by side, where they agree and differ, and why they were linked.
 
+    Ends with the near events kept apart (pairs in the review queue) and why each stayed apart.
+
     Example:
 
     \b
