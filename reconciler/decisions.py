@@ -19,7 +19,9 @@ from .config import Config
 from .errors import ConflictError, NotFound, ReconcileError
 from .models import STATUSES, Claim, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, Run, utcnow
 from .matching import Blocker, PlaceHints, cannot_link, score_pair
-from .runs import event_values, load_decisions, load_features, reconcile, relay_names, grading_texts
+from .clustering import MISSING_PAIR
+from .runs import (CHUNK, RESCORE_LIMIT, event_values, grading_texts, load_decisions, load_features, reconcile,
+                   relay_names)
 from .sources import SourceIndex
 
 
@@ -384,70 +386,100 @@ def review_queue(session: Session, config: Config, limit: int | None = None) -> 
     return queue
 
 
+def _chunked(session: Session, query, column, ids: list[int]) -> list:
+    rows = []
+    for start in range(0, len(ids), CHUNK):
+        rows += session.execute(query.where(column.in_(ids[start:start + CHUNK]))).all()
+    return rows
+
+
+def _is_group(members: list[int], must: set[tuple[int, int]]) -> bool:
+    """Whether clustering counts these claims (one event) as a group of claims: two or more
+    that evidence joined, not one claim and not claims only people's links hold together."""
+    parent = {m: m for m in members}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in must:
+        if a in parent and b in parent:
+            parent[find(a)] = find(b)
+    return len({find(m) for m in members}) > 1
+
+
 def near_events(session: Session, event_id: int) -> list[dict]:
     """The other events that this event's claims have pairs in the review queue with, and why
     each stayed apart: a constraint, or the average score over every pair between the two
-    events against the threshold clustering applies (the link threshold for a single claim,
-    the merge threshold for two groups of claims). At the end of a run no two events of one
-    group reach their threshold, so the reason given is the run's."""
+    events against the threshold clustering applies (the link threshold when either is a single
+    claim or held together only by people's links, the merge threshold for two groups of
+    claims). For two events of one connected group of at most ``RESCORE_LIMIT`` claims,
+    unchanged since the last run, this is the run's own reason; where claims changed since,
+    it says so."""
     config = current_config(session)
     mine = _members(session, event_id)
     if not mine:
         return []
     members = set(mine)
-    rows = []
-    for start in range(0, len(mine), 500):
-        part = mine[start:start + 500]
-        for column in (ReviewPair.claim_a, ReviewPair.claim_b):
-            rows += session.execute(select(ReviewPair.claim_a, ReviewPair.claim_b, ReviewPair.score)
-                                    .where(column.in_(part))).all()
+    pair_query = select(ReviewPair.claim_a, ReviewPair.claim_b, ReviewPair.score)
+    rows = _chunked(session, pair_query, ReviewPair.claim_a, mine) + _chunked(session, pair_query, ReviewPair.claim_b,
+                                                                               mine)
     pairs = {(min(a, b), max(a, b)): score for a, b, score in rows}
     outside = sorted({c for pair in pairs for c in pair} - members)
-    event_of = dict(session.execute(select(ClaimLink.claim_id, ClaimLink.event_id)
-                                    .where(ClaimLink.claim_id.in_(outside))).all()) if outside else {}
+    event_of = dict(_chunked(session, select(ClaimLink.claim_id, ClaimLink.event_id), ClaimLink.claim_id, outside))
     queued: dict[int, list[dict]] = defaultdict(list)
     for (a, b), score in sorted(pairs.items()):
         here, there = (a, b) if a in members else (b, a)
         if there in event_of and event_of[there] != event_id:
             queued[event_of[there]].append({"claim_id": here, "other_claim_id": there, "score": score})
-    if not queued:
+    theirs = {other: _members(session, other) for other in sorted(queued)}
+    theirs = {other: claims for other, claims in theirs.items() if claims}   # a run may have moved them meanwhile
+    if not theirs:
         return []
-    theirs = {other: _members(session, other) for other in queued}
+    ids = sorted(members | {c for claims in theirs.values() for c in claims})
+    changed = {c for c, needs in _chunked(session, select(Claim.id, Claim.needs_match), Claim.id, ids) if needs}
     index = SourceIndex.load(session)
-    features, _ = load_features(session, index, sorted(members | {c for cs in theirs.values() for c in cs}))
-    _must, decided_apart, _manual = load_decisions(session)
+    features, _ = load_features(session, index, ids)
+    must, decided_apart, _manual = load_decisions(session)
     hints = None
-    if any(f.place_key is None for f in features.values()):
+    if any(f.place_key is None and not f.is_period(config) for f in features.values()):
         # A claim without a place may take the only compatible place, as in the run (needs every claim).
         features, _ = load_features(session, index)
         hints = PlaceHints(Blocker(features.values(), config), config, decided_apart)
-    statuses = dict(session.execute(select(Event.id, Event.status).where(Event.id.in_(sorted(queued)))).all())
+    statuses = dict(_chunked(session, select(Event.id, Event.status), Event.id, sorted(theirs)))
+    mine_group = _is_group(mine, must)
     near = []
-    for other in sorted(queued):
-        total, constraint = 0.0, None
+    for other, claims in theirs.items():
+        total, constraint = 0, None   # thousandths, summed exactly as clustering sums them
         for a in mine:
-            for b in theirs[other]:
+            for b in claims:
                 if constraint is None and _pair(a, b) in decided_apart:
                     constraint = f"a person decided claims {min(a, b)} and {max(a, b)} apart"
                 rule = cannot_link(features[a], features[b], config)
                 if constraint is None and rule is not None:
                     constraint = f"claims {min(a, b)} and {max(a, b)}: {rule}"
-                total += score_pair(features[a], features[b], config, explain=False, hints=hints).total
-        n = len(mine) * len(theirs[other])
-        average = round(total / n, 3)
-        groups = len(mine) > 1 and len(theirs[other]) > 1
+                total += round(score_pair(features[a], features[b], config, explain=False, hints=hints).total * 1000)
+        n = len(mine) * len(claims)
+        average = (total // n) / 1000   # rounded down: never shown reaching a threshold it misses
+        groups = mine_group and _is_group(claims, must)
+        threshold, name = (config.merge_threshold, "merge") if groups else (config.link_threshold, "link")
+        over = f"the average over the {n} pairs between them, {average:g}," if n > 1 else \
+            f"their one pair, scoring {average:g},"
         if constraint is not None:
             why = constraint
-        elif average < config.link_threshold:
-            why = f"the average over the {n} pairs between them, {average:g}, is below the link threshold " \
-                  f"{config.link_threshold:g}"
-        elif groups and average < config.merge_threshold:
-            why = f"the average over the {n} pairs between them, {average:g}, reaches the link threshold, but two " \
-                  f"groups of claims merge only at the merge threshold {config.merge_threshold:g}"
+        elif members & changed or changed & set(claims):
+            why = "claims changed since the last run: `reconcile run` re-decides them"
+        elif total < round(config.link_threshold * 1000) * n:
+            why = f"{over} is below the link threshold {config.link_threshold:g}"
+        elif total < round(threshold * 1000) * n:
+            why = f"{over} reaches the link threshold, but two groups of claims merge only at the merge threshold " \
+                  f"{threshold:g}"
         else:
-            why = f"the average over the {n} pairs between them, {average:g}, reaches the threshold: they were " \
-                  "decided on other scores (claims changed since, or a group too large to score every pair); " \
-                  "`reconcile run --full` re-decides them"
+            why = f"{over} reaches the {name} threshold {threshold:g}, but the last run weighed them otherwise: " \
+                  "only pairs the blocker proposes connect claims, and in a group over " \
+                  f"{RESCORE_LIMIT} claims the pairs not kept count {MISSING_PAIR:g}"
         near.append({"event_id": other, "status": statuses.get(other), "pairs_in_review": queued[other],
                      "pairs_between": n, "average": average, "why_apart": why})
     return near
