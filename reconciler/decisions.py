@@ -9,16 +9,17 @@ version N gets a :class:`ConflictError` if somebody (or a run) changed the event
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from itertools import combinations
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from . import audit
 from .config import Config
 from .errors import ConflictError, NotFound, ReconcileError
 from .models import STATUSES, Claim, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, Run, utcnow
-from .matching import Blocker, PlaceHints, cannot_link, score_pair
+from .matching import Blocker, ClaimFeatures, PlaceHints, cannot_link, score_pair
 from .clustering import MISSING_PAIR
 from .runs import (CHUNK, RESCORE_LIMIT, event_values, grading_texts, load_decisions, load_features, reconcile,
                    relay_names)
@@ -321,6 +322,35 @@ def grade(session: Session, user: str, event_id: int, status: str | None, reason
 IMPACTS = ("new_origin", "joins_events", "same_event")
 
 
+def _with_hints(session: Session, index: SourceIndex, config: Config, features: dict[int, ClaimFeatures],
+                decided_apart: set[tuple[int, int]]) -> tuple[dict[int, ClaimFeatures], PlaceHints | None]:
+    """The features of the claims to show, and the place each one without a place can only be
+    (PlaceHints), worked out as the run does. A hint depends only on the claim's candidates, and
+    the blocker proposes only claims whose dates, widened by the tolerance, meet its own: so the
+    claims dated within that window around each such claim are all it needs, not every claim."""
+    placeless = sorted(f.id for f in features.values() if f.place_key is None and not f.is_period(config))
+    if not placeless:
+        return features, None
+    reach = 2 * config.date_tolerance_days
+    windows: list[list[int]] = []   # the claims' widened date intervals, overlapping ones joined
+    for start, end in sorted((features[c].start - reach, features[c].end + reach) for c in placeless):
+        if windows and start <= windows[-1][1] + 1:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    first, last = session.execute(select(func.min(Claim.date_start), func.max(Claim.date_end))).one()
+    if 2 * sum(end - start + 1 for start, end in windows) >= last.toordinal() - first.toordinal() + 1:
+        features, _ = load_features(session, index)   # half the days or more (a whole queue): read all at once
+    else:
+        around: set[int] = set()
+        for start, end in windows:
+            around.update(session.scalars(select(Claim.id).where(
+                Claim.date_start <= date.fromordinal(end), Claim.date_end >= date.fromordinal(start))))
+        more, _ = load_features(session, index, sorted(around - set(features)))
+        features = features | more
+    return features, PlaceHints(Blocker(features.values(), config), config, decided_apart)
+
+
 def review_queue(session: Session, config: Config, limit: int | None = None) -> list[dict]:
     """Uncertain pairs (between the thresholds, and strong pairs clustering kept in two events):
     those whose acceptance would bring an origin new to the other event first, then those
@@ -370,13 +400,8 @@ def review_queue(session: Session, config: Config, limit: int | None = None) -> 
                      for r in rows), key=lambda x: x[:4])[:limit]
     shown = sorted({c for *_k, r in ranked for c in (r.claim_a, r.claim_b)})
     features, _ = load_features(session, index, shown)
-    hints = None
-    if any(f.place_key is None for f in features.values()):
-        # A claim without a place may take the only compatible place, as in the run: that
-        # needs every claim.
-        features, _ = load_features(session, index)
-        _must, decided_apart, _manual = load_decisions(session)
-        hints = PlaceHints(Blocker(features.values(), config), config, decided_apart)
+    _must, decided_apart, _manual = load_decisions(session)
+    features, hints = _with_hints(session, index, config, features, decided_apart)
     queue = []
     for rank, _distance, a, b, r in ranked:
         score = score_pair(features[a], features[b], config, hints=hints)
@@ -443,11 +468,7 @@ def near_events(session: Session, event_id: int) -> list[dict]:
     index = SourceIndex.load(session)
     features, _ = load_features(session, index, ids)
     must, decided_apart, _manual = load_decisions(session)
-    hints = None
-    if any(f.place_key is None and not f.is_period(config) for f in features.values()):
-        # A claim without a place may take the only compatible place, as in the run (needs every claim).
-        features, _ = load_features(session, index)
-        hints = PlaceHints(Blocker(features.values(), config), config, decided_apart)
+    features, hints = _with_hints(session, index, config, features, decided_apart)
     statuses = dict(_chunked(session, select(Event.id, Event.status), Event.id, sorted(theirs)))
     mine_group = _is_group(mine, must)
     near = []

@@ -380,3 +380,34 @@ def test_review_counts_an_origin_as_new_for_a_period_tally_naming_a_place(desk):
     assert queued["score"] == 4.86
     # A tally places nothing for grading, so either origin would count: the grade may change.
     assert queued["impact"] == "new_origin"
+
+
+def test_review_and_show_read_the_claims_around_a_claim_without_place_as_the_run_did(desk):
+    reconciled(desk, ["A", "B", "C"], [
+        {"ref": "q", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling",
+         "victims": "soldiers", "killed": "2"},
+        {"ref": "p", "source": "B", "date": "2021-04-05", "type": "shelling", "victims": "soldiers", "killed": "2",
+         "actor": "Russian forces", "target": "positions"},
+        {"ref": "k", "source": "C", "date": "2021-04-06", "place": "Kharkiv", "type": "shelling",
+         "victims": "soldiers", "killed": "2", "actor": "Russian forces", "target": "positions"},
+        # Two months later: p's window (two days either side) is then a small part of all days,
+        # so review reads only the claims in it, not every claim.
+        {"ref": "z", "source": "A", "date": "2021-06-05", "place": "Kharkiv", "type": "shelling",
+         "victims": "civilians"},
+    ])
+    # Both q (same day: −1 + 2 + 1.5 + 1 + 0.5 = 4) and k (a day later, the same actor and target:
+    # −1 + 1 + 1.5 + 1 + 0.5 + 0.5 + 1 = 4.5) are compatible reports for p, from two places: p
+    # takes neither. p~q 4 and p~k 4.5 stay uncertain. Reading only the claims of p's own day,
+    # review would give p Avdiivka and score p~q 6; it reads two days either side, as the blocker
+    # does, and scores the pairs as the run did.
+    queue = json.loads(ran(desk, "review", "--json").stdout)
+    assert sorted((q["claim_a"], q["claim_b"], q["score"]) for q in queue) == [(1, 2, 4.0), (2, 3, 4.5)]
+    assert {q["components"]["place"]["note"] for q in queue} == {"unknown for one claim: weaker evidence, not a mismatch"}
+    # The first pair alone (k is not shown, but p's place still depends on it):
+    [first] = json.loads(ran(desk, "review", "--json", "--limit", "1").stdout)
+    assert (first["claim_a"], first["claim_b"], first["score"]) == (1, 2, 4.0)
+    event_of = {c["ref"]: e["id"] for e in events(desk) for c in e["claims"]}
+    near = json.loads(ran(desk, "show", str(event_of["p"]), "--json").stdout)["near"]
+    assert [(n["event_id"], n["average"], n["why_apart"]) for n in near] == [
+        (event_of["q"], 4.0, "their one pair, scoring 4, is below the link threshold 5"),
+        (event_of["k"], 4.5, "their one pair, scoring 4.5, is below the link threshold 5")]
