@@ -8,9 +8,9 @@ link threshold; two groups of two claims or more (two events in the making) merg
 higher ``merge_threshold``: an average over that many pairs is a firm measurement, and two
 groups that each agree within themselves but only moderately with each other are two
 incidents (see ``Config.merge_margin``). Groups that people's links formed before clustering
-count as single claims here: a person's link never makes a merge harder. Cannot-link constraints (same origin in one
-report, a person's "unlink") forbid a merge outright; must-links (a person's "link") are
-merged first.
+count as single claims here: a person's link never makes a merge harder. Cannot-link
+constraints (same origin in one report, a person's "unlink") forbid a merge outright;
+must-links (a person's "link") are merged first.
 
 Deterministic: nodes and ties are ordered by claim fingerprint (content), never by id or
 import order, and scores are summed as whole thousandths so the sums do not depend on the

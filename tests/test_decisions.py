@@ -402,7 +402,8 @@ def test_review_and_show_read_the_claims_around_a_claim_without_place_as_the_run
     # does, and scores the pairs as the run did.
     queue = json.loads(ran(desk, "review", "--json").stdout)
     assert sorted((q["claim_a"], q["claim_b"], q["score"]) for q in queue) == [(1, 2, 4.0), (2, 3, 4.5)]
-    assert {q["components"]["place"]["note"] for q in queue} == {"unknown for one claim: weaker evidence, not a mismatch"}
+    unknown = "unknown for one claim: weaker evidence, not a mismatch"
+    assert {q["components"]["place"]["note"] for q in queue} == {unknown}
     # The first pair alone (k is not shown, but p's place still depends on it):
     [first] = json.loads(ran(desk, "review", "--json", "--limit", "1").stdout)
     assert (first["claim_a"], first["claim_b"], first["score"]) == (1, 2, 4.0)
