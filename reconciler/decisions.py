@@ -221,7 +221,7 @@ def unlink(session: Session, user: str, a: int, b: int, versions: dict[int, int]
                  before={"constraint": old, "events": before},
                  after={"constraint": "cannot", "events": _states(session, (ea, eb, new, now_b))},
                  events=[e for e in (ea, eb, new, now_b) if e])
-    return {"claims": [a, b], "event": ea, "new_event": now_b if now_b != ea else None}
+    return {"claims": [a, b], "event": ea, "new_event": now_b if now_b != eb else None}
 
 
 def _existing(session: Session, event_id: int) -> Event:

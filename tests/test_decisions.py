@@ -45,6 +45,18 @@ def test_unlink_moves_the_claim_out_and_a_full_run_keeps_it_out(desk):
     assert groups[("ill-001", "ill-002")]["status"] == "unverified"
 
 
+def test_unlink_of_claims_already_apart_records_the_decision_and_moves_nothing(desk):
+    load_example(desk, "illustrative")
+    ran(desk, "run")
+    # E18 and E19, two shellings a day apart, are two events already: the unlink keeps them so
+    # for good, and says nothing moved.
+    a, b = claim_id(desk, "ill-048"), claim_id(desk, "ill-050")
+    before = by_refs(desk)
+    result = ran(desk, "unlink", str(a), str(b))
+    assert result.output == f"Unlinked claims {a} and {b}.\n"
+    assert {k: v["id"] for k, v in by_refs(desk).items()} == {k: v["id"] for k, v in before.items()}
+
+
 def test_link_joins_two_events_and_a_full_run_keeps_them_together(desk):
     load_example(desk, "illustrative")
     ran(desk, "run")
