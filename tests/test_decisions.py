@@ -55,6 +55,7 @@ def test_unlink_of_claims_already_apart_records_the_decision_and_moves_nothing(d
     result = ran(desk, "unlink", str(a), str(b))
     assert result.output == f"Unlinked claims {a} and {b}.\n"
     assert {k: v["id"] for k, v in by_refs(desk).items()} == {k: v["id"] for k, v in before.items()}
+    assert desk.query("SELECT claim_a, claim_b, kind FROM pair_constraints") == [(min(a, b), max(a, b), "cannot")]
 
 
 def test_link_joins_two_events_and_a_full_run_keeps_them_together(desk):
