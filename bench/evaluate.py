@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reconciler.config import Config
-from reconciler.figures import intervals_overlap
+from reconciler.figures import figures_relation, intervals_overlap
 from reconciler.matching import Blocker, PlaceHints, cannot_link, score_pair
 from reconciler.models import Claim, ClaimLink, Event
 from reconciler.runs import load_features
@@ -197,7 +197,7 @@ def error_analysis(session: Session, pred: dict[str, int], true: dict[str, str],
                    config: Config, examples: int = 2) -> dict:
     """Claim pairs wrongly merged and wrongly split, counted by cause, with examples."""
     index = SourceIndex.load(session)
-    features, _dirty = load_features(session, index)
+    features, _dirty = load_features(session, index, config=config)
     blocker = Blocker(features.values(), config)
     hints = PlaceHints(blocker, config)
     ids = {ref: cid for ref, cid in session.execute(select(Claim.ref, Claim.id))}
@@ -328,9 +328,9 @@ def evidence_ceiling(features: dict, true_by_id: dict[int, str], config: Config)
     # same or unknown (victims may be just "people"), nothing different named as hit, figures
     # that can both be true.
     alike = [0, 0]
-    for (period, place, _gap, types, victims, targets, figures, _actors, _origin), (right, wrong) in cells.items():
-        if (not period and place == "same" and types in (None, "same") and victims in (None, "same", "compatible")
-                and targets != "different" and figures is not False):
+    for (period, place, _dates, types, victims, targets, figures, _actors, _origin), (right, wrong) in cells.items():
+        if (not period and place[0] == config.weights.place_same and types in (None, "same")
+                and victims in (None, "same", "compatible") and targets != "different" and figures != "far"):
             alike[0], alike[1] = alike[0] + right, alike[1] + wrong
     return best | {"cells": len(cells), "true_pairs": true_pairs, "true_pairs_never_proposed": true_pairs - sum(
         c[0] for c in cells.values()), "alike_true_pairs": alike[0], "alike_pairs_of_different_incidents": alike[1]}
@@ -341,12 +341,19 @@ def _evidence_cell(a, b, config: Config) -> tuple:
         place = "unknown" if a.region is None or b.region is None else (
             "unknown, same region" if a.region == b.region else "unknown, other region")
     else:
-        place = "same" if a.place_key == b.place_key else "other"
+        # The place relation matching sees (same, similar, in or beside, near, neighbouring,
+        # different), by its points, and whether a name could be several places.
+        component = score_pair(a, b, config, explain=False).components[0]
+        place = (component.points, len(a.candidates) > 1 or len(b.candidates) > 1)
     figures = [(x, y) for x, y in ((a.killed, b.killed), (a.wounded, b.wounded)) if x is not None and y is not None]
-    agree = None if not figures else all(intervals_overlap(x, y) for x, y in figures)
+    agree = None if not figures else max((figures_relation(x, y, config.figures_far_ratio, config.figures_far_gap)
+                                          for x, y in figures), key=("agree", "close", "far").index)
     actors = None if not (a.actor_key and b.actor_key) else same_actor(a.actor_key, b.actor_key)
-    return (a.is_period(config), place, max(a.start - b.end, b.start - a.end, 0),
-            types_relation(a.type_category, b.type_category), victims_relation(a.victims_category, b.victims_category),
+    dates = (max(a.start - b.end, b.start - a.end, 0), a.end - a.start == b.end - b.start == 0,
+             (a.start, a.end) == (b.start, b.end))
+    return (a.is_period(config), place, dates,
+            types_relation(a.type_category or a.text_type, b.type_category or b.text_type),
+            victims_relation(a.victims_category, b.victims_category),
             targets_relation(a.target_categories, b.target_categories), agree, actors, a.origin_id == b.origin_id)
 
 

@@ -12,9 +12,12 @@ from functools import lru_cache
 from itertools import combinations
 
 
+from reconciler.config import Config
+from reconciler.dates import parse_event_date
 from reconciler.figures import parse_figure
 from reconciler.sources import name_key
-from reconciler.vocabulary import actor_key, same_actor, victims_category
+from reconciler.vocabulary import (actor_key, event_type_category, same_actor, target_categories, types_relation,
+                                   victims_category)
 
 try:
     from .world import ACTOR_SIDE, SOURCES
@@ -97,12 +100,60 @@ def expected_grade(claims: list[dict], strict: bool = False) -> str:
                     return CONTESTED
     for per_origin in figures.values():
         for (a, fa), (b, fb) in combinations(sorted(per_origin.items()), 2):
-            if (fa[1] is not None and fb[0] > fa[1]) or (fb[1] is not None and fa[0] > fb[1]):
+            if _far_apart(fa, fb):
                 return CONTESTED
     # When the incident has a place, an origin that never says where does not corroborate it.
-    if any(_says_where(c) for c in claims if c.get("stance", "asserts") != "denies"):
+    placed = any(_says_where(c) for c in claims if c.get("stance", "asserts") != "denies")
+    if placed:
         asserting &= placed_origins
-    return VERIFIED if len(asserting) >= 2 else UNVERIFIED
+    # Two origins corroborate each other only through a pair of their claims that agree on
+    # their own: both say where (the incident's one place) or neither, the same dates as stated,
+    # no kind, victims or target that differ, figures not far apart.
+    by_origin: dict[str, list[dict]] = {}
+    for c in claims:
+        origin = origin_of(c["source"])
+        if origin in asserting and c.get("stance", "asserts") != "denies":
+            by_origin.setdefault(origin, []).append(c)
+    for a, b in combinations(sorted(by_origin), 2):
+        if any(_corroborate(x, y) for x in by_origin[a] for y in by_origin[b]):
+            return VERIFIED
+    return UNVERIFIED
+
+
+_FAR = Config()
+
+
+def _far_apart(fa: tuple[int, int | None], fb: tuple[int, int | None]) -> bool:
+    """Figures that cannot both be true and lie far apart: the larger more than twice the smaller
+    and more than 2 above it, or none against some (a toll counted differently is no contest)."""
+    if fa[1] is not None and fb[0] > fa[1]:
+        small, large = fa[1], fb[0]
+    elif fb[1] is not None and fa[0] > fb[1]:
+        small, large = fb[1], fa[0]
+    else:
+        return False
+    return small == 0 or (large > _FAR.figures_far_ratio * small and large - small > _FAR.figures_far_gap)
+
+
+def _corroborate(x: dict, y: dict) -> bool:
+    if _says_where(x) != _says_where(y):
+        return False
+    if parse_event_date(x["date"]) != parse_event_date(y["date"]):
+        return False
+    if types_relation(event_type_category(x.get("type")), event_type_category(y.get("type"))) in (
+            "related", "different"):
+        return False
+    vx, vy = victims_category(x.get("victims")), victims_category(y.get("victims"))
+    if vx and vy and vx != vy and "people" not in (vx, vy):
+        return False
+    tx, ty = target_categories(x.get("target")), target_categories(y.get("target"))
+    if tx and ty and not set(tx.split(",")) & set(ty.split(",")):
+        return False
+    for label in ("killed", "wounded"):
+        fx, fy = parse_figure(x.get(label)), parse_figure(y.get(label))
+        if fx is not None and fy is not None and _far_apart((fx.low, fx.high), (fy.low, fy.high)):
+            return False
+    return True
 
 
 def _says_where(claim: dict) -> bool:

@@ -4,10 +4,12 @@ Plain connected components would chain weak links (A~B, B~C, so A, C and everyth
 C touches become one giant event). Average linkage cannot: two groups merge only when the
 *average* score over every pair between them reaches the link threshold, with pairs that
 were never proposed counted at ``MISSING_PAIR`` points. A single claim joins a group at the
-link threshold; two groups of two claims or more (two events in the making) merge only at the
-higher ``merge_threshold``: an average over that many pairs is a firm measurement, and two
-groups that each agree within themselves but only moderately with each other are two
-incidents (see ``Config.merge_margin``). Groups that people's links formed before clustering
+link threshold; two groups of two claims or more (two events in the making) with a
+*contradiction* between them (a pair holding a component of ``Config.contradiction_points`` or
+less: one origin's report of another occasion, what was hit, the kind, the victims, the place
+or the dates far apart) merge only at the higher ``merge_threshold``: an average hides a
+contradiction, and two groups that agree within themselves but contradict each other, only
+moderately outweighed, are two incidents (see ``Config.merge_margin``). Groups that people's links formed before clustering
 count as single claims here: a person's link never makes a merge harder. Cannot-link
 constraints (same origin in one report, a person's "unlink") forbid a merge outright;
 must-links (a person's "link") are merged first.
@@ -35,6 +37,7 @@ class Problem:
     scores: dict[tuple[int, int], float] = field(default_factory=dict)  # (low id, high id) -> score
     cannot: set[tuple[int, int]] = field(default_factory=set)
     must: set[tuple[int, int]] = field(default_factory=set)
+    contradicted: set[tuple[int, int]] = field(default_factory=set)   # pairs holding a contradiction
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:
@@ -63,19 +66,24 @@ class _State:
         for a, b in problem.cannot:
             self.cannot_of.setdefault(a, set()).add(b)
             self.cannot_of.setdefault(b, set()).add(a)
-        # Per pair of clusters: (sum of scores in thousandths, number of scored pairs).
+        # Per pair of clusters: (sum of scores in thousandths, number of scored pairs, number of
+        # pairs holding a contradiction).
         self.links: dict[int, dict[int, list[int]]] = {c: {} for c in self.members}
         for (a, b), score in problem.scores.items():
             ra, rb = find(a), find(b)
             if ra != rb:
-                entry = self.links[ra].setdefault(rb, [0, 0])
+                entry = self.links[ra].setdefault(rb, [0, 0, 0])
                 entry[0] += round(score * SCALE)
                 entry[1] += 1
+                entry[2] += (a, b) in problem.contradicted
                 self.links[rb][ra] = entry
         self.version = {c: 0 for c in self.members}
 
+    def contradicted(self, a: int, b: int) -> bool:
+        return self.links[a][b][2] > 0
+
     def average(self, a: int, b: int) -> float:
-        total, scored = self.links[a][b]
+        total, scored, _contradictions = self.links[a][b]
         size = len(self.members[a]) * len(self.members[b])
         return (total + (size - scored) * MISSING_PAIR * SCALE) / size
 
@@ -95,7 +103,7 @@ class _State:
             if other == keep:
                 continue
             mine = self.links[keep].get(other)
-            merged = [entry[0] + (mine[0] if mine else 0), entry[1] + (mine[1] if mine else 0)]
+            merged = [x + (mine[i] if mine else 0) for i, x in enumerate(entry)]
             self.links[keep][other] = merged
             self.links[other][keep] = merged
         self.version[keep] += 1
@@ -106,9 +114,10 @@ class _State:
 def average_linkage(problem: Problem, threshold: float, merge_threshold: float | None = None) -> list[list[int]]:
     """Clusters of claim ids, each sorted by fingerprint; the list sorted by first member.
 
-    ``threshold``: the average a single claim needs to join a group; ``merge_threshold`` (the
-    same when None): the average two groups of two claims or more, both formed here, need to
-    merge (a group that only people's must-links formed counts as a single claim).
+    ``threshold``: the average a single claim needs to join a group, and two groups without a
+    contradiction between them to merge; ``merge_threshold`` (the same when None): the average
+    two groups of two claims or more, both formed here, with a contradiction between them need
+    to merge (a group that only people's must-links formed counts as a single claim).
     """
     state = _State(problem)
     limit = threshold * SCALE
@@ -124,8 +133,8 @@ def average_linkage(problem: Problem, threshold: float, merge_threshold: float |
             break
         if state.forbidden(a, b):
             continue  # looked at again if either side grows
-        if -neg_avg < group_limit and a in grown and b in grown:
-            continue  # two events in the making: looked at again if either side grows
+        if -neg_avg < group_limit and a in grown and b in grown and state.contradicted(a, b):
+            continue  # two events in the making that contradict each other: looked at again if either grows
         keep = state.merge(a, b)
         grown.discard(a if keep == b else b)
         grown.add(keep)

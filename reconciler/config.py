@@ -10,13 +10,20 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
-# What the tool derives from claims and how it grades, as one number: bump it when a release
-# changes either (vocabulary, gazetteer index, scoring, grade reasons), so that the first run
-# after an upgrade re-decides every event instead of only the new claims' (recorded with each
-# run's configuration; see reconciler.runs.reconcile). 2: vocabulary of parties, quoted actors.
-# 3: what was hit (the `target` field) and one origin's reports of other occasions count in matching.
-# 4: two groups of claims merge only at Config.merge_threshold (link_threshold + merge_margin).
-POLICY_VERSION = 4
+from .datafiles import content_hash
+
+# What the tool derives from claims and how it grades, as one version: the first run after an
+# upgrade that changes either re-decides every event instead of only the new claims' (recorded
+# with each run's configuration; see reconciler.runs.reconcile). Its second part is a digest of
+# the word lists and tables in reconciler/data/ (vocabularies, regions, place words), so that no
+# change of a word can forget it; raise SCORING_REVISION by hand when the code reads, scores or
+# grades claims differently. 2: vocabulary of parties, quoted actors. 3: what was hit and one
+# origin's reports of other occasions. 4: two groups merge only at the merge threshold. 5: places
+# as candidate sets with distances and qualifiers; figures close or far apart; dates weighed by
+# agreement; corroboration stricter than linking; groups merge at the merge threshold only when
+# they contradict each other; the review queue holds pairs held back by one component.
+SCORING_REVISION = 5
+POLICY_VERSION = f"{SCORING_REVISION}-{content_hash()}"
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,13 @@ class Weights:
 
     place_same: float = 4.0        # same gazetteer place, or the same place text
     place_similar: float = 3.0     # text places with similarity ≥ place_similar_min (scaled)
+    place_beside: float = 4.0      # one place lies in or beside the other (a district of the city, the village by
+                                   # the airport): within Config.place_beside_km of the larger one's extent
+    place_near: float = -1.0       # within Config.place_near_km: neighbouring villages, one incident placed at either
+                                   # or two incidents (in dense fighting, more often two): a little against, so that
+                                   # a pair agreeing on all else goes to the review queue, not into one event
+    place_neighbour: float = -2.0  # within Config.place_neighbour_km: likely other places, but a person should see a
+                                   # pair that agrees on everything else (the review queue)
     place_differs: float = -6.0    # both places known and different: different incidents
     place_unknown: float = -1.0    # one place missing: not a mismatch, but weaker evidence, so that
                                    # a claim without a place reaches the review queue, not a link
@@ -33,7 +47,9 @@ class Weights:
     date_same: float = 2.0         # day-precise dates on the same day
     date_same_period: float = 4.0  # period claims of one scope: with the same victims, enough to link
     date_near: float = 1.0         # one day apart (within the tolerance)
-    date_overlap: float = 0.5      # coarse dates that overlap (a week, a range)
+    date_two_days: float = -1.0    # two days apart (each report a day off, or two incidents); an interval and a
+                                   # date a day outside it: most reports lag by a day at most
+    date_overlap: float = 0.5      # coarse dates that overlap (a week, a range); intervals that agree more, more
     date_far: float = -2.0         # per day beyond the blocker's window (two days): such pairs are
                                    # never proposed, only scored inside a group other links formed
     type_same: float = 1.5
@@ -47,7 +63,10 @@ class Weights:
                                    # the same place, type and victims a day apart, below the link threshold
     actor_same: float = 0.5        # naming different actors is a contradiction to grade, not a reason to split
     figures_agree: float = 0.5     # killed/wounded intervals that overlap
-    figures_differ: float = -1.5   # intervals that cannot both be true: weak evidence against, never
+    figures_close: float = -0.5    # intervals that cannot both be true but lie close (2 vs 3 killed): a toll
+                                   # counted differently (Config.figures_far_ratio, figures_far_gap), no
+                                   # contradiction, but a little against: most reports of one incident agree
+    figures_differ: float = -1.5   # intervals far apart: weak evidence against, never
                                    # enough alone to part claims agreeing on place, type and victims
                                    # (Config checks: place + type + victims + this >= link threshold)
     origin_other_occasion: float = -4.0   # one origin, day-precise dates that differ, figures that cannot both be
@@ -65,13 +84,34 @@ class Config:
                                         # 7 April and one through 9 April are different figures
     link_threshold: float = 5.0
     merge_margin: float = 1.0          # clustering: a single claim joins a group of claims when the average score
-                                       # over every pair between them reaches link_threshold; two groups of two
-                                       # claims or more merge only at link_threshold + merge_margin (the merge
-                                       # threshold, 6). Measured at 100,000 claims: of the pairs joined by merges
-                                       # of such groups averaging 5-6, about two thirds were false (two incidents
-                                       # at one place a day apart, each reported several times)
+                                       # over every pair between them reaches link_threshold, and so do two groups
+                                       # of claims; two groups of two claims or more with a contradiction between
+                                       # them (contradiction_points) merge only at link_threshold + merge_margin (the
+                                       # merge threshold, 6). Measured: group merges averaging 5-6 with a
+                                       # contradiction joined mostly different incidents (generator, 10,000 claims:
+                                       # 26 of 132 pairs right), without one mostly the same (generator 121 of 145,
+                                       # real claims 41 of 53)
+    contradiction_points: float = -3.0  # a score component this low or lower contradicts (see merge_margin)
     review_threshold: float = 3.5
     place_similar_min: float = 0.85
+    # Distances between two located places, from the nearest candidates, less the larger's extent
+    # (its radius from its population: reconciler.gazetteer): conflict-event de-duplication works
+    # with windows of about 1 and 5 km (xSub, MELTT).
+    place_beside_km: float = 1.0
+    place_near_km: float = 5.0
+    place_neighbour_km: float = 15.0   # also how far the blocker looks for pairs at neighbouring places
+    # Figures that cannot both be true are far apart (grading: contested; matching: figures_differ)
+    # when the larger is more than figures_far_ratio times the smaller and more than figures_far_gap
+    # above it, or one says none and the other some; else they are close, a toll counted differently.
+    figures_far_ratio: float = 2.0
+    figures_far_gap: int = 2
+    # Corroboration is stricter than linking (grading, rule "corroborated"): two origins corroborate
+    # each other only through a pair of their claims at one place (or within this distance of
+    # the larger one's extent: a district of the city, the village by the airport), dates that
+    # agree (of the days the two dates span, this share given by both: 1, the same day or the same
+    # interval; a day within two days is 0.5), and nothing that differs.
+    corroborate_km: float = 1.0
+    corroborate_dates: float = 1.0
     place_inference_min: float = 4.0   # a placed claim is a compatible report for one without a place when
                                        # they score this much, quote left out: with the default weights the
                                        # same day, type and victims, and agreeing figures or the same actor
@@ -84,15 +124,22 @@ class Config:
             raise ValueError(f"merge_margin {self.merge_margin:g} is negative: merging two groups cannot need less "
                              "than joining one claim")
         w = self.weights
-        complete = w.place_same + w.type_same + w.victims_same + w.figures_differ
+        complete = w.place_same + w.type_same + w.victims_same + w.date_near + w.figures_differ
         if complete < self.link_threshold:
             # Competing figures are the point of the tool: two reports (of different origins: one
             # origin's other day and other figures is Weights.origin_other_occasion) that agree on
-            # place, type and victims within the date tolerance (0 date points at worst) must still link.
+            # place, type and victims within a day must still link.
             raise ValueError(
                 f"figures_differ {w.figures_differ:g} would let differing figures alone part claims that agree on "
-                f"place, type and victims: place_same + type_same + victims_same + figures_differ = {complete:g} "
-                f"< link_threshold {self.link_threshold:g}")
+                f"place, type and victims: place_same + type_same + victims_same + date_near + figures_differ = "
+                f"{complete:g} < link_threshold {self.link_threshold:g}")
+        edge = w.place_same + w.type_same + w.victims_same + w.date_two_days + w.figures_differ
+        if edge < self.review_threshold:
+            # Two days apart (the edge of the blocker's window), such reports go to a person.
+            raise ValueError(
+                f"date_two_days {w.date_two_days:g} would hide reports agreeing on place, type and victims two days "
+                f"apart from the review queue: place_same + type_same + victims_same + date_two_days + figures_differ "
+                f"= {edge:g} < review_threshold {self.review_threshold:g}")
         groups = w.place_same + w.type_same + w.victims_same + w.date_near + w.figures_differ
         if groups < self.merge_threshold:
             # Two groups of reports of one incident, each telling its own figures (the army's

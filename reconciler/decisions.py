@@ -106,7 +106,7 @@ def refresh(session: Session, event_ids: list[int], user: str) -> None:
                                               .where(ClaimLink.event_id.in_(event_ids))):
         members[event_id].append(claim_id)
     claim_ids = sorted(c for ms in members.values() for c in ms)
-    features, _ = load_features(session, index, claim_ids)
+    features, _ = load_features(session, index, claim_ids, config=config)
     relays = relay_names(session, claim_ids, index)
     notes, actors = grading_texts(session, claim_ids)
     for event_id in event_ids:
@@ -340,13 +340,13 @@ def _with_hints(session: Session, index: SourceIndex, config: Config, features: 
             windows.append([start, end])
     first, last = session.execute(select(func.min(Claim.date_start), func.max(Claim.date_end))).one()
     if 2 * sum(end - start + 1 for start, end in windows) >= last.toordinal() - first.toordinal() + 1:
-        features, _ = load_features(session, index)   # half the days or more (a whole queue): read all at once
+        features, _ = load_features(session, index, config=config)   # half the days or more (a whole queue): read all at once
     else:
         around: set[int] = set()
         for start, end in windows:
             around.update(session.scalars(select(Claim.id).where(
                 Claim.date_start <= date.fromordinal(end), Claim.date_end >= date.fromordinal(start))))
-        more, _ = load_features(session, index, sorted(around - set(features)))
+        more, _ = load_features(session, index, sorted(around - set(features)), config=config)
         features = features | more
     return features, PlaceHints(Blocker(features.values(), config), config, decided_apart)
 
@@ -399,7 +399,7 @@ def review_queue(session: Session, config: Config, limit: int | None = None) -> 
     ranked = sorted(((IMPACTS.index(impact(r.claim_a, r.claim_b)), abs(r.score - middle), r.claim_a, r.claim_b, r)
                      for r in rows), key=lambda x: x[:4])[:limit]
     shown = sorted({c for *_k, r in ranked for c in (r.claim_a, r.claim_b)})
-    features, _ = load_features(session, index, shown)
+    features, _ = load_features(session, index, shown, config=config)
     _must, decided_apart, _manual = load_decisions(session)
     features, hints = _with_hints(session, index, config, features, decided_apart)
     queue = []
@@ -466,14 +466,14 @@ def near_events(session: Session, event_id: int) -> list[dict]:
     ids = sorted(members | {c for claims in theirs.values() for c in claims})
     changed = {c for c, needs in _chunked(session, select(Claim.id, Claim.needs_match), Claim.id, ids) if needs}
     index = SourceIndex.load(session)
-    features, _ = load_features(session, index, ids)
+    features, _ = load_features(session, index, ids, config=config)
     must, decided_apart, _manual = load_decisions(session)
     features, hints = _with_hints(session, index, config, features, decided_apart)
     statuses = dict(_chunked(session, select(Event.id, Event.status), Event.id, sorted(theirs)))
     mine_group = _is_group(mine, must)
     near = []
     for other, claims in theirs.items():
-        total, constraint = 0, None   # thousandths, summed exactly as clustering sums them
+        total, constraint, contradiction = 0, None, None   # thousandths, summed exactly as clustering sums them
         for a in mine:
             for b in claims:
                 if constraint is None and _pair(a, b) in decided_apart:
@@ -481,10 +481,14 @@ def near_events(session: Session, event_id: int) -> list[dict]:
                 rule = cannot_link(features[a], features[b], config)
                 if constraint is None and rule is not None:
                     constraint = f"claims {min(a, b)} and {max(a, b)}: {rule}"
-                total += round(score_pair(features[a], features[b], config, explain=False, hints=hints).total * 1000)
+                score = score_pair(features[a], features[b], config, explain=False, hints=hints)
+                total += round(score.total * 1000)
+                if contradiction is None and score.contradicts(config):
+                    worst = min(score.components, key=lambda c: c.points)
+                    contradiction = f"claims {min(a, b)} and {max(a, b)}: {worst.name} {worst.points:g}"
         n = len(mine) * len(claims)
         average = (total // n) / 1000   # rounded down: never shown reaching a threshold it misses
-        groups = mine_group and _is_group(claims, must)
+        groups = mine_group and _is_group(claims, must) and contradiction is not None
         threshold, name = (config.merge_threshold, "merge") if groups else (config.link_threshold, "link")
         over = f"the average over the {n} pairs between them, {average:g}," if n > 1 else \
             f"their one pair, scoring {average:g},"
@@ -495,8 +499,8 @@ def near_events(session: Session, event_id: int) -> list[dict]:
         elif total < round(config.link_threshold * 1000) * n:
             why = f"{over} is below the link threshold {config.link_threshold:g}"
         elif total < round(threshold * 1000) * n:
-            why = f"{over} reaches the link threshold, but two groups of claims merge only at the merge threshold " \
-                  f"{threshold:g}"
+            why = f"{over} reaches the link threshold, but two groups of claims with a contradiction between them " \
+                  f"({contradiction}) merge only at the merge threshold {threshold:g}"
         else:
             why = f"{over} reaches the {name} threshold {threshold:g}, but the last run weighed them otherwise: " \
                   "only pairs the blocker proposes connect claims, and in a group over " \

@@ -115,6 +115,21 @@ def intervals_overlap(a: tuple[int, int | None], b: tuple[int, int | None]) -> b
     return True
 
 
+def figures_relation(a: tuple[int, int | None], b: tuple[int, int | None], far_ratio: float,
+                     far_gap: int) -> str:
+    """'agree' when two figure intervals can both be true; 'far' when they are far apart (the larger
+    more than ``far_ratio`` times the smaller and more than ``far_gap`` above it, or none against
+    some); else 'close': a toll counted differently (2 and 3 killed), which casualty recorders
+    publish as a range rather than call a contradiction."""
+    if intervals_overlap(a, b):
+        return "agree"
+    lower, upper = (a, b) if a[1] is not None and a[1] < b[0] else (b, a)
+    small, large = lower[1], upper[0]
+    if small == 0 or (large > far_ratio * small and large - small > far_gap):
+        return "far"
+    return "close"
+
+
 def interval_text(low: int, high: int | None) -> str:
     """'2', '3–5' or '≥41': how figures are shown everywhere."""
     if high is None:

@@ -4,9 +4,13 @@
 |---|------------------------|----------------------------------------------------------------------|
 | 1 | contested              | a known origin denies what another known origin asserts              |
 | 2 | contested              | known origins name different actors as responsible                   |
-| 3 | contested              | known origins give figures for the same victims that cannot both be true |
-| 4 | independently_verified | ≥ 2 distinct known origins assert it (and, with require_neutral, one of them has no side) |
-| 5 | unverified             | anything else: one origin however often relayed, unknown or unregistered sources |
+| 3 | contested              | known origins give figures for the same victims far apart (Config.figures_far_*) |
+| 4 | independently_verified | ≥ 2 distinct known origins assert it and corroborate each other: a pair of their claims is strong on its own (one place, overlapping dates, nothing that differs); with require_neutral, one of the two has no side |
+| 5 | unverified             | ≥ 2 known origins assert it, but no pair of their claims corroborates: likely one incident, not confirmed |
+| 6 | unverified             | anything else: one origin however often relayed, unknown or unregistered sources |
+
+Figures close together (2 and 3 killed) are a toll counted differently, not a contest: the
+event shows their range and the reason says who counted what.
 
 An origin is *known* when the claim's source and every source up its parent chain are
 registered and the root is not of kind "unknown". Relays never add an origin. When the
@@ -21,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .config import Config
-from .figures import interval_text, intervals_overlap
+from .figures import figures_relation, interval_text, intervals_overlap
 from .sources import OriginInfo
 from .vocabulary import same_actor
 
@@ -58,10 +62,14 @@ class Facts:
     figures: dict[tuple[str, str | None], dict[str, tuple[int, int | None]]] = field(default_factory=dict)
     not_counted: set[str] = field(default_factory=set)               # sources with no known origin
     nowhere: set[str] = field(default_factory=set)   # asserting origins that never say where a placed event was
+    # Per pair of asserting known origins, what keeps their closest pair of claims from
+    # corroborating each other (the fewest gaps found); () when one pair does.
+    corroboration: dict[frozenset[str], tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, claims: list[GradedClaim]) -> "Facts":
-        facts = cls(claims)
+    def of(cls, claims: list[GradedClaim],
+           corroboration: dict[frozenset[str], tuple[str, ...]] | None = None) -> "Facts":
+        facts = cls(claims, corroboration=dict(corroboration or {}))
         placed_event = any(c.placed for c in claims if c.stance != "denies")
         for c in claims:
             if not c.origin.known:
@@ -127,19 +135,50 @@ def _figures(facts: Facts, config: Config) -> str | None:
         for i, a in enumerate(origins):
             for b in origins[i + 1:]:
                 fa, fb = per_origin[a], per_origin[b]
-                if not intervals_overlap(fa, fb):
+                if figures_relation(fa, fb, config.figures_far_ratio, config.figures_far_gap) == "far":
                     who = f" {victims}" if victims else ""
-                    return f"figures cannot both be true: {a} {label}{who} {interval_text(*fa)}, {b} {interval_text(*fb)}"
+                    return f"figures far apart: {a} {label}{who} {interval_text(*fa)}, {b} {interval_text(*fb)}"
     return None
 
 
+def _joined(facts: Facts, config: Config) -> list[tuple[str, str]]:
+    """Pairs of origins that count here and corroborate each other (with require_neutral, one
+    of the two has no side)."""
+    corroborating = facts.corroborating
+    names = sorted(corroborating)
+    return [(a, b) for i, a in enumerate(names) for b in names[i + 1:]
+            if facts.corroboration.get(frozenset((a, b))) == ()
+            and (not config.require_neutral or corroborating[a].side is None or corroborating[b].side is None)]
+
+
 def _corroborated(facts: Facts, config: Config) -> str | None:
+    joined = _joined(facts, config)
+    if not joined:
+        return None
+    names = sorted({n for pair in joined for n in pair})
+    reason = f"asserted by {_names(names)}, independent origins, corroborating each other"
+    others = sorted(set(facts.corroborating) - set(names))
+    if others:
+        reason += f"; also asserted by {_names(others)} (no report of {'its' if len(others) == 1 else 'theirs'} " \
+                  "corroborates)"
+    return reason + _nowhere_note(facts)
+
+
+def _linked_only(facts: Facts, config: Config) -> str | None:
+    """Two or more origins, linked into one event, but no pair of their claims corroborates."""
     corroborating = facts.corroborating
     if len(corroborating) < 2:
         return None
     if config.require_neutral and not any(o.side is None for o in corroborating.values()):
         return None
-    return f"asserted by {_names(corroborating)}, independent origins" + _nowhere_note(facts)
+    names = sorted(corroborating)
+    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1:]]
+    shown = []
+    for a, b in pairs[:3]:
+        gaps = facts.corroboration.get(frozenset((a, b)))
+        shown.append(f"{a} and {b}: " + (", ".join(gaps) if gaps else "no pair of their reports compared"))
+    return ("likely one incident, but no two origins' reports corroborate each other (" + "; ".join(shown)
+            + ("; …" if len(pairs) > 3 else "") + ")" + _nowhere_note(facts))
 
 
 def _nowhere_note(facts: Facts) -> str:
@@ -186,6 +225,7 @@ RULES: tuple[Rule, ...] = (
     Rule(CONTESTED, "actors", _actors),
     Rule(CONTESTED, "figures", _figures),
     Rule(VERIFIED, "corroborated", _corroborated),
+    Rule(UNVERIFIED, "linked, not corroborated", _linked_only),
 )
 
 
@@ -196,9 +236,12 @@ class Grade:
     reason: str
 
 
-def grade_event(claims: list[GradedClaim], config: Config) -> Grade:
-    """Apply the rule table to an event's claims."""
-    facts = Facts.of(claims)
+def grade_event(claims: list[GradedClaim], config: Config,
+                corroboration: dict[frozenset[str], tuple[str, ...]] | None = None) -> Grade:
+    """Apply the rule table to an event's claims. ``corroboration``: per pair of asserting known
+    origins, what keeps their closest pair of claims from corroborating each other, () when one
+    pair does (see ``matching.corroboration_gaps``)."""
+    facts = Facts.of(claims, corroboration)
     for rule in RULES:
         why = rule.test(facts, config)
         if why is not None:
@@ -207,13 +250,24 @@ def grade_event(claims: list[GradedClaim], config: Config) -> Grade:
 
 
 def _figures_note(facts: Facts, rule: Rule) -> str:
-    if rule.name != "corroborated" or not facts.figures:
+    """The figures of a corroborated or unconfirmed event: agreeing ones, or the range of a toll
+    counted differently ("killed 2–3: AOAV 2, Unified news feed 3")."""
+    if rule.name not in ("corroborated", "linked, not corroborated") or not facts.figures:
         return ""
-    parts = []
+    agree, ranges = [], []
     for (label, victims), per_origin in sorted(facts.figures.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
         values = sorted({interval_text(*v) for v in per_origin.values()})
-        parts.append(f"{label} {' / '.join(values)}")
-    return "; figures agree: " + ", ".join(parts)
+        if len(values) == 1 or all(intervals_overlap(x, y) for x in per_origin.values() for y in per_origin.values()):
+            agree.append(f"{label} {' / '.join(values)}")
+            continue
+        low = min(v[0] for v in per_origin.values())
+        high = None if any(v[1] is None for v in per_origin.values()) else max(v[1] for v in per_origin.values())
+        counted = ", ".join(f"{o} {interval_text(*v)}" for o, v in sorted(per_origin.items()))
+        ranges.append(f"{label} {interval_text(low, high)}: {counted}")
+    note = ("; figures agree: " + ", ".join(agree)) if agree else ""
+    if ranges:
+        note += "; figures counted differently (a range, not a contradiction): " + "; ".join(ranges)
+    return note
 
 
 @dataclass(frozen=True)

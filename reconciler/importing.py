@@ -134,8 +134,9 @@ class _Importer:
 
 # What the tool works out from a claim as written; `renormalise` works it out again.
 DERIVED_FIELDS = ("date_start", "date_end", "date_precision", "place_key", "place_label", "place_geonameid",
-                  "place_method", "place_region", "type_category", "target_categories", "actor_key",
-                  "victims_category", "killed_low", "killed_high", "wounded_low", "wounded_high")
+                  "place_method", "place_region", "place_candidates", "place_names", "type_category",
+                  "text_type_category", "target_categories", "actor_key", "victims_category", "killed_low",
+                  "killed_high", "wounded_low", "wounded_high")
 
 
 def derived_fields(claim: ClaimInput, normaliser: PlaceNormaliser) -> dict:
@@ -143,17 +144,36 @@ def derived_fields(claim: ClaimInput, normaliser: PlaceNormaliser) -> dict:
     place = normaliser.normalise(claim.text_field("place"), claim.lat, claim.lon, claim.text_field("region"))
     region = normaliser.region(place, claim.text_field("place"), claim.text_field("region"))
     killed, wounded = claim.killed, claim.wounded
+    type_category = event_type_category(claim.text_field("type"))
     return {
         "date_start": claim.date.start, "date_end": claim.date.end, "date_precision": claim.date.precision,
         "place_key": place.key, "place_label": place.label, "place_geonameid": place.geonameid,
         "place_method": place.method, "place_region": region,
-        "type_category": event_type_category(claim.text_field("type")),
+        "place_candidates": ",".join(map(str, place.candidates)) or None,
+        "place_names": _names_text(place.names),
+        "type_category": type_category,
+        # The kind of incident a quote names ("Russians shelled Kharkiv"), for a claim whose type is
+        # empty: weaker evidence than the field (matching weighs it so).
+        "text_type_category": None if claim.text_field("type") else event_type_category(claim.text_field("text")),
         "target_categories": target_categories(claim.text_field("target")),
         "actor_key": actor_key(claim.text_field("actor")),
         "victims_category": victims_category(claim.text_field("victims")),
         "killed_low": killed.low if killed else None, "killed_high": killed.high if killed else None,
         "wounded_low": wounded.low if wounded else None, "wounded_high": wounded.high if wounded else None,
     }
+
+
+def _names_text(names: tuple[str, ...] | None) -> str | None:
+    """The names as written, '|'-joined, within the column's 300 characters (whole names only)."""
+    if not names:
+        return None
+    kept, size = [], 0
+    for name in names:
+        if size + len(name) + bool(kept) > 300:
+            break
+        kept.append(name)
+        size += len(name) + bool(kept[:-1])
+    return "|".join(kept) or names[0][:300]
 
 
 def _check_batch(claims: list[ClaimInput], index: SourceIndex) -> list[tuple[ClaimInput, str]]:

@@ -22,8 +22,9 @@ from typing import Iterable, Iterator, NamedTuple
 from rapidfuzz import fuzz
 
 from .config import Config
-from .figures import interval_text, intervals_overlap
-from .places import place_similarity, region_label
+from .figures import figures_relation, interval_text, intervals_overlap
+from .gazetteer import distance_km, region_label
+from .places import place_similarity
 from .vocabulary import same_actor, targets_relation, types_relation, victims_relation
 
 
@@ -49,6 +50,15 @@ class ClaimFeatures:
     target_categories: str | None = None   # what was hit: "homes,school" (vocabulary.TARGETS)
     region: str | None = None              # "UA.05": the place's oblast, or the one a claim without a place names
     origin_known: bool = True              # whether the origin is a known one (registered, not of kind 'unknown')
+    candidates: tuple[int, ...] = ()       # every gazetteer place the place could be (one when unambiguous)
+    spots: tuple[tuple[float, float, float], ...] = ()   # (lat, lon, extent km) of each candidate
+    near: frozenset[int] = frozenset()     # gazetteer places within Config.place_neighbour_km of a candidate
+    names: frozenset[str] = frozenset()    # the place's names as written, transliterated
+    text_type: str | None = None           # the kind the quote names, when the type is empty
+
+    def __post_init__(self) -> None:
+        if not self.candidates and self.place_key is not None and self.place_key.startswith("geonames:"):
+            object.__setattr__(self, "candidates", (int(self.place_key[9:]),))
 
     def is_period(self, config: Config) -> bool:
         return config.is_period(self.end - self.start + 1)
@@ -80,6 +90,22 @@ class Score:
     def as_dict(self) -> dict:
         return {c.name: {"points": c.points, "note": c.note} for c in self.components}
 
+    def held_back_by(self, config: Config) -> Component | None:
+        """The one component that keeps an otherwise agreeing pair from being linked: the only
+        one counting against it, without which (at its best: the same place, the same day) the
+        pair would reach the link threshold. Neighbouring places, an ambiguous name, a day too
+        far: a person should decide these (the review queue), since the claims alone cannot."""
+        against = [c for c in self.components if c.points < 0]
+        if len(against) != 1 or against[0].name not in _BEST:
+            return None
+        worst = against[0]
+        best = getattr(config.weights, _BEST[worst.name])
+        return worst if self.total - worst.points + best >= config.link_threshold else None
+
+    def contradicts(self, config: Config) -> bool:
+        """Whether a component counts this strongly against (``Config.contradiction_points``)."""
+        return any(c.points <= config.contradiction_points for c in self.components)
+
     def explain(self) -> str:
         """'place +4 (same place: Avdiyivka); date +1 (1 day apart)' — against-points marked."""
         parts = []
@@ -87,6 +113,11 @@ class Score:
             sign = "+" if c.points > 0 else ("−" if c.points < 0 else "±")
             parts.append(f"{c.name} {sign}{abs(c.points):g} ({c.note})")
         return f"score {self.total:g}: " + "; ".join(parts)
+
+
+# What each component scores at its best: what a person deciding it would make it.
+_BEST = {"place": "place_same", "date": "date_same", "type": "type_same", "victims": "victims_same",
+         "target": "target_same", "figures": "figures_agree"}
 
 
 def _place(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool,
@@ -99,22 +130,82 @@ def _place(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool,
             return Component("place", w.place_differs, f"different regions: {region_label(a.region)} vs "
                                                        f"{region_label(b.region)}" if explain else "")
         placeless, placed = (a, b) if a.place_key is None else (b, a)
-        if hints is not None and placed.place_key is not None and hints.of(placeless) == placed.place_key:
+        hint = hints.of(placeless) if hints is not None and placed.place_key is not None else None
+        if hint is not None and hint & _identity(placed):
             return Component("place", w.place_inferred,
                              f"unknown for one claim; {placed.place_label} is the only place with a compatible "
                              "report within the dates" if explain else "")
         return Component("place", w.place_unknown, "unknown for one claim: weaker evidence, not a mismatch")
-    if a.place_key == b.place_key:
-        return Component("place", w.place_same, f"same place: {a.place_label}" if explain else "")
-    differs = f"different places: {a.place_label} vs {b.place_label}" if explain else ""
-    if a.place_key.startswith("geonames:") and b.place_key.startswith("geonames:"):
-        return Component("place", w.place_differs, differs)
-    similarity = place_similarity(a.place_key, b.place_key)
-    if similarity >= config.place_similar_min:
+    relation, km, _gap, similarity = place_relation(a, b, config)
+    points = {"same": w.place_same, "same name": w.place_same, "beside": w.place_beside, "near": w.place_near,
+              "neighbouring": w.place_neighbour, "unlocated": w.place_unknown, "different": w.place_differs}.get(relation)
+    if relation == "similar":
         points = round(w.place_similar * similarity, 2)
-        return Component("place", points,
-                         f"similar: {a.place_label} ~ {b.place_label} ({similarity:.0%})" if explain else "")
-    return Component("place", w.place_differs, differs)
+    if not explain:
+        return Component("place", points, "")
+    if relation == "same":
+        note = f"same place: {a.place_label if len(a.candidates) <= len(b.candidates) else b.place_label}"
+    elif relation == "same name":
+        note = f"same name: {min(a.names & b.names)} (not in the gazetteer)"
+    elif relation == "similar":
+        note = f"similar: {a.place_label} ~ {b.place_label} ({similarity:.0%})"
+    elif relation == "different":
+        note = f"different places: {a.place_label} vs {b.place_label}" + (f", {km:.0f} km apart" if km else "")
+    elif relation == "unlocated":
+        unknown = a.place_label if not a.candidates else b.place_label
+        note = (f"where {unknown} lies the gazetteer does not say; both in {region_label(a.region)}: weaker "
+                "evidence, not a mismatch")
+    else:
+        words = {"beside": "in or beside one another", "near": "near", "neighbouring": "neighbouring"}[relation]
+        note = f"{words}: {a.place_label} and {b.place_label}, {km:.1f} km apart"
+    return Component("place", points, note + (_ambiguous(a, b) if a.candidates and b.candidates else ""))
+
+
+class PlaceRelation(NamedTuple):
+    relation: str               # same, same name, similar, beside, near, neighbouring, unlocated, different
+    km: float | None = None     # between the nearest candidates, when both are located
+    gap: float | None = None    # that distance less the larger one's extent
+    similarity: float | None = None   # of the names, when one is not in the gazetteer
+
+
+def place_relation(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> PlaceRelation:
+    """How two named places relate.
+
+    Two places the gazetteer locates are the 'same' (candidate sets that meet: either name may be
+    any of its places), 'beside' (one in or beside the other: a district of Donetsk lies within
+    the city's ~10 km), 'near', 'neighbouring' or 'different', by the distance between the
+    nearest candidates less the larger one's extent (``Config.place_*_km``). A place the
+    gazetteer does not know is the 'same name' as another named alike (in no two different
+    regions), 'similar' by spelling, or 'different'."""
+    if a.place_key == b.place_key:
+        return PlaceRelation("same")
+    if a.candidates and b.candidates:
+        if not set(a.candidates).isdisjoint(b.candidates):
+            return PlaceRelation("same")
+        if not a.spots or not b.spots:
+            return PlaceRelation("different")
+        gap, km = min((distance_km(pa[0], pa[1], pb[0], pb[1]) - max(pa[2], pb[2]),
+                       distance_km(pa[0], pa[1], pb[0], pb[1])) for pa in a.spots for pb in b.spots)
+        for limit, relation in ((config.place_beside_km, "beside"), (config.place_near_km, "near"),
+                                (config.place_neighbour_km, "neighbouring")):
+            if gap <= limit:
+                return PlaceRelation(relation, km, gap)
+        return PlaceRelation("different", km, gap)
+    if a.names & b.names and not (a.region and b.region and a.region != b.region):
+        return PlaceRelation("same name")
+    similarity = max((place_similarity(x, y) for x in a.names or {a.place_key} for y in b.names or {b.place_key}),
+                     default=0.0)
+    if similarity >= config.place_similar_min:
+        return PlaceRelation("similar", similarity=similarity)
+    if a.region is not None and a.region == b.region:
+        # Where a place the gazetteer does not know lies, nobody can say, but in this region.
+        return PlaceRelation("unlocated")
+    return PlaceRelation("different")
+
+
+def _ambiguous(a: ClaimFeatures, b: ClaimFeatures) -> str:
+    parts = [f"{f.place_label} could be any of {len(f.candidates)} places" for f in (a, b) if len(f.candidates) > 1]
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 def _date(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> Component:
@@ -133,10 +224,17 @@ def _date(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> 
     if a.precision == "day" and b.precision == "day":
         if gap == 0:
             return Component("date", w.date_same, "same day")
-        return Component("date", w.date_near if gap == 1 else 0.0, apart)
+        return Component("date", w.date_near if gap == 1 else w.date_two_days, apart)
     if gap == 0:
-        return Component("date", w.date_overlap, "dates overlap (one is imprecise)")
-    return Component("date", 0.0, apart + " (one is imprecise)" if explain else "")
+        # Intervals weigh by how closely they agree: the same two days count as the same day, a
+        # day within two days as a day apart, a day within a month as little as any overlap.
+        shared = min(a.end, b.end) - max(a.start, b.start) + 1
+        spanned = max(a.end, b.end) - min(a.start, b.start) + 1
+        points = max(w.date_overlap, round(w.date_same * shared / spanned, 2))
+        return Component("date", points, (f"the same {spanned} days" if shared == spanned else
+                                          f"dates overlap ({shared} of {spanned} days)") if explain else "")
+    # An interval already spans what its claim does not know: a day outside it is a day off.
+    return Component("date", w.date_two_days * gap, apart + " (one is imprecise)" if explain else "")
 
 
 _TYPE_POINTS = {"same": "type_same", "related": "type_related", "different": "type_differs"}
@@ -176,19 +274,24 @@ def _figures(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) 
              if fa is not None and fb is not None]
     if not pairs:
         return None
-    agree = all(intervals_overlap(fa, fb) for _, fa, fb in pairs)
+    relations = [(name, fa, fb, figures_relation(fa, fb, config.figures_far_ratio, config.figures_far_gap))
+                 for name, fa, fb in pairs]
+    worst = max((r for *_x, r in relations), key=("agree", "close", "far").index)
     # Period claims of one scope are one tally however much the figures differ.
     period = a.is_period(config)
-    points = config.weights.figures_agree if agree else (0.0 if period else config.weights.figures_differ)
+    points = {"agree": config.weights.figures_agree, "close": 0.0 if period else config.weights.figures_close,
+              "far": 0.0 if period else config.weights.figures_differ}[worst]
     if not explain:
         return Component("figures", points, "")
-    texts = [(f"{name} {interval_text(*fa)} vs {interval_text(*fb)}", intervals_overlap(fa, fb))
-             for name, fa, fb in pairs]
-    if agree:
+    texts = [(f"{name} {interval_text(*fa)} vs {interval_text(*fb)}", rel) for name, fa, fb, rel in relations]
+    if worst == "agree":
         return Component("figures", points, "agree: " + ", ".join(t for t, _ in texts))
+    if worst == "close" and not period:
+        return Component("figures", points, "close: " + ", ".join(t for t, r in texts if r != "agree")
+                         + " (a toll counted differently, not a contradiction)")
     why = "graded, not counted against: one scope, competing tallies" if period else \
         "graded; alone never enough to keep reports apart"
-    return Component("figures", points, "differ: " + ", ".join(t for t, ok in texts if not ok) + f" ({why})")
+    return Component("figures", points, "differ: " + ", ".join(t for t, r in texts if r != "agree") + f" ({why})")
 
 
 def _text(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> Component | None:
@@ -215,7 +318,8 @@ def _evidence(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool)
     for part in (_target(a, b, config, explain), _actor(a, b, config, explain), figures):
         if part is not None:
             parts.append(part)
-    if figures is not None and figures.points < 0:
+    if figures is not None and not all(intervals_overlap(x, y) for x, y in ((a.killed, b.killed), (a.wounded, b.wounded))
+                                           if x is not None and y is not None):
         again = _origin_again(a, b, config, explain)
         if again is not None:
             parts.append(again)
@@ -268,36 +372,86 @@ class PlaceHints:
 
     def __init__(self, blocker: "Blocker", config: Config, decided_apart: set[tuple[int, int]] = frozenset()):
         self.blocker, self.config, self.decided_apart = blocker, config, decided_apart
-        self._memo: dict[int, str | None] = {}
+        self._memo: dict[int, frozenset | None] = {}
 
-    def of(self, claim: ClaimFeatures) -> str | None:
+    def of(self, claim: ClaimFeatures) -> frozenset | None:
         if claim.place_key is not None or claim.is_period(self.config):
             return None
         if claim.id not in self._memo:
             self._memo[claim.id] = self._hint(claim, frozenset())
         return self._memo[claim.id]
 
-    def without(self, claim: ClaimFeatures, ignored: set[int] | frozenset[int]) -> str | None:
+    def without(self, claim: ClaimFeatures, ignored: set[int] | frozenset[int]) -> frozenset | None:
         """The hint as it was before the ``ignored`` claims arrived (not memoised)."""
         if claim.place_key is not None or claim.is_period(self.config):
             return None
         return self._hint(claim, ignored)
 
-    def _hint(self, claim: ClaimFeatures, ignored: set[int] | frozenset[int]) -> str | None:
+    def _hint(self, claim: ClaimFeatures, ignored: set[int] | frozenset[int]) -> frozenset | None:
         config = self.config
-        places: set[str] = set()
+        common: frozenset | None = None
         for other in self.blocker.candidates(claim):
-            if other.place_key is None or other.place_key in places or other.id in ignored \
+            if other.place_key is None or other.id in ignored \
                     or (claim.region is not None and other.region is not None and claim.region != other.region) \
                     or cannot_link(claim, other, config) \
                     or (min(claim.id, other.id), max(claim.id, other.id)) in self.decided_apart:
                 continue
             points = config.weights.place_unknown + sum(c.points for c in _evidence(claim, other, config, False))
             if points >= config.place_inference_min:
-                places.add(other.place_key)
-                if len(places) > 1:
-                    break
-        return places.pop() if len(places) == 1 else None
+                common = _identity(other) if common is None else common & _identity(other)
+                if not common:
+                    return None
+        return common
+
+
+def _identity(claim: ClaimFeatures) -> frozenset:
+    """What a claim's place could be: its gazetteer candidates, or the name of a place the
+    gazetteer does not know."""
+    return frozenset(claim.candidates) if claim.candidates else frozenset((claim.place_key,))
+
+
+def corroboration_gaps(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> tuple[str, ...]:
+    """What keeps two claims from corroborating each other, or () when they do.
+
+    Corroboration is stricter than linking: linking two reports a day apart at neighbouring
+    villages may be the best guess, but it is no confirmation. Two claims corroborate each other
+    when they are strong on their own: the same place (or in or beside it:
+    ``Config.corroborate_km``) or, for an event no claim places, no place at all; dates that
+    that agree (``Config.corroborate_dates``: by default the same day, or the same interval); no
+    kind of incident, victims or target that differ; figures not far apart."""
+    gaps = []
+    if a.is_period(config) and b.is_period(config):
+        pass   # a tally's scope is the conflict: it places nothing
+    elif (a.place_key is None) != (b.place_key is None):
+        gaps.append("only one says where")
+    elif a.place_key is not None:
+        where = place_relation(a, b, config)
+        beside = where.relation == "beside" and where.gap <= config.corroborate_km
+        if where.relation not in ("same", "same name") and not beside:
+            gaps.append(f"places {where.km:.1f} km apart" if where.km is not None else "differently named places")
+    gap = max(a.start - b.end, b.start - a.end, 0)
+    shared = min(a.end, b.end) - max(a.start, b.start) + 1
+    spanned = max(a.end, b.end) - min(a.start, b.start) + 1
+    if gap:
+        gaps.append(f"dates {gap} day{'s' if gap > 1 else ''} apart")
+    elif shared / spanned < config.corroborate_dates:
+        gaps.append(f"dates only overlap ({shared} of {spanned} days)")
+    if types_relation(a.type_category, b.type_category) in ("related", "different"):
+        gaps.append(f"kinds differ ({a.type_category} vs {b.type_category})")
+    if victims_relation(a.victims_category, b.victims_category) == "different":
+        gaps.append(f"victims differ ({a.victims_category} vs {b.victims_category})")
+    if targets_relation(a.target_categories, b.target_categories) == "different":
+        gaps.append("what was hit differs")
+    for name, fa, fb in (("killed", a.killed, b.killed), ("wounded", a.wounded, b.wounded)):
+        if fa is not None and fb is not None and \
+                figures_relation(fa, fb, config.figures_far_ratio, config.figures_far_gap) == "far":
+            gaps.append(f"{name} far apart ({interval_text(*fa)} vs {interval_text(*fb)})")
+    return tuple(gaps)
+
+
+def _unlocated(claim: ClaimFeatures) -> bool:
+    """A named place the gazetteer does not know, in a region a claim names."""
+    return claim.place_key is not None and not claim.candidates and claim.region is not None
 
 
 def cannot_link(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> str | None:
@@ -312,8 +466,10 @@ def cannot_link(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> str | Non
 class Blocker:
     """Index of claims by place and date, proposing candidate pairs without all-pairs work.
 
-    Blocks: the exact place key; a four-letter prefix of free-text place keys (for spelling
-    variants the gazetteer does not know); and, for claims with no place, the kind of incident
+    Blocks: each gazetteer place a claim's place could be (queried with the places near them
+    too, ``Config.place_neighbour_km``); a four-letter prefix of free-text place keys and the
+    names as written and the region (for places the gazetteer does not know: they meet the
+    located reports of their region); and, for claims with no place, the kind of incident
     (its type and its victims): a claim with no place is compared with claims of the same kind
     in the date window, placed or not. Claims with places never meet through a kind block, so
     those blocks cost only in proportion to the claims that lack a place. Period claims are
@@ -322,11 +478,16 @@ class Blocker:
 
     def __init__(self, claims: Iterable[ClaimFeatures], config: Config):
         self.config = config
+        claims = list(claims)
+        # Regions where a named place the gazetteer does not know is reported: there, it meets
+        # the located reports of its region ("IL-76 crash site", Luhansk oblast, and Luhansk).
+        self._unlocated = frozenset(c.region for c in claims if _unlocated(c) and not c.is_period(config))
         blocks: dict[tuple, list[ClaimFeatures]] = defaultdict(list)
         for claim in claims:
             for key in self.member_keys(claim):
                 blocks[key].append(claim)
         self.blocks: dict[tuple, tuple[list[int], list[ClaimFeatures]]] = {}
+        self._queries: dict[int, list[tuple]] = {}   # the blocks a claim searches, worked out once
         for key, members in blocks.items():
             members.sort(key=lambda c: (c.start, c.id))
             self.blocks[key] = ([c.start for c in members], members)
@@ -343,22 +504,44 @@ class Blocker:
             return [("period", claim.victims_category)]
         if claim.place_key is None:
             return [("kind", k) for k in self._kinds(claim)]
-        keys = [("place", claim.place_key), *(("placed-kind", k) for k in self._kinds(claim))]
-        if not claim.place_key.startswith("geonames:"):
+        keys = [*self._place_keys(claim), *(("placed-kind", k) for k in self._kinds(claim))]
+        if claim.candidates:
+            keys.extend(("gname", n) for n in claim.names)
+            if claim.region in self._unlocated:
+                keys.append(("region", claim.region))
+        else:
             keys.append(("text", claim.place_key[:4]))
+            keys.extend(("name", n) for n in claim.names)
+            if claim.region is not None:
+                keys.append(("unlocated", claim.region))
         return keys
 
     def query_keys(self, claim: ClaimFeatures) -> list[tuple]:
-        """The blocks searched for a claim's candidates (symmetric with :meth:`member_keys`)."""
+        """The blocks searched for a claim's candidates (symmetric with :meth:`member_keys`):
+        its places and the places near them, the kind of incident for claims without a place,
+        and its names as written, so that a place the gazetteer does not know meets the reports
+        that name it alike."""
         if claim.is_period(self.config):
             return [("period", claim.victims_category)]
         kinds = self._kinds(claim)
         if claim.place_key is None:
             return [("kind", k) for k in kinds] + [("placed-kind", k) for k in kinds]
-        keys = [("place", claim.place_key), *(("kind", k) for k in kinds)]
-        if not claim.place_key.startswith("geonames:"):
+        keys = [*self._place_keys(claim), *(("place", g) for g in sorted(claim.near)), *(("kind", k) for k in kinds)]
+        keys.extend(("name", n) for n in claim.names)
+        if not claim.candidates:
             keys.append(("text", claim.place_key[:4]))
+            keys.extend(("gname", n) for n in claim.names)
+            if claim.region is not None:
+                keys.append(("region", claim.region))
+        elif claim.region in self._unlocated:
+            keys.append(("unlocated", claim.region))
         return keys
+
+    @staticmethod
+    def _place_keys(claim: ClaimFeatures) -> list[tuple]:
+        if claim.candidates:
+            return [("place", g) for g in claim.candidates]
+        return [("place", claim.place_key)]
 
     def _dates_fit(self, a: ClaimFeatures, b: ClaimFeatures, period: bool) -> bool:
         """Incident claims: the intervals, each widened by the tolerance on either side, overlap
@@ -383,7 +566,10 @@ class Blocker:
         config, seen = self.config, {claim.id}
         tol = config.date_tolerance_days
         period = claim.is_period(config)
-        for key in self.query_keys(claim):
+        keys = self._queries.get(claim.id)
+        if keys is None:
+            keys = self._queries[claim.id] = [k for k in self.query_keys(claim) if k in self.blocks]
+        for key in keys:
             starts, members = self.blocks.get(key, ((), ()))
             if period:
                 lo, hi = bisect_left(starts, claim.start - tol), bisect_right(starts, claim.start + tol)

@@ -124,12 +124,17 @@ class Claim(Stamped, Base):
     place_geonameid: Mapped[int | None] = mapped_column(Integer)
     place_method: Mapped[str | None] = mapped_column(String(16))
     place_region: Mapped[str | None] = mapped_column(String(16))   # "UA.05": the place's oblast, or the one named
+    # Every gazetteer place the name could be, when more than one ("713122,700001"), and the names
+    # as written, transliterated ("pisky|donetsk"): matching compares these, never one pick.
+    place_candidates: Mapped[str | None] = mapped_column(Text)
+    place_names: Mapped[str | None] = mapped_column(String(300))
     region_text: Mapped[str | None] = mapped_column(Text)
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
 
     type_text: Mapped[str | None] = mapped_column(Text)
     type_category: Mapped[str | None] = mapped_column(String(32))
+    text_type_category: Mapped[str | None] = mapped_column(String(32))   # the kind the quote names, type left empty
     actor_text: Mapped[str | None] = mapped_column(Text)
     actor_key: Mapped[str | None] = mapped_column(String(300))
     victims_text: Mapped[str | None] = mapped_column(Text)
@@ -161,6 +166,44 @@ class Claim(Stamped, Base):
     relays: Mapped[list["ClaimRelay"]] = relationship(
         back_populates="claim", cascade="all, delete-orphan", order_by="ClaimRelay.position"
     )
+
+
+class Place(Stamped, Base):
+    """A place the desk added to the gazetteer: a GeoNames dump's rows (``origin`` 'geonames',
+    with their GeoNames id) or its own landmarks (``origin`` 'desk'). Laid over the bundled
+    gazetteer by every command that reads places, so the whole desk shares them."""
+
+    __tablename__ = "places"
+    __table_args__ = (CheckConstraint("origin IN ('geonames', 'desk')", name="origin"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    origin: Mapped[str] = mapped_column(String(16))
+    geonameid: Mapped[int | None] = mapped_column(Integer, unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    feature_class: Mapped[str | None] = mapped_column(String(1))
+    feature_code: Mapped[str | None] = mapped_column(String(10))
+    country: Mapped[str | None] = mapped_column(String(2))
+    admin1: Mapped[str | None] = mapped_column(String(20))
+    population: Mapped[int] = mapped_column(Integer, default=0)
+    file: Mapped[str | None] = mapped_column(Text)   # the file it was imported from
+
+    names: Mapped[list["PlaceName"]] = relationship(
+        back_populates="place", cascade="all, delete-orphan", order_by="PlaceName.id")
+
+
+class PlaceName(Base):
+    """One name of a desk's place (its own name among them), with the key look-ups use."""
+
+    __tablename__ = "place_names"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    name_key: Mapped[str] = mapped_column(String(300), index=True)
+
+    place: Mapped[Place] = relationship(back_populates="names")
 
 
 class ClaimRelay(Base):

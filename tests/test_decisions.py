@@ -100,7 +100,7 @@ def test_manual_grade_kept_by_runs_until_auto(desk):
     assert (event["status"], event["manual"], event["reason"]) == ("contested", True, "the mission withdrew its report")
     ran(desk, "grade", str(e1), "--auto")
     event = [e for e in events(desk) if e["id"] == e1][0]
-    assert (event["status"], event["manual"]) == ("independently_verified", False)
+    assert (event["status"], event["manual"]) == ("unverified", False)   # linked, a day apart: not corroborated
 
 
 def test_grade_without_reason_is_refused(desk):
@@ -131,10 +131,11 @@ def test_log_lists_decisions_for_an_event_and_audit_verifies(desk):
     ran(desk, "run")
     ran(desk, "grade", "1", "--status", "contested", "--reason", "why not")
     log = json.loads(ran(desk, "log", "--event", "1", "--json").stdout)
-    # The run that created event 1 (graded verified: E1 of the illustrative README), then the grade.
+    # The run that created event 1 (graded unverified: E1 of the illustrative README, linked but
+    # its two origins' reports a day apart), then the grade.
     assert [e["action"] for e in log] == ["run", "grade"]
-    assert log[0]["after"]["events"]["1"] == {"before": None, "after": "independently_verified"}
-    assert log[1]["before"]["status"] == "independently_verified"
+    assert log[0]["after"]["events"]["1"] == {"before": None, "after": "unverified"}
+    assert log[1]["before"]["status"] == "unverified"
     assert log[1]["after"]["status"] == "contested"
     assert log[1]["user"] == "tester"
     result = ran(desk, "audit", "verify", "--anchor")
@@ -252,13 +253,15 @@ def test_review_puts_pairs_that_bring_a_new_origin_first(desk):
         {"ref": "c", "source": "A", "date": "2021-04-14", "place": "Marinka", "type": "sniper", "victims": "soldiers",
          "killed": "1"},
         {"ref": "d", "source": "A", "date": "2021-04-14", "type": "sniper fire", "victims": "soldiers"},
-        # 5, 6, 7 at Toretsk: e~f 4 + 1 + 1.5 + 1 + 0.5 = 8; f~i 4 + 1 + 0 + 0.25 + 0.5 = 5.75;
-        # e~i 4 + 0 + 0 + 0.25 + 0.5 = 4.75, uncertain, yet {e, f} with i averages 5.25: one event.
+        # 5, 6, 7 at Toretsk: e~f 4 + 1 + 1.5 + 1 + 0.5 = 8; f~i (same day, an air strike: related to
+        # shelling, −1) 4 + 2 − 1 + 0.25 + 0.5 = 5.75; e~i 4 + 1 − 1 + 0.25 + 0.5 = 4.75, uncertain, yet
+        # {e, f} with i averages 5.25: one event.
         {"ref": "e", "source": "A", "date": "2021-04-20", "place": "Toretsk", "type": "shelling",
          "victims": "civilians", "killed": "2"},
         {"ref": "f", "source": "B", "date": "2021-04-21", "place": "Toretsk", "type": "shelling",
          "victims": "civilians", "killed": "2"},
-        {"ref": "i", "source": "C", "date": "2021-04-22", "place": "Toretsk", "victims": "people", "killed": "2"},
+        {"ref": "i", "source": "C", "date": "2021-04-21", "place": "Toretsk", "type": "air strike",
+         "victims": "people", "killed": "2"},
     ])
     queue = json.loads(ran(desk, "review", "--json").stdout)
     assert [(q["claim_a"], q["claim_b"], q["score"], q["impact"]) for q in queue] == [

@@ -58,7 +58,7 @@ def test_place_normaliser_kyiv_is_the_capital(normaliser: PlaceNormaliser) -> No
 
 def test_place_normaliser_unknown_place_keeps_cleaned_text(normaliser: PlaceNormaliser) -> None:
     assert normaliser.normalise("near the village of Xyzzyville") == NormalisedPlace(
-        "xyzzyville", "xyzzyville", method="text"
+        "xyzzyville", "xyzzyville", method="text", names=("xyzzyville",)
     )
 
 

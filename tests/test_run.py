@@ -19,7 +19,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 # examples/illustrative/README.md, "Expected outcome".
 ILLUSTRATIVE = {
-    ("ill-001", "ill-002", "ill-003"): "independently_verified",
+    ("ill-001", "ill-002", "ill-003"): "unverified",   # linked, but the mission's report is a day later
     ("ill-004", "ill-005", "ill-006"): "independently_verified",
     ("ill-007", "ill-008", "ill-009"): "independently_verified",
     ("ill-010", "ill-011", "ill-012"): "independently_verified",
@@ -32,14 +32,14 @@ ILLUSTRATIVE = {
     ("ill-030", "ill-031"): "contested",
     ("ill-032", "ill-033", "ill-034", "ill-035"): "contested",
     ("ill-036", "ill-037"): "contested",
-    ("ill-038", "ill-040"): "independently_verified",
+    ("ill-038", "ill-040"): "unverified",   # linked, but the mission's report is a day later
     ("ill-039",): "unverified",
     ("ill-041", "ill-042"): "contested",
     ("ill-043",): "unverified",
     ("ill-044", "ill-045", "ill-047"): "independently_verified",
     ("ill-046",): "unverified",
     ("ill-048", "ill-049"): "independently_verified",
-    ("ill-050", "ill-051"): "independently_verified",
+    ("ill-050", "ill-051"): "unverified",   # linked, but the administration's report is a day later
 }
 
 
@@ -67,22 +67,29 @@ def test_run_illustrative_example_gives_the_expected_events_and_grades(desk):
 
 
 def test_run_two_reported_shellings_on_neighbouring_days_stay_two_events_however_strong_each_pair(desk):
-    # E18 and E19 of the illustrative example: every pair across the two shellings of one town is
-    # strong (6 one day apart, 5 two days apart), but two groups of two claims need an average of
-    # Config.merge_threshold (6) to merge: (6 + 6 + 5 + 5) / 4 = 5.5 keeps them apart. At the old
-    # rule (merge at the link threshold, 5) they became one event, and graded contested: the
-    # mission's 3 wounded against the medics' 6, a contradiction between two incidents.
+    # E18 and E19 of the illustrative example: the mission reports a shelling of one town on 28 May
+    # (1 killed, 3 wounded; the Observatory agrees) and, in its next report, another on 29 May (6
+    # wounded; the administration reports it dated 30 May). Across the two events: ill-049~ill-050
+    # 4 + 1 + 1.5 + 1 − 0.5 (wounded 3 vs 6: close) = 7; ill-048~ill-051 and ill-049~ill-051, two days
+    # apart, 4 − 1 + 1.5 + 1 − 0.5 = 5; ill-048~ill-050, the mission's own two reports, another day
+    # and other figures, 4 + 1 + 1.5 + 1 − 0.5 − 4 = 3: a contradiction. Two groups of claims with a
+    # contradiction between them need an average of Config.merge_threshold (6): (7 + 5 + 5 + 3) / 4
+    # = 5 keeps them apart. At the old rule (merge at the link threshold, 5) they became one event,
+    # graded independently verified on the first shelling's two origins: a verified event joining
+    # two incidents.
     load_example(desk, "illustrative")
     assert desk("run").exit_code == 0
     grouped = grouping(desk)
-    assert grouped[("ill-048", "ill-049")] == grouped[("ill-050", "ill-051")] == "independently_verified"
+    assert grouped[("ill-048", "ill-049")] == "independently_verified"
+    assert grouped[("ill-050", "ill-051")] == "unverified"
     ids = {c["ref"]: c["id"] for c in desk.claims()}
     review = {tuple(sorted([item["claim_a"], item["claim_b"]])): item["score"]
               for item in json.loads(desk("review", "--json").stdout)}
     pair = lambda a, b: tuple(sorted([ids[a], ids[b]]))   # noqa: E731
+    # The strong pairs clustering kept apart go to the review queue; 3 is below the review threshold.
     assert {p: review.get(p) for p in (pair("ill-048", "ill-050"), pair("ill-049", "ill-050"),
                                        pair("ill-048", "ill-051"), pair("ill-049", "ill-051"))} == {
-        pair("ill-048", "ill-050"): 6.0, pair("ill-049", "ill-050"): 6.0,
+        pair("ill-048", "ill-050"): None, pair("ill-049", "ill-050"): 7.0,
         pair("ill-048", "ill-051"): 5.0, pair("ill-049", "ill-051"): 5.0}
     db = open_database(str(desk.db))
     with db.write() as session:
@@ -90,19 +97,21 @@ def test_run_two_reported_shellings_on_neighbouring_days_stay_two_events_however
     db.dispose()
     merged = [e for e in events(desk) if any(c["ref"] == "ill-050" for c in e["claims"])]
     assert [(sorted(c["ref"] for c in e["claims"]), e["status"]) for e in merged] == [
-        (["ill-048", "ill-049", "ill-050", "ill-051"], "contested")]
+        (["ill-048", "ill-049", "ill-050", "ill-051"], "independently_verified")]
     assert desk("run").exit_code == 0   # other settings than the last run's: a full run, at the defaults
     # `show` says why the other shelling stayed apart, from every pair between the two events.
     event_of = {c["ref"]: e["id"] for e in events(desk) for c in e["claims"]}
     first, second = event_of["ill-048"], event_of["ill-050"]
     [near] = json.loads(desk("show", str(first), "--json").stdout)["near"]
     assert (near["event_id"], near["status"], near["pairs_between"], near["average"]) == (
-        second, "independently_verified", 4, 5.5)
-    assert near["why_apart"] == ("the average over the 4 pairs between them, 5.5, reaches the link threshold, but "
-                                 "two groups of claims merge only at the merge threshold 6")
+        second, "unverified", 4, 5.0)
+    low, high = pair("ill-048", "ill-050")
+    assert near["why_apart"] == ("the average over the 4 pairs between them, 5, reaches the link threshold, but "
+                                 "two groups of claims with a contradiction between them (claims "
+                                 f"{low} and {high}: origin -4) merge only at the merge threshold 6")
     assert sorted((p["claim_id"], p["other_claim_id"], p["score"]) for p in near["pairs_in_review"]) == [
-        (ids["ill-048"], ids["ill-050"], 6.0), (ids["ill-048"], ids["ill-051"], 5.0),
-        (ids["ill-049"], ids["ill-050"], 6.0), (ids["ill-049"], ids["ill-051"], 5.0)]
+        (ids["ill-048"], ids["ill-051"], 5.0), (ids["ill-049"], ids["ill-050"], 7.0),
+        (ids["ill-049"], ids["ill-051"], 5.0)]
     shown = desk("show", str(second))
     assert "Near events kept apart" in shown.output
     # The school (E17) against the market (E16): (4.5 + 4.5 + 5) / 3 = 4.667, shown rounded down (never
@@ -155,19 +164,19 @@ def test_show_near_events_names_the_rule_that_keeps_two_events_apart(desk):
                                       shelling | {"ref": "b2", "source": "Mission", "killed": "1"}])
     assert desk("import", "claims.jsonl").exit_code == 0
     assert desk("run").exit_code == 0
-    # b1–b2 4 + 2 + 1.5 + 1 + 0.5 = 9; a1–b2 7 (2 vs 1 killed), strong, but a1 and b1 are two
-    # incidents of one bulletin: a1 stays apart, and a1–b2 goes to the review queue.
+    # b1–b2 4 + 2 + 1.5 + 1 + 0.5 = 9; a1–b2 8 (2 vs 1 killed: close, −0.5), strong, but a1 and b1
+    # are two incidents of one bulletin: a1 stays apart, and a1–b2 goes to the review queue.
     assert set(grouping(desk)) == {("a1",), ("b1", "b2")}
     ids = {c["ref"]: c["id"] for c in desk.claims()}
     event_of = {c["ref"]: e["id"] for e in events(desk) for c in e["claims"]}
     [near] = json.loads(desk("show", str(event_of["a1"]), "--json").stdout)["near"]
-    assert near["pairs_in_review"] == [{"claim_id": ids["a1"], "other_claim_id": ids["b2"], "score": 7.0}]
+    assert near["pairs_in_review"] == [{"claim_id": ids["a1"], "other_claim_id": ids["b2"], "score": 8.0}]
     assert near["why_apart"] == (f"claims {min(ids['a1'], ids['b1'])} and {max(ids['a1'], ids['b1'])}: same origin "
                                  "in the same report: listed as distinct incidents")
 
 
 def test_a_decision_first_after_an_upgrade_still_re_decides_every_event(desk):
-    # The previous version merged groups at the link threshold: E18 and E19 one contested event.
+    # The previous version merged groups at the link threshold: E18 and E19 one event.
     load_example(desk, "illustrative")
     db = open_database(str(desk.db))
     with db.write() as session:
@@ -180,7 +189,8 @@ def test_a_decision_first_after_an_upgrade_still_re_decides_every_event(desk):
     ids = {c["ref"]: c["id"] for c in desk.claims()}
     assert desk("link", str(ids["ill-001"]), str(ids["ill-002"])).exit_code == 0
     grouped = grouping(desk)
-    assert grouped[("ill-048", "ill-049")] == grouped[("ill-050", "ill-051")] == "independently_verified"
+    assert (grouped[("ill-048", "ill-049")], grouped[("ill-050", "ill-051")]) == ("independently_verified",
+                                                                                 "unverified")
     assert desk.query("SELECT full FROM runs ORDER BY id DESC LIMIT 1") == [(1,)]
     again = json.loads(desk("run", "--json").stdout)
     assert again["full"] is False and grouping(desk) == grouped
@@ -236,14 +246,14 @@ def test_run_incremental_new_claim_joins_its_event_and_regrades_it(desk):
     assert desk("run").exit_code == 0
     e6 = [e for e in events(desk) if sorted(c["ref"] for c in e["claims"]) == ["ill-017", "ill-018"]][0]
     assert e6["status"] == "unverified"
-    # The neutral monitoring mission confirms the Marinka sniper incident a day later.
+    # The neutral monitoring mission confirms the Marinka sniper incident of the same day.
     desk.write_jsonl("more.jsonl", [{
-        "ref": "ill-100", "source": "Joint Ceasefire Monitoring Mission", "date": "2031-05-13",
+        "ref": "ill-100", "source": "Joint Ceasefire Monitoring Mission", "date": "2031-05-12",
         "place": "Marinka", "type": "sniper fire", "victims": "soldier", "killed": "1"}])
     assert desk("import", "more.jsonl").exit_code == 0
     result = desk("run")
-    # The new claim, and the two claims of the event it joins (017, 018): Marinka shelling 019
-    # scores 4 + 2 − 2 − 2.5 = 1.5 with it, too weak to reach.
+    # The new claim, and the two claims of the event it joins (017, 018): the Marinka shelling of
+    # 13 May (019: a civilian wounded) scores 4 + 1 − 3 − 3.5 = −1.5 with it, too weak to reach.
     assert "3 of 52 claims matched" in result.output
     after = {e["id"]: e for e in events(desk)}
     assert sorted(c["ref"] for c in after[e6["id"]]["claims"]) == ["ill-017", "ill-018", "ill-100"]
@@ -258,13 +268,17 @@ def test_run_keeps_an_incident_reported_over_four_days_together(desk):
          "victims": "civilians", "killed": "2"} for ref, day in (("a", 5), ("b", 6), ("c", 7), ("d", 8))])
     assert desk("import", "claims.jsonl").exit_code == 0
     assert desk("run").exit_code == 0
-    # Neighbours score 4 + 1 + 1.5 + 1 + 0.5 = 8; two days apart 7. a and d (three days apart)
-    # are never proposed, but inside the group they are scored: 4 − 2 + 1.5 + 1 + 0.5 = 5.
-    # Whatever merges first, the last merge averages at least 6.67 (e.g. {a,b} with {c,d}:
-    # (7 + 5 + 8 + 7) / 4 = 6.75), so one event; the old blanket −10 for a~d gave (7 − 10 + 8 + 7) / 4 = 3.
+    # Neighbours score 4 + 1 + 1.5 + 1 + 0.5 = 8; two days apart 4 − 1 + 1.5 + 1 + 0.5 = 6. a and d
+    # (three days apart) are never proposed, but inside the group they are scored: 4 − 2 + 1.5 +
+    # 1 + 0.5 = 5. Whatever merges first, the last merge averages at least 6 (e.g. {a,b} with
+    # {c,d}: (6 + 5 + 8 + 6) / 4 = 6.25), so one event; the old blanket −10 for a~d gave 2.5.
     [event] = events(desk)
     assert sorted(c["ref"] for c in event["claims"]) == ["a", "b", "c", "d"]
-    assert event["status"] == "independently_verified"
+    # One incident, but no two of the four origins report it on the same day: likely, not confirmed.
+    assert event["status"] == "unverified"
+    assert event["reason"].startswith("likely one incident, but no two origins' reports corroborate each other "
+                                      "(A and B: dates 1 day apart; A and C: dates 2 days apart; A and D: dates 3 "
+                                      "days apart; …)")
 
 
 def test_run_what_was_hit_keeps_neighbouring_shellings_apart(desk):
@@ -275,15 +289,15 @@ def test_run_what_was_hit_keeps_neighbouring_shellings_apart(desk):
         shelling | {"ref": "a", "source": "A", "date": "2021-04-05", "killed": "2", "target": "the central market"},
         {"ref": "b", "source": "B", "date": "2021-04-06", "place": "Авдіївка", "type": "обстріл",
          "victims": "мирні жителі", "killed": "2", "target": "ринок"},
-        shelling | {"ref": "c", "source": "C", "date": "2021-04-06", "killed": "1", "target": "a school"},
+        shelling | {"ref": "c", "source": "C", "date": "2021-04-06", "killed": "5", "target": "a school"},
         shelling | {"ref": "d", "source": "D", "date": "2021-04-05", "killed": "2"},
     ])
     assert desk("import", "claims.jsonl").exit_code == 0
     assert desk("run").exit_code == 0
     # a–b: place 4 + 1 day 1 + type 1.5 + victims 1 + both name the market 1 + figures agree 0.5 = 9;
-    # a–d 9, b–d 8. The school: a–c 4 + 1 + 1.5 + 1 − 3.5 − 1.5 (2 vs 1 killed) = 2.5, b–c (same day)
-    # 3.5, c–d 6: on average (2.5 + 3.5 + 6) / 3 = 4 < 5, so c stays apart. Without what was hit,
-    # c would score 6, 7 and 6 and join.
+    # a–d 9, b–d 8. The school: a–c 4 + 1 + 1.5 + 1 − 3.5 − 1.5 (2 vs 5 killed: far apart) = 2.5, b–c
+    # (same day) 3.5, c–d 6: on average (2.5 + 3.5 + 6) / 3 = 4 < 5, so c stays apart. Without what
+    # was hit, c would score 6, 7 and 6 and join.
     assert grouping(desk) == {("a", "b", "d"): "independently_verified", ("c",): "unverified"}
     [market] = [e for e in events(desk) if len(e["claims"]) == 3]
     detail = json.loads(desk("show", str(market["id"]), "--json").stdout)
@@ -311,16 +325,19 @@ def test_run_one_origins_daily_reports_of_one_town_stay_two_incidents(desk):
         shelling | {"ref": "a1", "source": "Army", "report": "Army daily report, 5 April", "date": "2021-04-05",
                     "killed": "1"},
         shelling | {"ref": "a2", "source": "Army", "report": "Army daily report, 6 April", "date": "2021-04-06",
-                    "killed": "3"},
+                    "killed": "5"},
         shelling | {"ref": "m1", "source": "Mission", "date": "2021-04-06", "killed": "1"},
     ])
     assert desk("import", "claims.jsonl").exit_code == 0
     assert desk("run").exit_code == 0
-    # a1–m1: 4 + 1 + 1.5 + 1 + figures agree 0.5 = 8, linked first. a2–m1 (same day, 3 vs 1 killed)
-    # 4 + 2 + 1.5 + 1 − 1.5 = 7; a1–a2: the army on another day with other figures, 6 − 4 = 2.
-    # a2 against {a1, m1}: (2 + 7) / 2 = 4.5 < 5, apart. Without the origin's evidence a1–a2 would
-    # be 6 and one event of three claims, the army's two days told as one incident.
-    assert grouping(desk) == {("a1", "m1"): "independently_verified", ("a2",): "unverified"}
+    # a1–m1: 4 + 1 + 1.5 + 1 + figures agree 0.5 = 8, linked first. a2–m1 (same day, 5 vs 1 killed,
+    # far apart) 4 + 2 + 1.5 + 1 − 1.5 = 7; a1–a2: the army on another day with other figures,
+    # 6 − 4 = 2. a2 against {a1, m1}: (2 + 7) / 2 = 4.5 < 5, apart. Without the origin's evidence
+    # a1–a2 would be 6 and one event of three claims, the army's two days told as one incident.
+    # (3 killed instead of 5 would be close to the mission's 1, a toll counted differently,
+    # −0.5: (3 + 8) / 2 = 5.5, and a2 would join.) a1 and m1 are linked, but a day apart their
+    # reports do not corroborate each other: unverified.
+    assert grouping(desk) == {("a1", "m1"): "unverified", ("a2",): "unverified"}
 
 
 def test_run_claim_without_a_town_takes_the_only_compatible_place_in_the_region_it_names(desk):
@@ -474,20 +491,21 @@ def test_run_incremental_with_an_uncertain_pair_to_an_untouched_event(desk):
     load_example(desk, "illustrative")
     assert desk("run").exit_code == 0
     desk.write_jsonl("more.jsonl", [{
-        "ref": "ill-101", "source": "Joint Ceasefire Monitoring Mission", "date": "2031-05-13",
-        "place": "Avdiivka", "type": "drone strike", "victims": "civilians"}])
+        "ref": "ill-101", "source": "Joint Ceasefire Monitoring Mission", "date": "2031-05-12",
+        "place": "Avdiivka", "type": "drone strike", "victims": "people"}])
     assert desk("import", "more.jsonl").exit_code == 0
     result = desk("run")
     assert result.exit_code == 0, result.output
     groups = grouping(desk)
     assert groups[("ill-101",)] == "unverified"
-    assert groups[("ill-001", "ill-002", "ill-003")] == "independently_verified"
-    # With ill-003 (Avdiivka, 2031-05-11, shelling, civilians): place 4 + two days 0
-    # + related types (air, indirect fire) −1 + victims 1 = 4.0, between the review (3.5)
-    # and link (5) thresholds. ill-001 and ill-002 (2031-05-10) are three days away: never proposed.
+    assert groups[("ill-001", "ill-002", "ill-003")] == "unverified"
+    # With ill-003 (Avdiivka, 2031-05-11, shelling, civilians): place 4 + one day 1 + related
+    # types (air, indirect fire) −1 + victims "people" 0.25 = 4.25, between the review (3.5) and
+    # link (5) thresholds. With ill-001 and ill-002 (2031-05-10), two days: 4 − 1 − 1 + 0.25 =
+    # 2.25, below the review threshold, and two components against (not one).
     queue = json.loads(desk("review", "--json").stdout)
     [new_id] = [c["id"] for c in desk.claims() if c["ref"] == "ill-101"]
-    assert [q["score"] for q in queue if new_id in (q["claim_a"], q["claim_b"])] == [4.0]
+    assert [q["score"] for q in queue if new_id in (q["claim_a"], q["claim_b"])] == [4.25]
 
 
 def _ids(desk) -> dict[str, int]:
@@ -563,7 +581,7 @@ def test_run_period_tally_naming_a_place_is_corroborated_by_one_that_does_not(de
     # A tally's scope is the conflict: no place to corroborate, both origins count.
     [event] = events(desk)
     assert event["status"] == "independently_verified"
-    assert event["reason"] == "asserted by OSCE and UN, independent origins; figures agree: killed 13"
+    assert event["reason"] == "asserted by OSCE and UN, independent origins, corroborating each other; figures agree: killed 13"
 
 
 def test_show_lists_what_was_hit_as_agreed_when_every_claim_names_something_in_common():

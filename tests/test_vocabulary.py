@@ -100,8 +100,10 @@ def _claim(cid, origin, actor):
 
 
 def test_blame_in_two_scripts_for_one_party_corroborates():
-    # The army writes "російські окупанти", the monitors "Russian forces": one party, no contest.
-    grade = grade_event([_claim(1, UKRAINE, "російські окупанти"), _claim(2, OSCE, "Russian forces")], Config())
+    # The army writes "російські окупанти", the monitors "Russian forces": one party, no contest
+    # (their reports corroborate each other otherwise: same place and day).
+    grade = grade_event([_claim(1, UKRAINE, "російські окупанти"), _claim(2, OSCE, "Russian forces")], Config(),
+                        {frozenset((UKRAINE.origin_name, OSCE.origin_name)): ()})
     assert grade.status == VERIFIED
 
 
