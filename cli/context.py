@@ -1,25 +1,23 @@
-"""Shared state of one command: the database, the user, and output helpers."""
+"""Shared state of one command: the database and the user; how library errors are shown."""
 
 from __future__ import annotations
 
 import getpass
-import json
 import os
-import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Callable, Iterator, TypeVar
 
 import click
-from rich.console import Console
-from rich.table import Table
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from reconciler import schema
 from reconciler.db import Database, database_exists, display_target, is_empty, is_url, open_database, retry_busy
 from reconciler.errors import InputError, ReconcileError, SchemaError
+
+from .output import say
 
 
 T = TypeVar("T")
@@ -82,7 +80,7 @@ class AppContext:
             self._forget_new_file()
             raise
         if self._created:
-            click.echo(f"Created a new database at {db.label}", err=True)
+            say(f"Created a new database at {db.label}", err=True)
             self._created = False
         return result
 
@@ -116,15 +114,6 @@ def opening(target: str) -> Iterator[None]:
                           "give --db an existing reconcile database or a new file name") from None
 
 
-def console() -> Console:
-    # Wide enough for side-by-side views when piped to a file; rich wraps on a terminal.
-    return Console(width=None if sys.stdout.isatty() else 160, soft_wrap=False, highlight=False)
-
-
-def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
 def place_as_written(claim: dict) -> str:
     """A claim's place as written, or the region it names instead ("region: Донеччина")."""
     if claim.get("place"):
@@ -132,13 +121,13 @@ def place_as_written(claim: dict) -> str:
     return f"region: {claim['region']}" if claim.get("region") else ""
 
 
-def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> Table:
-    out = Table(title=title, show_lines=False, header_style="bold")
-    for column in columns:
-        out.add_column(column, overflow="fold")
-    for row in rows:
-        out.add_row(*["" if v is None else str(v) for v in row])
-    return out
+class UsageProblem(click.ClickException):
+    """A command used where it cannot work: one 'Error: ...' line, exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        say(f"Error: {self.message}", err=True)
 
 
 class CommandError(click.ClickException):
@@ -153,8 +142,8 @@ class CommandError(click.ClickException):
         if isinstance(self.error, InputError):
             problems = self.error.problems
             for problem in problems:
-                click.echo(f"Error: {problem}", err=True)
-            click.echo(f"Rejected: {len(problems)} problem{'s' if len(problems) != 1 else ''}; "
-                       "nothing was written to the database.", err=True)
+                say(f"Error: {problem}", err=True)
+            say(f"Rejected: {len(problems)} problem{'s' if len(problems) != 1 else ''}; "
+                "nothing was written to the database.", err=True)
             return
-        click.echo(f"Error: {self.error}", err=True)
+        say(f"Error: {self.error}", err=True)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 from reconciler.errors import BusyError, ReconcileError
 
 from .context import AppContext, CommandError, default_user, opening
+from .output import say
 
 
 class ReconcileGroup(click.Group):
@@ -82,12 +83,12 @@ def init(app: AppContext) -> None:
     finally:
         db.dispose()
     if before == after:
-        click.echo(f"{db.label} is up to date (schema {after})")
+        say(f"{db.label} is up to date (schema {after})")
     elif before is None:
-        click.echo(f"Created {db.label} (schema {after})")
+        say(f"Created {db.label} (schema {after})")
     else:
-        click.echo(f"Upgraded {db.label} from schema {before} to {after}")
-        click.echo("Claims stored before keep what the older version read from them (a newer schema may add "
+        say(f"Upgraded {db.label} from schema {before} to {after}")
+        say("Claims stored before keep what the older version read from them (a newer schema may add "
                    "fields to read); run `reconcile renormalise` to read them again.")
 
 
