@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import getpass
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import Callable, TypeVar
 
 import click
-from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from reconciler import schema
@@ -52,14 +50,13 @@ class AppContext:
             raise SchemaError(f"no database at {display_target(self.target)}; create one with `reconcile init` "
                               "or by importing claims")
         db = open_database(self.target, busy_timeout=self.busy_timeout, journal_mode=self.journal_mode)
-        with opening(self.target):
-            if exists and create and is_url(self.target) and is_empty(db):
-                exists = False  # a new, empty server database: the first write creates the schema
-            if not exists:
-                schema.upgrade(db)
-                self._created = True
-            else:
-                schema.check(db)
+        if exists and create and is_url(self.target) and is_empty(db):
+            exists = False  # a new, empty server database: the first write creates the schema
+        if not exists:
+            schema.upgrade(db)
+            self._created = True
+        else:
+            schema.check(db)
         self._db = db
         return db
 
@@ -100,18 +97,6 @@ class AppContext:
     def close(self) -> None:
         if self._db is not None:
             self._db.dispose()
-
-
-@contextmanager
-def opening(target: str) -> Iterator[None]:
-    """Turn a --db that SQLite cannot open ('file is not a database') into a one-line error."""
-    try:
-        yield
-    except DatabaseError as exc:
-        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
-            raise  # not a bad file: the busy handling reports it
-        raise SchemaError(f"cannot open {display_target(target)} as a database ({exc.orig}); "
-                          "give --db an existing reconcile database or a new file name") from None
 
 
 def place_as_written(claim: dict) -> str:
