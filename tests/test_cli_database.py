@@ -32,16 +32,20 @@ def reconcile(directory: Path, *args: str, prefix: tuple[str, ...] = ()) -> subp
                           cwd=directory, capture_output=True, text=True, timeout=120)
 
 
-def stocked(desk: Desk, *options: str) -> list[dict]:
-    """The illustrative example imported and reconciled; returns `claims --json`."""
+def stocked(desk: Desk, journal: str = "wal") -> list[dict]:
+    """The illustrative example imported and reconciled in a file in that journal mode; returns
+    `claims --json`."""
     for args in (["sources", "import", str(EXAMPLE / "sources.yaml")], ["import", str(EXAMPLE / "claims.jsonl")],
-                 ["run"]):
-        result = desk(*options, *args)
+                 ["run"], ["claims", "--json"]):
+        result = desk("--journal-mode", journal, *args)
         assert result.exit_code == 0, result.output
-    listed = desk(*options, "claims", "--json")
-    assert listed.exit_code == 0, listed.output
     assert not Path(f"{desk.db}-wal").exists()  # every change is in the file itself
-    return json.loads(listed.stdout)
+    assert desk.query("PRAGMA journal_mode") == [(journal,)]
+    return json.loads(result.stdout)
+
+
+def assert_read(result: subprocess.CompletedProcess, claims: list[dict]) -> None:
+    assert (result.returncode, json.loads(result.stdout or "null"), result.stderr) == (0, claims, "")
 
 
 @contextmanager
@@ -139,7 +143,7 @@ def test_db_file_without_write_permission_reads_but_refuses_writes(desk: Desk) -
     desk.db.chmod(0o444)
     prefix = without_override()
     read = reconcile(desk.directory, "claims", "--json", prefix=prefix)
-    assert (read.returncode, json.loads(read.stdout or "null"), read.stderr) == (0, claims, "")
+    assert_read(read, claims)
     before = desk.db.read_bytes()
     write = reconcile(desk.directory, "sources", "add", "Kyiv Independent", "--kind", "media", prefix=prefix)
     assert (write.returncode, write.stdout, write.stderr) == (8, "", unwritable("you have no permission to write the file"))
@@ -150,12 +154,11 @@ def test_db_file_without_write_permission_reads_but_refuses_writes(desk: Desk) -
 def test_db_immutable_file_reads_but_refuses_writes(desk: Desk, journal: str) -> None:
     # Regression: an unwritable file (chattr +i) made every write end in a traceback, and a
     # file in rollback-journal mode could not even be read (switching it to WAL is a write).
-    claims = stocked(desk, "--journal-mode", journal)
-    assert desk.query("PRAGMA journal_mode") == [(journal,)]
+    claims = stocked(desk, journal)
     before = desk.db.read_bytes()
     with immutable(desk.db):
         read = reconcile(desk.directory, "claims", "--json")
-        assert (read.returncode, json.loads(read.stdout or "null"), read.stderr) == (0, claims, "")
+        assert_read(read, claims)
         write = reconcile(desk.directory, "sources", "add", "Kyiv Independent", "--kind", "media")
         assert (write.returncode, write.stdout, write.stderr) == (8, "", unwritable(
             "the file is marked immutable (chattr +i) or otherwise protected"))
@@ -165,7 +168,7 @@ def test_db_immutable_file_reads_but_refuses_writes(desk: Desk, journal: str) ->
 @pytest.mark.parametrize("journal", ["wal", "delete"])
 def test_db_in_a_directory_that_cannot_be_written_is_one_line(desk: Desk, journal: str) -> None:
     # Regression: SQLite's "unable to open database file" or a traceback, naming no cause.
-    claims = stocked(desk, "--journal-mode", journal)
+    claims = stocked(desk, journal)
     before = desk.db.read_bytes()
     message = (f"Error: {DB_NAME} cannot be written: you cannot create files in its directory, where SQLite keeps "
                "its journal; only a file not in WAL mode can still be read there\n")
@@ -175,7 +178,7 @@ def test_db_in_a_directory_that_cannot_be_written_is_one_line(desk: Desk, journa
     if journal == "wal":  # SQLite cannot create the -shm file that readers of a WAL file need
         assert (read.returncode, read.stdout, read.stderr) == (8, "", message)
     else:
-        assert (read.returncode, json.loads(read.stdout or "null"), read.stderr) == (0, claims, "")
+        assert_read(read, claims)
     assert (write.returncode, write.stdout, write.stderr) == (8, "", message)
     assert desk.db.read_bytes() == before
 
@@ -184,12 +187,11 @@ def test_db_in_a_directory_that_cannot_be_written_is_one_line(desk: Desk, journa
 def test_db_on_a_read_only_mount_reads_but_refuses_writes(desk: Desk, journal: str) -> None:
     # Regression: on a read-only file system a WAL file could not be read at all (SQLite needs
     # to create its -shm file beside it) and writes ended in a traceback.
-    claims = stocked(desk, "--journal-mode", journal)
-    assert desk.query("PRAGMA journal_mode") == [(journal,)]
+    claims = stocked(desk, journal)
     before = desk.db.read_bytes()
     prefix = read_only_mount(desk.directory)
     read = reconcile(desk.directory, "claims", "--json", prefix=prefix)
-    assert (read.returncode, json.loads(read.stdout or "null"), read.stderr) == (0, claims, "")
+    assert_read(read, claims)
     events = reconcile(desk.directory, "events", prefix=prefix)
     assert (events.returncode, events.stderr) == (0, "")
     write = reconcile(desk.directory, "grade", "1", "--status", "contested", "--reason", "test", prefix=prefix)
