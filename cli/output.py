@@ -149,13 +149,17 @@ def table(title: str | None, columns: list[str], rows: Iterable[Iterable[Any]]) 
 def print_json(data: Any) -> None:
     """``data`` as JSON for other programs: exact, and inert on a terminal.
 
-    Every character :func:`visible` would escape is written as a JSON ``\\u`` escape instead of
-    raw (``json.dumps`` already does so for C0 controls, not for DEL, C1 controls, bidi or
-    tag characters), so the parsed values are exactly the stored ones and nothing reaches a
-    terminal that could act on it. Outside strings JSON has only ASCII and the indentation's
-    newlines, which are kept.
+    Every control and format character (what :func:`visible` escapes, less the printable
+    default-ignorables, which do nothing to a terminal) is written as a JSON ``\\u`` escape
+    instead of raw: ``json.dumps`` does so for C0 controls only, not for DEL, C1 controls, bidi
+    or tag characters. The parsed values are exactly the stored ones. Outside strings JSON has
+    only ASCII and the indentation's newlines, which are kept.
     """
     text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
-    if not text.isascii():
-        text = "".join(_json_escape(char) if char != "\n" and _hidden(char) else char for char in text)
+    if not text.replace("\n", " ").isprintable():  # the common case ends here, at C speed
+        lines = text.split("\n")
+        for n, part in enumerate(lines):
+            if not part.isprintable():
+                lines[n] = "".join(_json_escape(char) if _hidden(char) else char for char in part)
+        text = "\n".join(lines)
     click.echo(text)
