@@ -9,7 +9,8 @@ import click
 
 from reconciler import audit
 
-from .context import AppContext, console, print_json, table
+from .context import AppContext
+from .output import console, print_json, say, table
 
 
 @click.command("log")
@@ -70,8 +71,8 @@ def verify_command(app: AppContext, anchor: bool, expect: str | None) -> None:
     with app.database().read() as session:
         result = audit.verify(session, expect)
     if not result.ok:
-        click.echo(f"Audit trail BROKEN: {result.problem}", err=True)
+        say(f"Audit trail BROKEN: {result.problem}", err=True)
         raise SystemExit(7)
-    click.echo(f"Audit trail intact: {result.entries} entries, head {result.head_seq}")
+    say(f"Audit trail intact: {result.entries} entries, head {result.head_seq}")
     if anchor:
-        click.echo(f"{result.head_seq}:{result.head_hash}")
+        say(f"{result.head_seq}:{result.head_hash}")

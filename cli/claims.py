@@ -14,7 +14,8 @@ from reconciler.places import PlaceNormaliser
 from reconciler.reading import read_claim_file
 from reconciler.sources import SourceIndex
 
-from .context import AppContext, console, print_json, table
+from .context import AppContext
+from .output import console, print_json, say, table
 
 
 @click.command("import")
@@ -55,14 +56,14 @@ def import_command(app: AppContext, files: tuple[Path, ...], dry_run: bool, as_j
         print_json(data)
         return
     verb = "would add" if dry_run else "added"
-    click.echo(f"{', '.join(map(str, files))}: {verb} {summary.added}, "
+    say(f"{', '.join(map(str, files))}: {verb} {summary.added}, "
                f"{'would update' if dry_run else 'updated'} {summary.updated}, "
                f"already stored {summary.unchanged}")
     if summary.unregistered_sources:
-        click.echo("Unregistered sources (kept, but never counted as independent corroboration; "
+        say("Unregistered sources (kept, but never counted as independent corroboration; "
                    "register them with `reconcile sources add`):")
         for name in summary.unregistered_sources:
-            click.echo(f"  - {name}")
+            say(f"  - {name}")
 
 
 def _shown(value: object) -> str:
@@ -102,20 +103,20 @@ def renormalise_command(app: AppContext, dry_run: bool, wait: float, as_json: bo
         print_json(data)
         return
     verb = "would change" if dry_run else "changed"
-    click.echo(f"{summary.claims} claims read again; {verb} {len(summary.changed_ids)}"
+    say(f"{summary.claims} claims read again; {verb} {len(summary.changed_ids)}"
                + (f" ({', '.join(f'{name} {n}' for name, n in sorted(summary.fields.items()))})"
                   if summary.fields else ""))
     for example in summary.examples:
         changes = ", ".join(f"{name} {_shown(example['before'][name])} → {_shown(value)}"
                             for name, value in example["after"].items())
         changes = changes or "how a field was worked out (place method, date precision)"
-        click.echo(f"  claim {example['claim_id']}: {changes}")
+        say(f"  claim {example['claim_id']}: {changes}")
     if summary.unreadable:
-        click.echo(f"{len(summary.unreadable)} claims no longer pass validation and were left as they are:")
+        say(f"{len(summary.unreadable)} claims no longer pass validation and were left as they are:")
         for item in summary.unreadable[:20]:
-            click.echo(f"  claim {item['claim_id']}: {'; '.join(item['problems'])}")
+            say(f"  claim {item['claim_id']}: {'; '.join(item['problems'])}")
     if summary.changed_ids and not dry_run:
-        click.echo("Run `reconcile run` to re-decide their events.")
+        say("Run `reconcile run` to re-decide their events.")
 
 
 @click.command("claims")

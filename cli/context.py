@@ -1,25 +1,21 @@
-"""Shared state of one command: the database, the user, and output helpers."""
+"""Shared state of one command: the database and the user; how library errors are shown."""
 
 from __future__ import annotations
 
 import getpass
-import json
 import os
-import sys
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Callable, TypeVar
 
 import click
-from rich.console import Console
-from rich.table import Table
-from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from reconciler import schema
 from reconciler.db import Database, database_exists, display_target, is_empty, is_url, open_database, retry_busy
 from reconciler.errors import InputError, ReconcileError, SchemaError
+
+from .output import say
 
 
 T = TypeVar("T")
@@ -54,14 +50,13 @@ class AppContext:
             raise SchemaError(f"no database at {display_target(self.target)}; create one with `reconcile init` "
                               "or by importing claims")
         db = open_database(self.target, busy_timeout=self.busy_timeout, journal_mode=self.journal_mode)
-        with opening(self.target):
-            if exists and create and is_url(self.target) and is_empty(db):
-                exists = False  # a new, empty server database: the first write creates the schema
-            if not exists:
-                schema.upgrade(db)
-                self._created = True
-            else:
-                schema.check(db)
+        if exists and create and is_url(self.target) and is_empty(db):
+            exists = False  # a new, empty server database: the first write creates the schema
+        if not exists:
+            schema.upgrade(db)
+            self._created = True
+        else:
+            schema.check(db)
         self._db = db
         return db
 
@@ -82,7 +77,7 @@ class AppContext:
             self._forget_new_file()
             raise
         if self._created:
-            click.echo(f"Created a new database at {db.label}", err=True)
+            say(f"Created a new database at {db.label}", err=True)
             self._created = False
         return result
 
@@ -104,27 +99,6 @@ class AppContext:
             self._db.dispose()
 
 
-@contextmanager
-def opening(target: str) -> Iterator[None]:
-    """Turn a --db that SQLite cannot open ('file is not a database') into a one-line error."""
-    try:
-        yield
-    except DatabaseError as exc:
-        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
-            raise  # not a bad file: the busy handling reports it
-        raise SchemaError(f"cannot open {display_target(target)} as a database ({exc.orig}); "
-                          "give --db an existing reconcile database or a new file name") from None
-
-
-def console() -> Console:
-    # Wide enough for side-by-side views when piped to a file; rich wraps on a terminal.
-    return Console(width=None if sys.stdout.isatty() else 160, soft_wrap=False, highlight=False)
-
-
-def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
 def place_as_written(claim: dict) -> str:
     """A claim's place as written, or the region it names instead ("region: Донеччина")."""
     if claim.get("place"):
@@ -132,13 +106,13 @@ def place_as_written(claim: dict) -> str:
     return f"region: {claim['region']}" if claim.get("region") else ""
 
 
-def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> Table:
-    out = Table(title=title, show_lines=False, header_style="bold")
-    for column in columns:
-        out.add_column(column, overflow="fold")
-    for row in rows:
-        out.add_row(*["" if v is None else str(v) for v in row])
-    return out
+class UsageProblem(click.ClickException):
+    """A command used where it cannot work: one 'Error: ...' line, exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        say(f"Error: {self.message}", err=True)
 
 
 class CommandError(click.ClickException):
@@ -153,8 +127,8 @@ class CommandError(click.ClickException):
         if isinstance(self.error, InputError):
             problems = self.error.problems
             for problem in problems:
-                click.echo(f"Error: {problem}", err=True)
-            click.echo(f"Rejected: {len(problems)} problem{'s' if len(problems) != 1 else ''}; "
-                       "nothing was written to the database.", err=True)
+                say(f"Error: {problem}", err=True)
+            say(f"Rejected: {len(problems)} problem{'s' if len(problems) != 1 else ''}; "
+                "nothing was written to the database.", err=True)
             return
-        click.echo(f"Error: {self.error}", err=True)
+        say(f"Error: {self.error}", err=True)

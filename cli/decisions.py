@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from reconciler import decisions
@@ -9,7 +11,8 @@ from reconciler.claims import claim_dict
 from reconciler.models import STATUSES, Claim, Event
 from reconciler.sources import SourceIndex
 
-from .context import AppContext, console, place_as_written, print_json, table
+from .context import AppContext, UsageProblem, place_as_written
+from .output import console, line, print_json, say, table
 
 IF_VERSION = click.option("--if-version", type=int,
                           help="Refuse if the event changed since you saw this version (`reconcile show` prints it).")
@@ -29,7 +32,7 @@ def link_command(app: AppContext, claim_a: int, claim_b: int) -> None:
     """
     result = app.write(lambda session: decisions.link(session, app.user, claim_a, claim_b))
     where = f"event {result['event']}" if result["event"] else "the next run's events"
-    click.echo(f"Linked claims {claim_a} and {claim_b}: one event ({where}).")
+    say(f"Linked claims {claim_a} and {claim_b}: one event ({where}).")
 
 
 @click.command("unlink")
@@ -46,7 +49,7 @@ def unlink_command(app: AppContext, claim_a: int, claim_b: int) -> None:
     """
     result = app.write(lambda session: decisions.unlink(session, app.user, claim_a, claim_b))
     extra = f"; claim {claim_b} moved to new event {result['new_event']}" if result["new_event"] else ""
-    click.echo(f"Unlinked claims {claim_a} and {claim_b}{extra}.")
+    say(f"Unlinked claims {claim_a} and {claim_b}{extra}.")
 
 
 @click.command("merge")
@@ -63,7 +66,7 @@ def merge_command(app: AppContext, event: int, other: int, if_version: int | Non
         reconcile merge 7 9
     """
     result = app.write(lambda session: decisions.merge(session, app.user, event, other, if_version))
-    click.echo(f"Merged event {other} into event {event} ({result['claims']} claims).")
+    say(f"Merged event {other} into event {event} ({result['claims']} claims).")
 
 
 @click.command("split")
@@ -80,7 +83,7 @@ def split_command(app: AppContext, event: int, claims: tuple[int, ...], if_versi
         reconcile split 7 --claim 12 --claim 13
     """
     result = app.write(lambda session: decisions.split(session, app.user, event, list(claims), if_version))
-    click.echo(f"Split event {event}: claims {', '.join(map(str, result['moved']))} now form event {result['new_event']}.")
+    say(f"Split event {event}: claims {', '.join(map(str, result['moved']))} now form event {result['new_event']}.")
 
 
 @click.command("grade")
@@ -104,7 +107,7 @@ def grade_command(app: AppContext, event: int, status: str | None, reason: str |
     result = app.write(lambda session: decisions.grade(session, app.user, event, status, reason, if_version,
                                                        auto=auto))
     label = "manual" if result["manual"] else "by the rules"
-    click.echo(f"Event {event}: {result['status']} ({label}): {result['reason']}")
+    say(f"Event {event}: {result['status']} ({label}): {result['reason']}")
 
 
 def _side_by_side(session, a: int, b: int) -> list[list]:
@@ -132,12 +135,18 @@ IMPACT_TEXT = {
 def review_command(app: AppContext, as_json: bool, limit: int | None) -> None:
     """Work through uncertain pairs: [a]ccept (one event), [r]eject (different), [s]kip, [q]uit.
 
+    Reads one key for each pair from a terminal; without one (a script, cron), use --json.
+
     Example:
 
     \b
         reconcile review
         reconcile review --json
     """
+    if not as_json and not sys.stdin.isatty():
+        # click.getchar would read from /dev/tty, which a cron job or CI does not have.
+        raise UsageProblem("review reads one key for each pair from a terminal, and standard input is not one; "
+                           "use `reconcile review --json` to list the queue")
     db = app.database()
     with db.read() as session:
         queue = decisions.review_queue(session, decisions.current_config(session), limit)
@@ -145,7 +154,7 @@ def review_command(app: AppContext, as_json: bool, limit: int | None) -> None:
         print_json(queue)
         return
     if not queue:
-        click.echo("Nothing to review.")
+        say("Nothing to review.")
         return
     out, done = console(), {"accepted": 0, "rejected": 0, "skipped": 0}
     for n, item in enumerate(queue, start=1):
@@ -159,11 +168,11 @@ def review_command(app: AppContext, as_json: bool, limit: int | None) -> None:
         out.print(table(f"{n}/{len(queue)}: claims {a} and {b} (events {item['event_a']} and {item['event_b']})",
                         ["claim", "source", "origin", "via", "date", "place", "type", "hit", "victims", "killed",
                          "wounded", "stance"], rows))
-        out.print(IMPACT_TEXT[item["impact"]])
-        out.print(item["explanation"])
-        click.echo("[a]ccept  [r]eject  [s]kip  [q]uit: ", nl=False)
+        out.print(line(IMPACT_TEXT[item["impact"]]))
+        out.print(line(item["explanation"]))
+        say("[a]ccept  [r]eject  [s]kip  [q]uit: ", nl=False)
         key = click.getchar().lower()
-        click.echo(key)
+        say(key)
         if key == "q":
             break
         if key in ("a", "r"):
@@ -172,4 +181,4 @@ def review_command(app: AppContext, as_json: bool, limit: int | None) -> None:
             done["accepted" if key == "a" else "rejected"] += 1
         else:
             done["skipped"] += 1
-    click.echo(", ".join(f"{k} {v}" for k, v in done.items()))
+    say(", ".join(f"{k} {v}" for k, v in done.items()))

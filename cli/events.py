@@ -16,7 +16,8 @@ from reconciler.events import event_detail, list_events
 from reconciler.lease import run_lease
 from reconciler.runs import reconcile
 
-from .context import AppContext, console, place_as_written, print_json, table
+from .context import AppContext, place_as_written
+from .output import console, line, print_json, say, table
 
 STATUS_LABEL = {"independently_verified": "independently verified", "unverified": "unverified",
                 "contested": "contested"}
@@ -57,7 +58,8 @@ def run_command(app: AppContext, full: bool, require_neutral: bool, wait: float,
         with db.write() as session:
             if not show_bar:
                 return reconcile(session, app.user, config, full=full)
-            with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+            with Progress(TextColumn("{task.description}", markup=False), BarColumn(),
+                          TextColumn("{task.completed}/{task.total}", markup=False),
                           TimeElapsedColumn(), transient=True, console=Console(stderr=True)) as bar:
                 tasks: dict[str, int] = {}
 
@@ -79,14 +81,14 @@ def run_command(app: AppContext, full: bool, require_neutral: bool, wait: float,
         print_json(data)
         return
     c = result.counts
-    click.echo(f"Run {result.run_id} ({'full' if result.full else 'incremental'}): "
+    say(f"Run {result.run_id} ({'full' if result.full else 'incremental'}): "
                f"{c['claims_matched']} of {c['claims']} claims matched, {c['pairs_scored']} pairs scored; "
                f"{c['events_touched']} events touched ({c['events_created']} new, {c['events_retired']} retired)")
     if result.note:
-        click.echo(f"Note: {result.note}")
-    click.echo("Grades of touched events: " + ", ".join(f"{STATUS_LABEL[s]} {n}" for s, n in statuses.items()))
+        say(f"Note: {result.note}")
+    say("Grades of touched events: " + ", ".join(f"{STATUS_LABEL[s]} {n}" for s, n in statuses.items()))
     for old, new, kind in result.lineage:
-        click.echo(f"  event {old} {'merged into' if kind == 'merge' else 'split, part now'} event {new}")
+        say(f"  event {old} {'merged into' if kind == 'merge' else 'split, part now'} event {new}")
 
 
 @click.command("events")
@@ -135,13 +137,15 @@ def show_command(app: AppContext, event_id: int, as_json: bool) -> None:
         return
     out = console()
     state = "" if detail["active"] else " (retired: see lineage)"
-    out.print(f"[bold]Event {detail['id']}[/bold]{state}: {STATUS_LABEL[detail['status']]}"
-              f"{' (manual)' if detail['manual'] else ''}  [dim](version {detail['version']}: "
-              f"pass --if-version {detail['version']} to decide on what you see)[/dim]")
-    out.print(f"Why: {detail['reason']}")
-    out.print(f"Date {detail['date']}, place {detail['place'] or 'unknown'}; killed {_figure(detail['killed']) or '—'}, "
-              f"wounded {_figure(detail['wounded']) or '—'}")
-    out.print(f"Agree on: {', '.join(detail['agree']) or '—'}; differ on: {', '.join(detail['differ']) or '—'}")
+    out.print(line((f"Event {detail['id']}", "bold"), f"{state}: {STATUS_LABEL[detail['status']]}"
+                   f"{' (manual)' if detail['manual'] else ''}  ",
+                   (f"(version {detail['version']}: pass --if-version {detail['version']} to decide on what you see)",
+                    "dim")))
+    out.print(line(f"Why: {detail['reason']}"))
+    out.print(line(f"Date {detail['date']}, place {detail['place'] or 'unknown'}; "
+                   f"killed {_figure(detail['killed']) or '—'}, wounded {_figure(detail['wounded']) or '—'}"))
+    out.print(line(f"Agree on: {', '.join(detail['agree']) or '—'}; "
+                   f"differ on: {', '.join(detail['differ']) or '—'}"))
     claims = detail["claim_details"]
     out.print(table("Claims side by side", ["claim", "source", "origin", "via", "date", "place as written",
                                             "type", "hit", "actor", "killed", "wounded", "stance", "note"],
@@ -159,4 +163,5 @@ def show_command(app: AppContext, event_id: int, as_json: bool) -> None:
                                     for p in item["pairs_in_review"]), item["why_apart"]]
                          for item in detail["near"]]))
     for item in detail["lineage"]:
-        out.print(f"Lineage: event {item['old_event_id']} → {item['new_event_id']} ({item['kind']}, run {item['run_id']})")
+        out.print(line(f"Lineage: event {item['old_event_id']} → {item['new_event_id']} ({item['kind']}, "
+                       f"run {item['run_id']})"))

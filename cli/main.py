@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 
 import click
 
 from reconciler import __version__, schema
-from reconciler.db import DEFAULT_BUSY_TIMEOUT, JOURNAL_MODES, open_database
-from sqlalchemy.exc import OperationalError
+from reconciler.db import DEFAULT_BUSY_TIMEOUT, JOURNAL_MODES, database_error, open_database
+from reconciler.errors import ReconcileError
+from sqlalchemy.exc import DBAPIError
 
-from reconciler.errors import BusyError, ReconcileError
-
-from .context import AppContext, CommandError, default_user, opening
+from .context import AppContext, CommandError, default_user
+from .output import say
 
 
 class ReconcileGroup(click.Group):
@@ -23,16 +24,14 @@ class ReconcileGroup(click.Group):
             return super().invoke(ctx)
         except ReconcileError as exc:
             raise CommandError(exc) from None
-        except OperationalError as exc:
-            # A lock that outlasted the busy timeout outside a write transaction (a read, a
-            # schema check): one line, never a traceback.
-            if "locked" in str(exc) or "busy" in str(exc):
-                app = ctx.obj
-                timeout = app.busy_timeout if app else DEFAULT_BUSY_TIMEOUT
-                raise CommandError(BusyError(
-                    f"the database stayed locked by another writer for more than {timeout:g} s; "
-                    "try again, or raise --busy-timeout")) from None
-            raise
+        except (DBAPIError, sqlite3.Error) as exc:
+            # The file's problems met outside a write transaction (a read, a schema check): a
+            # lock that outlasted the busy timeout, a damaged page, a file that cannot be opened.
+            app = ctx.obj
+            error = database_error(exc, app.target, app.busy_timeout) if app else None
+            if error is None:
+                raise
+            raise CommandError(error) from None
 
 
 @click.group(cls=ReconcileGroup)
@@ -77,17 +76,16 @@ def init(app: AppContext) -> None:
     """
     db = open_database(app.target, busy_timeout=app.busy_timeout, journal_mode=app.journal_mode)
     try:
-        with opening(app.target):
-            before, after = schema.upgrade(db)
+        before, after = schema.upgrade(db)
     finally:
         db.dispose()
     if before == after:
-        click.echo(f"{db.label} is up to date (schema {after})")
+        say(f"{db.label} is up to date (schema {after})")
     elif before is None:
-        click.echo(f"Created {db.label} (schema {after})")
+        say(f"Created {db.label} (schema {after})")
     else:
-        click.echo(f"Upgraded {db.label} from schema {before} to {after}")
-        click.echo("Claims stored before keep what the older version read from them (a newer schema may add "
+        say(f"Upgraded {db.label} from schema {before} to {after}")
+        say("Claims stored before keep what the older version read from them (a newer schema may add "
                    "fields to read); run `reconcile renormalise` to read them again.")
 
 

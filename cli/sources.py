@@ -9,7 +9,8 @@ import click
 from reconciler.models import SOURCE_KINDS
 from reconciler.sources import SourceIndex, SourceSpec, import_sources, read_source_file, upsert_source
 
-from .context import AppContext, console, print_json, table
+from .context import AppContext
+from .output import console, print_json, say, table
 
 
 @click.group()
@@ -38,7 +39,7 @@ def sources_import(app: AppContext, file: Path) -> None:
     specs = read_source_file(file)
     outcomes = app.write(lambda session: import_sources(session, specs, app.user, str(file)), create=True)
     parts = [f"{len(v)} {k}" for k, v in outcomes.items() if v]
-    click.echo(f"{file}: {', '.join(parts) or 'nothing to do'}")
+    say(f"{file}: {', '.join(parts) or 'nothing to do'}")
 
 
 @sources.command("add")
@@ -68,7 +69,7 @@ def sources_add(app: AppContext, name: str, aliases: tuple[str, ...], kind: str,
         return source.name, outcome
 
     stored, outcome = app.write(add, create=True)
-    click.echo(f"{stored}: {outcome}")
+    say(f"{stored}: {outcome}")
 
 
 def _source_rows(index: SourceIndex) -> list[dict]:

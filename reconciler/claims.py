@@ -82,7 +82,8 @@ def list_claims(session: Session, flt: ClaimFilter, normaliser: PlaceNormaliser 
         query = query.where(or_(Claim.source_id.in_(ids), Claim.id.in_(relayed)))
     if flt.place:
         key = (normaliser or PlaceNormaliser()).normalise(flt.place).key
-        conditions = [Claim.place_text.ilike(f"%{flt.place}%")]
+        # Literally: a % or _ typed by a person is a character of the place, not a LIKE wildcard.
+        conditions = [Claim.place_text.icontains(flt.place, autoescape=True)]
         if key:
             conditions.append(Claim.place_key == key)
         query = query.where(or_(*conditions))

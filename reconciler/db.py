@@ -10,18 +10,22 @@ hooks below emit BEGIN themselves.
 
 from __future__ import annotations
 
+import os
+import shlex
 import sqlite3
+import stat
 import time
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
+from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import URL, Engine, create_engine, event, inspect, make_url, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .errors import BusyError, SchemaError
+from .errors import BusyError, DatabaseDamaged, NotWritable, ReconcileError, SchemaError
 
 T = TypeVar("T")
 
@@ -40,15 +44,26 @@ def display_target(target: str) -> str:
     return make_url(url_for(target)).render_as_string(hide_password=True)
 
 
-def url_for(target: str) -> str:
-    """A SQLAlchemy URL for a file path or a URL given with --db."""
+def url_for(target: str) -> str | URL:
+    """A SQLAlchemy URL for a file path or a URL given with --db.
+
+    A file path is used literally: ``report?final.sqlite`` names that file, not ``report`` with
+    a query. It becomes SQLite's own URI (``file:///dir/report%3Ffinal.sqlite``) with every
+    character that URIs treat specially percent-encoded, handed over as a URL object so that
+    SQLAlchemy parses none of it.
+    """
     if is_url(target):
         if target.startswith("postgresql://"):
             return "postgresql+psycopg://" + target[len("postgresql://"):]
         if target.startswith("postgres://"):
             return "postgresql+psycopg://" + target[len("postgres://"):]
         return target
-    return "sqlite:///" + str(Path(target).expanduser().resolve())
+    return URL.create("sqlite", database="file://" + quote(str(sqlite_path(target)), safe="/"), query={"uri": "true"})
+
+
+def sqlite_path(target: str) -> Path:
+    """The absolute path of the SQLite file that --db names."""
+    return Path(target).expanduser().resolve()
 
 
 # PostgreSQL's word for the same: a deadlock between two writers (one of them is rolled back), a
@@ -70,20 +85,49 @@ def _is_busy(exc: BaseException) -> bool:
 
 def _set_journal_mode(cursor, mode: str, busy_timeout: float) -> None:
     """Switching the journal mode needs a moment alone with the file; the busy handler does
-    not cover it, so wait and retry here."""
+    not cover it, so wait and retry here. A file that cannot be written here keeps its mode:
+    reading does not need the switch, and a write fails on its own with a clear message."""
     deadline = time.monotonic() + busy_timeout
     while True:
         try:
             cursor.execute(f"PRAGMA journal_mode = {mode}")
             return
         except sqlite3.OperationalError as exc:
+            if _sqlite_code(exc) in (SQLITE_READONLY, SQLITE_CANTOPEN):
+                return
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
 
 
-def _sqlite_engine(url: str, *, immediate: bool, busy_timeout: float, journal_mode: str) -> Engine:
+def _connect_for_reading(path: Path, cargs: list, cparams: dict) -> sqlite3.Connection:
+    """A connection for reading, which works on a read-only file system too.
+
+    SQLite reads a WAL file only with its ``-shm`` file beside it; on a read-only mount it can
+    create neither, and the file cannot be opened at all. There the file is opened immutable
+    (SQLite's ``immutable=1``: no locks, no shared memory), which is right because nothing can
+    change it through that mount. (Somebody writing it by another path meanwhile would not be
+    seen: a read-only mount of a file in use elsewhere is not supported.)
+    """
+    connection = sqlite3.connect(*cargs, **cparams)
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return connection
+    except sqlite3.OperationalError as exc:
+        connection.close()
+        if _sqlite_code(exc) != SQLITE_CANTOPEN or not path.exists() or not _read_only_file_system(path):
+            raise
+    filename, *rest = cargs
+    return sqlite3.connect(filename + ("&" if "?" in filename else "?") + "mode=ro&immutable=1", *rest, **cparams)
+
+
+def _sqlite_engine(url: URL, path: Path, *, immediate: bool, busy_timeout: float, journal_mode: str) -> Engine:
     engine = create_engine(url, connect_args={"timeout": busy_timeout})
+
+    if not immediate:
+        @event.listens_for(engine, "do_connect")
+        def _on_do_connect(_dialect, _record, cargs, cparams):
+            return _connect_for_reading(path, cargs, cparams)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -139,11 +183,15 @@ class Database:
         """A session in one write transaction: committed on success, rolled back on any error."""
         session = sessionmaker(self.writer, expire_on_commit=False)()
         try:
-            with busy_errors(self.busy_timeout):
+            with self.errors():
                 with session.begin():
                     yield session
         finally:
             session.close()
+
+    def errors(self) -> AbstractContextManager[None]:
+        """A context in which the driver's errors that a user can cause become ReconcileErrors."""
+        return database_errors(self.target, self.busy_timeout)
 
     def dispose(self) -> None:
         self.reader.dispose()
@@ -157,20 +205,136 @@ def busy_errors(timeout: float) -> Iterator[None]:
     try:
         yield
     except OperationalError as exc:
-        if _is_busy(exc):
-            orig = getattr(exc, "orig", exc)
-            if isinstance(orig, sqlite3.OperationalError):
-                message = (f"the database stayed locked by another writer for more than {timeout:g} s; "
-                           "try again, or raise --busy-timeout")
-            elif _sqlstate(orig) == "55P03":
-                message = (f"another writer held a lock this needed for more than {timeout:g} s; "
-                           "try again, or raise --busy-timeout")
-            else:
-                first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
-                message = (f"another writer was in the way and PostgreSQL rolled this transaction back ({first}); "
-                           "try again")
-            raise BusyError(message) from None
-        raise
+        error = _busy_error(exc, timeout)
+        if error is None:
+            raise
+        raise error from None
+
+
+def _busy_error(exc: BaseException, timeout: float) -> BusyError | None:
+    if not _is_busy(exc):
+        return None
+    orig = getattr(exc, "orig", exc)
+    if isinstance(orig, sqlite3.OperationalError):
+        return BusyError(f"the database stayed locked by another writer for more than {timeout:g} s; "
+                         "try again, or raise --busy-timeout")
+    if _sqlstate(orig) == "55P03":
+        return BusyError(f"another writer held a lock this needed for more than {timeout:g} s; "
+                         "try again, or raise --busy-timeout")
+    first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    return BusyError(f"another writer was in the way and PostgreSQL rolled this transaction back ({first}); "
+                     "try again")
+
+
+# SQLite's primary result codes (https://sqlite.org/rescode.html); an extended code carries its
+# primary code in the low byte.
+SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_CANTOPEN, SQLITE_FULL, SQLITE_NOTADB = 8, 10, 11, 14, 13, 26
+
+
+def _sqlite_code(exc: BaseException) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+@contextmanager
+def database_errors(target: str, busy_timeout: float) -> Iterator[None]:
+    """Turn the driver's errors that a user can cause into ReconcileErrors (:func:`database_error`)."""
+    try:
+        yield
+    except (DBAPIError, sqlite3.Error) as exc:
+        error = database_error(exc, target, busy_timeout)
+        if error is None:
+            raise
+        raise error from None
+
+
+def database_error(exc: BaseException, target: str, busy_timeout: float) -> ReconcileError | None:
+    """The error a person should see for a database driver's exception, in one line.
+
+    Args:
+        exc: the exception, SQLAlchemy's or the driver's own.
+        target: the --db value, as the user gave it.
+        busy_timeout: the seconds waited for a lock, for the busy message.
+    Returns:
+        :class:`BusyError` (locked), :class:`NotWritable` (read-only or immutable file, read-only
+        directory or file system, full disk), :class:`DatabaseDamaged` (a corrupted page, an I/O
+        error), :class:`SchemaError` (not a database, unreadable, a directory that does not
+        exist), or None for anything else: a fault of the program, not of the file, which
+        should show as such.
+    """
+    busy = _busy_error(exc, busy_timeout)
+    orig = getattr(exc, "orig", exc)
+    if busy is not None or not isinstance(orig, sqlite3.Error) or is_url(target):
+        return busy
+    code, label, path = _sqlite_code(orig), display_target(target), sqlite_path(target)
+    if code == SQLITE_NOTADB:
+        return SchemaError(f"cannot open {label} as a database ({orig}); "
+                           "give --db an existing reconcile database or a new file name")
+    if code == SQLITE_CORRUPT:
+        return DatabaseDamaged(f"{label} is damaged ({orig}); restore it from a backup, or save what is still "
+                               f"readable with `sqlite3 {shlex.quote(target)} .recover`")
+    if code not in (SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_IOERR, SQLITE_FULL):
+        return None
+    if not path.exists():
+        if not path.parent.is_dir():
+            return SchemaError(f"cannot create {label}: the directory {Path(target).parent} does not exist")
+        why = _why_not_creatable(path)
+        return SchemaError(f"cannot create {label} ({orig})") if why is None else NotWritable(
+            f"cannot create {label}: {why}")
+    if not os.access(path, os.R_OK):
+        return SchemaError(f"cannot open {label}: you have no permission to read the file")
+    why = "the disk is full" if code == SQLITE_FULL else _why_not_writable(path)
+    if why == _DIRECTORY:
+        return NotWritable(f"{label} cannot be written: {why}; only a file not in WAL mode can still be read there")
+    if why is not None:
+        return NotWritable(f"{label} cannot be written: {why}; commands that only read it still work")
+    if code == SQLITE_READONLY:
+        return NotWritable(f"{label} cannot be written ({orig}); commands that only read it still work")
+    return DatabaseDamaged(f"cannot read or write {label} ({orig}); check the file and the disk it is on")
+
+
+def _read_only_file_system(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _bits_allow_writing(info: os.stat_result) -> bool:
+    """Whether the permission bits let this process write (what root's override ignores)."""
+    if info.st_uid == os.geteuid():
+        return bool(info.st_mode & stat.S_IWUSR)
+    if info.st_gid == os.getegid() or info.st_gid in os.getgroups():
+        return bool(info.st_mode & stat.S_IWGRP)
+    return bool(info.st_mode & stat.S_IWOTH)
+
+
+def _why_not_writable(path: Path) -> str | None:
+    """Why the existing database at ``path`` cannot be written, in words a person can act on;
+    None when nothing here forbids it. (It never opens the file: closing any descriptor of a
+    file drops the process's SQLite locks on it.)"""
+    if _read_only_file_system(path):
+        return "it is on a read-only file system"
+    if not os.access(path, os.W_OK):
+        if not _bits_allow_writing(path.stat()):
+            return "you have no permission to write the file"
+        return "the file is marked immutable (chattr +i) or otherwise protected"
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return _DIRECTORY
+    return None
+
+
+# SQLite creates its journal beside the file, and in WAL mode a -shm file that even readers need
+# (on a read-only file system, readers open the file immutable instead: _connect_for_reading).
+_DIRECTORY = "you cannot create files in its directory, where SQLite keeps its journal"
+
+
+def _why_not_creatable(path: Path) -> str | None:
+    if _read_only_file_system(path):
+        return "its directory is on a read-only file system"
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return "you cannot create files in its directory"
+    return None
 
 
 def retry_busy(fn: Callable[[], T], *, attempts: int = 5, pause: float = 0.2) -> T:
@@ -190,12 +354,13 @@ def open_database(
 ) -> Database:
     """Engines for ``target`` (a file path or a URL). Does not check or create the schema."""
     url = url_for(target)
-    if url.startswith("sqlite"):
+    if isinstance(url, URL):
         journal_mode = journal_mode.lower()
         if journal_mode not in JOURNAL_MODES:
             raise SchemaError(f"unknown journal mode {journal_mode!r}; expected one of {', '.join(JOURNAL_MODES)}")
-        reader = _sqlite_engine(url, immediate=False, busy_timeout=busy_timeout, journal_mode=journal_mode)
-        writer = _sqlite_engine(url, immediate=True, busy_timeout=busy_timeout, journal_mode=journal_mode)
+        path = sqlite_path(target)
+        reader = _sqlite_engine(url, path, immediate=False, busy_timeout=busy_timeout, journal_mode=journal_mode)
+        writer = _sqlite_engine(url, path, immediate=True, busy_timeout=busy_timeout, journal_mode=journal_mode)
     else:
         # A writer waits for another's locks as long as the busy timeout, as on SQLite, then gives
         # up with SQLSTATE 55P03 (a busy error), instead of hanging behind a stuck transaction.
@@ -211,12 +376,12 @@ def database_exists(target: str) -> bool:
 
 def is_empty(db: Database) -> bool:
     """True when the database holds no tables at all."""
-    with busy_errors(db.busy_timeout), db.reader.connect() as conn:
+    with db.errors(), db.reader.connect() as conn:
         return not inspect(conn).get_table_names()
 
 
 def current_revision(db: Database) -> str | None:
-    with busy_errors(db.busy_timeout), db.reader.connect() as conn:
+    with db.errors(), db.reader.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()

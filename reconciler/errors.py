@@ -55,6 +55,17 @@ class SchemaError(ReconcileError):
     exit_code = 3
 
 
+class DatabaseDamaged(SchemaError):
+    """SQLite found the file damaged (a corrupted page, a truncated file)."""
+
+
+class NotWritable(ReconcileError):
+    """The database cannot be written where it is: a read-only or immutable file, a read-only
+    directory or file system, a full disk. Commands that only read it still work."""
+
+    exit_code = 8
+
+
 class NotFound(ReconcileError):
     exit_code = 4
 

@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
-from .db import Database, busy_errors, current_revision
+from .db import Database, current_revision
 from .errors import SchemaError
 
 
@@ -33,7 +33,7 @@ def upgrade(db: Database) -> tuple[str | None, str]:
     if before is not None and before not in known_revisions():
         raise _too_new(db, before)
     cfg = alembic_config()
-    with busy_errors(db.busy_timeout), db.writer.begin() as conn:
+    with db.errors(), db.writer.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     return before, head_revision()

@@ -5,9 +5,17 @@ Every database is a real SQLite file under ``tmp_path``; nothing is mocked.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import re
+import select
 import sqlite3
+import struct
+import subprocess
+import sys
+import termios
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -124,3 +132,43 @@ def registered(desk: Desk) -> Desk:
     result = desk("sources", "import", desk.write("sources.yaml", SOURCES_YAML))
     assert result.exit_code == 0, result.output
     return desk
+
+
+PROMPT = "[a]ccept  [r]eject  [s]kip  [q]uit: "
+
+
+def run_in_terminal(directory: Path, args: list[str], keys: str, timeout: float = 60) -> tuple[int, str]:
+    """Run `reconcile ARGS` as a real process on a pseudo-terminal (stdin, stdout and stderr), and
+    type one of ``keys`` at each `review` prompt. Returns the exit code and the output, with
+    rich's styles removed and the terminal's CR LF read as LF.
+
+    A key is typed only once the program has put the terminal in raw mode to read it: switching
+    to raw mode discards what was typed before.
+    """
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 250, 0, 0))  # 50 rows, 250 columns
+    process = subprocess.Popen([sys.executable, "-m", "cli", *args], stdin=slave, stdout=slave, stderr=slave,
+                               cwd=directory, start_new_session=True)
+    output, typed, deadline = b"", 0, time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            if select.select([master], [], [], 0.05)[0]:
+                try:
+                    output += os.read(master, 65536)
+                except OSError:  # the terminal closed
+                    break
+            if process.poll() is not None and not select.select([master], [], [], 0.2)[0]:
+                break
+            raw = not termios.tcgetattr(slave)[3] & termios.ICANON
+            if typed < len(keys) and raw and output.decode(errors="replace").count(PROMPT) > typed:
+                os.write(master, keys[typed].encode())
+                typed += 1
+        else:
+            raise AssertionError(f"still running after {timeout} s: {output.decode(errors='replace')}")
+        return process.wait(timeout=10), re.sub(r"\x1b\[[0-9;]*m", "", output.decode()).replace("\r\n", "\n")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(master)
+        os.close(slave)

@@ -406,6 +406,27 @@ def test_claims_filter_by_place_in_any_spelling(imported: Desk, place: str, expe
 
 
 @pytest.mark.parametrize(
+    "place, expected",
+    [
+        ("%", ["p-percent"]),
+        ("_", ["p-underscore"]),
+        ("v_O", ["p-underscore"]),
+        ("\\", ["p-backslash"]),  # a guard: SQLite's LIKE has no escape character unless one is given
+        ("\\S", ["p-backslash"]),
+    ],
+)
+def test_claims_filter_by_place_matches_wildcards_literally(imported: Desk, place: str, expected: list[str]) -> None:
+    # Regression: `claims --place %` listed every claim with a place, and `_` any one character:
+    # the text reached SQL LIKE, whose wildcards they are.
+    imported("import", imported.write_jsonl("odd.jsonl", [
+        {"ref": "p-percent", "source": "dpa", "date": "2021-04-10", "place": "sector 100%"},
+        {"ref": "p-underscore", "source": "dpa", "date": "2021-04-10", "place": "Kyiv_Oblast"},
+        {"ref": "p-backslash", "source": "dpa", "date": "2021-04-10", "place": "Bakhmut\\Soledar"},
+    ]))
+    assert refs(imported.claims("--place", place)) == expected
+
+
+@pytest.mark.parametrize(
     "when, expected",
     [
         ("2021-04-06", ["afu-0406-1", "afu-0406-2", "ze-2021"]),

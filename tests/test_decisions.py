@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 
+import pytest
+
+from conftest import PROMPT, run_in_terminal
 from test_run import events, load_example
 
 
@@ -233,13 +238,32 @@ def test_review_lists_uncertain_pairs_and_accept_links_them(desk):
     ])
     queue = json.loads(ran(desk, "review", "--json").stdout)
     assert [(q["score"], q["claim_a"], q["claim_b"]) for q in queue] == [(3.5, 1, 2)]
-    result = desk.runner.invoke(__import__("cli.main", fromlist=["cli"]).cli,
-                                ["--db", "desk.sqlite", "--user", "tester", "review"], input="a")
-    assert result.exit_code == 0, result.output
-    assert result.output.rstrip().endswith("accepted 1, rejected 0, skipped 0")
-    assert "Accepting brings an origin the other event lacks: its grade may change." in result.output
+    # On a terminal, as a person uses it (review reads keys from a terminal only).
+    code, output = run_in_terminal(desk.directory, ["--db", "desk.sqlite", "--user", "tester", "review"], "a")
+    assert code == 0, output
+    assert output.endswith(f"{PROMPT}a\naccepted 1, rejected 0, skipped 0\n")
+    assert "Accepting brings an origin the other event lacks: its grade may change." in output
     assert len(events(desk)) == 1
     assert json.loads(ran(desk, "review", "--json").stdout) == []
+
+
+@pytest.mark.parametrize("keys", [None, b"a"])  # nothing to read, or a key piped in
+def test_review_without_a_terminal_says_to_use_json(desk, keys):
+    # Regression: `review` with no terminal (cron, CI, a pipe) crashed with a traceback from
+    # click.getchar opening /dev/tty.
+    reconciled(desk, ["A", "B"], [
+        {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling",
+         "victims": "civilians", "killed": "1"},
+        {"ref": "b", "source": "B", "date": "2021-04-05", "type": "artillery shelling", "victims": "civilians"},
+    ])
+    before = desk.dump()
+    process = subprocess.run([sys.executable, "-m", "cli", "--db", "desk.sqlite", "--user", "tester", "review"],
+                             cwd=desk.directory, input=keys, stdin=subprocess.DEVNULL if keys is None else None,
+                             capture_output=True, start_new_session=True, timeout=60)
+    assert (process.returncode, process.stdout, process.stderr.decode()) == (2, b"", (
+        "Error: review reads one key for each pair from a terminal, and standard input is not one; "
+        "use `reconcile review --json` to list the queue\n"))
+    assert desk.dump() == before
 
 
 def test_review_puts_pairs_that_bring_a_new_origin_first(desk):
