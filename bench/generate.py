@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from reconciler.vocabulary import event_type_category
+from reconciler.vocabulary import event_type_category, kind_family
 
 try:
     from .truth import canonical, incident_grades
@@ -184,8 +184,10 @@ class Generator:
         how = self.pick([("type", 40), ("victims", 30), ("same", 30)])
         type_, victims = first.type, first.victims
         if how == "type":
-            category = event_type_category(first.type)
-            type_ = self.pick([(t, w) for t, w in TYPE_WEIGHTS.items() if event_type_category(t) != category])
+            # Another family of incident (reconciler/data/kinds.yaml): not rocket fire for artillery.
+            family = kind_family(event_type_category(first.type))
+            type_ = self.pick([(t, w) for t, w in TYPE_WEIGHTS.items()
+                               if kind_family(event_type_category(t)) != family])
         elif how == "victims":
             victims = "civilian" if first.victims == "military" else "military"
         incident = self.single_incident(first.place, day, type_, victims)

@@ -53,7 +53,9 @@ class Weights:
     date_far: float = -2.0         # per day beyond the blocker's window (two days): such pairs are
                                    # never proposed, only scored inside a group other links formed
     type_same: float = 1.5
-    type_related: float = -1.0     # sniper fire vs small-arms fire, shelling vs air strike: often confused, still a difference
+    type_compatible: float = 1.0   # a generic kind and a specific one under it: shelling and mortar fire agree
+    type_related: float = -1.0     # two specific kinds under one parent (mortar vs rocket fire), or shelling vs an air
+                                   # strike: often confused, still a difference
     type_differs: float = -3.0
     victims_same: float = 1.0
     victims_compatible: float = 0.25   # one claim says only "people"
@@ -71,6 +73,8 @@ class Weights:
                                    # (Config checks: place + type + victims + this >= link threshold)
     origin_other_occasion: float = -4.0   # one origin, day-precise dates that differ, figures that cannot both be
                                          # true: its own reports of two occasions, not one incident told twice
+    origin_other_day: float = -0.5  # one origin, day-precise dates that differ, figures that can both be true:
+                                    # a little against (real bulletins: more often two occasions)
     text_similar: float = 1.0      # scaled by token-set similarity above text_similar_min
 
 
@@ -116,6 +120,7 @@ class Config:
                                        # they score this much, quote left out: with the default weights the
                                        # same day, type and victims, and agreeing figures or the same actor
     text_similar_min: float = 0.5
+    text_kind_weight: float = 0.5      # the kind a quote names counts this much of the type field's
     require_neutral: bool = False      # verified also needs a corroborating origin with no side
     weights: Weights = field(default_factory=Weights)
 

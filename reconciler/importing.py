@@ -141,23 +141,23 @@ DERIVED_FIELDS = ("date_start", "date_end", "date_precision", "place_key", "plac
 
 def derived_fields(claim: ClaimInput, normaliser: PlaceNormaliser) -> dict:
     """Dates as intervals, the place resolved, categories and figures parsed (``DERIVED_FIELDS``)."""
-    place = normaliser.normalise(claim.text_field("place"), claim.lat, claim.lon, claim.text_field("region"))
-    region = normaliser.region(place, claim.text_field("place"), claim.text_field("region"))
+    field = claim.text_field
+    place_text, region_text, type_text = field("place"), field("region"), field("type")
+    place = normaliser.normalise(place_text, claim.lat, claim.lon, region_text)
     killed, wounded = claim.killed, claim.wounded
-    type_category = event_type_category(claim.text_field("type"))
     return {
         "date_start": claim.date.start, "date_end": claim.date.end, "date_precision": claim.date.precision,
         "place_key": place.key, "place_label": place.label, "place_geonameid": place.geonameid,
-        "place_method": place.method, "place_region": region,
+        "place_method": place.method, "place_region": normaliser.region(place, place_text, region_text),
         "place_candidates": ",".join(map(str, place.candidates)) or None,
         "place_names": _names_text(place.names),
-        "type_category": type_category,
+        "type_category": event_type_category(type_text),
         # The kind of incident a quote names ("Russians shelled Kharkiv"), for a claim whose type is
         # empty: weaker evidence than the field (matching weighs it so).
-        "text_type_category": None if claim.text_field("type") else event_type_category(claim.text_field("text")),
-        "target_categories": target_categories(claim.text_field("target")),
-        "actor_key": actor_key(claim.text_field("actor")),
-        "victims_category": victims_category(claim.text_field("victims")),
+        "text_type_category": None if type_text else event_type_category(field("text")),
+        "target_categories": target_categories(field("target")),
+        "actor_key": actor_key(field("actor")),
+        "victims_category": victims_category(field("victims")),
         "killed_low": killed.low if killed else None, "killed_high": killed.high if killed else None,
         "wounded_low": wounded.low if wounded else None, "wounded_high": wounded.high if wounded else None,
     }
@@ -167,6 +167,9 @@ def _names_text(names: tuple[str, ...] | None) -> str | None:
     """The names as written, '|'-joined, within the column's 300 characters (whole names only)."""
     if not names:
         return None
+    joined = "|".join(names)
+    if len(joined) <= 300:
+        return joined
     kept, size = [], 0
     for name in names:
         if size + len(name) + bool(kept) > 300:

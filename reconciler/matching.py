@@ -237,7 +237,8 @@ def _date(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> 
     return Component("date", w.date_two_days * gap, apart + " (one is imprecise)" if explain else "")
 
 
-_TYPE_POINTS = {"same": "type_same", "related": "type_related", "different": "type_differs"}
+_TYPE_POINTS = {"same": "type_same", "compatible": "type_compatible", "related": "type_related",
+                "different": "type_differs"}
 _VICTIM_POINTS = {"same": "victims_same", "compatible": "victims_compatible", "different": "victims_differs"}
 
 
@@ -247,6 +248,24 @@ def _category(name: str, rel: str | None, a: str | None, b: str | None, table: d
         return Component(name, 0.0, "unknown for one claim")
     points = getattr(config.weights, table[rel])
     return Component(name, points, (a if rel == "same" else f"{rel}: {a} vs {b}") if explain else "")
+
+
+def _kind(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> Component:
+    """The kinds of incident: from the `type` fields, or, where one is empty, from the kind the
+    quote names ("Russians shelled Kharkiv"), weighed by ``Config.text_kind_weight`` as weaker
+    evidence: a headline may speak of another incident than the one the claim is about."""
+    ka, kb = a.type_category or a.text_type, b.type_category or b.text_type
+    relation = types_relation(ka, kb)
+    if relation is None:
+        return Component("type", 0.0, "unknown for one claim")
+    points = getattr(config.weights, _TYPE_POINTS[relation])
+    quoted = not (a.type_category and b.type_category)
+    if quoted:
+        points = round(points * config.text_kind_weight, 2)
+    if not explain:
+        return Component("type", points, "")
+    note = ka if relation == "same" else f"{relation}: {ka} vs {kb}"
+    return Component("type", points, note + (" (read from the quote)" if quoted else ""))
 
 
 def _target(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> Component | None:
@@ -295,7 +314,7 @@ def _figures(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) 
 
 
 def _text(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> Component | None:
-    if not a.text or not b.text:
+    if not a.text or not b.text or a.origin_id == b.origin_id:
         return None
     similarity = fuzz.token_set_ratio(a.text, b.text) / 100.0
     if similarity < config.text_similar_min:
@@ -309,8 +328,7 @@ def _evidence(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool)
     """The components besides place and quote: date, type, victims, target, actor, figures."""
     parts = [
         _date(a, b, config, explain),
-        _category("type", types_relation(a.type_category, b.type_category), a.type_category, b.type_category,
-                  _TYPE_POINTS, config, explain),
+        _kind(a, b, config, explain),
         _category("victims", victims_relation(a.victims_category, b.victims_category), a.victims_category,
                   b.victims_category, _VICTIM_POINTS, config, explain),
     ]
@@ -318,23 +336,28 @@ def _evidence(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool)
     for part in (_target(a, b, config, explain), _actor(a, b, config, explain), figures):
         if part is not None:
             parts.append(part)
-    if figures is not None and not all(intervals_overlap(x, y) for x, y in ((a.killed, b.killed), (a.wounded, b.wounded))
-                                           if x is not None and y is not None):
-        again = _origin_again(a, b, config, explain)
-        if again is not None:
-            parts.append(again)
+    differ = figures is not None and not all(intervals_overlap(x, y) for x, y in (
+        (a.killed, b.killed), (a.wounded, b.wounded)) if x is not None and y is not None)
+    again = _origin_again(a, b, config, explain, differ)
+    if again is not None:
+        parts.append(again)
     return parts
 
 
-def _origin_again(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> Component | None:
-    """One known origin giving another day and figures that cannot both be true (the caller
-    checked the figures): it reports two occasions, as a daily bulletin does, not one incident
-    twice. Not for unknown origins: "local residents" and "sources on the ground" are many voices."""
+def _origin_again(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool,
+                  differ: bool) -> Component | None:
+    """One known origin giving another day: with figures that cannot both be true (``differ``)
+    it reports two occasions, as a daily bulletin does, not one incident twice; with no such
+    figures, more often two occasions than one repeated a day off. Not for unknown origins:
+    "local residents" and "sources on the ground" are many voices."""
     if a.origin_id != b.origin_id or not (a.origin_known and b.origin_known) or a.precision != "day" \
             or b.precision != "day" or a.start == b.start:
         return None
-    return Component("origin", config.weights.origin_other_occasion,
-                     "one origin, another day and other figures: its report of another occasion" if explain else "")
+    if differ:
+        return Component("origin", config.weights.origin_other_occasion,
+                         "one origin, another day and other figures: its report of another occasion" if explain else "")
+    return Component("origin", config.weights.origin_other_day,
+                     "one origin, another day: more often another occasion than one told twice" if explain else "")
 
 
 def score_pair(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool = True,

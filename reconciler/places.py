@@ -96,6 +96,7 @@ _SEGMENTS = re.compile(r";|\.\s+(?=[A-ZА-ЯІЇЄҐ])|\n")
 _HEADER = re.compile(r":|\s[—–-]\s")
 _PARENS = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
 _QUALIFIED = re.compile(r"[,;:(\[]")
+_PLAIN = re.compile(r"[,;:()\[\]/—–]|\s-\s")   # what a plain name never holds
 _CONJUNCTIONS = frozenset({"and", "ta", "i", "y", "ili", "or", "abo", "und", "et"})
 
 
@@ -289,11 +290,15 @@ def _reference_km(before: list[str]) -> float:
 
 # --- resolving -------------------------------------------------------------------------------
 
+_NO_READING = PlaceReading()
+
 @dataclass(frozen=True)
 class NormalisedPlace:
     """The result of normalising a place: ``key`` is what matching compares.
 
     ``method`` is 'gazetteer', 'fuzzy' (gazetteer after a fuzzy look-up, with ``similarity``),
+    'list' (names of several places, the claim about one of them: a bulletin's "3 in Bakhmut, 2
+    in Toretsk"),
     'coordinates' (no name given: the nearest gazetteer place, ``similarity`` holding its
     distance in km), 'text' (not in the gazetteer: the cleaned text itself) or None when no
     place was given. ``candidates`` are the gazetteer ids the text could name, when more than
@@ -324,6 +329,7 @@ class PlaceNormaliser:
     def __init__(self, gazetteer: Gazetteer | None = None):
         self._gazetteer = gazetteer
         self._memo: dict[tuple, NormalisedPlace] = {}
+        self._regions: dict[tuple, str | None] = {}
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -354,8 +360,12 @@ class PlaceNormaliser:
                     return NormalisedPlace(f"geonames:{place.geonameid}", place.name, place.geonameid, place.lat,
                                            place.lon, "coordinates", distance)
             return NormalisedPlace(None, None)
-        reading = read_place(text, self._known)
-        if reading.names:
+        if _PLAIN.search(text) is None and key in self.gazetteer.names:
+            # A plain name ("Avdiivka", "near the village of Авдіївка"), the common case: looked up
+            # at once, as reading it would have.
+            reading, names = _NO_READING, (key,)
+            found, similarity = self.gazetteer.exact(key), None
+        elif (reading := read_place(text, self._known)).names:
             names = tuple(dict.fromkeys(reading.names + reading.later))
             found, similarity = self._resolve(reading.names)
             if found and reading.later:
@@ -394,13 +404,30 @@ class PlaceNormaliser:
             fitting = [p for p in found if _name_fits(p, names)] or found
             best = max(fitting, key=lambda p: (p.population, -p.geonameid))
         candidates = tuple(sorted(p.geonameid for p in found)) if len(found) > 1 else ()
+        several = len(names) > 1 and self._several(names, found)
+        method = "list" if several else "gazetteer" if similarity is None else "fuzzy"
         # The names as written, and the gazetteer's own names of the candidates: a place the
         # gazetteer lacks, named in another script or spelling, may still be named alike.
         names = tuple(dict.fromkeys(names + tuple(ascii_key(p.name) for p in found[:20])))
         return NormalisedPlace(
-            f"geonames:{best.geonameid}", best.name, best.geonameid, best.lat, best.lon,
-            "gazetteer" if similarity is None else "fuzzy", similarity, candidates, names,
+            f"geonames:{best.geonameid}", best.name, best.geonameid, best.lat, best.lon, method, similarity,
+            candidates, names,
         )
+
+    def _several(self, names: tuple[str, ...], found: list[GazetteerPlace]) -> bool:
+        """Whether the names are of several places, not one place told twice: "Donetsk region: 3
+        in Bakhmut, 2 in Toretsk", "Zolotoe and Gorske", but not "Kiev/Kyiv"."""
+        ids = {p.geonameid for p in found}
+        groups: list[set[int]] = []
+        for name in names:
+            mine = {p.geonameid for p in self._lookup(name, inside=False)[0]} & ids
+            if not mine:
+                continue
+            for group in [g for g in groups if g & mine]:
+                groups.remove(group)
+                mine |= group
+            groups.append(mine)
+        return len(groups) > 1
 
     def _resolve(self, names: list[str]) -> tuple[list[GazetteerPlace], float | None]:
         """The places any of ``names`` could be (a list names several), and the worst fuzzy similarity."""
@@ -452,6 +479,12 @@ class PlaceNormaliser:
     def region(self, place: NormalisedPlace, place_text: str | None, region_text: str | None) -> str | None:
         """The region ("UA.05") of a claim: its candidates' (when they all lie in one), else the
         one its `region` field (or a region its place names) names; None when neither says."""
+        memo_key = (place.geonameid, place.candidates, place_text, region_text)   # all the region depends on
+        if memo_key not in self._regions:
+            self._regions[memo_key] = self._region(place, place_text, region_text)
+        return self._regions[memo_key]
+
+    def _region(self, place: NormalisedPlace, place_text: str | None, region_text: str | None) -> str | None:
         regions = {self.gazetteer.region_of(g) for g in place.candidate_ids}
         if len(regions) == 1 and None not in regions:
             return regions.pop()

@@ -1,175 +1,108 @@
-"""Small controlled vocabularies: what happened, to whom, and who did it, for comparison.
+"""Small controlled vocabularies: what happened, to whom, what was hit and who did it.
 
-The text as written is always kept; these categories only decide whether two claims
-describe the same kind of incident. Matching is by keyword after transliteration, so
-"обстріл" and "shelling" land in the same category.
+The text as written is always kept; these categories only decide whether two claims describe
+the same kind of incident. Matching is by keyword after transliteration, so "обстріл" and
+"shelling" land in the same category. The word lists are data (``reconciler/data/``:
+``kinds.yaml``, ``victims.yaml``, ``targets.yaml``, ``parties.yaml``), each file saying in its
+comments what its lists mean; kinds of incident form a tree (``kinds.yaml``), where a generic
+word and a specific one agree and two specific siblings differ a little.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from .places import ascii_key
-
-# category -> keywords (ASCII, after transliteration); first match in this order wins,
-# so the more specific categories come first.
-EVENT_TYPES: dict[str, tuple[str, ...]] = {
-    "explosive": ("explosive", "mine", "ied", "landmine", "booby", "tripwire", "blast", "detonat",
-                  "pidryv", "pidriv", "pidirv", "podryv", "podriv", "podorv", "vybukh", "vibukh", "vzryv", "vzriv",
-                  "mina", "miny", "minu!", "mini!"),
-    "sniper": ("sniper", "snaiper", "snayper"),
-    "small_arms": ("small arms", "gunfire", "shot", "shooting", "rifle", "machine gun", "strilets", "strelkov",
-                   "strilyan", "strilian", "strelba", "perestril", "perestrel", "kulemet", "pulemet", "avtomat"),
-    # Missiles and tank fire count with artillery, as ACLED's "shelling/artillery/missile attack" does.
-    "indirect_fire": ("shelling", "shelled", "artillery", "mortar", "grad", "mlrs", "rocket", "missile", "howitzer",
-                      "bombard", "obstril", "obstrel", "artobstr", "minomet", "artyl", "artil", "raket", "rszo",
-                      "gaubyts", "gaubits", "tank fire", "tank shell", "tankov"),
-    "air": ("airstrike", "air strike", "drone", "uav", "bpla", "aviation", "aviaud", "aviats", "aviab", "bomb", "dron",
-            "bezpilot", "bespilot", "kamikadze", "shahed", "shakhed", "fpv", "kab!", "kabi!", "kaby!", "kabom!",
-            "kabami!"),
-    "clash": ("clash", "firefight", "fighting", "battle", "assault", "attack", "skirmish", "boi!", "bii!", "biy!", "boy!",
-              "shturm", "zitknen", "stolknoven", "atak", "nastup!", "nastupu!", "nastuplen"),
-}
-
-# Types that are easily confused in first reports (a sniper's shot vs small-arms fire).
-RELATED_TYPES = {frozenset(("sniper", "small_arms")), frozenset(("clash", "small_arms")),
-                 frozenset(("clash", "indirect_fire")), frozenset(("air", "indirect_fire"))}
-
-VICTIMS: dict[str, tuple[str, ...]] = {
-    "military": ("soldier", "servicem", "service member", "troop", "military", "fighter", "combatant",
-                 "militant", "separatist", "marine", "officer", "sapper", "army", "viyskov", "viiskov", "voenn",
-                 "voen", "boyets", "boets", "boiets", "boiovik", "boyovik", "boyovyk", "boevik", "zsu", "soldat",
-                 "biyts", "boyts", "bijts", "zakhisnik", "zakhysnyk", "okupant", "okkupant", "desant", "tankist",
-                 "artilerist", "artillerist", "prikordon", "prykordon", "pogranich", "national guard", "natsgvard"),
-    "civilian": ("civilian", "resident", "child", "woman", "women", "man!", "men!", "pensioner", "teacher",
-                 "doctor", "farmer", "journalist", "mirn", "tsyvil", "tsivil", "zhytel", "zhitel", "grazhdan",
-                 "hromadian", "ditei", "detei", "dity", "diti", "deti", "ditey", "ditin", "dytyn", "rebenok", "rebyon",
-                 "zhink", "zhensh", "meshkan", "meshkants", "girl", "boy!", "boys!", "rescuer", "ryatuval",
-                 "riatuval", "spasatel", "volunteer", "volonter"),
-    "people": ("people", "person", "persons", "individual", "human", "lyud", "liud", "osib", "osob", "chelovek",
-               "cholovik"),
-}
-
-_STOP_ACTOR = {"the", "forces", "force", "army", "armed", "troops", "units", "unit", "side", "of", "and",
-               "by", "government", "military", "illegal", "formations", "group", "groups",
-               # transliterated Ukrainian and Russian: troops, forces, army, armed, "armed forces" abbreviated
-               "voyska", "voiska", "viyska", "viiska", "sily", "syly", "sili", "armiya", "armiia", "zbroyni",
-               "zbroini", "vooruzhennye", "vooruzhennykh", "zbroynikh", "vs", "zs", "viyskovi", "viiskovi", "voennye",
-               "i", "ta"}   # "і", "и", "та": and
-
-# The parties of the war in Ukraine under the names their own and the other side's press use:
-# "ЗСУ", "ВСУ" and "Ukrainian forces" are one party; "ВС РФ", "рашисти", "Russian troops"
-# another. Each word (after stemming) that starts with a prefix here, or equals a word marked
-# "!", stands for the party. Separatist formations stay apart ("pro-Russian separatists",
-# "Russian-backed separatists", "DNR"): whether they are Russia's forces is for a person to
-# grade, not for a word list.
-PARTIES: dict[str, tuple[str, ...]] = {
-    "ukrain": ("ukrain", "ukrayin", "zsu!", "vsu!", "afu!", "uaf!"),
-    "russ": ("russ", "rossi", "rosi", "rf!", "rashist"),
-}
-# "Occupiers" names Russia's forces in Ukrainian usage, but only when the text names no party:
-# in "украинские оккупанты" it is one side's word for the other, and the party named decides.
-OCCUPIER_WORDS = ("okupant", "okkupant", "occupier", "okupats", "okkupats", "occupation")
-OCCUPIER_PARTY = "russ"
+from .datafiles import load
+from .translit import ascii_key
 
 
-def _compile(table: dict[str, tuple[str, ...]]) -> list[tuple[str, re.Pattern]]:
-    """One pattern per category. "boi!" is a whole word ("бой"), so that "бойовики" (fighters)
-    is not a battle; other keywords match at the start of a word."""
-    compiled = []
-    for category, words in table.items():
-        parts = [re.escape(w[:-1]) + r"\b" if w.endswith("!") else re.escape(w) for w in words]
-        compiled.append((category, re.compile(r"\b(?:" + "|".join(parts) + ")")))
-    return compiled
+def _compile(words: list[str]) -> re.Pattern:
+    """One pattern for a list of keywords: "boi!" is a whole word ("бой"), so that "бойовики"
+    (fighters) is not a battle; other keywords match at the start of a word."""
+    parts = [re.escape(w[:-1]) + r"\b" if w.endswith("!") else re.escape(w) for w in words]
+    return re.compile(r"\b(?:" + "|".join(parts) + ")")
 
 
-# What was hit, as a report says it ("a school", "житловий будинок", "позиції"), read from a
-# claim's `target` field only: not from its free text, where "taken to hospital" is not a strike
-# on a hospital, nor from its type, where "tank fire" is not a hit tank. A claim may name several
-# ("a school and nearby houses"); two claims differ only when what they name has nothing in
-# common. Generic words ("a building", "infrastructure", "об'єкт") name nothing.
-TARGETS: dict[str, tuple[str, ...]] = {
-    # Bare "будинок" and "дом" are any building ("будинок культури", "пологовий будинок"): homes
-    # only with a word that says people live there.
-    "homes": ("residential", "apartment", "house!", "houses!", "home!", "homes!", "high rise", "flats!",
-              "dwelling", "dormitor", "zhitl", "zhytl", "zhil", "domovolod", "bagatopoverkh",
-              # "приватний будинок", "частный дом", "приватний сектор": not a private clinic or firm
-              "privatniy bud", "privatni bud", "privatnikh bud", "pryvatnyi bud", "privatniy sektor",
-              "pryvatnyi sektor", "chastnyy dom", "chastnyi dom", "chastnye dom", "chastnogo dom", "chastnyy sektor",
-              "chastnyi sektor",
-              "bahatopoverkh", "mnogoetazh", "mnogokvartir", "bagatokvartir", "kvartir", "gurtozhit", "obshchezhit"),
-    "school": ("school", "shkol", "gymnasium", "gimnazi", "lyceum", "litsei", "litsey", "college", "koledzh",
-               "kolledzh", "universit", "tekhnikum"),
-    "kindergarten": ("kindergarten", "nursery", "dityachiy sad", "dytiachyi sad", "dityachii sad", "detskiy sad",
-                     "detskii sad", "ditsad", "detsad", "sadochok", "sadik", "dnz!"),
-    "medical": ("hospital!", "hospitals!", "clinic", "medical", "ambulance", "likarn", "bolnits", "bolnyts",
-                "poliklin", "klinik", "ambulator", "medzaklad", "maternity", "pologov", "polohov", "roddom",
-                "rodilni", "rodil dom"),
-    "market": ("market!", "markets!", "marketplace", "bazaar", "rinok", "rinku", "rynok", "rynk"),
-    "shop": ("shop", "store!", "stores!", "supermarket", "mall!", "magazin", "mahazyn", "torgov"),
-    "public_transport": ("bus!", "buses!", "bus stop", "minibus", "tram", "trolleybus", "public transport",
-                         "zupink", "zupynk", "ostanovk", "avtobus", "marshrutk", "tramva", "troleibus", "trolleibus"),
-    "railway": ("railway", "railroad", "train!", "trains!", "vokzal", "zaliznichn", "zaliznychn", "zheleznodorozh",
-                "poizd", "poezd", "elektrichk"),
-    "energy": ("power", "energy", "substation", "electric", "heating plant", "boiler house", "gas pipeline",
-               "pidstants", "podstants", "energ", "elektr", "tets!", "tes!", "kotel", "gazoprovod"),
-    "industry": ("factory", "industrial", "enterprise", "warehouse", "zavod", "fabrik", "fabryk", "pidpriiem",
-                 "pidpryiem", "predpri", "kombinat"),
-    "church": ("church", "monastery", "mosque", "cathedral", "tserkv", "tserkov", "khram", "monastir", "monastyr",
-               "sobor"),
-    "positions": ("position", "pozitsi", "pozytsi", "trench", "okop", "stronghold", "dugout", "bunker", "oporn",
-                  "blindazh"),
-    "checkpoint": ("checkpoint", "block post", "blokpost", "kpp!"),
-    # A bare "склад" is any store room; an ammunition depot names its ammunition.
-    "depot": ("ammunition", "ammo!", "arsenal", "depot", "boiepripas", "boieprypas", "boepripas", "boyeprypas"),
-    "command_post": ("command post", "headquarters", "hq!", "shtab", "komandn"),
-    "vehicle": ("vehicle", "car!", "cars!", "truck", "tank!", "tanks!", "armoured", "armored", "apc!", "bmp!",
-                "btr!", "convoy", "avtomobil", "mashin", "vantazhivk", "gruzovik", "kolona!", "koloni!", "kolonu!",
-                "tekhnika!", "tekhniki!", "tekhniku!", "bronetekhn"),
-}
+@dataclass(frozen=True)
+class _Kinds:
+    patterns: tuple[tuple[str, re.Pattern], ...]   # most specific first, then in file order
+    parent: dict[str, str]
+    related: frozenset[frozenset[str]]
 
-# Police: counted with civilians by some, with security forces by others. For matching they are
-# neither soldiers nor civilians ("people": compatible with both), checked first so that a
-# "police officer" is not an army's officer.
-LAW_ENFORCEMENT = ("police", "politse", "politsi", "pravookhoron", "law enforcement")
+    def ancestors(self, kind: str) -> list[str]:
+        found = []
+        while kind in self.parent:
+            kind = self.parent[kind]
+            found.append(kind)
+        return found
 
-_EVENT_PATTERNS = _compile(EVENT_TYPES)
-_TARGET_PATTERNS = _compile(TARGETS)
-_VICTIM_PATTERNS = _compile({"people": LAW_ENFORCEMENT}) + _compile(VICTIMS)
+    def root(self, kind: str) -> str:
+        return ([kind] + self.ancestors(kind))[-1]
+
+
+@lru_cache(maxsize=1)
+def _kinds() -> _Kinds:
+    data = load("kinds")
+    parent = {name: spec["parent"] for name, spec in data["kinds"].items() if spec.get("parent")}
+    order = list(data["kinds"])
+
+    def depth(name: str) -> int:
+        return 0 if name not in parent else 1 + depth(parent[name])
+
+    ranked = sorted(order, key=lambda name: (-depth(name), order.index(name)))
+    return _Kinds(tuple((name, _compile(data["kinds"][name]["words"])) for name in ranked), parent,
+                  frozenset(frozenset(pair) for pair in data["related"]))
+
+
+@lru_cache(maxsize=1)
+def _victim_patterns() -> tuple[tuple[str, re.Pattern], ...]:
+    data = load("victims")
+    return (("people", _compile(data["law_enforcement"])),
+            *((name, _compile(words)) for name, words in data["victims"].items()))
+
+
+@lru_cache(maxsize=1)
+def _target_patterns() -> tuple[tuple[str, re.Pattern], ...]:
+    return tuple((name, _compile(words)) for name, words in load("targets")["targets"].items())
 
 
 @lru_cache(maxsize=4096)
-def _first_category(text: str | None, table: str) -> str | None:
+def event_type_category(text: str | None) -> str | None:
+    """'mortar fire' → 'mortar', 'shelling' → 'indirect_fire', 'FPV-дрон' → 'drone': the most
+    specific kind any word names (``kinds.yaml``); None when unknown."""
     if not text:
         return None
     key = ascii_key(text)
-    for category, pattern in (_EVENT_PATTERNS if table == "event" else _VICTIM_PATTERNS):
+    for kind, pattern in _kinds().patterns:
+        if pattern.search(key):
+            return kind
+    return None
+
+
+@lru_cache(maxsize=4096)
+def victims_category(text: str | None) -> str | None:
+    """'government soldiers' → 'military'; 'people' → 'people' (unspecified); None when unknown."""
+    if not text:
+        return None
+    key = ascii_key(text)
+    for category, pattern in _victim_patterns():
         if pattern.search(key):
             return category
     return None
 
 
-def event_type_category(text: str | None) -> str | None:
-    """'mortar fire' → 'indirect_fire'; None when unknown."""
-    return _first_category(text, "event")
-
-
-def victims_category(text: str | None) -> str | None:
-    """'government soldiers' → 'military'; 'people' → 'people' (unspecified); None when unknown."""
-    return _first_category(text, "victims")
-
-
 @lru_cache(maxsize=4096)
 def target_categories(text: str | None) -> str | None:
     """What was hit, as sorted categories joined by commas: 'a school and nearby houses' →
-    'homes,school'; None when the text names nothing the vocabulary knows (:data:`TARGETS`)."""
+    'homes,school'; None when the text names nothing the vocabulary knows (``targets.yaml``)."""
     if not text:
         return None
     key = ascii_key(text)
-    found = [category for category, pattern in _TARGET_PATTERNS if pattern.search(key)]
+    found = [category for category, pattern in _target_patterns() if pattern.search(key)]
     return ",".join(sorted(found)) or None
 
 
@@ -181,34 +114,51 @@ def targets_relation(a: str | None, b: str | None) -> str | None:
     return "same" if set(a.split(",")) & set(b.split(",")) else "different"
 
 
+@dataclass(frozen=True)
+class _Parties:
+    prefixes: dict[str, tuple[str, ...]]
+    occupier_words: tuple[str, ...]
+    occupier_party: str
+    stop_words: frozenset[str]
+    demonym_endings: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _parties() -> _Parties:
+    data = load("parties")
+    return _Parties({k: tuple(v) for k, v in data["parties"].items()}, tuple(data["occupier_words"]),
+                    data["occupier_party"], frozenset(data["stop_words"]), tuple(data["demonym_endings"]))
+
+
 @lru_cache(maxsize=4096)
 def actor_key(text: str | None) -> str | None:
     """A comparable form of who did it: transliterated, stop words dropped, words sorted.
 
     'the Ukrainian armed forces', 'Ukrainian forces', 'Ukraine', 'ЗСУ' and 'Збройні сили
     України' all give 'ukrain' (adjective endings dropped: 'northern troops' and 'North forces'
-    give 'north'; party names in either script through :data:`PARTIES`); 'pro-Russian
+    give 'north'; party names in either script through ``parties.yaml``); 'pro-Russian
     separatists' gives 'pro_russ separatists', unlike 'Russian troops' ('russ'). Words such
     as 'unknown' or 'unidentified' mean the claim names nobody: None.
     """
     if not text:
         return None
+    parties = _parties()
     # "pro-Russian" and "Russian-backed separatists" are not "Russian troops": keep "pro" with its word.
     key = re.sub(r"\b(\w+) backed\b", r"pro_\1", ascii_key(text).replace("pro ", "pro_"))
-    words = [w for w in key.split() if w not in _STOP_ACTOR]
+    words = [w for w in key.split() if w not in parties.stop_words]
     if not words or set(words) <= {"unknown", "unidentified", "unclear", "unnamed"}:
         return None
     stems = {_party(_demonym_stem(w)) for w in words}
-    occupiers = {w for w in stems if w.startswith(OCCUPIER_WORDS)}
+    occupiers = {w for w in stems if w.startswith(parties.occupier_words)}
     if occupiers:
         stems -= occupiers
-        if not stems & set(PARTIES):
-            stems.add(OCCUPIER_PARTY)
+        if not stems & set(parties.prefixes):
+            stems.add(parties.occupier_party)
     return " ".join(sorted(stems))
 
 
 def _party(word: str) -> str:
-    for party, prefixes in PARTIES.items():
+    for party, prefixes in _parties().prefixes.items():
         for prefix in prefixes:
             if word == prefix[:-1] if prefix.endswith("!") else word.startswith(prefix):
                 return party
@@ -217,38 +167,50 @@ def _party(word: str) -> str:
 
 @lru_cache(maxsize=65536)   # a run compares the same few hundred keys millions of times
 def same_actor(a: str, b: str) -> bool:
-    """Whether two actor keys name one actor. Keys naming parties (:data:`PARTIES`) must name
+    """Whether two actor keys name one actor. Keys naming parties (``parties.yaml``) must name
     the same parties: "siloviki ukrain" is "ukrain", but "russ ukrain" (both named) is neither
     "russ" nor "ukrain", and "pro_russ separatists" is not "russ". Other keys are compared by
     token-set similarity (≥ 80), so "separatists" and "pro_russ separatists" are one actor."""
-    parties_a = {w for w in a.split() if w in PARTIES}
-    parties_b = {w for w in b.split() if w in PARTIES}
+    known = set(_parties().prefixes)
+    parties_a = {w for w in a.split() if w in known}
+    parties_b = {w for w in b.split() if w in known}
     if parties_a or parties_b:
         return parties_a == parties_b
     return fuzz.token_set_ratio(a, b) >= 80
 
 
-# Country, people and direction words in their adjective forms: "Ukrainian"/"Ukraine",
-# "northern"/"north", "украинские"/"Украина" name one party. Longest endings first.
-_DEMONYM_ENDINGS = ("skiye", "skie", "skii", "skyi", "ska", "ern", "ian", "ians", "ean", "ia", "ie", "e")
-
-
 def _demonym_stem(word: str) -> str:
     prefix, _, core = word.rpartition("_")
-    for ending in _DEMONYM_ENDINGS:
+    for ending in _parties().demonym_endings:
         if core.endswith(ending) and len(core) - len(ending) >= 4:
             core = core[: len(core) - len(ending)]
             break
     return f"{prefix}_{core}" if prefix else core
 
 
+def kind_family(kind: str | None) -> str | None:
+    """The most generic kind above a kind ('mortar' → 'indirect_fire'), or None."""
+    return _kinds().root(kind) if kind else None
+
+
+@lru_cache(maxsize=4096)
 def types_relation(a: str | None, b: str | None) -> str | None:
-    """'same', 'related', 'different', or None when either is unknown."""
+    """How two kinds of incident relate: 'same'; 'compatible' (a generic kind and a specific one
+    under it: shelling and mortar fire); 'related' (two specific kinds under one parent, mortar and
+    rocket fire, or branches often confused: shelling and an air strike); 'different'; None when
+    either is unknown."""
     if a is None or b is None:
         return None
     if a == b:
         return "same"
-    return "related" if frozenset((a, b)) in RELATED_TYPES else "different"
+    kinds = _kinds()
+    if a in kinds.ancestors(b) or b in kinds.ancestors(a):
+        return "compatible"
+    if kinds.parent.get(a) is not None and kinds.parent.get(a) == kinds.parent.get(b):
+        return "related"
+    if frozenset((kinds.root(a), kinds.root(b))) in kinds.related:
+        return "related"
+    return "different"
 
 
 def victims_relation(a: str | None, b: str | None) -> str | None:

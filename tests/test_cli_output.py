@@ -132,14 +132,14 @@ def test_review_shows_markup_and_control_characters_literally(desk: Desk) -> Non
     # The same day and kind of incident, the place unknown on one side: 3.5, a pair to review.
     imported(desk, {"ref": "a", "source": "Bad [/] Source", "date": "2021-04-05", "place": "Avdiivka",
                     "type": "shelling", "victims": "civilians", "killed": "1"},
-             {"ref": "b", "source": "[red]B[/red]", "date": "2021-04-05", "type": f"artillery{CLEAR_SCREEN} shelling",
+             {"ref": "b", "source": "[red]B[/red]", "date": "2021-04-05", "type": f"shelling{CLEAR_SCREEN} reported",
               "victims": "civilians"})
     ran(desk, "run")
     code, output = run_in_terminal(desk.directory, ["--db", "desk.sqlite", "--user", "tester", "review"], "q")
     assert code == 0, output
     assert [row[:3] + row[6:7] for row in rows(output)[1:]] == [
         ["1", "Bad [/] Source", "Bad [/] Source", "shelling"],
-        ["2", "[red]B[/red]", "[red]B[/red]", "artillery\\x1b[2J shelling"],
+        ["2", "[red]B[/red]", "[red]B[/red]", "shelling\\x1b[2J reported"],
     ]
     assert output.endswith(f"{PROMPT}q\naccepted 0, rejected 0, skipped 0\n")
 

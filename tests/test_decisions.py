@@ -234,7 +234,7 @@ def test_review_lists_uncertain_pairs_and_accept_links_them(desk):
     reconciled(desk, ["A", "B"], [
         {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling",
          "victims": "civilians", "killed": "1"},
-        {"ref": "b", "source": "B", "date": "2021-04-05", "type": "artillery shelling", "victims": "civilians"},
+        {"ref": "b", "source": "B", "date": "2021-04-05", "type": "обстріл", "victims": "civilians"},
     ])
     queue = json.loads(ran(desk, "review", "--json").stdout)
     assert [(q["score"], q["claim_a"], q["claim_b"]) for q in queue] == [(3.5, 1, 2)]
@@ -272,7 +272,7 @@ def test_review_puts_pairs_that_bring_a_new_origin_first(desk):
         # less uncertain than 5~7 (4.75 is nearer the middle, 4.25), yet first: a grade may change.
         {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling",
          "victims": "civilians"},
-        {"ref": "b", "source": "B", "date": "2021-04-05", "type": "artillery shelling", "victims": "civilians"},
+        {"ref": "b", "source": "B", "date": "2021-04-05", "type": "обстріл", "victims": "civilians"},
         # 3, 4: the same, from one origin: no grade can change.
         {"ref": "c", "source": "A", "date": "2021-04-14", "place": "Marinka", "type": "sniper", "victims": "soldiers",
          "killed": "1"},

@@ -141,11 +141,15 @@ def test_score_pair_one_origin_on_another_day_with_other_figures_reports_another
     assert points["origin"] == -4.0 and score.total == 3.0
     assert [c.note for c in score.components if c.name == "origin"] == [
         "one origin, another day and other figures: its report of another occasion"]
-    # Not when the toll is revised for the same day, when the figures can both be true, or
-    # when two origins differ (competing figures are graded, never a reason to split).
-    for other in (feat(3, origin=7, report=2, killed=(3, 3)), feat(4, origin=7, report=2, start=D + 1, killed=(1, 2)),
-                  feat(5, origin=8, report=2, start=D + 1, killed=(3, 3))):
+    # Not when the toll is revised for the same day, or when two origins differ (competing
+    # figures are graded, never a reason to split).
+    for other in (feat(3, origin=7, report=2, killed=(3, 3)), feat(5, origin=8, report=2, start=D + 1, killed=(3, 3))):
         assert "origin" not in {c.name for c in score_pair(first, other, Config()).components}
+    # When the figures can both be true, one origin's other day counts a little against
+    # (Weights.origin_other_day): more often another occasion than one told twice.
+    again = score_pair(first, feat(4, origin=7, report=2, start=D + 1, killed=(1, 2)), Config())
+    assert [(c.points, c.note) for c in again.components if c.name == "origin"] == [
+        (-0.5, "one origin, another day: more often another occasion than one told twice")]
     # Nor for an unknown origin: "local residents" and "sources on the ground" are many voices.
     unknown = feat(7, origin=9, report=1, killed=(1, 1), known=False)
     assert "origin" not in {c.name for c in score_pair(

@@ -64,11 +64,11 @@ def test_renormalise_after_an_upgrade_turns_a_false_contest_into_corroboration(d
     result = desk("renormalise")
     assert result.exit_code == 0, result.output
     assert "2 claims read again; changed 1 (actor_key 1, type_category 1, victims_category 1)" in result.output
-    assert ("claim 1: type_category none → 'air', actor_key 'okupanti rosiyski' → 'russ', "
+    assert ("claim 1: type_category none → 'drone', actor_key 'okupanti rosiyski' → 'russ', "
             "victims_category none → 'military'") in result.output
     assert desk.query("SELECT ref, needs_match FROM claims ORDER BY ref") == [("a", 1), ("b", 0)]
     assert desk.query("SELECT type_category, victims_category, actor_key FROM claims WHERE ref = 'a'") == [
-        ("air", "military", "russ")]
+        ("drone", "military", "russ")]
     [(after,)] = desk.query("SELECT after FROM audit_log WHERE action = 'renormalise'")
     assert json.loads(after) == {"changed": [1], "fields": {"actor_key": 1, "type_category": 1,
                                                             "victims_category": 1}}
@@ -90,7 +90,7 @@ def test_renormalise_dry_run_writes_nothing(desk):
     assert data["examples"] == [{"claim_id": 1,
                                  "before": {"type_category": None, "actor_key": "okupanti rosiyski",
                                             "victims_category": None},
-                                 "after": {"type_category": "air", "actor_key": "russ",
+                                 "after": {"type_category": "drone", "actor_key": "russ",
                                            "victims_category": "military"}}]
     assert desk.dump() == before
 
@@ -164,7 +164,7 @@ def test_renormalise_lists_a_claim_that_no_longer_validates_and_leaves_it(desk):
     [unreadable] = data["unreadable"]
     assert unreadable["claim_id"] == 2
     assert unreadable["problems"][0].startswith("field 'date': ")
-    assert desk.query("SELECT type_category FROM claims WHERE ref = 'b'") == [("air",)]   # left as it was
+    assert desk.query("SELECT type_category FROM claims WHERE ref = 'b'") == [("drone",)]   # left as it was
 
 
 def test_renormalise_marks_claims_without_a_place_near_a_changed_claims_old_dates(desk):
@@ -225,4 +225,4 @@ def test_renormalise_gives_up_on_a_run_in_progress_naming_it_and_writes_nothing(
     assert "another run is in progress: alice" in result.output
     assert desk.query("SELECT type_category FROM claims WHERE ref = 'a'") == [(None,)]   # nothing written
     assert desk("renormalise").exit_code == 0   # the lease is free again
-    assert desk.query("SELECT type_category FROM claims WHERE ref = 'a'") == [("air",)]
+    assert desk.query("SELECT type_category FROM claims WHERE ref = 'a'") == [("drone",)]

@@ -499,13 +499,14 @@ def test_run_incremental_with_an_uncertain_pair_to_an_untouched_event(desk):
     groups = grouping(desk)
     assert groups[("ill-101",)] == "unverified"
     assert groups[("ill-001", "ill-002", "ill-003")] == "unverified"
-    # With ill-003 (Avdiivka, 2031-05-11, shelling, civilians): place 4 + one day 1 + related
-    # types (air, indirect fire) −1 + victims "people" 0.25 = 4.25, between the review (3.5) and
-    # link (5) thresholds. With ill-001 and ill-002 (2031-05-10), two days: 4 − 1 − 1 + 0.25 =
-    # 2.25, below the review threshold, and two components against (not one).
+    # With ill-003 (the mission too: Avdiivka, 2031-05-11, shelling, civilians): place 4 + one day
+    # 1 + related kinds (a drone strike, shelling) −1 + victims "people" 0.25 − one origin's other
+    # day 0.5 = 3.75, between the review (3.5) and link (5) thresholds. With ill-001 and ill-002
+    # (2031-05-10), two days: 4 − 1 − 1 + 0.25 = 2.25, below the review threshold, and two
+    # components against (not one).
     queue = json.loads(desk("review", "--json").stdout)
     [new_id] = [c["id"] for c in desk.claims() if c["ref"] == "ill-101"]
-    assert [q["score"] for q in queue if new_id in (q["claim_a"], q["claim_b"])] == [4.25]
+    assert [q["score"] for q in queue if new_id in (q["claim_a"], q["claim_b"])] == [3.75]
 
 
 def _ids(desk) -> dict[str, int]:

@@ -14,27 +14,45 @@ from reconciler.vocabulary import (actor_key, event_type_category, same_actor, t
 
 
 @pytest.mark.parametrize("text, category", [
-    ("удар безпілотника", "air"),        # drone strike (uk)
-    ("атака дрона-камікадзе", "air"),     # kamikaze-drone attack: the drone, not "attack", decides
-    ("FPV-дрон", "air"),
+    ("удар безпілотника", "drone"),      # drone strike (uk)
+    ("атака дрона-камікадзе", "drone"),   # kamikaze-drone attack: the drone, not "attack", decides
+    ("FPV-дрон", "drone"),
     ("авіаудар", "air"), ("авиаудар", "air"),
     ("удар КАБ", "air"),                 # guided aerial bomb
-    ("ракетний удар", "indirect_fire"), ("ракетный удар", "indirect_fire"), ("missile strike", "indirect_fire"),
-    ("обстріл з танка", "indirect_fire"), ("tank fire", "indirect_fire"),
-    ("anti-tank mine", "explosive"),     # a mine, whatever it was meant for
+    ("ракетний удар", "rocket"), ("ракетный удар", "rocket"), ("missile strike", "rocket"),   # missiles and rockets
+    ("обстріл з танка", "artillery"), ("tank fire", "artillery"),   # tank guns count with artillery
+    ("anti-tank mine", "mine"),          # a mine, whatever it was meant for
     ("стрілянина", "small_arms"), ("перестрелка", "small_arms"), ("перестрілка", "small_arms"),
     ("бойове зіткнення", "clash"), ("штурм", "clash"),
     ("обстріл", "indirect_fire"), ("sniper fire", "sniper"),
+    ("mortar shelling", "mortar"),       # the specific word decides: mortar fire is shelling
+    ("мінометний обстріл", "mortar"), ("artillery shelling", "artillery"), ("Grad rocket fire", "rocket"),
+    ("IED blast", "ied"), ("improvised explosive device", "ied"), ("вибухівка", "explosive"), ("подрыв", "explosive"),
+    ("explosive device", "explosive"),   # an explosive device of no named kind: a mine or an IED
     ("a meeting", None),
     # Words that once misfired: a Russian drone attack is not a clash ("атака"); stepping on a
     # mine ("наступив") is not an offensive ("наступ"), nor is "the next day"; a tank hit by a
-    # drone is an air strike; an aviary is no aviation.
-    ("атака беспилотника", "air"), ("наступив на міну", "explosive"), ("наступила на мину", "explosive"),
-    ("наступного дня", None), ("наступ", "clash"), ("FPV-дрон уразив танк", "air"),
-    ("drone hit a fuel tank", "air"), ("aviary", None), ("КАБами", "air"),
+    # drone is a drone strike; an aviary is no aviation.
+    ("атака беспилотника", "drone"), ("наступив на міну", "mine"), ("наступила на мину", "mine"),
+    ("наступного дня", None), ("наступ", "clash"), ("FPV-дрон уразив танк", "drone"),
+    ("drone hit a fuel tank", "drone"), ("aviary", None), ("КАБами", "air"),
 ])
 def test_event_types_across_languages(text, category):
     assert event_type_category(text) == category
+
+
+@pytest.mark.parametrize("a, b, relation", [
+    ("shelling", "mortar fire", "compatible"),      # a generic word and a specific one agree
+    ("mortar fire", "MLRS fire", "related"),        # two specific siblings differ (a little)
+    ("gunfire", "sniper fire", "compatible"),       # sniper fire is gunfire
+    ("explosion", "landmine", "compatible"), ("landmine", "IED", "related"),
+    ("air strike", "drone strike", "compatible"),
+    ("drone strike", "mortar fire", "related"),     # branches often confused: air and shelling
+    ("sniper fire", "shelling", "different"), ("landmine", "shelling", "different"),
+    ("mortar fire", "мінометний обстріл", "same"),
+])
+def test_kinds_relate_through_the_tree(a, b, relation):
+    assert types_relation(event_type_category(a), event_type_category(b)) == relation
 
 
 def test_drone_strike_and_shelling_are_related_not_the_same():
