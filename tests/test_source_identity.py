@@ -1,0 +1,325 @@
+"""Source identity that cannot be spoofed: folding, look-alikes, names without letters, and
+sources files that would change a registered source (issue 12, §3)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import Desk
+
+REJECTED_ONE = "Rejected: 1 problem; nothing was written to the database.\n"
+TAG_A = "\U000E0041"          # TAG LATIN CAPITAL LETTER A: invisible
+CHEROKEE_V = "\u13d9"         # CHEROKEE LETTER DO, drawn as V
+
+VALDORIA_YAML = """\
+- name: Government of Valdoria
+  kind: government
+  side: Valdoria
+- name: Valdorian General Staff
+  aliases: [VGS]
+  kind: military
+  parent: Government of Valdoria
+  side: Valdoria
+"""
+
+# One shelling, as the government and (apparently) its general staff report it.
+INCIDENT = {"date": "2021-04-06", "place": "Avdiivka", "type": "shelling", "victims": "soldiers", "killed": "2"}
+
+
+@pytest.fixture
+def valdoria(desk: Desk) -> Desk:
+    result = desk("sources", "import", desk.write("valdoria.yaml", VALDORIA_YAML))
+    assert (result.exit_code, result.stdout) == (0, "valdoria.yaml: 2 created\n")
+    return desk
+
+
+def listing(desk: Desk) -> list[dict]:
+    result = desk("sources", "list", "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def events(desk: Desk) -> list[dict]:
+    result = desk("events", "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+# --- invisible characters -------------------------------------------------------------------
+
+def test_import_tag_character_lookalike_is_the_registered_source(valdoria: Desk) -> None:
+    # Regression (issue 12): an invisible tag character made a second, unregistered source that
+    # displays as "Valdorian General Staff"; once registered it corroborated its own government.
+    claims = [{"ref": "g1", "source": "Government of Valdoria"} | INCIDENT,
+              {"ref": "s1", "source": f"Valdorian Gen{TAG_A}eral Staff"} | INCIDENT]
+    result = valdoria("import", valdoria.write_jsonl("claims.jsonl", claims))
+    assert (result.exit_code, result.stdout) == (0, "claims.jsonl: added 2, updated 0, already stored 0\n")
+    assert [s["name"] for s in listing(valdoria)] == ["Government of Valdoria", "Valdorian General Staff"]
+    staff = valdoria.claims("--source", "Valdorian General Staff")
+    assert [(c["ref"], c["parsed"]["source"], c["parsed"]["origin"]) for c in staff] == [
+        ("s1", "Valdorian General Staff", "Government of Valdoria")]
+    # `sources add` with the invisible character names the registered source, not a new one.
+    added = valdoria("sources", "add", f"Valdorian Gen{TAG_A}eral Staff", "--kind", "military")
+    assert (added.exit_code, added.stdout) == (0, "Valdorian General Staff: unchanged\n")
+    assert valdoria("run").exit_code == 0
+    [event] = events(valdoria)
+    assert (event["status"], event["origins"]) == ("unverified", ["Government of Valdoria"])
+
+
+@pytest.mark.parametrize("character", [
+    "\u00ad", "\u034f", "\u061c", "\u115f", "\u1160", "\u17b4", "\u17b5", "\u180b", "\u180e", "\u180f",
+    "\u200b", "\u200d", "\u200f", "\u202a", "\u202e", "\u2060", "\u2064", "\u2065", "\u2066", "\u206f",
+    "\u3164", "\ufe00", "\ufe0f", "\ufeff", "\uffa0", "\ufff0", "\ufff8", "\U0001bca0", "\U0001bca3",
+    "\U0001d173", "\U0001d17a", "\U000e0000", "\U000e0001", "\U000e0020", "\U000e0041", "\U000e007f", "\U000e0100",
+    "\U000e01ef", "\U000e0fff",
+])
+def test_name_key_ignores_every_default_ignorable_code_point(character: str) -> None:
+    # Both ends of every range of Default_Ignorable_Code_Point in Unicode's DerivedCoreProperties.txt
+    # (and the tag letter of issue 12). Regression: the tag characters E0020..E007E were spelled out.
+    from reconciler.sources import name_key
+    assert name_key(f"Valdorian Gen{character}eral Staff") == "valdorian general staff"
+
+
+def test_name_key_is_unchanged_for_names_that_folded_before() -> None:
+    # Existing databases hold these keys: the old key was places.ascii_key alone.
+    from reconciler.places import ascii_key
+    from reconciler.sources import name_key
+    names = ["Armed Forces of Ukraine", "ЗСУ", "Міністерство оборони України", "Минобороны России",
+             "Volodymyr Zelensky", "Zelens\u200bky", "dpa", "Ukrinform", "OSCE SMM", "Дмитрий Песков",
+             "Вооружённые силы", "Сили оборони — Схід", "Agence France-Presse", "L'Express", "ΥΠΕΘΑ",
+             "Straße", "Ｆｕｌｌｗｉｄｔｈ", "Ministry of Defence (UK)", "@rybar", "Донецьк"]
+    assert [name_key(n) for n in names] == [ascii_key(n) for n in names]
+
+
+# --- look-alikes ---------------------------------------------------------------------------
+
+def test_sources_add_cherokee_lookalike_is_refused(valdoria: Desk) -> None:
+    before = valdoria.dump()
+    result = valdoria("sources", "add", f"{CHEROKEE_V}aldorian General Staff", "--kind", "military",
+                      "--side", "Valdoria")
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", (
+        f"Error: '{CHEROKEE_V}aldorian General Staff' looks like the registered source 'Valdorian General Staff' "
+        "(it has U+13D9 CHEROKEE LETTER DO); if it is that source, use its name; if it is a different source, "
+        "say so with --distinct-from 'Valdorian General Staff'\n"))
+    assert valdoria.dump() == before
+
+
+def test_sources_add_alias_that_looks_like_another_sources_alias_is_refused(valdoria: Desk) -> None:
+    # "VGS" with a Cyrillic Ѕ (U+0405) is an alias of the Valdorian General Staff to a reader.
+    before = valdoria("sources", "add", "Valdorian Gazette", "--kind", "media").exit_code
+    assert before == 0
+    snapshot = valdoria.dump()
+    result = valdoria("sources", "add", "Valdorian Gazette", "--alias", "VG\u0405")
+    assert (result.exit_code, result.stderr) == (1, (
+        "Error: alias 'VG\u0405' looks like the registered source 'Valdorian General Staff' (its alias 'VGS') "
+        "(it has U+0405 CYRILLIC CAPITAL LETTER DZE); if it is that source, use its name; if it is a different "
+        "source, say so with --distinct-from 'Valdorian General Staff'\n"))
+    assert valdoria.dump() == snapshot
+
+
+def test_sources_add_distinct_from_registers_a_lookalike_and_audits_it(valdoria: Desk) -> None:
+    name = f"{CHEROKEE_V}aldorian General Staff"
+    result = valdoria("sources", "add", name, "--kind", "ngo", "--distinct-from", "VGS")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, f"{name}: created\n", "")
+    rows = {row["name"]: row for row in listing(valdoria)}
+    assert rows[name]["distinct_from"] == ["Valdorian General Staff"]
+    assert rows["Valdorian General Staff"]["distinct_from"] == [name]
+    assert valdoria.query("SELECT s.name, o.name, d.created_by FROM source_distinctions d "
+                          "JOIN sources s ON s.id = d.source_id JOIN sources o ON o.id = d.other_id") == [
+        (name, "Valdorian General Staff", "tester")]
+    log = json.loads(valdoria("log", "--json").stdout)
+    assert log[-1]["action"] == "source"
+    assert (log[-1]["before"], log[-1]["after"]["name"], log[-1]["after"]["distinct_from"]) == (
+        None, name, ["Valdorian General Staff"])
+    # Recorded once: the look-alike is now its own source, and claims naming it are kept apart.
+    claims = [{"ref": "x1", "source": name} | INCIDENT]
+    imported = valdoria("import", valdoria.write_jsonl("claims.jsonl", claims))
+    assert (imported.exit_code, imported.stdout) == (0, "claims.jsonl: added 1, updated 0, already stored 0\n")
+    assert [c["parsed"]["source"] for c in valdoria.claims()] == [name]
+
+
+def test_sources_add_distinct_from_an_unknown_source_is_not_found(valdoria: Desk) -> None:
+    before = valdoria.dump()
+    result = valdoria("sources", "add", f"{CHEROKEE_V}aldorian General Staff", "--distinct-from", "Nobody")
+    assert (result.exit_code, result.stderr) == (4, "Error: --distinct-from: no source is called 'Nobody'\n")
+    assert valdoria.dump() == before
+
+
+def test_sources_add_distinct_from_itself_is_refused(valdoria: Desk) -> None:
+    before = valdoria.dump()
+    result = valdoria("sources", "add", "Valdorian General Staff", "--distinct-from", "VGS")
+    assert (result.exit_code, result.stderr) == (
+        2, "Error: --distinct-from: 'VGS' is 'Valdorian General Staff' itself\n")
+    assert valdoria.dump() == before
+
+
+@pytest.mark.parametrize("field", ["source", "via"])
+def test_import_cherokee_lookalike_of_a_registered_source_is_refused(valdoria: Desk, field: str) -> None:
+    # Regression (issue 12): Cherokee Ꮩ was not folded, so the look-alike became a new source.
+    name = f"{CHEROKEE_V}aldorian General Staff"
+    claim = {"ref": "s1", "source": name} if field == "source" else {"ref": "s1", "source": "dpa", "via": [name]}
+    before = valdoria.dump()
+    result = valdoria("import", valdoria.write_jsonl("claims.jsonl", [{"ref": "g1", "source": "Government of Valdoria"}
+                                                                         | INCIDENT, claim | INCIDENT]))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"Error: claims.jsonl:2: field '{field}': '{name}' looks like the registered source 'Valdorian General Staff' "
+        "(it has U+13D9 CHEROKEE LETTER DO) but is not it; write the registered name, or, if it is a different "
+        f"source, register it first with `reconcile sources add NAME --distinct-from 'Valdorian General Staff'`\n"
+        + REJECTED_ONE)
+    assert valdoria.dump() == before
+
+
+def test_import_two_new_lookalikes_in_one_file_are_refused(valdoria: Desk) -> None:
+    claims = [{"source": "Rybar", "date": "2021-04-06"}, {"source": "R\u0443bar", "date": "2021-04-06"}]
+    before = valdoria.dump()
+    result = valdoria("import", valdoria.write_jsonl("claims.jsonl", claims))
+    assert (result.exit_code, result.stderr) == (2, (
+        "Error: claims.jsonl:2: field 'source': 'R\u0443bar' looks like the new source 'Rybar' (claims.jsonl:1) "
+        "(it has U+0443 CYRILLIC SMALL LETTER U) but is not it; write the same name, or, if it is a different "
+        "source, register it first with `reconcile sources add NAME --distinct-from 'Rybar'`\n" + REJECTED_ONE))
+    assert valdoria.dump() == before
+
+
+def test_run_lookalike_sources_cannot_make_an_event_independently_verified(valdoria: Desk) -> None:
+    # End to end: each way a look-alike used to corroborate its own government now fails, and the
+    # event rests on one origin; a person who says a look-alike is a different source can register it.
+    government = {"ref": "g1", "source": "Government of Valdoria"} | INCIDENT
+    assert valdoria("import", valdoria.write_jsonl("government.jsonl", [government])).exit_code == 0
+    tag, cherokee = f"Valdorian Gen{TAG_A}eral Staff", f"{CHEROKEE_V}aldorian General Staff"
+    tagged = valdoria("import", valdoria.write_jsonl("tag.jsonl", [{"ref": "t1", "source": tag} | INCIDENT]))
+    assert (tagged.exit_code, tagged.stdout) == (0, "tag.jsonl: added 1, updated 0, already stored 0\n")
+    assert valdoria("sources", "add", tag, "--kind", "military", "--side", "Valdoria").exit_code == 0
+    assert valdoria("import", valdoria.write_jsonl("cherokee.jsonl",
+                                                   [{"ref": "c1", "source": cherokee} | INCIDENT])).exit_code == 2
+    assert valdoria("sources", "add", cherokee, "--kind", "military", "--side", "Valdoria").exit_code == 1
+    assert valdoria("run").exit_code == 0
+    [event] = events(valdoria)
+    assert (event["status"], event["origins"], event["n_claims"]) == ("unverified", ["Government of Valdoria"], 2)
+    assert event["reason"].startswith("rests on one origin (Government of Valdoria)")
+    # Somebody who knows the look-alike is a different source (an independent monitor) says so.
+    assert valdoria("sources", "add", cherokee, "--kind", "ngo", "--distinct-from",
+                    "Valdorian General Staff").exit_code == 0
+    assert valdoria("import", "cherokee.jsonl").exit_code == 0
+    assert valdoria("run").exit_code == 0
+    [event] = events(valdoria)
+    assert (event["status"], event["origins"]) == ("independently_verified", sorted(["Government of Valdoria", cherokee]))
+
+
+# --- names without letters -------------------------------------------------------------------
+
+def test_import_names_without_letters_are_refused(desk: Desk) -> None:
+    # Regression (issue 12): "!!!" and "???" folded to one empty key, so the claims of "???" were
+    # attributed to the source "!!!".
+    desk("init")
+    before = desk.dump()
+    claims = [{"source": "!!!", "date": "2021-04-06"}, {"source": "???", "date": "2021-04-07"},
+              {"source": "dpa", "via": ["\u200b \u2060"], "date": "2021-04-08"}]
+    result = desk("import", desk.write_jsonl("claims.jsonl", claims))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: claims.jsonl:1: field 'source': '!!!' has no letters or digits; a source's name needs some "
+        "(punctuation, spaces and invisible characters are ignored in names)\n"
+        "Error: claims.jsonl:2: field 'source': '???' has no letters or digits; a source's name needs some "
+        "(punctuation, spaces and invisible characters are ignored in names)\n"
+        "Error: claims.jsonl:3: field 'via': '\\u200b \\u2060' has no letters or digits; a source's name needs some "
+        "(punctuation, spaces and invisible characters are ignored in names)\n"
+        "Rejected: 3 problems; nothing was written to the database.\n")
+    assert desk.dump() == before
+
+
+@pytest.mark.parametrize("args, shown", [
+    (["!!!"], "'!!!'"),
+    (["Monitors", "--alias", "???"], "alias '???'"),
+])
+def test_sources_add_name_without_letters_is_refused(desk: Desk, args: list[str], shown: str) -> None:
+    desk("init")
+    before = desk.dump()
+    result = desk("sources", "add", *args)
+    assert (result.exit_code, result.stderr) == (2, (
+        f"Error: {shown} has no letters or digits; a source's name needs some "
+        "(punctuation, spaces and invisible characters are ignored in names)\n"))
+    assert desk.dump() == before
+
+
+def test_sources_import_name_without_letters_is_refused(desk: Desk) -> None:
+    desk("init")
+    before = desk.dump()
+    result = desk("sources", "import", desk.write("sources.yaml", "- name: '!!!'\n  kind: media\n"
+                                                                  "- name: dpa\n  aliases: ['???']\n"))
+    assert (result.exit_code, result.stderr) == (2, (
+        "Error: sources.yaml:1: field 'name': '!!!' has no letters or digits; a source's name needs some "
+        "(punctuation, spaces and invisible characters are ignored in names)\n"
+        "Error: sources.yaml:3: field 'aliases': '???' has no letters or digits; a source's name needs some "
+        "(punctuation, spaces and invisible characters are ignored in names)\n"
+        "Rejected: 2 problems; nothing was written to the database.\n"))
+    assert desk.dump() == before
+
+
+# --- sources files that would change a source ----------------------------------------------------
+
+def test_sources_import_row_named_like_an_alias_needs_update(valdoria: Desk) -> None:
+    # Regression (issue 12): a row named like an existing alias rewrote that source (parent
+    # cleared, grades changed) and the summary said only "1 updated".
+    before = valdoria.dump()
+    result = valdoria("sources", "import", valdoria.write("more.yaml", "- name: VGS\n  kind: media\n"))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: more.yaml:1: 'VGS' is an alias of 'Valdorian General Staff'; this row would change that source: "
+        "kind 'military' → 'media', parent 'Government of Valdoria' → none, side 'Valdoria' → none; "
+        "to apply the change, import again with --update\n" + REJECTED_ONE)
+    assert valdoria.dump() == before
+    applied = valdoria("sources", "import", "more.yaml", "--update")
+    assert (applied.exit_code, applied.stdout) == (0, (
+        "more.yaml: 1 updated\n"
+        "  more.yaml:1: 'Valdorian General Staff': kind 'military' → 'media', parent 'Government of Valdoria' → none, "
+        "side 'Valdoria' → none\n"))
+    staff = {row["name"]: row for row in listing(valdoria)}["Valdorian General Staff"]
+    assert (staff["kind"], staff["parent"], staff["side"], staff["aliases"]) == ("media", None, None, ["VGS"])
+
+
+def test_sources_import_new_alias_and_side_need_update(valdoria: Desk) -> None:
+    text = VALDORIA_YAML.replace("aliases: [VGS]", "aliases: [VGS, General Staff]").replace(
+        "  side: Valdoria\n- name: Valdorian", "  side: Valdorian Republic\n- name: Valdorian")
+    before = valdoria.dump()
+    result = valdoria("sources", "import", valdoria.write("valdoria.yaml", text))
+    assert (result.exit_code, result.stderr) == (1, (
+        "Error: valdoria.yaml:1: this row would change 'Government of Valdoria': "
+        "side 'Valdoria' → 'Valdorian Republic'; to apply the change, import again with --update\n"
+        "Error: valdoria.yaml:4: this row would change 'Valdorian General Staff': aliases + 'General Staff'; "
+        "to apply the change, import again with --update\n"
+        "Rejected: 2 problems; nothing was written to the database.\n"))
+    assert valdoria.dump() == before
+
+
+def test_sources_import_registers_a_source_met_in_claims_without_update(desk: Desk) -> None:
+    # Registering an unregistered source is what the import summary invites: no --update needed.
+    desk("import", desk.write_jsonl("claims.jsonl", [{"source": "Volodymyr Zelensky", "date": "2021"}]))
+    result = desk("sources", "import", desk.write("sources.yaml", "- name: Volodymyr Zelensky\n  kind: individual\n"))
+    assert (result.exit_code, result.stdout) == (0, "sources.yaml: 1 registered\n")
+
+
+def test_sources_import_lookalike_row_is_refused_unless_distinct_from(valdoria: Desk) -> None:
+    name = f"{CHEROKEE_V}aldorian General Staff"
+    before = valdoria.dump()
+    row = f"- name: {name}\n  kind: ngo\n"
+    result = valdoria("sources", "import", valdoria.write("more.yaml", row))
+    assert (result.exit_code, result.stderr) == (1, (
+        f"Error: more.yaml:1: field 'name': '{name}' looks like the registered source 'Valdorian General Staff' "
+        "(it has U+13D9 CHEROKEE LETTER DO); if it is that source, use its name; if it is a different source, "
+        "say so with distinct_from: ['Valdorian General Staff']\n" + REJECTED_ONE))
+    assert valdoria.dump() == before
+    accepted = valdoria("sources", "import", valdoria.write("more.yaml", row + "  distinct_from: [Valdorian General Staff]\n"))
+    assert (accepted.exit_code, accepted.stdout) == (0, "more.yaml: 1 created\n")
+    assert {row["name"]: row for row in listing(valdoria)}[name]["distinct_from"] == ["Valdorian General Staff"]
+
+
+def test_sources_import_csv_distinct_from_column(valdoria: Desk) -> None:
+    name = f"{CHEROKEE_V}aldorian General Staff"
+    text = f"name,kind,distinct_from\n{name},ngo,Valdorian General Staff; Government of Valdoria\n"
+    result = valdoria("sources", "import", valdoria.write("more.csv", text))
+    assert (result.exit_code, result.stdout) == (0, "more.csv: 1 created\n")
+    assert {row["name"]: row for row in listing(valdoria)}[name]["distinct_from"] == [
+        "Government of Valdoria", "Valdorian General Staff"]
