@@ -104,7 +104,7 @@ def _source_rows(index: SourceIndex) -> list[dict]:
             "kind": source.kind, "parent": index.sources[source.parent_id].name if source.parent_id else None,
             "side": source.side, "registered": source.registered,
             "origin": origin.origin_name if origin.known else None,
-            "distinct_from": distinct_names(index, source.id),
+            "distinct_from": distinct_names(index, source.id), "looks_like": index.lookalikes_of(source.id),
         })
     return rows
 
@@ -126,8 +126,9 @@ def sources_list(app: AppContext, as_json: bool) -> None:
         print_json(rows)
         return
     console().print(table(
-        f"{len(rows)} sources", ["name", "aliases", "kind", "parent", "side", "registered", "origin", "distinct from"],
+        f"{len(rows)} sources",
+        ["name", "aliases", "kind", "parent", "side", "registered", "origin", "distinct from", "LOOKS LIKE"],
         [[r["name"], "; ".join(r["aliases"]), r["kind"], r["parent"], r["side"],
-          "yes" if r["registered"] else "NO", r["origin"] or "(unknown)", "; ".join(r["distinct_from"])]
-         for r in rows],
+          "yes" if r["registered"] else "NO", r["origin"] or "(unknown)", "; ".join(r["distinct_from"]),
+          "; ".join(r["looks_like"])] for r in rows],
     ))

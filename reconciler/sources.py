@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -130,6 +130,14 @@ class SourceIndex:
                     found[sid] = Lookalike(self.sources[sid], written)
         return [found[sid] for sid in sorted(found)]
 
+    def lookalikes_of(self, source_id: int) -> list[str]:
+        """Names of the sources that look like this one (its name or an alias) and that nobody
+        declared different: stored before look-alikes were refused, or met in claims."""
+        source, names = self.sources[source_id], {}
+        for written in (source.name, *(a.alias for a in source.aliases)):
+            names.update(dict.fromkeys(f.source.name for f in self.lookalikes(written, of=source_id)))
+        return sorted(names)
+
     def _add_skeletons(self, source: Source) -> None:
         for written in (source.name, *(a.alias for a in source.aliases)):
             for key in lookalike_keys(written):
@@ -215,8 +223,10 @@ def upsert_source(session: Session, index: SourceIndex, spec: SourceSpec, user: 
         parent_id = parent.id
     side = source.side if keep and spec.side is None else ((spec.side or "").strip() or None)
     aliases = _new_aliases(index, spec, source)
-    if source is None:
-        _refuse_lookalikes(index, spec.name, None, distinct, "name")
+    if source is None or not source.registered:
+        # A source met in claims before look-alikes were refused may be one: check it on registering.
+        for name in dict.fromkeys([spec.name.strip()] + ([source.name] if source is not None else [])):
+            _refuse_lookalikes(index, name, source.id if source else None, distinct, "name")
     for alias in aliases:
         _refuse_lookalikes(index, alias, source.id if source else None, distinct, "aliases", f"alias {alias!r}")
     before = _source_state(index, source) if source is not None else None
@@ -477,6 +487,7 @@ def import_sources(session: Session, specs: list[SourceSpec], user: str, file: s
     """
     index = SourceIndex.load(session)
     result, refused = SourcesImport(), []
+    said: dict[str, list[str]] = {}   # key of a name further down -> rows that said they differ from it
     pending = list(specs)
     names_in_file = {name_key(n) for s in specs for n in (s.name, *s.aliases)}
     while pending:
@@ -485,6 +496,12 @@ def import_sources(session: Session, specs: list[SourceSpec], user: str, file: s
             if spec.parent and index.find(spec.parent) is None and name_key(spec.parent) in names_in_file:
                 waiting.append(spec)
                 continue
+            # A distinction from a row further down is recorded when that row is registered.
+            later = [n for n in spec.distinct_from if index.find(n) is None and name_key(n) in names_in_file]
+            for other in later:
+                said.setdefault(name_key(other), []).append(spec.name)
+            earlier = [n for k in dict.fromkeys(name_key(n) for n in (spec.name, *spec.aliases)) for n in said.pop(k, [])]
+            spec = replace(spec, distinct_from=tuple(n for n in spec.distinct_from if n not in later) + tuple(earlier))
             try:
                 done = upsert_source(session, index, spec, user)
             except LookalikeError as exc:

@@ -33,10 +33,10 @@ def test_sources_add_creates_and_lists(desk: Desk) -> None:
     assert listing(desk) == [
         {"id": 2, "name": "Armed Forces of Ukraine", "aliases": ["ZSU", "Army"], "kind": "military",
          "parent": "Government of Ukraine", "side": "Ukraine", "registered": True, "origin": "Government of Ukraine",
-         "distinct_from": []},
+         "distinct_from": [], "looks_like": []},
         {"id": 1, "name": "Government of Ukraine", "aliases": [], "kind": "government",
          "parent": None, "side": "Ukraine", "registered": True, "origin": "Government of Ukraine",
-         "distinct_from": []},
+         "distinct_from": [], "looks_like": []},
     ]
 
 
@@ -116,10 +116,10 @@ def test_sources_import_csv(desk: Desk) -> None:
     assert listing(desk) == [
         {"id": 2, "name": "Armed Forces of Ukraine", "aliases": ["ZSU", "Army"], "kind": "military",
          "parent": "Government of Ukraine", "side": "Ukraine", "registered": True, "origin": "Government of Ukraine",
-         "distinct_from": []},
+         "distinct_from": [], "looks_like": []},
         {"id": 1, "name": "Government of Ukraine", "aliases": [], "kind": "government",
          "parent": None, "side": "Ukraine", "registered": True, "origin": "Government of Ukraine",
-         "distinct_from": []},
+         "distinct_from": [], "looks_like": []},
     ]
 
 

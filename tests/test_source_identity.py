@@ -323,3 +323,47 @@ def test_sources_import_csv_distinct_from_column(valdoria: Desk) -> None:
     assert (result.exit_code, result.stdout) == (0, "more.csv: 1 created\n")
     assert {row["name"]: row for row in listing(valdoria)}[name]["distinct_from"] == [
         "Government of Valdoria", "Valdorian General Staff"]
+
+
+def test_sources_import_distinct_from_a_row_further_down(desk: Desk) -> None:
+    name = f"{CHEROKEE_V}aldorian General Staff"
+    text = (f"- name: {name}\n  kind: ngo\n  distinct_from: [Valdorian General Staff]\n"
+            "- name: Valdorian General Staff\n  kind: military\n")
+    result = desk("sources", "import", desk.write("sources.yaml", text))
+    assert (result.exit_code, result.stdout) == (0, "sources.yaml: 2 created\n")
+    rows = {row["name"]: row for row in listing(desk)}
+    assert (rows[name]["distinct_from"], rows["Valdorian General Staff"]["distinct_from"]) == (
+        ["Valdorian General Staff"], [name])
+
+
+# --- databases holding look-alikes from before ---------------------------------------------------
+
+def _old_lookalike(desk: Desk, registered: bool) -> str:
+    """A Cherokee look-alike stored as an earlier version let it be (created from a claim)."""
+    name = f"{CHEROKEE_V}aldorian General Staff"
+    desk.execute("INSERT INTO sources (name, name_key, kind, registered, created_by, created_at) "
+                 "VALUES (?, ?, 'military', ?, 'eve', '2026-01-01 00:00:00')",
+                 name, "doaldorian general staff", registered)
+    return name
+
+
+def test_sources_add_refuses_to_register_a_lookalike_stored_before(valdoria: Desk) -> None:
+    name = _old_lookalike(valdoria, registered=False)
+    before = valdoria.dump()
+    result = valdoria("sources", "add", name, "--kind", "military")
+    assert (result.exit_code, result.stderr) == (1, (
+        f"Error: '{name}' looks like the registered source 'Valdorian General Staff' "
+        "(it has U+13D9 CHEROKEE LETTER DO); if it is that source, use its name; if it is a different source, "
+        "say so with --distinct-from 'Valdorian General Staff'\n"))
+    assert valdoria.dump() == before
+
+
+def test_sources_list_shows_lookalikes_nobody_declared_distinct(valdoria: Desk) -> None:
+    name = _old_lookalike(valdoria, registered=True)
+    rows = {row["name"]: row for row in listing(valdoria)}
+    assert (rows[name]["looks_like"], rows["Valdorian General Staff"]["looks_like"]) == (
+        ["Valdorian General Staff"], [name])
+    assert rows["Government of Valdoria"]["looks_like"] == []
+    assert valdoria("sources", "add", name, "--distinct-from", "Valdorian General Staff").exit_code == 0
+    rows = {row["name"]: row for row in listing(valdoria)}
+    assert (rows[name]["looks_like"], rows[name]["distinct_from"]) == ([], ["Valdorian General Staff"])
