@@ -125,10 +125,14 @@ class SourceIndex:
         skip = {of, *allowed} | self.distinct.get(of, set())
         found: dict[int, Lookalike] = {}
         for key in sorted(lookalike_keys(name)):
-            for sid, written in sorted(self._skeletons.get(key, ()), key=lambda pair: (pair[0], pair[1] != self.sources[pair[0]].name)):
+            for sid, written in sorted(self._skeletons.get(key, ()), key=self._name_first):
                 if sid not in skip and sid not in found:
                     found[sid] = Lookalike(self.sources[sid], written)
         return [found[sid] for sid in sorted(found)]
+
+    def _name_first(self, pair: tuple[int, str]) -> tuple[int, bool]:
+        """By source, a source's name before its aliases."""
+        return pair[0], pair[1] != self.sources[pair[0]].name
 
     def lookalikes_of(self, source_id: int) -> list[str]:
         """Names of the sources that look like this one (its name or an alias) and that nobody
@@ -500,7 +504,8 @@ def import_sources(session: Session, specs: list[SourceSpec], user: str, file: s
             later = [n for n in spec.distinct_from if index.find(n) is None and name_key(n) in names_in_file]
             for other in later:
                 said.setdefault(name_key(other), []).append(spec.name)
-            earlier = [n for k in dict.fromkeys(name_key(n) for n in (spec.name, *spec.aliases)) for n in said.pop(k, [])]
+            own_keys = dict.fromkeys(name_key(n) for n in (spec.name, *spec.aliases))
+            earlier = [n for k in own_keys for n in said.pop(k, [])]
             spec = replace(spec, distinct_from=tuple(n for n in spec.distinct_from if n not in later) + tuple(earlier))
             try:
                 done = upsert_source(session, index, spec, user)
@@ -515,8 +520,9 @@ def import_sources(session: Session, specs: list[SourceSpec], user: str, file: s
             if done.changes:
                 result.changes.append((spec.line, done.source.name, done.changes))
                 if not update:
-                    refused.append(Problem(file, spec.line, None, f"{_row_target(spec, done.source)}: "
-                                           f"{', '.join(done.changes)}; to apply the change, import again with --update"))
+                    refused.append(Problem(file, spec.line, None,
+                                           f"{_row_target(spec, done.source)}: {', '.join(done.changes)}; "
+                                           "to apply the change, import again with --update"))
             progress = True
         if not progress:
             names = ", ".join(s.name for s in waiting)

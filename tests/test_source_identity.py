@@ -69,17 +69,25 @@ def test_import_tag_character_lookalike_is_the_registered_source(valdoria: Desk)
 
 
 @pytest.mark.parametrize("character", [
-    "\u00ad", "\u034f", "\u061c", "\u115f", "\u1160", "\u17b4", "\u17b5", "\u180b", "\u180e", "\u180f",
-    "\u200b", "\u200d", "\u200f", "\u202a", "\u202e", "\u2060", "\u2064", "\u2065", "\u2066", "\u206f",
+    "\u00ad", "\u034f", "\u061c", "\u115f", "\u1160", "\u17b4", "\u17b5", "\u180b", "\u180d", "\u180e",
+    "\u180f", "\u200b", "\u200f", "\u202a", "\u202e", "\u2060", "\u2064", "\u2065", "\u2066", "\u206f",
     "\u3164", "\ufe00", "\ufe0f", "\ufeff", "\uffa0", "\ufff0", "\ufff8", "\U0001bca0", "\U0001bca3",
-    "\U0001d173", "\U0001d17a", "\U000e0000", "\U000e0001", "\U000e0020", "\U000e0041", "\U000e007f", "\U000e0100",
-    "\U000e01ef", "\U000e0fff",
+    "\U0001d173", "\U0001d17a", "\U000e0000", "\U000e0001", "\U000e0002", "\U000e001f", "\U000e0020",
+    "\U000e0041", "\U000e007f", "\U000e0080", "\U000e00ff", "\U000e0100", "\U000e01ef", "\U000e01f0",
+    "\U000e0fff",
 ])
 def test_name_key_ignores_every_default_ignorable_code_point(character: str) -> None:
     # Both ends of every range of Default_Ignorable_Code_Point in Unicode's DerivedCoreProperties.txt
     # (and the tag letter of issue 12). Regression: the tag characters E0020..E007E were spelled out.
     from reconciler.sources import name_key
     assert name_key(f"Valdorian Gen{character}eral Staff") == "valdorian general staff"
+
+
+def test_name_key_ignores_every_code_point_of_the_property_as_the_data_gives_it() -> None:
+    from reconciler.names import IGNORABLE, name_key
+    ignorable = [chr(c) for a, b in IGNORABLE.ranges() for c in range(ord(a), ord(b) + 1)]
+    assert len(ignorable) > 4000   # the tag and variation selector blocks alone hold 4,096
+    assert {c for c in ignorable if name_key(f"Gen{c}eral") != "general"} == set()
 
 
 def test_name_key_is_unchanged_for_names_that_folded_before() -> None:
@@ -205,7 +213,8 @@ def test_run_lookalike_sources_cannot_make_an_event_independently_verified(valdo
     assert valdoria("import", "cherokee.jsonl").exit_code == 0
     assert valdoria("run").exit_code == 0
     [event] = events(valdoria)
-    assert (event["status"], event["origins"]) == ("independently_verified", sorted(["Government of Valdoria", cherokee]))
+    assert (event["status"], event["origins"]) == (
+        "independently_verified", sorted(["Government of Valdoria", cherokee]))
 
 
 # --- names without letters -------------------------------------------------------------------
@@ -311,7 +320,8 @@ def test_sources_import_lookalike_row_is_refused_unless_distinct_from(valdoria: 
         "(it has U+13D9 CHEROKEE LETTER DO); if it is that source, use its name; if it is a different source, "
         "say so with distinct_from: ['Valdorian General Staff']\n" + REJECTED_ONE))
     assert valdoria.dump() == before
-    accepted = valdoria("sources", "import", valdoria.write("more.yaml", row + "  distinct_from: [Valdorian General Staff]\n"))
+    row += "  distinct_from: [Valdorian General Staff]\n"
+    accepted = valdoria("sources", "import", valdoria.write("more.yaml", row))
     assert (accepted.exit_code, accepted.stdout) == (0, "more.yaml: 1 created\n")
     assert {row["name"]: row for row in listing(valdoria)}[name]["distinct_from"] == ["Valdorian General Staff"]
 
