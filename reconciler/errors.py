@@ -64,9 +64,11 @@ class LookalikeError(ReconcileError):
 
     def __init__(self, description: str, others: tuple[str, ...], field: str = "name"):
         self.description, self.others, self.field = description, tuple(others), field
-        remedy = " ".join(f"--distinct-from {o!r}" for o in self.others)
-        super().__init__(f"{description}; if it is that source, use its name; if it is a different source, "
-                         f"say so with {remedy}")
+        super().__init__(self.message(" ".join(f"--distinct-from {o!r}" for o in self.others)))
+
+    def message(self, remedy: str) -> str:
+        """The description with what to do; ``remedy`` says how to declare the sources different."""
+        return f"{self.description}; if it is that source, use its name; if it is a different source, say so with {remedy}"
 
 
 class ValueParseError(ReconcileError, ValueError):

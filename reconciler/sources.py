@@ -511,9 +511,8 @@ def import_sources(session: Session, specs: list[SourceSpec], user: str, file: s
                 done = upsert_source(session, index, spec, user)
             except LookalikeError as exc:
                 others = ", ".join(repr(o) for o in exc.others)
-                raise RefusedInput([Problem(file, spec.line, exc.field, f"{exc.description}; if it is that source, "
-                                            f"use its name; if it is a different source, say so with "
-                                            f"distinct_from: [{others}]")]) from None
+                raise RefusedInput([Problem(file, spec.line, exc.field, exc.message(f"distinct_from: [{others}]"))]) \
+                    from None
             except ReconcileError as exc:
                 raise InputError([Problem(file, spec.line, exc.field or "name", str(exc))]) from None
             result.outcomes[done.outcome].append(done.source.name)

@@ -10,6 +10,8 @@ import pytest
 from conftest import Desk
 
 REJECTED_ONE = "Rejected: 1 problem; nothing was written to the database.\n"
+NO_LETTERS = ("has no letters or digits; a source's name needs some "
+              "(punctuation, spaces and invisible characters are ignored in names)")
 TAG_A = "\U000E0041"          # TAG LATIN CAPITAL LETTER A: invisible
 CHEROKEE_V = "\u13d9"         # CHEROKEE LETTER DO, drawn as V
 
@@ -229,12 +231,9 @@ def test_import_names_without_letters_are_refused(desk: Desk) -> None:
     result = desk("import", desk.write_jsonl("claims.jsonl", claims))
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
-        "Error: claims.jsonl:1: field 'source': '!!!' has no letters or digits; a source's name needs some "
-        "(punctuation, spaces and invisible characters are ignored in names)\n"
-        "Error: claims.jsonl:2: field 'source': '???' has no letters or digits; a source's name needs some "
-        "(punctuation, spaces and invisible characters are ignored in names)\n"
-        "Error: claims.jsonl:3: field 'via': '\\u200b \\u2060' has no letters or digits; a source's name needs some "
-        "(punctuation, spaces and invisible characters are ignored in names)\n"
+        f"Error: claims.jsonl:1: field 'source': '!!!' {NO_LETTERS}\n"
+        f"Error: claims.jsonl:2: field 'source': '???' {NO_LETTERS}\n"
+        f"Error: claims.jsonl:3: field 'via': '\\u200b \\u2060' {NO_LETTERS}\n"
         "Rejected: 3 problems; nothing was written to the database.\n")
     assert desk.dump() == before
 
@@ -248,8 +247,7 @@ def test_sources_add_name_without_letters_is_refused(desk: Desk, args: list[str]
     before = desk.dump()
     result = desk("sources", "add", *args)
     assert (result.exit_code, result.stderr) == (2, (
-        f"Error: {shown} has no letters or digits; a source's name needs some "
-        "(punctuation, spaces and invisible characters are ignored in names)\n"))
+        f"Error: {shown} {NO_LETTERS}\n"))
     assert desk.dump() == before
 
 
@@ -259,10 +257,8 @@ def test_sources_import_name_without_letters_is_refused(desk: Desk) -> None:
     result = desk("sources", "import", desk.write("sources.yaml", "- name: '!!!'\n  kind: media\n"
                                                                   "- name: dpa\n  aliases: ['???']\n"))
     assert (result.exit_code, result.stderr) == (2, (
-        "Error: sources.yaml:1: field 'name': '!!!' has no letters or digits; a source's name needs some "
-        "(punctuation, spaces and invisible characters are ignored in names)\n"
-        "Error: sources.yaml:3: field 'aliases': '???' has no letters or digits; a source's name needs some "
-        "(punctuation, spaces and invisible characters are ignored in names)\n"
+        f"Error: sources.yaml:1: field 'name': '!!!' {NO_LETTERS}\n"
+        f"Error: sources.yaml:3: field 'aliases': '???' {NO_LETTERS}\n"
         "Rejected: 2 problems; nothing was written to the database.\n"))
     assert desk.dump() == before
 
