@@ -192,8 +192,11 @@ def test_read_command_on_a_missing_database_names_init(desk: Desk, args: list[st
     assert not desk.db.exists()
 
 
-def test_init_rewrites_source_keys_that_fold_otherwise_from_0006(registered: Desk) -> None:
-    # Revision 0006 folds source names with NFKC_Casefold before transliterating: "µ" (MICRO SIGN)
+SOURCE_IDENTITY = "0006"   # the revision that folds source names with NFKC_Casefold
+
+
+def test_init_rewrites_source_keys_that_fold_otherwise(registered: Desk) -> None:
+    # The revision SOURCE_IDENTITY folds source names with NFKC_Casefold before transliterating: "µ" (MICRO SIGN)
     # is the Greek letter mu, "m", where the old folding read "u"; a name with an invisible tag
     # character, which the old folding read as a letter, is the name without it.
     tag = "Armed Forces of Ukr\U000E0041aine"
@@ -207,11 +210,11 @@ def test_init_rewrites_source_keys_that_fold_otherwise_from_0006(registered: Des
         cfg = alembic_config()
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0005")
+            command.downgrade(cfg, SCRIPTS.get_revision(SOURCE_IDENTITY).down_revision)
     finally:
         engine.dispose()
     assert registered.query("SELECT name_key FROM sources WHERE name = 'µ Wire'") == [("u wire",)]
-    # As revision 0005 filed r2: under a source of its own, keyed with the tag letter read as "a".
+    # As the revision before filed r2: under a source of its own, keyed with the tag letter read as "a".
     registered.execute("INSERT INTO sources (name, name_key, kind, registered, created_by, created_at) "
                        "VALUES (?, 'armed forces of ukraaine', 'unknown', 0, 'eve', '2026-01-01 00:00:00')", tag)
     [(tag_id,)] = registered.query("SELECT id FROM sources WHERE name = ?", tag)
