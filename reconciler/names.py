@@ -6,7 +6,7 @@ Default_Ignorable_Code_Point: zero-width characters, tag characters, variation s
 soft hyphen, bidi controls...), then transliterated to ASCII, lower-cased and stripped of
 punctuation (:func:`reconciler.places.ascii_key`), so "ЗСУ", "zsu" and "ZSU" are one name, and
 "Gen\\U000E0041eral" is "General". Names that folded to a key before NFKC_Casefold was added
-keep it (migration 0006 rewrote the keys of the others).
+keep it (the migration source_identity rewrote the keys of the others).
 
 Two names **look alike** when they have different keys but the same confusable *skeleton*
 (Unicode Technical Standard #39, section 4, computed by ICU's SpoofChecker from Unicode's

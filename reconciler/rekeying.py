@@ -1,8 +1,9 @@
 """Rewriting the stored keys of source names when the way names fold changes.
 
-Migration 0006 added NFKC_Casefold to the folding of source names (reconciler.names): most
-names keep their key, but a name written with a tag character, a compatibility form such as
-'µ', or another character that the old folding read otherwise gets a new one. The keys are
+The migration source_identity added NFKC_Casefold to the folding of source names
+(reconciler.names): most names keep their key, but a name written with a tag character, a
+compatibility form such as 'µ', or another character that the old folding read otherwise gets
+a new one. The keys are
 rewritten here, and with them the fingerprints of the claims whose source or relays those keys
 canonicalise, so that importing the same file again still finds them.
 
