@@ -118,7 +118,7 @@ class SourceIndex:
         by id, leaving out the source ``of`` (the one the name belongs to or is given to), the
         ``allowed`` ones and those a person said differ from ``of``."""
         if self._skeletons is None:
-            # Built on the first check only: most commands never ask (skeletons cost ICU calls).
+            # Built on the first check only: most commands never ask (it reads the confusables data).
             self._skeletons = {}
             for source in self.sources.values():
                 self._add_skeletons(source)
