@@ -4,7 +4,7 @@ A name's **key** identifies a source: two names with one key are one source. It 
 folded with Unicode's NFKC_Casefold (NFKC, full case folding, and the removal of every
 Default_Ignorable_Code_Point: zero-width characters, tag characters, variation selectors, the
 soft hyphen, bidi controls...), then transliterated to ASCII, lower-cased and stripped of
-punctuation (:func:`reconciler.places.ascii_key`), so "ЗСУ", "zsu" and "ZSU" are one name, and
+punctuation (:func:`reconciler.translit.ascii_key`), so "ЗСУ", "zsu" and "ZSU" are one name, and
 "Gen\\U000E0041eral" is "General". Names that folded to a key before NFKC_Casefold was added
 keep it (the migration source_identity rewrote the keys of the others).
 
@@ -27,7 +27,7 @@ from functools import lru_cache
 import regex
 
 from .errors import ValueParseError
-from .places import ascii_key
+from .translit import ascii_key
 
 IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}+")
 _LRM = "\u200e"

@@ -192,7 +192,7 @@ def test_read_command_on_a_missing_database_names_init(desk: Desk, args: list[st
     assert not desk.db.exists()
 
 
-SOURCE_IDENTITY = "0006"   # the revision that folds source names with NFKC_Casefold
+SOURCE_IDENTITY = "0007"   # the revision that folds source names with NFKC_Casefold
 
 
 def test_init_rewrites_source_keys_that_fold_otherwise(registered: Desk) -> None:

@@ -1,8 +1,8 @@
 """source names folded with NFKC_Casefold; people's word that look-alike sources differ
 
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-12-06 00:30:00
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-06 03:00:00
 
 The keys of source names and aliases are rewritten with this version's folding
 (reconciler.names.name_key); most names keep theirs (see reconciler.rekeying for the others
@@ -13,8 +13,8 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
-revision: str = '0006'
-down_revision: Union[str, None] = '0005'
+revision: str = '0007'
+down_revision: Union[str, None] = '0006'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
@@ -40,7 +40,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    from reconciler.places import ascii_key
+    from reconciler.translit import ascii_key
     from reconciler.rekeying import rekey_sources
 
     with op.batch_alter_table('source_distinctions', schema=None) as batch_op:
