@@ -6,8 +6,10 @@ from pathlib import Path
 
 import click
 
+from reconciler.errors import ReconcileError
 from reconciler.models import SOURCE_KINDS
-from reconciler.sources import SourceIndex, SourceSpec, import_sources, read_source_file, upsert_source
+from reconciler.sources import (SourceIndex, SourceSpec, distinct_names, import_sources, read_source_file,
+                                upsert_source)
 
 from .context import AppContext
 from .output import console, print_json, say, table
@@ -27,19 +29,30 @@ def sources() -> None:
 
 @sources.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--update", is_flag=True,
+              help="Apply rows that change a registered source (without it they are refused, listed).")
 @click.pass_obj
-def sources_import(app: AppContext, file: Path) -> None:
-    """Register the sources in FILE (YAML list or CSV: name, aliases, kind, parent, side).
+def sources_import(app: AppContext, file: Path, update: bool) -> None:
+    """Register the sources in FILE (YAML list or CSV: name, aliases, kind, parent, side,
+    distinct_from).
+
+    A row that would change a registered source (kind, parent, side, new aliases; a row named
+    like an alias changes that source) is refused with what it would change, field by field,
+    unless --update is given; a name that looks like another source's is refused unless the
+    row's distinct_from names that source.
 
     Example:
 
     \b
         reconcile sources import sources.yaml
+        reconcile sources import sources.yaml --update
     """
     specs = read_source_file(file)
-    outcomes = app.write(lambda session: import_sources(session, specs, app.user, str(file)), create=True)
-    parts = [f"{len(v)} {k}" for k, v in outcomes.items() if v]
+    done = app.write(lambda session: import_sources(session, specs, app.user, str(file), update), create=True)
+    parts = [f"{len(v)} {k}" for k, v in done.outcomes.items() if v]
     say(f"{file}: {', '.join(parts) or 'nothing to do'}")
+    for line, name, changes in done.changes:
+        say(f"  {file}:{line}: {name!r}: {', '.join(changes)}")
 
 
 @sources.command("add")
@@ -49,13 +62,17 @@ def sources_import(app: AppContext, file: Path) -> None:
               help="What the source is; a new source without it is 'unknown'.")
 @click.option("--parent", help="The registered source this one speaks for.")
 @click.option("--side", help="The party to the conflict it belongs to; leave out if none.")
+@click.option("--distinct-from", "distinct_from", multiple=True, metavar="NAME",
+              help="A source whose name looks like this one's but that is a different source (repeatable).")
 @click.pass_obj
 def sources_add(app: AppContext, name: str, aliases: tuple[str, ...], kind: str, parent: str | None,
-                side: str | None) -> None:
+                side: str | None, distinct_from: tuple[str, ...]) -> None:
     """Register NAME, or update the source of that name or alias.
 
     Options left out keep a registered source's current values (--side "" clears its side).
-    A change of kind, parent, side or registration re-grades its claims at the next run.
+    A change of kind, parent, side or registration re-grades its claims at the next run. A
+    name or alias that looks like another source's (the same letters to a reader: Cherokee Ꮩ
+    for V, Cyrillic а for a) is refused unless --distinct-from names that source.
 
     Example:
 
@@ -64,11 +81,17 @@ def sources_add(app: AppContext, name: str, aliases: tuple[str, ...], kind: str,
             --parent "Government of Ukraine" --side Ukraine
     """
     def add(session) -> tuple[str, str]:
-        source, outcome = upsert_source(session, SourceIndex.load(session),
-                                        SourceSpec(name, aliases, kind, parent, side), app.user, partial=True)
-        return source.name, outcome
+        done = upsert_source(session, SourceIndex.load(session),
+                             SourceSpec(name, aliases, kind, parent, side, distinct_from=distinct_from),
+                             app.user, partial=True)
+        return done.source.name, done.outcome
 
-    stored, outcome = app.write(add, create=True)
+    try:
+        stored, outcome = app.write(add, create=True)
+    except ReconcileError as exc:
+        if exc.field == "distinct_from":
+            exc.args = (f"--distinct-from: {exc}",)
+        raise
     say(f"{stored}: {outcome}")
 
 
@@ -81,6 +104,7 @@ def _source_rows(index: SourceIndex) -> list[dict]:
             "kind": source.kind, "parent": index.sources[source.parent_id].name if source.parent_id else None,
             "side": source.side, "registered": source.registered,
             "origin": origin.origin_name if origin.known else None,
+            "distinct_from": distinct_names(index, source.id), "looks_like": index.lookalikes_of(source.id),
         })
     return rows
 
@@ -102,7 +126,9 @@ def sources_list(app: AppContext, as_json: bool) -> None:
         print_json(rows)
         return
     console().print(table(
-        f"{len(rows)} sources", ["name", "aliases", "kind", "parent", "side", "registered", "origin"],
+        f"{len(rows)} sources",
+        ["name", "aliases", "kind", "parent", "side", "registered", "origin", "distinct from", "LOOKS LIKE"],
         [[r["name"], "; ".join(r["aliases"]), r["kind"], r["parent"], r["side"],
-          "yes" if r["registered"] else "NO", r["origin"] or "(unknown)"] for r in rows],
+          "yes" if r["registered"] else "NO", r["origin"] or "(unknown)", "; ".join(r["distinct_from"]),
+          "; ".join(r["looks_like"])] for r in rows],
     ))

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 
 class ReconcileError(Exception):
-    """Base of every error the library raises on purpose."""
+    """Base of every error the library raises on purpose. ``field``, where set, names the
+    option or file field at fault, so a caller can point at it."""
 
     exit_code = 1
+    field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,32 @@ class InputError(ReconcileError):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class RefusedInput(InputError):
+    """A well-formed file asks for something refused without a person's say-so (a change to a
+    registered source without --update, a look-alike of one); nothing was written."""
+
+    exit_code = 1
+
+
+class LookalikeError(ReconcileError):
+    """A new name or alias looks like a stored source's name or alias (UTS #39 skeletons).
+
+    ``description`` says which ("'Ꮩaldorian General Staff' looks like the registered source
+    'Valdorian General Staff' (it has U+13D9 CHEROKEE LETTER DO)"); ``others`` are the stored
+    names a person may declare it distinct from.
+    """
+
+    exit_code = 1
+
+    def __init__(self, description: str, others: tuple[str, ...], field: str = "name"):
+        self.description, self.others, self.field = description, tuple(others), field
+        super().__init__(self.message(" ".join(f"--distinct-from {o!r}" for o in self.others)))
+
+    def message(self, remedy: str) -> str:
+        """The description with what to do; ``remedy`` says how to declare the sources different."""
+        return f"{self.description}; if it is that source, use its name; if it is a different source, say so with {remedy}"
 
 
 class ValueParseError(ReconcileError, ValueError):

@@ -12,6 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Callable
 
 from sqlalchemy import bindparam, delete, select, tuple_, update
 from sqlalchemy.orm import Session
@@ -23,7 +24,8 @@ from .config import Config
 from .models import Claim, ClaimChange, ClaimRelay, Report, Run, core, utcnow
 from .places import PlaceNormaliser
 from .reading import ClaimInput
-from .sources import SourceIndex, name_key, unregistered_source
+from .names import difference, lookalike_keys
+from .sources import SourceIndex, lookalike_description, name_key, unregistered_source
 from .vocabulary import actor_key, event_type_category, target_categories, victims_category
 
 CHUNK = 500
@@ -51,9 +53,15 @@ def fingerprint(claim: ClaimInput, index: SourceIndex) -> str:
         source = index.find(name)
         return source.name_key if source is not None else name_key(name)
 
-    content = {k: v for k, v in claim.raw.items() if k not in ("ref", "source", "via")}
-    content["source"] = canonical(claim.source)
-    content["via"] = [canonical(v) for v in claim.via]
+    return content_fingerprint(claim.raw, canonical)
+
+
+def content_fingerprint(raw: dict, canonical: Callable[[str], str]) -> str:
+    """The fingerprint of a claim's fields as given (``raw``), ``canonical`` giving the key of
+    the registered source a source or relay name resolves to (reconciler.rekeying uses it too)."""
+    content = {k: v for k, v in raw.items() if k not in ("ref", "source", "via")}
+    content["source"] = canonical(raw["source"])
+    content["via"] = [canonical(v) for v in raw.get("via", [])]
     blob = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
@@ -202,9 +210,52 @@ def _check_batch(claims: list[ClaimInput], index: SourceIndex) -> list[tuple[Cla
     return result
 
 
+def _check_new_sources(claims: list[ClaimInput], index: SourceIndex) -> None:
+    """Refuse a batch naming a source (or relay) that is not stored but looks like one that is,
+    or like another new name earlier in the batch: it would become a look-alike source."""
+    problems: list[Problem] = []
+    verdicts: dict[str, str | None] = {}                       # key of a new name -> its problem, if any
+    new_skeletons: dict[str, tuple[str, ClaimInput]] = {}      # skeleton -> first new name, where
+    for claim in claims:
+        for field_name, name in [("source", claim.source)] + [("via", v) for v in claim.via]:
+            if index.find(name) is not None:
+                continue
+            key = name_key(name)
+            if key not in verdicts:
+                verdicts[key] = _new_source_problem(name, claim, index, new_skeletons)
+            if verdicts[key] is not None:
+                problems.append(Problem(claim.file, claim.line, field_name, verdicts[key]))
+    if problems:
+        raise InputError(problems)
+
+
+def _new_source_problem(name: str, claim: ClaimInput, index: SourceIndex,
+                        new_skeletons: dict[str, tuple[str, ClaimInput]]) -> str | None:
+    found = index.lookalikes(name)
+    if found:
+        others, same = [f.source.name for f in found], all(f.source.registered for f in found)
+        text = (f"{lookalike_description(name, found)} but is not it; write the "
+                f"{'registered' if same else 'same'} name")
+    else:
+        earlier = next((new_skeletons[k] for k in sorted(lookalike_keys(name)) if k in new_skeletons), None)
+        for skeleton in lookalike_keys(name):
+            new_skeletons.setdefault(skeleton, (name, claim))
+        if earlier is None:
+            return None
+        first, where = earlier
+        others = [first]
+        text = (f"{name!r} looks like the new source {first!r} ({where.file}:{where.line})"
+                + (f" (it has {differs})" if (differs := difference(name, first)) else "")
+                + " but is not it; write the same name")
+    remedy = " ".join(f"--distinct-from {o!r}" for o in others)
+    return f"{text}, or, if it is a different source, register it first with `reconcile sources add NAME {remedy}`"
+
+
 def import_claims(session: Session, claims: list[ClaimInput], user: str, normaliser: PlaceNormaliser) -> ImportSummary:
-    """Store ``claims`` in the session's transaction and return what happened."""
+    """Store ``claims`` in the session's transaction and return what happened. Raises
+    InputError, before writing anything, for a batch that names a look-alike of a source."""
     importer = _Importer(session, user, normaliser)
+    _check_new_sources(claims, importer.index)
     batch = _check_batch(claims, importer.index)
     importer.prepare_reports(claims)
     for start in range(0, len(batch), CHUNK):

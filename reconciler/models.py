@@ -82,6 +82,19 @@ class SourceAlias(Base):
     source: Mapped[Source] = relationship(back_populates="aliases")
 
 
+class SourceDistinction(Base):
+    """A person's word that two sources whose names look alike are different sources."""
+
+    __tablename__ = "source_distinctions"
+    __table_args__ = (UniqueConstraint("source_id", "other_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    other_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Report(Stamped, Base):
     """A document claims were found in: an article, a bulletin, a post."""
 

@@ -112,7 +112,7 @@ def test_import_unregistered_source_is_kept_as_unregistered(imported: Desk) -> N
     result = imported("sources", "list", "--json")
     zelensky = [row for row in json.loads(result.stdout) if row["name"] == "Volodymyr Zelensky"]
     assert zelensky == [{"id": 5, "name": "Volodymyr Zelensky", "aliases": [], "kind": "unknown", "parent": None,
-                         "side": None, "registered": False, "origin": None}]
+                         "side": None, "registered": False, "origin": None, "distinct_from": [], "looks_like": []}]
     [claim] = imported.claims("--source", "Volodymyr Zelensky")
     assert (claim["ref"], claim["parsed"]["source_registered"], claim["parsed"]["origin"]) == ("ze-2021", False, None)
 

@@ -165,7 +165,7 @@ def test_sources_list_shows_markup_and_control_characters_literally(desk: Desk) 
                  "--side", "[bold]North[/bold]")
     assert result.stdout == "Bad [/] Source: created\n"
     assert rows(ran(desk, "sources", "list").stdout)[1:] == [
-        ["Bad [/] Source", "\\x1b[2J", "ngo", "", "[bold]North[/bold]", "yes", "Bad [/] Source"],
+        ["Bad [/] Source", "\\x1b[2J", "ngo", "", "[bold]North[/bold]", "yes", "Bad [/] Source", "", ""],
     ]
 
 

@@ -32,9 +32,11 @@ def test_sources_add_creates_and_lists(desk: Desk) -> None:
     # Sorted by name: "Armed ..." before "Government ...".
     assert listing(desk) == [
         {"id": 2, "name": "Armed Forces of Ukraine", "aliases": ["ZSU", "Army"], "kind": "military",
-         "parent": "Government of Ukraine", "side": "Ukraine", "registered": True, "origin": "Government of Ukraine"},
+         "parent": "Government of Ukraine", "side": "Ukraine", "registered": True, "origin": "Government of Ukraine",
+         "distinct_from": [], "looks_like": []},
         {"id": 1, "name": "Government of Ukraine", "aliases": [], "kind": "government",
-         "parent": None, "side": "Ukraine", "registered": True, "origin": "Government of Ukraine"},
+         "parent": None, "side": "Ukraine", "registered": True, "origin": "Government of Ukraine",
+         "distinct_from": [], "looks_like": []},
     ]
 
 
@@ -113,9 +115,11 @@ def test_sources_import_csv(desk: Desk) -> None:
     assert (result.exit_code, result.stdout) == (0, "sources.csv: 2 created\n")
     assert listing(desk) == [
         {"id": 2, "name": "Armed Forces of Ukraine", "aliases": ["ZSU", "Army"], "kind": "military",
-         "parent": "Government of Ukraine", "side": "Ukraine", "registered": True, "origin": "Government of Ukraine"},
+         "parent": "Government of Ukraine", "side": "Ukraine", "registered": True, "origin": "Government of Ukraine",
+         "distinct_from": [], "looks_like": []},
         {"id": 1, "name": "Government of Ukraine", "aliases": [], "kind": "government",
-         "parent": None, "side": "Ukraine", "registered": True, "origin": "Government of Ukraine"},
+         "parent": None, "side": "Ukraine", "registered": True, "origin": "Government of Ukraine",
+         "distinct_from": [], "looks_like": []},
     ]
 
 
@@ -146,7 +150,8 @@ BAD_SOURCE_FILES = {
     "unknown_field": (
         "sources.yaml",
         "- name: dpa\n  kind: media\n  country: Germany\n",
-        "sources.yaml:1: field 'country': unknown field; expected one of name, aliases, kind, parent, side",
+        "sources.yaml:1: field 'country': unknown field; expected one of name, aliases, kind, parent, side, "
+        "distinct_from",
     ),
     "missing_name": ("sources.yaml", "- kind: media\n", "sources.yaml:1: field 'name': is required: the source's name"),
     "not_a_list": (
@@ -160,7 +165,8 @@ BAD_SOURCE_FILES = {
     ),
     "csv_without_name": (
         "sources.csv", "title,kind\ndpa,media\n",
-        "sources.csv:1: the header row must name the columns name, aliases, kind, parent, side; 'name' is missing",
+        "sources.csv:1: the header row must name the columns name, aliases, kind, parent, side, "
+        "distinct_from; 'name' is missing",
     ),
     "not_utf8": ("sources.yaml", "- name: D\xe9partement\n".encode("latin-1"),
                  "sources.yaml: is not UTF-8 (byte 9); save it as UTF-8"),

@@ -547,7 +547,7 @@ def test_run_after_a_source_edit_rematches_claims_whose_place_it_changed(desk):
     # S1 turns out to speak for O2: y and x are one origin in one report, never one event, so
     # Donetsk is left as x's only compatible place.
     desk.write("sources2.yaml", "- {name: S1, kind: ngo, parent: O2}\n")
-    assert desk("sources", "import", "sources2.yaml").exit_code == 0
+    assert desk("sources", "import", "sources2.yaml", "--update").exit_code == 0   # a change to S1
     assert desk("run").exit_code == 0
     assert _groups(desk) == [["x", "z"], ["y"]]
     assert desk("run", "--full").exit_code == 0

@@ -190,3 +190,46 @@ def test_read_command_on_a_missing_database_names_init(desk: Desk, args: list[st
     assert (result.exit_code, result.stderr) == (3, (
         f"Error: no database at {DB_NAME}; create one with `reconcile init` or by importing claims\n"))
     assert not desk.db.exists()
+
+
+SOURCE_IDENTITY = "0007"   # the revision that folds source names with NFKC_Casefold
+
+
+def test_init_rewrites_source_keys_that_fold_otherwise(registered: Desk) -> None:
+    # The revision SOURCE_IDENTITY folds source names with NFKC_Casefold before transliterating: "µ" (MICRO SIGN)
+    # is the Greek letter mu, "m", where the old folding read "u"; a name with an invisible tag
+    # character, which the old folding read as a letter, is the name without it.
+    tag = "Armed Forces of Ukr\U000E0041aine"
+    claims = [{"ref": "r1", "source": "Armed Forces of Ukraine", "via": ["µ Wire"], "date": "2021-04-06"},
+              {"ref": "r2", "source": tag, "date": "2021-04-07"},
+              {"ref": "r3", "source": "µ Wire", "date": "2021-04-08"}]
+    assert registered("import", registered.write_jsonl("claims.jsonl", claims)).exit_code == 0
+    fingerprints = registered.query("SELECT ref, fingerprint FROM claims ORDER BY ref")
+    engine = create_engine(f"sqlite:///{registered.db}")
+    try:
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, SCRIPTS.get_revision(SOURCE_IDENTITY).down_revision)
+    finally:
+        engine.dispose()
+    assert registered.query("SELECT name_key FROM sources WHERE name = 'µ Wire'") == [("u wire",)]
+    # As the revision before filed r2: under a source of its own, keyed with the tag letter read as "a".
+    registered.execute("INSERT INTO sources (name, name_key, kind, registered, created_by, created_at) "
+                       "VALUES (?, 'armed forces of ukraaine', 'unknown', 0, 'eve', '2026-01-01 00:00:00')", tag)
+    [(tag_id,)] = registered.query("SELECT id FROM sources WHERE name = ?", tag)
+    registered.execute("UPDATE claims SET source_id = ? WHERE ref = 'r2'", tag_id)
+    assert registered("init").exit_code == 0
+    assert registered.query("SELECT name, name_key FROM sources WHERE name LIKE '%Wire' OR name LIKE 'Armed%' "
+                            "ORDER BY id") == [
+        ("Armed Forces of Ukraine", "armed forces of ukraine"), ("µ Wire", "m wire"),
+        (tag, f"armed forces of ukraine#{tag_id}")]
+    assert registered.query("SELECT ref, fingerprint FROM claims ORDER BY ref") == fingerprints
+    again = registered("import", "claims.jsonl")
+    assert (again.exit_code, again.stdout) == (0, (
+        "claims.jsonl: added 0, updated 0, already stored 3\nUnregistered sources (kept, but never counted as "
+        "independent corroboration; register them with `reconcile sources add`):\n  - µ Wire\n"))
+    # A new claim naming the look-alike goes to the source its name now folds to.
+    new = registered("import", registered.write_jsonl("new.jsonl", [{"source": tag, "date": "2021-04-09"}]))
+    assert new.exit_code == 0
+    assert [c["parsed"]["source"] for c in registered.claims("--date", "2021-04-09")] == ["Armed Forces of Ukraine"]
