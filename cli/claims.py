@@ -10,7 +10,6 @@ from reconciler.claims import ClaimFilter, claim_dict, date_label, figure_text, 
 from reconciler.errors import InputError
 from reconciler.importing import import_claims, renormalise
 from reconciler.lease import run_lease
-from reconciler.places import PlaceNormaliser
 from reconciler.reading import read_claim_file
 from reconciler.sources import SourceIndex
 
@@ -42,10 +41,8 @@ def import_command(app: AppContext, files: tuple[Path, ...], dry_run: bool, as_j
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
-    normaliser = PlaceNormaliser()
-
     def store(session):
-        summary = import_claims(session, claims, app.user, normaliser)
+        summary = import_claims(session, claims, app.user)
         if dry_run:
             session.rollback()
         return summary
@@ -91,11 +88,10 @@ def renormalise_command(app: AppContext, dry_run: bool, wait: float, as_json: bo
         reconcile renormalise --dry-run
         reconcile renormalise && reconcile run
     """
-    normaliser = PlaceNormaliser()
     db = app.database()
     # The run lease: a run in progress must not clear the marks this sets (see the library).
     with run_lease(db, app.user, wait=wait), db.write() as session:
-        summary = renormalise(session, app.user, normaliser)
+        summary = renormalise(session, app.user)
         if dry_run:
             session.rollback()
     data = summary.as_dict() | {"dry_run": dry_run}

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, selectinload
 from .dates import parse_event_date
 from .figures import interval_text
 from .models import Claim, ClaimLink, ClaimRelay
-from .places import PlaceNormaliser
+from .deskplaces import desk_gazetteer
+from .places import PlaceNormaliser, place_id_key
 from .reading import CLAIM_FIELDS
 from .sources import SourceIndex
 
@@ -81,11 +82,13 @@ def list_claims(session: Session, flt: ClaimFilter, normaliser: PlaceNormaliser 
         relayed = select(ClaimRelay.claim_id).where(ClaimRelay.source_id == wanted.id)
         query = query.where(or_(Claim.source_id.in_(ids), Claim.id.in_(relayed)))
     if flt.place:
-        key = (normaliser or PlaceNormaliser()).normalise(flt.place).key
+        place = (normaliser or PlaceNormaliser(desk_gazetteer(session))).normalise(flt.place)
         # Literally: a % or _ typed by a person is a character of the place, not a LIKE wildcard.
         conditions = [Claim.place_text.icontains(flt.place, autoescape=True)]
-        if key:
-            conditions.append(Claim.place_key == key)
+        # Any place the name could be ("Pisky": every Pisky), as any claim's place was keyed.
+        keys = {place_id_key(g) for g in place.candidate_ids} | ({place.key} if place.key else set())
+        if keys:
+            conditions.append(Claim.place_key.in_(sorted(keys)))
         query = query.where(or_(*conditions))
     if flt.date:
         interval = parse_event_date(flt.date)

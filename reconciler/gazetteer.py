@@ -133,6 +133,18 @@ class Gazetteer:
             pass  # a read-only home only costs the rebuild next time
         return cls(json.loads(json.dumps(index)))
 
+    def overlaid(self, places: list[GazetteerPlace], names: dict[str, list[int]]) -> "Gazetteer":
+        """A gazetteer with ``places`` added (replacing bundled places of the same id) and ``names``
+        (ASCII key → place ids) added to the index; this one is left as it is."""
+        merged = object.__new__(Gazetteer)
+        Gazetteer.__init__(merged, {"places": {}, "names": {}})
+        merged.places = dict(self.places)
+        merged.places.update((p.geonameid, p) for p in places)
+        merged.names = dict(self.names)
+        for key, ids in names.items():
+            merged.names[key] = list(dict.fromkeys(merged.names.get(key, []) + ids))
+        return merged
+
     # --- names -------------------------------------------------------------------------------
 
     def exact(self, key: str) -> list[GazetteerPlace]:

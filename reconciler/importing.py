@@ -22,6 +22,7 @@ from . import audit
 from .errors import InputError, Problem
 from .config import Config
 from .models import Claim, ClaimChange, ClaimRelay, Report, Run, core, utcnow
+from .deskplaces import desk_gazetteer
 from .places import PlaceNormaliser
 from .reading import ClaimInput
 from .names import difference, lookalike_keys
@@ -251,10 +252,13 @@ def _new_source_problem(name: str, claim: ClaimInput, index: SourceIndex,
     return f"{text}, or, if it is a different source, register it first with `reconcile sources add NAME {remedy}`"
 
 
-def import_claims(session: Session, claims: list[ClaimInput], user: str, normaliser: PlaceNormaliser) -> ImportSummary:
+def import_claims(session: Session, claims: list[ClaimInput], user: str,
+                  normaliser: PlaceNormaliser | None = None) -> ImportSummary:
     """Store ``claims`` in the session's transaction and return what happened. Raises
-    InputError, before writing anything, for a batch that names a look-alike of a source."""
-    importer = _Importer(session, user, normaliser)
+    InputError, before writing anything, for a batch that names a look-alike of a source.
+    Places are read with the desk's own places laid over the bundled gazetteer unless
+    ``normaliser`` says otherwise."""
+    importer = _Importer(session, user, normaliser or PlaceNormaliser(desk_gazetteer(session)))
     _check_new_sources(claims, importer.index)
     batch = _check_batch(claims, importer.index)
     importer.prepare_reports(claims)
@@ -389,7 +393,8 @@ _SHOWN_FIELDS = ("date_start", "date_end", "place_key", "place_label", "place_re
                  "wounded_high")
 
 
-def renormalise(session: Session, user: str, normaliser: PlaceNormaliser, examples: int = 10) -> RenormaliseSummary:
+def renormalise(session: Session, user: str, normaliser: PlaceNormaliser | None = None,
+                examples: int = 10) -> RenormaliseSummary:
     """Work out every claim's derived fields (``DERIVED_FIELDS``) again from the claim as given.
 
     Claims keep what the tool understood when they were imported; after an upgrade (more
@@ -405,6 +410,7 @@ def renormalise(session: Session, user: str, normaliser: PlaceNormaliser, exampl
     from .reading import validate_row
 
     summary = RenormaliseSummary()
+    normaliser = normaliser or PlaceNormaliser(desk_gazetteer(session))
     ids = list(session.scalars(select(Claim.id).order_by(Claim.id)))
     summary.claims = len(ids)
     columns = [getattr(Claim, name) for name in DERIVED_FIELDS]

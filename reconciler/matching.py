@@ -57,8 +57,9 @@ class ClaimFeatures:
     text_type: str | None = None           # the kind the quote names, when the type is empty
 
     def __post_init__(self) -> None:
-        if not self.candidates and self.place_key is not None and self.place_key.startswith("geonames:"):
-            object.__setattr__(self, "candidates", (int(self.place_key[9:]),))
+        if not self.candidates and self.place_key is not None and self.place_key.startswith(("geonames:", "place:")):
+            prefix, _, number = self.place_key.partition(":")
+            object.__setattr__(self, "candidates", (int(number) if prefix == "geonames" else -int(number),))
 
     def is_period(self, config: Config) -> bool:
         return config.is_period(self.end - self.start + 1)

@@ -349,7 +349,17 @@ class PlaceNormaliser:
             self._memo[memo_key] = self._normalise(text, lat, lon, region)
         return self._memo[memo_key]
 
-    def _normalise(self, text: str | None, lat: float | None, lon: float | None, region: str | None) -> NormalisedPlace:
+    def explain(self, text: str | None, lat: float | None = None, lon: float | None = None,
+                region: str | None = None) -> tuple[NormalisedPlace, list[str]]:
+        """The place ``text`` resolves to, and each step that led there, in words a person reads
+        (for `reconcile places show`): the names read, the places each could be, what every
+        qualifier kept, which place is shown."""
+        steps: list[str] = []
+        return self._normalise(text, lat, lon, region, steps), steps
+
+    def _normalise(self, text: str | None, lat: float | None, lon: float | None, region: str | None,
+                   steps: list[str] | None = None) -> NormalisedPlace:
+        note = steps.append if steps is not None else (lambda _line: None)
         key = place_key(text)
         if key is None:
             if lat is not None and lon is not None:
@@ -357,10 +367,10 @@ class PlaceNormaliser:
                 found = self.gazetteer.nearest(lat, lon, COORDINATES_KM)
                 if found:
                     place, distance = found
-                    return NormalisedPlace(f"geonames:{place.geonameid}", place.name, place.geonameid, place.lat,
+                    return NormalisedPlace(place_id_key(place.geonameid), place.name, place.geonameid, place.lat,
                                            place.lon, "coordinates", distance)
             return NormalisedPlace(None, None)
-        if _PLAIN.search(text) is None and key in self.gazetteer.names:
+        if _PLAIN.search(text) is None and key in self.gazetteer.names and steps is None:
             # A plain name ("Avdiivka", "near the village of Авдіївка"), the common case: looked up
             # at once, as reading it would have.
             reading, names = _NO_READING, (key,)
@@ -372,13 +382,23 @@ class PlaceNormaliser:
                 more, _ = self._resolve(reading.later)
                 found = list({p.geonameid: p for p in found + more}.values())
         else:
-            # No name told apart from the words around it (a lower-case text, an inflected form):
-            # the cleaned text before any qualifier, then a known name inside it ("svitlodarsk bulge").
-            key = place_key(_QUALIFIED.split(text, maxsplit=1)[0]) or key
+            # No name told apart from the words around it (a lower-case text, an inflected form, a
+            # landmark with a number, "IL-76 crash site"): the text before any qualifier as it is,
+            # then cleaned, then a known name inside it ("svitlodarsk bulge").
+            primary = _QUALIFIED.split(text, maxsplit=1)[0]
+            whole = ascii_key(primary)
+            key = whole if whole in self.gazetteer.names else (place_key(primary) or key)
             names = (key,)
             found, similarity = self._lookup(key)
+        note(f"read: names {list(names)}" + "".join(
+            f"; {label} {values}" for label, values in (("regions", reading.regions), ("districts", reading.districts),
+                                                        ("near", [n for n, _ in reading.references]))
+            if values))
+        note(f"the gazetteer knows {len(found)} place(s) of {'these names' if len(names) > 1 else 'this name'}"
+             + (f" (by a fuzzy look-up, similarity {similarity:.0f})" if similarity is not None else "") + ": "
+             + _shown_places(self.gazetteer, found))
         matched = found
-        found = self._narrow(found, reading, region) if found else []
+        found = self._narrow(found, reading, region, note) if found else []
         if not found:
             # A landmark the gazetteer does not know, in or at the edge of a place it does ("the
             # car market on the southern outskirts of Zaporizhzhia"): that place.
@@ -387,16 +407,19 @@ class PlaceNormaliser:
                 if km == 0.0 and len(anchors) == 1:
                     found, similarity = anchors, None
                     names = names + (name,)
+                    note(f"a landmark in or at the edge of {anchors[0].name}: that place")
                     break
         if not found:
             # The gazetteer does not know the place, or knows no place of its name where the
             # qualifiers say it is: its names are compared (as written, and the gazetteer's own
             # names of the places so called, "Peski" as "Pisky"; the places near it named too).
             more = [n for n, _km in reading.references] + [ascii_key(p.name) for p in matched[:20]]
+            note("no place is left: compared by its names, as a place the gazetteer does not know")
             return NormalisedPlace(names[0][:300], names[0][:300], method="text",
                                    names=tuple(dict.fromkeys(names + tuple(more))))
         if lat is not None and lon is not None:
             found = [min(found, key=lambda p: (distance_km(lat, lon, p.lat, p.lon), p.geonameid))]
+            note(f"the coordinates given pick the nearest: {found[0].name}")
         best = found[0]
         if len(found) > 1:
             # Shown: the most populous whose own name resembles a name as written (not Nikopol,
@@ -404,13 +427,14 @@ class PlaceNormaliser:
             fitting = [p for p in found if _name_fits(p, names)] or found
             best = max(fitting, key=lambda p: (p.population, -p.geonameid))
         candidates = tuple(sorted(p.geonameid for p in found)) if len(found) > 1 else ()
+        note(f"shown as {best.name}" + (f"; matching compares all {len(found)} places it could be" if candidates else ""))
         several = len(names) > 1 and self._several(names, found)
         method = "list" if several else "gazetteer" if similarity is None else "fuzzy"
         # The names as written, and the gazetteer's own names of the candidates: a place the
         # gazetteer lacks, named in another script or spelling, may still be named alike.
         names = tuple(dict.fromkeys(names + tuple(ascii_key(p.name) for p in found[:20])))
         return NormalisedPlace(
-            f"geonames:{best.geonameid}", best.name, best.geonameid, best.lat, best.lon, method, similarity,
+            place_id_key(best.geonameid), best.name, best.geonameid, best.lat, best.lon, method, similarity,
             candidates, names,
         )
 
@@ -440,12 +464,15 @@ class PlaceNormaliser:
                 similarity = fuzzy if similarity is None else min(similarity, fuzzy)
         return list(found.values()), similarity
 
-    def _narrow(self, found: list[GazetteerPlace], reading: PlaceReading, region: str | None) -> list[GazetteerPlace]:
+    def _narrow(self, found: list[GazetteerPlace], reading: PlaceReading, region: str | None,
+                note=lambda _line: None) -> list[GazetteerPlace]:
         """The candidates the qualifiers allow: in the region named, within reach of the district's
         centre and of the reference places (see :func:`_within`); a region no candidate lies in
-        says the gazetteer lacks the place meant: none is left."""
+        says the gazetteer lacks the place meant: none is left. ``note`` hears each step."""
         gazetteer = self.gazetteer
         covered = [p for p in found if gazetteer.covered(p.geonameid)]
+        if covered and len(covered) < len(found):
+            note(f"in the regions the desk covers: {len(covered)} of {len(found)}")
         found = covered or found
         codes, districts = set(), list(reading.districts)
         for phrase in [region, *reading.regions]:
@@ -456,12 +483,16 @@ class PlaceNormaliser:
                 districts.append(phrase.rpartition(" ")[0])   # "Volnovakha region": a district
         if codes:
             found = [p for p in found if gazetteer.region_of(p.geonameid) in codes]
+            note(f"in {', '.join(sorted(gazetteer.region_label(c) for c in codes))}: {len(found)} left")
         for district in districts:
             centres = self._district_centres(district, codes)
             found = _within(found, centres, lambda c: DISTRICT_KM)
+            note(f"the district {district!r}: centres {_shown_places(gazetteer, centres)}; {len(found)} within "
+                 f"{DISTRICT_KM:g} km")
         for name, km in reading.references:
             anchors, _ = self._lookup(name, inside=False, fuzzy=False)
             found = _within(found, anchors, lambda a: max(km, REFERENCE_MARGIN_KM) + a.extent_km)
+            note(f"near {name!r} ({_shown_places(gazetteer, anchors)}): {len(found)} left")
         return found
 
     def _district_centres(self, district: str, codes: set[str]) -> list[GazetteerPlace]:
@@ -541,6 +572,15 @@ def _dominant(found: list[GazetteerPlace]) -> list[GazetteerPlace]:
     return [first] if first.population >= DOMINANT_RATIO * max(second.population, 1) else found
 
 
+def _shown_places(gazetteer: Gazetteer, places: list[GazetteerPlace], limit: int = 8) -> str:
+    """'Pisky (Poltava oblast, 2,230), Pisky (...)': places a person can tell apart."""
+    if not places:
+        return "none"
+    shown = [f"{p.name} ({gazetteer.region_label(gazetteer.region_of(p.geonameid)) or p.country}, "
+             f"{p.population:,})" for p in places[:limit]]
+    return ", ".join(shown) + (f" and {len(places) - limit} more" if len(places) > limit else "")
+
+
 def _within(found: list[GazetteerPlace], anchors: list[GazetteerPlace], reach) -> list[GazetteerPlace]:
     """The candidates within reach of a qualifier's place. A qualifier the gazetteer cannot place
     says nothing; one it places for certain (a single town of ``CERTAIN_POPULATION``) that no
@@ -589,12 +629,17 @@ def _adjective_stem(name: str) -> str:
     return name.rstrip("aeiouy") if len(name.rstrip("aeiouy")) >= 5 else name
 
 
+def place_id_key(gazetteer_id: int) -> str:
+    """The key of a gazetteer place: 'geonames:713122', or 'place:17' for the desk's own place 17."""
+    return f"geonames:{gazetteer_id}" if gazetteer_id > 0 else f"place:{-gazetteer_id}"
+
+
 def place_similarity(a: str | None, b: str | None) -> float | None:
     """Similarity in [0, 1] of two place keys; None when either is unknown."""
     if a is None or b is None:
         return None
     if a == b:
         return 1.0
-    if a.startswith("geonames:") and b.startswith("geonames:"):
+    if a.startswith(("geonames:", "place:")) and b.startswith(("geonames:", "place:")):
         return 0.0
     return fuzz.ratio(a, b) / 100.0

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from .clustering import Problem, average_linkage
 from .config import POLICY_VERSION, Config
-from .gazetteer import Gazetteer, shared_gazetteer
+from .deskplaces import desk_gazetteer
+from .gazetteer import Gazetteer
 from .grading import GradedClaim, grade_event, tally
 from .matching import Blocker, ClaimFeatures, PlaceHints, Score, cannot_link, corroboration_gaps, score_pair
 from . import audit
@@ -55,7 +56,7 @@ def load_features(session: Session, index: SourceIndex, claim_ids: list[int] | N
     ``config`` says how far the places near a claim's place reach (``place_neighbour_km``)."""
     # (origin, whether it is known) of each source: one origin's reports of two occasions count only if known.
     origin_root = {sid: (info.origin_id, info.known) for sid, info in ((s, index.origin_of(s)) for s in index.sources)}
-    located = _Locations(shared_gazetteer(), (config or Config()).place_neighbour_km)
+    located = _Locations(desk_gazetteer(session), (config or Config()).place_neighbour_km)
     if claim_ids is not None:
         features = {}
         for start in range(0, len(claim_ids), CHUNK):
