@@ -34,6 +34,7 @@ _LRM = "\u200e"
 
 NO_LETTERS = ("has no letters or digits; a source's name needs some "
               "(punctuation, spaces and invisible characters are ignored in names)")
+NOTHING = "has nothing visible in it; a source's name needs letters or digits"
 
 
 def fold(name: str) -> str:
@@ -45,8 +46,21 @@ def fold(name: str) -> str:
 
 @lru_cache(maxsize=8192)
 def name_key(name: str) -> str:
-    """The key ``name`` is stored and found under; '' for a name without letters or digits."""
-    return ascii_key(fold(name))
+    """The key ``name`` is stored and found under: its letters and digits (:func:`ascii_key` of
+    the folded name). A name with none but some visible characters ("???", or a name damaged by
+    a wrong encoding, "?????? ?????") is keyed by those, marked "#", so that "!!!" and "???" stay
+    two sources (such a name is kept for the claims that name it, never registered: see
+    :func:`has_letters`); '' for a name with nothing visible."""
+    key = ascii_key(fold(name))
+    if key:
+        return key
+    visible = " ".join(fold(name).split())
+    return f"#{visible}" if visible else ""
+
+
+def has_letters(name: str) -> bool:
+    """Whether a name has letters or digits: only such names can be registered."""
+    return bool(ascii_key(fold(name)))
 
 
 @lru_cache(maxsize=8192)
@@ -87,11 +101,11 @@ def prototypes() -> dict[str, str]:
 
 
 def check_name(name: str, what: str | None = None) -> str:
-    """The key of ``name``; raises ValueParseError if it has none (``what`` names it in the
-    message, by default the name itself quoted)."""
+    """The key of ``name``; raises ValueParseError if it has nothing visible (``what`` names it in
+    the message, by default the name itself quoted)."""
     key = name_key(name)
     if not key:
-        raise ValueParseError(f"{what or repr(name)} {NO_LETTERS}")
+        raise ValueParseError(f"{what or repr(name)} {NOTHING}")
     return key
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from .dates import DateInterval, parse_event_date, parse_published
 from .errors import InputError, Problem, ValueParseError
 from .figures import Figure, parse_figure
-from .names import NO_LETTERS, name_key
+from .names import NOTHING, name_key
 
 CLAIM_FIELDS = ("ref", "source", "via", "report", "published", "date", "place", "region", "lat", "lon",
                 "type", "target", "actor", "victims", "killed", "wounded", "stance", "text", "lang", "note")
@@ -177,10 +177,11 @@ def validate_row(name: str, line: int, row: dict, problems: list[Problem]) -> Cl
     if not isinstance(via, list) or not all(isinstance(v, str) and v.strip() for v in via):
         problems.append(Problem(name, line, "via", "expected a list of relay names, nearest first, e.g. [\"dpa\", \"Interfax\"]"))
         via = []
-    # "!!!" and "???" would share the empty key, and one's claims be filed under the other.
+    # A name of invisible characters only would be nobody; "!!!" and "???" are kept apart (their
+    # own keys) as sources nobody registered, which never corroborate.
     for field_name, value in [("source", source)] + [("via", v) for v in via]:
         if isinstance(value, str) and value.strip() and not name_key(value):
-            problems.append(Problem(name, line, field_name, f"{value.strip()!r} {NO_LETTERS}"))
+            problems.append(Problem(name, line, field_name, f"{value.strip()!r} {NOTHING}"))
     interval = published = killed = wounded = None
     if "date" not in row or row.get("date") in (None, ""):
         problems.append(Problem(name, line, "date", "is required: when the event happened, e.g. 2021-04-06"))

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from . import audit
 from .errors import InputError, LookalikeError, NotFound, Problem, ReconcileError, RefusedInput, ValueParseError
 from .models import SOURCE_KINDS, Claim, Source, SourceAlias, SourceDistinction, utcnow
-from .names import NO_LETTERS, check_name, difference, lookalike_keys, name_key
+from .names import NO_LETTERS, check_name, difference, has_letters, lookalike_keys, name_key
 
 __all__ = ["name_key"]  # re-exported: the key of a source name (reconciler.names)
 
@@ -210,10 +210,10 @@ def upsert_source(session: Session, index: SourceIndex, spec: SourceSpec, user: 
     """
     if len(spec.name.strip()) > MAX_NAME:
         raise ReconcileError(f"source names are at most {MAX_NAME} characters")
-    if not name_key(spec.name):
+    if not has_letters(spec.name):
         raise _at(ValueParseError(f"{spec.name!r} {NO_LETTERS}"), "name")
     for alias in spec.aliases:
-        if not name_key(alias):
+        if not has_letters(alias):
             raise _at(ValueParseError(f"alias {alias!r} {NO_LETTERS}"), "aliases")
     source = index.find(spec.name)
     distinct = _distinct_ids(index, spec, source)
@@ -451,7 +451,7 @@ def _row_to_spec(name: str, line: int | None, row: object, problems: list[Proble
     before = len(problems)
     for field_name, values in (("name", [source_name]), ("aliases", aliases)):
         for value in values:
-            if not name_key(value):
+            if not has_letters(value):
                 problems.append(Problem(name, line, field_name, f"{value.strip()!r} {NO_LETTERS}"))
     kind = row.get("kind") or "unknown"
     if str(kind).strip().lower() not in SOURCE_KINDS:
