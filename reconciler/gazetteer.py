@@ -19,7 +19,7 @@ import math
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,11 +51,11 @@ class GazetteerPlace:
     country: str
     population: int
     admin1: str = ""    # GeoNames first-level division code (an oblast: "05" is Donetsk)
+    extent_km: float = field(init=False, compare=False, repr=False)   # the radius it covers (EXTENT_*)
 
-    @property
-    def extent_km(self) -> float:
-        """The radius the place covers, from its population (see ``EXTENT_BASE_KM``)."""
-        return EXTENT_BASE_KM + EXTENT_KM_PER_SQRT_THOUSAND * math.sqrt(max(self.population, 0) / 1000)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "extent_km", EXTENT_BASE_KM + EXTENT_KM_PER_SQRT_THOUSAND
+                           * math.sqrt(max(self.population, 0) / 1000))
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -65,6 +65,7 @@ class Facts:
     # Per pair of asserting known origins, what keeps their closest pair of claims from
     # corroborating each other (the fewest gaps found); () when one pair does.
     corroboration: dict[frozenset[str], tuple[str, ...]] = field(default_factory=dict)
+    _corroborating: dict[str, OriginInfo] | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, claims: list[GradedClaim],
@@ -100,7 +101,10 @@ class Facts:
 
     @property
     def corroborating(self) -> dict[str, OriginInfo]:
-        return {name: info for name, info in self.asserting.items() if name not in self.nowhere}
+        """The asserting known origins that count for corroboration (all but the ``nowhere``)."""
+        if self._corroborating is None:
+            self._corroborating = {name: info for name, info in self.asserting.items() if name not in self.nowhere}
+        return self._corroborating
 
 
 def _names(names) -> str:

@@ -144,9 +144,10 @@ def _place(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool,
                              f"unknown for one claim; {placed.place_label} is the only place with a compatible "
                              "report within the dates" if explain else "")
         return Component("place", w.place_unknown, "unknown for one claim: weaker evidence, not a mismatch")
+    if a.place_key == b.place_key and not explain:
+        return Component("place", w.place_same, "")   # the common case, at once
     relation, km, _gap, similarity = place_relation(a, b, config)
-    points = {"same": w.place_same, "same name": w.place_same, "beside": w.place_beside, "near": w.place_near,
-              "neighbouring": w.place_neighbour, "unlocated": w.place_unknown, "different": w.place_differs}.get(relation)
+    points = getattr(w, _PLACE_POINTS[relation]) if relation != "similar" else 0.0
     if relation == "similar":
         points = round(w.place_similar * similarity, 2)
     if not explain:
@@ -167,6 +168,10 @@ def _place(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool,
         words = {"beside": "in or beside one another", "near": "near", "neighbouring": "neighbouring"}[relation]
         note = f"{words}: {a.place_label} and {b.place_label}, {km:.1f} km apart"
     return Component("place", points, note + (_ambiguous(a, b) if a.candidates and b.candidates else ""))
+
+
+_PLACE_POINTS = {"same": "place_same", "same name": "place_same", "beside": "place_beside", "near": "place_near",
+                 "neighbouring": "place_neighbour", "unlocated": "place_unknown", "different": "place_differs"}
 
 
 class PlaceRelation(NamedTuple):
@@ -305,13 +310,19 @@ def _actor(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) ->
                      if explain else "")
 
 
+def _agree(fa: tuple[int, int | None] | None, fb: tuple[int, int | None] | None) -> bool:
+    """Whether two figures (or a figure and none) can both be true: intervals_overlap, inlined."""
+    return fa is None or fb is None or ((fa[1] is None or fb[0] <= fa[1]) and (fb[1] is None or fa[0] <= fb[1]))
+
+
 def _figures(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> Component | None:
-    pairs = [(name, fa, fb) for name, fa, fb in (("killed", a.killed, b.killed), ("wounded", a.wounded, b.wounded))
-             if fa is not None and fb is not None]
-    if not pairs:
+    ka, kb, wa, wb = a.killed, b.killed, a.wounded, b.wounded
+    if (ka is None or kb is None) and (wa is None or wb is None):
         return None
-    if not explain and all(intervals_overlap(fa, fb) for _, fa, fb in pairs):
+    if not explain and _agree(ka, kb) and _agree(wa, wb):
         return Component("figures", config.weights.figures_agree, "")   # the common case, at once
+    pairs = [(name, fa, fb) for name, fa, fb in (("killed", ka, kb), ("wounded", wa, wb))
+             if fa is not None and fb is not None]
     relations = [(name, fa, fb, figures_relation(fa, fb, config.figures_far_ratio, config.figures_far_gap))
                  for name, fa, fb in pairs]
     worst = max((r for *_x, r in relations), key=("agree", "close", "far").index)
@@ -355,11 +366,11 @@ def _evidence(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool)
     for part in (_target(a, b, config, explain), _actor(a, b, config, explain), figures):
         if part is not None:
             parts.append(part)
-    differ = figures is not None and not all(intervals_overlap(x, y) for x, y in (
-        (a.killed, b.killed), (a.wounded, b.wounded)) if x is not None and y is not None)
-    again = _origin_again(a, b, config, explain, differ)
-    if again is not None:
-        parts.append(again)
+    if a.origin_id == b.origin_id:   # rare: the figures are compared again only then
+        differ = figures is not None and not (_agree(a.killed, b.killed) and _agree(a.wounded, b.wounded))
+        again = _origin_again(a, b, config, explain, differ)
+        if again is not None:
+            parts.append(again)
     return parts
 
 
@@ -524,15 +535,17 @@ class Blocker:
         # Regions where a named place the gazetteer does not know is reported: there, it meets
         # the located reports of its region ("IL-76 crash site", Luhansk oblast, and Luhansk).
         self._unlocated = frozenset(c.region for c in claims if _unlocated(c) and not c.is_period(config))
+        # The names of places the gazetteer does not know: located claims are filed under theirs
+        # only where such a claim could look for them.
+        self._unlocated_names = frozenset(n for c in claims if c.place_key is not None and not c.candidates
+                                          for n in c.names)
         blocks: dict[tuple, list[ClaimFeatures]] = defaultdict(list)
-        for claim in claims:
+        # Filed in date order, so that every block is sorted as it is built (one sort, not one a block).
+        for claim in sorted(claims, key=lambda c: (c.start, c.id)):
             for key in self.member_keys(claim):
                 blocks[key].append(claim)
-        self.blocks: dict[tuple, tuple[list[int], list[ClaimFeatures]]] = {}
-        self._queries: dict[int, list[tuple]] = {}   # the blocks a claim searches, worked out once
-        for key, members in blocks.items():
-            members.sort(key=lambda c: (c.start, c.id))
-            self.blocks[key] = ([c.start for c in members], members)
+        self.blocks: dict[tuple, tuple[list[int], list[ClaimFeatures]]] = {
+            key: ([c.start for c in members], members) for key, members in blocks.items()}
 
     def _kinds(self, claim: ClaimFeatures) -> list[tuple]:
         # Type and victims together when both are known: smaller blocks for placeless claims.
@@ -551,7 +564,7 @@ class Blocker:
         # neighbourhood with one look-up per place it could be ("near", below).
         keys.extend(("near", g) for g in claim.near)
         if claim.candidates:
-            keys.extend(("gname", n) for n in claim.names)
+            keys.extend(("gname", n) for n in claim.names if n in self._unlocated_names)
             if claim.region in self._unlocated:
                 keys.append(("region", claim.region))
         else:
@@ -572,7 +585,7 @@ class Blocker:
         if claim.place_key is None:
             return [("kind", k) for k in kinds] + [("placed-kind", k) for k in kinds]
         keys = [*self._place_keys(claim), *(("near", g) for g in claim.candidates), *(("kind", k) for k in kinds)]
-        keys.extend(("name", n) for n in claim.names)
+        keys.extend(("name", n) for n in claim.names if n in self._unlocated_names)
         if not claim.candidates:
             keys.append(("text", claim.place_key[:4]))
             keys.extend(("gname", n) for n in claim.names)
@@ -606,16 +619,16 @@ class Blocker:
             return False
         return self._dates_fit(a, b, period)
 
-    def candidates(self, claim: ClaimFeatures) -> Iterator[ClaimFeatures]:
-        """Claims that share a block with ``claim`` and whose dates could match; each once."""
+    def candidates(self, claim: ClaimFeatures, placeless: bool = False) -> Iterator[ClaimFeatures]:
+        """Claims that share a block with ``claim`` and whose dates could match; each once. With
+        ``placeless``, only the claims without a place among them (the kind blocks alone)."""
         config, seen = self.config, {claim.id}
         tol = config.date_tolerance_days
         period = claim.is_period(config)
-        keys = self._queries.get(claim.id)
-        if keys is None:
-            keys = self._queries[claim.id] = [k for k in self.query_keys(claim) if k in self.blocks]
-        for key in keys:
-            starts, members = self.blocks.get(key, ((), ()))
+        blocks = self.blocks
+        keys = self.query_keys(claim)
+        for key in ([k for k in keys if k[0] == "kind"] if placeless else keys):
+            starts, members = blocks.get(key, ((), ()))
             if period:
                 lo, hi = bisect_left(starts, claim.start - tol), bisect_right(starts, claim.start + tol)
             else:

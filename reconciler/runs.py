@@ -107,13 +107,15 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool]], located: _
     if ids is not None:
         query = query.where(Claim.id.in_(ids))
     names_of: dict[str | None, frozenset[str]] = {None: frozenset()}
+    places = select(Claim.place_candidates, Claim.place_geonameid).distinct()
+    if ids is not None:
+        places = places.where(Claim.id.in_(ids))
+    located.prepare(session.connection().execute(places).all())
     # Plain tuples through the Core connection: this loads every claim, so it must be lean.
-    rows = session.connection().execute(query).all()
-    located.prepare([(row[-3], row[-4]) for row in rows])
     for (cid, fp, source_id, report_id, start, end, precision, place_key, place_label, type_category, targets,
          victims, region, actor, stance, killed_text, killed_low, killed_high, wounded_text, wounded_low,
          wounded_high, text, needs_match, version, geonameid, candidates, place_names, text_type,
-         ) in rows:
+         ) in session.connection().execute(query):
         ids_, spots, near = located.of(candidates, geonameid) if (candidates or geonameid) else ((), (), frozenset())
         if place_names is None and place_key is not None and geonameid is None:
             place_names = place_key   # a claim stored before names were kept: its text key is its name
@@ -181,13 +183,14 @@ class _Explorer:
                 self.done_pairs.add(packed)
                 graph.pairs_scored += 1
                 score = score_pair(claim, other, config, explain=False, hints=self.hints)
-                if score.contradicts(config):
-                    graph.contradicted.add(pair)
                 forbidden = pair in self.cannot or cannot_link(claim, other, config) is not None
                 if forbidden:
                     graph.cannot.add(pair)
                 if score.total >= config.review_threshold or pair in self.must:
                     graph.scores[pair] = score.total
+                    if score.contradicts(config):
+                        # Pairs not kept are scored again inside a group (_group_scores) if need be.
+                        graph.contradicted.add(pair)
                 elif claim.place_key is not None and other.place_key is not None and score.held_back_by(config):
                     graph.unsure[pair] = score.total
                 if (score.total >= config.link_threshold and not forbidden) or pair in self.must:
@@ -411,7 +414,7 @@ def _hint_neighbours(features: dict[int, ClaimFeatures], dirty: set[int], old_ev
         claim = features[claim_id]
         if claim.place_key is None:
             continue   # only placed claims give hints
-        for other in blocker.candidates(claim):
+        for other in blocker.candidates(claim, placeless=True):
             if other.place_key is None and other.id not in dirty:
                 if claim_id in old_event_of:
                     found.add(other.id)
