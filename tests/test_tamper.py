@@ -1,0 +1,295 @@
+"""Content hashes: edits made behind the tool's back (with the real sqlite3 module) are named by
+`audit verify`, refused by `run`, and undone by a re-import, a new decision or `audit accept`.
+
+The desk below: two claims of one origin (the Army) about one shelling, with figures that
+differ: one origin, so the event is *unverified*. Entries: 1 and 2 register the sources, 3 is
+the import (claims 1 and 2), 4 the run.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from test_decisions import ran
+from test_run import events, load_example
+
+SOURCES = "- {name: Army, kind: military, side: North}\n- {name: Monitors, kind: ngo}\n"
+CLAIMS = [
+    {"ref": "a", "source": "Army", "date": "2021-04-06", "place": "Avdiivka", "type": "shelling",
+     "victims": "civilians", "killed": "2"},
+    {"ref": "b", "source": "Army", "date": "2021-04-06", "place": "Avdiivka", "type": "shelling",
+     "victims": "civilians", "killed": "5"},
+]
+HELP = ("1 row changed outside reconcile since the audit trail recorded it. Restore it (from a backup; "
+        "re-import a claim's file; decide or grade again), or record it as it is now with "
+        "`reconcile audit accept --reason TEXT`.\n")
+
+
+def shelling(desk) -> None:
+    desk.write("sources.yaml", SOURCES)
+    ran(desk, "sources", "import", "sources.yaml")
+    desk.write_jsonl("claims.jsonl", CLAIMS)
+    ran(desk, "import", "claims.jsonl")
+    ran(desk, "run")
+    assert [(e["id"], e["status"]) for e in events(desk)] == [(1, "unverified")]
+
+
+def behind_the_back(desk, sql: str, *params) -> None:
+    """Change the file with the sqlite3 module, as somebody with a shell on it would."""
+    con = sqlite3.connect(desk.db)
+    try:
+        with con:
+            con.execute(sql, params)
+    finally:
+        con.close()
+
+
+def broken(desk, *lines: str, help_text: str = HELP) -> None:
+    result = desk("audit", "verify")
+    assert (result.exit_code, result.stdout) == (7, "")
+    assert result.stderr == "".join(f"Audit trail BROKEN: {line}\n" for line in lines) + help_text
+
+
+def intact(desk) -> str:
+    result = desk("audit", "verify")
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_audit_verify_names_a_claim_edited_outside_reconcile(desk):
+    shelling(desk)
+    behind_the_back(desk, "UPDATE claims SET source_id = 2 WHERE ref = 'b'")
+    broken(desk, "claim 2 (ref b) was edited outside reconcile: its content no longer matches audit entry 3")
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE claims SET place_text = 'Bakhmut' WHERE ref = 'b'",
+    "UPDATE claims SET killed_low = 1 WHERE ref = 'b'",
+    "UPDATE claims SET date_start = '2021-04-05' WHERE ref = 'b'",
+    "UPDATE claims SET text = 'nothing happened' WHERE ref = 'b'",
+    "UPDATE claims SET raw = json_set(raw, '$.killed', '9') WHERE ref = 'b'",
+    "UPDATE claim_relays SET source_text = 'x' WHERE claim_id = 2",
+    "INSERT INTO claim_relays (claim_id, position, source_id, source_text) VALUES (2, 0, 2, 'Monitors')",
+], ids=["place", "figure", "date", "text", "as given", "relay", "relay added"])
+def test_audit_verify_names_a_claim_whose_place_figures_dates_text_or_relays_were_edited(desk, sql):
+    shelling(desk)
+    if "UPDATE claim_relays" in sql:
+        behind_the_back(desk, "INSERT INTO claim_relays (claim_id, position, source_id, source_text) "
+                              "VALUES (2, 0, 2, 'Monitors')")
+    behind_the_back(desk, sql)
+    broken(desk, "claim 2 (ref b) was edited outside reconcile: its content no longer matches audit entry 3")
+
+
+def test_audit_verify_names_a_source_edited_outside_reconcile(desk):
+    shelling(desk)
+    behind_the_back(desk, "UPDATE sources SET kind = 'ngo', side = NULL WHERE name = 'Army'")
+    broken(desk, "source 1 (Army) was edited outside reconcile: its content no longer matches audit entry 1")
+
+
+def test_audit_verify_names_a_decision_edited_outside_reconcile(desk):
+    shelling(desk)
+    ran(desk, "unlink", "1", "2")   # entry 5 (its run is entry 6)
+    behind_the_back(desk, "UPDATE pair_constraints SET kind = 'must'")
+    broken(desk, "the decision on claims 1 and 2 was edited outside reconcile: its content no longer matches "
+                 "audit entry 6")
+
+
+def test_audit_verify_names_a_manual_grade_edited_outside_reconcile(desk):
+    shelling(desk)
+    ran(desk, "grade", "1", "--status", "contested", "--reason", "the mission saw nothing")   # entry 5
+    behind_the_back(desk, "UPDATE events SET status = 'independently_verified' WHERE id = 1")
+    broken(desk, "the manual grade of event 1 was edited outside reconcile: its content no longer matches "
+                 "audit entry 5")
+
+
+def test_audit_verify_names_a_claim_deleted_outside_reconcile(desk):
+    shelling(desk)
+    behind_the_back(desk, "DELETE FROM claims WHERE ref = 'b'")
+    broken(desk, "claim 2 was deleted outside reconcile: audit entry 3 recorded it")
+
+
+def test_audit_verify_names_rows_inserted_outside_reconcile(desk):
+    shelling(desk)
+    behind_the_back(desk, "INSERT INTO claims (ref, source_id, source_text, date_text, date_start, date_end, "
+                          "date_precision, stance, raw, fingerprint, needs_match, version, created_by, created_at) "
+                          "SELECT 'c', source_id, source_text, date_text, date_start, date_end, date_precision, "
+                          "stance, raw, 'forged', 1, 1, created_by, created_at FROM claims WHERE ref = 'a'")
+    behind_the_back(desk, "INSERT INTO sources (name, name_key, kind, registered, created_by, created_at) "
+                          "VALUES ('Ghost', 'ghost', 'ngo', 1, 'eve', '2021-01-01')")
+    broken(desk, "claim 3 (ref c) was inserted outside reconcile: no audit entry records it",
+           "source 3 (Ghost) was inserted outside reconcile: no audit entry records it",
+           help_text=HELP.replace("1 row changed", "2 rows changed").replace("recorded it. Restore it",
+                                                                             "recorded them. Restore them")
+           .replace("record it as it is", "record them as they are"))
+
+
+def test_run_refuses_a_claim_whose_source_was_changed_outside_reconcile(desk):
+    # Regression: changing a claim's source with sqlite3 turned the event from unverified to
+    # contested at the next `run --full`, and `audit verify` said the trail was intact.
+    shelling(desk)
+    behind_the_back(desk, "UPDATE claims SET source_id = 2 WHERE ref = 'b'")
+    before = desk.dump()
+    result = desk("run", "--full")
+    assert result.exit_code == 7
+    assert result.stderr == (
+        "Error: claim 2 (ref b) was changed outside reconcile since audit entry 3; nothing was graded. Re-import "
+        "the file that holds it (`reconcile import FILE`) or restore the database from a backup, then run again\n")
+    assert desk.dump() == before
+    assert [(e["id"], e["status"]) for e in events(desk)] == [(1, "unverified")]
+
+
+def test_run_full_reports_a_claim_deleted_outside_reconcile_instead_of_crashing(desk):
+    # Regression: a claim row deleted by hand made `run --full` crash with a KeyError.
+    shelling(desk)
+    behind_the_back(desk, "DELETE FROM claims WHERE ref = 'b'")
+    result = desk("run", "--full")
+    assert result.exit_code == 7
+    assert result.stderr == (
+        "Error: claim 2 was deleted outside reconcile since audit entry 3; nothing was graded. Re-import the file "
+        "that holds it (`reconcile import FILE`: it comes back as claim 2) or restore the database from a backup, "
+        "then run again\n")
+
+
+def test_run_lists_several_rows_changed_outside_reconcile(desk):
+    shelling(desk)
+    behind_the_back(desk, "UPDATE claims SET killed_low = 1")
+    behind_the_back(desk, "UPDATE sources SET side = 'South' WHERE name = 'Army'")
+    result = desk("run")
+    assert result.exit_code == 7
+    assert result.stderr == (
+        "Error: 3 rows were changed outside reconcile since the audit trail recorded them (claim 1 (ref a), "
+        "claim 2 (ref b), source 1 (Army)); nothing was graded. `reconcile audit verify` names each; restore them, "
+        "then run again\n")
+
+
+def test_import_of_the_same_file_restores_a_claim_edited_outside_reconcile(desk):
+    shelling(desk)
+    behind_the_back(desk, "UPDATE claims SET source_id = 2 WHERE ref = 'b'")
+    result = ran(desk, "import", "claims.jsonl")
+    assert result.stdout == ("claims.jsonl: added 0, updated 0, already stored 1, restored 1 "
+                             "(changed outside reconcile: claim 2)\n")
+    assert intact(desk).startswith("Audit trail intact: 6 entries, head 6; content of 2 claims, 2 sources")
+    ran(desk, "run", "--full")
+    assert [(e["id"], e["status"]) for e in events(desk)] == [(1, "unverified")]
+    [entry] = [e for e in json.loads(ran(desk, "log", "--json").stdout) if e["seq"] == 6]
+    assert entry["action"] == "import" and entry["after"]["restored"] == [2]
+
+
+def test_import_restores_a_claim_deleted_outside_reconcile_under_its_own_id(desk):
+    shelling(desk)
+    behind_the_back(desk, "DELETE FROM claims WHERE ref = 'b'")
+    result = ran(desk, "import", "claims.jsonl")
+    assert result.stdout == ("claims.jsonl: added 0, updated 0, already stored 1, restored 1 "
+                             "(changed outside reconcile: claim 2)\n")
+    assert desk.query("SELECT id, ref FROM claims ORDER BY id") == [(1, "a"), (2, "b")]
+    intact(desk)
+    ran(desk, "run", "--full")
+    assert [(e["id"], e["status"]) for e in events(desk)] == [(1, "unverified")]
+
+
+def test_audit_accept_records_rows_as_they_are_now(desk):
+    shelling(desk)
+    behind_the_back(desk, "UPDATE sources SET side = 'South' WHERE name = 'Army'")
+    refused = desk("audit", "accept")
+    assert refused.exit_code == 2 and "Missing option '--reason'" in refused.stderr
+    result = ran(desk, "audit", "accept", "--reason", "side corrected by the desk editor in sqlite3")
+    assert result.stdout == ("Recorded 1 row as it is now (audit entry 5): source 1 (Army) was edited outside "
+                             "reconcile: its content no longer matches audit entry 1\n")
+    intact(desk)
+    ran(desk, "run")
+    [entry] = [e for e in json.loads(ran(desk, "log", "--json").stdout) if e["seq"] == 5]
+    assert (entry["action"], entry["user"], entry["after"]) == ("accept", "tester", {
+        "reason": "side corrected by the desk editor in sqlite3",
+        "rows": ["source 1 (Army) was edited outside reconcile: its content no longer matches audit entry 1"]})
+    assert list(entry["content"]) == ["source"]
+
+
+def test_audit_accept_with_nothing_changed_records_nothing(desk):
+    shelling(desk)
+    before = desk.dump()
+    result = ran(desk, "audit", "accept", "--reason", "just checking")
+    assert result.stdout == "Nothing to record: every claim, source and decision matches the audit trail\n"
+    assert desk.dump() == before
+
+
+def test_sources_add_refuses_to_build_on_a_source_changed_outside_reconcile(desk):
+    shelling(desk)
+    behind_the_back(desk, "UPDATE sources SET side = 'South' WHERE name = 'Army'")
+    result = desk("sources", "add", "Army", "--alias", "North Army")
+    assert result.exit_code == 7
+    assert result.stderr == (
+        "Error: source 1 (Army) was changed outside reconcile since audit entry 1; nothing was written. Restore the "
+        "database from a backup, or record it as it is now with `reconcile audit accept --reason TEXT`, then "
+        "correct it\n")
+
+
+def test_a_new_decision_replaces_a_decision_changed_outside_reconcile(desk):
+    shelling(desk)
+    ran(desk, "unlink", "1", "2")
+    behind_the_back(desk, "DELETE FROM pair_constraints")
+    assert desk("run").exit_code == 7
+    ran(desk, "unlink", "1", "2")
+    intact(desk)
+    ran(desk, "run")
+
+
+def test_every_write_keeps_the_content_in_step_with_the_audit_trail(desk):
+    load_example(desk, "illustrative")
+    ran(desk, "run")
+    ids = {c["ref"]: c["id"] for c in desk.claims()}
+    ran(desk, "link", str(ids["ill-001"]), str(ids["ill-004"]))
+    ran(desk, "unlink", str(ids["ill-001"]), str(ids["ill-004"]))
+    by_ref = {c["ref"]: e["id"] for e in events(desk) for c in e["claims"]}
+    ran(desk, "merge", str(by_ref["ill-001"]), str(by_ref["ill-004"]))
+    ran(desk, "split", str(by_ref["ill-001"]), "--claim", str(ids["ill-004"]), "--claim", str(ids["ill-005"]))
+    ran(desk, "grade", str(by_ref["ill-001"]), "--status", "contested", "--reason", "why not")
+    ran(desk, "grade", str(by_ref["ill-001"]), "--auto")
+    ran(desk, "grade", str(by_ref["ill-003"]), "--status", "unverified", "--reason", "kept by hand")
+    ran(desk, "sources", "add", "Valdorian General Staff", "--alias", "Valdorian GS")
+    ran(desk, "sources", "add", "Newcomer", "--kind", "media")
+    desk.write_jsonl("more.jsonl", [{"ref": "ill-001", "source": "Valdorian General Staff", "date": "2031-05-10",
+                                     "place": "Avdiivka", "killed": 3},
+                                    {"ref": "new-1", "source": "Unheard Of", "date": "2031-05-10"}])
+    ran(desk, "import", "more.jsonl")
+    ran(desk, "renormalise")
+    ran(desk, "run")
+    ran(desk, "run", "--full")
+    assert intact(desk).startswith("Audit trail intact: ")
+    # Every row the trail covers has one current hash, recorded by the entry the table names.
+    counts = dict(desk.query("SELECT kind, count(*) FROM content_hashes GROUP BY kind"))
+    assert counts == {"claim": desk.query("SELECT count(*) FROM claims")[0][0],
+                      "source": desk.query("SELECT count(*) FROM sources")[0][0],
+                      "decision": desk.query("SELECT count(*) FROM pair_constraints")[0][0],
+                      "grade": 1}
+
+
+def test_run_trusts_the_hash_table_so_a_forged_table_row_is_left_to_audit_verify(desk):
+    from reconciler.content import claim_run_hashes
+    from reconciler.db import open_database
+
+    shelling(desk)
+    behind_the_back(desk, "UPDATE claims SET source_id = 2 WHERE ref = 'b'")
+    db = open_database(str(desk.db))
+    with db.read() as session:
+        forged = claim_run_hashes(session, [2])[2]
+    db.dispose()
+    # Somebody who knows the tool also rewrites the run's hash of the claim: the run trusts the table...
+    behind_the_back(desk, "UPDATE content_hashes SET run_hash = ? WHERE kind = 'claim' AND row_id = 2", forged)
+    ran(desk, "run")
+    # ...but the table's rows are checked against the trail, and the claim against both.
+    broken(desk, "claim 2 (ref b) was edited outside reconcile: its content no longer matches audit entry 3",
+           "the content hash table's run hash of claim 2 was edited outside reconcile: it no longer matches the "
+           "claim as audit entry 3 recorded it",
+           help_text=HELP.replace("1 row changed", "2 rows changed").replace("recorded it. Restore it",
+                                                                             "recorded them. Restore them")
+           .replace("record it as it is", "record them as they are"))
+
+
+def test_audit_verify_names_a_content_hash_table_row_edited_outside_reconcile(desk):
+    shelling(desk)
+    behind_the_back(desk, "UPDATE content_hashes SET hash = ? WHERE kind = 'source' AND row_id = 2", "0" * 64)
+    broken(desk, "the content hash table's row for source 2 (Monitors) does not match audit entry 2: the table was "
+                 "edited outside reconcile")
