@@ -1,0 +1,467 @@
+"""Content hashes: tamper evidence for what imports and people wrote, not only for the log.
+
+Every audit entry that writes claims, sources or decisions carries the SHA-256 of each row it
+wrote (reconciler.audit.record), and the table ``content_hashes`` keeps the latest hash of each
+row in the same transaction. :func:`verify` recomputes every row and compares it with the
+latest hash the trail recorded for it; :func:`check_run` lets a run compare what it reads with
+the table; :func:`accept` records rows as they are now, audited, when a person says so.
+
+What a hash covers (:data:`KINDS`):
+
+- a **claim**: every stored column but the id and the bookkeeping (``needs_match`` and
+  ``version``, which runs and marks change, and who and when: ``created_by``, ``created_at``,
+  ``updated_by``, ``updated_at``, which the entry that wrote the claim records itself), with its
+  relays in order. So the same claim imported again gives the same hash, whoever imports it;
+- a **source**: every column but the id and who and when, with its aliases;
+- a **decision**: a row of ``pair_constraints`` (the pair, link or unlink, who, when);
+- a **manual grade**: an event's status, reason, graded_by and graded_at while ``manual`` is set.
+
+A claim has a second hash, over only the columns a run reads (:data:`RUN_READS`): the run
+checks that one, which costs it a fraction of hashing whole claims. It is kept in the table,
+not in the trail; :func:`verify` checks it against the claim.
+
+Values are hashed as the database driver returns them (SQLite's text for dates, PostgreSQL's
+date objects), serialised as JSON: a hash is worked out only from a stored row, never from the
+values about to be written, so writing and checking can never disagree. Changing what a hash
+covers changes every hash: a version that does must record a new baseline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Iterable, Iterator
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from . import audit
+from .audit import RowKey
+from .errors import AuditError, ContentChanged
+from .models import AuditEntry, Claim, ContentHash, Source
+
+CHUNK = 500
+_BOOKKEEPING = {"id", "created_by", "created_at", "updated_by", "updated_at"}
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of row the trail covers: where it lives and which columns its hash covers."""
+
+    name: str
+    table: str
+    keys: tuple[str, ...]           # ("id",), or the pair ("claim_a", "claim_b")
+    columns: tuple[str, ...]
+    where: str = ""                 # which rows of the table are of this kind
+    children: tuple[str, str, tuple[str, ...], str] | None = None   # table, parent column, columns, order
+
+
+KINDS = (
+    Kind("claim", "claims", ("id",), tuple(sorted(c.name for c in Claim.__table__.columns
+                                                  if c.name not in _BOOKKEEPING | {"needs_match", "version"})),
+         children=("claim_relays", "claim_id", ("position", "source_id", "source_text"), "position")),
+    Kind("source", "sources", ("id",), tuple(sorted(c.name for c in Source.__table__.columns
+                                                    if c.name not in _BOOKKEEPING)),
+         children=("source_aliases", "source_id", ("alias", "alias_key"), "alias_key")),
+    Kind("decision", "pair_constraints", ("claim_a", "claim_b"), ("kind", "created_by", "created_at")),
+    Kind("grade", "events", ("id",), ("status", "reason", "graded_by", "graded_at"), where="manual"),
+)
+KIND = {k.name: k for k in KINDS}
+
+# What `reconcile run` reads of each claim (reconciler.runs: the matching features, and the notes
+# and actors that grading quotes); a run checks these, `audit verify` whole claims.
+RUN_READS = ("source_id", "report_id", "fingerprint", "date_start", "date_end", "date_precision", "place_key",
+             "place_label", "place_region", "type_category", "target_categories", "victims_category", "actor_key",
+             "actor_text", "stance", "killed_text", "killed_low", "killed_high", "wounded_text", "wounded_low",
+             "wounded_high", "text", "note")
+
+BASELINE_NOTE = ("content hashes of the rows stored before this version; changes made to them before this entry "
+                 "cannot be detected")
+
+
+def _plain(value):
+    """JSON for the values drivers return that JSON has no type for."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:   # PostgreSQL: the same instant whatever the session's time zone
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return {"blob": bytes(value).hex()}
+    return str(value)   # Decimal and the like
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=_plain).encode
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(_encode(value).encode("utf-8")).hexdigest()
+
+
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+def _select(kind: Kind, columns: Iterable[str], ids: list[int] | None) -> str:
+    where = [kind.where] if kind.where else []
+    if ids is not None:   # integers only: safe to write into the statement
+        where.append(f"{_q(kind.keys[0])} IN ({','.join(str(int(i)) for i in ids)})")
+    sql = f"SELECT {', '.join(_q(c) for c in (*kind.keys, *columns))} FROM {_q(kind.table)}"
+    return sql + (f" WHERE {' AND '.join(where)}" if where else "")
+
+
+def _chunks(ids: list[int] | None) -> Iterator[list[int] | None]:
+    if ids is None:
+        yield None
+        return
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+def _key(kind: Kind, row) -> RowKey:
+    return (kind.name, row[0], row[1]) if len(kind.keys) == 2 else (kind.name, row[0], 0)
+
+
+def _children(session: Session, kind: Kind, ids: list[int] | None) -> dict[int, list]:
+    table, parent, columns, order = kind.children
+    found: dict[int, list] = {}
+    for part in _chunks(ids):
+        sql = f"SELECT {_q(parent)}, {', '.join(_q(c) for c in columns)} FROM {_q(table)}"
+        if part is not None:
+            sql += f" WHERE {_q(parent)} IN ({','.join(str(int(i)) for i in part)})"
+        for row in session.connection().exec_driver_sql(sql + f" ORDER BY {_q(parent)}, {_q(order)}"):
+            found.setdefault(row[0], []).append(list(row[1:]))
+    return found
+
+
+def hashes(session: Session, kind_name: str, ids: Iterable[int] | None = None) -> dict[RowKey, tuple[str, str | None]]:
+    """(content hash, run hash) of each stored row of the kind, or of the rows whose (first)
+    id is in ``ids``; the run hash is None but for claims."""
+    kind = KIND[kind_name]
+    session.flush()
+    wanted = None if ids is None else sorted(set(ids))
+    names = kind.columns
+    run_at = [names.index(c) for c in RUN_READS] if kind.name == "claim" else None
+    result: dict[RowKey, tuple[str, str | None]] = {}
+    width = len(kind.keys)
+    for part in _chunks(wanted):
+        rows = session.connection().exec_driver_sql(_select(kind, names, part)).all()
+        children = _children(session, kind, [r[0] for r in rows]) if kind.children and rows else {}
+        for row in rows:
+            values = row[width:]
+            content = {n: v for n, v in zip(names, values) if v is not None}
+            run_hash = _digest([values[i] for i in run_at]) if run_at is not None else None
+            result[_key(kind, row)] = (_digest([kind.name, content, children.get(row[0], [])]), run_hash)
+    return result
+
+
+def claim_run_hashes(session: Session, ids: Iterable[int] | None = None) -> dict[int, str]:
+    """The hash of what a run reads of each claim (every claim, or those in ``ids``)."""
+    kind = KIND["claim"]
+    session.flush()
+    result = {}
+    for part in _chunks(None if ids is None else sorted(set(ids))):
+        for row in session.connection().exec_driver_sql(_select(kind, RUN_READS, part)):
+            result[row[0]] = _digest(row[1:])
+    return result
+
+
+# --- staging: the hashes of rows written in this transaction, until an audit entry records them
+
+_STAGED = "reconcile.content.staged"
+_BASELINE_DONE = "reconcile.content.baseline"
+
+
+def note(session: Session, user: str, kind_name: str, keys: Iterable) -> None:
+    """Work out the hashes of rows just written (ints, or (a, b) pairs for decisions; a row that
+    is gone is noted as removed) and keep them for the next :func:`take`. ``user`` signs the
+    baseline entry if this is the first write after an upgrade."""
+    ensure_baseline(session, user)
+    kind = KIND[kind_name]
+    wanted = {(kind.name, k[0], k[1]) if isinstance(k, tuple) else (kind.name, int(k), 0) for k in keys}
+    if not wanted:
+        return
+    found = hashes(session, kind.name, {k[1] for k in wanted})
+    staged = session.info.setdefault(_STAGED, {})
+    for key in wanted:
+        staged[key] = found.get(key, (None, None))
+
+
+def take(session: Session) -> dict[RowKey, tuple[str | None, str | None]] | None:
+    """The hashes noted since the last take, for ``audit.record(content=...)``."""
+    return session.info.pop(_STAGED, None) or None
+
+
+def ensure_baseline(session: Session, user: str) -> int | None:
+    """After an upgrade from a version without content hashes (the migration leaves a marker),
+    record every row's hash in one audit entry before anything else is written. Returns the
+    entry's sequence number, or None when there was nothing to do."""
+    if session.info.get(_BASELINE_DONE):
+        return None
+    session.info[_BASELINE_DONE] = True
+    marker = session.scalar(select(ContentHash.seq).where(ContentHash.kind == "baseline").limit(1))
+    if marker is None:
+        return None
+    everything = {}
+    for kind in KINDS:
+        everything.update(hashes(session, kind.name))
+    session.execute(delete(ContentHash).where(ContentHash.kind == "baseline"))
+    counts = {f"{k.name}s": sum(1 for key in everything if key[0] == k.name) for k in KINDS}
+    return audit.record(session, user, "baseline", "content", after=counts | {"note": BASELINE_NOTE},
+                        content=everything).seq
+
+
+# --- findings
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A row whose content and the trail disagree. ``change``: edited, deleted, inserted, or
+    table / run_hash (the table of current hashes was edited); ``seq``: the entry that recorded
+    the row last (None: none did)."""
+
+    key: RowKey
+    label: str
+    change: str
+    seq: int | None
+
+    def __str__(self) -> str:
+        if self.change == "edited":
+            return f"{self.label} was edited outside reconcile: its content no longer matches audit entry {self.seq}"
+        if self.change == "deleted":
+            return f"{self.label} was deleted outside reconcile: audit entry {self.seq} recorded it"
+        if self.change == "inserted":
+            return f"{self.label} was inserted outside reconcile: no audit entry records it"
+        if self.change == "run_hash":
+            return (f"the content hash table's run hash of {self.label} was edited outside reconcile: it no longer "
+                    f"matches the {self.key[0]} as audit entry {self.seq} recorded it")
+        if self.seq is None:
+            return (f"the content hash table has a row for {self.label} that no audit entry recorded: the table was "
+                    "edited outside reconcile")
+        return (f"the content hash table's row for {self.label} does not match audit entry {self.seq}: the table "
+                "was edited outside reconcile")
+
+    def refusal(self, done: str, then: str) -> str:
+        """One line for a command that refuses to go on: what changed and what to do."""
+        kind, first, second = self.key
+        if self.change == "inserted":
+            what = f"{self.label} was inserted outside reconcile (no audit entry records it)"
+        else:
+            verb = "deleted" if self.change == "deleted" else "changed"
+            what = f"{self.label} was {verb} outside reconcile since audit entry {self.seq}"
+        if self.change == "inserted" or kind == "source" or self.change in ("table", "run_hash"):
+            remedy = ("Restore the database from a backup, or record it as it is now with "
+                      "`reconcile audit accept --reason TEXT`")
+        elif kind == "claim":
+            back = f": it comes back as claim {first}" if self.change == "deleted" else ""
+            remedy = f"Re-import the file that holds it (`reconcile import FILE`{back}) or restore the database from a backup"
+        elif kind == "decision":
+            remedy = f"Decide it again (`reconcile link {first} {second}` or `reconcile unlink {first} {second}`)"
+        else:
+            remedy = f"Grade it again (`reconcile grade {first} --status S --reason R`, or `--auto`)"
+        return f"{what}; {done}. {remedy}, then {then}"
+
+
+def refuse(findings: list[Finding], done: str, then: str) -> ContentChanged:
+    """The error for a command that will not build on rows changed outside reconcile."""
+    if len(findings) == 1:
+        return ContentChanged(findings[0].refusal(done, then), findings)
+    shown = ", ".join(f.label for f in findings[:3]) + (", …" if len(findings) > 3 else "")
+    return ContentChanged(f"{len(findings)} rows were changed outside reconcile since the audit trail recorded them "
+                          f"({shown}); {done}. `reconcile audit verify` names each; restore them, then {then}",
+                          findings)
+
+
+def _labels(session: Session, keys: Iterable[RowKey]) -> dict[RowKey, str]:
+    """'claim 17 (ref X)', 'source 4 (Army)', 'the decision on claims 3 and 9', 'the manual grade
+    of event 10'; a claim or source that is gone has its id only."""
+    keys = sorted(set(keys))
+    claims = [k[1] for k in keys if k[0] == "claim"]
+    sources = [k[1] for k in keys if k[0] == "source"]
+    refs, names = {}, {}
+    for start in range(0, len(claims), CHUNK):
+        refs.update(session.execute(select(Claim.id, Claim.ref).where(Claim.id.in_(claims[start:start + CHUNK]))).all())
+    for start in range(0, len(sources), CHUNK):
+        names.update(session.execute(select(Source.id, Source.name)
+                                     .where(Source.id.in_(sources[start:start + CHUNK]))).all())
+    labels = {}
+    for key in keys:
+        kind, first, second = key
+        if kind == "claim":
+            ref = refs.get(first)
+            labels[key] = f"claim {first}" + (f" (ref {ref})" if ref is not None else "")
+        elif kind == "source":
+            labels[key] = f"source {first}" + (f" ({names[first]})" if first in names else "")
+        elif kind == "decision":
+            labels[key] = f"the decision on claims {first} and {second}"
+        else:
+            labels[key] = f"the manual grade of event {first}"
+    return labels
+
+
+def _ordered(findings: list[tuple[RowKey, str, int | None]], session: Session) -> list[Finding]:
+    order = {k.name: i for i, k in enumerate(KINDS)}
+    labels = _labels(session, [f[0] for f in findings])
+    return [Finding(key, labels[key], change, seq)
+            for key, change, seq in sorted(findings, key=lambda f: (order[f[0][0]], f[0][1:], f[1]))]
+
+
+def _table(session: Session) -> dict[RowKey, tuple[str, str | None, int]]:
+    rows = session.execute(select(ContentHash.kind, ContentHash.row_id, ContentHash.row_id2, ContentHash.hash,
+                                  ContentHash.run_hash, ContentHash.seq).where(ContentHash.kind != "baseline"))
+    return {(kind, a, b): (h, run_hash, seq) for kind, a, b, h, run_hash, seq in rows}
+
+
+def _recorded_now(session: Session) -> dict[RowKey, tuple[str | None, str | None, int | None]]:
+    """The table, with what this transaction noted but has not recorded yet on top."""
+    recorded: dict[RowKey, tuple[str | None, str | None, int | None]] = dict(_table(session))
+    for key, (h, run_hash) in session.info.get(_STAGED, {}).items():
+        recorded[key] = (h, run_hash, recorded.get(key, (None, None, None))[2])
+    return recorded
+
+
+def check_run(session: Session, user: str) -> None:
+    """Before a run reads anything: every claim's run hash, and every source, decision and
+    manual grade, must match the table. Raises :class:`ContentChanged` otherwise."""
+    ensure_baseline(session, user)
+    recorded = _recorded_now(session)
+    claims = claim_run_hashes(session)
+    others: dict[RowKey, tuple[str, str | None]] = {}
+    for kind in KINDS[1:]:
+        others.update(hashes(session, kind.name))
+    found = []
+    for key, (h, run_hash, seq) in recorded.items():
+        if h is None:
+            continue
+        now = claims.get(key[1]) if key[0] == "claim" else (others[key][0] if key in others else None)
+        if now is None:
+            found.append((key, "deleted", seq))
+        elif now != (run_hash if key[0] == "claim" else h):
+            found.append((key, "edited", seq))
+    present = [("claim", claim_id, 0) for claim_id in claims] + list(others)
+    found.extend((key, "inserted", None) for key in present if recorded.get(key, (None,))[0] is None)
+    if found:
+        raise refuse(_ordered(found, session), "nothing was graded", "run again")
+
+
+def require_intact(session: Session, kind_name: str, ids: Iterable[int], done: str, then: str) -> None:
+    """Refuse to build on rows changed outside reconcile (a partial edit would record the
+    change as the tool's own)."""
+    ids = sorted(set(ids))
+    if not ids:
+        return
+    recorded = _recorded_now(session)
+    current = hashes(session, kind_name, ids)
+    found = []
+    for key, (h, _run) in current.items():
+        stored = recorded.get(key)
+        if stored is None or stored[0] is None:
+            found.append((key, "inserted", None))
+        elif stored[0] != h:
+            found.append((key, "edited", stored[2]))
+    if found:
+        raise refuse(_ordered(found, session), done, then)
+
+
+def changed_claims(session: Session, ids: Iterable[int]) -> set[int]:
+    """The claims among ``ids`` whose content no longer matches what was recorded for them."""
+    ids = sorted(set(ids))
+    if not ids:
+        return set()
+    recorded = {}
+    for start in range(0, len(ids), CHUNK):
+        recorded.update(((a, b, c), h) for a, b, c, h in session.execute(
+            select(ContentHash.kind, ContentHash.row_id, ContentHash.row_id2, ContentHash.hash)
+            .where(ContentHash.kind == "claim", ContentHash.row_id.in_(ids[start:start + CHUNK]))))
+    for key, (h, _run) in session.info.get(_STAGED, {}).items():
+        if key[0] == "claim":
+            recorded[key] = h
+    return {key[1] for key, (h, _run) in hashes(session, "claim", ids).items() if recorded.get(key) != h}
+
+
+def deleted_claims(session: Session) -> dict[str, int]:
+    """Recorded claims whose row is gone, by the hash recorded for them (a re-import that
+    reproduces one exactly brings it back under its id)."""
+    rows = session.connection().exec_driver_sql(
+        "SELECT h.row_id, h.hash FROM content_hashes h WHERE h.kind = 'claim' "
+        "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.id = h.row_id)")
+    return {h: row_id for row_id, h in rows}
+
+
+# --- audit verify and audit accept
+
+
+@dataclass(frozen=True)
+class Report:
+    findings: list[Finding]
+    counts: dict[str, int]          # rows of each kind checked
+    pending: bool = False           # upgraded, baseline not recorded yet
+
+
+def _latest(session: Session) -> dict[RowKey, tuple[str | None, int]]:
+    """The latest hash the trail recorded for each row, and the entry that recorded it."""
+    latest: dict[RowKey, tuple[str | None, int]] = {}
+    rows = session.execute(select(AuditEntry.seq, AuditEntry.content)
+                           .where(AuditEntry.content.is_not(None)).order_by(AuditEntry.seq))
+    for seq, content in rows:
+        for kind, by_key in content.items():
+            for text_key, h in by_key.items():
+                latest[audit.parse_key(kind, text_key)] = (h, seq)
+    return latest
+
+
+def verify(session: Session) -> Report:
+    """Every claim, source, decision and manual grade against the latest hash the trail
+    recorded for it, and the table of current hashes against the trail. The chain itself is
+    :func:`reconciler.audit.verify`'s; call this on an intact chain."""
+    if session.scalar(select(ContentHash.seq).where(ContentHash.kind == "baseline").limit(1)) is not None:
+        return Report([], {}, pending=True)
+    latest, table = _latest(session), _table(session)
+    current: dict[RowKey, tuple[str, str | None]] = {}
+    for kind in KINDS:
+        current.update(hashes(session, kind.name))
+    found = []
+    for key in set(latest) | set(current) | set(table):
+        recorded, seq = latest.get(key, (None, None))
+        now = current.get(key)
+        if recorded is not None and now is None:
+            found.append((key, "deleted", seq))
+        elif recorded is not None and now[0] != recorded:
+            found.append((key, "edited", seq))
+        elif recorded is None and now is not None:
+            found.append((key, "inserted", None))
+        row = table.get(key)
+        if (row[0] if row else None) != recorded or (row is not None and row[2] != seq):
+            found.append((key, "table", seq if recorded is not None else None))
+        elif row is not None and now is not None and now[0] == recorded and row[1] != now[1]:
+            found.append((key, "run_hash", seq))
+    counts = {k.name: sum(1 for key in current if key[0] == k.name) for k in KINDS}
+    return Report(_ordered(found, session), counts)
+
+
+def accept(session: Session, user: str, reason: str) -> tuple[list[Finding], int | None]:
+    """Record every row that disagrees with the trail as it is now, in one audit entry that
+    names each and gives the person's reason. Returns the rows and the entry's number."""
+    if not reason or not reason.strip():
+        raise AuditError("accepting rows as they are needs a reason (--reason)")
+    chain = audit.verify(session)
+    if not chain.ok:
+        raise AuditError(f"the audit trail itself is broken ({chain.problem}); "
+                         "content can only be recorded on an intact trail")
+    ensure_baseline(session, user)
+    report = verify(session)
+    if not report.findings:
+        return [], None
+    keys = {f.key for f in report.findings}
+    content: dict[RowKey, tuple[str | None, str | None]] = {key: (None, None) for key in keys}
+    for kind in KINDS:
+        ids = {k[1] for k in keys if k[0] == kind.name}
+        if ids:
+            content.update({k: v for k, v in hashes(session, kind.name, ids).items() if k in keys})
+    entry = audit.record(session, user, "accept", "content",
+                         after={"reason": reason.strip(), "rows": [str(f) for f in report.findings]},
+                         content=content)
+    return report.findings, entry.seq
