@@ -32,9 +32,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from contextlib import contextmanager
 from typing import Iterable, Iterator
 
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, delete, select
 from sqlalchemy.orm import Session
 
 from . import audit
@@ -125,31 +126,35 @@ def _key(kind: Kind, row) -> RowKey:
     return (kind.name, row[0], row[1]) if len(kind.keys) == 2 else (kind.name, row[0], 0)
 
 
-def _children(session: Session, kind: Kind, ids: list[int] | None) -> dict[int, list]:
+def _children(conn: Connection, kind: Kind, ids: list[int] | None) -> dict[int, list]:
     table, parent, columns, order = kind.children
     found: dict[int, list] = {}
     for part in _chunks(ids):
         sql = f"SELECT {_q(parent)}, {', '.join(_q(c) for c in columns)} FROM {_q(table)}"
         if part is not None:
             sql += f" WHERE {_q(parent)} IN ({','.join(str(int(i)) for i in part)})"
-        for row in session.connection().exec_driver_sql(sql + f" ORDER BY {_q(parent)}, {_q(order)}"):
+        for row in conn.exec_driver_sql(sql + f" ORDER BY {_q(parent)}, {_q(order)}"):
             found.setdefault(row[0], []).append(list(row[1:]))
     return found
 
 
 def hashes(session: Session, kind_name: str, ids: Iterable[int] | None = None) -> dict[RowKey, tuple[str, str | None]]:
     """(content hash, run hash) of each stored row of the kind, or of the rows whose (first)
-    id is in ``ids``; the run hash is None but for claims."""
-    kind = KIND[kind_name]
+    id is in ``ids``, as the session sees them; the run hash is None but for claims."""
     session.flush()
+    return _hashes(session.connection(), kind_name, ids)
+
+
+def _hashes(conn: Connection, kind_name: str, ids: Iterable[int] | None = None) -> dict[RowKey, tuple[str, str | None]]:
+    kind = KIND[kind_name]
     wanted = None if ids is None else sorted(set(ids))
     names = kind.columns
     run_at = [names.index(c) for c in RUN_READS] if kind.name == "claim" else None
     result: dict[RowKey, tuple[str, str | None]] = {}
     width = len(kind.keys)
     for part in _chunks(wanted):
-        rows = session.connection().exec_driver_sql(_select(kind, names, part)).all()
-        children = _children(session, kind, [r[0] for r in rows]) if kind.children and rows else {}
+        rows = conn.exec_driver_sql(_select(kind, names, part)).all()
+        children = _children(conn, kind, [r[0] for r in rows]) if kind.children and rows else {}
         for row in rows:
             values = row[width:]
             content = {n: v for n, v in zip(names, values) if v is not None}
@@ -167,6 +172,25 @@ def claim_run_hashes(session: Session, ids: Iterable[int] | None = None) -> dict
         for row in session.connection().exec_driver_sql(_select(kind, RUN_READS, part)):
             result[row[0]] = _digest(row[1:])
     return result
+
+
+@contextmanager
+def _snapshot(session: Session) -> Iterator[Connection]:
+    """One consistent view of the stored rows and the table of hashes. SQLite: the session's own
+    transaction (a write transaction holds the file; a read transaction in WAL mode is a
+    snapshot). PostgreSQL: the session's transaction reads what others committed statement by
+    statement, so a writer committing a claim and its hash between two reads would look like
+    tampering; a separate REPEATABLE READ transaction sees committed data as of one moment
+    (not this session's uncommitted writes: callers leave the rows it noted out)."""
+    session.flush()
+    if session.get_bind().dialect.name != "postgresql":
+        yield session.connection()
+        return
+    with session.get_bind().connect() as conn:
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+            yield conn
 
 
 # --- staging: the hashes of rows written in this transaction, until an audit entry records them
@@ -275,7 +299,7 @@ def refuse(findings: list[Finding], done: str, then: str) -> ContentChanged:
                           findings)
 
 
-def _labels(session: Session, keys: Iterable[RowKey]) -> dict[RowKey, str]:
+def _labels(conn: Connection, keys: Iterable[RowKey]) -> dict[RowKey, str]:
     """'claim 17 (ref X)', 'source 4 (Army)', 'the decision on claims 3 and 9', 'the manual grade
     of event 10'; a claim or source that is gone has its id only."""
     keys = sorted(set(keys))
@@ -283,10 +307,9 @@ def _labels(session: Session, keys: Iterable[RowKey]) -> dict[RowKey, str]:
     sources = [k[1] for k in keys if k[0] == "source"]
     refs, names = {}, {}
     for start in range(0, len(claims), CHUNK):
-        refs.update(session.execute(select(Claim.id, Claim.ref).where(Claim.id.in_(claims[start:start + CHUNK]))).all())
+        refs.update(conn.execute(select(Claim.id, Claim.ref).where(Claim.id.in_(claims[start:start + CHUNK]))).all())
     for start in range(0, len(sources), CHUNK):
-        names.update(session.execute(select(Source.id, Source.name)
-                                     .where(Source.id.in_(sources[start:start + CHUNK]))).all())
+        names.update(conn.execute(select(Source.id, Source.name).where(Source.id.in_(sources[start:start + CHUNK]))).all())
     labels = {}
     for key in keys:
         kind, first, second = key
@@ -302,49 +325,71 @@ def _labels(session: Session, keys: Iterable[RowKey]) -> dict[RowKey, str]:
     return labels
 
 
-def _ordered(findings: list[tuple[RowKey, str, int | None]], session: Session) -> list[Finding]:
+def _ordered(findings: list[tuple[RowKey, str, int | None]], conn: Connection) -> list[Finding]:
     order = {k.name: i for i, k in enumerate(KINDS)}
-    labels = _labels(session, [f[0] for f in findings])
+    labels = _labels(conn, [f[0] for f in findings])
     return [Finding(key, labels[key], change, seq)
             for key, change, seq in sorted(findings, key=lambda f: (order[f[0][0]], f[0][1:], f[1]))]
 
 
-def _table(session: Session) -> dict[RowKey, tuple[str, str | None, int]]:
-    rows = session.execute(select(ContentHash.kind, ContentHash.row_id, ContentHash.row_id2, ContentHash.hash,
-                                  ContentHash.run_hash, ContentHash.seq).where(ContentHash.kind != "baseline"))
+def _table(conn: Connection, kind: str | None = None) -> dict[RowKey, tuple[str, str | None, int]]:
+    """The table of current hashes (of one kind), but for the upgrade's marker."""
+    rows = conn.execute(select(ContentHash.kind, ContentHash.row_id, ContentHash.row_id2, ContentHash.hash,
+                                  ContentHash.run_hash, ContentHash.seq)
+                        .where(ContentHash.kind == kind if kind else ContentHash.kind != "baseline"))
     return {(kind, a, b): (h, run_hash, seq) for kind, a, b, h, run_hash, seq in rows}
 
 
-def _recorded_now(session: Session) -> dict[RowKey, tuple[str | None, str | None, int | None]]:
-    """The table, with what this transaction noted but has not recorded yet on top."""
-    recorded: dict[RowKey, tuple[str | None, str | None, int | None]] = dict(_table(session))
-    for key, (h, run_hash) in session.info.get(_STAGED, {}).items():
-        recorded[key] = (h, run_hash, recorded.get(key, (None, None, None))[2])
-    return recorded
+def _compare(recorded: dict[RowKey, tuple[str, str | None, int]], current: dict[RowKey, str],
+             skip: Iterable[RowKey] = ()) -> list[tuple[RowKey, str, int | None]]:
+    """Rows edited, deleted or inserted: ``current`` hashes against ``recorded`` (hash, run hash,
+    seq; the first of these is compared), rows in ``skip`` left out."""
+    skip = set(skip)
+    found = []
+    for key, (h, _run, seq) in recorded.items():
+        if key in skip:
+            continue
+        now = current.get(key)
+        if now is None:
+            found.append((key, "deleted", seq))
+        elif now != h:
+            found.append((key, "edited", seq))
+    found.extend((key, "inserted", None) for key in current if key not in recorded and key not in skip)
+    return found
+
+
+_RUN_JOIN = ("SELECT c.id, {columns}, h.run_hash, h.seq FROM claims c LEFT JOIN content_hashes h "
+             "ON h.kind = 'claim' AND h.row_id = c.id AND h.row_id2 = 0")
+_GONE = ("SELECT h.row_id, h.seq FROM content_hashes h WHERE h.kind = 'claim' "
+         "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.id = h.row_id)")
 
 
 def check_run(session: Session, user: str) -> None:
-    """Before a run reads anything: every claim's run hash, and every source, decision and
-    manual grade, must match the table. Raises :class:`ContentChanged` otherwise."""
+    """Before a run reads anything: what a run reads of every claim, and every source, decision
+    and manual grade, must match the table of hashes. Rows this transaction wrote and noted (a
+    decision's run) are its own. Raises :class:`ContentChanged` otherwise."""
     ensure_baseline(session, user)
-    recorded = _recorded_now(session)
-    claims = claim_run_hashes(session)
-    others: dict[RowKey, tuple[str, str | None]] = {}
-    for kind in KINDS[1:]:
-        others.update(hashes(session, kind.name))
+    own = set(session.info.get(_STAGED, {}))
     found = []
-    for key, (h, run_hash, seq) in recorded.items():
-        if h is None:
-            continue
-        now = claims.get(key[1]) if key[0] == "claim" else (others[key][0] if key in others else None)
-        if now is None:
-            found.append((key, "deleted", seq))
-        elif now != (run_hash if key[0] == "claim" else h):
-            found.append((key, "edited", seq))
-    present = [("claim", claim_id, 0) for claim_id in claims] + list(others)
-    found.extend((key, "inserted", None) for key in present if recorded.get(key, (None,))[0] is None)
-    if found:
-        raise refuse(_ordered(found, session), "nothing was graded", "run again")
+    with _snapshot(session) as conn:
+        # One statement for claims and their hashes: a claim and its hash committed by another
+        # writer meanwhile are seen together or not at all.
+        columns = ", ".join(f"c.{_q(c)}" for c in RUN_READS)
+        for row in conn.exec_driver_sql(_RUN_JOIN.format(columns=columns)):
+            key = ("claim", row[0], 0)
+            if key in own:
+                continue
+            if row[-1] is None:
+                found.append((key, "inserted", None))
+            elif _digest(row[1:-2]) != row[-2]:
+                found.append((key, "edited", row[-1]))
+        found.extend((("claim", row_id, 0), "deleted", seq) for row_id, seq in conn.exec_driver_sql(_GONE)
+                     if ("claim", row_id, 0) not in own)
+        for kind in KINDS[1:]:
+            current = {key: h for key, (h, _run) in _hashes(conn, kind.name).items()}
+            found.extend(_compare(_table(conn, kind.name), current, own))
+        if found:
+            raise refuse(_ordered(found, conn), "nothing was graded", "run again")
 
 
 def require_intact(session: Session, kind_name: str, ids: Iterable[int], done: str, then: str) -> None:
@@ -353,41 +398,37 @@ def require_intact(session: Session, kind_name: str, ids: Iterable[int], done: s
     ids = sorted(set(ids))
     if not ids:
         return
-    recorded = _recorded_now(session)
-    current = hashes(session, kind_name, ids)
-    found = []
-    for key, (h, _run) in current.items():
-        stored = recorded.get(key)
-        if stored is None or stored[0] is None:
-            found.append((key, "inserted", None))
-        elif stored[0] != h:
-            found.append((key, "edited", stored[2]))
+    found = [(key, "inserted" if seq is None else "edited", seq) for key, seq in _changed(session, kind_name, ids)]
     if found:
-        raise refuse(_ordered(found, session), done, then)
+        raise refuse(_ordered(found, session.connection()), done, then)
+
+
+def _changed(session: Session, kind_name: str, ids: list[int]) -> list[tuple[RowKey, int | None]]:
+    """The stored rows among ``ids`` whose content differs from what was recorded (noted in this
+    transaction, or in the table), with the entry that recorded them (None: none did)."""
+    table = ContentHash
+    recorded: dict[RowKey, tuple[str | None, int | None]] = {}
+    for start in range(0, len(ids), CHUNK):
+        recorded.update(((k, a, b), (h, seq)) for k, a, b, h, seq in session.execute(
+            select(table.kind, table.row_id, table.row_id2, table.hash, table.seq)
+            .where(table.kind == kind_name, table.row_id.in_(ids[start:start + CHUNK]))))
+    for key, (h, _run) in session.info.get(_STAGED, {}).items():
+        if key[0] == kind_name:
+            recorded[key] = (h, recorded.get(key, (None, None))[1])
+    return [(key, recorded.get(key, (None, None))[1]) for key, (h, _run) in hashes(session, kind_name, ids).items()
+            if recorded.get(key, (None, None))[0] != h]
 
 
 def changed_claims(session: Session, ids: Iterable[int]) -> set[int]:
     """The claims among ``ids`` whose content no longer matches what was recorded for them."""
     ids = sorted(set(ids))
-    if not ids:
-        return set()
-    recorded = {}
-    for start in range(0, len(ids), CHUNK):
-        recorded.update(((a, b, c), h) for a, b, c, h in session.execute(
-            select(ContentHash.kind, ContentHash.row_id, ContentHash.row_id2, ContentHash.hash)
-            .where(ContentHash.kind == "claim", ContentHash.row_id.in_(ids[start:start + CHUNK]))))
-    for key, (h, _run) in session.info.get(_STAGED, {}).items():
-        if key[0] == "claim":
-            recorded[key] = h
-    return {key[1] for key, (h, _run) in hashes(session, "claim", ids).items() if recorded.get(key) != h}
+    return {key[1] for key, _seq in _changed(session, "claim", ids)} if ids else set()
 
 
 def deleted_claims(session: Session) -> dict[str, int]:
     """Recorded claims whose row is gone, by the hash recorded for them (a re-import that
     reproduces one exactly brings it back under its id)."""
-    rows = session.connection().exec_driver_sql(
-        "SELECT h.row_id, h.hash FROM content_hashes h WHERE h.kind = 'claim' "
-        "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.id = h.row_id)")
+    rows = session.connection().exec_driver_sql(_GONE.replace("h.seq", "h.hash"))
     return {h: row_id for row_id, h in rows}
 
 
@@ -401,10 +442,10 @@ class Report:
     pending: bool = False           # upgraded, baseline not recorded yet
 
 
-def _latest(session: Session) -> dict[RowKey, tuple[str | None, int]]:
+def _latest(conn: Connection) -> dict[RowKey, tuple[str | None, int]]:
     """The latest hash the trail recorded for each row, and the entry that recorded it."""
     latest: dict[RowKey, tuple[str | None, int]] = {}
-    rows = session.execute(select(AuditEntry.seq, AuditEntry.content)
+    rows = conn.execute(select(AuditEntry.seq, AuditEntry.content)
                            .where(AuditEntry.content.is_not(None)).order_by(AuditEntry.seq))
     for seq, content in rows:
         for kind, by_key in content.items():
@@ -417,29 +458,24 @@ def verify(session: Session) -> Report:
     """Every claim, source, decision and manual grade against the latest hash the trail
     recorded for it, and the table of current hashes against the trail. The chain itself is
     :func:`reconciler.audit.verify`'s; call this on an intact chain."""
-    if session.scalar(select(ContentHash.seq).where(ContentHash.kind == "baseline").limit(1)) is not None:
-        return Report([], {}, pending=True)
-    latest, table = _latest(session), _table(session)
-    current: dict[RowKey, tuple[str, str | None]] = {}
-    for kind in KINDS:
-        current.update(hashes(session, kind.name))
-    found = []
-    for key in set(latest) | set(current) | set(table):
-        recorded, seq = latest.get(key, (None, None))
-        now = current.get(key)
-        if recorded is not None and now is None:
-            found.append((key, "deleted", seq))
-        elif recorded is not None and now[0] != recorded:
-            found.append((key, "edited", seq))
-        elif recorded is None and now is not None:
-            found.append((key, "inserted", None))
-        row = table.get(key)
-        if (row[0] if row else None) != recorded or (row is not None and row[2] != seq):
-            found.append((key, "table", seq if recorded is not None else None))
-        elif row is not None and now is not None and now[0] == recorded and row[1] != now[1]:
-            found.append((key, "run_hash", seq))
-    counts = {k.name: sum(1 for key in current if key[0] == k.name) for k in KINDS}
-    return Report(_ordered(found, session), counts)
+    with _snapshot(session) as conn:
+        if conn.scalar(select(ContentHash.seq).where(ContentHash.kind == "baseline").limit(1)) is not None:
+            return Report([], {}, pending=True)
+        latest, table = _latest(conn), _table(conn)
+        current: dict[RowKey, tuple[str, str | None]] = {}
+        for kind in KINDS:
+            current.update(_hashes(conn, kind.name))
+        found = _compare({key: (h, None, seq) for key, (h, seq) in latest.items() if h is not None},
+                         {key: h for key, (h, _run) in current.items()})
+        for key in set(latest) | set(table):
+            recorded, seq = latest.get(key, (None, None))
+            row, now = table.get(key), current.get(key)
+            if (row[0] if row else None) != recorded or (row is not None and row[2] != seq):
+                found.append((key, "table", seq if recorded is not None else None))
+            elif row is not None and now is not None and now[0] == recorded and row[1] != now[1]:
+                found.append((key, "run_hash", seq))
+        counts = {k.name: sum(1 for key in current if key[0] == k.name) for k in KINDS}
+        return Report(_ordered(found, conn), counts)
 
 
 def accept(session: Session, user: str, reason: str) -> tuple[list[Finding], int | None]:

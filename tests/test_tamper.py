@@ -371,3 +371,27 @@ def test_first_write_after_an_upgrade_without_init_records_the_baseline_first(de
     assert desk.query("SELECT seq, action FROM audit_log WHERE seq > 4 ORDER BY seq") == [(5, "baseline"),
                                                                                            (6, "source")]
     assert intact(desk).startswith("Audit trail intact: 6 entries, head 6; content of 2 claims, 3 sources")
+
+
+def test_content_run_reads_cover_every_claim_column_a_run_reads(desk):
+    # A run checks only RUN_READS of each claim: a column matching or grading starts to read
+    # must be added there, or a run would grade from it unchecked.
+    import re
+
+    from sqlalchemy import event
+
+    from reconciler.content import RUN_READS
+    from reconciler.db import open_database
+    from reconciler.runs import grading_texts, load_features
+    from reconciler.sources import SourceIndex
+
+    shelling(desk)
+    db = open_database(str(desk.db))
+    statements: list[str] = []
+    event.listen(db.reader, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    with db.read() as session:
+        load_features(session, SourceIndex.load(session))
+        grading_texts(session, [1, 2])
+    db.dispose()
+    read = {name for sql in statements for name in re.findall(r"\bclaims\.(\w+)", sql)}
+    assert read and read - {"id", "needs_match", "version"} <= set(RUN_READS)
