@@ -17,8 +17,10 @@ What a hash covers (:data:`KINDS`):
 - a **manual grade**: an event's status, reason, graded_by and graded_at while ``manual`` is set.
 
 A claim has a second hash, over only the columns a run reads (:data:`RUN_READS`): the run
-checks that one, which costs it a fraction of hashing whole claims. It is kept in the table,
-not in the trail; :func:`verify` checks it against the claim.
+checks that one, which costs it a fraction of hashing whole claims. It is a cache, kept in the
+table, not in the trail: its encoding (marshal, about three times as fast as JSON) may change
+with Python, so where it differs the run hashes the whole claim, and when that matches the
+table the claim is intact and its run hash is written again. :func:`verify` checks it too.
 
 Values are hashed as the database driver returns them (SQLite's text for dates, PostgreSQL's
 date objects), serialised as JSON: a hash is worked out only from a stored row, never from the
@@ -30,12 +32,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from contextlib import contextmanager
 from typing import Iterable, Iterator
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from . import audit
@@ -102,6 +105,15 @@ def _digest(value) -> str:
     return hashlib.sha256(_encode(value).encode("utf-8")).hexdigest()
 
 
+def _run_digest(values: tuple) -> str:
+    """The run hash of a claim's RUN_READS values (a cache: see the module's docstring)."""
+    try:
+        blob = marshal.dumps(values, 2)   # version 2: no shared references, so equal rows give equal bytes
+    except ValueError:   # a type marshal does not know (PostgreSQL's dates)
+        blob = _encode(values).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()
+
+
 def _q(name: str) -> str:
     return f'"{name}"'
 
@@ -158,7 +170,7 @@ def _hashes(conn: Connection, kind_name: str, ids: Iterable[int] | None = None) 
         for row in rows:
             values = row[width:]
             content = {n: v for n, v in zip(names, values) if v is not None}
-            run_hash = _digest([values[i] for i in run_at]) if run_at is not None else None
+            run_hash = _run_digest(tuple(values[i] for i in run_at)) if run_at is not None else None
             result[_key(kind, row)] = (_digest([kind.name, content, children.get(row[0], [])]), run_hash)
     return result
 
@@ -170,7 +182,7 @@ def claim_run_hashes(session: Session, ids: Iterable[int] | None = None) -> dict
     result = {}
     for part in _chunks(None if ids is None else sorted(set(ids))):
         for row in session.connection().exec_driver_sql(_select(kind, RUN_READS, part)):
-            result[row[0]] = _digest(row[1:])
+            result[row[0]] = _run_digest(tuple(row[1:]))
     return result
 
 
@@ -370,7 +382,7 @@ def check_run(session: Session, user: str) -> None:
     decision's run) are its own. Raises :class:`ContentChanged` otherwise."""
     ensure_baseline(session, user)
     own = set(session.info.get(_STAGED, {}))
-    found = []
+    found, differ = [], {}
     with _snapshot(session) as conn:
         # One statement for claims and their hashes: a claim and its hash committed by another
         # writer meanwhile are seen together or not at all.
@@ -381,8 +393,9 @@ def check_run(session: Session, user: str) -> None:
                 continue
             if row[-1] is None:
                 found.append((key, "inserted", None))
-            elif _digest(row[1:-2]) != row[-2]:
-                found.append((key, "edited", row[-1]))
+            elif _run_digest(tuple(row[1:-2])) != row[-2]:
+                differ[row[0]] = row[-1]
+        refresh = _whole_claims(conn, differ, found)
         found.extend((("claim", row_id, 0), "deleted", seq) for row_id, seq in conn.exec_driver_sql(_GONE)
                      if ("claim", row_id, 0) not in own)
         for kind in KINDS[1:]:
@@ -390,6 +403,32 @@ def check_run(session: Session, user: str) -> None:
             found.extend(_compare(_table(conn, kind.name), current, own))
         if found:
             raise refuse(_ordered(found, conn), "nothing was graded", "run again")
+    if refresh:
+        table = ContentHash.__table__
+        session.execute(update(table).where(table.c.kind == "claim", table.c.row_id == bindparam("r_id"),
+                                            table.c.row_id2 == 0).values(run_hash=bindparam("r_hash")),
+                        [{"r_id": claim_id, "r_hash": run_hash} for claim_id, run_hash in refresh.items()])
+
+
+def _whole_claims(conn: Connection, differ: dict[int, int], found: list) -> dict[int, str]:
+    """Claims whose run hash differs from the table's: those whose whole content still matches
+    the table are intact (the run hash's encoding changed); the others go to ``found``.
+    Returns the run hashes to write again."""
+    if not differ:
+        return {}
+    ids = sorted(differ)
+    recorded = {}
+    for start in range(0, len(ids), CHUNK):
+        recorded.update(conn.execute(select(ContentHash.row_id, ContentHash.hash).where(
+            ContentHash.kind == "claim", ContentHash.row_id.in_(ids[start:start + CHUNK]),
+            ContentHash.row_id2 == 0)).all())
+    refresh = {}
+    for (_kind, claim_id, _), (whole, run_hash) in _hashes(conn, "claim", ids).items():
+        if whole == recorded.get(claim_id):
+            refresh[claim_id] = run_hash
+        else:
+            found.append((("claim", claim_id, 0), "edited", differ[claim_id]))
+    return refresh
 
 
 def require_intact(session: Session, kind_name: str, ids: Iterable[int], done: str, then: str) -> None:
