@@ -36,6 +36,7 @@ import marshal
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from operator import itemgetter
 from typing import Iterable, Iterator
 
 from sqlalchemy import Connection, bindparam, delete, select, update
@@ -161,7 +162,7 @@ def _hashes(conn: Connection, kind_name: str, ids: Iterable[int] | None = None) 
     kind = KIND[kind_name]
     wanted = None if ids is None else sorted(set(ids))
     names = kind.columns
-    run_at = [names.index(c) for c in RUN_READS] if kind.name == "claim" else None
+    run_values = itemgetter(*(names.index(c) for c in RUN_READS)) if kind.name == "claim" else None
     result: dict[RowKey, tuple[str, str | None]] = {}
     width = len(kind.keys)
     for part in _chunks(wanted):
@@ -170,7 +171,7 @@ def _hashes(conn: Connection, kind_name: str, ids: Iterable[int] | None = None) 
         for row in rows:
             values = row[width:]
             content = {n: v for n, v in zip(names, values) if v is not None}
-            run_hash = _run_digest(tuple(values[i] for i in run_at)) if run_at is not None else None
+            run_hash = _run_digest(run_values(values)) if run_values is not None else None
             result[_key(kind, row)] = (_digest([kind.name, content, children.get(row[0], [])]), run_hash)
     return result
 
