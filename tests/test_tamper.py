@@ -37,14 +37,11 @@ def shelling(desk) -> None:
     assert [(e["id"], e["status"]) for e in events(desk)] == [(1, "unverified")]
 
 
-def behind_the_back(desk, sql: str, *params) -> None:
-    """Change the file with the sqlite3 module, as somebody with a shell on it would."""
-    con = sqlite3.connect(desk.db)
-    try:
-        with con:
-            con.execute(sql, params)
-    finally:
-        con.close()
+def refused(desk, *args: str) -> str:
+    """The error a command refused with: exit code 7, the audit's."""
+    result = desk(*args)
+    assert (result.exit_code, result.stdout) == (7, ""), result.output
+    return result.stderr
 
 
 def broken(desk, *lines: str, help_text: str = HELP) -> None:
@@ -61,7 +58,7 @@ def intact(desk) -> str:
 
 def test_audit_verify_names_a_claim_edited_outside_reconcile(desk):
     shelling(desk)
-    behind_the_back(desk, "UPDATE claims SET source_id = 2 WHERE ref = 'b'")
+    desk.execute("UPDATE claims SET source_id = 2 WHERE ref = 'b'")
     broken(desk, "claim 2 (ref b) was edited outside reconcile: its content no longer matches audit entry 3")
 
 
@@ -77,22 +74,22 @@ def test_audit_verify_names_a_claim_edited_outside_reconcile(desk):
 def test_audit_verify_names_a_claim_whose_place_figures_dates_text_or_relays_were_edited(desk, sql):
     shelling(desk)
     if "UPDATE claim_relays" in sql:
-        behind_the_back(desk, "INSERT INTO claim_relays (claim_id, position, source_id, source_text) "
+        desk.execute("INSERT INTO claim_relays (claim_id, position, source_id, source_text) "
                               "VALUES (2, 0, 2, 'Monitors')")
-    behind_the_back(desk, sql)
+    desk.execute(sql)
     broken(desk, "claim 2 (ref b) was edited outside reconcile: its content no longer matches audit entry 3")
 
 
 def test_audit_verify_names_a_source_edited_outside_reconcile(desk):
     shelling(desk)
-    behind_the_back(desk, "UPDATE sources SET kind = 'ngo', side = NULL WHERE name = 'Army'")
+    desk.execute("UPDATE sources SET kind = 'ngo', side = NULL WHERE name = 'Army'")
     broken(desk, "source 1 (Army) was edited outside reconcile: its content no longer matches audit entry 1")
 
 
 def test_audit_verify_names_a_decision_edited_outside_reconcile(desk):
     shelling(desk)
     ran(desk, "unlink", "1", "2")   # entry 5 (its run is entry 6)
-    behind_the_back(desk, "UPDATE pair_constraints SET kind = 'must'")
+    desk.execute("UPDATE pair_constraints SET kind = 'must'")
     broken(desk, "the decision on claims 1 and 2 was edited outside reconcile: its content no longer matches "
                  "audit entry 6")
 
@@ -100,24 +97,24 @@ def test_audit_verify_names_a_decision_edited_outside_reconcile(desk):
 def test_audit_verify_names_a_manual_grade_edited_outside_reconcile(desk):
     shelling(desk)
     ran(desk, "grade", "1", "--status", "contested", "--reason", "the mission saw nothing")   # entry 5
-    behind_the_back(desk, "UPDATE events SET status = 'independently_verified' WHERE id = 1")
+    desk.execute("UPDATE events SET status = 'independently_verified' WHERE id = 1")
     broken(desk, "the manual grade of event 1 was edited outside reconcile: its content no longer matches "
                  "audit entry 5")
 
 
 def test_audit_verify_names_a_claim_deleted_outside_reconcile(desk):
     shelling(desk)
-    behind_the_back(desk, "DELETE FROM claims WHERE ref = 'b'")
+    desk.execute("DELETE FROM claims WHERE ref = 'b'")
     broken(desk, "claim 2 was deleted outside reconcile: audit entry 3 recorded it")
 
 
 def test_audit_verify_names_rows_inserted_outside_reconcile(desk):
     shelling(desk)
-    behind_the_back(desk, "INSERT INTO claims (ref, source_id, source_text, date_text, date_start, date_end, "
+    desk.execute("INSERT INTO claims (ref, source_id, source_text, date_text, date_start, date_end, "
                           "date_precision, stance, raw, fingerprint, needs_match, version, created_by, created_at) "
                           "SELECT 'c', source_id, source_text, date_text, date_start, date_end, date_precision, "
                           "stance, raw, 'forged', 1, 1, created_by, created_at FROM claims WHERE ref = 'a'")
-    behind_the_back(desk, "INSERT INTO sources (name, name_key, kind, registered, created_by, created_at) "
+    desk.execute("INSERT INTO sources (name, name_key, kind, registered, created_by, created_at) "
                           "VALUES ('Ghost', 'ghost', 'ngo', 1, 'eve', '2021-01-01')")
     broken(desk, "claim 3 (ref c) was inserted outside reconcile: no audit entry records it",
            "source 3 (Ghost) was inserted outside reconcile: no audit entry records it",
@@ -130,11 +127,9 @@ def test_run_refuses_a_claim_whose_source_was_changed_outside_reconcile(desk):
     # Regression: changing a claim's source with sqlite3 turned the event from unverified to
     # contested at the next `run --full`, and `audit verify` said the trail was intact.
     shelling(desk)
-    behind_the_back(desk, "UPDATE claims SET source_id = 2 WHERE ref = 'b'")
+    desk.execute("UPDATE claims SET source_id = 2 WHERE ref = 'b'")
     before = desk.dump()
-    result = desk("run", "--full")
-    assert result.exit_code == 7
-    assert result.stderr == (
+    assert refused(desk, "run", "--full") == (
         "Error: claim 2 (ref b) was changed outside reconcile since audit entry 3; nothing was graded. Re-import "
         "the file that holds it (`reconcile import FILE`) or restore the database from a backup, then run again\n")
     assert desk.dump() == before
@@ -144,10 +139,8 @@ def test_run_refuses_a_claim_whose_source_was_changed_outside_reconcile(desk):
 def test_run_full_reports_a_claim_deleted_outside_reconcile_instead_of_crashing(desk):
     # Regression: a claim row deleted by hand made `run --full` crash with a KeyError.
     shelling(desk)
-    behind_the_back(desk, "DELETE FROM claims WHERE ref = 'b'")
-    result = desk("run", "--full")
-    assert result.exit_code == 7
-    assert result.stderr == (
+    desk.execute("DELETE FROM claims WHERE ref = 'b'")
+    assert refused(desk, "run", "--full") == (
         "Error: claim 2 was deleted outside reconcile since audit entry 3; nothing was graded. Re-import the file "
         "that holds it (`reconcile import FILE`: it comes back as claim 2) or restore the database from a backup, "
         "then run again\n")
@@ -155,11 +148,9 @@ def test_run_full_reports_a_claim_deleted_outside_reconcile_instead_of_crashing(
 
 def test_run_lists_several_rows_changed_outside_reconcile(desk):
     shelling(desk)
-    behind_the_back(desk, "UPDATE claims SET killed_low = 1")
-    behind_the_back(desk, "UPDATE sources SET side = 'South' WHERE name = 'Army'")
-    result = desk("run")
-    assert result.exit_code == 7
-    assert result.stderr == (
+    desk.execute("UPDATE claims SET killed_low = 1")
+    desk.execute("UPDATE sources SET side = 'South' WHERE name = 'Army'")
+    assert refused(desk, "run") == (
         "Error: 3 rows were changed outside reconcile since the audit trail recorded them (claim 1 (ref a), "
         "claim 2 (ref b), source 1 (Army)); nothing was graded. `reconcile audit verify` names each; restore them, "
         "then run again\n")
@@ -167,7 +158,7 @@ def test_run_lists_several_rows_changed_outside_reconcile(desk):
 
 def test_import_of_the_same_file_restores_a_claim_edited_outside_reconcile(desk):
     shelling(desk)
-    behind_the_back(desk, "UPDATE claims SET source_id = 2 WHERE ref = 'b'")
+    desk.execute("UPDATE claims SET source_id = 2 WHERE ref = 'b'")
     result = ran(desk, "import", "claims.jsonl")
     assert result.stdout == ("claims.jsonl: added 0, updated 0, already stored 1, restored 1 "
                              "(changed outside reconcile: claim 2)\n")
@@ -182,7 +173,7 @@ def test_import_of_the_same_file_restores_a_claim_edited_outside_reconcile(desk)
 @pytest.mark.parametrize("ref, claim", [("a", 1), ("b", 2)], ids=["first: the new row is renumbered", "last"])
 def test_import_restores_a_claim_deleted_outside_reconcile_under_its_own_id(desk, ref, claim):
     shelling(desk)
-    behind_the_back(desk, "DELETE FROM claims WHERE ref = ?", ref)
+    desk.execute("DELETE FROM claims WHERE ref = ?", ref)
     result = ran(desk, "import", "claims.jsonl")
     assert result.stdout == ("claims.jsonl: added 0, updated 0, already stored 1, restored 1 "
                              f"(changed outside reconcile: claim {claim})\n")
@@ -194,7 +185,7 @@ def test_import_restores_a_claim_deleted_outside_reconcile_under_its_own_id(desk
 
 def test_audit_accept_records_rows_as_they_are_now(desk):
     shelling(desk)
-    behind_the_back(desk, "UPDATE sources SET side = 'South' WHERE name = 'Army'")
+    desk.execute("UPDATE sources SET side = 'South' WHERE name = 'Army'")
     refused = desk("audit", "accept")
     assert refused.exit_code == 2 and "Missing option '--reason'" in refused.stderr
     result = ran(desk, "audit", "accept", "--reason", "side corrected by the desk editor in sqlite3")
@@ -219,10 +210,8 @@ def test_audit_accept_with_nothing_changed_records_nothing(desk):
 
 def test_sources_add_refuses_to_build_on_a_source_changed_outside_reconcile(desk):
     shelling(desk)
-    behind_the_back(desk, "UPDATE sources SET side = 'South' WHERE name = 'Army'")
-    result = desk("sources", "add", "Army", "--alias", "North Army")
-    assert result.exit_code == 7
-    assert result.stderr == (
+    desk.execute("UPDATE sources SET side = 'South' WHERE name = 'Army'")
+    assert refused(desk, "sources", "add", "Army", "--alias", "North Army") == (
         "Error: source 1 (Army) was changed outside reconcile since audit entry 1; nothing was written. Restore the "
         "database from a backup, or record it as it is now with `reconcile audit accept --reason TEXT`, then "
         "correct it\n")
@@ -231,8 +220,8 @@ def test_sources_add_refuses_to_build_on_a_source_changed_outside_reconcile(desk
 def test_a_new_decision_replaces_a_decision_changed_outside_reconcile(desk):
     shelling(desk)
     ran(desk, "unlink", "1", "2")
-    behind_the_back(desk, "DELETE FROM pair_constraints")
-    assert desk("run").exit_code == 7
+    desk.execute("DELETE FROM pair_constraints")
+    assert refused(desk, "run").startswith("Error: the decision on claims 1 and 2 was deleted outside reconcile")
     ran(desk, "unlink", "1", "2")
     intact(desk)
     ran(desk, "run")
@@ -273,13 +262,13 @@ def test_run_trusts_the_hash_table_so_a_forged_table_row_is_left_to_audit_verify
     from reconciler.db import open_database
 
     shelling(desk)
-    behind_the_back(desk, "UPDATE claims SET source_id = 2 WHERE ref = 'b'")
+    desk.execute("UPDATE claims SET source_id = 2 WHERE ref = 'b'")
     db = open_database(str(desk.db))
     with db.read() as session:
         forged = claim_run_hashes(session, [2])[2]
     db.dispose()
     # Somebody who knows the tool also rewrites the run's hash of the claim: the run trusts the table...
-    behind_the_back(desk, "UPDATE content_hashes SET run_hash = ? WHERE kind = 'claim' AND row_id = 2", forged)
+    desk.execute("UPDATE content_hashes SET run_hash = ? WHERE kind = 'claim' AND row_id = 2", forged)
     ran(desk, "run")
     # ...but `audit verify` compares the claim with the trail itself.
     broken(desk, "claim 2 (ref b) was edited outside reconcile: its content no longer matches audit entry 3")
@@ -287,7 +276,7 @@ def test_run_trusts_the_hash_table_so_a_forged_table_row_is_left_to_audit_verify
 
 def test_audit_verify_names_a_run_hash_edited_in_the_table_and_a_run_writes_it_again(desk):
     shelling(desk)
-    behind_the_back(desk, "UPDATE content_hashes SET run_hash = ? WHERE kind = 'claim' AND row_id = 2", "0" * 64)
+    desk.execute("UPDATE content_hashes SET run_hash = ? WHERE kind = 'claim' AND row_id = 2", "0" * 64)
     broken(desk, "the content hash table's run hash of claim 2 (ref b) was edited outside reconcile: it no longer "
                  "matches the claim as audit entry 3 recorded it")
     # The run hash is a cache: the claim itself still matches its recorded hash, so it is intact.
@@ -297,17 +286,15 @@ def test_audit_verify_names_a_run_hash_edited_in_the_table_and_a_run_writes_it_a
 
 def test_audit_verify_names_a_content_hash_table_row_edited_outside_reconcile(desk):
     shelling(desk)
-    behind_the_back(desk, "UPDATE content_hashes SET hash = ? WHERE kind = 'source' AND row_id = 2", "0" * 64)
+    desk.execute("UPDATE content_hashes SET hash = ? WHERE kind = 'source' AND row_id = 2", "0" * 64)
     broken(desk, "the content hash table's row for source 2 (Monitors) does not match audit entry 2: the table was "
                  "edited outside reconcile")
 
 
-def as_before_content_hashes(desk) -> None:
-    """The database as the previous version left it: schema 0005, entries hashed without content."""
-    from alembic import command
+def migrate(desk, step, revision: str) -> None:
+    """alembic's ``command.upgrade`` or ``command.downgrade`` on the desk's file, from code."""
     from sqlalchemy import create_engine
 
-    from reconciler.audit import GENESIS, entry_hash
     from reconciler.schema import alembic_config
 
     engine = create_engine(f"sqlite:///{desk.db}")
@@ -315,9 +302,18 @@ def as_before_content_hashes(desk) -> None:
         cfg = alembic_config()
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0005")
+            step(cfg, revision)
     finally:
         engine.dispose()
+
+
+def as_before_content_hashes(desk) -> None:
+    """The database as the previous version left it: schema 0005, entries hashed without content."""
+    from alembic import command
+
+    from reconciler.audit import GENESIS, entry_hash
+
+    migrate(desk, command.downgrade, "0005")
     con = sqlite3.connect(desk.db)
     prev = GENESIS
     for seq, at, user, action, otype, oid, ev, before, after in con.execute(
@@ -335,7 +331,7 @@ def test_init_after_an_upgrade_records_a_baseline_and_names_edits_made_after_it(
     shelling(desk)
     as_before_content_hashes(desk)
     # Made before the upgrade: the baseline takes it as it is (the README says so).
-    behind_the_back(desk, "UPDATE claims SET killed_text = '1', killed_low = 1, killed_high = 1 WHERE ref = 'a'")
+    desk.execute("UPDATE claims SET killed_text = '1', killed_low = 1, killed_high = 1 WHERE ref = 'a'")
     result = ran(desk, "init")
     assert result.stdout.endswith(
         "Recorded the content hashes of the claims, sources and decisions stored before in audit entry 5: from now "
@@ -347,26 +343,16 @@ def test_init_after_an_upgrade_records_a_baseline_and_names_edits_made_after_it(
         "detected")}
     assert intact(desk).startswith("Audit trail intact: 5 entries, head 5; content of 2 claims")
     assert ran(desk, "init").stdout == "desk.sqlite is up to date (schema 0006)\n"   # once only
-    behind_the_back(desk, "UPDATE claims SET killed_low = 3 WHERE ref = 'b'")
+    desk.execute("UPDATE claims SET killed_low = 3 WHERE ref = 'b'")
     broken(desk, "claim 2 (ref b) was edited outside reconcile: its content no longer matches audit entry 5")
 
 
 def test_first_write_after_an_upgrade_without_init_records_the_baseline_first(desk):
     from alembic import command
-    from sqlalchemy import create_engine
-
-    from reconciler.schema import alembic_config
 
     shelling(desk)
     as_before_content_hashes(desk)
-    engine = create_engine(f"sqlite:///{desk.db}")   # upgraded with alembic itself, not `reconcile init`
-    try:
-        cfg = alembic_config()
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
-    finally:
-        engine.dispose()
+    migrate(desk, command.upgrade, "head")   # with alembic itself, not `reconcile init`
     assert intact(desk) == ("Audit trail intact: 4 entries, head 4; content not recorded yet (the first write after "
                             "the upgrade records it)\n")
     ran(desk, "sources", "add", "Observers", "--kind", "ngo")
