@@ -176,17 +176,6 @@ def _hashes(conn: Connection, kind_name: str, ids: Iterable[int] | None = None) 
     return result
 
 
-def claim_run_hashes(session: Session, ids: Iterable[int] | None = None) -> dict[int, str]:
-    """The hash of what a run reads of each claim (every claim, or those in ``ids``)."""
-    kind = KIND["claim"]
-    session.flush()
-    result = {}
-    for part in _chunks(None if ids is None else sorted(set(ids))):
-        for row in session.connection().exec_driver_sql(_select(kind, RUN_READS, part)):
-            result[row[0]] = _run_digest(tuple(row[1:]))
-    return result
-
-
 @contextmanager
 def _snapshot(session: Session) -> Iterator[Connection]:
     """One consistent view of the stored rows and the table of hashes. SQLite: the session's own
@@ -294,7 +283,8 @@ class Finding:
                       "`reconcile audit accept --reason TEXT`")
         elif kind == "claim":
             back = f": it comes back as claim {first}" if self.change == "deleted" else ""
-            remedy = f"Re-import the file that holds it (`reconcile import FILE`{back}) or restore the database from a backup"
+            remedy = (f"Re-import the file that holds it (`reconcile import FILE`{back}) or restore the database "
+                      "from a backup")
         elif kind == "decision":
             remedy = f"Decide it again (`reconcile link {first} {second}` or `reconcile unlink {first} {second}`)"
         else:
@@ -322,7 +312,8 @@ def _labels(conn: Connection, keys: Iterable[RowKey]) -> dict[RowKey, str]:
     for start in range(0, len(claims), CHUNK):
         refs.update(conn.execute(select(Claim.id, Claim.ref).where(Claim.id.in_(claims[start:start + CHUNK]))).all())
     for start in range(0, len(sources), CHUNK):
-        names.update(conn.execute(select(Source.id, Source.name).where(Source.id.in_(sources[start:start + CHUNK]))).all())
+        names.update(conn.execute(select(Source.id, Source.name)
+                                  .where(Source.id.in_(sources[start:start + CHUNK]))).all())
     labels = {}
     for key in keys:
         kind, first, second = key

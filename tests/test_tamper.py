@@ -258,14 +258,14 @@ def test_every_write_keeps_the_content_in_step_with_the_audit_trail(desk):
 
 
 def test_run_trusts_the_hash_table_so_a_forged_table_row_is_left_to_audit_verify(desk):
-    from reconciler.content import claim_run_hashes
+    from reconciler.content import hashes
     from reconciler.db import open_database
 
     shelling(desk)
     desk.execute("UPDATE claims SET source_id = 2 WHERE ref = 'b'")
     db = open_database(str(desk.db))
     with db.read() as session:
-        forged = claim_run_hashes(session, [2])[2]
+        [(_whole, forged)] = hashes(session, "claim", [2]).values()
     db.dispose()
     # Somebody who knows the tool also rewrites the run's hash of the claim: the run trusts the table...
     desk.execute("UPDATE content_hashes SET run_hash = ? WHERE kind = 'claim' AND row_id = 2", forged)
