@@ -307,14 +307,21 @@ def migrate(desk, step, revision: str) -> None:
         engine.dispose()
 
 
+CONTENT_HASHES = "0008"   # the revision that adds content hashes
+
+
 def as_before_content_hashes(desk) -> None:
-    """The database as the previous version left it: the revision before 0007 (content hashes),
+    """The database as the previous version left it: the revision before CONTENT_HASHES,
     entries hashed without content."""
     from alembic import command
+    from alembic.script import ScriptDirectory
+
+    from reconciler.schema import alembic_config
 
     from reconciler.audit import GENESIS, entry_hash
 
-    migrate(desk, command.downgrade, "0006")
+    migrate(desk, command.downgrade, ScriptDirectory.from_config(alembic_config()).get_revision(CONTENT_HASHES)
+            .down_revision)
     con = sqlite3.connect(desk.db)
     prev = GENESIS
     for seq, at, user, action, otype, oid, ev, before, after in con.execute(
@@ -343,7 +350,7 @@ def test_init_after_an_upgrade_records_a_baseline_and_names_edits_made_after_it(
         "content hashes of the rows stored before this version; changes made to them before this entry cannot be "
         "detected")}
     assert intact(desk).startswith("Audit trail intact: 5 entries, head 5; content of 2 claims")
-    assert ran(desk, "init").stdout == "desk.sqlite is up to date (schema 0007)\n"   # once only
+    assert ran(desk, "init").stdout == "desk.sqlite is up to date (schema 0008)\n"   # once only
     desk.execute("UPDATE claims SET killed_low = 3 WHERE ref = 'b'")
     broken(desk, "claim 2 (ref b) was edited outside reconcile: its content no longer matches audit entry 5")
 
