@@ -66,10 +66,11 @@ def _rows(n: int) -> str:
 @click.option("--expect", metavar="SEQ:HASH", help="An anchor written down earlier; it must still be in the chain.")
 @click.pass_obj
 def verify_command(app: AppContext, anchor: bool, expect: str | None) -> None:
-    """Recompute the hash chain, then every claim, source and decision against it.
+    """Recompute the hash chain, then every claim, source, decision and place against it.
 
     Exits 7 at the first entry edited, deleted or inserted, or naming every claim, source,
-    decision and manual grade edited, deleted or inserted outside reconcile.
+    decision, manual grade and place of the desk's gazetteer edited, deleted or inserted outside
+    reconcile.
 
     Example:
 
@@ -99,7 +100,8 @@ def verify_command(app: AppContext, anchor: bool, expect: str | None) -> None:
     else:
         c = report.counts
         checked = (f"content of {_count(c['claim'], 'claim')}, {_count(c['source'], 'source')}, "
-                   f"{_count(c['decision'], 'decision')} and {_count(c['grade'], 'manual grade')} matches it")
+                   f"{_count(c['decision'], 'decision')}, {_count(c['grade'], 'manual grade')} and "
+                   f"{_count(c['place'], 'place')} matches it")
     say(f"Audit trail intact: {result.entries} entries, head {result.head_seq}; {checked}")
     if anchor:
         say(f"{result.head_seq}:{result.head_hash}")

@@ -148,7 +148,8 @@ def test_log_lists_decisions_for_an_event_and_audit_verifies(desk):
     head = desk.query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")[0]
     claims, sources = (desk.query(f"SELECT count(*) FROM {t}")[0][0] for t in ("claims", "sources"))
     assert result.output == (f"Audit trail intact: {count} entries, head {count}; content of {claims} claims, "
-                             f"{sources} sources, 0 decisions and 1 manual grade matches it\n{head[0]}:{head[1]}\n")
+                             f"{sources} sources, 0 decisions, 1 manual grade and 0 places matches it\n"
+                             f"{head[0]}:{head[1]}\n")
 
 
 def tamper(desk, sql: str) -> None:

@@ -162,8 +162,8 @@ def test_import_of_the_same_file_restores_a_claim_edited_outside_reconcile(desk)
     result = ran(desk, "import", "claims.jsonl")
     assert result.stdout == ("claims.jsonl: added 0, updated 0, already stored 1, restored 1 "
                              "(changed outside reconcile: claim 2)\n")
-    assert intact(desk) == ("Audit trail intact: 5 entries, head 5; content of 2 claims, 2 sources, 0 decisions and "
-                            "0 manual grades matches it\n")
+    assert intact(desk) == ("Audit trail intact: 5 entries, head 5; content of 2 claims, 2 sources, 0 decisions, "
+                            "0 manual grades and 0 places matches it\n")
     ran(desk, "run", "--full")
     assert [(e["id"], e["status"]) for e in events(desk)] == [(1, "unverified")]
     [entry] = [e for e in json.loads(ran(desk, "log", "--json").stdout) if e["seq"] == 5]
@@ -346,7 +346,7 @@ def test_init_after_an_upgrade_records_a_baseline_and_names_edits_made_after_it(
         "on `reconcile audit verify` names any row changed outside reconcile (changes made before cannot be "
         "detected).\n")
     [(after,)] = desk.query("SELECT after FROM audit_log WHERE seq = 5 AND action = 'baseline'")
-    assert json.loads(after) == {"claims": 2, "sources": 2, "decisions": 0, "grades": 0, "note": (
+    assert json.loads(after) == {"claims": 2, "sources": 2, "decisions": 0, "grades": 0, "places": 0, "note": (
         "content hashes of the rows stored before this version; changes made to them before this entry cannot be "
         "detected")}
     assert intact(desk).startswith("Audit trail intact: 5 entries, head 5; content of 2 claims")
@@ -369,25 +369,117 @@ def test_first_write_after_an_upgrade_without_init_records_the_baseline_first(de
     assert intact(desk).startswith("Audit trail intact: 6 entries, head 6; content of 2 claims, 3 sources")
 
 
-def test_content_run_reads_cover_every_claim_column_a_run_reads(desk):
-    # A run checks only RUN_READS of each claim: a column matching or grading starts to read
-    # must be added there, or a run would grade from it unchecked.
+# Tables a run reads that its check leaves alone: what runs derive and the trail itself (docs/audit-content.md).
+DERIVED = {"events", "claim_links", "review_pairs", "event_lineage", "runs", "run_lease", "audit_log", "content_hashes"}
+
+
+def test_content_run_reads_cover_every_claim_column_and_table_a_run_reads(desk):
+    # A run checks only RUN_READS of each claim and the kinds' tables: a column or table that
+    # matching or grading starts to read must be added there, or a run would grade from it unchecked.
     import re
 
     from sqlalchemy import event
 
-    from reconciler.content import RUN_READS
+    from reconciler.config import Config
+    from reconciler.content import KINDS, RUN_READS
     from reconciler.db import open_database
-    from reconciler.runs import grading_texts, load_features
-    from reconciler.sources import SourceIndex
+    from reconciler.runs import reconcile
+
+    shelling(desk)
+    desk.execute("UPDATE claims SET needs_match = 1")
+    db = open_database(str(desk.db))
+    statements: list[str] = []
+    for engine in (db.reader, db.writer):
+        event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    with db.write() as session:
+        reconcile(session, "tester", Config(), full=True)
+    with db.write() as session:
+        reconcile(session, "tester", Config())   # incremental: the two claims marked again above
+    db.dispose()
+    columns = {name for sql in statements for name in re.findall(r'\bclaims\."?(\w+)', sql)}
+    assert {"text", "place_candidates", "note"} <= columns   # the listener saw the run's reads
+    assert columns - {"id", "needs_match", "version"} <= set(RUN_READS)
+    tables = {name for sql in statements for name in re.findall(r'\b(?:FROM|JOIN|INTO|UPDATE) "?(\w+)', sql)}
+    checked = {k.table for k in KINDS if k.run} | {c.table for k in KINDS[1:] if k.run for c in k.children}
+    # Relays only name relays in an unverified grade's reason: `audit verify` checks them, a run does not.
+    assert tables - DERIVED - {"claim_relays"} <= checked, tables - DERIVED - checked
+
+
+LOOKALIKE = "\u13b7onitors"   # CHEROKEE LETTER LU for the M: looks like Monitors
+
+
+def distinct(desk) -> None:
+    """The shelling desk and a source a person said differs from its look-alike Monitors (entry 5)."""
+    shelling(desk)
+    ran(desk, "sources", "add", LOOKALIKE, "--kind", "media", "--distinct-from", "Monitors")
+    assert desk.query("SELECT source_id, other_id, created_by FROM source_distinctions") == [(3, 2, "tester")]
+
+
+@pytest.mark.parametrize("sql, source, seq", [
+    ("UPDATE source_distinctions SET other_id = 1", f"source 3 ({LOOKALIKE})", 5),
+    ("UPDATE source_distinctions SET created_by = 'the editor'", f"source 3 ({LOOKALIKE})", 5),
+    ("DELETE FROM source_distinctions", f"source 3 ({LOOKALIKE})", 5),
+    ("INSERT INTO source_distinctions (source_id, other_id, created_by, created_at) "
+     "VALUES (1, 2, 'eve', '2026-01-01 00:00:00')", "source 1 (Army)", 1),
+], ids=["other source", "who", "deleted", "inserted"])
+def test_audit_verify_names_a_source_whose_distinctions_were_edited_outside_reconcile(desk, sql, source, seq):
+    distinct(desk)
+    intact(desk)
+    desk.execute(sql)
+    broken(desk, f"{source} was edited outside reconcile: its content no longer matches audit entry {seq}")
+    assert refused(desk, "run") == (
+        f"Error: {source} was changed outside reconcile since audit entry {seq}; nothing was graded. Restore the "
+        "database from a backup, or record it as it is now with `reconcile audit accept --reason TEXT`, then run "
+        "again\n")
+
+
+def gazetteer(desk) -> None:
+    """The shelling desk and two places of the desk's own gazetteer, written as a places import
+    does: the rows, then an audit entry carrying content.places_written (entry 5)."""
+    from reconciler import audit, content
+    from reconciler.db import open_database
+    from reconciler.models import Place, PlaceName
 
     shelling(desk)
     db = open_database(str(desk.db))
-    statements: list[str] = []
-    event.listen(db.reader, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    with db.read() as session:
-        load_features(session, SourceIndex.load(session))
-        grading_texts(session, [1, 2])
-    db.dispose()
-    read = {name for sql in statements for name in re.findall(r"\bclaims\.(\w+)", sql)}
-    assert read and read - {"id", "needs_match", "version"} <= set(RUN_READS)
+    try:
+        with db.write() as session:
+            places = [Place(origin="desk", name="Checkpoint 7", lat=48.141, lon=37.752, created_by="tester",
+                            names=[PlaceName(name="Checkpoint 7", name_key="checkpoint 7"),
+                                   PlaceName(name="КПП-7", name_key="kpp 7")]),
+                      Place(origin="geonames", geonameid=710000, name="Stepove", lat=48.2, lon=37.6,
+                            feature_class="P", feature_code="PPL", country="UA", population=300, file="UA.txt",
+                            created_by="tester", names=[PlaceName(name="Stepove", name_key="stepove")])]
+            session.add_all(places)
+            session.flush()
+            written = content.places_written(session, "tester", [p.id for p in places])
+            audit.record(session, "tester", "places", "places", after={"added": [p.id for p in places]},
+                         content=written)
+    finally:
+        db.dispose()
+
+
+EDITED = "was edited outside reconcile: its content no longer matches audit entry 5"
+
+
+@pytest.mark.parametrize("sql, line", [
+    ("UPDATE places SET lat = 48.3 WHERE id = 1", f"place 1 (Checkpoint 7) {EDITED}"),
+    ("UPDATE place_names SET name = 'KPP-7' WHERE name = 'КПП-7'", f"place 1 (Checkpoint 7) {EDITED}"),
+    ("INSERT INTO place_names (place_id, name, name_key) VALUES (2, 'Avdiivka', 'avdiivka')",
+     f"place 2 (Stepove) {EDITED}"),
+    ("DELETE FROM places WHERE id = 2", "place 2 was deleted outside reconcile: audit entry 5 recorded it"),
+    ("INSERT INTO places (origin, name, lat, lon, population, created_by, created_at) "
+     "VALUES ('desk', 'Bakhmut', 48.6, 38.0, 0, 'eve', '2026-01-01 00:00:00')",
+     "place 3 (Bakhmut) was inserted outside reconcile: no audit entry records it"),
+], ids=["place", "name", "name added", "deleted", "inserted"])
+def test_audit_verify_names_a_place_of_the_desks_gazetteer_changed_outside_reconcile(desk, sql, line):
+    gazetteer(desk)
+    assert intact(desk).startswith("Audit trail intact: 5 entries, head 5; content of 2 claims, 2 sources, "
+                                   "0 decisions, 0 manual grades and 2 places matches it")
+    desk.execute(sql)
+    broken(desk, line)
+    # No run reads the desk's places (an import resolves places, and claims keep the result): the run goes on.
+    assert desk("run").exit_code == 0
+    broken(desk, line)
+    ran(desk, "audit", "accept", "--reason", "the desk's gazetteer corrected in sqlite3")
+    intact(desk)

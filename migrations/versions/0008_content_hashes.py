@@ -33,7 +33,8 @@ def upgrade() -> None:
     # after the upgrade) records them in one audit entry, a baseline, when it sees this marker.
     held = op.get_bind().execute(sa.text(
         "SELECT EXISTS (SELECT 1 FROM claims) OR EXISTS (SELECT 1 FROM sources) "
-        "OR EXISTS (SELECT 1 FROM pair_constraints) OR EXISTS (SELECT 1 FROM events WHERE manual)")).scalar()
+        "OR EXISTS (SELECT 1 FROM pair_constraints) OR EXISTS (SELECT 1 FROM events WHERE manual) "
+        "OR EXISTS (SELECT 1 FROM places)")).scalar()
     if held:
         op.bulk_insert(table, [{'kind': 'baseline', 'row_id': 0, 'row_id2': 0, 'hash': 'pending', 'run_hash': None,
                                 'seq': 0}])
