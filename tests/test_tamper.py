@@ -355,6 +355,27 @@ def test_init_after_an_upgrade_records_a_baseline_and_names_edits_made_after_it(
     broken(desk, "claim 2 (ref b) was edited outside reconcile: its content no longer matches audit entry 5")
 
 
+def test_init_after_an_upgrade_records_a_baseline_of_source_distinctions(desk):
+    distinct(desk)
+    as_before_content_hashes(desk)
+    assert "in audit entry 6:" in ran(desk, "init").stdout
+    desk.execute("DELETE FROM source_distinctions")
+    broken(desk, f"source 3 ({LOOKALIKE}) was edited outside reconcile: its content no longer matches audit entry 6")
+
+
+def test_init_after_an_upgrade_records_a_baseline_of_a_desk_holding_only_places(desk):
+    ran(desk, "init")
+    as_before_content_hashes(desk)
+    desk.execute("INSERT INTO places (origin, name, lat, lon, population, created_by, created_at) "
+                 "VALUES ('desk', 'Checkpoint 7', 48.141, 37.752, 0, 'eve', '2026-01-01 00:00:00')")
+    assert ran(desk, "init").stdout.endswith("(changes made before cannot be detected).\n")
+    [(seq, after)] = desk.query("SELECT seq, after FROM audit_log WHERE action = 'baseline'")
+    assert seq == 1 and {k: v for k, v in json.loads(after).items() if k != "note"} == {
+        "claims": 0, "sources": 0, "decisions": 0, "grades": 0, "places": 1}
+    desk.execute("UPDATE places SET lat = 48.3")
+    broken(desk, "place 1 (Checkpoint 7) was edited outside reconcile: its content no longer matches audit entry 1")
+
+
 def test_first_write_after_an_upgrade_without_init_records_the_baseline_first(desk):
     from alembic import command
 
