@@ -17,8 +17,7 @@ What a hash covers (:data:`KINDS`):
 - a **decision**: a row of ``pair_constraints`` (the pair, link or unlink, who, when);
 - a **manual grade**: an event's status, reason, graded_by and graded_at while ``manual`` is set;
 - a **place** of the desk's own gazetteer: every column but the id and who and when, with its
-  names. A command that writes places passes :func:`places_written` to its audit entry; no run
-  reads places, so :func:`check_run` leaves them to :func:`verify`.
+  names. A command that writes places passes :func:`places_written` to its audit entry.
 
 A claim has a second hash, over only the columns a run reads (:data:`RUN_READS`): the run
 checks that one, which costs it a fraction of hashing whole claims. It is a cache, kept in the
@@ -40,6 +39,7 @@ import marshal
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from itertools import groupby
 from operator import itemgetter
 from typing import Iterable, Iterator
 
@@ -75,7 +75,6 @@ class Kind:
     columns: tuple[str, ...]
     where: str = ""                 # which rows of the table are of this kind
     children: tuple[Child, ...] = ()
-    run: bool = True                # a run reads rows of this kind, so checks them first (check_run)
 
 
 def _stored(model, leave_out: frozenset[str] = frozenset()) -> tuple[str, ...]:
@@ -93,12 +92,9 @@ KINDS = (
                          ("other_id",)))),
     Kind("decision", "pair_constraints", ("claim_a", "claim_b"), ("kind", "created_by", "created_at")),
     Kind("grade", "events", ("id",), ("status", "reason", "graded_by", "graded_at"), where="manual"),
-    # The desk's own gazetteer, laid over the bundled one: it decides where claims are. No run
-    # reads it (an import resolves places; claims store the result): when one does, a test in
-    # tests/test_tamper.py fails until the run checks it, at about 2.3 s of CPU for 50,000
-    # places of 6 names each (docs/audit-content.md).
+    # The desk's own gazetteer, laid over the bundled one (reconciler.deskplaces): where claims are.
     Kind("place", "places", ("id",), _stored(Place),
-         children=(Child("place_names", "place_id", ("name", "name_key"), ("name_key", "name")),), run=False),
+         children=(Child("place_names", "place_id", ("name", "name_key"), ("name_key", "name")),)),
 )
 KIND = {k.name: k for k in KINDS}
 
@@ -176,8 +172,9 @@ def _children(conn: Connection, kind: Kind, ids: list[int] | None) -> dict[int, 
             if part is not None:
                 sql += f" WHERE {_q(child.parent)} IN ({','.join(str(int(i)) for i in part)})"
             order = ", ".join(_q(c) for c in (child.parent, *child.order))
-            for row in conn.exec_driver_sql(f"{sql} ORDER BY {order}"):
-                found.setdefault(row[0], {}).setdefault(child.table, []).append(list(row[1:]))
+            rows = conn.exec_driver_sql(f"{sql} ORDER BY {order}").all()   # one fetch: a gazetteer's names are many
+            for parent, group in groupby(rows, key=itemgetter(0)):
+                found.setdefault(parent, {})[child.table] = [row[1:] for row in group]
     return found
 
 
@@ -197,7 +194,9 @@ def _hashes(conn: Connection, kind_name: str, ids: Iterable[int] | None = None) 
     width = len(kind.keys)
     for part in _chunks(wanted):
         rows = conn.exec_driver_sql(_select(kind, names, part)).all()
-        children = _children(conn, kind, [r[0] for r in rows]) if kind.children and rows else {}
+        # Every row: the child tables whole, in one statement each (not one per chunk of ids).
+        children = _children(conn, kind, None if wanted is None else [r[0] for r in rows]) \
+            if kind.children and rows else {}
         for row in rows:
             values = row[width:]
             content = {n: v for n, v in zip(names, values) if v is not None}
@@ -316,7 +315,10 @@ class Finding:
         else:
             verb = "deleted" if self.change == "deleted" else "changed"
             what = f"{self.label} was {verb} outside reconcile since audit entry {self.seq}"
-        if self.change == "inserted" or kind in ("source", "place") or self.change in ("table", "run_hash"):
+        if kind == "place" and self.change == "edited":
+            remedy = ("Import its file again (`reconcile places import FILE`), restore the database from a backup, "
+                      "or record it as it is now with `reconcile audit accept --reason TEXT`")
+        elif self.change == "inserted" or kind in ("source", "place") or self.change in ("table", "run_hash"):
             remedy = ("Restore the database from a backup, or record it as it is now with "
                       "`reconcile audit accept --reason TEXT`")
         elif kind == "claim":
@@ -427,7 +429,7 @@ def check_run(session: Session, user: str) -> None:
         refresh = _whole_claims(conn, differ, found)
         found.extend((("claim", row_id, 0), "deleted", seq) for row_id, seq in conn.exec_driver_sql(_GONE)
                      if ("claim", row_id, 0) not in own)
-        for kind in (k for k in KINDS[1:] if k.run):
+        for kind in KINDS[1:]:
             current = {key: h for key, (h, _run) in _hashes(conn, kind.name).items()}
             found.extend(_compare(_table(conn, kind.name), current, own))
         if found:

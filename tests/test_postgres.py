@@ -126,35 +126,24 @@ def test_postgres_content_changed_outside_reconcile_is_named_refused_and_restore
     assert {tuple(sorted(c["ref"] for c in e["claims"])): e["status"] for e in events} == ILLUSTRATIVE
 
 
-def test_postgres_content_of_source_distinctions_and_places_is_named_when_edited(pg_url):
+def test_postgres_content_of_source_distinctions_and_places_is_named_when_edited(pg_url, tmp_path):
     # Their hashes hold a time with its zone (who declared two sources distinct, when) and floats
     # (a place's coordinates), as PostgreSQL's driver returns them.
     import psycopg
 
-    from reconciler import audit, content
-    from reconciler.db import open_database
-    from reconciler.models import Place, PlaceName
-
     lookalike = "\u13b7onitors"   # CHEROKEE LETTER LU for the M
     assert run(pg_url, "sources", "add", "Monitors", "--kind", "ngo").exit_code == 0
     assert run(pg_url, "sources", "add", lookalike, "--kind", "media", "--distinct-from", "Monitors").exit_code == 0
-    db = open_database(pg_url)
-    try:
-        with db.write() as session:
-            place = Place(origin="desk", name="Checkpoint 7", lat=48.141, lon=37.752, created_by="tester",
-                          names=[PlaceName(name="Checkpoint 7", name_key="checkpoint 7")])
-            session.add(place)
-            session.flush()
-            audit.record(session, "tester", "places", "places", after={"added": [place.id]},
-                         content=content.places_written(session, "tester", [place.id]))
-    finally:
-        db.dispose()
+    landmarks = tmp_path / "landmarks.csv"
+    landmarks.write_text("name,aliases,lat,lon,region\nCheckpoint 7,КПП-7,48.141,37.752,Donetsk oblast\n",
+                         encoding="utf-8")
+    assert run(pg_url, "places", "import", str(landmarks)).exit_code == 0
     assert run(pg_url, "audit", "verify").stdout == (
         "Audit trail intact: 3 entries, head 3; content of 0 claims, 2 sources, 0 decisions, 0 manual grades and "
         "1 place matches it\n")
     with psycopg.connect(pg_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
         conn.execute("UPDATE source_distinctions SET created_at = created_at - interval '1 day'")
-        conn.execute("UPDATE place_names SET name = 'KPP-7'")
+        conn.execute("UPDATE place_names SET name = 'KPP-7' WHERE name = 'КПП-7'")
     verified = run(pg_url, "audit", "verify")
     assert (verified.exit_code, verified.stderr.splitlines()[:2]) == (7, [
         f"Audit trail BROKEN: source 2 ({lookalike}) was edited outside reconcile: its content no longer matches "

@@ -421,7 +421,7 @@ def test_content_run_reads_cover_every_claim_column_and_table_a_run_reads(desk):
     assert {"text", "place_candidates", "note"} <= columns   # the listener saw the run's reads
     assert columns - {"id", "needs_match", "version"} <= set(RUN_READS)
     tables = {name for sql in statements for name in re.findall(r'\b(?:FROM|JOIN|INTO|UPDATE) "?(\w+)', sql)}
-    checked = {k.table for k in KINDS if k.run} | {c.table for k in KINDS[1:] if k.run for c in k.children}
+    checked = {k.table for k in KINDS} | {c.table for k in KINDS[1:] for c in k.children}
     # Relays only name relays in an unverified grade's reason: `audit verify` checks them, a run does not.
     assert tables - DERIVED - {"claim_relays"} <= checked, tables - DERIVED - checked
 
@@ -454,53 +454,62 @@ def test_audit_verify_names_a_source_whose_distinctions_were_edited_outside_reco
         "again\n")
 
 
-def gazetteer(desk) -> None:
-    """The shelling desk and two places of the desk's own gazetteer, written as a places import
-    does: the rows, then an audit entry carrying content.places_written (entry 5)."""
-    from reconciler import audit, content
-    from reconciler.db import open_database
-    from reconciler.models import Place, PlaceName
+LANDMARKS = ("name,aliases,lat,lon,region\n"
+             "Checkpoint 7,КПП-7,48.141,37.752,Donetsk oblast\n"
+             "Stepove crossroads,,48.2,37.6,Donetsk oblast\n")
 
+
+def gazetteer(desk) -> None:
+    """The shelling desk and two places of the desk's own gazetteer (entry 5, `places import`)."""
     shelling(desk)
-    db = open_database(str(desk.db))
-    try:
-        with db.write() as session:
-            places = [Place(origin="desk", name="Checkpoint 7", lat=48.141, lon=37.752, created_by="tester",
-                            names=[PlaceName(name="Checkpoint 7", name_key="checkpoint 7"),
-                                   PlaceName(name="КПП-7", name_key="kpp 7")]),
-                      Place(origin="geonames", geonameid=710000, name="Stepove", lat=48.2, lon=37.6,
-                            feature_class="P", feature_code="PPL", country="UA", population=300, file="UA.txt",
-                            created_by="tester", names=[PlaceName(name="Stepove", name_key="stepove")])]
-            session.add_all(places)
-            session.flush()
-            written = content.places_written(session, "tester", [p.id for p in places])
-            audit.record(session, "tester", "places", "places", after={"added": [p.id for p in places]},
-                         content=written)
-    finally:
-        db.dispose()
+    assert ran(desk, "places", "import", desk.write("landmarks.csv", LANDMARKS)).stdout.startswith(
+        "landmarks.csv: added 2, updated 0, already stored 0\n")
+    [(content,)] = desk.query("SELECT content FROM audit_log WHERE seq = 5 AND action = 'places import'")
+    assert list(json.loads(content)["place"]) == ["1", "2"]
 
 
 EDITED = "was edited outside reconcile: its content no longer matches audit entry 5"
 
 
-@pytest.mark.parametrize("sql, line", [
-    ("UPDATE places SET lat = 48.3 WHERE id = 1", f"place 1 (Checkpoint 7) {EDITED}"),
-    ("UPDATE place_names SET name = 'KPP-7' WHERE name = 'КПП-7'", f"place 1 (Checkpoint 7) {EDITED}"),
+EDITED_PLACE = ("was changed outside reconcile since audit entry 5", "Import its file again (`reconcile places "
+                "import FILE`), restore the database from a backup, or record it as it is now with `reconcile audit "
+                "accept --reason TEXT`")
+RESTORE = "Restore the database from a backup, or record it as it is now with `reconcile audit accept --reason TEXT`"
+
+
+@pytest.mark.parametrize("sql, line, refusal, remedy", [
+    ("UPDATE places SET lat = 48.3 WHERE id = 1", f"place 1 (Checkpoint 7) {EDITED}",
+     f"place 1 (Checkpoint 7) {EDITED_PLACE[0]}", EDITED_PLACE[1]),
+    ("UPDATE place_names SET name = 'KPP-7' WHERE name = 'КПП-7'", f"place 1 (Checkpoint 7) {EDITED}",
+     f"place 1 (Checkpoint 7) {EDITED_PLACE[0]}", EDITED_PLACE[1]),
     ("INSERT INTO place_names (place_id, name, name_key) VALUES (2, 'Avdiivka', 'avdiivka')",
-     f"place 2 (Stepove) {EDITED}"),
-    ("DELETE FROM places WHERE id = 2", "place 2 was deleted outside reconcile: audit entry 5 recorded it"),
+     f"place 2 (Stepove crossroads) {EDITED}", f"place 2 (Stepove crossroads) {EDITED_PLACE[0]}", EDITED_PLACE[1]),
+    ("DELETE FROM places WHERE id = 2", "place 2 was deleted outside reconcile: audit entry 5 recorded it",
+     "place 2 was deleted outside reconcile since audit entry 5", RESTORE),
     ("INSERT INTO places (origin, name, lat, lon, population, created_by, created_at) "
      "VALUES ('desk', 'Bakhmut', 48.6, 38.0, 0, 'eve', '2026-01-01 00:00:00')",
-     "place 3 (Bakhmut) was inserted outside reconcile: no audit entry records it"),
+     "place 3 (Bakhmut) was inserted outside reconcile: no audit entry records it",
+     "place 3 (Bakhmut) was inserted outside reconcile (no audit entry records it)", RESTORE),
 ], ids=["place", "name", "name added", "deleted", "inserted"])
-def test_audit_verify_names_a_place_of_the_desks_gazetteer_changed_outside_reconcile(desk, sql, line):
+def test_audit_verify_names_and_run_refuses_a_place_of_the_desks_gazetteer_changed_outside_reconcile(
+        desk, sql, line, refusal, remedy):
     gazetteer(desk)
     assert intact(desk).startswith("Audit trail intact: 5 entries, head 5; content of 2 claims, 2 sources, "
                                    "0 decisions, 0 manual grades and 2 places matches it")
     desk.execute(sql)
     broken(desk, line)
-    # No run reads the desk's places (an import resolves places, and claims keep the result): the run goes on.
-    assert desk("run").exit_code == 0
-    broken(desk, line)
+    assert refused(desk, "run") == f"Error: {refusal}; nothing was graded. {remedy}, then run again\n"
     ran(desk, "audit", "accept", "--reason", "the desk's gazetteer corrected in sqlite3")
     intact(desk)
+    ran(desk, "run")
+
+
+def test_places_import_of_the_same_file_restores_a_place_edited_outside_reconcile(desk):
+    gazetteer(desk)
+    desk.execute("UPDATE places SET lat = 47.0 WHERE id = 1")
+    desk.execute("DELETE FROM place_names WHERE name = 'КПП-7'")
+    assert ran(desk, "places", "import", "landmarks.csv").stdout.startswith(
+        "landmarks.csv: added 0, updated 1, already stored 1\n")
+    assert desk.query("SELECT lat FROM places WHERE id = 1") == [(48.141,)]
+    assert intact(desk).startswith("Audit trail intact: 6 entries, head 6;")
+    ran(desk, "run")
