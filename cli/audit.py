@@ -124,7 +124,7 @@ def accept_command(app: AppContext, reason: str) -> None:
     """
     findings, seq = app.write(lambda session: content.accept(session, app.user, reason))
     if not findings:
-        say("Nothing to record: every claim, source and decision matches the audit trail")
+        say("Nothing to record: every claim, source, decision, manual grade and place matches the audit trail")
         return
     say(f"Recorded {_rows(len(findings))} as {'it is' if len(findings) == 1 else 'they are'} now "
                f"(audit entry {seq}): " + "; ".join(str(f) for f in findings))

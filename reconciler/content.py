@@ -245,7 +245,8 @@ def note(session: Session, user: str, kind_name: str, keys: Iterable) -> None:
         staged[key] = found.get(key, (None, None))
 
 
-def places_written(session: Session, user: str, place_ids: Iterable[int]) -> dict[RowKey, tuple[str | None, str | None]]:
+def places_written(session: Session, user: str,
+                   place_ids: Iterable[int]) -> dict[RowKey, tuple[str | None, str | None]]:
     """The content hashes of the desk's places just written (with their names; a place removed
     is recorded as such), with whatever else was noted, for ``audit.record(content=...)`` of the
     entry that writes them: a places import calls this after writing, in its transaction."""

@@ -204,7 +204,8 @@ def test_audit_accept_with_nothing_changed_records_nothing(desk):
     shelling(desk)
     before = desk.dump()
     result = ran(desk, "audit", "accept", "--reason", "just checking")
-    assert result.stdout == "Nothing to record: every claim, source and decision matches the audit trail\n"
+    assert result.stdout == ("Nothing to record: every claim, source, decision, manual grade and place matches the "
+                             "audit trail\n")
     assert desk.dump() == before
 
 
