@@ -7,7 +7,7 @@ import re
 
 import click
 
-from reconciler import audit
+from reconciler import audit, content
 
 from .context import AppContext
 from .output import console, print_json, say, table
@@ -53,12 +53,24 @@ def audit_group() -> None:
     """
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def _rows(n: int) -> str:
+    return _count(n, "row")
+
+
 @audit_group.command("verify")
 @click.option("--anchor", is_flag=True, help="Also print the head as SEQ:HASH, to write down or publish.")
 @click.option("--expect", metavar="SEQ:HASH", help="An anchor written down earlier; it must still be in the chain.")
 @click.pass_obj
 def verify_command(app: AppContext, anchor: bool, expect: str | None) -> None:
-    """Recompute the hash chain; exit non-zero at the first entry edited, deleted or inserted.
+    """Recompute the hash chain, then every claim, source, decision and place against it.
+
+    Exits 7 at the first entry edited, deleted or inserted, or naming every claim, source,
+    decision, manual grade and place of the desk's gazetteer edited, deleted or inserted outside
+    reconcile.
 
     Example:
 
@@ -70,9 +82,49 @@ def verify_command(app: AppContext, anchor: bool, expect: str | None) -> None:
                                  param_hint="--expect")
     with app.database().read() as session:
         result = audit.verify(session, expect)
+        report = content.verify(session) if result.ok else None
     if not result.ok:
         say(f"Audit trail BROKEN: {result.problem}", err=True)
         raise SystemExit(7)
-    say(f"Audit trail intact: {result.entries} entries, head {result.head_seq}")
+    if report.findings:
+        for finding in report.findings:
+            say(f"Audit trail BROKEN: {finding}", err=True)
+        n = len(report.findings)
+        them, are = ("it", "it is") if n == 1 else ("them", "they are")
+        say(f"{_rows(n)} changed outside reconcile since the audit trail recorded {them}. Restore {them} "
+                   "(from a backup; re-import a claim's file; decide or grade again), or record "
+                   f"{them} as {are} now with `reconcile audit accept --reason TEXT`.", err=True)
+        raise SystemExit(7)
+    if report.pending:
+        checked = "content not recorded yet (the first write after the upgrade records it)"
+    else:
+        c = report.counts
+        checked = (f"content of {_count(c['claim'], 'claim')}, {_count(c['source'], 'source')}, "
+                   f"{_count(c['decision'], 'decision')}, {_count(c['grade'], 'manual grade')} and "
+                   f"{_count(c['place'], 'place')} matches it")
+    say(f"Audit trail intact: {result.entries} entries, head {result.head_seq}; {checked}")
     if anchor:
         say(f"{result.head_seq}:{result.head_hash}")
+
+
+@audit_group.command("accept")
+@click.option("--reason", required=True, help="Why the rows are right as they are (recorded).")
+@click.pass_obj
+def accept_command(app: AppContext, reason: str) -> None:
+    """Record every row changed outside reconcile as it is now, with your reason.
+
+    For rows that cannot be restored (no backup, no file to re-import): the audit entry names
+    each row and what had changed, so the change stays on the record; later runs read the rows
+    as they are.
+
+    Example:
+
+    \b
+        reconcile audit accept --reason "claim 17's place corrected by hand; see ticket 88"
+    """
+    findings, seq = app.write(lambda session: content.accept(session, app.user, reason))
+    if not findings:
+        say("Nothing to record: every claim, source, decision, manual grade and place matches the audit trail")
+        return
+    say(f"Recorded {_rows(len(findings))} as {'it is' if len(findings) == 1 else 'they are'} now "
+               f"(audit entry {seq}): " + "; ".join(str(f) for f in findings))

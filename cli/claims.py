@@ -55,12 +55,20 @@ def import_command(app: AppContext, files: tuple[Path, ...], dry_run: bool, as_j
     verb = "would add" if dry_run else "added"
     say(f"{', '.join(map(str, files))}: {verb} {summary.added}, "
                f"{'would update' if dry_run else 'updated'} {summary.updated}, "
-               f"already stored {summary.unchanged}")
+               f"already stored {summary.unchanged}" + _restored(summary.restored_ids, dry_run))
     if summary.unregistered_sources:
         say("Unregistered sources (kept, but never counted as independent corroboration; "
                    "register them with `reconcile sources add`):")
         for name in summary.unregistered_sources:
             say(f"  - {name}")
+
+
+def _restored(ids: list[int], dry_run: bool) -> str:
+    if not ids:
+        return ""
+    shown = ", ".join(map(str, sorted(ids)))
+    return (f", {'would restore' if dry_run else 'restored'} {len(ids)} "
+            f"(changed outside reconcile: claim{'s' if len(ids) > 1 else ''} {shown})")
 
 
 def _shown(value: object) -> str:

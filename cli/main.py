@@ -7,7 +7,7 @@ import sqlite3
 
 import click
 
-from reconciler import __version__, schema
+from reconciler import __version__, content, schema
 from reconciler.db import DEFAULT_BUSY_TIMEOUT, JOURNAL_MODES, database_error, open_database
 from reconciler.errors import ReconcileError
 from sqlalchemy.exc import DBAPIError
@@ -77,6 +77,8 @@ def init(app: AppContext) -> None:
     db = open_database(app.target, busy_timeout=app.busy_timeout, journal_mode=app.journal_mode)
     try:
         before, after = schema.upgrade(db)
+        with db.write() as session:
+            baseline = content.ensure_baseline(session, app.user)
     finally:
         db.dispose()
     if before == after:
@@ -87,6 +89,10 @@ def init(app: AppContext) -> None:
         say(f"Upgraded {db.label} from schema {before} to {after}")
         say("Claims stored before keep what the older version read from them (a newer schema may add "
                    "fields to read); run `reconcile renormalise` to read them again.")
+    if baseline is not None:
+        say(f"Recorded the content hashes of the claims, sources and decisions stored before in audit entry "
+            f"{baseline}: from now on `reconcile audit verify` names any row changed outside reconcile "
+            "(changes made before cannot be detected).")
 
 
 from .claims import claims_command, import_command, renormalise_command  # noqa: E402

@@ -1,7 +1,8 @@
 """A tamper-evident audit trail: every change appends a hash-chained entry.
 
 Each entry's ``hash`` is SHA-256 over its own content (sequence number, time, user, action,
-object, events, before, after) and the previous entry's hash. Editing an entry changes its
+object, events, before, after, the content hashes of the rows it wrote) and the previous
+entry's hash. Editing an entry changes its
 hash; deleting one leaves a gap in the sequence and a ``prev_hash`` that no longer matches;
 inserting one out of order breaks the chain after it. :func:`verify` finds the first break.
 
@@ -9,6 +10,10 @@ What it does not protect against: somebody who can write the file can recompute 
 after a change and so rebuild a consistent chain, and can drop entries from the end. Against
 that, write down or publish the head hash (``reconcile audit verify --anchor``) and later check
 that the chain still contains it (``--expect``).
+
+An entry's ``content`` ({kind: {key: hash}}) names the rows the change wrote and their content
+hash (null: removed); :func:`record` keeps the table of current hashes (``content_hashes``) in
+step in the same transaction. reconciler.content works the hashes out and checks rows against them.
 """
 
 from __future__ import annotations
@@ -18,10 +23,10 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from sqlalchemy import select, text
+from sqlalchemy import and_, delete, select, text
 from sqlalchemy.orm import Session
 
-from .models import AuditEntry, utcnow
+from .models import AuditEntry, ContentHash, core, utcnow
 
 GENESIS = "0" * 64
 
@@ -31,17 +36,39 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str, ensure_ascii=False)) if value is not None else None
 
 
+# A row's key in ``content``: (kind, id, second id of a pair or 0).
+RowKey = tuple[str, int, int]
+
+
 def entry_hash(seq: int, at: str, user: str, action: str, object_type: str, object_id: str | None,
-               events: list, before: Any, after: Any, prev_hash: str) -> str:
-    content = {"seq": seq, "at": at, "user": user, "action": action, "object_type": object_type,
-               "object_id": object_id, "events": events, "before": before, "after": after, "prev": prev_hash}
-    blob = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+               events: list, before: Any, after: Any, prev_hash: str, content: dict | None = None) -> str:
+    fields = {"seq": seq, "at": at, "user": user, "action": action, "object_type": object_type,
+              "object_id": object_id, "events": events, "before": before, "after": after, "prev": prev_hash}
+    if content is not None:   # entries written before content hashes existed hash as they did
+        fields["content"] = content
+    blob = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+def key_text(key: RowKey) -> str:
+    """'17' for a row, '3,9' for a pair decision: the key as ``content`` writes it."""
+    return f"{key[1]},{key[2]}" if key[2] else str(key[1])
+
+
+def parse_key(kind: str, text_key: str) -> RowKey:
+    first, _, second = text_key.partition(",")
+    return kind, int(first), int(second or 0)
+
+
 def record(session: Session, user: str, action: str, object_type: str, object_id: Any = None, *,
-           before: Any = None, after: Any = None, events: Iterable[int] = ()) -> AuditEntry:
-    """Append one entry in the caller's transaction (so it commits or rolls back with the change)."""
+           before: Any = None, after: Any = None, events: Iterable[int] = (),
+           content: dict[RowKey, tuple[str | None, str | None]] | None = None) -> AuditEntry:
+    """Append one entry in the caller's transaction (so it commits or rolls back with the change).
+
+    ``content`` maps each row the change wrote to (its content hash, its run hash), None for a
+    row it removed (reconciler.content.take); the entry records the hashes and the table of
+    current hashes is brought in step.
+    """
     if session.get_bind().dialect.name == "postgresql":
         # SQLite serialises writers with BEGIN IMMEDIATE; PostgreSQL needs a lock for the chain head.
         session.execute(text("SELECT pg_advisory_xact_lock(7243001)"))
@@ -51,12 +78,46 @@ def record(session: Session, user: str, action: str, object_type: str, object_id
     oid = None if object_id is None else str(object_id)
     events = sorted({int(e) for e in events})
     before, after = _plain(before), _plain(after)
+    recorded = _content(content) if content else None
     entry = AuditEntry(seq=seq, at=at, user=user, action=action, object_type=object_type, object_id=oid,
-                       events=events, before=before, after=after, prev_hash=prev,
-                       hash=entry_hash(seq, at, user, action, object_type, oid, events, before, after, prev))
+                       events=events, before=before, after=after, content=recorded, prev_hash=prev,
+                       hash=entry_hash(seq, at, user, action, object_type, oid, events, before, after, prev,
+                                       recorded))
     session.add(entry)
     session.flush()
+    if content:
+        store_hashes(session, content, seq)
     return entry
+
+
+def _content(content: dict[RowKey, tuple[str | None, str | None]]) -> dict[str, dict[str, str | None]]:
+    recorded: dict[str, dict[str, str | None]] = {}
+    for key in sorted(content):
+        recorded.setdefault(key[0], {})[key_text(key)] = content[key][0]
+    return recorded
+
+
+def store_hashes(session: Session, content: dict[RowKey, tuple[str | None, str | None]], seq: int) -> None:
+    """Make the table of current hashes say what entry ``seq`` recorded for these rows."""
+    table = core(ContentHash)
+    keys = sorted(content)
+    for start in range(0, len(keys), 500):
+        part = keys[start:start + 500]
+        by_kind: dict[str, list[RowKey]] = {}
+        for key in part:
+            by_kind.setdefault(key[0], []).append(key)
+        for kind, rows in by_kind.items():
+            singles = [k[1] for k in rows if not k[2]]
+            if singles:
+                session.execute(delete(table).where(table.c.kind == kind, table.c.row_id.in_(singles),
+                                                    table.c.row_id2 == 0))
+            for _kind, first, second in (k for k in rows if k[2]):
+                session.execute(delete(table).where(and_(table.c.kind == kind, table.c.row_id == first,
+                                                         table.c.row_id2 == second)))
+        rows = [{"kind": k[0], "row_id": k[1], "row_id2": k[2], "hash": content[k][0], "run_hash": content[k][1],
+                 "seq": seq} for k in part if content[k][0] is not None]
+        if rows:
+            session.execute(table.insert(), rows)
 
 
 @dataclass(frozen=True)
@@ -89,7 +150,7 @@ def verify(session: Session, expect: str | None = None) -> Verification:
                         f"entry {e.seq} does not follow entry {e.seq - 1} (its previous hash differs): "
                         "an entry was deleted or inserted before it")
         computed = entry_hash(e.seq, e.at, e.user, e.action, e.object_type, e.object_id, e.events, e.before, e.after,
-                              e.prev_hash)
+                              e.prev_hash, e.content)
         if computed != e.hash:
             return _bad(count, e.seq, prev_hash, f"entry {e.seq} was edited: its content no longer matches its hash")
         prev_hash, expected_seq = e.hash, expected_seq + 1
@@ -124,5 +185,5 @@ def entries(session: Session, *, event: int | None = None, user: str | None = No
             continue
         result.append({"seq": e.seq, "at": e.at, "user": e.user, "action": e.action, "object_type": e.object_type,
                        "object_id": e.object_id, "events": e.events, "before": e.before, "after": e.after,
-                       "hash": e.hash})
+                       "content": e.content, "hash": e.hash})
     return result[-limit:] if limit else result

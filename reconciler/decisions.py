@@ -15,7 +15,7 @@ from itertools import combinations
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from . import audit
+from . import audit, content
 from .config import Config
 from .errors import ConflictError, NotFound, ReconcileError
 from .models import STATUSES, Claim, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, Run, utcnow
@@ -79,6 +79,7 @@ def _set_constraint(session: Session, a: int, b: int, kind: str, user: str) -> s
     session.execute(delete(PairConstraint).where(PairConstraint.claim_a == a, PairConstraint.claim_b == b))
     session.execute(insert(PairConstraint).values(claim_a=a, claim_b=b, kind=kind, created_by=user, created_at=utcnow()))
     session.execute(delete(ReviewPair).where(ReviewPair.claim_a == a, ReviewPair.claim_b == b))
+    content.note(session, user, "decision", [(a, b)])
     return old
 
 
@@ -193,7 +194,7 @@ def link(session: Session, user: str, a: int, b: int, versions: dict[int, int] |
     audit.record(session, user, "link", "claims", f"{a},{b}",
                  before={"constraint": old, "events": before},
                  after={"constraint": "must", "events": _states(session, (ea, eb, now_a))},
-                 events=[e for e in (ea, eb, now_a) if e])
+                 events=[e for e in (ea, eb, now_a) if e], content=content.take(session))
     return {"claims": [a, b], "event": now_a, "moved_from": eb if moved else None}
 
 
@@ -220,7 +221,7 @@ def unlink(session: Session, user: str, a: int, b: int, versions: dict[int, int]
     audit.record(session, user, "unlink", "claims", f"{a},{b}",
                  before={"constraint": old, "events": before},
                  after={"constraint": "cannot", "events": _states(session, (ea, eb, new, now_b))},
-                 events=[e for e in (ea, eb, new, now_b) if e])
+                 events=[e for e in (ea, eb, new, now_b) if e], content=content.take(session))
     return {"claims": [a, b], "event": ea, "new_event": now_b if now_b != eb else None}
 
 
@@ -241,9 +242,14 @@ def merge(session: Session, user: str, keep: int, other: int, if_version: int | 
     _check_version(session, other, None, user)
     keep_claims, other_claims = _members(session, keep), _members(session, other)
     everyone = keep_claims + other_claims
+    members = set(everyone)
+    apart = [(x, y) for x, y in _chunked(session, select(PairConstraint.claim_a, PairConstraint.claim_b)
+                                         .where(PairConstraint.kind == "cannot"), PairConstraint.claim_a, everyone)
+             if y in members]
     for x, y in combinations(sorted(everyone), 2):
         session.execute(delete(PairConstraint).where(PairConstraint.claim_a == x, PairConstraint.claim_b == y,
                                                      PairConstraint.kind == "cannot"))
+    content.note(session, user, "decision", apart)
     anchor = min(everyone)
     for claim in sorted(everyone):
         if claim != anchor:
@@ -252,7 +258,8 @@ def merge(session: Session, user: str, keep: int, other: int, if_version: int | 
     _retire(session, other, keep, "merge", user)
     _recluster(session, user, everyone)
     audit.record(session, user, "merge", "event", keep, before=before,
-                 after=_states(session, (keep, other)) | {"merged": other}, events=[keep, other])
+                 after=_states(session, (keep, other)) | {"merged": other}, events=[keep, other],
+                 content=content.take(session))
     return {"event": keep, "merged": other, "claims": len(everyone)}
 
 
@@ -283,7 +290,8 @@ def split(session: Session, user: str, event_id: int, claims: list[int], if_vers
     session.add(EventLineage(old_event_id=event_id, new_event_id=new, kind="split", created_by=user, created_at=utcnow()))
     _recluster(session, user, members)
     audit.record(session, user, "split", "event", event_id, before={str(event_id): before},
-                 after=_states(session, (event_id, new)) | {"moved": moving}, events=[event_id, new])
+                 after=_states(session, (event_id, new)) | {"moved": moving}, events=[event_id, new],
+                 content=content.take(session))
     return {"event": event_id, "new_event": new, "moved": moving}
 
 
@@ -311,8 +319,9 @@ def grade(session: Session, user: str, event_id: int, status: str | None, reason
         event.graded_by, event.graded_at = user, utcnow()
     session.flush()
     after = _event_state(event)
+    content.note(session, user, "grade", [event_id])
     audit.record(session, user, "grade" if not auto else "grade-auto", "event", event_id, before=before, after=after,
-                 events=[event_id])
+                 events=[event_id], content=content.take(session))
     return {"event": event_id} | after
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from . import audit
+from . import audit, content
 from .errors import InputError, Problem
 from .gazetteer import Gazetteer, GazetteerPlace, shared_gazetteer
 from .models import Place, PlaceName, core, utcnow
@@ -270,7 +270,8 @@ def import_places(session: Session, rows: list[PlaceRow], user: str, file: str) 
         session.connection().execute(core(PlaceName).insert(), new_names[start:start + 5000])
     if summary.added or summary.updated:
         audit.record(session, user, "places import", "places", after={
-            "file": file, "added": summary.added, "updated": summary.updated, "unchanged": summary.unchanged})
+            "file": file, "added": summary.added, "updated": summary.updated, "unchanged": summary.unchanged},
+            content=content.places_written(session, user, summary.added + summary.updated))
     return summary
 
 
@@ -314,7 +315,8 @@ def desk_gazetteer(session: Session) -> Gazetteer:
             ids[p.id] = gid
             places.append(GazetteerPlace(gid, p.name, p.lat, p.lon, p.country or "", p.population, p.admin1 or ""))
         for place_id, key in session.execute(select(PlaceName.place_id, PlaceName.name_key)):
-            if len(key) >= 3:
+            # A place deleted with the sqlite3 shell (no cascade) leaves its names behind.
+            if len(key) >= 3 and place_id in ids:
                 names.setdefault(key, []).append(ids[place_id])
         found = _overlays[signature] = shared_gazetteer().overlaid(places, names)
     return found

@@ -113,3 +113,18 @@ class BusyError(ReconcileError):
 
 class RunLockedError(BusyError):
     """Another `reconcile run` holds the run lease."""
+
+
+class AuditError(ReconcileError):
+    """The audit trail is broken, or rows changed behind its back (reconciler.content)."""
+
+    exit_code = 7
+
+
+class ContentChanged(AuditError):
+    """Rows the command would read or build on were changed outside reconcile; ``findings``
+    names each (reconciler.content.Finding)."""
+
+    def __init__(self, message: str, findings: list):
+        super().__init__(message)
+        self.findings = list(findings)

@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, delete, select, tuple_, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from . import audit
+from . import audit, content
 from .errors import InputError, Problem
 from .config import Config
 from .models import Claim, ClaimChange, ClaimRelay, Report, Run, core, utcnow
@@ -40,10 +40,12 @@ class ImportSummary:
     unregistered_sources: list[str] = field(default_factory=list)
     added_ids: list[int] = field(default_factory=list)
     updated_ids: list[int] = field(default_factory=list)
+    # Stored claims changed (or deleted) outside reconcile that the file gave back as they were.
+    restored_ids: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
-                "unregistered_sources": self.unregistered_sources}
+                "restored": sorted(self.restored_ids), "unregistered_sources": self.unregistered_sources}
 
 
 def fingerprint(claim: ClaimInput, index: SourceIndex) -> str:
@@ -80,13 +82,19 @@ class _Importer:
         self.summary = ImportSummary()
         self._unregistered: set[str] = set()
         self._source_ids: dict[str, int] = {}
+        self.created_sources: list[int] = []
         self.moved: list[tuple[date, date]] = []   # old dates of updated claims that had a place
+        # Claims deleted outside reconcile, by their recorded hash: looked up before anything is
+        # added (SQLite gives a new row the id of a deleted last one).
+        self.deleted = content.deleted_claims(session)
 
     def source_id(self, name: str) -> int:
         known = self._source_ids.get(name)
         if known is not None:
             return known
-        source, _created = unregistered_source(self.session, self.index, name, self.user)
+        source, created = unregistered_source(self.session, self.index, name, self.user)
+        if created:
+            self.created_sources.append(source.id)
         if not source.registered:
             self._unregistered.add(source.name)
         self._source_ids[name] = source.id
@@ -267,17 +275,24 @@ def import_claims(session: Session, claims: list[ClaimInput], user: str,
     _mark_old_neighbours(session, importer.moved)
     summary = importer.summary
     summary.unregistered_sources = sorted(importer._unregistered)
-    if summary.added or summary.updated:
-        audit.record(session, user, "import", "claims", after={
-            "files": sorted({c.file for c in claims}), "added": summary.added_ids, "updated": summary.updated_ids,
-            "unchanged": summary.unchanged, "unregistered_sources": summary.unregistered_sources})
+    content.note(session, user, "claim", summary.added_ids + summary.restored_ids)
+    content.note(session, user, "source", importer.created_sources)
+    written = content.take(session)
+    if summary.added or summary.updated or written:
+        after = {"files": sorted({c.file for c in claims}), "added": summary.added_ids, "updated": summary.updated_ids,
+                 "unchanged": summary.unchanged, "unregistered_sources": summary.unregistered_sources}
+        if summary.restored_ids:
+            after["restored"] = sorted(summary.restored_ids)
+        audit.record(session, user, "import", "claims", after=after, content=written)
     return summary
 
 
 def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> None:
     session, summary = importer.session, importer.summary
     fps = [fp for _, fp in chunk]
-    known_fps = set(session.scalars(select(Claim.fingerprint).where(Claim.fingerprint.in_(fps))))
+    # Stored fingerprints and their claims (None: a claim earlier in this import).
+    known_fps: dict[str, int | None] = dict(session.execute(
+        select(Claim.fingerprint, Claim.id).where(Claim.fingerprint.in_(fps))).all())
     keyed = {}
     for claim, _fp in chunk:
         ref = claim.text_field("ref")
@@ -291,6 +306,7 @@ def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> N
         )
         existing = {(r.source_id, r.ref): (r.id, r.fingerprint) for r in rows}
     new_rows, new_claims = [], []
+    same: dict[int, tuple[ClaimInput, str]] = {}   # stored claims the file gives unchanged
     for claim, fp in chunk:
         ref = claim.text_field("ref")
         key = (importer.source_id(claim.source), ref)
@@ -298,6 +314,7 @@ def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> N
         if stored is not None:
             if stored[1] == fp:
                 summary.unchanged += 1
+                same[stored[0]] = (claim, fp)
             elif fp in known_fps:
                 # The fingerprint is unique: the update would fail half-way with an IntegrityError.
                 raise InputError([Problem(claim.file, claim.line, "ref",
@@ -305,15 +322,23 @@ def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> N
                                           "another stored claim; one claim is stored once")])
             else:
                 _update(importer, stored[0], claim, fp)
-                known_fps.add(fp)
+                known_fps[fp] = None
                 existing[key] = (stored[0], fp)  # the same line again later in the batch is unchanged
             continue
         if fp in known_fps:
             summary.unchanged += 1
+            if known_fps[fp] is not None:
+                same[known_fps[fp]] = (claim, fp)
             continue
-        known_fps.add(fp)
+        known_fps[fp] = None
         new_rows.append(importer.row(claim, fp))
         new_claims.append(claim)
+    # A stored claim edited (or inserted) behind the tool's back that the file gives: written again
+    # as the file says, and recorded; the run refuses such claims until then (reconciler.content).
+    for claim_id in sorted(content.changed_claims(session, same)):
+        _rewrite(importer, claim_id, *same[claim_id])
+        summary.unchanged -= 1
+        summary.restored_ids.append(claim_id)
     if not new_rows:
         return
     # RETURNING the fingerprint, not in parameter order: SQLite then inserts in batches, not row by row.
@@ -323,8 +348,31 @@ def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> N
     relays = [r for cid, claim in zip(ids, new_claims) for r in importer.relays(cid, claim)]
     if relays:
         session.connection().execute(core(ClaimRelay).insert(), relays)
+    if importer.deleted:
+        ids = _restore_deleted(importer, ids, new_claims)
     summary.added += len(ids)
     summary.added_ids.extend(ids)
+
+
+def _restore_deleted(importer: _Importer, ids: list[int], claims: list[ClaimInput]) -> list[int]:
+    """A new claim whose stored row hashes exactly as a claim deleted outside reconcile was
+    recorded is that claim: it takes its id back (and the links and decisions left behind with
+    it). Returns the ids that stay new."""
+    session, deleted = importer.session, importer.deleted
+    kept = []
+    for (_kind, new_id, _), (digest, _run) in sorted(content.hashes(session, "claim", ids).items()):
+        old_id = deleted.pop(digest, None)
+        if old_id is None:
+            kept.append(new_id)
+            continue
+        if old_id != new_id:
+            session.execute(delete(ClaimRelay).where(ClaimRelay.claim_id == new_id))
+            session.execute(update(Claim).where(Claim.id == new_id).values(id=old_id))
+            relays = importer.relays(old_id, claims[ids.index(new_id)])
+            if relays:
+                session.connection().execute(core(ClaimRelay).insert(), relays)
+        importer.summary.restored_ids.append(old_id)
+    return kept
 
 
 def _mark_old_neighbours(session: Session, moved: list[tuple[date, date]]) -> None:
@@ -350,6 +398,20 @@ def _mark_old_neighbours(session: Session, moved: list[tuple[date, date]]) -> No
 
 def _update(importer: _Importer, claim_id: int, claim: ClaimInput, fp: str) -> None:
     session = importer.session
+    before = _rewrite(importer, claim_id, claim, fp)
+    session.add(ClaimChange(claim_id=claim_id, changed_by=importer.user, changed_at=utcnow(),
+                            before=before, after=dict(claim.raw)))
+    content.note(session, importer.user, "claim", [claim_id])
+    audit.record(session, importer.user, "update", "claim", claim_id, before=before, after=dict(claim.raw),
+                 content=content.take(session))
+    importer.summary.updated += 1
+    importer.summary.updated_ids.append(claim_id)
+
+
+def _rewrite(importer: _Importer, claim_id: int, claim: ClaimInput, fp: str) -> dict:
+    """Write every field of a stored claim as ``claim`` gives it, and mark it for the next run.
+    Returns the fields as given before."""
+    session = importer.session
     stored = session.get(Claim, claim_id)
     before = dict(stored.raw)
     if stored.place_key is not None:
@@ -368,11 +430,7 @@ def _update(importer: _Importer, claim_id: int, claim: ClaimInput, fp: str) -> N
     relays = importer.relays(claim_id, claim)
     if relays:
         session.connection().execute(core(ClaimRelay).insert(), relays)
-    session.add(ClaimChange(claim_id=claim_id, changed_by=importer.user, changed_at=utcnow(),
-                            before=before, after=dict(claim.raw)))
-    audit.record(session, importer.user, "update", "claim", claim_id, before=before, after=dict(claim.raw))
-    importer.summary.updated += 1
-    importer.summary.updated_ids.append(claim_id)
+    return before
 
 
 @dataclass
@@ -448,9 +506,14 @@ def renormalise(session: Session, user: str, normaliser: PlaceNormaliser | None 
                 moved.append((stored["date_start"], stored["date_end"]))
             updates.append({"w_id": row.id, "w_version": row.version} | {f"w_{k}": v for k, v in derived.items()})
         if updates:
+            # Read again from fields edited behind the tool's back, a claim would be recorded as the tool's own.
+            content.require_intact(session, "claim", [u["w_id"] for u in updates], "nothing was written",
+                                   "renormalise again")
             session.connection().execute(write, updates)   # one executemany
     _mark_old_neighbours(session, moved)
     if summary.changed_ids:
+        content.note(session, user, "claim", summary.changed_ids)
         audit.record(session, user, "renormalise", "claims", after={
-            "changed": summary.changed_ids, "fields": dict(sorted(summary.fields.items()))})
+            "changed": summary.changed_ids, "fields": dict(sorted(summary.fields.items()))},
+            content=content.take(session))
     return summary

@@ -368,8 +368,27 @@ class AuditEntry(Base):
     events: Mapped[list] = mapped_column(JSON, default=list)   # event ids the change concerns
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+    # The content hash of every claim, source and decision the change wrote ({kind: {key: hash}},
+    # null for a row it removed): reconciler.content. Hashed with the rest of the entry.
+    content: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class ContentHash(Base):
+    """The current content hash of each claim, source and decision, as the audit entry ``seq``
+    recorded it: what `reconcile run` compares rows with, and `audit verify` compares with the
+    trail. ``row_id2`` is the second claim of a pair decision, else 0. One row of kind
+    ``baseline`` (``hash`` 'pending') says that an upgrade left rows no entry has recorded yet."""
+
+    __tablename__ = "content_hashes"
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    row_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    row_id2: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+    run_hash: Mapped[str | None] = mapped_column(String(64))   # claims: the hash of what a run reads
+    seq: Mapped[int] = mapped_column(Integer)
 
 
 class RunLease(Base):

@@ -24,7 +24,7 @@ from .deskplaces import desk_gazetteer
 from .gazetteer import Gazetteer
 from .grading import GradedClaim, grade_event, tally
 from .matching import Blocker, ClaimFeatures, PlaceHints, Score, cannot_link, corroboration_gaps, score_pair
-from . import audit
+from . import audit, content
 from .models import (STATUSES, Claim, ClaimLink, ClaimRelay, Event, EventLineage, PairConstraint, ReviewPair, Run, core,
                      utcnow)
 from .sources import SourceIndex
@@ -326,6 +326,7 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     ``seeds`` limits an incremental run to these claims' groups (used right after a decision);
     by default an incremental run starts from every new or changed claim.
     """
+    content.check_run(session, user)   # nothing is graded from rows changed behind the tool's back
     must, cannot, manual_events = load_decisions(session)
     note = None
     last = session.scalars(select(Run).where(Run.finished_at.is_not(None)).order_by(Run.id.desc()).limit(1)).first()

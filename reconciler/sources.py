@@ -18,7 +18,7 @@ import yaml
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from . import audit
+from . import audit, content
 from .errors import InputError, LookalikeError, NotFound, Problem, ReconcileError, RefusedInput, ValueParseError
 from .models import SOURCE_KINDS, Claim, Source, SourceAlias, SourceDistinction, utcnow
 from .names import NO_LETTERS, check_name, difference, has_letters, lookalike_keys, name_key
@@ -225,6 +225,9 @@ def upsert_source(session: Session, index: SourceIndex, spec: SourceSpec, user: 
         if parent is None:
             raise _at(NotFound(f"parent source {spec.parent!r} is not registered; register it first"), "parent")
         parent_id = parent.id
+    if source is not None:
+        # Built on a source changed behind the tool's back, an edit would record the change as its own.
+        content.require_intact(session, "source", [source.id], "nothing was written", "correct it")
     side = source.side if keep and spec.side is None else ((spec.side or "").strip() or None)
     aliases = _new_aliases(index, spec, source)
     if source is None or not source.registered:
@@ -262,7 +265,9 @@ def upsert_source(session: Session, index: SourceIndex, spec: SourceSpec, user: 
     index.add(source)
     if outcome != "unchanged":
         after = _source_state(index, source)
-        audit.record(session, user, "source", "source", source.id, before=before, after=after)
+        content.note(session, user, "source", [source.id])
+        audit.record(session, user, "source", "source", source.id, before=before, after=after,
+                     content=content.take(session))
         graded = ("kind", "parent", "side", "registered")
         if before is not None and any(before[k] != after[k] for k in graded):
             _flag_claims_under(session, index, source.id)

@@ -46,6 +46,9 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """The caller's own settings must not leak into a test."""
     for name in ("RECONCILE_DB", "RECONCILE_USER", "RECONCILE_JOURNAL_MODE"):
         monkeypatch.delenv(name, raising=False)
+    # Nor another test's places: the process-wide overlay cache is keyed by the places' counts and
+    # largest id, which two tests' desks can share (one lays its places over the other's claims).
+    monkeypatch.setattr("reconciler.deskplaces._overlays", {})
 
 
 class Desk:

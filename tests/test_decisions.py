@@ -146,7 +146,10 @@ def test_log_lists_decisions_for_an_event_and_audit_verifies(desk):
     result = ran(desk, "audit", "verify", "--anchor")
     count = desk.query("SELECT count(*) FROM audit_log")[0][0]
     head = desk.query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")[0]
-    assert result.output == f"Audit trail intact: {count} entries, head {count}\n{head[0]}:{head[1]}\n"
+    claims, sources = (desk.query(f"SELECT count(*) FROM {t}")[0][0] for t in ("claims", "sources"))
+    assert result.output == (f"Audit trail intact: {count} entries, head {count}; content of {claims} claims, "
+                             f"{sources} sources, 0 decisions, 1 manual grade and 0 places matches it\n"
+                             f"{head[0]}:{head[1]}\n")
 
 
 def tamper(desk, sql: str) -> None:
@@ -201,13 +204,13 @@ def test_audit_verify_expect_detects_a_rebuilt_chain(desk):
     ran(desk, "audit", "verify", "--expect", anchor)
     # Somebody who can write the file rewrites entry 2 and recomputes every hash after it.
     con = sqlite3.connect(desk.db)
-    rows = con.execute("SELECT seq, at, user, action, object_type, object_id, events, before, after "
+    rows = con.execute("SELECT seq, at, user, action, object_type, object_id, events, before, after, content "
                        "FROM audit_log ORDER BY seq").fetchall()
     prev = GENESIS
-    for seq, at, user, action, otype, oid, ev, before, after in rows:
+    for seq, at, user, action, otype, oid, ev, before, after, content in rows:
         user = "mallory" if seq == 2 else user
         digest = entry_hash(seq, at, user, action, otype, oid, json.loads(ev), json.loads(before) if before else None,
-                            json.loads(after) if after else None, prev)
+                            json.loads(after) if after else None, prev, json.loads(content) if content else None)
         con.execute("UPDATE audit_log SET user = ?, prev_hash = ?, hash = ? WHERE seq = ?", (user, prev, digest, seq))
         prev = digest
     con.commit()

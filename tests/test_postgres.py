@@ -80,6 +80,8 @@ def test_postgres_renormalise_restores_an_older_reading(pg_url):
     # As a version without these readings would have stored them: no kinds of incident for three claims.
     with psycopg.connect(pg_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
         conn.execute("UPDATE claims SET type_category = NULL WHERE ref IN ('ill-001', 'ill-002', 'ill-003')")
+    # The trail covers stored claims: recorded as the desk's, as the older version's writes would be.
+    assert run(pg_url, "audit", "accept", "--reason", "what an older version stored").exit_code == 0
     result = run(pg_url, "renormalise", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -89,6 +91,65 @@ def test_postgres_renormalise_restores_an_older_reading(pg_url):
     assert {tuple(sorted(c["ref"] for c in e["claims"])): e["status"] for e in events} == ILLUSTRATIVE
     again = json.loads(run(pg_url, "renormalise", "--json").stdout)
     assert again["changed"] == 0
+
+
+def test_postgres_content_changed_outside_reconcile_is_named_refused_and_restored(pg_url, tmp_path):
+    import psycopg
+
+    claims = str(EXAMPLES / "illustrative" / "claims.jsonl")
+    run(pg_url, "sources", "import", str(EXAMPLES / "illustrative" / "sources.yaml"))
+    assert run(pg_url, "import", claims).exit_code == 0
+    assert run(pg_url, "run").exit_code == 0
+    plain = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute("UPDATE claims SET source_id = (SELECT id FROM sources WHERE name = 'Joint Ceasefire Monitoring "
+                     "Mission') WHERE ref = 'ill-002'")
+        conn.execute("DELETE FROM claims WHERE ref = 'ill-005'")   # its links and relays go with it (cascades)
+        [(edited,)] = conn.execute("SELECT id FROM claims WHERE ref = 'ill-002'").fetchall()
+        [(entry,)] = conn.execute("SELECT seq FROM audit_log WHERE action = 'import'").fetchall()
+    verified = run(pg_url, "audit", "verify")
+    assert verified.exit_code == 7
+    lines = verified.stderr.splitlines()
+    assert lines[0] == (f"Audit trail BROKEN: claim {edited} (ref ill-002) was edited outside reconcile: its content "
+                        f"no longer matches audit entry {entry}")
+    assert lines[1] == f"Audit trail BROKEN: claim 5 was deleted outside reconcile: audit entry {entry} recorded it"
+    refused = run(pg_url, "run", "--full")
+    assert refused.exit_code == 7
+    assert refused.stderr.startswith("Error: 2 rows were changed outside reconcile since the audit trail recorded them")
+    restored = run(pg_url, "import", claims)
+    ids = ", ".join(str(i) for i in sorted((5, edited)))
+    assert restored.stdout.startswith(f"{claims}: added 0, updated 0, already stored 49, restored 2 (changed outside "
+                                      f"reconcile: claims {ids})\n")
+    assert run(pg_url, "audit", "verify").exit_code == 0
+    assert run(pg_url, "run", "--full").exit_code == 0
+    events = json.loads(run(pg_url, "events", "--json").stdout)
+    assert {tuple(sorted(c["ref"] for c in e["claims"])): e["status"] for e in events} == ILLUSTRATIVE
+
+
+def test_postgres_content_of_source_distinctions_and_places_is_named_when_edited(pg_url, tmp_path):
+    # Their hashes hold a time with its zone (who declared two sources distinct, when) and floats
+    # (a place's coordinates), as PostgreSQL's driver returns them.
+    import psycopg
+
+    lookalike = "\u13b7onitors"   # CHEROKEE LETTER LU for the M
+    assert run(pg_url, "sources", "add", "Monitors", "--kind", "ngo").exit_code == 0
+    assert run(pg_url, "sources", "add", lookalike, "--kind", "media", "--distinct-from", "Monitors").exit_code == 0
+    landmarks = tmp_path / "landmarks.csv"
+    landmarks.write_text("name,aliases,lat,lon,region\nCheckpoint 7,КПП-7,48.141,37.752,Donetsk oblast\n",
+                         encoding="utf-8")
+    assert run(pg_url, "places", "import", str(landmarks)).exit_code == 0
+    assert run(pg_url, "audit", "verify").stdout == (
+        "Audit trail intact: 3 entries, head 3; content of 0 claims, 2 sources, 0 decisions, 0 manual grades and "
+        "1 place matches it\n")
+    with psycopg.connect(pg_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        conn.execute("UPDATE source_distinctions SET created_at = created_at - interval '1 day'")
+        conn.execute("UPDATE place_names SET name = 'KPP-7' WHERE name = 'КПП-7'")
+    verified = run(pg_url, "audit", "verify")
+    assert (verified.exit_code, verified.stderr.splitlines()[:2]) == (7, [
+        f"Audit trail BROKEN: source 2 ({lookalike}) was edited outside reconcile: its content no longer matches "
+        "audit entry 2",
+        "Audit trail BROKEN: place 1 (Checkpoint 7) was edited outside reconcile: its content no longer matches "
+        "audit entry 3"])
 
 
 def test_postgres_writers_during_a_run_keep_their_marks_and_the_run_commits(pg_url, tmp_path):

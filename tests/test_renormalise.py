@@ -44,11 +44,19 @@ def _drone_strike(desk) -> None:
     assert desk("import", "claims.jsonl").exit_code == 0
 
 
+def _stored_by_an_older_version(desk, sql: str) -> None:
+    """Write what an older version stored. The trail covers stored claims (reconciler.content), so
+    the change is recorded as the desk's, as an older version's own writes would have been."""
+    desk.execute(sql)
+    result = desk("audit", "accept", "--reason", "what an older version stored")
+    assert result.exit_code == 0, result.output
+
+
 def _as_an_older_version_read_it(desk) -> None:
     # Before this version: no words for the drone strike or the fighters, and the occupiers a
     # party of their own ("okupanti rosiyski", the old stemmed key).
-    desk.execute("UPDATE claims SET type_category = NULL, victims_category = NULL, actor_key = 'okupanti rosiyski' "
-               "WHERE ref = 'a'")
+    _stored_by_an_older_version(desk, "UPDATE claims SET type_category = NULL, victims_category = NULL, "
+                                      "actor_key = 'okupanti rosiyski' WHERE ref = 'a'")
 
 
 def test_renormalise_after_an_upgrade_turns_a_false_contest_into_corroboration(desk):
@@ -114,7 +122,7 @@ def test_renormalise_reads_what_was_hit_that_an_older_version_did_not_know(desk)
                                                   "date": "2021-04-06"}])
     assert desk("import", "claims.jsonl").exit_code == 0
     # An older version knew no word for the market; the school it knew.
-    desk.execute("UPDATE claims SET target_categories = NULL WHERE ref = 'a'")
+    _stored_by_an_older_version(desk, "UPDATE claims SET target_categories = NULL WHERE ref = 'a'")
     assert desk("run").exit_code == 0
     # place 4 + one day apart 1 + type 1.5 + victims 1 + figures agree 0.5 = 8, a's target unread: one event.
     assert _groups(desk) == [["a", "b"]]
@@ -138,8 +146,8 @@ def test_renormalise_place_newly_resolved_re_decides_the_claims_without_a_place_
                                       _shelling("r", "C", "Donetsk")])
     assert desk("import", "claims.jsonl").exit_code == 0
     # An older version could not resolve r's place: r has no place, like p.
-    desk.execute("UPDATE claims SET place_key = NULL, place_label = NULL, place_geonameid = NULL, place_method = NULL "
-               "WHERE ref = 'r'")
+    _stored_by_an_older_version(desk, "UPDATE claims SET place_key = NULL, place_label = NULL, "
+                                      "place_geonameid = NULL, place_method = NULL WHERE ref = 'r'")
     assert desk("run").exit_code == 0
     # Avdiivka is the only placed report that day: p and r each take it (place +1, same day 2,
     # type 1.5, victims 1, figures 0.5 = 6 with q); p–r, both without a place, 4; the average
@@ -156,7 +164,7 @@ def test_renormalise_lists_a_claim_that_no_longer_validates_and_leaves_it(desk):
     _drone_strike(desk)
     _as_an_older_version_read_it(desk)
     # A claim stored with a field this version no longer accepts.
-    desk.execute("UPDATE claims SET raw = json_set(raw, '$.date', 'spring') WHERE ref = 'b'")
+    _stored_by_an_older_version(desk, "UPDATE claims SET raw = json_set(raw, '$.date', 'spring') WHERE ref = 'b'")
     result = desk("renormalise", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -182,7 +190,7 @@ def test_renormalise_marks_claims_without_a_place_near_a_changed_claims_old_date
     ])
     assert desk("import", "claims.jsonl").exit_code == 0
     # The older version read x's drone strike as shelling.
-    desk.execute("UPDATE claims SET type_category = 'indirect_fire' WHERE ref = 'x'")
+    _stored_by_an_older_version(desk, "UPDATE claims SET type_category = 'indirect_fire' WHERE ref = 'x'")
     assert desk("run").exit_code == 0
     # p's only compatible placed report was x (−1 + 2 + 1.5 + 1 + 0.5 = 4 ≥ 4; y has no figures:
     # 3.5), so p takes Avdiivka: p–y 1 + 2 + 1.5 + 1 + text 1 = 6.5, p–x 6; x and y can never join.

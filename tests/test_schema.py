@@ -129,17 +129,28 @@ def test_init_upgrades_a_database_holding_data_from_an_older_revision(registered
     old_columns = table_columns(registered)
     assert before["claims"] and before["sources"]
     result = registered("init")
+    entries = len(before["audit_log"])
     assert (result.exit_code, result.stdout) == (
         0, f"Upgraded {DB_NAME} from schema {REVISIONS[-back]} to {HEAD}\n"
            "Claims stored before keep what the older version read from them (a newer schema may add fields to "
-           "read); run `reconcile renormalise` to read them again.\n")
-    # Every value the older schema held is kept; columns the upgrade added start empty.
-    assert table_rows(registered, old_columns) == before
+           "read); run `reconcile renormalise` to read them again.\n"
+           f"Recorded the content hashes of the claims, sources and decisions stored before in audit entry "
+           f"{entries + 1}: from now on `reconcile audit verify` names any row changed outside reconcile (changes "
+           "made before cannot be detected).\n")
+    # Every value the older schema held is kept, and the trail gained its baseline entry; columns
+    # the upgrade added start empty.
+    after = table_rows(registered, old_columns)
+    assert registered.query("SELECT seq, action FROM audit_log ORDER BY seq DESC LIMIT 1") == [(entries + 1,
+                                                                                                  "baseline")]
+    assert set(before["audit_log"]) < set(after["audit_log"]) and len(after["audit_log"]) == entries + 1
+    assert {t: r for t, r in after.items() if t != "audit_log"} == {t: r for t, r in before.items() if t != "audit_log"}
     added = {t: [c for c in cols if c not in old_columns.get(t, [])] for t, cols in table_columns(registered).items()}
     for table, columns in added.items():
         if columns and table in before:
             quoted = ", ".join(f'"{c}"' for c in columns)
-            assert {row for row in registered.query(f'SELECT {quoted} FROM "{table}"')} <= {(None,) * len(columns)}
+            older = " WHERE action != 'baseline'" if table == "audit_log" else ""
+            assert {row for row in registered.query(f'SELECT {quoted} FROM "{table}"{older}')} <= {
+                (None,) * len(columns)}
     assert sorted(claim["ref"] for claim in registered.claims()) == ["r1", "r2"]
     # renormalise fills what the new revision added (the region of the claim placed at Avdiivka).
     assert registered("renormalise").exit_code == 0

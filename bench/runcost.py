@@ -1,0 +1,117 @@
+"""What one change costs a run: two versions of reconcile side by side on identical data.
+
+The benchmark's wall-clock figures move by a tenth from one run to the next on a shared
+machine; this times only the step asked for, in a fresh process, as wall and CPU seconds, so
+that runs of two versions can be interleaved and their medians compared. The version measured
+is the `reconciler` first on the path: put another checkout first with PYTHONPATH.
+
+    python bench/runcost.py prepare DATA OUT     # import DATA (bench/generate.py's output), first run
+    python bench/runcost.py time OUT full        # a full run on the imported claims
+    python bench/runcost.py time OUT inc DATA    # DATA's claims-extra.jsonl imported (untimed), a run
+    python bench/runcost.py time OUT check       # the content check alone (reconciler.content)
+    python bench/runcost.py time OUT verify      # `audit verify`: the chain, then every row
+
+Example, the previous commit against this one (OUT directories kept apart):
+
+    git archive HEAD~1 | tar -x -C /tmp/before
+    (cd /tmp/before && PYTHONPATH=/tmp/before python bench/runcost.py prepare DATA /tmp/A)
+    python bench/runcost.py prepare DATA /tmp/B
+    for i in 1 2 3 4 5; do
+      (cd /tmp/before && PYTHONPATH=/tmp/before python bench/runcost.py time /tmp/A full)
+      python bench/runcost.py time /tmp/B full
+    done
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchmark import _snapshot as _copy  # noqa: E402  (a consistent copy of a WAL database)
+
+
+def prepare(data: Path, out: Path) -> dict:
+    """OUT/imported.sqlite: sources and claims imported as the benchmark does; OUT/ran.sqlite:
+    after the first run."""
+    from reconciler import schema
+    from reconciler.config import Config
+    from reconciler.db import open_database
+    from reconciler.importing import import_claims
+    from reconciler.places import PlaceNormaliser
+    from reconciler.reading import read_claim_file
+    from reconciler.runs import reconcile
+    from reconciler.sources import import_sources, read_source_file
+
+    out.mkdir(parents=True, exist_ok=True)
+    work = out / "work.sqlite"
+    db = open_database(str(work))
+    schema.upgrade(db)
+    with db.write() as session:
+        import_sources(session, read_source_file(data / "sources.yaml"), "bench", "sources.yaml")
+    claims = read_claim_file(data / "claims.jsonl")
+    wall, cpu = time.perf_counter(), time.process_time()
+    with db.write() as session:
+        import_claims(session, claims, "bench", PlaceNormaliser())
+    timing = {"step": "import", "wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}
+    _copy(work, out / "imported.sqlite")
+    with db.write() as session:
+        reconcile(session, "bench", Config())
+    db.dispose()
+    _copy(work, out / "ran.sqlite")
+    work.unlink()
+    return timing
+
+
+def time_step(out: Path, step: str, data: Path | None) -> dict:
+    from reconciler.config import Config
+    from reconciler.db import open_database
+    from reconciler.importing import import_claims
+    from reconciler.places import PlaceNormaliser
+    from reconciler.reading import read_claim_file
+    from reconciler.runs import reconcile
+
+    target = out / f"timing-{step}.sqlite"
+    _copy(out / ("imported.sqlite" if step == "full" else "ran.sqlite"), target)
+    db = open_database(str(target))
+    if step == "inc":
+        with db.write() as session:
+            import_claims(session, read_claim_file(data / "claims-extra.jsonl"), "bench", PlaceNormaliser())
+    PlaceNormaliser()   # the gazetteer loaded before the clock starts
+    wall, cpu = time.perf_counter(), time.process_time()
+    if step in ("full", "inc"):
+        with db.write() as session:
+            reconcile(session, "bench", Config())
+    elif step == "check":
+        from reconciler import content
+
+        with db.write() as session:
+            content.check_run(session, "bench")
+    elif step == "verify":
+        from reconciler import audit, content
+
+        with db.read() as session:
+            assert audit.verify(session).ok and not content.verify(session).findings
+    else:
+        raise SystemExit(f"unknown step {step!r}; expected full, inc, check or verify")
+    timing = {"step": step, "wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}
+    db.dispose()
+    target.unlink()
+    return timing
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) >= 3 and argv[0] == "prepare":
+        print(json.dumps(prepare(Path(argv[1]), Path(argv[2]))))
+        return 0
+    if len(argv) >= 3 and argv[0] == "time":
+        print(json.dumps(time_step(Path(argv[1]), argv[2], Path(argv[3]) if len(argv) > 3 else None)))
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

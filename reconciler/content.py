@@ -1,0 +1,574 @@
+"""Content hashes: tamper evidence for what imports and people wrote, not only for the log.
+
+Every audit entry that writes claims, sources, decisions or places carries the SHA-256 of each
+row it wrote (reconciler.audit.record), and the table ``content_hashes`` keeps the latest hash of each
+row in the same transaction. :func:`verify` recomputes every row and compares it with the
+latest hash the trail recorded for it; :func:`check_run` lets a run compare what it reads with
+the table; :func:`accept` records rows as they are now, audited, when a person says so.
+
+What a hash covers (:data:`KINDS`):
+
+- a **claim**: every stored column but the id and the bookkeeping (``needs_match`` and
+  ``version``, which runs and marks change, and who and when: ``created_by``, ``created_at``,
+  ``updated_by``, ``updated_at``, which the entry that wrote the claim records itself), with its
+  relays in order. So the same claim imported again gives the same hash, whoever imports it;
+- a **source**: every column but the id and who and when, with its aliases and the sources a
+  person said it differs from (``source_distinctions``: which, who, when);
+- a **decision**: a row of ``pair_constraints`` (the pair, link or unlink, who, when);
+- a **manual grade**: an event's status, reason, graded_by and graded_at while ``manual`` is set;
+- a **place** of the desk's own gazetteer: every column but the id and who and when, with its
+  names. A command that writes places passes :func:`places_written` to its audit entry.
+
+A claim has a second hash, over only the columns a run reads (:data:`RUN_READS`): the run
+checks that one, which costs it a fraction of hashing whole claims. It is a cache, kept in the
+table, not in the trail: its encoding (marshal, about three times as fast as JSON) may change
+with Python, so where it differs the run hashes the whole claim, and when that matches the
+table the claim is intact and its run hash is written again. :func:`verify` checks it too.
+
+Values are hashed as the database driver returns them (SQLite's text for dates, PostgreSQL's
+date objects), serialised as JSON: a hash is worked out only from a stored row, never from the
+values about to be written, so writing and checking can never disagree. Changing what a hash
+covers changes every hash: a version that does must record a new baseline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import marshal
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from itertools import groupby
+from operator import itemgetter
+from typing import Iterable, Iterator
+
+from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy.orm import Session
+
+from . import audit
+from .audit import RowKey
+from .errors import AuditError, ContentChanged
+from .models import AuditEntry, Claim, ContentHash, Place, Source
+
+CHUNK = 500
+_BOOKKEEPING = {"id", "created_by", "created_at", "updated_by", "updated_at"}
+
+
+@dataclass(frozen=True)
+class Child:
+    """Rows of another table that belong to a row of a kind, hashed with it."""
+
+    table: str
+    parent: str                     # the column naming the row they belong to
+    columns: tuple[str, ...]
+    order: tuple[str, ...]          # columns that order them whatever their ids
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of row the trail covers: where it lives and which columns its hash covers."""
+
+    name: str
+    table: str
+    keys: tuple[str, ...]           # ("id",), or the pair ("claim_a", "claim_b")
+    columns: tuple[str, ...]
+    where: str = ""                 # which rows of the table are of this kind
+    children: tuple[Child, ...] = ()
+
+
+def _stored(model, leave_out: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """Every column of the model's table, in name order, but its id, who and when, and ``leave_out``."""
+    return tuple(sorted(c.name for c in model.__table__.columns if c.name not in _BOOKKEEPING | leave_out))
+
+
+KINDS = (
+    Kind("claim", "claims", ("id",), _stored(Claim, {"needs_match", "version"}),
+         children=(Child("claim_relays", "claim_id", ("position", "source_id", "source_text"), ("position",)),)),
+    # A source's identity: its names and the sources a person said it differs from (a run reads both).
+    Kind("source", "sources", ("id",), _stored(Source),
+         children=(Child("source_aliases", "source_id", ("alias", "alias_key"), ("alias_key",)),
+                   Child("source_distinctions", "source_id", ("other_id", "created_by", "created_at"),
+                         ("other_id",)))),
+    Kind("decision", "pair_constraints", ("claim_a", "claim_b"), ("kind", "created_by", "created_at")),
+    Kind("grade", "events", ("id",), ("status", "reason", "graded_by", "graded_at"), where="manual"),
+    # The desk's own gazetteer, laid over the bundled one (reconciler.deskplaces): where claims are.
+    Kind("place", "places", ("id",), _stored(Place),
+         children=(Child("place_names", "place_id", ("name", "name_key"), ("name_key", "name")),)),
+)
+KIND = {k.name: k for k in KINDS}
+
+# What `reconcile run` reads of each claim (reconciler.runs: the matching features, and the notes
+# and actors that grading quotes); a run checks these, `audit verify` whole claims.
+RUN_READS = ("source_id", "report_id", "fingerprint", "date_start", "date_end", "date_precision", "place_key",
+             "place_label", "place_geonameid", "place_region", "place_candidates", "place_names", "type_category",
+             "text_type_category", "target_categories", "victims_category", "actor_key", "actor_text", "stance",
+             "killed_text", "killed_low", "killed_high", "wounded_text", "wounded_low", "wounded_high", "text", "note")
+
+BASELINE_NOTE = ("content hashes of the rows stored before this version; changes made to them before this entry "
+                 "cannot be detected")
+
+
+def _plain(value):
+    """JSON for the values drivers return that JSON has no type for."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:   # PostgreSQL: the same instant whatever the session's time zone
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return {"blob": bytes(value).hex()}
+    return str(value)   # Decimal and the like
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=_plain).encode
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(_encode(value).encode("utf-8")).hexdigest()
+
+
+def _run_digest(values: tuple) -> str:
+    """The run hash of a claim's RUN_READS values (a cache: see the module's docstring)."""
+    try:
+        blob = marshal.dumps(values, 2)   # version 2: no shared references, so equal rows give equal bytes
+    except ValueError:   # a type marshal does not know (PostgreSQL's dates)
+        blob = _encode(values).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()
+
+
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+def _select(kind: Kind, columns: Iterable[str], ids: list[int] | None) -> str:
+    where = [kind.where] if kind.where else []
+    if ids is not None:   # integers only: safe to write into the statement
+        where.append(f"{_q(kind.keys[0])} IN ({','.join(str(int(i)) for i in ids)})")
+    sql = f"SELECT {', '.join(_q(c) for c in (*kind.keys, *columns))} FROM {_q(kind.table)}"
+    return sql + (f" WHERE {' AND '.join(where)}" if where else "")
+
+
+def _chunks(ids: list[int] | None) -> Iterator[list[int] | None]:
+    if ids is None:
+        yield None
+        return
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+def _key(kind: Kind, row) -> RowKey:
+    return (kind.name, row[0], row[1]) if len(kind.keys) == 2 else (kind.name, row[0], 0)
+
+
+def _children(conn: Connection, kind: Kind, ids: list[int] | None) -> dict[int, dict[str, list]]:
+    """The child rows of the rows ``ids`` (all: None), by row and table; a table without rows
+    for a row is left out (so a child table added later changes no hash until it holds rows)."""
+    found: dict[int, dict[str, list]] = {}
+    for child in kind.children:
+        for part in _chunks(ids):
+            sql = f"SELECT {_q(child.parent)}, {', '.join(_q(c) for c in child.columns)} FROM {_q(child.table)}"
+            if part is not None:
+                sql += f" WHERE {_q(child.parent)} IN ({','.join(str(int(i)) for i in part)})"
+            order = ", ".join(_q(c) for c in (child.parent, *child.order))
+            rows = conn.exec_driver_sql(f"{sql} ORDER BY {order}").all()   # one fetch: a gazetteer's names are many
+            for parent, group in groupby(rows, key=itemgetter(0)):
+                found.setdefault(parent, {})[child.table] = [row[1:] for row in group]
+    return found
+
+
+def hashes(session: Session, kind_name: str, ids: Iterable[int] | None = None) -> dict[RowKey, tuple[str, str | None]]:
+    """(content hash, run hash) of each stored row of the kind, or of the rows whose (first)
+    id is in ``ids``, as the session sees them; the run hash is None but for claims."""
+    session.flush()
+    return _hashes(session.connection(), kind_name, ids)
+
+
+def _hashes(conn: Connection, kind_name: str, ids: Iterable[int] | None = None) -> dict[RowKey, tuple[str, str | None]]:
+    kind = KIND[kind_name]
+    wanted = None if ids is None else sorted(set(ids))
+    names = kind.columns
+    run_values = itemgetter(*(names.index(c) for c in RUN_READS)) if kind.name == "claim" else None
+    result: dict[RowKey, tuple[str, str | None]] = {}
+    width = len(kind.keys)
+    for part in _chunks(wanted):
+        rows = conn.exec_driver_sql(_select(kind, names, part)).all()
+        # Every row: the child tables whole, in one statement each (not one per chunk of ids).
+        children = _children(conn, kind, None if wanted is None else [r[0] for r in rows]) \
+            if kind.children and rows else {}
+        for row in rows:
+            values = row[width:]
+            content = {n: v for n, v in zip(names, values) if v is not None}
+            run_hash = _run_digest(run_values(values)) if run_values is not None else None
+            result[_key(kind, row)] = (_digest([kind.name, content, children.get(row[0], {})]), run_hash)
+    return result
+
+
+@contextmanager
+def _snapshot(session: Session) -> Iterator[Connection]:
+    """One consistent view of the stored rows and the table of hashes. SQLite: the session's own
+    transaction (a write transaction holds the file; a read transaction in WAL mode is a
+    snapshot). PostgreSQL: the session's transaction reads what others committed statement by
+    statement, so a writer committing a claim and its hash between two reads would look like
+    tampering; a separate REPEATABLE READ transaction sees committed data as of one moment
+    (not this session's uncommitted writes: callers leave the rows it noted out)."""
+    session.flush()
+    if session.get_bind().dialect.name != "postgresql":
+        yield session.connection()
+        return
+    with session.get_bind().connect() as conn:
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+            yield conn
+
+
+# --- staging: the hashes of rows written in this transaction, until an audit entry records them
+
+_STAGED = "reconcile.content.staged"
+_BASELINE_DONE = "reconcile.content.baseline"
+
+
+def note(session: Session, user: str, kind_name: str, keys: Iterable) -> None:
+    """Work out the hashes of rows just written (ints, or (a, b) pairs for decisions; a row that
+    is gone is noted as removed) and keep them for the next :func:`take`. ``user`` signs the
+    baseline entry if this is the first write after an upgrade."""
+    ensure_baseline(session, user)
+    kind = KIND[kind_name]
+    wanted = {(kind.name, k[0], k[1]) if isinstance(k, tuple) else (kind.name, int(k), 0) for k in keys}
+    if not wanted:
+        return
+    found = hashes(session, kind.name, {k[1] for k in wanted})
+    staged = session.info.setdefault(_STAGED, {})
+    for key in wanted:
+        staged[key] = found.get(key, (None, None))
+
+
+def places_written(session: Session, user: str,
+                   place_ids: Iterable[int]) -> dict[RowKey, tuple[str | None, str | None]]:
+    """The content hashes of the desk's places just written (with their names; a place removed
+    is recorded as such), with whatever else was noted, for ``audit.record(content=...)`` of the
+    entry that writes them: a places import calls this after writing, in its transaction."""
+    note(session, user, "place", place_ids)
+    return take(session) or {}
+
+
+def take(session: Session) -> dict[RowKey, tuple[str | None, str | None]] | None:
+    """The hashes noted since the last take, for ``audit.record(content=...)``."""
+    return session.info.pop(_STAGED, None) or None
+
+
+def ensure_baseline(session: Session, user: str) -> int | None:
+    """After an upgrade from a version without content hashes (the migration leaves a marker),
+    record every row's hash in one audit entry before anything else is written. Returns the
+    entry's sequence number, or None when there was nothing to do."""
+    if session.info.get(_BASELINE_DONE):
+        return None
+    session.info[_BASELINE_DONE] = True
+    marker = session.scalar(select(ContentHash.seq).where(ContentHash.kind == "baseline").limit(1))
+    if marker is None:
+        return None
+    everything = {}
+    for kind in KINDS:
+        everything.update(hashes(session, kind.name))
+    session.execute(delete(ContentHash).where(ContentHash.kind == "baseline"))
+    counts = {f"{k.name}s": sum(1 for key in everything if key[0] == k.name) for k in KINDS}
+    return audit.record(session, user, "baseline", "content", after=counts | {"note": BASELINE_NOTE},
+                        content=everything).seq
+
+
+# --- findings
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A row whose content and the trail disagree. ``change``: edited, deleted, inserted, or
+    table / run_hash (the table of current hashes was edited); ``seq``: the entry that recorded
+    the row last (None: none did)."""
+
+    key: RowKey
+    label: str
+    change: str
+    seq: int | None
+
+    def __str__(self) -> str:
+        if self.change == "edited":
+            return f"{self.label} was edited outside reconcile: its content no longer matches audit entry {self.seq}"
+        if self.change == "deleted":
+            return f"{self.label} was deleted outside reconcile: audit entry {self.seq} recorded it"
+        if self.change == "inserted":
+            return f"{self.label} was inserted outside reconcile: no audit entry records it"
+        if self.change == "run_hash":
+            return (f"the content hash table's run hash of {self.label} was edited outside reconcile: it no longer "
+                    f"matches the {self.key[0]} as audit entry {self.seq} recorded it")
+        if self.seq is None:
+            return (f"the content hash table has a row for {self.label} that no audit entry recorded: the table was "
+                    "edited outside reconcile")
+        return (f"the content hash table's row for {self.label} does not match audit entry {self.seq}: the table "
+                "was edited outside reconcile")
+
+    def refusal(self, done: str, then: str) -> str:
+        """One line for a command that refuses to go on: what changed and what to do."""
+        kind, first, second = self.key
+        if self.change == "inserted":
+            what = f"{self.label} was inserted outside reconcile (no audit entry records it)"
+        else:
+            verb = "deleted" if self.change == "deleted" else "changed"
+            what = f"{self.label} was {verb} outside reconcile since audit entry {self.seq}"
+        if kind == "place" and self.change == "edited":
+            remedy = ("Import its file again (`reconcile places import FILE`), restore the database from a backup, "
+                      "or record it as it is now with `reconcile audit accept --reason TEXT`")
+        elif self.change == "inserted" or kind in ("source", "place") or self.change in ("table", "run_hash"):
+            remedy = ("Restore the database from a backup, or record it as it is now with "
+                      "`reconcile audit accept --reason TEXT`")
+        elif kind == "claim":
+            back = f": it comes back as claim {first}" if self.change == "deleted" else ""
+            remedy = (f"Re-import the file that holds it (`reconcile import FILE`{back}) or restore the database "
+                      "from a backup")
+        elif kind == "decision":
+            remedy = f"Decide it again (`reconcile link {first} {second}` or `reconcile unlink {first} {second}`)"
+        else:
+            remedy = f"Grade it again (`reconcile grade {first} --status S --reason R`, or `--auto`)"
+        return f"{what}; {done}. {remedy}, then {then}"
+
+
+def refuse(findings: list[Finding], done: str, then: str) -> ContentChanged:
+    """The error for a command that will not build on rows changed outside reconcile."""
+    if len(findings) == 1:
+        return ContentChanged(findings[0].refusal(done, then), findings)
+    shown = ", ".join(f.label for f in findings[:3]) + (", …" if len(findings) > 3 else "")
+    return ContentChanged(f"{len(findings)} rows were changed outside reconcile since the audit trail recorded them "
+                          f"({shown}); {done}. `reconcile audit verify` names each; restore them, then {then}",
+                          findings)
+
+
+def _labels(conn: Connection, keys: Iterable[RowKey]) -> dict[RowKey, str]:
+    """'claim 17 (ref X)', 'source 4 (Army)', 'place 2 (Avdiivka)', 'the decision on claims 3
+    and 9', 'the manual grade of event 10'; a claim, source or place that is gone has its id only."""
+    keys = sorted(set(keys))
+    named = {"claim": (Claim.id, Claim.ref), "source": (Source.id, Source.name), "place": (Place.id, Place.name)}
+    found: dict[str, dict] = {kind: {} for kind in named}
+    for kind, (id_column, name_column) in named.items():
+        ids = [k[1] for k in keys if k[0] == kind]
+        for start in range(0, len(ids), CHUNK):
+            found[kind].update(conn.execute(select(id_column, name_column)
+                                            .where(id_column.in_(ids[start:start + CHUNK]))).all())
+    labels = {}
+    for key in keys:
+        kind, first, second = key
+        if kind == "claim":
+            ref = found["claim"].get(first)
+            labels[key] = f"claim {first}" + (f" (ref {ref})" if ref is not None else "")
+        elif kind in named:
+            labels[key] = f"{kind} {first}" + (f" ({found[kind][first]})" if first in found[kind] else "")
+        elif kind == "decision":
+            labels[key] = f"the decision on claims {first} and {second}"
+        else:
+            labels[key] = f"the manual grade of event {first}"
+    return labels
+
+
+def _ordered(findings: list[tuple[RowKey, str, int | None]], conn: Connection) -> list[Finding]:
+    order = {k.name: i for i, k in enumerate(KINDS)}
+    labels = _labels(conn, [f[0] for f in findings])
+    return [Finding(key, labels[key], change, seq)
+            for key, change, seq in sorted(findings, key=lambda f: (order[f[0][0]], f[0][1:], f[1]))]
+
+
+def _table(conn: Connection, kind: str | None = None) -> dict[RowKey, tuple[str, str | None, int]]:
+    """The table of current hashes (of one kind), but for the upgrade's marker."""
+    rows = conn.execute(select(ContentHash.kind, ContentHash.row_id, ContentHash.row_id2, ContentHash.hash,
+                                  ContentHash.run_hash, ContentHash.seq)
+                        .where(ContentHash.kind == kind if kind else ContentHash.kind != "baseline"))
+    return {(kind, a, b): (h, run_hash, seq) for kind, a, b, h, run_hash, seq in rows}
+
+
+def _compare(recorded: dict[RowKey, tuple[str, str | None, int]], current: dict[RowKey, str],
+             skip: Iterable[RowKey] = ()) -> list[tuple[RowKey, str, int | None]]:
+    """Rows edited, deleted or inserted: ``current`` hashes against ``recorded`` (hash, run hash,
+    seq; the first of these is compared), rows in ``skip`` left out."""
+    skip = set(skip)
+    found = []
+    for key, (h, _run, seq) in recorded.items():
+        if key in skip:
+            continue
+        now = current.get(key)
+        if now is None:
+            found.append((key, "deleted", seq))
+        elif now != h:
+            found.append((key, "edited", seq))
+    found.extend((key, "inserted", None) for key in current if key not in recorded and key not in skip)
+    return found
+
+
+_RUN_JOIN = ("SELECT c.id, {columns}, h.run_hash, h.seq FROM claims c LEFT JOIN content_hashes h "
+             "ON h.kind = 'claim' AND h.row_id = c.id AND h.row_id2 = 0")
+_GONE = ("SELECT h.row_id, h.seq FROM content_hashes h WHERE h.kind = 'claim' "
+         "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.id = h.row_id)")
+
+
+def check_run(session: Session, user: str) -> None:
+    """Before a run reads anything: what a run reads of every claim, and every source, decision
+    and manual grade, must match the table of hashes. Rows this transaction wrote and noted (a
+    decision's run) are its own. Raises :class:`ContentChanged` otherwise."""
+    ensure_baseline(session, user)
+    own = set(session.info.get(_STAGED, {}))
+    found, differ = [], {}
+    with _snapshot(session) as conn:
+        # One statement for claims and their hashes: a claim and its hash committed by another
+        # writer meanwhile are seen together or not at all.
+        columns = ", ".join(f"c.{_q(c)}" for c in RUN_READS)
+        for row in conn.exec_driver_sql(_RUN_JOIN.format(columns=columns)):
+            key = ("claim", row[0], 0)
+            if key in own:
+                continue
+            if row[-1] is None:
+                found.append((key, "inserted", None))
+            elif _run_digest(tuple(row[1:-2])) != row[-2]:
+                differ[row[0]] = row[-1]
+        refresh = _whole_claims(conn, differ, found)
+        found.extend((("claim", row_id, 0), "deleted", seq) for row_id, seq in conn.exec_driver_sql(_GONE)
+                     if ("claim", row_id, 0) not in own)
+        for kind in KINDS[1:]:
+            current = {key: h for key, (h, _run) in _hashes(conn, kind.name).items()}
+            found.extend(_compare(_table(conn, kind.name), current, own))
+        if found:
+            raise refuse(_ordered(found, conn), "nothing was graded", "run again")
+    if refresh:
+        table = ContentHash.__table__
+        session.execute(update(table).where(table.c.kind == "claim", table.c.row_id == bindparam("r_id"),
+                                            table.c.row_id2 == 0).values(run_hash=bindparam("r_hash")),
+                        [{"r_id": claim_id, "r_hash": run_hash} for claim_id, run_hash in refresh.items()])
+
+
+def _whole_claims(conn: Connection, differ: dict[int, int], found: list) -> dict[int, str]:
+    """Claims whose run hash differs from the table's: those whose whole content still matches
+    the table are intact (the run hash's encoding changed); the others go to ``found``.
+    Returns the run hashes to write again."""
+    if not differ:
+        return {}
+    ids = sorted(differ)
+    recorded = {}
+    for start in range(0, len(ids), CHUNK):
+        recorded.update(conn.execute(select(ContentHash.row_id, ContentHash.hash).where(
+            ContentHash.kind == "claim", ContentHash.row_id.in_(ids[start:start + CHUNK]),
+            ContentHash.row_id2 == 0)).all())
+    refresh = {}
+    for (_kind, claim_id, _), (whole, run_hash) in _hashes(conn, "claim", ids).items():
+        if whole == recorded.get(claim_id):
+            refresh[claim_id] = run_hash
+        else:
+            found.append((("claim", claim_id, 0), "edited", differ[claim_id]))
+    return refresh
+
+
+def require_intact(session: Session, kind_name: str, ids: Iterable[int], done: str, then: str) -> None:
+    """Refuse to build on rows changed outside reconcile (a partial edit would record the
+    change as the tool's own)."""
+    ids = sorted(set(ids))
+    if not ids:
+        return
+    found = [(key, "inserted" if seq is None else "edited", seq) for key, seq in _changed(session, kind_name, ids)]
+    if found:
+        raise refuse(_ordered(found, session.connection()), done, then)
+
+
+def _changed(session: Session, kind_name: str, ids: list[int]) -> list[tuple[RowKey, int | None]]:
+    """The stored rows among ``ids`` whose content differs from what was recorded (noted in this
+    transaction, or in the table), with the entry that recorded them (None: none did)."""
+    table = ContentHash
+    recorded: dict[RowKey, tuple[str | None, int | None]] = {}
+    for start in range(0, len(ids), CHUNK):
+        recorded.update(((k, a, b), (h, seq)) for k, a, b, h, seq in session.execute(
+            select(table.kind, table.row_id, table.row_id2, table.hash, table.seq)
+            .where(table.kind == kind_name, table.row_id.in_(ids[start:start + CHUNK]))))
+    for key, (h, _run) in session.info.get(_STAGED, {}).items():
+        if key[0] == kind_name:
+            recorded[key] = (h, recorded.get(key, (None, None))[1])
+    return [(key, recorded.get(key, (None, None))[1]) for key, (h, _run) in hashes(session, kind_name, ids).items()
+            if recorded.get(key, (None, None))[0] != h]
+
+
+def changed_claims(session: Session, ids: Iterable[int]) -> set[int]:
+    """The claims among ``ids`` whose content no longer matches what was recorded for them."""
+    ids = sorted(set(ids))
+    return {key[1] for key, _seq in _changed(session, "claim", ids)} if ids else set()
+
+
+def deleted_claims(session: Session) -> dict[str, int]:
+    """Recorded claims whose row is gone, by the hash recorded for them (a re-import that
+    reproduces one exactly brings it back under its id)."""
+    rows = session.connection().exec_driver_sql(_GONE.replace("h.seq", "h.hash"))
+    return {h: row_id for row_id, h in rows}
+
+
+# --- audit verify and audit accept
+
+
+@dataclass(frozen=True)
+class Report:
+    findings: list[Finding]
+    counts: dict[str, int]          # rows of each kind checked
+    pending: bool = False           # upgraded, baseline not recorded yet
+
+
+def _latest(conn: Connection) -> dict[RowKey, tuple[str | None, int]]:
+    """The latest hash the trail recorded for each row, and the entry that recorded it."""
+    latest: dict[RowKey, tuple[str | None, int]] = {}
+    rows = conn.execute(select(AuditEntry.seq, AuditEntry.content)
+                           .where(AuditEntry.content.is_not(None)).order_by(AuditEntry.seq))
+    for seq, content in rows:
+        for kind, by_key in content.items():
+            for text_key, h in by_key.items():
+                latest[audit.parse_key(kind, text_key)] = (h, seq)
+    return latest
+
+
+def verify(session: Session) -> Report:
+    """Every claim, source, decision and manual grade against the latest hash the trail
+    recorded for it, and the table of current hashes against the trail. The chain itself is
+    :func:`reconciler.audit.verify`'s; call this on an intact chain."""
+    with _snapshot(session) as conn:
+        if conn.scalar(select(ContentHash.seq).where(ContentHash.kind == "baseline").limit(1)) is not None:
+            return Report([], {}, pending=True)
+        latest, table = _latest(conn), _table(conn)
+        current: dict[RowKey, tuple[str, str | None]] = {}
+        for kind in KINDS:
+            current.update(_hashes(conn, kind.name))
+        found = _compare({key: (h, None, seq) for key, (h, seq) in latest.items() if h is not None},
+                         {key: h for key, (h, _run) in current.items()})
+        for key in set(latest) | set(table):
+            recorded, seq = latest.get(key, (None, None))
+            row, now = table.get(key), current.get(key)
+            if (row[0] if row else None) != recorded or (row is not None and row[2] != seq):
+                found.append((key, "table", seq if recorded is not None else None))
+            elif row is not None and now is not None and now[0] == recorded and row[1] != now[1]:
+                found.append((key, "run_hash", seq))
+        counts = {k.name: sum(1 for key in current if key[0] == k.name) for k in KINDS}
+        return Report(_ordered(found, conn), counts)
+
+
+def accept(session: Session, user: str, reason: str) -> tuple[list[Finding], int | None]:
+    """Record every row that disagrees with the trail as it is now, in one audit entry that
+    names each and gives the person's reason. Returns the rows and the entry's number."""
+    if not reason or not reason.strip():
+        raise AuditError("accepting rows as they are needs a reason (--reason)")
+    chain = audit.verify(session)
+    if not chain.ok:
+        raise AuditError(f"the audit trail itself is broken ({chain.problem}); "
+                         "content can only be recorded on an intact trail")
+    ensure_baseline(session, user)
+    report = verify(session)
+    if not report.findings:
+        return [], None
+    keys = {f.key for f in report.findings}
+    content: dict[RowKey, tuple[str | None, str | None]] = {key: (None, None) for key in keys}
+    for kind in KINDS:
+        ids = {k[1] for k in keys if k[0] == kind.name}
+        if ids:
+            content.update({k: v for k, v in hashes(session, kind.name, ids).items() if k in keys})
+    entry = audit.record(session, user, "accept", "content",
+                         after={"reason": reason.strip(), "rows": [str(f) for f in report.findings]},
+                         content=content)
+    return report.findings, entry.seq

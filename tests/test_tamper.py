@@ -1,0 +1,516 @@
+"""Content hashes: edits made behind the tool's back (with the real sqlite3 module) are named by
+`audit verify`, refused by `run`, and undone by a re-import, a new decision or `audit accept`.
+
+The desk below: two claims of one origin (the Army) about one shelling, with figures that
+differ: one origin, so the event is *unverified*. Entries: 1 and 2 register the sources, 3 is
+the import (claims 1 and 2), 4 the run.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from test_decisions import ran
+from test_run import events, load_example
+
+SOURCES = "- {name: Army, kind: military, side: North}\n- {name: Monitors, kind: ngo}\n"
+CLAIMS = [
+    {"ref": "a", "source": "Army", "date": "2021-04-06", "place": "Avdiivka", "type": "shelling",
+     "victims": "civilians", "killed": "2"},
+    {"ref": "b", "source": "Army", "date": "2021-04-06", "place": "Avdiivka", "type": "shelling",
+     "victims": "civilians", "killed": "5"},
+]
+HELP = ("1 row changed outside reconcile since the audit trail recorded it. Restore it (from a backup; "
+        "re-import a claim's file; decide or grade again), or record it as it is now with "
+        "`reconcile audit accept --reason TEXT`.\n")
+
+
+def shelling(desk) -> None:
+    desk.write("sources.yaml", SOURCES)
+    ran(desk, "sources", "import", "sources.yaml")
+    desk.write_jsonl("claims.jsonl", CLAIMS)
+    ran(desk, "import", "claims.jsonl")
+    ran(desk, "run")
+    assert [(e["id"], e["status"]) for e in events(desk)] == [(1, "unverified")]
+
+
+def refused(desk, *args: str) -> str:
+    """The error a command refused with: exit code 7, the audit's."""
+    result = desk(*args)
+    assert (result.exit_code, result.stdout) == (7, ""), result.output
+    return result.stderr
+
+
+def broken(desk, *lines: str, help_text: str = HELP) -> None:
+    result = desk("audit", "verify")
+    assert (result.exit_code, result.stdout) == (7, "")
+    assert result.stderr == "".join(f"Audit trail BROKEN: {line}\n" for line in lines) + help_text
+
+
+def intact(desk) -> str:
+    result = desk("audit", "verify")
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_audit_verify_names_a_claim_edited_outside_reconcile(desk):
+    shelling(desk)
+    desk.execute("UPDATE claims SET source_id = 2 WHERE ref = 'b'")
+    broken(desk, "claim 2 (ref b) was edited outside reconcile: its content no longer matches audit entry 3")
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE claims SET place_text = 'Bakhmut' WHERE ref = 'b'",
+    "UPDATE claims SET killed_low = 1 WHERE ref = 'b'",
+    "UPDATE claims SET date_start = '2021-04-05' WHERE ref = 'b'",
+    "UPDATE claims SET text = 'nothing happened' WHERE ref = 'b'",
+    "UPDATE claims SET raw = json_set(raw, '$.killed', '9') WHERE ref = 'b'",
+    "UPDATE claim_relays SET source_text = 'x' WHERE claim_id = 2",
+    "INSERT INTO claim_relays (claim_id, position, source_id, source_text) VALUES (2, 0, 2, 'Monitors')",
+], ids=["place", "figure", "date", "text", "as given", "relay", "relay added"])
+def test_audit_verify_names_a_claim_whose_place_figures_dates_text_or_relays_were_edited(desk, sql):
+    shelling(desk)
+    if "UPDATE claim_relays" in sql:
+        desk.execute("INSERT INTO claim_relays (claim_id, position, source_id, source_text) "
+                              "VALUES (2, 0, 2, 'Monitors')")
+    desk.execute(sql)
+    broken(desk, "claim 2 (ref b) was edited outside reconcile: its content no longer matches audit entry 3")
+
+
+def test_audit_verify_names_a_source_edited_outside_reconcile(desk):
+    shelling(desk)
+    desk.execute("UPDATE sources SET kind = 'ngo', side = NULL WHERE name = 'Army'")
+    broken(desk, "source 1 (Army) was edited outside reconcile: its content no longer matches audit entry 1")
+
+
+def test_audit_verify_names_a_decision_edited_outside_reconcile(desk):
+    shelling(desk)
+    ran(desk, "unlink", "1", "2")   # entry 5 (its run is entry 6)
+    desk.execute("UPDATE pair_constraints SET kind = 'must'")
+    broken(desk, "the decision on claims 1 and 2 was edited outside reconcile: its content no longer matches "
+                 "audit entry 6")
+
+
+def test_audit_verify_names_a_manual_grade_edited_outside_reconcile(desk):
+    shelling(desk)
+    ran(desk, "grade", "1", "--status", "contested", "--reason", "the mission saw nothing")   # entry 5
+    desk.execute("UPDATE events SET status = 'independently_verified' WHERE id = 1")
+    broken(desk, "the manual grade of event 1 was edited outside reconcile: its content no longer matches "
+                 "audit entry 5")
+
+
+def test_audit_verify_names_a_claim_deleted_outside_reconcile(desk):
+    shelling(desk)
+    desk.execute("DELETE FROM claims WHERE ref = 'b'")
+    broken(desk, "claim 2 was deleted outside reconcile: audit entry 3 recorded it")
+
+
+def test_audit_verify_names_rows_inserted_outside_reconcile(desk):
+    shelling(desk)
+    desk.execute("INSERT INTO claims (ref, source_id, source_text, date_text, date_start, date_end, "
+                          "date_precision, stance, raw, fingerprint, needs_match, version, created_by, created_at) "
+                          "SELECT 'c', source_id, source_text, date_text, date_start, date_end, date_precision, "
+                          "stance, raw, 'forged', 1, 1, created_by, created_at FROM claims WHERE ref = 'a'")
+    desk.execute("INSERT INTO sources (name, name_key, kind, registered, created_by, created_at) "
+                          "VALUES ('Ghost', 'ghost', 'ngo', 1, 'eve', '2021-01-01')")
+    broken(desk, "claim 3 (ref c) was inserted outside reconcile: no audit entry records it",
+           "source 3 (Ghost) was inserted outside reconcile: no audit entry records it",
+           help_text=HELP.replace("1 row changed", "2 rows changed").replace("recorded it. Restore it",
+                                                                             "recorded them. Restore them")
+           .replace("record it as it is", "record them as they are"))
+
+
+def test_run_refuses_a_claim_whose_source_was_changed_outside_reconcile(desk):
+    # Regression: changing a claim's source with sqlite3 turned the event from unverified to
+    # contested at the next `run --full`, and `audit verify` said the trail was intact.
+    shelling(desk)
+    desk.execute("UPDATE claims SET source_id = 2 WHERE ref = 'b'")
+    before = desk.dump()
+    assert refused(desk, "run", "--full") == (
+        "Error: claim 2 (ref b) was changed outside reconcile since audit entry 3; nothing was graded. Re-import "
+        "the file that holds it (`reconcile import FILE`) or restore the database from a backup, then run again\n")
+    assert desk.dump() == before
+    assert [(e["id"], e["status"]) for e in events(desk)] == [(1, "unverified")]
+
+
+def test_run_full_reports_a_claim_deleted_outside_reconcile_instead_of_crashing(desk):
+    # Regression: a claim row deleted by hand made `run --full` crash with a KeyError.
+    shelling(desk)
+    desk.execute("DELETE FROM claims WHERE ref = 'b'")
+    assert refused(desk, "run", "--full") == (
+        "Error: claim 2 was deleted outside reconcile since audit entry 3; nothing was graded. Re-import the file "
+        "that holds it (`reconcile import FILE`: it comes back as claim 2) or restore the database from a backup, "
+        "then run again\n")
+
+
+def test_run_lists_several_rows_changed_outside_reconcile(desk):
+    shelling(desk)
+    desk.execute("UPDATE claims SET killed_low = 1")
+    desk.execute("UPDATE sources SET side = 'South' WHERE name = 'Army'")
+    assert refused(desk, "run") == (
+        "Error: 3 rows were changed outside reconcile since the audit trail recorded them (claim 1 (ref a), "
+        "claim 2 (ref b), source 1 (Army)); nothing was graded. `reconcile audit verify` names each; restore them, "
+        "then run again\n")
+
+
+def test_import_of_the_same_file_restores_a_claim_edited_outside_reconcile(desk):
+    shelling(desk)
+    desk.execute("UPDATE claims SET source_id = 2 WHERE ref = 'b'")
+    result = ran(desk, "import", "claims.jsonl")
+    assert result.stdout == ("claims.jsonl: added 0, updated 0, already stored 1, restored 1 "
+                             "(changed outside reconcile: claim 2)\n")
+    assert intact(desk) == ("Audit trail intact: 5 entries, head 5; content of 2 claims, 2 sources, 0 decisions, "
+                            "0 manual grades and 0 places matches it\n")
+    ran(desk, "run", "--full")
+    assert [(e["id"], e["status"]) for e in events(desk)] == [(1, "unverified")]
+    [entry] = [e for e in json.loads(ran(desk, "log", "--json").stdout) if e["seq"] == 5]
+    assert entry["action"] == "import" and entry["after"]["restored"] == [2]
+
+
+@pytest.mark.parametrize("ref, claim", [("a", 1), ("b", 2)], ids=["first: the new row is renumbered", "last"])
+def test_import_restores_a_claim_deleted_outside_reconcile_under_its_own_id(desk, ref, claim):
+    shelling(desk)
+    desk.execute("DELETE FROM claims WHERE ref = ?", ref)
+    result = ran(desk, "import", "claims.jsonl")
+    assert result.stdout == ("claims.jsonl: added 0, updated 0, already stored 1, restored 1 "
+                             f"(changed outside reconcile: claim {claim})\n")
+    assert desk.query("SELECT id, ref FROM claims ORDER BY id") == [(1, "a"), (2, "b")]
+    intact(desk)
+    ran(desk, "run", "--full")
+    assert [(e["id"], e["status"]) for e in events(desk)] == [(1, "unverified")]
+
+
+def test_audit_accept_records_rows_as_they_are_now(desk):
+    shelling(desk)
+    desk.execute("UPDATE sources SET side = 'South' WHERE name = 'Army'")
+    refused = desk("audit", "accept")
+    assert refused.exit_code == 2 and "Missing option '--reason'" in refused.stderr
+    result = ran(desk, "audit", "accept", "--reason", "side corrected by the desk editor in sqlite3")
+    assert result.stdout == ("Recorded 1 row as it is now (audit entry 5): source 1 (Army) was edited outside "
+                             "reconcile: its content no longer matches audit entry 1\n")
+    intact(desk)
+    ran(desk, "run")
+    [entry] = [e for e in json.loads(ran(desk, "log", "--json").stdout) if e["seq"] == 5]
+    assert (entry["action"], entry["user"], entry["after"]) == ("accept", "tester", {
+        "reason": "side corrected by the desk editor in sqlite3",
+        "rows": ["source 1 (Army) was edited outside reconcile: its content no longer matches audit entry 1"]})
+    assert list(entry["content"]) == ["source"]
+
+
+def test_audit_accept_with_nothing_changed_records_nothing(desk):
+    shelling(desk)
+    before = desk.dump()
+    result = ran(desk, "audit", "accept", "--reason", "just checking")
+    assert result.stdout == ("Nothing to record: every claim, source, decision, manual grade and place matches the "
+                             "audit trail\n")
+    assert desk.dump() == before
+
+
+def test_sources_add_refuses_to_build_on_a_source_changed_outside_reconcile(desk):
+    shelling(desk)
+    desk.execute("UPDATE sources SET side = 'South' WHERE name = 'Army'")
+    assert refused(desk, "sources", "add", "Army", "--alias", "North Army") == (
+        "Error: source 1 (Army) was changed outside reconcile since audit entry 1; nothing was written. Restore the "
+        "database from a backup, or record it as it is now with `reconcile audit accept --reason TEXT`, then "
+        "correct it\n")
+
+
+def test_a_new_decision_replaces_a_decision_changed_outside_reconcile(desk):
+    shelling(desk)
+    ran(desk, "unlink", "1", "2")
+    desk.execute("DELETE FROM pair_constraints")
+    assert refused(desk, "run").startswith("Error: the decision on claims 1 and 2 was deleted outside reconcile")
+    ran(desk, "unlink", "1", "2")
+    intact(desk)
+    ran(desk, "run")
+
+
+def test_every_write_keeps_the_content_in_step_with_the_audit_trail(desk):
+    load_example(desk, "illustrative")
+    ran(desk, "run")
+    ids = {c["ref"]: c["id"] for c in desk.claims()}
+    ran(desk, "link", str(ids["ill-001"]), str(ids["ill-004"]))
+    ran(desk, "unlink", str(ids["ill-001"]), str(ids["ill-004"]))
+    by_ref = {c["ref"]: e["id"] for e in events(desk) for c in e["claims"]}
+    ran(desk, "merge", str(by_ref["ill-001"]), str(by_ref["ill-004"]))
+    ran(desk, "split", str(by_ref["ill-001"]), "--claim", str(ids["ill-004"]), "--claim", str(ids["ill-005"]))
+    ran(desk, "grade", str(by_ref["ill-001"]), "--status", "contested", "--reason", "why not")
+    ran(desk, "grade", str(by_ref["ill-001"]), "--auto")
+    ran(desk, "grade", str(by_ref["ill-003"]), "--status", "unverified", "--reason", "kept by hand")
+    ran(desk, "sources", "add", "Valdorian General Staff", "--alias", "Valdorian GS")
+    ran(desk, "sources", "add", "Newcomer", "--kind", "media")
+    desk.write_jsonl("more.jsonl", [{"ref": "ill-001", "source": "Valdorian General Staff", "date": "2031-05-10",
+                                     "place": "Avdiivka", "killed": 3},
+                                    {"ref": "new-1", "source": "Unheard Of", "date": "2031-05-10"}])
+    ran(desk, "import", "more.jsonl")
+    ran(desk, "renormalise")
+    ran(desk, "run")
+    ran(desk, "run", "--full")
+    assert intact(desk).startswith("Audit trail intact: ")
+    # Every row the trail covers has one current hash, recorded by the entry the table names.
+    counts = dict(desk.query("SELECT kind, count(*) FROM content_hashes GROUP BY kind"))
+    assert counts == {"claim": desk.query("SELECT count(*) FROM claims")[0][0],
+                      "source": desk.query("SELECT count(*) FROM sources")[0][0],
+                      "decision": desk.query("SELECT count(*) FROM pair_constraints")[0][0],
+                      "grade": 1}
+
+
+def test_run_trusts_the_hash_table_so_a_forged_table_row_is_left_to_audit_verify(desk):
+    from reconciler.content import hashes
+    from reconciler.db import open_database
+
+    shelling(desk)
+    desk.execute("UPDATE claims SET source_id = 2 WHERE ref = 'b'")
+    db = open_database(str(desk.db))
+    with db.read() as session:
+        [(_whole, forged)] = hashes(session, "claim", [2]).values()
+    db.dispose()
+    # Somebody who knows the tool also rewrites the run's hash of the claim: the run trusts the table...
+    desk.execute("UPDATE content_hashes SET run_hash = ? WHERE kind = 'claim' AND row_id = 2", forged)
+    ran(desk, "run")
+    # ...but `audit verify` compares the claim with the trail itself.
+    broken(desk, "claim 2 (ref b) was edited outside reconcile: its content no longer matches audit entry 3")
+
+
+def test_audit_verify_names_a_run_hash_edited_in_the_table_and_a_run_writes_it_again(desk):
+    shelling(desk)
+    desk.execute("UPDATE content_hashes SET run_hash = ? WHERE kind = 'claim' AND row_id = 2", "0" * 64)
+    broken(desk, "the content hash table's run hash of claim 2 (ref b) was edited outside reconcile: it no longer "
+                 "matches the claim as audit entry 3 recorded it")
+    # The run hash is a cache: the claim itself still matches its recorded hash, so it is intact.
+    ran(desk, "run")
+    intact(desk)
+
+
+def test_audit_verify_names_a_content_hash_table_row_edited_outside_reconcile(desk):
+    shelling(desk)
+    desk.execute("UPDATE content_hashes SET hash = ? WHERE kind = 'source' AND row_id = 2", "0" * 64)
+    broken(desk, "the content hash table's row for source 2 (Monitors) does not match audit entry 2: the table was "
+                 "edited outside reconcile")
+
+
+def migrate(desk, step, revision: str) -> None:
+    """alembic's ``command.upgrade`` or ``command.downgrade`` on the desk's file, from code."""
+    from sqlalchemy import create_engine
+
+    from reconciler.schema import alembic_config
+
+    engine = create_engine(f"sqlite:///{desk.db}")
+    try:
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            step(cfg, revision)
+    finally:
+        engine.dispose()
+
+
+CONTENT_HASHES = "0008"   # the revision that adds content hashes
+
+
+def as_before_content_hashes(desk) -> None:
+    """The database as the previous version left it: the revision before CONTENT_HASHES,
+    entries hashed without content."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    from reconciler.schema import alembic_config
+
+    from reconciler.audit import GENESIS, entry_hash
+
+    migrate(desk, command.downgrade, ScriptDirectory.from_config(alembic_config()).get_revision(CONTENT_HASHES)
+            .down_revision)
+    con = sqlite3.connect(desk.db)
+    prev = GENESIS
+    for seq, at, user, action, otype, oid, ev, before, after in con.execute(
+            "SELECT seq, at, user, action, object_type, object_id, events, before, after FROM audit_log "
+            "ORDER BY seq").fetchall():
+        digest = entry_hash(seq, at, user, action, otype, oid, json.loads(ev), json.loads(before) if before else None,
+                            json.loads(after) if after else None, prev)
+        con.execute("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, digest, seq))
+        prev = digest
+    con.commit()
+    con.close()
+
+
+def test_init_after_an_upgrade_records_a_baseline_and_names_edits_made_after_it(desk):
+    shelling(desk)
+    as_before_content_hashes(desk)
+    # Made before the upgrade: the baseline takes it as it is (the README says so).
+    desk.execute("UPDATE claims SET killed_text = '1', killed_low = 1, killed_high = 1 WHERE ref = 'a'")
+    result = ran(desk, "init")
+    assert result.stdout.endswith(
+        "Recorded the content hashes of the claims, sources and decisions stored before in audit entry 5: from now "
+        "on `reconcile audit verify` names any row changed outside reconcile (changes made before cannot be "
+        "detected).\n")
+    [(after,)] = desk.query("SELECT after FROM audit_log WHERE seq = 5 AND action = 'baseline'")
+    assert json.loads(after) == {"claims": 2, "sources": 2, "decisions": 0, "grades": 0, "places": 0, "note": (
+        "content hashes of the rows stored before this version; changes made to them before this entry cannot be "
+        "detected")}
+    assert intact(desk).startswith("Audit trail intact: 5 entries, head 5; content of 2 claims")
+    assert ran(desk, "init").stdout == "desk.sqlite is up to date (schema 0008)\n"   # once only
+    desk.execute("UPDATE claims SET killed_low = 3 WHERE ref = 'b'")
+    broken(desk, "claim 2 (ref b) was edited outside reconcile: its content no longer matches audit entry 5")
+
+
+def test_init_after_an_upgrade_records_a_baseline_of_source_distinctions(desk):
+    distinct(desk)
+    as_before_content_hashes(desk)
+    assert "in audit entry 6:" in ran(desk, "init").stdout
+    desk.execute("DELETE FROM source_distinctions")
+    broken(desk, f"source 3 ({LOOKALIKE}) was edited outside reconcile: its content no longer matches audit entry 6")
+
+
+def test_init_after_an_upgrade_records_a_baseline_of_a_desk_holding_only_places(desk):
+    ran(desk, "init")
+    as_before_content_hashes(desk)
+    desk.execute("INSERT INTO places (origin, name, lat, lon, population, created_by, created_at) "
+                 "VALUES ('desk', 'Checkpoint 7', 48.141, 37.752, 0, 'eve', '2026-01-01 00:00:00')")
+    assert ran(desk, "init").stdout.endswith("(changes made before cannot be detected).\n")
+    [(seq, after)] = desk.query("SELECT seq, after FROM audit_log WHERE action = 'baseline'")
+    assert seq == 1 and {k: v for k, v in json.loads(after).items() if k != "note"} == {
+        "claims": 0, "sources": 0, "decisions": 0, "grades": 0, "places": 1}
+    desk.execute("UPDATE places SET lat = 48.3")
+    broken(desk, "place 1 (Checkpoint 7) was edited outside reconcile: its content no longer matches audit entry 1")
+
+
+def test_first_write_after_an_upgrade_without_init_records_the_baseline_first(desk):
+    from alembic import command
+
+    shelling(desk)
+    as_before_content_hashes(desk)
+    migrate(desk, command.upgrade, "head")   # with alembic itself, not `reconcile init`
+    assert intact(desk) == ("Audit trail intact: 4 entries, head 4; content not recorded yet (the first write after "
+                            "the upgrade records it)\n")
+    ran(desk, "sources", "add", "Observers", "--kind", "ngo")
+    assert desk.query("SELECT seq, action FROM audit_log WHERE seq > 4 ORDER BY seq") == [(5, "baseline"),
+                                                                                           (6, "source")]
+    assert intact(desk).startswith("Audit trail intact: 6 entries, head 6; content of 2 claims, 3 sources")
+
+
+# Tables a run reads that its check leaves alone: what runs derive and the trail itself (docs/audit-content.md).
+DERIVED = {"events", "claim_links", "review_pairs", "event_lineage", "runs", "run_lease", "audit_log", "content_hashes"}
+
+
+def test_content_run_reads_cover_every_claim_column_and_table_a_run_reads(desk):
+    # A run checks only RUN_READS of each claim and the kinds' tables: a column or table that
+    # matching or grading starts to read must be added there, or a run would grade from it unchecked.
+    import re
+
+    from sqlalchemy import event
+
+    from reconciler.config import Config
+    from reconciler.content import KINDS, RUN_READS
+    from reconciler.db import open_database
+    from reconciler.runs import reconcile
+
+    shelling(desk)
+    desk.execute("UPDATE claims SET needs_match = 1")
+    db = open_database(str(desk.db))
+    statements: list[str] = []
+    for engine in (db.reader, db.writer):
+        event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    with db.write() as session:
+        reconcile(session, "tester", Config(), full=True)
+    with db.write() as session:
+        reconcile(session, "tester", Config())   # incremental: the two claims marked again above
+    db.dispose()
+    columns = {name for sql in statements for name in re.findall(r'\bclaims\."?(\w+)', sql)}
+    assert {"text", "place_candidates", "note"} <= columns   # the listener saw the run's reads
+    assert columns - {"id", "needs_match", "version"} <= set(RUN_READS)
+    tables = {name for sql in statements for name in re.findall(r'\b(?:FROM|JOIN|INTO|UPDATE) "?(\w+)', sql)}
+    checked = {k.table for k in KINDS} | {c.table for k in KINDS[1:] for c in k.children}
+    # Relays only name relays in an unverified grade's reason: `audit verify` checks them, a run does not.
+    assert tables - DERIVED - {"claim_relays"} <= checked, tables - DERIVED - checked
+
+
+LOOKALIKE = "\u13b7onitors"   # CHEROKEE LETTER LU for the M: looks like Monitors
+
+
+def distinct(desk) -> None:
+    """The shelling desk and a source a person said differs from its look-alike Monitors (entry 5)."""
+    shelling(desk)
+    ran(desk, "sources", "add", LOOKALIKE, "--kind", "media", "--distinct-from", "Monitors")
+    assert desk.query("SELECT source_id, other_id, created_by FROM source_distinctions") == [(3, 2, "tester")]
+
+
+@pytest.mark.parametrize("sql, source, seq", [
+    ("UPDATE source_distinctions SET other_id = 1", f"source 3 ({LOOKALIKE})", 5),
+    ("UPDATE source_distinctions SET created_by = 'the editor'", f"source 3 ({LOOKALIKE})", 5),
+    ("DELETE FROM source_distinctions", f"source 3 ({LOOKALIKE})", 5),
+    ("INSERT INTO source_distinctions (source_id, other_id, created_by, created_at) "
+     "VALUES (1, 2, 'eve', '2026-01-01 00:00:00')", "source 1 (Army)", 1),
+], ids=["other source", "who", "deleted", "inserted"])
+def test_audit_verify_names_a_source_whose_distinctions_were_edited_outside_reconcile(desk, sql, source, seq):
+    distinct(desk)
+    intact(desk)
+    desk.execute(sql)
+    broken(desk, f"{source} was edited outside reconcile: its content no longer matches audit entry {seq}")
+    assert refused(desk, "run") == (
+        f"Error: {source} was changed outside reconcile since audit entry {seq}; nothing was graded. Restore the "
+        "database from a backup, or record it as it is now with `reconcile audit accept --reason TEXT`, then run "
+        "again\n")
+
+
+LANDMARKS = ("name,aliases,lat,lon,region\n"
+             "Checkpoint 7,КПП-7,48.141,37.752,Donetsk oblast\n"
+             "Stepove crossroads,,48.2,37.6,Donetsk oblast\n")
+
+
+def gazetteer(desk) -> None:
+    """The shelling desk and two places of the desk's own gazetteer (entry 5, `places import`)."""
+    shelling(desk)
+    assert ran(desk, "places", "import", desk.write("landmarks.csv", LANDMARKS)).stdout.startswith(
+        "landmarks.csv: added 2, updated 0, already stored 0\n")
+    [(content,)] = desk.query("SELECT content FROM audit_log WHERE seq = 5 AND action = 'places import'")
+    assert list(json.loads(content)["place"]) == ["1", "2"]
+
+
+EDITED = "was edited outside reconcile: its content no longer matches audit entry 5"
+
+
+EDITED_PLACE = ("was changed outside reconcile since audit entry 5", "Import its file again (`reconcile places "
+                "import FILE`), restore the database from a backup, or record it as it is now with `reconcile audit "
+                "accept --reason TEXT`")
+RESTORE = "Restore the database from a backup, or record it as it is now with `reconcile audit accept --reason TEXT`"
+
+
+@pytest.mark.parametrize("sql, line, refusal, remedy", [
+    ("UPDATE places SET lat = 48.3 WHERE id = 1", f"place 1 (Checkpoint 7) {EDITED}",
+     f"place 1 (Checkpoint 7) {EDITED_PLACE[0]}", EDITED_PLACE[1]),
+    ("UPDATE place_names SET name = 'KPP-7' WHERE name = 'КПП-7'", f"place 1 (Checkpoint 7) {EDITED}",
+     f"place 1 (Checkpoint 7) {EDITED_PLACE[0]}", EDITED_PLACE[1]),
+    ("INSERT INTO place_names (place_id, name, name_key) VALUES (2, 'Avdiivka', 'avdiivka')",
+     f"place 2 (Stepove crossroads) {EDITED}", f"place 2 (Stepove crossroads) {EDITED_PLACE[0]}", EDITED_PLACE[1]),
+    ("DELETE FROM places WHERE id = 2", "place 2 was deleted outside reconcile: audit entry 5 recorded it",
+     "place 2 was deleted outside reconcile since audit entry 5", RESTORE),
+    ("INSERT INTO places (origin, name, lat, lon, population, created_by, created_at) "
+     "VALUES ('desk', 'Bakhmut', 48.6, 38.0, 0, 'eve', '2026-01-01 00:00:00')",
+     "place 3 (Bakhmut) was inserted outside reconcile: no audit entry records it",
+     "place 3 (Bakhmut) was inserted outside reconcile (no audit entry records it)", RESTORE),
+], ids=["place", "name", "name added", "deleted", "inserted"])
+def test_audit_verify_names_and_run_refuses_a_place_of_the_desks_gazetteer_changed_outside_reconcile(
+        desk, sql, line, refusal, remedy):
+    gazetteer(desk)
+    assert intact(desk).startswith("Audit trail intact: 5 entries, head 5; content of 2 claims, 2 sources, "
+                                   "0 decisions, 0 manual grades and 2 places matches it")
+    desk.execute(sql)
+    broken(desk, line)
+    assert refused(desk, "run") == f"Error: {refusal}; nothing was graded. {remedy}, then run again\n"
+    ran(desk, "audit", "accept", "--reason", "the desk's gazetteer corrected in sqlite3")
+    intact(desk)
+    ran(desk, "run")
+
+
+def test_places_import_of_the_same_file_restores_a_place_edited_outside_reconcile(desk):
+    gazetteer(desk)
+    desk.execute("UPDATE places SET lat = 47.0 WHERE id = 1")
+    desk.execute("DELETE FROM place_names WHERE name = 'КПП-7'")
+    assert ran(desk, "places", "import", "landmarks.csv").stdout.startswith(
+        "landmarks.csv: added 0, updated 1, already stored 1\n")
+    assert desk.query("SELECT lat FROM places WHERE id = 1") == [(48.141,)]
+    assert intact(desk).startswith("Audit trail intact: 6 entries, head 6;")
+    ran(desk, "run")
