@@ -67,6 +67,9 @@ def test_parse_event_date_rejects_range_ending_before_start() -> None:
         # Regression: year 0 raised a bare ValueError, which crashed `reconcile import`.
         ("0000", f"{EXPECTED}, got '0000'"),
         ("0000-05", f"{EXPECTED}, got '0000-05'"),
+        # Digits of other scripts are digits to Python's re and int(), not to ISO 8601.
+        ("٢٠٢١", f"{EXPECTED}, got '٢٠٢١'"),
+        ("２０２１-04", f"{EXPECTED}, got '２０２１-04'"),
     ],
 )
 def test_parse_event_date_rejects_with_exact_message(value: object, message: str) -> None:
@@ -82,6 +85,12 @@ def test_date_interval_str_gives_the_form_as_claimed() -> None:
 
 def test_widen_stretches_both_sides() -> None:
     assert widen(parse_event_date("2021-04-06"), 2) == (date(2021, 4, 4), date(2021, 4, 8))
+
+
+def test_widen_stops_at_the_ends_of_the_calendar() -> None:
+    # Regression: date arithmetic past 9999-12-31 or before 0001-01-01 raised OverflowError.
+    assert widen(parse_event_date("9999-12-30"), 2) == (date(9999, 12, 28), date(9999, 12, 31))
+    assert widen(parse_event_date("0001-01-02"), 2) == (date(1, 1, 1), date(1, 1, 4))
 
 
 @given(st.dates())
@@ -146,6 +155,11 @@ def test_parse_published_empty_is_none(value: object) -> None:
         ("yesterday", "expected an ISO 8601 date or date-time such as 2021-04-07 or "
                       "2021-04-07T10:15:00+02:00, got 'yesterday'"),
         (20210407, "expected an ISO 8601 date or date-time, got 20210407"),
+        # Regression: converting these to UTC left the calendar (OverflowError).
+        ("9999-12-31T23:59:59-12:00", "'9999-12-31T23:59:59-12:00' is later than 9999-12-31 23:59:59 UTC, "
+                                      "the last moment that can be stored"),
+        ("0001-01-01T00:00:00+00:01", "'0001-01-01T00:00:00+00:01' is earlier than 0001-01-01 00:00:00 UTC, "
+                                      "the first moment that can be stored"),
     ],
 )
 def test_parse_published_rejects_with_exact_message(value: object, message: str) -> None:

@@ -108,6 +108,65 @@ def test_parse_figure_rejects_figures_too_large_to_store(value: object, message:
     assert str(caught.value) == message
 
 
+@pytest.mark.parametrize(
+    "value, low, high",
+    [
+        # Regression: "two thousand million" was read as 2,000 + 1,000,000 = 1,002,000. A scale word
+        # multiplies everything before it that is smaller: 2 × 1,000 × 1,000,000.
+        ("two thousand million", 2_000_000_000, 2_000_000_000),
+        ("a thousand million", 1_000_000_000, 1_000_000_000),
+        # (1,000 + 200) × 1,000,000; a smaller scale after a larger one adds: 2,000,000 + 300 × 1,000.
+        ("one thousand two hundred million", 1_200_000_000, 1_200_000_000),
+        ("two million three hundred thousand", 2_300_000, 2_300_000),
+        ("one hundred thousand", 100_000, 100_000),
+        ("two billion", 2_000_000_000, 2_000_000_000),
+        ("5 мільйонів", 5_000_000, 5_000_000),
+        ("два миллиона", 2_000_000, 2_000_000),
+        # A vague plural of a scale: "hundreds" is at least 200 (as alone), so at least 200 × 1,000.
+        ("hundreds of thousands", 200_000, None),
+        ("tens of thousands", 20_000, None),
+        ("thousands of millions", 2_000_000_000, None),
+        ("сотні тисяч", 200_000, None),
+        ("десятки тысяч", 20_000, None),
+        # A decimal before a scale word: 1.5 × 1,000; 2.25 × 1,000,000; bounds apply as usual.
+        ("1.5 thousand", 1_500, 1_500),
+        ("2.25 million", 2_250_000, 2_250_000),
+        ("more than 1.5 thousand", 1_501, None),
+        ("about 1.5 thousand", 1_200, 1_800),
+        ("1.5-2 thousand", 1_500, 2_000),
+        # The trailing scales apply to both ends: 2 × 1,000 × 1,000,000 to 3 × 1,000 × 1,000,000 would
+        # be too large; two to three hundred thousand is 200,000 to 300,000.
+        ("two-three hundred thousand", 200_000, 300_000),
+    ],
+)
+def test_parse_figure_composes_scale_words(value: object, low: int, high: int | None) -> None:
+    assert parse_figure(value) == Figure(low, high)
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        # 1.2345 × 1,000 = 1,234.5: not a whole number of people.
+        ("1.2345 thousand", NOT_A_FIGURE + "'1.2345 thousand'"),
+        ("1.5", NOT_A_FIGURE + "'1.5'"),
+        # A smaller scale straight after a larger one names no number.
+        ("two million thousand", NOT_A_FIGURE + "'two million thousand'"),
+        ("three thousand million", "expected a casualty figure of at most 2,147,483,647, got 'three thousand million'"),
+        # Regression: str.isdigit accepts superscripts and int() does not (ValueError); only ASCII digits count.
+        ("²", NOT_A_FIGURE + "'²'"),
+        ("at least ³", NOT_A_FIGURE + "'at least ³'"),
+        ("٣", NOT_A_FIGURE + "'٣'"),
+        ("３", NOT_A_FIGURE + "'３'"),
+        # Regression: 5,000 digits crashed int() (Python's limit on digits in a conversion).
+        ("9" * 5000, "expected a casualty figure of at most 2,147,483,647, got '" + "9" * 5000 + "'"),
+    ],
+)
+def test_parse_figure_refuses_scales_that_do_not_compose(value: object, message: str) -> None:
+    with pytest.raises(ValueParseError) as caught:
+        parse_figure(value)
+    assert str(caught.value) == message
+
+
 def test_figure_str_shows_the_interval() -> None:
     assert [str(Figure(2, 2)), str(Figure(3, 5)), str(Figure(41, None))] == ["2", "3–5", "≥41"]
 

@@ -1,0 +1,306 @@
+"""Pathological input files (issue 12 §5 and §6): each is refused with exit code 2, one line per
+problem naming file, line and field, and the database is left exactly as it was.
+
+Every case here crashed with a traceback or was silently accepted before the limits existed.
+"""
+
+from __future__ import annotations
+
+import json
+import tracemalloc
+
+import pytest
+
+from conftest import Desk
+from reconciler.errors import InputError
+from reconciler.limits import Limits
+from reconciler.reading import read_claim_file
+
+REJECTED_ONE = "Rejected: 1 problem; nothing was written to the database.\n"
+CLAIM = '"source": "Army", "date": "2021-04-06"'
+DEEP = 10_000
+
+
+def refused(desk: Desk, args: list[str], problems: list[str]) -> None:
+    """Run the command and check the exact error lines, exit code 2 and an unchanged database."""
+    before = desk.dump()
+    result = desk(*args)
+    assert (result.exit_code, result.stdout) == (2, ""), result.output
+    count = len(problems)
+    assert result.stderr == "".join(f"Error: {p}\n" for p in problems) + (
+        f"Rejected: {count} problem{'s' if count != 1 else ''}; nothing was written to the database.\n")
+    assert desk.dump() == before
+
+
+CLAIM_FILES = {
+    # Regression: json.loads recursed 10,000 levels deep and crashed with RecursionError.
+    "nesting_10000": (
+        "deep.jsonl", "{" + CLAIM + ', "place": ' + "[" * DEEP + "]" * DEEP + "}\n",
+        "deep.jsonl:1: field 'place': is nested more than 2 levels deep; a claim needs 2 "
+        "(the claim's object and the list in via)",
+    ),
+    "nesting_at_the_top": (
+        "deep.jsonl", "[" * DEEP + "]" * DEEP + "\n",
+        "deep.jsonl:1: is nested more than 2 levels deep; a claim needs 2 (the claim's object and the list in via)",
+    ),
+    "nesting_three_levels": (
+        "deep.jsonl", "{" + CLAIM + ', "via": [["dpa"]]}\n',
+        "deep.jsonl:1: field 'via': is nested more than 2 levels deep; a claim needs 2 "
+        "(the claim's object and the list in via)",
+    ),
+    # Regression: a 5,000-digit integer crashed with ValueError (Python's int-string limit).
+    "integer_5000_digits_killed": (
+        "big.jsonl", "{" + CLAIM + ', "killed": ' + "9" * 5000 + "}\n",
+        "big.jsonl:1: field 'killed': is a number 5,000 characters long; a number is at most 40",
+    ),
+    "integer_5000_digits_lat": (
+        "big.jsonl", "{" + CLAIM + ', "lat": ' + "9" * 5000 + ', "lon": 37.7}\n',
+        "big.jsonl:1: field 'lat': is a number 5,000 characters long; a number is at most 40",
+    ),
+    "integer_5000_digits_ref": (
+        "big.jsonl", '{"ref": ' + "1" * 5000 + ", " + CLAIM + "}\n",
+        "big.jsonl:1: field 'ref': is a number 5,000 characters long; a number is at most 40",
+    ),
+    "number_beyond_a_float": (
+        "big.jsonl", "{" + CLAIM + ', "lat": 1e400, "lon": 37.7}\n',
+        "big.jsonl:1: field 'lat': 1e400 is too large a number to hold",
+    ),
+    "nan_is_not_json": (
+        "big.jsonl", "{" + CLAIM + ', "wounded": NaN}\n',
+        "big.jsonl:1: field 'wounded': NaN is not a JSON value; give a number or text",
+    ),
+    # Regression: a lone surrogate passed reading and crashed with UnicodeEncodeError when stored.
+    "lone_surrogate": (
+        "bad.jsonl", "{" + CLAIM + ', "place": "Avdiivka \\ud800"}\n',
+        "bad.jsonl:1: field 'place': contains \\ud800, half of a UTF-16 surrogate pair, which is not a "
+        "character; check the \\u escapes",
+    ),
+    "lone_surrogate_in_a_field_name": (
+        "bad.jsonl", "{" + CLAIM + ', "\\udc00": "x"}\n',
+        "bad.jsonl:1: field '\\udc00': unknown field; expected one of ref, source, via, report, published, date, "
+        "place, region, lat, lon, type, target, actor, victims, killed, wounded, stance, text, lang, note",
+    ),
+    "nul_character": (
+        "bad.jsonl", "{" + CLAIM + ', "note": "a\\u0000b"}\n',
+        "bad.jsonl:1: field 'note': contains the NUL character (U+0000), which cannot be stored",
+    ),
+    # Regression: str.isdigit accepts superscripts, int() does not: ValueError.
+    "superscript_two": (
+        "bad.jsonl", "{" + CLAIM + ', "killed": "²"}\n',
+        "bad.jsonl:1: field 'killed': expected a casualty figure such as '2', 'two', 'more than 40', "
+        "'at least 3', 'up to 5', '3-5', 'about 10' or 'dozens', got '²'",
+    ),
+    # Regression: the moment overflowed (OverflowError) when converted to UTC.
+    "published_after_the_last_day": (
+        "bad.jsonl", "{" + CLAIM + ', "published": "9999-12-31T23:59:59-12:00"}\n',
+        "bad.jsonl:1: field 'published': '9999-12-31T23:59:59-12:00' is later than 9999-12-31 23:59:59 UTC, "
+        "the last moment that can be stored",
+    ),
+    "published_before_the_first_day": (
+        "bad.jsonl", "{" + CLAIM + ', "published": "0001-01-01T00:00:00+12:00"}\n',
+        "bad.jsonl:1: field 'published': '0001-01-01T00:00:00+12:00' is earlier than 0001-01-01 00:00:00 UTC, "
+        "the first moment that can be stored",
+    ),
+    # Regression: a JSON object with a key twice was read with the last value (even for source).
+    "duplicate_key": (
+        "dup.jsonl", '{"source": "Army", "date": "2021-04-06", "source": "Kremlin"}\n',
+        "dup.jsonl:1: field 'source': is given twice in one claim; give each field once",
+    ),
+    # Regression: a CSV header naming a column twice kept the last column's values.
+    "duplicate_csv_header": (
+        "dup.csv", "source,date,source\nArmy,2021-04-06,Kremlin\n",
+        "dup.csv:1: field 'source': is a column twice in the header row; name each column once",
+    ),
+    # Regression: a 50 MB line was read (several copies in memory) and stored.
+    "line_50_mb": (
+        "big.jsonl", "{" + CLAIM + ', "note": "' + "x" * 50_000_000 + '"}\n',
+        "big.jsonl:1: is longer than 1,000,000 bytes, the limit for a line; nothing after it was read",
+    ),
+    "csv_record_over_many_lines": (
+        "big.csv", 'source,date,note\nArmy,2021-04-06,"' + "x\n" * 600_000 + '"\n',
+        "big.csv:2: is longer than 1,000,000 bytes, the limit for a line; nothing after it was read",
+    ),
+    # Regression: place names of any length were stored (a run then took 18 s on one pair).
+    "place_too_long": (
+        "long.jsonl", "{" + CLAIM + ', "place": "' + "Авдіївка " * 1000 + '"}\n',
+        "long.jsonl:1: field 'place': is 9,000 characters long; at most 300",
+    ),
+    "via_entry_too_long": (
+        "long.jsonl", "{" + CLAIM + ', "via": ["dpa", "' + "x" * 301 + '"]}\n',
+        "long.jsonl:1: field 'via': is 301 characters long; at most 300",
+    ),
+    "note_too_long": (
+        "long.jsonl", "{" + CLAIM + ', "note": "' + "x" * 50_001 + '"}\n',
+        "long.jsonl:1: field 'note': is 50,001 characters long; at most 50,000",
+    ),
+    "lat_text_too_long": (
+        "long.csv", "source,date,lat,lon\nArmy,2021-04-06," + "4" * 100 + ",37.7\n",
+        "long.csv:2: field 'lat': is 100 characters long; at most 64",
+    ),
+    "boolean_as_text": (
+        "bad.jsonl", "{" + CLAIM + ', "place": true}\n',
+        "bad.jsonl:1: field 'place': expected text or a number, got true",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CLAIM_FILES))
+def test_import_pathological_file_is_refused_and_changes_nothing(registered: Desk, case: str) -> None:
+    name, content, problem = CLAIM_FILES[case]
+    refused(registered, ["import", registered.write(name, content)], [problem])
+
+
+def test_import_problems_before_a_too_long_line_are_listed(registered: Desk) -> None:
+    content = '{"source": "Army"}\n{' + CLAIM + ', "note": "' + "x" * 1_000_000 + '"}\n{"source": }\n'
+    refused(registered, ["import", registered.write("big.jsonl", content)], [
+        "big.jsonl:1: field 'date': is required: when the event happened, e.g. 2021-04-06",
+        "big.jsonl:2: is longer than 1,000,000 bytes, the limit for a line; nothing after it was read",
+    ])
+
+
+def test_import_place_of_one_megabyte_is_refused_by_the_field_limit(registered: Desk) -> None:
+    # With the line limit raised, a 1 MB place still fails the field limit, not the database.
+    content = "{" + CLAIM + ', "place": "' + "x" * 1_000_000 + '"}\n'
+    refused(registered, ["import", "--max-line-bytes", "2000000", registered.write("big.jsonl", content)],
+            ["big.jsonl:1: field 'place': is 1,000,000 characters long; at most 300"])
+
+
+def test_import_limits_are_read_from_options_and_environment(registered: Desk,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    row = {"source": "Army", "date": "2021-04-06", "place": "Avdiivka", "note": "n" * 60}
+    name = registered.write_jsonl("claims.jsonl", [row])
+    refused(registered, ["import", "--max-name-chars", "5", "--max-text-chars", "50", name], [
+        "claims.jsonl:1: field 'place': is 8 characters long; at most 5",
+        "claims.jsonl:1: field 'note': is 60 characters long; at most 50",
+    ])
+    monkeypatch.setenv("RECONCILE_MAX_TEXT_CHARS", "59")
+    refused(registered, ["import", name], ["claims.jsonl:1: field 'note': is 60 characters long; at most 59"])
+    monkeypatch.setenv("RECONCILE_MAX_TEXT_CHARS", "60")
+    result = registered("import", name)
+    assert (result.exit_code, result.stdout) == (0, "claims.jsonl: added 1, updated 0, already stored 0\n")
+
+
+def test_import_line_limit_counts_bytes_not_characters(registered: Desk) -> None:
+    # 40 Cyrillic letters are 80 bytes in UTF-8: the line (with the other fields) is over 100 bytes.
+    row = {"source": "Army", "date": "2021-04-06", "place": "Д" * 40}
+    line = json.dumps(row, ensure_ascii=False)
+    assert len(line) < 100 < len(line.encode())
+    refused(registered, ["import", "--max-line-bytes", "100", registered.write("claims.jsonl", line + "\n")],
+            ["claims.jsonl:1: is longer than 100 bytes, the limit for a line; nothing after it was read"])
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--max-name-chars", "301", "301 is not in the range 1<=x<=300"),
+    ("--max-depth", "1", "1 is not in the range 2<=x<=100"),
+    ("--max-line-bytes", "99", "99 is not in the range 100<=x<=100000000"),
+])
+def test_import_limit_options_refuse_values_out_of_range(registered: Desk, option: str, value: str,
+                                                         message: str) -> None:
+    result = registered("import", option, value, registered.write_jsonl("c.jsonl", [{"source": "A"}]))
+    assert result.exit_code == 2
+    assert result.stderr.endswith(f"Error: Invalid value for '{option}': {message}.\n")
+
+
+def test_import_deeper_limit_still_refuses_what_the_contract_does_not_hold(registered: Desk) -> None:
+    content = "{" + CLAIM + ', "via": [["dpa"]]}\n'
+    refused(registered, ["import", "--max-depth", "3", registered.write("deep.jsonl", content)], [
+        "deep.jsonl:1: field 'via': expected a list of relay names, nearest first, e.g. [\"dpa\", \"Interfax\"]"])
+
+
+def test_read_claim_file_does_not_hold_a_long_line_in_memory(tmp_path) -> None:
+    path = tmp_path / "big.jsonl"
+    path.write_text("{" + CLAIM + ', "note": "' + "x" * 50_000_000 + '"}\n', encoding="utf-8")
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError):
+            read_claim_file(path, Limits())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # One bounded read of the limit (1 MB) and its decoding, not copies of the 50 MB line.
+    assert peak < 5_000_000
+
+
+SOURCE_FILES = {
+    # Regression: YAML nested 10,000 deep crashed the composer with RecursionError.
+    "yaml_nesting_10000": (
+        "sources.yaml", "- name: dpa\n  kind: media\n  side: " + "[" * DEEP + "]" * DEEP + "\n",
+        "sources.yaml:3: field 'side': is nested more than 2 levels deep; a source needs 2 "
+        "(the source's mapping and the list in aliases)",
+    ),
+    # Regression: PyYAML turned a 5,000-digit scalar into an int and crashed with ValueError.
+    "yaml_integer_5000_digits": (
+        "sources.yaml", "- name: " + "9" * 5000 + "\n",
+        "sources.yaml:1: field 'name': is 5,000 characters long; at most 300",
+    ),
+    # Regression: the last of two 'name' keys won silently.
+    "yaml_duplicate_key": (
+        "sources.yaml", "- name: dpa\n  kind: media\n  name: Interfax\n",
+        "sources.yaml:3: field 'name': is given twice in one source; give each field once",
+    ),
+    "yaml_alias": (
+        "sources.yaml", "- name: &n dpa\n- name: *n\n",
+        "sources.yaml:2: uses a YAML alias (*n); write the value out",
+    ),
+    "yaml_tag": (
+        "sources.yaml", "- name: !!binary ZHBh\n",
+        "sources.yaml:1: field 'name': has the YAML tag !!binary; a source file holds plain text",
+    ),
+    "yaml_surrogate": (
+        "sources.yaml", '- name: "dpa \\ud800"\n',
+        "sources.yaml:1: field 'name': contains \\ud800, half of a UTF-16 surrogate pair, which is not a "
+        "character; check the \\u escapes",
+    ),
+    "yaml_side_too_long": (
+        "sources.yaml", "- name: dpa\n  side: " + "x" * 201 + "\n",
+        "sources.yaml:1: field 'side': is 201 characters long; at most 200",
+    ),
+    "csv_duplicate_header": (
+        "sources.csv", "name,kind,name\ndpa,media,Interfax\n",
+        "sources.csv:1: field 'name': is a column twice in the header row; name each column once",
+    ),
+    "csv_too_many_values": (
+        "sources.csv", "name,kind\ndpa,media,Germany\n",
+        "sources.csv:2: has 3 values; the header has 2 columns",
+    ),
+    "yaml_line_too_long": (
+        "sources.yaml", "- name: " + "x" * 2_000_000 + "\n",
+        "sources.yaml:1: is longer than 1,000,000 bytes, the limit for a line; nothing after it was read",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(SOURCE_FILES))
+def test_sources_import_pathological_file_is_refused_and_changes_nothing(desk: Desk, case: str) -> None:
+    name, content, problem = SOURCE_FILES[case]
+    assert desk("init").exit_code == 0
+    refused(desk, ["sources", "import", desk.write(name, content)], [problem])
+
+
+def test_sources_import_yaml_scalars_are_text_as_written(desk: Desk) -> None:
+    # YAML 1.1 reads 'no' as false and 1945 as a number; a source file holds names, as written.
+    content = "- name: Unit 1945\n  aliases: [1945, 0x1F]\n  side: no\n"
+    result = desk("sources", "import", desk.write("sources.yaml", content))
+    assert result.exit_code == 0, result.output
+    [source] = json.loads(desk("sources", "list", "--json").stdout)
+    assert (source["name"], source["aliases"], source["side"]) == ("Unit 1945", ["1945", "0x1F"], "no")
+
+
+@pytest.mark.parametrize("day, near, far", [
+    ("9999-12-31", "9999-12-29", "9999-12-28"),
+    ("0001-01-01", "0001-01-03", "0001-01-04"),
+])
+def test_import_correction_at_the_ends_of_the_calendar_marks_the_claims_near_it(registered: Desk, day: str,
+                                                                                near: str, far: str) -> None:
+    # Regression: correcting a claim dated on the first or last day crashed with OverflowError
+    # (its window, two days either side at the default one-day tolerance, left the calendar).
+    placed = {"ref": "p", "source": "Army", "date": day, "place": "Avdiivka", "killed": 1}
+    rows = [placed, {"ref": "near", "source": "Army", "date": near, "killed": 1},
+            {"ref": "far", "source": "Army", "date": far, "killed": 1}]
+    assert registered("import", registered.write_jsonl("claims.jsonl", rows)).exit_code == 0
+    assert registered("run").exit_code == 0
+    assert registered.query("SELECT count(*) FROM claims WHERE needs_match") == [(0,)]
+    result = registered("import", registered.write_jsonl("correction.jsonl", [dict(placed, killed=2)]))
+    assert (result.exit_code, result.stdout) == (0, "correction.jsonl: added 0, updated 1, already stored 0\n")
+    # Two days from the old date: marked again; three days: not.
+    assert registered.query("SELECT ref FROM claims WHERE needs_match ORDER BY ref") == [("near",), ("p",)]
