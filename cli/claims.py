@@ -10,10 +10,11 @@ from reconciler.claims import ClaimFilter, claim_dict, date_label, figure_text, 
 from reconciler.errors import InputError
 from reconciler.importing import import_claims, renormalise
 from reconciler.lease import run_lease
+from reconciler.limits import Limits
 from reconciler.reading import read_claim_file
 from reconciler.sources import SourceIndex
 
-from .context import AppContext
+from .context import AppContext, limit_options
 from .output import console, print_json, say, table
 
 
@@ -21,12 +22,14 @@ from .output import console, print_json, say, table
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check and count, then roll back: nothing is written.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@limit_options
 @click.pass_obj
-def import_command(app: AppContext, files: tuple[Path, ...], dry_run: bool, as_json: bool) -> None:
+def import_command(app: AppContext, files: tuple[Path, ...], dry_run: bool, as_json: bool, limits: Limits) -> None:
     """Import claims from JSON Lines or CSV files, all or nothing.
 
     Every file is checked first; if any has a problem, each problem is listed with its file,
-    line and field, and nothing is written. Claims already stored are not added twice.
+    line and field, and nothing is written. Claims already stored are not added twice. Lines,
+    fields and nesting have limits (the --max-... options).
 
     Example:
 
@@ -36,7 +39,7 @@ def import_command(app: AppContext, files: tuple[Path, ...], dry_run: bool, as_j
     claims, problems = [], []
     for file in files:
         try:
-            claims.extend(read_claim_file(file))
+            claims.extend(read_claim_file(file, limits))
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
 import click
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from reconciler import schema
 from reconciler.db import Database, database_exists, display_target, is_empty, is_url, open_database, retry_busy
 from reconciler.errors import InputError, ReconcileError, SchemaError
+from reconciler.limits import RANGES, Limits
 
 from .output import say
 
@@ -113,6 +115,33 @@ class UsageProblem(click.ClickException):
 
     def show(self, file=None) -> None:
         say(f"Error: {self.message}", err=True)
+
+
+# Each input limit: its option, environment variable and help (the figures: reconciler.limits).
+_LIMIT_OPTIONS = (
+    ("line_bytes", "--max-line-bytes", "Most bytes in one line (a CSV record) of an input file."),
+    ("name_chars", "--max-name-chars", "Most characters in a name: source, via, place, region, type, target, "
+                                       "actor, victims, ref; a source's name, aliases, parent and side."),
+    ("text_chars", "--max-text-chars", "Most characters in text, note and report."),
+    ("depth", "--max-depth", "Most levels of lists and objects in one record (JSON, YAML)."),
+)
+
+
+def limit_options(command: Callable) -> Callable:
+    """Add the input limits as options (and environment variables); the command gets ``limits``."""
+    @functools.wraps(command)
+    def with_limits(*args: Any, **kwargs: Any) -> Any:
+        limits = Limits(**{name: kwargs.pop(f"max_{name}") for name, _, _ in _LIMIT_OPTIONS})
+        return command(*args, limits=limits, **kwargs)
+
+    defaults = Limits()
+    for name, option, text in reversed(_LIMIT_OPTIONS):
+        low, high = RANGES[name]
+        with_limits = click.option(option, f"max_{name}", type=click.IntRange(low, high),
+                                   default=getattr(defaults, name), show_default=True, metavar="N",
+                                   envvar=f"RECONCILE_{option[2:].upper().replace('-', '_')}", show_envvar=True,
+                                   help=text)(with_limits)
+    return with_limits
 
 
 class CommandError(click.ClickException):

@@ -7,11 +7,12 @@ from pathlib import Path
 import click
 
 from reconciler.errors import ReconcileError
+from reconciler.limits import Limits
 from reconciler.models import SOURCE_KINDS
 from reconciler.sources import (SourceIndex, SourceSpec, distinct_names, import_sources, read_source_file,
                                 upsert_source)
 
-from .context import AppContext
+from .context import AppContext, limit_options
 from .output import console, print_json, say, table
 
 
@@ -31,8 +32,9 @@ def sources() -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--update", is_flag=True,
               help="Apply rows that change a registered source (without it they are refused, listed).")
+@limit_options
 @click.pass_obj
-def sources_import(app: AppContext, file: Path, update: bool) -> None:
+def sources_import(app: AppContext, file: Path, update: bool, limits: Limits) -> None:
     """Register the sources in FILE (YAML list or CSV: name, aliases, kind, parent, side,
     distinct_from).
 
@@ -47,7 +49,7 @@ def sources_import(app: AppContext, file: Path, update: bool) -> None:
         reconcile sources import sources.yaml
         reconcile sources import sources.yaml --update
     """
-    specs = read_source_file(file)
+    specs = read_source_file(file, limits)
     done = app.write(lambda session: import_sources(session, specs, app.user, str(file), update), create=True)
     parts = [f"{len(v)} {k}" for k, v in done.outcomes.items() if v]
     say(f"{file}: {', '.join(parts) or 'nothing to do'}")

@@ -38,9 +38,11 @@ def claim_dict(claim: Claim, index: SourceIndex, event_id: int | None = None) ->
     data: dict = {"id": claim.id}
     for name in CLAIM_FIELDS:
         data[name] = claim.raw.get(name)
-    data["source"] = claim.source_text
-    data["stance"] = claim.stance  # "asserts" when the file left it out
-    data["via"] = [relay.source_text for relay in claim.relays]
+    # As given (spaces, case and all); the readings are under "parsed". A file that left the stance
+    # out asserts.
+    data["source"] = claim.raw.get("source", claim.source_text)
+    data["stance"] = claim.raw.get("stance", "asserts")
+    data["via"] = claim.raw.get("via") or [relay.source_text for relay in claim.relays]
     data["parsed"] = {
         "source": index.sources[claim.source_id].name,
         "source_registered": index.sources[claim.source_id].registered,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 from .errors import ValueParseError
 
@@ -20,8 +20,9 @@ DAY, MONTH, YEAR, RANGE = "day", "month", "year", "range"
 PRECISIONS = (DAY, MONTH, YEAR, RANGE)
 
 _EXPECTED = "expected YYYY-MM-DD, YYYY-MM, YYYY or START/END (e.g. 2021-01-01/2021-04-07)"
-_YEAR = re.compile(r"^\d{4}$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# ASCII digits only: \d would take the digits of every script ("٢٠٢١"), which ISO 8601 does not.
+_YEAR = re.compile(r"[0-9]{4}")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 @dataclass(frozen=True)
@@ -55,12 +56,12 @@ class DateInterval:
 
 
 def _single(text: str) -> DateInterval:
-    if _YEAR.match(text):
+    if _YEAR.fullmatch(text):
         year = int(text)
         if year < date.min.year:
             raise ValueParseError(f"{_EXPECTED}, got {text!r}")
         return DateInterval(date(year, 1, 1), date(year, 12, 31), YEAR)
-    month = _MONTH.match(text)
+    month = _MONTH.fullmatch(text)
     if month:
         year, mon = int(month.group(1)), int(month.group(2))
         if not 1 <= mon <= 12:
@@ -115,9 +116,23 @@ def parse_published(value: object) -> datetime | None:
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:
+        # The offset carries the moment past an end of the calendar, where nothing can be stored.
+        if moment.year == datetime.max.year:
+            raise ValueParseError(f"{text!r} is later than 9999-12-31 23:59:59 UTC, the last moment that can be "
+                                  "stored") from None
+        raise ValueParseError(f"{text!r} is earlier than 0001-01-01 00:00:00 UTC, the first moment that can be "
+                              "stored") from None
+
+
+def shift(day: date, days: int) -> date:
+    """``day`` moved by ``days`` (either way), stopping at the ends of the calendar: a window
+    around 9999-12-31 ends there, as no claim can be dated later."""
+    return date.fromordinal(min(max(day.toordinal() + days, 1), date.max.toordinal()))
 
 
 def widen(interval: DateInterval, days: int) -> tuple[date, date]:
     """The interval stretched by ``days`` on each side (the reporting-lag tolerance)."""
-    return interval.start - timedelta(days=days), interval.end + timedelta(days=days)
+    return shift(interval.start, -days), shift(interval.end, days)

@@ -342,7 +342,9 @@ def _with_hints(session: Session, index: SourceIndex, config: Config, features: 
         return features, None
     reach = 2 * config.date_tolerance_days
     windows: list[list[int]] = []   # the claims' widened date intervals, overlapping ones joined
-    for start, end in sorted((features[c].start - reach, features[c].end + reach) for c in placeless):
+    first_day, last_day = date.min.toordinal(), date.max.toordinal()   # windows stop at the calendar's ends
+    for start, end in sorted((max(features[c].start - reach, first_day), min(features[c].end + reach, last_day))
+                             for c in placeless):
         if windows and start <= windows[-1][1] + 1:
             windows[-1][1] = max(windows[-1][1], end)
         else:

@@ -26,7 +26,7 @@ _TENS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90,
 }
-_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 
 # Ukrainian and Russian number words, with the collective forms reports use ("двоє загиблих",
 # "трое раненых") and the oblique cases of the small ones ("двох", "троих").
@@ -56,7 +56,11 @@ _HUNDREDS = {
     "п'ятсот": 500, "пятьсот": 500, "шістсот": 600, "шестьсот": 600, "сімсот": 700, "семьсот": 700,
     "вісімсот": 800, "восемьсот": 800, "дев'ятсот": 900, "девятьсот": 900,
 }
-_SCALES |= {"тисяча": 1000, "тисячі": 1000, "тисяч": 1000, "тысяча": 1000, "тысячи": 1000, "тысяч": 1000}
+_SCALES |= {"тисяча": 1000, "тисячі": 1000, "тисяч": 1000, "тысяча": 1000, "тысячи": 1000, "тысяч": 1000,
+            "мільйон": 10**6, "мільйони": 10**6, "мільйонів": 10**6, "миллион": 10**6, "миллиона": 10**6,
+            "миллионов": 10**6}
+# Plural scales after a vague quantity: "hundreds of thousands", "десятки тисяч", "кілька сотень".
+_PLURAL_SCALES = {"hundreds": 100, "thousands": 1000, "millions": 10**6, "сотень": 100, "сотен": 100}
 
 # Vague quantities: (low, high). Chosen wide on purpose so that two honest vague
 # reports of one incident do not look contradictory.
@@ -86,7 +90,12 @@ _APOSTROPHE = re.compile(r"[’‘ʼʹ`´\u02bc\u02b9]")
 # "figure" is a typo, and storing it would fail with an overflow instead of a message.
 MAX_FIGURE = 2**31 - 1
 
-_NUMBER = re.compile(r"^\d{1,3}(?:[,\u00a0 ]\d{3})+$|^\d+$")
+# ASCII digits only: str.isdigit and \d take superscripts and other scripts' digits, which int()
+# then refuses or reads in ways nobody wrote ("²").
+_NUMBER = re.compile(r"[0-9]{1,3}(?:[,\u00a0 ][0-9]{3})+|[0-9]+")
+_DIGITS = re.compile(r"[0-9]+")
+# A decimal before scale words: "1.5 thousand", "2.25 million".
+_DECIMAL = re.compile(r"([0-9]+)\.([0-9]+)((?:\s+\S+)+)")
 # "3-5" is a range, "twenty-four" one number: a range is tried only where no number reads whole.
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—|\bto\b|/)\s*")
 
@@ -137,25 +146,42 @@ def interval_text(low: int, high: int | None) -> str:
     return str(low) if low == high else f"{low}–{high}"
 
 
+class _TooLarge(Exception):
+    """A number written with more digits than any figure can have."""
+
+
+def _digits(text: str) -> int:
+    # More than 18 digits is far beyond MAX_FIGURE; int() of thousands of digits is refused or slow.
+    if len(text) > 18:
+        raise _TooLarge
+    return int(text)
+
+
 def _words_to_int(text: str) -> int | None:
-    """'twenty-four' → 24, '13,000' → 13000, 'two hundred' → 200; None if not a number."""
+    """'twenty-four' → 24, '13,000' → 13000, 'two hundred' → 200, 'two thousand million' →
+    2,000,000,000, '1.5 thousand' → 1500; None if not a number."""
     text = text.strip()
-    if _NUMBER.match(text):
-        return int(re.sub(r"[,\u00a0 ]", "", text))
+    if _NUMBER.fullmatch(text):
+        return _digits(re.sub(r"[,\u00a0 ]", "", text))
     if text in _UNITS:   # "ни одного": one number in two words
         return _UNITS[text]
+    decimal = _DECIMAL.fullmatch(text)
+    if decimal:
+        return _scaled(decimal.group(1), decimal.group(2), decimal.group(3).split())
     words = re.split(r"[\s-]+", text.replace(" and ", " "))
     if not words or words == [""]:
         return None
-    total, current, seen, last, hundreds = 0, 0, False, None, False
+    # total: the parts closed by a scale of a thousand or more (top, the largest so far); current:
+    # the part being read ("two hundred" of "two hundred thousand").
+    total, current, seen, last, hundreds, top = 0, 0, False, None, False, 0
     for word in words:
         # A unit or a ten only after a larger part ("twenty-four", "сто двадцять"): "two-three"
         # and "двоє-троє" are ranges, not sums (read by the caller).
-        if word in _UNITS or word in _TENS or word.isdigit():
+        if word in _UNITS or word in _TENS or _DIGITS.fullmatch(word):
             kind = "ten" if word in _TENS else "unit"
             if last == "unit" or (last == "ten" and kind == "ten"):
                 return None
-            current += int(word) if word.isdigit() else _UNITS.get(word, _TENS.get(word, 0))
+            current += _digits(word) if _DIGITS.fullmatch(word) else _UNITS.get(word, _TENS.get(word, 0))
             last = kind
         elif word in _HUNDREDS:
             if (last is not None and last != "scale") or hundreds:
@@ -163,17 +189,60 @@ def _words_to_int(text: str) -> int | None:
             current += _HUNDREDS[word]
             last, hundreds = "hundred", True
         elif word in _SCALES:
-            if _SCALES[word] < 1000 and hundreds:
-                return None   # "two hundred three hundred": two numbers (a range), not one
-            current = max(current, 1) * _SCALES[word]
-            hundreds = _SCALES[word] < 1000
-            if _SCALES[word] >= 1000:
-                total, current, hundreds = total + current, 0, False
+            scale = _SCALES[word]
+            if scale < 1000:
+                if hundreds:
+                    return None   # "two hundred three hundred": two numbers (a range), not one
+                current, hundreds = max(current, 1) * scale, True
+            elif current == 0 and last == "scale":
+                # A scale straight after a smaller one multiplies all before it: "two thousand
+                # million" is 2 × 1,000 × 1,000,000. After a larger one it names no number.
+                if top >= scale:
+                    return None
+                total, top = total * scale, scale
+            else:
+                if 0 < top < scale:   # "one thousand two hundred million": (1,000 + 200) × 1,000,000
+                    total, top = (total + current) * scale, scale
+                else:                 # "two million three hundred thousand": 2,000,000 + 300 × 1,000
+                    total, top = total + max(current, 1) * scale, max(top, scale)
+                current, hundreds = 0, False
             last = "scale"
         else:
             return None
         seen = True
     return total + current if seen else None
+
+
+def _scaled(whole: str, fraction: str, scales: list[str]) -> int | None:
+    """``whole``.``fraction`` times the scale words, when every word is one and the product is a
+    whole number: ('1', '5', ['thousand']) → 1500; ('1', '2345', ['thousand']) → None."""
+    factor = 1
+    for word in scales:
+        if word not in _SCALES:
+            return None
+        factor *= _SCALES[word]
+    numerator, denominator = _digits(whole + fraction) * factor, 10 ** len(fraction)
+    return numerator // denominator if numerator % denominator == 0 else None
+
+
+def _vague(text: str) -> tuple[int, int | None] | None:
+    """A vague quantity, alone ('dozens') or of a scale ('hundreds of thousands', 'a few thousand',
+    'десятки тисяч'): its interval times the scales; None if the text is not one."""
+    if text in _VAGUE:
+        return _VAGUE[text]
+    words = text.split()
+    for cut in range(1, len(words)):
+        quantity, scales = " ".join(words[:cut]), words[cut:]
+        if quantity not in _VAGUE:
+            continue
+        if scales[0] == "of":
+            scales = scales[1:]
+        if not scales or not all(w in _SCALES or w in _PLURAL_SCALES for w in scales):
+            return None
+        factor = math.prod(_SCALES.get(w) or _PLURAL_SCALES[w] for w in scales)
+        low, high = _VAGUE[quantity]
+        return low * factor, None if high is None else high * factor
+    return None
 
 
 def _strip_prefix(text: str, prefixes: tuple[str, ...]) -> str | None:
@@ -190,7 +259,10 @@ def parse_figure(value: object) -> Figure | None:
 
     Raises :class:`ValueParseError` naming what was expected when the text is not a figure.
     """
-    figure = _parse_figure(value)
+    try:
+        figure = _parse_figure(value)
+    except _TooLarge:
+        figure = Figure(MAX_FIGURE + 1, None)
     if figure is not None and max(figure.low, figure.high or 0) > MAX_FIGURE:
         raise ValueParseError(f"expected a casualty figure of at most {MAX_FIGURE:,}, got {value!r}")
     return figure
@@ -231,6 +303,9 @@ def _parse_text(text: str) -> Figure | None:
     n = _words_to_int(text)
     if n is not None:
         return Figure(n, n)
+    vague = _vague(text)
+    if vague is not None:
+        return Figure(*vague)
     for prefixes, make in (
         (_LOWER, lambda low, high: Figure(low + 1, None)),
         (_AT_LEAST, lambda low, high: Figure(low, None)),
@@ -244,8 +319,9 @@ def _parse_text(text: str) -> Figure | None:
         n = _words_to_int(rest)
         if n is not None:
             return make(n, n)
-        if rest in _VAGUE and prefixes in (_LOWER, _AT_LEAST, _ABOUT):
-            low, high = _VAGUE[rest]
+        vague = _vague(rest)
+        if vague is not None and prefixes in (_LOWER, _AT_LEAST, _ABOUT):
+            low, high = vague
             return Figure(low, None if prefixes is not _ABOUT else high)
         span = _range(rest)   # "about 2-3", "up to 2-3": the prefix applies to the range's ends
         return make(*span) if span else None
@@ -261,11 +337,18 @@ def _range(text: str) -> tuple[int, int] | None:
         if not left or not right:
             continue
         low, high = _words_to_int(left), _words_to_int(right)
-        if low is None or high is None:
+        if high is None:
             continue
-        scale = right.split()[-1]
-        if scale in _SCALES and left.split()[-1] not in _SCALES and low < _SCALES[scale] <= high:
-            low *= _SCALES[scale]   # "2-3 thousand", "дві-три тисячі": 2,000 to 3,000
-        if low <= high:
+        # The scale words ending the right end apply to the left too, where that reads in order:
+        # "2-3 thousand" is 2,000 to 3,000, "two-three hundred thousand" 200,000 to 300,000.
+        words = right.split()
+        cut = len(words)
+        while cut > 1 and words[cut - 1] in _SCALES:
+            cut -= 1
+        if cut < len(words) and left.split()[-1] not in _SCALES:
+            shared = _words_to_int(f"{left} {' '.join(words[cut:])}")
+            if shared is not None and shared <= high:
+                low = shared
+        if low is not None and low <= high:
             return low, high
     return None

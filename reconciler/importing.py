@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Callable
 
 from sqlalchemy import bindparam, delete, select, tuple_, update
@@ -21,6 +21,8 @@ from sqlalchemy.orm.attributes import flag_modified
 from . import audit, content
 from .errors import InputError, Problem
 from .config import Config
+from .dates import shift
+from .limits import KEY_WIDTH
 from .models import Claim, ClaimChange, ClaimRelay, Report, Run, core, utcnow
 from .deskplaces import desk_gazetteer
 from .places import PlaceNormaliser
@@ -162,9 +164,11 @@ def derived_fields(claim: ClaimInput, normaliser: PlaceNormaliser) -> dict:
     place_text, region_text, type_text = field("place"), field("region"), field("type")
     place = normaliser.normalise(place_text, claim.lat, claim.lon, region_text)
     killed, wounded = claim.killed, claim.wounded
+    # A key is for comparing: one transliterated from another script may be five times as long as
+    # the text (中 is 'zhong'), and is cut to its column's width.
     return {
         "date_start": claim.date.start, "date_end": claim.date.end, "date_precision": claim.date.precision,
-        "place_key": place.key, "place_label": place.label, "place_geonameid": place.geonameid,
+        "place_key": _cut(place.key), "place_label": _cut(place.label), "place_geonameid": place.geonameid,
         "place_method": place.method, "place_region": normaliser.region(place, place_text, region_text),
         "place_candidates": ",".join(map(str, place.candidates)) or None,
         "place_names": _names_text(place.names),
@@ -173,7 +177,7 @@ def derived_fields(claim: ClaimInput, normaliser: PlaceNormaliser) -> dict:
         # empty: weaker evidence than the field (matching weighs it so).
         "text_type_category": None if type_text else event_type_category(field("text")),
         "target_categories": target_categories(field("target")),
-        "actor_key": actor_key(field("actor")),
+        "actor_key": _cut(actor_key(field("actor"))),
         "victims_category": victims_category(field("victims")),
         "killed_low": killed.low if killed else None, "killed_high": killed.high if killed else None,
         "wounded_low": wounded.low if wounded else None, "wounded_high": wounded.high if wounded else None,
@@ -194,6 +198,10 @@ def _names_text(names: tuple[str, ...] | None) -> str | None:
         kept.append(name)
         size += len(name) + bool(kept[:-1])
     return "|".join(kept) or names[0][:300]
+
+
+def _cut(key: str | None) -> str | None:
+    return key[:KEY_WIDTH] if key else key
 
 
 def _check_batch(claims: list[ClaimInput], index: SourceIndex) -> list[tuple[ClaimInput, str]]:
@@ -384,13 +392,13 @@ def _mark_old_neighbours(session: Session, moved: list[tuple[date, date]]) -> No
         return
     last = session.scalars(select(Run.config).where(Run.finished_at.is_not(None)).order_by(Run.id.desc()).limit(1)).first()
     tolerance = (last or {}).get("date_tolerance_days", Config().date_tolerance_days)
-    reach = timedelta(days=2 * tolerance)
+    reach = 2 * tolerance
     windows: list[list[date]] = []
     for start, end in sorted(moved):
-        if windows and start - reach <= windows[-1][1]:
-            windows[-1][1] = max(windows[-1][1], end + reach)
+        if windows and shift(start, -reach) <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], shift(end, reach))
         else:
-            windows.append([start - reach, end + reach])
+            windows.append([shift(start, -reach), shift(end, reach)])
     for low, high in windows:
         session.execute(update(Claim).where(Claim.place_key.is_(None), Claim.date_end >= low, Claim.date_start <= high)
                         .values(needs_match=True, version=Claim.version + 1))
@@ -485,7 +493,7 @@ def renormalise(session: Session, user: str, normaliser: PlaceNormaliser | None 
         updates = []
         for row in rows:
             problems: list[Problem] = []
-            claim = validate_row(f"claim {row.id}", 1, dict(row.raw), problems)
+            claim = validate_row(f"claim {row.id}", 1, dict(row.raw), problems, limits=None)
             if claim is None:
                 summary.unreadable.append({"claim_id": row.id, "problems": [
                     f"field '{p.field}': {p.message}" if p.field else p.message for p in problems]})

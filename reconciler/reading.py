@@ -6,26 +6,24 @@ The field names are a contract (see the README). A file with any problem is reje
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import math
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Iterator
 
 from .dates import DateInterval, parse_event_date, parse_published
 from .errors import InputError, Problem, ValueParseError
 from .figures import Figure, parse_figure
+from .limits import Limits, shown_key, text_problem
 from .names import NOTHING, name_key
+from .sources import key_problem
+from .textfiles import Lines, Unreadable, csv_header, csv_records, json_object
 
 CLAIM_FIELDS = ("ref", "source", "via", "report", "published", "date", "place", "region", "lat", "lon",
                 "type", "target", "actor", "victims", "killed", "wounded", "stance", "text", "lang", "note")
 REQUIRED_FIELDS = ("source", "date")
 STANCE_VALUES = ("asserts", "denies")
-# Column widths that PostgreSQL enforces (SQLite does not): refuse longer values up front.
-MAX_LENGTHS = {"ref": 300, "source": 300, "via": 300, "date": 64, "published": 64, "killed": 100, "wounded": 100,
-               "lang": 16, "stance": 8}
 
 
 @dataclass(frozen=True)
@@ -53,32 +51,30 @@ class ClaimInput:
         return value or None
 
 
-def read_claim_file(path: Path) -> list[ClaimInput]:
-    """Read and validate a ``.jsonl`` or ``.csv`` claim file."""
+def read_claim_file(path: Path, limits: Limits = Limits()) -> list[ClaimInput]:
+    """Read and validate a ``.jsonl`` or ``.csv`` claim file within ``limits``."""
     name = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(name, None, None, f"cannot be read: {exc.strerror}")]) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError([Problem(name, line, None, f"is not UTF-8 (invalid byte 0x{data[exc.start]:02x}); save the file as UTF-8")]) from None
-    if not text.strip():
-        raise InputError([Problem(name, None, None, "is empty; expected at least one claim")])
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
-        rows, problems = _jsonl_rows(name, text)
+        lines, read = Lines(path, name, limits), _jsonl_rows
     elif suffix == ".csv":
-        rows, problems = _csv_rows(name, text)
+        lines, read = Lines(path, name, limits, records=True), _csv_rows
     else:
         raise InputError([Problem(name, None, None, "has an unknown extension; expected .jsonl or .csv")])
+    problems: list[Problem] = []
     claims = []
-    for line, row in rows:
-        claim = validate_row(name, line, row, problems)
-        if claim is not None:
-            claims.append(claim)
+    try:
+        for item in read(lines, limits):
+            if isinstance(item, Problem):
+                problems.append(item)
+                continue
+            claim = validate_row(name, item[0], item[1], problems, limits)
+            if claim is not None:
+                claims.append(claim)
+    except InputError as exc:   # the file could not be read on: what was found before it counts too
+        problems.extend(exc.problems)
+    if not lines.held and not problems:
+        raise InputError([Problem(name, None, None, "is empty; expected at least one claim")])
     if problems:
         raise InputError(problems)
     if not claims:
@@ -86,56 +82,68 @@ def read_claim_file(path: Path) -> list[ClaimInput]:
     return claims
 
 
-def _jsonl_rows(name: str, text: str) -> tuple[list[tuple[int, dict]], list[Problem]]:
-    rows, problems = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(name, number, None, f"is not valid JSON ({exc.msg} at column {exc.colno})"))
-            continue
-        if not isinstance(obj, dict):
-            problems.append(Problem(name, number, None, f"expected a JSON object {{...}}, got {type(obj).__name__}"))
-            continue
-        rows.append((number, obj))
-    return rows, problems
+_NESTING = "a claim needs 2 (the claim's object and the list in via)"
 
 
-def _csv_rows(name: str, text: str) -> tuple[list[tuple[int, dict]], list[Problem]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error) as exc:
-        return [], [Problem(name, 1, None, f"cannot read the header row: {exc}")]
-    header = [h.strip() for h in header]
+def _jsonl_rows(lines: Lines, limits: Limits) -> Iterator[tuple[int, dict] | Problem]:
+    """(line, object) for each line that is not blank, or the problem that stops it being read.
+    ``_csv_rows`` likewise, for records."""
+    for text in lines:
+        if text.strip():
+            obj = json_object(lines.name, lines.number, text, limits, _NESTING)
+            yield obj if isinstance(obj, Problem) else (lines.number, obj)
+
+
+def _csv_rows(lines: Lines, limits: Limits) -> Iterator[tuple[int, dict] | Problem]:
+    name = lines.name
+    records = csv_records(lines)
+    first = next(records, None)
+    if first is None:
+        return
+    header, twice = csv_header(name, first[1])
     if "source" not in header and "date" not in header:
-        return [], [Problem(name, 1, None, "the first line must be a header row naming the columns "
-                            "(at least 'source' and 'date'); got " + ", ".join(repr(h) for h in header[:5]))]
-    rows, problems = [], []
-    for column in header:
-        if column not in CLAIM_FIELDS:
-            problems.append(Problem(name, 1, column, f"unknown column; expected one of {', '.join(CLAIM_FIELDS)}"))
-    if problems:
-        return [], problems
-    start = 2
-    try:
-        for values in reader:
-            line = start
-            start = reader.line_num + 1
-            if not any(v.strip() for v in values):
-                continue
-            if len(values) != len(header):
-                problems.append(Problem(name, line, None, f"has {len(values)} values; the header has {len(header)} columns"))
-                continue
-            row = {k: v for k, v in zip(header, values) if v.strip() != ""}
-            if "via" in row:
-                row["via"] = [v.strip() for v in row["via"].split(";") if v.strip()]
-            rows.append((line, row))
-    except csv.Error as exc:
-        problems.append(Problem(name, reader.line_num, None, f"is not valid CSV: {exc}"))
-    return rows, problems
+        yield Problem(name, first[0], None, "the first line must be a header row naming the columns "
+                      "(at least 'source' and 'date'); got " + ", ".join(repr(h) for h in header[:5]))
+        return
+    unknown = [Problem(name, 1, shown_key(column), f"unknown column; expected one of {', '.join(CLAIM_FIELDS)}")
+               for column in header if column not in CLAIM_FIELDS]
+    if twice or unknown:
+        yield from twice + unknown
+        return
+    for line, values in records:
+        if len(values) != len(header):
+            yield Problem(name, line, None, f"has {len(values)} values; the header has {len(header)} columns")
+            continue
+        row = {k: v for k, v in zip(header, values) if v.strip() != ""}
+        if "via" in row:
+            row["via"] = [v.strip() for v in row["via"].split(";") if v.strip()]
+        yield line, row
+
+
+_VIA = "expected a list of relay names, nearest first, e.g. [\"dpa\", \"Interfax\"]"
+
+
+def _value_problem(key: str, value: object, limits: Limits | None) -> str | None:
+    """What is wrong with the shape or size of one field's value, or None."""
+    width = limits.width(key) if limits is not None else math.inf
+    if value is None:
+        return None
+    if isinstance(value, Unreadable):
+        return value.message
+    if key == "via" and isinstance(value, str):
+        value = value.split(";")   # "dpa; Interfax": each relay is a name
+    if key == "via" and isinstance(value, list):
+        if not all(isinstance(v, str) for v in value):
+            return _VIA
+        return next((p for p in (text_problem(v, width) or key_problem(v) for v in value) if p is not None), None)
+    if isinstance(value, bool):
+        return f"expected text or a number, got {'true' if value else 'false'}"
+    if isinstance(value, (int, float)):
+        return text_problem(str(value), width)
+    if isinstance(value, str):
+        return text_problem(value, width) or (key_problem(value) if key == "source" else None)
+    kind = "a list" if isinstance(value, list) else "an object"
+    return _VIA if key == "via" else f"expected text or a number, got {kind}"
 
 
 def _coordinate(name: str, line: int, field: str, value: object, limit: float, problems: list[Problem]) -> float | None:
@@ -151,31 +159,33 @@ def _coordinate(name: str, line: int, field: str, value: object, limit: float, p
     return number
 
 
-def validate_row(name: str, line: int, row: dict, problems: list[Problem]) -> ClaimInput | None:
-    """Validate one row; append a Problem for each fault. Returns None when any was found."""
+def validate_row(name: str, line: int, row: dict, problems: list[Problem],
+                 limits: Limits | None = Limits()) -> ClaimInput | None:
+    """Validate one row; append a Problem for each fault. Returns None when any was found.
+
+    ``limits`` gives the widths of the fields; None (claims already stored) checks none.
+    """
     before = len(problems)
+    for key in getattr(row, "duplicates", ()):
+        problems.append(Problem(name, line, shown_key(key), "is given twice in one claim; give each field once"))
     for key in row:
         if key not in CLAIM_FIELDS:
-            problems.append(Problem(name, line, str(key), f"unknown field; expected one of {', '.join(CLAIM_FIELDS)}"))
+            problems.append(Problem(name, line, shown_key(key), f"unknown field; expected one of {', '.join(CLAIM_FIELDS)}"))
+    bad = set()   # fields whose value is of the wrong shape or size: not read any further
     for key in CLAIM_FIELDS:
-        value = row.get(key)
-        if key == "via":
-            continue
-        if value is not None and not isinstance(value, (str, int, float)):
-            problems.append(Problem(name, line, key, f"expected text or a number, got {type(value).__name__}"))
-    for key, limit in MAX_LENGTHS.items():
-        value = row.get(key)
-        values = value if isinstance(value, list) else [value]
-        if any(isinstance(v, str) and len(v) > limit for v in values):
-            problems.append(Problem(name, line, key, f"is longer than {limit} characters"))
+        message = _value_problem(key, row.get(key), limits)
+        if message is not None:
+            problems.append(Problem(name, line, key, message))
+            bad.add(key)
+    row = {k: v for k, v in row.items() if k not in bad}
     source = row.get("source")
-    if not isinstance(source, str) or not source.strip():
+    if "source" not in bad and (not isinstance(source, str) or not source.strip()):
         problems.append(Problem(name, line, "source", "is required: who makes the claim, e.g. 'Armed Forces of Ukraine'"))
     via = row.get("via") or []
     if isinstance(via, str):
         via = [v.strip() for v in via.split(";") if v.strip()]
     if not isinstance(via, list) or not all(isinstance(v, str) and v.strip() for v in via):
-        problems.append(Problem(name, line, "via", "expected a list of relay names, nearest first, e.g. [\"dpa\", \"Interfax\"]"))
+        problems.append(Problem(name, line, "via", _VIA))
         via = []
     # A name of invisible characters only would be nobody; "!!!" and "???" are kept apart (their
     # own keys) as sources nobody registered, which never corroborate.
@@ -183,7 +193,9 @@ def validate_row(name: str, line: int, row: dict, problems: list[Problem]) -> Cl
         if isinstance(value, str) and value.strip() and not name_key(value):
             problems.append(Problem(name, line, field_name, f"{value.strip()!r} {NOTHING}"))
     interval = published = killed = wounded = None
-    if "date" not in row or row.get("date") in (None, ""):
+    if "date" in bad:
+        pass
+    elif row.get("date") in (None, ""):
         problems.append(Problem(name, line, "date", "is required: when the event happened, e.g. 2021-04-06"))
     else:
         try:

@@ -8,25 +8,32 @@ known origin and never count as independent corroboration.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
-import yaml
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from . import audit, content
 from .errors import InputError, LookalikeError, NotFound, Problem, ReconcileError, RefusedInput, ValueParseError
+from .limits import KEY_WIDTH, Limits, shown_key, text_problem
 from .models import SOURCE_KINDS, Claim, Source, SourceAlias, SourceDistinction, utcnow
 from .names import NO_LETTERS, check_name, difference, has_letters, lookalike_keys, name_key
+from .textfiles import Lines, csv_header, csv_records, yaml_list
 
 __all__ = ["name_key"]  # re-exported: the key of a source name (reconciler.names)
 
 SOURCE_FIELDS = ("name", "aliases", "kind", "parent", "side", "distinct_from")
-MAX_NAME = 300  # the width of the name columns (PostgreSQL enforces it)
+
+
+def key_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a source, its key being too long for its column; or None. A key
+    is not cut short like a place's: two long names would then be one source."""
+    size = len(name_key(name))
+    if size <= KEY_WIDTH:
+        return None
+    return f"is {size:,} characters long in Latin letters, as names are compared; at most {KEY_WIDTH}"
 
 
 @dataclass(frozen=True)
@@ -208,8 +215,11 @@ def upsert_source(session: Session, index: SourceIndex, spec: SourceSpec, user: 
     kind, parent, side or registration change, the claims of the source and of every source
     under it are flagged to be matched and graded again by the next run.
     """
-    if len(spec.name.strip()) > MAX_NAME:
-        raise ReconcileError(f"source names are at most {MAX_NAME} characters")
+    for name in (spec.name, *spec.aliases):
+        problem = text_problem(name.strip(), KEY_WIDTH) or key_problem(name)
+        if problem is not None:
+            shown = name.strip() if len(name.strip()) <= 40 else name.strip()[:40] + "…"
+            raise ValueParseError(f"source name {shown!r} {problem}")
     if not has_letters(spec.name):
         raise _at(ValueParseError(f"{spec.name!r} {NO_LETTERS}"), "name")
     for alias in spec.aliases:
@@ -370,27 +380,23 @@ def unregistered_source(session: Session, index: SourceIndex, name: str, user: s
     return source, True
 
 
-def read_source_file(path: Path) -> list[SourceSpec]:
-    """Read sources from YAML (a list of mappings) or CSV. Raises InputError listing every problem."""
+def read_source_file(path: Path, limits: Limits = Limits()) -> list[SourceSpec]:
+    """Read sources from YAML (a list of mappings) or CSV within ``limits``. Raises InputError
+    listing every problem."""
     name = str(path)
-    try:
-        raw = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(name, None, None, f"is not UTF-8 (byte {exc.start}); save it as UTF-8")]) from None
-    except OSError as exc:
-        raise InputError([Problem(name, None, None, f"cannot be read: {exc.strerror}")]) from None
-    if not raw.strip():
-        raise InputError([Problem(name, None, None, "is empty; expected a list of sources")])
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
-        rows = _yaml_rows(name, raw)
+        read = _yaml_rows
     elif suffix == ".csv":
-        rows = _csv_rows(name, raw)
+        read = _csv_rows
     else:
         raise InputError([Problem(name, None, None, "has an unknown extension; expected .yaml, .yml or .csv")])
+    rows = read(path, name, limits)
+    if rows is None:
+        raise InputError([Problem(name, None, None, "is empty; expected a list of sources")])
     specs, problems = [], []
     for line, row in rows:
-        spec = _row_to_spec(name, line, row, problems)
+        spec = _row_to_spec(name, line, row, problems, limits)
         if spec is not None:
             specs.append(spec)
     if problems:
@@ -398,36 +404,40 @@ def read_source_file(path: Path) -> list[SourceSpec]:
     return specs
 
 
-def _yaml_rows(name: str, raw: str) -> list[tuple[int | None, dict]]:
-    try:
-        nodes = yaml.compose(raw, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise InputError([Problem(name, line, None, f"is not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
-    if not isinstance(data, list):
-        raise InputError([Problem(name, 1, None, "expected a YAML list of sources (lines starting with '- ')")])
-    lines = [item.start_mark.line + 1 for item in nodes.value] if nodes is not None else []
-    return list(zip(lines, data))
+def _yaml_rows(path: Path, name: str, limits: Limits) -> list[tuple[int, object]] | None:
+    """(line, item) for each item of the file's list; None for a file of blank lines."""
+    lines = Lines(path, name, limits)
+    text = "".join(lines)
+    if not lines.held:
+        return None
+    return yaml_list(name, text, limits, "a source needs 2 (the source's mapping and the list in aliases)", "source")
 
 
-def _csv_rows(name: str, raw: str) -> list[tuple[int | None, dict]]:
-    reader = csv.DictReader(io.StringIO(raw, newline=""))
-    header = reader.fieldnames or []
+def _csv_rows(path: Path, name: str, limits: Limits) -> list[tuple[int, object]] | None:
+    records = csv_records(Lines(path, name, limits, records=True))
+    first = next(records, None)
+    if first is None:
+        return None
+    header, problems = csv_header(name, first[1])
     if "name" not in header:
         raise InputError([Problem(name, 1, None, f"the header row must name the columns {', '.join(SOURCE_FIELDS)}; 'name' is missing")])
     rows = []
-    for row in reader:
+    for line, values in records:
+        if len(values) != len(header):
+            problems.append(Problem(name, line, None, f"has {len(values)} values; the header has {len(header)} columns"))
+            continue
+        row = dict(zip(header, values))
         for list_field in ("aliases", "distinct_from"):
-            value = row.get(list_field)
-            if value is not None:
-                row[list_field] = [a.strip() for a in value.split(";") if a.strip()]
-        rows.append((reader.line_num, row))
+            if row.get(list_field) is not None:
+                row[list_field] = [a.strip() for a in row[list_field].split(";") if a.strip()]
+        rows.append((line, row))
+    if problems:
+        raise InputError(problems)
     return rows
 
 
-def _names(name: str, line: int | None, row: dict, field_name: str, problems: list[Problem]) -> list[str]:
+def _names(name: str, line: int | None, row: dict, field_name: str, problems: list[Problem],
+           limits: Limits) -> list[str]:
     """A list-of-names field (aliases, distinct_from): a list, or one name."""
     value = row.get(field_name) or []
     if isinstance(value, str):
@@ -435,43 +445,60 @@ def _names(name: str, line: int | None, row: dict, field_name: str, problems: li
     if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
         problems.append(Problem(name, line, field_name, "expected a list of names"))
         return []
+    message = next((m for m in (text_problem(a, limits.width(field_name)) or key_problem(a) for a in value)
+                    if m is not None), None)
+    if message is not None:
+        problems.append(Problem(name, line, field_name, message))
+        return []
     return [a.strip() for a in value]
 
 
-def _row_to_spec(name: str, line: int | None, row: object, problems: list[Problem]) -> SourceSpec | None:
+def _row_to_spec(name: str, line: int | None, row: object, problems: list[Problem], limits: Limits) -> SourceSpec | None:
     if not isinstance(row, dict):
         problems.append(Problem(name, line, None, f"expected a mapping with {', '.join(SOURCE_FIELDS)}"))
         return None
     unknown = [k for k in row if k not in SOURCE_FIELDS]
     for key in unknown:
-        problems.append(Problem(name, line, str(key), f"unknown field; expected one of {', '.join(SOURCE_FIELDS)}"))
+        problems.append(Problem(name, line, shown_key(key), f"unknown field; expected one of {', '.join(SOURCE_FIELDS)}"))
+    before = len(problems)
+    for key in ("name", "parent", "side", "kind"):
+        value = row.get(key)
+        message = text_problem(value, limits.width(key)) if isinstance(value, str) else None
+        if message is None and key == "name" and isinstance(value, str):
+            message = key_problem(value)
+        if message is not None:
+            problems.append(Problem(name, line, key, message))
+    aliases = _names(name, line, row, "aliases", problems, limits)
+    distinct_from = _names(name, line, row, "distinct_from", problems, limits)
+    if len(problems) != before:
+        return None
     source_name = row.get("name")
     if not isinstance(source_name, str) or not source_name.strip():
         problems.append(Problem(name, line, "name", "is required: the source's name"))
         return None
-    aliases = _names(name, line, row, "aliases", problems)
-    distinct_from = _names(name, line, row, "distinct_from", problems)
-    if len(source_name.strip()) > MAX_NAME or any(len(a) > MAX_NAME for a in aliases):
-        problems.append(Problem(name, line, "name", f"names and aliases are at most {MAX_NAME} characters"))
-    before = len(problems)
     for field_name, values in (("name", [source_name]), ("aliases", aliases)):
         for value in values:
             if not has_letters(value):
                 problems.append(Problem(name, line, field_name, f"{value.strip()!r} {NO_LETTERS}"))
     kind = row.get("kind") or "unknown"
-    if str(kind).strip().lower() not in SOURCE_KINDS:
-        problems.append(Problem(name, line, "kind", f"expected one of {', '.join(SOURCE_KINDS)}, got {kind!r}"))
+    if not isinstance(kind, str) or kind.strip().lower() not in SOURCE_KINDS:
+        shown = repr(kind) if isinstance(kind, str) else _kind_of(kind)
+        problems.append(Problem(name, line, "kind", f"expected one of {', '.join(SOURCE_KINDS)}, got {shown}"))
     texts = {}
     for field_name in ("parent", "side"):
         value = row.get(field_name)
         if value is not None and not isinstance(value, str):
-            problems.append(Problem(name, line, field_name, f"expected a name (text), got {value!r}"))
+            problems.append(Problem(name, line, field_name, f"expected a name (text), got {_kind_of(value)}"))
             value = None
         texts[field_name] = (value or "").strip() or None
     if unknown or len(problems) > before:
         return None
     return SourceSpec(source_name.strip(), tuple(aliases), str(kind), texts["parent"], texts["side"], line,
                       tuple(distinct_from))
+
+
+def _kind_of(value: object) -> str:
+    return "a list" if isinstance(value, list) else "a mapping"
 
 
 @dataclass

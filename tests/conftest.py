@@ -44,7 +44,8 @@ def gazetteer_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """The caller's own settings must not leak into a test."""
-    for name in ("RECONCILE_DB", "RECONCILE_USER", "RECONCILE_JOURNAL_MODE"):
+    for name in ("RECONCILE_DB", "RECONCILE_USER", "RECONCILE_JOURNAL_MODE", "RECONCILE_MAX_LINE_BYTES",
+                 "RECONCILE_MAX_NAME_CHARS", "RECONCILE_MAX_TEXT_CHARS", "RECONCILE_MAX_DEPTH"):
         monkeypatch.delenv(name, raising=False)
     # Nor another test's places: the process-wide overlay cache is keyed by the places' counts and
     # largest id, which two tests' desks can share (one lays its places over the other's claims).

@@ -169,7 +169,7 @@ BAD_SOURCE_FILES = {
         "distinct_from; 'name' is missing",
     ),
     "not_utf8": ("sources.yaml", "- name: D\xe9partement\n".encode("latin-1"),
-                 "sources.yaml: is not UTF-8 (byte 9); save it as UTF-8"),
+                 "sources.yaml:1: is not UTF-8 (invalid byte 0xe9); save the file as UTF-8"),
     "empty": ("sources.yaml", "", "sources.yaml: is empty; expected a list of sources"),
 }
 

@@ -19,6 +19,7 @@ from reconciler.reading import read_claim_file
 REJECTED_ONE = "Rejected: 1 problem; nothing was written to the database.\n"
 CLAIM = '"source": "Army", "date": "2021-04-06"'
 DEEP = 10_000
+MULTI_LINE = ("text", "note", "report", "place", "region", "type", "target", "actor", "victims")
 
 
 def refused(desk: Desk, args: list[str], problems: list[str]) -> None:
@@ -116,9 +117,16 @@ CLAIM_FILES = {
         "big.jsonl", "{" + CLAIM + ', "note": "' + "x" * 50_000_000 + '"}\n',
         "big.jsonl:1: is longer than 1,000,000 bytes, the limit for a line; nothing after it was read",
     ),
+    # Nine quoted fields of 60,000 lines each: 1,080,000 bytes in one record.
     "csv_record_over_many_lines": (
-        "big.csv", 'source,date,note\nArmy,2021-04-06,"' + "x\n" * 600_000 + '"\n',
+        "big.csv", "source,date," + ",".join(MULTI_LINE) + "\nArmy,2021-04-06,"
+        + ",".join(['"' + "x\n" * 60_000 + '"'] * len(MULTI_LINE)) + "\n",
         "big.csv:2: is longer than 1,000,000 bytes, the limit for a line; nothing after it was read",
+    ),
+    "csv_field_over_the_csv_limit": (
+        "big.csv", 'source,date,note\nArmy,2021-04-06,"' + "x" * 200_000 + '"\n',
+        "big.csv:2: has a field longer than 131,072 characters, the most a CSV field may hold; "
+        "nothing after it was read",
     ),
     # Regression: place names of any length were stored (a run then took 18 s on one pair).
     "place_too_long": (
@@ -190,15 +198,16 @@ def test_import_line_limit_counts_bytes_not_characters(registered: Desk) -> None
 
 
 @pytest.mark.parametrize("option, value, message", [
-    ("--max-name-chars", "301", "301 is not in the range 1<=x<=300"),
-    ("--max-depth", "1", "1 is not in the range 2<=x<=100"),
-    ("--max-line-bytes", "99", "99 is not in the range 100<=x<=100000000"),
+    ("--max-name-chars", "301", "(env var: 'RECONCILE_MAX_NAME_CHARS'): 301 is not in the range 1<=x<=300"),
+    ("--max-depth", "1", "(env var: 'RECONCILE_MAX_DEPTH'): 1 is not in the range 2<=x<=100"),
+    ("--max-line-bytes", "99", "(env var: 'RECONCILE_MAX_LINE_BYTES'): 99 is not in the range 100<=x<=100000000"),
 ])
 def test_import_limit_options_refuse_values_out_of_range(registered: Desk, option: str, value: str,
                                                          message: str) -> None:
     result = registered("import", option, value, registered.write_jsonl("c.jsonl", [{"source": "A"}]))
     assert result.exit_code == 2
-    assert result.stderr.endswith(f"Error: Invalid value for '{option}': {message}.\n")
+    assert result.stderr == ("Usage: cli import [OPTIONS] FILES...\nTry 'cli import --help' for help.\n\n"
+                             f"Error: Invalid value for '{option}' {message}.\n")
 
 
 def test_import_deeper_limit_still_refuses_what_the_contract_does_not_hold(registered: Desk) -> None:
@@ -240,7 +249,7 @@ SOURCE_FILES = {
     ),
     "yaml_alias": (
         "sources.yaml", "- name: &n dpa\n- name: *n\n",
-        "sources.yaml:2: uses a YAML alias (*n); write the value out",
+        "sources.yaml:2: field 'name': uses a YAML alias (*n); write the value out",
     ),
     "yaml_tag": (
         "sources.yaml", "- name: !!binary ZHBh\n",
@@ -304,3 +313,84 @@ def test_import_correction_at_the_ends_of_the_calendar_marks_the_claims_near_it(
     assert (result.exit_code, result.stdout) == (0, "correction.jsonl: added 0, updated 1, already stored 0\n")
     # Two days from the old date: marked again; three days: not.
     assert registered.query("SELECT ref FROM claims WHERE needs_match ORDER BY ref") == [("near",), ("p",)]
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_show_event_on_the_first_or_last_day_of_the_calendar(registered: Desk, day: str) -> None:
+    # Regression: `show` widened a claim without a place by the blocker's window past the calendar's
+    # end and crashed with ValueError (year 10000 is out of range; ordinal must be >= 1). Claims
+    # spread over eleven years keep the window narrow, so that only the claims around it are read.
+    spread = [{"ref": f"p{year}", "source": "Army", "date": f"{year}-04-06", "place": "Avdiivka",
+               "type": "shelling", "killed": 1} for year in range(2010, 2021)]
+    here = [{"ref": "placed", "source": "Army", "date": day, "place": "Avdiivka", "type": "shelling",
+             "victims": "soldiers", "killed": 2},
+            {"ref": "region", "source": "Kremlin", "date": day, "region": "Donetsk oblast", "type": "shelling",
+             "victims": "soldiers", "killed": 2},
+            {"ref": "shooting", "source": "Kremlin", "date": day, "place": "Avdiivka", "type": "shooting",
+             "killed": "two"}]
+    assert registered("import", registered.write_jsonl("claims.jsonl", spread + here)).exit_code == 0
+    assert registered("run").exit_code == 0
+    event = {c["ref"]: c["event_id"] for c in registered.claims()}["shooting"]
+    result = registered("show", str(event))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[2] == f"Date {day}, place Avdiyivka; killed 2, wounded —"  # the GeoNames label
+
+
+@pytest.mark.parametrize("name, header, record", [
+    ("claims.jsonl", "", '{"source": "Army", "date": "2021-04-06", "place": "Авдіївка", "note": "' + "n" * 60 + '"}'),
+    ("claims.csv", "source,date,note\r\n", 'Army,2021-04-06,"line one\r\nline two' + "n" * 90 + '"'),
+])
+def test_import_line_limit_holds_a_line_of_exactly_the_limit(registered: Desk, name: str, header: str,
+                                                             record: str) -> None:
+    # The limit counts a line without its ending, and a CSV record with the line breaks inside it.
+    size = len(record.encode())
+    registered.write(name, header + record + "\r\n")
+    refused(registered, ["import", "--max-line-bytes", str(size - 1), name],
+            [f"{name}:{2 if header else 1}: is longer than {size - 1:,} bytes, the limit for a line; "
+             "nothing after it was read"])
+    result = registered("import", "--max-line-bytes", str(size), name)
+    assert (result.exit_code, result.stdout) == (0, f"{name}: added 1, updated 0, already stored 0\n")
+
+
+def test_import_place_and_actor_keys_fit_their_columns(registered: Desk) -> None:
+    # Regression: 300 Chinese characters (within the name limit) transliterate to 1,500 ('Zhong' each):
+    # PostgreSQL refused the place and actor keys (VARCHAR(300)) and the import crashed.
+    row = {"source": "Army", "date": "2021-04-06", "place": "中" * 300, "actor": "中" * 300}
+    result = registered("import", registered.write_jsonl("cjk.jsonl", [row]))
+    assert result.exit_code == 0, result.output
+    [(place_key, place_label, actor_key)] = registered.query("SELECT place_key, place_label, actor_key FROM claims")
+    assert (place_key, place_label, actor_key) == ("zhong" * 60, "zhong" * 60, "zhong" * 60)
+    [claim] = registered.claims()
+    assert claim["place"] == "中" * 300
+
+
+@pytest.mark.parametrize("field, row", [
+    ("source", {"source": "中" * 61, "date": "2021-04-06"}),
+    ("via", {"source": "Army", "via": ["dpa", "中" * 61], "date": "2021-04-06"}),
+])
+def test_import_source_whose_key_is_too_long_is_refused(registered: Desk, field: str, row: dict) -> None:
+    # A source's key (the name as compared, in Latin letters) is unique: cut short, two long names
+    # would become one source. 61 × 'zhong' is 305 characters.
+    refused(registered, ["import", registered.write_jsonl("cjk.jsonl", [row])], [
+        f"cjk.jsonl:1: field '{field}': is 305 characters long in Latin letters, as names are compared; at most 300"])
+
+
+def test_sources_import_name_whose_key_is_too_long_is_refused(desk: Desk) -> None:
+    assert desk("init").exit_code == 0
+    refused(desk, ["sources", "import", desk.write("sources.yaml", "- name: dpa\n  aliases: [" + "中" * 61 + "]\n")],
+            ["sources.yaml:1: field 'aliases': is 305 characters long in Latin letters, as names are compared; "
+             "at most 300"])
+
+
+@pytest.mark.parametrize("args, problem", [
+    (["中" * 61], "'" + "中" * 40 + "…' is 305 characters long in Latin letters, as names are compared; at most 300"),
+    (["dpa", "--alias", "x" * 301], "'" + "x" * 40 + "…' is 301 characters long; at most 300"),
+    (["dpa \ud800"], "'dpa \\ud800' contains \\ud800, half of a UTF-16 surrogate pair, which is not a character; "
+                     "check the \\u escapes"),
+])
+def test_sources_add_name_too_long_or_not_text_is_refused(desk: Desk, args: list[str], problem: str) -> None:
+    assert desk("init").exit_code == 0
+    before = desk.dump()
+    result = desk("sources", "add", *args)
+    assert (result.exit_code, result.stderr) == (2, f"Error: source name {problem}\n")
+    assert desk.dump() == before

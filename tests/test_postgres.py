@@ -354,3 +354,19 @@ def test_postgres_correction_committed_after_the_run_cleared_its_mark_keeps_it(p
     with db.read() as session:
         stored = session.execute(text("SELECT date_start, needs_match FROM claims WHERE ref = 'a'")).one()
     assert tuple(stored) == (date(2021, 4, 6), True)
+
+
+def test_postgres_long_names_in_other_scripts_are_stored_or_refused_cleanly(pg_url, tmp_path):
+    # Regression: 300 Chinese characters transliterate to 1,500 letters; the place and actor keys
+    # overflowed VARCHAR(300) and the import crashed. A source's key that long is refused.
+    claims = tmp_path / "cjk.jsonl"
+    claims.write_text(json.dumps({"source": "dpa", "date": "2021-04-06", "place": "中" * 300, "actor": "中" * 300},
+                                 ensure_ascii=False) + "\n", encoding="utf-8")
+    result = run(pg_url, "import", str(claims))
+    assert result.exit_code == 0, result.output
+    assert run(pg_url, "run").exit_code == 0
+    claims.write_text(json.dumps({"source": "中" * 61, "date": "2021-04-06"}, ensure_ascii=False) + "\n",
+                      encoding="utf-8")
+    refused = run(pg_url, "import", str(claims))
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith(f"Error: {claims}:1: field 'source': is 305 characters long in Latin letters")
