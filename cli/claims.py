@@ -22,7 +22,7 @@ from .output import console, print_json, say, table
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check and count, then roll back: nothing is written.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@limit_options
+@limit_options()
 @click.pass_obj
 def import_command(app: AppContext, files: tuple[Path, ...], dry_run: bool, as_json: bool, limits: Limits) -> None:
     """Import claims from JSON Lines or CSV files, all or nothing.

@@ -127,21 +127,27 @@ _LIMIT_OPTIONS = (
 )
 
 
-def limit_options(command: Callable) -> Callable:
-    """Add the input limits as options (and environment variables); the command gets ``limits``."""
-    @functools.wraps(command)
-    def with_limits(*args: Any, **kwargs: Any) -> Any:
-        limits = Limits(**{name: kwargs.pop(f"max_{name}") for name, _, _ in _LIMIT_OPTIONS})
-        return command(*args, limits=limits, **kwargs)
+def limit_options(*names: str) -> Callable[[Callable], Callable]:
+    """Add the input limits ``names`` (all by default) as options and environment variables; the
+    command gets ``limits``, the others at their defaults."""
+    chosen = [option for option in _LIMIT_OPTIONS if not names or option[0] in names]
 
-    defaults = Limits()
-    for name, option, text in reversed(_LIMIT_OPTIONS):
-        low, high = RANGES[name]
-        with_limits = click.option(option, f"max_{name}", type=click.IntRange(low, high),
-                                   default=getattr(defaults, name), show_default=True, metavar="N",
-                                   envvar=f"RECONCILE_{option[2:].upper().replace('-', '_')}", show_envvar=True,
-                                   help=text)(with_limits)
-    return with_limits
+    def decorate(command: Callable) -> Callable:
+        @functools.wraps(command)
+        def with_limits(*args: Any, **kwargs: Any) -> Any:
+            limits = Limits(**{name: kwargs.pop(f"max_{name}") for name, _, _ in chosen})
+            return command(*args, limits=limits, **kwargs)
+
+        defaults = Limits()
+        for name, option, text in reversed(chosen):
+            low, high = RANGES[name]
+            with_limits = click.option(option, f"max_{name}", type=click.IntRange(low, high),
+                                       default=getattr(defaults, name), show_default=True, metavar="N",
+                                       envvar=f"RECONCILE_{option[2:].upper().replace('-', '_')}", show_envvar=True,
+                                       help=text)(with_limits)
+        return with_limits
+
+    return decorate
 
 
 class CommandError(click.ClickException):

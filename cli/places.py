@@ -8,9 +8,10 @@ import click
 
 from reconciler.deskplaces import DEFAULT_CLASSES, FEATURE_CLASSES, desk_gazetteer, import_places, list_places, \
     read_places_file
+from reconciler.limits import Limits
 from reconciler.places import PlaceNormaliser
 
-from .context import AppContext
+from .context import AppContext, limit_options
 from .output import console, print_json, say, table
 
 
@@ -43,8 +44,9 @@ def _classes(value: str) -> frozenset[str]:
                    "(airports, mines, plants), T hills, L areas, H water, R roads, U undersea, V forests, A regions.")
 @click.option("--dry-run", is_flag=True, help="Check the file and count what would change, then roll back.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@limit_options("line_bytes")
 @click.pass_obj
-def places_import(app: AppContext, file: Path, classes: str, dry_run: bool, as_json: bool) -> None:
+def places_import(app: AppContext, file: Path, classes: str, dry_run: bool, as_json: bool, limits: Limits) -> None:
     """Add places from FILE: a GeoNames country dump (.txt, e.g. UA.txt) or the desk's own
     places (.csv: name, lat, lon, and optionally aliases, region, population).
 
@@ -61,7 +63,7 @@ def places_import(app: AppContext, file: Path, classes: str, dry_run: bool, as_j
     wanted = _classes(classes)
 
     def store(session):
-        rows = read_places_file(file, desk_gazetteer(session), wanted)
+        rows = read_places_file(file, desk_gazetteer(session), wanted, limits)
         summary = import_places(session, rows, app.user, str(file))
         if dry_run:
             session.rollback()

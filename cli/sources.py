@@ -32,7 +32,7 @@ def sources() -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--update", is_flag=True,
               help="Apply rows that change a registered source (without it they are refused, listed).")
-@limit_options
+@limit_options()
 @click.pass_obj
 def sources_import(app: AppContext, file: Path, update: bool, limits: Limits) -> None:
     """Register the sources in FILE (YAML list or CSV: name, aliases, kind, parent, side,

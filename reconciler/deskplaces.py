@@ -25,8 +25,6 @@ read as until ``reconcile renormalise`` reads them again.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,8 +34,10 @@ from sqlalchemy.orm import Session
 
 from . import audit, content
 from .errors import InputError, Problem
+from .limits import Limits, key_width_problem, shown_key, text_problem
 from .gazetteer import Gazetteer, GazetteerPlace, shared_gazetteer
 from .models import Place, PlaceName, core, utcnow
+from .textfiles import Lines, csv_records
 from .translit import ascii_key
 
 DEFAULT_CLASSES = frozenset("PSTL")
@@ -67,27 +67,28 @@ class PlaceRow:
 
 
 def read_places_file(path: Path, gazetteer: Gazetteer | None = None,
-                     classes: frozenset[str] = DEFAULT_CLASSES) -> list[PlaceRow]:
-    """Read a GeoNames dump (``.txt``, tab-separated) or a desk's places CSV (``.csv``).
+                     classes: frozenset[str] = DEFAULT_CLASSES, limits: Limits = Limits()) -> list[PlaceRow]:
+    """Read a GeoNames dump (``.txt``, tab-separated) or a desk's places CSV (``.csv``), line by
+    line within ``limits.line_bytes``.
 
     Raises :class:`InputError` listing every problem (file, line, field, what was expected)."""
     name = str(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise InputError([Problem(name, None, None, f"cannot be read: {exc.strerror}")]) from None
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(name, None, None, f"is not UTF-8 (invalid byte at offset {exc.start})")]) from None
-    if not text.strip():
-        raise InputError([Problem(name, None, None, "is empty; expected places")])
     suffix = path.suffix.lower()
-    if suffix == ".txt":
-        rows, problems = _geonames_rows(name, text, classes)
-    elif suffix == ".csv":
-        rows, problems = _desk_rows(name, text, gazetteer or shared_gazetteer())
-    else:
+    if suffix not in (".txt", ".csv"):
         raise InputError([Problem(name, None, None, "has an unknown extension; expected .txt (a GeoNames dump) "
                                                     "or .csv (the desk's own places)")])
+    lines = Lines(path, name, limits, records=suffix == ".csv")
+    rows: list[PlaceRow] = []
+    problems: list[Problem] = []
+    try:
+        if suffix == ".txt":
+            _geonames_rows(name, lines, classes, rows, problems)
+        else:
+            _desk_rows(name, lines, gazetteer or shared_gazetteer(), rows, problems)
+    except InputError as exc:   # the file could not be read on: what was found before it counts too
+        problems.extend(exc.problems)
+    if not lines.held and not problems:
+        raise InputError([Problem(name, None, None, "is empty; expected places")])
     if problems:
         raise InputError(problems)
     if not rows:
@@ -111,20 +112,31 @@ def _number(value: str, kind: type, name: str, line: int, column: str, problems:
 
 
 def _names(*groups) -> tuple[str, ...]:
-    """Distinct names, in order, leaving out empty ones, ones without letters and any longer than
-    a name can be."""
+    """Distinct names, in order, leaving out empty ones, ones without letters and any that cannot
+    be stored (longer than a name or its key can be, or holding a NUL)."""
     found: dict[str, None] = {}
     for group in groups:
         for name in group:
             name = name.strip()
-            if name and len(name) <= MAX_NAME and ascii_key(name):
+            if name and ascii_key(name) and _name_problem(name) is None:
                 found.setdefault(name)
     return tuple(found)
 
 
-def _geonames_rows(name: str, text: str, classes: frozenset[str]) -> tuple[list[PlaceRow], list[Problem]]:
-    rows, problems = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
+def _name_problem(name: str) -> str | None:
+    """What keeps a name (with letters) from being stored: its length or its key's, a NUL."""
+    return text_problem(name, MAX_NAME) or key_width_problem(ascii_key(name))
+
+
+# Codes stored in columns of these widths (PostgreSQL enforces them): GeoNames column, cell, width.
+_CODES = (("feature code", 7, 10), ("country code", 8, 2), ("admin1 code", 10, 20))
+
+
+def _geonames_rows(name: str, lines: Lines, classes: frozenset[str], rows: list[PlaceRow],
+                   problems: list[Problem]) -> None:
+    """Append each kept row of a GeoNames dump to ``rows``, each fault to ``problems``."""
+    for line in lines:
+        number, line = lines.number, line.rstrip("\r\n")
         if not line.strip():
             continue
         cells = line.split("\t")
@@ -145,52 +157,52 @@ def _geonames_rows(name: str, text: str, classes: frozenset[str]) -> tuple[list[
         if not cells[1].strip() or len(cells[1].strip()) > MAX_NAME or not ascii_key(cells[1]):
             problems.append(Problem(name, number, "name", f"expected a name of 1 to {MAX_NAME} characters with "
                                                           f"letters, got {cells[1][:40]!r}"))
+        elif _name_problem(cells[1].strip()) is not None:
+            problems.append(Problem(name, number, "name", _name_problem(cells[1].strip())))
+        for column, cell, width in _CODES:
+            message = text_problem(cells[cell].strip(), width)
+            if message is not None:
+                problems.append(Problem(name, number, column, message))
         if len(problems) > before or feature_class not in classes:
             continue
         rows.append(PlaceRow("geonames", gid, cells[1].strip(), _names([cells[1], cells[2]], cells[3].split(",")),
                              lat, lon, feature_class, cells[7].strip() or None, cells[8].strip() or None,
                              cells[10].strip() or None, population, number))
-    return rows, problems
 
 
-def _desk_rows(name: str, text: str, gazetteer: Gazetteer) -> tuple[list[PlaceRow], list[Problem]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except (StopIteration, csv.Error) as exc:
-        return [], [Problem(name, 1, None, f"cannot read the header row: {exc}")]
-    problems = [Problem(name, 1, column, f"unknown column; expected {', '.join(DESK_COLUMNS)}")
-                for column in header if column not in DESK_COLUMNS]
-    problems += [Problem(name, 1, column, "is given twice") for column in sorted(set(header))
-                 if header.count(column) > 1]
-    problems += [Problem(name, 1, column, "is a required column") for column in ("name", "lat", "lon")
-                 if column not in header]
-    if problems:
-        return [], problems
-    rows, seen = [], {}
-    start = 2
-    try:
-        for values in reader:
-            number, start = start, reader.line_num + 1
-            if not any(v.strip() for v in values):
-                continue
-            if len(values) != len(header):
-                problems.append(Problem(name, number, None, f"has {len(values)} values; the header has "
-                                                            f"{len(header)} columns"))
-                continue
-            row = dict(zip(header, values))
-            place = _desk_row(name, number, row, gazetteer, problems)
-            if place is None:
-                continue
-            key = ascii_key(place.name)
-            if key in seen:
-                problems.append(Problem(name, number, "name", f"{place.name!r} is given at line {seen[key]} too"))
-                continue
-            seen[key] = number
-            rows.append(place)
-    except csv.Error as exc:
-        problems.append(Problem(name, reader.line_num, None, f"is not valid CSV: {exc}"))
-    return rows, problems
+def _desk_rows(name: str, lines: Lines, gazetteer: Gazetteer, rows: list[PlaceRow],
+               problems: list[Problem]) -> None:
+    """Append each place of a desk's CSV to ``rows``, each fault to ``problems``."""
+    records = csv_records(lines)
+    first = next(records, None)
+    if first is None:
+        return
+    header = [h.strip() for h in first[1]]
+    found = [Problem(name, 1, shown_key(column), f"unknown column; expected {', '.join(DESK_COLUMNS)}")
+             for column in header if column not in DESK_COLUMNS]
+    found += [Problem(name, 1, column, "is given twice") for column in sorted(set(header))
+              if header.count(column) > 1]
+    found += [Problem(name, 1, column, "is a required column") for column in ("name", "lat", "lon")
+              if column not in header]
+    if found:
+        problems.extend(found)
+        return
+    seen: dict[str, int] = {}
+    for number, values in records:
+        if len(values) != len(header):
+            problems.append(Problem(name, number, None, f"has {len(values)} values; the header has "
+                                                        f"{len(header)} columns"))
+            continue
+        row = dict(zip(header, values))
+        place = _desk_row(name, number, row, gazetteer, problems)
+        if place is None:
+            continue
+        key = ascii_key(place.name)
+        if key in seen:
+            problems.append(Problem(name, number, "name", f"{place.name!r} is given at line {seen[key]} too"))
+            continue
+        seen[key] = number
+        rows.append(place)
 
 
 def _desk_row(name: str, number: int, row: dict, gazetteer: Gazetteer, problems: list[Problem]) -> PlaceRow | None:
@@ -199,6 +211,8 @@ def _desk_row(name: str, number: int, row: dict, gazetteer: Gazetteer, problems:
     if not own or len(own) > MAX_NAME or not ascii_key(own):
         problems.append(Problem(name, number, "name", f"expected a name of 1 to {MAX_NAME} characters with letters, "
                                                       f"got {own[:40]!r}"))
+    elif _name_problem(own) is not None:
+        problems.append(Problem(name, number, "name", _name_problem(own)))
     lat = _number(row["lat"], float, name, number, "lat", problems, -90, 90)
     lon = _number(row["lon"], float, name, number, "lon", problems, -180, 180)
     population = _number(row.get("population") or "0", int, name, number, "population", problems, 0, 2**31 - 1)

@@ -86,6 +86,14 @@ def text_problem(value: str, width: int) -> str | None:
             "check the \\u escapes")
 
 
+def key_width_problem(key: str) -> str | None:
+    """What is wrong with the key a name is compared by (its Latin letters: 中 is 'zhong'), too
+    long for its column; or None."""
+    if len(key) <= KEY_WIDTH:
+        return None
+    return f"is {len(key):,} characters long in Latin letters, as names are compared; at most {KEY_WIDTH}"
+
+
 def shown_key(key: object) -> str:
     """A field name as given, printable in a message: lone surrogates escaped, long names cut."""
     text = str(key).encode("utf-8", "backslashreplace").decode("utf-8")

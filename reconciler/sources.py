@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from . import audit, content
 from .errors import InputError, LookalikeError, NotFound, Problem, ReconcileError, RefusedInput, ValueParseError
-from .limits import KEY_WIDTH, Limits, shown_key, text_problem
+from .limits import KEY_WIDTH, Limits, key_width_problem, shown_key, text_problem
 from .models import SOURCE_KINDS, Claim, Source, SourceAlias, SourceDistinction, utcnow
 from .names import NO_LETTERS, check_name, difference, has_letters, lookalike_keys, name_key
 from .textfiles import Lines, csv_header, csv_records, yaml_list
@@ -30,10 +30,7 @@ SOURCE_FIELDS = ("name", "aliases", "kind", "parent", "side", "distinct_from")
 def key_problem(name: str) -> str | None:
     """Why ``name`` cannot name a source, its key being too long for its column; or None. A key
     is not cut short like a place's: two long names would then be one source."""
-    size = len(name_key(name))
-    if size <= KEY_WIDTH:
-        return None
-    return f"is {size:,} characters long in Latin letters, as names are compared; at most {KEY_WIDTH}"
+    return key_width_problem(name_key(name))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import tracemalloc
 import pytest
 
 from conftest import Desk
+from test_places_import import DUMP_ROWS, dump
 from reconciler.errors import InputError
 from reconciler.limits import Limits
 from reconciler.reading import read_claim_file
@@ -394,3 +395,76 @@ def test_sources_add_name_too_long_or_not_text_is_refused(desk: Desk, args: list
     result = desk("sources", "add", *args)
     assert (result.exit_code, result.stderr) == (2, f"Error: source name {problem}\n")
     assert desk.dump() == before
+
+
+def _row(**cells: str) -> list[str]:
+    """The first invented GeoNames row with some cells replaced (by their GeoNames column names)."""
+    columns = ("geonameid", "name", "asciiname", "alternatenames", "latitude", "longitude", "feature class",
+               "feature code", "country code", "cc2", "admin1 code")
+    row = list(DUMP_ROWS[0])
+    for column, value in cells.items():
+        row[columns.index(column.replace("_", " "))] = value
+    return row
+
+
+PLACE_FILES = {
+    # Regression: the whole file was read at once (three copies of it in memory), a 2 MB line
+    # with it, and each of that line's 200,000 alternate names was stored.
+    "geonames_line_too_long": (
+        "UA.txt", dump([_row(alternatenames=",".join(["Zhuravka"] * 200_000))]),
+        "UA.txt:1: is longer than 1,000,000 bytes, the limit for a line; nothing after it was read",
+    ),
+    # Regression: values wider than their columns were stored in SQLite, and PostgreSQL refused
+    # them with a traceback.
+    "country_code_too_long": (
+        "UA.txt", dump([_row(country_code="UKR")]), "UA.txt:1: field 'country code': is 3 characters long; at most 2",
+    ),
+    "feature_code_too_long": (
+        "UA.txt", dump([_row(feature_code="PPLXXXXXXXX")]),
+        "UA.txt:1: field 'feature code': is 11 characters long; at most 10",
+    ),
+    "admin1_too_long": (
+        "UA.txt", dump([_row(admin1_code="1" * 21)]), "UA.txt:1: field 'admin1 code': is 21 characters long; at most 20",
+    ),
+    "nul_in_a_name": (
+        "UA.txt", dump([_row(name="Zhuravka\x00Mala")]),
+        "UA.txt:1: field 'name': contains the NUL character (U+0000), which cannot be stored",
+    ),
+    # 61 Chinese characters are 305 letters in the key a name is looked up by (VARCHAR(300)).
+    "name_key_too_long": (
+        "UA.txt", dump([_row(name="中" * 61)]),
+        "UA.txt:1: field 'name': is 305 characters long in Latin letters, as names are compared; at most 300",
+    ),
+    "landmark_line_too_long": (
+        "l.csv", "name,lat,lon,aliases\nCrash site,48,38," + "x;" * 600_000 + "\n",
+        "l.csv:2: is longer than 1,000,000 bytes, the limit for a line; nothing after it was read",
+    ),
+    "landmark_nul_in_a_name": (
+        "l.csv", "name,lat,lon\nCrash\x00site,48,38\n",
+        "l.csv:2: field 'name': contains the NUL character (U+0000), which cannot be stored",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(PLACE_FILES))
+def test_places_import_pathological_file_is_refused_and_changes_nothing(desk: Desk, case: str) -> None:
+    name, content, problem = PLACE_FILES[case]
+    assert desk("init").exit_code == 0
+    refused(desk, ["places", "import", desk.write(name, content)], [problem])
+
+
+def test_places_import_alternate_names_that_cannot_be_stored_are_left_out(desk: Desk) -> None:
+    # As an empty name or one without letters is: the place is kept with its other names.
+    row = _row(alternatenames="Журавка Мала,Zhuravka\x00Malaya," + "中" * 61)
+    result = desk("places", "import", desk.write("UA.txt", dump([row])))
+    assert result.exit_code == 0, result.output
+    [place] = json.loads(desk("places", "list", "--json").stdout)
+    assert place["names"] == ["Журавка Мала"]
+
+
+def test_places_import_line_limit_is_an_option(desk: Desk) -> None:
+    line = "\t".join(DUMP_ROWS[0])
+    refused(desk, ["places", "import", "--max-line-bytes", str(len(line.encode()) - 1), desk.write("UA.txt", line + "\n")],
+            [f"UA.txt:1: is longer than {len(line.encode()) - 1:,} bytes, the limit for a line; nothing after it was read"])
+    result = desk("places", "import", "--max-line-bytes", str(len(line.encode())), "UA.txt")
+    assert result.exit_code == 0, result.output
