@@ -1,6 +1,6 @@
 """Random claim and source files through the real CLI, on a real SQLite file.
 
-For every generated file: the exit code is 0 or 2 (never 1, never an exception or traceback);
+For every generated file (claims, sources, the desk's places): the exit code is 0 or 2 (never 1, never an exception or traceback);
 a refused file leaves the database exactly as it was (its whole SQL dump); and every claim of
 an accepted file is shown back by `reconcile claims --json` as given, under its field names.
 
@@ -396,8 +396,57 @@ def test_fuzz_source_files_are_registered_or_refused_whole(fresh: FreshDesk,
     assert set(names or []) <= stored
 
 
+GEONAMES_IDS = itertools.count(99_100_000)   # above any real GeoNames id: nothing bundled is replaced
+
+
+@st.composite
+def place_files(draw: st.DrawFn) -> tuple[str, bytes, list[str] | None, bool]:
+    """(file name, content, the places' own names or None when not known, False): a GeoNames
+    dump or a desk's landmarks CSV, valid-looking cells or (unless clean) hostile ones."""
+    clean = draw(st.booleans())
+    cell = (lambda valid: draw(valid)) if clean else (lambda valid: draw(st.one_of(valid, text.map(str))))
+    blank = {ord(c): " " for c in "\t\r\n"}   # a dump's own separators, spaces in any name
+    names = [f"Fuzz place {next(MARKER)} {draw(clean_text)}".translate(blank).strip()
+             for _ in range(draw(st.integers(1, 4)))]
+    lat, lon = st.floats(-90, 90).map(str), st.floats(-180, 180).map(str)
+    if draw(st.booleans()):
+        rows = [[str(next(GEONAMES_IDS)), cell(st.just(n)), n, cell(st.lists(clean_text).map(",".join)), cell(lat),
+                 cell(lon), cell(st.sampled_from("PSTL")), cell(st.sampled_from(["PPL", "AIRP", "X" * 11])),
+                 cell(st.sampled_from(["UA", "UKR"])), "", cell(st.sampled_from(["05", "1" * 21])), "", "", "",
+                 cell(st.integers(0, 10**6).map(str)), "", "200", "Europe/Kyiv", "2024-01-01"] for n in names]
+        lines = ["\t".join(row).replace("\n", " ").replace("\r", " ") for row in rows]
+        name, content = "UA.txt", ("\n".join(lines) + "\n").encode("utf-8", "surrogatepass")
+    else:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["name", "lat", "lon", "aliases", "population"])
+        for n in names:
+            writer.writerow([cell(st.just(n)), cell(lat), cell(lon), cell(st.lists(clean_text).map(";".join)),
+                             cell(st.integers(0, 10**6).map(str))])
+        name, content = "landmarks.csv", out.getvalue().encode("utf-8", "surrogatepass")
+    content, as_written = draw(mutations)(content)
+    return name, content, [n.strip() for n in names] if clean and as_written else None, False
+
+
+@FUZZ
+@given(place_files())
+def test_fuzz_place_files_are_stored_or_refused_whole(fresh: FreshDesk, generated: tuple) -> None:
+    name, content, names, _ = generated
+    fresh.reset()
+    path = fresh.directory / name
+    path.write_bytes(content)
+    result = fresh.invoke("places", "import", str(path))
+    check_exit(result)
+    if result.exit_code == 2:
+        assert dump(fresh.db) == fresh.before
+        return
+    listed = fresh.invoke("places", "list", "--json")
+    assert listed.exit_code == 0, listed.output
+    assert set(names or []) <= {place["name"] for place in json.loads(listed.stdout)}
+
+
 @settings(FUZZ, max_examples=max(3, EXAMPLES // 40))
-@given(st.one_of(claim_files(), source_files()))
+@given(st.one_of(claim_files(), source_files(), place_files()))
 def test_fuzz_files_through_a_process_never_end_in_a_traceback(fresh: FreshDesk,
                                                                generated: tuple) -> None:
     # A real process writes to real stdout and stderr (encodings, pipes), which CliRunner does not.
@@ -405,7 +454,7 @@ def test_fuzz_files_through_a_process_never_end_in_a_traceback(fresh: FreshDesk,
     fresh.reset()
     path = fresh.directory / name
     path.write_bytes(content)
-    command = ["sources", "import"] if name.startswith("sources") else ["import"]
+    command = {"sources": ["sources", "import"], "claims": ["import"]}.get(name.split(".")[0], ["places", "import"])
     done = subprocess.run([sys.executable, "-m", "cli", "--db", str(fresh.db), "--user", "fuzz", *command,
                            str(path)], capture_output=True, cwd=Path(__file__).parent.parent, timeout=120)
     assert done.returncode in (0, 2), done.stderr.decode("utf-8", "replace")
