@@ -21,8 +21,10 @@ from .datafiles import content_hash
 # origin's reports of other occasions. 4: two groups merge only at the merge threshold. 5: places
 # as candidate sets with distances and qualifiers; figures close or far apart; dates weighed by
 # agreement; corroboration stricter than linking; groups merge at the merge threshold only when
-# they contradict each other; the review queue holds pairs held back by one component.
-SCORING_REVISION = 5
+# they contradict each other; the review queue holds pairs held back by one component. 6: periods
+# that cross; a place one of several a list names; the same city counts less than the same village;
+# one place beside another only within its extent; specific kinds of two related branches differ.
+SCORING_REVISION = 6
 POLICY_VERSION = f"{SCORING_REVISION}-{content_hash()}"
 
 
@@ -34,6 +36,10 @@ class Weights:
     place_similar: float = 3.0     # text places with similarity ≥ place_similar_min (scaled)
     place_beside: float = 4.0      # one place lies in or beside the other (a district of the city, the village by
                                    # the airport): within Config.place_beside_km of the larger one's extent
+    place_same_city: float = 3.0   # the same city, or a district of it: a city holds many incidents a day, so
+                                   # naming it says less than naming a village (Config.place_city_km)
+    place_listed: float = 1.0      # one claim's place is a list of several (a bulletin's "3 in Bakhmut, 2 in
+                                   # Toretsk") that holds the other's: one of the incidents it tallies, or another
     place_near: float = -1.0       # within Config.place_near_km: neighbouring villages, one incident placed at either
                                    # or two incidents (in dense fighting, more often two): a little against, so that
                                    # a pair agreeing on all else goes to the review queue, not into one event
@@ -50,6 +56,8 @@ class Weights:
     date_two_days: float = -1.0    # two days apart (each report a day off, or two incidents); an interval and a
                                    # date a day outside it: most reports lag by a day at most
     date_overlap: float = 0.5      # coarse dates that overlap (a week, a range); intervals that agree more, more
+    date_crossing: float = 0.0     # two stated intervals that cross (5-6 May and 6-7 May): each rules out days the
+                                   # other gives, as rolling daily reports of two periods do; neither for nor against
     date_far: float = -2.0         # per day beyond the blocker's window (two days): such pairs are
                                    # never proposed, only scored inside a group other links formed
     type_same: float = 1.5
@@ -101,8 +109,9 @@ class Config:
     # Distances between two located places, from the nearest candidates, less the larger's extent
     # (its radius from its population: reconciler.gazetteer): conflict-event de-duplication works
     # with windows of about 1 and 5 km (xSub, MELTT).
-    place_beside_km: float = 1.0
+    place_beside_km: float = 0.0       # one centre within the other's extent: adjoining districts are two places
     place_near_km: float = 5.0
+    place_city_km: float = 3.5         # a place this wide or wider (about 100,000 people) is a city (place_same_city)
     place_neighbour_km: float = 15.0   # also how far the blocker looks for pairs at neighbouring places
     # Figures that cannot both be true are far apart (grading: contested; matching: figures_differ)
     # when the larger is more than figures_far_ratio times the smaller and more than figures_far_gap

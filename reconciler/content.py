@@ -101,9 +101,10 @@ KIND = {k.name: k for k in KINDS}
 # What `reconcile run` reads of each claim (reconciler.runs: the matching features, and the notes
 # and actors that grading quotes); a run checks these, `audit verify` whole claims.
 RUN_READS = ("source_id", "report_id", "fingerprint", "date_start", "date_end", "date_precision", "place_key",
-             "place_label", "place_geonameid", "place_region", "place_candidates", "place_names", "type_category",
-             "text_type_category", "target_categories", "victims_category", "actor_key", "actor_text", "stance",
-             "killed_text", "killed_low", "killed_high", "wounded_text", "wounded_low", "wounded_high", "text", "note")
+             "place_label", "place_method", "place_geonameid", "place_region", "place_candidates", "place_names",
+             "type_category", "text_type_category", "target_categories", "victims_category", "actor_key", "actor_text",
+             "stance", "killed_text", "killed_low", "killed_high", "wounded_text", "wounded_low", "wounded_high", "text",
+             "note")
 
 BASELINE_NOTE = ("content hashes of the rows stored before this version; changes made to them before this entry "
                  "cannot be detected")

@@ -56,6 +56,8 @@ class ClaimFeatures:
     near: frozenset[int] = frozenset()     # gazetteer places within Config.place_neighbour_km of a candidate
     names: frozenset[str] = frozenset()    # the place's names as written, transliterated
     text_type: str | None = None           # the kind the quote names, when the type is empty
+    listed: bool = False                   # the place names several places (a bulletin's "3 in Bakhmut, 2 in Toretsk")
+    extent: float = 0.0                    # the shown place's radius in km (0 when the gazetteer does not locate it)
 
     def __post_init__(self) -> None:
         if not self.candidates and self.place_key is not None and self.place_key.startswith(("geonames:", "place:")):
@@ -144,15 +146,34 @@ def _place(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool,
                              f"unknown for one claim; {placed.place_label} is the only place with a compatible "
                              "report within the dates" if explain else "")
         return Component("place", w.place_unknown, "unknown for one claim: weaker evidence, not a mismatch")
-    if a.place_key == b.place_key and not explain:
+    if a.place_key == b.place_key and not explain and a.listed == b.listed and a.extent < config.place_city_km:
         return Component("place", w.place_same, "")   # the common case, at once
-    relation, km, _gap, similarity = place_relation(a, b, config)
+    relation, km, gap, similarity = place_relation(a, b, config)
     points = getattr(w, _PLACE_POINTS[relation]) if relation != "similar" else 0.0
     if relation == "similar":
         points = round(w.place_similar * similarity, 2)
+    city = None
+    if relation in ("same", "beside") and points > w.place_same_city:
+        city = _city(a, b, km, gap, config)
+        if city is not None:
+            points = w.place_same_city
+    listed = (a.listed or b.listed) and points > w.place_listed and not (a.listed and b.listed and a.names == b.names)
+    if listed:
+        # A bulletin's list of places ("3 in Bakhmut, 2 in Toretsk") tallies several incidents:
+        # a report at one of them may be about any one of that place's incidents.
+        points = w.place_listed
     if not explain:
         return Component("place", points, "")
-    if relation == "same":
+    if listed:
+        other = b if a.listed else a
+        return Component("place", points, f"one of the places a list names: {other.place_label} (a list tallies "
+                                          "several incidents; this may be another of them)")
+    if city is not None:
+        shown = a if a.extent >= b.extent else b
+        note = (f"{'same city' if relation == 'same' else 'in or beside one another, in a city'}: {shown.place_label}"
+                f"{'' if relation == 'same' else f' ({a.place_label} and {b.place_label}, {km:.1f} km apart)'}; a city "
+                f"holds many incidents a day, so naming it says less than naming a village")
+    elif relation == "same":
         note = f"same place: {a.place_label if len(a.candidates) <= len(b.candidates) else b.place_label}"
     elif relation == "same name":
         note = f"same name: {min(a.names & b.names)} (not in the gazetteer)"
@@ -168,6 +189,21 @@ def _place(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool,
         words = {"beside": "in or beside one another", "near": "near", "neighbouring": "neighbouring"}[relation]
         note = f"{words}: {a.place_label} and {b.place_label}, {km:.1f} km apart"
     return Component("place", points, note + (_ambiguous(a, b) if a.candidates and b.candidates else ""))
+
+
+def _city(a: ClaimFeatures, b: ClaimFeatures, km: float | None, gap: float | None, config: Config) -> float | None:
+    """The extent of the city two claims share (the same place, or one in the other), or None when
+    what they share is smaller than ``Config.place_city_km``. Of the places both could be, the
+    largest, as the place shown is (a name is read as its most populous place: "Donetsk" as the
+    city, not the Russian town of that name)."""
+    if km is not None and gap is not None:
+        extent = km - gap   # 'beside': the larger one's extent
+    elif a.place_key == b.place_key:
+        extent = a.extent
+    else:
+        shared = set(a.candidates) & set(b.candidates)
+        extent = max((spot[2] for g, spot in zip(a.candidates, a.spots) if g in shared), default=0.0)
+    return extent if extent >= config.place_city_km else None
 
 
 _PLACE_POINTS = {"same": "place_same", "same name": "place_same", "beside": "place_beside", "near": "place_near",
@@ -226,7 +262,8 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def _ambiguous(a: ClaimFeatures, b: ClaimFeatures) -> str:
-    parts = [f"{f.place_label} could be any of {len(f.candidates)} places" for f in (a, b) if len(f.candidates) > 1]
+    parts = [f"{f.place_label} could be any of {len(f.candidates)} places" for f in (a, b)
+             if len(f.candidates) > 1 and not f.listed]
     return f" ({'; '.join(parts)})" if parts else ""
 
 
@@ -252,6 +289,11 @@ def _date(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> 
         # day within two days as a day apart, a day within a month as little as any overlap.
         shared = min(a.end, b.end) - max(a.start, b.start) + 1
         spanned = max(a.end, b.end) - min(a.start, b.start) + 1
+        if a.precision == b.precision == "range" and shared < min(a.end - a.start, b.end - b.start) + 1:
+            # Neither stated period holds the other: two periods (a daily tally and the next day's),
+            # not one period told vaguely and one told exactly.
+            return Component("date", w.date_crossing,
+                             f"periods that cross ({shared} of {spanned} days shared)" if explain else "")
         points = max(w.date_overlap, round(w.date_same * shared / spanned, 2))
         return Component("date", points, (f"the same {spanned} days" if shared == spanned else
                                           f"dates overlap ({shared} of {spanned} days)") if explain else "")

@@ -94,6 +94,14 @@ class _Locations:
         return found
 
 
+def extent_of(ids: tuple[int, ...], spots: tuple, shown: int | None) -> float:
+    """The radius of the place a claim shows (its key), from its candidates' spots."""
+    for g, spot in zip(ids, spots):
+        if g == shown:
+            return spot[2]
+    return 0.0
+
+
 def _load(session: Session, origin_root: dict[int, tuple[int, bool]], located: _Locations, ids: list[int] | None,
           versions: dict[int, int] | None = None):
     features, dirty = {}, set()
@@ -103,6 +111,7 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool]], located: _
         Claim.victims_category, Claim.place_region, Claim.actor_key, Claim.stance, Claim.killed_text, Claim.killed_low,
         Claim.killed_high, Claim.wounded_text, Claim.wounded_low, Claim.wounded_high, Claim.text, Claim.needs_match,
         Claim.version, Claim.place_geonameid, Claim.place_candidates, Claim.place_names, Claim.text_type_category,
+        Claim.place_method,
     )
     if ids is not None:
         query = query.where(Claim.id.in_(ids))
@@ -114,7 +123,7 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool]], located: _
     # Plain tuples through the Core connection: this loads every claim, so it must be lean.
     for (cid, fp, source_id, report_id, start, end, precision, place_key, place_label, type_category, targets,
          victims, region, actor, stance, killed_text, killed_low, killed_high, wounded_text, wounded_low,
-         wounded_high, text, needs_match, version, geonameid, candidates, place_names, text_type,
+         wounded_high, text, needs_match, version, geonameid, candidates, place_names, text_type, method,
          ) in session.connection().execute(query):
         ids_, spots, near = located.of(candidates, geonameid) if (candidates or geonameid) else ((), (), frozenset())
         if place_names is None and place_key is not None and geonameid is None:
@@ -127,7 +136,8 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool]], located: _
             place_key, place_label, type_category, victims, actor, stance,
             (killed_low, killed_high) if killed_text else None,
             (wounded_low, wounded_high) if wounded_text else None, text, targets, region, origin_root[source_id][1],
-            ids_, spots, near, names, text_type,
+            ids_, spots, near, names, text_type, method == "list",
+            extent_of(ids_, spots, geonameid),
         )
         if needs_match:
             dirty.add(cid)

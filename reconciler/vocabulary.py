@@ -197,8 +197,9 @@ def kind_family(kind: str | None) -> str | None:
 def types_relation(a: str | None, b: str | None) -> str | None:
     """How two kinds of incident relate: 'same'; 'compatible' (a generic kind and a specific one
     under it: shelling and mortar fire); 'related' (two specific kinds under one parent, mortar and
-    rocket fire, or branches often confused: shelling and an air strike); 'different'; None when
-    either is unknown."""
+    rocket fire, or branches often confused, one of them in its generic word: shelling and an air
+    strike, mortar fire and an air strike, not mortar fire and a drone strike); 'different'; None
+    when either is unknown."""
     if a is None or b is None:
         return None
     if a == b:
@@ -208,7 +209,9 @@ def types_relation(a: str | None, b: str | None) -> str | None:
         return "compatible"
     if kinds.parent.get(a) is not None and kinds.parent.get(a) == kinds.parent.get(b):
         return "related"
-    if frozenset((kinds.root(a), kinds.root(b))) in kinds.related:
+    if (a == kinds.root(a) or b == kinds.root(b)) and frozenset((kinds.root(a), kinds.root(b))) in kinds.related:
+        # Branches often confused are confused in their generic words ("shelling" for a bombing);
+        # two specific words of them (mortar fire, a drone strike) say different things.
         return "related"
     return "different"
 

@@ -47,7 +47,9 @@ def test_event_types_across_languages(text, category):
     ("gunfire", "sniper fire", "compatible"),       # sniper fire is gunfire
     ("explosion", "landmine", "compatible"), ("landmine", "IED", "related"),
     ("air strike", "drone strike", "compatible"),
-    ("drone strike", "mortar fire", "related"),     # branches often confused: air and shelling
+    ("drone strike", "shelling", "related"),        # branches often confused, one in its generic word
+    ("air strike", "mortar fire", "related"), ("fighting", "sniper fire", "related"),
+    ("drone strike", "mortar fire", "different"),   # two specific words of those branches say different things
     ("sniper fire", "shelling", "different"), ("landmine", "shelling", "different"),
     ("mortar fire", "мінометний обстріл", "same"),
 ])
