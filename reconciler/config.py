@@ -53,15 +53,16 @@ class Weights:
     date_same: float = 2.0         # day-precise dates on the same day
     date_same_period: float = 4.0  # period claims of one scope: with the same victims, enough to link
     date_near: float = 1.0         # one day apart (within the tolerance)
-    date_two_days: float = -1.0    # two days apart (each report a day off, or two incidents); an interval and a
-                                   # date a day outside it: most reports lag by a day at most
+    date_two_days: float = -0.5    # two days apart (each report a day off, or two incidents); an interval and a
+                                   # date a day outside it: most reports lag by a day at most, so a little against
     date_overlap: float = 0.5      # coarse dates that overlap (a week, a range); intervals that agree more, more
     date_crossing: float = 0.0     # two stated intervals that cross (5-6 May and 6-7 May): each rules out days the
                                    # other gives, as rolling daily reports of two periods do; neither for nor against
     date_far: float = -2.0         # per day beyond the blocker's window (two days): such pairs are
                                    # never proposed, only scored inside a group other links formed
     type_same: float = 1.5
-    type_compatible: float = 1.0   # a generic kind and a specific one under it: shelling and mortar fire agree
+    type_compatible: float = 1.5   # a generic kind and a specific one under it (shelling and mortar fire): the less
+                                   # specific claim agrees with all it states, as two claims of the generic kind do
     type_related: float = -1.0     # two specific kinds under one parent (mortar vs rocket fire), or shelling vs an air
                                    # strike: often confused, still a difference
     type_differs: float = -3.0
@@ -119,11 +120,12 @@ class Config:
     figures_far_ratio: float = 2.0
     figures_far_gap: int = 2
     # Corroboration is stricter than linking (grading, rule "corroborated"): two origins corroborate
-    # each other only through a pair of their claims at one place (or within this distance of
-    # the larger one's extent: a district of the city, the village by the airport), dates that
+    # each other only through a pair of their claims at one place (or one within the other's
+    # extent and at most this far beyond it: a district of the city, the village by the airport;
+    # never farther than matching's place_beside_km), dates that
     # agree (of the days the two dates span, this share given by both: 1, the same day or the same
     # interval; a day within two days is 0.5), and nothing that differs.
-    corroborate_km: float = 1.0
+    corroborate_km: float = 0.0
     corroborate_dates: float = 1.0
     place_inference_min: float = 4.0   # a placed claim is a compatible report for one without a place when
                                        # they score this much, quote left out: with the default weights the

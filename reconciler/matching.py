@@ -26,7 +26,7 @@ from .config import Config
 from .figures import figures_relation, interval_text, intervals_overlap
 from .gazetteer import region_label
 from .places import place_similarity
-from .vocabulary import same_actor, targets_relation, types_relation, victims_relation
+from .vocabulary import kind_family, same_actor, targets_relation, types_relation, victims_relation
 
 
 @dataclass(frozen=True, slots=True)
@@ -511,8 +511,8 @@ def corroboration_gaps(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> tu
     Corroboration is stricter than linking: linking two reports a day apart at neighbouring
     villages may be the best guess, but it is no confirmation. Two claims corroborate each other
     when they are strong on their own: the same place (or in or beside it:
-    ``Config.corroborate_km``) or, for an event no claim places, no place at all; dates that
-    that agree (``Config.corroborate_dates``: by default the same day, or the same interval); no
+    ``Config.corroborate_km``), not one of several places a list names, or, for an event no
+    claim places, no place at all; dates that agree (``Config.corroborate_dates``: by default the same day, or the same interval); no
     kind of incident, victims or target that differ; figures not far apart."""
     gaps = []
     if a.is_period(config) and b.is_period(config):
@@ -524,6 +524,8 @@ def corroboration_gaps(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> tu
         beside = where.relation == "beside" and where.gap <= config.corroborate_km
         if where.relation not in ("same", "same name") and not beside:
             gaps.append(f"places {where.km:.1f} km apart" if where.km is not None else "differently named places")
+        elif (a.listed or b.listed) and not (a.listed and b.listed and a.names == b.names):
+            gaps.append("one names a list of places")
     gap = max(a.start - b.end, b.start - a.end, 0)
     shared = min(a.end, b.end) - max(a.start, b.start) + 1
     spanned = max(a.end, b.end) - min(a.start, b.start) + 1
@@ -590,10 +592,13 @@ class Blocker:
             key: ([c.start for c in members], members) for key, members in blocks.items()}
 
     def _kinds(self, claim: ClaimFeatures) -> list[tuple]:
-        # Type and victims together when both are known: smaller blocks for placeless claims.
-        if claim.type_category and claim.victims_category:
-            return [(claim.type_category, claim.victims_category)]
-        return [(k,) for k in (claim.type_category, claim.victims_category) if k]
+        # Type and victims together when both are known: smaller blocks for placeless claims. The
+        # type by its family (the most generic kind above it), so that "an explosion" meets "a
+        # mine blast" and "shelling" meets "mortar fire", which agree.
+        family = kind_family(claim.type_category)
+        if family and claim.victims_category:
+            return [(family, claim.victims_category)]
+        return [(k,) for k in (family, claim.victims_category) if k]
 
     def member_keys(self, claim: ClaimFeatures) -> list[tuple]:
         """The blocks a claim is filed under."""

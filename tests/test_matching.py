@@ -44,10 +44,10 @@ def test_differing_figures_never_part_reports_agreeing_on_place_type_and_victims
     score = score_pair(feat(1, killed=(2, 2)), feat(2, start=D + 1, killed=(11, None)), config)
     # place 4 + date 1 + type 1.5 + victims 1 − figures 1.5 = 6.0: linked
     assert score.total == 6.0 >= config.link_threshold
-    # The worst case the blocker proposes, two days apart (−1), goes to the review queue:
-    # 4 − 1 + 1.5 + 1 − 1.5 = 4.0, between the review threshold 3.5 and the link threshold 5.
+    # The worst case the blocker proposes, two days apart (−0.5), goes to the review queue:
+    # 4 − 0.5 + 1.5 + 1 − 1.5 = 4.5, between the review threshold 3.5 and the link threshold 5.
     score = score_pair(feat(1, killed=(2, 2)), feat(2, start=D + 2, killed=(11, None)), config)
-    assert score.total == 4.0 and config.review_threshold <= score.total < config.link_threshold
+    assert score.total == 4.5 and config.review_threshold <= score.total < config.link_threshold
 
 
 def test_config_refuses_weights_that_let_figures_alone_part_reports():

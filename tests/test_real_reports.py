@@ -112,3 +112,11 @@ def test_two_adjoining_districts_of_a_city_are_two_places(claim) -> None:
     place, _ = component(claim(1, "Yuzivskyi"), claim(2, "Kalynivskyi"), "place")
     assert place.points == -1.0
     assert place.note.startswith("near: Yuzivskyi and Kalynivskyi, 4.1 km apart")
+
+
+def test_a_list_of_places_corroborates_no_report_at_one_of_them(claim) -> None:
+    from reconciler.matching import corroboration_gaps
+    config = Config()
+    bulletin, report = claim(1, "Donetsk region: 3 in Bakhmut, 2 in Toretsk"), claim(2, "Bakhmut")
+    assert corroboration_gaps(bulletin, report, config) == ("one names a list of places",)
+    assert corroboration_gaps(claim(3, "Bakhmut"), report, config) == ()

@@ -71,10 +71,10 @@ def test_run_two_reported_shellings_on_neighbouring_days_stay_two_events_however
     # (1 killed, 3 wounded; the Observatory agrees) and, in its next report, another on 29 May (6
     # wounded; the administration reports it dated 30 May). Across the two events: ill-049~ill-050
     # 4 + 1 + 1.5 + 1 − 0.5 (wounded 3 vs 6: close) = 7; ill-048~ill-051 and ill-049~ill-051, two days
-    # apart, 4 − 1 + 1.5 + 1 − 0.5 = 5; ill-048~ill-050, the mission's own two reports, another day
-    # and other figures, 4 + 1 + 1.5 + 1 − 0.5 − 4 = 3: a contradiction. Two groups of claims with a
-    # contradiction between them need an average of Config.merge_threshold (6): (7 + 5 + 5 + 3) / 4
-    # = 5 keeps them apart. At the old rule (merge at the link threshold, 5) they became one event,
+    # apart, 4 − 0.5 + 1.5 + 1 − 0.5 = 5.5; ill-048~ill-050, the mission's own two reports, another
+    # day and other figures, 4 + 1 + 1.5 + 1 − 0.5 − 4 = 3: a contradiction. Two groups of claims
+    # with a contradiction between them need an average of Config.merge_threshold (6): (7 + 5.5 +
+    # 5.5 + 3) / 4 = 5.25 keeps them apart. At the old rule (merge at the link threshold, 5) they became one event,
     # graded independently verified on the first shelling's two origins: a verified event joining
     # two incidents.
     load_example(desk, "illustrative")
@@ -90,7 +90,7 @@ def test_run_two_reported_shellings_on_neighbouring_days_stay_two_events_however
     assert {p: review.get(p) for p in (pair("ill-048", "ill-050"), pair("ill-049", "ill-050"),
                                        pair("ill-048", "ill-051"), pair("ill-049", "ill-051"))} == {
         pair("ill-048", "ill-050"): None, pair("ill-049", "ill-050"): 7.0,
-        pair("ill-048", "ill-051"): 5.0, pair("ill-049", "ill-051"): 5.0}
+        pair("ill-048", "ill-051"): 5.5, pair("ill-049", "ill-051"): 5.5}
     db = open_database(str(desk.db))
     with db.write() as session:
         reconcile(session, "tester", Config(merge_margin=0.0), full=True)
@@ -104,14 +104,14 @@ def test_run_two_reported_shellings_on_neighbouring_days_stay_two_events_however
     first, second = event_of["ill-048"], event_of["ill-050"]
     [near] = json.loads(desk("show", str(first), "--json").stdout)["near"]
     assert (near["event_id"], near["status"], near["pairs_between"], near["average"]) == (
-        second, "unverified", 4, 5.0)
+        second, "unverified", 4, 5.25)
     low, high = pair("ill-048", "ill-050")
-    assert near["why_apart"] == ("the average over the 4 pairs between them, 5, reaches the link threshold, but "
+    assert near["why_apart"] == ("the average over the 4 pairs between them, 5.25, reaches the link threshold, but "
                                  "two groups of claims with a contradiction between them (claims "
                                  f"{low} and {high}: origin -4) merge only at the merge threshold 6")
     assert sorted((p["claim_id"], p["other_claim_id"], p["score"]) for p in near["pairs_in_review"]) == [
-        (ids["ill-048"], ids["ill-051"], 5.0), (ids["ill-049"], ids["ill-050"], 7.0),
-        (ids["ill-049"], ids["ill-051"], 5.0)]
+        (ids["ill-048"], ids["ill-051"], 5.5), (ids["ill-049"], ids["ill-050"], 7.0),
+        (ids["ill-049"], ids["ill-051"], 5.5)]
     shown = desk("show", str(second))
     assert "Near events kept apart" in shown.output
     # The school (E17) against the market (E16): (4.5 + 4.5 + 5) / 3 = 4.667, shown rounded down (never
