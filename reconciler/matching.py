@@ -591,22 +591,30 @@ class Blocker:
         self.blocks: dict[tuple, tuple[list[int], list[ClaimFeatures]]] = {
             key: ([c.start for c in members], members) for key, members in blocks.items()}
 
-    def _kinds(self, claim: ClaimFeatures) -> list[tuple]:
-        # Type and victims together when both are known: smaller blocks for placeless claims. The
-        # type by its family (the most generic kind above it), so that "an explosion" meets "a
-        # mine blast" and "shelling" meets "mortar fire", which agree.
-        family = kind_family(claim.type_category)
-        if family and claim.victims_category:
-            return [(family, claim.victims_category)]
-        return [(k,) for k in (family, claim.victims_category) if k]
+    @staticmethod
+    def _kinds(claim: ClaimFeatures, query: bool) -> list[tuple]:
+        """The kind blocks of a claim: type and victims together when both are known (smaller
+        blocks for placeless claims). A specific kind is filed under its own block and under its
+        family's ("all", the most generic kind above it), and looks in its own and in the block
+        of the family's generic word; a generic kind looks in the family's "all" block: so
+        "shelling" meets "mortar fire" and "an explosion" a mine blast, which agree, while two
+        specific kinds (mortar and rocket fire) meet no more reports than they did."""
+        kind, victims = claim.type_category, claim.victims_category
+        tail = (victims,) if victims else ()
+        if not kind:
+            return [tail] if tail else []
+        family = kind_family(kind)
+        if family == kind:
+            return [(kind, *tail), ("all", family, *tail)] if query else [(kind, *tail)]
+        return [(kind, *tail), (family, *tail)] if query else [(kind, *tail), ("all", family, *tail)]
 
     def member_keys(self, claim: ClaimFeatures) -> list[tuple]:
         """The blocks a claim is filed under."""
         if claim.is_period(self.config):
             return [("period", claim.victims_category)]
         if claim.place_key is None:
-            return [("kind", k) for k in self._kinds(claim)]
-        keys = [*self._place_keys(claim), *(("placed-kind", k) for k in self._kinds(claim))]
+            return [("kind", k) for k in self._kinds(claim, False)]
+        keys = [*self._place_keys(claim), *(("placed-kind", k) for k in self._kinds(claim, False))]
         # Filed under every place near its own, so that a claim finds the reports of its
         # neighbourhood with one look-up per place it could be ("near", below).
         keys.extend(("near", g) for g in claim.near)
@@ -628,7 +636,7 @@ class Blocker:
         that name it alike."""
         if claim.is_period(self.config):
             return [("period", claim.victims_category)]
-        kinds = self._kinds(claim)
+        kinds = self._kinds(claim, True)
         if claim.place_key is None:
             return [("kind", k) for k in kinds] + [("placed-kind", k) for k in kinds]
         keys = [*self._place_keys(claim), *(("near", g) for g in claim.candidates), *(("kind", k) for k in kinds)]

@@ -83,23 +83,19 @@ class _Locations:
         self._near = self.gazetteer.near_among(used, self.near_km)
 
     def of(self, candidates: str | None, geonameid: int | None) -> tuple:
-        key = candidates or geonameid
+        """(candidate ids, their (lat, lon, extent) spots, the places in use near them, the
+        extent of the place shown), once per distinct (candidates, shown place)."""
+        key = (candidates, geonameid)
         found = self._memo.get(key)
         if found is None:
             ids = tuple(int(g) for g in candidates.split(",")) if candidates else (geonameid,)
             places = [self.gazetteer.places[g] for g in ids if g in self.gazetteer.places]
             spots = tuple((p.lat, p.lon, p.extent_km) for p in places)
             near = frozenset(n for p in places for n in self._near.get(p.geonameid, ()))
-            found = self._memo[key] = (tuple(p.geonameid for p in places), spots, near - set(ids))
+            shown = self.gazetteer.places.get(geonameid) if geonameid is not None else None
+            found = self._memo[key] = (tuple(p.geonameid for p in places), spots, near - set(ids),
+                                       shown.extent_km if shown is not None and geonameid in ids else 0.0)
         return found
-
-
-def extent_of(ids: tuple[int, ...], spots: tuple, shown: int | None) -> float:
-    """The radius of the place a claim shows (its key), from its candidates' spots."""
-    for g, spot in zip(ids, spots):
-        if g == shown:
-            return spot[2]
-    return 0.0
 
 
 def _load(session: Session, origin_root: dict[int, tuple[int, bool]], located: _Locations, ids: list[int] | None,
@@ -125,7 +121,8 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool]], located: _
          victims, region, actor, stance, killed_text, killed_low, killed_high, wounded_text, wounded_low,
          wounded_high, text, needs_match, version, geonameid, candidates, place_names, text_type, method,
          ) in session.connection().execute(query):
-        ids_, spots, near = located.of(candidates, geonameid) if (candidates or geonameid) else ((), (), frozenset())
+        ids_, spots, near, extent = located.of(candidates, geonameid) if (candidates or geonameid) \
+            else ((), (), frozenset(), 0.0)
         if place_names is None and place_key is not None and geonameid is None:
             place_names = place_key   # a claim stored before names were kept: its text key is its name
         names = names_of.get(place_names)
@@ -136,8 +133,7 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool]], located: _
             place_key, place_label, type_category, victims, actor, stance,
             (killed_low, killed_high) if killed_text else None,
             (wounded_low, wounded_high) if wounded_text else None, text, targets, region, origin_root[source_id][1],
-            ids_, spots, near, names, text_type, method == "list",
-            extent_of(ids_, spots, geonameid),
+            ids_, spots, near, names, text_type, method == "list", extent,
         )
         if needs_match:
             dirty.add(cid)

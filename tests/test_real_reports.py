@@ -14,7 +14,7 @@ from reconciler.config import Config
 from reconciler.gazetteer import shared_gazetteer
 from reconciler.matching import ClaimFeatures, score_pair
 from reconciler.places import PlaceNormaliser
-from reconciler.runs import _Locations, extent_of
+from reconciler.runs import _Locations
 
 D = date(2023, 2, 5).toordinal()
 
@@ -32,11 +32,11 @@ def claim():
     def make(cid: int, place: str, start: int = D, end: int | None = None, precision: str = "day",
              origin: int | None = None, killed=(1, 1)) -> ClaimFeatures:
         p = places[place]
-        ids, spots, near = locations.of(",".join(map(str, p.candidates)) or None, p.geonameid)
+        ids, spots, near, extent = locations.of(",".join(map(str, p.candidates)) or None, p.geonameid)
         return ClaimFeatures(cid, f"fp{cid}", cid, origin or cid, None, start, end if end is not None else start,
                              precision, p.key, p.label, None, "civilian", None, "asserts", killed, None, None,
                              None, "UA.05", True, ids, spots, near, frozenset(p.names or ()), None,
-                             p.method == "list", extent_of(ids, spots, p.geonameid))
+                             p.method == "list", extent)
     return make
 
 
