@@ -349,9 +349,11 @@ Dumper.add_representer(Digits, lambda dumper, value: dumper.represent_scalar("ta
 
 
 def _reads_back(document: str, items: list) -> bool:
-    """Whether a YAML document dumped from ``items`` says the same names when read."""
+    """Whether a YAML document dumped from ``items`` says the same names when read, every scalar
+    as the text written (as `sources import` reads them: composed, never constructed, so that
+    "1e400" is no float PyYAML fails to build)."""
     try:
-        rows = yaml.safe_load(document)
+        rows = yaml.load(document, Loader=yaml.BaseLoader)
     except yaml.YAMLError:
         return False
     return [row.get("name") for row in rows] == [dict(pairs).get("name") for pairs in items]
