@@ -388,7 +388,8 @@ def _figures(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) 
 def _text(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> Component | None:
     if not a.text or not b.text or a.origin_id == b.origin_id:
         return None
-    similarity = fuzz.token_set_ratio(a.text, b.text) / 100.0
+    # Below the cut-off rapidfuzz stops early and returns 0: the same None, at a fraction of the cost.
+    similarity = fuzz.token_set_ratio(a.text, b.text, score_cutoff=config.text_similar_min * 100) / 100.0
     if similarity < config.text_similar_min:
         return None
     span = 1.0 - config.text_similar_min
@@ -682,14 +683,20 @@ class Blocker:
         period = claim.is_period(config)
         blocks = self.blocks
         keys = self.query_keys(claim)
+        # The window of _dates_fit, inlined: this loop meets every member of every block.
+        earliest, latest = claim.start - 2 * tol, claim.end + 2 * tol
         for key in ([k for k in keys if k[0] == "kind"] if placeless else keys):
             starts, members = blocks.get(key, ((), ()))
             if period:
                 lo, hi = bisect_left(starts, claim.start - tol), bisect_right(starts, claim.start + tol)
-            else:
-                lo = bisect_left(starts, claim.start - config.period_days - 2 * tol)
-                hi = bisect_right(starts, claim.end + 2 * tol)
+                for other in members[lo:hi]:
+                    if other.id not in seen and self._dates_fit(claim, other, True):
+                        seen.add(other.id)
+                        yield other
+                continue
+            lo = bisect_left(starts, claim.start - config.period_days - 2 * tol)
+            hi = bisect_right(starts, latest)
             for other in members[lo:hi]:
-                if other.id not in seen and self._dates_fit(claim, other, period):
+                if other.end >= earliest and other.id not in seen:
                     seen.add(other.id)
                     yield other
