@@ -112,7 +112,7 @@ class Config:
     # with windows of about 1 and 5 km (xSub, MELTT).
     place_beside_km: float = 0.0       # one centre within the other's extent: adjoining districts are two places
     place_near_km: float = 5.0
-    place_city_km: float = 3.5         # a place this wide or wider (about 100,000 people) is a city (place_same_city)
+    place_city_km: float = 3.5         # a place of this extent (radius) or more, about 100,000 people, is a city
     place_neighbour_km: float = 15.0   # also how far the blocker looks for pairs at neighbouring places
     # Figures that cannot both be true are far apart (grading: contested; matching: figures_differ)
     # when the larger is more than figures_far_ratio times the smaller and more than figures_far_gap
