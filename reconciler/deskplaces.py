@@ -37,7 +37,7 @@ from .errors import InputError, Problem
 from .limits import Limits, key_width_problem, shown_key, text_problem
 from .gazetteer import Gazetteer, GazetteerPlace, shared_gazetteer
 from .models import Place, PlaceName, core, utcnow
-from .textfiles import Lines, csv_records
+from .textfiles import Lines, csv_records, refuse_problems
 from .translit import ascii_key
 
 DEFAULT_CLASSES = frozenset("PSTL")
@@ -87,13 +87,8 @@ def read_places_file(path: Path, gazetteer: Gazetteer | None = None,
             _desk_rows(name, lines, gazetteer or shared_gazetteer(), rows, problems)
     except InputError as exc:   # the file could not be read on: what was found before it counts too
         problems.extend(exc.problems)
-    if not lines.held and not problems:
-        raise InputError([Problem(name, None, None, "is empty; expected places")])
-    if problems:
-        raise InputError(problems)
-    if not rows:
-        raise InputError([Problem(name, None, None, "holds no places of the feature classes kept "
-                                                    f"({', '.join(sorted(classes))})")])
+    refuse_problems(name, lines, problems, len(rows), "is empty; expected places",
+                    f"holds no places of the feature classes kept ({', '.join(sorted(classes))})")
     return rows
 
 

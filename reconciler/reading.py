@@ -18,7 +18,7 @@ from .figures import Figure, parse_figure
 from .limits import Limits, shown_key, text_problem
 from .names import NOTHING, name_key
 from .sources import key_problem
-from .textfiles import Lines, Unreadable, csv_header, csv_records, json_object
+from .textfiles import Lines, Unreadable, csv_header, csv_records, json_object, refuse_problems
 
 CLAIM_FIELDS = ("ref", "source", "via", "report", "published", "date", "place", "region", "lat", "lon",
                 "type", "target", "actor", "victims", "killed", "wounded", "stance", "text", "lang", "note")
@@ -73,12 +73,7 @@ def read_claim_file(path: Path, limits: Limits = Limits()) -> list[ClaimInput]:
                 claims.append(claim)
     except InputError as exc:   # the file could not be read on: what was found before it counts too
         problems.extend(exc.problems)
-    if not lines.held and not problems:
-        raise InputError([Problem(name, None, None, "is empty; expected at least one claim")])
-    if problems:
-        raise InputError(problems)
-    if not claims:
-        raise InputError([Problem(name, None, None, "holds no claims")])
+    refuse_problems(name, lines, problems, len(claims), "is empty; expected at least one claim", "holds no claims")
     return claims
 
 

@@ -82,6 +82,18 @@ class Lines:
                                           "save the file as UTF-8")]) from None
 
 
+def refuse_problems(name: str, lines: Lines, problems: list[Problem], found: int, empty: str,
+                    nothing: str) -> None:
+    """The end of reading a file of records: refused whole when it held nothing (``empty``: "is
+    empty; expected ..."), when any record had a problem, or when no record was kept (``nothing``)."""
+    if not lines.held and not problems:
+        raise InputError([Problem(name, None, None, empty)])
+    if problems:
+        raise InputError(problems)
+    if not found:
+        raise InputError([Problem(name, None, None, nothing)])
+
+
 class Unreadable:
     """A JSON value read but not kept: a number too long or too large, NaN or Infinity.
     ``message`` says why, for the field it stands in."""

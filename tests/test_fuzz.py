@@ -348,6 +348,20 @@ class Dumper(yaml.SafeDumper):
 Dumper.add_representer(Digits, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:int", value.text))
 
 
+def imported(fresh: FreshDesk, name: str, content: bytes, *command: str):
+    """The file written to a fresh desk and put through ``command``: the result when accepted,
+    None when refused (exit 2), after checking the exit code and that the refusal wrote nothing."""
+    fresh.reset()
+    path = fresh.directory / name
+    path.write_bytes(content)
+    result = fresh.invoke(*command, str(path))
+    check_exit(result)
+    if result.exit_code == 2:
+        assert dump(fresh.db) == fresh.before
+        return None
+    return result
+
+
 def _reads_back(document: str, items: list) -> bool:
     """Whether a YAML document dumped from ``items`` says the same names when read, every scalar
     as the text written (as `sources import` reads them: composed, never constructed, so that
@@ -394,13 +408,7 @@ def source_files(draw: st.DrawFn) -> tuple[str, bytes, list[str] | None, bool]:
 def test_fuzz_source_files_are_registered_or_refused_whole(fresh: FreshDesk,
                                                           generated: tuple[str, bytes, list | None, bool]) -> None:
     name, content, names, junk = generated
-    fresh.reset()
-    path = fresh.directory / name
-    path.write_bytes(content)
-    result = fresh.invoke("sources", "import", str(path))
-    check_exit(result)
-    if result.exit_code == 2:
-        assert dump(fresh.db) == fresh.before
+    if imported(fresh, name, content, "sources", "import") is None:
         return
     assert not junk, "a file with a junk line was accepted"
     listed = fresh.invoke("sources", "list", "--json")
@@ -445,13 +453,7 @@ def place_files(draw: st.DrawFn) -> tuple[str, bytes, list[str] | None, bool]:
 @given(place_files())
 def test_fuzz_place_files_are_stored_or_refused_whole(fresh: FreshDesk, generated: tuple) -> None:
     name, content, names, _ = generated
-    fresh.reset()
-    path = fresh.directory / name
-    path.write_bytes(content)
-    result = fresh.invoke("places", "import", str(path))
-    check_exit(result)
-    if result.exit_code == 2:
-        assert dump(fresh.db) == fresh.before
+    if imported(fresh, name, content, "places", "import") is None:
         return
     listed = fresh.invoke("places", "list", "--json")
     assert listed.exit_code == 0, listed.output
