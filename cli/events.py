@@ -37,9 +37,13 @@ def _figure(tally: dict | None) -> str:
               help="Verified also needs a corroborating origin that is not a party to the conflict.")
 @click.option("--wait", type=float, default=60.0, show_default=True,
               help="Seconds to wait for another run on this database to finish.")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Processes that score pairs when a run re-decides every claim (default: the processors "
+                   "this process may use). The result does not depend on it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.pass_obj
-def run_command(app: AppContext, full: bool, require_neutral: bool, wait: float, as_json: bool) -> None:
+def run_command(app: AppContext, full: bool, require_neutral: bool, wait: float, workers: int | None,
+                as_json: bool) -> None:
     """Match claims into candidate events and grade every event touched.
 
     One transaction: interrupted, the run leaves the database as it was.
@@ -49,6 +53,7 @@ def run_command(app: AppContext, full: bool, require_neutral: bool, wait: float,
     \b
         reconcile run
         reconcile run --full --require-neutral
+        reconcile run --full --workers 1
     """
     config = Config(require_neutral=require_neutral)
     db = app.database()
@@ -57,7 +62,7 @@ def run_command(app: AppContext, full: bool, require_neutral: bool, wait: float,
     def attempt():
         with db.write() as session:
             if not show_bar:
-                return reconcile(session, app.user, config, full=full)
+                return reconcile(session, app.user, config, full=full, workers=workers)
             with Progress(TextColumn("{task.description}", markup=False), BarColumn(),
                           TextColumn("{task.completed}/{task.total}", markup=False),
                           TimeElapsedColumn(), transient=True, console=Console(stderr=True)) as bar:
@@ -68,7 +73,7 @@ def run_command(app: AppContext, full: bool, require_neutral: bool, wait: float,
                         tasks[stage] = bar.add_task(stage, total=max(total, 1))
                     bar.update(tasks[stage], completed=done, total=max(total, 1))
 
-                return reconcile(session, app.user, config, full=full, progress=progress)
+                return reconcile(session, app.user, config, full=full, progress=progress, workers=workers)
 
     # Once more if the database was busy (on PostgreSQL, a deadlock with another writer rolls the
     # whole run back): still holding the lease, so no other run starts in between.

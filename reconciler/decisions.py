@@ -85,7 +85,7 @@ def _set_constraint(session: Session, a: int, b: int, kind: str, user: str) -> s
 
 def _move(session: Session, claims: list[int], event_id: int, why: str) -> None:
     session.execute(update(ClaimLink).where(ClaimLink.claim_id.in_(claims))
-                    .values(event_id=event_id, score=None, partner_claim_id=None, components={}, explanation=why,
+                    .values(event_id=event_id, score=None, partner_claim_id=None, components=[], explanation=why,
                             run_id=None))
 
 

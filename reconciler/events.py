@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from .claims import claim_dict, date_label
 from .errors import NotFound
+from .matching import components_of_rows, explain_rows
 from .models import STATUSES, Claim, ClaimLink, Event, EventLineage
 from .sources import SourceIndex
 
@@ -104,8 +105,11 @@ def event_detail(session: Session, event_id: int) -> dict:
         data = claim_dict(claim, index, event.id)
         data["date_label"] = date_label(claim.date_start, claim.date_end, claim.date_precision)
         claims.append(data)
+        components = components_of_rows(link.components)
+        explanation = link.explanation if link.score is None or link.explanation else explain_rows(
+            link.score, [(name, part["points"], part["note"]) for name, part in components.items()])
         links.append({"claim_id": claim.id, "partner_claim_id": link.partner_claim_id, "score": link.score,
-                      "components": link.components, "explanation": link.explanation, "run_id": link.run_id})
+                      "components": components, "explanation": explanation, "run_id": link.run_id})
     agree, differ = _compare(claims)
     lineage = [
         {"old_event_id": r.old_event_id, "new_event_id": r.new_event_id, "kind": r.kind, "run_id": r.run_id}

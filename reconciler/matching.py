@@ -101,6 +101,10 @@ class Score:
     def as_dict(self) -> dict:
         return {c.name: {"points": c.points, "note": c.note} for c in self.components}
 
+    def as_rows(self) -> list[list]:
+        """The components as stored with a link: [name, points, note] each (see :func:`explain_rows`)."""
+        return [[c.name, c.points, c.note] for c in self.components]
+
     def held_back_by(self, config: Config) -> Component | None:
         """The one component that keeps an otherwise agreeing pair from being linked: the only
         one counting against it, without which (at its best: the same place, the same day) the
@@ -118,11 +122,25 @@ class Score:
 
     def explain(self) -> str:
         """'place +4 (same place: Avdiyivka); date +1 (1 day apart)' — against-points marked."""
-        parts = []
-        for c in self.components:
-            sign = "+" if c.points > 0 else ("−" if c.points < 0 else "±")
-            parts.append(f"{c.name} {sign}{abs(c.points):g} ({c.note})")
-        return f"score {self.total:g}: " + "; ".join(parts)
+        return explain_rows(self.total, [(c.name, c.points, c.note) for c in self.components])
+
+
+def explain_rows(total: float, rows) -> str:
+    """The explanation of a score from its components as (name, points, note) rows: what
+    :meth:`Score.explain` says, and what a stored link's components say when shown."""
+    parts = []
+    for name, points, note in rows:
+        sign = "+" if points > 0 else ("−" if points < 0 else "±")
+        parts.append(f"{name} {sign}{abs(points):g} ({note})")
+    return f"score {total:g}: " + "; ".join(parts)
+
+
+def components_of_rows(rows) -> dict:
+    """Stored components ([name, points, note] rows, or the name-keyed form of links stored
+    before revision 0009) as {name: {"points", "note"}}, the form `show --json` gives."""
+    if isinstance(rows, dict):
+        return rows
+    return {name: {"points": points, "note": note} for name, points, note in rows or ()}
 
 
 # What each component scores at its best: what a person deciding it would make it.

@@ -302,10 +302,12 @@ class ClaimLink(Base):
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
     score: Mapped[float | None] = mapped_column(Float)
-    # The strongest link into the event: the partner claim and the score's components.
+    # The strongest link into the event: the partner claim and the score's components, as
+    # [name, points, note] rows (the explanation is worked out from them when shown:
+    # reconciler.matching.explain_rows). A link without a score says why in ``explanation``.
     partner_claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id", ondelete="SET NULL"))
-    components: Mapped[dict] = mapped_column(JSON, default=dict)
-    explanation: Mapped[str] = mapped_column(Text, default="")
+    components: Mapped[list] = mapped_column(JSON, default=list)
+    explanation: Mapped[str | None] = mapped_column(Text)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
 
 

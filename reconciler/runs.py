@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from .clustering import Problem, average_linkage
@@ -25,6 +25,7 @@ from .gazetteer import Gazetteer
 from .grading import GradedClaim, grade_event, tally
 from .matching import Blocker, ClaimFeatures, PlaceHints, Score, cannot_link, corroboration_gaps, score_pair
 from . import audit, content
+from .scoring import PairScore, default_workers, score_in_order
 from .models import (STATUSES, Claim, ClaimLink, ClaimRelay, Event, EventLineage, PairConstraint, ReviewPair, Run, core,
                      utcnow)
 from .sources import SourceIndex
@@ -158,8 +159,9 @@ class _Explorer:
     More seeds can be added later; pairs already scored are not scored again."""
 
     def __init__(self, features: dict[int, ClaimFeatures], blocker: Blocker, hints: PlaceHints, config: Config,
-                 must: set[tuple[int, int]], cannot: set[tuple[int, int]], progress: Progress):
+                 must: set[tuple[int, int]], cannot: set[tuple[int, int]], progress: Progress, workers: int = 1):
         self.features, self.blocker, self.hints, self.config = features, blocker, hints, config
+        self.workers = workers
         self.must, self.cannot, self.progress = must, cannot, progress
         self.graph = _Graph()
         self.must_of: dict[int, set[int]] = {}
@@ -170,42 +172,56 @@ class _Explorer:
         self.visited = 0
 
     def explore(self, seeds: set[int]) -> None:
-        graph, config = self.graph, self.config
+        graph = self.graph
         fresh = seeds - graph.nodes
         graph.nodes |= fresh
+        if len(fresh) == len(self.features):
+            # Every claim is a seed (a full run): no link can bring in another, and the pairs
+            # are scored in claim order, over several processes where that pays.
+            for node, found in score_in_order(sorted(fresh), self.features, self.blocker, self.hints, self.config,
+                                              self.cannot, self.must_of, self.workers, self.done_pairs):
+                self._visit(len(graph.nodes))
+                for scored in found:
+                    self._record(node, scored, None)
+            self.progress("matching", len(graph.nodes), len(graph.nodes))
+            return
         queue = sorted(fresh, reverse=True)
         while queue:
             node = queue.pop()
-            self.visited += 1
-            if self.visited % 2000 == 0:
-                self.progress("matching", self.visited, len(graph.nodes))
-            claim = self.features[node]
-            neighbours = list(self.blocker.candidates(claim)) + [self.features[m] for m in self.must_of.get(node, ())]
-            for other in neighbours:
-                pair = (node, other.id) if node < other.id else (other.id, node)
-                packed = pair[0] << 32 | pair[1]
-                if packed in self.done_pairs:
-                    continue
-                self.done_pairs.add(packed)
-                graph.pairs_scored += 1
-                score = score_pair(claim, other, config, explain=False, hints=self.hints)
-                forbidden = pair in self.cannot or cannot_link(claim, other, config) is not None
-                if forbidden:
-                    graph.cannot.add(pair)
-                if score.total >= config.review_threshold or pair in self.must:
-                    graph.scores[pair] = score.total
-                    if score.contradicts(config):
-                        # Pairs not kept are scored again inside a group (_group_scores) if need be.
-                        graph.contradicted.add(pair)
-                elif claim.place_key is not None and other.place_key is not None and score.held_back_by(config):
-                    graph.unsure[pair] = score.total
-                if (score.total >= config.link_threshold and not forbidden) or pair in self.must:
-                    graph.strong.setdefault(node, set()).add(other.id)
-                    graph.strong.setdefault(other.id, set()).add(node)
-                    if other.id not in graph.nodes:
-                        graph.nodes.add(other.id)
-                        queue.append(other.id)
+            self._visit(len(graph.nodes))
+            for _node, found in score_in_order([node], self.features, self.blocker, self.hints, self.config,
+                                               self.cannot, self.must_of, 1, self.done_pairs):
+                for scored in found:
+                    self._record(node, scored, queue)
         self.progress("matching", len(graph.nodes), len(graph.nodes))
+
+    def _visit(self, total: int) -> None:
+        self.visited += 1
+        if self.visited % 2000 == 0:
+            self.progress("matching", self.visited, total)
+
+    def _record(self, node: int, scored: PairScore, queue: list[int] | None) -> None:
+        """Keep what clustering and the review queue need of a scored pair; a strong link brings
+        the other claim into the run (onto ``queue``)."""
+        graph, config = self.graph, self.config
+        pair = (scored.a, scored.b)
+        graph.pairs_scored += 1
+        if scored.forbidden:
+            graph.cannot.add(pair)
+        if scored.total >= config.review_threshold or pair in self.must:
+            graph.scores[pair] = scored.total
+            if scored.contradicts:
+                # Pairs not kept are scored again inside a group (_group_scores) if need be.
+                graph.contradicted.add(pair)
+        elif scored.held_back:
+            graph.unsure[pair] = scored.total
+        if (scored.total >= config.link_threshold and not scored.forbidden) or pair in self.must:
+            other = scored.b if scored.a == node else scored.a
+            graph.strong.setdefault(node, set()).add(other)
+            graph.strong.setdefault(other, set()).add(node)
+            if other not in graph.nodes:
+                graph.nodes.add(other)
+                queue.append(other)
 
 
 def _components(graph: _Graph) -> list[list[int]]:
@@ -325,12 +341,15 @@ def load_decisions(session: Session) -> tuple[set[tuple[int, int]], set[tuple[in
 
 
 def reconcile(session: Session, user: str, config: Config, *, full: bool = False,
-              seeds: set[int] | None = None, progress: Progress = _no_progress) -> RunResult:
+              seeds: set[int] | None = None, progress: Progress = _no_progress,
+              workers: int | None = None) -> RunResult:
     """Run matching and grading inside the caller's transaction; returns what was done.
 
     People's decisions (links, unlinks, merges, splits, manual grades) are obeyed, never undone.
     ``seeds`` limits an incremental run to these claims' groups (used right after a decision);
-    by default an incremental run starts from every new or changed claim.
+    by default an incremental run starts from every new or changed claim. A run that re-decides
+    every claim scores pairs over ``workers`` processes (default: the processors this process
+    may use; see reconciler.scoring); the result does not depend on how many.
     """
     content.check_run(session, user)   # nothing is graded from rows changed behind the tool's back
     must, cannot, manual_events = load_decisions(session)
@@ -367,7 +386,8 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     hints = PlaceHints(blocker, config, cannot)
     if not full and seeds is None:
         start |= _hint_neighbours(features, dirty, old_event_of, blocker, hints)
-    explorer = _Explorer(features, blocker, hints, config, must, cannot, progress)
+    explorer = _Explorer(features, blocker, hints, config, must, cannot, progress,
+                         workers=default_workers() if workers is None else workers)
     while start:
         # An event is re-decided as a whole: the other claims of every event reached join in.
         explorer.explore(start)
@@ -382,7 +402,7 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     before = _statuses(session, sorted(set(spread)))
     result = RunResult(run.id, full, note=note)
     _write(session, run, user, config, clusters, ids, spread, graph, features, hints, index, old_event_of,
-           manual_events, result, progress)
+           manual_events, result, progress, same_settings=last is not None and last.config == config.as_dict())
     _store_review_pairs(session, graph, clusters, must | cannot, config, run.id)
     # Only the claims this run loaded as new: on PostgreSQL, claims committed by others meanwhile stay new.
     # A run scoped to a decision's claims (seeds) leaves them new: the next run must still look
@@ -391,13 +411,12 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     # raises its version (an import's correction, a source edit, renormalise), so on PostgreSQL a
     # correction committed during the run keeps its mark, without holding locks for the run's length.
     matched = sorted(graph.nodes & dirty) if seeds is None else []
-    by_version: dict[int, list[int]] = {}
-    for claim_id in matched:
-        by_version.setdefault(versions[claim_id], []).append(claim_id)
-    for version, claim_ids in sorted(by_version.items()):
-        for start_at in range(0, len(claim_ids), CHUNK):
-            session.execute(update(Claim).where(Claim.id.in_(claim_ids[start_at:start_at + CHUNK]),
-                                                Claim.version == version).values(needs_match=False))
+    claims = core(Claim)
+    clear = (claims.update().where(claims.c.id == bindparam("c_id"), claims.c.version == bindparam("c_version"))
+             .values(needs_match=False))
+    for start_at in range(0, len(matched), 5000):
+        session.connection().execute(clear, [{"c_id": c, "c_version": versions[c]}
+                                             for c in matched[start_at:start_at + 5000]])
     run.finished_at = utcnow()
     run.counts = result.counts | {"claims": len(features), "claims_matched": len(graph.nodes),
                                   "pairs_scored": graph.pairs_scored, "events_touched": len(result.touched_events)}
@@ -492,7 +511,7 @@ def _store_review_pairs(session: Session, graph: _Graph, clusters: list[list[int
 def _write(session: Session, run: Run, user: str, config: Config, clusters: list[list[int]],
            ids: list[int | None], spread: dict[int, list[int]], graph: _Graph,
            features: dict[int, ClaimFeatures], hints: PlaceHints, index: SourceIndex, old_event_of: dict[int, int],
-           manual_events: set[int], result: RunResult, progress: Progress) -> None:
+           manual_events: set[int], result: RunResult, progress: Progress, same_settings: bool) -> None:
     now = utcnow()
     new_count = sum(1 for i in ids if i is None)
     if new_count:
@@ -522,39 +541,115 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
 
     progress("writing", 0, len(clusters))
     nodes = sorted(graph.nodes)
-    for start in range(0, len(nodes), CHUNK):
-        session.execute(delete(ClaimLink).where(ClaimLink.claim_id.in_(nodes[start:start + CHUNK])))
-    best = _best_partners(clusters, graph)
-    links = []
-    changed_links = 0
-    for members, event_id in zip(clusters, ids):
-        for m in members:
-            pair = best.get(m)
-            explained = score_pair(features[pair[0]], features[pair[1]], config, hints=hints) if pair else None
-            links.append(_link_row(m, event_id, len(members), explained, run.id))
-            changed_links += old_event_of.get(m) != event_id
-    for start in range(0, len(links), 5000):
-        session.connection().execute(core(ClaimLink).insert(), links[start:start + 5000])
+    changed_links = _write_links(session, run.id, clusters, ids, graph, features, hints, config, old_event_of,
+                                 same_settings)
     relays = relay_names(session, nodes, index)
     notes, actors = grading_texts(session, nodes)
+    members_before: dict[int, set[int]] = {}
+    for claim_id in nodes:
+        if claim_id in old_event_of:
+            members_before.setdefault(old_event_of[claim_id], set()).add(claim_id)
+    stored = _stored_events(session, sorted(kept))
     updates = []
     for n, (members, event_id) in enumerate(zip(clusters, ids)):
-        updates.append(event_values(event_id, members, features, index, relays, config,
-                                     manual=event_id in manual_events, notes=notes, actors=actors) | {
-            "updated_run_id": run.id, "updated_at": now, "updated_by": user, "active": True})
+        values = event_values(event_id, members, features, index, relays, config,
+                              manual=event_id in manual_events, notes=notes, actors=actors)
+        # An event the run re-decided exactly as it was (the same claims, grade and figures) is
+        # not written: its version stays, so a person's --if-version check on it still holds.
+        if members_before.get(event_id) != set(members) or stored.get(event_id) != _event_state(values):
+            updates.append({f"e_{k}": v for k, v in values.items()})
         if n % 5000 == 0:
             progress("writing", n, len(clusters))
-    for start in range(0, len(updates), 5000):
-        session.execute(update(Event), updates[start:start + 5000])
-    touched = sorted(kept)
-    for start in range(0, len(touched), CHUNK):
-        # A run changes what people may be deciding on: their --if-version checks must see it.
-        session.execute(update(Event).where(Event.id.in_(touched[start:start + CHUNK])).values(version=Event.version + 1))
+    _update_events(session, updates, run.id, now, user)
     progress("writing", len(clusters), len(clusters))
     result.touched_events = sorted(kept)
     result.lineage = lineage
     result.counts = {"events_created": created, "events_retired": len(retired), "events": len(clusters),
-                     "links_changed": changed_links, "lineage": len(lineage)}
+                     "events_written": len(updates), "links_changed": changed_links, "lineage": len(lineage)}
+
+
+# What an event row holds that a run works out (event_values), in the order _stored_events reads it.
+_EVENT_STATE = ("n_claims", "origins", "n_origins", "date_start", "date_end", "place_key", "place_label",
+                "killed_low", "killed_best", "killed_high", "wounded_low", "wounded_best", "wounded_high",
+                "status", "reason")
+
+
+def _event_state(values: dict) -> tuple:
+    """An event's values as event_values gives them, comparable with _stored_events (a manual
+    grade, which event_values leaves out, is compared as stored)."""
+    return tuple(values.get(name, _MANUAL) for name in _EVENT_STATE)
+
+
+_MANUAL = object()
+
+
+def _stored_events(session: Session, event_ids: list[int]) -> dict[int, tuple]:
+    """The active events among ``event_ids`` as stored: id -> _event_state (manual grades as _MANUAL)."""
+    found = {}
+    columns = [getattr(Event, name) for name in _EVENT_STATE]
+    for start in range(0, len(event_ids), CHUNK):
+        for row in session.execute(select(Event.id, Event.manual, *columns).where(
+                Event.id.in_(event_ids[start:start + CHUNK]), Event.active.is_(True))):
+            state = tuple(row[2:])
+            found[row.id] = state[:-2] + (_MANUAL, _MANUAL) if row.manual else state
+    return found
+
+
+def _update_events(session: Session, updates: list[dict], run_id: int, now, user: str) -> None:
+    """Write the events the run changed, in executemany batches of one statement per set of
+    columns (an event with a manual grade keeps it), raising each one's version: a run changes
+    what people may be deciding on, and their --if-version checks must see it."""
+    table = core(Event)
+    by_columns: dict[tuple[str, ...], list[dict]] = {}
+    for values in updates:
+        by_columns.setdefault(tuple(sorted(values)), []).append(values)
+    for names, rows in by_columns.items():
+        statement = (table.update().where(table.c.id == bindparam("e_id"))
+                     .values({name[2:]: bindparam(name) for name in names if name != "e_id"}
+                             | {"updated_run_id": run_id, "updated_at": now, "updated_by": user, "active": True,
+                                "version": table.c.version + 1}))
+        for start in range(0, len(rows), 5000):
+            session.connection().execute(statement, rows[start:start + 5000])
+
+
+def _write_links(session: Session, run_id: int, clusters: list[list[int]], ids: list[int], graph: _Graph,
+                 features: dict[int, ClaimFeatures], hints: PlaceHints, config: Config,
+                 old_event_of: dict[int, int], same_settings: bool) -> int:
+    """Write each re-matched claim's link (its event, its strongest partner inside the event and
+    that score's components); a link the run found as stored is left as it is. Returns how
+    many claims changed event."""
+    nodes = sorted(graph.nodes)
+    stored: dict[int, tuple] = {}
+    for start in range(0, len(nodes), CHUNK):
+        stored.update((row[0], tuple(row[1:])) for row in session.execute(
+            select(ClaimLink.claim_id, ClaimLink.event_id, ClaimLink.partner_claim_id, ClaimLink.score,
+                   ClaimLink.explanation).where(ClaimLink.claim_id.in_(nodes[start:start + CHUNK]))))
+    best = _best_partners(clusters, graph)
+    rows, changed = [], 0
+    for members, event_id in zip(clusters, ids):
+        for m in members:
+            changed += old_event_of.get(m) != event_id
+            pair = best.get(m)
+            before = stored.get(m)
+            if pair is None:
+                row = _link_row(m, event_id, len(members), None, run_id)
+                if before != (event_id, None, None, row["explanation"]):
+                    rows.append(row)
+                continue
+            a, b = features[pair[0]], features[pair[1]]
+            # The same event, partner and score between two placed claims, under the same settings:
+            # the same components (scoring is a function of the two claims and the settings; only a
+            # claim without a place also reads others, through its hint).
+            if same_settings and before == (event_id, b.id if a.id == m else a.id, graph.scores[pair], None) \
+                    and a.place_key is not None and b.place_key is not None:
+                continue
+            rows.append(_link_row(m, event_id, len(members), score_pair(a, b, config, hints=hints), run_id))
+    written = [row["claim_id"] for row in rows]
+    for start in range(0, len(written), CHUNK):
+        session.execute(delete(ClaimLink).where(ClaimLink.claim_id.in_(written[start:start + CHUNK])))
+    for start in range(0, len(rows), 5000):
+        session.connection().execute(core(ClaimLink).insert(), rows[start:start + 5000])
+    return changed
 
 
 def _best_partners(clusters: list[list[int]], graph: _Graph) -> dict[int, tuple[int, int]]:
@@ -574,11 +669,11 @@ def _best_partners(clusters: list[list[int]], graph: _Graph) -> dict[int, tuple[
 def _link_row(claim_id: int, event_id: int, size: int, best: Score | None, run_id: int) -> dict:
     if best is None:
         return {"claim_id": claim_id, "event_id": event_id, "score": None, "partner_claim_id": None,
-                "components": {}, "explanation": "no other claim matched" if size == 1
+                "components": [], "explanation": "no other claim matched" if size == 1
                 else "joined through the group (average linkage), no direct strong pair", "run_id": run_id}
     partner = best.b if best.a == claim_id else best.a
     return {"claim_id": claim_id, "event_id": event_id, "score": best.total, "partner_claim_id": partner,
-            "components": best.as_dict(), "explanation": best.explain(), "run_id": run_id}
+            "components": best.as_rows(), "explanation": None, "run_id": run_id}
 
 
 # Notes that speak to verification are carried into an unverified event's reason.

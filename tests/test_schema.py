@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -26,6 +27,18 @@ def set_revision(desk: Desk, revision: str) -> None:
     with con:
         con.execute("UPDATE alembic_version SET version_num = ?", (revision,))
     con.close()
+
+
+def downgrade(desk: Desk, revision: str) -> None:
+    """Take the desk's database down to ``revision``, as alembic does."""
+    engine = create_engine(f"sqlite:///{desk.db}")
+    try:
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, revision)
+    finally:
+        engine.dispose()
 
 
 def every_command(desk: Desk) -> list[list[str]]:
@@ -109,7 +122,7 @@ def table_rows(desk: Desk, columns: dict[str, list[str]] | None = None) -> dict[
     return rows
 
 
-@pytest.mark.parametrize("back", [2, 3], ids=["previous revision", "the one before"])
+@pytest.mark.parametrize("back", [2, 3, 4], ids=["previous revision", "the one before", "three back"])
 def test_init_upgrades_a_database_holding_data_from_an_older_revision(registered: Desk, back: int) -> None:
     if len(REVISIONS) < back:
         pytest.skip("no revision that old yet")
@@ -117,32 +130,30 @@ def test_init_upgrades_a_database_holding_data_from_an_older_revision(registered
                "killed": "one"},
               {"ref": "r2", "source": "Volodymyr Zelensky", "date": "2021", "killed": "24"}]
     assert registered("import", registered.write_jsonl("claims.jsonl", claims)).exit_code == 0
-    engine = create_engine(f"sqlite:///{registered.db}")
-    try:
-        cfg = alembic_config()
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, REVISIONS[-back])
-    finally:
-        engine.dispose()
+    downgrade(registered, REVISIONS[-back])
     before = table_rows(registered)
     old_columns = table_columns(registered)
     assert before["claims"] and before["sources"]
     result = registered("init")
     entries = len(before["audit_log"])
+    # From a revision before content hashes, the upgrade records a baseline of them (one more entry).
+    baseline = REVISIONS.index(REVISIONS[-back]) < REVISIONS.index(CONTENT_HASHES)
     assert (result.exit_code, result.stdout) == (
         0, f"Upgraded {DB_NAME} from schema {REVISIONS[-back]} to {HEAD}\n"
            "Claims stored before keep what the older version read from them (a newer schema may add fields to "
            "read); run `reconcile renormalise` to read them again.\n"
-           f"Recorded the content hashes of the claims, sources and decisions stored before in audit entry "
-           f"{entries + 1}: from now on `reconcile audit verify` names any row changed outside reconcile (changes "
-           "made before cannot be detected).\n")
-    # Every value the older schema held is kept, and the trail gained its baseline entry; columns
-    # the upgrade added start empty.
+           + (f"Recorded the content hashes of the claims, sources and decisions stored before in audit entry "
+              f"{entries + 1}: from now on `reconcile audit verify` names any row changed outside reconcile "
+              "(changes made before cannot be detected).\n" if baseline else ""))
+    # Every value the older schema held is kept, and the trail gained its baseline entry if it
+    # had none; columns the upgrade added start empty.
     after = table_rows(registered, old_columns)
-    assert registered.query("SELECT seq, action FROM audit_log ORDER BY seq DESC LIMIT 1") == [(entries + 1,
-                                                                                                  "baseline")]
-    assert set(before["audit_log"]) < set(after["audit_log"]) and len(after["audit_log"]) == entries + 1
+    if baseline:
+        assert registered.query("SELECT seq, action FROM audit_log ORDER BY seq DESC LIMIT 1") == [
+            (entries + 1, "baseline")]
+        assert set(before["audit_log"]) < set(after["audit_log"]) and len(after["audit_log"]) == entries + 1
+    else:
+        assert after["audit_log"] == before["audit_log"]
     assert {t: r for t, r in after.items() if t != "audit_log"} == {t: r for t, r in before.items() if t != "audit_log"}
     added = {t: [c for c in cols if c not in old_columns.get(t, [])] for t, cols in table_columns(registered).items()}
     for table, columns in added.items():
@@ -204,6 +215,7 @@ def test_read_command_on_a_missing_database_names_init(desk: Desk, args: list[st
 
 
 SOURCE_IDENTITY = "0007"   # the revision that folds source names with NFKC_Casefold
+CONTENT_HASHES = "0008"    # the revision that adds content hashes
 
 
 def test_init_rewrites_source_keys_that_fold_otherwise(registered: Desk) -> None:
@@ -216,14 +228,7 @@ def test_init_rewrites_source_keys_that_fold_otherwise(registered: Desk) -> None
               {"ref": "r3", "source": "µ Wire", "date": "2021-04-08"}]
     assert registered("import", registered.write_jsonl("claims.jsonl", claims)).exit_code == 0
     fingerprints = registered.query("SELECT ref, fingerprint FROM claims ORDER BY ref")
-    engine = create_engine(f"sqlite:///{registered.db}")
-    try:
-        cfg = alembic_config()
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, SCRIPTS.get_revision(SOURCE_IDENTITY).down_revision)
-    finally:
-        engine.dispose()
+    downgrade(registered, SCRIPTS.get_revision(SOURCE_IDENTITY).down_revision)
     assert registered.query("SELECT name_key FROM sources WHERE name = 'µ Wire'") == [("u wire",)]
     # As the revision before filed r2: under a source of its own, keyed with the tag letter read as "a".
     registered.execute("INSERT INTO sources (name, name_key, kind, registered, created_by, created_at) "
@@ -244,3 +249,40 @@ def test_init_rewrites_source_keys_that_fold_otherwise(registered: Desk) -> None
     new = registered("import", registered.write_jsonl("new.jsonl", [{"source": tag, "date": "2021-04-09"}]))
     assert new.exit_code == 0
     assert [c["parsed"]["source"] for c in registered.claims("--date", "2021-04-09")] == ["Armed Forces of Ukraine"]
+
+
+COMPACT_LINKS = "0009"   # the revision that stores each link's components once
+
+
+def test_links_stored_before_compact_components_show_the_same_after_the_upgrade(desk: Desk) -> None:
+    claims = [{"ref": "a", "source": "Army", "date": "2021-04-06", "place": "Avdiivka", "type": "shelling",
+               "killed": "2"},
+              {"ref": "b", "source": "Monitors", "date": "2021-04-06", "place": "Avdeevka", "type": "shelling",
+               "killed": "two"},
+              {"ref": "c", "source": "Army", "date": "2021-03-01", "place": "Kharkiv", "type": "drone strike"}]
+    assert desk("import", desk.write_jsonl("claims.jsonl", claims)).exit_code == 0
+    assert desk("run").exit_code == 0
+    events = {tuple(c["ref"] for c in e["claims"]): e["id"] for e in json.loads(desk("events", "--json").stdout)}
+    assert sorted(events) == [("a", "b"), ("c",)]
+    pair = json.loads(desk("show", str(events[("a", "b")]), "--json").stdout)["links"]
+    alone = json.loads(desk("show", str(events[("c",)]), "--json").stdout)["links"]
+    assert [link["explanation"] for link in alone] == ["no other claim matched"]
+    # At this revision a scored link keeps its components once, as rows, and no text.
+    stored = desk.query("SELECT components, explanation FROM claim_links WHERE score IS NOT NULL")
+    assert len(stored) == 2 and {explanation for _c, explanation in stored} == {None}
+    rows = json.loads(stored[0][0])
+    assert [name for name, _points, _note in rows] == list(pair[0]["components"])
+    assert pair[0]["explanation"] == "score {:g}: ".format(pair[0]["score"]) + "; ".join(
+        f"{name} {'+' if points > 0 else '−' if points < 0 else '±'}{abs(points):g} ({note})"
+        for name, points, note in rows)
+    # The revision before: components by name, the explanation as text, as that version wrote them.
+    downgrade(desk, SCRIPTS.get_revision(COMPACT_LINKS).down_revision)
+    old = {cid: (json.loads(c), e) for cid, c, e in desk.query(
+        "SELECT claim_id, components, explanation FROM claim_links")}
+    by_claim = {link["claim_id"]: link for link in pair + alone}
+    assert old == {cid: (link["components"], link["explanation"]) for cid, link in by_claim.items()}
+    assert desk("init").exit_code == 0
+    assert json.loads(desk("show", str(events[("a", "b")]), "--json").stdout)["links"] == pair
+    assert json.loads(desk("show", str(events[("c",)]), "--json").stdout)["links"] == alone
+    assert {e for _c, e in desk.query("SELECT components, explanation FROM claim_links WHERE score IS NOT NULL")} \
+        == {None}

@@ -1,0 +1,81 @@
+"""Scoring a run's pairs over several processes gives the run it gives in one."""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from reconciler import schema, scoring
+from reconciler.config import Config
+from reconciler.db import open_database
+from reconciler.importing import import_claims
+from reconciler.places import PlaceNormaliser
+from reconciler.reading import read_claim_file
+from reconciler.runs import reconcile
+from reconciler.sources import import_sources, read_source_file
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+import generate  # noqa: E402
+
+TABLES = {
+    "events": "SELECT id, status, reason, n_claims, n_origins, origins, date_start, date_end, place_key, "
+              "killed_low, killed_best, killed_high, active FROM events ORDER BY id",
+    "claim_links": "SELECT claim_id, event_id, score, partner_claim_id, components, explanation FROM claim_links "
+                   "ORDER BY claim_id",
+    "review_pairs": "SELECT claim_a, claim_b, score FROM review_pairs ORDER BY claim_a, claim_b",
+}
+
+
+def _run(tmp_path: Path, name: str, data: Path, workers: int) -> tuple[dict, dict]:
+    db = open_database(str(tmp_path / name))
+    schema.upgrade(db)
+    with db.write() as session:
+        import_sources(session, read_source_file(data / "sources.yaml"), "tester", "sources.yaml")
+    with db.write() as session:
+        import_claims(session, read_claim_file(data / "claims.jsonl"), "tester", PlaceNormaliser())
+    with db.write() as session:
+        result = reconcile(session, "tester", Config(), workers=workers)
+    with db.read() as session:
+        rows = {table: session.execute(text(sql)).all() for table, sql in TABLES.items()}
+    db.dispose()
+    return result.counts, rows
+
+
+_REAL_TASK = scoring._score_task
+_TASKS_SEEN: list[Path] = []
+
+
+def _spy_task(nodes: list[int]):
+    """A task as a worker runs it, leaving a line with the worker's process id."""
+    with _TASKS_SEEN[0].open("a") as seen:
+        seen.write(f"{os.getpid()} {len(nodes)}\n")
+    return _REAL_TASK(nodes)
+
+
+@pytest.mark.skipif(not scoring.can_fork(), reason="several processes need fork")
+def test_a_run_over_several_processes_equals_one_in_a_single_process(tmp_path, monkeypatch):
+    sources, claims, truth = generate.generate(2500, seed=11)
+    data = tmp_path / "data"
+    generate.write(data, sources, claims, [], truth)
+    alone_counts, alone = _run(tmp_path, "one.sqlite", data, workers=1)
+    # Small tasks, so that pairs proposed by two tasks are met (each counts once), and no minimum.
+    monkeypatch.setattr(scoring, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(scoring, "TASK_CLAIMS", 97)
+    _TASKS_SEEN[:] = [tmp_path / "tasks.txt"]
+    monkeypatch.setattr(scoring, "_score_task", _spy_task)
+    pooled_counts, pooled = _run(tmp_path, "pool.sqlite", data, workers=2)
+    # Every claim was in one task of 97 (the last one shorter), run in another process than this.
+    tasks = [line.split() for line in (tmp_path / "tasks.txt").read_text().splitlines()]
+    assert len(tasks) == math.ceil(len(claims) / 97) and sum(int(n) for _pid, n in tasks) == len(claims)
+    assert os.getpid() not in {int(pid) for pid, _n in tasks}
+    # And the run is the same, row for row.
+    assert alone_counts["pairs_scored"] > 2500 and alone_counts["events"] > 500
+    assert pooled_counts == alone_counts
+    for table in TABLES:
+        assert pooled[table] == alone[table], table
