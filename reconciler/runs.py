@@ -623,7 +623,7 @@ def _write_links(session: Session, run_id: int, clusters: list[list[int]], ids: 
     for start in range(0, len(nodes), CHUNK):
         stored.update((row[0], tuple(row[1:])) for row in session.execute(
             select(ClaimLink.claim_id, ClaimLink.event_id, ClaimLink.partner_claim_id, ClaimLink.score,
-                   ClaimLink.explanation).where(ClaimLink.claim_id.in_(nodes[start:start + CHUNK]))))
+                   ClaimLink.explanation, ClaimLink.components).where(ClaimLink.claim_id.in_(nodes[start:start + CHUNK]))))
     best = _best_partners(clusters, graph)
     rows, changed = [], 0
     for members, event_id in zip(clusters, ids):
@@ -633,17 +633,19 @@ def _write_links(session: Session, run_id: int, clusters: list[list[int]], ids: 
             before = stored.get(m)
             if pair is None:
                 row = _link_row(m, event_id, len(members), None, run_id)
-                if before != (event_id, None, None, row["explanation"]):
-                    rows.append(row)
-                continue
-            a, b = features[pair[0]], features[pair[1]]
-            # The same event, partner and score between two placed claims, under the same settings:
-            # the same components (scoring is a function of the two claims and the settings; only a
-            # claim without a place also reads others, through its hint).
-            if same_settings and before == (event_id, b.id if a.id == m else a.id, graph.scores[pair], None) \
-                    and a.place_key is not None and b.place_key is not None:
-                continue
-            rows.append(_link_row(m, event_id, len(members), score_pair(a, b, config, hints=hints), run_id))
+            else:
+                a, b = features[pair[0]], features[pair[1]]
+                # The same event, partner and score between two placed claims, under the same
+                # settings: the same components (scoring is a function of the two claims and the
+                # settings; only a claim without a place also reads others, through its hint).
+                same = before is not None and before[:4] == (event_id, b.id if a.id == m else a.id,
+                                                             graph.scores[pair], None)
+                if same and same_settings and a.place_key is not None and b.place_key is not None:
+                    continue
+                row = _link_row(m, event_id, len(members), score_pair(a, b, config, hints=hints), run_id)
+            if before is None or before != (row["event_id"], row["partner_claim_id"], row["score"],
+                                            row["explanation"], row["components"]):
+                rows.append(row)
     written = [row["claim_id"] for row in rows]
     for start in range(0, len(written), CHUNK):
         session.execute(delete(ClaimLink).where(ClaimLink.claim_id.in_(written[start:start + CHUNK])))

@@ -234,11 +234,18 @@ def test_run_again_and_full_keep_event_ids(desk):
     before = {e["id"]: sorted(c["ref"] for c in e["claims"]) for e in events(desk)}
     again = desk("run")
     assert "0 of 51 claims matched" in again.output
+    written = desk.query("SELECT id, version, updated_run_id FROM events ORDER BY id")
+    links = desk.query("SELECT claim_id, event_id, run_id FROM claim_links ORDER BY claim_id")
     full = desk("run", "--full")
     assert full.exit_code == 0
     assert "51 of 51 claims matched" in full.output
     after = {e["id"]: sorted(c["ref"] for c in e["claims"]) for e in events(desk)}
     assert after == before
+    # Re-decided exactly as they were: nothing is written again, so every version still holds.
+    assert desk.query("SELECT id, version, updated_run_id FROM events ORDER BY id") == written
+    assert desk.query("SELECT claim_id, event_id, run_id FROM claim_links ORDER BY claim_id") == links
+    counts = json.loads(desk("run", "--full", "--json").stdout)["counts"]
+    assert (counts["events_touched"], counts["events_written"]) == (len(before), 0)
 
 
 def test_run_incremental_new_claim_joins_its_event_and_regrades_it(desk):
@@ -251,6 +258,7 @@ def test_run_incremental_new_claim_joins_its_event_and_regrades_it(desk):
         "ref": "ill-100", "source": "Joint Ceasefire Monitoring Mission", "date": "2031-05-12",
         "place": "Marinka", "type": "sniper fire", "victims": "soldier", "killed": "1"}])
     assert desk("import", "more.jsonl").exit_code == 0
+    versions = dict(desk.query("SELECT id, version FROM events"))
     result = desk("run")
     # The new claim, and the two claims of the event it joins (017, 018): the Marinka shelling of
     # 13 May (019: a civilian wounded) scores 4 + 1 − 3 − 3.5 = −1.5 with it, too weak to reach.
@@ -258,6 +266,9 @@ def test_run_incremental_new_claim_joins_its_event_and_regrades_it(desk):
     after = {e["id"]: e for e in events(desk)}
     assert sorted(c["ref"] for c in after[e6["id"]]["claims"]) == ["ill-017", "ill-018", "ill-100"]
     assert after[e6["id"]]["status"] == "independently_verified"
+    # Only the event that changed was written: its version rose, every other's held.
+    assert {e: v for e, v in desk.query("SELECT id, version FROM events") if v != versions[e]} == {
+        e6["id"]: versions[e6["id"]] + 1}
 
 
 def test_run_keeps_an_incident_reported_over_four_days_together(desk):
@@ -494,6 +505,7 @@ def test_run_incremental_with_an_uncertain_pair_to_an_untouched_event(desk):
         "ref": "ill-101", "source": "Joint Ceasefire Monitoring Mission", "date": "2031-05-12",
         "place": "Avdiivka", "type": "drone strike", "victims": "people"}])
     assert desk("import", "more.jsonl").exit_code == 0
+    versions = dict(desk.query("SELECT id, version FROM events"))
     result = desk("run")
     assert result.exit_code == 0, result.output
     groups = grouping(desk)
