@@ -546,7 +546,8 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             args.server = pgstore.Server(args.postgres)
-        except pgstore.Unreachable as exc:
+            args.server.check()
+        except (pgstore.Unreachable, pgstore.Refused) as exc:
             print(f"benchmark: {exc}; nothing measured", file=sys.stderr)
             return 2
         print(f"PostgreSQL {args.server.version} at {args.server.label}: "

@@ -41,6 +41,10 @@ def _admin(url: URL):
     return create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
 
 
+class Refused(Exception):
+    """The database may not be emptied for the benchmark."""
+
+
 class Server:
     """The server a --postgres URL names, and how fresh databases are had on it."""
 
@@ -98,15 +102,21 @@ class Server:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         engine.dispose()
 
+    def check(self) -> None:
+        """Raise :class:`Refused` when repeats would need to empty a database that holds other things."""
+        if not self.can_create:
+            self._empty(self.url, drop=False)
+
     @staticmethod
-    def _empty(url: URL) -> None:
+    def _empty(url: URL, drop: bool = True) -> None:
         engine = _admin(url)
         with engine.connect() as conn:
             tables = inspect(conn).get_table_names()
             if tables and "alembic_version" not in tables:
-                raise SystemExit(f"{url.render_as_string(hide_password=True)} holds tables that are not a reconcile "
-                                 "schema, and this user may not create databases: give --postgres a database for "
-                                 "the benchmark alone (its tables are dropped before each repeat)")
-            for table in tables:
+                raise Refused(f"{url.render_as_string(hide_password=True)} holds tables that are not a reconcile "
+                              "schema, and this user may not create databases: give --postgres a database for "
+                              "the benchmark alone (its tables are dropped before each repeat), or a user who may "
+                              "create databases")
+            for table in tables if drop else ():
                 conn.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
         engine.dispose()
