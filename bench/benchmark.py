@@ -18,12 +18,35 @@ against the truth: after the first run against the grades the base claims give, 
 the incremental run against the grades of all claims. It also re-runs with ``full=True``
 and checks that the incremental run gave the same events.
 
+With ``--postgres URL`` (``postgresql+psycopg://user@/db?host=/var/run/postgresql``; needs the
+``postgres`` extra) every size is measured on SQLite and then on that PostgreSQL server, each
+repeat in a fresh database (``CREATE DATABASE``, dropped afterwards) when the user may create
+databases, else in the URL's database with its tables dropped first (refused when it holds
+tables that are not a reconcile schema); the table has a row per store. Peak memory is the
+worker's, the client's: the server's own is not counted. A server that does not answer stops
+the benchmark before anything is measured (exit 2).
+
+When Splink 5 is installed (``pip install -e '.[bench]'``; ``--no-splink`` skips it), each size
+is also matched by Splink with DuckDB on the same claims, in a subprocess of its own per repeat
+(bench/splink_match.py, whose docstring gives the model, blocking, training and threshold):
+matching only, no grades, timed from reading the claims file to the clusters, scored with the
+same pairwise and B-cubed measures, and compared as "reconcile (import+run) vs Splink
+(matching): ratio". Without Splink one line says so and the rest runs.
+
+With ``--baseline DIR`` (a checkout of another commit, e.g. ``git worktree add /tmp/prev
+HEAD~1``), the first repeat of each size is also run by that code (bench/baseline.py: its own
+CLI, ``PYTHONPATH=DIR``, its own SQLite file: import and a full run) and its events (as sets of
+claim refs) and each event's status and reason are compared with this code's after its first
+run; any difference is printed with examples and the benchmark exits 1.
+
 Example:
 
     python bench/benchmark.py --sizes 1000 10000 --repeat 1
     python bench/benchmark.py --sizes 100000 --repeat 3 --save bench-100k.json
     python bench/benchmark.py --show bench-100k.json
     python bench/benchmark.py --sizes 10000 --repeat 1 --set figures_differ=0   # an ablation
+    python bench/benchmark.py --sizes 100000 1000000 --repeat 1 --postgres postgresql+psycopg://me@/bench
+    python bench/benchmark.py --sizes 10000 --repeat 1 --baseline /tmp/prev    # same events as HEAD~1?
 """
 
 from __future__ import annotations
