@@ -332,6 +332,8 @@ def run_size(size: int, args, workdir: Path) -> list[dict]:
             try:
                 subprocess.run(command, check=True)
                 runs.append(json.loads(result.read_text()))
+                print(f"size {size}, {store}: repeat {repeat + 1}/{args.repeat} done "
+                      f"({', '.join(f'{k} {v:.1f}s' for k, v in runs[-1]['timings'].items())})", file=sys.stderr)
                 if store == "sqlite" and repeat == 0 and args.baseline:
                     extra["baseline"] = _against_baseline(args.baseline, data, db_dir)
             finally:
@@ -339,8 +341,6 @@ def run_size(size: int, args, workdir: Path) -> list[dict]:
                     args.server.drop(target)
                 if not args.keep:
                     shutil.rmtree(db_dir)
-            print(f"size {size}, {store}: repeat {repeat + 1}/{args.repeat} done "
-                  f"({', '.join(f'{k} {v:.1f}s' for k, v in runs[-1]['timings'].items())})", file=sys.stderr)
         if store == "sqlite" and args.splink:
             extra["splink"] = _splink(data, args, workdir)
         timings = {k: _spread([r["timings"][k] for r in runs]) for k in TIMINGS if k in runs[0]["timings"]}
