@@ -18,12 +18,35 @@ against the truth: after the first run against the grades the base claims give, 
 the incremental run against the grades of all claims. It also re-runs with ``full=True``
 and checks that the incremental run gave the same events.
 
+With ``--postgres URL`` (``postgresql+psycopg://user@/db?host=/var/run/postgresql``; needs the
+``postgres`` extra) every size is measured on SQLite and then on that PostgreSQL server, each
+repeat in a fresh database (``CREATE DATABASE``, dropped afterwards) when the user may create
+databases, else in the URL's database with its tables dropped first (refused when it holds
+tables that are not a reconcile schema); the table has a row per store. Peak memory is the
+worker's, the client's: the server's own is not counted. A server that does not answer stops
+the benchmark before anything is measured (exit 2).
+
+When Splink 5 is installed (``pip install -e '.[bench]'``; ``--no-splink`` skips it), each size
+is also matched by Splink with DuckDB on the same claims, in a subprocess of its own per repeat
+(bench/splink_match.py, whose docstring gives the model, blocking, training and threshold):
+matching only, no grades, timed from reading the claims file to the clusters, scored with the
+same pairwise and B-cubed measures, and compared as "reconcile (import+run) vs Splink
+(matching): ratio". Without Splink one line says so and the rest runs.
+
+With ``--baseline DIR`` (a checkout of another commit, e.g. ``git worktree add /tmp/prev
+HEAD~1``), the first repeat of each size is also run by that code (bench/baseline.py: its own
+CLI, ``PYTHONPATH=DIR``, its own SQLite file: import and a full run) and its events (as sets of
+claim refs) and each event's status and reason are compared with this code's after its first
+run; any difference is printed with examples and the benchmark exits 1.
+
 Example:
 
     python bench/benchmark.py --sizes 1000 10000 --repeat 1
     python bench/benchmark.py --sizes 100000 --repeat 3 --save bench-100k.json
     python bench/benchmark.py --show bench-100k.json
     python bench/benchmark.py --sizes 10000 --repeat 1 --set figures_differ=0   # an ablation
+    python bench/benchmark.py --sizes 100000 1000000 --repeat 1 --postgres postgresql+psycopg://me@/bench
+    python bench/benchmark.py --sizes 10000 --repeat 1 --baseline /tmp/prev    # same events as HEAD~1?
 """
 
 from __future__ import annotations
@@ -107,8 +130,13 @@ def settings(pairs: list[str]) -> dict:
     return data
 
 
-def worker(data: Path, db_path: Path, evaluate: bool, overrides: dict) -> dict:
-    """Time one size in this process; return timings, counts, peak memory and scores."""
+def worker(data: Path, target: str, evaluate: bool, overrides: dict, snapshot: bool = False,
+           postgres: str | None = None) -> dict:
+    """Time one size in this process; return timings, counts, peak memory and scores.
+
+    ``target`` is a SQLite file or, with ``postgres`` (the --postgres URL, for copies), a fresh
+    PostgreSQL database. ``snapshot`` keeps a SQLite file's state after the first run beside it
+    (after-first-run.sqlite), as scoring does, for a comparison with a baseline."""
     from reconciler import schema
     from reconciler.config import Config
     from reconciler.db import open_database
@@ -122,7 +150,7 @@ def worker(data: Path, db_path: Path, evaluate: bool, overrides: dict) -> dict:
     out: dict = {"timings": {}, "counts": {}}
     t = out["timings"]
     start = time.perf_counter()
-    db = open_database(str(db_path), journal_mode="wal")
+    db = open_database(target, journal_mode="wal")
     schema.upgrade(db)
     t["init"] = time.perf_counter() - start
 
@@ -149,9 +177,20 @@ def worker(data: Path, db_path: Path, evaluate: bool, overrides: dict) -> dict:
     t["total"] = t["init"] + t["import"] + t["run"]
     out["counts"]["run"] = result.counts
     out["peak_mb_first_run"] = _peak_mb()
-    base_copy = db_path.with_name("after-first-run.sqlite")
-    if evaluate:
-        _snapshot(db_path, base_copy)
+    first: str | dict | None = None   # the state after the first run, for scoring: a copy, or its scores
+    if postgres is None and (evaluate or snapshot):
+        first = str(Path(target).with_name("after-first-run.sqlite"))
+        _snapshot(Path(target), Path(first))
+    elif postgres is not None and evaluate:
+        import pgstore
+
+        server = pgstore.Server(postgres)
+        db.dispose()   # a template database must have nobody connected
+        first = server.copy(target)
+        db = open_database(target)
+        if first is None:   # no copy can be made: score now, before the incremental step
+            first = _score_first(data, db, config)
+            out["peak_includes_scoring"] = True
 
     extra = data / "claims-extra.jsonl"
     if extra.exists():
@@ -170,12 +209,37 @@ def worker(data: Path, db_path: Path, evaluate: bool, overrides: dict) -> dict:
         out["counts"]["inc_run"] = result.counts
     out["peak_mb"] = _peak_mb()
     if evaluate:
-        out["scores"] = _evaluate(data, db, base_copy, extra.exists(), config)
+        out["scores"] = _evaluate(data, db, first, extra.exists(), config)
+        if postgres is not None and isinstance(first, str):
+            pgstore.Server(postgres).drop(first)
     db.dispose()
     return out
 
 
-def _evaluate(data: Path, db, base_copy: Path, has_extra: bool, config) -> dict:
+def _score_first(data: Path, db, config) -> dict:
+    """Scores of the state after the first run, in ``db``, against the grades the base claims give."""
+    import evaluate as ev
+
+    truth = json.loads((data / "truth.json").read_text(encoding="utf-8"))
+    incidents = truth["incidents"]
+    base_refs = {json.loads(line)["ref"] for line in (data / "claims.jsonl").open(encoding="utf-8")}
+    true_base = {r: i for r, i in truth["claims"].items() if r in base_refs}
+    with db.read() as session:
+        pred, status, _ids = ev.load_prediction(session)
+        grades = {i: v["base_grade"] for i, v in incidents.items() if v["base_grade"]}
+        strict = {i: v["base_grade_strict"] for i, v in incidents.items() if v["base_grade_strict"]}
+        return {
+            "clustering": ev.clustering_scores(pred, true_base),
+            "grades": ev.grade_scores(pred, status, true_base, grades, strict),
+            "verified_single_origin": ev.verified_single_origin(session),
+            "errors": ev.error_analysis(session, pred, true_base, incidents, config),
+            "grade_error_examples": ev.grade_error_examples(session, pred, status, true_base, grades, strict),
+        }
+
+
+def _evaluate(data: Path, db, first: str | dict, has_extra: bool, config) -> dict:
+    """Scores after the first run (``first``: a copy of the database then, or its scores already
+    taken) and after the incremental run (``db``), and whether a full re-run gives the same events."""
     from reconciler.db import open_database
     from reconciler.runs import reconcile
 
@@ -183,22 +247,13 @@ def _evaluate(data: Path, db, base_copy: Path, has_extra: bool, config) -> dict:
 
     truth = json.loads((data / "truth.json").read_text(encoding="utf-8"))
     incidents = truth["incidents"]
-    base_refs = {json.loads(line)["ref"] for line in (data / "claims.jsonl").open(encoding="utf-8")}
-    true_base = {r: i for r, i in truth["claims"].items() if r in base_refs}
     scores: dict = {}
-    first = open_database(str(base_copy), journal_mode="wal")
-    with first.read() as session:
-        pred, status, _ids = ev.load_prediction(session)
-        grades = {i: v["base_grade"] for i, v in incidents.items() if v["base_grade"]}
-        strict = {i: v["base_grade_strict"] for i, v in incidents.items() if v["base_grade_strict"]}
-        scores["first_run"] = {
-            "clustering": ev.clustering_scores(pred, true_base),
-            "grades": ev.grade_scores(pred, status, true_base, grades, strict),
-            "verified_single_origin": ev.verified_single_origin(session),
-            "errors": ev.error_analysis(session, pred, true_base, incidents, config),
-            "grade_error_examples": ev.grade_error_examples(session, pred, status, true_base, grades, strict),
-        }
-    first.dispose()
+    if isinstance(first, dict):
+        scores["first_run"] = first
+    else:
+        copy = open_database(first, journal_mode="wal")
+        scores["first_run"] = _score_first(data, copy, config)
+        copy.dispose()
     if not has_extra:
         return scores
     grades = {i: v["grade"] for i, v in incidents.items()}
@@ -247,7 +302,10 @@ def _spread(values: list[float]) -> dict:
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
 
-def run_size(size: int, args, workdir: Path) -> dict:
+def run_size(size: int, args, workdir: Path) -> list[dict]:
+    """Generate one size's claims, then measure them on each store (SQLite, then PostgreSQL with
+    --postgres), with Splink when installed and against a baseline with --baseline. One row per
+    store; the SQLite row carries the Splink figures and the baseline comparison."""
     data = workdir / (f"n{size}-seed{args.seed}-span{args.span_days}-targets{args.target_rate:g}"
                       f"-regions{args.region_rate:g}")
     start = time.perf_counter()
@@ -256,29 +314,78 @@ def run_size(size: int, args, workdir: Path) -> dict:
                     "--target-rate", str(args.target_rate), "--region-rate", str(args.region_rate), "--out", str(data)],
                    check=True, stderr=subprocess.DEVNULL)
     generate_s = time.perf_counter() - start
+    rows = []
+    for store in ("sqlite", "postgresql") if args.postgres else ("sqlite",):
+        runs, extra = [], {}
+        for repeat in range(args.repeat):
+            db_dir = Path(tempfile.mkdtemp(prefix=f"bench-db-{size}-", dir=workdir))
+            result = db_dir / "result.json"
+            target = str(db_dir / "bench.sqlite") if store == "sqlite" else args.server.fresh()
+            command = [sys.executable, str(Path(__file__).resolve()), "--worker", str(data), "--db", target,
+                       "--result", str(result), "--config", json.dumps(args.overrides)]
+            if repeat == 0 and not args.no_eval:
+                command.append("--evaluate")
+            if store == "postgresql":
+                command += ["--postgres", args.postgres]
+            elif repeat == 0 and args.baseline:
+                command.append("--snapshot")
+            try:
+                subprocess.run(command, check=True)
+                runs.append(json.loads(result.read_text()))
+                print(f"size {size}, {store}: repeat {repeat + 1}/{args.repeat} done "
+                      f"({', '.join(f'{k} {v:.1f}s' for k, v in runs[-1]['timings'].items())})", file=sys.stderr)
+                if store == "sqlite" and repeat == 0 and args.baseline:
+                    extra["baseline"] = _against_baseline(args.baseline, data, db_dir)
+            finally:
+                if store == "postgresql" and not args.keep:
+                    args.server.drop(target)
+                if not args.keep:
+                    shutil.rmtree(db_dir)
+        if store == "sqlite" and args.splink:
+            extra["splink"] = _splink(data, args, workdir)
+        timings = {k: _spread([r["timings"][k] for r in runs]) for k in TIMINGS if k in runs[0]["timings"]}
+        rows.append({"size": size, "store": store, "seed": args.seed, "span_days": args.span_days,
+                     "target_rate": args.target_rate, "region_rate": args.region_rate,
+                     "code": code_version(), "settings": args.settings,
+                     "server": args.server.version if store == "postgresql" else sqlite3.sqlite_version,
+                     "generate_s": generate_s, "repeats": args.repeat,
+                     "timings": timings,
+                     "stages": runs[0]["stages"],
+                     "peak_mb": max(r["peak_mb"] for r in runs), "counts": runs[0]["counts"],
+                     "peak_includes_scoring": any(r.get("peak_includes_scoring") for r in runs),
+                     "scores": runs[0].get("scores")} | extra)
+    return rows
+
+
+def _against_baseline(directory: Path, data: Path, db_dir: Path) -> dict:
+    """Run the code in ``directory`` on the same claims (import and a full run, its own SQLite
+    file) and compare its events and grades with this code's after its first run."""
+    import baseline
+
+    print(f"running the baseline in {directory} ...", file=sys.stderr)
+    spent = baseline.run_baseline(directory, data, db_dir / "baseline.sqlite")
+    found = baseline.compare_events(baseline.load_events(db_dir / "after-first-run.sqlite"),
+                                    baseline.load_events(db_dir / "baseline.sqlite"))
+    return found | {"path": str(directory), "commit": baseline.commit_of(directory), "seconds": spent}
+
+
+def _splink(data: Path, args, workdir: Path) -> dict:
+    """Splink on the same claims, in a subprocess per repeat (its memory its own): median
+    seconds, peak memory, and the first repeat's clustering scores."""
     runs = []
     for repeat in range(args.repeat):
-        db_dir = Path(tempfile.mkdtemp(prefix=f"bench-db-{size}-", dir=workdir))
-        result = db_dir / "result.json"
-        command = [sys.executable, str(Path(__file__).resolve()), "--worker", str(data), "--db",
-                   str(db_dir / "bench.sqlite"), "--result", str(result), "--config", json.dumps(args.overrides)]
-        if repeat == 0 and not args.no_eval:
-            command.append("--evaluate")
-        subprocess.run(command, check=True)
-        runs.append(json.loads(result.read_text()))
-        if not args.keep:
-            shutil.rmtree(db_dir)
-        print(f"size {size}: repeat {repeat + 1}/{args.repeat} done "
-              f"({', '.join(f'{k} {v:.1f}s' for k, v in runs[-1]['timings'].items())})", file=sys.stderr)
-    timings = {k: _spread([r["timings"][k] for r in runs]) for k in TIMINGS if k in runs[0]["timings"]}
-    return {"size": size, "seed": args.seed, "span_days": args.span_days, "target_rate": args.target_rate,
-            "region_rate": args.region_rate,
-            "code": code_version(), "settings": args.settings,
-            "generate_s": generate_s, "repeats": args.repeat,
-            "timings": timings,
-            "stages": runs[0]["stages"],
-            "peak_mb": max(r["peak_mb"] for r in runs), "counts": runs[0]["counts"],
-            "scores": runs[0].get("scores")}
+        result = Path(tempfile.mkstemp(prefix="splink-", suffix=".json", dir=workdir)[1])
+        start = time.perf_counter()
+        subprocess.run([sys.executable, str(HERE / "splink_match.py"), str(data), "--result", str(result)],
+                       check=True)
+        process_s = time.perf_counter() - start
+        runs.append(json.loads(result.read_text()) | {"process_s": process_s})
+        result.unlink()
+        print(f"Splink: repeat {repeat + 1}/{args.repeat} done ({runs[-1]['seconds']:.1f}s)", file=sys.stderr)
+    return {"version": runs[0]["version"], "threshold": runs[0]["threshold"],
+            "seconds": _spread([r["seconds"] for r in runs]), "process_s": _spread([r["process_s"] for r in runs]),
+            "stages": runs[0]["stages"], "peak_mb": max(r["peak_mb"] for r in runs),
+            "clustering": runs[0]["clustering"]}
 
 
 def _fmt(spread: dict | None) -> str:
@@ -295,13 +402,14 @@ def report(results: list[dict]) -> None:
 
     console = Console(width=260)
     table = Table(title="reconcile benchmark (seconds: median (min–max))")
-    for column in ("size", "import s", "run s", "total s", "incr. import s", "incr. run s", "peak MB",
+    for column in ("size", "store", "import s", "run s", "total s", "incr. import s", "incr. run s", "peak MB",
                    "pairwise P/R/F1", "B3 F1", "grade acc.", "verified, 1 origin"):
         table.add_column(column)
     for r in results:
         t, s = r["timings"], r["scores"]
-        row = [f"{r['size']:,}", _fmt(t["import"]), _fmt(t["run"]), _fmt(t["total"]), _fmt(t.get("inc_import")),
-               _fmt(t.get("inc_run")), f"{r['peak_mb']:.0f}"]
+        row = [f"{r['size']:,}", r.get("store", "sqlite"), _fmt(t["import"]), _fmt(t["run"]), _fmt(t["total"]),
+               _fmt(t.get("inc_import")), _fmt(t.get("inc_run")),
+               f"{r['peak_mb']:.0f}" + ("*" if r.get("peak_includes_scoring") else "")]
         if s:
             c, g = s["first_run"]["clustering"], s["first_run"]["grades"]
             row += [f"{c['pairwise_p']:.3f}/{c['pairwise_r']:.3f}/{c['pairwise_f1']:.3f}", f"{c['b3_f1']:.3f}",
@@ -310,13 +418,22 @@ def report(results: list[dict]) -> None:
             row += ["-"] * 4
         table.add_row(*row)
     console.print(table)
+    if any(r.get("peak_includes_scoring") for r in results):
+        console.print("* PostgreSQL without the right to create databases: the first run was scored in the "
+                      "worker, and this peak includes that scoring.")
+    if any(r.get("store") == "postgresql" for r in results):
+        console.print("PostgreSQL: peak MB is that of the benchmark's process (the client), not of the server; "
+                      "server " + ", ".join(sorted({str(r.get("server")) for r in results
+                                                    if r.get("store") == "postgresql"})))
+    _report_splink(console, results)
+    _report_baseline(console, results)
     for version in {json.dumps(r.get("code"), sort_keys=True) for r in results}:
         console.print(f"reconciler measured: {version}")
     for changed in {", ".join(r.get("settings") or []) for r in results}:
         console.print(f"settings changed from the defaults (--set): {changed or 'none'}")
     for r in results:
         s = r["scores"]
-        console.print(f"\n[bold]size {r['size']:,}[/bold] (incidents over {r.get('span_days', SPAN_DAYS)} days, "
+        console.print(f"\n[bold]size {r['size']:,}, {r.get('store', 'sqlite')}[/bold] (incidents over {r.get('span_days', SPAN_DAYS)} days, "
                       f"target rate {r.get('target_rate', 0):g}, region rate {r.get('region_rate', 0):g}): "
                       f"{r['counts']['run']}")
         console.print("seconds by stage (first repeat): " + "; ".join(
@@ -353,6 +470,49 @@ def report(results: list[dict]) -> None:
                 console.print(f"  {n:7d}  {label}")
 
 
+def _report_splink(console, results: list[dict]) -> None:
+    from rich.table import Table
+
+    done = [r for r in results if r.get("splink")]
+    if not done:
+        return
+    table = Table(title=f"Splink {done[0]['splink']['version']} (DuckDB), matching only, on the same claims "
+                        f"(clusters at match probability >= {done[0]['splink']['threshold']:g})")
+    for column in ("size", "matching s", "whole process s", "peak MB", "pairwise P/R/F1", "B3 F1"):
+        table.add_column(column)
+    for r in done:
+        sp, c = r["splink"], r["splink"]["clustering"]
+        table.add_row(f"{r['size']:,}", _fmt(sp["seconds"]), _fmt(sp["process_s"]), f"{sp['peak_mb']:.0f}",
+                      f"{c['pairwise_p']:.3f}/{c['pairwise_r']:.3f}/{c['pairwise_f1']:.3f}", f"{c['b3_f1']:.3f}")
+    console.print(table)
+    for r in done:
+        splink_s = r["splink"]["seconds"]["median"]
+        for row in (x for x in results if x["size"] == r["size"]):
+            ours = row["timings"]["import"]["median"] + row["timings"]["run"]["median"]
+            console.print(f"size {r['size']:,}: reconcile (import+run, {row.get('store', 'sqlite')}) {ours:.2f} s vs "
+                          f"Splink (matching) {splink_s:.2f} s: ratio {ours / splink_s:.2f}")
+
+
+def _report_baseline(console, results: list[dict]) -> None:
+    for r in results:
+        b = r.get("baseline")
+        if not b:
+            continue
+        name = f"{b['path']} (commit {b['commit'] or 'unknown'})"
+        if b["same"]:
+            console.print(f"size {r['size']:,}: same events and grades as {name}: yes ({b['events']:,} events)")
+            continue
+        console.print(f"size {r['size']:,}: same events and grades as {name}: [bold]no[/bold] — of {b['events']:,} "
+                      f"events here and {b['baseline_events']:,} there, {b['only_here']:,} only here, "
+                      f"{b['only_in_baseline']:,} only in the baseline, {b['grade_differs']:,} graded otherwise")
+        for example in b["examples"]:
+            console.print(f"  {example}")
+
+
+def baseline_differs(results: list[dict]) -> bool:
+    return any(r.get("baseline") and not r["baseline"]["same"] for r in results)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
@@ -375,27 +535,63 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-eval", action="store_true", help="Time only; skip scoring against the truth.")
     parser.add_argument("--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                         help="Run with one setting changed, e.g. --set figures_differ=0 (repeatable): ablations.")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="Also measure every size on this PostgreSQL server "
+                             "(postgresql+psycopg://user@/db?host=/var/run/postgresql): a fresh database per repeat "
+                             "when the user may create databases, else this database's tables dropped first.")
+    parser.add_argument("--baseline", type=Path, metavar="DIR",
+                        help="A checkout of another commit: run it on the same claims (first repeat of each size) and "
+                             "check that its events and grades equal these; exit 1 when they differ.")
+    parser.add_argument("--no-splink", dest="splink", action="store_false",
+                        help="Do not run Splink even when it is installed.")
+    parser.add_argument("--snapshot", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--config", help=argparse.SUPPRESS)
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--evaluate", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        out = worker(args.worker, args.db, args.evaluate, json.loads(args.config or "{}"))
+        out = worker(args.worker, args.db, args.evaluate, json.loads(args.config or "{}"), snapshot=args.snapshot,
+                     postgres=args.postgres)
         args.result.write_text(json.dumps(out, ensure_ascii=False, default=str))
         return 0
     if args.show:
-        report(json.loads(args.show.read_text(encoding="utf-8")))
-        return 0
+        results = json.loads(args.show.read_text(encoding="utf-8"))
+        report(results)
+        return 1 if baseline_differs(results) else 0
     from reconciler.places import Gazetteer
 
     args.overrides = settings(args.settings)
+    args.server = None
+    if args.postgres:
+        import pgstore
+
+        try:
+            args.server = pgstore.Server(args.postgres)
+            args.server.check()
+        except (pgstore.Unreachable, pgstore.Refused) as exc:
+            print(f"benchmark: {exc}; nothing measured", file=sys.stderr)
+            return 2
+        print(f"PostgreSQL {args.server.version} at {args.server.label}: "
+              + ("a fresh database per repeat" if args.server.can_create else
+                 "this user may not create databases: the database's tables are dropped before each repeat"),
+              file=sys.stderr)
+    if args.baseline and not (args.baseline / "reconciler").is_dir():
+        print(f"benchmark: --baseline {args.baseline}: no reconciler/ there (give a checkout of this project)",
+              file=sys.stderr)
+        return 2
+    if args.splink:
+        import splink_match
+
+        if splink_match.available() is None:
+            print("Splink 5 is not installed (pip install -e '.[bench]'): measuring reconcile alone.", file=sys.stderr)
+            args.splink = False
 
     Gazetteer.load()   # build the on-disk gazetteer cache once, outside any timing
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="reconcile-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    results = [run_size(size, args, workdir) for size in args.sizes]
+    results = [row for size in args.sizes for row in run_size(size, args, workdir)]
     if args.save:
         args.save.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     if args.json:
@@ -404,7 +600,7 @@ def main(argv: list[str] | None = None) -> int:
         report(results)
     if not args.workdir and not args.keep:
         shutil.rmtree(workdir)
-    return 0
+    return 1 if baseline_differs(results) else 0
 
 
 if __name__ == "__main__":
