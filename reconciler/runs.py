@@ -24,8 +24,8 @@ from .deskplaces import desk_gazetteer
 from .gazetteer import Gazetteer
 from .grading import GradedClaim, grade_event, tally
 from .matching import Blocker, ClaimFeatures, PlaceHints, Score, cannot_link, corroboration_gaps, score_pair
-from . import audit, content
-from .scoring import PairScore, default_workers, score_in_order
+from . import audit, content, scoring
+from .scoring import PairScore, default_workers, forked_map, score_in_order, shared
 from .models import (STATUSES, Claim, ClaimLink, ClaimRelay, Event, EventLineage, PairConstraint, ReviewPair, Run, core,
                      utcnow)
 from .sources import SourceIndex
@@ -402,7 +402,8 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     before = _statuses(session, sorted(set(spread)))
     result = RunResult(run.id, full, note=note)
     _write(session, run, user, config, clusters, ids, spread, graph, features, hints, index, old_event_of,
-           manual_events, result, progress, same_settings=last is not None and last.config == config.as_dict())
+           manual_events, result, progress, same_settings=last is not None and last.config == config.as_dict(),
+           workers=explorer.workers)
     _store_review_pairs(session, graph, clusters, must | cannot, config, run.id)
     # Only the claims this run loaded as new: on PostgreSQL, claims committed by others meanwhile stay new.
     # A run scoped to a decision's claims (seeds) leaves them new: the next run must still look
@@ -511,7 +512,8 @@ def _store_review_pairs(session: Session, graph: _Graph, clusters: list[list[int
 def _write(session: Session, run: Run, user: str, config: Config, clusters: list[list[int]],
            ids: list[int | None], spread: dict[int, list[int]], graph: _Graph,
            features: dict[int, ClaimFeatures], hints: PlaceHints, index: SourceIndex, old_event_of: dict[int, int],
-           manual_events: set[int], result: RunResult, progress: Progress, same_settings: bool) -> None:
+           manual_events: set[int], result: RunResult, progress: Progress, same_settings: bool,
+           workers: int) -> None:
     now = utcnow()
     new_count = sum(1 for i in ids if i is None)
     if new_count:
@@ -542,7 +544,7 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
     progress("writing", 0, len(clusters))
     nodes = sorted(graph.nodes)
     changed_links = _write_links(session, run.id, clusters, ids, graph, features, hints, config, old_event_of,
-                                 same_settings)
+                                 same_settings, workers)
     relays = relay_names(session, nodes, index)
     notes, actors = grading_texts(session, nodes)
     members_before: dict[int, set[int]] = {}
@@ -551,21 +553,41 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
             members_before.setdefault(old_event_of[claim_id], set()).add(claim_id)
     stored = _stored_events(session, sorted(kept))
     updates = []
-    for n, (members, event_id) in enumerate(zip(clusters, ids)):
-        values = event_values(event_id, members, features, index, relays, config,
-                              manual=event_id in manual_events, notes=notes, actors=actors)
-        # An event the run re-decided exactly as it was (the same claims, grade and figures) is
-        # not written: its version stays, so a person's --if-version check on it still holds.
-        if members_before.get(event_id) != set(members) or stored.get(event_id) != _event_state(values):
-            updates.append({f"e_{k}": v for k, v in values.items()})
-        if n % 5000 == 0:
-            progress("writing", n, len(clusters))
+    size, pool = scoring.TASK_CLAIMS, workers if len(clusters) >= scoring.PARALLEL_MIN else 1
+    tasks = [[(event_id, members, event_id in manual_events)
+              for members, event_id in zip(clusters[i:i + size], ids[i:i + size])]
+             for i in range(0, len(clusters), size)]
+    state = (features, index, relays, config, notes, actors)
+    done = 0
+    for task, found in zip(tasks, forked_map(_grade_task, tasks, state, pool)):
+        for (event_id, members, _manual), values in zip(task, found):
+            # An event the run re-decided exactly as it was (the same claims, grade and figures) is
+            # not written: its version stays, so a person's --if-version check on it still holds.
+            if members_before.get(event_id) != set(members) or stored.get(event_id) != _event_state(values):
+                updates.append({f"e_{k}": v for k, v in values.items()})
+        done += len(task)
+        progress("writing", done, len(clusters))
     _update_events(session, updates, run.id, now, user)
     progress("writing", len(clusters), len(clusters))
     result.touched_events = sorted(kept)
     result.lineage = lineage
     result.counts = {"events_created": created, "events_retired": len(retired), "events": len(clusters),
                      "events_written": len(updates), "links_changed": changed_links, "lineage": len(lineage)}
+
+
+def _grade_task(task: list[tuple[int, list[int], bool]]) -> list[dict]:
+    """In a worker (or here): event_values of each (event id, members, manual grade?)."""
+    features, index, relays, config, notes, actors = shared()
+    return [event_values(event_id, members, features, index, relays, config, manual=manual, notes=notes,
+                         actors=actors) for event_id, members, manual in task]
+
+
+def _explain_task(task: list[tuple[int, int, int, int, int]]) -> list[dict]:
+    """In a worker (or here): the link row of each (claim, event, event size, pair) with its
+    components and their notes."""
+    features, hints, config, run_id = shared()
+    return [_link_row(m, event_id, size, score_pair(features[a], features[b], config, hints=hints), run_id)
+            for m, event_id, size, a, b in task]
 
 
 # What an event row holds that a run works out (event_values), in the order _stored_events reads it.
@@ -614,7 +636,7 @@ def _update_events(session: Session, updates: list[dict], run_id: int, now, user
 
 def _write_links(session: Session, run_id: int, clusters: list[list[int]], ids: list[int], graph: _Graph,
                  features: dict[int, ClaimFeatures], hints: PlaceHints, config: Config,
-                 old_event_of: dict[int, int], same_settings: bool) -> int:
+                 old_event_of: dict[int, int], same_settings: bool, workers: int) -> int:
     """Write each re-matched claim's link (its event, its strongest partner inside the event and
     that score's components); a link the run found as stored is left as it is. Returns how
     many claims changed event."""
@@ -625,27 +647,29 @@ def _write_links(session: Session, run_id: int, clusters: list[list[int]], ids: 
             select(ClaimLink.claim_id, ClaimLink.event_id, ClaimLink.partner_claim_id, ClaimLink.score,
                    ClaimLink.explanation, ClaimLink.components).where(ClaimLink.claim_id.in_(nodes[start:start + CHUNK]))))
     best = _best_partners(clusters, graph)
-    rows, changed = [], 0
+    candidates, todo, changed = [], [], 0
     for members, event_id in zip(clusters, ids):
         for m in members:
             changed += old_event_of.get(m) != event_id
             pair = best.get(m)
-            before = stored.get(m)
             if pair is None:
-                row = _link_row(m, event_id, len(members), None, run_id)
-            else:
-                a, b = features[pair[0]], features[pair[1]]
-                # The same event, partner and score between two placed claims, under the same
-                # settings: the same components (scoring is a function of the two claims and the
-                # settings; only a claim without a place also reads others, through its hint).
-                same = before is not None and before[:4] == (event_id, b.id if a.id == m else a.id,
-                                                             graph.scores[pair], None)
-                if same and same_settings and a.place_key is not None and b.place_key is not None:
-                    continue
-                row = _link_row(m, event_id, len(members), score_pair(a, b, config, hints=hints), run_id)
-            if before is None or before != (row["event_id"], row["partner_claim_id"], row["score"],
-                                            row["explanation"], row["components"]):
-                rows.append(row)
+                candidates.append(_link_row(m, event_id, len(members), None, run_id))
+                continue
+            a, b = features[pair[0]], features[pair[1]]
+            # The same event, partner and score between two placed claims, under the same
+            # settings: the same components (scoring is a function of the two claims and the
+            # settings; only a claim without a place also reads others, through its hint).
+            before = stored.get(m)
+            same = before is not None and before[:4] == (event_id, b.id if a.id == m else a.id,
+                                                         graph.scores[pair], None)
+            if not (same and same_settings and a.place_key is not None and b.place_key is not None):
+                todo.append((m, event_id, len(members), a.id, b.id))
+    tasks = [todo[i:i + scoring.TASK_CLAIMS] for i in range(0, len(todo), scoring.TASK_CLAIMS)]
+    for found in forked_map(_explain_task, tasks, (features, hints, config, run_id),
+                            workers if len(todo) >= scoring.PARALLEL_MIN else 1):
+        candidates.extend(found)
+    rows = [row for row in candidates if stored.get(row["claim_id"]) != (
+        row["event_id"], row["partner_claim_id"], row["score"], row["explanation"], row["components"])]
     written = [row["claim_id"] for row in rows]
     for start in range(0, len(written), CHUNK):
         session.execute(delete(ClaimLink).where(ClaimLink.claim_id.in_(written[start:start + CHUNK])))

@@ -17,7 +17,7 @@ import multiprocessing
 import os
 from array import array
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 from .config import Config
 from .matching import Blocker, ClaimFeatures, PlaceHints, cannot_link, score_pair
@@ -29,6 +29,7 @@ PARALLEL_MIN = 20_000
 TASK_CLAIMS = 2_000
 
 FORBIDDEN, CONTRADICTS, HELD_BACK = 1, 2, 4
+T, R = TypeVar("T"), TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,29 @@ def can_fork() -> bool:
 _shared: tuple | None = None
 
 
+def shared() -> tuple:
+    """In a worker: the state :func:`forked_map` was given."""
+    return _shared
+
+
+def forked_map(function: Callable[[T], R], tasks: list[T], state: tuple, workers: int) -> Iterator[R]:
+    """``function`` over ``tasks`` in a pool of ``workers`` forked processes, results in task
+    order. ``function`` is a module-level function (the pool names it to the workers) that reads
+    ``state`` through :func:`shared`: the state reaches them by fork, copy-on-write, unpickled.
+    With one worker, or without fork, the tasks run here, in order."""
+    global _shared
+    previous, _shared = _shared, state
+    try:
+        if workers <= 1 or len(tasks) <= 1 or not can_fork():
+            for task in tasks:
+                yield function(task)
+            return
+        with multiprocessing.get_context("fork").Pool(min(workers, len(tasks))) as pool:
+            yield from pool.imap(function, tasks)
+    finally:
+        _shared = previous
+
+
 def score_in_order(nodes: list[int], features: dict[int, ClaimFeatures], blocker: Blocker, hints: PlaceHints,
                    config: Config, cannot: set[tuple[int, int]], must_of: dict[int, set[int]],
                    workers: int, done: set[int]) -> Iterator[tuple[int, list[PairScore]]]:
@@ -80,35 +104,30 @@ def score_in_order(nodes: list[int], features: dict[int, ClaimFeatures], blocker
     did not (nor ``done``, pairs as ``a << 32 | b``, which gains them): its blocker candidates,
     then the claims people linked it to. Scored over ``workers`` processes; the order is that
     of scoring them one by one here."""
-    global _shared
     if workers <= 1 or len(nodes) < PARALLEL_MIN or not can_fork():
         yield from _pairs_of(nodes, features, blocker, hints, config, cannot, must_of, done)
         return
     tasks = [nodes[i:i + TASK_CLAIMS] for i in range(0, len(nodes), TASK_CLAIMS)]
-    _shared = (features, blocker, hints, config, cannot, must_of)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for task, (firsts, packed, totals, flags) in zip(tasks, pool.imap(_score_task, tasks)):
-                pairs = array("q")
-                pairs.frombytes(packed)
-                scores, marks = array("d"), array("b")
-                scores.frombytes(totals)
-                marks.frombytes(flags)
-                starts = array("q")
-                starts.frombytes(firsts)
-                for i, node in enumerate(task):
-                    found = []
-                    for j in range(starts[i], starts[i + 1]):
-                        p = pairs[j]
-                        if p in done:
-                            continue
-                        done.add(p)
-                        f = marks[j]
-                        found.append(PairScore(p >> 32, p & 0xFFFFFFFF, scores[j], bool(f & FORBIDDEN),
-                                               bool(f & CONTRADICTS), bool(f & HELD_BACK)))
-                    yield node, found
-    finally:
-        _shared = None
+    state = (features, blocker, hints, config, cannot, must_of)
+    for task, (firsts, packed, totals, flags) in zip(tasks, forked_map(_score_task, tasks, state, workers)):
+        pairs = array("q")
+        pairs.frombytes(packed)
+        scores, marks = array("d"), array("b")
+        scores.frombytes(totals)
+        marks.frombytes(flags)
+        starts = array("q")
+        starts.frombytes(firsts)
+        for i, node in enumerate(task):
+            found = []
+            for j in range(starts[i], starts[i + 1]):
+                p = pairs[j]
+                if p in done:
+                    continue
+                done.add(p)
+                f = marks[j]
+                found.append(PairScore(p >> 32, p & 0xFFFFFFFF, scores[j], bool(f & FORBIDDEN),
+                                       bool(f & CONTRADICTS), bool(f & HELD_BACK)))
+            yield node, found
 
 
 def _pairs_of(nodes: list[int], features: dict[int, ClaimFeatures], blocker: Blocker, hints: PlaceHints,
@@ -130,7 +149,7 @@ def _score_task(nodes: list[int]) -> tuple[bytes, bytes, bytes, bytes]:
     """In a worker: the pairs a run of claims proposes, as arrays (offsets per claim, pairs,
     totals, flags). Pairs already proposed by an earlier claim of the same task are left out;
     the parent drops those an earlier task proposed."""
-    features, blocker, hints, config, cannot, must_of = _shared
+    features, blocker, hints, config, cannot, must_of = shared()
     starts, packed, totals, flags = array("q", [0]), array("q"), array("d"), array("b")
     for _node, found in _pairs_of(nodes, features, blocker, hints, config, cannot, must_of, set()):
         for s in found:

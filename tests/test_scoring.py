@@ -1,4 +1,5 @@
-"""Scoring a run's pairs over several processes gives the run it gives in one."""
+"""Scoring a run's pairs, explaining its links and grading its events over several processes
+gives the run it gives in one."""
 
 from __future__ import annotations
 
