@@ -12,9 +12,9 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable
+from typing import Callable, Iterable
 
-from sqlalchemy import bindparam, delete, select, tuple_, update
+from sqlalchemy import and_, bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -32,6 +32,8 @@ from .sources import SourceIndex, lookalike_description, name_key, unregistered_
 from .vocabulary import actor_key, event_type_category, target_categories, victims_category
 
 CHUNK = 500
+# Sources whose refs one statement looks up (reconciler.importing._stored_refs).
+SOURCES_A_STATEMENT = 100
 
 
 @dataclass
@@ -306,13 +308,7 @@ def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> N
         ref = claim.text_field("ref")
         if ref is not None:
             keyed[(importer.source_id(claim.source), ref)] = claim
-    existing = {}
-    if keyed:
-        rows = session.execute(
-            select(Claim.source_id, Claim.ref, Claim.id, Claim.fingerprint)
-            .where(tuple_(Claim.source_id, Claim.ref).in_(list(keyed)))
-        )
-        existing = {(r.source_id, r.ref): (r.id, r.fingerprint) for r in rows}
+    existing = _stored_refs(session, keyed)
     new_rows, new_claims = [], []
     same: dict[int, tuple[ClaimInput, str]] = {}   # stored claims the file gives unchanged
     for claim, fp in chunk:
@@ -360,6 +356,25 @@ def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> N
         ids = _restore_deleted(importer, ids, new_claims)
     summary.added += len(ids)
     summary.added_ids.extend(ids)
+
+
+def _stored_refs(session: Session, keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], tuple[int, str]]:
+    """The stored claims among (source id, ref) ``keys``: (id, fingerprint) by key. The refs are
+    asked for source by source (``source_id = ? AND ref IN (...)``): each part a search of the
+    unique index on (source_id, ref), where a row-value IN scans the whole index on SQLite."""
+    by_source: dict[int, list[str]] = {}
+    for source_id, ref in keys:
+        by_source.setdefault(source_id, []).append(ref)
+    groups = sorted(by_source.items())
+    found = {}
+    # A few sources a statement: SQLite parses a chain of ORs as a tree at most 1,000 deep.
+    for start in range(0, len(groups), SOURCES_A_STATEMENT):
+        rows = session.execute(
+            select(Claim.source_id, Claim.ref, Claim.id, Claim.fingerprint)
+            .where(or_(*(and_(Claim.source_id == source_id, Claim.ref.in_(refs))
+                         for source_id, refs in groups[start:start + SOURCES_A_STATEMENT]))))
+        found.update(((r.source_id, r.ref), (r.id, r.fingerprint)) for r in rows)
+    return found
 
 
 def _restore_deleted(importer: _Importer, ids: list[int], claims: list[ClaimInput]) -> list[int]:
