@@ -12,9 +12,10 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Callable, Iterable
 
-from sqlalchemy import and_, bindparam, delete, or_, select, update
+from sqlalchemy import Select, and_, bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -32,7 +33,7 @@ from .sources import SourceIndex, lookalike_description, name_key, unregistered_
 from .vocabulary import actor_key, event_type_category, target_categories, victims_category
 
 CHUNK = 500
-# Sources whose refs one statement looks up (reconciler.importing._stored_refs).
+# Sources whose refs one statement looks up (:func:`_stored_refs`).
 SOURCES_A_STATEMENT = 100
 
 
@@ -369,12 +370,21 @@ def _stored_refs(session: Session, keys: Iterable[tuple[int, str]]) -> dict[tupl
     found = {}
     # A few sources a statement: SQLite parses a chain of ORs as a tree at most 1,000 deep.
     for start in range(0, len(groups), SOURCES_A_STATEMENT):
-        rows = session.execute(
-            select(Claim.source_id, Claim.ref, Claim.id, Claim.fingerprint)
-            .where(or_(*(and_(Claim.source_id == source_id, Claim.ref.in_(refs))
-                         for source_id, refs in groups[start:start + SOURCES_A_STATEMENT]))))
-        found.update(((r.source_id, r.ref), (r.id, r.fingerprint)) for r in rows)
+        part = groups[start:start + SOURCES_A_STATEMENT]
+        values = {f"r{i}": refs for i, (_source_id, refs) in enumerate(part)}
+        values.update((f"s{i}", source_id) for i, (source_id, _refs) in enumerate(part))
+        found.update(((source_id, ref), (claim_id, fp)) for source_id, ref, claim_id, fp
+                     in session.execute(_refs_statement(len(part)), values))
     return found
+
+
+@lru_cache(maxsize=SOURCES_A_STATEMENT)
+def _refs_statement(sources: int) -> Select:
+    """The look-up of refs of ``sources`` sources, its values bound (s0, r0, s1, r1, ...): one
+    statement, compiled once, for each number of sources."""
+    return (select(Claim.source_id, Claim.ref, Claim.id, Claim.fingerprint)
+            .where(or_(*(and_(Claim.source_id == bindparam(f"s{i}"), Claim.ref.in_(bindparam(f"r{i}", expanding=True)))
+                         for i in range(sources)))))
 
 
 def _restore_deleted(importer: _Importer, ids: list[int], claims: list[ClaimInput]) -> list[int]:
