@@ -74,6 +74,7 @@ def content_fingerprint(raw: dict, canonical: Callable[[str], str]) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+@lru_cache(maxsize=65536)   # the claims of one report name it alike
 def _report_key(title: str) -> str:
     return hashlib.sha256(" ".join(title.split()).encode("utf-8")).hexdigest()
 
@@ -130,24 +131,24 @@ class _Importer:
             # RETURNING the key, not in parameter order: SQLite then inserts in batches, not row by row.
             self.reports.update(self.session.connection().execute(core(Report).insert().returning(core(Report).c.title_key, core(Report).c.id), part).all())
 
-    def report_id(self, claim: ClaimInput) -> int | None:
-        title = claim.text_field("report")
+    def report_id(self, title: str | None) -> int | None:
         return None if title is None else self.reports[_report_key(title)]
 
     def row(self, claim: ClaimInput, fp: str) -> dict:
+        text = claim.texts()
         return {
-            "ref": claim.text_field("ref"), "source_id": self.source_id(claim.source), "source_text": claim.source,
-            "report_id": self.report_id(claim), "date_text": str(claim.raw["date"]),
-            "place_text": claim.text_field("place"), "region_text": claim.text_field("region"),
-            "lat": claim.lat, "lon": claim.lon, "type_text": claim.text_field("type"),
-            "target_text": claim.text_field("target"),
-            "actor_text": claim.text_field("actor"), "victims_text": claim.text_field("victims"),
-            "stance": claim.stance, "killed_text": claim.text_field("killed"),
-            "wounded_text": claim.text_field("wounded"),
-            "text": claim.text_field("text"), "lang": claim.text_field("lang"), "note": claim.text_field("note"),
+            "ref": text["ref"], "source_id": self.source_id(claim.source), "source_text": claim.source,
+            "report_id": self.report_id(text["report"]), "date_text": str(claim.raw["date"]),
+            "place_text": text["place"], "region_text": text["region"],
+            "lat": claim.lat, "lon": claim.lon, "type_text": text["type"],
+            "target_text": text["target"],
+            "actor_text": text["actor"], "victims_text": text["victims"],
+            "stance": claim.stance, "killed_text": text["killed"],
+            "wounded_text": text["wounded"],
+            "text": text["text"], "lang": text["lang"], "note": text["note"],
             "raw": claim.raw, "fingerprint": fp, "needs_match": True, "version": 1,
             "created_by": self.user, "created_at": utcnow(),
-        } | derived_fields(claim, self.normaliser)
+        } | _derived(claim, text, self.normaliser)
 
     def relays(self, claim_id: int, claim: ClaimInput) -> list[dict]:
         return [{"claim_id": claim_id, "position": i, "source_id": self.source_id(name), "source_text": name}
@@ -163,7 +164,12 @@ DERIVED_FIELDS = ("date_start", "date_end", "date_precision", "place_key", "plac
 
 def derived_fields(claim: ClaimInput, normaliser: PlaceNormaliser) -> dict:
     """Dates as intervals, the place resolved, categories and figures parsed (``DERIVED_FIELDS``)."""
-    field = claim.text_field
+    return _derived(claim, claim.texts(), normaliser)
+
+
+def _derived(claim: ClaimInput, text: dict[str, str | None], normaliser: PlaceNormaliser) -> dict:
+    """:func:`derived_fields`, the claim's fields as text (``ClaimInput.texts``) read already."""
+    field = text.get
     place_text, region_text, type_text = field("place"), field("region"), field("type")
     place = normaliser.normalise(place_text, claim.lat, claim.lon, region_text)
     killed, wounded = claim.killed, claim.wounded

@@ -45,11 +45,25 @@ class ClaimInput:
     stance: str
 
     def text_field(self, name: str) -> str | None:
-        value = self.raw.get(name)
-        if value is None:
-            return None
-        value = str(value).strip()
-        return value or None
+        return _text(self.raw.get(name))
+
+    def texts(self) -> dict[str, str | None]:
+        """Every field but ``via`` as :meth:`text_field` gives it, read at once."""
+        texts = dict.fromkeys(TEXT_FIELDS)
+        for name, value in self.raw.items():
+            if name != "via":
+                texts[name] = _text(value)
+        return texts
+
+
+TEXT_FIELDS = tuple(name for name in CLAIM_FIELDS if name != "via")
+
+
+def _text(value: object) -> str | None:
+    """A field's value as text, spaces around it left out; None when it is not given or empty."""
+    if value is None:
+        return None
+    return str(value).strip() or None
 
 
 def read_claim_file(path: Path, limits: Limits = Limits()) -> list[ClaimInput]:
