@@ -70,8 +70,11 @@ def content_fingerprint(raw: dict, canonical: Callable[[str], str]) -> str:
     content = {k: v for k, v in raw.items() if k not in ("ref", "source", "via")}
     content["source"] = canonical(raw["source"])
     content["via"] = [canonical(v) for v in raw.get("via", [])]
-    blob = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_fingerprint_json(content).encode("utf-8")).hexdigest()
+
+
+# json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")), the encoder made once.
+_fingerprint_json = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
 
 
 @lru_cache(maxsize=65536)   # the claims of one report name it alike
@@ -304,12 +307,15 @@ def import_claims(session: Session, claims: list[ClaimInput], user: str,
     return summary
 
 
+# The stored claims of some fingerprints, their values bound as one list (not one literal each).
+_FINGERPRINTS = select(Claim.fingerprint, Claim.id).where(Claim.fingerprint.in_(bindparam("fps", expanding=True)))
+
+
 def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> None:
     session, summary = importer.session, importer.summary
     fps = [fp for _, fp in chunk]
     # Stored fingerprints and their claims (None: a claim earlier in this import).
-    known_fps: dict[str, int | None] = dict(session.execute(
-        select(Claim.fingerprint, Claim.id).where(Claim.fingerprint.in_(fps))).all())
+    known_fps: dict[str, int | None] = dict(session.execute(_FINGERPRINTS, {"fps": fps}).all())
     keyed = {}
     for claim, _fp in chunk:
         ref = claim.text_field("ref")
