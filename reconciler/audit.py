@@ -23,7 +23,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from sqlalchemy import and_, delete, select, text
+from sqlalchemy import and_, bindparam, delete, select, text
 from sqlalchemy.orm import Session
 
 from .models import AuditEntry, ContentHash, core, utcnow
@@ -97,6 +97,12 @@ def _content(content: dict[RowKey, tuple[str | None, str | None]]) -> dict[str, 
     return recorded
 
 
+# The current hashes of rows of one kind with one id, the ids bound as one list (not one literal each).
+_DELETE_SINGLES = delete(core(ContentHash)).where(core(ContentHash).c.kind == bindparam("kind"),
+                                                  core(ContentHash).c.row_id.in_(bindparam("ids", expanding=True)),
+                                                  core(ContentHash).c.row_id2 == 0)
+
+
 def store_hashes(session: Session, content: dict[RowKey, tuple[str | None, str | None]], seq: int) -> None:
     """Make the table of current hashes say what entry ``seq`` recorded for these rows."""
     table = core(ContentHash)
@@ -109,8 +115,7 @@ def store_hashes(session: Session, content: dict[RowKey, tuple[str | None, str |
         for kind, rows in by_kind.items():
             singles = [k[1] for k in rows if not k[2]]
             if singles:
-                session.execute(delete(table).where(table.c.kind == kind, table.c.row_id.in_(singles),
-                                                    table.c.row_id2 == 0))
+                session.execute(_DELETE_SINGLES, {"kind": kind, "ids": singles})
             for _kind, first, second in (k for k in rows if k[2]):
                 session.execute(delete(table).where(and_(table.c.kind == kind, table.c.row_id == first,
                                                          table.c.row_id2 == second)))

@@ -12,9 +12,10 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable
+from functools import lru_cache
+from typing import Callable, Iterable
 
-from sqlalchemy import bindparam, delete, select, tuple_, update
+from sqlalchemy import Select, and_, bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -32,6 +33,8 @@ from .sources import SourceIndex, lookalike_description, name_key, unregistered_
 from .vocabulary import actor_key, event_type_category, target_categories, victims_category
 
 CHUNK = 500
+# Sources whose refs one statement looks up (:func:`_stored_refs`).
+SOURCES_A_STATEMENT = 100
 
 
 @dataclass
@@ -67,10 +70,14 @@ def content_fingerprint(raw: dict, canonical: Callable[[str], str]) -> str:
     content = {k: v for k, v in raw.items() if k not in ("ref", "source", "via")}
     content["source"] = canonical(raw["source"])
     content["via"] = [canonical(v) for v in raw.get("via", [])]
-    blob = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_fingerprint_json(content).encode("utf-8")).hexdigest()
 
 
+# json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")), the encoder made once.
+_fingerprint_json = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+
+
+@lru_cache(maxsize=65536)   # the claims of one report name it alike
 def _report_key(title: str) -> str:
     return hashlib.sha256(" ".join(title.split()).encode("utf-8")).hexdigest()
 
@@ -127,24 +134,24 @@ class _Importer:
             # RETURNING the key, not in parameter order: SQLite then inserts in batches, not row by row.
             self.reports.update(self.session.connection().execute(core(Report).insert().returning(core(Report).c.title_key, core(Report).c.id), part).all())
 
-    def report_id(self, claim: ClaimInput) -> int | None:
-        title = claim.text_field("report")
+    def report_id(self, title: str | None) -> int | None:
         return None if title is None else self.reports[_report_key(title)]
 
     def row(self, claim: ClaimInput, fp: str) -> dict:
+        text = claim.texts()
         return {
-            "ref": claim.text_field("ref"), "source_id": self.source_id(claim.source), "source_text": claim.source,
-            "report_id": self.report_id(claim), "date_text": str(claim.raw["date"]),
-            "place_text": claim.text_field("place"), "region_text": claim.text_field("region"),
-            "lat": claim.lat, "lon": claim.lon, "type_text": claim.text_field("type"),
-            "target_text": claim.text_field("target"),
-            "actor_text": claim.text_field("actor"), "victims_text": claim.text_field("victims"),
-            "stance": claim.stance, "killed_text": claim.text_field("killed"),
-            "wounded_text": claim.text_field("wounded"),
-            "text": claim.text_field("text"), "lang": claim.text_field("lang"), "note": claim.text_field("note"),
+            "ref": text["ref"], "source_id": self.source_id(claim.source), "source_text": claim.source,
+            "report_id": self.report_id(text["report"]), "date_text": str(claim.raw["date"]),
+            "place_text": text["place"], "region_text": text["region"],
+            "lat": claim.lat, "lon": claim.lon, "type_text": text["type"],
+            "target_text": text["target"],
+            "actor_text": text["actor"], "victims_text": text["victims"],
+            "stance": claim.stance, "killed_text": text["killed"],
+            "wounded_text": text["wounded"],
+            "text": text["text"], "lang": text["lang"], "note": text["note"],
             "raw": claim.raw, "fingerprint": fp, "needs_match": True, "version": 1,
             "created_by": self.user, "created_at": utcnow(),
-        } | derived_fields(claim, self.normaliser)
+        } | _derived(claim, text, self.normaliser)
 
     def relays(self, claim_id: int, claim: ClaimInput) -> list[dict]:
         return [{"claim_id": claim_id, "position": i, "source_id": self.source_id(name), "source_text": name}
@@ -160,7 +167,12 @@ DERIVED_FIELDS = ("date_start", "date_end", "date_precision", "place_key", "plac
 
 def derived_fields(claim: ClaimInput, normaliser: PlaceNormaliser) -> dict:
     """Dates as intervals, the place resolved, categories and figures parsed (``DERIVED_FIELDS``)."""
-    field = claim.text_field
+    return _derived(claim, claim.texts(), normaliser)
+
+
+def _derived(claim: ClaimInput, text: dict[str, str | None], normaliser: PlaceNormaliser) -> dict:
+    """:func:`derived_fields`, the claim's fields as text (``ClaimInput.texts``) read already."""
+    field = text.get
     place_text, region_text, type_text = field("place"), field("region"), field("type")
     place = normaliser.normalise(place_text, claim.lat, claim.lon, region_text)
     killed, wounded = claim.killed, claim.wounded
@@ -295,24 +307,21 @@ def import_claims(session: Session, claims: list[ClaimInput], user: str,
     return summary
 
 
+# The stored claims of some fingerprints, their values bound as one list (not one literal each).
+_FINGERPRINTS = select(Claim.fingerprint, Claim.id).where(Claim.fingerprint.in_(bindparam("fps", expanding=True)))
+
+
 def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> None:
     session, summary = importer.session, importer.summary
     fps = [fp for _, fp in chunk]
     # Stored fingerprints and their claims (None: a claim earlier in this import).
-    known_fps: dict[str, int | None] = dict(session.execute(
-        select(Claim.fingerprint, Claim.id).where(Claim.fingerprint.in_(fps))).all())
+    known_fps: dict[str, int | None] = dict(session.execute(_FINGERPRINTS, {"fps": fps}).all())
     keyed = {}
     for claim, _fp in chunk:
         ref = claim.text_field("ref")
         if ref is not None:
             keyed[(importer.source_id(claim.source), ref)] = claim
-    existing = {}
-    if keyed:
-        rows = session.execute(
-            select(Claim.source_id, Claim.ref, Claim.id, Claim.fingerprint)
-            .where(tuple_(Claim.source_id, Claim.ref).in_(list(keyed)))
-        )
-        existing = {(r.source_id, r.ref): (r.id, r.fingerprint) for r in rows}
+    existing = _stored_refs(session, keyed)
     new_rows, new_claims = [], []
     same: dict[int, tuple[ClaimInput, str]] = {}   # stored claims the file gives unchanged
     for claim, fp in chunk:
@@ -360,6 +369,34 @@ def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> N
         ids = _restore_deleted(importer, ids, new_claims)
     summary.added += len(ids)
     summary.added_ids.extend(ids)
+
+
+def _stored_refs(session: Session, keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], tuple[int, str]]:
+    """The stored claims among (source id, ref) ``keys``: (id, fingerprint) by key. The refs are
+    asked for source by source (``source_id = ? AND ref IN (...)``): each part a search of the
+    unique index on (source_id, ref), where a row-value IN scans the whole index on SQLite."""
+    by_source: dict[int, list[str]] = {}
+    for source_id, ref in keys:
+        by_source.setdefault(source_id, []).append(ref)
+    groups = sorted(by_source.items())
+    found = {}
+    # A few sources a statement: SQLite parses a chain of ORs as a tree at most 1,000 deep.
+    for start in range(0, len(groups), SOURCES_A_STATEMENT):
+        part = groups[start:start + SOURCES_A_STATEMENT]
+        values = {f"r{i}": refs for i, (_source_id, refs) in enumerate(part)}
+        values.update((f"s{i}", source_id) for i, (source_id, _refs) in enumerate(part))
+        found.update(((source_id, ref), (claim_id, fp)) for source_id, ref, claim_id, fp
+                     in session.execute(_refs_statement(len(part)), values))
+    return found
+
+
+@lru_cache(maxsize=SOURCES_A_STATEMENT)
+def _refs_statement(sources: int) -> Select:
+    """The look-up of refs of ``sources`` sources, its values bound (s0, r0, s1, r1, ...): one
+    statement, compiled once, for each number of sources."""
+    return (select(Claim.source_id, Claim.ref, Claim.id, Claim.fingerprint)
+            .where(or_(*(and_(Claim.source_id == bindparam(f"s{i}"), Claim.ref.in_(bindparam(f"r{i}", expanding=True)))
+                         for i in range(sources)))))
 
 
 def _restore_deleted(importer: _Importer, ids: list[int], claims: list[ClaimInput]) -> list[int]:

@@ -468,3 +468,18 @@ def test_places_import_line_limit_is_an_option(desk: Desk) -> None:
             [f"UA.txt:1: is longer than {len(line.encode()) - 1:,} bytes, the limit for a line; nothing after it was read"])
     result = desk("places", "import", "--max-line-bytes", str(len(line.encode())), "UA.txt")
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("first, second, refused_line", [(2021, 2021.0, 2), (2021.0, 2021, 1)])
+def test_read_claim_file_reads_each_date_as_written_whatever_was_read_before(tmp_path, first, second,
+                                                                             refused_line) -> None:
+    # Each distinct date is read once: 2021 (a year) and 2021.0 (not a date) are equal in Python,
+    # and neither is taken for the other, in either order.
+    path = tmp_path / "claims.jsonl"
+    path.write_text(f'{{"source": "Army", "date": {first}}}\n{{"source": "Army", "date": {second}}}\n',
+                    encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        read_claim_file(path, Limits())
+    assert [str(p) for p in refused.value.problems] == [
+        f"{path}:{refused_line}: field 'date': expected YYYY-MM-DD, YYYY-MM, YYYY or START/END "
+        "(e.g. 2021-01-01/2021-04-07), got 2021.0"]
