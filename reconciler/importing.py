@@ -89,6 +89,9 @@ class _Importer:
         self.index = SourceIndex.load(session)
         self.reports: dict[str, int] = {}
         self.summary = ImportSummary()
+        # Claims this import added or restored: given again later in the file, they are unchanged
+        # (their hashes are recorded when the import ends, so the tamper check must not see them).
+        self.written: set[int] = set()
         self._unregistered: set[str] = set()
         self._source_ids: dict[str, int] = {}
         self.created_sources: list[int] = []
@@ -331,7 +334,8 @@ def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> N
         if stored is not None:
             if stored[1] == fp:
                 summary.unchanged += 1
-                same[stored[0]] = (claim, fp)
+                if stored[0] not in importer.written:
+                    same[stored[0]] = (claim, fp)
             elif fp in known_fps:
                 # The fingerprint is unique: the update would fail half-way with an IntegrityError.
                 raise InputError([Problem(claim.file, claim.line, "ref",
@@ -344,7 +348,7 @@ def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> N
             continue
         if fp in known_fps:
             summary.unchanged += 1
-            if known_fps[fp] is not None:
+            if known_fps[fp] is not None and known_fps[fp] not in importer.written:
                 same[known_fps[fp]] = (claim, fp)
             continue
         known_fps[fp] = None
@@ -356,6 +360,7 @@ def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> N
         _rewrite(importer, claim_id, *same[claim_id])
         summary.unchanged -= 1
         summary.restored_ids.append(claim_id)
+        importer.written.add(claim_id)
     if not new_rows:
         return
     # RETURNING the fingerprint, not in parameter order: SQLite then inserts in batches, not row by row.
@@ -369,6 +374,7 @@ def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> N
         ids = _restore_deleted(importer, ids, new_claims)
     summary.added += len(ids)
     summary.added_ids.extend(ids)
+    importer.written.update(ids)
 
 
 def _stored_refs(session: Session, keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], tuple[int, str]]:
@@ -417,6 +423,7 @@ def _restore_deleted(importer: _Importer, ids: list[int], claims: list[ClaimInpu
             if relays:
                 session.connection().execute(core(ClaimRelay).insert(), relays)
         importer.summary.restored_ids.append(old_id)
+        importer.written.add(old_id)
     return kept
 
 

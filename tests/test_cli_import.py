@@ -70,6 +70,18 @@ def test_import_again_adds_nothing(imported: Desk) -> None:
     assert imported.dump() == before
 
 
+@pytest.mark.parametrize("with_ref", [True, False], ids=["by ref", "by content"])
+def test_a_claim_given_again_further_down_a_long_file_is_already_stored(desk: Desk, with_ref: bool) -> None:
+    # Claims are stored 500 at a time: line 502 repeats line 1, stored with the first 500.
+    claims = [{"source": "Army", "date": "2021-04-06", "place": "Avdiivka", "killed": str(n)}
+              | ({"ref": f"r{n}"} if with_ref else {}) for n in range(501)]
+    result = desk("import", desk.write_jsonl("claims.jsonl", claims + [claims[0]]))
+    assert (result.exit_code, result.stdout.splitlines()[0]) == (
+        0, "claims.jsonl: added 501, updated 0, already stored 1")
+    assert desk.query("SELECT count(*), count(updated_by) FROM claims") == [(501, 0)]
+    assert desk("audit", "verify").exit_code == 0
+
+
 def test_import_changed_claim_with_same_ref_is_updated_and_change_recorded(imported: Desk) -> None:
     changed = dict(SNIPER, killed="two")
     result = imported("import", imported.write_jsonl("correction.jsonl", [changed]))
