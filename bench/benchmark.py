@@ -309,10 +309,14 @@ def run_size(size: int, args, workdir: Path) -> list[dict]:
     data = workdir / (f"n{size}-seed{args.seed}-span{args.span_days}-targets{args.target_rate:g}"
                       f"-regions{args.region_rate:g}")
     start = time.perf_counter()
-    subprocess.run([sys.executable, str(HERE / "generate.py"), "--claims", str(size), "--extra", str(args.incremental),
-                    "--seed", str(args.seed), "--span-days", str(args.span_days),
-                    "--target-rate", str(args.target_rate), "--region-rate", str(args.region_rate), "--out", str(data)],
-                   check=True, stderr=subprocess.DEVNULL)
+    done = data / "generated.json"   # written last: claims of these settings are complete
+    wanted = {"claims": size, "extra": args.incremental}
+    if not done.exists() or json.loads(done.read_text()) != wanted:
+        subprocess.run([sys.executable, str(HERE / "generate.py"), "--claims", str(size), "--extra",
+                        str(args.incremental), "--seed", str(args.seed), "--span-days", str(args.span_days),
+                        "--target-rate", str(args.target_rate), "--region-rate", str(args.region_rate),
+                        "--out", str(data)], check=True, stderr=subprocess.DEVNULL)
+        done.write_text(json.dumps(wanted))
     generate_s = time.perf_counter() - start
     rows = []
     for store in ("sqlite", "postgresql") if args.postgres else ("sqlite",):
@@ -530,7 +534,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="Print every figure as JSON on stdout.")
     parser.add_argument("--save", type=Path, help="Also write every figure as JSON to this file.")
     parser.add_argument("--show", type=Path, help="Print the tables of a file written by --save, and stop.")
-    parser.add_argument("--workdir", type=Path, help="Where data and databases go (default: a temporary directory).")
+    parser.add_argument("--workdir", type=Path, help="Where data and databases go (default: a temporary directory); "
+                        "claims generated there are used again by a later invocation with the same settings.")
     parser.add_argument("--keep", action="store_true", help="Keep the databases.")
     parser.add_argument("--no-eval", action="store_true", help="Time only; skip scoring against the truth.")
     parser.add_argument("--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
