@@ -42,7 +42,7 @@ def _event_state(event: Event) -> dict:
 
 def _claim_event(session: Session, claim_id: int) -> int | None:
     if session.get(Claim, claim_id) is None:
-        raise NotFound(f"no claim {claim_id}; list them with `reconcile claims`")
+        raise NotFound("claim", claim_id)
     return session.scalar(select(ClaimLink.event_id).where(ClaimLink.claim_id == claim_id))
 
 
@@ -54,7 +54,7 @@ def _check_version(session: Session, event_id: int, if_version: int | None, user
     """The active event, its version bumped; ConflictError if it moved on since ``if_version``."""
     event = session.get(Event, event_id)
     if event is None:
-        raise NotFound(f"no event {event_id}; list them with `reconcile events`")
+        raise NotFound("event", event_id)
     if not event.active:
         raise ConflictError(f"event {event_id} no longer exists (merged or split by {event.updated_by}); "
                             f"see `reconcile show {event_id}` for what it became")
@@ -228,7 +228,7 @@ def unlink(session: Session, user: str, a: int, b: int, versions: dict[int, int]
 def _existing(session: Session, event_id: int) -> Event:
     event = session.get(Event, event_id)
     if event is None:
-        raise NotFound(f"no event {event_id}; list them with `reconcile events`")
+        raise NotFound("event", event_id)
     return event
 
 
@@ -268,7 +268,7 @@ def split(session: Session, user: str, event_id: int, claims: list[int], if_vers
     _existing(session, event_id)
     for claim in claims:
         if session.get(Claim, claim) is None:
-            raise NotFound(f"no claim {claim}; list them with `reconcile claims`")
+            raise NotFound("claim", claim)
     event = _check_version(session, event_id, if_version, user)
     before = _event_state(event)
     members = _members(session, event_id)

@@ -230,7 +230,8 @@ def upsert_source(session: Session, index: SourceIndex, spec: SourceSpec, user: 
     if spec.parent:
         parent = index.find(spec.parent)
         if parent is None:
-            raise _at(NotFound(f"parent source {spec.parent!r} is not registered; register it first"), "parent")
+            raise _at(NotFound("source", spec.parent,
+                               f"parent source {spec.parent!r} is not registered; register it first"), "parent")
         parent_id = parent.id
     if source is not None:
         # Built on a source changed behind the tool's back, an edit would record the change as its own.
@@ -286,7 +287,7 @@ def _distinct_ids(index: SourceIndex, spec: SourceSpec, source: Source | None) -
     for name in spec.distinct_from:
         other = index.find(name)
         if other is None:
-            raise _at(NotFound(f"no source is called {name!r}"), "distinct_from")
+            raise _at(NotFound("source", name, f"no source is called {name!r}"), "distinct_from")
         if source is not None and other.id == source.id:
             raise _at(ValueParseError(f"{name!r} is {source.name!r} itself"), "distinct_from")
         ids.add(other.id)
