@@ -18,16 +18,16 @@ from sqlalchemy.orm import Session
 from . import audit, content
 from .config import Config
 from .errors import ConflictError, NotFound, ReconcileError
-from .models import STATUSES, Claim, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, Run, utcnow
+from .models import STATUSES, Claim, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, utcnow
 from .matching import Blocker, ClaimFeatures, PlaceHints, cannot_link, score_pair
 from .clustering import MISSING_PAIR
-from .runs import (CHUNK, RESCORE_LIMIT, event_values, grading_texts, load_decisions, load_features, reconcile,
-                   relay_names)
+from .runs import (CHUNK, RESCORE_LIMIT, event_values, grading_texts, last_finished_run, load_decisions,
+                   load_features, reconcile, relay_names)
 from .sources import SourceIndex
 
 
 def current_config(session: Session) -> Config:
-    last = session.scalars(select(Run).where(Run.finished_at.is_not(None)).order_by(Run.id.desc()).limit(1)).first()
+    last = last_finished_run(session)
     return Config.from_dict(last.config) if last else Config()
 
 

@@ -331,6 +331,12 @@ def _assign_ids(clusters: list[list[int]], old_event_of: dict[int, int],
     return ids, spread
 
 
+def last_finished_run(session: Session) -> Run | None:
+    """The latest run that finished (its config is what the stored events were decided with);
+    None before the first."""
+    return session.scalars(select(Run).where(Run.finished_at.is_not(None)).order_by(Run.id.desc()).limit(1)).first()
+
+
 def load_decisions(session: Session) -> tuple[set[tuple[int, int]], set[tuple[int, int]], set[int]]:
     """People's decisions a run must obey: must-link pairs, cannot-link pairs, manually graded events."""
     must, cannot = set(), set()
@@ -354,7 +360,7 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     content.check_run(session, user)   # nothing is graded from rows changed behind the tool's back
     must, cannot, manual_events = load_decisions(session)
     note = None
-    last = session.scalars(select(Run).where(Run.finished_at.is_not(None)).order_by(Run.id.desc()).limit(1)).first()
+    last = last_finished_run(session)
     if not full and last is not None and last.config != config.as_dict():
         # Matching or grading settings changed (e.g. --require-neutral), or this version of the
         # tool reads or grades claims differently (POLICY_VERSION): every event is re-decided.
