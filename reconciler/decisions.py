@@ -24,6 +24,7 @@ from .clustering import MISSING_PAIR
 from .runs import (CHUNK, RESCORE_LIMIT, event_values, grading_texts, last_finished_run, load_decisions,
                    load_features, reconcile, relay_names)
 from .sources import SourceIndex
+from .unionfind import UnionFind
 
 
 def current_config(session: Session) -> Config:
@@ -432,18 +433,11 @@ def _chunked(session: Session, query, column, ids: list[int]) -> list:
 def _is_group(members: list[int], must: set[tuple[int, int]]) -> bool:
     """Whether clustering counts these claims (one event) as a group of claims: two or more
     that evidence joined, not one claim and not claims only people's links hold together."""
-    parent = {m: m for m in members}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    linked = UnionFind(members)
     for a, b in must:
-        if a in parent and b in parent:
-            parent[find(a)] = find(b)
-    return len({find(m) for m in members}) > 1
+        if a in linked and b in linked:
+            linked.union(a, b)
+    return len(linked.groups()) > 1
 
 
 def near_events(session: Session, event_id: int) -> list[dict]:

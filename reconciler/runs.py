@@ -29,6 +29,7 @@ from .scoring import PairScore, default_workers, score_in_order
 from .models import (STATUSES, Claim, ClaimLink, ClaimRelay, Event, EventLineage, PairConstraint, ReviewPair, Run, core,
                      utcnow)
 from .sources import SourceIndex
+from .unionfind import UnionFind
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 900
@@ -225,21 +226,12 @@ class _Explorer:
 
 
 def _components(graph: _Graph) -> list[list[int]]:
-    seen, groups = set(), []
-    for start in sorted(graph.nodes):
-        if start in seen:
-            continue
-        seen.add(start)
-        stack, group = [start], []
-        while stack:
-            n = stack.pop()
-            group.append(n)
-            for m in graph.strong.get(n, ()):
-                if m not in seen:
-                    seen.add(m)
-                    stack.append(m)
-        groups.append(group)
-    return groups
+    """The groups strong links join, each in id order, by their first id."""
+    linked = UnionFind(sorted(graph.nodes))
+    for node, others in graph.strong.items():
+        for other in others:
+            linked.union(node, other)
+    return list(linked.groups().values())
 
 
 # Groups larger than this are clustered with only the pairs kept while exploring (the others
