@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from .clustering import Problem, average_linkage
 from .config import POLICY_VERSION, Config
+from .db import chunks, select_in
 from .deskplaces import desk_gazetteer
 from .gazetteer import Gazetteer
 from .grading import GradedClaim, grade_event, tally
@@ -61,8 +62,8 @@ def load_features(session: Session, index: SourceIndex, claim_ids: list[int] | N
     located = _Locations(desk_gazetteer(session), (config or Config()).place_neighbour_km)
     if claim_ids is not None:
         features = {}
-        for start in range(0, len(claim_ids), CHUNK):
-            part, _ = _load(session, origin_root, located, claim_ids[start:start + CHUNK])
+        for ids in chunks(claim_ids, CHUNK):
+            part, _ = _load(session, origin_root, located, ids)
             features.update(part)
         return features, set()
     return _load(session, origin_root, located, None, versions)
@@ -412,9 +413,8 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     claims = core(Claim)
     clear = (claims.update().where(claims.c.id == bindparam("c_id"), claims.c.version == bindparam("c_version"))
              .values(needs_match=False))
-    for start_at in range(0, len(matched), 5000):
-        session.connection().execute(clear, [{"c_id": c, "c_version": versions[c]}
-                                             for c in matched[start_at:start_at + 5000]])
+    for part in chunks(matched, 5000):
+        session.connection().execute(clear, [{"c_id": c, "c_version": versions[c]} for c in part])
     run.finished_at = utcnow()
     run.counts = result.counts | {"claims": len(features), "claims_matched": len(graph.nodes),
                                   "pairs_scored": graph.pairs_scored, "events_touched": len(result.touched_events)}
@@ -451,10 +451,9 @@ def _hint_neighbours(features: dict[int, ClaimFeatures], dirty: set[int], old_ev
 
 def _statuses(session: Session, event_ids: list[int]) -> dict[int, tuple[str, bool, str | None]]:
     found = {}
-    for start in range(0, len(event_ids), CHUNK):
-        for row in session.execute(select(Event.id, Event.status, Event.manual, Event.graded_by)
-                                   .where(Event.id.in_(event_ids[start:start + CHUNK]))):
-            found[row.id] = (row.status, row.manual, row.graded_by)
+    for row in select_in(session, select(Event.id, Event.status, Event.manual, Event.graded_by), Event.id,
+                         event_ids, CHUNK):
+        found[row.id] = (row.status, row.manual, row.graded_by)
     return found
 
 
@@ -488,8 +487,7 @@ def _store_review_pairs(session: Session, graph: _Graph, clusters: list[list[int
     back by one component alone (neighbouring places, a day too far: ``Score.held_back_by``),
     which a person should see too."""
     nodes = sorted(graph.nodes)
-    for start in range(0, len(nodes), CHUNK):
-        part = nodes[start:start + CHUNK]
+    for part in chunks(nodes, CHUNK):
         session.execute(delete(ReviewPair).where(ReviewPair.claim_a.in_(part)))
         session.execute(delete(ReviewPair).where(ReviewPair.claim_b.in_(part)))
     cluster_of = {claim: i for i, members in enumerate(clusters) for claim in members}
@@ -502,8 +500,8 @@ def _store_review_pairs(session: Session, graph: _Graph, clusters: list[list[int
     # here: a large run proposes far more uncertain pairs than anyone reviews at once.
     rows = [{"claim_a": a, "claim_b": b, "score": scores[(a, b)], "components": {}, "explanation": "",
              "run_id": run_id} for a, b in uncertain]
-    for start in range(0, len(rows), 5000):
-        session.connection().execute(core(ReviewPair).insert(), rows[start:start + 5000])
+    for part in chunks(rows, 5000):
+        session.connection().execute(core(ReviewPair).insert(), part)
 
 
 def _write(session: Session, run: Run, user: str, config: Config, clusters: list[list[int]],
@@ -533,8 +531,8 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
             {"old_event_id": o, "new_event_id": n, "kind": k, "run_id": run.id, "created_by": user, "created_at": now}
             for o, n, k in lineage])
     if retired:
-        for start in range(0, len(retired), CHUNK):
-            session.execute(update(Event).where(Event.id.in_(retired[start:start + CHUNK]))
+        for part in chunks(retired, CHUNK):
+            session.execute(update(Event).where(Event.id.in_(part))
                             .values(active=False, n_claims=0, updated_run_id=run.id, updated_at=now, updated_by=user))
 
     progress("writing", 0, len(clusters))
@@ -585,11 +583,10 @@ def _stored_events(session: Session, event_ids: list[int]) -> dict[int, tuple]:
     """The active events among ``event_ids`` as stored: id -> _event_state (manual grades as _MANUAL)."""
     found = {}
     columns = [getattr(Event, name) for name in _EVENT_STATE]
-    for start in range(0, len(event_ids), CHUNK):
-        for row in session.execute(select(Event.id, Event.manual, *columns).where(
-                Event.id.in_(event_ids[start:start + CHUNK]), Event.active.is_(True))):
-            state = tuple(row[2:])
-            found[row.id] = state[:-2] + (_MANUAL, _MANUAL) if row.manual else state
+    active = select(Event.id, Event.manual, *columns).where(Event.active.is_(True))
+    for row in select_in(session, active, Event.id, event_ids, CHUNK):
+        state = tuple(row[2:])
+        found[row.id] = state[:-2] + (_MANUAL, _MANUAL) if row.manual else state
     return found
 
 
@@ -606,8 +603,8 @@ def _update_events(session: Session, updates: list[dict], run_id: int, now, user
                      .values({name[2:]: bindparam(name) for name in names if name != "e_id"}
                              | {"updated_run_id": run_id, "updated_at": now, "updated_by": user, "active": True,
                                 "version": table.c.version + 1}))
-        for start in range(0, len(rows), 5000):
-            session.connection().execute(statement, rows[start:start + 5000])
+        for part in chunks(rows, 5000):
+            session.connection().execute(statement, part)
 
 
 def _write_links(session: Session, run_id: int, clusters: list[list[int]], ids: list[int], graph: _Graph,
@@ -618,10 +615,9 @@ def _write_links(session: Session, run_id: int, clusters: list[list[int]], ids: 
     many claims changed event."""
     nodes = sorted(graph.nodes)
     stored: dict[int, tuple] = {}
-    for start in range(0, len(nodes), CHUNK):
-        stored.update((row[0], tuple(row[1:])) for row in session.execute(
-            select(ClaimLink.claim_id, ClaimLink.event_id, ClaimLink.partner_claim_id, ClaimLink.score,
-                   ClaimLink.explanation, ClaimLink.components).where(ClaimLink.claim_id.in_(nodes[start:start + CHUNK]))))
+    links = select(ClaimLink.claim_id, ClaimLink.event_id, ClaimLink.partner_claim_id, ClaimLink.score,
+                   ClaimLink.explanation, ClaimLink.components)
+    stored.update((row[0], tuple(row[1:])) for row in select_in(session, links, ClaimLink.claim_id, nodes, CHUNK))
     best = _best_partners(clusters, graph)
     rows, changed = [], 0
     for members, event_id in zip(clusters, ids):
@@ -645,10 +641,10 @@ def _write_links(session: Session, run_id: int, clusters: list[list[int]], ids: 
                                             row["explanation"], row["components"]):
                 rows.append(row)
     written = [row["claim_id"] for row in rows]
-    for start in range(0, len(written), CHUNK):
-        session.execute(delete(ClaimLink).where(ClaimLink.claim_id.in_(written[start:start + CHUNK])))
-    for start in range(0, len(rows), 5000):
-        session.connection().execute(core(ClaimLink).insert(), rows[start:start + 5000])
+    for part in chunks(written, CHUNK):
+        session.execute(delete(ClaimLink).where(ClaimLink.claim_id.in_(part)))
+    for part in chunks(rows, 5000):
+        session.connection().execute(core(ClaimLink).insert(), part)
     return changed
 
 
@@ -685,26 +681,21 @@ def grading_texts(session: Session, claim_ids: list[int]) -> tuple[dict[int, str
     be independently verified") and who a claim says did it ("російські окупанти")."""
     notes: dict[int, str] = {}
     actors: dict[int, str] = {}
-    for start in range(0, len(claim_ids), CHUNK):
-        rows = session.execute(select(Claim.id, Claim.note, Claim.actor_text)
-                               .where(Claim.id.in_(claim_ids[start:start + CHUNK]),
-                                      (Claim.note.is_not(None)) | (Claim.actor_text.is_not(None))))
-        for cid, note, actor in rows:
-            if note and _VERIFICATION_NOTE.search(note):
-                notes[cid] = note
-            if actor:
-                actors[cid] = actor
+    written = select(Claim.id, Claim.note, Claim.actor_text).where(
+        (Claim.note.is_not(None)) | (Claim.actor_text.is_not(None)))
+    for cid, note, actor in select_in(session, written, Claim.id, claim_ids, CHUNK):
+        if note and _VERIFICATION_NOTE.search(note):
+            notes[cid] = note
+        if actor:
+            actors[cid] = actor
     return notes, actors
 
 
 def relay_names(session: Session, claim_ids: list[int], index: SourceIndex) -> dict[int, list[str]]:
     names: dict[int, list[str]] = {}
-    for start in range(0, len(claim_ids), CHUNK):
-        rows = session.execute(select(ClaimRelay.claim_id, ClaimRelay.source_id)
-                               .where(ClaimRelay.claim_id.in_(claim_ids[start:start + CHUNK]))
-                               .order_by(ClaimRelay.claim_id, ClaimRelay.position))
-        for claim_id, source_id in rows:
-            names.setdefault(claim_id, []).append(index.sources[source_id].name)
+    relays = select(ClaimRelay.claim_id, ClaimRelay.source_id).order_by(ClaimRelay.claim_id, ClaimRelay.position)
+    for claim_id, source_id in select_in(session, relays, ClaimRelay.claim_id, claim_ids, CHUNK):
+        names.setdefault(claim_id, []).append(index.sources[source_id].name)
     return names
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from . import audit, content
+from .db import chunks
 from .errors import InputError, LookalikeError, NotFound, Problem, ReconcileError, RefusedInput, ValueParseError
 from .limits import KEY_WIDTH, Limits, key_width_problem, shown_key, text_problem
 from .models import SOURCE_KINDS, Claim, Source, SourceAlias, SourceDistinction, utcnow
@@ -336,9 +337,9 @@ def _field_changes(index: SourceIndex, source: Source, kind: str, parent_id: int
 def _flag_claims_under(session: Session, index: SourceIndex, source_id: int) -> None:
     """Origins may have changed for these claims: the next run re-matches and re-grades them."""
     under = [sid for sid in index.sources if source_id in index.chain_of(sid)]
-    for start in range(0, len(under), 500):
+    for part in chunks(under, 500):
         # The version too: a run in progress then leaves the mark (see reconciler.runs.reconcile).
-        session.execute(update(Claim).where(Claim.source_id.in_(under[start:start + 500]))
+        session.execute(update(Claim).where(Claim.source_id.in_(part))
                         .values(needs_match=True, version=Claim.version + 1))
 
 
