@@ -23,6 +23,7 @@ from reconciler.matching import Blocker, PlaceHints, cannot_link, score_pair
 from reconciler.models import Claim, ClaimLink, Event
 from reconciler.runs import load_features
 from reconciler.sources import SourceIndex
+from reconciler.unionfind import UnionFind
 from reconciler.vocabulary import event_type_category, same_actor, targets_relation, types_relation, victims_relation
 
 GRADES = ("independently_verified", "unverified", "contested")
@@ -362,23 +363,15 @@ def strong_components(features: dict, config: Config) -> dict:
     an incremental run re-decides whole groups, so their size bounds its cost."""
     blocker = Blocker(features.values(), config)
     hints = PlaceHints(blocker, config)
-    parent = {i: i for i in features}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    linked = UnionFind(features)
     for claim in features.values():
         for other in blocker.candidates(claim):
-            if other.id < claim.id or find(other.id) == find(claim.id):
+            if other.id < claim.id or linked.find(other.id) == linked.find(claim.id):
                 continue
             strong = score_pair(claim, other, config, explain=False, hints=hints).total >= config.link_threshold
             if strong and cannot_link(claim, other, config) is None:
-                parent[find(other.id)] = find(claim.id)
-    sizes = Counter(find(i) for i in features)
-    ordered = sorted(sizes.values(), reverse=True)
+                linked.union(claim.id, other.id)
+    ordered = sorted((len(group) for group in linked.groups().values()), reverse=True)
     return {"groups": len(ordered), "largest": ordered[:10],
             "claims_in_groups_over_50": sum(n for n in ordered if n > 50),
             "claims_in_groups_over_200": sum(n for n in ordered if n > 200)}

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from reconciler import schema
 from reconciler.db import Database, database_exists, display_target, is_empty, is_url, open_database, retry_busy
-from reconciler.errors import InputError, ReconcileError, SchemaError
+from reconciler.errors import InputError, NotFound, ReconcileError, SchemaError
 from reconciler.limits import RANGES, Limits
 
 from .output import say
@@ -150,11 +150,24 @@ def limit_options(*names: str) -> Callable[[Callable], Callable]:
     return decorate
 
 
+# Where to look for what was not found, by NotFound.kind: added to the library's message.
+NOT_FOUND_HINTS = {
+    "claim": "list them with `reconcile claims`",
+    "event": "list them with `reconcile events`",
+}
+
+
+def error_message(error: ReconcileError) -> str:
+    """The library's message, with the command line's hint on where to look where it has one."""
+    hint = NOT_FOUND_HINTS.get(error.kind) if isinstance(error, NotFound) else None
+    return f"{error}; {hint}" if hint else str(error)
+
+
 class CommandError(click.ClickException):
     """A library error shown as 'Error: ...' lines with the error's own exit code."""
 
     def __init__(self, error: ReconcileError):
-        super().__init__(str(error))
+        super().__init__(error_message(error))
         self.error = error
         self.exit_code = error.exit_code
 
@@ -166,4 +179,4 @@ class CommandError(click.ClickException):
             say(f"Rejected: {len(problems)} problem{'s' if len(problems) != 1 else ''}; "
                 "nothing was written to the database.", err=True)
             return
-        say(f"Error: {self.error}", err=True)
+        say(f"Error: {self.message}", err=True)

@@ -26,6 +26,7 @@ from typing import Any, Iterable
 from sqlalchemy import and_, bindparam, delete, select, text
 from sqlalchemy.orm import Session
 
+from .db import chunks
 from .models import AuditEntry, ContentHash, core, utcnow
 
 GENESIS = "0" * 64
@@ -107,8 +108,7 @@ def store_hashes(session: Session, content: dict[RowKey, tuple[str | None, str |
     """Make the table of current hashes say what entry ``seq`` recorded for these rows."""
     table = core(ContentHash)
     keys = sorted(content)
-    for start in range(0, len(keys), 500):
-        part = keys[start:start + 500]
+    for part in chunks(keys, 500):
         by_kind: dict[str, list[RowKey]] = {}
         for key in part:
             by_kind.setdefault(key[0], []).append(key)

@@ -24,6 +24,8 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 
+from .unionfind import UnionFind
+
 MISSING_PAIR = -10.0
 SCALE = 1000  # scores are summed as integers of thousandths: exact, order-independent
 
@@ -47,21 +49,11 @@ def _pair(a: int, b: int) -> tuple[int, int]:
 class _State:
     def __init__(self, problem: Problem):
         self.key = problem.order.__getitem__
-        parent = {n: n for n in problem.nodes}
-
-        def find(n: int) -> int:
-            while parent[n] != n:
-                parent[n] = parent[parent[n]]
-                n = parent[n]
-            return n
-
+        # People's must-links first: each group they form is one cluster, named by its first claim by key.
+        linked = UnionFind(sorted(problem.nodes, key=self.key), key=self.key)
         for a, b in sorted(problem.must, key=lambda p: (self.key(p[0]), self.key(p[1]))):
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb, key=self.key)] = min(ra, rb, key=self.key)
-        self.members: dict[int, list[int]] = {}
-        for n in sorted(problem.nodes, key=self.key):
-            self.members.setdefault(find(n), []).append(n)
+            linked.union(a, b)
+        self.members: dict[int, list[int]] = linked.groups()
         self.cannot_of: dict[int, set[int]] = {}
         for a, b in problem.cannot:
             self.cannot_of.setdefault(a, set()).add(b)
@@ -70,7 +62,7 @@ class _State:
         # pairs holding a contradiction).
         self.links: dict[int, dict[int, list[int]]] = {c: {} for c in self.members}
         for (a, b), score in problem.scores.items():
-            ra, rb = find(a), find(b)
+            ra, rb = linked.find(a), linked.find(b)
             if ra != rb:
                 entry = self.links[ra].setdefault(rb, [0, 0, 0])
                 entry[0] += round(score * SCALE)

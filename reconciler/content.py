@@ -48,6 +48,7 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .audit import RowKey
+from .db import chunks, select_in
 from .errors import AuditError, ContentChanged
 from .models import AuditEntry, Claim, ContentHash, Place, Source
 
@@ -151,12 +152,9 @@ def _select(kind: Kind, columns: Iterable[str], ids: list[int] | None) -> str:
     return sql + (f" WHERE {' AND '.join(where)}" if where else "")
 
 
-def _chunks(ids: list[int] | None) -> Iterator[list[int] | None]:
-    if ids is None:
-        yield None
-        return
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]
+def _chunks(ids: list[int] | None) -> Iterable[list[int] | None]:
+    """``ids`` in chunks; None (every row) as one."""
+    return [None] if ids is None else chunks(ids, CHUNK)
 
 
 def _key(kind: Kind, row) -> RowKey:
@@ -352,9 +350,7 @@ def _labels(conn: Connection, keys: Iterable[RowKey]) -> dict[RowKey, str]:
     found: dict[str, dict] = {kind: {} for kind in named}
     for kind, (id_column, name_column) in named.items():
         ids = [k[1] for k in keys if k[0] == kind]
-        for start in range(0, len(ids), CHUNK):
-            found[kind].update(conn.execute(select(id_column, name_column)
-                                            .where(id_column.in_(ids[start:start + CHUNK]))).all())
+        found[kind].update(select_in(conn, select(id_column, name_column), id_column, ids, CHUNK))
     labels = {}
     for key in keys:
         kind, first, second = key
@@ -451,10 +447,8 @@ def _whole_claims(conn: Connection, differ: dict[int, int], found: list) -> dict
         return {}
     ids = sorted(differ)
     recorded = {}
-    for start in range(0, len(ids), CHUNK):
-        recorded.update(conn.execute(select(ContentHash.row_id, ContentHash.hash).where(
-            ContentHash.kind == "claim", ContentHash.row_id.in_(ids[start:start + CHUNK]),
-            ContentHash.row_id2 == 0)).all())
+    whole = select(ContentHash.row_id, ContentHash.hash).where(ContentHash.kind == "claim", ContentHash.row_id2 == 0)
+    recorded.update(select_in(conn, whole, ContentHash.row_id, ids, CHUNK))
     refresh = {}
     for (_kind, claim_id, _), (whole, run_hash) in _hashes(conn, "claim", ids).items():
         if whole == recorded.get(claim_id):
@@ -480,10 +474,8 @@ def _changed(session: Session, kind_name: str, ids: list[int]) -> list[tuple[Row
     transaction, or in the table), with the entry that recorded them (None: none did)."""
     table = ContentHash
     recorded: dict[RowKey, tuple[str | None, int | None]] = {}
-    for start in range(0, len(ids), CHUNK):
-        recorded.update(((k, a, b), (h, seq)) for k, a, b, h, seq in session.execute(
-            select(table.kind, table.row_id, table.row_id2, table.hash, table.seq)
-            .where(table.kind == kind_name, table.row_id.in_(ids[start:start + CHUNK]))))
+    of_kind = select(table.kind, table.row_id, table.row_id2, table.hash, table.seq).where(table.kind == kind_name)
+    recorded.update(((k, a, b), (h, seq)) for k, a, b, h, seq in select_in(session, of_kind, table.row_id, ids, CHUNK))
     for key, (h, _run) in session.info.get(_STAGED, {}).items():
         if key[0] == kind_name:
             recorded[key] = (h, recorded.get(key, (None, None))[1])

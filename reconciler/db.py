@@ -6,6 +6,9 @@ starts as a reader and later writes can otherwise fail at once with "database is
 instead of waiting. pysqlite's own transaction handling is switched off as SQLAlchemy's
 documentation describes ("Serializable isolation / Savepoints / Transactional DDL"), and the
 hooks below emit BEGIN themselves.
+
+Long ``IN (...)`` lists go one chunk a statement (:func:`chunks`, :func:`select_in`): SQLite
+caps the variables of one statement.
 """
 
 from __future__ import annotations
@@ -18,10 +21,10 @@ import time
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import Callable, Iterator, Sequence, TypeVar
 from urllib.parse import quote
 
-from sqlalchemy import URL, Engine, create_engine, event, inspect, make_url, text
+from sqlalchemy import URL, Connection, Engine, Row, Select, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -385,3 +388,19 @@ def current_revision(db: Database) -> str | None:
         if not inspect(conn).has_table("alembic_version"):
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """``items`` in consecutive slices of at most ``size``: one statement each, to keep a long
+    ``IN (...)`` list, or one batch of rows to insert, within the driver's limits (SQLite caps the
+    variables of one statement)."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def select_in(connection: Session | Connection, query: Select, column, values: Sequence, size: int) -> Iterator[Row]:
+    """The rows of ``query`` whose ``column`` is one of ``values``, over one statement per
+    ``size`` values (:func:`chunks`). Each statement's rows are fetched whole before they are
+    given, so the caller may write between them."""
+    for part in chunks(values, size):
+        yield from connection.execute(query.where(column.in_(part))).all()

@@ -17,17 +17,19 @@ from sqlalchemy.orm import Session
 
 from . import audit, content
 from .config import Config
+from .db import chunks, select_in
 from .errors import ConflictError, NotFound, ReconcileError
-from .models import STATUSES, Claim, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, Run, utcnow
+from .models import STATUSES, Claim, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, utcnow
 from .matching import Blocker, ClaimFeatures, PlaceHints, cannot_link, score_pair
 from .clustering import MISSING_PAIR
-from .runs import (CHUNK, RESCORE_LIMIT, event_values, grading_texts, load_decisions, load_features, reconcile,
-                   relay_names)
+from .runs import (CHUNK, RESCORE_LIMIT, event_values, grading_texts, last_finished_run, load_decisions,
+                   load_features, reconcile, relay_names)
 from .sources import SourceIndex
+from .unionfind import UnionFind
 
 
 def current_config(session: Session) -> Config:
-    last = session.scalars(select(Run).where(Run.finished_at.is_not(None)).order_by(Run.id.desc()).limit(1)).first()
+    last = last_finished_run(session)
     return Config.from_dict(last.config) if last else Config()
 
 
@@ -42,7 +44,7 @@ def _event_state(event: Event) -> dict:
 
 def _claim_event(session: Session, claim_id: int) -> int | None:
     if session.get(Claim, claim_id) is None:
-        raise NotFound(f"no claim {claim_id}; list them with `reconcile claims`")
+        raise NotFound("claim", claim_id)
     return session.scalar(select(ClaimLink.event_id).where(ClaimLink.claim_id == claim_id))
 
 
@@ -54,7 +56,7 @@ def _check_version(session: Session, event_id: int, if_version: int | None, user
     """The active event, its version bumped; ConflictError if it moved on since ``if_version``."""
     event = session.get(Event, event_id)
     if event is None:
-        raise NotFound(f"no event {event_id}; list them with `reconcile events`")
+        raise NotFound("event", event_id)
     if not event.active:
         raise ConflictError(f"event {event_id} no longer exists (merged or split by {event.updated_by}); "
                             f"see `reconcile show {event_id}` for what it became")
@@ -228,7 +230,7 @@ def unlink(session: Session, user: str, a: int, b: int, versions: dict[int, int]
 def _existing(session: Session, event_id: int) -> Event:
     event = session.get(Event, event_id)
     if event is None:
-        raise NotFound(f"no event {event_id}; list them with `reconcile events`")
+        raise NotFound("event", event_id)
     return event
 
 
@@ -243,9 +245,8 @@ def merge(session: Session, user: str, keep: int, other: int, if_version: int | 
     keep_claims, other_claims = _members(session, keep), _members(session, other)
     everyone = keep_claims + other_claims
     members = set(everyone)
-    apart = [(x, y) for x, y in _chunked(session, select(PairConstraint.claim_a, PairConstraint.claim_b)
-                                         .where(PairConstraint.kind == "cannot"), PairConstraint.claim_a, everyone)
-             if y in members]
+    cannot = select(PairConstraint.claim_a, PairConstraint.claim_b).where(PairConstraint.kind == "cannot")
+    apart = [(x, y) for x, y in select_in(session, cannot, PairConstraint.claim_a, everyone, CHUNK) if y in members]
     for x, y in combinations(sorted(everyone), 2):
         session.execute(delete(PairConstraint).where(PairConstraint.claim_a == x, PairConstraint.claim_b == y,
                                                      PairConstraint.kind == "cannot"))
@@ -268,7 +269,7 @@ def split(session: Session, user: str, event_id: int, claims: list[int], if_vers
     _existing(session, event_id)
     for claim in claims:
         if session.get(Claim, claim) is None:
-            raise NotFound(f"no claim {claim}; list them with `reconcile claims`")
+            raise NotFound("claim", claim)
     event = _check_version(session, event_id, if_version, user)
     before = _event_state(event)
     members = _members(session, event_id)
@@ -372,8 +373,7 @@ def review_queue(session: Session, config: Config, limit: int | None = None) -> 
     claim_ids = sorted({c for r in rows for c in (r.claim_a, r.claim_b)})
     index = SourceIndex.load(session)
     events, origin_of, placed = {}, {}, set()
-    for start in range(0, len(claim_ids), 500):
-        part = claim_ids[start:start + 500]
+    for part in chunks(claim_ids, 500):
         events.update(session.execute(select(ClaimLink.claim_id, ClaimLink.event_id)
                                       .where(ClaimLink.claim_id.in_(part))).all())
         for claim_id, source_id, place_key, first, last in session.execute(
@@ -386,14 +386,13 @@ def review_queue(session: Session, config: Config, limit: int | None = None) -> 
     event_ids = sorted(set(events.values()))
     event_origins: dict[int, set[str]] = {}
     placed_events = set()
-    for start in range(0, len(event_ids), 500):
-        for event_id, origins, place_key, first, last in session.execute(
-                select(Event.id, Event.origins, Event.place_key, Event.date_start, Event.date_end)
-                .where(Event.id.in_(event_ids[start:start + 500]))):
-            event_origins[event_id] = set(origins or ())
-            # A tally over a period names a place at most as its scope: grading counts no place.
-            if place_key is not None and not config.is_period((last - first).days + 1):
-                placed_events.add(event_id)
+    for event_id, origins, place_key, first, last in select_in(
+            session, select(Event.id, Event.origins, Event.place_key, Event.date_start, Event.date_end), Event.id,
+            event_ids, 500):
+        event_origins[event_id] = set(origins or ())
+        # A tally over a period names a place at most as its scope: grading counts no place.
+        if place_key is not None and not config.is_period((last - first).days + 1):
+            placed_events.add(event_id)
 
     def impact(a: int, b: int) -> str:
         event_a, event_b = events.get(a), events.get(b)
@@ -422,28 +421,14 @@ def review_queue(session: Session, config: Config, limit: int | None = None) -> 
     return queue
 
 
-def _chunked(session: Session, query, column, ids: list[int]) -> list:
-    rows = []
-    for start in range(0, len(ids), CHUNK):
-        rows += session.execute(query.where(column.in_(ids[start:start + CHUNK]))).all()
-    return rows
-
-
 def _is_group(members: list[int], must: set[tuple[int, int]]) -> bool:
     """Whether clustering counts these claims (one event) as a group of claims: two or more
     that evidence joined, not one claim and not claims only people's links hold together."""
-    parent = {m: m for m in members}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    linked = UnionFind(members)
     for a, b in must:
-        if a in parent and b in parent:
-            parent[find(a)] = find(b)
-    return len({find(m) for m in members}) > 1
+        if a in linked and b in linked:
+            linked.union(a, b)
+    return len(linked.groups()) > 1
 
 
 def near_events(session: Session, event_id: int) -> list[dict]:
@@ -460,11 +445,12 @@ def near_events(session: Session, event_id: int) -> list[dict]:
         return []
     members = set(mine)
     pair_query = select(ReviewPair.claim_a, ReviewPair.claim_b, ReviewPair.score)
-    rows = _chunked(session, pair_query, ReviewPair.claim_a, mine) + _chunked(session, pair_query, ReviewPair.claim_b,
-                                                                               mine)
+    rows = [*select_in(session, pair_query, ReviewPair.claim_a, mine, CHUNK),
+            *select_in(session, pair_query, ReviewPair.claim_b, mine, CHUNK)]
     pairs = {(min(a, b), max(a, b)): score for a, b, score in rows}
     outside = sorted({c for pair in pairs for c in pair} - members)
-    event_of = dict(_chunked(session, select(ClaimLink.claim_id, ClaimLink.event_id), ClaimLink.claim_id, outside))
+    event_of = dict(select_in(session, select(ClaimLink.claim_id, ClaimLink.event_id), ClaimLink.claim_id, outside,
+                              CHUNK))
     queued: dict[int, list[dict]] = defaultdict(list)
     for (a, b), score in sorted(pairs.items()):
         here, there = (a, b) if a in members else (b, a)
@@ -475,12 +461,12 @@ def near_events(session: Session, event_id: int) -> list[dict]:
     if not theirs:
         return []
     ids = sorted(members | {c for claims in theirs.values() for c in claims})
-    changed = {c for c, needs in _chunked(session, select(Claim.id, Claim.needs_match), Claim.id, ids) if needs}
+    changed = {c for c, needs in select_in(session, select(Claim.id, Claim.needs_match), Claim.id, ids, CHUNK) if needs}
     index = SourceIndex.load(session)
     features, _ = load_features(session, index, ids, config=config)
     must, decided_apart, _manual = load_decisions(session)
     features, hints = _with_hints(session, index, config, features, decided_apart)
-    statuses = dict(_chunked(session, select(Event.id, Event.status), Event.id, sorted(theirs)))
+    statuses = dict(select_in(session, select(Event.id, Event.status), Event.id, sorted(theirs), CHUNK))
     mine_group = _is_group(mine, must)
     near = []
     for other, claims in theirs.items():

@@ -33,6 +33,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from . import audit, content
+from .db import chunks
 from .errors import InputError, Problem
 from .limits import Limits, key_width_problem, shown_key, text_problem
 from .gazetteer import Gazetteer, GazetteerPlace, shared_gazetteer
@@ -275,8 +276,8 @@ def import_places(session: Session, rows: list[PlaceRow], user: str, file: str) 
             summary.unchanged += 1
             continue
         new_names += [{"place_id": place.id, "name": n, "name_key": ascii_key(n)} for n in row.names]
-    for start in range(0, len(new_names), 5000):
-        session.connection().execute(core(PlaceName).insert(), new_names[start:start + 5000])
+    for part in chunks(new_names, 5000):
+        session.connection().execute(core(PlaceName).insert(), part)
     if summary.added or summary.updated:
         audit.record(session, user, "places import", "places", after={
             "file": file, "added": summary.added, "updated": summary.updated, "unchanged": summary.unchanged},

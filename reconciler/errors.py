@@ -95,7 +95,15 @@ class NotWritable(ReconcileError):
 
 
 class NotFound(ReconcileError):
+    """Nothing of ``kind`` ("claim", "event", "source", "status") is stored under ``key`` (the id
+    or name asked for). The message is ``detail`` where given, else "no claim 12"; it names no
+    command: a caller adds its own hint on where to look (the command line: by ``kind``)."""
+
     exit_code = 4
+
+    def __init__(self, kind: str, key: object, detail: str | None = None):
+        self.kind, self.key, self.detail = kind, key, detail
+        super().__init__(detail if detail is not None else f"no {kind} {key}")
 
 
 class ConflictError(ReconcileError):

@@ -42,7 +42,7 @@ def event_summary(event: Event, claims: list[dict]) -> dict:
 def list_events(session: Session, status: str | None = None) -> list[dict]:
     """Active events by date then id, each with its claims as ``{"id", "ref", "source"}``."""
     if status is not None and status not in STATUSES:
-        raise NotFound(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
+        raise NotFound("status", status, f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
     query = select(Event).where(Event.active.is_(True)).order_by(Event.date_start, Event.id)
     if status:
         query = query.where(Event.status == status)
@@ -62,7 +62,7 @@ def resolve_event(session: Session, event_id: int) -> Event:
     """The event (active or retired: a retired one's lineage says what it became); NotFound if none."""
     event = session.get(Event, event_id)
     if event is None:
-        raise NotFound(f"no event {event_id}; list them with `reconcile events`")
+        raise NotFound("event", event_id)
     return event
 
 

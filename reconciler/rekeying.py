@@ -22,6 +22,7 @@ from typing import Callable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from .db import chunks, select_in
 from .importing import content_fingerprint
 
 _SOURCES = sa.table("sources", sa.column("id", sa.Integer), sa.column("name", sa.String),
@@ -93,19 +94,16 @@ def _refingerprint(conn: Connection, changed: list[int], taken: dict[str, int], 
         return name_keys[taken[k]] if k in taken else k
 
     ids: set[int] = set()
-    for start in range(0, len(changed), CHUNK):
-        part = changed[start:start + CHUNK]
+    for part in chunks(changed, CHUNK):
         ids.update(conn.scalars(sa.select(_CLAIMS.c.id).where(_CLAIMS.c.source_id.in_(part))))
         ids.update(conn.scalars(sa.select(_RELAYS.c.claim_id).where(_RELAYS.c.source_id.in_(part))))
     written, ordered = 0, sorted(ids)
-    for start in range(0, len(ordered), CHUNK):
-        rows = conn.execute(sa.select(_CLAIMS.c.id, _CLAIMS.c.raw, _CLAIMS.c.fingerprint)
-                            .where(_CLAIMS.c.id.in_(ordered[start:start + CHUNK]))).all()
-        for claim_id, raw, old in rows:
-            new = content_fingerprint(raw, canonical)
-            # A claim that now has the content of another stored claim keeps its fingerprint (UNIQUE).
-            if new == old or conn.scalar(sa.select(_CLAIMS.c.id).where(_CLAIMS.c.fingerprint == new)) is not None:
-                continue
-            conn.execute(_CLAIMS.update().where(_CLAIMS.c.id == claim_id).values(fingerprint=new))
-            written += 1
+    claims = sa.select(_CLAIMS.c.id, _CLAIMS.c.raw, _CLAIMS.c.fingerprint)
+    for claim_id, raw, old in select_in(conn, claims, _CLAIMS.c.id, ordered, CHUNK):
+        new = content_fingerprint(raw, canonical)
+        # A claim that now has the content of another stored claim keeps its fingerprint (UNIQUE).
+        if new == old or conn.scalar(sa.select(_CLAIMS.c.id).where(_CLAIMS.c.fingerprint == new)) is not None:
+            continue
+        conn.execute(_CLAIMS.update().where(_CLAIMS.c.id == claim_id).values(fingerprint=new))
+        written += 1
     return written

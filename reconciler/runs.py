@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from .clustering import Problem, average_linkage
 from .config import POLICY_VERSION, Config
+from .db import chunks, select_in
 from .deskplaces import desk_gazetteer
 from .gazetteer import Gazetteer
 from .grading import GradedClaim, grade_event, tally
@@ -29,6 +30,7 @@ from .scoring import PairScore, default_workers, forked_map, score_in_order, sha
 from .models import (STATUSES, Claim, ClaimLink, ClaimRelay, Event, EventLineage, PairConstraint, ReviewPair, Run, core,
                      utcnow)
 from .sources import SourceIndex
+from .unionfind import UnionFind
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 900
@@ -60,8 +62,8 @@ def load_features(session: Session, index: SourceIndex, claim_ids: list[int] | N
     located = _Locations(desk_gazetteer(session), (config or Config()).place_neighbour_km)
     if claim_ids is not None:
         features = {}
-        for start in range(0, len(claim_ids), CHUNK):
-            part, _ = _load(session, origin_root, located, claim_ids[start:start + CHUNK])
+        for ids in chunks(claim_ids, CHUNK):
+            part, _ = _load(session, origin_root, located, ids)
             features.update(part)
         return features, set()
     return _load(session, origin_root, located, None, versions)
@@ -225,21 +227,12 @@ class _Explorer:
 
 
 def _components(graph: _Graph) -> list[list[int]]:
-    seen, groups = set(), []
-    for start in sorted(graph.nodes):
-        if start in seen:
-            continue
-        seen.add(start)
-        stack, group = [start], []
-        while stack:
-            n = stack.pop()
-            group.append(n)
-            for m in graph.strong.get(n, ()):
-                if m not in seen:
-                    seen.add(m)
-                    stack.append(m)
-        groups.append(group)
-    return groups
+    """The groups strong links join, each in id order, by their first id."""
+    linked = UnionFind(sorted(graph.nodes))
+    for node, others in graph.strong.items():
+        for other in others:
+            linked.union(node, other)
+    return list(linked.groups().values())
 
 
 # Groups larger than this are clustered with only the pairs kept while exploring (the others
@@ -331,6 +324,12 @@ def _assign_ids(clusters: list[list[int]], old_event_of: dict[int, int],
     return ids, spread
 
 
+def last_finished_run(session: Session) -> Run | None:
+    """The latest run that finished (its config is what the stored events were decided with);
+    None before the first."""
+    return session.scalars(select(Run).where(Run.finished_at.is_not(None)).order_by(Run.id.desc()).limit(1)).first()
+
+
 def load_decisions(session: Session) -> tuple[set[tuple[int, int]], set[tuple[int, int]], set[int]]:
     """People's decisions a run must obey: must-link pairs, cannot-link pairs, manually graded events."""
     must, cannot = set(), set()
@@ -354,7 +353,7 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     content.check_run(session, user)   # nothing is graded from rows changed behind the tool's back
     must, cannot, manual_events = load_decisions(session)
     note = None
-    last = session.scalars(select(Run).where(Run.finished_at.is_not(None)).order_by(Run.id.desc()).limit(1)).first()
+    last = last_finished_run(session)
     if not full and last is not None and last.config != config.as_dict():
         # Matching or grading settings changed (e.g. --require-neutral), or this version of the
         # tool reads or grades claims differently (POLICY_VERSION): every event is re-decided.
@@ -415,9 +414,8 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     claims = core(Claim)
     clear = (claims.update().where(claims.c.id == bindparam("c_id"), claims.c.version == bindparam("c_version"))
              .values(needs_match=False))
-    for start_at in range(0, len(matched), 5000):
-        session.connection().execute(clear, [{"c_id": c, "c_version": versions[c]}
-                                             for c in matched[start_at:start_at + 5000]])
+    for part in chunks(matched, 5000):
+        session.connection().execute(clear, [{"c_id": c, "c_version": versions[c]} for c in part])
     run.finished_at = utcnow()
     run.counts = result.counts | {"claims": len(features), "claims_matched": len(graph.nodes),
                                   "pairs_scored": graph.pairs_scored, "events_touched": len(result.touched_events)}
@@ -454,10 +452,9 @@ def _hint_neighbours(features: dict[int, ClaimFeatures], dirty: set[int], old_ev
 
 def _statuses(session: Session, event_ids: list[int]) -> dict[int, tuple[str, bool, str | None]]:
     found = {}
-    for start in range(0, len(event_ids), CHUNK):
-        for row in session.execute(select(Event.id, Event.status, Event.manual, Event.graded_by)
-                                   .where(Event.id.in_(event_ids[start:start + CHUNK]))):
-            found[row.id] = (row.status, row.manual, row.graded_by)
+    for row in select_in(session, select(Event.id, Event.status, Event.manual, Event.graded_by), Event.id,
+                         event_ids, CHUNK):
+        found[row.id] = (row.status, row.manual, row.graded_by)
     return found
 
 
@@ -491,8 +488,7 @@ def _store_review_pairs(session: Session, graph: _Graph, clusters: list[list[int
     back by one component alone (neighbouring places, a day too far: ``Score.held_back_by``),
     which a person should see too."""
     nodes = sorted(graph.nodes)
-    for start in range(0, len(nodes), CHUNK):
-        part = nodes[start:start + CHUNK]
+    for part in chunks(nodes, CHUNK):
         session.execute(delete(ReviewPair).where(ReviewPair.claim_a.in_(part)))
         session.execute(delete(ReviewPair).where(ReviewPair.claim_b.in_(part)))
     cluster_of = {claim: i for i, members in enumerate(clusters) for claim in members}
@@ -505,8 +501,8 @@ def _store_review_pairs(session: Session, graph: _Graph, clusters: list[list[int
     # here: a large run proposes far more uncertain pairs than anyone reviews at once.
     rows = [{"claim_a": a, "claim_b": b, "score": scores[(a, b)], "components": {}, "explanation": "",
              "run_id": run_id} for a, b in uncertain]
-    for start in range(0, len(rows), 5000):
-        session.connection().execute(core(ReviewPair).insert(), rows[start:start + 5000])
+    for part in chunks(rows, 5000):
+        session.connection().execute(core(ReviewPair).insert(), part)
 
 
 def _write(session: Session, run: Run, user: str, config: Config, clusters: list[list[int]],
@@ -537,8 +533,8 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
             {"old_event_id": o, "new_event_id": n, "kind": k, "run_id": run.id, "created_by": user, "created_at": now}
             for o, n, k in lineage])
     if retired:
-        for start in range(0, len(retired), CHUNK):
-            session.execute(update(Event).where(Event.id.in_(retired[start:start + CHUNK]))
+        for part in chunks(retired, CHUNK):
+            session.execute(update(Event).where(Event.id.in_(part))
                             .values(active=False, n_claims=0, updated_run_id=run.id, updated_at=now, updated_by=user))
 
     progress("writing", 0, len(clusters))
@@ -609,11 +605,10 @@ def _stored_events(session: Session, event_ids: list[int]) -> dict[int, tuple]:
     """The active events among ``event_ids`` as stored: id -> _event_state (manual grades as _MANUAL)."""
     found = {}
     columns = [getattr(Event, name) for name in _EVENT_STATE]
-    for start in range(0, len(event_ids), CHUNK):
-        for row in session.execute(select(Event.id, Event.manual, *columns).where(
-                Event.id.in_(event_ids[start:start + CHUNK]), Event.active.is_(True))):
-            state = tuple(row[2:])
-            found[row.id] = state[:-2] + (_MANUAL, _MANUAL) if row.manual else state
+    active = select(Event.id, Event.manual, *columns).where(Event.active.is_(True))
+    for row in select_in(session, active, Event.id, event_ids, CHUNK):
+        state = tuple(row[2:])
+        found[row.id] = state[:-2] + (_MANUAL, _MANUAL) if row.manual else state
     return found
 
 
@@ -630,8 +625,8 @@ def _update_events(session: Session, updates: list[dict], run_id: int, now, user
                      .values({name[2:]: bindparam(name) for name in names if name != "e_id"}
                              | {"updated_run_id": run_id, "updated_at": now, "updated_by": user, "active": True,
                                 "version": table.c.version + 1}))
-        for start in range(0, len(rows), 5000):
-            session.connection().execute(statement, rows[start:start + 5000])
+        for part in chunks(rows, 5000):
+            session.connection().execute(statement, part)
 
 
 def _write_links(session: Session, run_id: int, clusters: list[list[int]], ids: list[int], graph: _Graph,
@@ -642,10 +637,9 @@ def _write_links(session: Session, run_id: int, clusters: list[list[int]], ids: 
     many claims changed event."""
     nodes = sorted(graph.nodes)
     stored: dict[int, tuple] = {}
-    for start in range(0, len(nodes), CHUNK):
-        stored.update((row[0], tuple(row[1:])) for row in session.execute(
-            select(ClaimLink.claim_id, ClaimLink.event_id, ClaimLink.partner_claim_id, ClaimLink.score,
-                   ClaimLink.explanation, ClaimLink.components).where(ClaimLink.claim_id.in_(nodes[start:start + CHUNK]))))
+    links = select(ClaimLink.claim_id, ClaimLink.event_id, ClaimLink.partner_claim_id, ClaimLink.score,
+                   ClaimLink.explanation, ClaimLink.components)
+    stored.update((row[0], tuple(row[1:])) for row in select_in(session, links, ClaimLink.claim_id, nodes, CHUNK))
     best = _best_partners(clusters, graph)
     candidates, todo, changed = [], [], 0
     for members, event_id in zip(clusters, ids):
@@ -671,10 +665,10 @@ def _write_links(session: Session, run_id: int, clusters: list[list[int]], ids: 
     rows = [row for row in candidates if stored.get(row["claim_id"]) != (
         row["event_id"], row["partner_claim_id"], row["score"], row["explanation"], row["components"])]
     written = [row["claim_id"] for row in rows]
-    for start in range(0, len(written), CHUNK):
-        session.execute(delete(ClaimLink).where(ClaimLink.claim_id.in_(written[start:start + CHUNK])))
-    for start in range(0, len(rows), 5000):
-        session.connection().execute(core(ClaimLink).insert(), rows[start:start + 5000])
+    for part in chunks(written, CHUNK):
+        session.execute(delete(ClaimLink).where(ClaimLink.claim_id.in_(part)))
+    for part in chunks(rows, 5000):
+        session.connection().execute(core(ClaimLink).insert(), part)
     return changed
 
 
@@ -711,26 +705,21 @@ def grading_texts(session: Session, claim_ids: list[int]) -> tuple[dict[int, str
     be independently verified") and who a claim says did it ("російські окупанти")."""
     notes: dict[int, str] = {}
     actors: dict[int, str] = {}
-    for start in range(0, len(claim_ids), CHUNK):
-        rows = session.execute(select(Claim.id, Claim.note, Claim.actor_text)
-                               .where(Claim.id.in_(claim_ids[start:start + CHUNK]),
-                                      (Claim.note.is_not(None)) | (Claim.actor_text.is_not(None))))
-        for cid, note, actor in rows:
-            if note and _VERIFICATION_NOTE.search(note):
-                notes[cid] = note
-            if actor:
-                actors[cid] = actor
+    written = select(Claim.id, Claim.note, Claim.actor_text).where(
+        (Claim.note.is_not(None)) | (Claim.actor_text.is_not(None)))
+    for cid, note, actor in select_in(session, written, Claim.id, claim_ids, CHUNK):
+        if note and _VERIFICATION_NOTE.search(note):
+            notes[cid] = note
+        if actor:
+            actors[cid] = actor
     return notes, actors
 
 
 def relay_names(session: Session, claim_ids: list[int], index: SourceIndex) -> dict[int, list[str]]:
     names: dict[int, list[str]] = {}
-    for start in range(0, len(claim_ids), CHUNK):
-        rows = session.execute(select(ClaimRelay.claim_id, ClaimRelay.source_id)
-                               .where(ClaimRelay.claim_id.in_(claim_ids[start:start + CHUNK]))
-                               .order_by(ClaimRelay.claim_id, ClaimRelay.position))
-        for claim_id, source_id in rows:
-            names.setdefault(claim_id, []).append(index.sources[source_id].name)
+    relays = select(ClaimRelay.claim_id, ClaimRelay.source_id).order_by(ClaimRelay.claim_id, ClaimRelay.position)
+    for claim_id, source_id in select_in(session, relays, ClaimRelay.claim_id, claim_ids, CHUNK):
+        names.setdefault(claim_id, []).append(index.sources[source_id].name)
     return names
 
 

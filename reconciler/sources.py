@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from . import audit, content
+from .db import chunks
 from .errors import InputError, LookalikeError, NotFound, Problem, ReconcileError, RefusedInput, ValueParseError
 from .limits import KEY_WIDTH, Limits, key_width_problem, shown_key, text_problem
 from .models import SOURCE_KINDS, Claim, Source, SourceAlias, SourceDistinction, utcnow
@@ -230,7 +231,8 @@ def upsert_source(session: Session, index: SourceIndex, spec: SourceSpec, user: 
     if spec.parent:
         parent = index.find(spec.parent)
         if parent is None:
-            raise _at(NotFound(f"parent source {spec.parent!r} is not registered; register it first"), "parent")
+            raise _at(NotFound("source", spec.parent,
+                               f"parent source {spec.parent!r} is not registered; register it first"), "parent")
         parent_id = parent.id
     if source is not None:
         # Built on a source changed behind the tool's back, an edit would record the change as its own.
@@ -286,7 +288,7 @@ def _distinct_ids(index: SourceIndex, spec: SourceSpec, source: Source | None) -
     for name in spec.distinct_from:
         other = index.find(name)
         if other is None:
-            raise _at(NotFound(f"no source is called {name!r}"), "distinct_from")
+            raise _at(NotFound("source", name, f"no source is called {name!r}"), "distinct_from")
         if source is not None and other.id == source.id:
             raise _at(ValueParseError(f"{name!r} is {source.name!r} itself"), "distinct_from")
         ids.add(other.id)
@@ -335,9 +337,9 @@ def _field_changes(index: SourceIndex, source: Source, kind: str, parent_id: int
 def _flag_claims_under(session: Session, index: SourceIndex, source_id: int) -> None:
     """Origins may have changed for these claims: the next run re-matches and re-grades them."""
     under = [sid for sid in index.sources if source_id in index.chain_of(sid)]
-    for start in range(0, len(under), 500):
+    for part in chunks(under, 500):
         # The version too: a run in progress then leaves the mark (see reconciler.runs.reconcile).
-        session.execute(update(Claim).where(Claim.source_id.in_(under[start:start + 500]))
+        session.execute(update(Claim).where(Claim.source_id.in_(part))
                         .values(needs_match=True, version=Claim.version + 1))
 
 
