@@ -23,11 +23,13 @@ from . import audit, content
 from .errors import InputError, Problem
 from .config import Config
 from .dates import shift
+from .db import chunks, select_in
 from .limits import KEY_WIDTH
-from .models import Claim, ClaimChange, ClaimRelay, Report, Run, core, utcnow
+from .models import Claim, ClaimChange, ClaimRelay, Report, core, utcnow
 from .deskplaces import desk_gazetteer
 from .places import PlaceNormaliser
 from .reading import ClaimInput
+from .runs import last_finished_run
 from .names import difference, lookalike_keys
 from .sources import SourceIndex, lookalike_description, name_key, unregistered_source
 from .vocabulary import actor_key, event_type_category, target_categories, victims_category
@@ -120,10 +122,7 @@ class _Importer:
             if title is not None:
                 first.setdefault(_report_key(title), claim)
         keys = [k for k in first if k not in self.reports]
-        for start in range(0, len(keys), CHUNK):
-            part = keys[start:start + CHUNK]
-            self.reports.update(self.session.execute(
-                select(Report.title_key, Report.id).where(Report.title_key.in_(part))).all())
+        self.reports.update(select_in(self.session, select(Report.title_key, Report.id), Report.title_key, keys, CHUNK))
         missing = [k for k in keys if k not in self.reports]
         rows = []
         for key in missing:
@@ -132,8 +131,7 @@ class _Importer:
             rows.append({"title": claim.text_field("report"), "title_key": key, "publisher_id": publisher,
                          "published_text": claim.text_field("published"), "published_at": claim.published,
                          "language": claim.text_field("lang"), "created_by": self.user, "created_at": utcnow()})
-        for start in range(0, len(rows), CHUNK):
-            part = rows[start:start + CHUNK]
+        for part in chunks(rows, CHUNK):
             # RETURNING the key, not in parameter order: SQLite then inserts in batches, not row by row.
             self.reports.update(self.session.connection().execute(core(Report).insert().returning(core(Report).c.title_key, core(Report).c.id), part).all())
 
@@ -293,8 +291,8 @@ def import_claims(session: Session, claims: list[ClaimInput], user: str,
     _check_new_sources(claims, importer.index)
     batch = _check_batch(claims, importer.index)
     importer.prepare_reports(claims)
-    for start in range(0, len(batch), CHUNK):
-        _import_chunk(importer, batch[start:start + CHUNK])
+    for part in chunks(batch, CHUNK):
+        _import_chunk(importer, part)
     _mark_old_neighbours(session, importer.moved)
     summary = importer.summary
     summary.unregistered_sources = sorted(importer._unregistered)
@@ -387,8 +385,7 @@ def _stored_refs(session: Session, keys: Iterable[tuple[int, str]]) -> dict[tupl
     groups = sorted(by_source.items())
     found = {}
     # A few sources a statement: SQLite parses a chain of ORs as a tree at most 1,000 deep.
-    for start in range(0, len(groups), SOURCES_A_STATEMENT):
-        part = groups[start:start + SOURCES_A_STATEMENT]
+    for part in chunks(groups, SOURCES_A_STATEMENT):
         values = {f"r{i}": refs for i, (_source_id, refs) in enumerate(part)}
         values.update((f"s{i}", source_id) for i, (source_id, _refs) in enumerate(part))
         found.update(((source_id, ref), (claim_id, fp)) for source_id, ref, claim_id, fp
@@ -434,8 +431,8 @@ def _mark_old_neighbours(session: Session, moved: list[tuple[date, date]]) -> No
     overlapping windows are merged, so a large re-import issues few statements."""
     if not moved:
         return
-    last = session.scalars(select(Run.config).where(Run.finished_at.is_not(None)).order_by(Run.id.desc()).limit(1)).first()
-    tolerance = (last or {}).get("date_tolerance_days", Config().date_tolerance_days)
+    last = last_finished_run(session)
+    tolerance = ((last.config if last else None) or {}).get("date_tolerance_days", Config().date_tolerance_days)
     reach = 2 * tolerance
     windows: list[list[date]] = []
     for start, end in sorted(moved):
@@ -531,9 +528,8 @@ def renormalise(session: Session, user: str, normaliser: PlaceNormaliser | None 
              .values({name: bindparam(f"w_{name}") for name in DERIVED_FIELDS}
                      | {"needs_match": True, "version": table.c.version + 1}))
     moved: list[tuple[date, date]] = []
-    for start in range(0, len(ids), CHUNK):
-        rows = session.execute(select(Claim.id, Claim.version, Claim.raw, *columns)
-                               .where(Claim.id.in_(ids[start:start + CHUNK])))
+    for part in chunks(ids, CHUNK):
+        rows = session.execute(select(Claim.id, Claim.version, Claim.raw, *columns).where(Claim.id.in_(part)))
         updates = []
         for row in rows:
             problems: list[Problem] = []
