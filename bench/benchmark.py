@@ -12,7 +12,10 @@ subprocess (so that peak memory is that of one size) with a fresh SQLite file in
 3. run: ``reconcile(session, user, Config())`` in one write transaction (a first run is full);
 4. incremental: import the held-back claims, then an incremental run.
 
-Peak memory is the subprocess's ru_maxrss, read before any evaluation. Timings are
+Peak memory is the subprocess's ru_maxrss, read before any evaluation; "worker peak" is
+the largest of the processes a run forked to score pairs and grade events (their own
+ru_maxrss: pages still shared with the parent count in both); "file MB" is the SQLite file
+after the first run, its write-ahead log checkpointed into it. Timings are
 medians over the repeats (min and max beside them). The first repeat is then scored
 against the truth: after the first run against the grades the base claims give, after
 the incremental run against the grades of all claims. It also re-runs with ``full=True``
@@ -75,6 +78,19 @@ TIMINGS = ("init", "import", "run", "total", "inc_import", "inc_run")
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _workers_peak_mb() -> float:
+    """The largest peak of a process this one forked and waited for (a run's scoring pool)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def _file_mb(db_path: Path) -> float:
+    """The SQLite file's size with its write-ahead log checkpointed into it."""
+    con = sqlite3.connect(db_path)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    return sum(p.stat().st_size for p in (db_path, db_path.with_name(db_path.name + "-wal")) if p.exists()) / 1e6
 
 
 def _snapshot(db_path: Path, to: Path) -> None:
@@ -177,6 +193,8 @@ def worker(data: Path, target: str, evaluate: bool, overrides: dict, snapshot: b
     t["total"] = t["init"] + t["import"] + t["run"]
     out["counts"]["run"] = result.counts
     out["peak_mb_first_run"] = _peak_mb()
+    if postgres is None:
+        out["file_mb_first_run"] = _file_mb(Path(target))
     first: str | dict | None = None   # the state after the first run, for scoring: a copy, or its scores
     if postgres is None and (evaluate or snapshot):
         first = str(Path(target).with_name("after-first-run.sqlite"))
@@ -208,6 +226,7 @@ def worker(data: Path, target: str, evaluate: bool, overrides: dict, snapshot: b
         out["stages"]["inc_run"] = stages.finish()
         out["counts"]["inc_run"] = result.counts
     out["peak_mb"] = _peak_mb()
+    out["peak_mb_workers"] = _workers_peak_mb()
     if evaluate:
         out["scores"] = _evaluate(data, db, first, extra.exists(), config)
         if postgres is not None and isinstance(first, str):
@@ -356,6 +375,8 @@ def run_size(size: int, args, workdir: Path) -> list[dict]:
                      "timings": timings,
                      "stages": runs[0]["stages"],
                      "peak_mb": max(r["peak_mb"] for r in runs), "counts": runs[0]["counts"],
+                     "peak_mb_workers": max(r.get("peak_mb_workers", 0) for r in runs),
+                     "file_mb": runs[0].get("file_mb_first_run"),
                      "peak_includes_scoring": any(r.get("peak_includes_scoring") for r in runs),
                      "scores": runs[0].get("scores")} | extra)
     return rows
@@ -407,13 +428,15 @@ def report(results: list[dict]) -> None:
     console = Console(width=260)
     table = Table(title="reconcile benchmark (seconds: median (min–max))")
     for column in ("size", "store", "import s", "run s", "total s", "incr. import s", "incr. run s", "peak MB",
-                   "pairwise P/R/F1", "B3 F1", "grade acc.", "verified, 1 origin"):
+                   "worker peak MB", "file MB", "pairwise P/R/F1", "B3 F1", "grade acc.", "verified, 1 origin"):
         table.add_column(column)
     for r in results:
         t, s = r["timings"], r["scores"]
         row = [f"{r['size']:,}", r.get("store", "sqlite"), _fmt(t["import"]), _fmt(t["run"]), _fmt(t["total"]),
                _fmt(t.get("inc_import")), _fmt(t.get("inc_run")),
-               f"{r['peak_mb']:.0f}" + ("*" if r.get("peak_includes_scoring") else "")]
+               f"{r['peak_mb']:.0f}" + ("*" if r.get("peak_includes_scoring") else ""),
+               f"{r['peak_mb_workers']:.0f}" if r.get("peak_mb_workers") else "-",
+               f"{r['file_mb']:.0f}" if r.get("file_mb") else "-"]
         if s:
             c, g = s["first_run"]["clustering"], s["first_run"]["grades"]
             row += [f"{c['pairwise_p']:.3f}/{c['pairwise_r']:.3f}/{c['pairwise_f1']:.3f}", f"{c['b3_f1']:.3f}",
