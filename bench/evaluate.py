@@ -18,10 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reconciler.config import Config
-from reconciler.figures import figures_relation, intervals_overlap
+from reconciler.figures import figures_relation
 from reconciler.matching import Blocker, PlaceHints, cannot_link, score_pair
 from reconciler.models import Claim, ClaimLink, Event
-from reconciler.runs import load_features
+from reconciler.features import load_features
 from reconciler.sources import SourceIndex
 from reconciler.unionfind import UnionFind
 from reconciler.vocabulary import event_type_category, same_actor, targets_relation, types_relation, victims_relation

@@ -103,7 +103,7 @@ def score(db_path: Path, claims: dict[str, dict], truth: dict[str, str], overrid
         joined = coverage.pop("joined")
         out |= coverage
         out["errors"] = _errors(session, pred, status, claims, truth, ids, config, examples, joined)
-        from reconciler.runs import load_features
+        from reconciler.features import load_features
         from reconciler.sources import SourceIndex
 
         features, _ = load_features(session, SourceIndex.load(session), config=config)
@@ -216,7 +216,7 @@ def _false_kind(a, b, score, same_origin: bool) -> str:
 
 def _errors(session, pred, status, claims, truth, ids, config, examples: int, joined: set) -> dict:
     from reconciler.matching import Blocker, PlaceHints, score_pair
-    from reconciler.runs import load_features
+    from reconciler.features import load_features
     from reconciler.sources import SourceIndex
 
     features, _ = load_features(session, SourceIndex.load(session), config=config)

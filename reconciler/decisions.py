@@ -22,8 +22,9 @@ from .errors import ConflictError, NotFound, ReconcileError
 from .models import STATUSES, Claim, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, utcnow
 from .matching import Blocker, ClaimFeatures, PlaceHints, cannot_link, score_pair
 from .clustering import MISSING_PAIR
-from .runs import (CHUNK, RESCORE_LIMIT, event_values, grading_texts, last_finished_run, load_decisions,
-                   load_features, reconcile, relay_names)
+from .eventgrades import event_values, grading_texts, relay_names
+from .features import load_features
+from .runs import CHUNK, RESCORE_LIMIT, last_finished_run, load_decisions, reconcile
 from .sources import SourceIndex
 from .unionfind import UnionFind
 

@@ -23,7 +23,7 @@ from typing import Iterable, Iterator, NamedTuple
 from rapidfuzz import fuzz
 
 from .config import Config
-from .figures import figures_relation, interval_text, intervals_overlap
+from .figures import figures_relation, interval_text
 from .gazetteer import region_label
 from .places import place_similarity
 from .vocabulary import kind_family, same_actor, targets_relation, types_relation, victims_relation

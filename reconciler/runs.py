@@ -9,10 +9,8 @@ run on the same data.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Callable
 
 from sqlalchemy import bindparam, delete, insert, select, update
@@ -21,13 +19,12 @@ from sqlalchemy.orm import Session
 from .clustering import Problem, average_linkage
 from .config import POLICY_VERSION, Config
 from .db import chunks, select_in
-from .deskplaces import desk_gazetteer
-from .gazetteer import Gazetteer
-from .grading import GradedClaim, grade_event, tally
-from .matching import Blocker, ClaimFeatures, PlaceHints, Score, cannot_link, corroboration_gaps, score_pair
+from .eventgrades import event_values, grading_texts, relay_names
+from .features import load_features
+from .matching import Blocker, ClaimFeatures, PlaceHints, Score, cannot_link, score_pair
 from . import audit, content, scoring
 from .scoring import PairScore, default_workers, forked_map, score_in_order, shared
-from .models import (STATUSES, Claim, ClaimLink, ClaimRelay, Event, EventLineage, PairConstraint, ReviewPair, Run, core,
+from .models import (STATUSES, Claim, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, Run, core,
                      utcnow)
 from .sources import SourceIndex
 from .unionfind import UnionFind
@@ -49,100 +46,6 @@ class RunResult:
 
 def _no_progress(stage: str, done: int, total: int) -> None:
     return None
-
-
-def load_features(session: Session, index: SourceIndex, claim_ids: list[int] | None = None,
-                  versions: dict[int, int] | None = None, config: Config | None = None,
-                  ) -> tuple[dict[int, ClaimFeatures], set[int]]:
-    """The matching features of every claim (or of ``claim_ids``), and the ids not yet matched;
-    with ``versions``, the version each not-yet-matched claim was read at is put there.
-    ``config`` says how far the places near a claim's place reach (``place_neighbour_km``)."""
-    # (origin, whether it is known) of each source: one origin's reports of two occasions count only if known.
-    origin_root = {sid: (info.origin_id, info.known) for sid, info in ((s, index.origin_of(s)) for s in index.sources)}
-    located = _Locations(desk_gazetteer(session), (config or Config()).place_neighbour_km)
-    if claim_ids is not None:
-        features = {}
-        for ids in chunks(claim_ids, CHUNK):
-            part, _ = _load(session, origin_root, located, ids)
-            features.update(part)
-        return features, set()
-    return _load(session, origin_root, located, None, versions)
-
-
-class _Locations:
-    """Where a claim's candidate places are, and which places in use lie near them: worked out
-    once per distinct set of candidates (a million claims name far fewer places), and only
-    among the places the loaded claims name, since only those have reports to meet."""
-
-    def __init__(self, gazetteer: Gazetteer, near_km: float):
-        self.gazetteer, self.near_km = gazetteer, near_km
-        self._memo: dict[str | int, tuple] = {}
-        self._near: dict[int, frozenset[int]] = {}
-
-    def prepare(self, rows: list[tuple[str | None, int | None]]) -> None:
-        """Find the places near one another among those the (candidates, geonameid) rows name."""
-        used = {int(g) for candidates, geonameid in rows
-                for g in (candidates.split(",") if candidates else (geonameid,) if geonameid is not None else ())}
-        self._near = self.gazetteer.near_among(used, self.near_km)
-
-    def of(self, candidates: str | None, geonameid: int | None) -> tuple:
-        """(candidate ids, their (lat, lon, extent) spots, the places in use near them, the
-        extent of the place shown), once per distinct (candidates, shown place)."""
-        key = (candidates, geonameid)
-        found = self._memo.get(key)
-        if found is None:
-            ids = tuple(int(g) for g in candidates.split(",")) if candidates else (geonameid,)
-            places = [self.gazetteer.places[g] for g in ids if g in self.gazetteer.places]
-            spots = tuple((p.lat, p.lon, p.extent_km) for p in places)
-            near = frozenset(n for p in places for n in self._near.get(p.geonameid, ()))
-            shown = self.gazetteer.places.get(geonameid) if geonameid is not None else None
-            found = self._memo[key] = (tuple(p.geonameid for p in places), spots, near - set(ids),
-                                       shown.extent_km if shown is not None and geonameid in ids else 0.0)
-        return found
-
-
-def _load(session: Session, origin_root: dict[int, tuple[int, bool]], located: _Locations, ids: list[int] | None,
-          versions: dict[int, int] | None = None):
-    features, dirty = {}, set()
-    query = select(
-        Claim.id, Claim.fingerprint, Claim.source_id, Claim.report_id, Claim.date_start, Claim.date_end,
-        Claim.date_precision, Claim.place_key, Claim.place_label, Claim.type_category, Claim.target_categories,
-        Claim.victims_category, Claim.place_region, Claim.actor_key, Claim.stance, Claim.killed_text, Claim.killed_low,
-        Claim.killed_high, Claim.wounded_text, Claim.wounded_low, Claim.wounded_high, Claim.text, Claim.needs_match,
-        Claim.version, Claim.place_geonameid, Claim.place_candidates, Claim.place_names, Claim.text_type_category,
-        Claim.place_method,
-    )
-    if ids is not None:
-        query = query.where(Claim.id.in_(ids))
-    names_of: dict[str | None, frozenset[str]] = {None: frozenset()}
-    places = select(Claim.place_candidates, Claim.place_geonameid).distinct()
-    if ids is not None:
-        places = places.where(Claim.id.in_(ids))
-    located.prepare(session.connection().execute(places).all())
-    # Plain tuples through the Core connection: this loads every claim, so it must be lean.
-    for (cid, fp, source_id, report_id, start, end, precision, place_key, place_label, type_category, targets,
-         victims, region, actor, stance, killed_text, killed_low, killed_high, wounded_text, wounded_low,
-         wounded_high, text, needs_match, version, geonameid, candidates, place_names, text_type, method,
-         ) in session.connection().execute(query):
-        ids_, spots, near, extent = located.of(candidates, geonameid) if (candidates or geonameid) \
-            else ((), (), frozenset(), 0.0)
-        if place_names is None and place_key is not None and geonameid is None:
-            place_names = place_key   # a claim stored before names were kept: its text key is its name
-        names = names_of.get(place_names)
-        if names is None:
-            names = names_of[place_names] = frozenset(place_names.split("|"))
-        features[cid] = ClaimFeatures(
-            cid, fp, source_id, origin_root[source_id][0], report_id, start.toordinal(), end.toordinal(), precision,
-            place_key, place_label, type_category, victims, actor, stance,
-            (killed_low, killed_high) if killed_text else None,
-            (wounded_low, wounded_high) if wounded_text else None, text, targets, region, origin_root[source_id][1],
-            ids_, spots, near, names, text_type, method == "list", extent,
-        )
-        if needs_match:
-            dirty.add(cid)
-            if versions is not None:
-                versions[cid] = version
-    return features, dirty
 
 
 @dataclass
@@ -694,89 +597,3 @@ def _link_row(claim_id: int, event_id: int, size: int, best: Score | None, run_i
     partner = best.b if best.a == claim_id else best.a
     return {"claim_id": claim_id, "event_id": event_id, "score": best.total, "partner_claim_id": partner,
             "components": best.as_rows(), "explanation": None, "run_id": run_id}
-
-
-# Notes that speak to verification are carried into an unverified event's reason.
-_VERIFICATION_NOTE = re.compile(r"verif|confirm|corroborat", re.IGNORECASE)
-
-
-def grading_texts(session: Session, claim_ids: list[int]) -> tuple[dict[int, str], dict[int, str]]:
-    """What grading quotes as written, by claim: reporters' notes about verification ("could not
-    be independently verified") and who a claim says did it ("російські окупанти")."""
-    notes: dict[int, str] = {}
-    actors: dict[int, str] = {}
-    written = select(Claim.id, Claim.note, Claim.actor_text).where(
-        (Claim.note.is_not(None)) | (Claim.actor_text.is_not(None)))
-    for cid, note, actor in select_in(session, written, Claim.id, claim_ids, CHUNK):
-        if note and _VERIFICATION_NOTE.search(note):
-            notes[cid] = note
-        if actor:
-            actors[cid] = actor
-    return notes, actors
-
-
-def relay_names(session: Session, claim_ids: list[int], index: SourceIndex) -> dict[int, list[str]]:
-    names: dict[int, list[str]] = {}
-    relays = select(ClaimRelay.claim_id, ClaimRelay.source_id).order_by(ClaimRelay.claim_id, ClaimRelay.position)
-    for claim_id, source_id in select_in(session, relays, ClaimRelay.claim_id, claim_ids, CHUNK):
-        names.setdefault(claim_id, []).append(index.sources[source_id].name)
-    return names
-
-
-def event_values(event_id: int, members: list[int], features: dict[int, ClaimFeatures], index: SourceIndex,
-                  relays: dict[int, list[str]], config: Config, manual: bool,
-                  notes: dict[int, str] | None = None, actors: dict[int, str] | None = None) -> dict:
-    claims = [features[m] for m in members]
-    notes, actors = notes or {}, actors or {}
-    graded = [_graded(features[m], index, relays.get(m, []), notes.get(m), config, actors.get(m)) for m in members]
-    values = {"id": event_id, "n_claims": len(members)}
-    origins = sorted({g.origin.origin_name for g in graded if g.origin.known})
-    values["origins"], values["n_origins"] = origins, len(origins)
-    starts, ends = [c.start for c in claims], [c.end for c in claims]
-    lo, hi = (max(starts), min(ends)) if max(starts) <= min(ends) else (min(starts), max(ends))
-    values["date_start"], values["date_end"] = date.fromordinal(lo), date.fromordinal(hi)
-    places = Counter((c.place_key, c.place_label) for c in claims if c.place_key)
-    top = sorted(places.items(), key=lambda kv: (-kv[1], kv[0][0]))
-    values["place_key"], values["place_label"] = top[0][0] if top else (None, None)
-    for label in ("killed", "wounded"):
-        figures = [getattr(c, label) for c in claims if c.stance == "asserts" and getattr(c, label) is not None]
-        t = tally(figures)
-        values.update({f"{label}_low": t.low, f"{label}_best": t.best, f"{label}_high": t.high})
-    if not manual:
-        grade = grade_event(graded, config, corroboration(claims, graded, config))
-        values["status"], values["reason"] = grade.status, grade.reason
-    return values
-
-
-def corroboration(claims: list[ClaimFeatures], graded: list[GradedClaim],
-                  config: Config) -> dict[frozenset[str], tuple[str, ...]]:
-    """Per pair of known origins asserting an event, what keeps their closest pair of claims from
-    corroborating each other (the fewest gaps), or () when one pair does."""
-    by_origin: dict[str, list[ClaimFeatures]] = {}
-    for claim, g in zip(claims, graded):
-        if g.origin.known and g.stance != "denies":
-            by_origin.setdefault(g.origin.origin_name, []).append(claim)
-    names = sorted(by_origin)
-    found: dict[frozenset[str], tuple[str, ...]] = {}
-    for i, a in enumerate(names):
-        for b in names[i + 1:]:
-            best = None
-            for x in by_origin[a]:
-                for y in by_origin[b]:
-                    gaps = corroboration_gaps(x, y, config)
-                    if best is None or len(gaps) < len(best):
-                        best = gaps
-                    if not gaps:
-                        break
-                if best == ():
-                    break
-            found[frozenset((a, b))] = best
-    return found
-
-
-def _graded(claim: ClaimFeatures, index: SourceIndex, relays: list[str], note: str | None,
-            config: Config, actor_text: str | None = None) -> GradedClaim:
-    # A period claim's scope is the conflict, whatever place it names: it places no incident.
-    return GradedClaim(claim.id, index.sources[claim.source_id].name, index.origin_of(claim.source_id),
-                       claim.stance, claim.actor_key, claim.victims_category, claim.killed, claim.wounded,
-                       tuple(relays), note, claim.place_key is not None and not claim.is_period(config), actor_text)

@@ -14,7 +14,7 @@ from reconciler.config import Config
 from reconciler.gazetteer import shared_gazetteer
 from reconciler.matching import ClaimFeatures, score_pair
 from reconciler.places import PlaceNormaliser
-from reconciler.runs import _Locations
+from reconciler.features import Locations
 
 D = date(2023, 2, 5).toordinal()
 
@@ -22,7 +22,7 @@ D = date(2023, 2, 5).toordinal()
 @pytest.fixture(scope="module")
 def claim():
     normaliser, config = PlaceNormaliser(), Config()
-    locations = _Locations(shared_gazetteer(), config.place_neighbour_km)
+    locations = Locations(shared_gazetteer(), config.place_neighbour_km)
     texts = ["Donetsk", "Donetsk town", "Yuzivskyi", "Kalynivskyi", "Bakhmut", "Pisky", "Toretsk",
              "Donetsk region: 3 in Bakhmut, 2 in Toretsk", "Donetsk region: 1 in Toretsk and 1 in Bakhmut",
              "Donetsk region: 2 in Bakhmut and 1 in Avdiivka"]

@@ -1,0 +1,116 @@
+"""A run's first stage: every claim's matching features, loaded once.
+
+Plain tuples through the Core connection become one :class:`reconciler.matching.ClaimFeatures`
+per claim (dates as ordinals, the place's candidates and where they are, categories, figure
+intervals, the origin); runs, decisions, `show --near` and `review` read them through this
+module.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .config import Config
+from .db import chunks
+from .deskplaces import desk_gazetteer
+from .gazetteer import Gazetteer
+from .matching import ClaimFeatures
+from .models import Claim
+from .sources import SourceIndex
+
+CHUNK = 900
+
+
+def load_features(session: Session, index: SourceIndex, claim_ids: list[int] | None = None,
+                  versions: dict[int, int] | None = None, config: Config | None = None,
+                  ) -> tuple[dict[int, ClaimFeatures], set[int]]:
+    """The matching features of every claim (or of ``claim_ids``), and the ids not yet matched;
+    with ``versions``, the version each not-yet-matched claim was read at is put there.
+    ``config`` says how far the places near a claim's place reach (``place_neighbour_km``)."""
+    # (origin, whether it is known) of each source: one origin's reports of two occasions count only if known.
+    origin_root = {sid: (info.origin_id, info.known) for sid, info in ((s, index.origin_of(s)) for s in index.sources)}
+    located = Locations(desk_gazetteer(session), (config or Config()).place_neighbour_km)
+    if claim_ids is not None:
+        features = {}
+        for ids in chunks(claim_ids, CHUNK):
+            part, _ = _load(session, origin_root, located, ids)
+            features.update(part)
+        return features, set()
+    return _load(session, origin_root, located, None, versions)
+
+
+class Locations:
+    """Where a claim's candidate places are, and which places in use lie near them: worked out
+    once per distinct set of candidates (a million claims name far fewer places), and only
+    among the places the loaded claims name, since only those have reports to meet."""
+
+    def __init__(self, gazetteer: Gazetteer, near_km: float):
+        self.gazetteer, self.near_km = gazetteer, near_km
+        self._memo: dict[str | int, tuple] = {}
+        self._near: dict[int, frozenset[int]] = {}
+
+    def prepare(self, rows: list[tuple[str | None, int | None]]) -> None:
+        """Find the places near one another among those the (candidates, geonameid) rows name."""
+        used = {int(g) for candidates, geonameid in rows
+                for g in (candidates.split(",") if candidates else (geonameid,) if geonameid is not None else ())}
+        self._near = self.gazetteer.near_among(used, self.near_km)
+
+    def of(self, candidates: str | None, geonameid: int | None) -> tuple:
+        """(candidate ids, their (lat, lon, extent) spots, the places in use near them, the
+        extent of the place shown), once per distinct (candidates, shown place)."""
+        key = (candidates, geonameid)
+        found = self._memo.get(key)
+        if found is None:
+            ids = tuple(int(g) for g in candidates.split(",")) if candidates else (geonameid,)
+            places = [self.gazetteer.places[g] for g in ids if g in self.gazetteer.places]
+            spots = tuple((p.lat, p.lon, p.extent_km) for p in places)
+            near = frozenset(n for p in places for n in self._near.get(p.geonameid, ()))
+            shown = self.gazetteer.places.get(geonameid) if geonameid is not None else None
+            found = self._memo[key] = (tuple(p.geonameid for p in places), spots, near - set(ids),
+                                       shown.extent_km if shown is not None and geonameid in ids else 0.0)
+        return found
+
+
+def _load(session: Session, origin_root: dict[int, tuple[int, bool]], located: Locations, ids: list[int] | None,
+          versions: dict[int, int] | None = None):
+    features, dirty = {}, set()
+    query = select(
+        Claim.id, Claim.fingerprint, Claim.source_id, Claim.report_id, Claim.date_start, Claim.date_end,
+        Claim.date_precision, Claim.place_key, Claim.place_label, Claim.type_category, Claim.target_categories,
+        Claim.victims_category, Claim.place_region, Claim.actor_key, Claim.stance, Claim.killed_text, Claim.killed_low,
+        Claim.killed_high, Claim.wounded_text, Claim.wounded_low, Claim.wounded_high, Claim.text, Claim.needs_match,
+        Claim.version, Claim.place_geonameid, Claim.place_candidates, Claim.place_names, Claim.text_type_category,
+        Claim.place_method,
+    )
+    if ids is not None:
+        query = query.where(Claim.id.in_(ids))
+    names_of: dict[str | None, frozenset[str]] = {None: frozenset()}
+    places = select(Claim.place_candidates, Claim.place_geonameid).distinct()
+    if ids is not None:
+        places = places.where(Claim.id.in_(ids))
+    located.prepare(session.connection().execute(places).all())
+    # Plain tuples through the Core connection: this loads every claim, so it must be lean.
+    for (cid, fp, source_id, report_id, start, end, precision, place_key, place_label, type_category, targets,
+         victims, region, actor, stance, killed_text, killed_low, killed_high, wounded_text, wounded_low,
+         wounded_high, text, needs_match, version, geonameid, candidates, place_names, text_type, method,
+         ) in session.connection().execute(query):
+        ids_, spots, near, extent = located.of(candidates, geonameid) if (candidates or geonameid) \
+            else ((), (), frozenset(), 0.0)
+        if place_names is None and place_key is not None and geonameid is None:
+            place_names = place_key   # a claim stored before names were kept: its text key is its name
+        names = names_of.get(place_names)
+        if names is None:
+            names = names_of[place_names] = frozenset(place_names.split("|"))
+        features[cid] = ClaimFeatures(
+            cid, fp, source_id, origin_root[source_id][0], report_id, start.toordinal(), end.toordinal(), precision,
+            place_key, place_label, type_category, victims, actor, stance,
+            (killed_low, killed_high) if killed_text else None,
+            (wounded_low, wounded_high) if wounded_text else None, text, targets, region, origin_root[source_id][1],
+            ids_, spots, near, names, text_type, method == "list", extent,
+        )
+        if needs_match:
+            dirty.add(cid)
+            if versions is not None:
+                versions[cid] = version
+    return features, dirty
