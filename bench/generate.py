@@ -44,6 +44,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import sys
@@ -427,9 +428,14 @@ class Generator:
         else:
             # A scope (period and victims) belongs to one tally: two incidents sharing one could
             # not be told apart by any claim, so a drawn scope already in use is drawn again.
-            while True:
+            # Periods start on the first of a month; when those scopes run out (5,720 of them: a
+            # million claims hold more periods), on any day.
+            for attempt in itertools.count():
                 year = rng.choice([2021, 2022])
-                start = date(year, 1, 1) if rng.random() < 0.5 else date(year, rng.randint(1, 10), 1)
+                if attempt < 50:
+                    start = date(year, 1, 1) if rng.random() < 0.5 else date(year, rng.randint(1, 10), 1)
+                else:
+                    start = date(year, 1, 1) + timedelta(days=rng.randint(0, 300))
                 end = start + timedelta(days=rng.randint(8, 150))
                 victims = self.pick([("military", 70), ("civilian", 30)])
                 if (start, end, victims) not in self._scopes:

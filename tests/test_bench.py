@@ -177,3 +177,21 @@ def test_splink_clusters_a_small_set_and_is_scored_like_reconcile():
     assert scores["claims"] == len(claims) and scores["unlinked_claims"] == 0
     # Not a bar for Splink, only that the glue links what it should: far better than chance.
     assert scores["pairwise_p"] > 0.5 and scores["pairwise_r"] > 0.3
+
+
+def test_generator_draws_periods_on_any_day_once_those_from_the_first_of_a_month_are_taken():
+    # A million claims hold more period incidents than there are scopes starting on the first of
+    # a month (2 years × 10 starts, January to October, × 143 lengths × 2 kinds of victims =
+    # 5,720): drawing one more
+    # must end, with a scope of its own.
+    from datetime import date, timedelta
+
+    gen = generate.Generator(1, 730, 1.0, 1.0)
+    starts = [date(y, m, 1) for y in (2021, 2022) for m in range(1, 11)]
+    gen._scopes = {(s, s + timedelta(days=d), v) for s in starts for d in range(8, 151) for v in ("military", "civilian")}
+    assert len(gen._scopes) == 5720
+    gen.period_claim()
+    [period] = gen.periods
+    assert len(gen._scopes) == 5721
+    assert (period.start, period.end, period.victims) in gen._scopes and not (period.start.day == 1
+                                                                              and period.start.month <= 10)
