@@ -495,6 +495,20 @@ class PlaceHints:
             self._memo[claim.id] = self._hint(claim, frozenset())
         return self._memo[claim.id]
 
+    def learned_since(self, count: int) -> list[tuple[int, frozenset | None]]:
+        """The hints worked out after the first ``count`` (in the order they were): what a
+        worker of a run's pool sends back, so that the run does not work them out again."""
+        return list(self._memo.items())[count:]
+
+    def learn(self, hints: list[tuple[int, frozenset | None]]) -> None:
+        """Take hints worked out elsewhere (:meth:`learned_since`): a hint depends only on the
+        claims and the settings, so it is the same in every process."""
+        for claim_id, hint in hints:
+            self._memo.setdefault(claim_id, hint)
+
+    def __len__(self) -> int:
+        return len(self._memo)
+
     def without(self, claim: ClaimFeatures, ignored: set[int] | frozenset[int]) -> frozenset | None:
         """The hint as it was before the ``ignored`` claims arrived (not memoised)."""
         if claim.place_key is not None or claim.is_period(self.config):

@@ -32,7 +32,7 @@ FORBIDDEN, CONTRADICTS, HELD_BACK = 1, 2, 4
 T, R = TypeVar("T"), TypeVar("R")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PairScore:
     """What a run keeps of a scored pair (a < b): its total, whether nothing may link it
     (``forbidden``: a person's unlink or :func:`cannot_link`), whether a component counts
@@ -109,7 +109,8 @@ def score_in_order(nodes: list[int], features: dict[int, ClaimFeatures], blocker
         return
     tasks = [nodes[i:i + TASK_CLAIMS] for i in range(0, len(nodes), TASK_CLAIMS)]
     state = (features, blocker, hints, config, cannot, must_of)
-    for task, (firsts, packed, totals, flags) in zip(tasks, forked_map(_score_task, tasks, state, workers)):
+    for task, (firsts, packed, totals, flags, learned) in zip(tasks, forked_map(_score_task, tasks, state, workers)):
+        hints.learn(learned)
         pairs = array("q")
         pairs.frombytes(packed)
         scores, marks = array("d"), array("b")
@@ -145,11 +146,13 @@ def _pairs_of(nodes: list[int], features: dict[int, ClaimFeatures], blocker: Blo
         yield node, found
 
 
-def _score_task(nodes: list[int]) -> tuple[bytes, bytes, bytes, bytes]:
+def _score_task(nodes: list[int]) -> tuple[bytes, bytes, bytes, bytes, list]:
     """In a worker: the pairs a run of claims proposes, as arrays (offsets per claim, pairs,
-    totals, flags). Pairs already proposed by an earlier claim of the same task are left out;
-    the parent drops those an earlier task proposed."""
+    totals, flags), and the place hints worked out for them. Pairs already proposed by an
+    earlier claim of the same task are left out; the parent drops those an earlier task
+    proposed."""
     features, blocker, hints, config, cannot, must_of = shared()
+    known = len(hints)
     starts, packed, totals, flags = array("q", [0]), array("q"), array("d"), array("b")
     for _node, found in _pairs_of(nodes, features, blocker, hints, config, cannot, must_of, set()):
         for s in found:
@@ -157,4 +160,4 @@ def _score_task(nodes: list[int]) -> tuple[bytes, bytes, bytes, bytes]:
             totals.append(s.total)
             flags.append(FORBIDDEN * s.forbidden | CONTRADICTS * s.contradicts | HELD_BACK * s.held_back)
         starts.append(len(packed))
-    return starts.tobytes(), packed.tobytes(), totals.tobytes(), flags.tobytes()
+    return starts.tobytes(), packed.tobytes(), totals.tobytes(), flags.tobytes(), hints.learned_since(known)
