@@ -73,22 +73,21 @@ class Server:
         if not self.can_create:
             self._empty(self.url)
             return render(self.url)
-        name = PREFIX + uuid.uuid4().hex[:12]
-        engine = _admin(self.url)
-        with engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        engine.dispose()
-        return render(self.url.set(database=name))
+        return self._create("")
 
     def copy(self, source: str) -> str | None:
         """A copy of the database ``source`` (nobody may be connected to it), or None when
         databases cannot be created here."""
         if not self.can_create:
             return None
+        return self._create(f' TEMPLATE "{make_url(source).database}"')
+
+    def _create(self, template: str) -> str:
+        """A new database of the benchmark's own (``template``: the TEMPLATE clause, or "")."""
         name = PREFIX + uuid.uuid4().hex[:12]
         engine = _admin(self.url)
         with engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(source).database}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"{template}'))
         engine.dispose()
         return render(self.url.set(database=name))
 
