@@ -390,6 +390,10 @@ def current_revision(db: Database) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+# Values a statement binds at most for an IN (...): under SQLite's old default limit of 999.
+CHUNK = 900
+
+
 def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     """``items`` in consecutive slices of at most ``size``: one statement each, to keep a long
     ``IN (...)`` list, or one batch of rows to insert, within the driver's limits (SQLite caps the

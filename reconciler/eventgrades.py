@@ -16,13 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .config import Config
-from .db import select_in
+from .db import CHUNK, select_in
 from .grading import GradedClaim, grade_event, tally
 from .matching import ClaimFeatures, corroboration_gaps
 from .models import Claim, ClaimRelay
 from .sources import SourceIndex
 
-CHUNK = 900
 
 
 # Notes that speak to verification are carried into an unverified event's reason.

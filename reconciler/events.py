@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from .claims import claim_dict, date_label
+from .db import CHUNK, select_in
 from .errors import NotFound
 from .matching import components_of_rows, explain_rows
-from .models import STATUSES, Claim, ClaimLink, Event, EventLineage
+from .models import STATUSES, AuditEntry, Claim, ClaimLink, Event, EventLineage
 from .sources import SourceIndex
 
 
@@ -92,16 +95,73 @@ def _compare(claims: list[dict]) -> tuple[list[str], list[str]]:
     return agree, differ
 
 
-def event_detail(session: Session, event_id: int) -> dict:
-    """Everything `reconcile show` prints: claims side by side, agreement, grade, link scores."""
-    event = resolve_event(session, event_id)
+DECISIONS = ("link", "unlink", "merge", "split", "grade")
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events to read: by grade (``status``), and by date (``since``, ``until``: the
+    event's dates overlap the days from ``since`` to ``until``, either end open)."""
+
+    status: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def event_details(session: Session, flt: EventFilter = EventFilter(), event_ids: list[int] | None = None,
+                  decisions: bool = True) -> list[dict]:
+    """What `reconcile show` gives of each event, for many events at once (by date, then id):
+    claims side by side, agreement, grade, link scores, lineage and, with ``decisions``, the
+    people's decisions on it (audit entries of DECISIONS, oldest first). Active events only,
+    unless ``event_ids`` names them."""
+    if flt.status is not None and flt.status not in STATUSES:
+        raise NotFound("status", flt.status, f"unknown status {flt.status!r}; expected one of {', '.join(STATUSES)}")
+    query = select(Event).order_by(Event.date_start, Event.id)
+    if event_ids is None:
+        query = query.where(Event.active.is_(True))
+    if flt.status:
+        query = query.where(Event.status == flt.status)
+    if flt.since:
+        query = query.where(Event.date_end >= flt.since)
+    if flt.until:
+        query = query.where(Event.date_start <= flt.until)
+    events = (list(session.scalars(query)) if event_ids is None
+              else [row[0] for row in select_in(session, query, Event.id, sorted(set(event_ids)), CHUNK)])
+    events.sort(key=lambda e: (e.date_start is None, e.date_start or date.min, e.id))
+    ids = [e.id for e in events]
     index = SourceIndex.load(session)
-    rows = session.execute(
-        select(Claim, ClaimLink).join(ClaimLink, ClaimLink.claim_id == Claim.id)
-        .where(ClaimLink.event_id == event.id).options(selectinload(Claim.relays)).order_by(Claim.date_start, Claim.id)
-    ).all()
+    members: dict[int, list[tuple[Claim, ClaimLink]]] = defaultdict(list)
+    claims_query = (select(Claim, ClaimLink).join(ClaimLink, ClaimLink.claim_id == Claim.id)
+                    .options(selectinload(Claim.relays)))
+    for claim, link in select_in(session, claims_query, ClaimLink.event_id, ids, CHUNK):
+        members[link.event_id].append((claim, link))
+    lineage: dict[int, list[dict]] = defaultdict(list)
+    wanted = set(ids)
+    for column in (EventLineage.old_event_id, EventLineage.new_event_id):
+        for (row,) in select_in(session, select(EventLineage), column, ids, CHUNK):
+            entry = {"id": row.id, "old_event_id": row.old_event_id, "new_event_id": row.new_event_id,
+                     "kind": row.kind, "run_id": row.run_id}
+            for event_id in {row.old_event_id, row.new_event_id} & wanted:
+                if entry not in lineage[event_id]:
+                    lineage[event_id].append(entry)
+    decided: dict[int, list[dict]] = defaultdict(list)
+    if decisions:
+        for entry in session.scalars(select(AuditEntry).where(AuditEntry.action.in_(DECISIONS))
+                                     .order_by(AuditEntry.seq)):
+            for event_id in set(entry.events or []) & wanted:
+                decided[event_id].append({"seq": entry.seq, "at": entry.at, "user": entry.user,
+                                          "action": entry.action, "object_type": entry.object_type,
+                                          "object_id": entry.object_id, "before": entry.before,
+                                          "after": entry.after})
+    return [_detail(event, sorted(members[event.id], key=lambda m: (m[0].date_start, m[0].id)), index,
+                    sorted(lineage[event.id], key=lambda e: e["id"]), decided[event.id] if decisions else None)
+            for event in events]
+
+
+def _detail(event: Event, members: list[tuple[Claim, ClaimLink]], index: SourceIndex, lineage: list[dict],
+            decisions: list[dict] | None) -> dict:
     claims, links = [], []
-    for claim, link in rows:
+    for claim, link in members:
         data = claim_dict(claim, index, event.id)
         data["date_label"] = date_label(claim.date_start, claim.date_end, claim.date_precision)
         claims.append(data)
@@ -111,11 +171,15 @@ def event_detail(session: Session, event_id: int) -> dict:
         links.append({"claim_id": claim.id, "partner_claim_id": link.partner_claim_id, "score": link.score,
                       "components": components, "explanation": explanation, "run_id": link.run_id})
     agree, differ = _compare(claims)
-    lineage = [
-        {"old_event_id": r.old_event_id, "new_event_id": r.new_event_id, "kind": r.kind, "run_id": r.run_id}
-        for r in session.scalars(select(EventLineage).where(
-            or_(EventLineage.old_event_id == event.id, EventLineage.new_event_id == event.id)).order_by(EventLineage.id))
-    ]
     summary = event_summary(event, [{"id": c["id"], "ref": c["ref"], "source": c["source"]} for c in claims])
-    return summary | {"active": event.active, "agree": agree, "differ": differ, "claim_details": claims,
-                      "links": links, "lineage": lineage}
+    detail = summary | {"active": event.active, "agree": agree, "differ": differ, "claim_details": claims,
+                        "links": links, "lineage": [{k: v for k, v in e.items() if k != "id"} for e in lineage]}
+    if decisions is not None:
+        detail["decisions"] = decisions
+    return detail
+
+
+def event_detail(session: Session, event_id: int) -> dict:
+    """Everything `reconcile show` prints: claims side by side, agreement, grade, link scores."""
+    event = resolve_event(session, event_id)
+    return event_details(session, event_ids=[event.id], decisions=False)[0]

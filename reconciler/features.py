@@ -12,14 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .config import Config
-from .db import chunks
+from .db import CHUNK, chunks
 from .deskplaces import desk_gazetteer
 from .gazetteer import Gazetteer
 from .matching import ClaimFeatures
 from .models import Claim
 from .sources import SourceIndex
 
-CHUNK = 900
 
 
 def load_features(session: Session, index: SourceIndex, claim_ids: list[int] | None = None,

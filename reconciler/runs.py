@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from .clustering import Problem, average_linkage
 from .config import POLICY_VERSION, Config
-from .db import chunks, select_in
+from .db import CHUNK, chunks, select_in
 from .eventgrades import event_values, grading_texts, relay_names
 from .features import load_features
 from .matching import Blocker, ClaimFeatures, PlaceHints, Score, cannot_link, score_pair
@@ -30,7 +30,6 @@ from .sources import SourceIndex
 from .unionfind import UnionFind
 
 Progress = Callable[[str, int, int], None]
-CHUNK = 900
 
 
 @dataclass
