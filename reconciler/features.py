@@ -89,7 +89,10 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool]], located: L
     if ids is not None:
         places = places.where(Claim.id.in_(ids))
     located.prepare(session.connection().execute(places).all())
-    # Plain tuples through the Core connection: this loads every claim, so it must be lean.
+    # Plain tuples through the Core connection: this loads every claim, so it must be lean. The
+    # driver gives every row its own copy of each value; ``one`` keeps one copy of each distinct
+    # value (a million claims hold a few kinds, stances, places and dates).
+    one = _Shared()
     for (cid, fp, source_id, report_id, start, end, precision, place_key, place_label, type_category, targets,
          victims, region, actor, stance, killed_text, killed_low, killed_high, wounded_text, wounded_low,
          wounded_high, text, needs_match, version, geonameid, candidates, place_names, text_type, method,
@@ -102,14 +105,24 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool]], located: L
         if names is None:
             names = names_of[place_names] = frozenset(place_names.split("|"))
         features[cid] = ClaimFeatures(
-            cid, fp, source_id, origin_root[source_id][0], report_id, start.toordinal(), end.toordinal(), precision,
-            place_key, place_label, type_category, victims, actor, stance,
-            (killed_low, killed_high) if killed_text else None,
-            (wounded_low, wounded_high) if wounded_text else None, text, targets, region, origin_root[source_id][1],
-            ids_, spots, near, names, text_type, method == "list", extent,
+            cid, fp, source_id, origin_root[source_id][0], report_id, one(start.toordinal()), one(end.toordinal()),
+            one(precision), one(place_key), one(place_label), one(type_category), one(victims), one(actor), one(stance),
+            one((killed_low, killed_high)) if killed_text else None,
+            one((wounded_low, wounded_high)) if wounded_text else None, text, one(targets), one(region),
+            origin_root[source_id][1], ids_, spots, near, names, one(text_type), method == "list", extent,
         )
         if needs_match:
             dirty.add(cid)
             if versions is not None:
                 versions[cid] = version
     return features, dirty
+
+
+class _Shared(dict):
+    """Calling it with a value gives the first equal value it was called with."""
+
+    def __call__(self, value):
+        found = self.get(value)
+        if found is None:
+            self[value] = found = value
+        return found

@@ -445,7 +445,7 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
     progress("writing", 0, len(clusters))
     nodes = sorted(graph.nodes)
     changed_links = _write_links(session, run.id, clusters, ids, graph, features, hints, config, old_event_of,
-                                 same_settings, workers)
+                                 same_settings)
     relays = relay_names(session, nodes, index)
     notes, actors = grading_texts(session, nodes)
     members_before: dict[int, set[int]] = {}
@@ -481,14 +481,6 @@ def _grade_task(task: list[tuple[int, list[int], bool]]) -> list[dict]:
     features, index, relays, config, notes, actors = shared()
     return [event_values(event_id, members, features, index, relays, config, manual=manual, notes=notes,
                          actors=actors) for event_id, members, manual in task]
-
-
-def _explain_task(task: list[tuple[int, int, int, int, int]]) -> list[dict]:
-    """In a worker (or here): the link row of each (claim, event, event size, pair) with its
-    components and their notes."""
-    features, hints, config, run_id = shared()
-    return [_link_row(m, event_id, size, score_pair(features[a], features[b], config, hints=hints), run_id)
-            for m, event_id, size, a, b in task]
 
 
 # What an event row holds that a run works out (event_values), in the order _stored_events reads it.
@@ -536,45 +528,48 @@ def _update_events(session: Session, updates: list[dict], run_id: int, now, user
 
 def _write_links(session: Session, run_id: int, clusters: list[list[int]], ids: list[int], graph: _Graph,
                  features: dict[int, ClaimFeatures], hints: PlaceHints, config: Config,
-                 old_event_of: dict[int, int], same_settings: bool, workers: int) -> int:
+                 old_event_of: dict[int, int], same_settings: bool) -> int:
     """Write each re-matched claim's link (its event, its strongest partner inside the event and
-    that score's components); a link the run found as stored is left as it is. Returns how
-    many claims changed event."""
+    that score's components); a link the run found as stored is left as it is. Rows are written
+    as they are made, 5,000 at a time. Returns how many claims changed event."""
     nodes = sorted(graph.nodes)
     stored: dict[int, tuple] = {}
     links = select(ClaimLink.claim_id, ClaimLink.event_id, ClaimLink.partner_claim_id, ClaimLink.score,
                    ClaimLink.explanation, ClaimLink.components)
     stored.update((row[0], tuple(row[1:])) for row in select_in(session, links, ClaimLink.claim_id, nodes, CHUNK))
     best = _best_partners(clusters, graph)
-    candidates, todo, changed = [], [], 0
+    changed = 0
+    batch: list[dict] = []
     for members, event_id in zip(clusters, ids):
         for m in members:
             changed += old_event_of.get(m) != event_id
             pair = best.get(m)
-            if pair is None:
-                candidates.append(_link_row(m, event_id, len(members), None, run_id))
-                continue
-            a, b = features[pair[0]], features[pair[1]]
-            # The same event, partner and score between two placed claims, under the same
-            # settings: the same components (scoring is a function of the two claims and the
-            # settings; only a claim without a place also reads others, through its hint).
             before = stored.get(m)
-            same = before is not None and before[:4] == (event_id, b.id if a.id == m else a.id,
-                                                         graph.scores[pair], None)
-            if not (same and same_settings and a.place_key is not None and b.place_key is not None):
-                todo.append((m, event_id, len(members), a.id, b.id))
-    tasks = [todo[i:i + scoring.TASK_CLAIMS] for i in range(0, len(todo), scoring.TASK_CLAIMS)]
-    for found in forked_map(_explain_task, tasks, (features, hints, config, run_id),
-                            workers if len(todo) >= scoring.PARALLEL_MIN else 1):
-        candidates.extend(found)
-    rows = [row for row in candidates if stored.get(row["claim_id"]) != (
-        row["event_id"], row["partner_claim_id"], row["score"], row["explanation"], row["components"])]
-    written = [row["claim_id"] for row in rows]
-    for part in chunks(written, CHUNK):
-        session.execute(delete(ClaimLink).where(ClaimLink.claim_id.in_(part)))
-    for part in chunks(rows, 5000):
-        session.connection().execute(core(ClaimLink).insert(), part)
+            if pair is None:
+                row = _link_row(m, event_id, len(members), None, run_id)
+            else:
+                a, b = features[pair[0]], features[pair[1]]
+                # The same event, partner and score between two placed claims, under the same
+                # settings: the same components (scoring is a function of the two claims and the
+                # settings; only a claim without a place also reads others, through its hint).
+                if (before is not None and before[:4] == (event_id, b.id if a.id == m else a.id, graph.scores[pair], None)
+                        and same_settings and a.place_key is not None and b.place_key is not None):
+                    continue
+                row = _link_row(m, event_id, len(members), score_pair(a, b, config, hints=hints), run_id)
+            if before != (row["event_id"], row["partner_claim_id"], row["score"], row["explanation"], row["components"]):
+                batch.append(row)
+                if len(batch) == 5000:
+                    _replace_links(session, batch)
+                    batch = []
+    _replace_links(session, batch)
     return changed
+
+
+def _replace_links(session: Session, rows: list[dict]) -> None:
+    for part in chunks([row["claim_id"] for row in rows], CHUNK):
+        session.execute(delete(ClaimLink).where(ClaimLink.claim_id.in_(part)))
+    if rows:
+        session.connection().execute(core(ClaimLink).insert(), rows)
 
 
 def _best_partners(clusters: list[list[int]], graph: _Graph) -> dict[int, tuple[int, int]]:

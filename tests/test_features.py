@@ -1,0 +1,32 @@
+"""The loader's habits: each claim's features, and one copy of each distinct value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reconciler.db import open_database
+from reconciler.features import load_features
+from reconciler.sources import SourceIndex
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "illustrative"
+
+
+def test_equal_values_are_one_object(desk):
+    for args in (("sources", "import", str(EXAMPLE / "sources.yaml")), ("import", str(EXAMPLE / "claims.jsonl"))):
+        assert desk(*args).exit_code == 0
+    db = open_database(str(desk.db))
+    with db.read() as session:
+        features, dirty = load_features(session, SourceIndex.load(session))
+    db.dispose()
+    assert len(features) == 51 and dirty == set(features)
+    claims = [features[i] for i in sorted(features)]
+    # ill-001 and ill-002: the General Staff's Avdiivka shelling of 10 May, in English and in German
+    # ("Awdijiwka"; examples/illustrative/README.md, E1): one place, one day.
+    first, second = claims[0], claims[1]
+    assert first.place_key == second.place_key == "geonames:713122"
+    assert first.start == second.start and first.precision == second.precision == "day"
+    assert first.place_key is second.place_key
+    assert first.start is second.start
+    # Every claim dated by the day shares one "day"; every claim about Avdiivka one key.
+    assert len({id(c.precision) for c in claims if c.precision == "day"}) == 1
+    assert len({id(c.place_key) for c in claims if c.place_key == "geonames:713122"}) == 1
