@@ -453,7 +453,7 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
         if claim_id in old_event_of:
             members_before.setdefault(old_event_of[claim_id], set()).add(claim_id)
     stored = _stored_events(session, sorted(kept))
-    updates = []
+    updates, written = [], 0
     size, pool = scoring.TASK_CLAIMS, workers if len(clusters) >= scoring.PARALLEL_MIN else 1
     tasks = [[(event_id, members, event_id in manual_events)
               for members, event_id in zip(clusters[i:i + size], ids[i:i + size])]
@@ -466,14 +466,18 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
             # not written: its version stays, so a person's --if-version check on it still holds.
             if members_before.get(event_id) != set(members) or stored.get(event_id) != _event_state(values):
                 updates.append({f"e_{k}": v for k, v in values.items()})
+        if len(updates) >= 5000:   # written as they are made, not gathered first
+            _update_events(session, updates, run.id, now, user)
+            written, updates = written + len(updates), []
         done += len(task)
         progress("writing", done, len(clusters))
     _update_events(session, updates, run.id, now, user)
+    written += len(updates)
     progress("writing", len(clusters), len(clusters))
     result.touched_events = sorted(kept)
     result.lineage = lineage
     result.counts = {"events_created": created, "events_retired": len(retired), "events": len(clusters),
-                     "events_written": len(updates), "links_changed": changed_links, "lineage": len(lineage)}
+                     "events_written": written, "links_changed": changed_links, "lineage": len(lineage)}
 
 
 def _grade_task(task: list[tuple[int, list[int], bool]]) -> list[dict]:
