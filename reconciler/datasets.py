@@ -157,7 +157,7 @@ def _day(row: _Row, column: str, forms: str) -> date | None:
     try:
         return date(*parts)
     except ValueError:
-        row.problem(column, f"is not a day of the calendar: {value!r}")
+        row.problem(column, f"is not a day of the calendar: expected a date such as {forms}, got {value!r}")
         return None
 
 
