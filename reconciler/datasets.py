@@ -202,6 +202,7 @@ def _ucdp_claims(row: _Row) -> list[dict]:
     deaths = {c: row.count(c, False) for c in ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")}
     if start and end and end < start:
         row.problem("date_end", f"is before date_start ({start.isoformat()}); expected the event's last possible day")
+        end = None
     sources = _sources(row.get("source_original")) or _sources(row.get("source_office"))
     if not sources:
         row.problem("source_original", "is empty, and so is source_office; expected who the event's figures come "

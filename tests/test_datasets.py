@@ -238,3 +238,193 @@ def test_datasets_grades_follow_the_original_sources_not_the_dataset(sources: De
     # Every other event rests on one source (or one and the unregistered "Local administration").
     others = {refs: grade for refs, grade in grades.items() if refs not in expected}
     assert set(others.values()) == {"unverified"}
+
+
+def test_datasets_ucdp_row_maps_to_the_contract(sources: Desk) -> None:
+    result = sources("import", "--format", "ucdp", "ged.csv")
+    assert result.exit_code == 0
+    # 12 events, 13 claims: event 900002 lists two sources.
+    assert result.stdout == ("ged.csv: added 13, updated 0, already stored 0\n"
+                             "Unregistered sources (kept, but never counted as independent corroboration; "
+                             "register them with `reconcile sources add`):\n  - local residents\n")
+    army = stored(sources, "ucdp:900002:ukrainian-army")
+    assert {k: army[k] for k in ("source", "via", "date", "place", "region", "lat", "lon", "type", "actor",
+                                 "victims", "killed", "published", "text")} == {
+        "source": "Ukrainian army", "via": ["UCDP GED"], "date": "2031-03-16", "place": "Horlivka town",
+        "region": "Donetsk oblast", "lat": "48.2999", "lon": "38.0171", "type": None, "actor": None,
+        "victims": "civilians", "killed": "1", "published": "2031-03-16", "text": "Shelling of Horlivka"}
+    assert army["parsed"]["origin"] == "Government of Ukraine"
+    assert army["note"] == (
+        "UCDP GED event 900002 (UKR-2031-1-99999-900002); state-based armed conflict: Government of Ukraine – DPR; "
+        "date_prec 1 (exact day); where_prec 1 (exact location), where_description Horlivka, Donetsk region, "
+        "adm_2 Horlivka raion; deaths best 1 (low 1, high 1); side A 0, side B 0, civilians 1, unknown 0; "
+        "event_clarity 1; sources listed: Ukrainian army; OSCE SMM")
+    oblast = stored(sources, "ucdp:900004:osce-smm")
+    # where_prec 4: the oblast only (UCDP's coordinates are its centroid); date_prec 2: the range given.
+    assert (oblast["place"], oblast["lat"], oblast["region"], oblast["date"], oblast["victims"]) == (
+        None, None, "Donetsk oblast", "2031-04-10/2031-04-13", "combatants")
+    assert stored(sources, "ucdp:900006:osce-smm")["actor"] == "DPR"            # one-sided violence
+    memory = stored(sources, "ucdp:900007:memorybook")                         # "Memorybook x2"
+    assert (memory["source"], memory["date"], memory["published"]) == ("Memorybook", "2031-07-20", "2031-07-20")
+    assert stored(sources, "ucdp:900008:reuters-news")["source"] == "Reuters News"   # from source_office
+    assert stored(sources, "ucdp:900009:osce-smm")["killed"] == "3-6"
+    assert stored(sources, "ucdp:900010:osce-smm")["killed"] == "6-7"          # low 7, best 7, high 6
+    district = stored(sources, "ucdp:900011:osce-smm")
+    assert (district["place"], district["region"]) == (None, "Donetsk oblast")
+    assert stored(sources, "ucdp:900012:ukrainian-army")["victims"] == "people"   # civilians and side A
+
+
+def test_datasets_acled_row_maps_to_the_contract(sources: Desk) -> None:
+    result = sources("import", "--format", "acled", "acled.csv")
+    assert result.exit_code == 0, result.output
+    shelling = stored(sources, "acled:UKR900101:osce-special-monitoring-mission-to-ukraine")
+    assert {k: shelling[k] for k in ("source", "via", "date", "place", "region", "type", "actor", "victims",
+                                     "killed", "published")} == {
+        "source": "OSCE Special Monitoring Mission to Ukraine", "via": ["ACLED"], "date": "2031-05-11",
+        "place": "Mariupol", "region": "Donetsk", "type": "shelling", "actor": "Military Forces of Russia (2000-)",
+        "victims": "civilians", "killed": "3", "published": "2031-02-27T23:06:40Z"}  # date -u -d @1930000000
+    assert shelling["parsed"]["origin"] == "OSCE SMM"
+    battle = stored(sources, "acled:UKR900103:osce-smm")
+    # A week (2031-06-11 ± 3 days); a battle names no side as the doer; 0 deaths reported is no figure.
+    assert (battle["date"], battle["type"], battle["actor"], battle["victims"], battle["killed"]) == (
+        "2031-06-08/2031-06-14", "armed clash", None, None, None)
+    month = stored(sources, "acled:UKR900104:ukrinform")
+    assert (month["date"], month["place"], month["lat"], month["region"]) == ("2031-06", None, None, "Kharkiv")
+    assert [stored(sources, f"acled:UKR9001{n}")["type"] for n in ("06:osce-smm", "07:ukrainian-army",
+                                                                   "11:osce-smm")] == [
+        "air strike", "explosive", "explosive"]
+
+
+def test_datasets_acled_older_export_with_numeric_actor_types(sources: Desk) -> None:
+    old = {"data_id": 1, "iso": 804, "event_id_no_cnty": 1, "iso3": "UKR"}
+    rows = [{k: v for k, v in (old | acled_row(f"UKR90020{n}", day, place, "OSCE SMM", 1, inter1=inter1,
+                                               inter2=inter2, event_date=day)).items() if k in ACLED_OLD_COLUMNS}
+            for n, day, place, inter1, inter2 in ((1, "02 March 2031", "Avdiivka", 8, 7),
+                                                  (2, "16-March-2031", "Horlivka", 1, 0))]
+    result = sources("import", "--format", "acled", sources.write("old.csv", csv_text(ACLED_OLD_COLUMNS, rows)))
+    assert result.exit_code == 0, result.output
+    # Inter 7 (civilians) makes actor 1 the doer; inter2 0 is no second actor.
+    first, second = stored(sources, "acled:UKR900201:osce-smm"), stored(sources, "acled:UKR900202:osce-smm")
+    assert (first["date"], first["actor"], first["victims"]) == ("2031-03-02", "Military Forces of Russia (2000-)",
+                                                               "civilians")
+    assert second["date"] == "2031-03-16"
+    assert "Military Forces of Russia (2000-) (State forces)" in second["note"]
+
+
+def test_datasets_real_ucdp_rows_import(desk: Desk) -> None:
+    lines = REAL_UCDP.read_text(encoding="utf-8").splitlines(keepends=True)
+    # The header, and events 147997 (five AFP articles, one source_original) to 154413
+    # ("Ukrainian regional interior mistry; MemoryBook (x2)").
+    rows = [lines[0]] + [line for line in lines[1:] if line.startswith(("147997,", "149221,", "154413,"))]
+    assert len(rows) == 4
+    result = desk("import", "--format", "ucdp", desk.write("real.csv", "".join(rows)))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "real.csv: added 4, updated 0, already stored 0"
+    interior = stored(desk, "ucdp:154413:ukrainian-regional-interior-mistry")
+    memory = stored(desk, "ucdp:154413:memorybook")
+    # 1/22/2014-style dates; Donetsk town; 4 deaths of side A (Government of Ukraine): combatants.
+    assert (interior["date"], interior["place"], interior["killed"], interior["victims"], interior["published"]) == (
+        "2014-07-03", "Donetsk town", "4", "combatants", "2014-07-03")
+    assert memory["source"] == "MemoryBook" and memory["via"] == ["UCDP GED"]
+    # Its source_date is 27/01/2014 (day first): published is read from the article's ISO date.
+    assert stored(desk, "ucdp:149221:ukrainian-police")["published"] == "2014-01-27"
+
+
+BAD_ROWS = {
+    "date_prec": ({"date_prec": 9}, "field 'date_prec': expected a UCDP date precision code: 1 (exact day), 2 "
+                  "(within 2-6 days), 3 (the week), 4 (within 8-30 days or the month), 5 (more than a month); got '9'"),
+    "date_start": ({"date_start": "22/03/2031"}, "field 'date_start': is not a day of the calendar: expected a date "
+                   "such as 2014-01-22 or 1/22/2014 (month/day/year), got '22/03/2031'"),
+    "best": ({"best": "many"}, "field 'best': expected a whole number of deaths, such as 0 or 12, got 'many'"),
+    "latitude": ({"latitude": "95"}, "field 'latitude': expected decimal degrees between -90 and 90, got '95'"),
+    "date_end": ({"date_end": "2031-03-01"}, "field 'date_end': is before date_start (2031-03-02); expected the "
+                 "event's last possible day"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_ROWS))
+def test_datasets_bad_row_is_refused_whole_naming_file_line_and_column(sources: Desk, case: str) -> None:
+    given, problem = BAD_ROWS[case]
+    # Line 3: the second event; it lists two sources, and the problem is said once.
+    rows = [UCDP_ROWS[0], ucdp_row(900001, "2031-03-02", "Avdiivka", "Ukrainian army; OSCE SMM", 2) | given]
+    before = sources.dump()
+    result = sources("import", "--format", "ucdp", sources.write("bad.csv", csv_text(UCDP_COLUMNS, rows)))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == f"Error: bad.csv:3: {problem}\n" + REJECTED_ONE
+    assert sources.dump() == before
+
+
+def test_datasets_acled_problems_are_listed_together(sources: Desk) -> None:
+    rows = [ACLED_ROWS[0] | {"inter1": "Soldiers"}, ACLED_ROWS[1] | {"time_precision": 4, "source": " ; "}]
+    result = sources("import", "--format", "acled", sources.write("bad.csv", csv_text(ACLED_COLUMNS, rows)))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: bad.csv:2: field 'inter1': expected an ACLED actor type: 1 or 'State forces', 2 or 'Rebel group', "
+        "3 or 'Political militia', 4 or 'Identity militia', 5 or 'Rioters', 6 or 'Protesters', 7 or 'Civilians', "
+        "8 or 'External/Other forces'; got 'Soldiers'\n"
+        "Error: bad.csv:3: field 'time_precision': expected an ACLED time precision code: 1 (exact day), "
+        "2 (the week), 3 (the month); got '4'\n"
+        "Error: bad.csv:3: field 'source': is required: who ACLED coded the event from, ';' between sources\n"
+        "Rejected: 3 problems; nothing was written to the database.\n")
+    assert not sources.query("SELECT count(*) FROM claims")[0][0]
+
+
+def test_datasets_file_of_the_other_dataset_is_refused(sources: Desk) -> None:
+    result = sources("import", "--format", "acled", "ged.csv")
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: ged.csv:1: is not a ACLED export: the header row lacks 'event_id_cnty', "
+                             "'event_date', 'time_precision', 'event_type', 'sub_event_type', 'actor1', 'actor2', "
+                             "'admin1', 'location', 'geo_precision', 'source', 'fatalities'\n" + REJECTED_ONE)
+
+
+def test_datasets_reimport_updates_changed_events_and_lists_those_gone_upstream(sources: Desk) -> None:
+    assert sources("import", "--format", "acled", "acled.csv").exit_code == 0
+    ids = {c["ref"]: c["id"] for c in sources.claims()}
+    newer = [row | {"fatalities": 5, "timestamp": 1930100000} if row["event_id_cnty"] == "UKR900102" else
+             row | {"source": "OSCE SMM"} if row["event_id_cnty"] == "UKR900108" else row
+             for row in ACLED_ROWS if row["event_id_cnty"] != "UKR900107"]
+    result = sources("import", "--format", "acled", sources.write("newer.csv", csv_text(ACLED_COLUMNS, newer)))
+    assert result.exit_code == 0, result.output
+    # 14 claims before; UKR900107 (1 claim) deleted upstream, UKR900108 no longer lists the army:
+    # 12 given again, two of them changed: UKR900102 (5 killed) and the OSCE's claim of UKR900108
+    # (its note lists the event's sources).
+    gone, dropped = ids["acled:UKR900107:ukrainian-army"], ids["acled:UKR900108:ukrainian-army"]
+    assert result.stdout == (
+        "newer.csv: added 0, updated 2, already stored 10\n"
+        "Unregistered sources (kept, but never counted as independent corroboration; register them with "
+        "`reconcile sources add`):\n  - Local administration\n"
+        "Deleted upstream (2 claims that an earlier export of ACLED gave and this one does not, within the dates "
+        "it covers; kept, see them with `reconcile claims`):\n"
+        f"  - claim {gone} (Armed Forces of Ukraine): event UKR900107 no longer in the export\n"
+        f"  - claim {dropped} (Armed Forces of Ukraine): event UKR900108 no longer lists this source\n")
+    assert stored(sources, "acled:UKR900102:ministry-of-defence-of-ukraine")["killed"] == "5"
+    assert len(sources.claims()) == 14                                   # listed, not deleted
+    data = json.loads(sources("import", "--format", "acled", "--json", "newer.csv").stdout)
+    assert (data["updated"], data["unchanged"], data["format"]) == (0, 12, "acled")
+    assert data["deleted_upstream"] == [
+        {"claim_id": gone, "ref": "acled:UKR900107:ukrainian-army", "source": "Armed Forces of Ukraine",
+         "event": "UKR900107", "reason": "event no longer in the export"},
+        {"claim_id": dropped, "ref": "acled:UKR900108:ukrainian-army", "source": "Armed Forces of Ukraine",
+         "event": "UKR900108", "reason": "event no longer lists this source"}]
+
+
+def test_datasets_export_of_other_dates_lists_nothing_as_deleted(sources: Desk) -> None:
+    # An export of other dates (or, for ACLED, another country) says nothing of these events.
+    assert sources("import", "--format", "acled", "acled.csv").exit_code == 0
+    later = [acled_row("UKR900301", "2033-01-01", "Avdiivka", "OSCE SMM", 1)]
+    other = [acled_row("RUS900401", "2031-05-11", "Avdiivka", "OSCE SMM", 1)]
+    for name, rows in (("later.csv", later), ("other.csv", other)):
+        data = json.loads(sources("import", "--format", "acled", "--json",
+                                  sources.write(name, csv_text(ACLED_COLUMNS, rows))).stdout)
+        assert (data["added"], data["deleted_upstream"]) == (1, [])
+
+
+def test_datasets_dry_run_lists_but_writes_nothing(sources: Desk) -> None:
+    assert sources("import", "--format", "ucdp", "ged.csv").exit_code == 0
+    before = sources.dump()
+    result = sources("import", "--format", "ucdp", "--dry-run", sources.write("one.csv", csv_text(
+        UCDP_COLUMNS, UCDP_ROWS[:1] + UCDP_ROWS[2:])))
+    assert result.exit_code == 0
+    assert "event 900002 no longer in the export" in result.stdout
+    assert sources.dump() == before
