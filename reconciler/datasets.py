@@ -382,7 +382,7 @@ def read_dataset_file(path: Path, dataset: Dataset, limits: Limits = Limits()) -
         if first is not None and (twice or missing):
             problems.extend(twice)
             if missing:
-                problems.append(Problem(name, first[0], None, f"is not a {dataset.relay} export: the header row lacks "
+                problems.append(Problem(name, first[0], None, f"is not an export of {dataset.relay}: the header row lacks "
                                         + ", ".join(repr(shown_key(c)) for c in missing)))
             records = iter(())
         for line, values in records:
@@ -402,7 +402,7 @@ def read_dataset_file(path: Path, dataset: Dataset, limits: Limits = Limits()) -
     except InputError as exc:   # the file could not be read on: what was found before it counts too
         problems.extend(exc.problems)
     refuse_problems(name, lines, list(dict.fromkeys(problems)), len(claims),
-                    f"is empty; expected a {dataset.relay} export with a header row", "holds no events")
+                    f"is empty; expected an export of {dataset.relay} with a header row", "holds no events")
     return DatasetFile(name, dataset, claims, frozenset(events), (min(days), max(days)))
 
 

@@ -373,7 +373,7 @@ def test_datasets_acled_problems_are_listed_together(sources: Desk) -> None:
 def test_datasets_file_of_the_other_dataset_is_refused(sources: Desk) -> None:
     result = sources("import", "--format", "acled", "ged.csv")
     assert result.exit_code == 2
-    assert result.stderr == ("Error: ged.csv:1: is not a ACLED export: the header row lacks 'event_id_cnty', "
+    assert result.stderr == ("Error: ged.csv:1: is not an export of ACLED: the header row lacks 'event_id_cnty', "
                              "'event_date', 'time_precision', 'event_type', 'sub_event_type', 'actor1', 'actor2', "
                              "'admin1', 'location', 'geo_precision', 'source', 'fatalities'\n" + REJECTED_ONE)
 
