@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from reconciler.claims import ClaimFilter, claim_dict, date_label, figure_text, list_claims
+from reconciler.datasets import DATASETS, DatasetFile, MissingClaim, missing_upstream, read_dataset_file
 from reconciler.errors import InputError
 from reconciler.importing import import_claims, renormalise
 from reconciler.lease import run_lease
@@ -20,38 +21,54 @@ from .output import console, print_json, say, table
 
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "file_format", type=click.Choice(["claims", *DATASETS]), default="claims",
+              show_default=True, help="claims: the contract's JSON Lines or CSV (by the file's extension); "
+              "ucdp: a UCDP GED CSV export; acled: an ACLED CSV export (see docs/datasets.md).")
 @click.option("--dry-run", is_flag=True, help="Check and count, then roll back: nothing is written.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @limit_options()
 @click.pass_obj
-def import_command(app: AppContext, files: tuple[Path, ...], dry_run: bool, as_json: bool, limits: Limits) -> None:
-    """Import claims from JSON Lines or CSV files, all or nothing.
+def import_command(app: AppContext, files: tuple[Path, ...], file_format: str, dry_run: bool, as_json: bool,
+                   limits: Limits) -> None:
+    """Import claims from JSON Lines or CSV files, or from UCDP GED or ACLED exports, all or nothing.
 
     Every file is checked first; if any has a problem, each problem is listed with its file,
     line and field, and nothing is written. Claims already stored are not added twice. Lines,
     fields and nesting have limits (the --max-... options).
 
+    A dataset's event becomes one claim per source it lists, relayed via the dataset ("UCDP
+    GED", "ACLED"); importing a newer export updates the events that changed and lists the
+    claims of events it no longer holds (they are kept).
+
     Example:
 
     \b
         reconcile import examples/dpa-2021-04-07/claims.jsonl
+        reconcile import --format ucdp GEDEvent_v24_1.csv
     """
-    claims, problems = [], []
+    claims, problems, datasets = [], [], []
     for file in files:
         try:
-            claims.extend(read_claim_file(file, limits))
+            if file_format == "claims":
+                claims.extend(read_claim_file(file, limits))
+            else:
+                datasets.append(read_dataset_file(file, DATASETS[file_format], limits))
+                claims.extend(datasets[-1].claims)
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
     def store(session):
         summary = import_claims(session, claims, app.user)
+        missing = missing_upstream(session, datasets) if datasets else []
         if dry_run:
             session.rollback()
-        return summary
+        return summary, missing
 
-    summary = app.write(store, create=not dry_run)
+    summary, missing = app.write(store, create=not dry_run)
     data = summary.as_dict() | {"files": [str(f) for f in files], "dry_run": dry_run}
+    if datasets:
+        data |= {"format": file_format, "deleted_upstream": [m.as_dict() for m in missing]}
     if as_json:
         print_json(data)
         return
@@ -64,6 +81,18 @@ def import_command(app: AppContext, files: tuple[Path, ...], dry_run: bool, as_j
                    "register them with `reconcile sources add`):")
         for name in summary.unregistered_sources:
             say(f"  - {name}")
+    _say_missing(missing, datasets)
+
+
+def _say_missing(missing: list[MissingClaim], datasets: list[DatasetFile]) -> None:
+    if not missing:
+        return
+    say(f"Deleted upstream ({len(missing)} claim{'s' if len(missing) > 1 else ''} that an earlier export of "
+        f"{datasets[0].dataset.relay} gave and this one does not, within the dates it covers; kept, "
+        "see them with `reconcile claims`):")
+    for claim in missing:
+        reason = "no longer in the export" if claim.event_gone else "no longer lists this source"
+        say(f"  - claim {claim.claim_id} ({claim.source}): event {claim.event} {reason}")
 
 
 def _restored(ids: list[int], dry_run: bool) -> str:

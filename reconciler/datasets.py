@@ -1,0 +1,458 @@
+"""Event datasets (UCDP GED, ACLED) read as claims: one claim per original source an event lists.
+
+A dataset is a relay, not an origin. UCDP and ACLED code events from what others said; what
+makes an event corroborated is who those others were. So each row becomes one claim per
+source it names (UCDP ``source_original``, ACLED ``source``, split on ``;``), made by that
+source and relayed via the dataset (``via`` = ["UCDP GED"] or ["ACLED"]). A row built on the
+Ukrainian army's word alone is the army's claim, relayed: it corroborates nothing else the army
+said; a row built on the army and the OSCE mission is two claims with two origins.
+
+:func:`read_dataset_file` turns a file into the import contract's rows and validates them with
+:func:`reconciler.reading.validate_row`, so that an import of a dataset checks, stores, updates
+and refuses exactly as an import of a claim file does. Problems name the dataset's own column
+(``field 'date_prec'``), not the contract field built from it. :func:`missing_upstream` lists
+the claims an earlier export gave that a newer one no longer does. The whole mapping, column
+by column, is in docs/datasets.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable, Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .errors import InputError, Problem
+from .limits import Limits, shown_key
+from .models import Claim, ClaimRelay, Source
+from .names import name_key
+from .reading import ClaimInput, validate_row
+from .sources import SourceIndex
+from .textfiles import Lines, csv_header, csv_records, refuse_problems
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One kind of dataset file: how its rows become claims."""
+
+    key: str                     # "ucdp", "acled": the --format and the refs' prefix
+    relay: str                   # the source every claim is relayed via
+    required: tuple[str, ...]    # the columns a file must have
+    event_column: str            # the column holding the event's stable id
+    claims_of: Callable[["_Row"], list[dict]]
+    column_of: dict[str, str]    # contract field -> the dataset column it comes from
+
+
+@dataclass(frozen=True)
+class DatasetFile:
+    """A dataset file read: its claims (validated contract rows), its events' ids and the days
+    its events cover (earliest start, latest end)."""
+
+    name: str
+    dataset: Dataset
+    claims: list[ClaimInput]
+    events: frozenset[str]
+    span: tuple[date, date]
+
+
+@dataclass(frozen=True)
+class MissingClaim:
+    """A stored claim an earlier export of the dataset gave and this one does not: ``event_gone``
+    when the event itself is no longer in the export, else the event no longer lists the source."""
+
+    claim_id: int
+    ref: str
+    source: str
+    event: str
+    event_gone: bool
+
+    def as_dict(self) -> dict:
+        return {"claim_id": self.claim_id, "ref": self.ref, "source": self.source, "event": self.event,
+                "reason": "event no longer in the export" if self.event_gone else "event no longer lists this source"}
+
+
+class _Row:
+    """One record of a dataset file being read: its values by column, and the problems found."""
+
+    def __init__(self, name: str, line: int, values: dict[str, str], problems: list[Problem]):
+        self.name, self.line, self.values, self.problems = name, line, values, problems
+
+    def get(self, column: str) -> str:
+        return (self.values.get(column) or "").strip()
+
+    def problem(self, column: str, message: str) -> None:
+        self.problems.append(Problem(self.name, self.line, column, message))
+
+    def code(self, column: str, codes: dict[str, str], what: str) -> str | None:
+        """The column's value when it is one of ``codes`` (a problem otherwise)."""
+        value = self.get(column)
+        if value in codes:
+            return value
+        shown = ", ".join(f"{c} ({meaning})" for c, meaning in codes.items())
+        self.problem(column, f"expected {what}: {shown}; got {value!r}")
+        return None
+
+    def count(self, column: str, required: bool = True) -> int | None:
+        """The column as a whole number of people (None when empty and not required)."""
+        value = self.get(column)
+        if not value and not required:
+            return None
+        if re.fullmatch(r"[0-9]{1,9}(?:\.0+)?", value):
+            return int(value.split(".")[0])
+        self.problem(column, f"expected a whole number of deaths, such as 0 or 12, got {value!r}")
+        return None
+
+
+# --- what the codes mean (the UCDP GED and ACLED codebooks) ----------------------------------
+
+UCDP_DATE_PRECISION = {"1": "exact day", "2": "within 2-6 days", "3": "the week", "4": "within 8-30 days or the month",
+                       "5": "more than a month"}
+UCDP_PLACE_PRECISION = {"1": "exact location", "2": "within 25 km of the place", "3": "second-order division (adm_2)",
+                        "4": "first-order division (adm_1)", "5": "part of a country, a line or an area",
+                        "6": "country", "7": "international waters or airspace"}
+UCDP_VIOLENCE = {"1": "state-based armed conflict", "2": "non-state conflict", "3": "one-sided violence"}
+ACLED_TIME_PRECISION = {"1": "exact day", "2": "the week", "3": "the month"}
+ACLED_GEO_PRECISION = {"1": "exact location", "2": "near the place, or part of it", "3": "the region"}
+# Older exports code an actor's type as a number, newer ones as words; 0: no second actor.
+ACLED_INTER = {"0": None, "1": "State forces", "2": "Rebel group", "3": "Political militia", "4": "Identity militia",
+               "5": "Rioters", "6": "Protesters", "7": "Civilians", "8": "External/Other forces"}
+# ACLED's sub-event types that name a weapon more than one way read as their generic word:
+# "Shelling/artillery/missile attack" read word by word would be artillery, not any shelling.
+ACLED_TYPES = {"shelling/artillery/missile attack": "shelling", "air/drone strike": "air strike",
+               "remote explosive/landmine/ied": "explosive", "grenade": "explosive", "suicide bomb": "explosive",
+               "armed clash": "armed clash"}
+
+# "MemoryBook (x2)", "Memorybook x3": UCDP counts the articles of one source; the source is one.
+_TIMES = re.compile(r"\s*(?:\(\s*x\s*[0-9]+\s*\)|\bx\s*[0-9]+)\s*$", re.IGNORECASE)
+_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?")
+_US_DAY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})(?: +[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?: *[AP]M)?)?",
+                     re.IGNORECASE)
+_NAMED_DAY = re.compile(r"([0-9]{1,2})[ -]([A-Za-z]+)[ -]([0-9]{4})")
+_MONTHS = {name: number for number, names in enumerate(
+    [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+     ("december", "dec")], start=1) for name in names}
+
+
+def _day(row: _Row, column: str, forms: str) -> date | None:
+    """The column as a day: ISO (``2014-01-22``, a time after it allowed), month/day/year
+    (``1/22/2014 12:00:00 AM``, as a spreadsheet in US settings saves UCDP's file) or
+    ``24 February 2022`` (ACLED's export). A problem otherwise: nothing is guessed."""
+    value = row.get(column)
+    parts = None
+    if match := _ISO_DAY.fullmatch(value):
+        parts = int(match[1]), int(match[2]), int(match[3])
+    elif match := _US_DAY.fullmatch(value):
+        parts = int(match[3]), int(match[1]), int(match[2])
+    elif (match := _NAMED_DAY.fullmatch(value)) and match[2].lower() in _MONTHS:
+        parts = int(match[3]), _MONTHS[match[2].lower()], int(match[1])
+    if parts is None:
+        row.problem(column, f"expected a date such as {forms}, got {value!r}")
+        return None
+    try:
+        return date(*parts)
+    except ValueError:
+        row.problem(column, f"is not a day of the calendar: expected a date such as {forms}, got {value!r}")
+        return None
+
+
+def _sources(text: str) -> list[str]:
+    """The names a ``;``-separated list gives, each once (by its key), article counts left out."""
+    names: dict[str, str] = {}
+    for part in text.split(";"):
+        name = _TIMES.sub("", part).strip()
+        if name:
+            names.setdefault(name_key(name) or name, name)
+    return list(names.values())
+
+
+def _slug(name: str) -> str:
+    """The part of a ref that tells one source of an event from another: its key, short."""
+    key = (name_key(name) or name).replace(" ", "-")
+    return key if len(key) <= 60 else key[:48] + "~" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:11]
+
+
+def _deaths(low: int | None, best: int | None, high: int | None) -> str | None:
+    """UCDP's estimates as one figure: the interval from the least to the most of them (UCDP's
+    low to high; a row whose estimates are out of order keeps them all inside)."""
+    given = [n for n in (low, best, high) if n is not None]
+    if not given:
+        return None
+    least, most = min(given), max(given)
+    return str(least) if least == most else f"{least}-{most}"
+
+
+# --- UCDP GED ---------------------------------------------------------------------------------
+
+def _ucdp_claims(row: _Row) -> list[dict]:
+    event = row.get("id")
+    if not event:
+        row.problem("id", "is required: UCDP's event id")
+    start = _day(row, "date_start", "2014-01-22 or 1/22/2014 (month/day/year)")
+    end = _day(row, "date_end", "2014-01-22 or 1/22/2014 (month/day/year)")
+    date_prec = row.code("date_prec", UCDP_DATE_PRECISION, "a UCDP date precision code")
+    where_prec = row.code("where_prec", UCDP_PLACE_PRECISION, "a UCDP place precision code")
+    violence = row.code("type_of_violence", UCDP_VIOLENCE, "a UCDP type of violence")
+    low, best, high = row.count("low", False), row.count("best"), row.count("high", False)
+    deaths = {c: row.count(c, False) for c in ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")}
+    if start and end and end < start:
+        row.problem("date_end", f"is before date_start ({start.isoformat()}); expected the event's last possible day")
+        end = None
+    sources = _sources(row.get("source_original")) or _sources(row.get("source_office"))
+    if not sources:
+        row.problem("source_original", "is empty, and so is source_office; expected who the event's figures come "
+                                       "from, ';' between sources")
+    if None in (start, end, date_prec, where_prec, violence) or not event or not sources:
+        return []
+    side_a, side_b = row.get("side_a"), row.get("side_b")
+    civilians, unknown = deaths["deaths_civilians"], deaths["deaths_unknown"]
+    victims = None
+    if best:
+        victims = ("civilians" if civilians == best else "combatants" if civilians == 0 and unknown == 0
+                   else "people")
+    placed = where_prec in ("1", "2")
+    first_order = where_prec in ("1", "2", "3", "4", "5")
+    published = _first_day(row.get("source_date")) or _first_day(row.get("source_article"))
+    base = {
+        "date": start.isoformat() if start == end else f"{start.isoformat()}/{end.isoformat()}",
+        "place": row.get("where_coordinates") if placed else None,
+        "lat": row.get("latitude") if placed else None, "lon": row.get("longitude") if placed else None,
+        "region": row.get("adm_1") if first_order else None,
+        # No type: UCDP's type of violence is not a kind of incident ("state-based" covers shelling
+        # and sniper fire alike); as for any claim without one, the kind is read from the text.
+        # Only one-sided violence names who did it: in a conflict UCDP codes both sides, not who fired.
+        "actor": side_a if violence == "3" else None,
+        "victims": victims, "killed": _deaths(low, best, high),
+        "report": row.get("source_article") or row.get("source_headline"),
+        "published": published, "text": row.get("source_headline"),
+    }
+    figures = ", ".join(f"{label} {value}" for label, value in (("low", low), ("high", high)) if value is not None)
+    split = ", ".join(f"{label} {deaths[c]}" for label, c in (("side A", "deaths_a"), ("side B", "deaths_b"),
+                      ("civilians", "deaths_civilians"), ("unknown", "deaths_unknown")) if deaths[c] is not None)
+    note = "; ".join(part for part in (
+        f"UCDP GED event {event}" + (f" ({row.get('relid')})" if row.get("relid") else ""),
+        f"{UCDP_VIOLENCE[violence]}: {side_a or '?'} – {side_b or '?'}",
+        f"date_prec {date_prec} ({UCDP_DATE_PRECISION[date_prec]})",
+        f"where_prec {where_prec} ({UCDP_PLACE_PRECISION[where_prec]})"
+        + "".join(f", {c} {row.get(c)}" for c in ("where_description", "adm_2") if row.get(c)),
+        f"deaths best {best}" + (f" ({figures})" if figures else "") + (f"; {split}" if split else ""),
+        f"event_clarity {row.get('event_clarity')}" if row.get("event_clarity") else "",
+        "sources listed: " + "; ".join(sources)) if part)
+    return [_claim(base, "ucdp", event, source, "UCDP GED", note) for source in sources]
+
+
+def _first_day(text: str) -> str | None:
+    """The earliest ISO date in a list (UCDP's ``source_date``, or the dates inside its
+    ``source_article`` entries); None when it has none. Other forms are not read: UCDP's
+    ``27/01/2014`` beside ``2014-01-27`` says the day comes first there, ``date_start``
+    puts the month first: a guess either way."""
+    days = []
+    for year, month, day in re.findall(r"(?<![0-9])([0-9]{4})-([0-9]{2})-([0-9]{2})(?![0-9])", text):
+        try:
+            days.append(date(int(year), int(month), int(day)))
+        except ValueError:
+            continue
+    return min(days).isoformat() if days else None
+
+
+def _claim(base: dict, prefix: str, event: str, source: str, relay: str, note: str) -> dict:
+    row = {key: value for key, value in base.items() if value not in (None, "")}
+    return row | {"ref": f"{prefix}:{event}:{_slug(source)}", "source": source, "via": [relay], "note": note}
+
+
+# --- ACLED ------------------------------------------------------------------------------------
+
+def _inter(row: _Row, column: str) -> str | None:
+    """An ACLED actor type, coded as a number (older exports) or in words (newer ones)."""
+    value = row.get(column)
+    if not value:
+        return None
+    if value in ACLED_INTER:
+        return ACLED_INTER[value]
+    words = {label.lower(): label for label in ACLED_INTER.values() if label}
+    words |= {"rebel groups": "Rebel group", "political militias": "Political militia",
+              "identity militias": "Identity militia", "state forces": "State forces"}
+    if value.lower() in words:
+        return words[value.lower()]
+    shown = ", ".join(f"{code} or '{label}'" for code, label in ACLED_INTER.items() if label)
+    row.problem(column, f"expected an ACLED actor type: {shown}; got {value!r}")
+    return None
+
+
+def _acled_claims(row: _Row) -> list[dict]:
+    event = row.get("event_id_cnty")
+    if not event:
+        row.problem("event_id_cnty", "is required: ACLED's event id, such as UKR12345")
+    day = _day(row, "event_date", "2022-02-24 or 24 February 2022")
+    time_prec = row.code("time_precision", ACLED_TIME_PRECISION, "an ACLED time precision code")
+    geo_prec = row.code("geo_precision", ACLED_GEO_PRECISION, "an ACLED geo precision code")
+    fatalities = row.count("fatalities")
+    inter1, inter2 = _inter(row, "inter1"), _inter(row, "inter2")
+    sources = _sources(row.get("source"))
+    if not sources:
+        row.problem("source", "is required: who ACLED coded the event from, ';' between sources")
+    published = None
+    if stamp := row.get("timestamp"):
+        if re.fullmatch(r"[0-9]{1,11}", stamp):
+            published = datetime.fromtimestamp(int(stamp), timezone.utc).isoformat().replace("+00:00", "Z")
+        else:
+            row.problem("timestamp", f"expected seconds since 1970 (ACLED's timestamp), such as 1677609600, got {stamp!r}")
+    if None in (day, time_prec, geo_prec, fatalities) or not event or not sources:
+        return []
+    if time_prec == "1":
+        when = day.isoformat()
+    elif time_prec == "2":
+        when = f"{(day - timedelta(days=3)).isoformat()}/{(day + timedelta(days=3)).isoformat()}"
+    else:
+        when = day.isoformat()[:7]
+    event_type, sub_type = row.get("event_type"), row.get("sub_event_type")
+    against_civilians = (inter2 == "Civilians" or event_type.lower() == "violence against civilians"
+                         or row.get("civilian_targeting").lower() == "civilian targeting")
+    placed = geo_prec in ("1", "2")
+    base = {
+        "date": when, "place": row.get("location") if placed else None,
+        "lat": row.get("latitude") if placed else None, "lon": row.get("longitude") if placed else None,
+        "region": row.get("admin1"), "type": ACLED_TYPES.get(sub_type.lower(), sub_type) or event_type or None,
+        # Actor 1 and 2 carry no direction in ACLED, but against civilians actor 1 is who did it.
+        "actor": row.get("actor1") if against_civilians else None,
+        # ACLED writes 0 where no death was reported: not a source saying nobody died.
+        "victims": "civilians" if against_civilians else ("people" if fatalities else None),
+        "killed": str(fatalities) if fatalities else None,
+        "published": published, "text": row.get("notes"),
+    }
+    actors = " – ".join(f"{row.get(a)}" + (f" ({inter})" if inter else "")
+                        for a, inter in (("actor1", inter1), ("actor2", inter2)) if row.get(a))
+    note = "; ".join(part for part in (
+        f"ACLED event {event}",
+        " / ".join(t for t in (row.get("disorder_type"), event_type, sub_type) if t),
+        actors,
+        f"time_precision {time_prec} ({ACLED_TIME_PRECISION[time_prec]}), event_date {day.isoformat()}",
+        f"geo_precision {geo_prec} ({ACLED_GEO_PRECISION[geo_prec]})"
+        + "".join(f", {c} {row.get(c)}" for c in ("admin2", "admin3") if row.get(c))
+        + (f", location {row.get('location')}" if not placed and row.get("location") else ""),
+        f"fatalities {fatalities}",
+        f"source_scale {row.get('source_scale')}" if row.get("source_scale") else "",
+        "sources listed: " + "; ".join(sources)) if part)
+    return [_claim(base, "acled", event, source, "ACLED", note) for source in sources]
+
+
+# The contract field each dataset column becomes, so that validate_row's problems name the column.
+_COMMON_COLUMNS = {"source": "source", "via": "source", "ref": "id", "date": "date_start", "lat": "latitude",
+                   "lon": "longitude", "killed": "best", "note": "id"}
+DATASETS = {
+    "ucdp": Dataset("ucdp", "UCDP GED", (
+        "id", "date_start", "date_end", "date_prec", "where_prec", "where_coordinates", "adm_1", "latitude",
+        "longitude", "side_a", "side_b", "type_of_violence", "best", "low", "high", "source_original"), "id",
+        _ucdp_claims, _COMMON_COLUMNS | {"source": "source_original", "via": "source_original", "place": "where_coordinates",
+                                         "region": "adm_1", "actor": "side_a",
+                                         "victims": "deaths_civilians", "report": "source_article",
+                                         "published": "source_date", "text": "source_headline"}),
+    "acled": Dataset("acled", "ACLED", (
+        "event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor2",
+        "admin1", "location", "latitude", "longitude", "geo_precision", "source", "fatalities"), "event_id_cnty",
+        _acled_claims, _COMMON_COLUMNS | {"ref": "event_id_cnty", "date": "event_date", "place": "location",
+                                          "region": "admin1", "type": "sub_event_type", "actor": "actor1",
+                                          "victims": "civilian_targeting", "killed": "fatalities",
+                                          "published": "timestamp", "text": "notes", "note": "event_id_cnty"}),
+}
+
+
+def read_dataset_file(path: Path, dataset: Dataset, limits: Limits = Limits()) -> DatasetFile:
+    """Read a UCDP GED or ACLED CSV export as claims of the import contract, within ``limits``.
+
+    Raises :class:`InputError` listing every problem (file, line, the dataset's column, what
+    was expected); a file with any problem gives no claims at all.
+    """
+    name = str(path)
+    lines = Lines(path, name, limits, records=True)
+    problems: list[Problem] = []
+    claims: list[ClaimInput] = []
+    events: set[str] = set()
+    days: list[date] = []
+    try:
+        records = csv_records(lines)
+        first = next(records, None)
+        header, twice = csv_header(name, first[1]) if first else ([], [])
+        missing = [c for c in dataset.required if c not in header]
+        if first is not None and (twice or missing):
+            problems.extend(twice)
+            if missing:
+                problems.append(Problem(name, first[0], None, f"is not an export of {dataset.relay}: the header row lacks "
+                                        + ", ".join(repr(shown_key(c)) for c in missing)))
+            records = iter(())
+        for line, values in records:
+            if len(values) != len(header):
+                problems.append(Problem(name, line, None, f"has {len(values)} values; the header has {len(header)} columns"))
+                continue
+            row = _Row(name, line, dict(zip(header, values)), [])
+            rows = dataset.claims_of(row)
+            problems.extend(row.problems)
+            for item in rows:
+                claim = _validated(name, line, item, dataset, problems, limits)
+                if claim is not None:
+                    claims.append(claim)
+                    days.extend((claim.date.start, claim.date.end))
+            if rows:
+                events.add(row.get(dataset.event_column))
+    except InputError as exc:   # the file could not be read on: what was found before it counts too
+        problems.extend(exc.problems)
+    refuse_problems(name, lines, list(dict.fromkeys(problems)), len(claims),
+                    f"is empty; expected an export of {dataset.relay} with a header row", "holds no events")
+    return DatasetFile(name, dataset, claims, frozenset(events), (min(days), max(days)))
+
+
+def _validated(name: str, line: int, item: dict, dataset: Dataset, problems: list[Problem],
+               limits: Limits) -> ClaimInput | None:
+    """One claim through the import's own validation; its problems name the dataset's column."""
+    found: list[Problem] = []
+    claim = validate_row(name, line, item, found, limits)
+    problems.extend(replace(p, field=dataset.column_of.get(p.field, p.field)) if p.field else p for p in found)
+    return claim
+
+
+def missing_upstream(session: Session, files: Iterable[DatasetFile]) -> list[MissingClaim]:
+    """Stored claims of these datasets that the files no longer give: claims relayed via the
+    dataset, with its ref prefix, dated within the days a file covers (and, for ACLED, of a
+    country whose events it holds), whose source and ref no file of the dataset gives now.
+    Listed, never deleted: a person decides what an event dropped upstream means."""
+    index = SourceIndex.load(session)
+    given: set[tuple[int, str]] = set()
+    files = list(files)
+    for file in files:
+        for claim in file.claims:
+            source = index.find(claim.source)
+            if source is not None:
+                given.add((source.id, claim.raw["ref"]))
+    events: dict[str, set[str]] = {}   # dataset -> the events its files hold
+    for file in files:
+        events.setdefault(file.dataset.key, set()).update(file.events)
+    found: dict[int, MissingClaim] = {}
+    for file in files:
+        relay = index.find(file.dataset.relay)
+        if relay is None:
+            continue
+        prefix = f"{file.dataset.key}:"
+        countries = {_country(e) for e in file.events} if file.dataset.key == "acled" else None
+        rows = session.execute(
+            select(Claim.id, Claim.source_id, Claim.ref, Source.name)
+            .join(Source, Source.id == Claim.source_id)
+            .join(ClaimRelay, (ClaimRelay.claim_id == Claim.id) & (ClaimRelay.position == 0))
+            .where(ClaimRelay.source_id == relay.id, Claim.ref.startswith(prefix, autoescape=True),
+                   Claim.date_end >= file.span[0], Claim.date_start <= file.span[1]))
+        for claim_id, source_id, ref, source_name in rows:
+            event = ref[len(prefix):].partition(":")[0]
+            if (source_id, ref) in given or (countries is not None and _country(event) not in countries):
+                continue
+            found[claim_id] = MissingClaim(claim_id, ref, source_name, event,
+                                           event not in events[file.dataset.key])
+    return sorted(found.values(), key=lambda c: c.claim_id)
+
+
+def _country(event: str) -> str:
+    """The letters an ACLED event id begins with: its country (``UKR`` of ``UKR12345``)."""
+    return re.match(r"[A-Za-z]*", event).group().upper()
