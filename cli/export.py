@@ -80,7 +80,7 @@ def _encoded(result: Export, bom: bool) -> str:
         return csv_text(result.content.header, result.content.rows, bom=bom)
     if result.format == "jsonl":
         return "".join(json_text(item, indent=None) + "\n" for item in result.content)
-    return json_text(result.content) + "\n"
+    return json_text(result.content, html=result.format == "claimreview") + "\n"
 
 
 def _write_whole(path: Path, text: str) -> None:

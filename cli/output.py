@@ -151,7 +151,12 @@ def table(title: str | None, columns: list[str], rows: Iterable[Iterable[Any]]) 
     return out
 
 
-def json_text(data: Any, *, indent: int | None = 2) -> str:
+# JSON meant to be embedded in an HTML <script> element (JSON-LD): outside strings JSON has none
+# of these characters, so escaping them all keeps the data exact and no value can close the element.
+_HTML_IN_JSON = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def json_text(data: Any, *, indent: int | None = 2, html: bool = False) -> str:
     """``data`` as JSON for other programs: exact, and inert on a terminal.
 
     Every control and format character (what :func:`visible` escapes, less the printable
@@ -159,7 +164,8 @@ def json_text(data: Any, *, indent: int | None = 2) -> str:
     instead of raw: ``json.dumps`` does so for C0 controls only, not for DEL, C1 controls, bidi
     or tag characters. The parsed values are exactly the stored ones. Outside strings JSON has
     only ASCII and the indentation's newlines, which are kept. With ``indent`` None the text is
-    one line (JSON Lines).
+    one line (JSON Lines). With ``html``, ``<``, ``>`` and ``&`` are written as ``\\u`` escapes
+    too, so that the text can be pasted into an HTML ``<script>`` element as it is.
     """
     text = json.dumps(data, ensure_ascii=False, indent=indent, default=str)
     if not text.replace("\n", " ").isprintable():  # the common case ends here, at C speed
@@ -168,7 +174,7 @@ def json_text(data: Any, *, indent: int | None = 2) -> str:
             if not part.isprintable():
                 lines[n] = "".join(_json_escape(char) if _hidden(char) else char for char in part)
         text = "\n".join(lines)
-    return text
+    return text.translate(_HTML_IN_JSON) if html else text
 
 
 def print_json(data: Any) -> None:

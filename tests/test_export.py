@@ -269,6 +269,9 @@ def test_export_json_formats_carry_hostile_values_exactly(hostile, kind):
     for fmt in ("json", "geojson", "claimreview"):
         text = exported(hostile, kind, "--format", fmt).stdout
         assert "\u202e" not in text and "\\u202e" in text
+    # JSON-LD goes into a page's <script> element: no value can close it or open a tag there.
+    text = exported(hostile, kind, "--format", "claimreview").stdout
+    assert not {"<", ">", "&"} & set(text) and "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in text
 
 
 def test_export_jsonl_of_hostile_claims_imports_back_exactly(hostile):
