@@ -160,7 +160,9 @@ def _claims_table(rows: list[_ClaimRow]) -> Table:
 # --- GeoJSON ---------------------------------------------------------------------------------
 
 def _gazetteer_point(gazetteer: Gazetteer, key: str | None) -> tuple[float, float] | None:
-    place = gazetteer.places.get(key_place_id(key)) if key_place_id(key) is not None else None
+    """The gazetteer's [lon, lat] of the place ``key`` names (the desk's own places too), or None."""
+    place_id = key_place_id(key)
+    place = gazetteer.places.get(place_id) if place_id is not None else None
     return (place.lon, place.lat) if place is not None else None
 
 
@@ -295,4 +297,4 @@ def _claim_reviews(kind: str, events: list[dict], index: SourceIndex, publisher:
                for e in events for c in e["claim_details"]]
     left_out = tuple(r.claim.id for r in rows or () if r.event is None)
     return Export(kind, "claimreview", {"@context": "https://schema.org", "@graph": reviews}, len(reviews),
-                  left_out, "in no event yet (run `reconcile run`), so not reviewed" if left_out else None)
+                  left_out, "in no event yet, so not reviewed; run `reconcile run` first" if left_out else None)

@@ -189,7 +189,7 @@ def test_export_claimreview_leaves_out_claims_in_no_event(registered):
         {"ref": "a", "source": "Army", "date": "2021-04-06", "text": "two killed"}]))
     result = exported(registered, "claims", "--format", "claimreview")
     assert json.loads(result.stdout)["@graph"] == []
-    assert result.stderr == "Left out 1 claim (in no event yet (run `reconcile run`), so not reviewed): 1\n"
+    assert result.stderr == "Left out 1 claim (in no event yet, so not reviewed; run `reconcile run` first): 1\n"
 
 
 # --- hostile claims ----------------------------------------------------------------------------
