@@ -11,11 +11,16 @@ tag character hides inside a name. So:
 - every string passes through :func:`visible`, which writes control and invisible characters as
   escapes (``\\x1b``, ``\\u202e``) and keeps each value on one line;
 - ``--json`` output is exact data instead (``json.dumps`` escapes what JSON needs); it is not
-  passed through :func:`visible`.
+  passed through :func:`visible`;
+- files that `reconcile export` writes are encoded here too: JSON by :func:`json_text` (exact
+  data, as ``--json``), CSV for spreadsheets by :func:`csv_text` (each cell shown by
+  :func:`visible`, then neutralised against formulas by :func:`spreadsheet_cell`).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -146,20 +151,66 @@ def table(title: str | None, columns: list[str], rows: Iterable[Iterable[Any]]) 
     return out
 
 
-def print_json(data: Any) -> None:
+# JSON meant to be embedded in an HTML <script> element (JSON-LD): outside strings JSON has none
+# of these characters, so escaping them all keeps the data exact and no value can close the element.
+_HTML_IN_JSON = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def json_text(data: Any, *, indent: int | None = 2, html: bool = False) -> str:
     """``data`` as JSON for other programs: exact, and inert on a terminal.
 
     Every control and format character (what :func:`visible` escapes, less the printable
     default-ignorables, which do nothing to a terminal) is written as a JSON ``\\u`` escape
     instead of raw: ``json.dumps`` does so for C0 controls only, not for DEL, C1 controls, bidi
     or tag characters. The parsed values are exactly the stored ones. Outside strings JSON has
-    only ASCII and the indentation's newlines, which are kept.
+    only ASCII and the indentation's newlines, which are kept. With ``indent`` None the text is
+    one line (JSON Lines). With ``html``, ``<``, ``>`` and ``&`` are written as ``\\u`` escapes
+    too, so that the text can be pasted into an HTML ``<script>`` element as it is.
     """
-    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    text = json.dumps(data, ensure_ascii=False, indent=indent, default=str)
     if not text.replace("\n", " ").isprintable():  # the common case ends here, at C speed
         lines = text.split("\n")
         for n, part in enumerate(lines):
             if not part.isprintable():
                 lines[n] = "".join(_json_escape(char) if _hidden(char) else char for char in part)
         text = "\n".join(lines)
-    click.echo(text)
+    return text.translate(_HTML_IN_JSON) if html else text
+
+
+def print_json(data: Any) -> None:
+    """``data`` as :func:`json_text` on standard output."""
+    click.echo(json_text(data))
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (or, after a tab or a
+# carriage return, may skip to one): OWASP's list for CSV injection.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# A plain decimal number ("-37.5", "-3"): a spreadsheet reads it as a number and nothing else (no
+# operator, function or reference can follow the sign), so a negative longitude stays a number.
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def spreadsheet_cell(value: Any) -> str:
+    """One CSV cell that a spreadsheet shows as text and never runs.
+
+    A value starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a ``'`` in
+    front (OWASP's advice against CSV injection), unless it is a plain decimal number (``-3``,
+    ``-37.5``); then control and format characters are written as escapes by :func:`visible`
+    (``\\u202e``, ``\\t``), newlines kept: a cell may span lines, the ``csv`` module quotes it.
+    None is the empty cell.
+    """
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        text = "'" + text
+    return visible(text, newlines=True)
+
+
+def csv_text(header: Iterable[str], rows: Iterable[Iterable[Any]], *, bom: bool = False) -> str:
+    """A CSV file for spreadsheets: the header, then each row, every cell by :func:`spreadsheet_cell`;
+    lines end in CRLF (RFC 4180); with ``bom``, a byte order mark first (Excel then reads UTF-8)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([spreadsheet_cell(name) for name in header])
+    writer.writerows([spreadsheet_cell(value) for value in row] for row in rows)
+    return ("\ufeff" if bom else "") + out.getvalue()

@@ -136,3 +136,13 @@ class ContentChanged(AuditError):
     def __init__(self, message: str, findings: list):
         super().__init__(message)
         self.findings = list(findings)
+
+
+class UnsupportedExport(ReconcileError):
+    """``kind`` cannot be exported as ``format``; ``formats`` are the ones it can."""
+
+    exit_code = 2
+
+    def __init__(self, kind: str, format: str, formats: tuple[str, ...]):
+        self.kind, self.format, self.formats = kind, format, tuple(formats)
+        super().__init__(f"{kind} cannot be exported as {format}; expected one of {', '.join(self.formats)}")

@@ -634,6 +634,15 @@ def place_id_key(gazetteer_id: int) -> str:
     return f"geonames:{gazetteer_id}" if gazetteer_id > 0 else f"place:{-gazetteer_id}"
 
 
+def key_place_id(key: str | None) -> int | None:
+    """The gazetteer id a place key names (the inverse of :func:`place_id_key`), or None for a
+    key that is no gazetteer place (a name the gazetteer does not hold, kept as its own key)."""
+    prefix, _, number = (key or "").partition(":")
+    if prefix not in ("geonames", "place") or not number.isdigit():
+        return None
+    return int(number) if prefix == "geonames" else -int(number)
+
+
 def place_similarity(a: str | None, b: str | None) -> float | None:
     """Similarity in [0, 1] of two place keys; None when either is unknown."""
     if a is None or b is None:

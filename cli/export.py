@@ -1,0 +1,111 @@
+"""`reconcile export`: events and claims for spreadsheets, programs, maps and fact-check pages."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from reconciler.events import EventFilter
+from reconciler.exporting import FORMATS, KINDS, Export, Table, export
+from reconciler.models import STATUSES
+
+from .context import AppContext, UsageProblem
+from .output import csv_text, json_text, say
+
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@click.command("export")
+@click.argument("kind", type=click.Choice(KINDS))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True,
+              help="csv (for spreadsheets: formulas neutralised), json, jsonl (claims only: the import "
+                   "contract, to import into another file), geojson (points for a map), claimreview "
+                   "(schema.org JSON-LD, a ClaimReview a claim).")
+@click.option("--status", type=click.Choice(STATUSES), help="Only events with this grade (and their claims).")
+@click.option("--since", type=_DATE, metavar="DATE", help="Only events whose dates reach DATE (YYYY-MM-DD) or later.")
+@click.option("--until", type=_DATE, metavar="DATE", help="Only events whose dates begin on DATE (YYYY-MM-DD) or earlier.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write FILE (whole, or not at all) instead of standard output.")
+@click.option("--publisher", metavar="NAME", help="ClaimReview: the desk that publishes the reviews.  "
+                                                  "[default: --user]")
+@click.option("--bom", is_flag=True, help="CSV: begin with a UTF-8 byte order mark (Excel needs it to read UTF-8).")
+@click.pass_obj
+def export_command(app: AppContext, kind: str, fmt: str, status: str | None, since: datetime | None,
+                   until: datetime | None, out: Path | None, publisher: str | None, bom: bool) -> None:
+    """Export events or claims with their grades, reasons, origins, sources, relays, reports and quotes.
+
+    Events and claims of every grade and date, or those --status, --since and --until choose
+    (a claim goes with its event). Without a filter, claims in no event yet come too. Text from
+    claims is data: JSON carries it exactly; CSV cells starting with =, +, -, @, a tab or a
+    carriage return get a ' in front, so that a spreadsheet never runs them.
+
+    Example:
+
+    \b
+        reconcile export events --format csv --status contested --out contested.csv
+        reconcile export claims --format jsonl --out claims.jsonl   # reconcile import reads it
+        reconcile export events --format geojson --since 2031-05-01 --out events.geojson
+        reconcile export claims --format claimreview --publisher "Example Fact Desk"
+    """
+    if since and until and since > until:
+        raise UsageProblem(f"--since {since.date()} is after --until {until.date()}")
+    if bom and fmt != "csv":
+        raise UsageProblem("--bom is for --format csv")
+    with app.database().read() as session:
+        result = export(session, kind, fmt, EventFilter(status, since and since.date(), until and until.date()),
+                        publisher=publisher or app.user)
+    text = _encoded(result, bom)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        _write_whole(out, text)
+        say(f"Wrote {result.count} {_noun(result)} to {out}", err=True)
+    if result.left_out:
+        shown = ", ".join(map(str, result.left_out[:20])) + (", …" if len(result.left_out) > 20 else "")
+        say(f"Left out {len(result.left_out)} {kind[:-1] if len(result.left_out) == 1 else kind} "
+            f"({result.left_out_why}): {shown}", err=True)
+
+
+def _noun(result: Export) -> str:
+    noun = "reviews" if result.format == "claimreview" else result.kind
+    return noun[:-1] if result.count == 1 else noun
+
+
+def _encoded(result: Export, bom: bool) -> str:
+    if isinstance(result.content, Table):
+        return csv_text(result.content.header, result.content.rows, bom=bom)
+    if result.format == "jsonl":
+        return "".join(json_text(item, indent=None) + "\n" for item in result.content)
+    return json_text(result.content, html=result.format == "claimreview") + "\n"
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Write ``text`` to a file beside ``path``, then rename it: an export that fails (a full
+    disk, an interrupt) leaves no half file and the file that was there as it was."""
+    try:
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise UsageProblem(f"--out {path}: cannot write there ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())   # mkstemp makes it private; give it a new file's mode
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise UsageProblem(f"--out {path}: cannot write there ({exc.strerror or exc})") from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
