@@ -19,6 +19,8 @@ import pytest
 from test_report import HOSTILE, make_report
 
 CHROMIUM = os.environ.get("RECONCILE_CHROMIUM", "/usr/bin/chromium")
+# Resolved now, before any test changes the working directory.
+SCREENSHOT = Path(os.environ["RECONCILE_SCREENSHOT"]).resolve() if os.environ.get("RECONCILE_SCREENSHOT") else None
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run", "--disable-sync", "--disable-quic"]
 
@@ -117,12 +119,11 @@ def test_report_browser_renders_the_illustrative_example(visit) -> None:
     assert page.page.locator(".chart .bar").count() == 20
     counts = page.page.eval_on_selector_all(".chart .seg-count", "els => els.map(e => Number(e.textContent))")
     assert sum(counts) == 19
-    screenshot = os.environ.get("RECONCILE_SCREENSHOT")
-    if screenshot:
+    if SCREENSHOT:
         page.page.set_viewport_size({"width": 1280, "height": 1900})
         page.page.click("#event-1 > summary")
         page.page.evaluate("window.scrollTo(0, 0)")
-        page.page.screenshot(path=screenshot)
+        page.page.screenshot(path=SCREENSHOT)
     page.check_clean()
 
 
