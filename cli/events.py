@@ -10,7 +10,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from reconciler.config import Config
 from reconciler.db import retry_busy
-from reconciler.figures import interval_text
+from reconciler.figures import tally_text
 from reconciler.decisions import near_events
 from reconciler.events import event_detail, list_events
 from reconciler.lease import run_lease
@@ -21,14 +21,6 @@ from .output import console, line, print_json, say, table
 
 STATUS_LABEL = {"independently_verified": "independently verified", "unverified": "unverified",
                 "contested": "contested"}
-
-
-def _figure(tally: dict | None) -> str:
-    if not tally:
-        return ""
-    low, best, high = tally["low"], tally["best"], tally["high"]
-    span = interval_text(low, high)
-    return span if best is None or span == str(best) else f"{best} ({span})"
 
 
 @click.command("run")
@@ -116,7 +108,7 @@ def events_command(app: AppContext, status: str | None, as_json: bool) -> None:
     console().print(table(
         f"{len(events)} events", ["id", "grade", "date", "place", "killed", "wounded", "claims", "origins", "reason"],
         [[e["id"], STATUS_LABEL[e["status"]] + (" (manual)" if e["manual"] else ""), e["date"], e["place"],
-          _figure(e["killed"]), _figure(e["wounded"]), e["n_claims"], e["n_origins"], e["reason"]] for e in events],
+          tally_text(e["killed"]), tally_text(e["wounded"]), e["n_claims"], e["n_origins"], e["reason"]] for e in events],
     ))
 
 
@@ -148,7 +140,7 @@ def show_command(app: AppContext, event_id: int, as_json: bool) -> None:
                     "dim")))
     out.print(line(f"Why: {detail['reason']}"))
     out.print(line(f"Date {detail['date']}, place {detail['place'] or 'unknown'}; "
-                   f"killed {_figure(detail['killed']) or '—'}, wounded {_figure(detail['wounded']) or '—'}"))
+                   f"killed {tally_text(detail['killed']) or '—'}, wounded {tally_text(detail['wounded']) or '—'}"))
     out.print(line(f"Agree on: {', '.join(detail['agree']) or '—'}; "
                    f"differ on: {', '.join(detail['differ']) or '—'}"))
     claims = detail["claim_details"]

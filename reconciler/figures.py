@@ -146,6 +146,16 @@ def interval_text(low: int, high: int | None) -> str:
     return str(low) if low == high else f"{low}–{high}"
 
 
+def tally_text(tally: dict | None) -> str:
+    """An event's figure ({"low", "best", "high"}, as events give it) for people: '3', '3 (≥3)',
+    '1 (1–4)'; the empty string when unknown."""
+    if not tally:
+        return ""
+    low, best, high = tally["low"], tally["best"], tally["high"]
+    span = interval_text(low, high)
+    return span if best is None or span == str(best) else f"{best} ({span})"
+
+
 class _TooLarge(Exception):
     """A number written with more digits than any figure can have."""
 

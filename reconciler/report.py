@@ -30,7 +30,7 @@ from .claims import figure_text
 from .config import Config
 from .display import visible
 from .events import EventFilter, event_details
-from .figures import interval_text
+from .figures import tally_text
 from .matching import explain_rows
 
 GRADES = ("independently_verified", "unverified", "contested")
@@ -219,14 +219,6 @@ def _fold(*values: str | None) -> str:
     return "|".join(keys)
 
 
-def _tally(tally: dict | None) -> str:
-    if not tally:
-        return ""
-    low, best, high = tally["low"], tally["best"], tally["high"]
-    span = interval_text(low, high)
-    return span if best is None or span == str(best) else f"{best} ({span})"
-
-
 def _figure(raw, parsed: dict | None) -> str:
     """A figure as stated, with its reading where that differs: 'more than 200 (≥201)'."""
     if raw is None or raw == "":
@@ -299,8 +291,8 @@ def _event_view(d: dict) -> EventView:
                for e in d["lineage"]]
     return EventView(
         id=d["id"], status=d["status"], manual=d["manual"], active=d["active"], reason=d["reason"] or "",
-        date=d["date"], start=start, end=end or start, place=d["place"], killed=_tally(d["killed"]),
-        wounded=_tally(d["wounded"]), origins=d["origins"], n_claims=d["n_claims"], n_origins=d["n_origins"],
+        date=d["date"], start=start, end=end or start, place=d["place"], killed=tally_text(d["killed"]),
+        wounded=tally_text(d["wounded"]), origins=d["origins"], n_claims=d["n_claims"], n_origins=d["n_origins"],
         agree=d["agree"], differ=d["differ"], claims=claims, links=[_link_view(x, refs) for x in d["links"]],
         decisions=decisions, lineage=lineage, place_keys=_fold(*places), source_keys=_fold(*sources))
 
