@@ -102,11 +102,12 @@ from .decisions import (grade_command, link_command, merge_command, review_comma
 from .events import events_command, run_command, show_command  # noqa: E402
 from .export import export_command  # noqa: E402
 from .places import places  # noqa: E402
+from .report import report_command  # noqa: E402
 from .sources import sources  # noqa: E402
 
 for command in (sources, places, import_command, claims_command, renormalise_command, run_command, events_command,
                 show_command, link_command, unlink_command, merge_command, split_command, grade_command,
-                review_command, log_command, audit_group, export_command):
+                review_command, log_command, audit_group, export_command, report_command):
     cli.add_command(command)
 
 

@@ -8,7 +8,8 @@ tag character hides inside a name. So:
 
 - rich never parses markup or emoji codes here: tables and lines are built from ``Text``
   objects, and the console has markup, emoji and highlighting switched off;
-- every string passes through :func:`visible`, which writes control and invisible characters as
+- every string passes through :func:`visible` (``reconciler.display``, shared with the HTML
+  report), which writes control and invisible characters as
   escapes (``\\x1b``, ``\\u202e``) and keeps each value on one line;
 - ``--json`` output is exact data instead (``json.dumps`` escapes what JSON needs); it is not
   passed through :func:`visible`;
@@ -23,9 +24,7 @@ import csv
 import io
 import json
 import os
-import re
 import sys
-import unicodedata
 from typing import Any, Iterable
 
 import click
@@ -33,41 +32,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-# Categories of characters that are not meant to be seen: controls (Cc), format characters
-# (Cf: bidi controls, zero-width joiners and spaces, the BOM, tag characters), surrogates (Cs),
-# unassigned code points (Cn, which a newer terminal may treat as format characters), and the
-# line and paragraph separators (Zl, Zp), which some terminals break lines on.
-_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn", "Zl", "Zp"})
-
-# Default_Ignorable_Code_Point characters (Unicode DerivedCoreProperties.txt) outside those
-# categories: they render as nothing, so a name holding one looks like a name without it.
-# (The rest of that property, U+00AD, U+200B..U+200F, U+2060..U+206F, U+FEFF and the tags, is Cf.)
-_IGNORABLE = re.compile(
-    "[\u034f"               # combining grapheme joiner
-    "\u115f\u1160\u3164\uffa0"  # Hangul fillers
-    "\u17b4\u17b5"          # Khmer inherent vowels
-    "\u180b-\u180f"         # Mongolian free variation selectors
-    "\ufe00-\ufe0f"         # variation selectors
-    "\U000e0000-\U000e0fff]"  # tags and the variation selectors supplement
-)
-
-_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
-
-
-def _hidden(char: str) -> bool:
-    return unicodedata.category(char) in _HIDDEN_CATEGORIES or _IGNORABLE.match(char) is not None
-
-
-def _escape(char: str) -> str:
-    """The Python-style escape of one character: \\t, \\x1b, \\u202e, \\U000e0041."""
-    if char in _NAMED:
-        return _NAMED[char]
-    point = ord(char)
-    if point < 0x100:
-        return f"\\x{point:02x}"
-    if point < 0x10000:
-        return f"\\u{point:04x}"
-    return f"\\U{point:08x}"
+from reconciler.display import hidden, visible
 
 
 def _json_escape(char: str) -> str:
@@ -77,41 +42,6 @@ def _json_escape(char: str) -> str:
         return f"\\u{point:04x}"
     point -= 0x10000
     return f"\\u{0xD800 + (point >> 10):04x}\\u{0xDC00 + (point & 0x3FF):04x}"
-
-
-def visible(value: Any, *, newlines: bool = False) -> str:
-    """``value`` as text a person can read and no terminal acts on.
-
-    Control characters, format characters (bidi overrides and isolates, zero-width characters,
-    tag characters U+E0000..U+E007F, the BOM), other default-ignorable code points, separators,
-    surrogates and unassigned code points are written as Python-style escapes: ESC as ``\\x1b``,
-    U+202E as ``\\u202e``, U+E0041 as ``\\U000e0041``, a tab as ``\\t``. A newline is ``\\n``
-    too, so that one value is one line, unless ``newlines`` is true (text the program wrote,
-    meant to span lines). Everything else, markup brackets and backslashes included, is kept as
-    it is: the result is safe only where nothing parses markup (this module's console).
-
-    The result contains none of the characters it escapes, so applying it twice changes
-    nothing, and text already escaped by ``repr`` (as in the library's error messages) comes
-    through unchanged.
-
-    Other outputs must add their own escaping on top of this: HTML must also escape ``&``,
-    ``<``, ``>``, ``"`` and ``'`` (``html.escape(visible(v), quote=True)``), so that a value
-    never becomes a tag, an attribute or a link; CSV must be written with the ``csv`` module
-    (quoting every field that holds a delimiter, quote or newline) and, for files a spreadsheet
-    will open, prefix a field starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-    return with ``'`` so that it is never read as a formula (CSV injection). CSV meant as data
-    for programs keeps values exact, as ``--json`` does.
-
-    Args:
-        value: anything; None is shown as the empty string, other objects by ``str``.
-        newlines: keep ``\\n`` as a line break instead of escaping it.
-    Returns:
-        The text to print.
-    """
-    text = "" if value is None else str(value)
-    if text.isprintable() and not _IGNORABLE.search(text):
-        return text  # the common case, at C speed: isprintable is False for Cc, Cf, Cs, Cn, Zl and Zp
-    return "".join(_escape(char) if _hidden(char) and not (newlines and char == "\n") else char for char in text)
 
 
 def say(text: str, *, err: bool = False, nl: bool = True) -> None:
@@ -172,7 +102,7 @@ def json_text(data: Any, *, indent: int | None = 2, html: bool = False) -> str:
         lines = text.split("\n")
         for n, part in enumerate(lines):
             if not part.isprintable():
-                lines[n] = "".join(_json_escape(char) if _hidden(char) else char for char in part)
+                lines[n] = "".join(_json_escape(char) if hidden(char) else char for char in part)
         text = "\n".join(lines)
     return text.translate(_HTML_IN_JSON) if html else text
 

@@ -147,7 +147,8 @@ def interval_text(low: int, high: int | None) -> str:
 
 
 def tally_text(tally: dict | None) -> str:
-    """An event's figure (``{"low", "best", "high"}``) as shown: '3', '3 (2–5)', '≥11'; '' for none."""
+    """An event's figure ({"low", "best", "high"}, as events give it) for people: '3', '3 (≥3)',
+    '1 (1–4)'; the empty string when unknown."""
     if not tally:
         return ""
     low, best, high = tally["low"], tally["best"], tally["high"]

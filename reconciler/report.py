@@ -1,0 +1,370 @@
+"""The HTML report: one self-contained page of events, their claims side by side, and a timeline.
+
+The page is for someone who never ran the tool. It is rendered here, server-side, by Jinja2
+with autoescaping; its script only shows and hides what is already on the page (by the
+``data-`` attributes of each event), so no stored value ever reaches the page's JavaScript as
+data. Every stored value passes through :func:`reconciler.display.visible` (control and bidi
+characters written as escapes, as in the terminal) and then Jinja's HTML escaping, and is
+wrapped in ``<bdi>`` so that right-to-left text cannot reorder the text around it. A
+Content-Security-Policy allows only the page's own style and script (by hash) and no network
+at all. See docs/report.md.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from importlib import resources
+from math import ceil
+
+from anyascii import anyascii
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from . import __version__
+from .claims import figure_text
+from .config import Config
+from .display import visible
+from .events import EventFilter, event_details
+from .figures import tally_text
+from .matching import explain_rows
+
+GRADES = ("independently_verified", "unverified", "contested")
+GRADE_LABEL = {"independently_verified": "independently verified", "unverified": "unverified",
+               "contested": "contested"}
+TEMPLATES = "templates"
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    """One claim as the page shows it: every value as written (figures with their reading)."""
+
+    id: int
+    ref: str | None
+    source: str
+    origin: str | None          # None: no known origin (unregistered, or a source of unknown kind)
+    side: str | None
+    registered: bool
+    relays: list[str]           # from the source outwards: who passed it on, nearest the reader last
+    report: str | None
+    published: str | None
+    date: str
+    place: str                  # as written, or "region: …" when only a region is named
+    what: list[tuple[str, str]]  # (field, value as written): type, target, victims, actor
+    killed: str
+    wounded: str
+    stance: str
+    quote: str | None
+    lang: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """A claim's strongest link: its partner, its score and the score's named parts."""
+
+    claim: str
+    partner: str | None
+    score: float | None
+    components: list[tuple[str, float, str]]
+    explanation: str | None     # only where it says more than the components
+
+
+@dataclass(frozen=True)
+class EventView:
+    id: int
+    status: str
+    manual: bool
+    active: bool
+    reason: str
+    date: str | None
+    start: str                  # ISO first and last day ("" when undated), for the date filter
+    end: str
+    place: str | None
+    killed: str
+    wounded: str
+    origins: list[str]
+    n_claims: int
+    n_origins: int
+    agree: list[str]
+    differ: list[str]
+    claims: list[ClaimView]
+    links: list[LinkView]
+    decisions: list[dict]       # {"at", "user", "action", "text"}
+    lineage: list[dict]         # {"old", "new", "kind", "run"}
+    place_keys: str             # what the place and source filters search, folded (see _fold)
+    source_keys: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One column of the timeline: a day (or week, month) and its events stacked by grade."""
+
+    x: float
+    label: str | None           # the axis label, on every few bars only
+    title: str
+    first: str
+    last: str
+    segments: list[tuple[str, float, float, int]]  # (grade, y, height, count)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    width: int
+    height: int
+    top: int
+    bottom: int                 # y of the axis
+    left: int
+    bar_width: float
+    unit: str                   # "day", "week" or "month"
+    ticks: list[tuple[float, int]]  # (y, count) on the vertical axis
+    bars: list[Bar]
+    rows: list[tuple[str, dict[str, int]]]  # (bin label, counts by grade): the chart as a table
+    periods: list[EventView] = field(default_factory=list)  # events over long periods: not drawn
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    generated_at: str
+    version: str
+    scope: str                  # which events: the filter the report was made with
+    events: list[EventView]
+    counts: dict[str, int]
+    timeline: Timeline
+
+
+def build_report(session: Session, flt: EventFilter = EventFilter(), *, title: str = "Reconciled events",
+                 generated_at: datetime | None = None, config: Config | None = None) -> Report:
+    """The report's content: the events ``flt`` selects (as `show` gives them) and their timeline.
+
+    Args:
+        flt: which events (grade, dates); all active events by default.
+        title: the page's heading.
+        generated_at: the time printed on the page (now, in UTC, by default).
+        config: what counts as a period (events longer than ``period_days`` are listed under
+            the timeline, not drawn in it); the default settings when not given.
+    """
+    details = event_details(session, flt, decisions=True)
+    events = [_event_view(d) for d in details]
+    counts = {g: sum(e.status == g for e in events) for g in GRADES}
+    when = (generated_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    return Report(title=title, generated_at=when.strftime("%Y-%m-%d %H:%M UTC"), version=__version__,
+                  scope=_scope(flt), events=events, counts=counts, timeline=timeline(events, config or Config()))
+
+
+def render_report(report: Report) -> str:
+    """The page: one HTML document with its style and script inline and nothing to fetch."""
+    css, js = _asset("report.css"), _asset("report.js")
+    policy = ("default-src 'none'; "
+              f"style-src '{_sha256(css)}'; script-src '{_sha256(js)}'; base-uri 'none'; form-action 'none'")
+    return environment().get_template("report.html").render(
+        report=report, css=Markup(css), js=Markup(js), policy=policy, labels=GRADE_LABEL, grades=GRADES)
+
+
+def environment() -> Environment:
+    """Jinja2 over the package's templates, escaping every value (``shown`` first makes it visible)."""
+    env = Environment(loader=PackageLoader("reconciler", TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["shown"] = lambda value, newlines=False: visible(value, newlines=newlines)
+    env.filters["points"] = _points
+    return env
+
+
+def _asset(name: str) -> str:
+    return resources.files("reconciler").joinpath(TEMPLATES, name).read_text(encoding="utf-8")
+
+
+def _sha256(text: str) -> str:
+    """A CSP source for exactly this inline text: only the page's own style and script run."""
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+
+
+def _points(value: float) -> str:
+    """+4, −3.5, ±0: as `show` writes a component's points."""
+    return ("+" if value > 0 else "−" if value < 0 else "±") + f"{abs(value):g}"
+
+
+def _scope(flt: EventFilter) -> str:
+    parts = [f"{GRADE_LABEL[flt.status]} events" if flt.status else "all active events"]
+    if flt.since and flt.until:
+        parts.append(f"dated between {flt.since.isoformat()} and {flt.until.isoformat()}")
+    elif flt.since:
+        parts.append(f"dated on or after {flt.since.isoformat()}")
+    elif flt.until:
+        parts.append(f"dated on or before {flt.until.isoformat()}")
+    return " ".join(parts)
+
+
+def _fold(*values: str | None) -> str:
+    """Search keys for the page's filters: each value, and its Latin transliteration, in lower
+    case without accents, spaces or punctuation, joined by "|" (which no key holds). The page
+    folds what is typed the same way (NFKD, marks dropped, lower case, letters and digits
+    only), so "Marinka" finds "Марьинка" (transliterated "Mar'inka") and "марьинка" finds it
+    as written."""
+    keys: list[str] = []
+    for value in values:
+        if not value:
+            continue
+        for form in (value, anyascii(value)):
+            decomposed = unicodedata.normalize("NFKD", form)
+            key = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M")).lower()
+            key = "".join(c for c in key if c.isalnum())
+            if key and key not in keys:
+                keys.append(key)
+    return "|".join(keys)
+
+
+def _figure(raw, parsed: dict | None) -> str:
+    """A figure as stated, with its reading where that differs: 'more than 200 (≥201)'."""
+    if raw is None or raw == "":
+        return ""
+    if parsed is None:
+        return str(raw)
+    return figure_text(str(raw), parsed["low"], parsed["high"])
+
+
+def _claim_view(c: dict) -> ClaimView:
+    parsed = c["parsed"]
+    place = c["place"] or (f"region: {c['region']}" if c.get("region") else "")
+    what = [(name, c[name]) for name in ("type", "target", "victims", "actor") if c.get(name)]
+    return ClaimView(
+        id=c["id"], ref=c["ref"], source=c["source"], origin=parsed["origin"], side=parsed["side"],
+        registered=parsed["source_registered"], relays=list(reversed(c["via"] or [])), report=c["report"],
+        published=c["published"], date=c["date_label"], place=place, what=what,
+        killed=_figure(c["killed"], parsed["killed"]), wounded=_figure(c["wounded"], parsed["wounded"]),
+        stance=c["stance"], quote=c["text"], lang=c["lang"], note=c["note"])
+
+
+def _claim_name(claim_id: int | None, refs: dict[int, str | None]) -> str | None:
+    if claim_id is None:
+        return None
+    ref = refs.get(claim_id)
+    return f"claim {claim_id} ({ref})" if ref else f"claim {claim_id}"
+
+
+def _link_view(link: dict, refs: dict[int, str | None]) -> LinkView:
+    components = [(name, part["points"], part["note"]) for name, part in link["components"].items()]
+    said = explain_rows(link["score"], components) if link["score"] is not None and components else None
+    explanation = link["explanation"] if link["explanation"] != said else None
+    return LinkView(claim=_claim_name(link["claim_id"], refs), partner=_claim_name(link["partner_claim_id"], refs),
+                    score=link["score"], components=components, explanation=explanation)
+
+
+def decision_text(entry: dict) -> str:
+    """What a person decided, in a sentence (the audit entry's before and after, read)."""
+    before, after, object_id = entry["before"] or {}, entry["after"] or {}, entry["object_id"]
+    action = entry["action"]
+    if action in ("link", "unlink"):
+        a, _, b = (object_id or "").partition(",")
+        return (f"linked claims {a} and {b}: one event" if action == "link"
+                else f"unlinked claims {a} and {b}: different events")
+    if action == "merge":
+        return f"merged event {after.get('merged')} into event {object_id}"
+    if action == "split":
+        new = [k for k in after if k not in (str(object_id), "moved")]
+        moved = ", ".join(map(str, after.get("moved", [])))
+        return f"moved claims {moved} out of event {object_id} into event {', '.join(new) or '?'}"
+    if action == "grade":
+        was, now = before.get("status"), after.get("status")
+        change = f"{GRADE_LABEL.get(was, was)} → {GRADE_LABEL.get(now, now)}" if was != now else GRADE_LABEL.get(now, now)
+        return f"graded event {object_id} by hand: {change}, because: {after.get('reason')}"
+    return f"{action} {entry['object_type']} {object_id or ''}".strip()
+
+
+def _event_view(d: dict) -> EventView:
+    start, _, end = (d["date"] or "").partition("/")
+    refs = {c["id"]: c["ref"] for c in d["claim_details"]}
+    claims = [_claim_view(c) for c in d["claim_details"]]
+    places, sources = [d["place"]], []
+    for c in d["claim_details"]:
+        places += [c["place"], c["region"], c["parsed"]["place"]["label"]]
+        sources += [c["source"], c["parsed"]["source"], c["parsed"]["origin"], *(c["via"] or []),
+                    *c["parsed"]["relays"]]
+    decisions = [{"at": e["at"][:16].replace("T", " ") + " UTC", "user": e["user"], "action": e["action"],
+                  "text": decision_text(e)} for e in d.get("decisions") or []]
+    lineage = [{"old": e["old_event_id"], "new": e["new_event_id"], "kind": e["kind"], "run": e["run_id"]}
+               for e in d["lineage"]]
+    return EventView(
+        id=d["id"], status=d["status"], manual=d["manual"], active=d["active"], reason=d["reason"] or "",
+        date=d["date"], start=start, end=end or start, place=d["place"], killed=tally_text(d["killed"]),
+        wounded=tally_text(d["wounded"]), origins=d["origins"], n_claims=d["n_claims"], n_origins=d["n_origins"],
+        agree=d["agree"], differ=d["differ"], claims=claims, links=[_link_view(x, refs) for x in d["links"]],
+        decisions=decisions, lineage=lineage, place_keys=_fold(*places), source_keys=_fold(*sources))
+
+
+# The timeline's drawing area (SVG user units; the page scales it to its width).
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, AXIS = 960, 260, 44, 12, 14, 214
+
+
+def _bin_start(day: date, unit: str) -> date:
+    if unit == "week":
+        return day - timedelta(days=day.weekday())
+    if unit == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _next_bin(start: date, unit: str) -> date:
+    if unit == "week":
+        return start + timedelta(days=7)
+    if unit == "month":
+        return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return start + timedelta(days=1)
+
+
+def _bin_label(start: date, unit: str) -> str:
+    if unit == "month":
+        return start.strftime("%b %Y")
+    return f"{start.day} {start.strftime('%b')}"
+
+
+def timeline(events: list[EventView], config: Config) -> Timeline:
+    """Events per day by grade, stacked: each event on its first day. Events about a period
+    (longer than ``config.period_days``) are left out of the bars and listed instead. Over
+    more than 92 days the bars are weeks (from Monday), over more than three years months."""
+    dated, periods = [], []
+    for event in events:
+        if not event.start:
+            continue
+        first, last = date.fromisoformat(event.start), date.fromisoformat(event.end)
+        (periods if config.is_period((last - first).days + 1) else dated).append((first, event))
+    if not dated:
+        return Timeline(WIDTH, HEIGHT, TOP, AXIS, LEFT, 0, "day", [], [], [], [e for _, e in periods])
+    low, high = min(d for d, _ in dated), max(d for d, _ in dated)
+    span = (high - low).days + 1
+    unit = "day" if span <= 92 else "week" if span <= 3 * 366 else "month"
+    starts, cursor = [], _bin_start(low, unit)
+    while cursor <= high:
+        starts.append(cursor)
+        cursor = _next_bin(cursor, unit)
+    counts = {s: dict.fromkeys(GRADES, 0) for s in starts}
+    for first, event in dated:
+        counts[_bin_start(first, unit)][event.status] += 1
+    peak = max(sum(c.values()) for c in counts.values())
+    step = max(1, ceil(peak / 5))
+    top_count = step * ceil(peak / step)
+    scale = (AXIS - TOP) / top_count
+    slot = (WIDTH - LEFT - RIGHT) / len(starts)
+    every = max(1, ceil(len(starts) / 14))
+    bars = []
+    for n, start in enumerate(starts):
+        y, segments = float(AXIS), []
+        for grade in GRADES:
+            count = counts[start][grade]
+            if count:
+                y -= count * scale
+                segments.append((grade, round(y, 2), round(count * scale, 2), count))
+        last = _next_bin(start, unit) - timedelta(days=1)
+        what = ", ".join(f"{c} {GRADE_LABEL[g]}" for g, c in counts[start].items() if c) or "no events"
+        when = start.isoformat() if unit == "day" else f"{start.isoformat()} to {last.isoformat()}"
+        bars.append(Bar(x=round(LEFT + n * slot + slot * 0.15, 2), label=_bin_label(start, unit) if n % every == 0 else None,
+                        title=f"{when}: {what}", first=start.isoformat(), last=last.isoformat(), segments=segments))
+    ticks = [(round(AXIS - k * scale, 2), k) for k in range(0, top_count + 1, step)]
+    rows = [(_bin_label(s, unit) + (f" {s.year}" if unit != "month" else ""), counts[s]) for s in starts]
+    return Timeline(WIDTH, HEIGHT, TOP, AXIS, LEFT, round(slot * 0.7, 2), unit, ticks, bars, rows,
+                    [e for _, e in periods])
