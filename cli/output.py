@@ -24,6 +24,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from typing import Any, Iterable
 
