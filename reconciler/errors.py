@@ -136,3 +136,14 @@ class ContentChanged(AuditError):
     def __init__(self, message: str, findings: list):
         super().__init__(message)
         self.findings = list(findings)
+
+
+class ExtractError(ReconcileError):
+    """A report could not be drafted from: ``file`` and ``reason`` say which and why (a binary
+    or empty file, a language the extractor has no rules for, a text with no claims)."""
+
+    exit_code = 2
+
+    def __init__(self, file: str, reason: str):
+        self.file, self.reason = file, reason
+        super().__init__(f"{file}: {reason}")
