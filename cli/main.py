@@ -100,12 +100,13 @@ from .audit import audit_group, log_command  # noqa: E402
 from .decisions import (grade_command, link_command, merge_command, review_command, split_command,  # noqa: E402
                         unlink_command)
 from .events import events_command, run_command, show_command  # noqa: E402
+from .extract import extract_command  # noqa: E402
 from .places import places  # noqa: E402
 from .sources import sources  # noqa: E402
 
 for command in (sources, places, import_command, claims_command, renormalise_command, run_command, events_command,
                 show_command, link_command, unlink_command, merge_command, split_command, grade_command,
-                review_command, log_command, audit_group):
+                review_command, log_command, audit_group, extract_command):
     cli.add_command(command)
 
 

@@ -17,6 +17,7 @@ from .drafting import Draft, ExtractOptions, extract
 from .rules import LANGUAGES
 
 __all__ = ["Document", "Draft", "ExtractOptions", "LANGUAGES", "detect_language", "extract", "extract_file",
+           "registered_names",
            "read_document", "read_text"]
 
 
@@ -25,3 +26,17 @@ def extract_file(path: Path, options: ExtractOptions = ExtractOptions()) -> list
     text = read_text(path)
     document = read_document(str(path), text, options.lang)
     return extract(document, options)
+
+
+def registered_names(pairs) -> dict[str, str]:
+    """The ``names`` of :class:`ExtractOptions` from (name, aliases) pairs: the ASCII key of
+    each name and alias → the name (from a sources file's specs, or the stored registry)."""
+    from ..translit import ascii_key
+
+    names: dict[str, str] = {}
+    for name, aliases in pairs:
+        for written in (name, *aliases):
+            key = ascii_key(written)
+            if key:
+                names.setdefault(key, name)
+    return names
