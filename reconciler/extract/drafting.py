@@ -21,7 +21,7 @@ from .document import Document
 from .rules import LanguageRules, common_rules, language_rules
 from .statements import Casualty, Reading, enumeration, incident_kind, read_sentence
 from .when import When, sentence_date
-from .where import PlaceFound, find_place
+from .where import PlaceFound, Where, find_place
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class Draft:
 class _Pending:
     reading: Reading
     when: When | None
-    place: PlaceFound | None
+    place: Where
     where: tuple[int, int]
     speaker_from: tuple[int, int] | None = None
     speaker_text: str | None = None
@@ -123,9 +123,11 @@ def extract(document: Document, options: ExtractOptions = ExtractOptions(),
                     hedges.append((s + 1, sentence))
                 continue
             for reading in readings:
-                place = find_place(reading.text, rules, gazetteer) if reading.incident or options.headline else None
-                if place is None and reading.incident and reading.text != sentence:
-                    place = find_place(sentence, rules, gazetteer)
+                speaker = reading.attribution.speaker if reading.attribution else None
+                place = find_place(reading.text, rules, gazetteer, speaker) \
+                    if reading.incident or options.headline else Where()
+                if place.place is None and reading.incident and reading.text != sentence:
+                    place = find_place(sentence, rules, gazetteer, speaker)
                 item = _Pending(reading, when, place, (p + 1, s + 1))
                 if reading.incident:
                     item.when = when or previous
@@ -218,8 +220,10 @@ def _draft(item: _Pending, n: int, document: Document, options: ExtractOptions, 
         when = When(f"{(published - timedelta(days=1)).isoformat()}/{published.isoformat()}",
                     published - timedelta(days=1), published, "reported_as_new")
     out["date"], why["date"] = when.value, when.rule
-    if item.place is not None and (reading.incident or options.headline):
-        out["place"], why["place"] = item.place.text, item.place.rule
+    if item.place.place is not None:
+        out["place"], why["place"] = item.place.place.text, item.place.place.rule
+    if item.place.region is not None:
+        out["region"], why["region"] = item.place.region, "region_word"
     if reading.incident:
         if reading.kind:
             out["type"], why["type"] = reading.kind, "kind_word"
@@ -248,4 +252,4 @@ def _draft(item: _Pending, n: int, document: Document, options: ExtractOptions, 
         notes.append("Hedged: " + ", ".join(f"'{h}'" for h in dict.fromkeys(reading.hedges)) + ".")
     if notes:
         out["note"], why["note"] = " ".join(notes), "hedge"
-    return Draft(out, why, item.place if "place" in out else None, item.where)
+    return Draft(out, why, item.place.place, item.where)
