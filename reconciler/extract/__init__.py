@@ -24,7 +24,7 @@ __all__ = ["Document", "Draft", "ExtractOptions", "LANGUAGES", "detect_language"
 def extract_file(path: Path, options: ExtractOptions = ExtractOptions()) -> list[Draft]:
     """The drafts of one report file (raises :class:`reconciler.errors.ExtractError`)."""
     text = read_text(path)
-    document = read_document(str(path), text, options.lang)
+    document = read_document(str(path), text, options.lang, options.published.year if options.published else None)
     return extract(document, options)
 
 

@@ -88,8 +88,9 @@ def detect_language(text: str) -> str | None:
     return None
 
 
-def read_dateline(text: str, lang: str) -> tuple[Dateline | None, str]:
-    """The dateline at the start of ``text`` and the text after it (``text`` when there is none)."""
+def read_dateline(text: str, lang: str, year: int | None = None) -> tuple[Dateline | None, str]:
+    """The dateline at the start of ``text`` and the text after it (``text`` when there is none);
+    ``year`` completes a date written without one ("KYIV, April 7 (Reuters) -")."""
     from .when import absolute_date   # below this module: dates read the language's month names
 
     head = text.lstrip()[:400]
@@ -98,9 +99,7 @@ def read_dateline(text: str, lang: str) -> tuple[Dateline | None, str]:
         if found is None:
             continue
         groups = found.groupdict()
-        published = absolute_date(groups["date"], language_rules(lang)) if groups.get("date") else None
-        if groups.get("date") and published is None:
-            continue   # "KYIV, the capital (…)" is no dateline
+        published = absolute_date(groups["date"], language_rules(lang), year) if groups.get("date") else None
         agency = groups["agency"].strip()
         return Dateline(rule.name, published, agency, found.group(0).strip()), text.lstrip()[found.end():]
     return None, text
@@ -145,8 +144,9 @@ def split_paragraphs(text: str) -> list[str]:
     return [" ".join(b.split()) for b in blocks]
 
 
-def read_document(name: str, text: str, lang: str | None = None) -> Document:
-    """A report's text read into a :class:`Document`; ``lang`` given, or found from the text."""
+def read_document(name: str, text: str, lang: str | None = None, year: int | None = None) -> Document:
+    """A report's text read into a :class:`Document`; ``lang`` given, or found from the text;
+    ``year`` completes a dateline's date written without one."""
     if lang is None:
         lang = detect_language(text)
         if lang is None:
@@ -154,6 +154,6 @@ def read_document(name: str, text: str, lang: str | None = None) -> Document:
                                      f"(it reads {', '.join(LANGUAGES)}); give --lang if it is one of them")
     elif lang not in LANGUAGES:
         raise ExtractError(name, f"unknown language {lang!r}; the extractor reads {', '.join(LANGUAGES)}")
-    dateline, body = read_dateline(text, lang)
+    dateline, body = read_dateline(text, lang, year)
     paragraphs = tuple(tuple(split_sentences(p)) for p in split_paragraphs(body))
     return Document(name, text, lang, dateline, tuple(p for p in paragraphs if p))

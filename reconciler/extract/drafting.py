@@ -68,6 +68,7 @@ class _Pending:
     when: When | None
     place: Where
     where: tuple[int, int]
+    hedge_sentences: list[str] = field(default_factory=list)
     speaker_from: tuple[int, int] | None = None
     speaker_text: str | None = None
     drop: bool = False
@@ -187,7 +188,7 @@ def _settle_paragraph(found: list[_Pending], paragraph: tuple[str, ...], hedges:
             rest = killed.count - len(parts)
             item.reading.killed = Casualty(rest, killed.victims, "tally_remainder", rest)
     for item in found:   # a hedge sentence hedges what its paragraph said before it
-        item.reading.hedges.extend(h for at, h in hedges if at > item.where[1])
+        item.hedge_sentences.extend(h for at, h in hedges if at > item.where[1])
 
 
 def _draft(item: _Pending, n: int, document: Document, options: ExtractOptions, names: _Names,
@@ -247,9 +248,10 @@ def _draft(item: _Pending, n: int, document: Document, options: ExtractOptions, 
     out["text"] = text
     out["lang"] = document.lang
     notes = [attribution.unattributed_note] if attribution is not None and attribution.unattributed_note else []
-    notes += [h for h in dict.fromkeys(reading.hedges) if h[:1].isupper()]   # whole hedge sentences
-    if not notes and reading.hedges:
-        notes.append("Hedged: " + ", ".join(f"'{h}'" for h in dict.fromkeys(reading.hedges)) + ".")
+    phrases = [h for h in dict.fromkeys(reading.hedges) if not any(h.lower() in n.lower() for n in notes)]
+    if phrases:
+        notes.append("Hedged: " + ", ".join(f"'{h}'" for h in phrases) + ".")
+    notes += item.hedge_sentences
     if notes:
         out["note"], why["note"] = " ".join(notes), "hedge"
     return Draft(out, why, item.place.place, item.where)

@@ -39,6 +39,7 @@ class LanguageRules:
     denials: tuple[re.Pattern, ...]
     killed: re.Pattern
     wounded: re.Pattern
+    singular_killed: frozenset[str]
     figure_glue: frozenset[str]
     after_glue: frozenset[str]
     article_words: frozenset[str]
@@ -91,6 +92,7 @@ def language_rules(lang: str) -> LanguageRules:
         denials=tuple(re.compile(p, _FLAGS) for p in data.get("denials", [])),
         killed=_words(data["killed"]),
         wounded=_words(data["wounded"]),
+        singular_killed=frozenset(data.get("singular_killed", [])),
         figure_glue=frozenset(data.get("figure_glue", [])),
         after_glue=frozenset(data.get("after_glue", [])),
         article_words=frozenset(data.get("article_words", [])),

@@ -216,10 +216,21 @@ def casualties(text: str, rules: LanguageRules) -> tuple[Casualty | None, Casual
         k_end = k + 1
         while k_end < len(starts) and starts[k_end] < end:
             k_end += 1
-        casualty = _casualty(text, words, starts, ends, k, k_end, rules, used)
+        casualty = _casualty(text, words, starts, ends, k, k_end, rules, used) or _singular(words, k, rules)
         if casualty is not None:
             found[what] = casualty
     return found.get("killed"), found.get("wounded")
+
+
+def _singular(words: list[str], k: int, rules: LanguageRules) -> Casualty | None:
+    """"загинула жінка", "погиб военнослужащий": a singular casualty word beside a victim, no
+    figure: one."""
+    if words[k].lower() not in rules.singular_killed:
+        return None
+    for j in (k + 1, k - 1, k + 2):
+        if 0 <= j < len(words) and victims_category(words[j]):
+            return Casualty(1, words[j], "singular_casualty_word", 1)
+    return None
 
 
 def incident_kind(text: str, rules: LanguageRules) -> str | None:

@@ -92,6 +92,11 @@ def _absolute(text: str, rules: LanguageRules, year: int | None, whole: bool = F
 def sentence_date(sentence: str, rules: LanguageRules, published: date, previous: When | None) -> When | None:
     """The date a sentence gives, read against ``published``; ``previous`` is the date last given
     before it (what "since then" refers to). None when the sentence gives none."""
+    for rule in rules.relative_dates:
+        if rule.spec.get("since_date") and (match := rule.search(sentence)):
+            since = _absolute(match.group("date"), rules, published.year)
+            if since is not None and since.start <= published:
+                return _range(since.start, published, rule.name)
     found = _absolute(sentence, rules, published.year)
     if found is not None:
         if found.start > published and found.value.count("-") == 2:
