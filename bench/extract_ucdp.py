@@ -92,7 +92,7 @@ def main() -> int:
     gazetteer.exact("kyiv")
     items = list(headlines(args.csv))[: args.limit]
     counts = dict.fromkeys(("headlines", "drafts", "killed", "killed_ok", "place", "place_ok", "date_ok",
-                            "victims", "victims_ok"), 0)
+                            "victims", "victims_ok", "single_killed", "single_killed_ok"), 0)
     started = time.perf_counter()
     drafts = [draft_of(text, office, published) for text, office, published, _row in items[:1000]]
     per_thousand = (time.perf_counter() - started) * 1000 / max(1, min(1000, len(items)))
@@ -110,7 +110,11 @@ def main() -> int:
             counts["killed"] += 1
             figure = parse_figure(fields["killed"])
             low, high = int(row["low"]), int(row["high"])
-            counts["killed_ok"] += figure.low <= high and (figure.high is None or figure.high >= low)
+            within = figure.low <= high and (figure.high is None or figure.high >= low)
+            counts["killed_ok"] += within
+            if ";" not in row["source_headline"]:   # the event's only headline: its figure is the event's
+                counts["single_killed"] += 1
+                counts["single_killed_ok"] += within
         if draft.place is not None and row["latitude"]:
             counts["place"] += 1
             km = distance_km(draft.place.place.lat, draft.place.place.lon, float(row["latitude"]), float(row["longitude"]))
@@ -125,6 +129,7 @@ def main() -> int:
 
     print(f"headlines {counts['headlines']}, drafted {counts['drafts']}")
     print(f"killed figure within UCDP's low-high: {share('killed_ok', 'killed')} drafts giving a killed figure")
+    print(f"  of events with one headline:         {share('single_killed_ok', 'single_killed')}")
     print(f"place within 10 km of UCDP's point:   {share('place_ok', 'place')} drafts naming a place")
     print(f"date within UCDP's dates:             {share('date_ok', 'drafts')} drafts")
     print(f"victims' kind agrees:                 {share('victims_ok', 'victims')} drafts saying civilians or "

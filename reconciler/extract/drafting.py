@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Mapping
 
 from ..errors import ExtractError
@@ -68,6 +69,7 @@ class _Pending:
     when: When | None
     place: Where
     where: tuple[int, int]
+    sentence: str          # the whole sentence (a reading may be one part of it)
     hedge_sentences: list[str] = field(default_factory=list)
     speaker_from: tuple[int, int] | None = None
     speaker_text: str | None = None
@@ -129,7 +131,7 @@ def extract(document: Document, options: ExtractOptions = ExtractOptions(),
                     if reading.incident or options.headline else Where()
                 if place.place is None and reading.incident and reading.text != sentence:
                     place = find_place(sentence, rules, gazetteer, speaker)
-                item = _Pending(reading, when, place, (p + 1, s + 1))
+                item = _Pending(reading, when, place, (p + 1, s + 1), sentence)
                 if reading.incident:
                     item.when = when or previous
                 found.append(item)
@@ -194,7 +196,7 @@ def _settle_paragraph(found: list[_Pending], paragraph: tuple[str, ...], hedges:
 def _draft(item: _Pending, n: int, document: Document, options: ExtractOptions, names: _Names,
            rules: LanguageRules, published: date, publisher: str | None) -> Draft:
     reading, out, why = item.reading, {}, {}
-    stem = (options.report or document.name).rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    stem = Path(document.name).stem
     out["ref"] = f"{stem}-{n:02d}"
     attribution = reading.attribution
     if attribution is None:   # a headline or an incident nobody is named for: the publisher's own
@@ -243,8 +245,8 @@ def _draft(item: _Pending, n: int, document: Document, options: ExtractOptions, 
             out[name], why[name] = casualty.figure, casualty.rule
     if reading.denies:
         out["stance"], why["stance"] = "denies", "denial_word"
-    text = reading.text if item.speaker_text is None else (
-        f"{item.speaker_text} {reading.text}" if item.speaker_from < item.where else f"{reading.text} {item.speaker_text}")
+    text = item.sentence if item.speaker_text is None else (
+        f"{item.speaker_text} {item.sentence}" if item.speaker_from < item.where else f"{item.sentence} {item.speaker_text}")
     out["text"] = text
     out["lang"] = document.lang
     notes = [attribution.unattributed_note] if attribution is not None and attribution.unattributed_note else []
