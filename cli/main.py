@@ -101,13 +101,14 @@ from .decisions import (grade_command, link_command, merge_command, review_comma
                         unlink_command)
 from .events import events_command, run_command, show_command  # noqa: E402
 from .export import export_command  # noqa: E402
+from .extract import extract_command  # noqa: E402
 from .places import places  # noqa: E402
 from .report import report_command  # noqa: E402
 from .sources import sources  # noqa: E402
 
 for command in (sources, places, import_command, claims_command, renormalise_command, run_command, events_command,
                 show_command, link_command, unlink_command, merge_command, split_command, grade_command,
-                review_command, log_command, audit_group, export_command, report_command):
+                review_command, log_command, audit_group, export_command, report_command, extract_command):
     cli.add_command(command)
 
 

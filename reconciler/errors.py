@@ -146,3 +146,14 @@ class UnsupportedExport(ReconcileError):
     def __init__(self, kind: str, format: str, formats: tuple[str, ...]):
         self.kind, self.format, self.formats = kind, format, tuple(formats)
         super().__init__(f"{kind} cannot be exported as {format}; expected one of {', '.join(self.formats)}")
+
+
+class ExtractError(ReconcileError):
+    """A report could not be drafted from: ``file`` and ``reason`` say which and why (a binary
+    or empty file, a language the extractor has no rules for, a text with no claims)."""
+
+    exit_code = 2
+
+    def __init__(self, file: str, reason: str):
+        self.file, self.reason = file, reason
+        super().__init__(f"{file}: {reason}")

@@ -17,7 +17,7 @@ REJECTED_ONE = "Rejected: 1 problem; nothing was written to the database.\n"
 FIELDS = ("ref, source, via, report, published, date, place, region, lat, lon, type, target, actor, victims, "
           "killed, wounded, stance, text, lang, note")
 
-# Claims from the dpa report of 2021-04-07 (see /work/shared/seed).
+# Claims from the dpa report of 2021-04-07 (see ../shared/seed beside the checkout).
 SNIPER = {
     "ref": "afu-0406-1", "source": "Army", "via": ["dpa"],
     "report": "NATO assures Kiev of solidarity", "published": "2021-04-07T10:15:00+02:00",

@@ -1,0 +1,259 @@
+"""Drafts from a report: each attributed statement about an incident, a tally or a denial, in
+the import contract, with the sentence(s) it came from and the rule behind each field.
+
+Across sentences: an incident with no speaker of its own takes the nearest speaker of its
+paragraph (the one before it first); a date carries forward to later incidents that give none;
+a tally broken down in the sentences after it ("two more were killed … a soldier was shot …")
+leaves only what is not broken down (``tally_remainder``); a sentence that is only a hedge
+("could not be independently verified") becomes the note of its paragraph's drafts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Mapping
+
+from ..errors import ExtractError
+from ..gazetteer import Gazetteer, shared_gazetteer
+from ..translit import ascii_key
+from .document import Document
+from .rules import LanguageRules, common_rules, language_rules
+from .statements import Casualty, Reading, enumeration, incident_kind, read_sentence
+from .when import When, sentence_date
+from .where import PlaceFound, Where, find_place
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """``published`` and ``source`` (the publisher) stand in for or override the dateline;
+    ``report`` names the document (else the file); ``names`` maps the ASCII key of each
+    registered name and alias to its registered name; ``headline`` drafts every line of the text
+    as one headline (a figure or a place is enough: the publisher is the source when nobody is
+    named)."""
+
+    published: date | None = None
+    source: str | None = None
+    report: str | None = None
+    lang: str | None = None
+    names: Mapping[str, str] = field(default_factory=dict)
+    headline: bool = False
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One draft claim: ``fields`` in the import contract, ``rules`` the rule behind each field,
+    ``place`` the gazetteer place taken (for checking), ``where`` its paragraph and sentence."""
+
+    fields: dict
+    rules: dict
+    place: PlaceFound | None
+    where: tuple[int, int]
+
+    def record(self, provenance: bool = True) -> dict:
+        """The draft as a JSON object; with ``provenance``, a ``draft`` member holding the rules
+        and the gazetteer place."""
+        out = dict(self.fields)
+        if provenance:
+            out["draft"] = {"rules": dict(self.rules), "sentence": list(self.where)}
+            if self.place is not None:
+                out["draft"]["gazetteer"] = {"name": self.place.place.name, "geonameid": self.place.place.geonameid,
+                                             "lat": self.place.place.lat, "lon": self.place.place.lon}
+        return out
+
+
+@dataclass
+class _Pending:
+    reading: Reading
+    when: When | None
+    place: Where
+    where: tuple[int, int]
+    sentence: str          # the whole sentence (a reading may be one part of it)
+    hedge_sentences: list[str] = field(default_factory=list)
+    speaker_from: tuple[int, int] | None = None
+    speaker_text: str | None = None
+    drop: bool = False
+
+
+class _Names:
+    """Speakers matched to registered names and aliases, then to described speakers."""
+
+    def __init__(self, names: Mapping[str, str]):
+        self.names = dict(names)
+        self.speakers = common_rules().speakers
+
+    def resolve(self, phrase: str) -> tuple[str, str]:
+        """(the name to give, the rule): the longest registered name or alias inside the phrase,
+        else a described speaker ("the army"), else the phrase as written."""
+        key = f" {ascii_key(phrase)} "
+        inside = [(len(k), self.names[k]) for k in self.names if f" {k} " in key]
+        if inside:
+            return max(inside)[1], "registered_name"
+        bare = ascii_key(phrase)
+        if bare in self.speakers:
+            return self.speakers[bare], "described_speaker"
+        if bare.startswith("the ") and bare[4:] in self.speakers:
+            return self.speakers[bare[4:]], "described_speaker"
+        return phrase, "as_written"
+
+    def known(self, phrase: str) -> bool:
+        return self.resolve(phrase)[1] != "as_written"
+
+
+def extract(document: Document, options: ExtractOptions = ExtractOptions(),
+            gazetteer: Gazetteer | None = None) -> list[Draft]:
+    """The drafts of one document; raises :class:`ExtractError` when it has no publication date
+    (no dateline and no ``options.published``) or no claims."""
+    rules = language_rules(document.lang)
+    published = options.published or (document.dateline.published if document.dateline else None)
+    if published is None:
+        raise ExtractError(document.name, "has no dateline with a date; give --published DATE")
+    publisher = options.source or (document.dateline.agency if document.dateline else None)
+    names = _Names(options.names)
+    gazetteer = gazetteer or shared_gazetteer()
+    pending: list[_Pending] = []
+    previous: When | None = None    # the last date the story gave: an incident that gives none takes it
+    for p, paragraph in enumerate(document.paragraphs):
+        found, hedges = [], []
+        for s, sentence in enumerate(paragraph):
+            when = sentence_date(sentence, rules, published, previous)
+            previous = when or previous
+            hedged = any(h.search(sentence) for h in rules.hedges)
+            readings = _readings(sentence, rules, names, options.headline)
+            if not readings:
+                if hedged:
+                    hedges.append((s + 1, sentence))
+                continue
+            for reading in readings:
+                speaker = reading.attribution.speaker if reading.attribution else None
+                place = find_place(reading.text, rules, gazetteer, speaker) \
+                    if reading.incident or options.headline else Where()
+                if place.place is None and reading.incident and reading.text != sentence:
+                    place = find_place(sentence, rules, gazetteer, speaker)
+                item = _Pending(reading, when, place, (p + 1, s + 1), sentence)
+                if reading.incident:
+                    item.when = when or previous
+                found.append(item)
+        _settle_paragraph(found, paragraph, hedges)
+        pending.extend(found)
+    drafts = [_draft(item, n, document, options, names, rules, published, publisher)
+              for n, item in enumerate((i for i in pending if not i.drop), 1)]
+    if not drafts:
+        raise ExtractError(document.name, "holds no claims the extractor can draft (no attributed statement, "
+                                          "figure or denial); nothing written")
+    return drafts
+
+
+def _readings(sentence: str, rules: LanguageRules, names: _Names, headline: bool) -> list[Reading]:
+    """What a sentence says: one reading, two for "one …, another …", none when it is neither
+    attributed nor about casualties (a headline: also when it names a place)."""
+    reading = read_sentence(sentence, rules, names.known, headline)
+    split = enumeration(sentence, rules)
+    if split is not None and reading.killed is not None:
+        rule, first, second = split
+        one = read_sentence(first, rules, names.known, headline)
+        other = read_sentence(second, rules, names.known, headline)
+        if one.killed is not None:
+            other.killed = Casualty(1, one.killed.victims, f"enumeration:{rule.name}", 1)
+            other.kind = other.kind or incident_kind(second, rules)
+            other.attribution = other.attribution or one.attribution or reading.attribution
+            one.attribution = one.attribution or reading.attribution
+            return [one, other]
+    if reading.attribution is None and not reading.incident and not (headline and sentence.strip()):
+        return []
+    return [reading]
+
+
+def _settle_paragraph(found: list[_Pending], paragraph: tuple[str, ...], hedges: list[tuple[int, str]]) -> None:
+    """Speakers lent within a paragraph, tallies broken down, hedges noted."""
+    attributed = [i for i in found if i.reading.attribution is not None]
+    for item in found:
+        if item.reading.attribution is None and item.reading.incident and attributed:
+            before = [a for a in attributed if a.where < item.where]
+            lender = before[-1] if before else min(attributed, key=lambda a: a.where)
+            item.reading.attribution = replace(lender.reading.attribution, rule="speaker_of_paragraph")
+            if lender.where != item.where:
+                item.speaker_from = lender.where
+                item.speaker_text = paragraph[lender.where[1] - 1]
+    for i, item in enumerate(found):
+        killed = item.reading.killed
+        if killed is None or killed.count < 2 or item.reading.wounded is not None:
+            continue
+        parts = [o for o in found[i + 1:] if o.reading.killed is not None and o.reading.killed.count == 1
+                 and o.where != item.where]
+        if not parts:
+            continue
+        if len(parts) >= killed.count:
+            item.drop = True
+        else:
+            rest = killed.count - len(parts)
+            item.reading.killed = Casualty(rest, killed.victims, "tally_remainder", rest)
+    for item in found:   # a hedge sentence hedges what its paragraph said before it
+        item.hedge_sentences.extend(h for at, h in hedges if at > item.where[1])
+
+
+def _draft(item: _Pending, n: int, document: Document, options: ExtractOptions, names: _Names,
+           rules: LanguageRules, published: date, publisher: str | None) -> Draft:
+    reading, out, why = item.reading, {}, {}
+    stem = Path(document.name).stem
+    out["ref"] = f"{stem}-{n:02d}"
+    attribution = reading.attribution
+    if attribution is None:   # a headline or an incident nobody is named for: the publisher's own
+        speaker, how = (names.resolve(publisher) if publisher else (common_rules().unattributed, "unattributed"))
+        out["source"], why["source"] = speaker, f"publisher_own_report:{how}"
+    else:
+        out["source"], how = names.resolve(attribution.speaker)
+        why["source"] = f"{attribution.rule}:{how}"
+    via = [names.resolve(publisher)[0]] if publisher else []
+    if attribution is not None:
+        via += [names.resolve(r)[0] for r in attribution.relays]
+        if attribution.channel:
+            via.append(names.resolve(attribution.channel)[0])
+    via = [v for v in dict.fromkeys(via) if v != out["source"]]
+    if via:
+        out["via"], why["via"] = via, ("dateline" if not options.source else "--source") + \
+            ("+relay" if attribution and (attribution.relays or attribution.channel) else "")
+    out["report"] = options.report or document.name
+    out["published"] = published.isoformat()
+    why["published"] = "--published" if options.published else f"dateline:{document.dateline.rule}"
+    when = item.when
+    if when is None:
+        # A statement reported as new and not dated: the day of the report or the day before.
+        when = When(f"{(published - timedelta(days=1)).isoformat()}/{published.isoformat()}",
+                    published - timedelta(days=1), published, "reported_as_new")
+    out["date"], why["date"] = when.value, when.rule
+    if item.place.place is not None:
+        out["place"], why["place"] = item.place.place.text, item.place.place.rule
+    if item.place.region is not None:
+        out["region"], why["region"] = item.place.region, "region_word"
+    if reading.incident:
+        if reading.kind:
+            out["type"], why["type"] = reading.kind, "kind_word"
+    elif attribution is not None and attribution.what:
+        out["type"], why["type"] = attribution.what.removeprefix("the "), attribution.rule
+    elif attribution is not None:
+        out["type"], why["type"] = "statement", "attributed_statement"
+    if attribution is not None and attribution.actor:
+        out["actor"], why["actor"] = attribution.actor, attribution.rule
+    victims = (reading.killed and reading.killed.victims) or (reading.wounded and reading.wounded.victims)
+    if victims:
+        out["victims"], why["victims"] = victims, "victims_word"
+    for name in ("killed", "wounded"):
+        casualty = getattr(reading, name)
+        if casualty is not None:
+            out[name], why[name] = casualty.figure, casualty.rule
+    if reading.denies:
+        out["stance"], why["stance"] = "denies", "denial_word"
+    text = item.sentence if item.speaker_text is None else (
+        f"{item.speaker_text} {item.sentence}" if item.speaker_from < item.where else f"{item.sentence} {item.speaker_text}")
+    out["text"] = text
+    out["lang"] = document.lang
+    notes = [attribution.unattributed_note] if attribution is not None and attribution.unattributed_note else []
+    phrases = [h for h in dict.fromkeys(reading.hedges) if not any(h.lower() in n.lower() for n in notes)]
+    if phrases:
+        notes.append("Hedged: " + ", ".join(f"'{h}'" for h in phrases) + ".")
+    notes += item.hedge_sentences
+    if notes:
+        out["note"], why["note"] = " ".join(notes), "hedge"
+    return Draft(out, why, item.place.place, item.where)

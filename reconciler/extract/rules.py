@@ -1,0 +1,122 @@
+"""The extractor's rules, read from ``reconciler/data/extract/`` (``common.yaml`` and one file per
+language) and compiled once: attribution patterns, hedges, denials, casualty words, date words,
+place words. The files say in their comments what each list means."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..datafiles import load
+from ..translit import ascii_key
+
+LANGUAGES = ("en", "uk", "ru")
+_FLAGS = re.IGNORECASE | re.UNICODE
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One named rule: its compiled pattern and what it carries (a note, a date meaning)."""
+
+    name: str
+    regex: re.Pattern
+    spec: dict
+
+    def search(self, text: str) -> re.Match | None:
+        return self.regex.search(text)
+
+
+@dataclass(frozen=True)
+class LanguageRules:
+    lang: str
+    attribution: tuple[Pattern, ...]
+    unattributed: tuple[Pattern, ...]
+    speaker_noise: tuple[str, ...]
+    relay_noise: frozenset[str]
+    speaker_refuse: frozenset[str]
+    hedges: tuple[re.Pattern, ...]
+    denials: tuple[re.Pattern, ...]
+    killed: re.Pattern
+    wounded: re.Pattern
+    singular_killed: frozenset[str]
+    figure_glue: frozenset[str]
+    after_glue: frozenset[str]
+    article_words: frozenset[str]
+    enumerations: tuple[Pattern, ...]
+    kind_followers: frozenset[str]
+    place_before: frozenset[str]
+    place_near: frozenset[str]
+    place_not_before: frozenset[str]
+    region_after: frozenset[str]
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    relative_dates: tuple[Pattern, ...]
+    numbers: dict[str, int]
+
+
+@dataclass(frozen=True)
+class CommonRules:
+    speakers: dict[str, str]   # ascii key of a description → the name to give
+    unattributed: str
+    datelines: tuple[Pattern, ...]
+    place_stop: frozenset[str]
+    inflections: tuple[tuple[str, str], ...]
+
+
+def _patterns(specs: list[dict]) -> tuple[Pattern, ...]:
+    # A rule with `case: true` tells names by their capitals ("Lavrov said"): matched as written.
+    return tuple(Pattern(s["name"], re.compile(s["pattern"], re.UNICODE if s.get("case") else _FLAGS), s)
+                 for s in specs)
+
+
+def _words(words: list[str]) -> re.Pattern:
+    # Longest first, so that "shot dead" wins over "shot" and "death toll" over "death".
+    ordered = sorted(words, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(ordered) + r")(?!\w)", _FLAGS)
+
+
+@lru_cache(maxsize=None)
+def language_rules(lang: str) -> LanguageRules:
+    """The compiled rules of one language (``en``, ``uk`` or ``ru``)."""
+    data = load(f"extract/{lang}")
+    dates = data["dates"]
+    return LanguageRules(
+        lang=lang,
+        attribution=_patterns(data["attribution"]),
+        unattributed=_patterns(data.get("unattributed", [])),
+        speaker_noise=tuple(sorted(data.get("speaker_noise", []), key=len, reverse=True)),
+        relay_noise=frozenset(data.get("relay_noise", [])),
+        speaker_refuse=frozenset(data.get("speaker_refuse", [])),
+        hedges=tuple(re.compile(h["pattern"], _FLAGS) for h in data.get("hedges", [])),
+        denials=tuple(re.compile(p, _FLAGS) for p in data.get("denials", [])),
+        killed=_words(data["killed"]),
+        wounded=_words(data["wounded"]),
+        singular_killed=frozenset(data.get("singular_killed", [])),
+        figure_glue=frozenset(data.get("figure_glue", [])),
+        after_glue=frozenset(data.get("after_glue", [])),
+        article_words=frozenset(data.get("article_words", [])),
+        enumerations=_patterns(data.get("enumerations", [])),
+        kind_followers=frozenset(data.get("kind_followers", [])),
+        place_before=frozenset(data.get("place_before", [])),
+        place_near=frozenset(data.get("place_near", [])),
+        place_not_before=frozenset(data.get("place_not_before", [])),
+        region_after=frozenset(data.get("region_after", [])),
+        months={k.lower(): int(v) for k, v in dates["months"].items()},
+        weekdays={k.lower(): int(v) for k, v in dates["weekdays"].items()},
+        relative_dates=_patterns(dates["relative"]),
+        numbers={k.lower(): int(v) for k, v in dates.get("numbers", {}).items()},
+    )
+
+
+@lru_cache(maxsize=1)
+def common_rules() -> CommonRules:
+    """The rules every language shares: speaker descriptions, datelines, place stop words."""
+    data = load("extract/common")
+    return CommonRules(
+        speakers={ascii_key(k): v for k, v in data["speakers"].items()},
+        unattributed=data["unattributed"],
+        datelines=tuple(Pattern(s["name"], re.compile(s["pattern"]), s) for s in data["datelines"]),
+        place_stop=frozenset(ascii_key(w) for w in data["place_stop"]),
+        inflections=tuple((e, r or "") for e, r in data["inflections"]),
+    )

@@ -1,0 +1,264 @@
+"""What one sentence says: who says it and through whom, what happened to whom (figures as
+written), and its stance and hedges. Every value carries the rule that gave it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..errors import ValueParseError
+from ..figures import parse_figure
+from ..translit import ascii_key
+from ..vocabulary import event_type_category, victims_category
+from .rules import LanguageRules, Pattern, common_rules
+
+_TOKEN = re.compile(r"\d[\d,.]*\d|\d|[\w'’ʼ-]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    speaker: str            # as written, cleaned of noise words
+    rule: str
+    relays: tuple[str, ...] = ()
+    channel: str | None = None
+    actor: str | None = None
+    what: str | None = None
+    unattributed_note: str | None = None
+
+
+@dataclass(frozen=True)
+class Casualty:
+    figure: str | int       # as written ("more than 40"), or 1 for "a soldier" / "another"
+    victims: str | None
+    rule: str
+    low: int = 0
+
+    @property
+    def count(self) -> int:
+        """The number the figure names, its qualifier aside ("about two" → 2), for breaking
+        down a tally."""
+        last = str(self.figure).split()[-1]
+        return _figure(last) or self.low
+
+
+@dataclass
+class Reading:
+    """Everything read from one sentence (or one part of an enumerating sentence)."""
+
+    text: str
+    attribution: Attribution | None = None
+    killed: Casualty | None = None
+    wounded: Casualty | None = None
+    kind: str | None = None
+    hedges: list[str] = field(default_factory=list)
+    denies: bool = False
+
+    @property
+    def incident(self) -> bool:
+        return self.killed is not None or self.wounded is not None
+
+
+# --- who says it ----------------------------------------------------------------------------
+
+def _clean(phrase: str, noise: tuple[str, ...]) -> str:
+    """A phrase without noise words at either end ("the army" → "army", "UN estimates" → "UN")."""
+    text = " ".join(phrase.strip(" ,.;:–—-").split())
+    changed = True
+    while changed and text:
+        changed = False
+        low = text.lower()
+        for word in noise:
+            if low.startswith(word + " "):
+                text, changed = text[len(word) + 1:], True
+                break
+            if low.endswith(" " + word):
+                text, changed = text[: -len(word) - 1], True
+                break
+    return text.strip(" ,.;:’'")
+
+
+def _relay_name(phrase: str, rules: LanguageRules) -> str:
+    words = [w for w in phrase.split() if w.lower() not in rules.relay_noise]
+    return " ".join(words) or phrase.strip()
+
+
+def attribute(sentence: str, rules: LanguageRules, known, headline: bool = False) -> Attribution | None:
+    """The first attribution rule that names a speaker in ``sentence``; ``known`` tells whether a
+    cleaned speaker phrase is a registered or described speaker (for rules that need one)."""
+    for rule in rules.attribution:
+        if rule.spec.get("headline") and not headline:
+            continue
+        found = rule.search(sentence)
+        if found is None:
+            continue
+        groups = found.groupdict()
+        speaker = _clean(groups["speaker"], rules.speaker_noise)
+        if not speaker or ascii_key(speaker) in {ascii_key(w) for w in rules.speaker_refuse} or len(speaker) > 80:
+            continue
+        if any(ch.isdigit() for ch in speaker) or rules.killed.search(speaker) or rules.wounded.search(speaker):
+            continue   # "two soldiers were killed, the army said": the figure is not the speaker
+        if rule.spec.get("known_speaker") and not known(speaker):
+            continue
+        relays = tuple(_relay_name(groups[g], rules) for g in ("relay", "relay2") if groups.get(g))
+        return Attribution(speaker, rule.name, relays, groups.get("channel"), groups.get("actor"), groups.get("what"))
+    for rule in rules.unattributed:
+        found = rule.search(sentence)
+        if found is not None:
+            note = rule.spec.get("note", "").format(match=found.group(0))
+            return Attribution(common_rules().unattributed, f"unattributed:{rule.name}", unattributed_note=note)
+    return None
+
+
+# --- what happened, to whom -----------------------------------------------------------------
+
+@lru_cache(maxsize=65536)
+def _figure(text: str) -> int | None:
+    """The low end of a figure's interval, or None when ``text`` is no figure."""
+    try:
+        parsed = parse_figure(text)
+    except ValueParseError:
+        return None
+    return parsed.low if parsed is not None else None
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_BREAK = re.compile(r"[;:()–—]|(?<!\d),|,(?!\d)")   # not the comma of "13,000"
+
+
+def _figure_from(words: list[str], j: int, rules: LanguageRules) -> tuple[int, str] | None:
+    """The longest figure starting at word ``j``: (index after it, its text)."""
+    first = words[j].lower()
+    if first in ("no", "none", "nobody", "ни", "жодного") or _YEAR.fullmatch(first):
+        return None   # "no detailed information about the death"; "in 2015"
+    for n in (4, 3, 2, 1):
+        if j + n > len(words) or (n > 1 and words[j + n - 1].lower() in rules.figure_glue):
+            continue
+        if n == 1 and first in rules.figure_glue:
+            continue
+        text = " ".join(words[j: j + n])
+        if _figure(text) is not None:
+            return j + n, text
+    return None
+
+
+def _victims(words: list[str], start: int, end: int, rules: LanguageRules) -> str | None:
+    """The victims named from word ``start`` (glue words skipped) before ``end``: at most three
+    words, as written, when the vocabulary knows them (victims.yaml)."""
+    while start < end and words[start].lower() in rules.figure_glue:
+        start += 1
+    span, best = [], None
+    for word in words[start:min(end, start + 3)]:
+        if word.lower() in rules.figure_glue:
+            break
+        span.append(word)
+        if victims_category(word):   # "government soldiers", not "soldiers this year"
+            best = " ".join(span)
+    return best
+
+
+def _gap_ok(gap: list[str], rules: LanguageRules) -> bool:
+    """Words between a figure and its casualty word: glue words and at most three others
+    (victims and their adjectives, "more government soldiers were")."""
+    return len(gap) <= 6 and sum(w.lower() not in rules.figure_glue for w in gap) <= 3
+
+
+def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k: int, k_end: int, rules: LanguageRules,
+              used: set[int]) -> Casualty | None:
+    """The figure a casualty word (words ``k`` to ``k_end``) counts: before it ("two soldiers were
+    killed"), else after it ("killed 3 assailants", "death toll rises to 28"); never across a
+    comma or a colon."""
+    best = None
+    for j in range(k - 1, max(-1, k - 9), -1):
+        if j in used or _BREAK.search(text, ends[j], starts[k]) and not _figure_from(words, j, rules):
+            break
+        found = _figure_from(words, j, rules)
+        if found is None:
+            continue
+        end, figure = found
+        if end > k or _BREAK.search(text, ends[end - 1], starts[k]) or not _gap_ok(words[end:k], rules):
+            continue
+        article = figure.lower() in rules.article_words
+        victims = _victims(words, end, k, rules)
+        if article and victims is None:
+            continue
+        best = (j, end, 1 if article else figure, victims)
+    if best is not None:
+        used.update(range(best[0], best[1]))
+        return Casualty(best[2], best[3], "figure_before_casualty_word", _figure(str(best[2])) or 0)
+    j = k_end
+    while j < len(words) and words[j].lower() in rules.after_glue and _figure_from(words, j, rules) is None:
+        j += 1
+    if j < len(words) and j not in used and not _BREAK.search(text, ends[k_end - 1], starts[j]):
+        found = _figure_from(words, j, rules)
+        if found is not None and found[1].lower() not in rules.article_words:
+            end, figure = found
+            used.update(range(j, end))
+            return Casualty(figure, _victims(words, end, len(words), rules), "figure_after_casualty_word",
+                            _figure(figure) or 0)
+    return None
+
+
+def casualties(text: str, rules: LanguageRules) -> tuple[Casualty | None, Casualty | None]:
+    """(killed, wounded) figures of a sentence, each the first of its kind found."""
+    spans = list(_TOKEN.finditer(text))
+    words = [m.group(0) for m in spans]
+    starts = [m.start() for m in spans]
+    ends = [m.end() for m in spans]
+    used: set[int] = set()
+    found: dict[str, Casualty] = {}
+    marks = sorted([(m.start(), m.end(), "killed") for m in rules.killed.finditer(text)]
+                   + [(m.start(), m.end(), "wounded") for m in rules.wounded.finditer(text)])
+    for start, end, what in marks:
+        if what in found or start not in starts:
+            continue
+        k = starts.index(start)
+        k_end = k + 1
+        while k_end < len(starts) and starts[k_end] < end:
+            k_end += 1
+        casualty = _casualty(text, words, starts, ends, k, k_end, rules, used) or _singular(words, k, rules)
+        if casualty is not None:
+            found[what] = casualty
+    return found.get("killed"), found.get("wounded")
+
+
+def _singular(words: list[str], k: int, rules: LanguageRules) -> Casualty | None:
+    """"загинула жінка", "погиб военнослужащий": a singular casualty word beside a victim, no
+    figure: one."""
+    if words[k].lower() not in rules.singular_killed:
+        return None
+    for j in (k + 1, k - 1, k + 2):
+        if 0 <= j < len(words) and victims_category(words[j]):
+            return Casualty(1, words[j], "singular_casualty_word", 1)
+    return None
+
+
+def incident_kind(text: str, rules: LanguageRules) -> str | None:
+    """The words naming the kind of incident, as written ("mortar fire"), when the vocabulary
+    (kinds.yaml) knows one."""
+    words = _TOKEN.findall(text)
+    for i, word in enumerate(words):
+        if event_type_category(word):
+            follower = words[i + 1] if i + 1 < len(words) else ""
+            return f"{word} {follower}" if follower.lower() in rules.kind_followers else word
+    return None
+
+
+def read_sentence(text: str, rules: LanguageRules, known, headline: bool = False) -> Reading:
+    """What one sentence says (attribution, casualties, kind, hedges, stance)."""
+    killed, wounded = casualties(text, rules)
+    reading = Reading(text, attribute(text, rules, known, headline), killed, wounded)
+    reading.kind = incident_kind(text, rules) if reading.incident else None
+    reading.hedges = [m.group(0) for h in rules.hedges for m in [h.search(text)] if m]
+    reading.denies = any(d.search(text) for d in rules.denials)
+    return reading
+
+
+def enumeration(text: str, rules: LanguageRules) -> tuple[Pattern, str, str] | None:
+    """"One soldier was killed in mortar fire, another by an explosive device": the rule and the
+    two parts, or None."""
+    for rule in rules.enumerations:
+        found = rule.search(text)
+        if found is not None:
+            return rule, found.group("first"), found.group("second")
+    return None

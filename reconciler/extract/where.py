@@ -1,0 +1,113 @@
+"""Where: place names of a sentence found through the gazetteer, inflected forms included.
+
+A name is a run of one to three capitalised words (any script) that the gazetteer knows, as
+written or with a case ending replaced (``common.yaml``: ``inflections``; "Авдіївки" →
+"Авдіївка", "Горловкой" → "Горловка"). Names a report uses for a country or its government
+(``place_stop``), or followed by words such as "government" (``place_not_before``), are not
+places. Among the names left, one after a word of place ("in", "near", "біля", "под") is
+preferred, then the first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..gazetteer import Gazetteer, GazetteerPlace
+from ..translit import ascii_key
+from ..vocabulary import event_type_category, victims_category
+from .rules import LanguageRules, common_rules
+
+_TOKEN = re.compile(r"[\w'’ʼ-]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a sentence says something happened: a place, and a region named apart from it."""
+
+    place: "PlaceFound | None" = None
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class PlaceFound:
+    """A place named in a sentence: ``text`` as written (with a word of nearness, "near
+    Avdiivka"), the gazetteer place it is taken to be, and the rule that found it."""
+
+    text: str
+    name: str
+    place: GazetteerPlace
+    rule: str
+
+
+def _lookup(gazetteer: Gazetteer, key: str) -> tuple[list[GazetteerPlace], str]:
+    found = gazetteer.exact(key)
+    if found:
+        return found, "gazetteer"
+    head, _, last = key.rpartition(" ")
+    for ending, replacement in common_rules().inflections:
+        if last.endswith(ending) and len(last) - len(ending) >= 4:
+            variant = f"{head} {last[: len(last) - len(ending)] + replacement}".strip()
+            found = gazetteer.exact(variant)
+            if found:
+                return found, "gazetteer_inflected"
+    return [], ""
+
+
+def _best(places: list[GazetteerPlace], gazetteer: Gazetteer, region: str | None) -> GazetteerPlace:
+    """One name, several places: one in the region the sentence names, else in the regions the
+    desk covers (regions.yaml), else the most populous (Ukraine's first at equal size)."""
+    return max(places, key=lambda p: (region is not None and gazetteer.region_of(p.geonameid) == region,
+                                      gazetteer.covered(p.geonameid), p.population, p.country == "UA", -p.geonameid))
+
+
+def find_place(sentence: str, rules: LanguageRules, gazetteer: Gazetteer, speaker: str | None = None) -> Where:
+    """The place a sentence says something happened at, and the region it names; names inside
+    the ``speaker`` phrase ("…: Kiev") are not places."""
+    exclude = ascii_key(speaker) if speaker else ""
+    tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
+    lowered = [t[0].lower() for t in tokens]
+    stop = common_rules().place_stop
+    found: list[tuple] = []   # (rank, -position, as shown, name, places, rule)
+    region_text = None
+    i = 0
+    while i < len(tokens):
+        word = tokens[i][0]
+        if not word[:1].isupper() or (i == 0 and lowered[0] in rules.place_before):
+            i += 1
+            continue
+        taken = 0
+        for n in (3, 2, 1):
+            if i + n > len(tokens) or not all(t[0][:1].isupper() for t in tokens[i:i + n]):
+                continue
+            text = sentence[tokens[i][1]:tokens[i + n - 1][2]]
+            key = ascii_key(text)
+            if len(key) < 3 or key in stop or f" {key} " in f" {exclude} " or victims_category(key) \
+                    or event_type_category(key):
+                continue   # "Police disperse …": a word the vocabulary knows is no place
+            # A capital at the start of a sentence says nothing: only a name as it stands there.
+            places, how = _lookup(gazetteer, key) if i > 0 else (gazetteer.exact(key), "gazetteer")
+            if not places:
+                continue
+            after = lowered[i + n] if i + n < len(lowered) else ""
+            if after in rules.region_after:
+                region_text = region_text or sentence[tokens[i][1]:tokens[i + n][2]]
+                taken = n + 1
+                break
+            if after in rules.place_not_before:
+                break
+            before1 = lowered[i - 1] if i >= 1 else ""
+            before = " ".join(lowered[max(0, i - 3):i])
+            strong = any(before.endswith(w) for w in rules.place_before if len(w) > 2) or before1 in rules.place_before
+            near = next((w for w in sorted(rules.place_near, key=len, reverse=True) if before.endswith(w)), None)
+            shown = f"{sentence[tokens[i - len(near.split())][1]:tokens[i - 1][2]]} {text}" if near else text
+            rank = 2 if strong and before1 not in ("of", "from") else 1 if strong else 0
+            found.append((rank, -tokens[i][1], shown, text, places, f"{how}:{'after_place_word' if strong else 'name'}"))
+            taken = n
+            break
+        i += taken or 1
+    code = gazetteer.region_named(region_text) if region_text else None
+    if not found:
+        return Where(None, region_text)
+    _rank, _at, shown, text, places, rule = max(found, key=lambda f: (f[0], f[1]))
+    return Where(PlaceFound(shown, text, _best(places, gazetteer, code), rule), region_text)

@@ -1,0 +1,292 @@
+"""`reconcile extract` and reconciler.extract: sentences written for these tests in the style of
+wire reports and bulletins (English, Ukrainian, Russian), each with its draft worked out by hand;
+the seed story against its hand-coded claims; bad input.
+
+Every sentence below is dated by a story published on Wednesday 10 August 2022 unless it has a
+dateline of its own; the publisher is given as --source would give it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+from reconciler.extract import ExtractOptions, extract, read_document
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT.parent / "shared" / "seed" / "dpa-2021-04-07-ukraine.txt"   # ../shared beside the checkout
+PUBLISHED = date(2022, 8, 10)   # a Wednesday
+PUBLISHER = {"en": "Reuters", "uk": "Укрінформ", "ru": "ТАСС"}
+YESTERDAY_OR_TODAY = "2022-08-09/2022-08-10"   # a statement reported as new, not dated
+
+
+def drafts_of(lang: str, text: str, published: date | None = PUBLISHED) -> list[dict]:
+    document = read_document("story.txt", text, lang, published.year if published else None)
+    options = ExtractOptions(published=published, source=PUBLISHER[lang] if published else None)
+    return [d.record(provenance=False) for d in extract(document, options)]
+
+
+# (language, sentence, the draft worked out by hand: each field given must be as here, a field
+# given as None must be absent).
+CASES = [
+    # --- English: wire style -----------------------------------------------------------------
+    ("en", "Two civilians were killed and five wounded in shelling of Nikopol overnight, the regional governor said.",
+     {"source": "regional governor", "via": ["Reuters"], "date": "2022-08-09", "place": "Nikopol",
+      "type": "shelling", "victims": "civilians", "killed": "Two", "wounded": "five"}),
+    ("en", "Russian forces shelled the town of Marhanets on Tuesday, killing three people, according to the State "
+           "Emergency Service.",
+     {"source": "State Emergency Service", "via": ["Reuters"], "date": "2022-08-09", "place": "Marhanets",
+      "type": "shelled", "victims": "people", "killed": "three", "wounded": None}),
+    ("en", "The Ukrainian military said on Monday that at least 12 Russian soldiers were killed near Kherson.",
+     {"source": "Armed Forces of Ukraine", "date": "2022-08-08", "place": "near Kherson",
+      "victims": "Russian soldiers", "killed": "at least 12"}),
+    ("en", "Separatist authorities in Donetsk reported that a woman died when a shell hit a bus stop on Wednesday.",
+     {"source": "Separatist authorities in Donetsk", "date": "2022-08-10", "place": None, "victims": "woman",
+      "killed": 1}),
+    ("en", "Moscow denied the accusations, saying its forces do not target civilians.",
+     {"source": "Government of Russia", "stance": "denies", "date": YESTERDAY_OR_TODAY, "killed": None}),
+    ("en", "According to the UN human rights office, at least 5,401 civilians have been killed since February 24.",
+     {"source": "UN human rights office", "date": "2022-02-24/2022-08-10", "victims": "civilians",
+      "killed": "at least 5,401"}),
+    ("en", "Kremlin spokesman Dmitry Peskov told reporters that the claims were “absolutely unfounded”.",
+     {"source": "Kremlin spokesman Dmitry Peskov", "type": "statement", "date": YESTERDAY_OR_TODAY}),
+    ("en", "Three Ukrainian servicemen were wounded in a drone attack near Bakhmut, the General Staff said in its "
+           "morning update.",
+     {"source": "General Staff of the Armed Forces of Ukraine", "place": "near Bakhmut", "type": "drone attack",
+      "victims": "Ukrainian servicemen", "wounded": "Three", "killed": None, "date": YESTERDAY_OR_TODAY}),
+    ("en", "Two people are reported to have died in a missile strike on Kramatorsk.",
+     {"source": "Unnamed sources", "via": ["Reuters"], "place": "Kramatorsk", "type": "missile strike",
+      "victims": "people", "killed": "Two"}),
+    ("en", "Ukraine's defence ministry rejected the claims as fake.",
+     {"source": "Ukraine's defence ministry", "stance": "denies"}),
+    ("en", "Local officials said two children were among the four people killed in the strike on Chuhuiv.",
+     {"source": "Local officials", "place": "Chuhuiv", "victims": "people", "killed": "four"}),
+    ("en", "The Russian Defence Ministry said its forces had destroyed a Ukrainian ammunition depot in Kostiantynivka.",
+     {"source": "Ministry of Defence of Russia", "type": "statement", "place": None, "killed": None}),
+    ("en", "No casualties were reported after the overnight attack on Zaporizhzhia, the city council said.",
+     {"source": "city council", "type": "statement", "date": "2022-08-09", "killed": None}),
+    ("en", "Zelensky said on Telegram that 11 people had been killed in Vinnytsia on Thursday.",
+     {"source": "Zelensky", "via": ["Reuters", "Telegram"], "date": "2022-08-04", "place": "Vinnytsia",
+      "victims": "people", "killed": "11"}),
+    # --- Ukrainian: bulletins and agency copy -------------------------------------------------
+    ("uk", "За даними Генштабу ЗСУ, внаслідок обстрілу Краматорська загинули двоє цивільних.",
+     {"source": "General Staff of the Armed Forces of Ukraine", "via": ["Укрінформ"], "place": "Краматорська",
+      "victims": "цивільних", "killed": "двоє", "date": YESTERDAY_OR_TODAY}),
+    ("uk", "Двоє військових загинули біля Авдіївки у вівторок, повідомили в ОВА.",
+     {"source": "ОВА", "place": "біля Авдіївки", "date": "2022-08-09", "victims": "військових", "killed": "Двоє"}),
+    ("uk", "Унаслідок ракетного удару по Миколаєву поранено п'ятьох людей, повідомив мер міста Олександр Сєнкевич.",
+     {"source": "мер міста Олександр Сєнкевич", "place": "Миколаєву", "type": "ракетного удару",
+      "victims": "людей", "wounded": "п'ятьох", "killed": None}),
+    ("uk", "Генштаб ЗСУ повідомив, що за минулу добу знищено 150 окупантів.",
+     {"source": "General Staff of the Armed Forces of Ukraine", "date": "2022-08-09/2022-08-10",
+      "victims": "окупантів", "killed": "150"}),
+    ("uk", "У Міноборони РФ спростували інформацію про удар по Одесі.",
+     {"source": "Міноборони РФ", "stance": "denies", "killed": None}),
+    ("uk", "Як повідомили в поліції Харківщини, вчора внаслідок обстрілу Чугуєва загинула жінка.",
+     {"source": "поліції Харківщини", "date": "2022-08-09", "place": "Чугуєва", "victims": "жінка", "killed": 1}),
+    ("uk", "Окупанти обстріляли Нікополь з артилерії, поранено трьох людей, повідомив голова ОВА Валентин Резніченко.",
+     {"source": "голова ОВА Валентин Резніченко", "place": "Нікополь", "type": "обстріляли", "victims": "людей",
+      "wounded": "трьох"}),
+    ("uk", "За словами речника Повітряних сил Юрія Ігната, у середу ворог атакував Київщину дронами.",
+     {"source": "речника Повітряних сил Юрія Ігната", "type": "statement", "date": "2022-08-10"}),
+    ("uk", "Росія звинуватила Україну в обстрілі Запорізької АЕС.",
+     {"source": "Government of Russia", "actor": "Україну", "type": "обстрілі Запорізької АЕС"}),
+    ("uk", "Нібито загинули десятки мирних жителів, однак ці дані не вдалося незалежно перевірити.",
+     {"source": "Unnamed sources", "victims": "мирних жителів", "killed": "десятки"}),
+    ("uk", "Двоє людей загинули та ще четверо поранені внаслідок вибуху в Бердянську.",
+     {"source": "Укрінформ", "via": None, "place": "Бердянську", "type": "вибуху", "victims": "людей",
+      "killed": "Двоє", "wounded": "четверо"}),
+    # --- Russian: agency copy and official statements ------------------------------------------
+    ("ru", "По данным штаба территориальной обороны ДНР, в результате обстрела Горловки погибли двое мирных жителей.",
+     {"source": "штаба территориальной обороны ДНР", "via": ["ТАСС"], "place": "Горловки", "type": "обстрела",
+      "victims": "мирных жителей", "killed": "двое"}),
+    ("ru", "Во вторник под Донецком погиб военнослужащий, сообщили в Минобороны.",
+     {"source": "Минобороны", "date": "2022-08-09", "place": "под Донецком", "victims": "военнослужащий",
+      "killed": 1}),
+    ("ru", "Как сообщает РИА Новости со ссылкой на источник, ранены трое военных.",
+     {"source": "Unnamed sources", "via": ["ТАСС", "РИА Новости"], "victims": "военных", "wounded": "трое"}),
+    ("ru", "Минобороны России заявило, что российские войска уничтожили более 200 украинских военных на "
+           "Николаевском направлении.",
+     {"source": "Ministry of Defence of Russia", "victims": "украинских военных", "killed": "более 200",
+      "place": None, "region": "Николаевском направлении"}),
+    ("ru", "Власти Украины отвергли обвинения в обстреле Запорожской АЭС.",
+     {"source": "Власти Украины", "stance": "denies"}),
+    ("ru", "Киев обвинил российские войска в обстреле Никополя.",
+     {"source": "Government of Ukraine", "actor": "российские войска", "type": "обстреле Никополя"}),
+    ("ru", "В Белгороде в результате взрыва пострадали четыре человека, сообщил губернатор Вячеслав Гладков.",
+     {"source": "губернатор Вячеслав Гладков", "place": "Белгороде", "type": "взрыва", "victims": "человека",
+      "wounded": "четыре"}),
+    ("ru", "Вчера вечером в Донецке погибли три человека, еще пятеро получили ранения.",
+     {"source": "ТАСС", "date": "2022-08-09", "place": "Донецке", "victims": "человека", "killed": "три",
+      "wounded": "пятеро"}),
+    ("ru", "Якобы погибли 15 военнослужащих ВСУ, однако эти данные не удалось независимо проверить.",
+     {"source": "Unnamed sources", "victims": "военнослужащих", "killed": "15"}),
+    ("ru", "Песков заявил, что Кремль не намерен комментировать эти сообщения.",
+     {"source": "Песков", "type": "statement", "date": YESTERDAY_OR_TODAY}),
+]
+
+
+@pytest.mark.parametrize("lang, sentence, expected", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_extract_sentence_gives_hand_worked_draft(lang, sentence, expected):
+    drafts = drafts_of(lang, sentence)
+    assert len(drafts) == 1
+    draft = drafts[0]
+    for name, value in expected.items():
+        assert draft.get(name) == value, name
+    assert draft["text"] == sentence and draft["lang"] == lang and draft["published"] == "2022-08-10"
+
+
+def test_extract_cases_cover_three_languages():
+    assert len(CASES) >= 30
+    assert {c[0] for c in CASES} == {"en", "uk", "ru"}
+
+
+def test_extract_hedges_go_to_note():
+    draft = drafts_of("ru", CASES[-2][1])[0]
+    assert "не удалось независимо проверить" in draft["note"]
+    assert draft["note"].startswith("Unattributed ('Якобы')")
+
+
+def test_extract_wire_dateline_gives_publisher_and_date():
+    text = ("KYIV, August 9, 2022 (Reuters) - A rocket attack on Mykolaiv killed one man on Monday, "
+            "Mayor Oleksandr Senkevych said.")
+    [draft] = drafts_of("en", text, published=None)
+    assert draft["published"] == "2022-08-09"
+    assert draft["via"] == ["Reuters"]
+    assert draft["source"] == "Mayor Oleksandr Senkevych"
+    assert (draft["date"], draft["place"], draft["killed"], draft["victims"]) == ("2022-08-08", "Mykolaiv", "one", "man")
+
+
+def test_extract_tally_broken_down_keeps_the_rest():
+    # Two deaths in the tally, one told apart after it: the tally's draft keeps the other one,
+    # with the speaker of its paragraph.
+    text = ("date 2022-08-10 Kyiv (dpa) – Three soldiers were killed on Tuesday. According to the army, one soldier "
+            "was killed by a sniper near Pisky.")
+    drafts = drafts_of("en", text, published=None)
+    assert [(d["source"], d["killed"], d.get("place"), d["date"]) for d in drafts] == [
+        ("Armed Forces of Ukraine", 2, None, "2022-08-09"),
+        ("Armed Forces of Ukraine", "one", "near Pisky", "2022-08-09")]
+
+
+def test_extract_provenance_names_a_rule_for_each_field():
+    document = read_document("story.txt", CASES[0][1], "en")
+    [draft] = extract(document, ExtractOptions(published=PUBLISHED, source="Reuters"))
+    record = draft.record()
+    assert record["draft"]["rules"]["source"] == "quote_then_speaker_said:as_written"
+    assert record["draft"]["rules"]["killed"] == "figure_before_casualty_word"
+    assert record["draft"]["rules"]["date"] == "yesterday"
+    assert record["draft"]["gazetteer"]["name"] == "Nikopol"
+    assert set(record["draft"]["rules"]) >= {"source", "via", "date", "place", "type", "victims", "killed", "wounded"}
+
+
+# --- the seed story -------------------------------------------------------------------------
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed story is in ../shared")
+def test_extract_seed_story_finds_the_hand_coded_claims():
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from extract_seed import CLAIMS, SOURCES, compare, registered_names
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    from reconciler.extract import extract_file
+    drafts = [d.record(False) for d in extract_file(SEED, ExtractOptions(names=registered_names(SOURCES)))]
+    claims = [json.loads(line) for line in CLAIMS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    found, wrong, missed, extra = compare(drafts, claims)
+    assert len(found) >= 14 and len(extra) <= 3, (wrong, missed, extra)
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed story is in ../shared")
+def test_extract_command_drafts_import_as_claims(tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "drafts.jsonl"
+    db = str(tmp_path / "desk.sqlite")
+    sources = str(ROOT / "examples" / "dpa-2021-04-07" / "sources.yaml")
+    result = runner.invoke(cli, ["--db", db, "extract", str(SEED), "--sources", sources, "--plain", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert not Path(db).exists()   # extract never opens the database unless asked (--registered)
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 17
+    assert runner.invoke(cli, ["--db", db, "sources", "import", sources]).exit_code == 0
+    result = runner.invoke(cli, ["--db", db, "import", str(out)])
+    assert result.exit_code == 0, result.output
+
+
+def test_extract_command_registered_reads_names_from_the_database(tmp_path):
+    runner = CliRunner()
+    db = str(tmp_path / "desk.sqlite")
+    story = tmp_path / "story.txt"
+    story.write_text("Two soldiers were killed near Avdiivka on Tuesday, the Ukrainian Armed Forces said.", encoding="utf-8")
+    sources = str(ROOT / "examples" / "dpa-2021-04-07" / "sources.yaml")
+    assert runner.invoke(cli, ["--db", db, "sources", "import", sources]).exit_code == 0
+    result = runner.invoke(cli, ["--db", db, "extract", str(story), "--published", "2021-04-07", "--registered",
+                                 "--source", "Deutsche Presse-Agentur"])
+    assert result.exit_code == 0, result.output
+    draft = json.loads(result.output)
+    assert (draft["source"], draft["via"], draft["date"]) == ("Armed Forces of Ukraine", ["dpa"], "2021-04-06")
+
+
+# --- bad input ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("content, message", [
+    (b"\x00\x01\x02binary", "is a binary file, not text; expected a plain-text or HTML report"),
+    (b"", "is empty; expected the text of a report"),
+    (b"  \n\n ", "is empty; expected the text of a report"),
+    (b"\xff\xfe\xfa not utf-8", "is not UTF-8 text (byte 0); save it as UTF-8"),
+    ("Der Minister sagte, es gebe keine Opfer.".encode(),
+     "is in a language the extractor has no rules for (it reads en, uk, ru); give --lang if it is one of them"),
+    (b"The weather in Kyiv was sunny and the markets were open.",
+     "holds no claims the extractor can draft (no attributed statement, figure or denial); nothing written"),
+])
+def test_extract_command_bad_input_writes_nothing(tmp_path, content, message):
+    report = tmp_path / "report.txt"
+    report.write_bytes(content)
+    out = tmp_path / "drafts.jsonl"
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "x.sqlite"), "extract", str(report), "--published",
+                                      "2022-08-10", "--out", str(out)])
+    assert result.exit_code == 2
+    assert result.output == f"Error: {report}: {message}\n"
+    assert not out.exists() and not (tmp_path / "x.sqlite").exists()
+
+
+def test_extract_command_no_date_asks_for_published(tmp_path):
+    report = tmp_path / "report.txt"
+    report.write_text("Two soldiers were killed, the army said.", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(report)])
+    assert result.exit_code == 2
+    assert result.output == f"Error: {report}: has no dateline with a date; give --published DATE\n"
+
+
+def test_extract_command_one_bad_file_writes_nothing(tmp_path):
+    # Regression: --out must not keep the drafts of the good file when another fails.
+    good, bad, out = tmp_path / "good.txt", tmp_path / "bad.txt", tmp_path / "drafts.jsonl"
+    good.write_text("Two soldiers were killed, the army said.", encoding="utf-8")
+    bad.write_bytes(b"")
+    out.write_text("kept\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(good), str(bad), "--published", "2022-08-10", "--out", str(out)])
+    assert result.exit_code == 2
+    assert out.read_text(encoding="utf-8") == "kept\n"
+
+
+def test_extract_command_unknown_language_option(tmp_path):
+    report = tmp_path / "report.txt"
+    report.write_text("Two soldiers were killed, the army said.", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(report), "--lang", "de"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--lang': 'de' is not one of 'en', 'uk', 'ru'." in result.output
+
+
+def test_extract_html_reads_the_article(tmp_path):
+    pytest.importorskip("trafilatura")
+    page = tmp_path / "story.html"
+    page.write_text("<html><head><title>x</title></head><body><nav>Home | World | Sport</nav><article><p>"
+                    + "Two civilians were killed and five wounded in shelling of Nikopol overnight, the regional "
+                      "governor said. " * 3 + "</p></article></body></html>", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(page), "--published", "2022-08-10", "--plain"])
+    assert result.exit_code == 0, result.output
+    first = json.loads(result.output.splitlines()[0])
+    assert (first["place"], first["killed"], first["wounded"]) == ("Nikopol", "Two", "five")
