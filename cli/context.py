@@ -13,8 +13,10 @@ import click
 from sqlalchemy.orm import Session
 
 from reconciler import schema
+from reconciler.content import Finding
 from reconciler.db import Database, database_exists, display_target, is_empty, is_url, open_database, retry_busy
-from reconciler.errors import InputError, NotFound, ReconcileError, SchemaError
+from reconciler.errors import (BusyError, ContentChanged, GradedByHand, InputError, LookalikeError, NotFound,
+                               Problem, ReconcileError, RunLockedError, SchemaError, StaleVersion)
 from reconciler.limits import RANGES, Limits
 
 from .output import say
@@ -150,17 +152,98 @@ def limit_options(*names: str) -> Callable[[Callable], Callable]:
     return decorate
 
 
+# The command line's hints: the library states what happened (with fields), and names no
+# command; what to type about it is said here.
+
 # Where to look for what was not found, by NotFound.kind: added to the library's message.
 NOT_FOUND_HINTS = {
     "claim": "list them with `reconcile claims`",
     "event": "list them with `reconcile events`",
 }
 
+# What to do about a database's schema, by SchemaError.reason.
+SCHEMA_HINTS = {
+    "missing": "run `reconcile init` to create one",
+    "old": "run `reconcile init` to upgrade it",
+    "newer": "upgrade reconcile to use it",
+    "not_a_database": "give --db an existing reconcile database or a new file name",
+}
+
+# What to do about a problem in an input file, by Problem.remedy.
+PROBLEM_HINTS = {
+    "update": "to apply the change, import again with --update",
+}
+
+# Said of a near event whose claims changed since the last run (near_events' changed_since_run).
+RERUN_HINT = "`reconcile run` re-decides them"
+
 
 def error_message(error: ReconcileError) -> str:
-    """The library's message, with the command line's hint on where to look where it has one."""
-    hint = NOT_FOUND_HINTS.get(error.kind) if isinstance(error, NotFound) else None
+    """The library's message, with the command line's hint on what to do where it has one."""
+    if isinstance(error, ContentChanged):
+        return content_changed_message(error)
+    if isinstance(error, LookalikeError):
+        return error.message(" ".join(f"--distinct-from {o!r}" for o in error.others))
+    if isinstance(error, RunLockedError):
+        return f"{error} (--wait to wait longer)" if error.waited is not None else str(error)
+    hint = _hint(error)
     return f"{error}; {hint}" if hint else str(error)
+
+
+def _hint(error: ReconcileError) -> str | None:
+    if isinstance(error, NotFound):
+        return NOT_FOUND_HINTS.get(error.kind)
+    if isinstance(error, SchemaError):
+        return SCHEMA_HINTS.get(error.reason)
+    if isinstance(error, BusyError):
+        return "try again, or raise --busy-timeout" if error.timeout is not None else None
+    if isinstance(error, StaleVersion) and error.event_id is not None:
+        if error.retired:
+            return f"see `reconcile show {error.event_id}` for what it became"
+        return f"look again with `reconcile show {error.event_id}`"
+    if isinstance(error, GradedByHand) and error.event_id is not None:
+        return (f"to replace that grade, look at it with `reconcile show {error.event_id}` "
+                f"and pass --if-version {error.version}")
+    return None
+
+
+def problem_message(problem: Problem) -> str:
+    """One problem of an input file, with what to do about it where the command line says."""
+    if problem.remedy == "register":
+        flags = " ".join(f"--distinct-from {o!r}" for o in problem.others)
+        return f"{problem} with `reconcile sources add NAME {flags}`"
+    hint = PROBLEM_HINTS.get(problem.remedy)
+    return f"{problem}; {hint}" if hint else str(problem)
+
+
+def content_changed_message(error: ContentChanged) -> str:
+    """What changed outside reconcile, and how to restore it or record it as it is."""
+    if len(error.findings) != 1:
+        return f"{error}. `reconcile audit verify` names each; restore them, then {error.then}"
+    return f"{error}. {_restore(error.findings[0])}, then {error.then}"
+
+
+def _restore(finding: Finding) -> str:
+    """The commands that put back (or record as it is) one row changed outside reconcile."""
+    kind, first, second = finding.key
+    if kind == "place" and finding.change == "edited":
+        return ("Import its file again (`reconcile places import FILE`), restore the database from a backup, "
+                "or record it as it is now with `reconcile audit accept --reason TEXT`")
+    if finding.change == "inserted" or kind in ("source", "place") or finding.change in ("table", "run_hash"):
+        return ("Restore the database from a backup, or record it as it is now with "
+                "`reconcile audit accept --reason TEXT`")
+    if kind == "claim":
+        back = f": it comes back as claim {first}" if finding.change == "deleted" else ""
+        return f"Re-import the file that holds it (`reconcile import FILE`{back}) or restore the database from a backup"
+    if kind == "decision":
+        return f"Decide it again (`reconcile link {first} {second}` or `reconcile unlink {first} {second}`)"
+    return f"Grade it again (`reconcile grade {first} --status S --reason R`, or `--auto`)"
+
+
+def near_reason(item: dict) -> str:
+    """Why a near event stayed apart (reconciler.decisions.near_events), with what to run where
+    its claims changed since the last run."""
+    return f"{item['why_apart']}: {RERUN_HINT}" if item.get("changed_since_run") else item["why_apart"]
 
 
 class CommandError(click.ClickException):
@@ -175,7 +258,7 @@ class CommandError(click.ClickException):
         if isinstance(self.error, InputError):
             problems = self.error.problems
             for problem in problems:
-                say(f"Error: {problem}", err=True)
+                say(f"Error: {problem_message(problem)}", err=True)
             say(f"Rejected: {len(problems)} problem{'s' if len(problems) != 1 else ''}; "
                 "nothing was written to the database.", err=True)
             return

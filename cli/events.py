@@ -16,7 +16,7 @@ from reconciler.events import event_detail, list_events
 from reconciler.lease import run_lease
 from reconciler.runs import reconcile
 
-from .context import AppContext, place_as_written
+from .context import AppContext, near_reason, place_as_written
 from .output import console, line, print_json, say, table
 
 STATUS_LABEL = {"independently_verified": "independently verified", "unverified": "unverified",
@@ -128,7 +128,10 @@ def show_command(app: AppContext, event_id: int, as_json: bool) -> None:
     """
     with app.database().read() as session:
         detail = event_detail(session, event_id)
-        detail["near"] = near_events(session, detail["id"]) if detail["active"] else []
+        near = near_events(session, detail["id"]) if detail["active"] else []
+    # The library says claims changed since the run; the command line says what to run.
+    detail["near"] = [{key: value for key, value in item.items() if key != "changed_since_run"}
+                      | {"why_apart": near_reason(item)} for item in near]
     if as_json:
         print_json(detail)
         return

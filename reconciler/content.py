@@ -307,39 +307,25 @@ class Finding:
         return (f"the content hash table's row for {self.label} does not match audit entry {self.seq}: the table "
                 "was edited outside reconcile")
 
-    def refusal(self, done: str, then: str) -> str:
-        """One line for a command that refuses to go on: what changed and what to do."""
-        kind, first, second = self.key
+    def refusal(self, done: str) -> str:
+        """One line for a command that refuses to go on: what changed and what the command did
+        (what to do about it is the caller's to say, from ``key`` and ``change``)."""
         if self.change == "inserted":
             what = f"{self.label} was inserted outside reconcile (no audit entry records it)"
         else:
             verb = "deleted" if self.change == "deleted" else "changed"
             what = f"{self.label} was {verb} outside reconcile since audit entry {self.seq}"
-        if kind == "place" and self.change == "edited":
-            remedy = ("Import its file again (`reconcile places import FILE`), restore the database from a backup, "
-                      "or record it as it is now with `reconcile audit accept --reason TEXT`")
-        elif self.change == "inserted" or kind in ("source", "place") or self.change in ("table", "run_hash"):
-            remedy = ("Restore the database from a backup, or record it as it is now with "
-                      "`reconcile audit accept --reason TEXT`")
-        elif kind == "claim":
-            back = f": it comes back as claim {first}" if self.change == "deleted" else ""
-            remedy = (f"Re-import the file that holds it (`reconcile import FILE`{back}) or restore the database "
-                      "from a backup")
-        elif kind == "decision":
-            remedy = f"Decide it again (`reconcile link {first} {second}` or `reconcile unlink {first} {second}`)"
-        else:
-            remedy = f"Grade it again (`reconcile grade {first} --status S --reason R`, or `--auto`)"
-        return f"{what}; {done}. {remedy}, then {then}"
+        return f"{what}; {done}"
 
 
 def refuse(findings: list[Finding], done: str, then: str) -> ContentChanged:
-    """The error for a command that will not build on rows changed outside reconcile."""
+    """The error for a command that will not build on rows changed outside reconcile; ``then``
+    (what to do once they are restored) goes with it for the caller to word."""
     if len(findings) == 1:
-        return ContentChanged(findings[0].refusal(done, then), findings)
+        return ContentChanged(findings[0].refusal(done), findings, done, then)
     shown = ", ".join(f.label for f in findings[:3]) + (", …" if len(findings) > 3 else "")
     return ContentChanged(f"{len(findings)} rows were changed outside reconcile since the audit trail recorded them "
-                          f"({shown}); {done}. `reconcile audit verify` names each; restore them, then {then}",
-                          findings)
+                          f"({shown}); {done}", findings, done, then)
 
 
 def _labels(conn: Connection, keys: Iterable[RowKey]) -> dict[RowKey, str]:

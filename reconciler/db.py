@@ -219,11 +219,10 @@ def _busy_error(exc: BaseException, timeout: float) -> BusyError | None:
         return None
     orig = getattr(exc, "orig", exc)
     if isinstance(orig, sqlite3.OperationalError):
-        return BusyError(f"the database stayed locked by another writer for more than {timeout:g} s; "
-                         "try again, or raise --busy-timeout")
+        return BusyError(f"the database stayed locked by another writer for more than {timeout:g} s",
+                         timeout=timeout)
     if _sqlstate(orig) == "55P03":
-        return BusyError(f"another writer held a lock this needed for more than {timeout:g} s; "
-                         "try again, or raise --busy-timeout")
+        return BusyError(f"another writer held a lock this needed for more than {timeout:g} s", timeout=timeout)
     first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
     return BusyError(f"another writer was in the way and PostgreSQL rolled this transaction back ({first}); "
                      "try again")
@@ -271,8 +270,7 @@ def database_error(exc: BaseException, target: str, busy_timeout: float) -> Reco
         return busy
     code, label, path = _sqlite_code(orig), display_target(target), sqlite_path(target)
     if code == SQLITE_NOTADB:
-        return SchemaError(f"cannot open {label} as a database ({orig}); "
-                           "give --db an existing reconcile database or a new file name")
+        return SchemaError(f"cannot open {label} as a database ({orig})", reason="not_a_database")
     if code == SQLITE_CORRUPT:
         return DatabaseDamaged(f"{label} is damaged ({orig}); restore it from a backup, or save what is still "
                                f"readable with `sqlite3 {shlex.quote(target)} .recover`")

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from . import audit, content
 from .config import Config
 from .db import chunks, select_in
-from .errors import ConflictError, NotFound, ReconcileError
+from .errors import ConflictError, GradedByHand, NotFound, ReconcileError, StaleVersion
 from .models import STATUSES, Claim, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, utcnow
 from .matching import Blocker, ClaimFeatures, PlaceHints, cannot_link, score_pair
 from .clustering import MISSING_PAIR
@@ -59,19 +59,18 @@ def _check_version(session: Session, event_id: int, if_version: int | None, user
     if event is None:
         raise NotFound("event", event_id)
     if not event.active:
-        raise ConflictError(f"event {event_id} no longer exists (merged or split by {event.updated_by}); "
-                            f"see `reconcile show {event_id}` for what it became")
+        raise StaleVersion(f"event {event_id} no longer exists (merged or split by {event.updated_by})", event_id,
+                           expected=if_version, actual=event.version, retired=True)
     if if_version is not None and event.version != if_version:
-        raise ConflictError(
+        raise StaleVersion(
             f"event {event_id} was changed by {event.updated_by} at {event.updated_at:%Y-%m-%d %H:%M:%S} UTC "
-            f"(now version {event.version}; you decided on version {if_version}); "
-            f"look again with `reconcile show {event_id}`")
+            f"(now version {event.version}; you decided on version {if_version})",
+            event_id, expected=if_version, actual=event.version)
     expected = event.version
     changed = session.execute(update(Event).where(Event.id == event_id, Event.version == expected)
                               .values(version=expected + 1, updated_by=user, updated_at=utcnow()))
     if changed.rowcount != 1:
-        raise ConflictError(f"event {event_id} was changed by somebody else just now; look again with "
-                            f"`reconcile show {event_id}`")
+        raise StaleVersion(f"event {event_id} was changed by somebody else just now", event_id)
     session.refresh(event)
     return event
 
@@ -307,10 +306,9 @@ def grade(session: Session, user: str, event_id: int, status: str | None, reason
         if not reason or not reason.strip():
             raise ReconcileError("a manual grade needs a reason (--reason)")
     if event.manual and event.graded_by != user and if_version is None:
-        raise ConflictError(
+        raise GradedByHand(
             f"event {event_id} was graded by hand by {event.graded_by} at {event.graded_at:%Y-%m-%d %H:%M:%S} UTC "
-            f"(version {event.version}); to replace that grade, look at it with `reconcile show {event_id}` "
-            f"and pass --if-version {event.version}")
+            f"(version {event.version})", event_id, event.version)
     before = _event_state(event)
     event = _check_version(session, event_id, if_version, user)
     if auto:
@@ -439,7 +437,7 @@ def near_events(session: Session, event_id: int) -> list[dict]:
     claim or held together only by people's links, the merge threshold for two groups of
     claims). For two events of one connected group of at most ``RESCORE_LIMIT`` claims,
     unchanged since the last run, this is the run's own reason; where claims changed since,
-    it says so."""
+    it says so, and ``changed_since_run`` is true: the next run re-decides them."""
     config = current_config(session)
     mine = _members(session, event_id)
     if not mine:
@@ -490,10 +488,11 @@ def near_events(session: Session, event_id: int) -> list[dict]:
         threshold, name = (config.merge_threshold, "merge") if groups else (config.link_threshold, "link")
         over = f"the average over the {n} pairs between them, {average:g}," if n > 1 else \
             f"their one pair, scoring {average:g},"
+        rerun = constraint is None and bool(members & changed or changed & set(claims))
         if constraint is not None:
             why = constraint
-        elif members & changed or changed & set(claims):
-            why = "claims changed since the last run: `reconcile run` re-decides them"
+        elif rerun:
+            why = "claims changed since the last run"
         elif total < round(config.link_threshold * 1000) * n:
             why = f"{over} is below the link threshold {config.link_threshold:g}"
         elif total < round(threshold * 1000) * n:
@@ -504,5 +503,6 @@ def near_events(session: Session, event_id: int) -> list[dict]:
                   "only pairs the blocker proposes connect claims, and in a group over " \
                   f"{RESCORE_LIMIT} claims the pairs not kept count {MISSING_PAIR:g}"
         near.append({"event_id": other, "status": statuses.get(other), "pairs_in_review": queued[other],
-                     "pairs_between": n, "average": average, "why_apart": why})
+                     "pairs_between": n, "average": average, "why_apart": why,
+                     "changed_since_run": rerun})
     return near

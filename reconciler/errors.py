@@ -18,13 +18,18 @@ class Problem:
     """One thing wrong with an input file, precise enough to fix it by hand.
 
     ``line`` is 1-based (for CSV, the physical line of the record); ``field`` is the
-    input field name, or None when the whole line or file is at fault.
+    input field name, or None when the whole line or file is at fault. ``remedy``, where set,
+    names what a person can do that the message leaves to the caller to word: "update" (apply
+    the change by importing again, saying so), "register" (register the source first, declared
+    distinct from ``others``).
     """
 
     file: str
     line: int | None
     field: str | None
     message: str
+    remedy: str | None = None
+    others: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         where = self.file
@@ -57,18 +62,19 @@ class LookalikeError(ReconcileError):
 
     ``description`` says which ("'Ꮩaldorian General Staff' looks like the registered source
     'Valdorian General Staff' (it has U+13D9 CHEROKEE LETTER DO)"); ``others`` are the stored
-    names a person may declare it distinct from.
+    names a person may declare it distinct from. Its message leaves how to say so to the caller
+    (:meth:`message`).
     """
 
     exit_code = 1
 
     def __init__(self, description: str, others: tuple[str, ...], field: str = "name"):
         self.description, self.others, self.field = description, tuple(others), field
-        super().__init__(self.message(" ".join(f"--distinct-from {o!r}" for o in self.others)))
+        super().__init__(f"{description}; if it is that source, use its name; if it is a different source, say so")
 
     def message(self, remedy: str) -> str:
         """The description with what to do; ``remedy`` says how to declare the sources different."""
-        return f"{self.description}; if it is that source, use its name; if it is a different source, say so with {remedy}"
+        return f"{self} with {remedy}"
 
 
 class ValueParseError(ReconcileError, ValueError):
@@ -78,9 +84,15 @@ class ValueParseError(ReconcileError, ValueError):
 
 
 class SchemaError(ReconcileError):
-    """The database is missing, out of date, or made by a newer version."""
+    """The database is missing, out of date, or made by a newer version. ``reason``, where
+    known, says which: "missing" (no schema), "old" (an older schema), "newer" (made by a newer
+    version), "not_a_database" (a file that is not one); a caller adds what to do about it."""
 
     exit_code = 3
+
+    def __init__(self, message: str, *, reason: str | None = None):
+        super().__init__(message)
+        self.reason = reason
 
 
 class DatabaseDamaged(SchemaError):
@@ -112,15 +124,45 @@ class ConflictError(ReconcileError):
     exit_code = 5
 
 
+class StaleVersion(ConflictError):
+    """Event ``event_id`` moved on since a person looked at it: ``retired`` (merged or split
+    away), or now at version ``actual`` where they decided on ``expected`` (both None: changed
+    by somebody else while this was being written)."""
+
+    def __init__(self, message: str, event_id: int | None = None, *, expected: int | None = None,
+                 actual: int | None = None, retired: bool = False):
+        super().__init__(message)
+        self.event_id, self.expected, self.actual, self.retired = event_id, expected, actual, retired
+
+
+class GradedByHand(ConflictError):
+    """Event ``event_id`` (at ``version``) was graded by another person, whose grade a new one
+    would replace unseen: a person replaces it by deciding on that version."""
+
+    def __init__(self, message: str, event_id: int | None = None, version: int | None = None):
+        super().__init__(message)
+        self.event_id, self.version = event_id, version
+
+
 class BusyError(ReconcileError):
     """Another writer was in the way: SQLite stayed locked past the timeout, or PostgreSQL rolled
-    the transaction back (a deadlock, a serialisation failure). Running it again is safe."""
+    the transaction back (a deadlock, a serialisation failure). Running it again is safe.
+    ``timeout``: the seconds waited for a lock, where waiting longer could help (None: it
+    would not)."""
 
     exit_code = 6
 
+    def __init__(self, message: str, *, timeout: float | None = None):
+        super().__init__(message)
+        self.timeout = timeout
+
 
 class RunLockedError(BusyError):
-    """Another `reconcile run` holds the run lease."""
+    """Another `reconcile run` holds the run lease; ``waited``: the seconds waited for it."""
+
+    def __init__(self, message: str, *, waited: float | None = None):
+        super().__init__(message)
+        self.waited = waited
 
 
 class AuditError(ReconcileError):
@@ -131,11 +173,12 @@ class AuditError(ReconcileError):
 
 class ContentChanged(AuditError):
     """Rows the command would read or build on were changed outside reconcile; ``findings``
-    names each (reconciler.content.Finding)."""
+    names each (reconciler.content.Finding); ``done`` says what the command did ("nothing was
+    graded"), ``then`` what to do once the rows are restored ("run again")."""
 
-    def __init__(self, message: str, findings: list):
+    def __init__(self, message: str, findings: list, done: str = "", then: str = ""):
         super().__init__(message)
-        self.findings = list(findings)
+        self.findings, self.done, self.then = list(findings), done, then
 
 
 class UnsupportedExport(ReconcileError):

@@ -244,7 +244,7 @@ def _check_new_sources(claims: list[ClaimInput], index: SourceIndex) -> None:
     """Refuse a batch naming a source (or relay) that is not stored but looks like one that is,
     or like another new name earlier in the batch: it would become a look-alike source."""
     problems: list[Problem] = []
-    verdicts: dict[str, str | None] = {}                       # key of a new name -> its problem, if any
+    verdicts: dict[str, tuple[str, list[str]] | None] = {}     # key of a new name -> its problem, if any
     new_skeletons: dict[str, tuple[str, ClaimInput]] = {}      # skeleton -> first new name, where
     for claim in claims:
         for field_name, name in [("source", claim.source)] + [("via", v) for v in claim.via]:
@@ -254,13 +254,17 @@ def _check_new_sources(claims: list[ClaimInput], index: SourceIndex) -> None:
             if key not in verdicts:
                 verdicts[key] = _new_source_problem(name, claim, index, new_skeletons)
             if verdicts[key] is not None:
-                problems.append(Problem(claim.file, claim.line, field_name, verdicts[key]))
+                message, others = verdicts[key]
+                problems.append(Problem(claim.file, claim.line, field_name, message, remedy="register",
+                                        others=tuple(others)))
     if problems:
         raise InputError(problems)
 
 
 def _new_source_problem(name: str, claim: ClaimInput, index: SourceIndex,
-                        new_skeletons: dict[str, tuple[str, ClaimInput]]) -> str | None:
+                        new_skeletons: dict[str, tuple[str, ClaimInput]]) -> tuple[str, list[str]] | None:
+    """What is wrong with the new source ``name``, and the names it looks like (to be declared
+    distinct from if it is another source); None when it looks like none."""
     found = index.lookalikes(name)
     if found:
         others, same = [f.source.name for f in found], all(f.source.registered for f in found)
@@ -277,8 +281,7 @@ def _new_source_problem(name: str, claim: ClaimInput, index: SourceIndex,
         text = (f"{name!r} looks like the new source {first!r} ({where.file}:{where.line})"
                 + (f" (it has {differs})" if (differs := difference(name, first)) else "")
                 + " but is not it; write the same name")
-    remedy = " ".join(f"--distinct-from {o!r}" for o in others)
-    return f"{text}, or, if it is a different source, register it first with `reconcile sources add NAME {remedy}`"
+    return f"{text}, or, if it is a different source, register it first", others
 
 
 def import_claims(session: Session, claims: list[ClaimInput], user: str,

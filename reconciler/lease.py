@@ -100,7 +100,7 @@ def run_lease(db: Database, user: str, *, wait: float = 60.0, ttl: float = 900.0
         if time.monotonic() >= deadline and info is not None:
             raise RunLockedError(
                 f"another run is in progress: {info.holder} (process {info.pid} on {info.host}) holds it since "
-                f"{info.acquired_at:%Y-%m-%d %H:%M:%S} UTC; waited {wait:g} s (--wait to wait longer)")
+                f"{info.acquired_at:%Y-%m-%d %H:%M:%S} UTC; waited {wait:g} s", waited=wait)
         time.sleep(poll)
     try:
         yield

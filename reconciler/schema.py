@@ -46,17 +46,12 @@ def check(db: Database) -> None:
     if revision == head:
         return
     if revision is None:
-        raise SchemaError(f"{db.label} is not a reconcile database (no schema); run `reconcile init` to create one")
+        raise SchemaError(f"{db.label} is not a reconcile database (no schema)", reason="missing")
     if revision not in known_revisions():
         raise _too_new(db, revision)
-    raise SchemaError(
-        f"{db.label} has an older schema (revision {revision}, latest {head}); "
-        "run `reconcile init` to upgrade it"
-    )
+    raise SchemaError(f"{db.label} has an older schema (revision {revision}, latest {head})", reason="old")
 
 
 def _too_new(db: Database, revision: str) -> SchemaError:
-    return SchemaError(
-        f"{db.label} was made by a newer version of reconcile (schema revision {revision}); "
-        "upgrade reconcile to use it"
-    )
+    return SchemaError(f"{db.label} was made by a newer version of reconcile (schema revision {revision})",
+                       reason="newer")

@@ -551,8 +551,8 @@ def import_sources(session: Session, specs: list[SourceSpec], user: str, file: s
                 result.changes.append((spec.line, done.source.name, done.changes))
                 if not update:
                     refused.append(Problem(file, spec.line, None,
-                                           f"{_row_target(spec, done.source)}: {', '.join(done.changes)}; "
-                                           "to apply the change, import again with --update"))
+                                           f"{_row_target(spec, done.source)}: {', '.join(done.changes)}",
+                                           remedy="update"))
             progress = True
         if not progress:
             names = ", ".join(s.name for s in waiting)

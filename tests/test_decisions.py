@@ -78,12 +78,18 @@ def test_link_joins_two_events_and_a_full_run_keeps_them_together(desk):
     assert by_refs(desk).keys() == right_after.keys()
 
 
-def test_merge_and_split_survive_a_full_run_with_lineage(desk):
+def merged(desk) -> tuple[int, int]:
+    """The illustrative example run, and its events of ill-017/018 and ill-019/020 merged: their ids."""
     load_example(desk, "illustrative")
     ran(desk, "run")
     groups = by_refs(desk)
     e6, e7 = groups[("ill-017", "ill-018")]["id"], groups[("ill-019", "ill-020")]["id"]
     ran(desk, "merge", str(e6), str(e7))
+    return e6, e7
+
+
+def test_merge_and_split_survive_a_full_run_with_lineage(desk):
+    e6, e7 = merged(desk)
     moved = claim_id(desk, "ill-020")
     split = ran(desk, "split", str(e6), "--claim", str(moved))
     new_id = int(split.output.rsplit("event ", 1)[1].rstrip(".\n"))
@@ -455,3 +461,21 @@ def test_review_and_show_read_the_claims_around_a_claim_without_place_as_the_run
     assert [(n["event_id"], n["average"], n["why_apart"]) for n in near] == [
         (event_of["q"], 4.0, "their one pair, scoring 4, is below the link threshold 5"),
         (event_of["k"], 4.5, "their one pair, scoring 4.5, is below the link threshold 5")]
+
+
+def test_deciding_on_a_retired_event_says_where_to_see_what_it_became(desk):
+    _e6, e7 = merged(desk)
+    result = desk("grade", str(e7), "--status", "contested", "--reason", "late")
+    assert (result.exit_code, result.stderr) == (5, f"Error: event {e7} no longer exists (merged or split by tester); "
+                                                    f"see `reconcile show {e7}` for what it became\n")
+
+
+def test_replacing_another_persons_grade_says_how(desk):
+    load_example(desk, "illustrative")
+    ran(desk, "run")
+    assert desk("--user", "bob", "grade", "1", "--status", "contested", "--reason", "bob's").exit_code == 0
+    version = json.loads(desk("show", "1", "--json").stdout)["version"]
+    result = desk("grade", "1", "--status", "unverified", "--reason", "maria's")
+    assert result.exit_code == 5
+    assert result.stderr.endswith(f" UTC (version {version}); to replace that grade, look at it with "
+                                  f"`reconcile show 1` and pass --if-version {version}\n")
