@@ -341,6 +341,39 @@ def _acled_claims(row: _Row) -> list[dict]:
     return [_claim(base, "acled", event, source, "ACLED", note) for source in sources]
 
 
+def outlets_as_relays(claims: list[ClaimInput], index: SourceIndex) -> list[ClaimInput]:
+    """ACLED's ``source`` lists the outlets it read beside whom they quoted, without saying who
+    quoted whom ("Ukrinform; Ukrainian army"). An outlet (a registered source of kind media with
+    no parent: its own origin) counted as an origin there would corroborate what it may only
+    have relayed. So, within one ACLED event, the outlets become relays of the event's other
+    claims (after ACLED, nearest the reader first), and an event that lists outlets only
+    becomes one claim, by the first, relayed by the rest: such a row never adds an origin that
+    independence is unclear for. Other claims are given back unchanged, in their order."""
+    def outlet(claim: ClaimInput) -> bool:
+        source = index.find(claim.source)
+        return (source is not None and source.registered and source.kind == "media"
+                and source.parent_id is None)
+
+    events: dict[str, list[ClaimInput]] = {}
+    for claim in claims:
+        ref = claim.raw.get("ref") or ""
+        if ref.startswith("acled:"):
+            events.setdefault(ref.rsplit(":", 1)[0], []).append(claim)
+    kept: dict[int, ClaimInput | None] = {}
+    for members in events.values():
+        outlets = [c for c in members if outlet(c)]
+        if not outlets:
+            continue
+        others = [c for c in members if c not in outlets] or outlets[:1]
+        relays = [c.source for c in outlets if c not in others]
+        for claim in outlets:
+            kept[id(claim)] = None
+        for claim in others:
+            via = [*claim.via, *relays]
+            kept[id(claim)] = replace(claim, via=tuple(via), raw=claim.raw | {"via": via})
+    return [kept.get(id(c), c) for c in claims if kept.get(id(c), c) is not None]
+
+
 # The contract field each dataset column becomes, so that validate_row's problems name the column.
 _COMMON_COLUMNS = {"source": "source", "via": "source", "ref": "id", "date": "date_start", "lat": "latitude",
                    "lon": "longitude", "killed": "best", "note": "id"}

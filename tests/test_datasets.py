@@ -229,10 +229,10 @@ def test_datasets_grades_follow_the_original_sources_not_the_dataset(sources: De
         ("acled:UKR900102:ministry-of-defence-of-ukraine", "h7"): "unverified",
         # UKR900108 lists the OSCE SMM and the army: two origins, one row, rule 4.
         ("acled:UKR900108:osce-smm", "acled:UKR900108:ukrainian-army"): "independently_verified",
-        # UKR900105 lists Ukrinform beside the army. ACLED does not say whom an outlet quoted, and
-        # Ukrinform is registered as a media source with no parent: its own origin. Two origins,
-        # rule 4 (docs/datasets.md says so: register an outlet under whom it speaks for, or not at all).
-        ("acled:UKR900105:ukrainian-army", "acled:UKR900105:ukrinform"): "independently_verified",
+        # UKR900105 lists Ukrinform beside the army. ACLED does not say whom an outlet quoted:
+        # Ukrinform (media, no parent) is taken as the army's relay, not as a second origin. One
+        # claim, one origin: rule 6.
+        ("acled:UKR900105:ukrainian-army",): "unverified",
     }
     assert {refs: grades.get(refs) for refs in expected} == expected
     # Every other event rests on one source (or one and the unregistered "Local administration").
@@ -387,12 +387,12 @@ def test_datasets_reimport_updates_changed_events_and_lists_those_gone_upstream(
              for row in ACLED_ROWS if row["event_id_cnty"] != "UKR900107"]
     result = sources("import", "--format", "acled", sources.write("newer.csv", csv_text(ACLED_COLUMNS, newer)))
     assert result.exit_code == 0, result.output
-    # 14 claims before; UKR900107 (1 claim) deleted upstream, UKR900108 no longer lists the army:
-    # 12 given again, two of them changed: UKR900102 (5 killed) and the OSCE's claim of UKR900108
+    # 13 claims before (UKR900105's Ukrinform is its army claim's relay); UKR900107 (1 claim) deleted
+    # upstream, UKR900108 no longer lists the army: 11 given again, two of them changed: UKR900102 (5 killed) and the OSCE's claim of UKR900108
     # (its note lists the event's sources).
     gone, dropped = ids["acled:UKR900107:ukrainian-army"], ids["acled:UKR900108:ukrainian-army"]
     assert result.stdout == (
-        "newer.csv: added 0, updated 2, already stored 10\n"
+        "newer.csv: added 0, updated 2, already stored 9\n"
         "Unregistered sources (kept, but never counted as independent corroboration; register them with "
         "`reconcile sources add`):\n  - Local administration\n"
         "Deleted upstream (2 claims that an earlier export of ACLED gave and this one does not, within the dates "
@@ -400,9 +400,9 @@ def test_datasets_reimport_updates_changed_events_and_lists_those_gone_upstream(
         f"  - claim {gone} (Armed Forces of Ukraine): event UKR900107 no longer in the export\n"
         f"  - claim {dropped} (Armed Forces of Ukraine): event UKR900108 no longer lists this source\n")
     assert stored(sources, "acled:UKR900102:ministry-of-defence-of-ukraine")["killed"] == "5"
-    assert len(sources.claims()) == 14                                   # listed, not deleted
+    assert len(sources.claims()) == 13                                   # listed, not deleted
     data = json.loads(sources("import", "--format", "acled", "--json", "newer.csv").stdout)
-    assert (data["updated"], data["unchanged"], data["format"]) == (0, 12, "acled")
+    assert (data["updated"], data["unchanged"], data["format"]) == (0, 11, "acled")
     assert data["deleted_upstream"] == [
         {"claim_id": gone, "ref": "acled:UKR900107:ukrainian-army", "source": "Armed Forces of Ukraine",
          "event": "UKR900107", "reason": "event no longer in the export"},
@@ -429,3 +429,27 @@ def test_datasets_dry_run_lists_but_writes_nothing(sources: Desk) -> None:
     assert result.exit_code == 0
     assert "event 900002 no longer in the export" in result.stdout
     assert sources.dump() == before
+
+
+def test_datasets_acled_outlets_are_relays_not_origins(sources: Desk) -> None:
+    # ACLED names the outlets it read beside whom they quoted. Worked out by hand:
+    # - UKR900201 lists two outlets only (Ukrinform, Reuters News: media, no parent): one claim, by
+    #   the first, relayed via ACLED then the second; it adds one origin, not two.
+    # - UKR900202 lists Reuters News beside the OSCE SMM: one claim, the OSCE's, relayed via ACLED
+    #   then Reuters News.
+    # - UKR900203 lists MemoryBook (an NGO, not an outlet) beside the army: two claims, as before.
+    rows = [acled_row("UKR900201", "2032-01-04", "Sloviansk", "Ukrinform; Reuters News", 1),
+            acled_row("UKR900202", "2032-01-18", "Bakhmut", "Reuters News; OSCE SMM", 2),
+            acled_row("UKR900203", "2032-02-01", "Mariupol", "MemoryBook; Ukrainian army", 1)]
+    result = sources("import", "--format", "acled", sources.write("outlets.csv", csv_text(ACLED_COLUMNS, rows)))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "outlets.csv: added 4, updated 0, already stored 0\n"
+    found = {c["ref"]: c["via"] for c in sources.claims()}
+    assert found == {"acled:UKR900201:ukrinform": ["ACLED", "Reuters News"],
+                     "acled:UKR900202:osce-smm": ["ACLED", "Reuters News"],
+                     "acled:UKR900203:memorybook": ["ACLED"],
+                     "acled:UKR900203:ukrainian-army": ["ACLED"]}
+    assert sources("run").exit_code == 0
+    grades = events(sources)
+    assert grades[("acled:UKR900201:ukrinform",)] == "unverified"
+    assert grades[("acled:UKR900203:memorybook", "acled:UKR900203:ukrainian-army")] == "independently_verified"
