@@ -66,8 +66,10 @@ def export_command(app: AppContext, kind: str, fmt: str, status: str | None, sin
         say(f"Wrote {result.count} {_noun(result)} to {out}", err=True)
     if result.left_out:
         shown = ", ".join(map(str, result.left_out[:20])) + (", …" if len(result.left_out) > 20 else "")
+        # Claims in no event are reviewed once a run has matched them: the hint is the command line's.
+        why = result.left_out_why + ("; run `reconcile run` first" if result.format == "claimreview" else "")
         say(f"Left out {len(result.left_out)} {kind[:-1] if len(result.left_out) == 1 else kind} "
-            f"({result.left_out_why}): {shown}", err=True)
+            f"({why}): {shown}", err=True)
 
 
 def _noun(result: Export) -> str:

@@ -297,4 +297,4 @@ def _claim_reviews(kind: str, events: list[dict], index: SourceIndex, publisher:
                for e in events for c in e["claim_details"]]
     left_out = tuple(r.claim.id for r in rows or () if r.event is None)
     return Export(kind, "claimreview", {"@context": "https://schema.org", "@graph": reviews}, len(reviews),
-                  left_out, "in no event yet, so not reviewed; run `reconcile run` first" if left_out else None)
+                  left_out, "in no event yet, so not reviewed" if left_out else None)
