@@ -417,13 +417,15 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
            workers: int) -> None:
     now = utcnow()
     new_count = sum(1 for i in ids if i is None)
+    created_ids: set[int] = set()
     if new_count:
         rows = [{"status": "unverified", "reason": "", "updated_by": user, "updated_at": now,
                  "created_run_id": run.id, "updated_run_id": run.id, "n_claims": 0, "n_origins": 0,
                  "origins": [], "manual": False, "active": True, "version": 1} for _ in range(new_count)]
         # New events are alike until filled in: take their ids in ascending order, which keeps ids
         # deterministic without asking SQLite for parameter order (that inserts row by row).
-        new_ids = iter(sorted(session.connection().execute(core(Event).insert().returning(core(Event).c.id), rows).scalars()))
+        created_ids = set(session.connection().execute(core(Event).insert().returning(core(Event).c.id), rows).scalars())
+        new_ids = iter(sorted(created_ids))
         ids = [i if i is not None else next(new_ids) for i in ids]
     created = new_count
     kept = set(ids)
@@ -452,7 +454,8 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
     for claim_id in nodes:
         if claim_id in old_event_of:
             members_before.setdefault(old_event_of[claim_id], set()).add(claim_id)
-    stored = _stored_events(session, sorted(kept))
+    # An event this run created holds nothing yet: there is nothing stored to compare it with.
+    stored = _stored_events(session, sorted(kept - created_ids))
     updates, written = [], 0
     size, pool = scoring.TASK_CLAIMS, workers if len(clusters) >= scoring.PARALLEL_MIN else 1
     tasks = [[(event_id, members, event_id in manual_events)
