@@ -7,8 +7,7 @@ from pathlib import Path
 import click
 
 from reconciler.claims import ClaimFilter, claim_dict, date_label, figure_text, list_claims
-from reconciler.datasets import (DATASETS, DatasetFile, MissingClaim, missing_upstream, outlets_as_relays,
-                                 read_dataset_file)
+from reconciler.datasets import DATASETS, DatasetFile, MissingClaim, missing_upstream, read_dataset_file
 from reconciler.errors import InputError
 from reconciler.importing import import_claims, renormalise
 from reconciler.lease import run_lease
@@ -60,10 +59,7 @@ def import_command(app: AppContext, files: tuple[Path, ...], file_format: str, d
     if problems:
         raise InputError(problems)
     def store(session):
-        # ACLED lists outlets beside whom they quoted: outlets are taken as relays (see
-        # reconciler.datasets.outlets_as_relays), which needs the sources registered.
-        chosen = outlets_as_relays(claims, SourceIndex.load(session)) if datasets else claims
-        summary = import_claims(session, chosen, app.user)
+        summary = import_claims(session, claims, app.user)
         missing = missing_upstream(session, datasets) if datasets else []
         if dry_run:
             session.rollback()

@@ -105,7 +105,7 @@ RUN_READS = ("source_id", "report_id", "fingerprint", "date_start", "date_end", 
              "place_label", "place_method", "place_geonameid", "place_region", "place_candidates", "place_names",
              "type_category", "text_type_category", "target_categories", "victims_category", "actor_key", "actor_text",
              "stance", "killed_text", "killed_low", "killed_high", "wounded_text", "wounded_low", "wounded_high", "text",
-             "note")
+             "note", "ref")
 
 BASELINE_NOTE = ("content hashes of the rows stored before this version; changes made to them before this entry "
                  "cannot be detected")

@@ -203,7 +203,10 @@ def _ucdp_claims(row: _Row) -> list[dict]:
     if start and end and end < start:
         row.problem("date_end", f"is before date_start ({start.isoformat()}); expected the event's last possible day")
         end = None
-    sources = _sources(row.get("source_original")) or _sources(row.get("source_office"))
+    sources = _sources(row.get("source_original"))
+    # No original source named: the outlets UCDP read say it, whoever they quoted (see cites_outlet).
+    office = not sources
+    sources = sources or _sources(row.get("source_office"))
     if not sources:
         row.problem("source_original", "is empty, and so is source_office; expected who the event's figures come "
                                        "from, ';' between sources")
@@ -243,7 +246,7 @@ def _ucdp_claims(row: _Row) -> list[dict]:
         f"deaths best {best}" + (f" ({figures})" if figures else "") + (f"; {split}" if split else ""),
         f"event_clarity {row.get('event_clarity')}" if row.get("event_clarity") else "",
         "sources listed: " + "; ".join(sources)) if part)
-    return [_claim(base, "ucdp", event, source, "UCDP GED", note) for source in sources]
+    return [_claim(base, "ucdp", event, source, "UCDP GED", note, "office" if office else None) for source in sources]
 
 
 def _first_day(text: str) -> str | None:
@@ -260,9 +263,12 @@ def _first_day(text: str) -> str | None:
     return min(days).isoformat() if days else None
 
 
-def _claim(base: dict, prefix: str, event: str, source: str, relay: str, note: str) -> dict:
+def _claim(base: dict, prefix: str, event: str, source: str, relay: str, note: str, tag: str | None = None) -> dict:
+    """One claim of an event: its ref is ``prefix:event:source`` (``prefix:event:tag:source``
+    with a tag, such as ``office`` for an outlet UCDP read, named where no original source is)."""
     row = {key: value for key, value in base.items() if value not in (None, "")}
-    return row | {"ref": f"{prefix}:{event}:{_slug(source)}", "source": source, "via": [relay], "note": note}
+    ref = f"{prefix}:{event}:{tag + ':' if tag else ''}{_slug(source)}"
+    return row | {"ref": ref, "source": source, "via": [relay], "note": note}
 
 
 # --- ACLED ------------------------------------------------------------------------------------
@@ -341,37 +347,21 @@ def _acled_claims(row: _Row) -> list[dict]:
     return [_claim(base, "acled", event, source, "ACLED", note) for source in sources]
 
 
-def outlets_as_relays(claims: list[ClaimInput], index: SourceIndex) -> list[ClaimInput]:
-    """ACLED's ``source`` lists the outlets it read beside whom they quoted, without saying who
-    quoted whom ("Ukrinform; Ukrainian army"). An outlet (a registered source of kind media with
-    no parent: its own origin) counted as an origin there would corroborate what it may only
-    have relayed. So, within one ACLED event, the outlets become relays of the event's other
-    claims (after ACLED, nearest the reader first), and an event that lists outlets only
-    becomes one claim, by the first, relayed by the rest: such a row never adds an origin that
-    independence is unclear for. Other claims are given back unchanged, in their order."""
-    def outlet(claim: ClaimInput) -> bool:
-        source = index.find(claim.source)
-        return (source is not None and source.registered and source.kind == "media"
-                and source.parent_id is None)
+def is_outlet(source: Source) -> bool:
+    """A registered source of kind media with no parent: an outlet that is its own origin."""
+    return source.registered and source.kind == "media" and source.parent_id is None
 
-    events: dict[str, list[ClaimInput]] = {}
-    for claim in claims:
-        ref = claim.raw.get("ref") or ""
-        if ref.startswith("acled:"):
-            events.setdefault(ref.rsplit(":", 1)[0], []).append(claim)
-    kept: dict[int, ClaimInput | None] = {}
-    for members in events.values():
-        outlets = [c for c in members if outlet(c)]
-        if not outlets:
-            continue
-        others = [c for c in members if c not in outlets] or outlets[:1]
-        relays = [c.source for c in outlets if c not in others]
-        for claim in outlets:
-            kept[id(claim)] = None
-        for claim in others:
-            via = [*claim.via, *relays]
-            kept[id(claim)] = replace(claim, via=tuple(via), raw=claim.raw | {"via": via})
-    return [kept.get(id(c), c) for c in claims if kept.get(id(c), c) is not None]
+
+def cites_outlet(ref: str | None) -> bool:
+    """Whether a claim's ref says it names an outlet a dataset read rather than whom the outlet
+    quoted: ACLED's ``source`` lists outlets beside originals ("Ukrinform; Ukrainian army"), and
+    UCDP's ``source_office`` stands in where no original source is named (refs
+    ``ucdp:EVENT:office:…``). Such a claim by an outlet (:func:`is_outlet`) carries someone's
+    word, whose is unknown: it never counts as an origin (reconciler.features, and the grade's
+    reason says so)."""
+    if not ref:
+        return False
+    return ref.startswith("acled:") or (ref.startswith("ucdp:") and ref.count(":") == 3 and ":office:" in ref)
 
 
 # The contract field each dataset column becomes, so that validate_row's problems name the column.

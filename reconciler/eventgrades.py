@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
@@ -105,6 +106,10 @@ def corroboration(claims: list[ClaimFeatures], graded: list[GradedClaim],
 def _graded(claim: ClaimFeatures, index: SourceIndex, relays: list[str], note: str | None,
             config: Config, actor_text: str | None = None) -> GradedClaim:
     # A period claim's scope is the conflict, whatever place it names: it places no incident.
-    return GradedClaim(claim.id, index.sources[claim.source_id].name, index.origin_of(claim.source_id),
+    origin = index.origin_of(claim.source_id)
+    if claim.cited_outlet:   # whose word the outlet carried is unknown (datasets.cites_outlet)
+        origin = replace(origin, known=False)
+    return GradedClaim(claim.id, index.sources[claim.source_id].name, origin,
                        claim.stance, claim.actor_key, claim.victims_category, claim.killed, claim.wounded,
-                       tuple(relays), note, claim.place_key is not None and not claim.is_period(config), actor_text)
+                       tuple(relays), note, claim.place_key is not None and not claim.is_period(config), actor_text,
+                       claim.cited_outlet)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .config import Config
+from .datasets import cites_outlet, is_outlet
 from .db import CHUNK, chunks
 from .deskplaces import desk_gazetteer
 from .gazetteer import Gazetteer
@@ -28,7 +29,9 @@ def load_features(session: Session, index: SourceIndex, claim_ids: list[int] | N
     with ``versions``, the version each not-yet-matched claim was read at is put there.
     ``config`` says how far the places near a claim's place reach (``place_neighbour_km``)."""
     # (origin, whether it is known) of each source: one origin's reports of two occasions count only if known.
-    origin_root = {sid: (info.origin_id, info.known) for sid, info in ((s, index.origin_of(s)) for s in index.sources)}
+    # ..., and whether it is an outlet (its claims a dataset cites count as no origin: cites_outlet).
+    origin_root = {sid: (info.origin_id, info.known, is_outlet(index.sources[sid]))
+                   for sid, info in ((s, index.origin_of(s)) for s in index.sources)}
     located = Locations(desk_gazetteer(session), (config or Config()).place_neighbour_km)
     if claim_ids is not None:
         features = {}
@@ -71,7 +74,7 @@ class Locations:
         return found
 
 
-def _load(session: Session, origin_root: dict[int, tuple[int, bool]], located: Locations, ids: list[int] | None,
+def _load(session: Session, origin_root: dict[int, tuple[int, bool, bool]], located: Locations, ids: list[int] | None,
           versions: dict[int, int] | None = None):
     features, dirty = {}, set()
     query = select(
@@ -80,7 +83,7 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool]], located: L
         Claim.victims_category, Claim.place_region, Claim.actor_key, Claim.stance, Claim.killed_text, Claim.killed_low,
         Claim.killed_high, Claim.wounded_text, Claim.wounded_low, Claim.wounded_high, Claim.text, Claim.needs_match,
         Claim.version, Claim.place_geonameid, Claim.place_candidates, Claim.place_names, Claim.text_type_category,
-        Claim.place_method,
+        Claim.place_method, Claim.ref,
     )
     if ids is not None:
         query = query.where(Claim.id.in_(ids))
@@ -95,7 +98,7 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool]], located: L
     one = _Shared()
     for (cid, fp, source_id, report_id, start, end, precision, place_key, place_label, type_category, targets,
          victims, region, actor, stance, killed_text, killed_low, killed_high, wounded_text, wounded_low,
-         wounded_high, text, needs_match, version, geonameid, candidates, place_names, text_type, method,
+         wounded_high, text, needs_match, version, geonameid, candidates, place_names, text_type, method, ref,
          ) in session.connection().execute(query):
         ids_, spots, near, extent = located.of(candidates, geonameid) if (candidates or geonameid) \
             else ((), (), frozenset(), 0.0)
@@ -104,12 +107,14 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool]], located: L
         names = names_of.get(place_names)
         if names is None:
             names = names_of[place_names] = frozenset(place_names.split("|"))
+        root = origin_root[source_id]
+        cited = root[2] and cites_outlet(ref)
         features[cid] = ClaimFeatures(
-            cid, fp, source_id, origin_root[source_id][0], report_id, one(start.toordinal()), one(end.toordinal()),
+            cid, fp, source_id, root[0], report_id, one(start.toordinal()), one(end.toordinal()),
             one(precision), one(place_key), one(place_label), one(type_category), one(victims), one(actor), one(stance),
             one((killed_low, killed_high)) if killed_text else None,
             one((wounded_low, wounded_high)) if wounded_text else None, text, one(targets), one(region),
-            origin_root[source_id][1], ids_, spots, near, names, one(text_type), method == "list", extent,
+            root[1] and not cited, ids_, spots, near, names, one(text_type), method == "list", extent, cited,
         )
         if needs_match:
             dirty.add(cid)

@@ -48,6 +48,7 @@ class GradedClaim:
     note: str | None = None   # a reporter's note on verification ("could not be independently verified")
     placed: bool = True       # the claim says where (a place or coordinates that resolved)
     actor_text: str | None = None   # who did it, as written (the reason quotes it; rules compare actor_key)
+    cited: bool = False       # an outlet a dataset cites, not whom it quoted (its origin counts as unknown)
 
 
 @dataclass
@@ -61,6 +62,7 @@ class Facts:
     actor_words: dict[tuple[str, str], str] = field(default_factory=dict)  # (origin, actor key) -> as written
     figures: dict[tuple[str, str | None], dict[str, tuple[int, int | None]]] = field(default_factory=dict)
     not_counted: set[str] = field(default_factory=set)               # sources with no known origin
+    outlets: set[str] = field(default_factory=set)                   # outlets a dataset cites (GradedClaim.cited)
     nowhere: set[str] = field(default_factory=set)   # asserting origins that never say where a placed event was
     # Per pair of asserting known origins, what keeps their closest pair of claims from
     # corroborating each other (the fewest gaps found); () when one pair does.
@@ -73,6 +75,9 @@ class Facts:
         facts = cls(claims, corroboration=dict(corroboration or {}))
         placed_event = any(c.placed for c in claims if c.stance != "denies")
         for c in claims:
+            if c.cited:
+                facts.outlets.add(c.source_name)
+                continue
             if not c.origin.known:
                 facts.not_counted.add(c.source_name)
                 continue
@@ -211,6 +216,8 @@ def _fallback(facts: Facts, config: Config) -> str:
         reason = "no known origin asserts it"
     if facts.not_counted:
         reason += f"; not counted (no known origin): {_names(facts.not_counted)}"
+    if facts.outlets:
+        reason += f"; not counted (outlets a dataset cites, whose source is not named): {_names(facts.outlets)}"
     notes = sorted({c.note for c in facts.claims if c.note})
     for note in notes[:2]:
         reason += f'; reporter\'s note: "{note if len(note) <= 160 else note[:157] + "..."}"'

@@ -230,9 +230,8 @@ def test_datasets_grades_follow_the_original_sources_not_the_dataset(sources: De
         # UKR900108 lists the OSCE SMM and the army: two origins, one row, rule 4.
         ("acled:UKR900108:osce-smm", "acled:UKR900108:ukrainian-army"): "independently_verified",
         # UKR900105 lists Ukrinform beside the army. ACLED does not say whom an outlet quoted:
-        # Ukrinform (media, no parent) is taken as the army's relay, not as a second origin. One
-        # claim, one origin: rule 6.
-        ("acled:UKR900105:ukrainian-army",): "unverified",
+        # Ukrinform (media, no parent) is an outlet ACLED cites, no origin. One origin: rule 6.
+        ("acled:UKR900105:ukrainian-army", "acled:UKR900105:ukrinform"): "unverified",
     }
     assert {refs: grades.get(refs) for refs in expected} == expected
     # Every other event rests on one source (or one and the unregistered "Local administration").
@@ -266,7 +265,7 @@ def test_datasets_ucdp_row_maps_to_the_contract(sources: Desk) -> None:
     assert stored(sources, "ucdp:900006:osce-smm")["actor"] == "DPR"            # one-sided violence
     memory = stored(sources, "ucdp:900007:memorybook")                         # "Memorybook x2"
     assert (memory["source"], memory["date"], memory["published"]) == ("Memorybook", "2031-07-20", "2031-07-20")
-    assert stored(sources, "ucdp:900008:reuters-news")["source"] == "Reuters News"   # from source_office
+    assert stored(sources, "ucdp:900008:office:reuters-news")["source"] == "Reuters News"   # from source_office
     assert stored(sources, "ucdp:900009:osce-smm")["killed"] == "3-6"
     assert stored(sources, "ucdp:900010:osce-smm")["killed"] == "6-7"          # low 7, best 7, high 6
     district = stored(sources, "ucdp:900011:osce-smm")
@@ -387,12 +386,12 @@ def test_datasets_reimport_updates_changed_events_and_lists_those_gone_upstream(
              for row in ACLED_ROWS if row["event_id_cnty"] != "UKR900107"]
     result = sources("import", "--format", "acled", sources.write("newer.csv", csv_text(ACLED_COLUMNS, newer)))
     assert result.exit_code == 0, result.output
-    # 13 claims before (UKR900105's Ukrinform is its army claim's relay); UKR900107 (1 claim) deleted
-    # upstream, UKR900108 no longer lists the army: 11 given again, two of them changed: UKR900102 (5 killed) and the OSCE's claim of UKR900108
+    # 14 claims before; UKR900107 (1 claim) deleted upstream, UKR900108 no longer lists the army:
+    # 12 given again, two of them changed: UKR900102 (5 killed) and the OSCE's claim of UKR900108
     # (its note lists the event's sources).
     gone, dropped = ids["acled:UKR900107:ukrainian-army"], ids["acled:UKR900108:ukrainian-army"]
     assert result.stdout == (
-        "newer.csv: added 0, updated 2, already stored 9\n"
+        "newer.csv: added 0, updated 2, already stored 10\n"
         "Unregistered sources (kept, but never counted as independent corroboration; register them with "
         "`reconcile sources add`):\n  - Local administration\n"
         "Deleted upstream (2 claims that an earlier export of ACLED gave and this one does not, within the dates "
@@ -400,9 +399,9 @@ def test_datasets_reimport_updates_changed_events_and_lists_those_gone_upstream(
         f"  - claim {gone} (Armed Forces of Ukraine): event UKR900107 no longer in the export\n"
         f"  - claim {dropped} (Armed Forces of Ukraine): event UKR900108 no longer lists this source\n")
     assert stored(sources, "acled:UKR900102:ministry-of-defence-of-ukraine")["killed"] == "5"
-    assert len(sources.claims()) == 13                                   # listed, not deleted
+    assert len(sources.claims()) == 14                                   # listed, not deleted
     data = json.loads(sources("import", "--format", "acled", "--json", "newer.csv").stdout)
-    assert (data["updated"], data["unchanged"], data["format"]) == (0, 11, "acled")
+    assert (data["updated"], data["unchanged"], data["format"]) == (0, 12, "acled")
     assert data["deleted_upstream"] == [
         {"claim_id": gone, "ref": "acled:UKR900107:ukrainian-army", "source": "Armed Forces of Ukraine",
          "event": "UKR900107", "reason": "event no longer in the export"},
@@ -431,25 +430,48 @@ def test_datasets_dry_run_lists_but_writes_nothing(sources: Desk) -> None:
     assert sources.dump() == before
 
 
-def test_datasets_acled_outlets_are_relays_not_origins(sources: Desk) -> None:
-    # ACLED names the outlets it read beside whom they quoted. Worked out by hand:
-    # - UKR900201 lists two outlets only (Ukrinform, Reuters News: media, no parent): one claim, by
-    #   the first, relayed via ACLED then the second; it adds one origin, not two.
-    # - UKR900202 lists Reuters News beside the OSCE SMM: one claim, the OSCE's, relayed via ACLED
-    #   then Reuters News.
-    # - UKR900203 lists MemoryBook (an NGO, not an outlet) beside the army: two claims, as before.
+def test_datasets_outlets_a_dataset_cites_are_no_origin(sources: Desk) -> None:
+    # A dataset names the outlets it read, not always whom they quoted. Worked out by hand:
+    # - ACLED UKR900201 lists two outlets only (Ukrinform, Reuters News: media, no parent): no
+    #   origin at all, unverified, the reason naming both as outlets the dataset cites.
+    # - UKR900202 lists Reuters News beside the OSCE SMM: one origin, the mission's: unverified.
+    # - UKR900203 lists MemoryBook (an NGO, not an outlet) beside the army: two origins, verified.
+    # - UCDP 900301 names no original source; its offices are Reuters News and Ukrinform: outlets
+    #   UCDP read, no origin: unverified.
     rows = [acled_row("UKR900201", "2032-01-04", "Sloviansk", "Ukrinform; Reuters News", 1),
             acled_row("UKR900202", "2032-01-18", "Bakhmut", "Reuters News; OSCE SMM", 2),
             acled_row("UKR900203", "2032-02-01", "Mariupol", "MemoryBook; Ukrainian army", 1)]
     result = sources("import", "--format", "acled", sources.write("outlets.csv", csv_text(ACLED_COLUMNS, rows)))
     assert result.exit_code == 0, result.output
-    assert result.stdout == "outlets.csv: added 4, updated 0, already stored 0\n"
-    found = {c["ref"]: c["via"] for c in sources.claims()}
-    assert found == {"acled:UKR900201:ukrinform": ["ACLED", "Reuters News"],
-                     "acled:UKR900202:osce-smm": ["ACLED", "Reuters News"],
-                     "acled:UKR900203:memorybook": ["ACLED"],
-                     "acled:UKR900203:ukrainian-army": ["ACLED"]}
+    ged = [ucdp_row(900301, "2032-03-07", "Kramatorsk", "", 1, source_office="Reuters News;Ukrinform")]
+    result = sources("import", "--format", "ucdp", sources.write("office.csv", csv_text(UCDP_COLUMNS, ged)))
+    assert result.exit_code == 0, result.output
     assert sources("run").exit_code == 0
-    grades = events(sources)
-    assert grades[("acled:UKR900201:ukrinform",)] == "unverified"
-    assert grades[("acled:UKR900203:memorybook", "acled:UKR900203:ukrainian-army")] == "independently_verified"
+    found = json.loads(sources("events", "--json").stdout)
+    by_refs = {tuple(sorted(c["ref"] for c in e["claims"])): e for e in found}
+    both = by_refs[("acled:UKR900201:reuters-news", "acled:UKR900201:ukrinform")]
+    assert both["status"] == "unverified" and both["origins"] == []
+    assert both["reason"].startswith("no known origin asserts it; not counted (outlets a dataset cites, whose "
+                                     "source is not named): Reuters News and Ukrinform")
+    mission = by_refs[("acled:UKR900202:osce-smm", "acled:UKR900202:reuters-news")]
+    assert (mission["status"], mission["origins"]) == ("unverified", ["OSCE SMM"])
+    ngo = by_refs[("acled:UKR900203:memorybook", "acled:UKR900203:ukrainian-army")]
+    assert (ngo["status"], ngo["origins"]) == ("independently_verified", ["Government of Ukraine", "MemoryBook"])
+    office = by_refs[("ucdp:900301:office:reuters-news", "ucdp:900301:office:ukrinform")]
+    assert (office["status"], office["origins"]) == ("unverified", [])
+
+
+def test_datasets_an_outlet_registered_later_stops_counting(sources: Desk) -> None:
+    # The review's case: ACLED row "Kyiv Post; Ministry of Defence of Ukraine", Kyiv Post not yet
+    # registered (unregistered: never counted) -> unverified. Registered afterwards as media (its
+    # own origin), it must still not count: the rule is read when grading, not when importing.
+    rows = [acled_row("UKR900401", "2032-04-04", "Sloviansk", "Kyiv Post; Ministry of Defence of Ukraine", 1)]
+    assert sources("import", "--format", "acled", sources.write("later.csv", csv_text(ACLED_COLUMNS, rows))).exit_code == 0
+    assert sources("run").exit_code == 0
+    assert sources("sources", "add", "Kyiv Post", "--kind", "media").exit_code == 0
+    assert sources("run").exit_code == 0
+    (event,) = [e for e in json.loads(sources("events", "--json").stdout)
+                if {c["ref"] for c in e["claims"]} == {"acled:UKR900401:kyiv-post",
+                                                       "acled:UKR900401:ministry-of-defence-of-ukraine"}]
+    assert (event["status"], event["origins"]) == ("unverified", ["Government of Ukraine"])
+    assert "not counted (outlets a dataset cites, whose source is not named): Kyiv Post" in event["reason"]
