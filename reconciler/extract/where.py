@@ -38,6 +38,7 @@ class PlaceFound:
     name: str
     place: GazetteerPlace
     rule: str
+    candidates: tuple[GazetteerPlace, ...] = ()   # every namesake still possible, ``place`` among them
 
 
 def _lookup(gazetteer: Gazetteer, key: str) -> tuple[list[GazetteerPlace], str]:
@@ -110,4 +111,12 @@ def find_place(sentence: str, rules: LanguageRules, gazetteer: Gazetteer, speake
     if not found:
         return Where(None, region_text)
     _rank, _at, shown, text, places, rule = max(found, key=lambda f: (f[0], f[1]))
-    return Where(PlaceFound(shown, text, _best(places, gazetteer, code), rule), region_text)
+    best = _best(places, gazetteer, code)
+    return Where(PlaceFound(shown, text, best, rule, _namesakes(places, gazetteer, code)), region_text)
+
+
+def _namesakes(places: list[GazetteerPlace], gazetteer: Gazetteer, region: str | None) -> tuple[GazetteerPlace, ...]:
+    """The places a name may still be: those in the region named, if any lies there, else all
+    (what the import's place normaliser keeps, and matching compares)."""
+    inside = [p for p in places if region is not None and gazetteer.region_of(p.geonameid) == region]
+    return tuple(inside or places)
