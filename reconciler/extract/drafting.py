@@ -117,10 +117,11 @@ def extract(document: Document, options: ExtractOptions = ExtractOptions(),
     for p, paragraph in enumerate(document.paragraphs):
         found, hedges = [], []
         for s, sentence in enumerate(paragraph):
-            when = sentence_date(sentence, rules, published, previous)
+            read = common_rules().headline_slug.sub("", sentence) if options.headline else sentence
+            when = sentence_date(read, rules, published, previous)
             previous = when or previous
-            hedged = any(h.search(sentence) for h in rules.hedges)
-            readings = _readings(sentence, rules, names, options.headline)
+            hedged = any(h.search(read) for h in rules.hedges)
+            readings = _readings(read, rules, names, options.headline)
             if not readings:
                 if hedged:
                     hedges.append((s + 1, sentence))
@@ -129,8 +130,8 @@ def extract(document: Document, options: ExtractOptions = ExtractOptions(),
                 speaker = reading.attribution.speaker if reading.attribution else None
                 place = find_place(reading.text, rules, gazetteer, speaker) \
                     if reading.incident or options.headline else Where()
-                if place.place is None and reading.incident and reading.text != sentence:
-                    place = find_place(sentence, rules, gazetteer, speaker)
+                if place.place is None and reading.incident and reading.text != read:
+                    place = find_place(read, rules, gazetteer, speaker)
                 item = _Pending(reading, when, place, (p + 1, s + 1), sentence)
                 if reading.incident:
                     item.when = when or previous
@@ -253,7 +254,12 @@ def _draft(item: _Pending, n: int, document: Document, options: ExtractOptions, 
     phrases = [h for h in dict.fromkeys(reading.hedges) if not any(h.lower() in n.lower() for n in notes)]
     if phrases:
         notes.append("Hedged: " + ", ".join(f"'{h}'" for h in phrases) + ".")
+    if reading.total is not None:
+        # The contract's killed is deaths only: a figure of killed and wounded together is kept
+        # as written, in the note, for a person to split.
+        notes.append(f"Killed and wounded together, as written: '{reading.total.figure}' (no killed figure).")
+        why["total"] = reading.total.rule
     notes += item.hedge_sentences
     if notes:
-        out["note"], why["note"] = " ".join(notes), "hedge"
+        out["note"], why["note"] = " ".join(notes), "hedge" if reading.total is None else "killed_and_wounded"
     return Draft(out, why, item.place.place, item.where)

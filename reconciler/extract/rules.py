@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from ..datafiles import load
@@ -39,6 +40,8 @@ class LanguageRules:
     denials: tuple[re.Pattern, ...]
     killed: re.Pattern
     wounded: re.Pattern
+    total: re.Pattern
+    not_victims: re.Pattern
     singular_killed: frozenset[str]
     figure_glue: frozenset[str]
     after_glue: frozenset[str]
@@ -62,6 +65,8 @@ class CommonRules:
     datelines: tuple[Pattern, ...]
     place_stop: frozenset[str]
     inflections: tuple[tuple[str, str], ...]
+    war_starts: tuple[date, ...]       # what "since the start of the war" may refer to, earliest first
+    headline_slug: re.Pattern          # a wire slug at a headline's start ("UPDATE 2-")
 
 
 def _patterns(specs: list[dict]) -> tuple[Pattern, ...]:
@@ -72,6 +77,8 @@ def _patterns(specs: list[dict]) -> tuple[Pattern, ...]:
 
 def _words(words: list[str]) -> re.Pattern:
     # Longest first, so that "shot dead" wins over "shot" and "death toll" over "death".
+    if not words:
+        return re.compile(r"(?!)")   # no words: a pattern that never matches
     ordered = sorted(words, key=len, reverse=True)
     return re.compile(r"(?<!\w)(?:" + "|".join(ordered) + r")(?!\w)", _FLAGS)
 
@@ -92,6 +99,8 @@ def language_rules(lang: str) -> LanguageRules:
         denials=tuple(re.compile(p, _FLAGS) for p in data.get("denials", [])),
         killed=_words(data["killed"]),
         wounded=_words(data["wounded"]),
+        total=_words(data.get("killed_and_wounded", [])),
+        not_victims=re.compile("|".join(data.get("not_victims", [])) or "(?!)", _FLAGS),
         singular_killed=frozenset(data.get("singular_killed", [])),
         figure_glue=frozenset(data.get("figure_glue", [])),
         after_glue=frozenset(data.get("after_glue", [])),
@@ -119,4 +128,6 @@ def common_rules() -> CommonRules:
         datelines=tuple(Pattern(s["name"], re.compile(s["pattern"]), s) for s in data["datelines"]),
         place_stop=frozenset(ascii_key(w) for w in data["place_stop"]),
         inflections=tuple((e, r or "") for e, r in data["inflections"]),
+        war_starts=tuple(sorted(date.fromisoformat(str(d)) for d in data.get("war_starts", []))),
+        headline_slug=re.compile(data.get("headline_slugs", "(?!)")),
     )

@@ -50,13 +50,14 @@ class Reading:
     attribution: Attribution | None = None
     killed: Casualty | None = None
     wounded: Casualty | None = None
+    total: Casualty | None = None     # killed and wounded together ("250 killed and wounded"): no killed figure
     kind: str | None = None
     hedges: list[str] = field(default_factory=list)
     denies: bool = False
 
     @property
     def incident(self) -> bool:
-        return self.killed is not None or self.wounded is not None
+        return self.killed is not None or self.wounded is not None or self.total is not None
 
 
 # --- who says it ----------------------------------------------------------------------------
@@ -163,6 +164,18 @@ def _gap_ok(gap: list[str], rules: LanguageRules) -> bool:
     return len(gap) <= 6 and sum(w.lower() not in rules.figure_glue for w in gap) <= 3
 
 
+def _counts_things(words: list[str], start: int, end: int, rules: LanguageRules) -> bool:
+    """Whether the words after a figure (``start`` to ``end``) say it counts things, not people
+    ("destroyed 9 pieces of equipment", "five tanks were destroyed", "shot down 3 drones"): a
+    word of ``not_victims`` before any victim word."""
+    for word in words[start:end]:
+        if victims_category(word) or _figure(word) is not None:
+            return False   # "77 invaders, six tanks": the next figure is another count
+        if rules.not_victims.fullmatch(word):
+            return True
+    return False
+
+
 def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k: int, k_end: int, rules: LanguageRules,
               used: set[int]) -> Casualty | None:
     """The figure a casualty word (words ``k`` to ``k_end``) counts: before it ("two soldiers were
@@ -178,6 +191,8 @@ def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k
         end, figure = found
         if end > k or _BREAK.search(text, ends[end - 1], starts[k]) or not _gap_ok(words[end:k], rules):
             continue
+        if _counts_things(words, end, k, rules):
+            continue   # "five tanks were destroyed": not casualties
         article = figure.lower() in rules.article_words
         victims = _victims(words, end, k, rules)
         if article and victims is None:
@@ -191,7 +206,8 @@ def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k
         j += 1
     if j < len(words) and j not in used and not _BREAK.search(text, ends[k_end - 1], starts[j]):
         found = _figure_from(words, j, rules)
-        if found is not None and found[1].lower() not in rules.article_words:
+        if found is not None and found[1].lower() not in rules.article_words \
+                and not _counts_things(words, found[0], min(len(words), found[0] + 3), rules):
             end, figure = found
             used.update(range(j, end))
             return Casualty(figure, _victims(words, end, len(words), rules), "figure_after_casualty_word",
@@ -199,16 +215,21 @@ def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k
     return None
 
 
-def casualties(text: str, rules: LanguageRules) -> tuple[Casualty | None, Casualty | None]:
-    """(killed, wounded) figures of a sentence, each the first of its kind found."""
+def casualties(text: str, rules: LanguageRules) -> tuple[Casualty | None, Casualty | None, Casualty | None]:
+    """(killed, wounded, total) figures of a sentence, each the first of its kind found; a total
+    is a figure of killed and wounded together ("250 killed and wounded", "casualties"), whose
+    words are then no killed or wounded word."""
     spans = list(_TOKEN.finditer(text))
     words = [m.group(0) for m in spans]
     starts = [m.start() for m in spans]
     ends = [m.end() for m in spans]
     used: set[int] = set()
     found: dict[str, Casualty] = {}
-    marks = sorted([(m.start(), m.end(), "killed") for m in rules.killed.finditer(text)]
-                   + [(m.start(), m.end(), "wounded") for m in rules.wounded.finditer(text)])
+    totals = [(m.start(), m.end(), "total") for m in rules.total.finditer(text)]
+    marks = totals + sorted([(m.start(), m.end(), "killed") for m in rules.killed.finditer(text)
+                             if not any(a <= m.start() < b for a, b, _ in totals)]
+                            + [(m.start(), m.end(), "wounded") for m in rules.wounded.finditer(text)
+                               if not any(a <= m.start() < b for a, b, _ in totals)])
     for start, end, what in marks:
         if what in found or start not in starts:
             continue
@@ -219,7 +240,7 @@ def casualties(text: str, rules: LanguageRules) -> tuple[Casualty | None, Casual
         casualty = _casualty(text, words, starts, ends, k, k_end, rules, used) or _singular(words, k, rules)
         if casualty is not None:
             found[what] = casualty
-    return found.get("killed"), found.get("wounded")
+    return found.get("killed"), found.get("wounded"), found.get("total")
 
 
 def _singular(words: list[str], k: int, rules: LanguageRules) -> Casualty | None:
@@ -246,8 +267,8 @@ def incident_kind(text: str, rules: LanguageRules) -> str | None:
 
 def read_sentence(text: str, rules: LanguageRules, known, headline: bool = False) -> Reading:
     """What one sentence says (attribution, casualties, kind, hedges, stance)."""
-    killed, wounded = casualties(text, rules)
-    reading = Reading(text, attribute(text, rules, known, headline), killed, wounded)
+    killed, wounded, total = casualties(text, rules)
+    reading = Reading(text, attribute(text, rules, known, headline), killed, wounded, total)
     reading.kind = incident_kind(text, rules) if reading.incident else None
     reading.hedges = [m.group(0) for h in rules.hedges for m in [h.search(text)] if m]
     reading.denies = any(d.search(text) for d in rules.denials)

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .rules import LanguageRules
+from .rules import LanguageRules, common_rules
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,9 @@ def _relative(spec: dict, match: re.Match, rules: LanguageRules, published: date
             return None
         y = published.year - years
         return When(str(y), date(y, 1, 1), date(y, 12, 31), name)
+    if spec.get("since_war"):
+        starts = [d for d in common_rules().war_starts if d <= published]
+        return _range(starts[-1], published, name) if starts else None
     if spec.get("since_previous") and previous is not None:
         start = previous.value.split("/")[0]
         return When(f"{start}/{published.isoformat()}", previous.start, published, name)

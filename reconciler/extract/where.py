@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..gazetteer import Gazetteer, GazetteerPlace
+from ..gazetteer import Gazetteer, GazetteerPlace, distance_km
 from ..translit import ascii_key
 from ..vocabulary import event_type_category, victims_category
 from .rules import LanguageRules, common_rules
 
 _TOKEN = re.compile(r"[\w'’ʼ-]+", re.UNICODE)
+_POSSESSIVE = re.compile(r"['’]s$")
+NEIGHBOUR_KM = 50.0   # a namesake this near another place the text names is the one meant
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class PlaceFound:
     name: str
     place: GazetteerPlace
     rule: str
+    candidates: tuple[GazetteerPlace, ...] = ()   # every namesake still possible, ``place`` among them
 
 
 def _lookup(gazetteer: Gazetteer, key: str) -> tuple[list[GazetteerPlace], str]:
@@ -80,7 +83,7 @@ def find_place(sentence: str, rules: LanguageRules, gazetteer: Gazetteer, speake
         for n in (3, 2, 1):
             if i + n > len(tokens) or not all(t[0][:1].isupper() for t in tokens[i:i + n]):
                 continue
-            text = sentence[tokens[i][1]:tokens[i + n - 1][2]]
+            text = _POSSESSIVE.sub("", sentence[tokens[i][1]:tokens[i + n - 1][2]])   # "Kiev's" → "Kiev"
             key = ascii_key(text)
             if len(key) < 3 or key in stop or f" {key} " in f" {exclude} " or victims_category(key) \
                     or event_type_category(key):
@@ -109,5 +112,25 @@ def find_place(sentence: str, rules: LanguageRules, gazetteer: Gazetteer, speake
     code = gazetteer.region_named(region_text) if region_text else None
     if not found:
         return Where(None, region_text)
-    _rank, _at, shown, text, places, rule = max(found, key=lambda f: (f[0], f[1]))
-    return Where(PlaceFound(shown, text, _best(places, gazetteer, code), rule), region_text)
+    chosen = max(found, key=lambda f: (f[0], f[1]))
+    _rank, _at, shown, text, places, rule = chosen
+    others = [p for f in found if f is not chosen and f[3] != text for p in f[4]]
+    places = _near_others(places, others)
+    best = _best(places, gazetteer, code)
+    return Where(PlaceFound(shown, text, best, rule, _namesakes(places, gazetteer, code)), region_text)
+
+
+def _near_others(places: list[GazetteerPlace], others: list[GazetteerPlace]) -> list[GazetteerPlace]:
+    """Of a name's namesakes, those within NEIGHBOUR_KM of a place the same text names besides
+    ("Pisky, near Avdiivka"); all of them when none is, or when the text names no other place."""
+    if len(places) < 2 or not others:
+        return places
+    near = [p for p in places if any(distance_km(p.lat, p.lon, o.lat, o.lon) <= NEIGHBOUR_KM for o in others)]
+    return near or places
+
+
+def _namesakes(places: list[GazetteerPlace], gazetteer: Gazetteer, region: str | None) -> tuple[GazetteerPlace, ...]:
+    """The places a name may still be: those in the region named, if any lies there, else all
+    (what the import's place normaliser keeps, and matching compares)."""
+    inside = [p for p in places if region is not None and gazetteer.region_of(p.geonameid) == region]
+    return tuple(inside or places)
