@@ -24,7 +24,8 @@ from .datafiles import content_hash
 # they contradict each other; the review queue holds pairs held back by one component. 6: periods
 # that cross; a place one of several a list names; the same city counts less than the same village;
 # one place beside another only within its extent; specific kinds of two related branches differ.
-SCORING_REVISION = 6
+# 7: drafts not accepted (and rejected ones) count for no grade, origin or figure.
+SCORING_REVISION = 7
 POLICY_VERSION = f"{SCORING_REVISION}-{content_hash()}"
 
 

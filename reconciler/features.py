@@ -80,7 +80,7 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool]], located: L
         Claim.victims_category, Claim.place_region, Claim.actor_key, Claim.stance, Claim.killed_text, Claim.killed_low,
         Claim.killed_high, Claim.wounded_text, Claim.wounded_low, Claim.wounded_high, Claim.text, Claim.needs_match,
         Claim.version, Claim.place_geonameid, Claim.place_candidates, Claim.place_names, Claim.text_type_category,
-        Claim.place_method,
+        Claim.place_method, Claim.draft_state,
     )
     if ids is not None:
         query = query.where(Claim.id.in_(ids))
@@ -96,7 +96,7 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool]], located: L
     for (cid, fp, source_id, report_id, start, end, precision, place_key, place_label, type_category, targets,
          victims, region, actor, stance, killed_text, killed_low, killed_high, wounded_text, wounded_low,
          wounded_high, text, needs_match, version, geonameid, candidates, place_names, text_type, method,
-         ) in session.connection().execute(query):
+         draft_state) in session.connection().execute(query):
         ids_, spots, near, extent = located.of(candidates, geonameid) if (candidates or geonameid) \
             else ((), (), frozenset(), 0.0)
         if place_names is None and place_key is not None and geonameid is None:
@@ -110,6 +110,7 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool]], located: L
             one((killed_low, killed_high)) if killed_text else None,
             one((wounded_low, wounded_high)) if wounded_text else None, text, one(targets), one(region),
             origin_root[source_id][1], ids_, spots, near, names, one(text_type), method == "list", extent,
+            None if draft_state in (None, "accepted") else draft_state,
         )
         if needs_match:
             dirty.add(cid)

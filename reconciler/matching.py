@@ -58,6 +58,7 @@ class ClaimFeatures:
     text_type: str | None = None           # the kind the quote names, when the type is empty
     listed: bool = False                   # the place names several places (a bulletin's "3 in Bakhmut, 2 in Toretsk")
     extent: float = 0.0                    # the shown place's radius in km (0 when the gazetteer does not locate it)
+    draft: str | None = None               # 'draft' (not yet accepted) or 'rejected': matched, never counted
 
     def __post_init__(self) -> None:
         if not self.candidates and self.place_key is not None and self.place_key.startswith(("geonames:", "place:")):
