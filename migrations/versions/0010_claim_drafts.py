@@ -33,13 +33,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # The older schema has no way to keep a claim out of grading: a draft not accepted would
-    # become a claim that counts. Refused while any is stored (accepted drafts are claims).
+    # The older schema has no way to keep a claim out of grading (a draft not accepted would
+    # become a claim that counts), nor to hold who accepted one: the audit trail's hashes of
+    # drafts would no longer match. Refused while any draft is stored.
     bind = op.get_bind()
-    held = bind.execute(sa.text("SELECT count(*) FROM claims WHERE draft_state IN ('draft', 'rejected')")).scalar()
+    held = bind.execute(sa.text("SELECT count(*) FROM claims WHERE draft_state IS NOT NULL")).scalar()
     if held:
-        raise RuntimeError(f"{held} draft claim(s) not accepted are stored; the schema before revision 0010 would "
-                           "count them as claims. Accept them, or restore a backup taken before they were imported")
+        raise RuntimeError(f"{held} draft claim(s) are stored; the schema before revision 0010 cannot hold them "
+                           "(it would count drafts not accepted as claims). Restore a backup taken before they "
+                           "were imported instead")
     op.drop_index(op.f('ix_claims_draft_state'), table_name='claims')
     # Plain DROP COLUMN (SQLite 3.35 and later) for the reason given in upgrade().
     for column in reversed(_COLUMNS):
