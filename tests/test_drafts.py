@@ -17,19 +17,12 @@ import os
 
 import pytest
 
-from conftest import Desk
+from conftest import SOURCES_YAML as DPA_SOURCES, Desk
 from test_decisions import claim_id, ran
 from test_extract import ROOT, SEED
 
-SOURCES_YAML = """\
-- name: Armed Forces of Ukraine
-  aliases: [ZSU, Army]
-  kind: military
-  parent: Government of Ukraine
-  side: Ukraine
-- name: Government of Ukraine
-  kind: government
-  side: Ukraine
+# The dpa report's sources (the army under the Government of Ukraine), the Monitors and Russia.
+SOURCES_YAML = DPA_SOURCES + """\
 - name: Monitors
   kind: intergovernmental
 - name: Government of Russia
