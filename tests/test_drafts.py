@@ -243,6 +243,16 @@ def test_drafts_import_refuses_a_draft_member_too_long_as_a_whole(desk: Desk) ->
     assert "characters of text; at most 50,000" in result.stderr
 
 
+def test_drafts_export_jsonl_keeps_drafts_drafts(desk: Desk) -> None:
+    # Exported to import into another file: a draft not accepted must not come back as a claim.
+    desk_with_drafts(desk)
+    ran(desk, "accept", "2")
+    ran(desk, "reject", "3")
+    ran(desk, "export", "claims", "--format", "jsonl", "--out", "out.jsonl")
+    lines = [json.loads(line) for line in (desk.directory / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert lines == [ARMY, MONITORS, DENIAL | {"draft": DENIAL_RULES}]
+
+
 def test_drafts_state_edited_outside_reconcile_stops_a_run(desk: Desk) -> None:
     # A draft sneaked into the counts behind the tool's back: the run checks draft_state (RUN_READS).
     desk_with_drafts(desk)
