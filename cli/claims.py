@@ -76,6 +76,10 @@ def import_command(app: AppContext, files: tuple[Path, ...], file_format: str, d
     say(f"{', '.join(map(str, files))}: {verb} {summary.added}, "
                f"{'would update' if dry_run else 'updated'} {summary.updated}, "
                f"already stored {summary.unchanged}" + _restored(summary.restored_ids, dry_run))
+    if summary.draft_ids:
+        n = len(summary.draft_ids)
+        say(f"Drafts: {n} of these claim{'s are drafts' if n != 1 else ' is a draft'}, counted for no grade until "
+            "a person accepts them (`reconcile drafts`, `reconcile accept`).")
     if summary.unregistered_sources:
         say("Unregistered sources (kept, but never counted as independent corroboration; "
                    "register them with `reconcile sources add`):")

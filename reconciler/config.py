@@ -25,7 +25,8 @@ from .datafiles import content_hash
 # that cross; a place one of several a list names; the same city counts less than the same village;
 # one place beside another only within its extent; specific kinds of two related branches differ.
 # 7: an outlet a dataset cites (ACLED's sources, UCDP's source_office) is no origin.
-SCORING_REVISION = 7
+# 8: drafts not accepted (and rejected ones) count for no grade, origin or figure.
+SCORING_REVISION = 8
 POLICY_VERSION = f"{SCORING_REVISION}-{content_hash()}"
 
 

@@ -100,12 +100,14 @@ KINDS = (
 KIND = {k.name: k for k in KINDS}
 
 # What `reconcile run` reads of each claim (reconciler.runs: the matching features, and the notes
-# and actors that grading quotes); a run checks these, `audit verify` whole claims.
+# and actors that grading quotes, and whether it is a draft, which grading never counts); a run
+# checks these, `audit verify` whole claims. (Adding one changes every claim's run hash: the first
+# run after finds each whole claim intact and writes its run hash again.)
 RUN_READS = ("source_id", "report_id", "fingerprint", "date_start", "date_end", "date_precision", "place_key",
              "place_label", "place_method", "place_geonameid", "place_region", "place_candidates", "place_names",
              "type_category", "text_type_category", "target_categories", "victims_category", "actor_key", "actor_text",
              "stance", "killed_text", "killed_low", "killed_high", "wounded_text", "wounded_low", "wounded_high", "text",
-             "note", "ref")
+             "note", "ref", "draft_state")
 
 BASELINE_NOTE = ("content hashes of the rows stored before this version; changes made to them before this entry "
                  "cannot be detected")

@@ -200,3 +200,21 @@ class ExtractError(ReconcileError):
     def __init__(self, file: str, reason: str):
         self.file, self.reason = file, reason
         super().__init__(f"{file}: {reason}")
+
+
+class NotADraft(ReconcileError):
+    """Claim ``claim_id`` was not imported as a draft: there is nothing to accept or reject."""
+
+    def __init__(self, claim_id: int):
+        self.claim_id = claim_id
+        super().__init__(f"claim {claim_id} is not a draft")
+
+
+class DraftSettled(ReconcileError):
+    """Draft ``claim_id`` was settled already: ``state`` ('accepted' or 'rejected') by ``by``
+    at ``at``. A decision on a draft is not taken back by deciding again."""
+
+    def __init__(self, claim_id: int, state: str, by: str | None, at: object):
+        self.claim_id, self.state, self.by, self.at = claim_id, state, by, at
+        when = f" at {at:%Y-%m-%d %H:%M:%S} UTC" if hasattr(at, "strftime") else ""
+        super().__init__(f"claim {claim_id} is a draft already {state}" + (f" by {by}{when}" if by else ""))

@@ -59,7 +59,8 @@ def event_values(event_id: int, members: list[int], features: dict[int, ClaimFea
     notes, actors = notes or {}, actors or {}
     graded = [_graded(features[m], index, relays.get(m, []), notes.get(m), config, actors.get(m)) for m in members]
     values = {"id": event_id, "n_claims": len(members)}
-    origins = sorted({g.origin.origin_name for g in graded if g.origin.known})
+    # Drafts not accepted stand beside the claims they match, but add no origin and no figure.
+    origins = sorted({g.origin.origin_name for g in graded if g.origin.known and g.draft is None})
     values["origins"], values["n_origins"] = origins, len(origins)
     starts, ends = [c.start for c in claims], [c.end for c in claims]
     lo, hi = (max(starts), min(ends)) if max(starts) <= min(ends) else (min(starts), max(ends))
@@ -68,7 +69,8 @@ def event_values(event_id: int, members: list[int], features: dict[int, ClaimFea
     top = sorted(places.items(), key=lambda kv: (-kv[1], kv[0][0]))
     values["place_key"], values["place_label"] = top[0][0] if top else (None, None)
     for label in ("killed", "wounded"):
-        figures = [getattr(c, label) for c in claims if c.stance == "asserts" and getattr(c, label) is not None]
+        figures = [getattr(c, label) for c in claims
+                   if c.stance == "asserts" and c.draft is None and getattr(c, label) is not None]
         t = tally(figures)
         values.update({f"{label}_low": t.low, f"{label}_best": t.best, f"{label}_high": t.high})
     if not manual:
@@ -83,7 +85,7 @@ def corroboration(claims: list[ClaimFeatures], graded: list[GradedClaim],
     corroborating each other (the fewest gaps), or () when one pair does."""
     by_origin: dict[str, list[ClaimFeatures]] = {}
     for claim, g in zip(claims, graded):
-        if g.origin.known and g.stance != "denies":
+        if g.origin.known and g.stance != "denies" and g.draft is None:
             by_origin.setdefault(g.origin.origin_name, []).append(claim)
     names = sorted(by_origin)
     found: dict[frozenset[str], tuple[str, ...]] = {}
@@ -112,4 +114,4 @@ def _graded(claim: ClaimFeatures, index: SourceIndex, relays: list[str], note: s
     return GradedClaim(claim.id, index.sources[claim.source_id].name, origin,
                        claim.stance, claim.actor_key, claim.victims_category, claim.killed, claim.wounded,
                        tuple(relays), note, claim.place_key is not None and not claim.is_period(config), actor_text,
-                       claim.cited_outlet)
+                       claim.cited_outlet, claim.draft)

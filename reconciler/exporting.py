@@ -101,7 +101,7 @@ def export(session: Session, kind: str, format: str, flt: EventFilter = EventFil
     if format == "json":
         return Export(kind, format, [r.data | {"event": _event_brief(r.event)} for r in rows], len(rows))
     if format == "jsonl":
-        return Export(kind, format, [as_given(r.claim.raw) for r in rows], len(rows))
+        return Export(kind, format, [as_given(r.claim.raw) | _draft_member(r.claim) for r in rows], len(rows))
     return _claims_geojson(session, rows)
 
 
@@ -109,6 +109,14 @@ def as_given(raw: dict) -> dict:
     """A stored claim as the import contract has it: its fields exactly as given, in the
     contract's order; what `reconcile import` reads back as the same claim."""
     return {name: raw[name] for name in CLAIM_FIELDS if name in raw}
+
+
+def _draft_member(claim) -> dict:
+    """A draft not accepted (or rejected) goes out with its draft member, so that importing the
+    file elsewhere gives a draft again, never a claim that counts; an accepted one goes out plain."""
+    if claim.draft_state in (None, "accepted"):
+        return {}
+    return {"draft": dict(claim.draft or {})}
 
 
 def _claim_rows(session: Session, flt: EventFilter, events: list[dict], index: SourceIndex) -> list[_ClaimRow]:

@@ -83,7 +83,7 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, bool]], loca
         Claim.victims_category, Claim.place_region, Claim.actor_key, Claim.stance, Claim.killed_text, Claim.killed_low,
         Claim.killed_high, Claim.wounded_text, Claim.wounded_low, Claim.wounded_high, Claim.text, Claim.needs_match,
         Claim.version, Claim.place_geonameid, Claim.place_candidates, Claim.place_names, Claim.text_type_category,
-        Claim.place_method, Claim.ref,
+        Claim.place_method, Claim.ref, Claim.draft_state,
     )
     if ids is not None:
         query = query.where(Claim.id.in_(ids))
@@ -99,7 +99,7 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, bool]], loca
     for (cid, fp, source_id, report_id, start, end, precision, place_key, place_label, type_category, targets,
          victims, region, actor, stance, killed_text, killed_low, killed_high, wounded_text, wounded_low,
          wounded_high, text, needs_match, version, geonameid, candidates, place_names, text_type, method, ref,
-         ) in session.connection().execute(query):
+         draft_state) in session.connection().execute(query):
         ids_, spots, near, extent = located.of(candidates, geonameid) if (candidates or geonameid) \
             else ((), (), frozenset(), 0.0)
         if place_names is None and place_key is not None and geonameid is None:
@@ -115,6 +115,7 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, bool]], loca
             one((killed_low, killed_high)) if killed_text else None,
             one((wounded_low, wounded_high)) if wounded_text else None, text, one(targets), one(region),
             root[1] and not cited, ids_, spots, near, names, one(text_type), method == "list", extent, cited,
+            None if draft_state in (None, "accepted") else draft_state,
         )
         if needs_match:
             dirty.add(cid)

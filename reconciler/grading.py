@@ -9,6 +9,10 @@
 | 5 | unverified             | ≥ 2 known origins assert it, but no pair of their claims corroborates: likely one incident, not confirmed |
 | 6 | unverified             | anything else: one origin however often relayed, unknown or unregistered sources |
 
+Drafts (claims drafted from a report's text) a person has not accepted, and drafts a person
+rejected, are not counted by any rule: the event is graded as if they were absent, and the
+reason says how many were left out. An accepted draft is a claim like any other.
+
 Figures close together (2 and 3 killed) are a toll counted differently, not a contest: the
 event shows their range and the reason says who counted what.
 
@@ -49,6 +53,7 @@ class GradedClaim:
     placed: bool = True       # the claim says where (a place or coordinates that resolved)
     actor_text: str | None = None   # who did it, as written (the reason quotes it; rules compare actor_key)
     cited: bool = False       # an outlet a dataset cites, not whom it quoted (its origin counts as unknown)
+    draft: str | None = None        # 'draft' (not yet accepted) or 'rejected': never counted
 
 
 @dataclass
@@ -63,6 +68,7 @@ class Facts:
     figures: dict[tuple[str, str | None], dict[str, tuple[int, int | None]]] = field(default_factory=dict)
     not_counted: set[str] = field(default_factory=set)               # sources with no known origin
     outlets: set[str] = field(default_factory=set)                   # outlets a dataset cites (GradedClaim.cited)
+    drafts: dict[str, int] = field(default_factory=dict)             # 'draft' / 'rejected' -> claims left out
     nowhere: set[str] = field(default_factory=set)   # asserting origins that never say where a placed event was
     # Per pair of asserting known origins, what keeps their closest pair of claims from
     # corroborating each other (the fewest gaps found); () when one pair does.
@@ -72,7 +78,11 @@ class Facts:
     @classmethod
     def of(cls, claims: list[GradedClaim],
            corroboration: dict[frozenset[str], tuple[str, ...]] | None = None) -> "Facts":
-        facts = cls(claims, corroboration=dict(corroboration or {}))
+        facts = cls([c for c in claims if c.draft is None], corroboration=dict(corroboration or {}))
+        for c in claims:
+            if c.draft is not None:
+                facts.drafts[c.draft] = facts.drafts.get(c.draft, 0) + 1
+        claims = facts.claims
         placed_event = any(c.placed for c in claims if c.stance != "denies")
         for c in claims:
             if c.cited:
@@ -256,8 +266,18 @@ def grade_event(claims: list[GradedClaim], config: Config,
     for rule in RULES:
         why = rule.test(facts, config)
         if why is not None:
-            return Grade(rule.grade, rule.name, why + _figures_note(facts, rule))
-    return Grade(UNVERIFIED, "default", _fallback(facts, config))
+            return Grade(rule.grade, rule.name, why + _figures_note(facts, rule) + _drafts_note(facts))
+    return Grade(UNVERIFIED, "default", _fallback(facts, config) + _drafts_note(facts))
+
+
+def _drafts_note(facts: Facts) -> str:
+    """The drafts the grade leaves out: "; 2 draft claims not yet accepted, not counted"."""
+    notes = []
+    for state, words in (("draft", "not yet accepted"), ("rejected", "rejected")):
+        n = facts.drafts.get(state, 0)
+        if n:
+            notes.append(f"{n} draft claim{'s' if n != 1 else ''} {words}, not counted")
+    return "".join(f"; {note}" for note in notes)
 
 
 def _figures_note(facts: Facts, rule: Rule) -> str:

@@ -49,10 +49,13 @@ class ImportSummary:
     updated_ids: list[int] = field(default_factory=list)
     # Stored claims changed (or deleted) outside reconcile that the file gave back as they were.
     restored_ids: list[int] = field(default_factory=list)
+    # Claims added or updated from rows with a draft member: drafts until a person accepts them.
+    draft_ids: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
-                "restored": sorted(self.restored_ids), "unregistered_sources": self.unregistered_sources}
+                "restored": sorted(self.restored_ids), "drafts": len(self.draft_ids),
+                "unregistered_sources": self.unregistered_sources}
 
 
 def fingerprint(claim: ClaimInput, index: SourceIndex) -> str:
@@ -152,12 +155,19 @@ class _Importer:
             "text": text["text"], "lang": text["lang"], "note": text["note"],
             "raw": claim.raw, "fingerprint": fp, "needs_match": True, "version": 1,
             "created_by": self.user, "created_at": utcnow(),
+            # A draft row stores a draft; its member is provenance, not content (not in raw nor
+            # in the fingerprint): the same claim drafted twice, or given plain, is one claim.
+            "draft_state": "draft" if claim.draft is not None else None, "draft": claim.draft,
+            "draft_settled_by": None, "draft_settled_at": None, "draft_reason": None,
         } | _derived(claim, text, self.normaliser)
 
     def relays(self, claim_id: int, claim: ClaimInput) -> list[dict]:
         return [{"claim_id": claim_id, "position": i, "source_id": self.source_id(name), "source_text": name}
                 for i, name in enumerate(claim.via)]
 
+
+# A claim's draft state and provenance (reconciler.drafts).
+DRAFT_COLUMNS = ("draft_state", "draft", "draft_settled_by", "draft_settled_at", "draft_reason")
 
 # What the tool works out from a claim as written; `renormalise` works it out again.
 DERIVED_FIELDS = ("date_start", "date_end", "date_precision", "place_key", "place_label", "place_geonameid",
@@ -371,11 +381,13 @@ def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> N
     relays = [r for cid, claim in zip(ids, new_claims) for r in importer.relays(cid, claim)]
     if relays:
         session.connection().execute(core(ClaimRelay).insert(), relays)
+    drafts = [i for i, claim in zip(ids, new_claims) if claim.draft is not None]
     if importer.deleted:
         ids = _restore_deleted(importer, ids, new_claims)
     summary.added += len(ids)
     summary.added_ids.extend(ids)
     importer.written.update(ids)
+    summary.draft_ids.extend(sorted(set(drafts) & set(ids)))
 
 
 def _stored_refs(session: Session, keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], tuple[int, str]]:
@@ -471,6 +483,14 @@ def _rewrite(importer: _Importer, claim_id: int, claim: ClaimInput, fp: str) -> 
     values = importer.row(claim, fp)
     for key in ("created_by", "created_at", "version"):
         values.pop(key)
+    if claim.draft is None:
+        # A row without a draft member leaves a draft a draft (and a settled one settled): only
+        # a person's accept or reject settles it. A draft row that changes a claim makes it a
+        # draft again, whatever was settled: nobody has checked what it says now.
+        for key in DRAFT_COLUMNS:
+            values.pop(key)
+    else:
+        importer.summary.draft_ids.append(claim_id)
     for key, value in values.items():
         setattr(stored, key, value)
     stored.version += 1   # a run that read the claim before this commits leaves its mark (runs.reconcile)

@@ -59,6 +59,7 @@ class ClaimFeatures:
     listed: bool = False                   # the place names several places (a bulletin's "3 in Bakhmut, 2 in Toretsk")
     extent: float = 0.0                    # the shown place's radius in km (0 when the gazetteer does not locate it)
     cited_outlet: bool = False             # an outlet a dataset cites, not whom it quoted: no origin (datasets.cites_outlet)
+    draft: str | None = None               # 'draft' (not yet accepted) or 'rejected': matched, never counted
 
     def __post_init__(self) -> None:
         if not self.candidates and self.place_key is not None and self.place_key.startswith(("geonames:", "place:")):

@@ -26,6 +26,8 @@ NAMING_CONVENTION = {
 SOURCE_KINDS = ("military", "government", "intergovernmental", "ngo", "media", "social", "individual", "unknown")
 STANCES = ("asserts", "denies")
 STATUSES = ("independently_verified", "unverified", "contested")
+# A claim drafted from a report's text: a draft until a person accepts or rejects it.
+DRAFT_STATES = ("draft", "accepted", "rejected")
 
 
 def core(model: type) -> Table:
@@ -117,6 +119,7 @@ class Claim(Stamped, Base):
         UniqueConstraint("source_id", "ref"),
         CheckConstraint(f"stance IN {STANCES!r}", name="stance"),
         CheckConstraint("date_start <= date_end", name="date_order"),
+        CheckConstraint(f"draft_state IN {DRAFT_STATES!r}", name="draft_state"),
         Index("ix_claims_date", "date_start", "date_end"),
     )
 
@@ -169,6 +172,15 @@ class Claim(Stamped, Base):
     # The input fields exactly as given, for --json and for recording changes.
     raw: Mapped[dict] = mapped_column(JSON)
     fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    # A draft (the import's `draft` member): NULL for a claim a person wrote; 'draft' until a
+    # person accepts or rejects it (reconciler.drafts); only an accepted draft is ever counted.
+    draft_state: Mapped[str | None] = mapped_column(String(16), index=True)
+    # The draft member as given: the rule behind each field, the sentence, the gazetteer place.
+    draft: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    # Who accepted or rejected the draft, when, and (a rejection) why.
+    draft_settled_by: Mapped[str | None] = mapped_column(String(200))
+    draft_settled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    draft_reason: Mapped[str | None] = mapped_column(Text)
     # Set when the claim is new or changed; cleared by the reconciliation run that matches it.
     needs_match: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     # Raised by every change and every mark for matching: a run clears a mark only at the version it read.

@@ -24,6 +24,8 @@ from .textfiles import Lines, Unreadable, csv_header, csv_records, json_object, 
 CLAIM_FIELDS = ("ref", "source", "via", "report", "published", "date", "place", "region", "lat", "lon",
                 "type", "target", "actor", "victims", "killed", "wounded", "stance", "text", "lang", "note")
 REQUIRED_FIELDS = ("source", "date")
+# A draft claim's member (JSON Lines only): the rule behind each field, as the extractor writes it.
+DRAFT_FIELD = "draft"
 STANCE_VALUES = ("asserts", "denies")
 
 
@@ -43,6 +45,7 @@ class ClaimInput:
     lat: float | None
     lon: float | None
     stance: str
+    draft: dict | None = None   # the draft member as given: the claim is a draft (reconciler.drafts)
 
     def text_field(self, name: str) -> str | None:
         return _text(self.raw.get(name))
@@ -93,6 +96,9 @@ def read_claim_file(path: Path, limits: Limits = Limits()) -> list[ClaimInput]:
 
 
 _NESTING = "a claim needs 2 (the claim's object and the list in via)"
+# The draft member holds objects of its own (its rules, its gazetteer place): 3 levels.
+DRAFT_DEPTH = 3
+_DRAFT_NESTING = f"a draft needs {DRAFT_DEPTH} (the claim's object, its draft member and the rules in it)"
 
 
 def _jsonl_rows(lines: Lines, limits: Limits) -> Iterator[tuple[int, dict] | Problem]:
@@ -100,7 +106,8 @@ def _jsonl_rows(lines: Lines, limits: Limits) -> Iterator[tuple[int, dict] | Pro
     ``_csv_rows`` likewise, for records."""
     for text in lines:
         if text.strip():
-            obj = json_object(lines.name, lines.number, text, limits, _NESTING)
+            obj = json_object(lines.name, lines.number, text, limits, _NESTING,
+                              deeper={DRAFT_FIELD: (max(limits.depth, DRAFT_DEPTH), _DRAFT_NESTING)})
             yield obj if isinstance(obj, Problem) else (lines.number, obj)
 
 
@@ -158,6 +165,61 @@ def _value_problem(key: str, value: object, limits: Limits | None) -> str | None
     return _VIA if key == "via" else f"expected text or a number, got {kind}"
 
 
+_DRAFT = "expected an object: the rule behind each field, e.g. {\"rules\": {\"killed\": \"figure_before_casualty_word\"}}"
+
+
+def draft_problem(value: object, limits: Limits | None) -> tuple[str, str] | None:
+    """What is wrong with a draft member, and where in it ('draft', 'draft.rules.killed'); None
+    when it is an object whose members are text, numbers, lists of them, or objects of them
+    (the extractor's rules, sentence and gazetteer place). Keys and texts are names (at most
+    ``limits.name_chars``); the member as a whole at most ``limits.text_chars`` characters."""
+    if not isinstance(value, dict):
+        return "draft", _DRAFT
+    width = limits.name_chars if limits is not None else math.inf
+    size = 0
+    for key, member in value.items():
+        where = f"draft.{shown_key(key)}"
+        if isinstance(member, dict):
+            items = [(f"{where}.{shown_key(k)}", k, v) for k, v in member.items()]
+        elif isinstance(member, list):
+            items = [(f"{where}[{i}]", None, v) for i, v in enumerate(member)]
+        else:
+            items = [(where, None, member)]
+        for obj, at in ((value, "draft"), (member, where)):
+            twice = getattr(obj, "duplicates", ())
+            if twice:
+                return f"{at}.{shown_key(twice[0])}", "is given twice; give each member once"
+        for at, name, item in [(where, key, None)] + items:
+            for text in (name, item):
+                if isinstance(text, str):
+                    size += len(text)
+                    message = text_problem(text, width)
+                    if message is not None:
+                        return at, message
+            if name is None or at != where:
+                message = _draft_value_problem(item)
+                if message is not None:
+                    return at, message
+    if limits is not None and size > limits.text_chars:
+        return "draft", f"holds {size:,} characters of text; at most {limits.text_chars:,}"
+    return None
+
+
+def _draft_value_problem(item: object) -> str | None:
+    if isinstance(item, Unreadable):
+        return item.message
+    if isinstance(item, bool) or item is None:
+        return f"expected text or a number, got {'null' if item is None else str(item).lower()}"
+    if isinstance(item, (str, int, float)):
+        return None
+    return "expected text or a number, got " + ("a list" if isinstance(item, list) else "an object")
+
+
+def plain_draft(value: dict) -> dict:
+    """A draft member as plain dicts and lists (as read, its objects remember duplicate keys)."""
+    return {k: dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v for k, v in value.items()}
+
+
 def _coordinate(name: str, line: int, field: str, value: object, limit: float, problems: list[Problem]) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -188,8 +250,13 @@ def validate_row(name: str, line: int, row: dict, problems: list[Problem],
     before = len(problems)
     for key in getattr(row, "duplicates", ()):
         problems.append(Problem(name, line, shown_key(key), "is given twice in one claim; give each field once"))
+    draft = row.get(DRAFT_FIELD)
+    if DRAFT_FIELD in row:
+        found = draft_problem(draft, limits)
+        if found is not None:
+            problems.append(Problem(name, line, found[0], found[1]))
     for key in row:
-        if key not in CLAIM_FIELDS:
+        if key not in CLAIM_FIELDS and key != DRAFT_FIELD:
             problems.append(Problem(name, line, shown_key(key), f"unknown field; expected one of {', '.join(CLAIM_FIELDS)}"))
     bad = set()   # fields whose value is of the wrong shape or size: not read any further
     for key in CLAIM_FIELDS:
@@ -249,4 +316,4 @@ def validate_row(name: str, line: int, row: dict, problems: list[Problem],
     if via:
         raw["via"] = list(via)
     return ClaimInput(name, line, raw, source.strip(), tuple(v.strip() for v in via), interval, published,
-                      killed, wounded, lat, lon, stance)
+                      killed, wounded, lat, lon, stance, plain_draft(draft) if draft is not None else None)

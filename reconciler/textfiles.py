@@ -15,7 +15,7 @@ import math
 import re
 from collections import Counter
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Iterator, Mapping
 
 import yaml
 
@@ -139,9 +139,11 @@ def _constant(text: str) -> Unreadable:
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*+(?:"|\\?\Z)|[\[\]{}:]', re.DOTALL)
 
 
-def json_nesting(text: str, depth: int) -> tuple[bool, str | None]:
-    """Whether the JSON ``text`` nests lists and objects more than ``depth`` levels deep, and the
-    key of the top-level object under which it does (None at the top level)."""
+def json_nesting(text: str, depth: int, deeper: Mapping[str, int] | None = None) -> tuple[bool, str | None]:
+    """Whether the JSON ``text`` nests lists and objects more than ``depth`` levels deep (more
+    than ``deeper[key]`` under a top-level key it names), and the key of the top-level object
+    under which it does (None at the top level)."""
+    deeper = deeper or {}
     if text.count("[") + text.count("{") <= depth:
         return False, None
     level, key, last = 0, None, None
@@ -149,7 +151,7 @@ def json_nesting(text: str, depth: int) -> tuple[bool, str | None]:
         token = match.group()
         if token in "[{":
             level += 1
-            if level > depth:
+            if level > depth and level > deeper.get(key, depth):
                 return True, key if level > 2 else None
         elif token in "]}":
             level -= 1
@@ -168,14 +170,18 @@ def _decoded(token: str) -> str:
         return token.strip('"')
 
 
-def json_object(name: str, line: int, text: str, limits: Limits, nesting: str) -> JsonObject | Problem:
+def json_object(name: str, line: int, text: str, limits: Limits, nesting: str,
+                deeper: Mapping[str, tuple[int, str]] | None = None) -> JsonObject | Problem:
     """Line ``line`` of file ``name``, one JSON object, read as a :class:`JsonObject` of plain
     values and :class:`Unreadable`; or the problem that stops it being read. ``nesting`` ends the
-    message for nesting deeper than ``limits.depth`` (it says what a record needs)."""
-    deep, key = json_nesting(text, limits.depth)
+    message for nesting deeper than ``limits.depth`` (it says what a record needs); ``deeper``
+    lets the members it names nest deeper, (levels, what ends the message) by key."""
+    deeper = deeper or {}
+    deep, key = json_nesting(text, limits.depth, {k: levels for k, (levels, _) in deeper.items()})
     if deep:
+        levels, why = deeper.get(key, (limits.depth, nesting))
         return Problem(name, line, shown_key(key) if key is not None else None,
-                       f"is nested more than {limits.depth} levels deep; {nesting}")
+                       f"is nested more than {levels} levels deep; {why}")
     try:
         value = json.loads(text, object_pairs_hook=_object, parse_int=_integer, parse_float=_float,
                            parse_constant=_constant)

@@ -351,7 +351,12 @@ def test_init_after_an_upgrade_records_a_baseline_and_names_edits_made_after_it(
         "content hashes of the rows stored before this version; changes made to them before this entry cannot be "
         "detected")}
     assert intact(desk).startswith("Audit trail intact: 5 entries, head 5; content of 2 claims")
-    assert ran(desk, "init").stdout == "desk.sqlite is up to date (schema 0009)\n"   # once only
+    from alembic.script import ScriptDirectory
+
+    from reconciler.schema import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert ran(desk, "init").stdout == f"desk.sqlite is up to date (schema {head})\n"   # once only
     desk.execute("UPDATE claims SET killed_low = 3 WHERE ref = 'b'")
     broken(desk, "claim 2 (ref b) was edited outside reconcile: its content no longer matches audit entry 5")
 

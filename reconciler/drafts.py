@@ -1,0 +1,136 @@
+"""Drafts: claims drafted from a report's text, kept beside the claims they match and never
+counted until a person accepts them.
+
+A claim row with a ``draft`` member (what the extractor writes: the rule behind each field) is
+imported as a draft (``Claim.draft_state`` 'draft'). Matching links it into events like any
+claim, so a person sees it beside the claims it matches; grading leaves it out
+(:mod:`reconciler.grading`). :func:`accept` makes it a claim like any other; :func:`reject`
+keeps it, out of every count. Both are decisions: audited, and the events holding the drafts
+are re-graded at once, as a run scoped to them would (``reconciler.runs.reconcile`` with
+``seeds``); the claims are marked for the next run too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+
+from . import audit, content
+from .claims import claim_dict
+from .decisions import current_config
+from .errors import DraftSettled, NotADraft, NotFound, ReconcileError
+from .models import DRAFT_STATES, Claim, ClaimLink, Event, utcnow
+from .runs import reconcile
+from .sources import SourceIndex
+
+PENDING, ACCEPTED, REJECTED = DRAFT_STATES
+ACTIONS = {ACCEPTED: "accept", REJECTED: "reject"}   # the audit entry's action
+
+
+@dataclass(frozen=True)
+class DraftView:
+    """One draft as ``reconcile drafts`` lists it: the claim (``claim``: the claims listing's
+    dictionary, with its event), its state, the draft member (``provenance``), and who settled it."""
+
+    claim: dict
+    state: str
+    provenance: dict
+    settled_by: str | None
+    settled_at: datetime | None
+    reason: str | None
+
+    @property
+    def rules(self) -> dict[str, str]:
+        """The rule behind each field, by field."""
+        rules = self.provenance.get("rules")
+        return dict(rules) if isinstance(rules, dict) else {}
+
+    def as_dict(self) -> dict:
+        return self.claim | {"draft": {"state": self.state, "rules": self.rules, "provenance": self.provenance,
+                                       "settled_by": self.settled_by,
+                                       "settled_at": self.settled_at.isoformat() if self.settled_at else None,
+                                       "reason": self.reason}}
+
+
+@dataclass(frozen=True)
+class Settled:
+    """What :func:`accept` or :func:`reject` did: the claims, their new state, and the events
+    holding them (re-graded now: their grade before and after, by event id)."""
+
+    claims: list[int]
+    state: str
+    events: dict[int, tuple[str, str]]
+
+
+def list_drafts(session: Session, state: str | None = None) -> list[DraftView]:
+    """Every claim imported as a draft (in ``state``: 'draft', 'accepted' or 'rejected', else
+    all), by date then id, with the event each was matched into."""
+    if state is not None and state not in DRAFT_STATES:
+        raise ReconcileError(f"unknown draft state {state!r}; expected one of {', '.join(DRAFT_STATES)}")
+    index = SourceIndex.load(session)
+    query = (select(Claim, ClaimLink.event_id).outerjoin(ClaimLink, ClaimLink.claim_id == Claim.id)
+             .where(Claim.draft_state.is_not(None) if state is None else Claim.draft_state == state)
+             .options(selectinload(Claim.relays)).order_by(Claim.date_start, Claim.id))
+    return [DraftView(claim_dict(claim, index, event_id), claim.draft_state, dict(claim.draft or {}),
+                      claim.draft_settled_by, claim.draft_settled_at, claim.draft_reason)
+            for claim, event_id in session.execute(query)]
+
+
+def accept(session: Session, user: str, claim_ids: list[int]) -> Settled:
+    """A person checked these drafts against their report: they become claims like any other."""
+    return _settle(session, user, claim_ids, ACCEPTED, None)
+
+
+def reject(session: Session, user: str, claim_ids: list[int], reason: str | None = None) -> Settled:
+    """A person found these drafts wrong: kept (and audited), never counted, whatever they match."""
+    return _settle(session, user, claim_ids, REJECTED, reason.strip() if reason and reason.strip() else None)
+
+
+def _settle(session: Session, user: str, claim_ids: list[int], state: str, reason: str | None) -> Settled:
+    """Settle every draft of ``claim_ids`` or none: NotFound, NotADraft or DraftSettled for the
+    first that cannot be (in the order given)."""
+    ids = list(dict.fromkeys(int(c) for c in claim_ids))
+    if not ids:
+        raise ReconcileError("give at least one claim")
+    rows = {row.id: row for row in session.execute(
+        select(Claim.id, Claim.draft_state, Claim.draft_settled_by, Claim.draft_settled_at)
+        .where(Claim.id.in_(ids)))}
+    for claim_id in ids:
+        row = rows.get(claim_id)
+        if row is None:
+            raise NotFound("claim", claim_id)
+        if row.draft_state is None:
+            raise NotADraft(claim_id)
+        if row.draft_state != PENDING:
+            raise DraftSettled(claim_id, row.draft_state, row.draft_settled_by, row.draft_settled_at)
+    # Rows changed outside reconcile are not settled as if a person had checked them.
+    content.require_intact(session, "claim", ids, "nothing was settled", "settle them again")
+    events = sorted(set(session.scalars(select(ClaimLink.event_id).where(ClaimLink.claim_id.in_(ids)))))
+    before = _grades(session, events)
+    # Marked, version raised (as every writer that marks a claim does): the next run re-decides
+    # them too, and a run that read them before this commits keeps its mark.
+    session.execute(update(Claim).where(Claim.id.in_(ids))
+                    .values(draft_state=state, draft_settled_by=user, draft_settled_at=utcnow(), draft_reason=reason,
+                            needs_match=True, version=Claim.version + 1, updated_by=user, updated_at=utcnow()))
+    content.note(session, user, "claim", ids)
+    if events:
+        # The events holding them are graded again now, as a run scoped to them would.
+        reconcile(session, user, current_config(session), seeds=set(ids))
+    after = _grades(session, events)
+    changed = {e: (before[e], after.get(e, "retired")) for e in events}
+    audit.record(session, user, ACTIONS[state], "draft", ",".join(map(str, ids)),
+                 before={"state": PENDING},
+                 after={"state": state, "reason": reason,
+                        "events": {str(e): {"before": b, "after": a} for e, (b, a) in changed.items()}},
+                 events=events, content=content.take(session))
+    return Settled(ids, state, changed)
+
+
+def _grades(session: Session, event_ids: list[int]) -> dict[int, str]:
+    if not event_ids:
+        return {}
+    found = session.execute(select(Event.id, Event.status).where(Event.id.in_(event_ids), Event.active.is_(True)))
+    return {event_id: status for event_id, status in found}
