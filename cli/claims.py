@@ -16,7 +16,7 @@ from reconciler.reading import read_claim_file
 from reconciler.sources import SourceIndex
 
 from .context import AppContext, limit_options
-from .output import console, print_json, say, table
+from .output import claim_label, console, print_json, say, table
 
 
 @click.command("import")
@@ -183,7 +183,7 @@ def claims_command(app: AppContext, source: str | None, place: str | None, date:
     console().print(table(
         f"{len(data)} claims",
         ["id", "ref", "source", "origin", "via", "date", "place", "type", "killed", "wounded", "stance", "event"],
-        [[c["id"], c["ref"], c["source"] + ("" if c["parsed"]["source_registered"] else " (unregistered)"),
+        [[claim_label(c), c["ref"], c["source"] + ("" if c["parsed"]["source_registered"] else " (unregistered)"),
           c["parsed"]["origin"] or "(unknown)", " ← ".join(c["via"]),
           date_label(claim.date_start, claim.date_end, claim.date_precision),
           claim.place_text or "", claim.type_text or "",

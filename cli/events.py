@@ -17,7 +17,7 @@ from reconciler.lease import run_lease
 from reconciler.runs import reconcile
 
 from .context import AppContext, near_reason, place_as_written
-from .output import console, line, print_json, say, table
+from .output import claim_label, console, line, print_json, say, table
 
 STATUS_LABEL = {"independently_verified": "independently verified", "unverified": "unverified",
                 "contested": "contested"}
@@ -149,7 +149,7 @@ def show_command(app: AppContext, event_id: int, as_json: bool) -> None:
     claims = detail["claim_details"]
     out.print(table("Claims side by side", ["claim", "source", "origin", "via", "date", "place as written",
                                             "type", "hit", "actor", "killed", "wounded", "stance", "note"],
-                    [[c["id"], c["source"], c["parsed"]["origin"] or "(unknown)", " ← ".join(c["via"]),
+                    [[claim_label(c), c["source"], c["parsed"]["origin"] or "(unknown)", " ← ".join(c["via"]),
                       c["date_label"], place_as_written(c), c["type"], c["target"], c["actor"], c["killed"], c["wounded"],
                       c["parsed"]["stance"], c["note"]] for c in claims]))
     out.print(table("Links", ["claim", "strongest partner", "score", "components"],

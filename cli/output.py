@@ -145,3 +145,11 @@ def csv_text(header: Iterable[str], rows: Iterable[Iterable[Any]], *, bom: bool 
     writer.writerow([spreadsheet_cell(name) for name in header])
     writer.writerows([spreadsheet_cell(value) for value in row] for row in rows)
     return ("\ufeff" if bom else "") + out.getvalue()
+
+
+def claim_label(claim: dict) -> str:
+    """A claim's id as tables show it: '12', or '12 (draft)' / '12 (rejected draft)' for a draft
+    that counts for nothing (an accepted draft is a claim like any other)."""
+    state = claim.get("draft_state")
+    return f"{claim['id']} (draft)" if state == "draft" else (
+        f"{claim['id']} (rejected draft)" if state == "rejected" else str(claim["id"]))

@@ -70,6 +70,9 @@ def claim_dict(claim: Claim, index: SourceIndex, event_id: int | None = None) ->
     data["entered_by"] = claim.created_by
     data["entered_at"] = claim.created_at.isoformat() if claim.created_at else None
     data["fingerprint"] = claim.fingerprint
+    # A claim drafted from a report's text: 'draft' until a person accepts ('accepted') or rejects
+    # it ('rejected'); None for a claim entered as such. Drafts not accepted count for no grade.
+    data["draft_state"] = claim.draft_state
     return data
 
 

@@ -357,3 +357,17 @@ def test_postgres_drafts_accept_and_reject(pg_url, tmp_path) -> None:
 
 if os.environ.get("RECONCILE_TEST_PG_URL"):
     from test_postgres import pg_url  # noqa: F401,E402  (the fixture)
+
+
+def test_drafts_are_marked_where_claims_are_shown(desk: Desk, monkeypatch) -> None:
+    # Claims 1 (the army, entered as a claim), 2 and 3 (drafts); 3 rejected below.
+    desk_with_drafts(desk)
+    ran(desk, "reject", "3", "--reason", "not in the story")
+    monkeypatch.setenv("COLUMNS", "250")   # one line a claim
+    shown = ran(desk, "show", "1").stdout
+    assert "│ 1   " in shown and "│ 2 (draft)   " in shown and "│ 3 (rejected draft) " in shown
+    assert "│ 2 (draft)   " in ran(desk, "claims").stdout
+    detail = json.loads(ran(desk, "show", "1", "--json").stdout)
+    assert {c["ref"]: c["draft_state"] for c in detail["claim_details"]} == {"a": None, "b": "draft", "c": "rejected"}
+    states = {c["ref"]: c["draft_state"] for c in json.loads(ran(desk, "claims", "--json").stdout)}
+    assert states == {"a": None, "b": "draft", "c": "rejected"}
