@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -13,29 +11,12 @@ from reconciler.events import EventFilter
 from reconciler.report import GRADE_LABEL, build_report, render_report
 
 from .context import AppContext, UsageProblem
+from .files import write_whole
 from .output import say
 
 
 def _day(value: datetime | None) -> date | None:
     return value.date() if value is not None else None
-
-
-def _write(out: Path, text: str) -> None:
-    """Write ``text`` to ``out`` through a temporary file in the same folder, renamed over it:
-    a reader never sees half a page, and a failure leaves the old file as it was."""
-    folder = out.parent if str(out.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise UsageProblem(f"cannot write {out}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, out)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise UsageProblem(f"cannot write {out}: {exc.strerror or exc}") from None
 
 
 @click.command("report")
@@ -67,6 +48,6 @@ def report_command(app: AppContext, out: Path, status: str | None, since: dateti
         raise UsageProblem(f"--since {flt.since.isoformat()} is after --until {flt.until.isoformat()}")
     with app.database().read() as session:
         report = build_report(session, flt, title=title)
-    _write(out, render_report(report))
+    write_whole(out, render_report(report))
     counts = ", ".join(f"{GRADE_LABEL[g]} {n}" for g, n in report.counts.items())
     say(f"Wrote {out}: {len(report.events)} events ({counts})")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import tomllib
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -20,6 +21,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from cli.context import UsageProblem
+from cli.files import write_whole
 from cli.main import cli
 from reconciler.config import Config
 from reconciler.db import open_database
@@ -262,9 +265,38 @@ def test_report_cli_refuses_reversed_dates_and_unwritable_files(desk) -> None:
     result = desk("report", "--out", "r.html", "--since", "2031-05-22", "--until", "2031-05-01")
     assert (result.exit_code, result.stderr) == (2, "Error: --since 2031-05-22 is after --until 2031-05-01\n")
     result = desk("report", "--out", "missing/r.html")
-    assert (result.exit_code, result.stderr) == (2, "Error: cannot write missing/r.html: No such file or directory\n")
+    assert (result.exit_code, result.stderr) == (2, "Error: --out missing/r.html: cannot write there (No such file or directory)\n")
     assert not (desk.directory / "r.html").exists()
     result = desk("report", "--out", "r.html")
     assert (result.exit_code, result.stdout) == (
         0, "Wrote r.html: 0 events (independently verified 0, unverified 0, contested 0)\n")
     assert [p.name for p in desk.directory.iterdir() if p.name.startswith(".r.html")] == []
+
+
+def test_report_file_mode_follows_the_umask(desk) -> None:
+    # A report may hold unpublished material: a umask of 077 keeps it to its owner.
+    assert desk("init").exit_code == 0
+    previous = os.umask(0o077)
+    try:
+        result = desk("report", "--out", "r.html")
+    finally:
+        os.umask(previous)
+    assert result.exit_code == 0, result.output
+    assert (desk.directory / "r.html").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("interruption", [KeyboardInterrupt, OSError(28, "No space left on device")])
+def test_write_whole_leaves_no_temporary_file_on_any_exception(tmp_path, monkeypatch, interruption) -> None:
+    # A Ctrl-C while writing (or a full disk) leaves the old file as it was and no .*.tmp beside it.
+    target = tmp_path / "r.html"
+    target.write_text("the previous report\n", encoding="utf-8")
+
+    def interrupted(fd: int) -> None:
+        raise interruption
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    expected = KeyboardInterrupt if interruption is KeyboardInterrupt else UsageProblem
+    with pytest.raises(expected):
+        write_whole(target, "<!DOCTYPE html>\n")
+    assert target.read_text(encoding="utf-8") == "the previous report\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
