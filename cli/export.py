@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -14,6 +12,7 @@ from reconciler.exporting import FORMATS, KINDS, Export, Table, export
 from reconciler.models import STATUSES
 
 from .context import AppContext, UsageProblem
+from .files import write_whole as _write_whole
 from .output import csv_text, json_text, say
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -84,30 +83,3 @@ def _encoded(result: Export, bom: bool) -> str:
         return "".join(json_text(item, indent=None) + "\n" for item in result.content)
     return json_text(result.content, html=result.format == "claimreview") + "\n"
 
-
-def _write_whole(path: Path, text: str) -> None:
-    """Write ``text`` to a file beside ``path``, then rename it: an export that fails (a full
-    disk, an interrupt) leaves no half file and the file that was there as it was."""
-    try:
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise UsageProblem(f"--out {path}: cannot write there ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())   # mkstemp makes it private; give it a new file's mode
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise UsageProblem(f"--out {path}: cannot write there ({exc.strerror or exc})") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -2,40 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
 import click
 
 from reconciler.events import EventFilter
-from reconciler.report import GRADE_LABEL, build_report, render_report
+from reconciler.report import GRADE_LABEL, LIMIT, build_report, render_report
 
 from .context import AppContext, UsageProblem
+from .files import write_whole
 from .output import say
 
 
 def _day(value: datetime | None) -> date | None:
     return value.date() if value is not None else None
-
-
-def _write(out: Path, text: str) -> None:
-    """Write ``text`` to ``out`` through a temporary file in the same folder, renamed over it:
-    a reader never sees half a page, and a failure leaves the old file as it was."""
-    folder = out.parent if str(out.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise UsageProblem(f"cannot write {out}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, out)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise UsageProblem(f"cannot write {out}: {exc.strerror or exc}") from None
 
 
 @click.command("report")
@@ -46,15 +27,20 @@ def _write(out: Path, text: str) -> None:
               help="Only events whose dates reach this day or later.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Only events whose dates reach this day or earlier.")
+@click.option("--limit", type=click.IntRange(min=0), default=LIMIT, show_default=True, metavar="N",
+              help="At most N events: the latest by first day (the page and stderr say how many were left "
+                   "out). 0: all of them.")
 @click.option("--title", default="Reconciled events", show_default=True, help="The page's heading.")
 @click.pass_obj
 def report_command(app: AppContext, out: Path, status: str | None, since: datetime | None, until: datetime | None,
-                   title: str) -> None:
+                   limit: int, title: str) -> None:
     """Write the events as one HTML page to read in any browser, offline.
 
     Grades as badges, a timeline per day, filters by grade, date, place and source, and each
     event's claims side by side with the reason for its grade, link scores, people's
-    decisions and lineage. Nothing on the page is fetched from a network.
+    decisions and lineage. Nothing on the page is fetched from a network. At most --limit
+    events (2,000), the latest: choose others with --since, --until and --status, or all with
+    --limit 0.
 
     Example:
 
@@ -66,7 +52,10 @@ def report_command(app: AppContext, out: Path, status: str | None, since: dateti
     if flt.since and flt.until and flt.since > flt.until:
         raise UsageProblem(f"--since {flt.since.isoformat()} is after --until {flt.until.isoformat()}")
     with app.database().read() as session:
-        report = build_report(session, flt, title=title)
-    _write(out, render_report(report))
+        report = build_report(session, flt, title=title, limit=limit or None)
+    write_whole(out, render_report(report))
     counts = ", ".join(f"{GRADE_LABEL[g]} {n}" for g, n in report.counts.items())
     say(f"Wrote {out}: {len(report.events)} events ({counts})")
+    if report.left_out:
+        say(f"Left out the {report.left_out} earliest of {report.total} events (the limit is {limit}): to include "
+            "them, choose fewer with --since, --until or --status, or all with --limit 0", err=True)

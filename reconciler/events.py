@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from .claims import claim_dict, date_label
@@ -108,23 +108,41 @@ class EventFilter:
     until: date | None = None
 
 
-def event_details(session: Session, flt: EventFilter = EventFilter(), event_ids: list[int] | None = None,
-                  decisions: bool = True) -> list[dict]:
-    """What `reconcile show` gives of each event, for many events at once (by date, then id):
-    claims side by side, agreement, grade, link scores, lineage and, with ``decisions``, the
-    people's decisions on it (audit entries of DECISIONS, oldest first). Active events only,
-    unless ``event_ids`` names them."""
+def _filtered(query, flt: EventFilter):
+    """``query`` narrowed to the events ``flt`` selects (by grade, and dates that overlap)."""
     if flt.status is not None and flt.status not in STATUSES:
         raise NotFound("status", flt.status, f"unknown status {flt.status!r}; expected one of {', '.join(STATUSES)}")
-    query = select(Event).order_by(Event.date_start, Event.id)
-    if event_ids is None:
-        query = query.where(Event.active.is_(True))
     if flt.status:
         query = query.where(Event.status == flt.status)
     if flt.since:
         query = query.where(Event.date_end >= flt.since)
     if flt.until:
         query = query.where(Event.date_start <= flt.until)
+    return query
+
+
+def latest_event_ids(session: Session, flt: EventFilter, limit: int | None) -> tuple[list[int] | None, int]:
+    """The ids of the ``limit`` active events ``flt`` selects that begin latest (undated events
+    count as the earliest; the id breaks ties), and how many events ``flt`` selects in all.
+    None for the ids when there is no limit or it leaves nothing out (then read them all)."""
+    active = _filtered(select(func.count()).select_from(Event), flt).where(Event.active.is_(True))
+    total = session.scalar(active) or 0
+    if limit is None or total <= limit:
+        return None, total
+    query = (_filtered(select(Event.id), flt).where(Event.active.is_(True))
+             .order_by(Event.date_start.is_(None), Event.date_start.desc(), Event.id.desc()).limit(limit))
+    return list(session.scalars(query)), total
+
+
+def event_details(session: Session, flt: EventFilter = EventFilter(), event_ids: list[int] | None = None,
+                  decisions: bool = True) -> list[dict]:
+    """What `reconcile show` gives of each event, for many events at once (by date, then id):
+    claims side by side, agreement, grade, link scores, lineage and, with ``decisions``, the
+    people's decisions on it (audit entries of DECISIONS, oldest first). Active events only,
+    unless ``event_ids`` names them."""
+    query = _filtered(select(Event).order_by(Event.date_start, Event.id), flt)
+    if event_ids is None:
+        query = query.where(Event.active.is_(True))
     events = (list(session.scalars(query)) if event_ids is None
               else [row[0] for row in select_in(session, query, Event.id, sorted(set(event_ids)), CHUNK)])
     events.sort(key=lambda e: (e.date_start is None, e.date_start or date.min, e.id))

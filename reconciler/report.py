@@ -15,13 +15,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from importlib import resources
 from math import ceil
 
 from anyascii import anyascii
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2.ext import Extension
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
@@ -29,7 +31,7 @@ from . import __version__
 from .claims import figure_text
 from .config import Config
 from .display import visible
-from .events import EventFilter, event_details
+from .events import EventFilter, event_details, latest_event_ids
 from .figures import tally_text
 from .matching import explain_rows
 
@@ -65,13 +67,21 @@ class ClaimView:
 
 @dataclass(frozen=True)
 class LinkView:
-    """A claim's strongest link: its partner, its score and the score's named parts."""
+    """A claim's strongest link: its partner, its score and the score's named parts.
+
+    Claims are named by id alone: the claims table above gives each ref (a link's rows
+    repeated them, often 60 characters twice). When two claims are each other's strongest match,
+    the second row is the same link read backwards: it names the first claim's row
+    (``same_as``) instead of repeating its parts."""
 
     claim: str
     partner: str | None
     score: float | None
     components: list[tuple[str, float, str]]
     explanation: str | None     # only where it says more than the components
+    claim_id: int | None = None
+    partner_id: int | None = None   # set when the partner is a claim of this event (linked to its row)
+    same_as: str | None = None      # "claim 5": this link's parts are shown on that claim's row
 
 
 @dataclass(frozen=True)
@@ -136,10 +146,21 @@ class Report:
     events: list[EventView]
     counts: dict[str, int]
     timeline: Timeline
+    total: int = 0              # events the filter selects; more than len(events) when the limit left some out
+    limit: int | None = None
+
+    @property
+    def left_out(self) -> int:
+        """Events the filter selects that the limit left out (the earliest by first day)."""
+        return self.total - len(self.events)
+
+
+LIMIT = 2000   # events on a page by default: about 9 MB, and filters that answer at once
 
 
 def build_report(session: Session, flt: EventFilter = EventFilter(), *, title: str = "Reconciled events",
-                 generated_at: datetime | None = None, config: Config | None = None) -> Report:
+                 generated_at: datetime | None = None, config: Config | None = None,
+                 limit: int | None = None) -> Report:
     """The report's content: the events ``flt`` selects (as `show` gives them) and their timeline.
 
     Args:
@@ -148,13 +169,18 @@ def build_report(session: Session, flt: EventFilter = EventFilter(), *, title: s
         generated_at: the time printed on the page (now, in UTC, by default).
         config: what counts as a period (events longer than ``period_days`` are listed under
             the timeline, not drawn in it); the default settings when not given.
+        limit: at most this many events, the latest by first day (undated events count as
+            the earliest); ``Report.left_out`` says how many the limit left out. None: all.
     """
-    details = event_details(session, flt, decisions=True)
+    ids, total = latest_event_ids(session, flt, limit)
+    details = event_details(session, flt, event_ids=ids, decisions=True) if ids is not None else \
+        event_details(session, flt, decisions=True)
     events = [_event_view(d) for d in details]
     counts = {g: sum(e.status == g for e in events) for g in GRADES}
     when = (generated_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
     return Report(title=title, generated_at=when.strftime("%Y-%m-%d %H:%M UTC"), version=__version__,
-                  scope=_scope(flt), events=events, counts=counts, timeline=timeline(events, config or Config()))
+                  scope=_scope(flt), events=events, counts=counts, timeline=timeline(events, config or Config()),
+                  total=total if ids is not None else len(events), limit=limit)
 
 
 def render_report(report: Report) -> str:
@@ -169,10 +195,18 @@ def render_report(report: Report) -> str:
 def environment() -> Environment:
     """Jinja2 over the package's templates, escaping every value (``shown`` first makes it visible)."""
     env = Environment(loader=PackageLoader("reconciler", TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, extensions=[_Unindented])
     env.filters["shown"] = lambda value, newlines=False: visible(value, newlines=newlines)
     env.filters["points"] = _points
     return env
+
+
+class _Unindented(Extension):
+    """The template's own indentation left out of the page (it was a tenth of each event's
+    bytes). Only the template's source is changed, never a value: a quote keeps its spaces."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        return "\n".join(line.lstrip(" ") for line in source.split("\n"))
 
 
 def _asset(name: str) -> str:
@@ -210,13 +244,24 @@ def _fold(*values: str | None) -> str:
     for value in values:
         if not value:
             continue
-        for form in (value, anyascii(value)):
-            decomposed = unicodedata.normalize("NFKD", form)
-            key = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M")).lower()
-            key = "".join(c for c in key if c.isalnum())
-            if key and key not in keys:
+        for key in _folded(value):
+            if key not in keys:
                 keys.append(key)
     return "|".join(keys)
+
+
+@lru_cache(maxsize=65536)
+def _folded(value: str) -> tuple[str, ...]:
+    """One value's keys (as written, transliterated), remembered: the same sources and places
+    come back in event after event, and transliterating was a third of a report's time."""
+    keys = []
+    for form in (value, anyascii(value)):
+        decomposed = unicodedata.normalize("NFKD", form)
+        key = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M")).lower()
+        key = "".join(c for c in key if c.isalnum())
+        if key:
+            keys.append(key)
+    return tuple(keys)
 
 
 def _figure(raw, parsed: dict | None) -> str:
@@ -240,19 +285,35 @@ def _claim_view(c: dict) -> ClaimView:
         stance=c["stance"], quote=c["text"], lang=c["lang"], note=c["note"])
 
 
-def _claim_name(claim_id: int | None, refs: dict[int, str | None]) -> str | None:
-    if claim_id is None:
-        return None
-    ref = refs.get(claim_id)
-    return f"claim {claim_id} ({ref})" if ref else f"claim {claim_id}"
+def _claim_name(claim_id: int | None) -> str | None:
+    return None if claim_id is None else f"claim {claim_id}"
 
 
 def _link_view(link: dict, refs: dict[int, str | None]) -> LinkView:
+    """``refs``: the event's claims, whose rows in the claims table a link can point to."""
     components = [(name, part["points"], part["note"]) for name, part in link["components"].items()]
     said = explain_rows(link["score"], components) if link["score"] is not None and components else None
     explanation = link["explanation"] if link["explanation"] != said else None
-    return LinkView(claim=_claim_name(link["claim_id"], refs), partner=_claim_name(link["partner_claim_id"], refs),
-                    score=link["score"], components=components, explanation=explanation)
+    partner_id = link["partner_claim_id"]
+    inside = partner_id is not None and partner_id in refs
+    return LinkView(claim=_claim_name(link["claim_id"]), partner=_claim_name(partner_id),
+                    score=link["score"], components=components, explanation=explanation,
+                    claim_id=link["claim_id"], partner_id=partner_id if inside else None)
+
+
+def _link_views(links: list[dict], refs: dict[int, str | None]) -> list[LinkView]:
+    """Each claim's strongest link; a link already shown the other way round (A's partner is B
+    and B's is A, with the same score and parts) names that row instead of repeating its parts."""
+    views: list[LinkView] = []
+    for link in links:
+        view = _link_view(link, refs)
+        twin = next((v for v in views if v.same_as is None and v.claim_id == view.partner_id
+                     and v.partner_id == view.claim_id and v.score == view.score
+                     and v.components == view.components and v.explanation == view.explanation), None)
+        if twin is not None and view.components:
+            view = replace(view, components=[], explanation=None, same_as=twin.claim)
+        views.append(view)
+    return views
 
 
 def decision_text(entry: dict) -> str:
@@ -293,7 +354,7 @@ def _event_view(d: dict) -> EventView:
         id=d["id"], status=d["status"], manual=d["manual"], active=d["active"], reason=d["reason"] or "",
         date=d["date"], start=start, end=end or start, place=d["place"], killed=tally_text(d["killed"]),
         wounded=tally_text(d["wounded"]), origins=d["origins"], n_claims=d["n_claims"], n_origins=d["n_origins"],
-        agree=d["agree"], differ=d["differ"], claims=claims, links=[_link_view(x, refs) for x in d["links"]],
+        agree=d["agree"], differ=d["differ"], claims=claims, links=_link_views(d["links"], refs),
         decisions=decisions, lineage=lineage, place_keys=_fold(*places), source_keys=_fold(*sources))
 
 

@@ -207,3 +207,61 @@ def test_report_browser_hostile_claims_do_nothing(visit, tmp_path) -> None:
     assert page.page.evaluate("document.querySelectorAll('img, iframe, object, embed, details.event svg').length") == 0
     assert page.page.evaluate("document.scripts.length") == 1
     page.check_clean()
+
+
+PLACES = ["Avdiivka", "Marinka", "Popasna", "Toretsk", "Horlivka", "Kramatorsk", "Sloviansk", "Bakhmut",
+          "Vuhledar", "Kurakhove", "Pokrovsk", "Siversk", "Lyman", "Kostiantynivka", "Druzhkivka", "Yasynuvata"]
+
+
+def many_claims(path: Path, events: int) -> Path:
+    """Two claims (the General Staff, relayed, and the mission) of each of ``events`` shellings,
+    a day apart from each other, in turn at sixteen places: about ``events`` events."""
+    from datetime import date, timedelta
+    lines = []
+    for n in range(events):
+        day = (date(2025, 1, 1) + timedelta(days=n)).isoformat()
+        place = PLACES[n % len(PLACES)]
+        for k, (source, via) in enumerate((("Valdorian General Staff", ["Continental Press Agency"]),
+                                           ("Joint Ceasefire Monitoring Mission", []))):
+            lines.append(json.dumps({
+                "ref": f"many-{n}-{k}", "source": source, "via": via, "report": f"Daily report {n}",
+                "published": day, "date": day, "place": place, "type": "shelling", "victims": "civilians",
+                "killed": 1 + n % 3, "text": f"A residential area of {place} was shelled on {day}; "
+                                             f"{1 + n % 3} civilians were killed.", "lang": "en",
+                "note": "INVENTED claim for the browser test of a large report."}) + "\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def test_report_browser_filters_stay_responsive_at_the_limit(visit, tmp_path) -> None:
+    # 2,100 events: the default limit keeps the latest 2,000 and says so. A filter change must
+    # answer at once; the times are printed (pytest -s) and only checked against a loose bound.
+    page = visit(make_report(tmp_path, many_claims(tmp_path / "many.jsonl", 2100)))
+    total = page.page.locator("details.event").count()
+    assert total == 2000
+    assert "The latest 2000 of 2100 events" in page.page.inner_text("#limited")
+    page.expect_shown(f"Showing {total} of {total} events")
+    # The time from the change to the next frame painted (the filter, style and layout).
+    timed = """async ([selector, value]) => {
+        const field = document.querySelector(selector);
+        const start = performance.now();
+        if (field.type === "checkbox") { field.click(); } else {
+            field.value = value; field.dispatchEvent(new Event("input", { bubbles: true })); }
+        const script = performance.now() - start;
+        await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+        return [script, performance.now() - start, document.getElementById("shown").textContent];
+    }"""
+    times = {}
+    for name, selector, value in (("grade unchecked", "input[name=grade][value=independently_verified]", None),
+                                  ("grade checked again", "input[name=grade][value=independently_verified]", None),
+                                  ("place typed", "#place", "Popasna"),
+                                  ("source typed", "#source", "mission"),
+                                  ("place cleared", "#place", "")):
+        script, painted, shown = page.page.evaluate(timed, [selector, value])
+        times[name] = (script, painted, shown)
+    print(f"\n{total} events: " + "; ".join(f"{name}: filter {s:.0f} ms, painted {p:.0f} ms ({shown})"
+                                           for name, (s, p, shown) in times.items()))
+    assert times["grade unchecked"][2] != f"Showing {total} of {total} events"
+    assert times["place typed"][2] != times["place cleared"][2] == times["grade checked again"][2]
+    assert all(painted < 5000 for _, painted, _ in times.values())
+    page.check_clean()
