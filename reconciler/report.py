@@ -63,6 +63,7 @@ class ClaimView:
     quote: str | None
     lang: str | None
     note: str | None
+    draft: str | None = None    # 'draft' (not yet accepted) or 'rejected': shown, counted for nothing
 
 
 @dataclass(frozen=True)
@@ -282,7 +283,8 @@ def _claim_view(c: dict) -> ClaimView:
         registered=parsed["source_registered"], relays=list(reversed(c["via"] or [])), report=c["report"],
         published=c["published"], date=c["date_label"], place=place, what=what,
         killed=_figure(c["killed"], parsed["killed"]), wounded=_figure(c["wounded"], parsed["wounded"]),
-        stance=c["stance"], quote=c["text"], lang=c["lang"], note=c["note"])
+        stance=c["stance"], quote=c["text"], lang=c["lang"], note=c["note"],
+        draft=c.get("draft_state") if c.get("draft_state") in ("draft", "rejected") else None)
 
 
 def _claim_name(claim_id: int | None) -> str | None:

@@ -371,3 +371,13 @@ def test_drafts_are_marked_where_claims_are_shown(desk: Desk, monkeypatch) -> No
     assert {c["ref"]: c["draft_state"] for c in detail["claim_details"]} == {"a": None, "b": "draft", "c": "rejected"}
     states = {c["ref"]: c["draft_state"] for c in json.loads(ran(desk, "claims", "--json").stdout)}
     assert states == {"a": None, "b": "draft", "c": "rejected"}
+
+
+def test_drafts_are_marked_in_the_report(desk: Desk) -> None:
+    desk_with_drafts(desk)
+    ran(desk, "reject", "3", "--reason", "not in the story")
+    ran(desk, "report", "--out", "r.html")
+    page = (desk.directory / "r.html").read_text(encoding="utf-8")
+    # Claim 2 is a draft, claim 3 a rejected one, claim 1 neither.
+    assert page.count('<span class="draft"') == 2
+    assert ">draft, not accepted</span>" in page and ">rejected draft</span>" in page
