@@ -46,6 +46,8 @@ class Dataset:
     event_column: str            # the column holding the event's stable id
     claims_of: Callable[["_Row"], list[dict]]
     column_of: dict[str, str]    # contract field -> the dataset column it comes from
+    date_columns: tuple[str, ...] = ()   # the columns holding days (their slash dates: one order a file)
+    year_column: str | None = None       # the column giving the event's year, checked against its days
 
 
 @dataclass(frozen=True)
@@ -77,10 +79,15 @@ class MissingClaim:
 
 
 class _Row:
-    """One record of a dataset file being read: its values by column, and the problems found."""
+    """One record of a dataset file being read: its values by column, and the problems found;
+    ``order`` is the order of the file's slash dates ("mdy", "dmy"; None when it is unknown,
+    which the file's own problem says), ``basis`` what says so, ``year_column`` the column
+    giving the event's year (None: not checked)."""
 
-    def __init__(self, name: str, line: int, values: dict[str, str], problems: list[Problem]):
+    def __init__(self, name: str, line: int, values: dict[str, str], problems: list[Problem],
+                 order: str | None = None, basis: str = "", year_column: str | None = None):
         self.name, self.line, self.values, self.problems = name, line, values, problems
+        self.order, self.basis, self.year_column = order, basis, year_column
 
     def get(self, column: str) -> str:
         return (self.values.get(column) or "").strip()
@@ -130,7 +137,7 @@ ACLED_TYPES = {"shelling/artillery/missile attack": "shelling", "air/drone strik
 # "MemoryBook (x2)", "Memorybook x3": UCDP counts the articles of one source; the source is one.
 _TIMES = re.compile(r"\s*(?:\(\s*x\s*[0-9]+\s*\)|\bx\s*[0-9]+)\s*$", re.IGNORECASE)
 _ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?")
-_US_DAY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})(?: +[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?: *[AP]M)?)?",
+_SLASH_DAY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})(?: +[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?: *[AP]M)?)?",
                      re.IGNORECASE)
 _NAMED_DAY = re.compile(r"([0-9]{1,2})[ -]([A-Za-z]+)[ -]([0-9]{4})")
 _MONTHS = {name: number for number, names in enumerate(
@@ -139,26 +146,113 @@ _MONTHS = {name: number for number, names in enumerate(
      ("december", "dec")], start=1) for name in names}
 
 
+DATE_ORDERS = {"mdy": "month/day/year", "dmy": "day/month/year"}
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")
+
+
+def _slash_days(value: str) -> dict[str, date] | None:
+    """A date written with slashes (``1/22/2014``, ``22/01/2014 00:00``) as the day it is in
+    each order it can be read in (none, one or both of "mdy", "dmy"); None when it is not one."""
+    match = _SLASH_DAY.fullmatch(value)
+    if not match:
+        return None
+    first, second, year = int(match[1]), int(match[2]), int(match[3])
+    days = {}
+    for order, (month, day) in (("mdy", (first, second)), ("dmy", (second, first))):
+        try:
+            days[order] = date(year, month, day)
+        except ValueError:
+            continue
+    return days
+
+
+def _date_order(name: str, records: list[tuple[int, dict[str, str]]], columns: tuple[str, ...],
+                given: str | None) -> tuple[str | None, str, list[Problem]]:
+    """The order of a file's slash dates, decided once for the whole file: ``given`` ("mdy",
+    "dmy") when the caller says; else the one order that the dates readable one way only
+    (``1/22/2014``: month first; ``22/1/2014``: day first) agree on. A file with dates of both
+    kinds, or whose every slash date reads as a day both ways (``3/4/2031``), has a problem
+    (remedy "date_order": the caller may say the order): nothing is guessed. Gives the order
+    (None when unknown), what says so (for the rows' messages) and the problems."""
+    only: dict[str, tuple[int, str, str]] = {}   # order -> the first date readable that way only
+    either = None                                # the first date readable both ways
+    for line, values in records:
+        for column in columns:
+            value = (values.get(column) or "").strip()
+            days = _slash_days(value)
+            if days and len(days) == 1:
+                only.setdefault(next(iter(days)), (line, column, value))
+            elif days:
+                either = either or (line, column, value, days)
+    if given is not None:
+        return given, "the order given", []
+    if len(only) == 2:   # named on the line of the earlier of the two
+        (first, (line, column, value)), (second, (other_line, other_column, other)) = sorted(
+            only.items(), key=lambda item: item[1][0])
+        return None, "", [Problem(name, line, column, (
+            f"{value!r} can only be read {DATE_ORDERS[first]}, but line {other_line}, field '{other_column}' "
+            f"({other!r}) can only be read {DATE_ORDERS[second]}: the file mixes both orders; expected one "
+            "order throughout the file (nothing is guessed)"))]
+    if only:
+        order, (line, column, value) = next(iter(only.items()))
+        return order, f"the file's order: line {line}, field '{column}' is {value!r}", []
+    if either is not None:
+        line, column, value, days = either
+        readings = " or ".join(f"{_shown_day(days[o])} ({DATE_ORDERS[o]})" for o in DATE_ORDERS)
+        return None, "", [Problem(name, line, column, (
+            f"{value!r} reads as {readings}, and every date of the file written with slashes reads "
+            "both ways: their order is unknown, and nothing is guessed"), remedy="date_order")]
+    return None, "", []
+
+
+def _shown_day(day: date) -> str:
+    """``4 March 2031``, in English whatever the locale."""
+    return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
+
+
 def _day(row: _Row, column: str, forms: str) -> date | None:
-    """The column as a day: ISO (``2014-01-22``, a time after it allowed), month/day/year
-    (``1/22/2014 12:00:00 AM``, as a spreadsheet in US settings saves UCDP's file) or
-    ``24 February 2022`` (ACLED's export). A problem otherwise: nothing is guessed."""
+    """The column as a day: ISO (``2014-01-22``, a time after it allowed), a date written with
+    slashes in the file's order (``1/22/2014 12:00:00 AM``, as a spreadsheet in US settings saves
+    UCDP's file; ``22/1/2014`` in others: see :func:`_date_order`) or ``24 February 2022``
+    (ACLED's export). A problem otherwise: nothing is guessed. The day's year must be the one
+    the row's year column gives, when it has one."""
     value = row.get(column)
     parts = None
     if match := _ISO_DAY.fullmatch(value):
         parts = int(match[1]), int(match[2]), int(match[3])
-    elif match := _US_DAY.fullmatch(value):
-        parts = int(match[3]), int(match[1]), int(match[2])
+    elif (days := _slash_days(value)) is not None:
+        if not days:
+            row.problem(column, "is not a day of the calendar read either way (month/day/year or day/month/year): "
+                                f"expected a date such as {forms}, got {value!r}")
+            return None
+        if row.order is None:   # unknown: the file's own problem says so
+            return None
+        if row.order not in days:
+            row.problem(column, f"is not a day of the calendar read {DATE_ORDERS[row.order]} ({row.basis}): "
+                                f"got {value!r}")
+            return None
+        found = days[row.order]
+        parts = found.year, found.month, found.day
     elif (match := _NAMED_DAY.fullmatch(value)) and match[2].lower() in _MONTHS:
         parts = int(match[3]), _MONTHS[match[2].lower()], int(match[1])
     if parts is None:
         row.problem(column, f"expected a date such as {forms}, got {value!r}")
         return None
     try:
-        return date(*parts)
+        day = date(*parts)
     except ValueError:
         row.problem(column, f"is not a day of the calendar: expected a date such as {forms}, got {value!r}")
         return None
+    if row.year_column and (year := row.get(row.year_column)):
+        if not re.fullmatch(r"[0-9]{4}", year):
+            row.problem(row.year_column, f"expected the event's year, such as 2014, got {year!r}")
+        elif int(year) != day.year:
+            row.problem(column, f"is in {day.year}, but {row.year_column!r} says {year}: expected a day of the "
+                                f"event's year, got {value!r}")
+    return day
 
 
 def _sources(text: str) -> list[str]:
@@ -193,8 +287,8 @@ def _ucdp_claims(row: _Row) -> list[dict]:
     event = row.get("id")
     if not event:
         row.problem("id", "is required: UCDP's event id")
-    start = _day(row, "date_start", "2014-01-22 or 1/22/2014 (month/day/year)")
-    end = _day(row, "date_end", "2014-01-22 or 1/22/2014 (month/day/year)")
+    start = _day(row, "date_start", "2014-01-22 or 1/22/2014")
+    end = _day(row, "date_end", "2014-01-22 or 1/22/2014")
     date_prec = row.code("date_prec", UCDP_DATE_PRECISION, "a UCDP date precision code")
     where_prec = row.code("where_prec", UCDP_PLACE_PRECISION, "a UCDP place precision code")
     violence = row.code("type_of_violence", UCDP_VIOLENCE, "a UCDP type of violence")
@@ -384,19 +478,26 @@ DATASETS = {
         _ucdp_claims, _COMMON_COLUMNS | {"source": "source_original", "via": "source_original", "place": "where_coordinates",
                                          "region": "adm_1", "actor": "side_a",
                                          "victims": "deaths_civilians", "report": "source_article",
-                                         "published": "source_date", "text": "source_headline"}),
+                                         "published": "source_date", "text": "source_headline"},
+        date_columns=("date_start", "date_end"), year_column="year"),
     "acled": Dataset("acled", "ACLED", (
         "event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor2",
         "admin1", "location", "latitude", "longitude", "geo_precision", "source", "fatalities"), "event_id_cnty",
         _acled_claims, _COMMON_COLUMNS | {"ref": "event_id_cnty", "date": "event_date", "place": "location",
                                           "region": "admin1", "type": "sub_event_type", "actor": "actor1",
                                           "victims": "civilian_targeting", "killed": "fatalities",
-                                          "published": "timestamp", "text": "notes", "note": "event_id_cnty"}),
+                                          "published": "timestamp", "text": "notes", "note": "event_id_cnty"},
+        date_columns=("event_date",)),
 }
 
 
-def read_dataset_file(path: Path, dataset: Dataset, limits: Limits = Limits()) -> DatasetFile:
+def read_dataset_file(path: Path, dataset: Dataset, limits: Limits = Limits(),
+                      date_order: str | None = None) -> DatasetFile:
     """Read a UCDP GED or ACLED CSV export as claims of the import contract, within ``limits``.
+
+    ``date_order`` ("mdy", "dmy") says in which order the file's dates written with slashes
+    are; None: the file's own dates must say (see :func:`_date_order`). The records are read
+    whole before any is turned into claims, as the order is decided once for the file.
 
     Raises :class:`InputError` listing every problem (file, line, the dataset's column, what
     was expected); a file with any problem gives no claims at all.
@@ -407,6 +508,8 @@ def read_dataset_file(path: Path, dataset: Dataset, limits: Limits = Limits()) -
     claims: list[ClaimInput] = []
     events: set[str] = set()
     days: list[date] = []
+    read: list[tuple[int, dict[str, str]]] = []
+    unreadable: list[Problem] = []
     try:
         records = csv_records(lines)
         first = next(records, None)
@@ -422,18 +525,23 @@ def read_dataset_file(path: Path, dataset: Dataset, limits: Limits = Limits()) -
             if len(values) != len(header):
                 problems.append(Problem(name, line, None, f"has {len(values)} values; the header has {len(header)} columns"))
                 continue
-            row = _Row(name, line, dict(zip(header, values)), [])
-            rows = dataset.claims_of(row)
-            problems.extend(row.problems)
-            for item in rows:
-                claim = _validated(name, line, item, dataset, problems, limits)
-                if claim is not None:
-                    claims.append(claim)
-                    days.extend((claim.date.start, claim.date.end))
-            if rows:
-                events.add(row.get(dataset.event_column))
+            read.append((line, dict(zip(header, values))))
     except InputError as exc:   # the file could not be read on: what was found before it counts too
-        problems.extend(exc.problems)
+        unreadable = exc.problems
+    order, basis, found = _date_order(name, read, dataset.date_columns, date_order)
+    problems.extend(found)
+    for line, values in read:
+        row = _Row(name, line, values, [], order, basis, dataset.year_column)
+        rows = dataset.claims_of(row)
+        problems.extend(row.problems)
+        for item in rows:
+            claim = _validated(name, line, item, dataset, problems, limits)
+            if claim is not None:
+                claims.append(claim)
+                days.extend((claim.date.start, claim.date.end))
+        if rows:
+            events.add(row.get(dataset.event_column))
+    problems.extend(unreadable)
     refuse_problems(name, lines, list(dict.fromkeys(problems)), len(claims),
                     f"is empty; expected an export of {dataset.relay} with a header row", "holds no events")
     return DatasetFile(name, dataset, claims, frozenset(events), (min(days), max(days)))

@@ -10,11 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from conftest import Desk
+from reconciler.datasets import DATASETS, read_dataset_file
 
 REAL_UCDP = Path(__file__).resolve().parents[2] / "shared" / "data" / "ucdp-ged-ukraine-2014-2022-2023.csv"
 REJECTED_ONE = "Rejected: 1 problem; nothing was written to the database.\n"
@@ -331,11 +333,26 @@ def test_datasets_real_ucdp_rows_import(desk: Desk) -> None:
     assert stored(desk, "ucdp:149221:ukrainian-police")["published"] == "2014-01-27"
 
 
+
+@pytest.mark.skipif(not REAL_UCDP.exists(), reason="the real UCDP rows are in ../shared/data beside the checkout")
+def test_datasets_real_ucdp_file_reads_whole_month_first() -> None:
+    # Its 4,376 dates are written 1/22/2014 12:00:00 AM: 2,773 can only be month first (1/22), none
+    # only day first, 1,603 read both ways (7/3/2014): the file is month/day/year throughout.
+    read = read_dataset_file(REAL_UCDP, DATASETS["ucdp"])
+    assert (len(read.events), len(read.claims)) == (2188, 2255)
+    july = [c for c in read.claims if c.raw["ref"].startswith("ucdp:154413:")]
+    assert {(c.date.start, c.date.end) for c in july} == {(date(2014, 7, 3), date(2014, 7, 3))}
+
 BAD_ROWS = {
     "date_prec": ({"date_prec": 9}, "field 'date_prec': expected a UCDP date precision code: 1 (exact day), 2 "
                   "(within 2-6 days), 3 (the week), 4 (within 8-30 days or the month), 5 (more than a month); got '9'"),
-    "date_start": ({"date_start": "22/03/2031"}, "field 'date_start': is not a day of the calendar: expected a date "
-                   "such as 2014-01-22 or 1/22/2014 (month/day/year), got '22/03/2031'"),
+    # 3/32: no month 32, nor a day 32: no day in either order.
+    "date_start": ({"date_start": "3/32/2031"}, "field 'date_start': is not a day of the calendar read either way "
+                   "(month/day/year or day/month/year): expected a date such as 2014-01-22 or 1/22/2014, "
+                   "got '3/32/2031'"),
+    # UCDP's year column is the event's year: a day of another year is refused, whichever is wrong.
+    "year": ({"date_start": "2030-03-02"}, "field 'date_start': is in 2030, but 'year' says 2031: expected a day "
+             "of the event's year, got '2030-03-02'"),
     "best": ({"best": "many"}, "field 'best': expected a whole number of deaths, such as 0 or 12, got 'many'"),
     "latitude": ({"latitude": "95"}, "field 'latitude': expected decimal degrees between -90 and 90, got '95'"),
     "date_end": ({"date_end": "2031-03-01"}, "field 'date_end': is before date_start (2031-03-02); expected the "
@@ -354,6 +371,92 @@ def test_datasets_bad_row_is_refused_whole_naming_file_line_and_column(sources: 
     assert result.stdout == ""
     assert result.stderr == f"Error: bad.csv:3: {problem}\n" + REJECTED_ONE
     assert sources.dump() == before
+
+
+def slash_file(desk: Desk, name: str, first: int, *days: str, **given: object) -> str:
+    """A UCDP file of one event a day given (ids first, first + 1, ...; both its dates the day)."""
+    rows = [ucdp_row(first + n, day, "Avdiivka", "OSCE SMM", 1, **given) for n, day in enumerate(days)]
+    return desk.write(name, csv_text(UCDP_COLUMNS, rows))
+
+
+def test_datasets_slash_dates_take_the_order_the_file_shows(sources: Desk) -> None:
+    # 20/07/2031 can only be day first (there is no month 20): the file is day/month/year, and its
+    # 3/4/2031 is 3 April. In the second file 7/21/2031 can only be month first: its 3/4 is 4 March.
+    # ISO dates beside them say nothing of the order (the third event of each).
+    for name, first, days, expected in (
+            ("dmy.csv", 900501, ("20/07/2031", "3/4/2031 00:00", "2031-05-05"),
+             ["2031-07-20", "2031-04-03", "2031-05-05"]),
+            ("mdy.csv", 900601, ("7/21/2031 12:00:00 AM", "3/4/2031", "2031-05-05"),
+             ["2031-07-21", "2031-03-04", "2031-05-05"])):
+        result = sources("import", "--format", "ucdp", slash_file(sources, name, first, *days))
+        assert result.exit_code == 0, result.output
+        assert [stored(sources, f"ucdp:{first + n}:osce-smm")["date"] for n in range(3)] == expected
+
+
+def test_datasets_slash_dates_in_both_orders_refuse_the_file(sources: Desk) -> None:
+    # Line 2 can only be day first, line 3 only month first: one of them is misread whichever is
+    # taken, so neither is; the other lines' dates are not said again.
+    result = sources("import", "--format", "ucdp", slash_file(sources, "mixed.csv", 900501, "20/07/2031",
+                                                              "7/21/2031", "3/4/2031"))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: mixed.csv:2: field 'date_start': '20/07/2031' can only be read day/month/year, but line 3, "
+        "field 'date_start' ('7/21/2031') can only be read month/day/year: the file mixes both orders; expected "
+        "one order throughout the file (nothing is guessed)\n" + REJECTED_ONE)
+    # The order given does not make the file consistent: the date it contradicts is refused, twice
+    # (date_start and date_end).
+    result = sources("import", "--format", "ucdp", "--date-order", "mdy", "mixed.csv")
+    assert result.exit_code == 2
+    assert result.stderr == "".join(
+        f"Error: mixed.csv:2: field '{column}': is not a day of the calendar read month/day/year (the order "
+        "given): got '20/07/2031'\n" for column in ("date_start", "date_end")) + (
+        "Rejected: 2 problems; nothing was written to the database.\n")
+    assert not sources.query("SELECT count(*) FROM claims")[0][0]
+
+
+def test_datasets_slash_dates_that_read_both_ways_need_the_order_given(sources: Desk) -> None:
+    # 3/4/2031 and 12/11/2031 are days in either order; an ISO date says nothing of it: refused.
+    name = slash_file(sources, "either.csv", 900501, "2031-05-05", "3/4/2031", "12/11/2031")
+    before = sources.dump()
+    result = sources("import", "--format", "ucdp", name)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: either.csv:3: field 'date_start': '3/4/2031' reads as 4 March 2031 (month/day/year) or 3 April "
+        "2031 (day/month/year), and every date of the file written with slashes reads both ways: their order is "
+        "unknown, and nothing is guessed; say which with --date-order mdy (month/day/year) or --date-order dmy "
+        "(day/month/year)\n" + REJECTED_ONE)
+    assert sources.dump() == before
+    result = sources("import", "--format", "ucdp", "--date-order", "dmy", name)
+    assert result.exit_code == 0, result.output
+    assert [stored(sources, f"ucdp:{900501 + n}:osce-smm")["date"] for n in range(3)] == [
+        "2031-05-05", "2031-04-03", "2031-11-12"]
+    # The same rows with the other order given: the same two events, now 4 March and 11 December.
+    result = sources("import", "--format", "ucdp", "--date-order", "mdy", "--json", name)
+    assert (json.loads(result.stdout)["updated"], stored(sources, "ucdp:900502:osce-smm")["date"],
+            stored(sources, "ucdp:900503:osce-smm")["date"]) == (2, "2031-03-04", "2031-12-11")
+
+
+def test_datasets_slash_date_of_another_year_than_the_row_says(sources: Desk) -> None:
+    # 7/21/2030 can only be month first; UCDP's year says 2031: refused on both dates.
+    result = sources("import", "--format", "ucdp", slash_file(sources, "year.csv", 900501, "7/21/2030"))
+    assert result.exit_code == 2
+    assert result.stderr == "".join(
+        f"Error: year.csv:2: field '{column}': is in 2030, but 'year' says 2031: expected a day of the event's "
+        "year, got '7/21/2030'\n" for column in ("date_start", "date_end")) + (
+        "Rejected: 2 problems; nothing was written to the database.\n")
+
+
+def test_datasets_acled_slash_dates_and_the_date_order_option(sources: Desk) -> None:
+    # ACLED's event_date re-saved by a spreadsheet: 5/25/2031 can only be month first, so 5/11 is 11 May.
+    rows = [acled_row("UKR900201", "5/11/2031", "Mariupol", "OSCE SMM", 1),
+            acled_row("UKR900202", "5/25/2031", "Kramatorsk", "OSCE SMM", 1)]
+    result = sources("import", "--format", "acled", sources.write("slash.csv", csv_text(ACLED_COLUMNS, rows)))
+    assert result.exit_code == 0, result.output
+    assert [stored(sources, f"acled:UKR90020{n}:osce-smm")["date"] for n in (1, 2)] == ["2031-05-11", "2031-05-25"]
+    # The option means nothing to the contract's files, whose dates are ISO: a usage error.
+    result = sources("import", "--date-order", "dmy", sources.write_jsonl("c.jsonl", HAND_CODED))
+    assert result.exit_code == 2
+    assert "--date-order is for --format ucdp or acled" in result.stderr
 
 
 def test_datasets_acled_problems_are_listed_together(sources: Desk) -> None:
