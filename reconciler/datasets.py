@@ -390,10 +390,12 @@ def _acled_claims(row: _Row) -> list[dict]:
     sources = _sources(row.get("source"))
     if not sources:
         row.problem("source", "is required: who ACLED coded the event from, ';' between sources")
-    published = None
+    # ACLED's timestamp is when ACLED last changed the row (any recode changes it), not when any
+    # source published: it goes to the note, never to ``published``.
+    changed = None
     if stamp := row.get("timestamp"):
         if re.fullmatch(r"[0-9]{1,11}", stamp):
-            published = datetime.fromtimestamp(int(stamp), timezone.utc).isoformat().replace("+00:00", "Z")
+            changed = datetime.fromtimestamp(int(stamp), timezone.utc).isoformat().replace("+00:00", "Z")
         else:
             row.problem("timestamp", f"expected seconds since 1970 (ACLED's timestamp), such as 1677609600, got {stamp!r}")
     if None in (day, time_prec, geo_prec, fatalities) or not event or not sources:
@@ -417,12 +419,12 @@ def _acled_claims(row: _Row) -> list[dict]:
         # ACLED writes 0 where no death was reported: not a source saying nobody died.
         "victims": "civilians" if against_civilians else ("people" if fatalities else None),
         "killed": str(fatalities) if fatalities else None,
-        "published": published, "text": row.get("notes"),
+        "text": row.get("notes"),
     }
     actors = " – ".join(f"{row.get(a)}" + (f" ({inter})" if inter else "")
                         for a, inter in (("actor1", inter1), ("actor2", inter2)) if row.get(a))
     note = "; ".join(part for part in (
-        f"ACLED event {event}",
+        f"ACLED event {event}" + (f" (last changed by ACLED {changed}: timestamp {stamp})" if changed else ""),
         " / ".join(t for t in (row.get("disorder_type"), event_type, sub_type) if t),
         actors,
         f"time_precision {time_prec} ({ACLED_TIME_PRECISION[time_prec]}), event_date {day.isoformat()}",
@@ -486,7 +488,7 @@ DATASETS = {
         _acled_claims, _COMMON_COLUMNS | {"ref": "event_id_cnty", "date": "event_date", "place": "location",
                                           "region": "admin1", "type": "sub_event_type", "actor": "actor1",
                                           "victims": "civilian_targeting", "killed": "fatalities",
-                                          "published": "timestamp", "text": "notes", "note": "event_id_cnty"},
+                                          "text": "notes", "note": "event_id_cnty"},
         date_columns=("event_date",)),
 }
 

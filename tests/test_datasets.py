@@ -284,7 +284,11 @@ def test_datasets_acled_row_maps_to_the_contract(sources: Desk) -> None:
                                      "killed", "published")} == {
         "source": "OSCE Special Monitoring Mission to Ukraine", "via": ["ACLED"], "date": "2031-05-11",
         "place": "Mariupol", "region": "Donetsk", "type": "shelling", "actor": "Military Forces of Russia (2000-)",
-        "victims": "civilians", "killed": "3", "published": "2031-02-27T23:06:40Z"}  # date -u -d @1930000000
+        "victims": "civilians", "killed": "3", "published": None}
+    # ACLED's timestamp is when ACLED last changed the row, not when a source published: the note
+    # keeps it (date -u -d @1930000000).
+    assert shelling["note"].startswith(
+        "ACLED event UKR900101 (last changed by ACLED 2031-02-27T23:06:40Z: timestamp 1930000000); Political violence")
     assert shelling["parsed"]["origin"] == "OSCE SMM"
     battle = stored(sources, "acled:UKR900103:osce-smm")
     # A week (2031-06-11 ± 3 days); a battle names no side as the doer; 0 deaths reported is no figure.
