@@ -98,7 +98,7 @@ def _say_missing(missing: list[MissingClaim], datasets: list[DatasetFile]) -> No
     if not missing:
         return
     say(f"Deleted upstream ({len(missing)} claim{'s' if len(missing) > 1 else ''} that an earlier export of "
-        f"{datasets[0].dataset.relay} gave and this one does not, within the dates it covers; kept, "
+        f"{datasets[0].dataset.relay} gave and this one does not, in the countries and months it covers; kept, "
         "see them with `reconcile claims`):")
     for claim in missing:
         reason = "no longer in the export" if claim.event_gone else "no longer lists this source"

@@ -52,14 +52,14 @@ class Dataset:
 
 @dataclass(frozen=True)
 class DatasetFile:
-    """A dataset file read: its claims (validated contract rows), its events' ids and the days
-    its events cover (earliest start, latest end)."""
+    """A dataset file read: its claims (validated contract rows), its events' ids and the
+    (country, month) pairs its claims cover (see :func:`_scope_of`)."""
 
     name: str
     dataset: Dataset
     claims: list[ClaimInput]
     events: frozenset[str]
-    span: tuple[date, date]
+    scope: frozenset[tuple[str | None, str]]
 
 
 @dataclass(frozen=True)
@@ -330,6 +330,7 @@ def _ucdp_claims(row: _Row) -> list[dict]:
                       ("civilians", "deaths_civilians"), ("unknown", "deaths_unknown")) if deaths[c] is not None)
     note = "; ".join(part for part in (
         f"UCDP GED event {event}" + (f" ({row.get('relid')})" if row.get("relid") else ""),
+        _ucdp_country(row.get("country_id"), row.get("country")),
         f"{UCDP_VIOLENCE[violence]}: {side_a or '?'} – {side_b or '?'}",
         f"date_prec {date_prec} ({UCDP_DATE_PRECISION[date_prec]})",
         f"where_prec {where_prec} ({UCDP_PLACE_PRECISION[where_prec]})"
@@ -338,6 +339,18 @@ def _ucdp_claims(row: _Row) -> list[dict]:
         f"event_clarity {row.get('event_clarity')}" if row.get("event_clarity") else "",
         "sources listed: " + "; ".join(sources)) if part)
     return [_claim(base, "ucdp", event, source, "UCDP GED", note) for source in sources]
+
+
+def _ucdp_country(country_id: str, country: str) -> str:
+    """The note's part saying the event's country, right after the event: ``country_id 369
+    (Ukraine)``, ``country Ukraine`` when the file has no id; empty when it has neither.
+    :func:`_scope_of` reads it back."""
+    if country_id:
+        return f"country_id {country_id}" + (f" ({country})" if country else "")
+    return f"country {country}" if country else ""
+
+
+_UCDP_COUNTRY = re.compile(r"UCDP GED event [^;]*; country(?:_id ([^ ;]+)| ([^;]+))")
 
 
 def _first_day(text: str) -> str | None:
@@ -509,7 +522,7 @@ def read_dataset_file(path: Path, dataset: Dataset, limits: Limits = Limits(),
     problems: list[Problem] = []
     claims: list[ClaimInput] = []
     events: set[str] = set()
-    days: list[date] = []
+    scope: set[tuple[str | None, str]] = set()
     read: list[tuple[int, dict[str, str]]] = []
     unreadable: list[Problem] = []
     try:
@@ -540,13 +553,14 @@ def read_dataset_file(path: Path, dataset: Dataset, limits: Limits = Limits(),
             claim = _validated(name, line, item, dataset, problems, limits)
             if claim is not None:
                 claims.append(claim)
-                days.extend((claim.date.start, claim.date.end))
+                scope.add(_scope_of(dataset.key, claim.raw["ref"], claim.raw.get("note"), claim.date.start,
+                                    claim.date.end))
         if rows:
             events.add(row.get(dataset.event_column))
     problems.extend(unreadable)
     refuse_problems(name, lines, list(dict.fromkeys(problems)), len(claims),
                     f"is empty; expected an export of {dataset.relay} with a header row", "holds no events")
-    return DatasetFile(name, dataset, claims, frozenset(events), (min(days), max(days)))
+    return DatasetFile(name, dataset, claims, frozenset(events), frozenset(scope))
 
 
 def _validated(name: str, line: int, item: dict, dataset: Dataset, problems: list[Problem],
@@ -560,9 +574,9 @@ def _validated(name: str, line: int, item: dict, dataset: Dataset, problems: lis
 
 def missing_upstream(session: Session, files: Iterable[DatasetFile]) -> list[MissingClaim]:
     """Stored claims of these datasets that the files no longer give: claims relayed via the
-    dataset, with its ref prefix, dated within the days a file covers (and, for ACLED, of a
-    country whose events it holds), whose source and ref no file of the dataset gives now.
-    Listed, never deleted: a person decides what an event dropped upstream means."""
+    dataset, with its ref prefix, of a (country, month) a file covers (:func:`_scope_of`), whose
+    source and ref no file of the dataset gives now. Listed, never deleted: a person decides what
+    an event dropped upstream means."""
     index = SourceIndex.load(session)
     given: set[tuple[int, str]] = set()
     files = list(files)
@@ -577,23 +591,52 @@ def missing_upstream(session: Session, files: Iterable[DatasetFile]) -> list[Mis
     found: dict[int, MissingClaim] = {}
     for file in files:
         relay = index.find(file.dataset.relay)
-        if relay is None:
+        if relay is None or not file.scope:
             continue
         prefix = f"{file.dataset.key}:"
-        countries = {_country(e) for e in file.events} if file.dataset.key == "acled" else None
+        months = sorted(month for _, month in file.scope)
+        first = date.fromisoformat(months[0] + "-01")
+        after = (date.fromisoformat(months[-1] + "-01") + timedelta(days=31)).replace(day=1)
+        countries: dict[str, set[str | None]] = {}   # month -> the countries the file covers in it
+        for country, month in file.scope:
+            countries.setdefault(month, set()).add(country)
+        # A claim's month is a day within its dates: those overlapping the file's months are read.
         rows = session.execute(
-            select(Claim.id, Claim.source_id, Claim.ref, Source.name)
+            select(Claim.id, Claim.source_id, Claim.ref, Claim.note, Claim.date_start, Claim.date_end, Source.name)
             .join(Source, Source.id == Claim.source_id)
             .join(ClaimRelay, (ClaimRelay.claim_id == Claim.id) & (ClaimRelay.position == 0))
             .where(ClaimRelay.source_id == relay.id, Claim.ref.startswith(prefix, autoescape=True),
-                   Claim.date_end >= file.span[0], Claim.date_start <= file.span[1]))
-        for claim_id, source_id, ref, source_name in rows:
-            event = ref[len(prefix):].partition(":")[0]
-            if (source_id, ref) in given or (countries is not None and _country(event) not in countries):
+                   Claim.date_end >= first, Claim.date_start < after))
+        for claim_id, source_id, ref, note, start, end, source_name in rows:
+            if (source_id, ref) in given:
                 continue
+            country, month = _scope_of(file.dataset.key, ref, note, start, end)
+            covered = countries.get(month)
+            # None: a country not known (a file without the column; a claim stored before notes
+            # said it): the month alone decides.
+            if not covered or (country is not None and None not in covered and country not in covered):
+                continue
+            event = ref[len(prefix):].partition(":")[0]
             found[claim_id] = MissingClaim(claim_id, ref, source_name, event,
                                            event not in events[file.dataset.key])
     return sorted(found.values(), key=lambda c: c.claim_id)
+
+
+def _scope_of(dataset: str, ref: str, note: str | None, start: date, end: date) -> tuple[str | None, str]:
+    """The country and month (``2031-05``) a dataset's claim belongs to, read alike from a file's
+    claims and from stored ones, to say which stored claims a file covers. The country: the
+    letters ACLED's event id begins with (``UKR`` of ``UKR12345``); UCDP's ``country_id`` (else
+    ``country``) as the note gives it, None when it gives neither. The month: UCDP's
+    ``date_start``; for ACLED the middle of the claim's dates, which is ``event_date`` (a day, or
+    the middle of its week) or a day of its month: the month ACLED files the event under."""
+    if dataset == "acled":
+        country = _country(ref.split(":")[1] if ref.count(":") >= 2 else "")
+        day = start + timedelta(days=(end - start).days // 2)
+    else:
+        match = _UCDP_COUNTRY.match(note or "")
+        country = (match[1] or match[2].strip()) if match else None
+        day = start
+    return country, day.isoformat()[:7]
 
 
 def _country(event: str) -> str:

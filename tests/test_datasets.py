@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Desk
-from reconciler.datasets import DATASETS, read_dataset_file
+from reconciler.datasets import DATASETS, _scope_of, read_dataset_file
 
 REAL_UCDP = Path(__file__).resolve().parents[2] / "shared" / "data" / "ucdp-ged-ukraine-2014-2022-2023.csv"
 REJECTED_ONE = "Rejected: 1 problem; nothing was written to the database.\n"
@@ -257,7 +257,7 @@ def test_datasets_ucdp_row_maps_to_the_contract(sources: Desk) -> None:
         "victims": "civilians", "killed": "1", "published": "2031-03-16", "text": "Shelling of Horlivka"}
     assert army["parsed"]["origin"] == "Government of Ukraine"
     assert army["note"] == (
-        "UCDP GED event 900002 (UKR-2031-1-99999-900002); state-based armed conflict: Government of Ukraine – DPR; "
+        "UCDP GED event 900002 (UKR-2031-1-99999-900002); country_id 369 (Ukraine); state-based armed conflict: Government of Ukraine – DPR; "
         "date_prec 1 (exact day); where_prec 1 (exact location), where_description Horlivka, Donetsk region, "
         "adm_2 Horlivka raion; deaths best 1 (low 1, high 1); side A 0, side B 0, civilians 1, unknown 0; "
         "event_clarity 1; sources listed: Ukrainian army; OSCE SMM")
@@ -502,8 +502,8 @@ def test_datasets_reimport_updates_changed_events_and_lists_those_gone_upstream(
         "newer.csv: added 0, updated 2, already stored 9\n"
         "Unregistered sources (kept, but never counted as independent corroboration; register them with "
         "`reconcile sources add`):\n  - Local administration\n"
-        "Deleted upstream (2 claims that an earlier export of ACLED gave and this one does not, within the dates "
-        "it covers; kept, see them with `reconcile claims`):\n"
+        "Deleted upstream (2 claims that an earlier export of ACLED gave and this one does not, in the countries "
+        "and months it covers; kept, see them with `reconcile claims`):\n"
         f"  - claim {gone} (Armed Forces of Ukraine): event UKR900107 no longer in the export\n"
         f"  - claim {dropped} (Armed Forces of Ukraine): event UKR900108 no longer lists this source\n")
     assert stored(sources, "acled:UKR900102:ministry-of-defence-of-ukraine")["killed"] == "5"
@@ -526,6 +526,64 @@ def test_datasets_export_of_other_dates_lists_nothing_as_deleted(sources: Desk) 
         data = json.loads(sources("import", "--format", "acled", "--json",
                                   sources.write(name, csv_text(ACLED_COLUMNS, rows))).stdout)
         assert (data["added"], data["deleted_upstream"]) == (1, [])
+
+
+def deleted(desk: Desk, name: str, columns: list[str], rows: list[dict], dataset: str) -> dict[str, str]:
+    """The claims an import of these rows lists as deleted upstream: ref -> reason."""
+    result = desk("import", "--format", dataset, "--json", desk.write(name, csv_text(columns, rows)))
+    assert result.exit_code == 0, result.output
+    return {m["ref"]: m["reason"] for m in json.loads(result.stdout)["deleted_upstream"]}
+
+
+def test_datasets_ucdp_file_of_another_country_lists_nothing_as_deleted(sources: Desk) -> None:
+    # UCDP's ids say no country: its country_id does (369 Ukraine, 365 Russia). A file of Russia's
+    # events over the same months as ged.csv (March to September 2031) says nothing of Ukraine's.
+    assert sources("import", "--format", "ucdp", "ged.csv").exit_code == 0
+    russia = [ucdp_row(event, day, "Avdiivka", "OSCE SMM", 1, country="Russia (Soviet Union)", country_id=365)
+              for event, day in ((900701, "2031-03-02"), (900702, "2031-09-28"))]
+    assert deleted(sources, "russia.csv", UCDP_COLUMNS, russia, "ucdp") == {}
+
+
+def test_datasets_ucdp_file_lists_as_deleted_only_in_the_months_it_covers(sources: Desk) -> None:
+    # A file holding 900001 (2 March) and a new event of 21 September covers Ukraine's March and
+    # September 2031: of ged.csv's events it lacks, those of March (900002, two sources, and
+    # 900003) and September (900011, 900012) are listed; April to August (900004-900010) are not,
+    # though they lie between its first and last day.
+    assert sources("import", "--format", "ucdp", "ged.csv").exit_code == 0
+    rows = [UCDP_ROWS[0], ucdp_row(900013, "2031-09-21", "Sloviansk", "OSCE SMM", 1)]
+    gone = "event no longer in the export"
+    assert deleted(sources, "partial.csv", UCDP_COLUMNS, rows, "ucdp") == {
+        "ucdp:900002:ukrainian-army": gone, "ucdp:900002:osce-smm": gone,
+        "ucdp:900003:peoples-militia-of-the-dpr": gone, "ucdp:900011:osce-smm": gone,
+        "ucdp:900012:ukrainian-army": gone}
+
+
+def test_datasets_acled_back_filled_event_does_not_stretch_what_is_listed(sources: Desk) -> None:
+    # An ACLED update with UKR900112 (18 January 2032) and an event back-filled into May 2031 covers
+    # Ukraine's May 2031 and January 2032: listed are May's UKR900101 (11 May) and UKR900102 (25 May)
+    # and January's UKR900111 (4 January); June to December 2031 are not (UKR900103, a week around
+    # 11 June, is filed under June; UKR900104 is the month of June).
+    assert sources("import", "--format", "acled", "acled.csv").exit_code == 0
+    rows = [ACLED_ROWS[-1], acled_row("UKR900199", "2031-05-20", "Mariupol", "OSCE SMM", 1)]
+    gone = "event no longer in the export"
+    assert deleted(sources, "update.csv", ACLED_COLUMNS, rows, "acled") == {
+        "acled:UKR900101:osce-special-monitoring-mission-to-ukraine": gone,
+        "acled:UKR900102:ministry-of-defence-of-ukraine": gone, "acled:UKR900111:osce-smm": gone}
+
+
+def test_datasets_scope_of_a_claim_reads_its_country_and_month() -> None:
+    day = date(2031, 3, 30)
+    # UCDP: the country the note gives right after the event, the month of date_start.
+    assert _scope_of("ucdp", "ucdp:1:x", "UCDP GED event 1 (UKR-1); country_id 369 (Ukraine); state-based",
+                     day, date(2031, 4, 2)) == ("369", "2031-03")
+    assert _scope_of("ucdp", "ucdp:1:x", "UCDP GED event 1; country DR Congo (Zaire); one-sided", day, day) == (
+        "DR Congo (Zaire)", "2031-03")
+    # A note written before notes gave the country: not known (the month alone decides).
+    assert _scope_of("ucdp", "ucdp:1:x", "UCDP GED event 1 (UKR-1); state-based armed conflict: A – B", day,
+                     day) == (None, "2031-03")
+    # ACLED: the letters of the event id; the middle of the claim's dates (a week of 30 March to
+    # 5 April is ACLED's 2 April: April).
+    assert _scope_of("acled", "acled:UKR9:osce-smm", None, day, date(2031, 4, 5)) == ("UKR", "2031-04")
 
 
 def test_datasets_dry_run_lists_but_writes_nothing(sources: Desk) -> None:
