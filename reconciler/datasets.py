@@ -82,12 +82,14 @@ class _Row:
     """One record of a dataset file being read: its values by column, and the problems found;
     ``order`` is the order of the file's slash dates ("mdy", "dmy"; None when it is unknown,
     which the file's own problem says), ``basis`` what says so, ``year_column`` the column
-    giving the event's year (None: not checked)."""
+    giving the event's year (None: not checked); ``unread`` the columns left unread for a
+    problem of the whole file."""
 
     def __init__(self, name: str, line: int, values: dict[str, str], problems: list[Problem],
                  order: str | None = None, basis: str = "", year_column: str | None = None):
         self.name, self.line, self.values, self.problems = name, line, values, problems
         self.order, self.basis, self.year_column = order, basis, year_column
+        self.unread: set[str] = set()
 
     def get(self, column: str) -> str:
         return (self.values.get(column) or "").strip()
@@ -229,6 +231,7 @@ def _day(row: _Row, column: str, forms: str) -> date | None:
                                 f"expected a date such as {forms}, got {value!r}")
             return None
         if row.order is None:   # unknown: the file's own problem says so
+            row.unread.add(column)
             return None
         if row.order not in days:
             row.problem(column, f"is not a day of the calendar read {DATE_ORDERS[row.order]} ({row.basis}): "
@@ -302,7 +305,7 @@ def _ucdp_claims(row: _Row) -> list[dict]:
         row.problem("source_original", "is empty, and so is source_office; expected who the event's figures come "
                                        "from, ';' between sources")
     if None in (start, end, date_prec, where_prec, violence) or not event or not sources:
-        return []
+        sources = sources or [""]   # refused; its claims are still built, to check its other columns
     side_a, side_b = row.get("side_a"), row.get("side_b")
     civilians, unknown = deaths["deaths_civilians"], deaths["deaths_unknown"]
     victims = None
@@ -313,7 +316,8 @@ def _ucdp_claims(row: _Row) -> list[dict]:
     first_order = where_prec in ("1", "2", "3", "4", "5")
     published = _first_day(row.get("source_date")) or _first_day(row.get("source_article"))
     base = {
-        "date": start.isoformat() if start == end else f"{start.isoformat()}/{end.isoformat()}",
+        "date": (start.isoformat() if start == end else f"{start.isoformat()}/{end.isoformat()}") if start and end
+        else None,
         "place": row.get("where_coordinates") if placed else None,
         "lat": row.get("latitude") if placed else None, "lon": row.get("longitude") if placed else None,
         "region": row.get("adm_1") if first_order else None,
@@ -331,9 +335,9 @@ def _ucdp_claims(row: _Row) -> list[dict]:
     note = "; ".join(part for part in (
         f"UCDP GED event {event}" + (f" ({row.get('relid')})" if row.get("relid") else ""),
         _ucdp_country(row.get("country_id"), row.get("country")),
-        f"{UCDP_VIOLENCE[violence]}: {side_a or '?'} – {side_b or '?'}",
-        f"date_prec {date_prec} ({UCDP_DATE_PRECISION[date_prec]})",
-        f"where_prec {where_prec} ({UCDP_PLACE_PRECISION[where_prec]})"
+        f"{UCDP_VIOLENCE.get(violence, '?')}: {side_a or '?'} – {side_b or '?'}",
+        f"date_prec {date_prec} ({UCDP_DATE_PRECISION.get(date_prec, '?')})",
+        f"where_prec {where_prec} ({UCDP_PLACE_PRECISION.get(where_prec, '?')})"
         + "".join(f", {c} {row.get(c)}" for c in ("where_description", "adm_2") if row.get(c)),
         f"deaths best {best}" + (f" ({figures})" if figures else "") + (f"; {split}" if split else ""),
         f"event_clarity {row.get('event_clarity')}" if row.get("event_clarity") else "",
@@ -412,8 +416,10 @@ def _acled_claims(row: _Row) -> list[dict]:
         else:
             row.problem("timestamp", f"expected seconds since 1970 (ACLED's timestamp), such as 1677609600, got {stamp!r}")
     if None in (day, time_prec, geo_prec, fatalities) or not event or not sources:
-        return []
-    if time_prec == "1":
+        sources = sources or [""]   # refused; its claims are still built, to check its other columns
+    if day is None:
+        when = None
+    elif time_prec == "1":
         when = day.isoformat()
     elif time_prec == "2":
         when = f"{(day - timedelta(days=3)).isoformat()}/{(day + timedelta(days=3)).isoformat()}"
@@ -440,8 +446,8 @@ def _acled_claims(row: _Row) -> list[dict]:
         f"ACLED event {event}" + (f" (last changed by ACLED {changed}: timestamp {stamp})" if changed else ""),
         " / ".join(t for t in (row.get("disorder_type"), event_type, sub_type) if t),
         actors,
-        f"time_precision {time_prec} ({ACLED_TIME_PRECISION[time_prec]}), event_date {day.isoformat()}",
-        f"geo_precision {geo_prec} ({ACLED_GEO_PRECISION[geo_prec]})"
+        f"time_precision {time_prec} ({ACLED_TIME_PRECISION.get(time_prec, '?')}), event_date {day or '?'}",
+        f"geo_precision {geo_prec} ({ACLED_GEO_PRECISION.get(geo_prec, '?')})"
         + "".join(f", {c} {row.get(c)}" for c in ("admin2", "admin3") if row.get(c))
         + (f", location {row.get('location')}" if not placed and row.get("location") else ""),
         f"fatalities {fatalities}",
@@ -483,9 +489,10 @@ def outlets_as_relays(claims: list[ClaimInput], index: SourceIndex) -> list[Clai
     return [kept.get(id(c), c) for c in claims if kept.get(id(c), c) is not None]
 
 
-# The contract field each dataset column becomes, so that validate_row's problems name the column.
+# The contract field each dataset column becomes, so that validate_row's problems name the column
+# (the note: the column that makes it long, the sources it lists).
 _COMMON_COLUMNS = {"source": "source", "via": "source", "ref": "id", "date": "date_start", "lat": "latitude",
-                   "lon": "longitude", "killed": "best", "note": "id"}
+                   "lon": "longitude", "killed": "best", "note": "source"}
 DATASETS = {
     "ucdp": Dataset("ucdp", "UCDP GED", (
         "id", "date_start", "date_end", "date_prec", "where_prec", "where_coordinates", "adm_1", "latitude",
@@ -493,7 +500,8 @@ DATASETS = {
         _ucdp_claims, _COMMON_COLUMNS | {"source": "source_original", "via": "source_original", "place": "where_coordinates",
                                          "region": "adm_1", "actor": "side_a",
                                          "victims": "deaths_civilians", "report": "source_article",
-                                         "published": "source_date", "text": "source_headline"},
+                                         "published": "source_date", "text": "source_headline",
+                                         "note": "source_original"},
         date_columns=("date_start", "date_end"), year_column="year"),
     "acled": Dataset("acled", "ACLED", (
         "event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor2",
@@ -501,7 +509,7 @@ DATASETS = {
         _acled_claims, _COMMON_COLUMNS | {"ref": "event_id_cnty", "date": "event_date", "place": "location",
                                           "region": "admin1", "type": "sub_event_type", "actor": "actor1",
                                           "victims": "civilian_targeting", "killed": "fatalities",
-                                          "text": "notes", "note": "event_id_cnty"},
+                                          "text": "notes"},
         date_columns=("event_date",)),
 }
 
@@ -549,13 +557,14 @@ def read_dataset_file(path: Path, dataset: Dataset, limits: Limits = Limits(),
         row = _Row(name, line, values, [], order, basis, dataset.year_column)
         rows = dataset.claims_of(row)
         problems.extend(row.problems)
+        refused = {p.field for p in row.problems} | row.unread if row.problems or row.unread else None
         for item in rows:
-            claim = _validated(name, line, item, dataset, problems, limits)
-            if claim is not None:
+            claim = _validated(name, line, item, dataset, problems, limits, refused)
+            if claim is not None and refused is None:
                 claims.append(claim)
                 scope.add(_scope_of(dataset.key, claim.raw["ref"], claim.raw.get("note"), claim.date.start,
                                     claim.date.end))
-        if rows:
+        if rows and refused is None:
             events.add(row.get(dataset.event_column))
     problems.extend(unreadable)
     refuse_problems(name, lines, list(dict.fromkeys(problems)), len(claims),
@@ -564,11 +573,19 @@ def read_dataset_file(path: Path, dataset: Dataset, limits: Limits = Limits(),
 
 
 def _validated(name: str, line: int, item: dict, dataset: Dataset, problems: list[Problem],
-               limits: Limits) -> ClaimInput | None:
-    """One claim through the import's own validation; its problems name the dataset's column."""
+               limits: Limits, refused: set[str | None] | None = None) -> ClaimInput | None:
+    """One claim through the import's own validation; its problems name the dataset's column.
+
+    ``refused``: the columns the row already has problems with, when it has any: the claim was
+    built without what they hold, only to find the row's other problems. Those columns are not
+    named again, nor the fields left out for them ("is required")."""
     found: list[Problem] = []
     claim = validate_row(name, line, item, found, limits)
-    problems.extend(replace(p, field=dataset.column_of.get(p.field, p.field)) if p.field else p for p in found)
+    for problem in found:
+        column = dataset.column_of.get(problem.field, problem.field) if problem.field else None
+        if refused is not None and (column in refused or (problem.field and item.get(problem.field) in (None, ""))):
+            continue
+        problems.append(replace(problem, field=column) if column else problem)
     return claim
 
 

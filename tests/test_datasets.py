@@ -464,7 +464,9 @@ def test_datasets_acled_slash_dates_and_the_date_order_option(sources: Desk) -> 
 
 
 def test_datasets_acled_problems_are_listed_together(sources: Desk) -> None:
-    rows = [ACLED_ROWS[0] | {"inter1": "Soldiers"}, ACLED_ROWS[1] | {"time_precision": 4, "source": " ; "}]
+    # Line 3's coded problems do not keep its latitude from being checked too.
+    rows = [ACLED_ROWS[0] | {"inter1": "Soldiers"},
+            ACLED_ROWS[1] | {"time_precision": 4, "source": " ; ", "latitude": 95}]
     result = sources("import", "--format", "acled", sources.write("bad.csv", csv_text(ACLED_COLUMNS, rows)))
     assert result.exit_code == 2
     assert result.stderr == (
@@ -474,8 +476,51 @@ def test_datasets_acled_problems_are_listed_together(sources: Desk) -> None:
         "Error: bad.csv:3: field 'time_precision': expected an ACLED time precision code: 1 (exact day), "
         "2 (the week), 3 (the month); got '4'\n"
         "Error: bad.csv:3: field 'source': is required: who ACLED coded the event from, ';' between sources\n"
-        "Rejected: 3 problems; nothing was written to the database.\n")
+        "Error: bad.csv:3: field 'latitude': expected decimal degrees between -90 and 90, got '95'\n"
+        "Rejected: 4 problems; nothing was written to the database.\n")
     assert not sources.query("SELECT count(*) FROM claims")[0][0]
+
+
+def test_datasets_row_with_a_coded_problem_has_its_other_problems_listed_too(sources: Desk) -> None:
+    # Line 2: a date_prec no code, and a latitude out of range. Line 3: date_end before date_start
+    # and the same latitude; the claim built without its dates is not said to lack a date.
+    ucdp = [UCDP_ROWS[0] | {"date_prec": 9, "latitude": 95},
+            UCDP_ROWS[1] | {"date_end": "2031-03-15", "latitude": 95}]
+    result = sources("import", "--format", "ucdp", sources.write("bad.csv", csv_text(UCDP_COLUMNS, ucdp)))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: bad.csv:2: field 'date_prec': expected a UCDP date precision code: 1 (exact day), 2 (within 2-6 "
+        "days), 3 (the week), 4 (within 8-30 days or the month), 5 (more than a month); got '9'\n"
+        "Error: bad.csv:2: field 'latitude': expected decimal degrees between -90 and 90, got '95'\n"
+        "Error: bad.csv:3: field 'date_end': is before date_start (2031-03-16); expected the event's last "
+        "possible day\n"
+        "Error: bad.csv:3: field 'latitude': expected decimal degrees between -90 and 90, got '95'\n"
+        "Rejected: 4 problems; nothing was written to the database.\n")
+
+
+def test_datasets_note_too_long_names_the_sources_column(sources: Desk) -> None:
+    # The note lists every source of the event: what makes it long is the sources column, not the id.
+    ucdp_note = (
+        "UCDP GED event 900001 (UKR-2031-1-99999-900001); country_id 369 (Ukraine); state-based armed conflict: "
+        "Government of Ukraine – DPR; date_prec 1 (exact day); where_prec 1 (exact location), where_description "
+        "Avdiivka, Donetsk region, adm_2 Avdiivka raion; deaths best 2 (low 2, high 2); side A 0, side B 0, "
+        "civilians 2, unknown 0; event_clarity 1; sources listed: Ukrainian army; OSCE SMM; MemoryBook")
+    acled_note = (
+        "ACLED event UKR900101 (last changed by ACLED 2031-02-27T23:06:40Z: timestamp 1930000000); Political "
+        "violence / Explosions/Remote violence / Shelling/artillery/missile attack; Military Forces of Russia "
+        "(2000-) (External/Other forces) – Civilians (Ukraine) (Civilians); time_precision 1 (exact day), "
+        "event_date 2031-05-11; geo_precision 1 (exact location), admin2 Mariupol; fatalities 3; source_scale "
+        "National; sources listed: OSCE SMM; Ukrainian army")
+    # Each note as written above: the problem gives its length (the rows' other fields are short).
+    for dataset, columns, row, column, note in (
+            ("ucdp", UCDP_COLUMNS, UCDP_ROWS[0] | {"source_original": "Ukrainian army; OSCE SMM; MemoryBook"},
+             "source_original", ucdp_note),
+            ("acled", ACLED_COLUMNS, ACLED_ROWS[0] | {"source": "OSCE SMM; Ukrainian army"}, "source", acled_note)):
+        result = sources("import", "--format", dataset, "--max-text-chars", "300",
+                         sources.write("long.csv", csv_text(columns, [row])))
+        assert result.exit_code == 2
+        assert result.stderr == (f"Error: long.csv:2: field '{column}': is {len(note)} characters long; at most 300\n"
+                                 + REJECTED_ONE)
 
 
 def test_datasets_file_of_the_other_dataset_is_refused(sources: Desk) -> None:
