@@ -24,12 +24,16 @@ from .output import claim_label, console, print_json, say, table
 @click.option("--format", "file_format", type=click.Choice(["claims", *DATASETS]), default="claims",
               show_default=True, help="claims: the contract's JSON Lines or CSV (by the file's extension); "
               "ucdp: a UCDP GED CSV export; acled: an ACLED CSV export (see docs/datasets.md).")
+@click.option("--date-order", type=click.Choice(["mdy", "dmy"]),
+              help="With --format ucdp or acled: the order of the files' dates written with slashes, "
+              "mdy (1/22/2014) or dmy (22/1/2014), for files whose every such date reads both ways "
+              "(3/4/2031); otherwise the files' dates say it.")
 @click.option("--dry-run", is_flag=True, help="Check and count, then roll back: nothing is written.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @limit_options()
 @click.pass_obj
-def import_command(app: AppContext, files: tuple[Path, ...], file_format: str, dry_run: bool, as_json: bool,
-                   limits: Limits) -> None:
+def import_command(app: AppContext, files: tuple[Path, ...], file_format: str, date_order: str | None,
+                   dry_run: bool, as_json: bool, limits: Limits) -> None:
     """Import claims from JSON Lines or CSV files, or from UCDP GED or ACLED exports, all or nothing.
 
     Every file is checked first; if any has a problem, each problem is listed with its file,
@@ -46,13 +50,15 @@ def import_command(app: AppContext, files: tuple[Path, ...], file_format: str, d
         reconcile import examples/dpa-2021-04-07/claims.jsonl
         reconcile import --format ucdp GEDEvent_v24_1.csv
     """
+    if date_order is not None and file_format == "claims":
+        raise click.UsageError("--date-order is for --format ucdp or acled; claim files write dates as 2021-04-06")
     claims, problems, datasets = [], [], []
     for file in files:
         try:
             if file_format == "claims":
                 claims.extend(read_claim_file(file, limits))
             else:
-                datasets.append(read_dataset_file(file, DATASETS[file_format], limits))
+                datasets.append(read_dataset_file(file, DATASETS[file_format], limits, date_order))
                 claims.extend(datasets[-1].claims)
         except InputError as exc:
             problems.extend(exc.problems)
@@ -92,7 +98,7 @@ def _say_missing(missing: list[MissingClaim], datasets: list[DatasetFile]) -> No
     if not missing:
         return
     say(f"Deleted upstream ({len(missing)} claim{'s' if len(missing) > 1 else ''} that an earlier export of "
-        f"{datasets[0].dataset.relay} gave and this one does not, within the dates it covers; kept, "
+        f"{datasets[0].dataset.relay} gave and this one does not, in the countries and months it covers; kept, "
         "see them with `reconcile claims`):")
     for claim in missing:
         reason = "no longer in the export" if claim.event_gone else "no longer lists this source"

@@ -172,6 +172,7 @@ SCHEMA_HINTS = {
 # What to do about a problem in an input file, by Problem.remedy.
 PROBLEM_HINTS = {
     "update": "to apply the change, import again with --update",
+    "date_order": "say which with --date-order mdy (month/day/year) or --date-order dmy (day/month/year)",
 }
 
 # Said of a near event whose claims changed since the last run (near_events' changed_since_run).

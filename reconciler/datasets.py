@@ -46,18 +46,20 @@ class Dataset:
     event_column: str            # the column holding the event's stable id
     claims_of: Callable[["_Row"], list[dict]]
     column_of: dict[str, str]    # contract field -> the dataset column it comes from
+    date_columns: tuple[str, ...] = ()   # the columns holding days (their slash dates: one order a file)
+    year_column: str | None = None       # the column giving the event's year, checked against its days
 
 
 @dataclass(frozen=True)
 class DatasetFile:
-    """A dataset file read: its claims (validated contract rows), its events' ids and the days
-    its events cover (earliest start, latest end)."""
+    """A dataset file read: its claims (validated contract rows), its events' ids and the
+    (country, month) pairs its claims cover (see :func:`_scope_of`)."""
 
     name: str
     dataset: Dataset
     claims: list[ClaimInput]
     events: frozenset[str]
-    span: tuple[date, date]
+    scope: frozenset[tuple[str | None, str]]
 
 
 @dataclass(frozen=True)
@@ -77,10 +79,17 @@ class MissingClaim:
 
 
 class _Row:
-    """One record of a dataset file being read: its values by column, and the problems found."""
+    """One record of a dataset file being read: its values by column, and the problems found;
+    ``order`` is the order of the file's slash dates ("mdy", "dmy"; None when it is unknown,
+    which the file's own problem says), ``basis`` what says so, ``year_column`` the column
+    giving the event's year (None: not checked); ``unread`` the columns left unread for a
+    problem of the whole file."""
 
-    def __init__(self, name: str, line: int, values: dict[str, str], problems: list[Problem]):
+    def __init__(self, name: str, line: int, values: dict[str, str], problems: list[Problem],
+                 order: str | None = None, basis: str = "", year_column: str | None = None):
         self.name, self.line, self.values, self.problems = name, line, values, problems
+        self.order, self.basis, self.year_column = order, basis, year_column
+        self.unread: set[str] = set()
 
     def get(self, column: str) -> str:
         return (self.values.get(column) or "").strip()
@@ -130,7 +139,7 @@ ACLED_TYPES = {"shelling/artillery/missile attack": "shelling", "air/drone strik
 # "MemoryBook (x2)", "Memorybook x3": UCDP counts the articles of one source; the source is one.
 _TIMES = re.compile(r"\s*(?:\(\s*x\s*[0-9]+\s*\)|\bx\s*[0-9]+)\s*$", re.IGNORECASE)
 _ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?")
-_US_DAY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})(?: +[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?: *[AP]M)?)?",
+_SLASH_DAY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})(?: +[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?: *[AP]M)?)?",
                      re.IGNORECASE)
 _NAMED_DAY = re.compile(r"([0-9]{1,2})[ -]([A-Za-z]+)[ -]([0-9]{4})")
 _MONTHS = {name: number for number, names in enumerate(
@@ -139,26 +148,114 @@ _MONTHS = {name: number for number, names in enumerate(
      ("december", "dec")], start=1) for name in names}
 
 
+DATE_ORDERS = {"mdy": "month/day/year", "dmy": "day/month/year"}
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")
+
+
+def _slash_days(value: str) -> dict[str, date] | None:
+    """A date written with slashes (``1/22/2014``, ``22/01/2014 00:00``) as the day it is in
+    each order it can be read in (none, one or both of "mdy", "dmy"); None when it is not one."""
+    match = _SLASH_DAY.fullmatch(value)
+    if not match:
+        return None
+    first, second, year = int(match[1]), int(match[2]), int(match[3])
+    days = {}
+    for order, (month, day) in (("mdy", (first, second)), ("dmy", (second, first))):
+        try:
+            days[order] = date(year, month, day)
+        except ValueError:
+            continue
+    return days
+
+
+def _date_order(name: str, records: list[tuple[int, dict[str, str]]], columns: tuple[str, ...],
+                given: str | None) -> tuple[str | None, str, list[Problem]]:
+    """The order of a file's slash dates, decided once for the whole file: ``given`` ("mdy",
+    "dmy") when the caller says; else the one order that the dates readable one way only
+    (``1/22/2014``: month first; ``22/1/2014``: day first) agree on. A file with dates of both
+    kinds, or whose every slash date reads as a day both ways (``3/4/2031``), has a problem
+    (remedy "date_order": the caller may say the order): nothing is guessed. Gives the order
+    (None when unknown), what says so (for the rows' messages) and the problems."""
+    only: dict[str, tuple[int, str, str]] = {}   # order -> the first date readable that way only
+    either = None                                # the first date readable both ways
+    for line, values in records:
+        for column in columns:
+            value = (values.get(column) or "").strip()
+            days = _slash_days(value)
+            if days and len(days) == 1:
+                only.setdefault(next(iter(days)), (line, column, value))
+            elif days:
+                either = either or (line, column, value, days)
+    if given is not None:
+        return given, "the order given", []
+    if len(only) == 2:   # named on the line of the earlier of the two
+        (first, (line, column, value)), (second, (other_line, other_column, other)) = sorted(
+            only.items(), key=lambda item: item[1][0])
+        return None, "", [Problem(name, line, column, (
+            f"{value!r} can only be read {DATE_ORDERS[first]}, but line {other_line}, field '{other_column}' "
+            f"({other!r}) can only be read {DATE_ORDERS[second]}: the file mixes both orders; expected one "
+            "order throughout the file (nothing is guessed)"))]
+    if only:
+        order, (line, column, value) = next(iter(only.items()))
+        return order, f"the file's order: line {line}, field '{column}' is {value!r}", []
+    if either is not None:
+        line, column, value, days = either
+        readings = " or ".join(f"{_shown_day(days[o])} ({DATE_ORDERS[o]})" for o in DATE_ORDERS)
+        return None, "", [Problem(name, line, column, (
+            f"{value!r} reads as {readings}, and every date of the file written with slashes reads "
+            "both ways: their order is unknown, and nothing is guessed"), remedy="date_order")]
+    return None, "", []
+
+
+def _shown_day(day: date) -> str:
+    """``4 March 2031``, in English whatever the locale."""
+    return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
+
+
 def _day(row: _Row, column: str, forms: str) -> date | None:
-    """The column as a day: ISO (``2014-01-22``, a time after it allowed), month/day/year
-    (``1/22/2014 12:00:00 AM``, as a spreadsheet in US settings saves UCDP's file) or
-    ``24 February 2022`` (ACLED's export). A problem otherwise: nothing is guessed."""
+    """The column as a day: ISO (``2014-01-22``, a time after it allowed), a date written with
+    slashes in the file's order (``1/22/2014 12:00:00 AM``, as a spreadsheet in US settings saves
+    UCDP's file; ``22/1/2014`` in others: see :func:`_date_order`) or ``24 February 2022``
+    (ACLED's export). A problem otherwise: nothing is guessed. The day's year must be the one
+    the row's year column gives, when it has one."""
     value = row.get(column)
     parts = None
     if match := _ISO_DAY.fullmatch(value):
         parts = int(match[1]), int(match[2]), int(match[3])
-    elif match := _US_DAY.fullmatch(value):
-        parts = int(match[3]), int(match[1]), int(match[2])
+    elif (days := _slash_days(value)) is not None:
+        if not days:
+            row.problem(column, "is not a day of the calendar read either way (month/day/year or day/month/year): "
+                                f"expected a date such as {forms}, got {value!r}")
+            return None
+        if row.order is None:   # unknown: the file's own problem says so
+            row.unread.add(column)
+            return None
+        if row.order not in days:
+            row.problem(column, f"is not a day of the calendar read {DATE_ORDERS[row.order]} ({row.basis}): "
+                                f"got {value!r}")
+            return None
+        found = days[row.order]
+        parts = found.year, found.month, found.day
     elif (match := _NAMED_DAY.fullmatch(value)) and match[2].lower() in _MONTHS:
         parts = int(match[3]), _MONTHS[match[2].lower()], int(match[1])
     if parts is None:
         row.problem(column, f"expected a date such as {forms}, got {value!r}")
         return None
     try:
-        return date(*parts)
+        day = date(*parts)
     except ValueError:
         row.problem(column, f"is not a day of the calendar: expected a date such as {forms}, got {value!r}")
         return None
+    if row.year_column and (year := row.get(row.year_column)):
+        if not re.fullmatch(r"[0-9]{4}", year):
+            row.problem(row.year_column, f"expected the event's year, such as 2014, got {year!r}")
+        elif int(year) != day.year:
+            row.problem(column, f"is in {day.year}, but {row.year_column!r} says {year}: expected a day of the "
+                                f"event's year, got {value!r}")
+    return day
 
 
 def _sources(text: str) -> list[str]:
@@ -193,8 +290,8 @@ def _ucdp_claims(row: _Row) -> list[dict]:
     event = row.get("id")
     if not event:
         row.problem("id", "is required: UCDP's event id")
-    start = _day(row, "date_start", "2014-01-22 or 1/22/2014 (month/day/year)")
-    end = _day(row, "date_end", "2014-01-22 or 1/22/2014 (month/day/year)")
+    start = _day(row, "date_start", "2014-01-22 or 1/22/2014")
+    end = _day(row, "date_end", "2014-01-22 or 1/22/2014")
     date_prec = row.code("date_prec", UCDP_DATE_PRECISION, "a UCDP date precision code")
     where_prec = row.code("where_prec", UCDP_PLACE_PRECISION, "a UCDP place precision code")
     violence = row.code("type_of_violence", UCDP_VIOLENCE, "a UCDP type of violence")
@@ -211,7 +308,7 @@ def _ucdp_claims(row: _Row) -> list[dict]:
         row.problem("source_original", "is empty, and so is source_office; expected who the event's figures come "
                                        "from, ';' between sources")
     if None in (start, end, date_prec, where_prec, violence) or not event or not sources:
-        return []
+        sources = sources or [""]   # refused; its claims are still built, to check its other columns
     side_a, side_b = row.get("side_a"), row.get("side_b")
     civilians, unknown = deaths["deaths_civilians"], deaths["deaths_unknown"]
     victims = None
@@ -222,7 +319,8 @@ def _ucdp_claims(row: _Row) -> list[dict]:
     first_order = where_prec in ("1", "2", "3", "4", "5")
     published = _first_day(row.get("source_date")) or _first_day(row.get("source_article"))
     base = {
-        "date": start.isoformat() if start == end else f"{start.isoformat()}/{end.isoformat()}",
+        "date": (start.isoformat() if start == end else f"{start.isoformat()}/{end.isoformat()}") if start and end
+        else None,
         "place": row.get("where_coordinates") if placed else None,
         "lat": row.get("latitude") if placed else None, "lon": row.get("longitude") if placed else None,
         "region": row.get("adm_1") if first_order else None,
@@ -239,14 +337,27 @@ def _ucdp_claims(row: _Row) -> list[dict]:
                       ("civilians", "deaths_civilians"), ("unknown", "deaths_unknown")) if deaths[c] is not None)
     note = "; ".join(part for part in (
         f"UCDP GED event {event}" + (f" ({row.get('relid')})" if row.get("relid") else ""),
-        f"{UCDP_VIOLENCE[violence]}: {side_a or '?'} – {side_b or '?'}",
-        f"date_prec {date_prec} ({UCDP_DATE_PRECISION[date_prec]})",
-        f"where_prec {where_prec} ({UCDP_PLACE_PRECISION[where_prec]})"
+        _ucdp_country(row.get("country_id"), row.get("country")),
+        f"{UCDP_VIOLENCE.get(violence, '?')}: {side_a or '?'} – {side_b or '?'}",
+        f"date_prec {date_prec} ({UCDP_DATE_PRECISION.get(date_prec, '?')})",
+        f"where_prec {where_prec} ({UCDP_PLACE_PRECISION.get(where_prec, '?')})"
         + "".join(f", {c} {row.get(c)}" for c in ("where_description", "adm_2") if row.get(c)),
         f"deaths best {best}" + (f" ({figures})" if figures else "") + (f"; {split}" if split else ""),
         f"event_clarity {row.get('event_clarity')}" if row.get("event_clarity") else "",
         "sources listed: " + "; ".join(sources)) if part)
     return [_claim(base, "ucdp", event, source, "UCDP GED", note, "office" if office else None) for source in sources]
+
+
+def _ucdp_country(country_id: str, country: str) -> str:
+    """The note's part saying the event's country, right after the event: ``country_id 369
+    (Ukraine)``, ``country Ukraine`` when the file has no id; empty when it has neither.
+    :func:`_scope_of` reads it back."""
+    if country_id:
+        return f"country_id {country_id}" + (f" ({country})" if country else "")
+    return f"country {country}" if country else ""
+
+
+_UCDP_COUNTRY = re.compile(r"UCDP GED event [^;]*; country(?:_id ([^ ;]+)| ([^;]+))")
 
 
 def _first_day(text: str) -> str | None:
@@ -302,15 +413,19 @@ def _acled_claims(row: _Row) -> list[dict]:
     sources = _sources(row.get("source"))
     if not sources:
         row.problem("source", "is required: who ACLED coded the event from, ';' between sources")
-    published = None
+    # ACLED's timestamp is when ACLED last changed the row (any recode changes it), not when any
+    # source published: it goes to the note, never to ``published``.
+    changed = None
     if stamp := row.get("timestamp"):
         if re.fullmatch(r"[0-9]{1,11}", stamp):
-            published = datetime.fromtimestamp(int(stamp), timezone.utc).isoformat().replace("+00:00", "Z")
+            changed = datetime.fromtimestamp(int(stamp), timezone.utc).isoformat().replace("+00:00", "Z")
         else:
             row.problem("timestamp", f"expected seconds since 1970 (ACLED's timestamp), such as 1677609600, got {stamp!r}")
     if None in (day, time_prec, geo_prec, fatalities) or not event or not sources:
-        return []
-    if time_prec == "1":
+        sources = sources or [""]   # refused; its claims are still built, to check its other columns
+    if day is None:
+        when = None
+    elif time_prec == "1":
         when = day.isoformat()
     elif time_prec == "2":
         when = f"{(day - timedelta(days=3)).isoformat()}/{(day + timedelta(days=3)).isoformat()}"
@@ -329,16 +444,16 @@ def _acled_claims(row: _Row) -> list[dict]:
         # ACLED writes 0 where no death was reported: not a source saying nobody died.
         "victims": "civilians" if against_civilians else ("people" if fatalities else None),
         "killed": str(fatalities) if fatalities else None,
-        "published": published, "text": row.get("notes"),
+        "text": row.get("notes"),
     }
     actors = " – ".join(f"{row.get(a)}" + (f" ({inter})" if inter else "")
                         for a, inter in (("actor1", inter1), ("actor2", inter2)) if row.get(a))
     note = "; ".join(part for part in (
-        f"ACLED event {event}",
+        f"ACLED event {event}" + (f" (last changed by ACLED {changed}: timestamp {stamp})" if changed else ""),
         " / ".join(t for t in (row.get("disorder_type"), event_type, sub_type) if t),
         actors,
-        f"time_precision {time_prec} ({ACLED_TIME_PRECISION[time_prec]}), event_date {day.isoformat()}",
-        f"geo_precision {geo_prec} ({ACLED_GEO_PRECISION[geo_prec]})"
+        f"time_precision {time_prec} ({ACLED_TIME_PRECISION.get(time_prec, '?')}), event_date {day or '?'}",
+        f"geo_precision {geo_prec} ({ACLED_GEO_PRECISION.get(geo_prec, '?')})"
         + "".join(f", {c} {row.get(c)}" for c in ("admin2", "admin3") if row.get(c))
         + (f", location {row.get('location')}" if not placed and row.get("location") else ""),
         f"fatalities {fatalities}",
@@ -364,9 +479,10 @@ def cites_outlet(ref: str | None) -> bool:
     return ref.startswith("acled:") or (ref.startswith("ucdp:") and ref.count(":") == 3 and ":office:" in ref)
 
 
-# The contract field each dataset column becomes, so that validate_row's problems name the column.
+# The contract field each dataset column becomes, so that validate_row's problems name the column
+# (the note: the column that makes it long, the sources it lists).
 _COMMON_COLUMNS = {"source": "source", "via": "source", "ref": "id", "date": "date_start", "lat": "latitude",
-                   "lon": "longitude", "killed": "best", "note": "id"}
+                   "lon": "longitude", "killed": "best", "note": "source"}
 DATASETS = {
     "ucdp": Dataset("ucdp", "UCDP GED", (
         "id", "date_start", "date_end", "date_prec", "where_prec", "where_coordinates", "adm_1", "latitude",
@@ -374,19 +490,27 @@ DATASETS = {
         _ucdp_claims, _COMMON_COLUMNS | {"source": "source_original", "via": "source_original", "place": "where_coordinates",
                                          "region": "adm_1", "actor": "side_a",
                                          "victims": "deaths_civilians", "report": "source_article",
-                                         "published": "source_date", "text": "source_headline"}),
+                                         "published": "source_date", "text": "source_headline",
+                                         "note": "source_original"},
+        date_columns=("date_start", "date_end"), year_column="year"),
     "acled": Dataset("acled", "ACLED", (
         "event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor2",
         "admin1", "location", "latitude", "longitude", "geo_precision", "source", "fatalities"), "event_id_cnty",
         _acled_claims, _COMMON_COLUMNS | {"ref": "event_id_cnty", "date": "event_date", "place": "location",
                                           "region": "admin1", "type": "sub_event_type", "actor": "actor1",
                                           "victims": "civilian_targeting", "killed": "fatalities",
-                                          "published": "timestamp", "text": "notes", "note": "event_id_cnty"}),
+                                          "text": "notes"},
+        date_columns=("event_date",)),
 }
 
 
-def read_dataset_file(path: Path, dataset: Dataset, limits: Limits = Limits()) -> DatasetFile:
+def read_dataset_file(path: Path, dataset: Dataset, limits: Limits = Limits(),
+                      date_order: str | None = None) -> DatasetFile:
     """Read a UCDP GED or ACLED CSV export as claims of the import contract, within ``limits``.
+
+    ``date_order`` ("mdy", "dmy") says in which order the file's dates written with slashes
+    are; None: the file's own dates must say (see :func:`_date_order`). The records are read
+    whole before any is turned into claims, as the order is decided once for the file.
 
     Raises :class:`InputError` listing every problem (file, line, the dataset's column, what
     was expected); a file with any problem gives no claims at all.
@@ -396,7 +520,9 @@ def read_dataset_file(path: Path, dataset: Dataset, limits: Limits = Limits()) -
     problems: list[Problem] = []
     claims: list[ClaimInput] = []
     events: set[str] = set()
-    days: list[date] = []
+    scope: set[tuple[str | None, str]] = set()
+    read: list[tuple[int, dict[str, str]]] = []
+    unreadable: list[Problem] = []
     try:
         records = csv_records(lines)
         first = next(records, None)
@@ -412,37 +538,52 @@ def read_dataset_file(path: Path, dataset: Dataset, limits: Limits = Limits()) -
             if len(values) != len(header):
                 problems.append(Problem(name, line, None, f"has {len(values)} values; the header has {len(header)} columns"))
                 continue
-            row = _Row(name, line, dict(zip(header, values)), [])
-            rows = dataset.claims_of(row)
-            problems.extend(row.problems)
-            for item in rows:
-                claim = _validated(name, line, item, dataset, problems, limits)
-                if claim is not None:
-                    claims.append(claim)
-                    days.extend((claim.date.start, claim.date.end))
-            if rows:
-                events.add(row.get(dataset.event_column))
+            read.append((line, dict(zip(header, values))))
     except InputError as exc:   # the file could not be read on: what was found before it counts too
-        problems.extend(exc.problems)
+        unreadable = exc.problems
+    order, basis, found = _date_order(name, read, dataset.date_columns, date_order)
+    problems.extend(found)
+    for line, values in read:
+        row = _Row(name, line, values, [], order, basis, dataset.year_column)
+        rows = dataset.claims_of(row)
+        problems.extend(row.problems)
+        refused = {p.field for p in row.problems} | row.unread if row.problems or row.unread else None
+        for item in rows:
+            claim = _validated(name, line, item, dataset, problems, limits, refused)
+            if claim is not None and refused is None:
+                claims.append(claim)
+                scope.add(_scope_of(dataset.key, claim.raw["ref"], claim.raw.get("note"), claim.date.start,
+                                    claim.date.end))
+        if rows and refused is None:
+            events.add(row.get(dataset.event_column))
+    problems.extend(unreadable)
     refuse_problems(name, lines, list(dict.fromkeys(problems)), len(claims),
                     f"is empty; expected an export of {dataset.relay} with a header row", "holds no events")
-    return DatasetFile(name, dataset, claims, frozenset(events), (min(days), max(days)))
+    return DatasetFile(name, dataset, claims, frozenset(events), frozenset(scope))
 
 
 def _validated(name: str, line: int, item: dict, dataset: Dataset, problems: list[Problem],
-               limits: Limits) -> ClaimInput | None:
-    """One claim through the import's own validation; its problems name the dataset's column."""
+               limits: Limits, refused: set[str | None] | None = None) -> ClaimInput | None:
+    """One claim through the import's own validation; its problems name the dataset's column.
+
+    ``refused``: the columns the row already has problems with, when it has any: the claim was
+    built without what they hold, only to find the row's other problems. Those columns are not
+    named again, nor the fields left out for them ("is required")."""
     found: list[Problem] = []
     claim = validate_row(name, line, item, found, limits)
-    problems.extend(replace(p, field=dataset.column_of.get(p.field, p.field)) if p.field else p for p in found)
+    for problem in found:
+        column = dataset.column_of.get(problem.field, problem.field) if problem.field else None
+        if refused is not None and (column in refused or (problem.field and item.get(problem.field) in (None, ""))):
+            continue
+        problems.append(replace(problem, field=column) if column else problem)
     return claim
 
 
 def missing_upstream(session: Session, files: Iterable[DatasetFile]) -> list[MissingClaim]:
     """Stored claims of these datasets that the files no longer give: claims relayed via the
-    dataset, with its ref prefix, dated within the days a file covers (and, for ACLED, of a
-    country whose events it holds), whose source and ref no file of the dataset gives now.
-    Listed, never deleted: a person decides what an event dropped upstream means."""
+    dataset, with its ref prefix, of a (country, month) a file covers (:func:`_scope_of`), whose
+    source and ref no file of the dataset gives now. Listed, never deleted: a person decides what
+    an event dropped upstream means."""
     index = SourceIndex.load(session)
     given: set[tuple[int, str]] = set()
     files = list(files)
@@ -457,23 +598,52 @@ def missing_upstream(session: Session, files: Iterable[DatasetFile]) -> list[Mis
     found: dict[int, MissingClaim] = {}
     for file in files:
         relay = index.find(file.dataset.relay)
-        if relay is None:
+        if relay is None or not file.scope:
             continue
         prefix = f"{file.dataset.key}:"
-        countries = {_country(e) for e in file.events} if file.dataset.key == "acled" else None
+        months = sorted(month for _, month in file.scope)
+        first = date.fromisoformat(months[0] + "-01")
+        after = (date.fromisoformat(months[-1] + "-01") + timedelta(days=31)).replace(day=1)
+        countries: dict[str, set[str | None]] = {}   # month -> the countries the file covers in it
+        for country, month in file.scope:
+            countries.setdefault(month, set()).add(country)
+        # A claim's month is a day within its dates: those overlapping the file's months are read.
         rows = session.execute(
-            select(Claim.id, Claim.source_id, Claim.ref, Source.name)
+            select(Claim.id, Claim.source_id, Claim.ref, Claim.note, Claim.date_start, Claim.date_end, Source.name)
             .join(Source, Source.id == Claim.source_id)
             .join(ClaimRelay, (ClaimRelay.claim_id == Claim.id) & (ClaimRelay.position == 0))
             .where(ClaimRelay.source_id == relay.id, Claim.ref.startswith(prefix, autoescape=True),
-                   Claim.date_end >= file.span[0], Claim.date_start <= file.span[1]))
-        for claim_id, source_id, ref, source_name in rows:
-            event = ref[len(prefix):].partition(":")[0]
-            if (source_id, ref) in given or (countries is not None and _country(event) not in countries):
+                   Claim.date_end >= first, Claim.date_start < after))
+        for claim_id, source_id, ref, note, start, end, source_name in rows:
+            if (source_id, ref) in given:
                 continue
+            country, month = _scope_of(file.dataset.key, ref, note, start, end)
+            covered = countries.get(month)
+            # None: a country not known (a file without the column; a claim stored before notes
+            # said it): the month alone decides.
+            if not covered or (country is not None and None not in covered and country not in covered):
+                continue
+            event = ref[len(prefix):].partition(":")[0]
             found[claim_id] = MissingClaim(claim_id, ref, source_name, event,
                                            event not in events[file.dataset.key])
     return sorted(found.values(), key=lambda c: c.claim_id)
+
+
+def _scope_of(dataset: str, ref: str, note: str | None, start: date, end: date) -> tuple[str | None, str]:
+    """The country and month (``2031-05``) a dataset's claim belongs to, read alike from a file's
+    claims and from stored ones, to say which stored claims a file covers. The country: the
+    letters ACLED's event id begins with (``UKR`` of ``UKR12345``); UCDP's ``country_id`` (else
+    ``country``) as the note gives it, None when it gives neither. The month: UCDP's
+    ``date_start``; for ACLED the middle of the claim's dates, which is ``event_date`` (a day, or
+    the middle of its week) or a day of its month: the month ACLED files the event under."""
+    if dataset == "acled":
+        country = _country(ref.split(":")[1] if ref.count(":") >= 2 else "")
+        day = start + timedelta(days=(end - start).days // 2)
+    else:
+        match = _UCDP_COUNTRY.match(note or "")
+        country = (match[1] or match[2].strip()) if match else None
+        day = start
+    return country, day.isoformat()[:7]
 
 
 def _country(event: str) -> str:

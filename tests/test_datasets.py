@@ -10,11 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from conftest import Desk
+from reconciler.datasets import DATASETS, _scope_of, read_dataset_file
 
 REAL_UCDP = Path(__file__).resolve().parents[2] / "shared" / "data" / "ucdp-ged-ukraine-2014-2022-2023.csv"
 REJECTED_ONE = "Rejected: 1 problem; nothing was written to the database.\n"
@@ -254,7 +256,7 @@ def test_datasets_ucdp_row_maps_to_the_contract(sources: Desk) -> None:
         "victims": "civilians", "killed": "1", "published": "2031-03-16", "text": "Shelling of Horlivka"}
     assert army["parsed"]["origin"] == "Government of Ukraine"
     assert army["note"] == (
-        "UCDP GED event 900002 (UKR-2031-1-99999-900002); state-based armed conflict: Government of Ukraine – DPR; "
+        "UCDP GED event 900002 (UKR-2031-1-99999-900002); country_id 369 (Ukraine); state-based armed conflict: Government of Ukraine – DPR; "
         "date_prec 1 (exact day); where_prec 1 (exact location), where_description Horlivka, Donetsk region, "
         "adm_2 Horlivka raion; deaths best 1 (low 1, high 1); side A 0, side B 0, civilians 1, unknown 0; "
         "event_clarity 1; sources listed: Ukrainian army; OSCE SMM")
@@ -281,7 +283,11 @@ def test_datasets_acled_row_maps_to_the_contract(sources: Desk) -> None:
                                      "killed", "published")} == {
         "source": "OSCE Special Monitoring Mission to Ukraine", "via": ["ACLED"], "date": "2031-05-11",
         "place": "Mariupol", "region": "Donetsk", "type": "shelling", "actor": "Military Forces of Russia (2000-)",
-        "victims": "civilians", "killed": "3", "published": "2031-02-27T23:06:40Z"}  # date -u -d @1930000000
+        "victims": "civilians", "killed": "3", "published": None}
+    # ACLED's timestamp is when ACLED last changed the row, not when a source published: the note
+    # keeps it (date -u -d @1930000000).
+    assert shelling["note"].startswith(
+        "ACLED event UKR900101 (last changed by ACLED 2031-02-27T23:06:40Z: timestamp 1930000000); Political violence")
     assert shelling["parsed"]["origin"] == "OSCE SMM"
     battle = stored(sources, "acled:UKR900103:osce-smm")
     # A week (2031-06-11 ± 3 days); a battle names no side as the doer; 0 deaths reported is no figure.
@@ -330,11 +336,26 @@ def test_datasets_real_ucdp_rows_import(desk: Desk) -> None:
     assert stored(desk, "ucdp:149221:ukrainian-police")["published"] == "2014-01-27"
 
 
+
+@pytest.mark.skipif(not REAL_UCDP.exists(), reason="the real UCDP rows are in ../shared/data beside the checkout")
+def test_datasets_real_ucdp_file_reads_whole_month_first() -> None:
+    # Its 4,376 dates are written 1/22/2014 12:00:00 AM: 2,773 can only be month first (1/22), none
+    # only day first, 1,603 read both ways (7/3/2014): the file is month/day/year throughout.
+    read = read_dataset_file(REAL_UCDP, DATASETS["ucdp"])
+    assert (len(read.events), len(read.claims)) == (2188, 2255)
+    july = [c for c in read.claims if c.raw["ref"].startswith("ucdp:154413:")]
+    assert {(c.date.start, c.date.end) for c in july} == {(date(2014, 7, 3), date(2014, 7, 3))}
+
 BAD_ROWS = {
     "date_prec": ({"date_prec": 9}, "field 'date_prec': expected a UCDP date precision code: 1 (exact day), 2 "
                   "(within 2-6 days), 3 (the week), 4 (within 8-30 days or the month), 5 (more than a month); got '9'"),
-    "date_start": ({"date_start": "22/03/2031"}, "field 'date_start': is not a day of the calendar: expected a date "
-                   "such as 2014-01-22 or 1/22/2014 (month/day/year), got '22/03/2031'"),
+    # 3/32: no month 32, nor a day 32: no day in either order.
+    "date_start": ({"date_start": "3/32/2031"}, "field 'date_start': is not a day of the calendar read either way "
+                   "(month/day/year or day/month/year): expected a date such as 2014-01-22 or 1/22/2014, "
+                   "got '3/32/2031'"),
+    # UCDP's year column is the event's year: a day of another year is refused, whichever is wrong.
+    "year": ({"date_start": "2030-03-02"}, "field 'date_start': is in 2030, but 'year' says 2031: expected a day "
+             "of the event's year, got '2030-03-02'"),
     "best": ({"best": "many"}, "field 'best': expected a whole number of deaths, such as 0 or 12, got 'many'"),
     "latitude": ({"latitude": "95"}, "field 'latitude': expected decimal degrees between -90 and 90, got '95'"),
     "date_end": ({"date_end": "2031-03-01"}, "field 'date_end': is before date_start (2031-03-02); expected the "
@@ -355,8 +376,96 @@ def test_datasets_bad_row_is_refused_whole_naming_file_line_and_column(sources: 
     assert sources.dump() == before
 
 
+def slash_file(desk: Desk, name: str, first: int, *days: str, **given: object) -> str:
+    """A UCDP file of one event a day given (ids first, first + 1, ...; both its dates the day)."""
+    rows = [ucdp_row(first + n, day, "Avdiivka", "OSCE SMM", 1, **given) for n, day in enumerate(days)]
+    return desk.write(name, csv_text(UCDP_COLUMNS, rows))
+
+
+def test_datasets_slash_dates_take_the_order_the_file_shows(sources: Desk) -> None:
+    # 20/07/2031 can only be day first (there is no month 20): the file is day/month/year, and its
+    # 3/4/2031 is 3 April. In the second file 7/21/2031 can only be month first: its 3/4 is 4 March.
+    # ISO dates beside them say nothing of the order (the third event of each).
+    for name, first, days, expected in (
+            ("dmy.csv", 900501, ("20/07/2031", "3/4/2031 00:00", "2031-05-05"),
+             ["2031-07-20", "2031-04-03", "2031-05-05"]),
+            ("mdy.csv", 900601, ("7/21/2031 12:00:00 AM", "3/4/2031", "2031-05-05"),
+             ["2031-07-21", "2031-03-04", "2031-05-05"])):
+        result = sources("import", "--format", "ucdp", slash_file(sources, name, first, *days))
+        assert result.exit_code == 0, result.output
+        assert [stored(sources, f"ucdp:{first + n}:osce-smm")["date"] for n in range(3)] == expected
+
+
+def test_datasets_slash_dates_in_both_orders_refuse_the_file(sources: Desk) -> None:
+    # Line 2 can only be day first, line 3 only month first: one of them is misread whichever is
+    # taken, so neither is; the other lines' dates are not said again.
+    result = sources("import", "--format", "ucdp", slash_file(sources, "mixed.csv", 900501, "20/07/2031",
+                                                              "7/21/2031", "3/4/2031"))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: mixed.csv:2: field 'date_start': '20/07/2031' can only be read day/month/year, but line 3, "
+        "field 'date_start' ('7/21/2031') can only be read month/day/year: the file mixes both orders; expected "
+        "one order throughout the file (nothing is guessed)\n" + REJECTED_ONE)
+    # The order given does not make the file consistent: the date it contradicts is refused, twice
+    # (date_start and date_end).
+    result = sources("import", "--format", "ucdp", "--date-order", "mdy", "mixed.csv")
+    assert result.exit_code == 2
+    assert result.stderr == "".join(
+        f"Error: mixed.csv:2: field '{column}': is not a day of the calendar read month/day/year (the order "
+        "given): got '20/07/2031'\n" for column in ("date_start", "date_end")) + (
+        "Rejected: 2 problems; nothing was written to the database.\n")
+    assert not sources.query("SELECT count(*) FROM claims")[0][0]
+
+
+def test_datasets_slash_dates_that_read_both_ways_need_the_order_given(sources: Desk) -> None:
+    # 3/4/2031 and 12/11/2031 are days in either order; an ISO date says nothing of it: refused.
+    name = slash_file(sources, "either.csv", 900501, "2031-05-05", "3/4/2031", "12/11/2031")
+    before = sources.dump()
+    result = sources("import", "--format", "ucdp", name)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: either.csv:3: field 'date_start': '3/4/2031' reads as 4 March 2031 (month/day/year) or 3 April "
+        "2031 (day/month/year), and every date of the file written with slashes reads both ways: their order is "
+        "unknown, and nothing is guessed; say which with --date-order mdy (month/day/year) or --date-order dmy "
+        "(day/month/year)\n" + REJECTED_ONE)
+    assert sources.dump() == before
+    result = sources("import", "--format", "ucdp", "--date-order", "dmy", name)
+    assert result.exit_code == 0, result.output
+    assert [stored(sources, f"ucdp:{900501 + n}:osce-smm")["date"] for n in range(3)] == [
+        "2031-05-05", "2031-04-03", "2031-11-12"]
+    # The same rows with the other order given: the same two events, now 4 March and 11 December.
+    result = sources("import", "--format", "ucdp", "--date-order", "mdy", "--json", name)
+    assert (json.loads(result.stdout)["updated"], stored(sources, "ucdp:900502:osce-smm")["date"],
+            stored(sources, "ucdp:900503:osce-smm")["date"]) == (2, "2031-03-04", "2031-12-11")
+
+
+def test_datasets_slash_date_of_another_year_than_the_row_says(sources: Desk) -> None:
+    # 7/21/2030 can only be month first; UCDP's year says 2031: refused on both dates.
+    result = sources("import", "--format", "ucdp", slash_file(sources, "year.csv", 900501, "7/21/2030"))
+    assert result.exit_code == 2
+    assert result.stderr == "".join(
+        f"Error: year.csv:2: field '{column}': is in 2030, but 'year' says 2031: expected a day of the event's "
+        "year, got '7/21/2030'\n" for column in ("date_start", "date_end")) + (
+        "Rejected: 2 problems; nothing was written to the database.\n")
+
+
+def test_datasets_acled_slash_dates_and_the_date_order_option(sources: Desk) -> None:
+    # ACLED's event_date re-saved by a spreadsheet: 5/25/2031 can only be month first, so 5/11 is 11 May.
+    rows = [acled_row("UKR900201", "5/11/2031", "Mariupol", "OSCE SMM", 1),
+            acled_row("UKR900202", "5/25/2031", "Kramatorsk", "OSCE SMM", 1)]
+    result = sources("import", "--format", "acled", sources.write("slash.csv", csv_text(ACLED_COLUMNS, rows)))
+    assert result.exit_code == 0, result.output
+    assert [stored(sources, f"acled:UKR90020{n}:osce-smm")["date"] for n in (1, 2)] == ["2031-05-11", "2031-05-25"]
+    # The option means nothing to the contract's files, whose dates are ISO: a usage error.
+    result = sources("import", "--date-order", "dmy", sources.write_jsonl("c.jsonl", HAND_CODED))
+    assert result.exit_code == 2
+    assert "--date-order is for --format ucdp or acled" in result.stderr
+
+
 def test_datasets_acled_problems_are_listed_together(sources: Desk) -> None:
-    rows = [ACLED_ROWS[0] | {"inter1": "Soldiers"}, ACLED_ROWS[1] | {"time_precision": 4, "source": " ; "}]
+    # Line 3's coded problems do not keep its latitude from being checked too.
+    rows = [ACLED_ROWS[0] | {"inter1": "Soldiers"},
+            ACLED_ROWS[1] | {"time_precision": 4, "source": " ; ", "latitude": 95}]
     result = sources("import", "--format", "acled", sources.write("bad.csv", csv_text(ACLED_COLUMNS, rows)))
     assert result.exit_code == 2
     assert result.stderr == (
@@ -366,8 +475,51 @@ def test_datasets_acled_problems_are_listed_together(sources: Desk) -> None:
         "Error: bad.csv:3: field 'time_precision': expected an ACLED time precision code: 1 (exact day), "
         "2 (the week), 3 (the month); got '4'\n"
         "Error: bad.csv:3: field 'source': is required: who ACLED coded the event from, ';' between sources\n"
-        "Rejected: 3 problems; nothing was written to the database.\n")
+        "Error: bad.csv:3: field 'latitude': expected decimal degrees between -90 and 90, got '95'\n"
+        "Rejected: 4 problems; nothing was written to the database.\n")
     assert not sources.query("SELECT count(*) FROM claims")[0][0]
+
+
+def test_datasets_row_with_a_coded_problem_has_its_other_problems_listed_too(sources: Desk) -> None:
+    # Line 2: a date_prec no code, and a latitude out of range. Line 3: date_end before date_start
+    # and the same latitude; the claim built without its dates is not said to lack a date.
+    ucdp = [UCDP_ROWS[0] | {"date_prec": 9, "latitude": 95},
+            UCDP_ROWS[1] | {"date_end": "2031-03-15", "latitude": 95}]
+    result = sources("import", "--format", "ucdp", sources.write("bad.csv", csv_text(UCDP_COLUMNS, ucdp)))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: bad.csv:2: field 'date_prec': expected a UCDP date precision code: 1 (exact day), 2 (within 2-6 "
+        "days), 3 (the week), 4 (within 8-30 days or the month), 5 (more than a month); got '9'\n"
+        "Error: bad.csv:2: field 'latitude': expected decimal degrees between -90 and 90, got '95'\n"
+        "Error: bad.csv:3: field 'date_end': is before date_start (2031-03-16); expected the event's last "
+        "possible day\n"
+        "Error: bad.csv:3: field 'latitude': expected decimal degrees between -90 and 90, got '95'\n"
+        "Rejected: 4 problems; nothing was written to the database.\n")
+
+
+def test_datasets_note_too_long_names_the_sources_column(sources: Desk) -> None:
+    # The note lists every source of the event: what makes it long is the sources column, not the id.
+    ucdp_note = (
+        "UCDP GED event 900001 (UKR-2031-1-99999-900001); country_id 369 (Ukraine); state-based armed conflict: "
+        "Government of Ukraine – DPR; date_prec 1 (exact day); where_prec 1 (exact location), where_description "
+        "Avdiivka, Donetsk region, adm_2 Avdiivka raion; deaths best 2 (low 2, high 2); side A 0, side B 0, "
+        "civilians 2, unknown 0; event_clarity 1; sources listed: Ukrainian army; OSCE SMM; MemoryBook")
+    acled_note = (
+        "ACLED event UKR900101 (last changed by ACLED 2031-02-27T23:06:40Z: timestamp 1930000000); Political "
+        "violence / Explosions/Remote violence / Shelling/artillery/missile attack; Military Forces of Russia "
+        "(2000-) (External/Other forces) – Civilians (Ukraine) (Civilians); time_precision 1 (exact day), "
+        "event_date 2031-05-11; geo_precision 1 (exact location), admin2 Mariupol; fatalities 3; source_scale "
+        "National; sources listed: OSCE SMM; Ukrainian army")
+    # Each note as written above: the problem gives its length (the rows' other fields are short).
+    for dataset, columns, row, column, note in (
+            ("ucdp", UCDP_COLUMNS, UCDP_ROWS[0] | {"source_original": "Ukrainian army; OSCE SMM; MemoryBook"},
+             "source_original", ucdp_note),
+            ("acled", ACLED_COLUMNS, ACLED_ROWS[0] | {"source": "OSCE SMM; Ukrainian army"}, "source", acled_note)):
+        result = sources("import", "--format", dataset, "--max-text-chars", "300",
+                         sources.write("long.csv", csv_text(columns, [row])))
+        assert result.exit_code == 2
+        assert result.stderr == (f"Error: long.csv:2: field '{column}': is {len(note)} characters long; at most 300\n"
+                                 + REJECTED_ONE)
 
 
 def test_datasets_file_of_the_other_dataset_is_refused(sources: Desk) -> None:
@@ -394,8 +546,8 @@ def test_datasets_reimport_updates_changed_events_and_lists_those_gone_upstream(
         "newer.csv: added 0, updated 2, already stored 10\n"
         "Unregistered sources (kept, but never counted as independent corroboration; register them with "
         "`reconcile sources add`):\n  - Local administration\n"
-        "Deleted upstream (2 claims that an earlier export of ACLED gave and this one does not, within the dates "
-        "it covers; kept, see them with `reconcile claims`):\n"
+        "Deleted upstream (2 claims that an earlier export of ACLED gave and this one does not, in the countries "
+        "and months it covers; kept, see them with `reconcile claims`):\n"
         f"  - claim {gone} (Armed Forces of Ukraine): event UKR900107 no longer in the export\n"
         f"  - claim {dropped} (Armed Forces of Ukraine): event UKR900108 no longer lists this source\n")
     assert stored(sources, "acled:UKR900102:ministry-of-defence-of-ukraine")["killed"] == "5"
@@ -418,6 +570,64 @@ def test_datasets_export_of_other_dates_lists_nothing_as_deleted(sources: Desk) 
         data = json.loads(sources("import", "--format", "acled", "--json",
                                   sources.write(name, csv_text(ACLED_COLUMNS, rows))).stdout)
         assert (data["added"], data["deleted_upstream"]) == (1, [])
+
+
+def deleted(desk: Desk, name: str, columns: list[str], rows: list[dict], dataset: str) -> dict[str, str]:
+    """The claims an import of these rows lists as deleted upstream: ref -> reason."""
+    result = desk("import", "--format", dataset, "--json", desk.write(name, csv_text(columns, rows)))
+    assert result.exit_code == 0, result.output
+    return {m["ref"]: m["reason"] for m in json.loads(result.stdout)["deleted_upstream"]}
+
+
+def test_datasets_ucdp_file_of_another_country_lists_nothing_as_deleted(sources: Desk) -> None:
+    # UCDP's ids say no country: its country_id does (369 Ukraine, 365 Russia). A file of Russia's
+    # events over the same months as ged.csv (March to September 2031) says nothing of Ukraine's.
+    assert sources("import", "--format", "ucdp", "ged.csv").exit_code == 0
+    russia = [ucdp_row(event, day, "Avdiivka", "OSCE SMM", 1, country="Russia (Soviet Union)", country_id=365)
+              for event, day in ((900701, "2031-03-02"), (900702, "2031-09-28"))]
+    assert deleted(sources, "russia.csv", UCDP_COLUMNS, russia, "ucdp") == {}
+
+
+def test_datasets_ucdp_file_lists_as_deleted_only_in_the_months_it_covers(sources: Desk) -> None:
+    # A file holding 900001 (2 March) and a new event of 21 September covers Ukraine's March and
+    # September 2031: of ged.csv's events it lacks, those of March (900002, two sources, and
+    # 900003) and September (900011, 900012) are listed; April to August (900004-900010) are not,
+    # though they lie between its first and last day.
+    assert sources("import", "--format", "ucdp", "ged.csv").exit_code == 0
+    rows = [UCDP_ROWS[0], ucdp_row(900013, "2031-09-21", "Sloviansk", "OSCE SMM", 1)]
+    gone = "event no longer in the export"
+    assert deleted(sources, "partial.csv", UCDP_COLUMNS, rows, "ucdp") == {
+        "ucdp:900002:ukrainian-army": gone, "ucdp:900002:osce-smm": gone,
+        "ucdp:900003:peoples-militia-of-the-dpr": gone, "ucdp:900011:osce-smm": gone,
+        "ucdp:900012:ukrainian-army": gone}
+
+
+def test_datasets_acled_back_filled_event_does_not_stretch_what_is_listed(sources: Desk) -> None:
+    # An ACLED update with UKR900112 (18 January 2032) and an event back-filled into May 2031 covers
+    # Ukraine's May 2031 and January 2032: listed are May's UKR900101 (11 May) and UKR900102 (25 May)
+    # and January's UKR900111 (4 January); June to December 2031 are not (UKR900103, a week around
+    # 11 June, is filed under June; UKR900104 is the month of June).
+    assert sources("import", "--format", "acled", "acled.csv").exit_code == 0
+    rows = [ACLED_ROWS[-1], acled_row("UKR900199", "2031-05-20", "Mariupol", "OSCE SMM", 1)]
+    gone = "event no longer in the export"
+    assert deleted(sources, "update.csv", ACLED_COLUMNS, rows, "acled") == {
+        "acled:UKR900101:osce-special-monitoring-mission-to-ukraine": gone,
+        "acled:UKR900102:ministry-of-defence-of-ukraine": gone, "acled:UKR900111:osce-smm": gone}
+
+
+def test_datasets_scope_of_a_claim_reads_its_country_and_month() -> None:
+    day = date(2031, 3, 30)
+    # UCDP: the country the note gives right after the event, the month of date_start.
+    assert _scope_of("ucdp", "ucdp:1:x", "UCDP GED event 1 (UKR-1); country_id 369 (Ukraine); state-based",
+                     day, date(2031, 4, 2)) == ("369", "2031-03")
+    assert _scope_of("ucdp", "ucdp:1:x", "UCDP GED event 1; country DR Congo (Zaire); one-sided", day, day) == (
+        "DR Congo (Zaire)", "2031-03")
+    # A note written before notes gave the country: not known (the month alone decides).
+    assert _scope_of("ucdp", "ucdp:1:x", "UCDP GED event 1 (UKR-1); state-based armed conflict: A – B", day,
+                     day) == (None, "2031-03")
+    # ACLED: the letters of the event id; the middle of the claim's dates (a week of 30 March to
+    # 5 April is ACLED's 2 April: April).
+    assert _scope_of("acled", "acled:UKR9:osce-smm", None, day, date(2031, 4, 5)) == ("UKR", "2031-04")
 
 
 def test_datasets_dry_run_lists_but_writes_nothing(sources: Desk) -> None:
