@@ -653,7 +653,7 @@ def test_datasets_outlets_a_dataset_cites_are_no_origin(sources: Desk) -> None:
             acled_row("UKR900203", "2032-02-01", "Mariupol", "MemoryBook; Ukrainian army", 1)]
     result = sources("import", "--format", "acled", sources.write("outlets.csv", csv_text(ACLED_COLUMNS, rows)))
     assert result.exit_code == 0, result.output
-    ged = [ucdp_row(900301, "2032-03-07", "Kramatorsk", "", 1, source_office="Reuters News;Ukrinform")]
+    ged = [ucdp_row(900301, "2032-03-07", "Kramatorsk", "", 1, source_office="Reuters News;Ukrinform", year=2032)]
     result = sources("import", "--format", "ucdp", sources.write("office.csv", csv_text(UCDP_COLUMNS, ged)))
     assert result.exit_code == 0, result.output
     assert sources("run").exit_code == 0
