@@ -14,17 +14,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session, selectinload
 
-from .claims import ClaimFilter, claim_dict, list_claims
+from .claims import claim_dict
 from .db import CHUNK, select_in
 from .deskplaces import desk_gazetteer
 from .errors import UnsupportedExport
 from .events import EventFilter, event_details
 from .figures import tally_text
 from .gazetteer import Gazetteer
-from .models import STATUSES, Claim, Event
+from .models import STATUSES, Claim, ClaimLink, Event
 from .places import key_place_id
 from .reading import CLAIM_FIELDS
 from .sources import SourceIndex
@@ -69,9 +69,13 @@ class Export:
 
 @dataclass(frozen=True)
 class _ClaimRow:
-    claim: Claim
+    stored: Any           # the claim's stored row: id, raw (the fields as given), lon, lat, place_key
     data: dict            # claim_dict: the fields as given, the parsed forms, ids
     event: dict | None    # the event it belongs to, as event_details gives it
+
+
+# What an export reads of a stored claim besides what event_details built from it.
+_STORED = (Claim.id, Claim.raw, Claim.lon, Claim.lat, Claim.place_key)
 
 
 def export(session: Session, kind: str, format: str, flt: EventFilter = EventFilter(), *,
@@ -87,8 +91,10 @@ def export(session: Session, kind: str, format: str, flt: EventFilter = EventFil
     events = event_details(session, flt, decisions=(kind, format) == ("events", "json"))
     index = SourceIndex.load(session)
     if format == "claimreview":
-        return _claim_reviews(kind, events, index, publisher, today or date.today(),
-                              _claim_rows(session, flt, events, index) if kind == "claims" else None)
+        # Only claims can be in no event: with no filter, those are named as not reviewed.
+        unmatched = list(session.scalars(_unmatched(select(Claim.id)))) \
+            if kind == "claims" and flt == EventFilter() else []
+        return _claim_reviews(kind, events, index, publisher, today or date.today(), unmatched)
     if kind == "events":
         if format == "csv":
             return Export(kind, format, _events_table(events), len(events))
@@ -101,7 +107,7 @@ def export(session: Session, kind: str, format: str, flt: EventFilter = EventFil
     if format == "json":
         return Export(kind, format, [r.data | {"event": _event_brief(r.event)} for r in rows], len(rows))
     if format == "jsonl":
-        return Export(kind, format, [as_given(r.claim.raw) for r in rows], len(rows))
+        return Export(kind, format, [as_given(r.stored.raw) for r in rows], len(rows))
     return _claims_geojson(session, rows)
 
 
@@ -112,12 +118,30 @@ def as_given(raw: dict) -> dict:
 
 
 def _claim_rows(session: Session, flt: EventFilter, events: list[dict], index: SourceIndex) -> list[_ClaimRow]:
-    """The claims of ``events`` by date then id; with no filter, every stored claim."""
-    by_id = {e["id"]: e for e in events}
-    everything = flt == EventFilter()
-    return [_ClaimRow(claim, claim_dict(claim, index, event_id), by_id.get(event_id))
-            for claim, event_id in list_claims(session, ClaimFilter(), index=index)
-            if everything or event_id in by_id]
+    """The claims of ``events`` by date then id; with no filter, the claims in no event too.
+
+    The claims of the events are read by their links to those events only, and their data is
+    what event_details already built (less ``date_label``, which `claims --json` has not)."""
+    by_id = {c["id"]: ({k: v for k, v in c.items() if k != "date_label"}, e)
+             for e in events for c in e["claim_details"]}
+    query = select(*_STORED).join(ClaimLink, ClaimLink.claim_id == Claim.id)
+    rows = [_ClaimRow(stored, *by_id[stored.id])
+            for stored in select_in(session, query, ClaimLink.event_id, [e["id"] for e in events], CHUNK)]
+    if flt == EventFilter():
+        rows += _unmatched_rows(session, index)
+    return sorted(rows, key=lambda r: (r.data["parsed"]["date"]["start"], r.data["id"]))
+
+
+def _unmatched(query: Select) -> Select:
+    """``query`` (of claims) narrowed to the claims in no active event (imported since the last
+    run), by date then id."""
+    return (query.outerjoin(ClaimLink, ClaimLink.claim_id == Claim.id).outerjoin(Event, Event.id == ClaimLink.event_id)
+            .where(or_(ClaimLink.claim_id.is_(None), Event.active.is_(False))).order_by(Claim.date_start, Claim.id))
+
+
+def _unmatched_rows(session: Session, index: SourceIndex) -> list[_ClaimRow]:
+    query = _unmatched(select(Claim, ClaimLink.event_id).options(selectinload(Claim.relays)))
+    return [_ClaimRow(claim, claim_dict(claim, index, event_id), None) for claim, event_id in session.execute(query)]
 
 
 def _event_brief(event: dict | None) -> dict | None:
@@ -151,7 +175,7 @@ def _claims_table(rows: list[_ClaimRow]) -> Table:
     out = []
     for r in rows:
         e = r.event
-        out.append(_contract_cells(r.claim.raw) + [
+        out.append(_contract_cells(r.stored.raw) + [
             r.data["id"], r.data["parsed"]["origin"], r.data["event_id"], e and e["status"], e and e["reason"],
             e and _cell(e["origins"])])
     return Table(CLAIM_FIELDS + CLAIM_EXTRA_COLUMNS, out)
@@ -217,7 +241,7 @@ def _claims_geojson(session: Session, rows: list[_ClaimRow]) -> Export:
     gazetteer = desk_gazetteer(session)
     features, left_out = [], []
     for r in rows:
-        claim, e = r.claim, r.event
+        claim, e = r.stored, r.event
         point, where = ((claim.lon, claim.lat), "claim") if claim.lat is not None else (
             _gazetteer_point(gazetteer, claim.place_key), "gazetteer")
         if point is None:
@@ -287,14 +311,14 @@ def _claim_review(c: dict, event: dict, kind: str | None, publisher: str, today:
 
 
 def _claim_reviews(kind: str, events: list[dict], index: SourceIndex, publisher: str, today: date,
-                   rows: list[_ClaimRow] | None) -> Export:
-    """A ClaimReview a claim of each event; claims in no event (``rows`` only) are not reviewed."""
+                   unmatched: list[int]) -> Export:
+    """A ClaimReview a claim of each event; claims in no event (``unmatched``) are not reviewed."""
     def kind_of(name: str) -> str | None:
         source = index.find(name)
         return source.kind if source is not None else None
 
     reviews = [_claim_review(c, e, kind_of(c["parsed"]["source"]), publisher, today)
                for e in events for c in e["claim_details"]]
-    left_out = tuple(r.claim.id for r in rows or () if r.event is None)
+    left_out = tuple(unmatched)
     return Export(kind, "claimreview", {"@context": "https://schema.org", "@graph": reviews}, len(reviews),
                   left_out, "in no event yet, so not reviewed" if left_out else None)

@@ -112,6 +112,29 @@ def test_export_claims_json_and_csv_hold_the_import_contract_as_given(illustrati
     assert ill_005["stance"] == ""   # not given in the file: left empty, as given
 
 
+def test_export_claims_in_no_event_come_only_without_a_filter(illustrative):
+    # Imported after the run: in no event. 13 May is E7's day (ill-019, the mission in Maryinka).
+    result = illustrative("import", illustrative.write_jsonl("late.jsonl", [
+        {"ref": "late-1", "source": "Frontline Medics Network", "date": "2031-05-13", "place": "Maryinka",
+         "type": "shelling", "wounded": 1, "text": "one wounded"}]))
+    assert result.exit_code == 0, result.output
+    claims = json.loads(exported(illustrative, "claims", "--format", "json").stdout)
+    assert len(claims) == 52
+    late = next(c for c in claims if c["ref"] == "late-1")
+    assert (late["event_id"], late["event"], late["parsed"]["source"]) == (None, None, "Frontline Medics Network")
+    # By date, then id: after the claims dated 13 May or earlier, before those dated later.
+    dates = [c["parsed"]["date"]["start"] for c in claims]
+    assert dates == sorted(dates) and claims[claims.index(late) + 1]["parsed"]["date"]["start"] > "2031-05-13"
+    # The same fields as a claim in an event (claims --json's), no date_label.
+    assert set(late) == set(claims[0]) and "date_label" not in late
+    since = json.loads(exported(illustrative, "claims", "--format", "json", "--since", "2031-05-13",
+                                "--until", "2031-05-13").stdout)
+    assert "late-1" not in {c["ref"] for c in since} and since
+    result = exported(illustrative, "claims", "--format", "claimreview")
+    assert len(json.loads(result.stdout)["@graph"]) == 51
+    assert result.stderr.startswith("Left out 1 claim (in no event yet, so not reviewed")
+
+
 # --- each format -------------------------------------------------------------------------------
 
 def test_export_events_json_is_events_json_with_the_details(illustrative):
