@@ -34,9 +34,15 @@ FORMATS = ("csv", "json", "jsonl", "geojson", "claimreview")
 KIND_FORMATS = {"events": ("csv", "json", "geojson", "claimreview"), "claims": FORMATS}
 
 GRADE_LABELS = {status: status.replace("_", " ") for status in STATUSES}
-# ClaimReview's ratingValue: how far the claim's event is confirmed (worst 1, best 3), not how
-# true the claim is; alternateName and ratingExplanation say the grade and why.
-GRADE_RATINGS = {"contested": 1, "unverified": 2, "independently_verified": 3}
+# ClaimReview's rating of one claim, on a scale from 1 (worst) to 3 (best), by its event's grade
+# and its own stance (see _rating): readers of ClaimReview take 1 as "false", so a claim gets it
+# only when independently verified reports contradict it; a contested event rates no claim.
+VERIFIED, UNVERIFIED, CONTRADICTED = 3, 2, 1
+CONTRADICTED_LABEL = "contradicted by independently verified reports"
+# Claims a dataset coded (`reconcile import --format ucdp|acled`): their ref's prefix and the
+# dataset, their nearest relay. Their text is the dataset's (UCDP's headline of the article, ACLED's
+# notes), not the source's words.
+DATASET_RELAYS = {"ucdp:": "UCDP GED", "acled:": "ACLED"}
 
 EVENT_COLUMNS = ("event_id", "grade", "manual", "reason", "event_date", "event_place", "event_killed",
                  "event_wounded", "n_claims", "n_origins", "origins")
@@ -266,16 +272,26 @@ def _organisation(name: str | None) -> dict | None:
     return {"@type": "Organization", "name": name} if name else None
 
 
-def _appearance(c: dict) -> dict | None:
+def _from_dataset(c: dict) -> bool:
+    """Whether a dataset coded the claim: its ref has the dataset's prefix and the dataset relays it."""
+    ref = str(c["ref"] or "")
+    return any(ref.startswith(prefix) and c["via"][:1] == [relay] for prefix, relay in DATASET_RELAYS.items())
+
+
+def _appearance(c: dict, dataset: bool) -> dict | None:
     """The report the claim was found in, published by its nearest relay; each relay further
-    down the chain is a work the one before is based on (``isBasedOn``)."""
+    down the chain is a work the one before is based on (``isBasedOn``). A dataset's claim
+    appeared in the dataset's record: its ``headline`` is the claim's text (the dataset's), and
+    the report, when it is not an address, its ``citation``."""
     based_on = None
     for relay in reversed(c["via"][1:]):
         based_on = _compact({"@type": "CreativeWork", "publisher": _organisation(relay), "isBasedOn": based_on})
     report = str(c["report"]) if c["report"] is not None else None
     is_url = report is not None and report.lower().startswith(("https://", "http://"))
-    work = _compact({"@type": "CreativeWork", "url": report if is_url else None,
-                     "headline": None if is_url else report, "datePublished": c["published"],
+    named = None if is_url else report
+    headline, citation = (c["text"], named if named != c["text"] else None) if dataset else (named, None)
+    work = _compact({"@type": "CreativeWork", "url": report if is_url else None, "headline": headline,
+                     "citation": citation, "datePublished": c["published"],
                      "publisher": _organisation(c["via"][0] if c["via"] else None), "isBasedOn": based_on})
     return work if len(work) > 1 else None
 
@@ -296,18 +312,45 @@ def _claim_review(c: dict, event: dict, kind: str | None, publisher: str, today:
         author["affiliation" if person else "parentOrganization"] = _organisation(origin)
     label = GRADE_LABELS[event["status"]]
     origins = "; ".join(event["origins"]) or "none known"
+    dataset = _from_dataset(c)
     return _compact({
         "@type": "ClaimReview",
-        "claimReviewed": c["text"] or _summary(c),
+        # A dataset's text is its own headline or notes, not what the source said: a line instead.
+        "claimReviewed": (not dataset and c["text"]) or _summary(c),
         "itemReviewed": _compact({"@type": "Claim", "identifier": c["ref"], "author": author,
-                                  "datePublished": c["published"], "appearance": _appearance(c)}),
+                                  "datePublished": c["published"], "appearance": _appearance(c, dataset)}),
         "author": _organisation(publisher),
         "datePublished": today.isoformat(),
-        "reviewRating": {"@type": "Rating", "ratingValue": GRADE_RATINGS[event["status"]], "worstRating": 1,
-                         "bestRating": 3, "alternateName": label, "ratingExplanation": event["reason"]},
+        "reviewRating": _rating(c, event),
         "reviewBody": (f"Event {event['id']} ({event['n_claims']} claims; origins: {origins}) is {label}"
                        f"{' (graded by hand)' if event['manual'] else ''}: {event['reason']}"),
     })
+
+
+def _rating(c: dict, event: dict) -> dict:
+    """The claim's Rating, by its event's grade and its stance (docs/export.md has the table).
+
+    An assertion in an independently verified event is rated 3, a denial there 1 (contradicted
+    by independently verified reports); any claim in an unverified event 2. A contested event
+    rates none of its claims: the Rating has no value, only the grade and the reason (one of
+    its claims may well be accurate). A claim whose source is unregistered or has no known
+    origin is rated so too, and the explanation says that its source does not count in the grade.
+    """
+    status, explanation = event["status"], event["reason"] or ""
+    parsed = c["parsed"]
+    if not parsed["source_registered"]:
+        explanation += f"; this claim's source ({parsed['source']}) is not counted: it is not registered"
+    elif not parsed["origin_known"]:
+        explanation += f"; this claim's source ({parsed['source']}) is not counted: it has no known origin"
+    if status == "contested":
+        return {"@type": "Rating", "alternateName": GRADE_LABELS[status], "ratingExplanation": explanation}
+    if status == "independently_verified":
+        value, label = ((CONTRADICTED, CONTRADICTED_LABEL) if parsed["stance"] == "denies"
+                        else (VERIFIED, GRADE_LABELS[status]))
+    else:
+        value, label = UNVERIFIED, GRADE_LABELS[status]
+    return {"@type": "Rating", "ratingValue": value, "worstRating": CONTRADICTED, "bestRating": VERIFIED,
+            "alternateName": label, "ratingExplanation": explanation}
 
 
 def _claim_reviews(kind: str, events: list[dict], index: SourceIndex, publisher: str, today: date,

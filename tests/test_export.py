@@ -204,7 +204,9 @@ def test_export_claimreview_rates_each_claim_by_its_event(illustrative):
     ill_031 = reviews["ill-031"]
     assert ill_031["itemReviewed"]["author"] == {"@type": "Person", "name": "Irena Vask", "affiliation": {
         "@type": "Organization", "name": "Government of Valdoria"}}
-    assert ill_031["reviewRating"]["alternateName"] == "contested" and ill_031["reviewRating"]["ratingValue"] == 1
+    # A contested event rates none of its claims (either side may be right): no value, no scale.
+    assert ill_031["reviewRating"] == {"@type": "Rating", "alternateName": "contested",
+                                       "ratingExplanation": by_refs[("ill-030", "ill-031")]["reason"]}
     # ill-005: CPA quoted ENS, which quoted the militia: the relay chain, nearest first.
     appearance = reviews["ill-005"]["itemReviewed"]["appearance"]
     assert appearance["publisher"] == {"@type": "Organization", "name": "Continental Press Agency"}
@@ -214,6 +216,76 @@ def test_export_claimreview_rates_each_claim_by_its_event(illustrative):
     assert reviews["ill-005"]["claimReviewed"] == json.loads(
         next(line for line in (ILLUSTRATIVE / "claims.jsonl").read_text(encoding="utf-8").splitlines()
              if '"ill-005"' in line))["text"]
+
+
+def test_export_claimreview_rates_each_claim_by_its_stance_and_its_events_grade(illustrative):
+    by_refs = refs_by_event(illustrative)
+    e6, e8 = by_refs[("ill-017", "ill-018")], by_refs[("ill-021", "ill-022", "ill-023")]
+    e10 = by_refs[("ill-027", "ill-028", "ill-029")]
+    # E10 (Svitlodarsk): the government asserts the shelling (ill-027), the militia command denies
+    # it (ill-028, ill-029): contested. A person grades it independently verified by hand.
+    reason = "JCMM crater analysis of 20 May confirms the shelling"
+    result = illustrative("grade", str(e10["id"]), "--status", "independently_verified", "--reason", reason)
+    assert result.exit_code == 0, result.output
+    graph = json.loads(exported(illustrative, "claims", "--format", "claimreview").stdout)["@graph"]
+    ratings = {r["itemReviewed"]["identifier"]: r["reviewRating"] for r in graph}
+
+    def rating(value: int, name: str, explanation: str) -> dict:
+        return {"@type": "Rating", "ratingValue": value, "worstRating": 1, "bestRating": 3, "alternateName": name,
+                "ratingExplanation": explanation}
+
+    # The assertion in a verified event: 3; the denials there: 1, contradicted, not "verified".
+    assert ratings["ill-027"] == rating(3, "independently verified", reason)
+    assert ratings["ill-028"] == ratings["ill-029"] == rating(1, "contradicted by independently verified reports",
+                                                              reason)
+    # Any claim in an unverified event: 2. E6's channel is unregistered, E8's blog (kind unknown)
+    # has no known origin: rated as their event, the explanation says they do not count.
+    assert ratings["ill-017"] == rating(2, "unverified", e6["reason"])
+    assert ratings["ill-018"] == rating(2, "unverified", e6["reason"] + "; this claim's source "
+                                        "(@frontline_truth_31) is not counted: it is not registered")
+    assert ratings["ill-023"] == rating(2, "unverified", e8["reason"] + "; this claim's source "
+                                        "(Steppe Watcher) is not counted: it has no known origin")
+    # The grade each claim gets, by event: E1–E19, P1, P2 less E10 as above (README's table).
+    values = {r["itemReviewed"]["identifier"]: r["reviewRating"].get("ratingValue") for r in graph}
+    assert sorted(ref for ref, value in values.items() if value is None) == (
+        ["ill-030", "ill-031"] + ["ill-0%02d" % n for n in range(32, 38)] + ["ill-041", "ill-042"])
+    assert sorted(ref for ref, value in values.items() if value == 3) == (
+        ["ill-%03d" % n for n in [4, 5, 6, 7, 8, 9, 10, 11, 12, 19, 20, 27, 44, 45, 47, 48, 49]])
+    assert sorted(ref for ref, value in values.items() if value == 1) == ["ill-028", "ill-029"]
+    assert sum(value == 2 for value in values.values()) == 51 - 10 - 17 - 2
+
+
+def test_export_claimreview_of_dataset_claims_reviews_a_summary_not_the_datasets_text(desk):
+    from test_datasets import UCDP_COLUMNS, csv_text as dataset_csv, ucdp_row
+
+    # One UCDP event naming two original sources: two claims, relayed by UCDP GED, neither registered.
+    desk.write("ged.csv", dataset_csv(UCDP_COLUMNS, [ucdp_row(900002, "2031-03-16", "Horlivka",
+                                                              "Ukrainian army; OSCE SMM", 1)]))
+    # A ref that looks like a dataset's, typed by hand: the text is the source's words.
+    for args in (("import", "--format", "ucdp", "ged.csv"),
+                 ("import", desk.write_jsonl("own.jsonl", [{"ref": "ucdp:by-hand", "source": "Army",
+                                                             "date": "2031-04-30", "text": "my own words"}])),
+                 ("run",)):
+        result = desk(*args)
+        assert result.exit_code == 0, result.output
+    graph = json.loads(exported(desk, "claims", "--format", "claimreview").stdout)["@graph"]
+    reviews = {r["itemReviewed"]["identifier"]: r for r in graph}
+    army = reviews["ucdp:900002:ukrainian-army"]
+    # UCDP's source_headline is the article's headline, not the army's words: it is the headline of
+    # the appearance (UCDP's record, citing the article); the claim reviewed is a line from its fields
+    # (place and oblast of where_prec 1, the day, best = low = high = 1 killed).
+    assert army["claimReviewed"] == "Horlivka town, Donetsk oblast on 2031-03-16: killed 1"
+    assert army["itemReviewed"]["appearance"] == {
+        "@type": "CreativeWork", "headline": "Shelling of Horlivka",
+        "citation": '"Ukrinform,2031-03-16,Shelling of Horlivka"', "datePublished": "2031-03-16",
+        "publisher": {"@type": "Organization", "name": "UCDP GED"}}
+    reason = "no known origin asserts it; not counted (no known origin): OSCE SMM and Ukrainian army"
+    assert army["reviewRating"] == {"@type": "Rating", "ratingValue": 2, "worstRating": 1, "bestRating": 3,
+                                    "alternateName": "unverified", "ratingExplanation": reason +
+                                    "; this claim's source (Ukrainian army) is not counted: it is not registered"}
+    assert reviews["ucdp:900002:osce-smm"]["claimReviewed"] == army["claimReviewed"]
+    assert reviews["ucdp:by-hand"]["claimReviewed"] == "my own words"
+    assert "appearance" not in reviews["ucdp:by-hand"]["itemReviewed"]
 
 
 def test_export_claimreview_leaves_out_claims_in_no_event(registered):
