@@ -40,8 +40,9 @@ def export_command(app: AppContext, kind: str, fmt: str, status: str | None, sin
 
     Events and claims of every grade and date, or those --status, --since and --until choose
     (a claim goes with its event). Without a filter, claims in no event yet come too. Text from
-    claims is data: JSON carries it exactly; CSV cells starting with =, +, -, @, a tab or a
-    carriage return get a ' in front, so that a spreadsheet never runs them.
+    claims is data: JSON carries it exactly; in CSV every cell is quoted, and a ' goes before
+    =, +, -, @, a tab or a carriage return that starts a cell or follows ; , |, a tab or a line
+    break (after spaces or quotes; fullwidth forms too), so that a spreadsheet never runs them.
 
     Example:
 

@@ -17,6 +17,7 @@ import pytest
 from click.testing import Result
 
 from cli.main import cli
+from cli.output import spreadsheet_cell
 from conftest import USER, Desk
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -349,6 +350,60 @@ def test_export_csv_neutralises_formulas_and_escapes_controls(hostile, kind):
         assert not value.startswith(("=", "+", "@", "\t", "\r")), value
         assert not value.startswith("-") or value.lstrip("-").replace(".", "", 1).isdigit(), value
     assert "\u202e" not in text and "\t" not in text and "\r\n" in text and "\r" not in text.replace("\r\n", "")
+
+
+# Spreadsheet neutralisation, worked out by hand from the rules in docs/export.md: a ' in front of
+# a cell whose first character after spaces and quotes (read after NFKC) starts a formula; a '
+# before the formula character of each segment after ; , | tab or a line break; plain numbers kept.
+NEUTRALISED = [
+    ("a;=cmd|' /C calc'!A0", "a;'=cmd|' /C calc'!A0"),  # DDE after ; (Excel in de/fr/uk/ru/pl)
+    ("x;=1+1", "x;'=1+1"),
+    ("x,=1+1", "x,'=1+1"),
+    ("x|+1", "x|'+1"),
+    ("x\t@SUM(A1)", "x\\t'@SUM(A1)"),                   # the tab is then written as \t
+    ("a\n-2+3", "a\n'-2+3"),                             # a line break is kept
+    ("a; \"=1", "a; \"'=1"),                             # after a space and a quote
+    (" =1", "' =1"),
+    ("\u00a0=1", "'\u00a0=1"),                            # a no-break space
+    ("\u3000=1", "'\u3000=1"),                            # an ideographic space
+    ("\"=1", "'\"=1"),
+    ("\uff1d1", "'\uff1d1"),                              # fullwidth =, NFKC =
+    ("\uff0bcmd", "'\uff0bcmd"),                          # fullwidth +
+    ("\uff20SUM(A1)", "'\uff20SUM(A1)"),                  # fullwidth @
+    ("-3", "-3"),
+    ("-37.5", "-37.5"),
+    (" -3", " -3"),
+    ("a;-3", "a;-3"),
+    ("48.1, -37.5", "48.1, -37.5"),
+    ("-3;=1", "-3;'=1"),
+    ("-2+3", "'-2+3"),
+    ("-1e5", "'-1e5"),
+    ("-3 killed", "'-3 killed"),
+    ("2031-05-13", "2031-05-13"),                         # a - inside a value starts nothing
+    ("Avdiivka, Donetsk oblast; shelling", "Avdiivka, Donetsk oblast; shelling"),
+    ("a=b; c+d", "a=b; c+d"),
+]
+
+
+@pytest.mark.parametrize("given, cell", NEUTRALISED)
+def test_spreadsheet_cell_neutralises_every_segment(given, cell):
+    assert spreadsheet_cell(given) == cell
+
+
+def test_export_csv_quotes_every_cell_and_neutralises_segments(desk):
+    values = [given for given, _ in NEUTRALISED]
+    claims = [{"ref": f"n-{n:02d}", "source": "Army", "date": "2031-06-01", "note": value}
+              for n, value in enumerate(values)]
+    result = desk("import", desk.write_jsonl("n.jsonl", claims))
+    assert result.exit_code == 0, result.output
+    text = csv_text(desk, "claims", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert {r["ref"]: r["note"] for r in rows} == {f"n-{n:02d}": cell for n, (_, cell) in enumerate(NEUTRALISED)}
+    # Every cell quoted, empty ones too: a ; inside a cell never cuts it in a ;-separated locale.
+    header, first = text.split("\r\n")[:2]
+    assert header == ",".join(f'"{name}"' for name in CONTRACT + ["claim_id", "origin", "event_id", "grade",
+                                                                     "reason", "event_origins"])
+    assert first.startswith('"n-00","Army","","","","2031-06-01","",')
 
 
 @pytest.mark.parametrize("kind", ["claims", "events"])
