@@ -39,8 +39,9 @@ def export_command(app: AppContext, kind: str, fmt: str, status: str | None, sin
 
     Events and claims of every grade and date, or those --status, --since and --until choose
     (a claim goes with its event). Without a filter, claims in no event yet come too. Text from
-    claims is data: JSON carries it exactly; CSV cells starting with =, +, -, @, a tab or a
-    carriage return get a ' in front, so that a spreadsheet never runs them.
+    claims is data: JSON carries it exactly; in CSV every cell is quoted, and a ' goes before
+    =, +, -, @, a tab or a carriage return that starts a cell or follows ; , |, a tab or a line
+    break (after spaces or quotes; fullwidth forms too), so that a spreadsheet never runs them.
 
     Example:
 
@@ -65,8 +66,10 @@ def export_command(app: AppContext, kind: str, fmt: str, status: str | None, sin
         say(f"Wrote {result.count} {_noun(result)} to {out}", err=True)
     if result.left_out:
         shown = ", ".join(map(str, result.left_out[:20])) + (", …" if len(result.left_out) > 20 else "")
-        # Claims in no event are reviewed once a run has matched them: the hint is the command line's.
-        why = result.left_out_why + ("; run `reconcile run` first" if result.format == "claimreview" else "")
+        # Claims in no event are reviewed once a run has matched them: the hint is the command line's;
+        # drafts once a person accepts them.
+        why = result.left_out_why.replace("in no event yet, so not reviewed",
+                                          "in no event yet, so not reviewed; run `reconcile run` first")
         say(f"Left out {len(result.left_out)} {kind[:-1] if len(result.left_out) == 1 else kind} "
             f"({why}): {shown}", err=True)
 

@@ -26,6 +26,7 @@ import json
 import os
 import re
 import sys
+import unicodedata
 from typing import Any, Iterable
 
 import click
@@ -117,31 +118,84 @@ def print_json(data: Any) -> None:
 # carriage return, may skip to one): OWASP's list for CSV injection.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+# Where a spreadsheet may cut a cell into cells: the list separator (`,`; `;` where the locale's
+# decimal mark is a comma: de, fr, uk, ru, pl), `|` and tab (import dialogs offer them); and a
+# line break, for a reader that ignores quotes. What follows one may become a cell of its own.
+SEGMENT_SEPARATORS = frozenset(";,|\t\n")
+_SEPARATOR = re.compile("[;,|\t\n]")
+# Where a formula could begin, in a cell's NFKC form: a cell without one is kept as it is without
+# a closer look (most cells are such). NFKC keeps every space a space (checked over all of
+# Unicode), a quote a quote, and begins each fullwidth or small form with its ASCII character.
+_CANDIDATE = re.compile("[;,|\t\n][\\s\"']*[-=+@\t\r]|^[\\s\"']*[-=+@\t\r]")
+
+# Skipped before a cell's or a segment's first character, when looking for a formula: what a
+# spreadsheet may skip or trim there (any Unicode space, a quote).
+_LEADING_QUOTES = frozenset("\"'")
+
 # A plain decimal number ("-37.5", "-3"): a spreadsheet reads it as a number and nothing else (no
 # operator, function or reference can follow the sign), so a negative longitude stays a number.
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
+def _formula_at(text: str, start: int) -> int | None:
+    """Where the cell or segment of ``text`` beginning at ``start`` starts a formula: the index
+    of its first character that is not a space or a quote (read after NFKC, so that a fullwidth
+    ``＝`` is an ``=``), when that character is one of FORMULA_STARTS and the segment from it is
+    not a plain decimal number; else None."""
+    for index in range(start, len(text)):
+        char = text[index]
+        folded = char if char.isascii() else unicodedata.normalize("NFKC", char)[:1]  # ASCII is its own NFKC
+        if folded in FORMULA_STARTS:  # a tab or a carriage return too, before it is taken for a space
+            separator = _SEPARATOR.search(text, index + 1)
+            return None if _PLAIN_NUMBER.fullmatch(text, index, separator.start() if separator else len(text)) \
+                else index
+        if not (char.isspace() or folded in _LEADING_QUOTES):
+            return None
+    return None
+
+
+def neutralised(text: str) -> str:
+    """``text`` with a ``'`` wherever a spreadsheet could read a formula in it.
+
+    - A cell whose first character, after any spaces and quotes and read after NFKC, is ``=``,
+      ``+``, ``-``, ``@``, a tab or a carriage return gets a ``'`` in front of the cell:
+      ``' =1``, ``'＝1`` (OWASP's advice against CSV injection).
+    - Each segment after a ``;``, ``,``, ``|``, tab or line break that begins (after any spaces
+      and quotes) with one of them gets a ``'`` just before that character: ``x;'=1+1``.
+    - A cell or segment that is a plain decimal number (``-3``, ``-37.5``) is kept as it is.
+    """
+    if not _CANDIDATE.search(text if text.isascii() else unicodedata.normalize("NFKC", text)):
+        return text
+    inserts = [] if _formula_at(text, 0) is None else [0]
+    for separator in _SEPARATOR.finditer(text):
+        at = _formula_at(text, separator.end())
+        if at is not None and at not in inserts:
+            inserts.append(at)
+    if not inserts:
+        return text
+    pieces, last = [], 0
+    for at in inserts:
+        pieces += [text[last:at], "'"]
+        last = at
+    return "".join(pieces) + text[last:]
+
+
 def spreadsheet_cell(value: Any) -> str:
     """One CSV cell that a spreadsheet shows as text and never runs.
 
-    A value starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a ``'`` in
-    front (OWASP's advice against CSV injection), unless it is a plain decimal number (``-3``,
-    ``-37.5``); then control and format characters are written as escapes by :func:`visible`
-    (``\\u202e``, ``\\t``), newlines kept: a cell may span lines, the ``csv`` module quotes it.
-    None is the empty cell.
+    Neutralised against formulas by :func:`neutralised`; then control and format characters are
+    written as escapes by :func:`visible` (``\\u202e``, ``\\t``), newlines kept: a cell may
+    span lines (every cell is quoted). None is the empty cell.
     """
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
-        text = "'" + text
-    return visible(text, newlines=True)
+    return visible(neutralised("" if value is None else str(value)), newlines=True)
 
 
 def csv_text(header: Iterable[str], rows: Iterable[Iterable[Any]], *, bom: bool = False) -> str:
-    """A CSV file for spreadsheets: the header, then each row, every cell by :func:`spreadsheet_cell`;
+    """A CSV file for spreadsheets: the header, then each row, every cell by :func:`spreadsheet_cell`
+    and quoted (so that a spreadsheet whose list separator is ``;`` does not cut a cell at one);
     lines end in CRLF (RFC 4180); with ``bom``, a byte order mark first (Excel then reads UTF-8)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow([spreadsheet_cell(name) for name in header])
     writer.writerows([spreadsheet_cell(value) for value in row] for row in rows)
     return ("\ufeff" if bom else "") + out.getvalue()

@@ -70,9 +70,9 @@ def visible(value: Any, *, newlines: bool = False) -> str:
     ``<``, ``>``, ``"`` and ``'`` (the report's templates autoescape), so that a value never
     becomes a tag, an attribute or a link; CSV must be written with the ``csv`` module
     (quoting every field that holds a delimiter, quote or newline) and, for files a spreadsheet
-    will open, prefix a field starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-    return with ``'`` so that it is never read as a formula (CSV injection). CSV meant as data
-    for programs keeps values exact, as ``--json`` does.
+    will open, quote every field and put a ``'`` before whatever could start a formula
+    (``cli.output.neutralised``: CSV injection). CSV meant as data for programs keeps values
+    exact, as ``--json`` does.
 
     Args:
         value: anything; None is shown as the empty string, other objects by ``str``.

@@ -14,17 +14,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session, selectinload
 
-from .claims import ClaimFilter, claim_dict, list_claims
+from .claims import claim_dict
 from .db import CHUNK, select_in
 from .deskplaces import desk_gazetteer
 from .errors import UnsupportedExport
 from .events import EventFilter, event_details
 from .figures import tally_text
 from .gazetteer import Gazetteer
-from .models import STATUSES, Claim, Event
+from .models import STATUSES, Claim, ClaimLink, Event
 from .places import key_place_id
 from .reading import CLAIM_FIELDS
 from .sources import SourceIndex
@@ -34,9 +34,15 @@ FORMATS = ("csv", "json", "jsonl", "geojson", "claimreview")
 KIND_FORMATS = {"events": ("csv", "json", "geojson", "claimreview"), "claims": FORMATS}
 
 GRADE_LABELS = {status: status.replace("_", " ") for status in STATUSES}
-# ClaimReview's ratingValue: how far the claim's event is confirmed (worst 1, best 3), not how
-# true the claim is; alternateName and ratingExplanation say the grade and why.
-GRADE_RATINGS = {"contested": 1, "unverified": 2, "independently_verified": 3}
+# ClaimReview's rating of one claim, on a scale from 1 (worst) to 3 (best), by its event's grade
+# and its own stance (see _rating): readers of ClaimReview take 1 as "false", so a claim gets it
+# only when independently verified reports contradict it; a contested event rates no claim.
+VERIFIED, UNVERIFIED, CONTRADICTED = 3, 2, 1
+CONTRADICTED_LABEL = "contradicted by independently verified reports"
+# Claims a dataset coded (`reconcile import --format ucdp|acled`): their ref's prefix and the
+# dataset, their nearest relay. Their text is the dataset's (UCDP's headline of the article, ACLED's
+# notes), not the source's words.
+DATASET_RELAYS = {"ucdp:": "UCDP GED", "acled:": "ACLED"}
 
 EVENT_COLUMNS = ("event_id", "grade", "manual", "reason", "event_date", "event_place", "event_killed",
                  "event_wounded", "n_claims", "n_origins", "origins")
@@ -69,9 +75,13 @@ class Export:
 
 @dataclass(frozen=True)
 class _ClaimRow:
-    claim: Claim
+    stored: Any           # the claim's stored row: id, raw (the fields as given), lon, lat, place_key
     data: dict            # claim_dict: the fields as given, the parsed forms, ids
     event: dict | None    # the event it belongs to, as event_details gives it
+
+
+# What an export reads of a stored claim besides what event_details built from it.
+_STORED = (Claim.id, Claim.raw, Claim.lon, Claim.lat, Claim.place_key, Claim.draft_state, Claim.draft)
 
 
 def export(session: Session, kind: str, format: str, flt: EventFilter = EventFilter(), *,
@@ -87,8 +97,10 @@ def export(session: Session, kind: str, format: str, flt: EventFilter = EventFil
     events = event_details(session, flt, decisions=(kind, format) == ("events", "json"))
     index = SourceIndex.load(session)
     if format == "claimreview":
-        return _claim_reviews(kind, events, index, publisher, today or date.today(),
-                              _claim_rows(session, flt, events, index) if kind == "claims" else None)
+        # Only claims can be in no event: with no filter, those are named as not reviewed.
+        unmatched = list(session.scalars(_unmatched(select(Claim.id)))) \
+            if kind == "claims" and flt == EventFilter() else []
+        return _claim_reviews(kind, events, index, publisher, today or date.today(), unmatched)
     if kind == "events":
         if format == "csv":
             return Export(kind, format, _events_table(events), len(events))
@@ -101,7 +113,7 @@ def export(session: Session, kind: str, format: str, flt: EventFilter = EventFil
     if format == "json":
         return Export(kind, format, [r.data | {"event": _event_brief(r.event)} for r in rows], len(rows))
     if format == "jsonl":
-        return Export(kind, format, [as_given(r.claim.raw) | _draft_member(r.claim) for r in rows], len(rows))
+        return Export(kind, format, [as_given(r.stored.raw) | _draft_member(r.stored) for r in rows], len(rows))
     return _claims_geojson(session, rows)
 
 
@@ -120,12 +132,30 @@ def _draft_member(claim) -> dict:
 
 
 def _claim_rows(session: Session, flt: EventFilter, events: list[dict], index: SourceIndex) -> list[_ClaimRow]:
-    """The claims of ``events`` by date then id; with no filter, every stored claim."""
-    by_id = {e["id"]: e for e in events}
-    everything = flt == EventFilter()
-    return [_ClaimRow(claim, claim_dict(claim, index, event_id), by_id.get(event_id))
-            for claim, event_id in list_claims(session, ClaimFilter(), index=index)
-            if everything or event_id in by_id]
+    """The claims of ``events`` by date then id; with no filter, the claims in no event too.
+
+    The claims of the events are read by their links to those events only, and their data is
+    what event_details already built (less ``date_label``, which `claims --json` has not)."""
+    by_id = {c["id"]: ({k: v for k, v in c.items() if k != "date_label"}, e)
+             for e in events for c in e["claim_details"]}
+    query = select(*_STORED).join(ClaimLink, ClaimLink.claim_id == Claim.id)
+    rows = [_ClaimRow(stored, *by_id[stored.id])
+            for stored in select_in(session, query, ClaimLink.event_id, [e["id"] for e in events], CHUNK)]
+    if flt == EventFilter():
+        rows += _unmatched_rows(session, index)
+    return sorted(rows, key=lambda r: (r.data["parsed"]["date"]["start"], r.data["id"]))
+
+
+def _unmatched(query: Select) -> Select:
+    """``query`` (of claims) narrowed to the claims in no active event (imported since the last
+    run), by date then id."""
+    return (query.outerjoin(ClaimLink, ClaimLink.claim_id == Claim.id).outerjoin(Event, Event.id == ClaimLink.event_id)
+            .where(or_(ClaimLink.claim_id.is_(None), Event.active.is_(False))).order_by(Claim.date_start, Claim.id))
+
+
+def _unmatched_rows(session: Session, index: SourceIndex) -> list[_ClaimRow]:
+    query = _unmatched(select(Claim, ClaimLink.event_id).options(selectinload(Claim.relays)))
+    return [_ClaimRow(claim, claim_dict(claim, index, event_id), None) for claim, event_id in session.execute(query)]
 
 
 def _event_brief(event: dict | None) -> dict | None:
@@ -159,7 +189,7 @@ def _claims_table(rows: list[_ClaimRow]) -> Table:
     out = []
     for r in rows:
         e = r.event
-        out.append(_contract_cells(r.claim.raw) + [
+        out.append(_contract_cells(r.stored.raw) + [
             r.data["id"], r.data["parsed"]["origin"], r.data["event_id"], e and e["status"], e and e["reason"],
             e and _cell(e["origins"])])
     return Table(CLAIM_FIELDS + CLAIM_EXTRA_COLUMNS, out)
@@ -225,7 +255,7 @@ def _claims_geojson(session: Session, rows: list[_ClaimRow]) -> Export:
     gazetteer = desk_gazetteer(session)
     features, left_out = [], []
     for r in rows:
-        claim, e = r.claim, r.event
+        claim, e = r.stored, r.event
         point, where = ((claim.lon, claim.lat), "claim") if claim.lat is not None else (
             _gazetteer_point(gazetteer, claim.place_key), "gazetteer")
         if point is None:
@@ -250,16 +280,26 @@ def _organisation(name: str | None) -> dict | None:
     return {"@type": "Organization", "name": name} if name else None
 
 
-def _appearance(c: dict) -> dict | None:
+def _from_dataset(c: dict) -> bool:
+    """Whether a dataset coded the claim: its ref has the dataset's prefix and the dataset relays it."""
+    ref = str(c["ref"] or "")
+    return any(ref.startswith(prefix) and c["via"][:1] == [relay] for prefix, relay in DATASET_RELAYS.items())
+
+
+def _appearance(c: dict, dataset: bool) -> dict | None:
     """The report the claim was found in, published by its nearest relay; each relay further
-    down the chain is a work the one before is based on (``isBasedOn``)."""
+    down the chain is a work the one before is based on (``isBasedOn``). A dataset's claim
+    appeared in the dataset's record: its ``headline`` is the claim's text (the dataset's), and
+    the report, when it is not an address, its ``citation``."""
     based_on = None
     for relay in reversed(c["via"][1:]):
         based_on = _compact({"@type": "CreativeWork", "publisher": _organisation(relay), "isBasedOn": based_on})
     report = str(c["report"]) if c["report"] is not None else None
     is_url = report is not None and report.lower().startswith(("https://", "http://"))
-    work = _compact({"@type": "CreativeWork", "url": report if is_url else None,
-                     "headline": None if is_url else report, "datePublished": c["published"],
+    named = None if is_url else report
+    headline, citation = (c["text"], named if named != c["text"] else None) if dataset else (named, None)
+    work = _compact({"@type": "CreativeWork", "url": report if is_url else None, "headline": headline,
+                     "citation": citation, "datePublished": c["published"],
                      "publisher": _organisation(c["via"][0] if c["via"] else None), "isBasedOn": based_on})
     return work if len(work) > 1 else None
 
@@ -280,29 +320,60 @@ def _claim_review(c: dict, event: dict, kind: str | None, publisher: str, today:
         author["affiliation" if person else "parentOrganization"] = _organisation(origin)
     label = GRADE_LABELS[event["status"]]
     origins = "; ".join(event["origins"]) or "none known"
+    dataset = _from_dataset(c)
     return _compact({
         "@type": "ClaimReview",
-        "claimReviewed": c["text"] or _summary(c),
+        # A dataset's text is its own headline or notes, not what the source said: a line instead.
+        "claimReviewed": (not dataset and c["text"]) or _summary(c),
         "itemReviewed": _compact({"@type": "Claim", "identifier": c["ref"], "author": author,
-                                  "datePublished": c["published"], "appearance": _appearance(c)}),
+                                  "datePublished": c["published"], "appearance": _appearance(c, dataset)}),
         "author": _organisation(publisher),
         "datePublished": today.isoformat(),
-        "reviewRating": {"@type": "Rating", "ratingValue": GRADE_RATINGS[event["status"]], "worstRating": 1,
-                         "bestRating": 3, "alternateName": label, "ratingExplanation": event["reason"]},
+        "reviewRating": _rating(c, event),
         "reviewBody": (f"Event {event['id']} ({event['n_claims']} claims; origins: {origins}) is {label}"
                        f"{' (graded by hand)' if event['manual'] else ''}: {event['reason']}"),
     })
 
 
+def _rating(c: dict, event: dict) -> dict:
+    """The claim's Rating, by its event's grade and its stance (docs/export.md has the table).
+
+    An assertion in an independently verified event is rated 3, a denial there 1 (contradicted
+    by independently verified reports); any claim in an unverified event 2. A contested event
+    rates none of its claims: the Rating has no value, only the grade and the reason (one of
+    its claims may well be accurate). A claim whose source is unregistered or has no known
+    origin is rated so too, and the explanation says that its source does not count in the grade.
+    """
+    status, explanation = event["status"], event["reason"] or ""
+    parsed = c["parsed"]
+    if not parsed["source_registered"]:
+        explanation += f"; this claim's source ({parsed['source']}) is not counted: it is not registered"
+    elif not parsed["origin_known"]:
+        explanation += f"; this claim's source ({parsed['source']}) is not counted: it has no known origin"
+    if status == "contested":
+        return {"@type": "Rating", "alternateName": GRADE_LABELS[status], "ratingExplanation": explanation}
+    if status == "independently_verified":
+        value, label = ((CONTRADICTED, CONTRADICTED_LABEL) if parsed["stance"] == "denies"
+                        else (VERIFIED, GRADE_LABELS[status]))
+    else:
+        value, label = UNVERIFIED, GRADE_LABELS[status]
+    return {"@type": "Rating", "ratingValue": value, "worstRating": CONTRADICTED, "bestRating": VERIFIED,
+            "alternateName": label, "ratingExplanation": explanation}
+
+
 def _claim_reviews(kind: str, events: list[dict], index: SourceIndex, publisher: str, today: date,
-                   rows: list[_ClaimRow] | None) -> Export:
-    """A ClaimReview a claim of each event; claims in no event (``rows`` only) are not reviewed."""
+                   unmatched: list[int]) -> Export:
+    """A ClaimReview a claim of each event; claims in no event (``unmatched``) are not reviewed."""
     def kind_of(name: str) -> str | None:
         source = index.find(name)
         return source.kind if source is not None else None
 
+    # A draft nobody accepted (or one rejected) is no claim the desk stands behind: not reviewed.
+    drafts = [c["id"] for e in events for c in e["claim_details"] if c.get("draft_state") in ("draft", "rejected")]
     reviews = [_claim_review(c, e, kind_of(c["parsed"]["source"]), publisher, today)
-               for e in events for c in e["claim_details"]]
-    left_out = tuple(r.claim.id for r in rows or () if r.event is None)
+               for e in events for c in e["claim_details"] if c.get("draft_state") not in ("draft", "rejected")]
+    left_out = tuple(unmatched) + tuple(drafts)
+    why = "; ".join(part for part, ids in (("in no event yet, so not reviewed", unmatched),
+                                           ("drafts not accepted, so not reviewed", drafts)) if ids)
     return Export(kind, "claimreview", {"@context": "https://schema.org", "@graph": reviews}, len(reviews),
-                  left_out, "in no event yet, so not reviewed" if left_out else None)
+                  left_out, why or None)

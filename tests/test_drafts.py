@@ -381,3 +381,12 @@ def test_drafts_are_marked_in_the_report(desk: Desk) -> None:
     # Claim 2 is a draft, claim 3 a rejected one, claim 1 neither.
     assert page.count('<span class="draft"') == 2
     assert ">draft, not accepted</span>" in page and ">rejected draft</span>" in page
+
+
+def test_drafts_not_accepted_are_not_reviewed_in_claimreview(desk: Desk) -> None:
+    # Claims 2 and 3 are drafts: the ClaimReview export reviews claim 1 only and says why not 2, 3.
+    desk_with_drafts(desk)
+    result = ran(desk, "export", "claims", "--format", "claimreview")
+    reviews = json.loads(result.stdout)["@graph"]
+    assert [r["itemReviewed"]["identifier"] for r in reviews] == ["a"]
+    assert result.stderr == "Left out 2 claims (drafts not accepted, so not reviewed): 2, 3\n"

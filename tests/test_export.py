@@ -17,6 +17,7 @@ import pytest
 from click.testing import Result
 
 from cli.main import cli
+from cli.output import spreadsheet_cell
 from conftest import USER, Desk
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -69,6 +70,9 @@ def refs_by_event(desk: Desk) -> dict[tuple[str, ...], dict]:
 
 # --- the round trip ----------------------------------------------------------------------------
 
+EXPECTED_EVENTS = {"dpa-2021-04-07": 17, "illustrative": 21}
+
+
 @pytest.mark.parametrize("example", ["dpa-2021-04-07", "illustrative"])
 def test_export_round_trip_gives_the_same_events_and_grades(desk, example):
     load(desk, "desk.sqlite", EXAMPLES / example)
@@ -76,8 +80,14 @@ def test_export_round_trip_gives_the_same_events_and_grades(desk, example):
     load(desk, "fresh.sqlite", EXAMPLES / example, "claims-out.jsonl")
     before, after = events_of(desk, "desk.sqlite"), events_of(desk, "fresh.sqlite")
     assert after == before
-    # The illustrative example's 21 events (E1–E19, P1, P2); the dpa report's claims are all there.
-    assert len(before) == (21 if example == "illustrative" else len(before))
+    # The illustrative example's 21 events (E1–E19, P1, P2). The dpa report's 17 claims are 17
+    # events, all unverified (examples/dpa-2021-04-07/README.md): all come from one report, so the
+    # army's four deaths (one origin) are four incidents; the three period totals differ in scope
+    # and source; each of the ten statements is one origin's words and no other claim repeats it.
+    assert len(before) == EXPECTED_EVENTS[example]
+    if example == "dpa-2021-04-07":
+        assert {grade for _, grade, _ in before} == {"unverified"}
+        assert all(len(refs) == 1 for refs, _, _ in before)
     stored = [json.loads(line) for line in (EXAMPLES / example / "claims.jsonl").read_text(encoding="utf-8").splitlines()
               if line.strip()]
     lines = [json.loads(line) for line in (desk.directory / "claims-out.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -101,6 +111,29 @@ def test_export_claims_json_and_csv_hold_the_import_contract_as_given(illustrati
     assert (ill_005["grade"], ill_005["origin"]) == ("independently_verified", "Eastmark People's Authority")
     assert ill_005["event_origins"] == "Eastmark People's Authority; Frontline Medics Network"
     assert ill_005["stance"] == ""   # not given in the file: left empty, as given
+
+
+def test_export_claims_in_no_event_come_only_without_a_filter(illustrative):
+    # Imported after the run: in no event. 13 May is E7's day (ill-019, the mission in Maryinka).
+    result = illustrative("import", illustrative.write_jsonl("late.jsonl", [
+        {"ref": "late-1", "source": "Frontline Medics Network", "date": "2031-05-13", "place": "Maryinka",
+         "type": "shelling", "wounded": 1, "text": "one wounded"}]))
+    assert result.exit_code == 0, result.output
+    claims = json.loads(exported(illustrative, "claims", "--format", "json").stdout)
+    assert len(claims) == 52
+    late = next(c for c in claims if c["ref"] == "late-1")
+    assert (late["event_id"], late["event"], late["parsed"]["source"]) == (None, None, "Frontline Medics Network")
+    # By date, then id: after the claims dated 13 May or earlier, before those dated later.
+    dates = [c["parsed"]["date"]["start"] for c in claims]
+    assert dates == sorted(dates) and claims[claims.index(late) + 1]["parsed"]["date"]["start"] > "2031-05-13"
+    # The same fields as a claim in an event (claims --json's), no date_label.
+    assert set(late) == set(claims[0]) and "date_label" not in late
+    since = json.loads(exported(illustrative, "claims", "--format", "json", "--since", "2031-05-13",
+                                "--until", "2031-05-13").stdout)
+    assert "late-1" not in {c["ref"] for c in since} and since
+    result = exported(illustrative, "claims", "--format", "claimreview")
+    assert len(json.loads(result.stdout)["@graph"]) == 51
+    assert result.stderr.startswith("Left out 1 claim (in no event yet, so not reviewed")
 
 
 # --- each format -------------------------------------------------------------------------------
@@ -172,7 +205,9 @@ def test_export_claimreview_rates_each_claim_by_its_event(illustrative):
     ill_031 = reviews["ill-031"]
     assert ill_031["itemReviewed"]["author"] == {"@type": "Person", "name": "Irena Vask", "affiliation": {
         "@type": "Organization", "name": "Government of Valdoria"}}
-    assert ill_031["reviewRating"]["alternateName"] == "contested" and ill_031["reviewRating"]["ratingValue"] == 1
+    # A contested event rates none of its claims (either side may be right): no value, no scale.
+    assert ill_031["reviewRating"] == {"@type": "Rating", "alternateName": "contested",
+                                       "ratingExplanation": by_refs[("ill-030", "ill-031")]["reason"]}
     # ill-005: CPA quoted ENS, which quoted the militia: the relay chain, nearest first.
     appearance = reviews["ill-005"]["itemReviewed"]["appearance"]
     assert appearance["publisher"] == {"@type": "Organization", "name": "Continental Press Agency"}
@@ -182,6 +217,76 @@ def test_export_claimreview_rates_each_claim_by_its_event(illustrative):
     assert reviews["ill-005"]["claimReviewed"] == json.loads(
         next(line for line in (ILLUSTRATIVE / "claims.jsonl").read_text(encoding="utf-8").splitlines()
              if '"ill-005"' in line))["text"]
+
+
+def test_export_claimreview_rates_each_claim_by_its_stance_and_its_events_grade(illustrative):
+    by_refs = refs_by_event(illustrative)
+    e6, e8 = by_refs[("ill-017", "ill-018")], by_refs[("ill-021", "ill-022", "ill-023")]
+    e10 = by_refs[("ill-027", "ill-028", "ill-029")]
+    # E10 (Svitlodarsk): the government asserts the shelling (ill-027), the militia command denies
+    # it (ill-028, ill-029): contested. A person grades it independently verified by hand.
+    reason = "JCMM crater analysis of 20 May confirms the shelling"
+    result = illustrative("grade", str(e10["id"]), "--status", "independently_verified", "--reason", reason)
+    assert result.exit_code == 0, result.output
+    graph = json.loads(exported(illustrative, "claims", "--format", "claimreview").stdout)["@graph"]
+    ratings = {r["itemReviewed"]["identifier"]: r["reviewRating"] for r in graph}
+
+    def rating(value: int, name: str, explanation: str) -> dict:
+        return {"@type": "Rating", "ratingValue": value, "worstRating": 1, "bestRating": 3, "alternateName": name,
+                "ratingExplanation": explanation}
+
+    # The assertion in a verified event: 3; the denials there: 1, contradicted, not "verified".
+    assert ratings["ill-027"] == rating(3, "independently verified", reason)
+    assert ratings["ill-028"] == ratings["ill-029"] == rating(1, "contradicted by independently verified reports",
+                                                              reason)
+    # Any claim in an unverified event: 2. E6's channel is unregistered, E8's blog (kind unknown)
+    # has no known origin: rated as their event, the explanation says they do not count.
+    assert ratings["ill-017"] == rating(2, "unverified", e6["reason"])
+    assert ratings["ill-018"] == rating(2, "unverified", e6["reason"] + "; this claim's source "
+                                        "(@frontline_truth_31) is not counted: it is not registered")
+    assert ratings["ill-023"] == rating(2, "unverified", e8["reason"] + "; this claim's source "
+                                        "(Steppe Watcher) is not counted: it has no known origin")
+    # The grade each claim gets, by event: E1–E19, P1, P2 less E10 as above (README's table).
+    values = {r["itemReviewed"]["identifier"]: r["reviewRating"].get("ratingValue") for r in graph}
+    assert sorted(ref for ref, value in values.items() if value is None) == (
+        ["ill-030", "ill-031"] + ["ill-0%02d" % n for n in range(32, 38)] + ["ill-041", "ill-042"])
+    assert sorted(ref for ref, value in values.items() if value == 3) == (
+        ["ill-%03d" % n for n in [4, 5, 6, 7, 8, 9, 10, 11, 12, 19, 20, 27, 44, 45, 47, 48, 49]])
+    assert sorted(ref for ref, value in values.items() if value == 1) == ["ill-028", "ill-029"]
+    assert sum(value == 2 for value in values.values()) == 51 - 10 - 17 - 2
+
+
+def test_export_claimreview_of_dataset_claims_reviews_a_summary_not_the_datasets_text(desk):
+    from test_datasets import UCDP_COLUMNS, csv_text as dataset_csv, ucdp_row
+
+    # One UCDP event naming two original sources: two claims, relayed by UCDP GED, neither registered.
+    desk.write("ged.csv", dataset_csv(UCDP_COLUMNS, [ucdp_row(900002, "2031-03-16", "Horlivka",
+                                                              "Ukrainian army; OSCE SMM", 1)]))
+    # A ref that looks like a dataset's, typed by hand: the text is the source's words.
+    for args in (("import", "--format", "ucdp", "ged.csv"),
+                 ("import", desk.write_jsonl("own.jsonl", [{"ref": "ucdp:by-hand", "source": "Army",
+                                                             "date": "2031-04-30", "text": "my own words"}])),
+                 ("run",)):
+        result = desk(*args)
+        assert result.exit_code == 0, result.output
+    graph = json.loads(exported(desk, "claims", "--format", "claimreview").stdout)["@graph"]
+    reviews = {r["itemReviewed"]["identifier"]: r for r in graph}
+    army = reviews["ucdp:900002:ukrainian-army"]
+    # UCDP's source_headline is the article's headline, not the army's words: it is the headline of
+    # the appearance (UCDP's record, citing the article); the claim reviewed is a line from its fields
+    # (place and oblast of where_prec 1, the day, best = low = high = 1 killed).
+    assert army["claimReviewed"] == "Horlivka town, Donetsk oblast on 2031-03-16: killed 1"
+    assert army["itemReviewed"]["appearance"] == {
+        "@type": "CreativeWork", "headline": "Shelling of Horlivka",
+        "citation": '"Ukrinform,2031-03-16,Shelling of Horlivka"', "datePublished": "2031-03-16",
+        "publisher": {"@type": "Organization", "name": "UCDP GED"}}
+    reason = "no known origin asserts it; not counted (no known origin): OSCE SMM and Ukrainian army"
+    assert army["reviewRating"] == {"@type": "Rating", "ratingValue": 2, "worstRating": 1, "bestRating": 3,
+                                    "alternateName": "unverified", "ratingExplanation": reason +
+                                    "; this claim's source (Ukrainian army) is not counted: it is not registered"}
+    assert reviews["ucdp:900002:osce-smm"]["claimReviewed"] == army["claimReviewed"]
+    assert reviews["ucdp:by-hand"]["claimReviewed"] == "my own words"
+    assert "appearance" not in reviews["ucdp:by-hand"]["itemReviewed"]
 
 
 def test_export_claimreview_leaves_out_claims_in_no_event(registered):
@@ -245,6 +350,60 @@ def test_export_csv_neutralises_formulas_and_escapes_controls(hostile, kind):
         assert not value.startswith(("=", "+", "@", "\t", "\r")), value
         assert not value.startswith("-") or value.lstrip("-").replace(".", "", 1).isdigit(), value
     assert "\u202e" not in text and "\t" not in text and "\r\n" in text and "\r" not in text.replace("\r\n", "")
+
+
+# Spreadsheet neutralisation, worked out by hand from the rules in docs/export.md: a ' in front of
+# a cell whose first character after spaces and quotes (read after NFKC) starts a formula; a '
+# before the formula character of each segment after ; , | tab or a line break; plain numbers kept.
+NEUTRALISED = [
+    ("a;=cmd|' /C calc'!A0", "a;'=cmd|' /C calc'!A0"),  # DDE after ; (Excel in de/fr/uk/ru/pl)
+    ("x;=1+1", "x;'=1+1"),
+    ("x,=1+1", "x,'=1+1"),
+    ("x|+1", "x|'+1"),
+    ("x\t@SUM(A1)", "x\\t'@SUM(A1)"),                   # the tab is then written as \t
+    ("a\n-2+3", "a\n'-2+3"),                             # a line break is kept
+    ("a; \"=1", "a; \"'=1"),                             # after a space and a quote
+    (" =1", "' =1"),
+    ("\u00a0=1", "'\u00a0=1"),                            # a no-break space
+    ("\u3000=1", "'\u3000=1"),                            # an ideographic space
+    ("\"=1", "'\"=1"),
+    ("\uff1d1", "'\uff1d1"),                              # fullwidth =, NFKC =
+    ("\uff0bcmd", "'\uff0bcmd"),                          # fullwidth +
+    ("\uff20SUM(A1)", "'\uff20SUM(A1)"),                  # fullwidth @
+    ("-3", "-3"),
+    ("-37.5", "-37.5"),
+    (" -3", " -3"),
+    ("a;-3", "a;-3"),
+    ("48.1, -37.5", "48.1, -37.5"),
+    ("-3;=1", "-3;'=1"),
+    ("-2+3", "'-2+3"),
+    ("-1e5", "'-1e5"),
+    ("-3 killed", "'-3 killed"),
+    ("2031-05-13", "2031-05-13"),                         # a - inside a value starts nothing
+    ("Avdiivka, Donetsk oblast; shelling", "Avdiivka, Donetsk oblast; shelling"),
+    ("a=b; c+d", "a=b; c+d"),
+]
+
+
+@pytest.mark.parametrize("given, cell", NEUTRALISED)
+def test_spreadsheet_cell_neutralises_every_segment(given, cell):
+    assert spreadsheet_cell(given) == cell
+
+
+def test_export_csv_quotes_every_cell_and_neutralises_segments(desk):
+    values = [given for given, _ in NEUTRALISED]
+    claims = [{"ref": f"n-{n:02d}", "source": "Army", "date": "2031-06-01", "note": value}
+              for n, value in enumerate(values)]
+    result = desk("import", desk.write_jsonl("n.jsonl", claims))
+    assert result.exit_code == 0, result.output
+    text = csv_text(desk, "claims", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert {r["ref"]: r["note"] for r in rows} == {f"n-{n:02d}": cell for n, (_, cell) in enumerate(NEUTRALISED)}
+    # Every cell quoted, empty ones too: a ; inside a cell never cuts it in a ;-separated locale.
+    header, first = text.split("\r\n")[:2]
+    assert header == ",".join(f'"{name}"' for name in CONTRACT + ["claim_id", "origin", "event_id", "grade",
+                                                                     "reason", "event_origins"])
+    assert first.startswith('"n-00","Army","","","","2031-06-01","",')
 
 
 @pytest.mark.parametrize("kind", ["claims", "events"])
