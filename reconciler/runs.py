@@ -548,6 +548,7 @@ def _write_links(session: Session, run_id: int, clusters: list[list[int]], ids: 
     changed = 0
     batch: list[dict] = []
     for members, event_id in zip(clusters, ids):
+        explained: dict[tuple[int, int], Score] = {}
         for m in members:
             changed += old_event_of.get(m) != event_id
             pair = best.get(m)
@@ -562,7 +563,9 @@ def _write_links(session: Session, run_id: int, clusters: list[list[int]], ids: 
                 if (before is not None and before[:4] == (event_id, b.id if a.id == m else a.id, graph.scores[pair], None)
                         and same_settings and a.place_key is not None and b.place_key is not None):
                     continue
-                row = _link_row(m, event_id, len(members), score_pair(a, b, config, hints=hints), run_id)
+                # Two claims of one event that are each other's strongest partner share one scored pair.
+                scored = explained.get(pair) or explained.setdefault(pair, score_pair(a, b, config, hints=hints))
+                row = _link_row(m, event_id, len(members), scored, run_id)
             if before != (row["event_id"], row["partner_claim_id"], row["score"], row["explanation"], row["components"]):
                 batch.append(row)
                 if len(batch) == 5000:
