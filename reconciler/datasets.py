@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -414,13 +414,10 @@ def _acled_claims(row: _Row) -> list[dict]:
     if not sources:
         row.problem("source", "is required: who ACLED coded the event from, ';' between sources")
     # ACLED's timestamp is when ACLED last changed the row (any recode changes it), not when any
-    # source published: it goes to the note, never to ``published``.
-    changed = None
-    if stamp := row.get("timestamp"):
-        if re.fullmatch(r"[0-9]{1,11}", stamp):
-            changed = datetime.fromtimestamp(int(stamp), timezone.utc).isoformat().replace("+00:00", "Z")
-        else:
-            row.problem("timestamp", f"expected seconds since 1970 (ACLED's timestamp), such as 1677609600, got {stamp!r}")
+    # source published: it is checked, never kept (in the note it would make every recode of the
+    # row an update of its claims, and raise their events' versions, with nothing said changed).
+    if (stamp := row.get("timestamp")) and not re.fullmatch(r"[0-9]{1,11}", stamp):
+        row.problem("timestamp", f"expected seconds since 1970 (ACLED's timestamp), such as 1677609600, got {stamp!r}")
     if None in (day, time_prec, geo_prec, fatalities) or not event or not sources:
         sources = sources or [""]   # refused; its claims are still built, to check its other columns
     if day is None:
@@ -449,7 +446,7 @@ def _acled_claims(row: _Row) -> list[dict]:
     actors = " – ".join(f"{row.get(a)}" + (f" ({inter})" if inter else "")
                         for a, inter in (("actor1", inter1), ("actor2", inter2)) if row.get(a))
     note = "; ".join(part for part in (
-        f"ACLED event {event}" + (f" (last changed by ACLED {changed}: timestamp {stamp})" if changed else ""),
+        f"ACLED event {event}",
         " / ".join(t for t in (row.get("disorder_type"), event_type, sub_type) if t),
         actors,
         f"time_precision {time_prec} ({ACLED_TIME_PRECISION.get(time_prec, '?')}), event_date {day or '?'}",
