@@ -59,8 +59,10 @@ def event_values(event_id: int, members: list[int], features: dict[int, ClaimFea
     notes, actors = notes or {}, actors or {}
     graded = [_graded(features[m], index, relays.get(m, []), notes.get(m), config, actors.get(m)) for m in members]
     values = {"id": event_id, "n_claims": len(members)}
-    # Drafts not accepted stand beside the claims they match, but add no origin and no figure.
-    origins = sorted({g.origin.origin_name for g in graded if g.origin.known and g.draft is None})
+    # Drafts not accepted stand beside the claims they match (dates, place), but add no origin,
+    # no figure and no corroboration; grading is given them all, to say how many it left out.
+    counted = [(c, g) for c, g in zip(claims, graded) if g.draft is None]
+    origins = sorted({g.origin.origin_name for _c, g in counted if g.origin.known})
     values["origins"], values["n_origins"] = origins, len(origins)
     starts, ends = [c.start for c in claims], [c.end for c in claims]
     lo, hi = (max(starts), min(ends)) if max(starts) <= min(ends) else (min(starts), max(ends))
@@ -69,12 +71,11 @@ def event_values(event_id: int, members: list[int], features: dict[int, ClaimFea
     top = sorted(places.items(), key=lambda kv: (-kv[1], kv[0][0]))
     values["place_key"], values["place_label"] = top[0][0] if top else (None, None)
     for label in ("killed", "wounded"):
-        figures = [getattr(c, label) for c in claims
-                   if c.stance == "asserts" and c.draft is None and getattr(c, label) is not None]
+        figures = [getattr(c, label) for c, _g in counted if c.stance == "asserts" and getattr(c, label) is not None]
         t = tally(figures)
         values.update({f"{label}_low": t.low, f"{label}_best": t.best, f"{label}_high": t.high})
     if not manual:
-        grade = grade_event(graded, config, corroboration(claims, graded, config))
+        grade = grade_event(graded, config, corroboration([c for c, _g in counted], [g for _c, g in counted], config))
         values["status"], values["reason"] = grade.status, grade.reason
     return values
 
@@ -85,7 +86,7 @@ def corroboration(claims: list[ClaimFeatures], graded: list[GradedClaim],
     corroborating each other (the fewest gaps), or () when one pair does."""
     by_origin: dict[str, list[ClaimFeatures]] = {}
     for claim, g in zip(claims, graded):
-        if g.origin.known and g.stance != "denies" and g.draft is None:
+        if g.origin.known and g.stance != "denies":
             by_origin.setdefault(g.origin.origin_name, []).append(claim)
     names = sorted(by_origin)
     found: dict[frozenset[str], tuple[str, ...]] = {}
