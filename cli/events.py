@@ -14,13 +14,12 @@ from reconciler.figures import tally_text
 from reconciler.decisions import near_events
 from reconciler.events import event_detail, list_events
 from reconciler.lease import run_lease
+from reconciler.models import STATUS_LABELS
 from reconciler.runs import reconcile
 
 from .context import AppContext, near_reason, place_as_written
 from .output import claim_label, console, line, print_json, say, table
 
-STATUS_LABEL = {"independently_verified": "independently verified", "unverified": "unverified",
-                "contested": "contested"}
 
 
 @click.command("run")
@@ -71,7 +70,7 @@ def run_command(app: AppContext, full: bool, require_neutral: bool, wait: float,
     # whole run back): still holding the lease, so no other run starts in between.
     with run_lease(db, app.user, wait=wait):
         result = retry_busy(attempt, attempts=2)
-    statuses = {s: result.by_status.get(s, 0) for s in STATUS_LABEL}
+    statuses = {s: result.by_status.get(s, 0) for s in STATUS_LABELS}
     data = {"run_id": result.run_id, "full": result.full, "counts": result.counts, "note": result.note,
             "touched_by_status": statuses, "lineage": [list(x) for x in result.lineage]}
     if as_json:
@@ -83,13 +82,13 @@ def run_command(app: AppContext, full: bool, require_neutral: bool, wait: float,
                f"{c['events_touched']} events touched ({c['events_created']} new, {c['events_retired']} retired)")
     if result.note:
         say(f"Note: {result.note}")
-    say("Grades of touched events: " + ", ".join(f"{STATUS_LABEL[s]} {n}" for s, n in statuses.items()))
+    say("Grades of touched events: " + ", ".join(f"{STATUS_LABELS[s]} {n}" for s, n in statuses.items()))
     for old, new, kind in result.lineage:
         say(f"  event {old} {'merged into' if kind == 'merge' else 'split, part now'} event {new}")
 
 
 @click.command("events")
-@click.option("--status", type=click.Choice(list(STATUS_LABEL)), help="Only events with this grade.")
+@click.option("--status", type=click.Choice(list(STATUS_LABELS)), help="Only events with this grade.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_obj
 def events_command(app: AppContext, status: str | None, as_json: bool) -> None:
@@ -107,7 +106,7 @@ def events_command(app: AppContext, status: str | None, as_json: bool) -> None:
         return
     console().print(table(
         f"{len(events)} events", ["id", "grade", "date", "place", "killed", "wounded", "claims", "origins", "reason"],
-        [[e["id"], STATUS_LABEL[e["status"]] + (" (manual)" if e["manual"] else ""), e["date"], e["place"],
+        [[e["id"], STATUS_LABELS[e["status"]] + (" (manual)" if e["manual"] else ""), e["date"], e["place"],
           tally_text(e["killed"]), tally_text(e["wounded"]), e["n_claims"], e["n_origins"], e["reason"]] for e in events],
     ))
 
@@ -137,7 +136,7 @@ def show_command(app: AppContext, event_id: int, as_json: bool) -> None:
         return
     out = console()
     state = "" if detail["active"] else " (retired: see lineage)"
-    out.print(line((f"Event {detail['id']}", "bold"), f"{state}: {STATUS_LABEL[detail['status']]}"
+    out.print(line((f"Event {detail['id']}", "bold"), f"{state}: {STATUS_LABELS[detail['status']]}"
                    f"{' (manual)' if detail['manual'] else ''}  ",
                    (f"(version {detail['version']}: pass --if-version {detail['version']} to decide on what you see)",
                     "dim")))
@@ -158,7 +157,7 @@ def show_command(app: AppContext, event_id: int, as_json: bool) -> None:
     if detail["near"]:
         out.print(table("Near events kept apart (their pairs are in the review queue)",
                         ["event", "status", "pairs in review (score)", "why apart"],
-                        [[item["event_id"], STATUS_LABEL.get(item["status"], item["status"]),
+                        [[item["event_id"], STATUS_LABELS.get(item["status"], item["status"]),
                           ", ".join(f"{p['claim_id']}~{p['other_claim_id']} ({p['score']:g})"
                                     for p in item["pairs_in_review"]), item["why_apart"]]
                          for item in detail["near"]]))

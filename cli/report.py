@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from reconciler.events import EventFilter
-from reconciler.report import GRADE_LABEL, LIMIT, build_report, render_report
+from reconciler.models import STATUS_LABELS
+from reconciler.report import LIMIT, build_report, render_report
 
 from .context import AppContext, UsageProblem
 from .files import write_whole
@@ -22,7 +23,7 @@ def _day(value: datetime | None) -> date | None:
 @click.command("report")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The HTML file to write (replaced whole if it exists).")
-@click.option("--status", type=click.Choice(list(GRADE_LABEL)), help="Only events with this grade.")
+@click.option("--status", type=click.Choice(list(STATUS_LABELS)), help="Only events with this grade.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Only events whose dates reach this day or later.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
@@ -54,7 +55,7 @@ def report_command(app: AppContext, out: Path, status: str | None, since: dateti
     with app.database().read() as session:
         report = build_report(session, flt, title=title, limit=limit or None)
     write_whole(out, render_report(report))
-    counts = ", ".join(f"{GRADE_LABEL[g]} {n}" for g, n in report.counts.items())
+    counts = ", ".join(f"{STATUS_LABELS[g]} {n}" for g, n in report.counts.items())
     say(f"Wrote {out}: {len(report.events)} events ({counts})")
     if report.left_out:
         say(f"Left out the {report.left_out} earliest of {report.total} events (the limit is {limit}): to include "

@@ -384,6 +384,12 @@ def _claim(base: dict, prefix: str, event: str, source: str, relay: str, note: s
 
 # --- ACLED ------------------------------------------------------------------------------------
 
+# ACLED's actor types in words (newer exports), singular or plural, by their lower case.
+_ACLED_INTER_WORDS = {label.lower(): label for label in ACLED_INTER.values() if label} | {
+    "rebel groups": "Rebel group", "political militias": "Political militia", "identity militias": "Identity militia",
+    "state forces": "State forces"}
+
+
 def _inter(row: _Row, column: str) -> str | None:
     """An ACLED actor type, coded as a number (older exports) or in words (newer ones)."""
     value = row.get(column)
@@ -391,11 +397,8 @@ def _inter(row: _Row, column: str) -> str | None:
         return None
     if value in ACLED_INTER:
         return ACLED_INTER[value]
-    words = {label.lower(): label for label in ACLED_INTER.values() if label}
-    words |= {"rebel groups": "Rebel group", "political militias": "Political militia",
-              "identity militias": "Identity militia", "state forces": "State forces"}
-    if value.lower() in words:
-        return words[value.lower()]
+    if value.lower() in _ACLED_INTER_WORDS:
+        return _ACLED_INTER_WORDS[value.lower()]
     shown = ", ".join(f"{code} or '{label}'" for code, label in ACLED_INTER.items() if label)
     row.problem(column, f"expected an ACLED actor type: {shown}; got {value!r}")
     return None

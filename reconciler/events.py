@@ -140,11 +140,13 @@ def event_details(session: Session, flt: EventFilter = EventFilter(), event_ids:
     claims side by side, agreement, grade, link scores, lineage and, with ``decisions``, the
     people's decisions on it (audit entries of DECISIONS, oldest first). Active events only,
     unless ``event_ids`` names them."""
-    query = _filtered(select(Event).order_by(Event.date_start, Event.id), flt)
+    query = _filtered(select(Event), flt)
     if event_ids is None:
         query = query.where(Event.active.is_(True))
     events = (list(session.scalars(query)) if event_ids is None
               else [row[0] for row in select_in(session, query, Event.id, sorted(set(event_ids)), CHUNK)])
+    # Sorted here, not in SQL: the same order on SQLite and PostgreSQL (undated events last), read
+    # whole or a chunk of ids at a time.
     events.sort(key=lambda e: (e.date_start is None, e.date_start or date.min, e.id))
     ids = [e.id for e in events]
     index = SourceIndex.load(session)

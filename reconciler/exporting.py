@@ -24,7 +24,7 @@ from .errors import UnsupportedExport
 from .events import EventFilter, event_details
 from .figures import tally_text
 from .gazetteer import Gazetteer
-from .models import STATUSES, Claim, ClaimLink, Event
+from .models import STATUS_LABELS, Claim, ClaimLink, Event, uncounted_draft
 from .places import key_place_id
 from .reading import CLAIM_FIELDS
 from .sources import SourceIndex
@@ -33,7 +33,6 @@ KINDS = ("events", "claims")
 FORMATS = ("csv", "json", "jsonl", "geojson", "claimreview")
 KIND_FORMATS = {"events": ("csv", "json", "geojson", "claimreview"), "claims": FORMATS}
 
-GRADE_LABELS = {status: status.replace("_", " ") for status in STATUSES}
 # ClaimReview's rating of one claim, on a scale from 1 (worst) to 3 (best), by its event's grade
 # and its own stance (see _rating): readers of ClaimReview take 1 as "false", so a claim gets it
 # only when independently verified reports contradict it; a contested event rates no claim.
@@ -126,7 +125,7 @@ def as_given(raw: dict) -> dict:
 def _draft_member(claim) -> dict:
     """A draft not accepted (or rejected) goes out with its draft member, so that importing the
     file elsewhere gives a draft again, never a claim that counts; an accepted one goes out plain."""
-    if claim.draft_state in (None, "accepted"):
+    if not uncounted_draft(claim.draft_state):
         return {}
     return {"draft": dict(claim.draft or {})}
 
@@ -243,7 +242,7 @@ def _events_geojson(session: Session, events: list[dict]) -> Export:
             left_out.append(e["id"])
             continue
         features.append(_feature(e["id"], point, {
-            "id": e["id"], "status": e["status"], "grade": GRADE_LABELS[e["status"]], "manual": e["manual"],
+            "id": e["id"], "status": e["status"], "grade": STATUS_LABELS[e["status"]], "manual": e["manual"],
             "reason": e["reason"], "date": e["date"], "place": e["place"], "killed": e["killed"],
             "wounded": e["wounded"], "origins": e["origins"], "n_claims": e["n_claims"], "n_origins": e["n_origins"],
             "location_from": where, "claims": [_claim_brief(c) for c in e["claim_details"]]}))
@@ -264,7 +263,7 @@ def _claims_geojson(session: Session, rows: list[_ClaimRow]) -> Export:
         features.append(_feature(claim.id, point, {
             "id": claim.id, **{name: r.data[name] for name in CLAIM_FIELDS}, "origin": r.data["parsed"]["origin"],
             "event_id": r.data["event_id"], "status": e and e["status"],
-            "grade": e and GRADE_LABELS[e["status"]], "reason": e and e["reason"],
+            "grade": e and STATUS_LABELS[e["status"]], "reason": e and e["reason"],
             "event_origins": e and e["origins"], "location_from": where}))
     return _collection("claims", features, left_out)
 
@@ -318,7 +317,7 @@ def _claim_review(c: dict, event: dict, kind: str | None, publisher: str, today:
     author = {"@type": "Person" if person else "Organization", "name": source}
     if origin and origin != c["parsed"]["source"]:
         author["affiliation" if person else "parentOrganization"] = _organisation(origin)
-    label = GRADE_LABELS[event["status"]]
+    label = STATUS_LABELS[event["status"]]
     origins = "; ".join(event["origins"]) or "none known"
     dataset = _from_dataset(c)
     return _compact({
@@ -351,12 +350,12 @@ def _rating(c: dict, event: dict) -> dict:
     elif not parsed["origin_known"]:
         explanation += f"; this claim's source ({parsed['source']}) is not counted: it has no known origin"
     if status == "contested":
-        return {"@type": "Rating", "alternateName": GRADE_LABELS[status], "ratingExplanation": explanation}
+        return {"@type": "Rating", "alternateName": STATUS_LABELS[status], "ratingExplanation": explanation}
     if status == "independently_verified":
         value, label = ((CONTRADICTED, CONTRADICTED_LABEL) if parsed["stance"] == "denies"
-                        else (VERIFIED, GRADE_LABELS[status]))
+                        else (VERIFIED, STATUS_LABELS[status]))
     else:
-        value, label = UNVERIFIED, GRADE_LABELS[status]
+        value, label = UNVERIFIED, STATUS_LABELS[status]
     return {"@type": "Rating", "ratingValue": value, "worstRating": CONTRADICTED, "bestRating": VERIFIED,
             "alternateName": label, "ratingExplanation": explanation}
 
@@ -369,9 +368,9 @@ def _claim_reviews(kind: str, events: list[dict], index: SourceIndex, publisher:
         return source.kind if source is not None else None
 
     # A draft nobody accepted (or one rejected) is no claim the desk stands behind: not reviewed.
-    drafts = [c["id"] for e in events for c in e["claim_details"] if c.get("draft_state") in ("draft", "rejected")]
+    drafts = [c["id"] for e in events for c in e["claim_details"] if uncounted_draft(c["draft_state"])]
     reviews = [_claim_review(c, e, kind_of(c["parsed"]["source"]), publisher, today)
-               for e in events for c in e["claim_details"] if c.get("draft_state") not in ("draft", "rejected")]
+               for e in events for c in e["claim_details"] if not uncounted_draft(c["draft_state"])]
     left_out = tuple(unmatched) + tuple(drafts)
     why = "; ".join(part for part, ids in (("in no event yet, so not reviewed", unmatched),
                                            ("drafts not accepted, so not reviewed", drafts)) if ids)

@@ -17,7 +17,7 @@ from .db import CHUNK, chunks
 from .deskplaces import desk_gazetteer
 from .gazetteer import Gazetteer
 from .matching import ClaimFeatures
-from .models import Claim
+from .models import Claim, uncounted_draft
 from .sources import SourceIndex
 
 
@@ -115,7 +115,7 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, bool]], loca
             one((killed_low, killed_high)) if killed_text else None,
             one((wounded_low, wounded_high)) if wounded_text else None, text, one(targets), one(region),
             root[1] and not cited, ids_, spots, near, names, one(text_type), method == "list", extent, cited,
-            None if draft_state in (None, "accepted") else draft_state,
+            draft_state if uncounted_draft(draft_state) else None,
         )
         if needs_match:
             dirty.add(cid)

@@ -28,6 +28,14 @@ STANCES = ("asserts", "denies")
 STATUSES = ("independently_verified", "unverified", "contested")
 # A claim drafted from a report's text: a draft until a person accepts or rejects it.
 DRAFT_STATES = ("draft", "accepted", "rejected")
+# Each grade as people read it.
+STATUS_LABELS = {status: status.replace("_", " ") for status in STATUSES}
+
+
+def uncounted_draft(state: str | None) -> bool:
+    """Whether a claim's draft state keeps it out of every count: a draft not yet accepted, or
+    rejected (None: a claim entered as such; 'accepted': a claim like any other)."""
+    return state in ("draft", "rejected")
 
 
 def core(model: type) -> Table:

@@ -34,10 +34,8 @@ from .display import visible
 from .events import EventFilter, event_details, latest_event_ids
 from .figures import tally_text
 from .matching import explain_rows
+from .models import STATUS_LABELS, STATUSES, uncounted_draft
 
-GRADES = ("independently_verified", "unverified", "contested")
-GRADE_LABEL = {"independently_verified": "independently verified", "unverified": "unverified",
-               "contested": "contested"}
 TEMPLATES = "templates"
 
 
@@ -177,7 +175,7 @@ def build_report(session: Session, flt: EventFilter = EventFilter(), *, title: s
     details = event_details(session, flt, event_ids=ids, decisions=True) if ids is not None else \
         event_details(session, flt, decisions=True)
     events = [_event_view(d) for d in details]
-    counts = {g: sum(e.status == g for e in events) for g in GRADES}
+    counts = {g: sum(e.status == g for e in events) for g in STATUSES}
     when = (generated_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
     return Report(title=title, generated_at=when.strftime("%Y-%m-%d %H:%M UTC"), version=__version__,
                   scope=_scope(flt), events=events, counts=counts, timeline=timeline(events, config or Config()),
@@ -190,7 +188,7 @@ def render_report(report: Report) -> str:
     policy = ("default-src 'none'; "
               f"style-src '{_sha256(css)}'; script-src '{_sha256(js)}'; base-uri 'none'; form-action 'none'")
     return environment().get_template("report.html").render(
-        report=report, css=Markup(css), js=Markup(js), policy=policy, labels=GRADE_LABEL, grades=GRADES)
+        report=report, css=Markup(css), js=Markup(js), policy=policy, labels=STATUS_LABELS, grades=STATUSES)
 
 
 def environment() -> Environment:
@@ -225,7 +223,7 @@ def _points(value: float) -> str:
 
 
 def _scope(flt: EventFilter) -> str:
-    parts = [f"{GRADE_LABEL[flt.status]} events" if flt.status else "all active events"]
+    parts = [f"{STATUS_LABELS[flt.status]} events" if flt.status else "all active events"]
     if flt.since and flt.until:
         parts.append(f"dated between {flt.since.isoformat()} and {flt.until.isoformat()}")
     elif flt.since:
@@ -284,7 +282,7 @@ def _claim_view(c: dict) -> ClaimView:
         published=c["published"], date=c["date_label"], place=place, what=what,
         killed=_figure(c["killed"], parsed["killed"]), wounded=_figure(c["wounded"], parsed["wounded"]),
         stance=c["stance"], quote=c["text"], lang=c["lang"], note=c["note"],
-        draft=c.get("draft_state") if c.get("draft_state") in ("draft", "rejected") else None)
+        draft=c["draft_state"] if uncounted_draft(c["draft_state"]) else None)
 
 
 def _claim_name(claim_id: int | None) -> str | None:
@@ -334,7 +332,7 @@ def decision_text(entry: dict) -> str:
         return f"moved claims {moved} out of event {object_id} into event {', '.join(new) or '?'}"
     if action == "grade":
         was, now = before.get("status"), after.get("status")
-        change = f"{GRADE_LABEL.get(was, was)} → {GRADE_LABEL.get(now, now)}" if was != now else GRADE_LABEL.get(now, now)
+        change = f"{STATUS_LABELS.get(was, was)} → {STATUS_LABELS.get(now, now)}" if was != now else STATUS_LABELS.get(now, now)
         return f"graded event {object_id} by hand: {change}, because: {after.get('reason')}"
     return f"{action} {entry['object_type']} {object_id or ''}".strip()
 
@@ -405,7 +403,7 @@ def timeline(events: list[EventView], config: Config) -> Timeline:
     while cursor <= high:
         starts.append(cursor)
         cursor = _next_bin(cursor, unit)
-    counts = {s: dict.fromkeys(GRADES, 0) for s in starts}
+    counts = {s: dict.fromkeys(STATUSES, 0) for s in starts}
     for first, event in dated:
         counts[_bin_start(first, unit)][event.status] += 1
     peak = max(sum(c.values()) for c in counts.values())
@@ -417,13 +415,13 @@ def timeline(events: list[EventView], config: Config) -> Timeline:
     bars = []
     for n, start in enumerate(starts):
         y, segments = float(AXIS), []
-        for grade in GRADES:
+        for grade in STATUSES:
             count = counts[start][grade]
             if count:
                 y -= count * scale
                 segments.append((grade, round(y, 2), round(count * scale, 2), count))
         last = _next_bin(start, unit) - timedelta(days=1)
-        what = ", ".join(f"{c} {GRADE_LABEL[g]}" for g, c in counts[start].items() if c) or "no events"
+        what = ", ".join(f"{c} {STATUS_LABELS[g]}" for g, c in counts[start].items() if c) or "no events"
         when = start.isoformat() if unit == "day" else f"{start.isoformat()} to {last.isoformat()}"
         bars.append(Bar(x=round(LEFT + n * slot + slot * 0.15, 2), label=_bin_label(start, unit) if n % every == 0 else None,
                         title=f"{when}: {what}", first=start.isoformat(), last=last.isoformat(), segments=segments))
