@@ -5,15 +5,14 @@ from __future__ import annotations
 import click
 
 from reconciler import drafts
-from reconciler.models import DRAFT_STATES
+from reconciler.models import DRAFT_STATES, STATUS_LABELS
 
 from .context import AppContext
 from .output import console, print_json, say, table
 
 # The fields whose rule the table shows, in this order (--json gives every field's).
 _SHOWN_RULES = ("source", "date", "place", "killed", "wounded", "stance")
-_GRADE = {"independently_verified": "independently verified", "unverified": "unverified", "contested": "contested",
-          "retired": "retired"}
+_GRADE = STATUS_LABELS   # a grade as people read it ('retired' as it is)
 
 
 def _rules_text(rules: dict[str, str]) -> str:

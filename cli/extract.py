@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 
 import click
 
-from reconciler.errors import ExtractError
 from reconciler.extract import LANGUAGES, ExtractOptions, extract_file, registered_names
 from reconciler.sources import SourceIndex, read_source_file
 
 from .context import AppContext
+from .files import write_whole
 from .output import say
 
 
@@ -82,12 +80,6 @@ def extract_command(app: AppContext, files: tuple[Path, ...], published: date | 
         for line in lines:
             click.echo(line)
         return
-    try:
-        fd, tmp = tempfile.mkstemp(dir=out.resolve().parent, prefix=f".{out.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write("".join(line + "\n" for line in lines))
-        os.replace(tmp, out)
-    except OSError as exc:
-        raise ExtractError(str(out), f"cannot be written ({exc.strerror or exc})") from None
+    write_whole(out, "".join(line + "\n" for line in lines))
     say(f"{out}: {len(lines)} draft{'s' if len(lines) != 1 else ''} from {len(files)} report"
         f"{'s' if len(files) != 1 else ''}", err=True)

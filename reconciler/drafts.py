@@ -22,6 +22,7 @@ from . import audit, content
 from .claims import claim_dict
 from .decisions import current_config
 from .errors import DraftSettled, NotADraft, NotFound, ReconcileError
+from .db import CHUNK, chunks, select_in
 from .models import DRAFT_STATES, Claim, ClaimLink, Event, utcnow
 from .runs import reconcile
 from .sources import SourceIndex
@@ -95,9 +96,9 @@ def _settle(session: Session, user: str, claim_ids: list[int], state: str, reaso
     ids = list(dict.fromkeys(int(c) for c in claim_ids))
     if not ids:
         raise ReconcileError("give at least one claim")
-    rows = {row.id: row for row in session.execute(
-        select(Claim.id, Claim.draft_state, Claim.draft_settled_by, Claim.draft_settled_at)
-        .where(Claim.id.in_(ids)))}
+    rows = {row.id: row for row in select_in(
+        session, select(Claim.id, Claim.draft_state, Claim.draft_settled_by, Claim.draft_settled_at), Claim.id, ids,
+        CHUNK)}
     for claim_id in ids:
         row = rows.get(claim_id)
         if row is None:
@@ -108,13 +109,15 @@ def _settle(session: Session, user: str, claim_ids: list[int], state: str, reaso
             raise DraftSettled(claim_id, row.draft_state, row.draft_settled_by, row.draft_settled_at)
     # Rows changed outside reconcile are not settled as if a person had checked them.
     content.require_intact(session, "claim", ids, "nothing was settled", "settle them again")
-    events = sorted(set(session.scalars(select(ClaimLink.event_id).where(ClaimLink.claim_id.in_(ids)))))
+    events = sorted({row[0] for row in select_in(session, select(ClaimLink.event_id), ClaimLink.claim_id, ids, CHUNK)})
     before = _grades(session, events)
     # Marked, version raised (as every writer that marks a claim does): the next run re-decides
     # them too, and a run that read them before this commits keeps its mark.
-    session.execute(update(Claim).where(Claim.id.in_(ids))
-                    .values(draft_state=state, draft_settled_by=user, draft_settled_at=utcnow(), draft_reason=reason,
-                            needs_match=True, version=Claim.version + 1, updated_by=user, updated_at=utcnow()))
+    now = utcnow()
+    for part in chunks(ids, CHUNK):
+        session.execute(update(Claim).where(Claim.id.in_(part))
+                        .values(draft_state=state, draft_settled_by=user, draft_settled_at=now, draft_reason=reason,
+                                needs_match=True, version=Claim.version + 1, updated_by=user, updated_at=now))
     content.note(session, user, "claim", ids)
     if events:
         # The events holding them are graded again now, as a run scoped to them would.
@@ -132,5 +135,5 @@ def _settle(session: Session, user: str, claim_ids: list[int], state: str, reaso
 def _grades(session: Session, event_ids: list[int]) -> dict[int, str]:
     if not event_ids:
         return {}
-    found = session.execute(select(Event.id, Event.status).where(Event.id.in_(event_ids), Event.active.is_(True)))
+    found = select_in(session, select(Event.id, Event.status).where(Event.active.is_(True)), Event.id, event_ids, CHUNK)
     return {event_id: status for event_id, status in found}
