@@ -64,14 +64,15 @@ def export_command(app: AppContext, kind: str, fmt: str, status: str | None, sin
     else:
         _write_whole(out, text)
         say(f"Wrote {result.count} {_noun(result)} to {out}", err=True)
-    if result.left_out:
-        shown = ", ".join(map(str, result.left_out[:20])) + (", …" if len(result.left_out) > 20 else "")
-        # Claims in no event are reviewed once a run has matched them: the hint is the command line's;
-        # drafts once a person accepts them.
-        why = result.left_out_why.replace("in no event yet, so not reviewed",
-                                          "in no event yet, so not reviewed; run `reconcile run` first")
-        say(f"Left out {len(result.left_out)} {kind[:-1] if len(result.left_out) == 1 else kind} "
-            f"({why}): {shown}", err=True)
+    for why, ids in result.left_out:
+        shown = ", ".join(map(str, ids[:20])) + (", …" if len(ids) > 20 else "")
+        say(f"Left out {len(ids)} {kind[:-1] if len(ids) == 1 else kind} ({LEFT_OUT[why]}): {shown}", err=True)
+
+
+# Why an export left events or claims out (reconciler.exporting.Export.left_out), as people read it.
+LEFT_OUT = {"no_location": "no location: no coordinates given, no place found in the gazetteer",
+            "unmatched": "in no event yet, so not reviewed; run `reconcile run` first",
+            "draft": "drafts not accepted, so not reviewed"}
 
 
 def _noun(result: Export) -> str:

@@ -61,15 +61,15 @@ class Table:
 class Export:
     """One export. ``content`` is a :class:`Table` (csv), a JSON document (json, geojson,
     claimreview) or a list of objects, one a line (jsonl). ``count`` is how many events or
-    claims it holds; ``left_out`` the ids of those chosen that the format cannot hold, and
-    ``left_out_why`` why (no location for GeoJSON; in no event, so not reviewed, for ClaimReview)."""
+    claims it holds; ``left_out`` the ids of those chosen that it does not hold, grouped by why:
+    (``"no_location"``, ids) for GeoJSON; (``"unmatched"``, ids), claims in no event yet, and
+    (``"draft"``, ids), drafts not accepted, for ClaimReview."""
 
     kind: str
     format: str
     content: Any
     count: int
-    left_out: tuple[int, ...] = ()
-    left_out_why: str | None = None
+    left_out: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -210,8 +210,12 @@ def _feature(ident: int, point: tuple[float, float], properties: dict) -> dict:
 
 def _collection(kind: str, features: list[dict], left_out: list[int]) -> Export:
     return Export(kind, "geojson", {"type": "FeatureCollection", "features": features}, len(features),
-                  tuple(left_out), "no location: no coordinates given, no place found in the gazetteer"
-                  if left_out else None)
+                  _groups(("no_location", left_out)))
+
+
+def _groups(*groups: tuple[str, list[int]]) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """The groups of ids left out that hold any."""
+    return tuple((why, tuple(ids)) for why, ids in groups if ids)
 
 
 def _claim_brief(c: dict) -> dict:
@@ -371,8 +375,5 @@ def _claim_reviews(kind: str, events: list[dict], index: SourceIndex, publisher:
     drafts = [c["id"] for e in events for c in e["claim_details"] if uncounted_draft(c["draft_state"])]
     reviews = [_claim_review(c, e, kind_of(c["parsed"]["source"]), publisher, today)
                for e in events for c in e["claim_details"] if not uncounted_draft(c["draft_state"])]
-    left_out = tuple(unmatched) + tuple(drafts)
-    why = "; ".join(part for part, ids in (("in no event yet, so not reviewed", unmatched),
-                                           ("drafts not accepted, so not reviewed", drafts)) if ids)
     return Export(kind, "claimreview", {"@context": "https://schema.org", "@graph": reviews}, len(reviews),
-                  left_out, why or None)
+                  _groups(("unmatched", unmatched), ("draft", drafts)))
