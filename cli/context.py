@@ -17,7 +17,9 @@ from reconciler.content import Finding
 from reconciler.db import Database, database_exists, display_target, is_empty, is_url, open_database, retry_busy
 from reconciler.errors import (BusyError, ContentChanged, GradedByHand, InputError, LookalikeError, NotADraft,
                                NotFound, Problem, ReconcileError, RunLockedError, SchemaError, StaleVersion)
+from reconciler.events import EventFilter
 from reconciler.limits import RANGES, Limits
+from reconciler.models import STATUSES
 
 from .output import say
 
@@ -148,6 +150,28 @@ def limit_options(*names: str) -> Callable[[Callable], Callable]:
                                        envvar=f"RECONCILE_{option[2:].upper().replace('-', '_')}", show_envvar=True,
                                        help=text)(with_limits)
         return with_limits
+
+    return decorate
+
+
+def event_filter_options(status_help: str) -> Callable[[Callable], Callable]:
+    """Add --status, --since and --until (the events export and report choose); the command gets
+    ``flt``, a reconciler.events.EventFilter, --since after --until refused."""
+    day = click.DateTime(["%Y-%m-%d"])
+
+    def decorate(command: Callable) -> Callable:
+        @functools.wraps(command)
+        def with_filter(*args: Any, status: str | None, since: Any, until: Any, **kwargs: Any) -> Any:
+            flt = EventFilter(status, since and since.date(), until and until.date())
+            if flt.since and flt.until and flt.since > flt.until:
+                raise UsageProblem(f"--since {flt.since.isoformat()} is after --until {flt.until.isoformat()}")
+            return command(*args, flt=flt, **kwargs)
+
+        with_filter = click.option("--until", type=day, metavar="YYYY-MM-DD",
+                                   help="Only events whose dates begin on this day or earlier.")(with_filter)
+        with_filter = click.option("--since", type=day, metavar="YYYY-MM-DD",
+                                   help="Only events whose dates reach this day or later.")(with_filter)
+        return click.option("--status", type=click.Choice(STATUSES), help=status_help)(with_filter)
 
     return decorate
 

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import click
 
 from reconciler.events import EventFilter
 from reconciler.exporting import FORMATS, KINDS, Export, Table, export
-from reconciler.models import STATUSES
 
-from .context import AppContext, UsageProblem
+from .context import AppContext, UsageProblem, event_filter_options
 from .files import write_whole as _write_whole
 from .output import csv_text, json_text, say
-
-_DATE = click.DateTime(formats=["%Y-%m-%d"])
-
 
 @click.command("export")
 @click.argument("kind", type=click.Choice(KINDS))
@@ -24,17 +19,15 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
               help="csv (for spreadsheets: formulas neutralised), json, jsonl (claims only: the import "
                    "contract, to import into another file), geojson (points for a map), claimreview "
                    "(schema.org JSON-LD, a ClaimReview a claim).")
-@click.option("--status", type=click.Choice(STATUSES), help="Only events with this grade (and their claims).")
-@click.option("--since", type=_DATE, metavar="DATE", help="Only events whose dates reach DATE (YYYY-MM-DD) or later.")
-@click.option("--until", type=_DATE, metavar="DATE", help="Only events whose dates begin on DATE (YYYY-MM-DD) or earlier.")
+@event_filter_options("Only events with this grade (and their claims).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write FILE (whole, or not at all) instead of standard output.")
 @click.option("--publisher", metavar="NAME", help="ClaimReview: the desk that publishes the reviews.  "
                                                   "[default: --user]")
 @click.option("--bom", is_flag=True, help="CSV: begin with a UTF-8 byte order mark (Excel needs it to read UTF-8).")
 @click.pass_obj
-def export_command(app: AppContext, kind: str, fmt: str, status: str | None, since: datetime | None,
-                   until: datetime | None, out: Path | None, publisher: str | None, bom: bool) -> None:
+def export_command(app: AppContext, kind: str, fmt: str, flt: EventFilter, out: Path | None,
+                   publisher: str | None, bom: bool) -> None:
     """Export events or claims with their grades, reasons, origins, sources, relays, reports and quotes.
 
     Events and claims of every grade and date, or those --status, --since and --until choose
@@ -51,12 +44,10 @@ def export_command(app: AppContext, kind: str, fmt: str, status: str | None, sin
         reconcile export events --format geojson --since 2031-05-01 --out events.geojson
         reconcile export claims --format claimreview --publisher "Example Fact Desk"
     """
-    if since and until and since > until:
-        raise UsageProblem(f"--since {since.date()} is after --until {until.date()}")
     if bom and fmt != "csv":
         raise UsageProblem("--bom is for --format csv")
     with app.database().read() as session:
-        result = export(session, kind, fmt, EventFilter(status, since and since.date(), until and until.date()),
+        result = export(session, kind, fmt, flt,
                         publisher=publisher or app.user)
     text = _encoded(result, bom)
     if out is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -11,30 +10,21 @@ from reconciler.events import EventFilter
 from reconciler.models import STATUS_LABELS
 from reconciler.report import LIMIT, build_report, render_report
 
-from .context import AppContext, UsageProblem
+from .context import AppContext, event_filter_options
 from .files import write_whole
 from .output import say
-
-
-def _day(value: datetime | None) -> date | None:
-    return value.date() if value is not None else None
 
 
 @click.command("report")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The HTML file to write (replaced whole if it exists).")
-@click.option("--status", type=click.Choice(list(STATUS_LABELS)), help="Only events with this grade.")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
-              help="Only events whose dates reach this day or later.")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
-              help="Only events whose dates reach this day or earlier.")
+@event_filter_options("Only events with this grade.")
 @click.option("--limit", type=click.IntRange(min=0), default=LIMIT, show_default=True, metavar="N",
               help="At most N events: the latest by first day (the page and stderr say how many were left "
                    "out). 0: all of them.")
 @click.option("--title", default="Reconciled events", show_default=True, help="The page's heading.")
 @click.pass_obj
-def report_command(app: AppContext, out: Path, status: str | None, since: datetime | None, until: datetime | None,
-                   limit: int, title: str) -> None:
+def report_command(app: AppContext, out: Path, flt: EventFilter, limit: int, title: str) -> None:
     """Write the events as one HTML page to read in any browser, offline.
 
     Grades as badges, a timeline per day, filters by grade, date, place and source, and each
@@ -49,9 +39,6 @@ def report_command(app: AppContext, out: Path, status: str | None, since: dateti
         reconcile report --out report.html
         reconcile report --out contested.html --status contested --since 2031-05-20
     """
-    flt = EventFilter(status=status, since=_day(since), until=_day(until))
-    if flt.since and flt.until and flt.since > flt.until:
-        raise UsageProblem(f"--since {flt.since.isoformat()} is after --until {flt.until.isoformat()}")
     with app.database().read() as session:
         report = build_report(session, flt, title=title, limit=limit or None)
     write_whole(out, render_report(report))
