@@ -23,11 +23,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from reconciler.dates import parse_event_date  # noqa: E402
-from reconciler.extract import ExtractOptions, extract_file  # noqa: E402
+from reconciler.extract import ExtractOptions, extract_file, registered_names  # noqa: E402
 from reconciler.figures import parse_figure  # noqa: E402
 from reconciler.places import PlaceNormaliser  # noqa: E402
 from reconciler.sources import read_source_file  # noqa: E402
-from reconciler.translit import ascii_key  # noqa: E402
 
 ROOT = HERE.parent
 STORY = ROOT.parent / "shared" / "seed" / "dpa-2021-04-07-ukraine.txt"   # ../shared beside the checkout
@@ -36,13 +35,9 @@ SOURCES = ROOT / "examples" / "dpa-2021-04-07" / "sources.yaml"
 FIELDS = ("source", "via", "date", "place", "killed", "wounded")
 
 
-def registered_names(path: Path) -> dict[str, str]:
-    """ASCII key of every registered name and alias → the registered name."""
-    names = {}
-    for spec in read_source_file(path):
-        for written in (spec.name, *spec.aliases):
-            names[ascii_key(written)] = spec.name
-    return names
+def names_in(path: Path) -> dict[str, str]:
+    """The names and aliases of a sources file, as `reconcile extract --sources FILE` reads them."""
+    return registered_names((spec.name, spec.aliases) for spec in read_source_file(path))
 
 
 def _words(text: str) -> set[str]:
@@ -100,7 +95,7 @@ def main() -> int:
     parser.add_argument("--claims", type=Path, default=CLAIMS)
     parser.add_argument("--sources", type=Path, default=SOURCES)
     args = parser.parse_args()
-    drafts = [d.record(False) for d in extract_file(args.story, ExtractOptions(names=registered_names(args.sources)))]
+    drafts = [d.record(False) for d in extract_file(args.story, ExtractOptions(names=names_in(args.sources)))]
     claims = [json.loads(line) for line in args.claims.read_text(encoding="utf-8").splitlines() if line.strip()]
     found, wrong, missed, extra = compare(drafts, claims)
     for claim, draft, differ in wrong:

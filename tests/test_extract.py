@@ -250,11 +250,11 @@ def test_extract_provenance_names_a_rule_for_each_field():
 def test_extract_seed_story_finds_the_hand_coded_claims():
     sys.path.insert(0, str(ROOT / "bench"))
     try:
-        from extract_seed import CLAIMS, SOURCES, compare, registered_names
+        from extract_seed import CLAIMS, SOURCES, compare, names_in
     finally:
         sys.path.remove(str(ROOT / "bench"))
     from reconciler.extract import extract_file
-    drafts = [d.record(False) for d in extract_file(SEED, ExtractOptions(names=registered_names(SOURCES)))]
+    drafts = [d.record(False) for d in extract_file(SEED, ExtractOptions(names=names_in(SOURCES)))]
     claims = [json.loads(line) for line in CLAIMS.read_text(encoding="utf-8").splitlines() if line.strip()]
     found, wrong, missed, extra = compare(drafts, claims)
     assert len(found) >= 14 and len(extra) <= 3, (wrong, missed, extra)
