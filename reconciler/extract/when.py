@@ -13,6 +13,7 @@ without such guesses.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -41,12 +42,27 @@ def _range(start: date, end: date, rule: str) -> When:
 
 
 def _month_end(year: int, month: int) -> date:
-    nxt = date(year + (month == 12), month % 12 + 1, 1)
-    return nxt - timedelta(days=1)
+    return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _month_pattern(rules: LanguageRules) -> str:
-    return "|".join(sorted((re.escape(m) for m in rules.months), key=len, reverse=True))
+# The compiled forms of a full date, by language rules and whether the text must be the date
+# alone: built once, not for every sentence.
+_FORMS: dict[tuple[int, bool], tuple[tuple[str, re.Pattern], ...]] = {}
+
+
+def _date_forms(rules: LanguageRules, whole: bool) -> tuple[tuple[str, re.Pattern], ...]:
+    key = (id(rules), whole)
+    if key not in _FORMS:
+        months = "|".join(sorted((re.escape(m) for m in rules.months), key=len, reverse=True))
+        edge = (r"^\s*", r"\s*$") if whole else (r"(?<!\w)", r"(?!\w)")
+        forms = (
+            ("iso_date", r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"),
+            ("day_month_year", rf"(?P<d>\d{{1,2}})\s+(?P<mn>{months})\.?(?:,?\s+(?P<y>\d{{4}}))?"),
+            ("month_day_year", rf"(?P<mn>{months})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?"),
+            ("month_year", rf"(?P<mn>{months})\s+(?P<y>\d{{4}})"),
+        )
+        _FORMS[key] = tuple((name, re.compile(edge[0] + form + edge[1], re.IGNORECASE)) for name, form in forms)
+    return _FORMS[key]
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -64,16 +80,8 @@ def absolute_date(text: str, rules: LanguageRules, year: int | None = None) -> d
 
 
 def _absolute(text: str, rules: LanguageRules, year: int | None, whole: bool = False) -> When | None:
-    months = _month_pattern(rules)
-    edge = (r"^\s*", r"\s*$") if whole else (r"(?<!\w)", r"(?!\w)")
-    forms = (
-        ("iso_date", r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"),
-        ("day_month_year", rf"(?P<d>\d{{1,2}})\s+(?P<mn>{months})\.?(?:,?\s+(?P<y>\d{{4}}))?"),
-        ("month_day_year", rf"(?P<mn>{months})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?"),
-        ("month_year", rf"(?P<mn>{months})\s+(?P<y>\d{{4}})"),
-    )
-    for name, form in forms:
-        found = re.search(edge[0] + form + edge[1], text, re.IGNORECASE)
+    for name, form in _date_forms(rules, whole):
+        found = form.search(text)
         if found is None:
             continue
         groups = found.groupdict()
