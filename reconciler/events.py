@@ -135,11 +135,11 @@ def latest_event_ids(session: Session, flt: EventFilter, limit: int | None) -> t
 
 
 def event_details(session: Session, flt: EventFilter = EventFilter(), event_ids: list[int] | None = None,
-                  decisions: bool = True) -> list[dict]:
+                  decisions: bool = True, index: SourceIndex | None = None) -> list[dict]:
     """What `reconcile show` gives of each event, for many events at once (by date, then id):
     claims side by side, agreement, grade, link scores, lineage and, with ``decisions``, the
     people's decisions on it (audit entries of DECISIONS, oldest first). Active events only,
-    unless ``event_ids`` names them."""
+    unless ``event_ids`` names them. ``index``: the sources, if the caller has them loaded."""
     query = _filtered(select(Event), flt)
     if event_ids is None:
         query = query.where(Event.active.is_(True))
@@ -149,7 +149,7 @@ def event_details(session: Session, flt: EventFilter = EventFilter(), event_ids:
     # whole or a chunk of ids at a time.
     events.sort(key=lambda e: (e.date_start is None, e.date_start or date.min, e.id))
     ids = [e.id for e in events]
-    index = SourceIndex.load(session)
+    index = index or SourceIndex.load(session)
     members: dict[int, list[tuple[Claim, ClaimLink]]] = defaultdict(list)
     claims_query = (select(Claim, ClaimLink).join(ClaimLink, ClaimLink.claim_id == Claim.id)
                     .options(selectinload(Claim.relays)))

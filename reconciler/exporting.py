@@ -93,8 +93,8 @@ def export(session: Session, kind: str, format: str, flt: EventFilter = EventFil
     """
     if format not in KIND_FORMATS.get(kind, ()):
         raise UnsupportedExport(kind, format, KIND_FORMATS.get(kind, FORMATS))
-    events = event_details(session, flt, decisions=(kind, format) == ("events", "json"))
     index = SourceIndex.load(session)
+    events = event_details(session, flt, decisions=(kind, format) == ("events", "json"), index=index)
     if format == "claimreview":
         # Only claims can be in no event: with no filter, those are named as not reviewed.
         unmatched = list(session.scalars(_unmatched(select(Claim.id)))) \
