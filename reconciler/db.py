@@ -13,6 +13,7 @@ caps the variables of one statement.
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import sqlite3
@@ -125,7 +126,7 @@ def _connect_for_reading(path: Path, cargs: list, cparams: dict) -> sqlite3.Conn
 
 
 def _sqlite_engine(url: URL, path: Path, *, immediate: bool, busy_timeout: float, journal_mode: str) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": busy_timeout})
+    engine = create_engine(url, connect_args={"timeout": busy_timeout}, json_serializer=_json_serializer)
 
     if not immediate:
         @event.listens_for(engine, "do_connect")
@@ -366,7 +367,8 @@ def open_database(
         # A writer waits for another's locks as long as the busy timeout, as on SQLite, then gives
         # up with SQLSTATE 55P03 (a busy error), instead of hanging behind a stuck transaction.
         options = f"-c lock_timeout={max(int(busy_timeout * 1000), 1)}"
-        reader = writer = create_engine(url, pool_pre_ping=True, connect_args={"options": options})
+        reader = writer = create_engine(url, pool_pre_ping=True, connect_args={"options": options},
+                                        json_serializer=_json_serializer)
     return Database(target, reader, writer, busy_timeout)
 
 
@@ -398,6 +400,32 @@ def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     variables of one statement)."""
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+class JSONText(str):
+    """A value already encoded as JSON, by :func:`json.dumps` as the engine would: a JSON
+    column writes it as it is (encoded where it was made, such as in a worker process)."""
+
+
+def _json_serializer(value) -> str:
+    return value if isinstance(value, JSONText) else json.dumps(value)
+
+
+def reserve_ids(session: Session, table: str, count: int) -> list[int]:
+    """``count`` new ids of ``table``'s integer primary key ``id``, ascending, for rows the
+    caller then inserts whole in one executemany (asking the database for each inserted row's id
+    in parameter order would insert them one at a time). SQLite: the ids after the largest, as
+    SQLite itself gives them; the write transaction holds the file, so nobody else takes them.
+    PostgreSQL: taken from the column's sequence, which never gives one twice."""
+    if count <= 0:
+        return []
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        sequence = connection.exec_driver_sql(f"SELECT pg_get_serial_sequence('{table}', 'id')").scalar_one()
+        return sorted(connection.execute(text("SELECT nextval(:seq) FROM generate_series(1, :n)"),
+                                         {"seq": sequence, "n": count}).scalars())
+    top = connection.exec_driver_sql(f'SELECT max(id) FROM "{table}"').scalar_one() or 0
+    return list(range(top + 1, top + 1 + count))
 
 
 def select_in(connection: Session | Connection, query: Select, column, values: Sequence, size: int) -> Iterator[Row]:

@@ -9,6 +9,7 @@ run on the same data.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from .clustering import Problem, average_linkage
 from .config import POLICY_VERSION, Config
-from .db import CHUNK, chunks, select_in
+from .db import CHUNK, JSONText, chunks, reserve_ids, select_in
 from .eventgrades import event_values, grading_texts, relay_names
 from .features import load_features
 from .matching import Blocker, ClaimFeatures, PlaceHints, Score, cannot_link, score_pair
@@ -304,10 +305,7 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     result = RunResult(run.id, full, note=note)
     _write(session, run, user, config, clusters, ids, spread, graph, features, hints, index, old_event_of,
            manual_events, result, progress, same_settings=last is not None and last.config == config.as_dict(),
-           # The write stage could explain links and grade events over the pool too; measured at
-           # 100,000 claims it costs more than it saves (writing 17.6 s against 13.8 s: the
-           # results travel back pickled), so it runs here.
-           workers=1)
+           workers=default_workers() if workers is None else workers)
     _store_review_pairs(session, graph, clusters, must | cannot, config, run.id)
     # Only the claims this run loaded as new: on PostgreSQL, claims committed by others meanwhile stay new.
     # A run scoped to a decision's claims (seeds) leaves them new: the next run must still look
@@ -416,18 +414,11 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
            manual_events: set[int], result: RunResult, progress: Progress, same_settings: bool,
            workers: int) -> None:
     now = utcnow()
-    new_count = sum(1 for i in ids if i is None)
-    created_ids: set[int] = set()
-    if new_count:
-        rows = [{"status": "unverified", "reason": "", "updated_by": user, "updated_at": now,
-                 "created_run_id": run.id, "updated_run_id": run.id, "n_claims": 0, "n_origins": 0,
-                 "origins": [], "manual": False, "active": True, "version": 1} for _ in range(new_count)]
-        # New events are alike until filled in: take their ids in ascending order, which keeps ids
-        # deterministic without asking SQLite for parameter order (that inserts row by row).
-        created_ids = set(session.connection().execute(core(Event).insert().returning(core(Event).c.id), rows).scalars())
-        new_ids = iter(sorted(created_ids))
-        ids = [i if i is not None else next(new_ids) for i in ids]
-    created = new_count
+    # New events are written whole once graded, under ids taken now in ascending order (ids stay
+    # deterministic; asking the database for each inserted row's id would insert row by row).
+    reserved = reserve_ids(session, "events", sum(1 for i in ids if i is None))
+    created_ids, new_ids = set(reserved), iter(reserved)
+    ids = [i if i is not None else next(new_ids) for i in ids]
     kept = set(ids)
     retired = sorted(set(spread) - kept)
     lineage = []
@@ -435,10 +426,6 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
         targets = sorted({ids[i] for i in where} - {old_id})
         kind = "split" if len(set(where)) > 1 else "merge"
         lineage.extend((old_id, t, kind) for t in targets)
-    if lineage:
-        session.execute(insert(EventLineage), [
-            {"old_event_id": o, "new_event_id": n, "kind": k, "run_id": run.id, "created_by": user, "created_at": now}
-            for o, n, k in lineage])
     if retired:
         for part in chunks(retired, CHUNK):
             session.execute(update(Event).where(Event.id.in_(part))
@@ -446,8 +433,6 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
 
     progress("writing", 0, len(clusters))
     nodes = sorted(graph.nodes)
-    changed_links = _write_links(session, run.id, clusters, ids, graph, features, hints, config, old_event_of,
-                                 same_settings)
     relays = relay_names(session, nodes, index)
     notes, actors = grading_texts(session, nodes)
     members_before: dict[int, set[int]] = {}
@@ -456,31 +441,48 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
             members_before.setdefault(old_event_of[claim_id], set()).add(claim_id)
     # An event this run created holds nothing yet: there is nothing stored to compare it with.
     stored = _stored_events(session, sorted(kept - created_ids))
-    updates, written = [], 0
+    updates, inserts, written = [], [], 0
     size, pool = scoring.TASK_CLAIMS, workers if len(clusters) >= scoring.PARALLEL_MIN else 1
     tasks = [[(event_id, members, event_id in manual_events)
               for members, event_id in zip(clusters[i:i + size], ids[i:i + size])]
              for i in range(0, len(clusters), size)]
     state = (features, index, relays, config, notes, actors)
+    fresh = {"created_run_id": run.id, "updated_run_id": run.id, "updated_at": now, "updated_by": user,
+             "manual": False, "active": True, "version": 1}
     done = 0
     for task, found in zip(tasks, forked_map(_grade_task, tasks, state, pool)):
         for (event_id, members, _manual), values in zip(task, found):
+            if event_id in created_ids:
+                inserts.append(values | fresh)
             # An event the run re-decided exactly as it was (the same claims, grade and figures) is
             # not written: its version stays, so a person's --if-version check on it still holds.
-            if members_before.get(event_id) != set(members) or stored.get(event_id) != _event_state(values):
+            elif members_before.get(event_id) != set(members) or stored.get(event_id) != _event_state(values):
                 updates.append({f"e_{k}": v for k, v in values.items()})
-        if len(updates) >= 5000:   # written as they are made, not gathered first
+        if len(updates) + len(inserts) >= 5000:   # written as they are made, not gathered first
+            _insert_events(session, inserts)
             _update_events(session, updates, run.id, now, user)
-            written, updates = written + len(updates), []
+            written, updates, inserts = written + len(updates) + len(inserts), [], []
         done += len(task)
         progress("writing", done, len(clusters))
+    _insert_events(session, inserts)
     _update_events(session, updates, run.id, now, user)
-    written += len(updates)
+    written += len(updates) + len(inserts)
+    if lineage:   # after the events it names
+        session.execute(insert(EventLineage), [
+            {"old_event_id": o, "new_event_id": n, "kind": k, "run_id": run.id, "created_by": user, "created_at": now}
+            for o, n, k in lineage])
+    changed_links = _write_links(session, run.id, clusters, ids, graph, features, hints, config, old_event_of,
+                                 same_settings, workers)
     progress("writing", len(clusters), len(clusters))
     result.touched_events = sorted(kept)
     result.lineage = lineage
-    result.counts = {"events_created": created, "events_retired": len(retired), "events": len(clusters),
+    result.counts = {"events_created": len(created_ids), "events_retired": len(retired), "events": len(clusters),
                      "events_written": written, "links_changed": changed_links, "lineage": len(lineage)}
+
+
+def _insert_events(session: Session, rows: list[dict]) -> None:
+    for part in chunks(rows, 5000):
+        session.connection().execute(core(Event).insert(), part)
 
 
 def _grade_task(task: list[tuple[int, list[int], bool]]) -> list[dict]:
@@ -535,22 +537,42 @@ def _update_events(session: Session, updates: list[dict], run_id: int, now, user
 
 def _write_links(session: Session, run_id: int, clusters: list[list[int]], ids: list[int], graph: _Graph,
                  features: dict[int, ClaimFeatures], hints: PlaceHints, config: Config,
-                 old_event_of: dict[int, int], same_settings: bool) -> int:
+                 old_event_of: dict[int, int], same_settings: bool, workers: int = 1) -> int:
     """Write each re-matched claim's link (its event, its strongest partner inside the event and
-    that score's components); a link the run found as stored is left as it is. Rows are written
-    as they are made, 5,000 at a time. Returns how many claims changed event."""
+    that score's components); a link the run found as stored is left as it is. The links are
+    worked out over ``workers`` processes where the run is large enough, and written as they come,
+    5,000 at a time. Returns how many claims changed event."""
     nodes = sorted(graph.nodes)
     stored: dict[int, tuple] = {}
     links = select(ClaimLink.claim_id, ClaimLink.event_id, ClaimLink.partner_claim_id, ClaimLink.score,
                    ClaimLink.explanation, ClaimLink.components)
     stored.update((row[0], tuple(row[1:])) for row in select_in(session, links, ClaimLink.claim_id, nodes, CHUNK))
     best = _best_partners(clusters, graph)
-    changed = 0
+    changed = sum(old_event_of.get(m) != event_id for members, event_id in zip(clusters, ids) for m in members)
+    size = scoring.TASK_CLAIMS
+    tasks = [list(zip(clusters[i:i + size], ids[i:i + size])) for i in range(0, len(clusters), size)]
+    pool = workers if len(nodes) >= scoring.PARALLEL_MIN else 1
+    state = (features, hints, config, graph.scores, best, stored, same_settings, run_id)
     batch: list[dict] = []
-    for members, event_id in zip(clusters, ids):
+    for rows in forked_map(_link_task, tasks, state, pool):
+        for row in rows:
+            row["components"] = JSONText(row["components"])
+            batch.append(row)
+        if len(batch) >= 5000:
+            _replace_links(session, batch)
+            batch = []
+    _replace_links(session, batch)
+    return changed
+
+
+def _link_task(task: list[tuple[list[int], int]]) -> list[dict]:
+    """In a worker (or here): the link rows of these (members, event id) that differ from the
+    stored ones, their components already encoded (JSONText)."""
+    features, hints, config, scores, best, stored, same_settings, run_id = shared()
+    rows = []
+    for members, event_id in task:
         explained: dict[tuple[int, int], Score] = {}
         for m in members:
-            changed += old_event_of.get(m) != event_id
             pair = best.get(m)
             before = stored.get(m)
             if pair is None:
@@ -560,19 +582,16 @@ def _write_links(session: Session, run_id: int, clusters: list[list[int]], ids: 
                 # The same event, partner and score between two placed claims, under the same
                 # settings: the same components (scoring is a function of the two claims and the
                 # settings; only a claim without a place also reads others, through its hint).
-                if (before is not None and before[:4] == (event_id, b.id if a.id == m else a.id, graph.scores[pair], None)
+                if (before is not None and before[:4] == (event_id, b.id if a.id == m else a.id, scores[pair], None)
                         and same_settings and a.place_key is not None and b.place_key is not None):
                     continue
                 # Two claims of one event that are each other's strongest partner share one scored pair.
                 scored = explained.get(pair) or explained.setdefault(pair, score_pair(a, b, config, hints=hints))
                 row = _link_row(m, event_id, len(members), scored, run_id)
             if before != (row["event_id"], row["partner_claim_id"], row["score"], row["explanation"], row["components"]):
-                batch.append(row)
-                if len(batch) == 5000:
-                    _replace_links(session, batch)
-                    batch = []
-    _replace_links(session, batch)
-    return changed
+                row["components"] = json.dumps(row["components"])
+                rows.append(row)
+    return rows
 
 
 def _replace_links(session: Session, rows: list[dict]) -> None:

@@ -399,3 +399,32 @@ def test_postgres_export_round_trip_report_and_a_dataset(pg_url, tmp_path):
     imported = run(pg_url, "import", "--format", "acled", str(acled))
     assert imported.exit_code == 0, imported.output
     assert imported.output.startswith(f"{acled}: added 2, updated 0, already stored 0")
+
+
+def test_postgres_reserved_event_ids_come_from_the_sequence_and_a_run_uses_them(pg_url):
+    from reconciler.db import JSONText, open_database, reserve_ids
+    from reconciler.models import Event, core
+    from sqlalchemy import text
+
+    run(pg_url, "sources", "import", str(EXAMPLES / "illustrative" / "sources.yaml"))
+    run(pg_url, "import", str(EXAMPLES / "illustrative" / "claims.jsonl"))
+    assert run(pg_url, "run").exit_code == 0
+    db = open_database(pg_url)
+    try:
+        with db.write() as session:
+            top = session.execute(text("SELECT max(id) FROM events")).scalar_one()
+            count = session.execute(text("SELECT count(*) FROM events")).scalar_one()
+            # The run inserted its new events whole, at version 1, under ids 1..count.
+            assert top == count == len(ILLUSTRATIVE)
+            assert session.execute(text("SELECT DISTINCT version FROM events")).scalars().all() == [1]
+            first = reserve_ids(session, "events", 3)
+            second = reserve_ids(session, "events", 2)
+            assert first == [top + 1, top + 2, top + 3] and second == [top + 4, top + 5]
+            session.connection().execute(core(Event).insert(), [
+                {"id": second[0], "status": "unverified", "reason": "", "updated_by": "t",
+                 "origins": JSONText('["A"]')}])
+            assert session.execute(text("SELECT origins::text FROM events WHERE id = :i"),
+                                   {"i": second[0]}).scalar_one() == '["A"]'
+            session.rollback()
+    finally:
+        db.dispose()

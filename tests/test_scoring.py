@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from reconciler import schema, scoring
+from reconciler import runs, schema, scoring
 from reconciler.config import Config
 from reconciler.db import open_database
 from reconciler.importing import import_claims
@@ -26,7 +26,7 @@ import generate  # noqa: E402
 
 TABLES = {
     "events": "SELECT id, status, reason, n_claims, n_origins, origins, date_start, date_end, place_key, "
-              "killed_low, killed_best, killed_high, active FROM events ORDER BY id",
+              "killed_low, killed_best, killed_high, active, version FROM events ORDER BY id",
     "claim_links": "SELECT claim_id, event_id, score, partner_claim_id, components, explanation FROM claim_links "
                    "ORDER BY claim_id",
     "review_pairs": "SELECT claim_a, claim_b, score FROM review_pairs ORDER BY claim_a, claim_b",
@@ -49,14 +49,27 @@ def _run(tmp_path: Path, name: str, data: Path, workers: int) -> tuple[dict, dic
 
 
 _REAL_TASK = scoring._score_task
+_REAL_LINKS, _REAL_GRADES = runs._link_task, runs._grade_task
 _TASKS_SEEN: list[Path] = []
 
 
-def _spy_task(nodes: list[int]):
-    """A task as a worker runs it, leaving a line with the worker's process id."""
+def _spy(kind: str, real, task: list):
+    """A task as a worker runs it, leaving a line with its kind, the worker's process id and its size."""
     with _TASKS_SEEN[0].open("a") as seen:
-        seen.write(f"{os.getpid()} {len(nodes)}\n")
-    return _REAL_TASK(nodes)
+        seen.write(f"{kind} {os.getpid()} {len(task)}\n")
+    return real(task)
+
+
+def _spy_task(nodes: list[int]):
+    return _spy("score", _REAL_TASK, nodes)
+
+
+def _spy_links(task: list):
+    return _spy("links", _REAL_LINKS, task)
+
+
+def _spy_grades(task: list):
+    return _spy("grades", _REAL_GRADES, task)
 
 
 @pytest.mark.skipif(not scoring.can_fork(), reason="several processes need fork")
@@ -70,11 +83,18 @@ def test_a_run_over_several_processes_equals_one_in_a_single_process(tmp_path, m
     monkeypatch.setattr(scoring, "TASK_CLAIMS", 97)
     _TASKS_SEEN[:] = [tmp_path / "tasks.txt"]
     monkeypatch.setattr(scoring, "_score_task", _spy_task)
+    monkeypatch.setattr(runs, "_link_task", _spy_links)
+    monkeypatch.setattr(runs, "_grade_task", _spy_grades)
     pooled_counts, pooled = _run(tmp_path, "pool.sqlite", data, workers=2)
-    # Every claim was in one task of 97 (the last one shorter), run in another process than this.
+    # Every claim was in one scoring task of 97 (the last one shorter), and every event in one
+    # task of 97 events for its links and one for its grade, all run in other processes than this.
     tasks = [line.split() for line in (tmp_path / "tasks.txt").read_text().splitlines()]
-    assert len(tasks) == math.ceil(len(claims) / 97) and sum(int(n) for _pid, n in tasks) == len(claims)
-    assert os.getpid() not in {int(pid) for pid, _n in tasks}
+    by_kind = {kind: [int(n) for k, _pid, n in tasks if k == kind] for kind in ("score", "links", "grades")}
+    assert len(by_kind["score"]) == math.ceil(len(claims) / 97) and sum(by_kind["score"]) == len(claims)
+    events = alone_counts["events"]
+    assert len(by_kind["links"]) == len(by_kind["grades"]) == math.ceil(events / 97)
+    assert sum(by_kind["links"]) == sum(by_kind["grades"]) == events
+    assert os.getpid() not in {int(pid) for _kind, pid, _n in tasks}
     # And the run is the same, row for row.
     assert alone_counts["pairs_scored"] > 2500 and alone_counts["events"] > 500
     assert pooled_counts == alone_counts
