@@ -95,7 +95,8 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, bool]], loca
     # Plain tuples through the Core connection: this loads every claim, so it must be lean. The
     # driver gives every row its own copy of each value; ``one`` keeps one copy of each distinct
     # value (a million claims hold a few kinds, stances, places and dates).
-    one = _Shared()
+    shared = {}
+    one = shared.setdefault   # one(v, v): the first value equal to v (a C call, no Python frame)
     for (cid, fp, source_id, report_id, start, end, precision, place_key, place_label, type_category, targets,
          victims, region, actor, stance, killed_text, killed_low, killed_high, wounded_text, wounded_low,
          wounded_high, text, needs_match, version, geonameid, candidates, place_names, text_type, method, ref,
@@ -109,12 +110,15 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, bool]], loca
             names = names_of[place_names] = frozenset(place_names.split("|"))
         root = origin_root[source_id]
         cited = root[2] and cites_outlet(ref)
+        first, last = start.toordinal(), end.toordinal()
+        killed = (killed_low, killed_high) if killed_text else None
+        wounded = (wounded_low, wounded_high) if wounded_text else None
         features[cid] = ClaimFeatures(
-            cid, fp, source_id, root[0], report_id, one(start.toordinal()), one(end.toordinal()),
-            one(precision), one(place_key), one(place_label), one(type_category), one(victims), one(actor), one(stance),
-            one((killed_low, killed_high)) if killed_text else None,
-            one((wounded_low, wounded_high)) if wounded_text else None, text, one(targets), one(region),
-            root[1] and not cited, ids_, spots, near, names, one(text_type), method == "list", extent, cited,
+            cid, fp, source_id, root[0], report_id, one(first, first), one(last, last), one(precision, precision),
+            one(place_key, place_key), one(place_label, place_label), one(type_category, type_category),
+            one(victims, victims), one(actor, actor), one(stance, stance), one(killed, killed),
+            one(wounded, wounded), text, one(targets, targets), one(region, region), root[1] and not cited, ids_,
+            spots, near, names, one(text_type, text_type), method == "list", extent, cited,
             draft_state if uncounted_draft(draft_state) else None,
         )
         if needs_match:
@@ -122,13 +126,3 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, bool]], loca
             if versions is not None:
                 versions[cid] = version
     return features, dirty
-
-
-class _Shared(dict):
-    """Calling it with a value gives the first equal value it was called with."""
-
-    def __call__(self, value):
-        found = self.get(value)
-        if found is None:
-            self[value] = found = value
-        return found
