@@ -12,6 +12,13 @@ often the draft's dates meet UCDP's dates, and how often the victims' kind agree
 failures counted by kind (``--failures N`` prints N examples of each) and the median time to
 draft 1,000 headlines over five runs, the gazetteer already loaded.
 
+UCDP codes one event per place and day, so a story ("More than 50 rebels killed", "fighting in
+Sloviansk and Kramatorsk") is often the source of several events, each with a part of its toll
+and one of its places; a headline's figure is then the story's, larger than any one event's. The
+same figures are therefore printed **by article** too: each distinct article (headline, office,
+day) drafted once, its killed figure against each event citing it and against their sum, its
+place against each event's point. Both views are printed; neither replaces the other.
+
 The splits, fixed before any rule was tuned: **dev** is the 2014 events and the 2022 events with
 an odd UCDP ``id``; **holdout** the 2022 events with an even ``id`` and every 2023 event. Rules
 are tuned on dev; holdout is read only to report.
@@ -254,6 +261,45 @@ def score(gazetteer, tally: Tally, text: str, row: dict, draft) -> None:
         tally.n["victims_ok"] += kind == want
 
 
+def articles_of(items) -> dict[tuple, list[dict]]:
+    """The events that cite each article (its headline, office and day): UCDP codes one event per
+    place and day, so one story's toll and places are often spread over several events."""
+    found: dict[tuple, list[dict]] = {}
+    for text, office, published, row in items:
+        events = found.setdefault((text, office, published), [])
+        if all(e["id"] != row["id"] for e in events):
+            events.append(row)
+    return found
+
+
+def score_article(gazetteer, tally: Tally, text: str, events: list[dict], draft) -> None:
+    """One draft per article, against every event citing it: the killed figure meets one event's
+    low–high or the sum of them all; a place lies within PLACE_KM of one event's point."""
+    tally.n["articles"] += 1
+    if draft is None:
+        return
+    fields = draft.fields
+    if "killed" in fields:
+        tally.n["a_killed"] += 1
+        figure = parse_figure(fields["killed"])
+        ranges = [(int(e["low"]), int(e["high"])) for e in events]
+        ranges.append((sum(r[0] for r in ranges), sum(r[1] for r in ranges)))
+        tally.n["a_killed_ok"] += any(figure.low <= high and (figure.high is None or figure.high >= low)
+                                      for low, high in ranges)
+    points = [(float(e["latitude"]), float(e["longitude"]), e) for e in events if e["latitude"]]
+    if draft.place is not None and points:
+        lacking = any(names_ucdp_place(text, ucdp_place_name(e))
+                      and not in_gazetteer_near(gazetteer, ucdp_place_name(e), lat, lon) for lat, lon, e in points)
+        if not lacking:
+            candidates = getattr(draft.place, "candidates", ()) or (draft.place.place,)
+            tally.n["a_place"] += 1
+            tally.n["a_place_ok"] += any(distance_km(p.lat, p.lon, lat, lon) <= PLACE_KM
+                                         for p in candidates for lat, lon, _e in points)
+            tally.n["a_place_strict_ok"] += any(
+                distance_km(draft.place.place.lat, draft.place.place.lon, lat, lon) <= PLACE_KM
+                for lat, lon, _e in points)
+
+
 def report(name: str, tally: Tally, examples: int) -> None:
     n = tally.n
     print(f"== {name}: headlines {n['headlines']}, drafted {n['drafts']}")
@@ -268,6 +314,12 @@ def report(name: str, tally: Tally, examples: int) -> None:
     print(f"date within UCDP's dates:             {tally.share('date_ok', 'drafts')} drafts")
     print(f"victims' kind agrees:                 {tally.share('victims_ok', 'victims')} drafts saying civilians or "
           "military, of events UCDP codes as one of them")
+    print(f"-- by article ({n['articles']} distinct articles; each drafted once, against every event citing it):")
+    print(f"killed figure within one event's low-high or their sum: {tally.share('a_killed_ok', 'a_killed')} "
+          "drafts giving a killed figure")
+    print(f"place within {PLACE_KM:.0f} km of one event's point, any candidate: {tally.share('a_place_ok', 'a_place')} "
+          "drafts naming a place, no event's place missing from the gazetteer")
+    print(f"  the one place shown (strict):        {tally.share('a_place_strict_ok', 'a_place')}")
     for field, kinds in tally.failures.items():
         print(f"{field} failures by kind:")
         for kind, cases in sorted(kinds.items(), key=lambda kv: -len(kv[1])):
@@ -304,6 +356,10 @@ def main() -> int:
         tally = Tally()
         for text, office, published, row in chosen:
             score(gazetteer, tally, text, row, draft_of(text, office, published))
+        # An article belongs to the split of its first event (by UCDP id), so that the splits stay apart.
+        for (text, office, published), events in articles_of(items).items():
+            if split == "all" or split_of(min(events, key=lambda e: int(e["id"]))) == split:
+                score_article(gazetteer, tally, text, events, draft_of(text, office, published))
         report(split, tally, args.failures)
     print(f"time: {timing(items):.2f} s per 1,000 headlines (median of {TIMING_RUNS} runs)")
     return 0

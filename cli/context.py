@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from reconciler import schema
 from reconciler.content import Finding
 from reconciler.db import Database, database_exists, display_target, is_empty, is_url, open_database, retry_busy
-from reconciler.errors import (BusyError, ContentChanged, GradedByHand, InputError, LookalikeError, NotADraft,
-                               NotFound, Problem, ReconcileError, RunLockedError, SchemaError, StaleVersion)
+from reconciler.errors import (BusyError, ContentChanged, DraftSettled, GradedByHand, InputError, LookalikeError,
+                               NotADraft, NotFound, Problem, ReconcileError, RunLockedError, SchemaError,
+                               StaleVersion)
 from reconciler.events import EventFilter
 from reconciler.limits import RANGES, Limits
 from reconciler.models import STATUSES
@@ -218,6 +219,8 @@ def error_message(error: ReconcileError) -> str:
 def _hint(error: ReconcileError) -> str | None:
     if isinstance(error, NotADraft):
         return "only claims imported with a draft member are; list them with `reconcile drafts`"
+    if isinstance(error, DraftSettled):
+        return f"to take that decision back: `reconcile reopen {error.claim_id}`"
     if isinstance(error, NotFound):
         return NOT_FOUND_HINTS.get(error.kind)
     if isinstance(error, SchemaError):

@@ -1,4 +1,4 @@
-"""`reconcile drafts`, `accept` and `reject`: claims drafted from reports, checked by a person."""
+"""`reconcile drafts`, `accept`, `reject` and `reopen`: claims drafted from reports, checked by a person."""
 
 from __future__ import annotations
 
@@ -97,3 +97,24 @@ def reject_command(app: AppContext, claims: tuple[int, ...], reason: str | None)
     """
     result = app.write(lambda session: drafts.reject(session, app.user, list(claims), reason))
     _settled_text(result, "Rejected")
+
+
+@click.command("reopen")
+@click.argument("claims", nargs=-1, required=True, type=int)
+@click.option("--reason", metavar="TEXT", help="Why the decision is taken back (kept in the audit log).")
+@click.pass_obj
+def reopen_command(app: AppContext, claims: tuple[int, ...], reason: str | None) -> None:
+    """Take back the decision on draft claims accepted or rejected by mistake: they are drafts
+    again, counted for nothing until accepted or rejected anew.
+
+    All or none, as `reconcile accept`: a draft not yet settled is refused. The earlier
+    decision (who took it, when, why) stays in the audit log. The events holding them are
+    graded again.
+
+    Example:
+
+    \b
+        reconcile reopen 12 --reason "accepted before the army's figure was checked"
+    """
+    result = app.write(lambda session: drafts.reopen(session, app.user, list(claims), reason))
+    _settled_text(result, "Reopened")

@@ -99,7 +99,7 @@ from .claims import claims_command, import_command, renormalise_command  # noqa:
 from .audit import audit_group, log_command  # noqa: E402
 from .decisions import (grade_command, link_command, merge_command, review_command, split_command,  # noqa: E402
                         unlink_command)
-from .drafts import accept_command, drafts_command, reject_command  # noqa: E402
+from .drafts import accept_command, drafts_command, reject_command, reopen_command  # noqa: E402
 from .events import events_command, run_command, show_command  # noqa: E402
 from .export import export_command  # noqa: E402
 from .extract import extract_command  # noqa: E402
@@ -110,7 +110,7 @@ from .sources import sources  # noqa: E402
 for command in (sources, places, import_command, claims_command, renormalise_command, run_command, events_command,
                 show_command, link_command, unlink_command, merge_command, split_command, grade_command,
                 review_command, log_command, audit_group, export_command, report_command, extract_command,
-                drafts_command, accept_command, reject_command):
+                drafts_command, accept_command, reject_command, reopen_command):
     cli.add_command(command)
 
 

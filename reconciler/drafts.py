@@ -5,8 +5,9 @@ A claim row with a ``draft`` member (what the extractor writes: the rule behind 
 imported as a draft (``Claim.draft_state`` 'draft'). Matching links it into events like any
 claim, so a person sees it beside the claims it matches; grading leaves it out
 (:mod:`reconciler.grading`). :func:`accept` makes it a claim like any other; :func:`reject`
-keeps it, out of every count. Both are decisions: audited, and the events holding the drafts
-are re-graded at once, as a run scoped to them would (``reconciler.runs.reconcile`` with
+keeps it, out of every count; :func:`reopen` takes either decision back (a draft accepted by
+mistake counts for nothing again). Each is a decision: audited, and the events holding the
+drafts are re-graded at once, as a run scoped to them would (``reconciler.runs.reconcile`` with
 ``seeds``); the claims are marked for the next run too.
 """
 
@@ -21,14 +22,14 @@ from sqlalchemy.orm import Session, selectinload
 from . import audit, content
 from .claims import claim_dict
 from .decisions import current_config
-from .errors import DraftSettled, NotADraft, NotFound, ReconcileError
+from .errors import DraftNotSettled, DraftSettled, NotADraft, NotFound, ReconcileError
 from .db import CHUNK, chunks, select_in
 from .models import DRAFT_STATES, Claim, ClaimLink, Event, utcnow
 from .runs import reconcile
 from .sources import SourceIndex
 
 PENDING, ACCEPTED, REJECTED = DRAFT_STATES
-ACTIONS = {ACCEPTED: "accept", REJECTED: "reject"}   # the audit entry's action
+ACTIONS = {ACCEPTED: "accept", REJECTED: "reject", PENDING: "reopen"}   # the audit entry's action
 
 
 @dataclass(frozen=True)
@@ -90,22 +91,31 @@ def reject(session: Session, user: str, claim_ids: list[int], reason: str | None
     return _settle(session, user, claim_ids, REJECTED, reason.strip() if reason and reason.strip() else None)
 
 
+def reopen(session: Session, user: str, claim_ids: list[int], reason: str | None = None) -> Settled:
+    """A person takes back the decision on these drafts (accepted or rejected by mistake): they
+    are drafts again, counted for nothing until settled anew. The earlier decision, who took it
+    and why, stays in the audit log, in this entry's ``before``."""
+    return _settle(session, user, claim_ids, PENDING, reason.strip() if reason and reason.strip() else None)
+
+
 def _settle(session: Session, user: str, claim_ids: list[int], state: str, reason: str | None) -> Settled:
-    """Settle every draft of ``claim_ids`` or none: NotFound, NotADraft or DraftSettled for the
-    first that cannot be (in the order given)."""
+    """Settle every draft of ``claim_ids`` or none (or, to PENDING, reopen them): NotFound,
+    NotADraft, DraftSettled or DraftNotSettled for the first that cannot be (in the order given)."""
     ids = list(dict.fromkeys(int(c) for c in claim_ids))
     if not ids:
         raise ReconcileError("give at least one claim")
     rows = {row.id: row for row in select_in(
-        session, select(Claim.id, Claim.draft_state, Claim.draft_settled_by, Claim.draft_settled_at), Claim.id, ids,
-        CHUNK)}
+        session, select(Claim.id, Claim.draft_state, Claim.draft_settled_by, Claim.draft_settled_at,
+                        Claim.draft_reason), Claim.id, ids, CHUNK)}
     for claim_id in ids:
         row = rows.get(claim_id)
         if row is None:
             raise NotFound("claim", claim_id)
         if row.draft_state is None:
             raise NotADraft(claim_id)
-        if row.draft_state != PENDING:
+        if state == PENDING and row.draft_state == PENDING:
+            raise DraftNotSettled(claim_id)
+        if state != PENDING and row.draft_state != PENDING:
             raise DraftSettled(claim_id, row.draft_state, row.draft_settled_by, row.draft_settled_at)
     # Rows changed outside reconcile are not settled as if a person had checked them.
     content.require_intact(session, "claim", ids, "nothing was settled", "settle them again")
@@ -114,22 +124,37 @@ def _settle(session: Session, user: str, claim_ids: list[int], state: str, reaso
     # Marked, version raised (as every writer that marks a claim does): the next run re-decides
     # them too, and a run that read them before this commits keeps its mark.
     now = utcnow()
+    settled = {"draft_state": state, "draft_settled_by": user, "draft_settled_at": now, "draft_reason": reason}
+    if state == PENDING:   # a draft again, as imported: the decision taken back lives on in the audit log
+        settled = {"draft_state": PENDING, "draft_settled_by": None, "draft_settled_at": None, "draft_reason": None}
     for part in chunks(ids, CHUNK):
         session.execute(update(Claim).where(Claim.id.in_(part))
-                        .values(draft_state=state, draft_settled_by=user, draft_settled_at=now, draft_reason=reason,
-                                needs_match=True, version=Claim.version + 1, updated_by=user, updated_at=now))
+                        .values(**settled, needs_match=True, version=Claim.version + 1, updated_by=user,
+                                updated_at=now))
     content.note(session, user, "claim", ids)
     if events:
         # The events holding them are graded again now, as a run scoped to them would.
         reconcile(session, user, current_config(session), seeds=set(ids))
     after = _grades(session, events)
     changed = {e: (before[e], after.get(e, "retired")) for e in events}
+    if state == PENDING:
+        was = {str(i): {"state": rows[i].draft_state, "by": rows[i].draft_settled_by,
+                        "at": _when(rows[i].draft_settled_at), "reason": rows[i].draft_reason} for i in ids}
+    else:
+        was = {"state": PENDING}
     audit.record(session, user, ACTIONS[state], "draft", ",".join(map(str, ids)),
-                 before={"state": PENDING},
+                 before=was,
                  after={"state": state, "reason": reason,
                         "events": {str(e): {"before": b, "after": a} for e, (b, a) in changed.items()}},
                  events=events, content=content.take(session))
     return Settled(ids, state, changed)
+
+
+def _when(at) -> str | None:
+    """A stored time as the audit log writes it (SQLite gives text, PostgreSQL a datetime)."""
+    if at is None:
+        return None
+    return at.isoformat() if isinstance(at, datetime) else str(at)
 
 
 def _grades(session: Session, event_ids: list[int]) -> dict[int, str]:

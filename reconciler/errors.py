@@ -210,6 +210,14 @@ class NotADraft(ReconcileError):
         super().__init__(f"claim {claim_id} is not a draft")
 
 
+class DraftNotSettled(ReconcileError):
+    """Draft ``claim_id`` is not settled: there is no decision on it to take back."""
+
+    def __init__(self, claim_id: int):
+        self.claim_id = claim_id
+        super().__init__(f"claim {claim_id} is a draft not yet accepted or rejected: there is no decision to take back")
+
+
 class DraftSettled(ReconcileError):
     """Draft ``claim_id`` was settled already: ``state`` ('accepted' or 'rejected') by ``by``
     at ``at``. A decision on a draft is not taken back by deciding again."""

@@ -176,8 +176,54 @@ def test_drafts_settle_refuses_a_draft_settled_already(desk: Desk) -> None:
     for command in ("accept", "reject"):
         result = desk(command, "2", "3")
         assert (result.exit_code, result.stderr) == (
-            1, f"Error: claim 3 is a draft already rejected by tester at {at[:19]} UTC\n")
+            1, f"Error: claim 3 is a draft already rejected by tester at {at[:19]} UTC; "
+               "to take that decision back: `reconcile reopen 3`\n")
     assert desk.query("SELECT draft_state FROM claims WHERE id = 2") == [("draft",)]   # all or none
+
+
+def test_drafts_reopen_takes_an_accept_back_and_the_grade_with_it(desk: Desk) -> None:
+    desk_with_drafts(desk)
+    ran(desk, "accept", "2")
+    [(at,)] = desk.query("SELECT draft_settled_at FROM claims WHERE id = 2")
+    assert the_event(desk)["status"] == "independently_verified"
+    result = ran(desk, "reopen", "2", "--reason", "accepted before the figure was checked")
+    # The Monitors' draft counts for nothing again: the event rests on the army alone.
+    assert result.stdout == ("Reopened draft claim 2.\n"
+                             "  event 1 graded again: independently verified → unverified\n")
+    assert (the_event(desk)["status"], the_event(desk)["reason"]) == (
+        "unverified", f"{ONE_ORIGIN}; 2 draft claims not yet accepted, not counted")
+    assert desk.query("SELECT draft_state, draft_settled_by, draft_settled_at, draft_reason FROM claims "
+                      "WHERE id = 2") == [("draft", None, None, None)]
+    entries = json.loads(ran(desk, "log", "--json").stdout)
+    [entry] = [e for e in entries if e["action"] == "reopen"]
+    # The decision taken back, who took it and when, is kept in the entry.
+    assert (entry["object_type"], entry["object_id"], entry["events"]) == ("draft", "2", [1])
+    assert entry["before"] == {"2": {"state": "accepted", "by": "tester", "at": entry["before"]["2"]["at"],
+                                     "reason": None}}
+    assert entry["before"]["2"]["at"][:19].replace("T", " ") == at[:19]
+    assert entry["after"] == {"state": "draft", "reason": "accepted before the figure was checked",
+                              "events": {"1": {"before": "independently_verified", "after": "unverified"}}}
+    # The next run agrees, and the draft can be settled anew.
+    ran(desk, "run")
+    assert the_event(desk)["status"] == "unverified"
+    ran(desk, "reject", "2")
+    assert desk.query("SELECT draft_state FROM claims WHERE id = 2") == [("rejected",)]
+    assert ran(desk, "audit", "verify").stdout.startswith("Audit trail intact")
+
+
+def test_drafts_reopen_refuses_a_draft_not_settled_and_writes_nothing(desk: Desk) -> None:
+    desk_with_drafts(desk)
+    ran(desk, "reject", "3", "--reason", "no such denial")
+    before = desk.dump()
+    result = desk("reopen", "3", "2")
+    assert (result.exit_code, result.stderr) == (
+        1, "Error: claim 2 is a draft not yet accepted or rejected: there is no decision to take back\n")
+    assert desk.dump() == before   # all or none: claim 3 stays rejected
+    assert [(r.exit_code, r.stderr) for r in (desk("reopen", "1"), desk("reopen", "99"))] == [
+        (1, "Error: claim 1 is not a draft; only claims imported with a draft member are; "
+            "list them with `reconcile drafts`\n"),
+        (4, "Error: no claim 99; list them with `reconcile claims`\n")]
+    assert desk.dump() == before
 
 
 def test_drafts_settle_before_any_run_grades_at_the_next(desk: Desk) -> None:
@@ -352,6 +398,16 @@ def test_postgres_drafts_accept_and_reject(pg_url, tmp_path) -> None:
     [event] = json.loads(run(pg_url, "events", "--json").stdout)
     assert (event["status"], event["reason"]) == (
         "independently_verified", f"{CORROBORATED}; 1 draft claim rejected, not counted")
+    assert run(pg_url, "audit", "verify").exit_code == 0
+    reopened = run(pg_url, "reopen", "2", "3")
+    assert reopened.stdout == ("Reopened draft claims 2, 3.\n"
+                               "  event 1 graded again: independently verified → unverified\n")
+    entry = next(e for e in json.loads(run(pg_url, "log", "--json").stdout) if e["action"] == "reopen")
+    assert [(k, v["state"], v["by"], v["reason"]) for k, v in sorted(entry["before"].items())] == [
+        ("2", "accepted", "tester", None), ("3", "rejected", "tester", "no")]
+    # A time, on either driver: PostgreSQL gives a datetime, written as ISO text.
+    from datetime import datetime
+    assert all(datetime.fromisoformat(v["at"]).year >= 2026 for v in entry["before"].values())
     assert run(pg_url, "audit", "verify").exit_code == 0
 
 
