@@ -166,8 +166,11 @@ def event_details(session: Session, flt: EventFilter = EventFilter(), event_ids:
                     lineage[event_id].append(entry)
     decided: dict[int, list[dict]] = defaultdict(list)
     if decisions:
-        for entry in session.scalars(select(AuditEntry).where(AuditEntry.action.in_(DECISIONS))
-                                     .order_by(AuditEntry.seq)):
+        # The columns shown only: an entry's content hashes (every row a decision wrote) stay unread.
+        entries = (select(AuditEntry.seq, AuditEntry.at, AuditEntry.user, AuditEntry.action, AuditEntry.object_type,
+                          AuditEntry.object_id, AuditEntry.events, AuditEntry.before, AuditEntry.after)
+                   .where(AuditEntry.action.in_(DECISIONS)).order_by(AuditEntry.seq))
+        for entry in session.execute(entries):
             for event_id in set(entry.events or []) & wanted:
                 decided[event_id].append({"seq": entry.seq, "at": entry.at, "user": entry.user,
                                           "action": entry.action, "object_type": entry.object_type,
