@@ -46,6 +46,8 @@ class LanguageRules:
     figure_glue: frozenset[str]
     after_glue: frozenset[str]
     article_words: frozenset[str]
+    part_of: frozenset[str]
+    at_least: str
     enumerations: tuple[Pattern, ...]
     kind_followers: frozenset[str]
     place_before: frozenset[str]
@@ -105,6 +107,8 @@ def language_rules(lang: str) -> LanguageRules:
         figure_glue=frozenset(data.get("figure_glue", [])),
         after_glue=frozenset(data.get("after_glue", [])),
         article_words=frozenset(data.get("article_words", [])),
+        part_of=frozenset(data.get("part_of", [])),
+        at_least=data.get("at_least", "at least"),
         enumerations=_patterns(data.get("enumerations", [])),
         kind_followers=frozenset(data.get("kind_followers", [])),
         place_before=frozenset(data.get("place_before", [])),

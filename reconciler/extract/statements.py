@@ -200,6 +200,8 @@ def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k
         best = (j, end, 1 if article else figure, victims)
     if best is not None:
         used.update(range(best[0], best[1]))
+        if _part_of(words[best[1]:k], rules):   # "a child among the dead"
+            return _at_least(best[2], best[3], rules)
         return Casualty(best[2], best[3], "figure_before_casualty_word", _figure(str(best[2])) or 0)
     j = k_end
     while j < len(words) and words[j].lower() in rules.after_glue and _figure_from(words, j, rules) is None:
@@ -210,9 +212,31 @@ def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k
                 and not _counts_things(words, found[0], min(len(words), found[0] + 3), rules):
             end, figure = found
             used.update(range(j, end))
-            return Casualty(figure, _victims(words, end, len(words), rules), "figure_after_casualty_word",
-                            _figure(figure) or 0)
+            stop = next((t + 1 for t in range(end - 1, len(words) - 1) if _BREAK.search(text, ends[t], starts[t + 1])),
+                        len(words))
+            victims = _victims(words, end, stop, rules)   # never across a comma ("…дітей, повідомила поліція")
+            if _part_of(words[max(0, k - 2):k], rules):   # "among the dead are two children"
+                return _at_least(figure, victims, rules)
+            return Casualty(figure, victims, "figure_after_casualty_word", _figure(figure) or 0)
     return None
+
+
+def _part_of(gap: list[str], rules: LanguageRules) -> bool:
+    """Whether these words make a figure a part of the casualties ("among")."""
+    return any(w.lower() in rules.part_of for w in gap)
+
+
+def _at_least(figure: str | int, victims: str | None, rules: LanguageRules) -> Casualty:
+    """A figure counted among the casualties: at least that many ("a child among the dead" →
+    "at least 1"); a figure with a qualifier of its own is kept as written."""
+    try:
+        parsed = parse_figure(str(figure))
+    except ValueParseError:
+        parsed = None
+    low = _figure(str(figure)) or 0
+    if parsed is None or parsed.high != parsed.low:
+        return Casualty(figure, victims, "figure_part_of_casualties", low)
+    return Casualty(f"{rules.at_least} {figure}", victims, "figure_part_of_casualties", low)
 
 
 def casualties(text: str, rules: LanguageRules) -> tuple[Casualty | None, Casualty | None, Casualty | None]:
