@@ -396,23 +396,62 @@ _GONE = ("SELECT h.row_id, h.seq FROM content_hashes h WHERE h.kind = 'claim' "
 def check_run(session: Session, user: str) -> None:
     """Before a run reads anything: what a run reads of every claim, and every source, decision
     and manual grade, must match the table of hashes. Rows this transaction wrote and noted (a
-    decision's run) are its own. Raises :class:`ContentChanged` otherwise."""
-    ensure_baseline(session, user)
-    own = set(session.info.get(_STAGED, {}))
-    found, differ = [], {}
+    decision's run) are its own. Raises :class:`ContentChanged` otherwise. (A run does the same
+    through :class:`RunCheck`, reading the claims once for the check and its features.)"""
+    check = RunCheck(session, user)
     with _snapshot(session) as conn:
-        # One statement for claims and their hashes: a claim and its hash committed by another
-        # writer meanwhile are seen together or not at all.
-        columns = ", ".join(f"c.{_q(c)}" for c in RUN_READS)
-        for row in conn.exec_driver_sql(_RUN_JOIN.format(columns=columns)):
-            key = ("claim", row[0], 0)
-            if key in own:
-                continue
-            if row[-1] is None:
-                found.append((key, "inserted", None))
-            elif _run_digest(tuple(row[1:-2])) != row[-2]:
-                differ[row[0]] = row[-1]
-        refresh = _whole_claims(conn, differ, found)
+        for row in conn.exec_driver_sql(check.statement()):
+            check.claim(row[0], row[1:-2], row[-2], row[-1])
+        check.finish(conn)
+
+
+class RunCheck:
+    """:func:`check_run` in two parts, so that a run reads every claim once: the run's loader
+    reads the claims with their hashes (:meth:`statement`: one statement, so that a claim and
+    its hash committed by another writer meanwhile are seen together or not at all), gives each
+    row to :meth:`claim`, and before anything is graded :meth:`finish` checks the rest (claims
+    gone, sources, decisions, manual grades) and raises :class:`ContentChanged`."""
+
+    def __init__(self, session: Session, user: str):
+        ensure_baseline(session, user)
+        session.flush()
+        self.session = session
+        self.own = set(session.info.get(_STAGED, {}))
+        self.found: list[tuple[RowKey, str, int | None]] = []
+        self.differ: dict[int, int] = {}
+
+    @staticmethod
+    def statement(extra: tuple[str, ...] = ()) -> str:
+        """SELECT c.id, the RUN_READS columns, the ``extra`` columns, h.run_hash, h.seq: every
+        claim (raw driver values), with its recorded run hash."""
+        return _RUN_JOIN.format(columns=", ".join(f"c.{_q(c)}" for c in (*RUN_READS, *extra)))
+
+    def claim(self, claim_id: int, run_values: tuple, run_hash: str | None, seq: int | None) -> None:
+        """One claim as read: its RUN_READS values, its recorded run hash and sequence number."""
+        key = ("claim", claim_id, 0)
+        if key in self.own:
+            return
+        if seq is None:
+            self.found.append((key, "inserted", None))
+        elif _run_digest(tuple(run_values)) != run_hash:
+            self.differ[claim_id] = seq
+
+    def finish(self, conn: Connection | None = None) -> None:
+        """The rest of the check, in ``conn`` (else a snapshot of its own); raises ContentChanged."""
+        if conn is None:
+            with _snapshot(self.session) as snapshot:
+                refresh = self._rest(snapshot)
+        else:
+            refresh = self._rest(conn)
+        if refresh:
+            table = ContentHash.__table__
+            self.session.execute(update(table).where(table.c.kind == "claim", table.c.row_id == bindparam("r_id"),
+                                                     table.c.row_id2 == 0).values(run_hash=bindparam("r_hash")),
+                                 [{"r_id": claim_id, "r_hash": run_hash} for claim_id, run_hash in refresh.items()])
+
+    def _rest(self, conn: Connection) -> dict[int, str]:
+        found, own = self.found, self.own
+        refresh = _whole_claims(conn, self.differ, found)
         found.extend((("claim", row_id, 0), "deleted", seq) for row_id, seq in conn.exec_driver_sql(_GONE)
                      if ("claim", row_id, 0) not in own)
         for kind in KINDS[1:]:
@@ -420,11 +459,7 @@ def check_run(session: Session, user: str) -> None:
             found.extend(_compare(_table(conn, kind.name), current, own))
         if found:
             raise refuse(_ordered(found, conn), "nothing was graded", "run again")
-    if refresh:
-        table = ContentHash.__table__
-        session.execute(update(table).where(table.c.kind == "claim", table.c.row_id == bindparam("r_id"),
-                                            table.c.row_id2 == 0).values(run_hash=bindparam("r_hash")),
-                        [{"r_id": claim_id, "r_hash": run_hash} for claim_id, run_hash in refresh.items()])
+        return refresh
 
 
 def _whole_claims(conn: Connection, differ: dict[int, int], found: list) -> dict[int, str]:

@@ -8,10 +8,14 @@ module.
 
 from __future__ import annotations
 
+from datetime import date
+from operator import itemgetter
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .config import Config
+from .content import RUN_READS, RunCheck
 from .datasets import cites_outlet, is_outlet
 from .db import CHUNK, chunks
 from .deskplaces import desk_gazetteer
@@ -24,10 +28,12 @@ from .sources import SourceIndex
 
 def load_features(session: Session, index: SourceIndex, claim_ids: list[int] | None = None,
                   versions: dict[int, int] | None = None, config: Config | None = None,
-                  ) -> tuple[dict[int, ClaimFeatures], set[int]]:
+                  check: RunCheck | None = None) -> tuple[dict[int, ClaimFeatures], set[int]]:
     """The matching features of every claim (or of ``claim_ids``), and the ids not yet matched;
     with ``versions``, the version each not-yet-matched claim was read at is put there.
-    ``config`` says how far the places near a claim's place reach (``place_neighbour_km``)."""
+    ``config`` says how far the places near a claim's place reach (``place_neighbour_km``).
+    With ``check`` (every claim only), each claim read is given to the run's content check too,
+    so that the claims are read once for both; its ``finish`` is the caller's."""
     # (origin, whether it is known) of each source: one origin's reports of two occasions count only if known.
     # ..., and whether it is an outlet (its claims a dataset cites count as no origin: cites_outlet).
     origin_root = {sid: (info.origin_id, info.known, is_outlet(index.sources[sid]))
@@ -39,7 +45,7 @@ def load_features(session: Session, index: SourceIndex, claim_ids: list[int] | N
             part, _ = _load(session, origin_root, located, ids)
             features.update(part)
         return features, set()
-    return _load(session, origin_root, located, None, versions)
+    return _load(session, origin_root, located, None, versions, check)
 
 
 class Locations:
@@ -74,33 +80,53 @@ class Locations:
         return found
 
 
+# What the loader reads of a claim beyond what the content check reads (RUN_READS).
+_EXTRA = ("needs_match", "version")
+_AT = {name: i + 1 for i, name in enumerate((*RUN_READS, *_EXTRA))}   # after c.id
+_COLUMNS = itemgetter(*(_AT[name] for name in (
+    "fingerprint", "source_id", "report_id", "date_start", "date_end", "date_precision", "place_key", "place_label",
+    "type_category", "target_categories", "victims_category", "place_region", "actor_key", "stance", "killed_text",
+    "killed_low", "killed_high", "wounded_text", "wounded_low", "wounded_high", "text", "needs_match", "version",
+    "place_geonameid", "place_candidates", "place_names", "text_type_category", "place_method", "ref",
+    "draft_state")))
+_RUN_VALUES = slice(1, 1 + len(RUN_READS))
+_READ = ", ".join(f'c."{name}"' for name in (*RUN_READS, *_EXTRA))
+
+
 def _load(session: Session, origin_root: dict[int, tuple[int, bool, bool]], located: Locations, ids: list[int] | None,
-          versions: dict[int, int] | None = None):
+          versions: dict[int, int] | None = None, check: RunCheck | None = None):
     features, dirty = {}, set()
-    query = select(
-        Claim.id, Claim.fingerprint, Claim.source_id, Claim.report_id, Claim.date_start, Claim.date_end,
-        Claim.date_precision, Claim.place_key, Claim.place_label, Claim.type_category, Claim.target_categories,
-        Claim.victims_category, Claim.place_region, Claim.actor_key, Claim.stance, Claim.killed_text, Claim.killed_low,
-        Claim.killed_high, Claim.wounded_text, Claim.wounded_low, Claim.wounded_high, Claim.text, Claim.needs_match,
-        Claim.version, Claim.place_geonameid, Claim.place_candidates, Claim.place_names, Claim.text_type_category,
-        Claim.place_method, Claim.ref, Claim.draft_state,
-    )
-    if ids is not None:
-        query = query.where(Claim.id.in_(ids))
-    names_of: dict[str | None, frozenset[str]] = {None: frozenset()}
     places = select(Claim.place_candidates, Claim.place_geonameid).distinct()
     if ids is not None:
         places = places.where(Claim.id.in_(ids))
     located.prepare(session.connection().execute(places).all())
-    # Plain tuples through the Core connection: this loads every claim, so it must be lean. The
+    # The rows as the driver gives them (the content check hashes them so): dates are ISO text on
+    # SQLite, date objects on PostgreSQL.
+    if check is not None and ids is None:
+        sql = check.statement(_EXTRA)
+    else:   # integers only: safe to write into the statement
+        sql = (f"SELECT c.id, {_READ}, NULL, NULL FROM claims c"
+               + (f" WHERE c.id IN ({','.join(str(int(i)) for i in ids)})" if ids is not None else ""))
+    names_of: dict[str | None, frozenset[str]] = {None: frozenset()}
+    ordinal_of: dict = {}
+    # Plain tuples through the connection: this loads every claim, so it must be lean. The
     # driver gives every row its own copy of each value; ``one`` keeps one copy of each distinct
     # value (a million claims hold a few kinds, stances, places and dates).
     shared = {}
     one = shared.setdefault   # one(v, v): the first value equal to v (a C call, no Python frame)
-    for (cid, fp, source_id, report_id, start, end, precision, place_key, place_label, type_category, targets,
+    for row in session.connection().exec_driver_sql(sql):
+        cid = row[0]
+        if check is not None:
+            check.claim(cid, row[_RUN_VALUES], row[-2], row[-1])
+        (fp, source_id, report_id, start, end, precision, place_key, place_label, type_category, targets,
          victims, region, actor, stance, killed_text, killed_low, killed_high, wounded_text, wounded_low,
          wounded_high, text, needs_match, version, geonameid, candidates, place_names, text_type, method, ref,
-         draft_state) in session.connection().execute(query):
+         draft_state) = _COLUMNS(row)
+        first, last = ordinal_of.get(start), ordinal_of.get(end)
+        if first is None:
+            first = ordinal_of[start] = _ordinal(start)
+        if last is None:
+            last = ordinal_of[end] = _ordinal(end)
         ids_, spots, near, extent = located.of(candidates, geonameid) if (candidates or geonameid) \
             else ((), (), frozenset(), 0.0)
         if place_names is None and place_key is not None and geonameid is None:
@@ -110,7 +136,6 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, bool]], loca
             names = names_of[place_names] = frozenset(place_names.split("|"))
         root = origin_root[source_id]
         cited = root[2] and cites_outlet(ref)
-        first, last = start.toordinal(), end.toordinal()
         killed = (killed_low, killed_high) if killed_text else None
         wounded = (wounded_low, wounded_high) if wounded_text else None
         features[cid] = ClaimFeatures(
@@ -126,3 +151,8 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, bool]], loca
             if versions is not None:
                 versions[cid] = version
     return features, dirty
+
+
+def _ordinal(value) -> int:
+    """A stored date's ordinal: ISO text (SQLite) or a date (PostgreSQL)."""
+    return (date.fromisoformat(value) if isinstance(value, str) else value).toordinal()

@@ -253,7 +253,9 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     every claim scores pairs over ``workers`` processes (default: the processors this process
     may use; see reconciler.scoring); the result does not depend on how many.
     """
-    content.check_run(session, user)   # nothing is graded from rows changed behind the tool's back
+    # Nothing is graded from rows changed behind the tool's back: the claims are checked as the
+    # features are loaded (one read of every claim), the rest when they are (check.finish).
+    check = content.RunCheck(session, user)
     must, cannot, manual_events = load_decisions(session)
     note = None
     last = last_finished_run(session)
@@ -276,7 +278,8 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     progress("loading", 0, 1)
     index = SourceIndex.load(session)
     versions: dict[int, int] = {}
-    features, dirty = load_features(session, index, versions=versions, config=config)
+    features, dirty = load_features(session, index, versions=versions, config=config, check=check)
+    check.finish()
     old_event_of = {c: e for c, e in session.execute(select(ClaimLink.claim_id, ClaimLink.event_id))}
     members_of: dict[int, list[int]] = {}
     for claim_id, event_id in old_event_of.items():

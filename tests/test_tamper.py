@@ -423,7 +423,10 @@ def test_content_run_reads_cover_every_claim_column_and_table_a_run_reads(desk):
     with db.write() as session:
         reconcile(session, "tester", Config())   # incremental: the two claims marked again above
     db.dispose()
+    # Columns named through the table, or through its alias where a statement reads "FROM claims c".
     columns = {name for sql in statements for name in re.findall(r'\bclaims\."?(\w+)', sql)}
+    columns |= {name for sql in statements if re.search(r'\bFROM claims c\b', sql)
+                for name in re.findall(r'\bc\."?(\w+)', sql)}
     assert {"text", "place_candidates", "note"} <= columns   # the listener saw the run's reads
     assert columns - {"id", "needs_match", "version"} <= set(RUN_READS)
     tables = {name for sql in statements for name in re.findall(r'\b(?:FROM|JOIN|INTO|UPDATE) "?(\w+)', sql)}
