@@ -606,10 +606,19 @@ class Blocker:
     in the date window, placed or not. Claims with places never meet through a kind block, so
     those blocks cost only in proportion to the claims that lack a place. Period claims are
     blocked only with period claims of the same victims.
+
+    The places near a claim's own are met one of two ways, with the same candidates: a claim is
+    filed under every place near its own ("near" blocks), so that each query is one look-up per
+    place it could be; or, with ``few_queries`` (an incremental run asks for the candidates of
+    a few claims among many), it is filed under its own places only and a query looks up the
+    places near its own too, which spares filing every claim a dozen times over. ``near`` is
+    symmetric, so either way two claims meet when a place one could be lies near a place the
+    other could be.
     """
 
-    def __init__(self, claims: Iterable[ClaimFeatures], config: Config):
+    def __init__(self, claims: Iterable[ClaimFeatures], config: Config, few_queries: bool = False):
         self.config = config
+        self.few_queries = few_queries
         claims = list(claims)
         # Regions where a named place the gazetteer does not know is reported: there, it meets
         # the located reports of its region ("IL-76 crash site", Luhansk oblast, and Luhansk).
@@ -650,9 +659,10 @@ class Blocker:
         if claim.place_key is None:
             return [("kind", k) for k in self._kinds(claim, False)]
         keys = [*self._place_keys(claim), *(("placed-kind", k) for k in self._kinds(claim, False))]
-        # Filed under every place near its own, so that a claim finds the reports of its
-        # neighbourhood with one look-up per place it could be ("near", below).
-        keys.extend(("near", g) for g in claim.near)
+        if not self.few_queries:
+            # Filed under every place near its own, so that a claim finds the reports of its
+            # neighbourhood with one look-up per place it could be ("near", below).
+            keys.extend(("near", g) for g in claim.near)
         if claim.candidates:
             keys.extend(("gname", n) for n in claim.names if n in self._unlocated_names)
             if claim.region in self._unlocated:
@@ -674,7 +684,8 @@ class Blocker:
         kinds = self._kinds(claim, True)
         if claim.place_key is None:
             return [("kind", k) for k in kinds] + [("placed-kind", k) for k in kinds]
-        keys = [*self._place_keys(claim), *(("near", g) for g in claim.candidates), *(("kind", k) for k in kinds)]
+        near = (("place", g) for g in claim.near) if self.few_queries else (("near", g) for g in claim.candidates)
+        keys = [*self._place_keys(claim), *near, *(("kind", k) for k in kinds)]
         keys.extend(("name", n) for n in claim.names if n in self._unlocated_names)
         if not claim.candidates:
             keys.append(("text", claim.place_key[:4]))

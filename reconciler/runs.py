@@ -287,7 +287,9 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     start = set(features) if full else set(dirty if seeds is None else seeds)
     progress("loading", 1, 1)
 
-    blocker = Blocker(features.values(), config)
+    # A run that re-decides a few claims asks for the candidates of a few: their neighbourhoods
+    # are looked up when asked, not filed for every claim (the same candidates: Blocker).
+    blocker = Blocker(features.values(), config, few_queries=not full and len(start) * 10 < len(features))
     hints = PlaceHints(blocker, config, cannot)
     if not full and seeds is None:
         start |= _hint_neighbours(features, dirty, old_event_of, blocker, hints)
