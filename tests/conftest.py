@@ -176,3 +176,22 @@ def run_in_terminal(directory: Path, args: list[str], keys: str, timeout: float 
             process.wait()
         os.close(master)
         os.close(slave)
+
+
+def imported_database(path: Path, data: Path, user: str = USER):
+    """A real SQLite file at ``path`` with ``data``'s sources.yaml and claims.jsonl imported (as
+    bench/generate.py writes them), not yet run; the caller disposes of it."""
+    from reconciler import schema
+    from reconciler.db import open_database
+    from reconciler.importing import import_claims
+    from reconciler.places import PlaceNormaliser
+    from reconciler.reading import read_claim_file
+    from reconciler.sources import import_sources, read_source_file
+
+    db = open_database(str(path))
+    schema.upgrade(db)
+    with db.write() as session:
+        import_sources(session, read_source_file(data / "sources.yaml"), user, "sources.yaml")
+    with db.write() as session:
+        import_claims(session, read_claim_file(data / "claims.jsonl"), user, PlaceNormaliser())
+    return db

@@ -6,15 +6,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from reconciler import schema
+from conftest import imported_database
 from reconciler.config import Config
-from reconciler.db import open_database
 from reconciler.features import load_features
-from reconciler.importing import import_claims
 from reconciler.matching import Blocker
-from reconciler.places import PlaceNormaliser
-from reconciler.reading import read_claim_file
-from reconciler.sources import SourceIndex, import_sources, read_source_file
+from reconciler.sources import SourceIndex
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
@@ -25,12 +21,7 @@ def test_few_queries_blocker_proposes_the_same_candidates_as_the_filed_one(tmp_p
     sources, claims, truth = generate.generate(1500, seed=5)
     data = tmp_path / "data"
     generate.write(data, sources, claims, [], truth)
-    db = open_database(str(tmp_path / "blocks.sqlite"))
-    schema.upgrade(db)
-    with db.write() as session:
-        import_sources(session, read_source_file(data / "sources.yaml"), "tester", "sources.yaml")
-    with db.write() as session:
-        import_claims(session, read_claim_file(data / "claims.jsonl"), "tester", PlaceNormaliser())
+    db = imported_database(tmp_path / "blocks.sqlite", data)
     with db.read() as session:
         features, _dirty = load_features(session, SourceIndex.load(session), config=Config())
     db.dispose()

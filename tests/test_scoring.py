@@ -11,14 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from reconciler import runs, schema, scoring
+from conftest import imported_database
+from reconciler import runs, scoring
 from reconciler.config import Config
-from reconciler.db import open_database
-from reconciler.importing import import_claims
-from reconciler.places import PlaceNormaliser
-from reconciler.reading import read_claim_file
 from reconciler.runs import reconcile
-from reconciler.sources import import_sources, read_source_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
@@ -34,12 +30,7 @@ TABLES = {
 
 
 def _run(tmp_path: Path, name: str, data: Path, workers: int) -> tuple[dict, dict]:
-    db = open_database(str(tmp_path / name))
-    schema.upgrade(db)
-    with db.write() as session:
-        import_sources(session, read_source_file(data / "sources.yaml"), "tester", "sources.yaml")
-    with db.write() as session:
-        import_claims(session, read_claim_file(data / "claims.jsonl"), "tester", PlaceNormaliser())
+    db = imported_database(tmp_path / name, data)
     with db.write() as session:
         result = reconcile(session, "tester", Config(), workers=workers)
     with db.read() as session:
