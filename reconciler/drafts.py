@@ -14,7 +14,7 @@ drafts are re-graded at once, as a run scoped to them would (``reconciler.runs.r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
@@ -151,10 +151,13 @@ def _settle(session: Session, user: str, claim_ids: list[int], state: str, reaso
 
 
 def _when(at) -> str | None:
-    """A stored time as the audit log writes it (SQLite gives text, PostgreSQL a datetime)."""
+    """A stored time as ISO text in UTC: PostgreSQL gives it in the session's time zone, with
+    an offset; SQLite gives it naive, in UTC as written."""
     if at is None:
         return None
-    return at.isoformat() if isinstance(at, datetime) else str(at)
+    if not isinstance(at, datetime):
+        return str(at)
+    return (at.astimezone(timezone.utc).replace(tzinfo=None) if at.tzinfo is not None else at).isoformat()
 
 
 def _grades(session: Session, event_ids: list[int]) -> dict[int, str]:

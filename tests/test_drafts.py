@@ -446,3 +446,15 @@ def test_drafts_not_accepted_are_not_reviewed_in_claimreview(desk: Desk) -> None
     reviews = json.loads(result.stdout)["@graph"]
     assert [r["itemReviewed"]["identifier"] for r in reviews] == ["a"]
     assert result.stderr == "Left out 2 claims (drafts not accepted, so not reviewed): 2, 3\n"
+
+
+def test_drafts_reopen_writes_a_settled_time_in_utc_whichever_driver_gave_it() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from reconciler.drafts import _when
+
+    # PostgreSQL gives the session's time zone with an offset; SQLite a naive time, in UTC.
+    assert _when(datetime(2026, 12, 6, 14, 5, 1, tzinfo=timezone(timedelta(hours=2)))) == "2026-12-06T12:05:01"
+    assert _when(datetime(2026, 12, 6, 12, 5, 1)) == "2026-12-06T12:05:01"
+    assert _when("2026-12-06 12:05:01.000000") == "2026-12-06 12:05:01.000000"
+    assert _when(None) is None

@@ -173,6 +173,15 @@ CASES = [
      {"source": "поліція", "victims": "дітей", "killed": "щонайменше двоє"}),
     ("ru", "Среди погибших трое военных, сообщили в штабе.",
      {"source": "штабе", "victims": "военных", "killed": "не менее трое"}),
+    ("en", "Among those killed were two soldiers, the army said.",
+     {"source": "Armed Forces of Ukraine", "victims": "soldiers", "killed": "at least two"}),
+    # "Among" about others than the dead counts nothing: the toll is 12.
+    ("en", "Fighting among militias killed 12 people, the governor said.",
+     {"source": "governor", "victims": "people", "killed": "12"}),
+    # A described speaker closing the sentence is its source, unless a subject spoke first.
+    ("en", "Russian shelling of Kharkiv killed 3, police said.",
+     {"source": "police", "place": "Kharkiv", "killed": "3"}),
+    ("en", "The mayor said 4 died, residents added.", {"source": "mayor", "killed": "4"}),
     # The victims after a figure are never read across a comma: "police" here is the speaker.
     ("en", "The death toll rose to 28, police said.",
      {"source": "police", "victims": None, "killed": "28"}),

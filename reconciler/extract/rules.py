@@ -47,6 +47,7 @@ class LanguageRules:
     after_glue: frozenset[str]
     article_words: frozenset[str]
     part_of: frozenset[str]
+    part_of_then: frozenset[str]
     at_least: str
     enumerations: tuple[Pattern, ...]
     kind_followers: frozenset[str]
@@ -108,6 +109,7 @@ def language_rules(lang: str) -> LanguageRules:
         after_glue=frozenset(data.get("after_glue", [])),
         article_words=frozenset(data.get("article_words", [])),
         part_of=frozenset(data.get("part_of", [])),
+        part_of_then=frozenset(data.get("part_of_then", [])),
         at_least=data.get("at_least", "at least"),
         enumerations=_patterns(data.get("enumerations", [])),
         kind_followers=frozenset(data.get("kind_followers", [])),

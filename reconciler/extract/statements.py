@@ -200,7 +200,7 @@ def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k
         best = (j, end, 1 if article else figure, victims)
     if best is not None:
         used.update(range(best[0], best[1]))
-        if _part_of(words[best[1]:k], rules):   # "a child among the dead"
+        if _part_of(words, k, rules):   # "a child among the dead"
             return _at_least(best[2], best[3], rules)
         return Casualty(best[2], best[3], "figure_before_casualty_word", _figure(str(best[2])) or 0)
     j = k_end
@@ -215,15 +215,19 @@ def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k
             stop = next((t + 1 for t in range(end - 1, len(words) - 1) if _BREAK.search(text, ends[t], starts[t + 1])),
                         len(words))
             victims = _victims(words, end, stop, rules)   # never across a comma ("…дітей, повідомила поліція")
-            if _part_of(words[max(0, k - 2):k], rules):   # "among the dead are two children"
+            if _part_of(words, k, rules):   # "among the dead are two children"
                 return _at_least(figure, victims, rules)
             return Casualty(figure, victims, "figure_after_casualty_word", _figure(figure) or 0)
     return None
 
 
-def _part_of(gap: list[str], rules: LanguageRules) -> bool:
-    """Whether these words make a figure a part of the casualties ("among")."""
-    return any(w.lower() in rules.part_of for w in gap)
+def _part_of(words: list[str], k: int, rules: LanguageRules) -> bool:
+    """Whether the casualty word at ``k`` follows "among" ("among the dead", "among those
+    killed", "серед загиблих"): the figure is a part of the casualties. Not "fighting among
+    militias killed 12": there "among" is not about the dead."""
+    before = [w.lower() for w in words[max(0, k - 2):k]]
+    return bool(before) and (before[-1] in rules.part_of
+                             or len(before) == 2 and before[0] in rules.part_of and before[1] in rules.part_of_then)
 
 
 def _at_least(figure: str | int, victims: str | None, rules: LanguageRules) -> Casualty:
