@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from .datasets import cites_outlet, is_outlet
+from .datasets import cited_outlet
 from .dates import parse_event_date
 from .figures import interval_text
 from .models import Claim, ClaimLink, ClaimRelay
@@ -36,7 +36,7 @@ def _interval(value: tuple[int | None, int | None]) -> dict:
 def claim_dict(claim: Claim, index: SourceIndex, event_id: int | None = None) -> dict:
     """A claim as JSON: its id, the input fields as given, and the parsed forms under ``parsed``."""
     origin = index.origin_of(claim.source_id)
-    if cites_outlet(claim.ref) and is_outlet(index.sources[claim.source_id]):
+    if cited_outlet(claim.ref, index.sources[claim.source_id]):
         origin = replace(origin, known=False)   # whose word the outlet carried is unknown
     data: dict = {"id": claim.id}
     for name in CLAIM_FIELDS:

@@ -479,6 +479,12 @@ def cites_outlet(ref: str | None) -> bool:
     return ref.startswith("acled:") or (ref.startswith("ucdp:") and ref.count(":") == 3 and ":office:" in ref)
 
 
+def cited_outlet(ref: str | None, source: Source) -> bool:
+    """Whether a claim is an outlet a dataset cites (:func:`cites_outlet` by :func:`is_outlet`):
+    it never counts as an origin."""
+    return cites_outlet(ref) and is_outlet(source)
+
+
 # The contract field each dataset column becomes, so that validate_row's problems name the column
 # (the note: the column that makes it long, the sources it lists).
 _COMMON_COLUMNS = {"source": "source", "via": "source", "ref": "id", "date": "date_start", "lat": "latitude",

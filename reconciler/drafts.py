@@ -88,14 +88,18 @@ def accept(session: Session, user: str, claim_ids: list[int]) -> Settled:
 
 def reject(session: Session, user: str, claim_ids: list[int], reason: str | None = None) -> Settled:
     """A person found these drafts wrong: kept (and audited), never counted, whatever they match."""
-    return _settle(session, user, claim_ids, REJECTED, reason.strip() if reason and reason.strip() else None)
+    return _settle(session, user, claim_ids, REJECTED, _reason(reason))
 
 
 def reopen(session: Session, user: str, claim_ids: list[int], reason: str | None = None) -> Settled:
     """A person takes back the decision on these drafts (accepted or rejected by mistake): they
     are drafts again, counted for nothing until settled anew. The earlier decision, who took it
     and why, stays in the audit log, in this entry's ``before``."""
-    return _settle(session, user, claim_ids, PENDING, reason.strip() if reason and reason.strip() else None)
+    return _settle(session, user, claim_ids, PENDING, _reason(reason))
+
+
+def _reason(text: str | None) -> str | None:
+    return text.strip() if text and text.strip() else None
 
 
 def _settle(session: Session, user: str, claim_ids: list[int], state: str, reason: str | None) -> Settled:
@@ -124,9 +128,10 @@ def _settle(session: Session, user: str, claim_ids: list[int], state: str, reaso
     # Marked, version raised (as every writer that marks a claim does): the next run re-decides
     # them too, and a run that read them before this commits keeps its mark.
     now = utcnow()
-    settled = {"draft_state": state, "draft_settled_by": user, "draft_settled_at": now, "draft_reason": reason}
-    if state == PENDING:   # a draft again, as imported: the decision taken back lives on in the audit log
-        settled = {"draft_state": PENDING, "draft_settled_by": None, "draft_settled_at": None, "draft_reason": None}
+    # Reopened, a draft is as imported again: the decision taken back lives on in the audit log.
+    settled = ({"draft_state": PENDING, "draft_settled_by": None, "draft_settled_at": None, "draft_reason": None}
+               if state == PENDING else
+               {"draft_state": state, "draft_settled_by": user, "draft_settled_at": now, "draft_reason": reason})
     for part in chunks(ids, CHUNK):
         session.execute(update(Claim).where(Claim.id.in_(part))
                         .values(**settled, needs_match=True, version=Claim.version + 1, updated_by=user,

@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 
 from .config import Config
 from .content import RUN_READS, RunCheck
-from .datasets import cites_outlet, is_outlet
+from .datasets import cited_outlet
 from .db import CHUNK, chunks
 from .deskplaces import desk_gazetteer
 from .gazetteer import Gazetteer
 from .matching import ClaimFeatures
-from .models import Claim, uncounted_draft
+from .models import Claim, Source, uncounted_draft
 from .sources import SourceIndex
 
 
@@ -34,9 +34,9 @@ def load_features(session: Session, index: SourceIndex, claim_ids: list[int] | N
     ``config`` says how far the places near a claim's place reach (``place_neighbour_km``).
     With ``check`` (every claim only), each claim read is given to the run's content check too,
     so that the claims are read once for both; its ``finish`` is the caller's."""
-    # (origin, whether it is known) of each source: one origin's reports of two occasions count only if known.
-    # ..., and whether it is an outlet (its claims a dataset cites count as no origin: cites_outlet).
-    origin_root = {sid: (info.origin_id, info.known, is_outlet(index.sources[sid]))
+    # (origin, whether it is known, the source) of each source: one origin's reports of two
+    # occasions count only if known; an outlet a dataset cites is no origin (cited_outlet).
+    origin_root = {sid: (info.origin_id, info.known, index.sources[sid])
                    for sid, info in ((s, index.origin_of(s)) for s in index.sources)}
     located = Locations(desk_gazetteer(session), (config or Config()).place_neighbour_km)
     if claim_ids is not None:
@@ -93,7 +93,7 @@ _RUN_VALUES = slice(1, 1 + len(RUN_READS))
 _READ = ", ".join(f'c."{name}"' for name in (*RUN_READS, *_EXTRA))
 
 
-def _load(session: Session, origin_root: dict[int, tuple[int, bool, bool]], located: Locations, ids: list[int] | None,
+def _load(session: Session, origin_root: dict[int, tuple[int, bool, Source]], located: Locations, ids: list[int] | None,
           versions: dict[int, int] | None = None, check: RunCheck | None = None):
     features, dirty = {}, set()
     places = select(Claim.place_candidates, Claim.place_geonameid).distinct()
@@ -108,7 +108,7 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, bool]], loca
         sql = (f"SELECT c.id, {_READ}, NULL, NULL FROM claims c"
                + (f" WHERE c.id IN ({','.join(str(int(i)) for i in ids)})" if ids is not None else ""))
     names_of: dict[str | None, frozenset[str]] = {None: frozenset()}
-    ordinal_of: dict = {}
+    ordinal_of: dict = {}   # one int a distinct date, shared by its claims
     # Plain tuples through the connection: this loads every claim, so it must be lean. The
     # driver gives every row its own copy of each value; ``one`` keeps one copy of each distinct
     # value (a million claims hold a few kinds, stances, places and dates).
@@ -122,9 +122,10 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, bool]], loca
          victims, region, actor, stance, killed_text, killed_low, killed_high, wounded_text, wounded_low,
          wounded_high, text, needs_match, version, geonameid, candidates, place_names, text_type, method, ref,
          draft_state) = _COLUMNS(row)
-        first, last = ordinal_of.get(start), ordinal_of.get(end)
+        first = ordinal_of.get(start)
         if first is None:
             first = ordinal_of[start] = _ordinal(start)
+        last = ordinal_of.get(end)   # after the start is kept: a one-day claim's end is its start
         if last is None:
             last = ordinal_of[end] = _ordinal(end)
         ids_, spots, near, extent = located.of(candidates, geonameid) if (candidates or geonameid) \
@@ -135,11 +136,11 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, bool]], loca
         if names is None:
             names = names_of[place_names] = frozenset(place_names.split("|"))
         root = origin_root[source_id]
-        cited = root[2] and cites_outlet(ref)
+        cited = cited_outlet(ref, root[2])
         killed = (killed_low, killed_high) if killed_text else None
         wounded = (wounded_low, wounded_high) if wounded_text else None
         features[cid] = ClaimFeatures(
-            cid, fp, source_id, root[0], report_id, one(first, first), one(last, last), one(precision, precision),
+            cid, fp, source_id, root[0], report_id, first, last, one(precision, precision),
             one(place_key, place_key), one(place_label, place_label), one(type_category, type_category),
             one(victims, victims), one(actor, actor), one(stance, stance), one(killed, killed),
             one(wounded, wounded), text, one(targets, targets), one(region, region), root[1] and not cited, ids_,

@@ -560,9 +560,7 @@ def _write_links(session: Session, run_id: int, clusters: list[list[int]], ids: 
     state = (features, hints, config, graph.scores, best, stored, same_settings, run_id)
     batch: list[dict] = []
     for rows in forked_map(_link_task, tasks, state, pool):
-        for row in rows:
-            row["components"] = JSONText(row["components"])
-            batch.append(row)
+        batch.extend(rows)
         if len(batch) >= 5000:
             _replace_links(session, batch)
             batch = []
@@ -594,7 +592,7 @@ def _link_task(task: list[tuple[list[int], int]]) -> list[dict]:
                 scored = explained.get(pair) or explained.setdefault(pair, score_pair(a, b, config, hints=hints))
                 row = _link_row(m, event_id, len(members), scored, run_id)
             if before != (row["event_id"], row["partner_claim_id"], row["score"], row["explanation"], row["components"]):
-                row["components"] = json.dumps(row["components"])
+                row["components"] = JSONText(json.dumps(row["components"]))
                 rows.append(row)
     return rows
 

@@ -212,8 +212,8 @@ def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k
                 and not _counts_things(words, found[0], min(len(words), found[0] + 3), rules):
             end, figure = found
             used.update(range(j, end))
-            stop = next((t + 1 for t in range(end - 1, len(words) - 1) if _BREAK.search(text, ends[t], starts[t + 1])),
-                        len(words))
+            stop = next((t + 1 for t in range(end - 1, len(words) - 1)
+                         if _BREAK.search(text, ends[t], starts[t + 1])), len(words))
             victims = _victims(words, end, stop, rules)   # never across a comma ("…дітей, повідомила поліція")
             if _part_of(words, k, rules):   # "among the dead are two children"
                 return _at_least(figure, victims, rules)
@@ -236,11 +236,9 @@ def _at_least(figure: str | int, victims: str | None, rules: LanguageRules) -> C
     try:
         parsed = parse_figure(str(figure))
     except ValueParseError:
-        parsed = None
-    low = _figure(str(figure)) or 0
-    if parsed is None or parsed.high != parsed.low:
-        return Casualty(figure, victims, "figure_part_of_casualties", low)
-    return Casualty(f"{rules.at_least} {figure}", victims, "figure_part_of_casualties", low)
+        return Casualty(figure, victims, "figure_part_of_casualties", 0)
+    shown = f"{rules.at_least} {figure}" if parsed.high == parsed.low else figure
+    return Casualty(shown, victims, "figure_part_of_casualties", parsed.low)
 
 
 def casualties(text: str, rules: LanguageRules) -> tuple[Casualty | None, Casualty | None, Casualty | None]:
