@@ -36,11 +36,13 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
+import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from itertools import groupby
 from operator import itemgetter
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from sqlalchemy import Connection, bindparam, delete, select, update
@@ -48,9 +50,10 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .audit import RowKey
-from .db import chunks, select_in
+from .db import chunks, select_in, unwritten_file
 from .errors import AuditError, ContentChanged
 from .models import AuditEntry, Claim, ContentHash, Place, Source
+from .processes import Beside, can_fork, shared
 
 CHUNK = 500
 _BOOKKEEPING = {"id", "created_by", "created_at", "updated_by", "updated_at"}
@@ -410,15 +413,26 @@ class RunCheck:
     reads the claims with their hashes (:meth:`statement`: one statement, so that a claim and
     its hash committed by another writer meanwhile are seen together or not at all), gives each
     row to :meth:`claim`, and before anything is graded :meth:`finish` checks the rest (claims
-    gone, sources, decisions, manual grades) and raises :class:`ContentChanged`."""
+    gone, sources, decisions, manual grades) and raises :class:`ContentChanged`.
 
-    def __init__(self, session: Session, user: str):
+    With ``workers`` above one, on a SQLite file in WAL mode whose transaction has written
+    nothing yet, the claims are checked in a forked process instead, which reads the file
+    through a connection of its own while the run loads its features (:attr:`beside`; the
+    loader then reads the claims without their hashes and gives none to :meth:`claim`). That
+    connection sees exactly what the run sees (:func:`reconciler.db.unwritten_file`); anywhere
+    else, and if that process fails, the claims are checked here."""
+
+    def __init__(self, session: Session, user: str, workers: int = 1):
         ensure_baseline(session, user)
         session.flush()
         self.session = session
         self.own = set(session.info.get(_STAGED, {}))
         self.found: list[tuple[RowKey, str, int | None]] = []
         self.differ: dict[int, int] = {}
+        path = unwritten_file(session) if workers > 1 and can_fork() else None
+        self.beside: Beside | None = None
+        if path is not None:
+            self.beside = Beside(_check_beside, (path, self.statement(), self.own))
 
     @staticmethod
     def statement(extra: tuple[str, ...] = ()) -> str:
@@ -428,13 +442,7 @@ class RunCheck:
 
     def claim(self, claim_id: int, run_values: tuple, run_hash: str | None, seq: int | None) -> None:
         """One claim as read: its RUN_READS values, its recorded run hash and sequence number."""
-        key = ("claim", claim_id, 0)
-        if key in self.own:
-            return
-        if seq is None:
-            self.found.append((key, "inserted", None))
-        elif _run_digest(tuple(run_values)) != run_hash:
-            self.differ[claim_id] = seq
+        _check_claim(claim_id, run_values, run_hash, seq, self.own, self.found, self.differ)
 
     def finish(self, conn: Connection | None = None) -> None:
         """The rest of the check, in ``conn`` (else a snapshot of its own); raises ContentChanged."""
@@ -449,8 +457,23 @@ class RunCheck:
                                                      table.c.row_id2 == 0).values(run_hash=bindparam("r_hash")),
                                  [{"r_id": claim_id, "r_hash": run_hash} for claim_id, run_hash in refresh.items()])
 
+    def close(self) -> None:
+        """Stop the process checking beside the run, if any (a run that failed before finish)."""
+        if self.beside is not None:
+            self.beside.close()
+
     def _rest(self, conn: Connection) -> dict[int, str]:
         found, own = self.found, self.own
+        if self.beside is not None:
+            beside, self.beside = self.beside, None
+            try:
+                apart, differ = beside.result()
+            except Exception:   # noqa: BLE001  (checked here instead: the result is the same)
+                for row in conn.exec_driver_sql(self.statement()):
+                    self.claim(row[0], row[1:-2], row[-2], row[-1])
+            else:
+                found.extend(apart)
+                self.differ.update(differ)
         refresh = _whole_claims(conn, self.differ, found)
         found.extend((("claim", row_id, 0), "deleted", seq) for row_id, seq in conn.exec_driver_sql(_GONE)
                      if ("claim", row_id, 0) not in own)
@@ -460,6 +483,31 @@ class RunCheck:
         if found:
             raise refuse(_ordered(found, conn), "nothing was graded", "run again")
         return refresh
+
+
+def _check_claim(claim_id: int, run_values: tuple, run_hash: str | None, seq: int | None, own: set,
+                 found: list, differ: dict[int, int]) -> None:
+    key = ("claim", claim_id, 0)
+    if key in own:
+        return
+    if seq is None:
+        found.append((key, "inserted", None))
+    elif _run_digest(tuple(run_values)) != run_hash:
+        differ[claim_id] = seq
+
+
+def _check_beside() -> tuple[list, dict[int, int]]:
+    """In the process beside a run (RunCheck.beside): every claim of the file checked against its
+    run hash, through a read-only connection of its own."""
+    path, statement, own = shared()
+    found, differ = [], {}
+    connection = sqlite3.connect(Path(path).as_uri() + "?mode=ro", uri=True, timeout=60)
+    try:
+        for row in connection.execute(statement):
+            _check_claim(row[0], row[1:-2], row[-2], row[-1], own, found, differ)
+    finally:
+        connection.close()
+    return found, differ
 
 
 def _whole_claims(conn: Connection, differ: dict[int, int], found: list) -> dict[int, str]:

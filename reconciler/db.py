@@ -149,8 +149,32 @@ def _sqlite_engine(url: URL, path: Path, *, immediate: bool, busy_timeout: float
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # What the connection had written when it took the write lock (unwritten_file).
+        conn.info[_CHANGES_AT_BEGIN] = conn.connection.dbapi_connection.total_changes if immediate else None
 
     return engine
+
+
+_CHANGES_AT_BEGIN = "reconcile.changes_at_begin"
+
+
+def unwritten_file(session: Session) -> str | None:
+    """The SQLite file of the session's write transaction while that has written nothing yet,
+    in WAL mode: a second connection reading the file now sees just what the transaction sees
+    (it holds the write lock from BEGIN, so nobody commits until it ends, and it has changed no
+    row). None on PostgreSQL, with a rollback journal, outside a write transaction, or once the
+    transaction has written a row."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return None
+    at_begin = conn.info.get(_CHANGES_AT_BEGIN)
+    raw = conn.connection.dbapi_connection
+    if at_begin is None or raw.total_changes != at_begin:
+        return None
+    if conn.exec_driver_sql("PRAGMA journal_mode").scalar().lower() != "wal":
+        return None
+    path = conn.exec_driver_sql("PRAGMA database_list").first()[2]
+    return path or None
 
 
 @dataclass

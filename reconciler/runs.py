@@ -24,7 +24,8 @@ from .eventgrades import event_values, grading_texts, relay_names
 from .features import load_features
 from .matching import Blocker, ClaimFeatures, PlaceHints, Score, cannot_link, score_pair
 from . import audit, content, scoring
-from .scoring import PairScore, default_workers, forked_map, score_in_order, shared
+from .processes import default_workers, forked_map, shared
+from .scoring import PairScore, score_in_order
 from .models import (STATUSES, Claim, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, Run, core,
                      utcnow)
 from .sources import SourceIndex
@@ -255,7 +256,17 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     """
     # Nothing is graded from rows changed behind the tool's back: the claims are checked as the
     # features are loaded (one read of every claim), the rest when they are (check.finish).
-    check = content.RunCheck(session, user)
+    workers = default_workers() if workers is None else workers
+    # With two processors, a second process checks the claims while this one loads them (RunCheck).
+    check = content.RunCheck(session, user, workers)
+    try:
+        return _reconcile(session, user, config, check, full, seeds, progress, workers)
+    finally:
+        check.close()
+
+
+def _reconcile(session: Session, user: str, config: Config, check: content.RunCheck, full: bool,
+               seeds: set[int] | None, progress: Progress, workers: int) -> RunResult:
     must, cannot, manual_events = load_decisions(session)
     note = None
     last = last_finished_run(session)
@@ -293,8 +304,7 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     hints = PlaceHints(blocker, config, cannot)
     if not full and seeds is None:
         start |= _hint_neighbours(features, dirty, old_event_of, blocker, hints)
-    explorer = _Explorer(features, blocker, hints, config, must, cannot, progress,
-                         workers=default_workers() if workers is None else workers)
+    explorer = _Explorer(features, blocker, hints, config, must, cannot, progress, workers=workers)
     while start:
         # An event is re-decided as a whole: the other claims of every event reached join in.
         explorer.explore(start)
@@ -310,7 +320,7 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     result = RunResult(run.id, full, note=note)
     _write(session, run, user, config, clusters, ids, spread, graph, features, hints, index, old_event_of,
            manual_events, result, progress, same_settings=last is not None and last.config == config.as_dict(),
-           workers=default_workers() if workers is None else workers)
+           workers=workers)
     _store_review_pairs(session, graph, clusters, must | cannot, config, run.id)
     # Only the claims this run loaded as new: on PostgreSQL, claims committed by others meanwhile stay new.
     # A run scoped to a decision's claims (seeds) leaves them new: the next run must still look

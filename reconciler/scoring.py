@@ -13,14 +13,13 @@ scored in this process.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from array import array
 from dataclasses import dataclass
-from typing import Callable, Iterator, TypeVar
+from typing import Iterator
 
 from .config import Config
 from .matching import Blocker, ClaimFeatures, PlaceHints, cannot_link, score_pair
+from .processes import can_fork, forked_map, shared
 
 # Below this many claims a pool costs more than it saves (measured: bench/runcost.py).
 PARALLEL_MIN = 20_000
@@ -29,7 +28,6 @@ PARALLEL_MIN = 20_000
 TASK_CLAIMS = 2_000
 
 FORBIDDEN, CONTRADICTS, HELD_BACK = 1, 2, 4
-T, R = TypeVar("T"), TypeVar("R")
 
 
 @dataclass(slots=True)
@@ -56,45 +54,6 @@ def score_candidate(claim: ClaimFeatures, other: ClaimFeatures, config: Config, 
     return PairScore(a, b, score.total, forbidden, score.contradicts(config),
                      claim.place_key is not None and other.place_key is not None
                      and score.held_back_by(config) is not None)
-
-
-def default_workers() -> int:
-    """The processors this process may use (its CPU affinity where the system says)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:   # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
-# What the workers read, set just before the pool forks (copy-on-write: nothing is pickled).
-_shared: tuple | None = None
-
-
-def shared() -> tuple:
-    """In a worker: the state :func:`forked_map` was given."""
-    return _shared
-
-
-def forked_map(function: Callable[[T], R], tasks: list[T], state: tuple, workers: int) -> Iterator[R]:
-    """``function`` over ``tasks`` in a pool of ``workers`` forked processes, results in task
-    order. ``function`` is a module-level function (the pool names it to the workers) that reads
-    ``state`` through :func:`shared`: the state reaches them by fork, copy-on-write, unpickled.
-    With one worker, or without fork, the tasks run here, in order."""
-    global _shared
-    previous, _shared = _shared, state
-    try:
-        if workers <= 1 or len(tasks) <= 1 or not can_fork():
-            for task in tasks:
-                yield function(task)
-            return
-        with multiprocessing.get_context("fork").Pool(min(workers, len(tasks))) as pool:
-            yield from pool.imap(function, tasks)
-    finally:
-        _shared = previous
 
 
 def score_in_order(nodes: list[int], features: dict[int, ClaimFeatures], blocker: Blocker, hints: PlaceHints,

@@ -13,6 +13,7 @@ import sqlite3
 
 import pytest
 
+from reconciler.processes import can_fork
 from test_decisions import ran
 from test_run import events, load_example
 
@@ -108,12 +109,15 @@ def test_audit_verify_names_a_claim_deleted_outside_reconcile(desk):
     broken(desk, "claim 2 was deleted outside reconcile: audit entry 3 recorded it")
 
 
+FORGED_CLAIM = ("INSERT INTO claims (ref, source_id, source_text, date_text, date_start, date_end, date_precision, "
+                "stance, raw, fingerprint, needs_match, version, created_by, created_at) "
+                "SELECT 'c', source_id, source_text, date_text, date_start, date_end, date_precision, "
+                "stance, raw, 'forged', 1, 1, created_by, created_at FROM claims WHERE ref = 'a'")
+
+
 def test_audit_verify_names_rows_inserted_outside_reconcile(desk):
     shelling(desk)
-    desk.execute("INSERT INTO claims (ref, source_id, source_text, date_text, date_start, date_end, "
-                          "date_precision, stance, raw, fingerprint, needs_match, version, created_by, created_at) "
-                          "SELECT 'c', source_id, source_text, date_text, date_start, date_end, date_precision, "
-                          "stance, raw, 'forged', 1, 1, created_by, created_at FROM claims WHERE ref = 'a'")
+    desk.execute(FORGED_CLAIM)
     desk.execute("INSERT INTO sources (name, name_key, kind, registered, created_by, created_at) "
                           "VALUES ('Ghost', 'ghost', 'ngo', 1, 'eve', '2021-01-01')")
     broken(desk, "claim 3 (ref c) was inserted outside reconcile: no audit entry records it",
@@ -123,13 +127,19 @@ def test_audit_verify_names_rows_inserted_outside_reconcile(desk):
            .replace("record it as it is", "record them as they are"))
 
 
-def test_run_refuses_a_claim_whose_source_was_changed_outside_reconcile(desk):
+# A run checks the claims in this process (one worker) or in a process beside it (two: RunCheck).
+WORKERS = [pytest.param("1", id="here"),
+           pytest.param("2", id="beside", marks=pytest.mark.skipif(not can_fork(), reason="needs fork"))]
+
+
+@pytest.mark.parametrize("workers", WORKERS)
+def test_run_refuses_a_claim_whose_source_was_changed_outside_reconcile(desk, workers):
     # Regression: changing a claim's source with sqlite3 turned the event from unverified to
     # contested at the next `run --full`, and `audit verify` said the trail was intact.
     shelling(desk)
     desk.execute("UPDATE claims SET source_id = 2 WHERE ref = 'b'")
     before = desk.dump()
-    assert refused(desk, "run", "--full") == (
+    assert refused(desk, "run", "--full", "--workers", workers) == (
         "Error: claim 2 (ref b) was changed outside reconcile since audit entry 3; nothing was graded. Re-import "
         "the file that holds it (`reconcile import FILE`) or restore the database from a backup, then run again\n")
     assert desk.dump() == before
@@ -146,11 +156,12 @@ def test_run_full_reports_a_claim_deleted_outside_reconcile_instead_of_crashing(
         "then run again\n")
 
 
-def test_run_lists_several_rows_changed_outside_reconcile(desk):
+@pytest.mark.parametrize("workers", WORKERS)
+def test_run_lists_several_rows_changed_outside_reconcile(desk, workers):
     shelling(desk)
     desk.execute("UPDATE claims SET killed_low = 1")
     desk.execute("UPDATE sources SET side = 'South' WHERE name = 'Army'")
-    assert refused(desk, "run") == (
+    assert refused(desk, "run", "--workers", workers) == (
         "Error: 3 rows were changed outside reconcile since the audit trail recorded them (claim 1 (ref a), "
         "claim 2 (ref b), source 1 (Army)); nothing was graded. `reconcile audit verify` names each; restore them, "
         "then run again\n")
@@ -522,3 +533,85 @@ def test_places_import_of_the_same_file_restores_a_place_edited_outside_reconcil
     assert desk.query("SELECT lat FROM places WHERE id = 1") == [(48.141,)]
     assert intact(desk).startswith("Audit trail intact: 6 entries, head 6;")
     ran(desk, "run")
+
+
+
+@pytest.mark.parametrize("workers", WORKERS)
+def test_run_refuses_a_claim_inserted_outside_reconcile(desk, workers):
+    shelling(desk)
+    desk.execute(FORGED_CLAIM)
+    before = desk.dump()
+    assert refused(desk, "run", "--workers", workers) == (
+        "Error: claim 3 (ref c) was inserted outside reconcile (no audit entry records it); nothing was graded. "
+        "Restore the database from a "
+        "backup, or record it as it is now with `reconcile audit accept --reason TEXT`, then run again\n")
+    assert desk.dump() == before
+
+
+def _run_check(desk, workers: int, write_first: bool = False, journal_mode: str = "wal"):
+    """A RunCheck made as a run makes it, in a write transaction of the desk's file: whether it
+    checked beside the run, and what it found (None: nothing)."""
+    from reconciler import content
+    from reconciler.db import open_database
+    from reconciler.errors import ContentChanged
+    from reconciler.features import load_features
+    from reconciler.models import Run, utcnow
+    from reconciler.sources import SourceIndex
+
+    db = open_database(str(desk.db), journal_mode=journal_mode)
+    try:
+        with db.write() as session:
+            if write_first:
+                session.add(Run(user="t", started_at=utcnow(), full=False, config={}, counts={}))
+                session.flush()
+            check = content.RunCheck(session, "t", workers)
+            beside = check.beside is not None
+            try:
+                load_features(session, SourceIndex.load(session), check=check)   # as a run reads the claims
+                check.finish()
+            except ContentChanged as exc:
+                return beside, str(exc)
+            finally:
+                check.close()
+                session.rollback()
+            return beside, None
+    finally:
+        db.dispose()
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs fork")
+def test_claims_are_checked_beside_the_run_only_where_that_sees_what_the_run_sees(desk):
+    shelling(desk)
+    # Two workers, a write transaction that has written nothing: the process beside checks.
+    assert _run_check(desk, 2) == (True, None)
+    # One worker, or a transaction that has written a row (a second connection would not see
+    # it): the claims are checked in this process.
+    assert _run_check(desk, 1) == (False, None)
+    assert _run_check(desk, 2, write_first=True) == (False, None)
+    # A rollback journal (a reader could be locked out by the writer): checked here too.
+    assert _run_check(desk, 2, journal_mode="delete") == (False, None)
+    assert desk.query("PRAGMA journal_mode") == [("delete",)]
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs fork")
+def test_an_edit_is_found_alike_beside_the_run_and_in_it(desk):
+    shelling(desk)
+    desk.execute("UPDATE claims SET killed_low = 1 WHERE ref = 'a'")
+    found = [_run_check(desk, workers) for workers in (2, 1)]
+    assert [beside for beside, _ in found] == [True, False]
+    assert found[0][1] == found[1][1]
+    assert found[0][1].startswith("claim 1 (ref a) was changed outside reconcile since audit entry 3")
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs fork")
+def test_a_failed_check_beside_the_run_is_done_again_in_it(desk, monkeypatch):
+    shelling(desk)
+    desk.execute("UPDATE claims SET killed_low = 1 WHERE ref = 'a'")
+
+    def fails():
+        raise OSError("the process beside could not read the file")
+
+    monkeypatch.setattr("reconciler.content._check_beside", fails)
+    beside, message = _run_check(desk, 2)
+    assert beside is True
+    assert message.startswith("claim 1 (ref a) was changed outside reconcile since audit entry 3")

@@ -1,0 +1,82 @@
+"""Work in forked processes: a pool over tasks (:func:`forked_map`) and one call beside the
+caller's own work (:class:`Beside`).
+
+The state reaches the processes by ``fork``, copy-on-write, never pickled; only results come
+back. Processes never touch the caller's database connections. Where ``fork`` does not exist,
+or with one processor, the work is done in the calling process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Callable, Generic, Iterator, TypeVar
+
+T, R = TypeVar("T"), TypeVar("R")
+
+
+def default_workers() -> int:
+    """The processors this process may use (its CPU affinity where the system says)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:   # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+# What the workers read, set just before the pool forks (copy-on-write: nothing is pickled).
+_shared: tuple | None = None
+
+
+def shared() -> tuple:
+    """In a worker: the state :func:`forked_map` (or :class:`Beside`) was given."""
+    return _shared
+
+
+def forked_map(function: Callable[[T], R], tasks: list[T], state: tuple, workers: int) -> Iterator[R]:
+    """``function`` over ``tasks`` in a pool of ``workers`` forked processes, results in task
+    order. ``function`` is a module-level function (the pool names it to the workers) that reads
+    ``state`` through :func:`shared`: the state reaches them by fork, copy-on-write, unpickled.
+    With one worker, or without fork, the tasks run here, in order."""
+    global _shared
+    previous, _shared = _shared, state
+    try:
+        if workers <= 1 or len(tasks) <= 1 or not can_fork():
+            for task in tasks:
+                yield function(task)
+            return
+        with multiprocessing.get_context("fork").Pool(min(workers, len(tasks))) as pool:
+            yield from pool.imap(function, tasks)
+    finally:
+        _shared = previous
+
+
+class Beside(Generic[R]):
+    """``function()`` in one forked process while the caller goes on with its own work;
+    :meth:`result` waits for it (and raises what it raised). ``function`` is a module-level
+    function reading ``state`` through :func:`shared`. The caller checks :func:`can_fork` first."""
+
+    def __init__(self, function: Callable[[], R], state: tuple):
+        global _shared
+        previous, _shared = _shared, state
+        try:
+            self._pool = multiprocessing.get_context("fork").Pool(1)
+            self._pending = self._pool.apply_async(function)
+        finally:
+            _shared = previous
+
+    def result(self) -> R:
+        try:
+            return self._pending.get()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the process (its result, if any, is dropped)."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
