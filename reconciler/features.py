@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from operator import itemgetter
+from typing import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -116,7 +117,7 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, Source]], lo
     # value (a million claims hold a few kinds, stances, places and dates).
     shared = {}
     one = shared.setdefault   # one(v, v): the first value equal to v (a C call, no Python frame)
-    for row in session.connection().exec_driver_sql(sql):
+    for row in _driver_rows(session, sql):
         cid = row[0]
         if check is not None:
             check.claim(cid, row[_RUN_VALUES], row[-2], row[-1])
@@ -154,6 +155,17 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, Source]], lo
             if versions is not None:
                 versions[cid] = version
     return features, dirty
+
+
+def _driver_rows(session: Session, sql: str) -> Iterator[tuple]:
+    """The rows of ``sql`` from the driver's own cursor: plain tuples, fetched without a Python
+    call each (SQLAlchemy's result makes two a row)."""
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(sql)
+        yield from cursor
+    finally:
+        cursor.close()
 
 
 def _ordinal(value) -> int:

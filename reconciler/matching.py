@@ -18,6 +18,7 @@ import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Iterator, NamedTuple
 
 from rapidfuzz import fuzz
@@ -600,6 +601,27 @@ def cannot_link(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> str | Non
     return None
 
 
+@lru_cache(maxsize=4096)
+def _kind_blocks(prefix: str, kind: str | None, victims: str | None, query: bool) -> tuple[tuple, ...]:
+    """The kind blocks of a claim (``prefix`` and the kind): type and victims together when both
+    are known (smaller blocks for placeless claims). A specific kind is filed under its own block
+    and under its family's ("all", the most generic kind above it), and looks in its own and in
+    the block of the family's generic word; a generic kind looks in the family's "all" block: so
+    "shelling" meets "mortar fire" and "an explosion" a mine blast, which agree, while two
+    specific kinds (mortar and rocket fire) meet no more reports than they did. Worked out once
+    per kind and victims (a few dozen), not once a claim."""
+    tail = (victims,) if victims else ()
+    if not kind:
+        kinds = [tail] if tail else []
+    else:
+        family = kind_family(kind)
+        if family == kind:
+            kinds = [(kind, *tail), ("all", family, *tail)] if query else [(kind, *tail)]
+        else:
+            kinds = [(kind, *tail), (family, *tail)] if query else [(kind, *tail), ("all", family, *tail)]
+    return tuple((prefix, k) for k in kinds)
+
+
 class Blocker:
     """Index of claims by place and date, proposing candidate pairs without all-pairs work.
 
@@ -640,36 +662,22 @@ class Blocker:
         self.blocks: dict[tuple, tuple[list[int], list[ClaimFeatures]]] = {
             key: ([c.start for c in members], members) for key, members in blocks.items()}
 
-    @staticmethod
-    def _kinds(claim: ClaimFeatures, query: bool) -> list[tuple]:
-        """The kind blocks of a claim: type and victims together when both are known (smaller
-        blocks for placeless claims). A specific kind is filed under its own block and under its
-        family's ("all", the most generic kind above it), and looks in its own and in the block
-        of the family's generic word; a generic kind looks in the family's "all" block: so
-        "shelling" meets "mortar fire" and "an explosion" a mine blast, which agree, while two
-        specific kinds (mortar and rocket fire) meet no more reports than they did."""
-        kind, victims = claim.type_category, claim.victims_category
-        tail = (victims,) if victims else ()
-        if not kind:
-            return [tail] if tail else []
-        family = kind_family(kind)
-        if family == kind:
-            return [(kind, *tail), ("all", family, *tail)] if query else [(kind, *tail)]
-        return [(kind, *tail), (family, *tail)] if query else [(kind, *tail), ("all", family, *tail)]
-
     def member_keys(self, claim: ClaimFeatures) -> list[tuple]:
         """The blocks a claim is filed under."""
         if claim.is_period(self.config):
             return [("period", claim.victims_category)]
+        kind, victims = claim.type_category, claim.victims_category
         if claim.place_key is None:
-            return [("kind", k) for k in self._kinds(claim, False)]
-        keys = [*self._place_keys(claim), *(("placed-kind", k) for k in self._kinds(claim, False))]
+            return list(_kind_blocks("kind", kind, victims, False))
+        keys = [*self._place_keys(claim), *_kind_blocks("placed-kind", kind, victims, False)]
         if not self.few_queries:
             # Filed under every place near its own, so that a claim finds the reports of its
             # neighbourhood with one look-up per place it could be ("near", below).
             keys.extend(("near", g) for g in claim.near)
         if claim.candidates:
-            keys.extend(("gname", n) for n in claim.names if n in self._unlocated_names)
+            unlocated = claim.names & self._unlocated_names   # mostly none: one C call, no generator
+            if unlocated:
+                keys.extend(("gname", n) for n in unlocated)
             if claim.region in self._unlocated:
                 keys.append(("region", claim.region))
         else:
@@ -686,11 +694,11 @@ class Blocker:
         that name it alike."""
         if claim.is_period(self.config):
             return [("period", claim.victims_category)]
-        kinds = self._kinds(claim, True)
+        kind, victims = claim.type_category, claim.victims_category
         if claim.place_key is None:
-            return [("kind", k) for k in kinds] + [("placed-kind", k) for k in kinds]
+            return [*_kind_blocks("kind", kind, victims, True), *_kind_blocks("placed-kind", kind, victims, True)]
         near = (("place", g) for g in claim.near) if self.few_queries else (("near", g) for g in claim.candidates)
-        keys = [*self._place_keys(claim), *near, *(("kind", k) for k in kinds)]
+        keys = [*self._place_keys(claim), *near, *_kind_blocks("kind", kind, victims, True)]
         keys.extend(("name", n) for n in claim.names if n in self._unlocated_names)
         if not claim.candidates:
             keys.append(("text", claim.place_key[:4]))
