@@ -10,19 +10,18 @@ from __future__ import annotations
 
 from datetime import date
 from operator import itemgetter
-from typing import Iterator
+from typing import Iterable, Iterator
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .config import Config
 from .content import RUN_READS, RunCheck
-from .datasets import cited_outlet
+from .datasets import cited_outlet, is_outlet
 from .db import CHUNK, chunks
 from .deskplaces import desk_gazetteer
 from .gazetteer import Gazetteer
 from .matching import ClaimFeatures
-from .models import Claim, Source, uncounted_draft
+from .models import Source, uncounted_draft
 from .sources import SourceIndex
 
 
@@ -37,7 +36,7 @@ def load_features(session: Session, index: SourceIndex, claim_ids: list[int] | N
     so that the claims are read once for both; its ``finish`` is the caller's."""
     # (origin, whether it is known, the source) of each source: one origin's reports of two
     # occasions count only if known; an outlet a dataset cites is no origin (cited_outlet).
-    origin_root = {sid: (info.origin_id, info.known, index.sources[sid])
+    origin_root = {sid: (info.origin_id, info.known, index.sources[sid], is_outlet(index.sources[sid]))
                    for sid, info in ((s, index.origin_of(s)) for s in index.sources)}
     located = Locations(desk_gazetteer(session), (config or Config()).place_neighbour_km)
     if claim_ids is not None:
@@ -56,28 +55,51 @@ class Locations:
 
     def __init__(self, gazetteer: Gazetteer, near_km: float):
         self.gazetteer, self.near_km = gazetteer, near_km
-        self._memo: dict[str | int, tuple] = {}
+        self._memo: dict[tuple, tuple] = {}
         self._near: dict[int, frozenset[int]] = {}
+        self._near_memo: dict[tuple, frozenset[int]] = {}
 
-    def prepare(self, rows: list[tuple[str | None, int | None]]) -> None:
+    def prepare(self, rows: Iterable[tuple[str | None, int | None]]) -> None:
         """Find the places near one another among those the (candidates, geonameid) rows name."""
-        used = {int(g) for candidates, geonameid in rows
-                for g in (candidates.split(",") if candidates else (geonameid,) if geonameid is not None else ())}
+        used = {g for candidates, geonameid in rows if candidates or geonameid
+                for g in self.spots(candidates, geonameid)[0]}
         self._near = self.gazetteer.near_among(used, self.near_km)
+        self._near_memo = {}
 
     def of(self, candidates: str | None, geonameid: int | None) -> tuple:
         """(candidate ids, their (lat, lon, extent) spots, the places in use near them, the
-        extent of the place shown), once per distinct (candidates, shown place)."""
+        extent of the place shown), once per distinct (candidates, shown place); after :meth:`prepare`."""
+        ids, spots, extent = self.spots(candidates, geonameid)
+        return ids, spots, self._near_of(candidates, geonameid), extent
+
+    def spots(self, candidates: str | None, geonameid: int | None) -> tuple:
+        """:meth:`of` but the places near: (candidate ids, their spots, the extent of the place shown)."""
         key = (candidates, geonameid)
         found = self._memo.get(key)
         if found is None:
             ids = tuple(int(g) for g in candidates.split(",")) if candidates else (geonameid,)
             places = [self.gazetteer.places[g] for g in ids if g in self.gazetteer.places]
-            spots = tuple((p.lat, p.lon, p.extent_km) for p in places)
-            near = frozenset(n for p in places for n in self._near.get(p.geonameid, ()))
             shown = self.gazetteer.places.get(geonameid) if geonameid is not None else None
-            found = self._memo[key] = (tuple(p.geonameid for p in places), spots, near - set(ids),
+            found = self._memo[key] = (tuple(p.geonameid for p in places), tuple((p.lat, p.lon, p.extent_km) for p in places),
                                        shown.extent_km if shown is not None and geonameid in ids else 0.0)
+        return found
+
+    def fill_near(self, claims_by_place: dict[tuple, list[ClaimFeatures]]) -> None:
+        """Set each claim's places in use near its own, the claims given by their (candidates,
+        geonameid): the places in use are theirs, known once all are read (no second query)."""
+        self.prepare(claims_by_place)
+        for key, claims in claims_by_place.items():
+            near = self._near_of(*key)
+            for claim in claims:
+                claim.near = near
+
+    def _near_of(self, candidates: str | None, geonameid: int | None) -> frozenset[int]:
+        key = (candidates, geonameid)
+        found = self._near_memo.get(key)
+        if found is None:
+            ids = tuple(int(g) for g in candidates.split(",")) if candidates else (geonameid,)
+            found = self._near_memo[key] = (frozenset(n for g in self.spots(candidates, geonameid)[0]
+                                                      for n in self._near.get(g, ())) - set(ids))
         return found
 
 
@@ -94,13 +116,11 @@ _RUN_VALUES = slice(1, 1 + len(RUN_READS))
 _READ = ", ".join(f'c."{name}"' for name in (*RUN_READS, *_EXTRA))
 
 
-def _load(session: Session, origin_root: dict[int, tuple[int, bool, Source]], located: Locations, ids: list[int] | None,
+def _load(session: Session, origin_root: dict[int, tuple[int, bool, Source, bool]], located: Locations, ids: list[int] | None,
           versions: dict[int, int] | None = None, check: RunCheck | None = None):
     features, dirty = {}, set()
-    places = select(Claim.place_candidates, Claim.place_geonameid).distinct()
-    if ids is not None:
-        places = places.where(Claim.id.in_(ids))
-    located.prepare(session.connection().execute(places).all())
+    # Claims by their (candidates, shown place): the places near them are set once all are read.
+    by_place: dict[tuple, list[ClaimFeatures]] = {}
     # The rows as the driver gives them (the content check hashes them so): dates are ISO text on
     # SQLite, date objects on PostgreSQL.
     if check is not None and check.beside is not None:
@@ -131,30 +151,40 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, Source]], lo
         last = ordinal_of.get(end)   # after the start is kept: a one-day claim's end is its start
         if last is None:
             last = ordinal_of[end] = _ordinal(end)
-        ids_, spots, near, extent = located.of(candidates, geonameid) if (candidates or geonameid) \
-            else ((), (), frozenset(), 0.0)
+        ids_, spots, extent = located.spots(candidates, geonameid) if (candidates or geonameid) else ((), (), 0.0)
         if place_names is None and place_key is not None and geonameid is None:
             place_names = place_key   # a claim stored before names were kept: its text key is its name
         names = names_of.get(place_names)
         if names is None:
             names = names_of[place_names] = frozenset(place_names.split("|"))
         root = origin_root[source_id]
-        cited = cited_outlet(ref, root[2])
+        cited = root[3] and cited_outlet(ref, root[2])   # only an outlet can be one a dataset cites
         killed = (killed_low, killed_high) if killed_text else None
         wounded = (wounded_low, wounded_high) if wounded_text else None
-        features[cid] = ClaimFeatures(
+        features[cid] = claim = ClaimFeatures(
             cid, fp, source_id, root[0], report_id, first, last, one(precision, precision),
             one(place_key, place_key), one(place_label, place_label), one(type_category, type_category),
             one(victims, victims), one(actor, actor), one(stance, stance), one(killed, killed),
             one(wounded, wounded), text, one(targets, targets), one(region, region), root[1] and not cited, ids_,
-            spots, near, names, one(text_type, text_type), method == "list", extent, cited,
+            spots, _NOWHERE, names, one(text_type, text_type), method == "list", extent, cited,
             draft_state if uncounted_draft(draft_state) else None,
         )
+        if candidates or geonameid:
+            place = (candidates, geonameid)
+            claims = by_place.get(place)
+            if claims is None:
+                by_place[place] = [claim]
+            else:
+                claims.append(claim)
         if needs_match:
             dirty.add(cid)
             if versions is not None:
                 versions[cid] = version
+    located.fill_near(by_place)
     return features, dirty
+
+
+_NOWHERE: frozenset[int] = frozenset()
 
 
 def _driver_rows(session: Session, sql: str) -> Iterator[tuple]:
