@@ -45,7 +45,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy import Connection, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from . import audit
@@ -408,6 +408,10 @@ def check_run(session: Session, user: str) -> None:
         check.finish(conn)
 
 
+# Claims (about: the largest id) below which a run checks them itself: forking costs more than it saves.
+BESIDE_MIN = 20_000
+
+
 class RunCheck:
     """:func:`check_run` in two parts, so that a run reads every claim once: the run's loader
     reads the claims with their hashes (:meth:`statement`: one statement, so that a claim and
@@ -415,10 +419,11 @@ class RunCheck:
     row to :meth:`claim`, and before anything is graded :meth:`finish` checks the rest (claims
     gone, sources, decisions, manual grades) and raises :class:`ContentChanged`.
 
-    With ``workers`` above one, on a SQLite file in WAL mode whose transaction has written
-    nothing yet, the claims are checked in a forked process instead, which reads the file
-    through a connection of its own while the run loads its features (:attr:`beside`; the
-    loader then reads the claims without their hashes and gives none to :meth:`claim`). That
+    With ``workers`` above one, on a SQLite file in WAL mode of ``BESIDE_MIN`` claims or more
+    whose transaction has written nothing yet, the claims are checked in a forked process
+    instead, which reads the file through a connection of its own while the run loads its
+    features (:attr:`beside`; the loader then reads the claims without their hashes and gives
+    none to :meth:`claim`). That
     connection sees exactly what the run sees (:func:`reconciler.db.unwritten_file`); anywhere
     else, and if that process fails, the claims are checked here."""
 
@@ -429,7 +434,9 @@ class RunCheck:
         self.own = set(session.info.get(_STAGED, {}))
         self.found: list[tuple[RowKey, str, int | None]] = []
         self.differ: dict[int, int] = {}
-        path = unwritten_file(session) if workers > 1 and can_fork() else None
+        path = None
+        if workers > 1 and can_fork() and (session.scalar(select(func.max(Claim.id))) or 0) >= BESIDE_MIN:
+            path = unwritten_file(session)
         self.beside: Beside | None = None
         if path is not None:
             self.beside = Beside(_check_beside, (path, self.statement(), self.own))
