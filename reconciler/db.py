@@ -426,6 +426,18 @@ def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield items[start:start + size]
 
 
+def driver_rows(session: Session, sql: str) -> Iterator[tuple]:
+    """The rows of ``sql`` (written by the caller: no values bound) from the driver's own
+    cursor: plain tuples, fetched without a Python call each (SQLAlchemy's result makes two a
+    row), for reads of every claim or link."""
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(sql)
+        yield from cursor
+    finally:
+        cursor.close()
+
+
 class JSONText(str):
     """A value already encoded as JSON, by :func:`json.dumps` as the engine would: a JSON
     column writes it as it is (encoded where it was made, such as in a worker process)."""

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from datetime import date
 from operator import itemgetter
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from sqlalchemy.orm import Session
 
 from .config import Config
 from .content import RUN_READS, RunCheck
 from .datasets import cited_outlet, is_outlet
-from .db import CHUNK, chunks
+from .db import CHUNK, chunks, driver_rows
 from .deskplaces import desk_gazetteer
 from .gazetteer import Gazetteer
 from .matching import ClaimFeatures
@@ -137,7 +137,7 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, Source, bool
     # value (a million claims hold a few kinds, stances, places and dates).
     shared = {}
     one = shared.setdefault   # one(v, v): the first value equal to v (a C call, no Python frame)
-    for row in _driver_rows(session, sql):
+    for row in driver_rows(session, sql):
         cid = row[0]
         if check is not None:
             check.claim(cid, row[_RUN_VALUES], row[-2], row[-1])
@@ -185,17 +185,6 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, Source, bool
 
 
 _NOWHERE: frozenset[int] = frozenset()
-
-
-def _driver_rows(session: Session, sql: str) -> Iterator[tuple]:
-    """The rows of ``sql`` from the driver's own cursor: plain tuples, fetched without a Python
-    call each (SQLAlchemy's result makes two a row)."""
-    cursor = session.connection().connection.cursor()
-    try:
-        cursor.execute(sql)
-        yield from cursor
-    finally:
-        cursor.close()
 
 
 def _ordinal(value) -> int:

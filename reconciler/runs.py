@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from .clustering import Problem, average_linkage
 from .config import POLICY_VERSION, Config
-from .db import CHUNK, JSONText, chunks, reserve_ids, select_in
+from .db import CHUNK, JSONText, chunks, driver_rows, reserve_ids, select_in
 from .eventgrades import event_values, grading_texts, relay_names
 from .features import load_features
 from .matching import Blocker, ClaimFeatures, PlaceHints, Score, cannot_link, score_pair
@@ -291,7 +291,7 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     versions: dict[int, int] = {}
     features, dirty = load_features(session, index, versions=versions, config=config, check=check)
     check.finish()
-    old_event_of = {c: e for c, e in session.execute(select(ClaimLink.claim_id, ClaimLink.event_id))}
+    old_event_of = dict(driver_rows(session, "SELECT claim_id, event_id FROM claim_links"))
     members_of: dict[int, list[int]] = {}
     for claim_id, event_id in old_event_of.items():
         members_of.setdefault(event_id, []).append(claim_id)
