@@ -73,6 +73,12 @@ LONG_TEXTS = ("text", "note", "report")
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
+def storable(values: list[str]) -> bool:
+    """Whether none of ``values`` holds a character that cannot be stored (:func:`text_problem`
+    without the widths, for many values at once)."""
+    return _UNSTORABLE.search("".join(values)) is None
+
+
 def text_problem(value: str, width: int) -> str | None:
     """What is wrong with a text value for a field at most ``width`` characters wide, or None."""
     if len(value) > width:

@@ -16,7 +16,7 @@ from typing import Iterator
 from .dates import DateInterval, parse_event_date, parse_published
 from .errors import InputError, Problem, ValueParseError
 from .figures import Figure, parse_figure
-from .limits import Limits, shown_key, text_problem
+from .limits import Limits, shown_key, storable, text_problem
 from .names import NOTHING, name_key
 from .sources import key_problem
 from .textfiles import Lines, Unreadable, csv_header, csv_records, json_object, refuse_problems
@@ -146,7 +146,7 @@ def _value_problem(key: str, value: object, limits: Limits | None) -> str | None
         return None
     width = limits.width(key) if limits is not None else math.inf
     if type(value) is str and key != "via":   # the common case, first
-        return text_problem(value, width) or (key_problem(value) if key == "source" else None)
+        return text_problem(value, width) or (_name_problem(value) if key == "source" else None)
     if isinstance(value, Unreadable):
         return value.message
     if key == "via" and isinstance(value, str):
@@ -154,15 +154,62 @@ def _value_problem(key: str, value: object, limits: Limits | None) -> str | None
     if key == "via" and isinstance(value, list):
         if not all(isinstance(v, str) for v in value):
             return _VIA
-        return next((p for p in (text_problem(v, width) or key_problem(v) for v in value) if p is not None), None)
+        return next((p for p in (text_problem(v, width) or _name_problem(v) for v in value) if p is not None), None)
     if isinstance(value, bool):
         return f"expected text or a number, got {'true' if value else 'false'}"
     if isinstance(value, (int, float)):
         return text_problem(str(value), width)
     if isinstance(value, str):
-        return text_problem(value, width) or (key_problem(value) if key == "source" else None)
+        return text_problem(value, width) or (_name_problem(value) if key == "source" else None)
     kind = "a list" if isinstance(value, list) else "an object"
     return _VIA if key == "via" else f"expected text or a number, got {kind}"
+
+
+def _shape_problems(name: str, line: int, row: dict, problems: list[Problem], limits: Limits | None) -> set[str]:
+    """Append a Problem for each field whose value is of the wrong shape or size; returns those
+    fields. First a quick look at the fields given: plain texts and numbers within their widths
+    (most values) are checked for unstorable characters all at once. Only if that finds
+    anything is every field looked at one by one, in order, for the problems to list."""
+    widths = _widths(limits)
+    plain = []
+    for key, value in row.items():
+        width = widths.get(key)
+        if width is None or value is None:
+            continue   # not a claim field (listed apart), or not given
+        kind = type(value)
+        if kind is str and key not in _NAMES:
+            if len(value) <= width:
+                plain.append(value)
+                continue
+        elif kind is int or kind is float:
+            if len(str(value)) <= width:
+                continue
+        if _value_problem(key, value, limits) is not None:
+            break
+    else:
+        if storable(plain):
+            return set()
+    bad = set()
+    for key in CLAIM_FIELDS:
+        value = row.get(key)
+        message = _value_problem(key, value, limits) if value is not None else None
+        if message is not None:
+            problems.append(Problem(name, line, key, message))
+            bad.add(key)
+    return bad
+
+
+# A few hundred sources make a million claims: each name's key is checked once.
+_name_problem = lru_cache(maxsize=65536)(key_problem)
+
+# Fields whose text is a name, checked further than its width (:func:`_value_problem`).
+_NAMES = frozenset({"source", "via"})
+
+
+@lru_cache(maxsize=16)
+def _widths(limits: Limits | None) -> dict[str, float]:
+    """The most characters each field may hold (none without ``limits``: claims already stored)."""
+    return {key: limits.width(key) if limits is not None else math.inf for key in CLAIM_FIELDS}
 
 
 _DRAFT = "expected an object: the rule behind each field, e.g. {\"rules\": {\"killed\": \"figure_before_casualty_word\"}}"
@@ -258,13 +305,7 @@ def validate_row(name: str, line: int, row: dict, problems: list[Problem],
     for key in row:
         if key not in CLAIM_FIELDS and key != DRAFT_FIELD:
             problems.append(Problem(name, line, shown_key(key), f"unknown field; expected one of {', '.join(CLAIM_FIELDS)}"))
-    bad = set()   # fields whose value is of the wrong shape or size: not read any further
-    for key in CLAIM_FIELDS:
-        value = row.get(key)
-        message = _value_problem(key, value, limits) if value is not None else None
-        if message is not None:
-            problems.append(Problem(name, line, key, message))
-            bad.add(key)
+    bad = _shape_problems(name, line, row, problems, limits)   # fields not read any further
     if bad:
         row = {k: v for k, v in row.items() if k not in bad}
     source = row.get("source")

@@ -159,6 +159,18 @@ def test_import_pathological_file_is_refused_and_changes_nothing(registered: Des
     refused(registered, ["import", registered.write(name, content)], [problem])
 
 
+def test_import_lists_an_unstorable_character_and_a_wrong_shape_in_field_order(registered: Desk) -> None:
+    # Texts are checked for unstorable characters all at once, after the other fields (the
+    # region's list here); the problems are still listed in the order of the fields.
+    content = "{" + CLAIM + ', "place": "Avdiivka\\u0000", "region": ["Donetsk"], "note": "a\\ud800"}\n'
+    refused(registered, ["import", registered.write("two.jsonl", content)], [
+        "two.jsonl:1: field 'place': contains the NUL character (U+0000), which cannot be stored",
+        "two.jsonl:1: field 'region': expected text or a number, got a list",
+        "two.jsonl:1: field 'note': contains \\ud800, half of a UTF-16 surrogate pair, which is not a character; "
+        "check the \\u escapes",
+    ])
+
+
 def test_import_problems_before_a_too_long_line_are_listed(registered: Desk) -> None:
     content = '{"source": "Army"}\n{' + CLAIM + ', "note": "' + "x" * 1_000_000 + '"}\n{"source": }\n'
     refused(registered, ["import", registered.write("big.jsonl", content)], [
