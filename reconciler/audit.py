@@ -26,7 +26,7 @@ from typing import Any, Iterable
 from sqlalchemy import and_, bindparam, delete, select, text
 from sqlalchemy.orm import Session
 
-from .db import chunks
+from .db import chunks, insert_rows
 from .models import AuditEntry, ContentHash, core, utcnow
 
 GENESIS = "0" * 64
@@ -121,8 +121,7 @@ def store_hashes(session: Session, content: dict[RowKey, tuple[str | None, str |
                                                          table.c.row_id2 == second)))
         rows = [{"kind": k[0], "row_id": k[1], "row_id2": k[2], "hash": content[k][0], "run_hash": content[k][1],
                  "seq": seq} for k in part if content[k][0] is not None]
-        if rows:
-            session.execute(table.insert(), rows)
+        insert_rows(session, table, rows)
 
 
 @dataclass(frozen=True)

@@ -438,6 +438,37 @@ def driver_rows(session: Session, sql: str) -> Iterator[tuple]:
         cursor.close()
 
 
+def insert_rows(session: Session, table, rows: Sequence[dict]) -> None:
+    """Insert ``rows`` (dicts of one table's columns, each with the same keys) in one executemany.
+
+    SQLite: through the driver's own ``executemany``, each value bound by the column type's own
+    SQLAlchemy processor (the same text stored as through Core, in about two thirds of the time:
+    Core spends about 30 µs a row on a wide table). Elsewhere: a Core executemany."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name != "sqlite":
+        connection.execute(table.insert(), list(rows))
+        return
+    names = list(rows[0])
+    # Core would fill a column left out with its default; here nothing would: the rows give them all.
+    left_out = [c.name for c in table.c if c.name not in rows[0] and c.default is not None]
+    if left_out:
+        raise ValueError(f"insert_rows: the rows leave out {', '.join(left_out)}, which have defaults; give them")
+    processors = [(name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in names]
+    quote = dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in names)}) "
+           f"VALUES ({', '.join('?' * len(names))})")
+    values = [tuple([row[name] if process is None else process(row[name]) for name, process in processors])
+              for row in rows]
+    cursor = connection.connection.cursor()
+    try:
+        cursor.executemany(sql, values)
+    finally:
+        cursor.close()
+
+
 class JSONText(str):
     """A value already encoded as JSON, by :func:`json.dumps` as the engine would: a JSON
     column writes it as it is (encoded where it was made, such as in a worker process)."""

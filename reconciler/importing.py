@@ -23,7 +23,7 @@ from . import audit, content
 from .errors import InputError, Problem
 from .config import Config
 from .dates import shift
-from .db import chunks, select_in
+from .db import chunks, insert_rows, reserve_ids, select_in
 from .limits import KEY_WIDTH
 from .models import Claim, ClaimChange, ClaimRelay, Report, core, utcnow
 from .deskplaces import desk_gazetteer
@@ -374,10 +374,11 @@ def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> N
         importer.written.add(claim_id)
     if not new_rows:
         return
-    # RETURNING the fingerprint, not in parameter order: SQLite then inserts in batches, not row by row.
-    table = core(Claim)
-    id_of = dict(session.connection().execute(table.insert().returning(table.c.fingerprint, table.c.id), new_rows).all())
-    ids = [id_of[row["fingerprint"]] for row in new_rows]
+    # Ids reserved as the database would give them, so that the rows go in one executemany.
+    ids = reserve_ids(session, "claims", len(new_rows))
+    for claim_id, row in zip(ids, new_rows):
+        row["id"] = claim_id
+    insert_rows(session, core(Claim), new_rows)
     relays = [r for cid, claim in zip(ids, new_claims) for r in importer.relays(cid, claim)]
     if relays:
         session.connection().execute(core(ClaimRelay).insert(), relays)

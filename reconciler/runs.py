@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from .clustering import Problem, average_linkage
 from .config import POLICY_VERSION, Config
-from .db import CHUNK, JSONText, chunks, driver_rows, reserve_ids, select_in
+from .db import CHUNK, JSONText, chunks, driver_rows, insert_rows, reserve_ids, select_in
 from .eventgrades import event_values, grading_texts, relay_names
 from .features import load_features
 from .matching import Blocker, ClaimFeatures, PlaceHints, Score, cannot_link, score_pair
@@ -497,7 +497,7 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
 
 def _insert_events(session: Session, rows: list[dict]) -> None:
     for part in chunks(rows, 5000):
-        session.connection().execute(core(Event).insert(), part)
+        insert_rows(session, core(Event), part)
 
 
 def _grade_task(task: list[tuple[int, list[int], bool]]) -> list[dict]:
@@ -610,8 +610,7 @@ def _link_task(task: list[tuple[list[int], int]]) -> list[dict]:
 def _replace_links(session: Session, rows: list[dict]) -> None:
     for part in chunks([row["claim_id"] for row in rows], CHUNK):
         session.execute(delete(ClaimLink).where(ClaimLink.claim_id.in_(part)))
-    if rows:
-        session.connection().execute(core(ClaimLink).insert(), rows)
+    insert_rows(session, core(ClaimLink), rows)
 
 
 def _best_partners(clusters: list[list[int]], graph: _Graph) -> dict[int, tuple[int, int]]:
