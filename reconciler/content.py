@@ -53,7 +53,7 @@ from .audit import RowKey
 from .db import chunks, select_in, unwritten_file
 from .errors import AuditError, ContentChanged
 from .models import AuditEntry, Claim, ContentHash, Place, Source
-from .processes import Beside, can_fork, shared
+from .processes import Beside, ProcessLost, can_fork, shared
 
 CHUNK = 500
 _BOOKKEEPING = {"id", "created_by", "created_at", "updated_by", "updated_at"}
@@ -475,7 +475,7 @@ class RunCheck:
             beside, self.beside = self.beside, None
             try:
                 apart, differ = beside.result()
-            except Exception:   # noqa: BLE001  (checked here instead: the result is the same)
+            except ProcessLost:   # checked here instead: the result is the same
                 for row in conn.exec_driver_sql(self.statement()):
                     self.claim(row[0], row[1:-2], row[-2], row[-1])
             else:

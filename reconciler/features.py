@@ -39,13 +39,17 @@ def load_features(session: Session, index: SourceIndex, claim_ids: list[int] | N
     origin_root = {sid: (info.origin_id, info.known, index.sources[sid], is_outlet(index.sources[sid]))
                    for sid, info in ((s, index.origin_of(s)) for s in index.sources)}
     located = Locations(desk_gazetteer(session), (config or Config()).place_neighbour_km)
+    by_place: dict[tuple, list[ClaimFeatures]] = {}
     if claim_ids is not None:
         features = {}
         for ids in chunks(claim_ids, CHUNK):
-            part, _ = _load(session, origin_root, located, ids)
+            part, _ = _load(session, origin_root, by_place, located, ids)
             features.update(part)
+        located.fill_near(by_place)   # among the places of every claim loaded, whatever the chunks
         return features, set()
-    return _load(session, origin_root, located, None, versions, check)
+    features, dirty = _load(session, origin_root, by_place, located, None, versions, check)
+    located.fill_near(by_place)
+    return features, dirty
 
 
 class Locations:
@@ -116,11 +120,13 @@ _RUN_VALUES = slice(1, 1 + len(RUN_READS))
 _READ = ", ".join(f'c."{name}"' for name in (*RUN_READS, *_EXTRA))
 
 
-def _load(session: Session, origin_root: dict[int, tuple[int, bool, Source, bool]], located: Locations, ids: list[int] | None,
+def _load(session: Session, origin_root: dict[int, tuple[int, bool, Source, bool]],
+          by_place: dict[tuple, list[ClaimFeatures]], located: Locations, ids: list[int] | None,
           versions: dict[int, int] | None = None, check: RunCheck | None = None):
+    """The features and the not-yet-matched ids of every claim (or of ``ids``); each claim with a
+    place is put in ``by_place`` under its (candidates, shown place), for the caller to set the
+    places near it once all are read (Locations.fill_near)."""
     features, dirty = {}, set()
-    # Claims by their (candidates, shown place): the places near them are set once all are read.
-    by_place: dict[tuple, list[ClaimFeatures]] = {}
     # The rows as the driver gives them (the content check hashes them so): dates are ISO text on
     # SQLite, date objects on PostgreSQL.
     if check is not None and check.beside is not None:
@@ -180,7 +186,6 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, Source, bool
             dirty.add(cid)
             if versions is not None:
                 versions[cid] = version
-    located.fill_near(by_place)
     return features, dirty
 
 

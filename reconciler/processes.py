@@ -56,27 +56,54 @@ def forked_map(function: Callable[[T], R], tasks: list[T], state: tuple, workers
 
 class Beside(Generic[R]):
     """``function()`` in one forked process while the caller goes on with its own work;
-    :meth:`result` waits for it (and raises what it raised). ``function`` is a module-level
+    :meth:`result` waits for it and raises what it raised, or :class:`ProcessLost` when the
+    process ended without a result (killed, out of memory): a pipe whose only writer is that
+    process reads as closed then, so nothing waits forever. ``function`` is a module-level
     function reading ``state`` through :func:`shared`. The caller checks :func:`can_fork` first."""
 
     def __init__(self, function: Callable[[], R], state: tuple):
         global _shared
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
         previous, _shared = _shared, state
         try:
-            self._pool = multiprocessing.get_context("fork").Pool(1)
-            self._pending = self._pool.apply_async(function)
+            self._process = context.Process(target=_beside, args=(function, send), daemon=True)
+            self._process.start()
         finally:
             _shared = previous
+            send.close()   # the process beside holds the only writing end
 
     def result(self) -> R:
         try:
-            return self._pending.get()
+            ok, value = self._receive.recv()
+        except EOFError:
+            self._process.join()
+            raise ProcessLost(f"the process beside ended without a result (exit code {self._process.exitcode})") \
+                from None
         finally:
             self.close()
+        if not ok:
+            raise ProcessLost(f"the process beside failed: {value}")
+        return value
 
     def close(self) -> None:
         """Stop the process (its result, if any, is dropped)."""
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process.join()
+            self._receive.close()
+            self._process = None
+
+
+class ProcessLost(RuntimeError):
+    """The process beside failed or ended without a result."""
+
+
+def _beside(function: Callable[[], R], send) -> None:
+    try:
+        outcome = (True, function())
+    except BaseException as exc:   # noqa: BLE001  (reported to the caller, which decides)
+        outcome = (False, f"{type(exc).__name__}: {exc}")
+    send.send(outcome)
+    send.close()

@@ -30,3 +30,20 @@ def test_equal_values_are_one_object(desk):
     # Every claim dated by the day shares one "day"; every claim about Avdiivka one key.
     assert len({id(c.precision) for c in claims if c.precision == "day"}) == 1
     assert len({id(c.place_key) for c in claims if c.place_key == "geonames:713122"}) == 1
+
+
+def test_places_near_a_claim_do_not_depend_on_how_the_claims_are_read(desk, monkeypatch):
+    # Regression: read in parts (a decision's or the review queue's claims, CHUNK ids a query),
+    # a claim's places near its own were those of the first part that named its place.
+    for args in (("sources", "import", str(EXAMPLE / "sources.yaml")), ("import", str(EXAMPLE / "claims.jsonl"))):
+        assert desk(*args).exit_code == 0
+    db = open_database(str(desk.db))
+    with db.read() as session:
+        index = SourceIndex.load(session)
+        ids = sorted(load_features(session, index)[0])
+        whole, _ = load_features(session, index, claim_ids=ids)
+        monkeypatch.setattr("reconciler.features.CHUNK", 2)
+        parts, _ = load_features(session, index, claim_ids=ids)
+    db.dispose()
+    assert any(f.near for f in whole.values())   # the example has neighbouring places
+    assert {i: f.near for i, f in parts.items()} == {i: f.near for i, f in whole.items()}

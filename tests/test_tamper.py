@@ -617,6 +617,25 @@ def test_an_edit_is_found_alike_beside_the_run_and_in_it(desk):
     assert found[0][1].startswith("claim 1 (ref a) was changed outside reconcile since audit entry 3")
 
 
+def _killed():
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs fork")
+def test_a_check_beside_the_run_whose_process_is_killed_is_done_again_in_it(desk, monkeypatch):
+    # Regression: a process killed before it answered (out of memory, SIGKILL) left the run
+    # waiting for its result for ever, holding the write lock.
+    shelling(desk)
+    desk.execute("UPDATE claims SET killed_low = 1 WHERE ref = 'a'")
+    monkeypatch.setattr("reconciler.content._check_beside", _killed)
+    beside, message = _run_check(desk, 2)
+    assert beside is True
+    assert message.startswith("claim 1 (ref a) was changed outside reconcile since audit entry 3")
+
+
 @pytest.mark.skipif(not can_fork(), reason="needs fork")
 def test_a_failed_check_beside_the_run_is_done_again_in_it(desk, monkeypatch):
     shelling(desk)
