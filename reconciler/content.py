@@ -39,7 +39,7 @@ import marshal
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -52,7 +52,7 @@ from . import audit
 from .audit import RowKey
 from .db import chunks, select_in, unwritten_file
 from .errors import AuditError, ContentChanged
-from .models import AuditEntry, Claim, ContentHash, Place, Source
+from .models import AuditEntry, Claim, ContentHash, Place, Source, naive_utc
 from .processes import Beside, ProcessLost, can_fork, shared
 
 CHUNK = 500
@@ -118,10 +118,8 @@ BASELINE_NOTE = ("content hashes of the rows stored before this version; changes
 
 def _plain(value):
     """JSON for the values drivers return that JSON has no type for."""
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:   # PostgreSQL: the same instant whatever the session's time zone
-            value = value.astimezone(timezone.utc).replace(tzinfo=None)
-        return value.isoformat(sep=" ")
+    if isinstance(value, datetime):   # PostgreSQL: the same instant whatever the session's time zone
+        return naive_utc(value).isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (bytes, bytearray, memoryview)):
@@ -403,8 +401,7 @@ def check_run(session: Session, user: str) -> None:
     through :class:`RunCheck`, reading the claims once for the check and its features.)"""
     check = RunCheck(session, user)
     with _snapshot(session) as conn:
-        for row in conn.exec_driver_sql(check.statement()):
-            check.claim(row[0], row[1:-2], row[-2], row[-1])
+        check.read_here(conn)
         check.finish(conn)
 
 
@@ -423,9 +420,9 @@ class RunCheck:
     whose transaction has written nothing yet, the claims are checked in a forked process
     instead, which reads the file through a connection of its own while the run loads its
     features (:attr:`beside`; the loader then reads the claims without their hashes and gives
-    none to :meth:`claim`). That
-    connection sees exactly what the run sees (:func:`reconciler.db.unwritten_file`); anywhere
-    else, and if that process fails, the claims are checked here."""
+    none to :meth:`claim`). That connection sees exactly what the run sees
+    (:func:`reconciler.db.unwritten_file`); anywhere else, and if that process fails or dies,
+    the claims are checked here (:meth:`read_here`)."""
 
     def __init__(self, session: Session, user: str, workers: int = 1):
         ensure_baseline(session, user)
@@ -450,6 +447,11 @@ class RunCheck:
     def claim(self, claim_id: int, run_values: tuple, run_hash: str | None, seq: int | None) -> None:
         """One claim as read: its RUN_READS values, its recorded run hash and sequence number."""
         _check_claim(claim_id, run_values, run_hash, seq, self.own, self.found, self.differ)
+
+    def read_here(self, conn: Connection) -> None:
+        """Read every claim with its hash (:meth:`statement`) in ``conn`` and check each: what the
+        loader does row by row, for a check made on its own."""
+        _check_rows(conn.exec_driver_sql(self.statement()), self.own, self.found, self.differ)
 
     def finish(self, conn: Connection | None = None) -> None:
         """The rest of the check, in ``conn`` (else a snapshot of its own); raises ContentChanged."""
@@ -476,8 +478,7 @@ class RunCheck:
             try:
                 apart, differ = beside.result()
             except ProcessLost:   # checked here instead: the result is the same
-                for row in conn.exec_driver_sql(self.statement()):
-                    self.claim(row[0], row[1:-2], row[-2], row[-1])
+                self.read_here(conn)
             else:
                 found.extend(apart)
                 self.differ.update(differ)
@@ -503,6 +504,12 @@ def _check_claim(claim_id: int, run_values: tuple, run_hash: str | None, seq: in
         differ[claim_id] = seq
 
 
+def _check_rows(rows: Iterable[tuple], own: set, found: list, differ: dict[int, int]) -> None:
+    """:func:`_check_claim` of each row of :meth:`RunCheck.statement` (id, values, hash, seq)."""
+    for row in rows:
+        _check_claim(row[0], row[1:-2], row[-2], row[-1], own, found, differ)
+
+
 def _check_beside() -> tuple[list, dict[int, int]]:
     """In the process beside a run (RunCheck.beside): every claim of the file checked against its
     run hash, through a read-only connection of its own."""
@@ -510,8 +517,7 @@ def _check_beside() -> tuple[list, dict[int, int]]:
     found, differ = [], {}
     connection = sqlite3.connect(Path(path).as_uri() + "?mode=ro", uri=True, timeout=60)
     try:
-        for row in connection.execute(statement):
-            _check_claim(row[0], row[1:-2], row[-2], row[-1], own, found, differ)
+        _check_rows(connection.execute(statement), own, found, differ)
     finally:
         connection.close()
     return found, differ

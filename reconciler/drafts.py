@@ -14,7 +14,7 @@ drafts are re-graded at once, as a run scoped to them would (``reconciler.runs.r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
@@ -24,7 +24,7 @@ from .claims import claim_dict
 from .decisions import current_config
 from .errors import DraftNotSettled, DraftSettled, NotADraft, NotFound, ReconcileError
 from .db import CHUNK, chunks, select_in
-from .models import DRAFT_STATES, Claim, ClaimLink, Event, utcnow
+from .models import DRAFT_STATES, Claim, ClaimLink, Event, naive_utc, utcnow
 from .runs import reconcile
 from .sources import SourceIndex
 
@@ -156,13 +156,10 @@ def _settle(session: Session, user: str, claim_ids: list[int], state: str, reaso
 
 
 def _when(at) -> str | None:
-    """A stored time as ISO text in UTC: PostgreSQL gives it in the session's time zone, with
-    an offset; SQLite gives it naive, in UTC as written."""
+    """A stored time as ISO text in UTC (models.naive_utc)."""
     if at is None:
         return None
-    if not isinstance(at, datetime):
-        return str(at)
-    return (at.astimezone(timezone.utc).replace(tzinfo=None) if at.tzinfo is not None else at).isoformat()
+    return naive_utc(at).isoformat() if isinstance(at, datetime) else str(at)
 
 
 def _grades(session: Session, event_ids: list[int]) -> dict[int, str]:

@@ -101,9 +101,9 @@ class Locations:
         key = (candidates, geonameid)
         found = self._near_memo.get(key)
         if found is None:
-            ids = tuple(int(g) for g in candidates.split(",")) if candidates else (geonameid,)
-            found = self._near_memo[key] = (frozenset(n for g in self.spots(candidates, geonameid)[0]
-                                                      for n in self._near.get(g, ())) - set(ids))
+            # Only the gazetteer's places have neighbours: those of the candidates it knows.
+            ids = self.spots(candidates, geonameid)[0]
+            found = self._near_memo[key] = frozenset(n for g in ids for n in self._near.get(g, ())) - set(ids)
         return found
 
 

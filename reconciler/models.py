@@ -48,6 +48,12 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def naive_utc(value: datetime) -> datetime:
+    """A stored time in UTC without its offset: PostgreSQL gives times in the session's time
+    zone, with an offset; SQLite gives them naive, in UTC as written."""
+    return value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo is not None else value
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

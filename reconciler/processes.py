@@ -56,9 +56,9 @@ def forked_map(function: Callable[[T], R], tasks: list[T], state: tuple, workers
 
 class Beside(Generic[R]):
     """``function()`` in one forked process while the caller goes on with its own work;
-    :meth:`result` waits for it and raises what it raised, or :class:`ProcessLost` when the
-    process ended without a result (killed, out of memory): a pipe whose only writer is that
-    process reads as closed then, so nothing waits forever. ``function`` is a module-level
+    :meth:`result` waits for its value, or raises :class:`ProcessLost` when it raised (its
+    message kept) or ended without a result (killed, out of memory): a pipe whose only writer is
+    that process reads as closed then, so nothing waits forever. ``function`` is a module-level
     function reading ``state`` through :func:`shared`. The caller checks :func:`can_fork` first."""
 
     def __init__(self, function: Callable[[], R], state: tuple):

@@ -144,7 +144,7 @@ def _value_problem(key: str, value: object, limits: Limits | None) -> str | None
     """What is wrong with the shape or size of one field's value, or None."""
     if value is None:
         return None
-    width = limits.width(key) if limits is not None else math.inf
+    width = _widths(limits)[key]
     if type(value) is str and key != "via":   # the common case, first
         return text_problem(value, width) or (_name_problem(value) if key == "source" else None)
     if isinstance(value, Unreadable):

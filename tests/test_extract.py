@@ -164,7 +164,8 @@ CASES = [
      {"source": "Ministry of Defence of Russia", "type": "statement", "killed": None}),
     ("ru", "С начала специальной военной операции погибли 120 мирных жителей Донецка, сообщили в штабе теробороны ДНР.",
      {"source": "штабе теробороны ДНР", "date": "2022-02-24/2022-08-10", "place": "Донецка",
-      "victims": "мирных жителей", "killed": "120"}),    # A figure counted among the dead is a part of them: at least that many, in the sentence's language.
+      "victims": "мирных жителей", "killed": "120"}),
+    # A figure counted among the dead is a part of them: at least that many, in the sentence's language.
     ("en", "There is a child among the dead in Kramatorsk, the mayor said.",
      {"source": "mayor", "place": "Kramatorsk", "victims": "child", "killed": "at least 1"}),
     ("en", "Among the dead are two soldiers from Sloviansk, police said.",
