@@ -8,6 +8,7 @@ is the `reconciler` first on the path: put another checkout first with PYTHONPAT
     python bench/runcost.py prepare DATA OUT     # import DATA (bench/generate.py's output), first run
     python bench/runcost.py time OUT full        # a full run on the imported claims
     python bench/runcost.py time OUT inc DATA    # DATA's claims-extra.jsonl imported (untimed), a run
+    python bench/runcost.py time OUT import DATA [WORKERS]   # DATA's claims into a new file (read untimed)
     python bench/runcost.py time OUT check       # the content check alone (reconciler.content)
     python bench/runcost.py time OUT verify      # `audit verify`: the chain, then every row
 
@@ -65,6 +66,35 @@ def prepare(data: Path, out: Path) -> dict:
     return timing
 
 
+def time_import(out: Path, data: Path, workers: int | None) -> dict:
+    """The import of DATA's claims into a new file, their sources imported and the file read
+    first (untimed); with ``workers``, that many processes (versions before it was a setting: none)."""
+    from reconciler import schema
+    from reconciler.db import open_database
+    from reconciler.importing import import_claims
+    from reconciler.places import PlaceNormaliser
+    from reconciler.reading import read_claim_file
+    from reconciler.sources import import_sources, read_source_file
+
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / "timing-import.sqlite"
+    target.unlink(missing_ok=True)
+    db = open_database(str(target))
+    schema.upgrade(db)
+    with db.write() as session:
+        import_sources(session, read_source_file(data / "sources.yaml"), "bench", "sources.yaml")
+    claims = read_claim_file(data / "claims.jsonl")
+    normaliser = PlaceNormaliser()
+    extra = {} if workers is None else {"workers": workers}
+    wall, cpu = time.perf_counter(), time.process_time()
+    with db.write() as session:
+        import_claims(session, claims, "bench", normaliser, **extra)
+    timing = {"step": "import", "wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}
+    db.dispose()
+    target.unlink()
+    return timing
+
+
 def time_step(out: Path, step: str, data: Path | None) -> dict:
     from reconciler.config import Config
     from reconciler.db import open_database
@@ -105,6 +135,9 @@ def time_step(out: Path, step: str, data: Path | None) -> dict:
 def main(argv: list[str]) -> int:
     if len(argv) >= 3 and argv[0] == "prepare":
         print(json.dumps(prepare(Path(argv[1]), Path(argv[2]))))
+        return 0
+    if len(argv) >= 4 and argv[:3:2] == ["time", "import"]:
+        print(json.dumps(time_import(Path(argv[1]), Path(argv[3]), int(argv[4]) if len(argv) > 4 else None)))
         return 0
     if len(argv) >= 3 and argv[0] == "time":
         print(json.dumps(time_step(Path(argv[1]), argv[2], Path(argv[3]) if len(argv) > 3 else None)))

@@ -102,10 +102,17 @@ def _content(content: dict[RowKey, tuple[str | None, str | None]]) -> dict[str, 
 _DELETE_SINGLES = delete(core(ContentHash)).where(core(ContentHash).c.kind == bindparam("kind"),
                                                   core(ContentHash).c.row_id.in_(bindparam("ids", expanding=True)),
                                                   core(ContentHash).c.row_id2 == 0)
+# The current hash of one row, its whole key bound.
+_DELETE_ONE = delete(core(ContentHash)).where(core(ContentHash).c.kind == bindparam("d_kind"),
+                                              core(ContentHash).c.row_id == bindparam("d_row_id"),
+                                              core(ContentHash).c.row_id2 == bindparam("d_row_id2"))
 
 
 def store_hashes(session: Session, content: dict[RowKey, tuple[str | None, str | None]], seq: int) -> None:
     """Make the table of current hashes say what entry ``seq`` recorded for these rows."""
+    if session.get_bind().dialect.name == "postgresql":
+        _store_hashes_upserting(session, content, seq)
+        return
     table = core(ContentHash)
     keys = sorted(content)
     for part in chunks(keys, 500):
@@ -122,6 +129,29 @@ def store_hashes(session: Session, content: dict[RowKey, tuple[str | None, str |
         rows = [{"kind": k[0], "row_id": k[1], "row_id2": k[2], "hash": content[k][0], "run_hash": content[k][1],
                  "seq": seq} for k in part if content[k][0] is not None]
         insert_rows(session, table, rows)
+
+
+def _store_hashes_upserting(session: Session, content: dict[RowKey, tuple[str | None, str | None]],
+                            seq: int) -> None:
+    """:func:`store_hashes` on PostgreSQL: each row's hash inserted or replaced in one statement
+    (ON CONFLICT on the key), a removed row's deleted by its whole key. A DELETE by a list of
+    ids, as on SQLite, is planned there as a scan of every hash of the kind while the table's
+    statistics are not yet gathered (as in the transaction that fills it): a large import
+    became quadratic."""
+    keys = sorted(content)
+    removed = [{"d_kind": k[0], "d_row_id": k[1], "d_row_id2": k[2]} for k in keys if content[k][0] is None]
+    for part in chunks(removed, 5000):
+        session.connection().execute(_DELETE_ONE, part)
+    rows = [(k[0], k[1], k[2], content[k][0], content[k][1], seq) for k in keys if content[k][0] is not None]
+    # One statement a row through the driver's pipeline (psycopg sends them without waiting for
+    # each answer): Core's multi-row form is parsed again for every batch of parameters.
+    with session.connection().connection.driver_connection.cursor() as cursor:
+        cursor.executemany(_UPSERT, rows)
+
+
+_UPSERT = ("INSERT INTO content_hashes (kind, row_id, row_id2, hash, run_hash, seq) VALUES (%s, %s, %s, %s, %s, %s) "
+           "ON CONFLICT (kind, row_id, row_id2) DO UPDATE SET hash = EXCLUDED.hash, run_hash = EXCLUDED.run_hash, "
+           "seq = EXCLUDED.seq")
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Callable, Iterable
 
-from sqlalchemy import Select, and_, bindparam, delete, or_, select, update
+from sqlalchemy import Select, and_, bindparam, delete, or_, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -134,9 +134,11 @@ class _Importer:
             rows.append({"title": claim.text_field("report"), "title_key": key, "publisher_id": publisher,
                          "published_text": claim.text_field("published"), "published_at": claim.published,
                          "language": claim.text_field("lang"), "created_by": self.user, "created_at": utcnow()})
-        for part in chunks(rows, CHUNK):
-            # RETURNING the key, not in parameter order: SQLite then inserts in batches, not row by row.
-            self.reports.update(self.session.connection().execute(core(Report).insert().returning(core(Report).c.title_key, core(Report).c.id), part).all())
+        # Ids reserved as the database would give them, so that the rows go in one executemany.
+        for report_id, row in zip(reserve_ids(self.session, "reports", len(rows)), rows):
+            row["id"] = report_id
+            self.reports[row["title_key"]] = report_id
+        insert_rows(self.session, core(Report), rows)
 
     def report_id(self, title: str | None) -> int | None:
         return None if title is None else self.reports[_report_key(title)]
@@ -300,6 +302,12 @@ def import_claims(session: Session, claims: list[ClaimInput], user: str,
     InputError, before writing anything, for a batch that names a look-alike of a source.
     Places are read with the desk's own places laid over the bundled gazetteer unless
     ``normaliser`` says otherwise."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Each look-up planned for the table as it is then. The driver prepares a statement run
+        # five times, and PostgreSQL may then keep one generic plan for it, made while the table
+        # was nearly empty (a first import fills it in this transaction): a scan of every claim
+        # for each 500 fingerprints looked up, an import that grew with the square of its claims.
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     importer = _Importer(session, user, normaliser or PlaceNormaliser(desk_gazetteer(session)))
     _check_new_sources(claims, importer.index)
     batch = _check_batch(claims, importer.index)

@@ -428,3 +428,73 @@ def test_postgres_reserved_event_ids_come_from_the_sequence_and_a_run_uses_them(
             session.rollback()
     finally:
         db.dispose()
+
+
+def test_postgres_insert_rows_copies_what_a_core_insert_stores(pg_url):
+    """db.insert_rows goes through COPY on PostgreSQL: the stored row must be the one Core stores."""
+    import psycopg
+    from datetime import date, datetime, timezone
+
+    from reconciler import schema
+    from reconciler.db import JSONText, insert_rows, open_database
+    from reconciler.models import Event, Run, core
+
+    def event(event_id: int, **changes) -> dict:
+        row = {"id": event_id, "status": "unverified", "reason": 'rests on one origin ("Army"), tab\there',
+               "manual": False, "graded_by": None, "graded_at": None, "active": True, "date_start": date(2021, 4, 6),
+               "date_end": date(2021, 4, 7), "place_key": "geonames:713122", "place_label": "Авдіївка\\north",
+               "killed_low": 2, "killed_best": 2, "killed_high": 2, "wounded_low": None, "wounded_best": None,
+               "wounded_high": None, "n_claims": 2, "n_origins": 1, "origins": ["Army", "UN \"HRMMU\""],
+               "created_run_id": 1, "updated_run_id": 1,
+               "updated_at": datetime(2021, 4, 7, 9, 30, 15, 250, tzinfo=timezone.utc), "updated_by": "tester",
+               "version": 1}
+        return row | changes
+
+    db = open_database(pg_url)
+    try:
+        schema.upgrade(db)
+        with db.write() as session:
+            session.add(Run(id=1, user="tester", config={}))
+            session.flush()
+            session.connection().execute(core(Event).insert(), [event(1)])
+            insert_rows(session, core(Event), [event(2), event(3, manual=True, origins=JSONText("[]"), date_end=None)])
+    finally:
+        db.dispose()
+    with psycopg.connect(pg_url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        conn.execute("SET TIME ZONE 'UTC'")
+        columns = [c.name for c in core(Event).c if c.name != "id"]
+        stored = {row[0]: row[1:] for row in conn.execute(
+            f"SELECT id, {', '.join(f'{c}::text' for c in columns)} FROM events ORDER BY id")}
+    assert stored[2] == stored[1]
+    third = dict(zip(columns, stored[3]))
+    # Worked out by hand: the text with its quote, tab and backslash as given, booleans, a date
+    # left out as NULL, JSON as given, the time to the microsecond in UTC.
+    assert (third["reason"], third["place_label"], third["manual"], third["active"], third["date_start"],
+            third["date_end"], third["origins"], third["updated_at"]) == (
+        'rests on one origin ("Army"), tab\there', "Авдіївка\\north", "true", "true", "2021-04-06", None, "[]",
+        "2021-04-07 09:30:15.00025+00")
+
+
+def test_postgres_recorded_hashes_replace_and_remove_the_current_ones(pg_url):
+    """audit.store_hashes on PostgreSQL (one upsert a row, a removed row deleted by its key)."""
+    from sqlalchemy import text
+
+    from reconciler import audit, schema
+    from reconciler.db import open_database
+
+    db = open_database(pg_url)
+    try:
+        schema.upgrade(db)
+        with db.write() as session:
+            audit.record(session, "ana", "test", "claims", content={
+                ("claim", 1, 0): ("a" * 64, "b" * 64), ("claim", 2, 0): ("c" * 64, None),
+                ("decision", 1, 2): ("d" * 64, None)})
+            audit.record(session, "ana", "test", "claims", content={
+                ("claim", 1, 0): ("e" * 64, "f" * 64), ("decision", 1, 2): (None, None), ("claim", 3, 0): (None, None)})
+        with db.read() as session:
+            rows = session.execute(text("SELECT kind, row_id, row_id2, hash, run_hash, seq FROM content_hashes "
+                                        "ORDER BY kind, row_id, row_id2")).all()
+            assert audit.verify(session).ok
+    finally:
+        db.dispose()
+    assert [tuple(r) for r in rows] == [("claim", 1, 0, "e" * 64, "f" * 64, 2), ("claim", 2, 0, "c" * 64, None, 1)]
