@@ -403,6 +403,8 @@ def _stored_refs(session: Session, keys: Iterable[tuple[int, str]]) -> dict[tupl
     """The stored claims among (source id, ref) ``keys``: (id, fingerprint) by key. The refs are
     asked for source by source (``source_id = ? AND ref IN (...)``): each part a search of the
     unique index on (source_id, ref), where a row-value IN scans the whole index on SQLite."""
+    if session.get_bind().dialect.name == "postgresql":
+        return _stored_refs_joined(session, keys)
     by_source: dict[int, list[str]] = {}
     for source_id, ref in keys:
         by_source.setdefault(source_id, []).append(ref)
@@ -414,6 +416,23 @@ def _stored_refs(session: Session, keys: Iterable[tuple[int, str]]) -> dict[tupl
         values.update((f"s{i}", source_id) for i, (source_id, _refs) in enumerate(part))
         found.update(((source_id, ref), (claim_id, fp)) for source_id, ref, claim_id, fp
                      in session.execute(_refs_statement(len(part)), values))
+    return found
+
+
+# PostgreSQL: the keys as two arrays joined with the claims, one look-up of the unique index a key.
+# (The form above is planned there, while claims has no statistics yet, as a scan of every claim
+# of some of its sources: each part of a large first import cost more than the one before.)
+_JOINED_REFS = text("SELECT c.source_id, c.ref, c.id, c.fingerprint FROM claims c "
+                    "JOIN unnest(CAST(:sources AS integer[]), CAST(:refs AS text[])) AS k(source_id, ref) "
+                    "ON c.source_id = k.source_id AND c.ref = k.ref")
+
+
+def _stored_refs_joined(session: Session, keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], tuple[int, str]]:
+    """:func:`_stored_refs` on PostgreSQL."""
+    found = {}
+    for part in chunks(sorted(set(keys)), CHUNK):
+        rows = session.execute(_JOINED_REFS, {"sources": [s for s, _ref in part], "refs": [r for _s, r in part]})
+        found.update(((source_id, ref), (claim_id, fp)) for source_id, ref, claim_id, fp in rows)
     return found
 
 
