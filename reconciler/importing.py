@@ -302,12 +302,6 @@ def import_claims(session: Session, claims: list[ClaimInput], user: str,
     InputError, before writing anything, for a batch that names a look-alike of a source.
     Places are read with the desk's own places laid over the bundled gazetteer unless
     ``normaliser`` says otherwise."""
-    if session.get_bind().dialect.name == "postgresql":
-        # Each look-up planned for the table as it is then. The driver prepares a statement run
-        # five times, and PostgreSQL may then keep one generic plan for it, made while the table
-        # was nearly empty (a first import fills it in this transaction): a scan of every claim
-        # for each 500 fingerprints looked up, an import that grew with the square of its claims.
-        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     importer = _Importer(session, user, normaliser or PlaceNormaliser(desk_gazetteer(session)))
     _check_new_sources(claims, importer.index)
     batch = _check_batch(claims, importer.index)

@@ -498,3 +498,34 @@ def test_postgres_recorded_hashes_replace_and_remove_the_current_ones(pg_url):
     finally:
         db.dispose()
     assert [tuple(r) for r in rows] == [("claim", 1, 0, "e" * 64, "f" * 64, 2), ("claim", 2, 0, "c" * 64, None, 1)]
+
+
+def test_postgres_select_in_gives_values_as_arrays_in_parts(pg_url):
+    """db.select_in on PostgreSQL: the values go as one array a statement (db.among), in parts of
+    ARRAY_CHUNK; rows of every part come back, for integer and text columns alike."""
+    from sqlalchemy import delete, select
+
+    from reconciler import db as dbm
+    from reconciler import schema
+    from reconciler.models import Source
+
+    run(pg_url, "sources", "import", str(EXAMPLES / "illustrative" / "sources.yaml"))
+    database = dbm.open_database(pg_url)
+    try:
+        schema.upgrade(database)
+        with database.read() as session:
+            stored = dict(session.execute(select(Source.id, Source.name)).all())
+            top = max(stored)
+            # Ids past every part's end but the last: one stored id in each of three parts.
+            wanted = [1] + list(range(top + 1, top + 2 * dbm.ARRAY_CHUNK)) + [top]
+            found = sorted(row.id for row in dbm.select_in(session, select(Source.id), Source.id, wanted, 900))
+            assert found == sorted({1, top})
+            names = ["no such source", stored[1], "O'Brien \"quoted\"", stored[top]]
+            by_name = sorted(row.id for row in dbm.select_in(session, select(Source.id), Source.name, names, 900))
+            assert by_name == sorted({1, top})
+        with database.write() as session:
+            session.execute(delete(Source).where(dbm.among(session, Source.id, [top])))
+            assert session.execute(select(Source.id).where(Source.id == top)).first() is None
+            session.rollback()
+    finally:
+        database.dispose()
