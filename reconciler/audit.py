@@ -26,7 +26,7 @@ from typing import Any, Iterable
 from sqlalchemy import and_, bindparam, delete, select, text
 from sqlalchemy.orm import Session
 
-from .db import chunks, insert_rows
+from .db import chunks, driver_errors, insert_rows
 from .models import AuditEntry, ContentHash, core, utcnow
 
 GENESIS = "0" * 64
@@ -145,7 +145,8 @@ def _store_hashes_upserting(session: Session, content: dict[RowKey, tuple[str | 
     rows = [(k[0], k[1], k[2], content[k][0], content[k][1], seq) for k in keys if content[k][0] is not None]
     # One statement a row through the driver's pipeline (psycopg sends them without waiting for
     # each answer): Core's multi-row form is parsed again for every batch of parameters.
-    with session.connection().connection.driver_connection.cursor() as cursor:
+    connection = session.connection()
+    with driver_errors(connection, _UPSERT), connection.connection.driver_connection.cursor() as cursor:
         cursor.executemany(_UPSERT, rows)
 
 

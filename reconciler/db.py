@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence, TypeVar
 from urllib.parse import quote
 
-from sqlalchemy import (URL, ColumnElement, Connection, Engine, Row, Select, any_, bindparam, create_engine, event, inspect,
-                        make_url, text)
+from sqlalchemy import (URL, ColumnElement, Connection, Engine, Row, Select, String, Text, any_, bindparam, create_engine,
+                        event, inspect, make_url, text)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -393,14 +393,17 @@ def open_database(
         # A writer waits for another's locks as long as the busy timeout, as on SQLite, then gives
         # up with SQLSTATE 55P03 (a busy error), instead of hanging behind a stuck transaction.
         options = f"-c lock_timeout={max(int(busy_timeout * 1000), 1)}"
-        # Every statement planned for the values it is given and the tables as they are. The
-        # driver prepares a statement run five times, and PostgreSQL may then keep one generic
-        # plan for it, made while a table was nearly empty and its statistics not yet gathered
-        # (as in the transaction of a first import, or a run just after): a scan of every claim
-        # for each 500 fingerprints an import looked up (an import that grew with the square of
-        # its claims), of every pair in the review queue for each part of a run's claims.
-        options += " -c plan_cache_mode=force_custom_plan"
-        reader = writer = create_engine(url, pool_pre_ping=True, connect_args={"options": options},
+        connect_args: dict = {"options": options}
+        if make_url(url).get_driver_name() == "psycopg":
+            # Every statement planned for the values it is given and the tables as they are: no
+            # statement prepared on the server. psycopg prepares a statement run five times, and
+            # PostgreSQL may then keep one generic plan for it, made while a table was nearly
+            # empty and before its statistics were gathered (as in the transaction of a first
+            # import, or a run just after): a scan of every claim for each 500 fingerprints an
+            # import looked up (an import that grew with the square of its claims), of the
+            # whole review queue for each part of a run's claims.
+            connect_args["prepare_threshold"] = None
+        reader = writer = create_engine(url, pool_pre_ping=True, connect_args=connect_args,
                                         json_serializer=_json_serializer)
     return Database(target, reader, writer, busy_timeout)
 
@@ -435,14 +438,28 @@ def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield items[start:start + size]
 
 
+@contextmanager
+def driver_errors(connection: Connection, statement: str) -> Iterator[None]:
+    """The errors of work done with the driver's own cursor raised as a Core statement raises
+    them (``DBAPIError``, the driver's error as ``orig``): the busy and deadlock handling
+    (database_errors, busy_errors, retry_busy) and the CLI read those."""
+    error = connection.dialect.loaded_dbapi.Error
+    try:
+        yield
+    except error as exc:
+        raise DBAPIError.instance(statement, None, exc, error) from exc
+
+
 def driver_rows(session: Session, sql: str) -> Iterator[tuple]:
     """The rows of ``sql`` (written by the caller: no values bound) from the driver's own
     cursor: plain tuples, fetched without a Python call each (SQLAlchemy's result makes two a
     row), for reads of every claim or link."""
-    cursor = session.connection().connection.cursor()
+    connection = session.connection()
+    cursor = connection.connection.cursor()
     try:
-        cursor.execute(sql)
-        yield from cursor
+        with driver_errors(connection, sql):
+            cursor.execute(sql)
+            yield from cursor
     finally:
         cursor.close()
 
@@ -473,15 +490,17 @@ def insert_rows(session: Session, table, rows: Sequence[dict]) -> None:
     quote = dialect.identifier_preparer.quote
     columns = ", ".join(quote(name) for name in names)
     if dialect.name == "postgresql":
-        with connection.connection.driver_connection.cursor() as cursor:
-            with cursor.copy(f"COPY {quote(table.name)} ({columns}) FROM STDIN") as copy:
+        sql = f"COPY {quote(table.name)} ({columns}) FROM STDIN"
+        with driver_errors(connection, sql), connection.connection.driver_connection.cursor() as cursor:
+            with cursor.copy(sql) as copy:
                 for row in values:
                     copy.write_row(row)
         return
+    sql = f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({', '.join('?' * len(names))})"
     cursor = connection.connection.cursor()
     try:
-        cursor.executemany(f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({', '.join('?' * len(names))})",
-                           values)
+        with driver_errors(connection, sql):
+            cursor.executemany(sql, values)
     finally:
         cursor.close()
 
@@ -523,8 +542,19 @@ def among(connection: Session | Connection, column, values: Sequence) -> ColumnE
     since a list of 900 parameters is rendered, sent and parsed again for every statement (a
     run on 100,000 claims spent more on that than on its queries)."""
     if _dialect_name(connection) == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+        # Text, not the column's VARCHAR(n): a cast to VARCHAR(n) would cut a longer value to n
+        # characters, and it would match a stored one that begins alike.
+        element = Text() if isinstance(column.type, String) else column.type
+        return column == any_(bindparam(None, list(values), type_=ARRAY(element)))
     return column.in_(values)
+
+
+def parts(connection: Session | Connection, values: Sequence, size: int) -> Iterator[Sequence]:
+    """``values`` in parts for :func:`among`: of ``size`` (SQLite's limit of variables), or on
+    PostgreSQL, where they go as one array, of ``ARRAY_CHUNK``."""
+    if _dialect_name(connection) == "postgresql":
+        size = max(size, ARRAY_CHUNK)
+    return chunks(values, size)
 
 
 def _dialect_name(connection: Session | Connection) -> str:
@@ -536,7 +566,5 @@ def select_in(connection: Session | Connection, query: Select, column, values: S
     ``size`` values (:func:`chunks`; on PostgreSQL, where they go as one array, per
     ``ARRAY_CHUNK``). Each statement's rows are fetched whole before they are given, so the
     caller may write between them."""
-    if _dialect_name(connection) == "postgresql":
-        size = max(size, ARRAY_CHUNK)
-    for part in chunks(values, size):
+    for part in parts(connection, values, size):
         yield from connection.execute(query.where(among(connection, column, part))).all()

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from .clustering import Problem, average_linkage
 from .config import POLICY_VERSION, Config
-from .db import ARRAY_CHUNK, CHUNK, JSONText, among, chunks, driver_rows, insert_rows, reserve_ids, select_in
+from .db import ARRAY_CHUNK, CHUNK, JSONText, among, chunks, parts, driver_rows, insert_rows, reserve_ids, select_in
 from .eventgrades import event_values, grading_texts, relay_names
 from .features import load_features
 from .matching import Blocker, ClaimFeatures, PlaceHints, Score, cannot_link, score_pair
@@ -416,7 +416,7 @@ def _store_review_pairs(session: Session, graph: _Graph, clusters: list[list[int
     back by one component alone (neighbouring places, a day too far: ``Score.held_back_by``),
     which a person should see too."""
     nodes = sorted(graph.nodes)
-    for part in chunks(nodes, CHUNK):
+    for part in parts(session, nodes, CHUNK):
         session.execute(delete(ReviewPair).where(among(session, ReviewPair.claim_a, part)))
         session.execute(delete(ReviewPair).where(among(session, ReviewPair.claim_b, part)))
     cluster_of = {claim: i for i, members in enumerate(clusters) for claim in members}
@@ -452,7 +452,7 @@ def _write(session: Session, run: Run, user: str, config: Config, clusters: list
         kind = "split" if len(set(where)) > 1 else "merge"
         lineage.extend((old_id, t, kind) for t in targets)
     if retired:
-        for part in chunks(retired, CHUNK):
+        for part in parts(session, retired, CHUNK):
             session.execute(update(Event).where(among(session, Event.id, part))
                             .values(active=False, n_claims=0, updated_run_id=run.id, updated_at=now, updated_by=user))
 
@@ -618,7 +618,7 @@ def _link_task(task: list[tuple[list[int], int]]) -> list[dict]:
 
 
 def _replace_links(session: Session, rows: list[dict]) -> None:
-    for part in chunks([row["claim_id"] for row in rows], CHUNK):
+    for part in parts(session, [row["claim_id"] for row in rows], CHUNK):
         session.execute(delete(ClaimLink).where(among(session, ClaimLink.claim_id, part)))
     insert_rows(session, core(ClaimLink), rows)
 

@@ -440,7 +440,7 @@ def test_postgres_insert_rows_copies_what_a_core_insert_stores(pg_url):
     from reconciler.models import Event, Run, core
 
     def event(event_id: int, **changes) -> dict:
-        row = {"id": event_id, "status": "unverified", "reason": 'rests on one origin ("Army"), tab\there',
+        row = {"id": event_id, "status": "unverified", "reason": 'rests on one origin ("Army"), tab\there\nline\r\\N \\.',
                "manual": False, "graded_by": None, "graded_at": None, "active": True, "date_start": date(2021, 4, 6),
                "date_end": date(2021, 4, 7), "place_key": "geonames:713122", "place_label": "Авдіївка\\north",
                "killed_low": 2, "killed_best": 2, "killed_high": 2, "wounded_low": None, "wounded_best": None,
@@ -467,11 +467,13 @@ def test_postgres_insert_rows_copies_what_a_core_insert_stores(pg_url):
             f"SELECT id, {', '.join(f'{c}::text' for c in columns)} FROM events ORDER BY id")}
     assert stored[2] == stored[1]
     third = dict(zip(columns, stored[3]))
-    # Worked out by hand: the text with its quote, tab and backslash as given, booleans, a date
+    # Worked out by hand: the text with its quote, tab, line ends, backslashes and COPY's own
+    # markers (\\N, \\.) as given, booleans, a date
     # left out as NULL, JSON as given, the time to the microsecond in UTC.
     assert (third["reason"], third["place_label"], third["manual"], third["active"], third["date_start"],
             third["date_end"], third["origins"], third["updated_at"]) == (
-        'rests on one origin ("Army"), tab\there', "Авдіївка\\north", "true", "true", "2021-04-06", None, "[]",
+        'rests on one origin ("Army"), tab\there\nline\r\\N \\.', "Авдіївка\\north", "true", "true", "2021-04-06",
+        None, "[]",
         "2021-04-07 09:30:15.00025+00")
 
 
@@ -502,30 +504,78 @@ def test_postgres_recorded_hashes_replace_and_remove_the_current_ones(pg_url):
 
 def test_postgres_select_in_gives_values_as_arrays_in_parts(pg_url):
     """db.select_in on PostgreSQL: the values go as one array a statement (db.among), in parts of
-    ARRAY_CHUNK; rows of every part come back, for integer and text columns alike."""
-    from sqlalchemy import delete, select
+    ARRAY_CHUNK; rows of every part come back, for integer and text columns alike, and a text
+    longer than its column matches nothing (no cast cuts it to the column's width)."""
+    from sqlalchemy import event, select
 
     from reconciler import db as dbm
     from reconciler import schema
-    from reconciler.models import Source
+    from reconciler.models import Report, Source
 
     run(pg_url, "sources", "import", str(EXAMPLES / "illustrative" / "sources.yaml"))
     database = dbm.open_database(pg_url)
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, _params, _context, _many):
+        statements.append(statement)
+
     try:
         schema.upgrade(database)
+        event.listen(database.reader, "before_cursor_execute", seen)
         with database.read() as session:
             stored = dict(session.execute(select(Source.id, Source.name)).all())
             top = max(stored)
-            # Ids past every part's end but the last: one stored id in each of three parts.
+            # Three parts: the first holds id 1, the second none stored, the third the last id.
             wanted = [1] + list(range(top + 1, top + 2 * dbm.ARRAY_CHUNK)) + [top]
+            statements.clear()
             found = sorted(row.id for row in dbm.select_in(session, select(Source.id), Source.id, wanted, 900))
             assert found == sorted({1, top})
+            assert len(statements) == 3 and all("= ANY (" in s for s in statements)
             names = ["no such source", stored[1], "O'Brien \"quoted\"", stored[top]]
             by_name = sorted(row.id for row in dbm.select_in(session, select(Source.id), Source.name, names, 900))
             assert by_name == sorted({1, top})
         with database.write() as session:
-            session.execute(delete(Source).where(dbm.among(session, Source.id, [top])))
-            assert session.execute(select(Source.id).where(Source.id == top)).first() is None
+            # A key longer than its column (64) that begins as a stored one is not that one.
+            session.add(Report(title="t", title_key="a" * 64, created_by="tester"))
+            session.flush()
+            keys = [row.title_key for row in dbm.select_in(session, select(Report.title_key), Report.title_key,
+                                                           ["a" * 65, "a" * 64 + "b"], 900)]
+            assert keys == []
+            assert len(list(dbm.select_in(session, select(Report.id), Report.title_key, ["a" * 64], 900))) == 1
             session.rollback()
     finally:
+        event.remove(database.reader, "before_cursor_execute", seen)
         database.dispose()
+
+
+def test_postgres_import_behind_another_adding_the_same_claim_is_a_busy_error(pg_url, tmp_path):
+    """Two imports adding the same new claim: the second waits on the first's uncommitted row
+    (the unique indexes) in its COPY, gives up after --busy-timeout with the busy exit code and
+    its one-line message (the driver's own error goes through the same handling as a Core
+    statement's), and goes through once the first is gone."""
+    from sqlalchemy.orm import Session
+
+    from reconciler.db import open_database
+    from reconciler.importing import import_claims
+    from reconciler.reading import read_claim_file
+
+    (tmp_path / "s.yaml").write_text("- {name: A, kind: ngo}\n", encoding="utf-8")
+    row = {"ref": "b", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "killed": "1",
+           "report": "A: bulletin of 5 April"}
+    (tmp_path / "c.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    assert run(pg_url, "sources", "import", str(tmp_path / "s.yaml")).exit_code == 0
+    db = open_database(pg_url)
+    holder = Session(db.writer)
+    try:
+        import_claims(holder, read_claim_file(tmp_path / "c.jsonl"), "ana")
+        holder.flush()   # its rows written, not committed: the other import meets them
+        result = CliRunner().invoke(cli, ["--db", pg_url, "--busy-timeout", "1", "import", str(tmp_path / "c.jsonl")])
+        assert result.exit_code == 6, result.output
+        assert "another writer held a lock this needed for more than 1 s; try again, or raise --busy-timeout" \
+            in result.output
+    finally:
+        holder.rollback()
+        holder.close()
+        db.dispose()
+    assert run(pg_url, "claims", "--json").stdout.strip() == "[]"
+    assert run(pg_url, "import", str(tmp_path / "c.jsonl")).stdout.startswith(f"{tmp_path / 'c.jsonl'}: added 1")
