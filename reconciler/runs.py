@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from .clustering import Problem, average_linkage
 from .config import POLICY_VERSION, Config
-from .db import ARRAY_CHUNK, CHUNK, JSONText, among, chunks, parts, driver_rows, insert_rows, reserve_ids, select_in
+from .db import ARRAY_CHUNK, CHUNK, JSONText, among, chunks, driver_rows, insert_rows, parts, reserve_ids, select_in
 from .eventgrades import event_values, grading_texts, relay_names
 from .features import load_features
 from .matching import Blocker, ClaimFeatures, PlaceHints, Score, cannot_link, score_pair
