@@ -8,7 +8,7 @@ is the `reconciler` first on the path: put another checkout first with PYTHONPAT
     python bench/runcost.py prepare DATA OUT     # import DATA (bench/generate.py's output), first run
     python bench/runcost.py time OUT full        # a full run on the imported claims
     python bench/runcost.py time OUT inc DATA    # DATA's claims-extra.jsonl imported (untimed), a run
-    python bench/runcost.py time OUT import DATA [WORKERS]   # DATA's claims into a new file (read untimed)
+    python bench/runcost.py time OUT import DATA # DATA's claims into a new file (read untimed)
     python bench/runcost.py time OUT check       # the content check alone (reconciler.content)
     python bench/runcost.py time OUT verify      # `audit verify`: the chain, then every row
 
@@ -34,29 +34,38 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchmark import _snapshot as _copy  # noqa: E402  (a consistent copy of a WAL database)
 
 
-def prepare(data: Path, out: Path) -> dict:
-    """OUT/imported.sqlite: sources and claims imported as the benchmark does; OUT/ran.sqlite:
-    after the first run."""
+def _import(data: Path, target: Path):
+    """A new file at ``target`` holding DATA's sources and claims, imported as the benchmark does
+    (the sources and the reading of the claims untimed); returns (database, the import's timing)."""
     from reconciler import schema
-    from reconciler.config import Config
     from reconciler.db import open_database
     from reconciler.importing import import_claims
     from reconciler.places import PlaceNormaliser
     from reconciler.reading import read_claim_file
-    from reconciler.runs import reconcile
     from reconciler.sources import import_sources, read_source_file
 
-    out.mkdir(parents=True, exist_ok=True)
-    work = out / "work.sqlite"
-    db = open_database(str(work))
+    target.unlink(missing_ok=True)
+    db = open_database(str(target))
     schema.upgrade(db)
     with db.write() as session:
         import_sources(session, read_source_file(data / "sources.yaml"), "bench", "sources.yaml")
     claims = read_claim_file(data / "claims.jsonl")
+    normaliser = PlaceNormaliser()   # the gazetteer loaded before the clock starts
     wall, cpu = time.perf_counter(), time.process_time()
     with db.write() as session:
-        import_claims(session, claims, "bench", PlaceNormaliser())
-    timing = {"step": "import", "wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}
+        import_claims(session, claims, "bench", normaliser)
+    return db, {"step": "import", "wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}
+
+
+def prepare(data: Path, out: Path) -> dict:
+    """OUT/imported.sqlite: sources and claims imported as the benchmark does; OUT/ran.sqlite:
+    after the first run."""
+    from reconciler.config import Config
+    from reconciler.runs import reconcile
+
+    out.mkdir(parents=True, exist_ok=True)
+    work = out / "work.sqlite"
+    db, timing = _import(data, work)
     _copy(work, out / "imported.sqlite")
     with db.write() as session:
         reconcile(session, "bench", Config())
@@ -66,30 +75,11 @@ def prepare(data: Path, out: Path) -> dict:
     return timing
 
 
-def time_import(out: Path, data: Path, workers: int | None) -> dict:
-    """The import of DATA's claims into a new file, their sources imported and the file read
-    first (untimed); with ``workers``, that many processes (versions before it was a setting: none)."""
-    from reconciler import schema
-    from reconciler.db import open_database
-    from reconciler.importing import import_claims
-    from reconciler.places import PlaceNormaliser
-    from reconciler.reading import read_claim_file
-    from reconciler.sources import import_sources, read_source_file
-
+def time_import(out: Path, data: Path) -> dict:
+    """The import of DATA's claims into a new file (OUT/timing-import.sqlite, removed after)."""
     out.mkdir(parents=True, exist_ok=True)
     target = out / "timing-import.sqlite"
-    target.unlink(missing_ok=True)
-    db = open_database(str(target))
-    schema.upgrade(db)
-    with db.write() as session:
-        import_sources(session, read_source_file(data / "sources.yaml"), "bench", "sources.yaml")
-    claims = read_claim_file(data / "claims.jsonl")
-    normaliser = PlaceNormaliser()
-    extra = {} if workers is None else {"workers": workers}
-    wall, cpu = time.perf_counter(), time.process_time()
-    with db.write() as session:
-        import_claims(session, claims, "bench", normaliser, **extra)
-    timing = {"step": "import", "wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}
+    db, timing = _import(data, target)
     db.dispose()
     target.unlink()
     return timing
@@ -137,7 +127,7 @@ def main(argv: list[str]) -> int:
         print(json.dumps(prepare(Path(argv[1]), Path(argv[2]))))
         return 0
     if len(argv) >= 4 and argv[:3:2] == ["time", "import"]:
-        print(json.dumps(time_import(Path(argv[1]), Path(argv[3]), int(argv[4]) if len(argv) > 4 else None)))
+        print(json.dumps(time_import(Path(argv[1]), Path(argv[3]))))
         return 0
     if len(argv) >= 3 and argv[0] == "time":
         print(json.dumps(time_step(Path(argv[1]), argv[2], Path(argv[3]) if len(argv) > 3 else None)))

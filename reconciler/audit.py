@@ -23,7 +23,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from sqlalchemy import and_, bindparam, delete, select, text
+from sqlalchemy import bindparam, delete, select, text
 from sqlalchemy.orm import Session
 
 from .db import chunks, driver_errors, insert_rows
@@ -108,6 +108,10 @@ _DELETE_ONE = delete(core(ContentHash)).where(core(ContentHash).c.kind == bindpa
                                               core(ContentHash).c.row_id2 == bindparam("d_row_id2"))
 
 
+def _key_values(key: RowKey) -> dict:
+    return {"d_kind": key[0], "d_row_id": key[1], "d_row_id2": key[2]}
+
+
 def store_hashes(session: Session, content: dict[RowKey, tuple[str | None, str | None]], seq: int) -> None:
     """Make the table of current hashes say what entry ``seq`` recorded for these rows."""
     if session.get_bind().dialect.name == "postgresql":
@@ -123,9 +127,9 @@ def store_hashes(session: Session, content: dict[RowKey, tuple[str | None, str |
             singles = [k[1] for k in rows if not k[2]]
             if singles:
                 session.execute(_DELETE_SINGLES, {"kind": kind, "ids": singles})
-            for _kind, first, second in (k for k in rows if k[2]):
-                session.execute(delete(table).where(and_(table.c.kind == kind, table.c.row_id == first,
-                                                         table.c.row_id2 == second)))
+            pairs = [_key_values(k) for k in rows if k[2]]
+            if pairs:
+                session.connection().execute(_DELETE_ONE, pairs)
         rows = [{"kind": k[0], "row_id": k[1], "row_id2": k[2], "hash": content[k][0], "run_hash": content[k][1],
                  "seq": seq} for k in part if content[k][0] is not None]
         insert_rows(session, table, rows)
@@ -139,7 +143,7 @@ def _store_hashes_upserting(session: Session, content: dict[RowKey, tuple[str | 
     statistics are not yet gathered (as in the transaction that fills it): a large import
     became quadratic."""
     keys = sorted(content)
-    removed = [{"d_kind": k[0], "d_row_id": k[1], "d_row_id2": k[2]} for k in keys if content[k][0] is None]
+    removed = [_key_values(k) for k in keys if content[k][0] is None]
     for part in chunks(removed, 5000):
         session.connection().execute(_DELETE_ONE, part)
     rows = [(k[0], k[1], k[2], content[k][0], content[k][1], seq) for k in keys if content[k][0] is not None]

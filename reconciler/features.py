@@ -70,14 +70,9 @@ class Locations:
         self._near = self.gazetteer.near_among(used, self.near_km)
         self._near_memo = {}
 
-    def of(self, candidates: str | None, geonameid: int | None) -> tuple:
-        """(candidate ids, their (lat, lon, extent) spots, the places in use near them, the
-        extent of the place shown), once per distinct (candidates, shown place); after :meth:`prepare`."""
-        ids, spots, extent = self.spots(candidates, geonameid)
-        return ids, spots, self._near_of(candidates, geonameid), extent
-
     def spots(self, candidates: str | None, geonameid: int | None) -> tuple:
-        """:meth:`of` but the places near: (candidate ids, their spots, the extent of the place shown)."""
+        """(candidate ids, their (lat, lon, extent) spots, the extent of the place shown), once
+        per distinct (candidates, shown place)."""
         key = (candidates, geonameid)
         found = self._memo.get(key)
         if found is None:
@@ -93,11 +88,13 @@ class Locations:
         geonameid): the places in use are theirs, known once all are read (no second query)."""
         self.prepare(claims_by_place)
         for key, claims in claims_by_place.items():
-            near = self._near_of(*key)
+            near = self.near_of(*key)
             for claim in claims:
                 claim.near = near
 
-    def _near_of(self, candidates: str | None, geonameid: int | None) -> frozenset[int]:
+    def near_of(self, candidates: str | None, geonameid: int | None) -> frozenset[int]:
+        """The places in use near a place's candidates (those :meth:`prepare` was given), once
+        per distinct (candidates, shown place)."""
         key = (candidates, geonameid)
         found = self._near_memo.get(key)
         if found is None:

@@ -32,7 +32,8 @@ def claim():
     def make(cid: int, place: str, start: int = D, end: int | None = None, precision: str = "day",
              origin: int | None = None, killed=(1, 1)) -> ClaimFeatures:
         p = places[place]
-        ids, spots, near, extent = locations.of(",".join(map(str, p.candidates)) or None, p.geonameid)
+        key = (",".join(map(str, p.candidates)) or None, p.geonameid)
+        (ids, spots, extent), near = locations.spots(*key), locations.near_of(*key)
         return ClaimFeatures(cid, f"fp{cid}", cid, origin or cid, None, start, end if end is not None else start,
                              precision, p.key, p.label, None, "civilian", None, "asserts", killed, None, None,
                              None, "UA.05", True, ids, spots, near, frozenset(p.names or ()), None,
