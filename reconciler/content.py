@@ -8,10 +8,11 @@ the table; :func:`accept` records rows as they are now, audited, when a person s
 
 What a hash covers (:data:`KINDS`):
 
-- a **claim**: every stored column but the id and the bookkeeping (``needs_match`` and
-  ``version``, which runs and marks change, and who and when: ``created_by``, ``created_at``,
-  ``updated_by``, ``updated_at``, which the entry that wrote the claim records itself), with its
-  relays in order. So the same claim imported again gives the same hash, whoever imports it;
+- a **claim**: every stored column but the id and the bookkeeping (``version``, which marking a
+  claim for the next run raises (the marks are rows of ``claim_marks``, which runs clear), and
+  who and when: ``created_by``, ``created_at``, ``updated_by``, ``updated_at``, which the entry
+  that wrote the claim records itself), with its relays in order. So the same claim imported
+  again gives the same hash, whoever imports it;
 - a **source**: every column but the id and who and when, with its aliases and the sources a
   person said it differs from (``source_distinctions``: which, who, when);
 - a **decision**: a row of ``pair_constraints`` (the pair, link or unlink, who, when);
@@ -87,7 +88,7 @@ def _stored(model, leave_out: frozenset[str] = frozenset()) -> tuple[str, ...]:
 
 
 KINDS = (
-    Kind("claim", "claims", ("id",), _stored(Claim, {"needs_match", "version"}),
+    Kind("claim", "claims", ("id",), _stored(Claim, {"version"}),
          children=(Child("claim_relays", "claim_id", ("position", "source_id", "source_text"), ("position",)),)),
     # A source's identity: its names and the sources a person said it differs from (a run reads both).
     Kind("source", "sources", ("id",), _stored(Source),
@@ -389,7 +390,8 @@ def _compare(recorded: dict[RowKey, tuple[str, str | None, int]], current: dict[
 
 
 _RUN_JOIN = ("SELECT c.id, {columns}, h.run_hash, h.seq FROM claims c LEFT JOIN content_hashes h "
-             "ON h.kind = 'claim' AND h.row_id = c.id AND h.row_id2 = 0")
+             "ON h.kind = 'claim' AND h.row_id = c.id AND h.row_id2 = 0{joins}")
+MARK_JOIN = " LEFT JOIN claim_marks m ON m.claim_id = c.id"
 _GONE = ("SELECT h.row_id, h.seq FROM content_hashes h WHERE h.kind = 'claim' "
          "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.id = h.row_id)")
 
@@ -439,10 +441,12 @@ class RunCheck:
             self.beside = Beside(_check_beside, (path, self.statement(), self.own))
 
     @staticmethod
-    def statement(extra: tuple[str, ...] = ()) -> str:
-        """SELECT c.id, the RUN_READS columns, the ``extra`` columns, h.run_hash, h.seq: every
-        claim (raw driver values), with its recorded run hash."""
-        return _RUN_JOIN.format(columns=", ".join(f"c.{_q(c)}" for c in (*RUN_READS, *extra)))
+    def statement(marks: bool = False) -> str:
+        """SELECT c.id, the RUN_READS columns, h.run_hash, h.seq: every claim (raw driver
+        values), with its recorded run hash; with ``marks``, after RUN_READS the version of the
+        claim's mark for the next run (NULL: not marked; reconciler.marks)."""
+        columns = ", ".join(f"c.{_q(c)}" for c in RUN_READS) + (", m.version" if marks else "")
+        return _RUN_JOIN.format(columns=columns, joins=MARK_JOIN if marks else "")
 
     def claim(self, claim_id: int, run_values: tuple, run_hash: str | None, seq: int | None) -> None:
         """One claim as read: its RUN_READS values, its recorded run hash and sequence number."""

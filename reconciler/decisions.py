@@ -15,7 +15,7 @@ from itertools import combinations
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from . import audit, content
+from . import audit, content, marks
 from .config import Config
 from .db import chunks, select_in
 from .errors import ConflictError, GradedByHand, NotFound, ReconcileError, StaleVersion
@@ -460,7 +460,7 @@ def near_events(session: Session, event_id: int) -> list[dict]:
     if not theirs:
         return []
     ids = sorted(members | {c for claims in theirs.values() for c in claims})
-    changed = {c for c, needs in select_in(session, select(Claim.id, Claim.needs_match), Claim.id, ids, CHUNK) if needs}
+    changed = marks.marked(session, ids)
     index = SourceIndex.load(session)
     features, _ = load_features(session, index, ids, config=config)
     must, decided_apart, _manual = load_decisions(session)

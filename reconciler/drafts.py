@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from . import audit, content
+from . import audit, content, marks
 from .claims import claim_dict
 from .decisions import current_config
 from .errors import DraftNotSettled, DraftSettled, NotADraft, NotFound, ReconcileError
@@ -134,8 +134,8 @@ def _settle(session: Session, user: str, claim_ids: list[int], state: str, reaso
                {"draft_state": state, "draft_settled_by": user, "draft_settled_at": now, "draft_reason": reason})
     for part in chunks(ids, CHUNK):
         session.execute(update(Claim).where(Claim.id.in_(part))
-                        .values(**settled, needs_match=True, version=Claim.version + 1, updated_by=user,
-                                updated_at=now))
+                        .values(**settled, version=Claim.version + 1, updated_by=user, updated_at=now))
+    marks.mark(session, ids)
     content.note(session, user, "claim", ids)
     if events:
         # The events holding them are graded again now, as a run scoped to them would.

@@ -15,7 +15,7 @@ from typing import Iterable
 from sqlalchemy.orm import Session
 
 from .config import Config
-from .content import RUN_READS, RunCheck
+from .content import MARK_JOIN, RUN_READS, RunCheck
 from .datasets import cited_outlet, is_outlet
 from .db import CHUNK, chunks, driver_rows
 from .deskplaces import desk_gazetteer
@@ -104,17 +104,17 @@ class Locations:
         return found
 
 
-# What the loader reads of a claim beyond what the content check reads (RUN_READS).
-_EXTRA = ("needs_match", "version")
-_AT = {name: i + 1 for i, name in enumerate((*RUN_READS, *_EXTRA))}   # after c.id
+# What the loader reads of a claim: what the content check reads (RUN_READS), then the version
+# of its mark for the next run (None: not marked).
+_AT = {name: i + 1 for i, name in enumerate((*RUN_READS, "mark"))}   # after c.id
 _COLUMNS = itemgetter(*(_AT[name] for name in (
     "fingerprint", "source_id", "report_id", "date_start", "date_end", "date_precision", "place_key", "place_label",
     "type_category", "target_categories", "victims_category", "place_region", "actor_key", "stance", "killed_text",
-    "killed_low", "killed_high", "wounded_text", "wounded_low", "wounded_high", "text", "needs_match", "version",
+    "killed_low", "killed_high", "wounded_text", "wounded_low", "wounded_high", "text", "mark",
     "place_geonameid", "place_candidates", "place_names", "text_type_category", "place_method", "ref",
     "draft_state")))
 _RUN_VALUES = slice(1, 1 + len(RUN_READS))
-_READ = ", ".join(f'c."{name}"' for name in (*RUN_READS, *_EXTRA))
+_READ = ", ".join(f'c."{name}"' for name in RUN_READS) + ", m.version"
 
 
 def _load(session: Session, origin_root: dict[int, tuple[int, bool, Source, bool]],
@@ -129,9 +129,9 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, Source, bool
     if check is not None and check.beside is not None:
         check = None   # the claims are checked in a process beside this one
     if check is not None and ids is None:
-        sql = check.statement(_EXTRA)
+        sql = check.statement(marks=True)
     else:   # integers only: safe to write into the statement
-        sql = (f"SELECT c.id, {_READ}, NULL, NULL FROM claims c"
+        sql = (f"SELECT c.id, {_READ}, NULL, NULL FROM claims c{MARK_JOIN}"
                + (f" WHERE c.id IN ({','.join(str(int(i)) for i in ids)})" if ids is not None else ""))
     names_of: dict[str | None, frozenset[str]] = {None: frozenset()}
     ordinal_of: dict = {}   # one int a distinct date, shared by its claims
@@ -146,7 +146,7 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, Source, bool
             check.claim(cid, row[_RUN_VALUES], row[-2], row[-1])
         (fp, source_id, report_id, start, end, precision, place_key, place_label, type_category, targets,
          victims, region, actor, stance, killed_text, killed_low, killed_high, wounded_text, wounded_low,
-         wounded_high, text, needs_match, version, geonameid, candidates, place_names, text_type, method, ref,
+         wounded_high, text, mark, geonameid, candidates, place_names, text_type, method, ref,
          draft_state) = _COLUMNS(row)
         first = ordinal_of.get(start)
         if first is None:
@@ -179,10 +179,10 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, Source, bool
                 by_place[place] = [claim]
             else:
                 claims.append(claim)
-        if needs_match:
+        if mark is not None:   # the version the claim was marked at (reconciler.marks)
             dirty.add(cid)
             if versions is not None:
-                versions[cid] = version
+                versions[cid] = mark
     return features, dirty
 
 

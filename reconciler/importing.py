@@ -17,9 +17,8 @@ from typing import Callable, Iterable
 
 from sqlalchemy import Select, and_, bindparam, delete, or_, select, text, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
 
-from . import audit, content
+from . import audit, content, marks
 from .errors import InputError, Problem
 from .config import Config
 from .dates import shift
@@ -155,7 +154,7 @@ class _Importer:
             "stance": claim.stance, "killed_text": text["killed"],
             "wounded_text": text["wounded"],
             "text": text["text"], "lang": text["lang"], "note": text["note"],
-            "raw": claim.raw, "fingerprint": fp, "needs_match": True, "version": 1,
+            "raw": claim.raw, "fingerprint": fp, "version": 1,
             "created_by": self.user, "created_at": utcnow(),
             # A draft row stores a draft; its member is provenance, not content (not in raw nor
             # in the fingerprint): the same claim drafted twice, or given plain, is one claim.
@@ -306,6 +305,7 @@ def import_claims(session: Session, claims: list[ClaimInput], user: str,
     _check_new_sources(claims, importer.index)
     batch = _check_batch(claims, importer.index)
     importer.prepare_reports(claims)
+    marks.forget_orphans(session)
     for part in chunks(batch, CHUNK):
         _import_chunk(importer, part)
     _mark_old_neighbours(session, importer.moved)
@@ -385,8 +385,11 @@ def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> N
     if relays:
         session.connection().execute(core(ClaimRelay).insert(), relays)
     drafts = [i for i, claim in zip(ids, new_claims) if claim.draft is not None]
+    restored: list[int] = []
     if importer.deleted:
-        ids = _restore_deleted(importer, ids, new_claims)
+        ids, restored = _restore_deleted(importer, ids, new_claims)
+    # Marked for the next run under the ids they keep (a restored claim takes its old one back).
+    marks.mark_new(session, sorted(ids + restored))
     summary.added += len(ids)
     summary.added_ids.extend(ids)
     importer.written.update(ids)
@@ -439,12 +442,12 @@ def _refs_statement(sources: int) -> Select:
                          for i in range(sources)))))
 
 
-def _restore_deleted(importer: _Importer, ids: list[int], claims: list[ClaimInput]) -> list[int]:
+def _restore_deleted(importer: _Importer, ids: list[int], claims: list[ClaimInput]) -> tuple[list[int], list[int]]:
     """A new claim whose stored row hashes exactly as a claim deleted outside reconcile was
     recorded is that claim: it takes its id back (and the links and decisions left behind with
-    it). Returns the ids that stay new."""
+    it). Returns the ids that stay new, and the ids taken back."""
     session, deleted = importer.session, importer.deleted
-    kept = []
+    kept, restored = [], []
     for (_kind, new_id, _), (digest, _run) in sorted(content.hashes(session, "claim", ids).items()):
         old_id = deleted.pop(digest, None)
         if old_id is None:
@@ -458,7 +461,8 @@ def _restore_deleted(importer: _Importer, ids: list[int], claims: list[ClaimInpu
                 session.connection().execute(core(ClaimRelay).insert(), relays)
         importer.summary.restored_ids.append(old_id)
         importer.written.add(old_id)
-    return kept
+        restored.append(old_id)
+    return kept, restored
 
 
 def _mark_old_neighbours(session: Session, moved: list[tuple[date, date]]) -> None:
@@ -478,8 +482,9 @@ def _mark_old_neighbours(session: Session, moved: list[tuple[date, date]]) -> No
         else:
             windows.append([shift(start, -reach), shift(end, reach)])
     for low, high in windows:
-        session.execute(update(Claim).where(Claim.place_key.is_(None), Claim.date_end >= low, Claim.date_start <= high)
-                        .values(needs_match=True, version=Claim.version + 1))
+        window = and_(Claim.place_key.is_(None), Claim.date_end >= low, Claim.date_start <= high)
+        session.execute(update(Claim).where(window).values(version=Claim.version + 1))
+        marks.mark_where(session, window)
 
 
 def _update(importer: _Importer, claim_id: int, claim: ClaimInput, fp: str) -> None:
@@ -515,12 +520,11 @@ def _rewrite(importer: _Importer, claim_id: int, claim: ClaimInput, fp: str) -> 
         importer.summary.draft_ids.append(claim_id)
     for key, value in values.items():
         setattr(stored, key, value)
-    stored.version += 1   # a run that read the claim before this commits leaves its mark (runs.reconcile)
-    # Always in the SET, whatever was read: on PostgreSQL a run may clear the mark meanwhile.
-    flag_modified(stored, "needs_match")
+    stored.version += 1   # a run that read the claim before this commits leaves its mark (reconciler.marks)
     stored.updated_by, stored.updated_at = importer.user, utcnow()
     session.execute(delete(ClaimRelay).where(ClaimRelay.claim_id == claim_id))
     session.flush()
+    marks.mark(session, [claim_id])
     relays = importer.relays(claim_id, claim)
     if relays:
         session.connection().execute(core(ClaimRelay).insert(), relays)
@@ -571,7 +575,7 @@ def renormalise(session: Session, user: str, normaliser: PlaceNormaliser | None 
     # it meanwhile has raised the version, and its own reading stands); the version is raised too.
     write = (table.update().where(table.c.id == bindparam("w_id"), table.c.version == bindparam("w_version"))
              .values({name: bindparam(f"w_{name}") for name in DERIVED_FIELDS}
-                     | {"needs_match": True, "version": table.c.version + 1}))
+                     | {"version": table.c.version + 1}))
     moved: list[tuple[date, date]] = []
     for part in chunks(ids, CHUNK):
         rows = session.execute(select(Claim.id, Claim.version, Claim.raw, *columns).where(Claim.id.in_(part)))
@@ -603,6 +607,8 @@ def renormalise(session: Session, user: str, normaliser: PlaceNormaliser | None 
             content.require_intact(session, "claim", [u["w_id"] for u in updates], "nothing was written",
                                    "renormalise again")
             session.connection().execute(write, updates)   # one executemany
+            # Marked at the version now stored (a claim an import corrected meanwhile is marked by it too).
+            marks.mark(session, [u["w_id"] for u in updates])
     _mark_old_neighbours(session, moved)
     if summary.changed_ids:
         content.note(session, user, "claim", summary.changed_ids)

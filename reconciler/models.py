@@ -195,8 +195,6 @@ class Claim(Stamped, Base):
     draft_settled_by: Mapped[str | None] = mapped_column(String(200))
     draft_settled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     draft_reason: Mapped[str | None] = mapped_column(Text)
-    # Set when the claim is new or changed; cleared by the reconciliation run that matches it.
-    needs_match: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     # Raised by every change and every mark for matching: a run clears a mark only at the version it read.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -318,6 +316,20 @@ class Event(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ClaimMark(Base):
+    """A claim the next run must match: new, changed, or touched by a change elsewhere (a source
+    edited, a draft settled, a place re-read). Kept apart from ``claims`` so that a run clearing
+    a hundred thousand marks deletes narrow rows here instead of writing a new version of each
+    wide claim row, with an entry in each of its indexes (PostgreSQL). ``version`` is the
+    claim's version when it was marked: a run deletes the mark only at the version it read
+    (reconciler.marks)."""
+
+    __tablename__ = "claim_marks"
+
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
 
 
 class ClaimLink(Base):

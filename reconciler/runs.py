@@ -14,19 +14,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-from sqlalchemy import bindparam, delete, insert, select, text, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from .clustering import Problem, average_linkage
 from .config import POLICY_VERSION, Config
-from .db import ARRAY_CHUNK, CHUNK, JSONText, among, chunks, driver_rows, insert_rows, parts, reserve_ids, select_in
+from .db import CHUNK, JSONText, among, chunks, driver_rows, insert_rows, parts, reserve_ids, select_in
 from .eventgrades import event_values, grading_texts, relay_names
 from .features import load_features
 from .matching import Blocker, ClaimFeatures, PlaceHints, Score, cannot_link, score_pair
-from . import audit, content, scoring
+from . import audit, content, marks, scoring
 from .processes import default_workers, forked_map, shared
 from .scoring import PairScore, score_in_order
-from .models import (STATUSES, Claim, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, Run, core,
+from .models import (STATUSES, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, Run, core,
                      utcnow)
 from .sources import SourceIndex
 from .unionfind import UnionFind
@@ -325,31 +325,17 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     # Only the claims this run loaded as new: on PostgreSQL, claims committed by others meanwhile stay new.
     # A run scoped to a decision's claims (seeds) leaves them new: the next run must still look
     # at their neighbours without a place (_hint_neighbours).
-    # And only marks nobody renewed since this run read the claim: every writer that marks a claim
-    # raises its version (an import's correction, a source edit, renormalise), so on PostgreSQL a
-    # correction committed during the run keeps its mark, without holding locks for the run's length.
-    matched = sorted(graph.nodes & dirty) if seeds is None else []
-    if session.get_bind().dialect.name == "postgresql":
-        # One statement a part, the ids and versions as arrays: one planned a row costs seconds.
-        for part in chunks(matched, ARRAY_CHUNK):
-            session.execute(_CLEAR_MARKS, {"ids": part, "versions": [versions[c] for c in part]})
-    else:
-        claims = core(Claim)
-        clear = (claims.update().where(claims.c.id == bindparam("c_id"), claims.c.version == bindparam("c_version"))
-                 .values(needs_match=False))
-        for part in chunks(matched, 5000):
-            session.connection().execute(clear, [{"c_id": c, "c_version": versions[c]} for c in part])
+    # And only marks nobody renewed since this run read the claim (reconciler.marks): on
+    # PostgreSQL a correction committed during the run keeps its mark, without holding locks for
+    # the run's length.
+    matched = graph.nodes & dirty if seeds is None else set()
+    marks.clear(session, {c: versions[c] for c in matched})
     run.finished_at = utcnow()
     run.counts = result.counts | {"claims": len(features), "claims_matched": len(graph.nodes),
                                   "pairs_scored": graph.pairs_scored, "events_touched": len(result.touched_events)}
     result.counts = dict(run.counts)
     _audit_run(session, user, run, result, before, manual_events, seeds is not None)
     return result
-
-
-_CLEAR_MARKS = text("UPDATE claims SET needs_match = false "
-                    "FROM unnest(CAST(:ids AS integer[]), CAST(:versions AS integer[])) AS k(id, version) "
-                    "WHERE claims.id = k.id AND claims.version = k.version")
 
 
 def _hint_neighbours(features: dict[int, ClaimFeatures], dirty: set[int], old_event_of: dict[int, int],

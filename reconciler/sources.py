@@ -15,7 +15,7 @@ from typing import Iterable
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from . import audit, content
+from . import audit, content, marks
 from .db import chunks
 from .errors import InputError, LookalikeError, NotFound, Problem, ReconcileError, RefusedInput, ValueParseError
 from .limits import KEY_WIDTH, Limits, key_width_problem, shown_key, text_problem
@@ -338,9 +338,9 @@ def _flag_claims_under(session: Session, index: SourceIndex, source_id: int) -> 
     """Origins may have changed for these claims: the next run re-matches and re-grades them."""
     under = [sid for sid in index.sources if source_id in index.chain_of(sid)]
     for part in chunks(under, 500):
-        # The version too: a run in progress then leaves the mark (see reconciler.runs.reconcile).
-        session.execute(update(Claim).where(Claim.source_id.in_(part))
-                        .values(needs_match=True, version=Claim.version + 1))
+        # The version first: a run in progress then leaves the mark (see reconciler.marks).
+        session.execute(update(Claim).where(Claim.source_id.in_(part)).values(version=Claim.version + 1))
+        marks.mark_where(session, Claim.source_id.in_(part))
 
 
 def _source_state(index: SourceIndex, source: Source) -> dict:

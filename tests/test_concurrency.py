@@ -125,7 +125,7 @@ def test_kill_during_run_leaves_the_database_as_it_was_and_the_retry_completes(s
     again = reconcile(shared, "run", "--wait", "5")
     assert again.returncode == 0, again.stderr
     assert count(shared, "SELECT count(*) FROM claim_links") == 20000
-    assert count(shared, "SELECT count(*) FROM claims WHERE needs_match") == 0
+    assert count(shared, "SELECT count(*) FROM claim_marks") == 0
 
 
 def test_two_concurrent_decisions_on_one_event_one_wins_one_conflicts(shared: Path, tmp_path: Path):

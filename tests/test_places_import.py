@@ -124,7 +124,7 @@ def test_renormalise_reads_claims_again_with_the_places_imported(desk: Desk) -> 
     assert desk("renormalise").exit_code == 0
     [claim] = desk.claims()
     assert (claim["parsed"]["place"]["key"], claim["parsed"]["place"]["method"]) == ("geonames:99000001", "gazetteer")
-    assert desk.query("SELECT needs_match FROM claims") == [(1,)]
+    assert desk.query("SELECT claim_id FROM claim_marks") == [(claim["id"],)]   # marked for the next run
 
 
 def test_places_show_says_what_each_qualifier_kept(desk: Desk) -> None:

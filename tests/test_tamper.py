@@ -110,9 +110,9 @@ def test_audit_verify_names_a_claim_deleted_outside_reconcile(desk):
 
 
 FORGED_CLAIM = ("INSERT INTO claims (ref, source_id, source_text, date_text, date_start, date_end, date_precision, "
-                "stance, raw, fingerprint, needs_match, version, created_by, created_at) "
+                "stance, raw, fingerprint, version, created_by, created_at) "
                 "SELECT 'c', source_id, source_text, date_text, date_start, date_end, date_precision, "
-                "stance, raw, 'forged', 1, 1, created_by, created_at FROM claims WHERE ref = 'a'")
+                "stance, raw, 'forged', 1, created_by, created_at FROM claims WHERE ref = 'a'")
 
 
 def test_audit_verify_names_rows_inserted_outside_reconcile(desk):
@@ -415,6 +415,8 @@ def test_first_write_after_an_upgrade_without_init_records_the_baseline_first(de
 
 # Tables a run reads that its check leaves alone: what runs derive and the trail itself (docs/audit-content.md).
 DERIVED = {"events", "claim_links", "review_pairs", "event_lineage", "runs", "run_lease", "audit_log", "content_hashes"}
+# Bookkeeping a run reads and writes but grades nothing from: which claims to match (reconciler.marks).
+BOOKKEEPING = {"claim_marks"}
 
 
 def test_content_run_reads_cover_every_claim_column_and_table_a_run_reads(desk):
@@ -430,7 +432,7 @@ def test_content_run_reads_cover_every_claim_column_and_table_a_run_reads(desk):
     from reconciler.runs import reconcile
 
     shelling(desk)
-    desk.execute("UPDATE claims SET needs_match = 1")
+    desk.execute("INSERT INTO claim_marks (claim_id, version) SELECT id, version FROM claims")
     db = open_database(str(desk.db))
     statements: list[str] = []
     # SQLite's own trace of every statement a connection runs: also those through the driver's
@@ -448,11 +450,12 @@ def test_content_run_reads_cover_every_claim_column_and_table_a_run_reads(desk):
     columns |= {name for sql in statements if re.search(r'\bFROM claims c\b', sql)
                 for name in re.findall(r'\bc\."?(\w+)', sql)}
     assert {"text", "place_candidates", "note"} <= columns   # the listener saw the run's reads
-    assert columns - {"id", "needs_match", "version"} <= set(RUN_READS)
+    assert columns - {"id", "version"} <= set(RUN_READS)
     tables = {name for sql in statements for name in re.findall(r'\b(?:FROM|JOIN|INTO|UPDATE) "?(\w+)', sql)}
     checked = {k.table for k in KINDS} | {c.table for k in KINDS[1:] for c in k.children}
     # Relays only name relays in an unverified grade's reason: `audit verify` checks them, a run does not.
-    assert tables - DERIVED - {"claim_relays"} <= checked, tables - DERIVED - checked
+    assert "claim_marks" in tables   # the listener saw the marks read and cleared
+    assert tables - DERIVED - BOOKKEEPING - {"claim_relays"} <= checked, tables - DERIVED - checked
 
 
 LOOKALIKE = "\u13b7onitors"   # CHEROKEE LETTER LU for the M: looks like Monitors

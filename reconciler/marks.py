@@ -1,0 +1,80 @@
+"""The claims the next run must match (``claim_marks``): marked by every writer that changes
+what a run would decide of a claim, cleared by the run that matched it.
+
+A mark holds the claim's version when it was marked. Every writer raises the claim's version
+first and then marks it (:func:`mark`), replacing an older mark's version; a run deletes a mark
+only at the version it read (:func:`clear`). On PostgreSQL a run and an import may overlap:
+the import's mark holds the mark's row locked until it commits, so the run's delete waits for
+it, then finds another version and leaves the mark for the next run. The marks are a table of
+their own, not a column of ``claims``, so that clearing them deletes narrow rows instead of
+writing a new version of each wide claim row and of its entry in every index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, bindparam, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from .db import ARRAY_CHUNK, CHUNK, among, chunks, insert_rows, parts, select_in
+from .models import Claim, ClaimMark, core
+
+__all__ = ["clear", "forget_orphans", "mark", "mark_new", "mark_where", "marked"]
+
+
+def forget_orphans(session: Session) -> None:
+    """Remove the marks of claims deleted outside reconcile (a program with SQLite's foreign
+    keys off, its default, deletes the claim and leaves its mark): a new claim may take the id
+    (SQLite gives the largest plus one), or the claim come back under its own (an import
+    restoring it), and either is marked anew by :func:`mark_new`. A look-up of each mark's claim
+    by its key: cheap beside an import."""
+    session.execute(text("DELETE FROM claim_marks WHERE NOT EXISTS "
+                         "(SELECT 1 FROM claims c WHERE c.id = claim_marks.claim_id)"))
+
+
+def mark_new(session: Session, claim_ids: Iterable[int]) -> None:
+    """Mark claims just inserted (at version 1), in one bulk insert (the import has forgotten
+    the marks of claims deleted outside reconcile first: :func:`forget_orphans`)."""
+    insert_rows(session, core(ClaimMark), [{"claim_id": c, "version": 1} for c in claim_ids])
+
+
+def mark_where(session: Session, condition: ColumnElement[bool]) -> None:
+    """Mark every claim ``condition`` selects, at its version as stored now (raise it first)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(ClaimMark).from_select(
+        ["claim_id", "version"], select(Claim.id, Claim.version).where(condition))
+    session.execute(statement.on_conflict_do_update(index_elements=["claim_id"],
+                                                    set_={"version": statement.excluded.version}))
+
+
+def mark(session: Session, claim_ids: Iterable[int]) -> None:
+    """Mark the claims ``claim_ids``, at their versions as stored now (raise them first)."""
+    for part in parts(session, sorted(set(claim_ids)), CHUNK):
+        mark_where(session, among(session, Claim.id, part))
+
+
+_CLEAR = text("DELETE FROM claim_marks USING unnest(CAST(:ids AS integer[]), CAST(:versions AS integer[])) "
+              "AS k(id, version) WHERE claim_marks.claim_id = k.id AND claim_marks.version = k.version")
+
+
+def clear(session: Session, versions: dict[int, int]) -> None:
+    """Clear the marks of the claims ``versions`` names, each only where it is still the mark
+    read (its version): a claim marked again since stays marked."""
+    ids = sorted(versions)
+    if session.get_bind().dialect.name == "postgresql":
+        # One statement a part, the ids and versions as arrays: one planned a row costs seconds.
+        for part in chunks(ids, ARRAY_CHUNK):
+            session.execute(_CLEAR, {"ids": part, "versions": [versions[c] for c in part]})
+        return
+    table = core(ClaimMark)
+    statement = table.delete().where(table.c.claim_id == bindparam("m_id"), table.c.version == bindparam("m_version"))
+    for part in chunks(ids, 5000):
+        session.connection().execute(statement, [{"m_id": c, "m_version": versions[c]} for c in part])
+
+
+def marked(session: Session, claim_ids: Iterable[int]) -> set[int]:
+    """Those of ``claim_ids`` that are marked."""
+    return {row[0] for row in select_in(session, select(ClaimMark.claim_id), ClaimMark.claim_id,
+                                        sorted(set(claim_ids)), CHUNK)}
