@@ -227,6 +227,31 @@ def test_extract_headline_possessive_names_the_place():
     assert (draft.fields["place"], draft.place.place.name, draft.fields["killed"]) == ("Kiev", "Kyiv", "one")
 
 
+def test_extract_headline_abbreviated_oblast_is_a_region_not_its_centre():
+    # "Obl." is an oblast, as "oblast" is: a region, not the city of Donetsk.
+    draft = _headline("Three civilians killed in Donetsk Obl. - police")
+    assert ("place" not in draft.fields, draft.fields["region"], draft.fields["killed"]) == (
+        True, "Donetsk Obl", "Three")
+    beside = _headline("Two soldiers killed in shelling near Horlivka, Donetsk Obl., army says")
+    assert (beside.fields["place"], beside.fields["region"]) == ("near Horlivka", "Donetsk Obl")
+
+
+def test_extract_headline_place_then_comma_then_speaker_keeps_the_place():
+    # "Avdiivka army" would be an army; "Avdiivka, army says" is a place and then who says it.
+    draft = _headline("Two soldiers killed near Avdiivka, army says")
+    assert (draft.fields["place"], draft.fields["source"], draft.fields["killed"]) == (
+        "near Avdiivka", "Armed Forces of Ukraine", "Two")
+
+
+def test_extract_headline_name_in_quotation_marks_is_no_place():
+    # A weapon system in quotation marks is a thing destroyed, not where ("Pantsir" is also a
+    # name the gazetteer knows); a place word before a quoted name still makes it a place.
+    draft = _headline('In the south, the Armed Forces of Ukraine destroyed 77 invaders, six tanks and three "Pantsir"')
+    assert ("place" not in draft.fields, draft.fields["killed"]) == (True, "77")
+    quoted = _headline('Two soldiers killed near "Avdiivka", army says')
+    assert quoted.fields["place"] == "near Avdiivka"
+
+
 def test_extract_hedges_go_to_note():
     draft = drafts_of("ru", next(c[1] for c in CASES if c[1].startswith("Якобы")))[0]
     assert "не удалось независимо проверить" in draft["note"]

@@ -20,6 +20,8 @@ from .rules import LanguageRules, common_rules
 
 _TOKEN = re.compile(r"[\w'’ʼ-]+", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s$")
+# Quotation marks around a name: a weapon system, an operation, a plant ("three “Pantsir”").
+_QUOTES = frozenset('"“”„«»')
 NEIGHBOUR_KM = 50.0   # a namesake this near another place the text names is the one meant
 
 
@@ -92,7 +94,10 @@ def find_place(sentence: str, rules: LanguageRules, gazetteer: Gazetteer, speake
             places, how = _lookup(gazetteer, key) if i > 0 else (gazetteer.exact(key), "gazetteer")
             if not places:
                 continue
-            after = lowered[i + n] if i + n < len(lowered) else ""
+            # The word right after the name, with nothing but a space between: "Donetsk oblast",
+            # "Donetsk army", but not "near Avdiivka, army says".
+            after = lowered[i + n] if i + n < len(lowered) \
+                and not sentence[tokens[i + n - 1][2]:tokens[i + n][1]].strip() else ""
             if after in rules.region_after:
                 region_text = region_text or sentence[tokens[i][1]:tokens[i + n][2]]
                 taken = n + 1
@@ -102,6 +107,9 @@ def find_place(sentence: str, rules: LanguageRules, gazetteer: Gazetteer, speake
             before1 = lowered[i - 1] if i >= 1 else ""
             before = " ".join(lowered[max(0, i - 3):i])
             strong = any(before.endswith(w) for w in rules.place_before if len(w) > 2) or before1 in rules.place_before
+            start, end = tokens[i][1], tokens[i + n - 1][2]
+            if not strong and sentence[start - 1:start] in _QUOTES and sentence[end:end + 1] in _QUOTES:
+                break   # a name in quotation marks, no word making it a place: a thing, not where
             near = next((w for w in sorted(rules.place_near, key=len, reverse=True) if before.endswith(w)), None)
             shown = f"{sentence[tokens[i - len(near.split())][1]:tokens[i - 1][2]]} {text}" if near else text
             rank = 2 if strong and before1 not in ("of", "from") else 1 if strong else 0
