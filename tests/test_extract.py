@@ -243,6 +243,19 @@ def test_extract_headline_place_then_comma_then_speaker_keeps_the_place():
         "near Avdiivka", "Armed Forces of Ukraine", "Two")
 
 
+def test_extract_headline_region_in_the_possessive_then_the_place():
+    draft = _headline("Ukrainian troops in control of Donetsk Oblast's Kramatorsk airfield, deputy prime minister says")
+    assert (draft.fields["place"], draft.fields["region"]) == ("Kramatorsk", "Donetsk Oblast")
+
+
+def test_extract_headline_verb_after_a_name_rules_out_a_government_not_a_place_word():
+    # "Kiev says": the government speaking. "in … Donetsk has increased": the place (a word of
+    # place before it), the verb's subject being the toll.
+    assert "place" not in _headline("Kiev says two soldiers killed").fields
+    draft = _headline("The number of victims of the shelling in the Kirovsky district of Donetsk has increased to three")
+    assert (draft.fields["place"], draft.fields["region"]) == ("Donetsk", "Kirovsky district")
+
+
 def test_extract_headline_name_in_quotation_marks_is_no_place():
     # A weapon system in quotation marks is a thing destroyed, not where ("Pantsir" is also a
     # name the gazetteer knows); a place word before a quoted name still makes it a place.

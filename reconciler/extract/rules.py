@@ -54,6 +54,7 @@ class LanguageRules:
     place_before: frozenset[str]
     place_near: frozenset[str]
     place_not_before: frozenset[str]
+    place_subject_before: frozenset[str]
     region_after: frozenset[str]
     months: dict[str, int]
     weekdays: dict[str, int]
@@ -116,6 +117,7 @@ def language_rules(lang: str) -> LanguageRules:
         place_before=frozenset(data.get("place_before", [])),
         place_near=frozenset(data.get("place_near", [])),
         place_not_before=frozenset(data.get("place_not_before", [])),
+        place_subject_before=frozenset(data.get("place_subject_before", [])),
         region_after=frozenset(data.get("region_after", [])),
         months={k.lower(): int(v) for k, v in dates["months"].items()},
         weekdays={k.lower(): int(v) for k, v in dates["weekdays"].items()},

@@ -3,8 +3,8 @@
 A name is a run of one to three capitalised words (any script) that the gazetteer knows, as
 written or with a case ending replaced (``common.yaml``: ``inflections``; "Авдіївки" →
 "Авдіївка", "Горловкой" → "Горловка"). Names a report uses for a country or its government
-(``place_stop``), or followed by words such as "government" (``place_not_before``), are not
-places. Among the names left, one after a word of place ("in", "near", "біля", "под") is
+(``place_stop``), followed by words such as "government" (``place_not_before``), or by a verb
+with no word of place before them ("Kiev says": ``place_subject_before``), are not places. Among the names left, one after a word of place ("in", "near", "біля", "под") is
 preferred, then the first.
 """
 
@@ -96,10 +96,10 @@ def find_place(sentence: str, rules: LanguageRules, gazetteer: Gazetteer, speake
                 continue
             # The word right after the name, with nothing but a space between: "Donetsk oblast",
             # "Donetsk army", but not "near Avdiivka, army says".
-            after = lowered[i + n] if i + n < len(lowered) \
+            after = _POSSESSIVE.sub("", lowered[i + n]) if i + n < len(lowered) \
                 and not sentence[tokens[i + n - 1][2]:tokens[i + n][1]].strip() else ""
-            if after in rules.region_after:
-                region_text = region_text or sentence[tokens[i][1]:tokens[i + n][2]]
+            if after in rules.region_after:   # "Donetsk oblast", "Donetsk Oblast's"
+                region_text = region_text or _POSSESSIVE.sub("", sentence[tokens[i][1]:tokens[i + n][2]])
                 taken = n + 1
                 break
             if after in rules.place_not_before:
@@ -107,6 +107,8 @@ def find_place(sentence: str, rules: LanguageRules, gazetteer: Gazetteer, speake
             before1 = lowered[i - 1] if i >= 1 else ""
             before = " ".join(lowered[max(0, i - 3):i])
             strong = any(before.endswith(w) for w in rules.place_before if len(w) > 2) or before1 in rules.place_before
+            if after in rules.place_subject_before and not strong:
+                break
             start, end = tokens[i][1], tokens[i + n - 1][2]
             if not strong and sentence[start - 1:start] in _QUOTES and sentence[end:end + 1] in _QUOTES:
                 break   # a name in quotation marks, no word making it a place: a thing, not where
