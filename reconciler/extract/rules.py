@@ -55,6 +55,7 @@ class LanguageRules:
     place_near: frozenset[str]
     place_not_before: frozenset[str]
     place_subject_before: frozenset[str]
+    place_object_after: tuple[str, ...]
     region_after: frozenset[str]
     months: dict[str, int]
     weekdays: dict[str, int]
@@ -118,6 +119,7 @@ def language_rules(lang: str) -> LanguageRules:
         place_near=frozenset(data.get("place_near", [])),
         place_not_before=frozenset(data.get("place_not_before", [])),
         place_subject_before=frozenset(data.get("place_subject_before", [])),
+        place_object_after=tuple(data.get("place_object_after", [])),
         region_after=frozenset(data.get("region_after", [])),
         months={k.lower(): int(v) for k, v in dates["months"].items()},
         weekdays={k.lower(): int(v) for k, v in dates["weekdays"].items()},

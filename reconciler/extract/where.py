@@ -4,7 +4,8 @@ A name is a run of one to three capitalised words (any script) that the gazettee
 written or with a case ending replaced (``common.yaml``: ``inflections``; "Авдіївки" →
 "Авдіївка", "Горловкой" → "Горловка"). Names a report uses for a country or its government
 (``place_stop``), followed by words such as "government" (``place_not_before``), or by a verb
-with no word of place before them ("Kiev says": ``place_subject_before``), are not places. Among the names left, one after a word of place ("in", "near", "біля", "под") is
+with no word of place before them ("Kiev says": ``place_subject_before``), or after a verb of
+accusing ("points at Moscow": ``place_object_after``), are not places. Among the names left, one after a word of place ("in", "near", "біля", "под") is
 preferred, then the first.
 """
 
@@ -107,7 +108,8 @@ def find_place(sentence: str, rules: LanguageRules, gazetteer: Gazetteer, speake
             before1 = lowered[i - 1] if i >= 1 else ""
             before = " ".join(lowered[max(0, i - 3):i])
             strong = any(before.endswith(w) for w in rules.place_before if len(w) > 2) or before1 in rules.place_before
-            if after in rules.place_subject_before and not strong:
+            if (after in rules.place_subject_before and not strong) \
+                    or any(before.endswith(w) for w in rules.place_object_after):
                 break
             start, end = tokens[i][1], tokens[i + n - 1][2]
             if not strong and sentence[start - 1:start] in _QUOTES and sentence[end:end + 1] in _QUOTES:
