@@ -139,11 +139,8 @@ def _run_digest(values: tuple) -> str:
     """The run hash of a claim's RUN_READS values (a cache: see the module's docstring)."""
     try:
         blob = marshal.dumps(values, 2)   # version 2: no shared references, so equal rows give equal bytes
-    except ValueError:   # a type marshal does not know: PostgreSQL's dates, as ISO text (SQLite's own)
-        try:
-            blob = marshal.dumps(tuple(v.isoformat() if type(v) is date else v for v in values), 2)
-        except ValueError:   # anything else (a driver's Decimal): JSON, slower
-            blob = _encode(values).encode("utf-8")
+    except ValueError:   # a type marshal does not know (PostgreSQL's dates)
+        blob = _encode(values).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()
 
 

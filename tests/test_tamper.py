@@ -651,16 +651,3 @@ def test_a_failed_check_beside_the_run_is_done_again_in_it(desk, monkeypatch):
     beside, message = _run_check(desk, 2)
     assert beside is True
     assert message.startswith("claim 1 (ref a) was changed outside reconcile since audit entry 3")
-
-
-def test_a_run_hash_reads_postgresqls_dates_as_sqlites_text_and_any_other_value_through_json() -> None:
-    from datetime import date
-    from decimal import Decimal
-    from hashlib import sha256
-
-    from reconciler.content import _run_digest
-
-    # A date as PostgreSQL's driver gives it hashes as SQLite's ISO text (marshal, not JSON).
-    assert _run_digest((7, date(2021, 4, 6), "x")) == _run_digest((7, "2021-04-06", "x"))
-    # A value marshal does not know, beside a date: the whole tuple as JSON, as before.
-    assert _run_digest((Decimal("1.5"), date(2021, 4, 6))) == sha256(b'["1.5","2021-04-06"]').hexdigest()
