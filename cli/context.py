@@ -192,6 +192,8 @@ SCHEMA_HINTS = {
     "old": "run `reconcile init` to upgrade it",
     "newer": "upgrade reconcile to use it",
     "not_a_database": "give --db an existing reconcile database or a new file name",
+    "sqlite_too_old": "use a Python whose sqlite3 module is SQLite 3.35 or later (python -c \"import sqlite3; "
+                      "print(sqlite3.sqlite_version)\" says which), or a PostgreSQL server (--db postgresql://...)",
 }
 
 # What to do about a problem in an input file, by Problem.remedy.

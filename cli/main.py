@@ -8,7 +8,8 @@ import sqlite3
 import click
 
 from reconciler import __version__, content, schema
-from reconciler.db import DEFAULT_BUSY_TIMEOUT, JOURNAL_MODES, database_error, open_database
+from reconciler.db import (DEFAULT_BUSY_TIMEOUT, JOURNAL_MODES, database_error, database_exists, display_target,
+                          open_database)
 from reconciler.errors import ReconcileError
 from sqlalchemy.exc import DBAPIError
 
@@ -74,6 +75,8 @@ def init(app: AppContext) -> None:
     \b
         reconcile --db desk.sqlite init
     """
+    if not database_exists(app.target):   # a new SQLite file (a server database is taken to exist)
+        schema.refuse_old_sqlite(display_target(app.target))   # before the file is made: nothing left behind
     db = open_database(app.target, busy_timeout=app.busy_timeout, journal_mode=app.journal_mode)
     try:
         before, after = schema.upgrade(db)

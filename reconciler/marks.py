@@ -5,16 +5,20 @@ A mark holds the claim's version when it was marked. Every writer raises the cla
 first and then marks it (:func:`mark`), replacing an older mark's version; a run deletes a mark
 only at the version it read (:func:`clear`). On PostgreSQL a run and an import may overlap:
 the import's mark holds the mark's row locked until it commits, so the run's delete waits for
-it, then finds another version and leaves the mark for the next run. The marks are a table of
-their own, not a column of ``claims``, so that clearing them deletes narrow rows instead of
-writing a new version of each wide claim row and of its entry in every index.
+it, then finds another version and leaves the mark for the next run; a writer marking a claim
+whose mark the run has just deleted waits, the other way round, until the run commits (then
+inserts its mark anew). A writer marking several claims in another order than the run clears
+them may deadlock with it: PostgreSQL rolls one back, and it is retried (a busy error). The
+marks are a table of their own, not a column of ``claims``, so that clearing them deletes
+narrow rows instead of writing a new version of each wide claim row and of its entry in every
+index.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, bindparam, select, text
+from sqlalchemy import ColumnElement, bindparam, case, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -45,8 +49,11 @@ def mark_where(session: Session, condition: ColumnElement[bool]) -> None:
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(ClaimMark).from_select(
         ["claim_id", "version"], select(Claim.id, Claim.version).where(condition))
-    session.execute(statement.on_conflict_do_update(index_elements=["claim_id"],
-                                                    set_={"version": statement.excluded.version}))
+    # Never lower a mark's version: a writer that read the claim before another raised it (and
+    # waited for that one's lock on the mark) must not put the older version back.
+    newer = case((statement.excluded.version > ClaimMark.version, statement.excluded.version),
+                 else_=ClaimMark.version)
+    session.execute(statement.on_conflict_do_update(index_elements=["claim_id"], set_={"version": newer}))
 
 
 def mark(session: Session, claim_ids: Iterable[int]) -> None:

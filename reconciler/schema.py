@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from importlib.resources import files
 from pathlib import Path
 
@@ -11,6 +12,24 @@ from alembic.script import ScriptDirectory
 
 from .db import Database, current_revision
 from .errors import SchemaError
+
+
+# The oldest SQLite library that can run the migrations: 3.35 added ALTER TABLE ... DROP COLUMN
+# (revision 0011 drops a column of `claims` without rebuilding the table).
+SQLITE_MIN = (3, 35)
+
+
+def sqlite_too_old(version: tuple[int, ...] | None = None) -> bool:
+    """Whether the SQLite library (``version``, else this Python's) is older than SQLITE_MIN."""
+    return (version or sqlite3.sqlite_version_info) < SQLITE_MIN
+
+
+def refuse_old_sqlite(label: str) -> None:
+    """Raise SchemaError when this Python's SQLite library cannot create or upgrade ``label``."""
+    if sqlite_too_old():
+        raise SchemaError(f"this Python's SQLite library is version {sqlite3.sqlite_version}; reconcile needs "
+                          f"{'.'.join(map(str, SQLITE_MIN))} or later to create or upgrade {label} (its schema "
+                          "drops a column, which older versions cannot)", reason="sqlite_too_old")
 
 
 def alembic_config() -> Config:
@@ -32,6 +51,8 @@ def upgrade(db: Database) -> tuple[str | None, str]:
     before = current_revision(db)
     if before is not None and before not in known_revisions():
         raise _too_new(db, before)
+    if before != head_revision() and db.writer.dialect.name == "sqlite":
+        refuse_old_sqlite(db.label)
     cfg = alembic_config()
     with db.errors(), db.writer.begin() as conn:
         cfg.attributes["connection"] = conn

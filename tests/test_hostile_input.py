@@ -327,6 +327,9 @@ def test_import_correction_at_the_ends_of_the_calendar_marks_the_claims_near_it(
     # Two days from the old date: marked again; three days: not.
     assert registered.query("SELECT c.ref FROM claims c JOIN claim_marks m ON m.claim_id = c.id ORDER BY c.ref") \
         == [("near",), ("p",)]
+    # Each at the version its claim has now (raised first, then marked).
+    assert registered.query("SELECT count(*) FROM claim_marks m JOIN claims c ON c.id = m.claim_id "
+                            "WHERE m.version != c.version") == [(0,)]
 
 
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])

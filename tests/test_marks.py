@@ -95,7 +95,8 @@ def test_the_migration_moves_the_marks_down_and_up_again(registered: Desk) -> No
 
 
 def test_a_mark_left_by_a_claim_deleted_outside_reconcile_does_not_stop_an_import(registered: Desk) -> None:
-    _imported(registered, A, B)
+    b_relayed = B | {"via": ["dpa"]}
+    _imported(registered, A, b_relayed)
     # Another program, foreign keys off (sqlite3's default): the claim goes, its mark stays.
     registered.execute("DELETE FROM claims WHERE ref = 'b'")
     assert registered.query("SELECT claim_id FROM claim_marks ORDER BY claim_id") == [(1,), (2,)]
@@ -105,6 +106,35 @@ def test_a_mark_left_by_a_claim_deleted_outside_reconcile_does_not_stop_an_impor
     assert (result.exit_code, result.stdout) == (0, "more.jsonl: added 1, updated 0, already stored 0\n")
     assert registered.query(MARKED) == [("a", 1), ("c", 1)]
     # The deleted claim given again takes its own id back (reconciler.content), marked again.
-    result = registered("import", registered.write_jsonl("again.jsonl", [B]))
+    # Its relay, left behind too, does not stop it either.
+    result = registered("import", registered.write_jsonl("again.jsonl", [b_relayed]))
     assert result.exit_code == 0, result.output
     assert registered.query(MARKED) == [("a", 1), ("b", 1), ("c", 1)]
+    assert registered.query("SELECT c.ref, r.source_text FROM claim_relays r JOIN claims c ON c.id = r.claim_id "
+                            "ORDER BY c.ref") == [("b", "dpa")]
+    assert registered("audit", "verify").exit_code == 0
+
+
+def test_a_claim_deleted_outside_reconcile_with_its_relay_left_behind_is_restored(registered: Desk) -> None:
+    b_relayed = B | {"via": ["dpa"]}
+    _imported(registered, A, b_relayed)
+    registered.execute("DELETE FROM claims WHERE ref = 'b'")   # foreign keys off: relay and mark stay
+    assert registered.query("SELECT count(*) FROM claim_relays") == [(1,)]
+    result = registered("import", registered.write_jsonl("again.jsonl", [b_relayed]))
+    assert result.exit_code == 0, result.output
+    assert registered.query("SELECT id, ref FROM claims ORDER BY id") == [(1, "a"), (2, "b")]
+    assert registered.query("SELECT claim_id, source_text FROM claim_relays") == [(2, "dpa")]
+    assert registered.query(MARKED) == [("a", 1), ("b", 1)]
+    assert registered("audit", "verify").exit_code == 0
+
+
+def test_a_mark_never_goes_back_to_an_older_version(registered: Desk) -> None:
+    # A writer that read the claim before another raised it must not put the older version back
+    # (on PostgreSQL it waits for the other's lock on the mark, then finds it newer).
+    _imported(registered, A)
+    registered.execute("UPDATE claim_marks SET version = 5")   # as another writer left it
+    db = open_database(str(registered.db))
+    with db.write() as session:
+        marks.mark(session, [1])   # the claim is at version 1
+    db.dispose()
+    assert registered.query(MARKED) == [("a", 5)]

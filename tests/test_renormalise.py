@@ -13,6 +13,8 @@ from reconciler.config import POLICY_VERSION
 
 # The refs of the claims marked for the next run (reconciler.marks).
 MARKED = "SELECT c.ref FROM claims c JOIN claim_marks m ON m.claim_id = c.id ORDER BY c.ref"
+# Marks at another version than their claim's: none, ever (every writer raises the version first).
+STALE_MARKS = "SELECT m.claim_id FROM claim_marks m JOIN claims c ON c.id = m.claim_id WHERE m.version != c.version"
 
 SOURCES = "- {name: Army, kind: military, side: Ukraine}\n- {name: Mission, kind: intergovernmental}\n"
 
@@ -78,6 +80,7 @@ def test_renormalise_after_an_upgrade_turns_a_false_contest_into_corroboration(d
     assert ("claim 1: type_category none → 'drone', actor_key 'okupanti rosiyski' → 'russ', "
             "victims_category none → 'military'") in result.output
     assert desk.query(MARKED) == [("a",)]
+    assert desk.query(STALE_MARKS) == []
     assert desk.query("SELECT type_category, victims_category, actor_key FROM claims WHERE ref = 'a'") == [
         ("drone", "military", "russ")]
     [(after,)] = desk.query("SELECT after FROM audit_log WHERE action = 'renormalise'")
@@ -203,6 +206,7 @@ def test_renormalise_marks_claims_without_a_place_near_a_changed_claims_old_date
     # x is a drone strike now: no longer compatible with p (related types −1), and no longer in
     # p's blocks, so only the marking near x's old dates brings p back to the run.
     assert desk.query(MARKED) == [("p",), ("x",)]
+    assert desk.query(STALE_MARKS) == []
     # p has no place to take: p–y −1 + 2 + 1.5 + 1 + 1 = 4.5 < 5, apart (and in review).
     _run_then_full(desk, [["p"], ["x"], ["y"]])
 

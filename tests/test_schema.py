@@ -298,3 +298,17 @@ def test_links_stored_before_compact_components_show_the_same_after_the_upgrade(
     assert json.loads(desk("show", str(events[("c",)]), "--json").stdout)["links"] == alone
     assert {e for _c, e in desk.query("SELECT components, explanation FROM claim_links WHERE score IS NOT NULL")} \
         == {None}
+
+
+def test_init_refuses_an_sqlite_library_too_old_to_run_the_migrations(desk: Desk, monkeypatch) -> None:
+    import reconciler.schema as schema
+
+    assert schema.sqlite_too_old((3, 34, 1)) and not schema.sqlite_too_old((3, 35, 0))
+    monkeypatch.setattr(schema.sqlite3, "sqlite_version_info", (3, 34, 1))
+    monkeypatch.setattr(schema.sqlite3, "sqlite_version", "3.34.1")
+    result = desk("init")
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"Error: this Python's SQLite library is version 3.34.1; reconcile needs 3.35 or "
+                                    f"later to create or upgrade {DB_NAME}")
+    assert "or a PostgreSQL server" in result.stderr
+    assert desk.dump() in (None, [])   # nothing written
