@@ -581,3 +581,76 @@ def test_postgres_import_behind_another_adding_the_same_claim_is_a_busy_error(pg
         db.dispose()
     assert run(pg_url, "claims", "--json").stdout.strip() == "[]"
     assert run(pg_url, "import", str(tmp_path / "c.jsonl")).stdout.startswith(f"{tmp_path / 'c.jsonl'}: added 1")
+
+
+def test_postgres_run_clearing_a_mark_a_correction_holds_waits_and_leaves_it(pg_url, tmp_path):
+    """The order reconciler.marks describes: an import has corrected claim a and marked it (not
+    yet committed) when the run, which read a before, clears a's mark. The run's delete waits for
+    the import's lock on the mark, then finds another version and leaves it for the next run."""
+    import threading
+    import time
+    from datetime import date
+
+    import psycopg
+    from sqlalchemy import text
+
+    from reconciler.config import Config
+    from reconciler.db import open_database
+    from reconciler.importing import import_claims
+    from reconciler.reading import read_claim_file
+    from reconciler.runs import reconcile
+
+    fix = _one_claim_stored(pg_url, tmp_path, {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka",
+                                               "type": "shelling"}, {"date": "2021-04-06"})
+    db = open_database(pg_url)
+    plain = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    errors: list[BaseException] = []
+    corrected, commit = threading.Event(), threading.Event()
+
+    def the_correction():
+        try:
+            with db.write() as session:
+                import_claims(session, read_claim_file(fix), "fixer")
+                corrected.set()
+                assert commit.wait(30)
+        except BaseException as exc:   # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    def the_run():
+        try:
+            with db.write() as session:
+                reconcile(session, "runner", Config())
+        except BaseException as exc:   # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    def waiting(kind: str) -> int:
+        with psycopg.connect(plain, autocommit=True) as conn:
+            return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                "AND wait_event = %s", (kind,)).fetchone()[0]
+
+    def until(condition) -> bool:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if condition():
+                return True
+            time.sleep(0.05)
+        return False
+
+    fixer = threading.Thread(target=the_correction)
+    fixer.start()
+    assert corrected.wait(30)
+    runner = threading.Thread(target=the_run)
+    runner.start()
+    try:
+        assert until(lambda: waiting("transactionid") == 1)   # the run's delete waits for the import's mark
+    finally:
+        commit.set()
+    fixer.join(30)
+    runner.join(30)
+    assert errors == []
+    with db.read() as session:
+        stored = session.execute(text("SELECT date_start, c.version, m.version FROM claims c "
+                                      "JOIN claim_marks m ON m.claim_id = c.id WHERE ref = 'a'")).one()
+        finished = session.execute(text("SELECT count(*) FROM runs WHERE finished_at IS NOT NULL")).scalar()
+    assert tuple(stored) == (date(2021, 4, 6), 2, 2) and finished == 1
+    db.dispose()
