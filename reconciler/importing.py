@@ -305,7 +305,7 @@ def import_claims(session: Session, claims: list[ClaimInput], user: str,
     _check_new_sources(claims, importer.index)
     batch = _check_batch(claims, importer.index)
     importer.prepare_reports(claims)
-    _forget_orphans(session)
+    _forget_orphans(session, importer.deleted.values())
     for part in chunks(batch, CHUNK):
         _import_chunk(importer, part)
     _mark_old_neighbours(session, importer.moved)
@@ -442,15 +442,17 @@ def _refs_statement(sources: int) -> Select:
                          for i in range(sources)))))
 
 
-def _forget_orphans(session: Session) -> None:
-    """The relays and marks of claims deleted outside reconcile (a program with SQLite's foreign
-    keys off, its default, deletes the claim and leaves them): gone before the import inserts
-    claims, which may take such an id again (a new claim gets the largest plus one; a claim given
-    again takes its own back, _restore_deleted) and are given their own relays and marks. The
-    links and decisions left behind stay: a claim restored takes them back."""
-    session.execute(text("DELETE FROM claim_relays WHERE NOT EXISTS "
-                         "(SELECT 1 FROM claims c WHERE c.id = claim_relays.claim_id)"))
-    marks.forget_orphans(session)
+def _forget_orphans(session: Session, deleted: Iterable[int]) -> None:
+    """The relays and marks of the claims ``deleted`` outside reconcile (the trail recorded them;
+    a program with SQLite's foreign keys off, its default, deletes the claim and leaves them):
+    gone before the import inserts claims, which may take such an id again (a new claim gets the
+    largest plus one; a claim given again takes its own back, _restore_deleted) and are given
+    their own relays and marks. The links and decisions left behind stay: a claim restored takes
+    them back."""
+    ids = sorted(set(deleted))
+    for part in chunks(ids, CHUNK):
+        session.execute(delete(ClaimRelay).where(ClaimRelay.claim_id.in_(part)))
+    marks.forget(session, ids)
 
 
 def _restore_deleted(importer: _Importer, ids: list[int], claims: list[ClaimInput]) -> tuple[list[int], list[int]]:

@@ -18,29 +18,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, bindparam, case, select, text
+from sqlalchemy import ColumnElement, bindparam, case, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from .db import ARRAY_CHUNK, CHUNK, among, chunks, insert_rows, parts, select_in
 from .models import Claim, ClaimMark, core
 
-__all__ = ["clear", "forget_orphans", "mark", "mark_new", "mark_where", "marked"]
+__all__ = ["clear", "forget", "mark", "mark_new", "mark_where", "marked"]
 
 
-def forget_orphans(session: Session) -> None:
-    """Remove the marks of claims deleted outside reconcile (a program with SQLite's foreign
-    keys off, its default, deletes the claim and leaves its mark): a new claim may take the id
-    (SQLite gives the largest plus one), or the claim come back under its own (an import
-    restoring it), and either is marked anew by :func:`mark_new`. A look-up of each mark's claim
-    by its key: cheap beside an import."""
-    session.execute(text("DELETE FROM claim_marks WHERE NOT EXISTS "
-                         "(SELECT 1 FROM claims c WHERE c.id = claim_marks.claim_id)"))
+def forget(session: Session, claim_ids: Iterable[int]) -> None:
+    """Remove the marks of claims deleted outside reconcile (``claim_ids``: a program with
+    SQLite's foreign keys off, its default, deletes the claim and leaves its mark): a new claim
+    may take the id (SQLite gives the largest plus one), or the claim come back under its own
+    (an import restoring it), and either is marked anew by :func:`mark_new`."""
+    for part in parts(session, sorted(set(claim_ids)), CHUNK):
+        session.execute(delete(ClaimMark).where(among(session, ClaimMark.claim_id, part)))
 
 
 def mark_new(session: Session, claim_ids: Iterable[int]) -> None:
     """Mark claims just inserted (at version 1), in one bulk insert (the import has forgotten
-    the marks of claims deleted outside reconcile first: :func:`forget_orphans`)."""
+    the marks of claims deleted outside reconcile first: :func:`forget`)."""
     insert_rows(session, core(ClaimMark), [{"claim_id": c, "version": 1} for c in claim_ids])
 
 

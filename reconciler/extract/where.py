@@ -5,8 +5,8 @@ written or with a case ending replaced (``common.yaml``: ``inflections``; "Ав�
 "Авдіївка", "Горловкой" → "Горловка"). Names a report uses for a country or its government
 (``place_stop``), followed by words such as "government" (``place_not_before``), or by a verb
 with no word of place before them ("Kiev says": ``place_subject_before``), or after a verb of
-accusing ("points at Moscow": ``place_object_after``), are not places. Among the names left, one after a word of place ("in", "near", "біля", "под") is
-preferred, then the first.
+accusing ("points at Moscow": ``place_object_after``), are not places. Among the names left,
+one after a word of place ("in", "near", "біля", "под") is preferred, then the first.
 """
 
 from __future__ import annotations
