@@ -254,7 +254,8 @@ def test_extract_headline_verb_after_a_name_rules_out_a_government_not_a_place_w
     assert "place" not in _headline("Kiev says two soldiers killed").fields
     # …and whom it accuses is a government too.
     assert "place" not in _headline("Soldiers killed in Ukraine, Kiev points at Moscow over air strike").fields
-    draft = _headline("The number of victims of the shelling in the Kirovsky district of Donetsk has increased to three")
+    draft = _headline("The number of victims of the shelling in the Kirovsky district of Donetsk has increased "
+                      "to three")
     assert (draft.fields["place"], draft.fields["region"]) == ("Donetsk", "Kirovsky district")
 
 
