@@ -183,6 +183,11 @@ CASES = [
     ("en", "Russian shelling of Kharkiv killed 3, police said.",
      {"source": "police", "place": "Kharkiv", "killed": "3"}),
     ("en", "The mayor said 4 died, residents added.", {"source": "mayor", "killed": "4"}),
+    # A capital after a verb of accusing is the government accused, not where anyone died.
+    ("ru", "Москва обвинила Киев в обстреле, в результате которого погибли двое мирных жителей.",
+     {"source": "Government of Russia", "place": None, "killed": "двое"}),
+    ("uk", "Київ звинуватив Москву в обстрілі, загинули двоє цивільних.",
+     {"source": "Government of Ukraine", "place": None, "killed": "двоє"}),
     # The victims after a figure are never read across a comma: "police" here is the speaker.
     ("en", "The death toll rose to 28, police said.",
      {"source": "police", "victims": None, "killed": "28"}),
