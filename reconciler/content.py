@@ -53,6 +53,7 @@ from . import audit
 from .audit import RowKey
 from .db import chunks, select_in, unwritten_file
 from .errors import AuditError, ContentChanged
+from .marks import MARK_JOIN
 from .models import AuditEntry, Claim, ContentHash, Place, Source, naive_utc
 from .processes import Beside, ProcessLost, can_fork, shared
 
@@ -391,7 +392,6 @@ def _compare(recorded: dict[RowKey, tuple[str, str | None, int]], current: dict[
 
 _RUN_JOIN = ("SELECT c.id, {columns}, h.run_hash, h.seq FROM claims c LEFT JOIN content_hashes h "
              "ON h.kind = 'claim' AND h.row_id = c.id AND h.row_id2 = 0{joins}")
-MARK_JOIN = " LEFT JOIN claim_marks m ON m.claim_id = c.id"
 _GONE = ("SELECT h.row_id, h.seq FROM content_hashes h WHERE h.kind = 'claim' "
          "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.id = h.row_id)")
 

@@ -15,11 +15,12 @@ from typing import Iterable
 from sqlalchemy.orm import Session
 
 from .config import Config
-from .content import MARK_JOIN, RUN_READS, RunCheck
+from .content import RUN_READS, RunCheck
 from .datasets import cited_outlet, is_outlet
 from .db import CHUNK, chunks, driver_rows
 from .deskplaces import desk_gazetteer
 from .gazetteer import Gazetteer
+from .marks import MARK_JOIN
 from .matching import ClaimFeatures
 from .models import Source, uncounted_draft
 from .sources import SourceIndex

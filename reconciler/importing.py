@@ -22,7 +22,7 @@ from . import audit, content, marks
 from .errors import InputError, Problem
 from .config import Config
 from .dates import shift
-from .db import chunks, insert_rows, reserve_ids, select_in
+from .db import among, chunks, insert_rows, parts, reserve_ids, select_in
 from .limits import KEY_WIDTH
 from .models import Claim, ClaimChange, ClaimRelay, Report, core, utcnow
 from .deskplaces import desk_gazetteer
@@ -450,8 +450,8 @@ def _forget_orphans(session: Session, deleted: Iterable[int]) -> None:
     their own relays and marks. The links and decisions left behind stay: a claim restored takes
     them back."""
     ids = sorted(set(deleted))
-    for part in chunks(ids, CHUNK):
-        session.execute(delete(ClaimRelay).where(ClaimRelay.claim_id.in_(part)))
+    for part in parts(session, ids, CHUNK):
+        session.execute(delete(ClaimRelay).where(among(session, ClaimRelay.claim_id, part)))
     marks.forget(session, ids)
 
 

@@ -25,7 +25,11 @@ from sqlalchemy.orm import Session
 from .db import ARRAY_CHUNK, CHUNK, among, chunks, insert_rows, parts, select_in
 from .models import Claim, ClaimMark, core
 
-__all__ = ["clear", "forget", "mark", "mark_new", "mark_where", "marked"]
+__all__ = ["MARK_JOIN", "clear", "forget", "mark", "mark_new", "mark_where", "marked"]
+
+# Joined to ``claims c`` by a reader of every claim: ``m.version``, the version the claim was
+# marked at, or NULL when it is not marked (reconciler.features, content.RunCheck).
+MARK_JOIN = " LEFT JOIN claim_marks m ON m.claim_id = c.id"
 
 
 def forget(session: Session, claim_ids: Iterable[int]) -> None:

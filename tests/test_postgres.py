@@ -35,6 +35,28 @@ def pg_url():
         conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
+def _lock_waits(url: str, kind: str) -> int:
+    """How many sessions of the server at ``url`` (a libpq URL) wait for a lock of ``kind``
+    (``advisory``, ``transactionid``: another transaction's row)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                            "AND wait_event = %s", (kind,)).fetchone()[0]
+
+
+def _until(condition, seconds: float = 20) -> bool:
+    """Whether ``condition()`` came true within ``seconds`` (asked every 50 ms)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def run(url: str, *args: str, user: str = "tester"):
     result = CliRunner().invoke(cli, ["--db", url, "--user", user, *args], catch_exceptions=False)
     return result
@@ -299,7 +321,6 @@ def test_postgres_correction_committed_after_the_run_cleared_its_mark_keeps_it(p
     """The other order: the run has cleared claim a's mark (not yet committed) when an import
     corrects a. The import waits for the run's row lock, then must still write its mark."""
     import threading
-    import time
     from datetime import date
 
     import psycopg
@@ -326,28 +347,15 @@ def test_postgres_correction_committed_after_the_run_cleared_its_mark_keeps_it(p
     def the_correction():
         outcomes.append(run(pg_url, "import", str(fix), user="fixer").exit_code)
 
-    def waiting(kind: str) -> int:
-        with psycopg.connect(plain, autocommit=True) as conn:
-            return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                                "AND wait_event = %s", (kind,)).fetchone()[0]
-
-    def until(condition) -> bool:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if condition():
-                return True
-            time.sleep(0.05)
-        return False
-
     # Hold the audit chain's lock: the run stops at its audit entry, after clearing the marks.
     with psycopg.connect(plain) as holder:
         holder.execute("SELECT pg_advisory_xact_lock(7243001)")
         runner = threading.Thread(target=the_run)
         runner.start()
-        assert until(lambda: waiting("advisory") == 1)
+        assert _until(lambda: _lock_waits(plain, "advisory") == 1)
         fixer = threading.Thread(target=the_correction)
         fixer.start()
-        assert until(lambda: waiting("transactionid") == 1)   # the import waits for the run's row
+        assert _until(lambda: _lock_waits(plain, "transactionid") == 1)   # the import waits for the run's row
         holder.rollback()   # let the run go on: it commits, then the import
     runner.join(30)
     fixer.join(30)
@@ -588,10 +596,8 @@ def test_postgres_run_clearing_a_mark_a_correction_holds_waits_and_leaves_it(pg_
     yet committed) when the run, which read a before, clears a's mark. The run's delete waits for
     the import's lock on the mark, then finds another version and leaves it for the next run."""
     import threading
-    import time
     from datetime import date
 
-    import psycopg
     from sqlalchemy import text
 
     from reconciler.config import Config
@@ -623,26 +629,13 @@ def test_postgres_run_clearing_a_mark_a_correction_holds_waits_and_leaves_it(pg_
         except BaseException as exc:   # noqa: BLE001 - reported below
             errors.append(exc)
 
-    def waiting(kind: str) -> int:
-        with psycopg.connect(plain, autocommit=True) as conn:
-            return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                                "AND wait_event = %s", (kind,)).fetchone()[0]
-
-    def until(condition) -> bool:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if condition():
-                return True
-            time.sleep(0.05)
-        return False
-
     fixer = threading.Thread(target=the_correction)
     fixer.start()
     assert corrected.wait(30)
     runner = threading.Thread(target=the_run)
     runner.start()
     try:
-        assert until(lambda: waiting("transactionid") == 1)   # the run's delete waits for the import's mark
+        assert _until(lambda: _lock_waits(plain, "transactionid") == 1)   # the run's delete waits for the import's mark
     finally:
         commit.set()
     fixer.join(30)
