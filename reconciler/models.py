@@ -386,7 +386,9 @@ class ReviewPair(Base):
     __tablename__ = "review_pairs"
 
     claim_a: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
-    claim_b: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    # Indexed on its own too (the primary key serves claim_a): a run clears the pairs of the
+    # claims it re-matched, on either side (migration 0012).
+    claim_b: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True, index=True)
     score: Mapped[float] = mapped_column(Float)
     components: Mapped[dict] = mapped_column(JSON)
     explanation: Mapped[str] = mapped_column(Text)

@@ -25,7 +25,7 @@ from .features import load_features
 from .matching import Blocker, ClaimFeatures, PlaceHints, Score, cannot_link, score_pair
 from . import audit, content, marks, scoring
 from .processes import default_workers, forked_map, shared
-from .scoring import PairScore, score_in_order
+from .scoring import PairScore, score_all, score_wave
 from .models import (STATUSES, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, Run, core,
                      utcnow)
 from .sources import SourceIndex
@@ -82,23 +82,29 @@ class _Explorer:
         fresh = seeds - graph.nodes
         graph.nodes |= fresh
         if len(fresh) == len(self.features):
-            # Every claim is a seed (a full run): no link can bring in another, and the pairs
-            # are scored in claim order, over several processes where that pays.
-            for node, found in score_in_order(sorted(fresh), self.features, self.blocker, self.hints, self.config,
-                                              self.cannot, self.must_of, self.workers, self.done_pairs):
+            # Every claim is a seed (a full run): no link can bring in another, and each pair is
+            # scored once, from its smaller claim, over several processes where that pays.
+            for node, kept, scored in score_all(sorted(fresh), self.features, self.blocker, self.hints, self.config,
+                                                self.cannot, self.must, self.must_of, self.workers):
                 self._visit(len(graph.nodes))
-                for scored in found:
-                    self._record(node, scored, None)
+                graph.pairs_scored += scored
+                for pair in kept:
+                    self._record(node, pair, None)
             self.progress("matching", len(graph.nodes), len(graph.nodes))
             return
-        queue = sorted(fresh, reverse=True)
-        while queue:
-            node = queue.pop()
-            self._visit(len(graph.nodes))
-            for _node, found in score_in_order([node], self.features, self.blocker, self.hints, self.config,
-                                               self.cannot, self.must_of, 1, self.done_pairs):
-                for scored in found:
-                    self._record(node, scored, queue)
+        # A wave at a time: the seeds, then the claims their strong links brought in, and so on.
+        # The claims reached and the pairs scored are the same in any order; a wave's pairs are
+        # scored over several processes where there are enough of them (score_wave).
+        wave = sorted(fresh)
+        while wave:
+            reached: list[int] = []
+            for node, kept, scored in score_wave(wave, self.features, self.blocker, self.hints, self.config,
+                                                 self.cannot, self.must, self.must_of, self.workers, self.done_pairs):
+                self._visit(len(graph.nodes))
+                graph.pairs_scored += scored
+                for pair in kept:
+                    self._record(node, pair, reached)
+            wave = sorted(reached)
         self.progress("matching", len(graph.nodes), len(graph.nodes))
 
     def _visit(self, total: int) -> None:
@@ -107,11 +113,10 @@ class _Explorer:
             self.progress("matching", self.visited, total)
 
     def _record(self, node: int, scored: PairScore, queue: list[int] | None) -> None:
-        """Keep what clustering and the review queue need of a scored pair; a strong link brings
-        the other claim into the run (onto ``queue``)."""
+        """Keep what clustering and the review queue need of a scored pair (one worth keeping:
+        scoring.worth_keeping); a strong link brings the other claim into the run (onto ``queue``)."""
         graph, config = self.graph, self.config
         pair = (scored.a, scored.b)
-        graph.pairs_scored += 1
         if scored.forbidden:
             graph.cannot.add(pair)
         if scored.total >= config.review_threshold or pair in self.must:

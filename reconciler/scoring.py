@@ -26,6 +26,8 @@ PARALLEL_MIN = 20_000
 # Claims per task: small enough to spread the work evenly, large enough that a task's results
 # are worth sending.
 TASK_CLAIMS = 2_000
+# An incremental run's wave is scored over several processes from this many pairs (score_wave).
+WAVE_PAIRS_MIN = 20_000
 
 FORBIDDEN, CONTRADICTS, HELD_BACK = 1, 2, 4
 
@@ -56,67 +58,133 @@ def score_candidate(claim: ClaimFeatures, other: ClaimFeatures, config: Config, 
                      and score.held_back_by(config) is not None)
 
 
-def score_in_order(nodes: list[int], features: dict[int, ClaimFeatures], blocker: Blocker, hints: PlaceHints,
-                   config: Config, cannot: set[tuple[int, int]], must_of: dict[int, set[int]],
-                   workers: int, done: set[int]) -> Iterator[tuple[int, list[PairScore]]]:
-    """For each claim of ``nodes`` (ascending ids), the pairs it proposes that an earlier claim
-    did not (nor ``done``, pairs as ``a << 32 | b``, which gains them): its blocker candidates,
-    then the claims people linked it to. Scored over ``workers`` processes; the order is that
-    of scoring them one by one here."""
+def worth_keeping(scored: PairScore, config: Config, must: set[tuple[int, int]]) -> bool:
+    """Whether a run keeps anything of a scored pair beyond counting it: a pair nothing may
+    link, one a component holds back, one at or above the review or link threshold, or one
+    people linked (what runs._Explorer records). Most candidate pairs are none of these."""
+    return (scored.forbidden or scored.held_back or scored.total >= min(config.review_threshold, config.link_threshold)
+            or (scored.a, scored.b) in must)
+
+
+def score_all(nodes: list[int], features: dict[int, ClaimFeatures], blocker: Blocker, hints: PlaceHints,
+              config: Config, cannot: set[tuple[int, int]], must: set[tuple[int, int]],
+              must_of: dict[int, set[int]], workers: int) -> Iterator[tuple[int, list[PairScore], int]]:
+    """For a run where every claim is a seed (``nodes``: every claim, ascending ids): each claim
+    with the pairs it scored, those worth keeping (:func:`worth_keeping`) and how many it scored
+    in all. Each pair is scored once, from its smaller claim: the blocker's candidates are
+    symmetric (Blocker), and so are people's links, so no set of the pairs done is kept (at a
+    million claims it held 35 million pairs) and no worker scores a pair another scores too.
+    Scored over ``workers`` processes; the order is that of scoring them one by one here."""
     if workers <= 1 or len(nodes) < PARALLEL_MIN or not can_fork():
-        yield from _pairs_of(nodes, features, blocker, hints, config, cannot, must_of, done)
+        for node in nodes:
+            scored = _score(node, _upward(node, features, blocker, must_of), features, config, hints, cannot)
+            yield node, [s for s in scored if worth_keeping(s, config, must)], len(scored)
         return
-    tasks = [nodes[i:i + TASK_CLAIMS] for i in range(0, len(nodes), TASK_CLAIMS)]
-    state = (features, blocker, hints, config, cannot, must_of)
-    for task, (firsts, packed, totals, flags, learned) in zip(tasks, forked_map(_score_task, tasks, state, workers)):
+    tasks = [[(node, None) for node in nodes[i:i + TASK_CLAIMS]] for i in range(0, len(nodes), TASK_CLAIMS)]
+    yield from _scored_tasks(tasks, (features, blocker, hints, config, cannot, must, must_of), workers, hints)
+
+
+def score_wave(nodes: list[int], features: dict[int, ClaimFeatures], blocker: Blocker, hints: PlaceHints,
+               config: Config, cannot: set[tuple[int, int]], must: set[tuple[int, int]],
+               must_of: dict[int, set[int]], workers: int, done: set[int]) -> Iterator[tuple[int, list[PairScore], int]]:
+    """:func:`score_all` for the claims an incremental run reached at once (a wave: its seeds,
+    then the claims their strong links brought in, and so on): the pairs each claim proposes
+    that an earlier one did not (nor ``done``, pairs as ``a << 32 | b``, which gains them) are
+    found here, in order, and scored over ``workers`` processes when there are enough of them.
+    An incremental run finds its claims a wave at a time, so this is the part of its work that
+    can be shared out."""
+    proposed = [(node, _proposals(node, features, blocker, must_of, done)) for node in nodes]
+    total = sum(len(others) for _node, others in proposed)
+    # Tasks of about equal numbers of pairs, a few a worker, so that one slow task does not
+    # leave the other workers idle.
+    size, tasks, task, count = total // (4 * workers) + 1, [], [], 0
+    for node, others in proposed:
+        task.append((node, [other.id for other in others]))
+        count += len(others)
+        if count >= size:
+            tasks.append(task)
+            task, count = [], 0
+    if task:
+        tasks.append(task)
+    if workers <= 1 or total < WAVE_PAIRS_MIN or len(tasks) < 2 or not can_fork():
+        for node, others in proposed:
+            scored = _score(node, others, features, config, hints, cannot)
+            yield node, [s for s in scored if worth_keeping(s, config, must)], len(scored)
+        return
+    yield from _scored_tasks(tasks, (features, blocker, hints, config, cannot, must, must_of), workers, hints)
+
+
+def _scored_tasks(tasks: list[list[tuple[int, list[int] | None]]], state: tuple, workers: int,
+                  hints: PlaceHints) -> Iterator[tuple[int, list[PairScore], int]]:
+    """The tasks (each a list of (claim, the ids to score it with, or None: its larger
+    candidates)) scored over ``workers`` processes, in order."""
+    for task, (counts, packed, totals, flags, learned) in zip(tasks, forked_map(_score_task, tasks, state, workers)):
         hints.learn(learned)
-        pairs = array("q")
-        pairs.frombytes(packed)
-        scores, marks = array("d"), array("b")
-        scores.frombytes(totals)
-        marks.frombytes(flags)
-        starts = array("q")
-        starts.frombytes(firsts)
-        for i, node in enumerate(task):
-            found = []
-            for j in range(starts[i], starts[i + 1]):
-                p = pairs[j]
-                if p in done:
-                    continue
-                done.add(p)
-                f = marks[j]
-                found.append(PairScore(p >> 32, p & 0xFFFFFFFF, scores[j], bool(f & FORBIDDEN),
-                                       bool(f & CONTRADICTS), bool(f & HELD_BACK)))
-            yield node, found
+        for (node, _others), (kept, scored) in zip(task, _unpack(counts, packed, totals, flags)):
+            yield node, kept, scored
 
 
-def _pairs_of(nodes: list[int], features: dict[int, ClaimFeatures], blocker: Blocker, hints: PlaceHints,
-              config: Config, cannot: set[tuple[int, int]], must_of: dict[int, set[int]],
-              done: set[int]) -> Iterator[tuple[int, list[PairScore]]]:
-    for node in nodes:
-        claim = features[node]
-        found = []
-        for other in [*blocker.candidates(claim), *(features[m] for m in sorted(must_of.get(node, ())))]:
-            packed = (node << 32 | other.id) if node < other.id else (other.id << 32 | node)
-            if packed in done:
-                continue
-            done.add(packed)
-            found.append(score_candidate(claim, other, config, hints, cannot))
-        yield node, found
+def _score(node: int, others: list[ClaimFeatures], features: dict[int, ClaimFeatures], config: Config,
+           hints: PlaceHints, cannot: set[tuple[int, int]]) -> list[PairScore]:
+    claim = features[node]
+    return [score_candidate(claim, other, config, hints, cannot) for other in others]
 
 
-def _score_task(nodes: list[int]) -> tuple[bytes, bytes, bytes, bytes, list]:
-    """In a worker: the pairs a run of claims proposes, as arrays (offsets per claim, pairs,
-    totals, flags), and the place hints worked out for them. Pairs already proposed by an
-    earlier claim of the same task are left out; the parent drops those an earlier task
-    proposed."""
-    features, blocker, hints, config, cannot, must_of = shared()
+def _upward(node: int, features: dict[int, ClaimFeatures], blocker: Blocker,
+            must_of: dict[int, set[int]]) -> list[ClaimFeatures]:
+    """The claims of larger id ``node`` is to be scored with in a run where every claim is: its
+    blocker candidates, then the claims people linked it to (each once)."""
+    found = [other for other in blocker.candidates(features[node]) if other.id > node]
+    linked = must_of.get(node)
+    if linked:
+        proposed = {other.id for other in found}
+        found.extend(features[m] for m in sorted(linked) if m > node and m not in proposed)
+    return found
+
+
+def _proposals(node: int, features: dict[int, ClaimFeatures], blocker: Blocker, must_of: dict[int, set[int]],
+               done: set[int]) -> list[ClaimFeatures]:
+    """The claims ``node`` is to be scored with: its blocker candidates, then the claims people
+    linked it to, less the pairs in ``done`` (which gains them)."""
+    found = []
+    for other in [*blocker.candidates(features[node]), *(features[m] for m in sorted(must_of.get(node, ())))]:
+        packed = (node << 32 | other.id) if node < other.id else (other.id << 32 | node)
+        if packed in done:
+            continue
+        done.add(packed)
+        found.append(other)
+    return found
+
+
+def _score_task(task: list[tuple[int, list[int] | None]]) -> tuple[bytes, bytes, bytes, bytes, list]:
+    """In a worker: each (claim, the ids to score it with, or None: its larger candidates)
+    scored, as arrays (per claim: the pairs kept and the pairs scored; the kept pairs, totals
+    and flags), and the place hints worked out for them."""
+    features, blocker, hints, config, cannot, must, must_of = shared()
     known = len(hints)
-    starts, packed, totals, flags = array("q", [0]), array("q"), array("d"), array("b")
-    for _node, found in _pairs_of(nodes, features, blocker, hints, config, cannot, must_of, set()):
-        for s in found:
+    counts, packed, totals, flags = array("q"), array("q"), array("d"), array("b")
+    for node, ids in task:
+        others = _upward(node, features, blocker, must_of) if ids is None else [features[i] for i in ids]
+        scored = _score(node, others, features, config, hints, cannot)
+        kept = [s for s in scored if worth_keeping(s, config, must)]
+        for s in kept:
             packed.append(s.a << 32 | s.b)
             totals.append(s.total)
             flags.append(FORBIDDEN * s.forbidden | CONTRADICTS * s.contradicts | HELD_BACK * s.held_back)
-        starts.append(len(packed))
-    return starts.tobytes(), packed.tobytes(), totals.tobytes(), flags.tobytes(), hints.learned_since(known)
+        counts.extend((len(kept), len(scored)))
+    return counts.tobytes(), packed.tobytes(), totals.tobytes(), flags.tobytes(), hints.learned_since(known)
+
+
+def _unpack(counts_bytes: bytes, packed: bytes, totals: bytes,
+            flags: bytes) -> Iterator[tuple[list[PairScore], int]]:
+    """:func:`_score_task`'s arrays back as each claim's kept pairs and how many it scored."""
+    pairs, scores, marks, counts = array("q"), array("d"), array("b"), array("q")
+    pairs.frombytes(packed)
+    scores.frombytes(totals)
+    marks.frombytes(flags)
+    counts.frombytes(counts_bytes)
+    j = 0
+    for kept, scored in zip(counts[0::2], counts[1::2]):
+        yield [PairScore(pairs[i] >> 32, pairs[i] & 0xFFFFFFFF, scores[i], bool(marks[i] & FORBIDDEN),
+                         bool(marks[i] & CONTRADICTS), bool(marks[i] & HELD_BACK)) for i in range(j, j + kept)], scored
+        j += kept

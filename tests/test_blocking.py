@@ -10,6 +10,7 @@ from conftest import imported_database
 from reconciler.config import Config
 from reconciler.features import load_features
 from reconciler.matching import Blocker
+from reconciler.runs import reconcile
 from reconciler.sources import SourceIndex
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -39,3 +40,45 @@ def test_few_queries_blocker_proposes_the_same_candidates_as_the_filed_one(tmp_p
     # And claims are filed far fewer times: no "near" block at all.
     assert not any(key[0] == "near" for key in asked.blocks)
     assert sum(len(m) for _s, m in asked.blocks.values()) < sum(len(m) for _s, m in filed.blocks.values())
+
+
+def _with_unknown_places(claims: list[dict]) -> list[dict]:
+    """The generated claims and, beside some of them, reports of places no gazetteer holds (the
+    same day, kind and victims), with and without a region: those meet through their names and
+    regions, blocks the generated claims alone never fill."""
+    unknown = ["IL-76 crash site, Luhansk oblast", "IL-76 crash site", "Toploprylad plant, Donetsk oblast",
+               "the Toploprylad plant", "checkpoint Zaitseve-2, Donetsk oblast"]
+    extra = []
+    for i, claim in enumerate(claims[:400:40]):
+        extra.append(dict(claim, ref=f"unknown-{i}", place=unknown[i % len(unknown)], via=[], report=None))
+    return claims + [{k: v for k, v in c.items() if v is not None} for c in extra]
+
+
+def test_candidates_are_symmetric_and_a_full_run_scores_each_pair_once(tmp_path):
+    # A run that re-decides every claim scores each pair from its smaller claim only
+    # (scoring.score_all): right only if b is a candidate of a exactly when a is one of b.
+    sources, claims, truth = generate.generate(1500, seed=7)
+    data = tmp_path / "data"
+    generate.write(data, sources, _with_unknown_places(claims), [], truth)
+    db = imported_database(tmp_path / "pairs.sqlite", data)
+    with db.read() as session:
+        features, _dirty = load_features(session, SourceIndex.load(session), config=Config())
+    config = Config()
+    kinds = {"placed": lambda f: bool(f.candidates), "no place": lambda f: f.place_key is None,
+             "period": lambda f: f.is_period(config),
+             "unknown place with a region": lambda f: f.place_key is not None and not f.candidates and f.region,
+             "unknown place without one": lambda f: f.place_key is not None and not f.candidates and not f.region}
+    for kind, test in kinds.items():
+        assert any(test(f) for f in features.values()), kind   # every way of meeting is tried
+    pairs = set()
+    for blocker in (Blocker(features.values(), config), Blocker(features.values(), config, few_queries=True)):
+        proposed = {claim.id: {other.id for other in blocker.candidates(claim)} for claim in features.values()}
+        for a, others in proposed.items():
+            for b in others:
+                assert a in proposed[b], (a, b)
+        pairs |= {(min(a, b), max(a, b)) for a, others in proposed.items() for b in others}
+    # Each pair scored once, however many claims proposed it.
+    with db.write() as session:
+        counts = reconcile(session, "tester", config, workers=1).counts
+    db.dispose()
+    assert counts["pairs_scored"] == len(pairs) > 2000

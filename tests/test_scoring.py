@@ -14,6 +14,9 @@ from sqlalchemy import text
 from conftest import imported_database
 from reconciler import runs, scoring
 from reconciler.config import Config
+from reconciler.importing import import_claims
+from reconciler.places import PlaceNormaliser
+from reconciler.reading import read_claim_file
 from reconciler.runs import reconcile
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -29,8 +32,16 @@ TABLES = {
 }
 
 
-def _run(tmp_path: Path, name: str, data: Path, workers: int) -> tuple[dict, dict]:
+def _run(tmp_path: Path, name: str, data: Path, workers: int, extra: Path | None = None) -> tuple[dict, dict]:
+    """A run over ``workers`` processes on ``data``'s claims (with ``extra``: a first run in one
+    process, then ``extra``'s claims imported and an incremental run over ``workers``): its
+    counts and the tables after it."""
     db = imported_database(tmp_path / name, data)
+    if extra is not None:
+        with db.write() as session:
+            reconcile(session, "tester", Config(), workers=1)
+        with db.write() as session:
+            import_claims(session, read_claim_file(extra), "tester", PlaceNormaliser())
     with db.write() as session:
         result = reconcile(session, "tester", Config(), workers=workers)
     with db.read() as session:
@@ -88,6 +99,31 @@ def test_a_run_over_several_processes_equals_one_in_a_single_process(tmp_path, m
     assert os.getpid() not in {int(pid) for _kind, pid, _n in tasks}
     # And the run is the same, row for row.
     assert alone_counts["pairs_scored"] > 2500 and alone_counts["events"] > 500
+    assert pooled_counts == alone_counts
+    for table in TABLES:
+        assert pooled[table] == alone[table], table
+
+
+@pytest.mark.skipif(not scoring.can_fork(), reason="several processes need fork")
+def test_an_incremental_run_scoring_its_waves_over_several_processes_equals_one_in_a_single_process(
+        tmp_path, monkeypatch):
+    sources, base, extra, truth = generate.generate_split(2500, 250, seed=13)
+    data = tmp_path / "data"
+    generate.write(data, sources, base, extra, truth)
+    alone_counts, alone = _run(tmp_path, "one.sqlite", data, 1, extra=data / "claims-extra.jsonl")
+    monkeypatch.setattr(scoring, "WAVE_PAIRS_MIN", 0)   # every wave over the pool, however small
+    _TASKS_SEEN[:] = [tmp_path / "tasks.txt"]
+    monkeypatch.setattr(scoring, "_score_task", _spy_task)
+    pooled_counts, pooled = _run(tmp_path, "pool.sqlite", data, 2, extra=data / "claims-extra.jsonl")
+    tasks = [line.split() for line in (tmp_path / "tasks.txt").read_text().splitlines()]
+    # The incremental run's claims were scored in other processes than this one, each claim at
+    # most once (the first run, in one process, sent none); a wave too small to split into two
+    # tasks is scored here.
+    assert tasks and os.getpid() not in {int(pid) for _kind, pid, _n in tasks}
+    sent = sum(int(n) for _kind, _pid, n in tasks)
+    assert 0.9 * alone_counts["claims_matched"] <= sent <= alone_counts["claims_matched"]
+    assert alone_counts["claims_matched"] > 250
+    assert alone_counts["claims_matched"] < alone_counts["claims"]   # an incremental run, not a full one
     assert pooled_counts == alone_counts
     for table in TABLES:
         assert pooled[table] == alone[table], table
