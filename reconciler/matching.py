@@ -518,15 +518,46 @@ class PlaceHints:
     def __len__(self) -> int:
         return len(self._memo)
 
-    def without(self, claim: ClaimFeatures, ignored: set[int] | frozenset[int]) -> frozenset | None:
-        """The hint as it was before the ``ignored`` claims arrived (not memoised)."""
+    def with_and_without(self, claim: ClaimFeatures,
+                         ignored: set[int] | frozenset[int]) -> tuple[frozenset | None, frozenset | None]:
+        """The hint (as :meth:`of` gives it, memoised) and the hint as it was before the
+        ``ignored`` claims arrived (not memoised), from one pass over the claim's candidates."""
         if claim.place_key is not None or claim.is_period(self.config):
-            return None
-        return self._hint(claim, ignored)
+            return None, None
+        if claim.id in self._memo:
+            return self._memo[claim.id], self._hint(claim, ignored)
+        hint, before = self._hints(claim, ignored)
+        self._memo[claim.id] = hint
+        return hint, before
 
     def _hint(self, claim: ClaimFeatures, ignored: set[int] | frozenset[int]) -> frozenset | None:
-        config = self.config
         common: frozenset | None = None
+        for other in self._compatible(claim, ignored):
+            common = _identity(other) if common is None else common & _identity(other)
+            if not common:
+                return None
+        return common
+
+    def _hints(self, claim: ClaimFeatures, ignored: set[int] | frozenset[int]) -> tuple[frozenset | None, ...]:
+        """(the hint, the hint without the ``ignored`` claims): :meth:`_hint` twice, in one pass."""
+        hint = before = None
+        open_hint = open_before = True   # not yet ruled out: two compatible reports of no common place
+        for other in self._compatible(claim, ()):
+            identity = _identity(other)
+            if open_hint:
+                hint = identity if hint is None else hint & identity
+                open_hint = bool(hint)
+            if open_before and other.id not in ignored:
+                before = identity if before is None else before & identity
+                open_before = bool(before)
+            if not (open_hint or open_before):
+                break
+        return (hint if open_hint else None), (before if open_before else None)
+
+    def _compatible(self, claim: ClaimFeatures, ignored: set[int] | frozenset[int] | tuple) -> Iterator[ClaimFeatures]:
+        """The compatible reports for a claim without a place (the class's docstring), but the
+        ``ignored`` claims."""
+        config = self.config
         for other in self.blocker.candidates(claim):
             if other.place_key is None or other.id in ignored \
                     or (claim.region is not None and other.region is not None and claim.region != other.region) \
@@ -535,10 +566,7 @@ class PlaceHints:
                 continue
             points = config.weights.place_unknown + sum(c.points for c in _evidence(claim, other, config, False))
             if points >= config.place_inference_min:
-                common = _identity(other) if common is None else common & _identity(other)
-                if not common:
-                    return None
-        return common
+                yield other
 
 
 def _identity(claim: ClaimFeatures) -> frozenset:

@@ -365,7 +365,11 @@ def _hint_neighbours(features: dict[int, ClaimFeatures], dirty: set[int], old_ev
                 else:
                     near_new[other.id] = other
     new = {c for c in dirty if c not in old_event_of}
-    found |= {i for i, other in near_new.items() if i not in found and hints.of(other) != hints.without(other, new)}
+    for i, other in near_new.items():
+        if i not in found:
+            hint, before = hints.with_and_without(other, new)
+            if hint != before:
+                found.add(i)
     return found
 
 

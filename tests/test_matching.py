@@ -242,6 +242,24 @@ def test_place_hint_none_when_two_places_are_compatible():
     assert score_pair(nowhere, feat(2), config, hints=hints).total == 4.0
 
 
+def test_place_hint_with_and_without_new_claims_in_one_pass():
+    # Avdiivka's report was there; Donetsk's (3) and a second Avdiivka report (4) arrive now.
+    nowhere = feat(1, place=None, label=None)
+    avdiivka, donetsk, again = feat(2), feat(3, place=DONETSK, label="Donetsk"), feat(4)
+    hints, _config = hinted(nowhere, avdiivka, donetsk, again)
+    # With Donetsk's report two places are compatible: no hint now; before it came, Avdiivka.
+    assert hints.with_and_without(nowhere, {3, 4}) == (None, frozenset({713122}))
+    assert hints.of(nowhere) is None   # the hint with every claim is memoised as of() gives it
+    # Nothing ignored: the same hint twice; only the second Avdiivka report new: Avdiivka both ways.
+    assert hints.with_and_without(nowhere, set()) == (None, None)
+    assert hints.with_and_without(nowhere, {4}) == (None, None)
+    hints, _config = hinted(nowhere, avdiivka, again)
+    assert hints.with_and_without(nowhere, {4}) == (frozenset({713122}), frozenset({713122}))
+    # No report before the new ones: no hint before, Avdiivka's now.
+    assert hints.with_and_without(nowhere, {2, 4}) == (frozenset({713122}), None)
+    assert hints.with_and_without(avdiivka, {4}) == (None, None)   # placed claims need none
+
+
 KHARKIV = "geonames:706483"
 
 
