@@ -2,13 +2,15 @@
 → write → grade).
 
 Each pair is scored once, and what the run needs of it is kept as plain numbers: the total and
-three flags (:class:`PairScore`). A run that re-decides every claim (a full run, or the first
-one) scores its pairs over several processes: the claims, the blocker and the place hints are
-built once and shared with the workers by ``fork`` (copy-on-write, nothing is pickled but the
-results), each worker scores the candidates of a run of claims in id order, and the results
-come back in that order, so that the run reads them exactly as if it had scored them itself.
-Workers never touch the database. Where ``fork`` does not exist, or for a few claims, pairs are
-scored in this process.
+three flags (:class:`PairScore`), for the pairs worth keeping (:func:`worth_keeping`; the
+others are only counted). A run that re-decides every claim (a full run, or the first one)
+scores its pairs over several processes (:func:`score_all`): the claims, the blocker and the
+place hints are built once and shared with the workers by ``fork`` (copy-on-write, nothing is
+pickled but the results), each worker scores the pairs of a run of claims in id order, each
+pair from its smaller claim, and the results come back in that order, so that the run reads
+them exactly as if it had scored them itself. An incremental run's waves of claims are scored
+the same way (:func:`score_wave`). Workers never touch the database. Where ``fork`` does not
+exist, or for a few claims or pairs, pairs are scored in this process.
 """
 
 from __future__ import annotations
