@@ -307,7 +307,7 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     # are looked up when asked, not filed for every claim (the same candidates: Blocker).
     blocker = Blocker(features.values(), config, few_queries=not full and len(start) * 10 < len(features))
     hints = PlaceHints(blocker, config, cannot)
-    if not full and seeds is None:
+    if not full and seeds is None and len(start) < len(features):   # (every claim new: no neighbour left out)
         start |= _hint_neighbours(features, dirty, old_event_of, blocker, hints)
     explorer = _Explorer(features, blocker, hints, config, must, cannot, progress, workers=workers)
     while start:
@@ -326,7 +326,7 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     _write(session, run, user, config, clusters, ids, spread, graph, features, hints, index, old_event_of,
            manual_events, result, progress, same_settings=last is not None and last.config == config.as_dict(),
            workers=workers)
-    _store_review_pairs(session, graph, clusters, must | cannot, config, run.id)
+    _store_review_pairs(session, graph, clusters, must | cannot, config, run.id, every_claim=len(graph.nodes) == len(features))
     # Only the claims this run loaded as new: on PostgreSQL, claims committed by others meanwhile stay new.
     # A run scoped to a decision's claims (seeds) leaves them new: the next run must still look
     # at their neighbours without a place (_hint_neighbours).
@@ -404,14 +404,15 @@ def _audit_run(session: Session, user: str, run: Run, result: RunResult,
 
 
 def _store_review_pairs(session: Session, graph: _Graph, clusters: list[list[int]], decided: set[tuple[int, int]],
-                        config: Config, run_id: int) -> None:
+                        config: Config, run_id: int, every_claim: bool) -> None:
     """Replace the review queue's pairs among re-matched claims with this run's uncertain pairs:
     those between the thresholds, strong pairs that clustering kept in two events (their
     groups' average stayed below the link or merge threshold), and pairs of placed claims held
     back by one component alone (neighbouring places, a day too far: ``Score.held_back_by``),
     which a person should see too."""
-    nodes = sorted(graph.nodes)
-    for part in parts(session, nodes, CHUNK):
+    if every_claim:   # a pair is of two claims: every pair goes, in one statement
+        session.execute(delete(ReviewPair))
+    for part in ([] if every_claim else parts(session, sorted(graph.nodes), CHUNK)):
         session.execute(delete(ReviewPair).where(among(session, ReviewPair.claim_a, part)))
         session.execute(delete(ReviewPair).where(among(session, ReviewPair.claim_b, part)))
     cluster_of = {claim: i for i, members in enumerate(clusters) for claim in members}
@@ -425,7 +426,7 @@ def _store_review_pairs(session: Session, graph: _Graph, clusters: list[list[int
     rows = [{"claim_a": a, "claim_b": b, "score": scores[(a, b)], "components": {}, "explanation": "",
              "run_id": run_id} for a, b in uncertain]
     for part in chunks(rows, 5000):
-        session.connection().execute(core(ReviewPair).insert(), part)
+        insert_rows(session, core(ReviewPair), part)
 
 
 def _write(session: Session, run: Run, user: str, config: Config, clusters: list[list[int]],

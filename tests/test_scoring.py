@@ -127,3 +127,28 @@ def test_an_incremental_run_scoring_its_waves_over_several_processes_equals_one_
     assert pooled_counts == alone_counts
     for table in TABLES:
         assert pooled[table] == alone[table], table
+
+
+def test_a_full_run_replaces_the_whole_review_queue(tmp_path):
+    # A run that re-decides every claim clears the queue in one statement: a pair queued by an
+    # earlier run that the claims no longer make goes, and the queue is the one a first run makes.
+    sources, claims, truth = generate.generate(1500, seed=17)
+    data = tmp_path / "data"
+    generate.write(data, sources, claims, [], truth)
+    db = imported_database(tmp_path / "queue.sqlite", data)
+    with db.write() as session:
+        reconcile(session, "tester", Config(), workers=1)
+    with db.read() as session:
+        first = session.execute(text(TABLES["review_pairs"])).all()
+        a, b = session.execute(text("SELECT MIN(id), MAX(id) FROM claims")).one()
+    assert len(first) > 20 and (a, b) not in {(x, y) for x, y, _s in first}
+    with db.write() as session:   # a stale pair, as a run with other claims or settings left it
+        session.execute(text("INSERT INTO review_pairs (claim_a, claim_b, score, components, explanation, run_id) "
+                             "VALUES (:a, :b, 4.0, '{}', '', 1)"), {"a": a, "b": b})
+    with db.write() as session:
+        counts = reconcile(session, "tester", Config(), full=True, workers=1).counts
+    with db.read() as session:
+        again = session.execute(text(TABLES["review_pairs"])).all()
+    db.dispose()
+    assert counts["claims_matched"] == len(claims)
+    assert again == first
