@@ -178,6 +178,19 @@ def run_in_terminal(directory: Path, args: list[str], keys: str, timeout: float 
         os.close(slave)
 
 
+def generated_database(tmp_path: Path, n_claims: int, seed: int, name: str, more=None):
+    """A real SQLite file in ``tmp_path`` holding ``n_claims`` claims of bench/generate.py (and
+    the claims ``more``, a function of the generated ones, adds), imported, not yet run; the
+    caller disposes of it. Returns (database, the generated claims)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import generate
+
+    sources, claims, truth = generate.generate(n_claims, seed=seed)
+    data = tmp_path / f"{name}-data"
+    generate.write(data, sources, claims + (more(claims) if more else []), [], truth)
+    return imported_database(tmp_path / f"{name}.sqlite", data), claims
+
+
 def imported_database(path: Path, data: Path, user: str = USER):
     """A real SQLite file at ``path`` with ``data``'s sources.yaml and claims.jsonl imported (as
     bench/generate.py writes them), not yet run; the caller disposes of it."""

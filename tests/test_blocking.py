@@ -3,26 +3,16 @@ its own, or looking them up when asked) propose the same candidates."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from conftest import imported_database
+from conftest import generated_database
 from reconciler.config import Config
 from reconciler.features import load_features
 from reconciler.matching import Blocker
 from reconciler.runs import reconcile
 from reconciler.sources import SourceIndex
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-
-import generate  # noqa: E402
-
 
 def test_few_queries_blocker_proposes_the_same_candidates_as_the_filed_one(tmp_path):
-    sources, claims, truth = generate.generate(1500, seed=5)
-    data = tmp_path / "data"
-    generate.write(data, sources, claims, [], truth)
-    db = imported_database(tmp_path / "blocks.sqlite", data)
+    db, _claims = generated_database(tmp_path, 1500, 5, "blocks")
     with db.read() as session:
         features, _dirty = load_features(session, SourceIndex.load(session), config=Config())
     db.dispose()
@@ -42,25 +32,22 @@ def test_few_queries_blocker_proposes_the_same_candidates_as_the_filed_one(tmp_p
     assert sum(len(m) for _s, m in asked.blocks.values()) < sum(len(m) for _s, m in filed.blocks.values())
 
 
-def _with_unknown_places(claims: list[dict]) -> list[dict]:
-    """The generated claims and, beside some of them, reports of places no gazetteer holds (the
-    same day, kind and victims), with and without a region: those meet through their names and
-    regions, blocks the generated claims alone never fill."""
+def _unknown_places(claims: list[dict]) -> list[dict]:
+    """Beside some of the generated claims, reports of places no gazetteer holds (the same day,
+    kind and victims), with and without a region: those meet through their names and regions,
+    blocks the generated claims alone never fill."""
     unknown = ["IL-76 crash site, Luhansk oblast", "IL-76 crash site", "Toploprylad plant, Donetsk oblast",
                "the Toploprylad plant", "checkpoint Zaitseve-2, Donetsk oblast"]
     extra = []
     for i, claim in enumerate(claims[:400:40]):
         extra.append(dict(claim, ref=f"unknown-{i}", place=unknown[i % len(unknown)], via=[], report=None))
-    return claims + [{k: v for k, v in c.items() if v is not None} for c in extra]
+    return [{k: v for k, v in c.items() if v is not None} for c in extra]
 
 
 def test_candidates_are_symmetric_and_a_full_run_scores_each_pair_once(tmp_path):
     # A run that re-decides every claim scores each pair from its smaller claim only
     # (scoring.score_all): right only if b is a candidate of a exactly when a is one of b.
-    sources, claims, truth = generate.generate(1500, seed=7)
-    data = tmp_path / "data"
-    generate.write(data, sources, _with_unknown_places(claims), [], truth)
-    db = imported_database(tmp_path / "pairs.sqlite", data)
+    db, _claims = generated_database(tmp_path, 1500, 7, "pairs", more=_unknown_places)
     with db.read() as session:
         features, _dirty = load_features(session, SourceIndex.load(session), config=Config())
     config = Config()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from conftest import imported_database
+from conftest import generated_database, imported_database
 from reconciler import runs, scoring
 from reconciler.config import Config
 from reconciler.importing import import_claims
@@ -132,10 +132,7 @@ def test_an_incremental_run_scoring_its_waves_over_several_processes_equals_one_
 def test_a_full_run_replaces_the_whole_review_queue(tmp_path):
     # A run that re-decides every claim clears the queue in one statement: a pair queued by an
     # earlier run that the claims no longer make goes, and the queue is the one a first run makes.
-    sources, claims, truth = generate.generate(1500, seed=17)
-    data = tmp_path / "data"
-    generate.write(data, sources, claims, [], truth)
-    db = imported_database(tmp_path / "queue.sqlite", data)
+    db, claims = generated_database(tmp_path, 1500, 17, "queue")
     with db.write() as session:
         reconcile(session, "tester", Config(), workers=1)
     with db.read() as session:
