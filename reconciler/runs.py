@@ -326,7 +326,8 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     _write(session, run, user, config, clusters, ids, spread, graph, features, hints, index, old_event_of,
            manual_events, result, progress, same_settings=last is not None and last.config == config.as_dict(),
            workers=workers)
-    _store_review_pairs(session, graph, clusters, must | cannot, config, run.id, every_claim=len(graph.nodes) == len(features))
+    _store_review_pairs(session, graph, clusters, must | cannot, config, run.id,
+                        every_claim=len(graph.nodes) == len(features))
     # Only the claims this run loaded as new: on PostgreSQL, claims committed by others meanwhile stay new.
     # A run scoped to a decision's claims (seeds) leaves them new: the next run must still look
     # at their neighbours without a place (_hint_neighbours).

@@ -88,7 +88,8 @@ def score_all(nodes: list[int], features: dict[int, ClaimFeatures], blocker: Blo
 
 def score_wave(nodes: list[int], features: dict[int, ClaimFeatures], blocker: Blocker, hints: PlaceHints,
                config: Config, cannot: set[tuple[int, int]], must: set[tuple[int, int]],
-               must_of: dict[int, set[int]], workers: int, done: set[int]) -> Iterator[tuple[int, list[PairScore], int]]:
+               must_of: dict[int, set[int]], workers: int,
+               done: set[int]) -> Iterator[tuple[int, list[PairScore], int]]:
     """:func:`score_all` for the claims an incremental run reached at once (a wave: its seeds,
     then the claims their strong links brought in, and so on): the pairs each claim proposes
     that an earlier one did not (nor ``done``, pairs as ``a << 32 | b``, which gains them) are
