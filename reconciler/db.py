@@ -26,7 +26,7 @@ from typing import Callable, Iterator, Sequence, TypeVar
 from urllib.parse import quote
 
 from sqlalchemy import (URL, ColumnElement, Connection, Engine, Row, Select, String, Text, any_, bindparam, create_engine,
-                        event, inspect, make_url, text)
+                        delete, event, inspect, make_url, text)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -559,6 +559,13 @@ def parts(connection: Session | Connection, values: Sequence, size: int) -> Iter
 
 def _dialect_name(connection: Session | Connection) -> str:
     return (connection.get_bind() if isinstance(connection, Session) else connection).dialect.name
+
+
+def delete_in(session: Session, model, column, values: Sequence) -> None:
+    """Delete the rows of ``model`` whose ``column`` is one of ``values``: one statement per
+    part (:func:`parts`: SQLite's limit of variables; on PostgreSQL one array a part)."""
+    for part in parts(session, values, CHUNK):
+        session.execute(delete(model).where(among(session, column, part)))
 
 
 def select_in(connection: Session | Connection, query: Select, column, values: Sequence, size: int) -> Iterator[Row]:

@@ -22,7 +22,7 @@ from . import audit, content, marks
 from .errors import InputError, Problem
 from .config import Config
 from .dates import shift
-from .db import among, chunks, insert_rows, parts, reserve_ids, select_in
+from .db import chunks, delete_in, insert_rows, reserve_ids, select_in
 from .limits import KEY_WIDTH
 from .models import Claim, ClaimChange, ClaimRelay, Report, core, utcnow
 from .deskplaces import desk_gazetteer
@@ -450,8 +450,7 @@ def _forget_orphans(session: Session, deleted: Iterable[int]) -> None:
     their own relays and marks. The links and decisions left behind stay: a claim restored takes
     them back."""
     ids = sorted(set(deleted))
-    for part in parts(session, ids, CHUNK):
-        session.execute(delete(ClaimRelay).where(among(session, ClaimRelay.claim_id, part)))
+    delete_in(session, ClaimRelay, ClaimRelay.claim_id, ids)
     marks.forget(session, ids)
 
 
@@ -495,9 +494,7 @@ def _mark_old_neighbours(session: Session, moved: list[tuple[date, date]]) -> No
         else:
             windows.append([shift(start, -reach), shift(end, reach)])
     for low, high in windows:
-        window = and_(Claim.place_key.is_(None), Claim.date_end >= low, Claim.date_start <= high)
-        session.execute(update(Claim).where(window).values(version=Claim.version + 1))
-        marks.mark_where(session, window)
+        marks.touch_where(session, and_(Claim.place_key.is_(None), Claim.date_end >= low, Claim.date_start <= high))
 
 
 def _update(importer: _Importer, claim_id: int, claim: ClaimInput, fp: str) -> None:

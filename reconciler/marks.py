@@ -18,14 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, bindparam, case, delete, select, text
+from sqlalchemy import ColumnElement, bindparam, case, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from .db import ARRAY_CHUNK, CHUNK, among, chunks, insert_rows, parts, select_in
+from .db import ARRAY_CHUNK, CHUNK, among, chunks, delete_in, insert_rows, parts, select_in
 from .models import Claim, ClaimMark, core
 
-__all__ = ["MARK_JOIN", "clear", "forget", "mark", "mark_new", "mark_where", "marked"]
+__all__ = ["MARK_JOIN", "clear", "forget", "mark", "mark_new", "mark_where", "marked", "touch_where"]
 
 # Joined to ``claims c`` by a reader of every claim: ``m.version``, the version the claim was
 # marked at, or NULL when it is not marked (reconciler.features, content.RunCheck).
@@ -37,8 +37,7 @@ def forget(session: Session, claim_ids: Iterable[int]) -> None:
     SQLite's foreign keys off, its default, deletes the claim and leaves its mark): a new claim
     may take the id (SQLite gives the largest plus one), or the claim come back under its own
     (an import restoring it), and either is marked anew by :func:`mark_new`."""
-    for part in parts(session, sorted(set(claim_ids)), CHUNK):
-        session.execute(delete(ClaimMark).where(among(session, ClaimMark.claim_id, part)))
+    delete_in(session, ClaimMark, ClaimMark.claim_id, sorted(set(claim_ids)))
 
 
 def mark_new(session: Session, claim_ids: Iterable[int]) -> None:
@@ -57,6 +56,14 @@ def mark_where(session: Session, condition: ColumnElement[bool]) -> None:
     newer = case((statement.excluded.version > ClaimMark.version, statement.excluded.version),
                  else_=ClaimMark.version)
     session.execute(statement.on_conflict_do_update(index_elements=["claim_id"], set_={"version": newer}))
+
+
+def touch_where(session: Session, condition: ColumnElement[bool]) -> None:
+    """Raise the version of every claim ``condition`` selects and mark it at the new one: for a
+    writer whose change elsewhere (a source, a neighbour's dates) changes what a run decides of
+    these claims without writing them."""
+    session.execute(update(Claim).where(condition).values(version=Claim.version + 1))
+    mark_where(session, condition)
 
 
 def mark(session: Session, claim_ids: Iterable[int]) -> None:

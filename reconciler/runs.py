@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from .clustering import Problem, average_linkage
 from .config import POLICY_VERSION, Config
-from .db import CHUNK, JSONText, among, chunks, driver_rows, insert_rows, parts, reserve_ids, select_in
+from .db import CHUNK, JSONText, among, chunks, delete_in, driver_rows, insert_rows, parts, reserve_ids, select_in
 from .eventgrades import event_values, grading_texts, relay_names
 from .features import load_features
 from .matching import Blocker, ClaimFeatures, PlaceHints, Score, cannot_link, score_pair
@@ -413,9 +413,10 @@ def _store_review_pairs(session: Session, graph: _Graph, clusters: list[list[int
     which a person should see too."""
     if every_claim:   # a pair is of two claims: every pair goes, in one statement
         session.execute(delete(ReviewPair))
-    for part in ([] if every_claim else parts(session, sorted(graph.nodes), CHUNK)):
-        session.execute(delete(ReviewPair).where(among(session, ReviewPair.claim_a, part)))
-        session.execute(delete(ReviewPair).where(among(session, ReviewPair.claim_b, part)))
+    else:
+        nodes = sorted(graph.nodes)
+        delete_in(session, ReviewPair, ReviewPair.claim_a, nodes)
+        delete_in(session, ReviewPair, ReviewPair.claim_b, nodes)
     cluster_of = {claim: i for i, members in enumerate(clusters) for claim in members}
     scores = graph.scores | graph.unsure
     uncertain = [(a, b) for (a, b), s in sorted(scores.items())
@@ -615,8 +616,7 @@ def _link_task(task: list[tuple[list[int], int]]) -> list[dict]:
 
 
 def _replace_links(session: Session, rows: list[dict]) -> None:
-    for part in parts(session, [row["claim_id"] for row in rows], CHUNK):
-        session.execute(delete(ClaimLink).where(among(session, ClaimLink.claim_id, part)))
+    delete_in(session, ClaimLink, ClaimLink.claim_id, [row["claim_id"] for row in rows])
     insert_rows(session, core(ClaimLink), rows)
 
 

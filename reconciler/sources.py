@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from . import audit, content, marks
@@ -338,9 +338,8 @@ def _flag_claims_under(session: Session, index: SourceIndex, source_id: int) -> 
     """Origins may have changed for these claims: the next run re-matches and re-grades them."""
     under = [sid for sid in index.sources if source_id in index.chain_of(sid)]
     for part in chunks(under, 500):
-        # The version first: a run in progress then leaves the mark (see reconciler.marks).
-        session.execute(update(Claim).where(Claim.source_id.in_(part)).values(version=Claim.version + 1))
-        marks.mark_where(session, Claim.source_id.in_(part))
+        # The version raised: a run in progress then leaves the mark (see reconciler.marks).
+        marks.touch_where(session, Claim.source_id.in_(part))
 
 
 def _source_state(index: SourceIndex, source: Source) -> dict:

@@ -57,6 +57,18 @@ def _until(condition, seconds: float = 20) -> bool:
     return False
 
 
+def _run_noting(db, errors: list[BaseException], progress=lambda stage, done, total: None) -> None:
+    """A run (user "runner"), for a thread: what it raises goes to ``errors``, for the test to check."""
+    from reconciler.config import Config
+    from reconciler.runs import reconcile
+
+    try:
+        with db.write() as session:
+            reconcile(session, "runner", Config(), progress=progress)
+    except BaseException as exc:   # noqa: BLE001 - reported by the caller
+        errors.append(exc)
+
+
 def run(url: str, *args: str, user: str = "tester"):
     result = CliRunner().invoke(cli, ["--db", url, "--user", user, *args], catch_exceptions=False)
     return result
@@ -183,9 +195,7 @@ def test_postgres_writers_during_a_run_keep_their_marks_and_the_run_commits(pg_u
 
     from sqlalchemy import text
 
-    from reconciler.config import Config
     from reconciler.db import open_database
-    from reconciler.runs import reconcile
 
     (tmp_path / "s.yaml").write_text("- {name: A, kind: ngo}\n- {name: B, kind: ngo}\n", encoding="utf-8")
     rows = [{"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka", "type": "shelling"},
@@ -205,20 +215,13 @@ def test_postgres_writers_during_a_run_keep_their_marks_and_the_run_commits(pg_u
             loaded.set()
             release.wait(20)
 
-    def the_run():
-        try:
-            with db.write() as session:
-                reconcile(session, "runner", Config(), progress=progress)
-        except BaseException as exc:   # noqa: BLE001 - reported below
-            errors.append(exc)
-
     writes: list[int] = []
 
     def the_writers():
         writes.append(run(pg_url, "import", str(tmp_path / "fix.jsonl"), user="fixer").exit_code)
         writes.append(run(pg_url, "sources", "add", "B", "--side", "North", user="editor").exit_code)
 
-    runner = threading.Thread(target=the_run)
+    runner = threading.Thread(target=_run_noting, args=(db, errors, progress))
     runner.start()
     assert loaded.wait(20)
     writers = threading.Thread(target=the_writers)
@@ -326,9 +329,7 @@ def test_postgres_correction_committed_after_the_run_cleared_its_mark_keeps_it(p
     import psycopg
     from sqlalchemy import text
 
-    from reconciler.config import Config
     from reconciler.db import open_database
-    from reconciler.runs import reconcile
 
     fix = _one_claim_stored(pg_url, tmp_path, {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka",
                                                "type": "shelling"}, {"date": "2021-04-06"})
@@ -337,20 +338,13 @@ def test_postgres_correction_committed_after_the_run_cleared_its_mark_keeps_it(p
     errors: list[BaseException] = []
     outcomes: list[int] = []
 
-    def the_run():
-        try:
-            with db.write() as session:
-                reconcile(session, "runner", Config())
-        except BaseException as exc:   # noqa: BLE001 - reported below
-            errors.append(exc)
-
     def the_correction():
         outcomes.append(run(pg_url, "import", str(fix), user="fixer").exit_code)
 
     # Hold the audit chain's lock: the run stops at its audit entry, after clearing the marks.
     with psycopg.connect(plain) as holder:
         holder.execute("SELECT pg_advisory_xact_lock(7243001)")
-        runner = threading.Thread(target=the_run)
+        runner = threading.Thread(target=_run_noting, args=(db, errors))
         runner.start()
         assert _until(lambda: _lock_waits(plain, "advisory") == 1)
         fixer = threading.Thread(target=the_correction)
@@ -600,11 +594,9 @@ def test_postgres_run_clearing_a_mark_a_correction_holds_waits_and_leaves_it(pg_
 
     from sqlalchemy import text
 
-    from reconciler.config import Config
     from reconciler.db import open_database
     from reconciler.importing import import_claims
     from reconciler.reading import read_claim_file
-    from reconciler.runs import reconcile
 
     fix = _one_claim_stored(pg_url, tmp_path, {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Avdiivka",
                                                "type": "shelling"}, {"date": "2021-04-06"})
@@ -622,17 +614,10 @@ def test_postgres_run_clearing_a_mark_a_correction_holds_waits_and_leaves_it(pg_
         except BaseException as exc:   # noqa: BLE001 - reported below
             errors.append(exc)
 
-    def the_run():
-        try:
-            with db.write() as session:
-                reconcile(session, "runner", Config())
-        except BaseException as exc:   # noqa: BLE001 - reported below
-            errors.append(exc)
-
     fixer = threading.Thread(target=the_correction)
     fixer.start()
     assert corrected.wait(30)
-    runner = threading.Thread(target=the_run)
+    runner = threading.Thread(target=_run_noting, args=(db, errors))
     runner.start()
     try:
         assert _until(lambda: _lock_waits(plain, "transactionid") == 1)   # the run's delete waits for the import's mark
