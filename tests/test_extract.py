@@ -273,6 +273,27 @@ def test_extract_headline_name_in_quotation_marks_is_no_place():
     assert quoted.fields["place"] == "near Avdiivka"
 
 
+def test_extract_headline_closing_speaker_is_a_name_not_a_clause():
+    # A name and what it did after the dash: the name speaks, and the rest is read for places
+    # (it was the speaker "governor reported the details of the strike in Kramatorsk", no place).
+    draft = _headline("Five civilians killed in shelling - governor reported the details of the strike in Kramatorsk")
+    assert (draft.fields["source"], draft.fields["place"], draft.fields["killed"]) == (
+        "governor", "Kramatorsk", "Five")
+    said = _headline("Shelling of Horlivka kills three: mayor said the toll may rise")
+    assert (said.fields["source"], said.fields["place"], said.fields["killed"]) == ("mayor", "Horlivka", "three")
+    # A pronoun is nobody: the publisher's own report.
+    they = _headline("Two soldiers killed near Avdiivka - they were hit by mortar fire")
+    assert (they.fields["source"], they.fields["place"], "via" in they.fields) == ("Reuters", "near Avdiivka", False)
+    # Two words and a colon are a topic, then the news: no speaker, and the place is read.
+    for text, place in (("Ukraine war: Residents bury neighbours at Izium cemetery", "Izium"),
+                        ("Donbas: Burned tanks line the road to Lyman", "Lyman")):
+        topic = _headline(text)
+        assert (topic.fields["source"], topic.fields["place"]) == ("Reuters", place), text
+    # A statement of three words or more before the colon keeps its closing speaker.
+    stated = _headline("Two activists shot dead during Ukraine protests: prosecutors")
+    assert (stated.fields["source"], stated.fields["killed"]) == ("prosecutors", "Two")
+
+
 def test_extract_hedges_go_to_note():
     draft = drafts_of("ru", next(c[1] for c in CASES if c[1].startswith("Якобы")))[0]
     assert "не удалось независимо проверить" in draft["note"]
