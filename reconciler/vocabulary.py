@@ -85,14 +85,32 @@ def event_type_category(text: str | None) -> str | None:
 
 @lru_cache(maxsize=4096)
 def victims_category(text: str | None) -> str | None:
-    """'government soldiers' → 'military'; 'people' → 'people' (unspecified); None when unknown."""
+    """'government soldiers' → 'military'; 'people' → 'people' (unspecified); None when unknown.
+    Groups named apart of different categories ("two soldiers and three civilians", "військових і
+    цивільних", "people and soldiers") are 'people': all of them, so compatible with either."""
     if not text:
         return None
+    category = _one_victims_category(text)
+    if category in ("military", "civilian") and _group_joiners().search(text):
+        if len({_one_victims_category(part) for part in _group_joiners().split(text)} - {None}) > 1:
+            return "people"
+    return category
+
+
+def _one_victims_category(text: str) -> str | None:
     key = ascii_key(text)
     for category, pattern in _victim_patterns():
         if pattern.search(key):
             return category
     return None
+
+
+@lru_cache(maxsize=1)
+def _group_joiners() -> re.Pattern:
+    joiners = load("victims")["group_joiners"]
+    marks = "".join(re.escape(j) for j in joiners if not j[0].isalnum())
+    words = "|".join(re.escape(j) for j in joiners if j[0].isalnum())
+    return re.compile(rf"[{marks}]|\b(?:{words})\b", re.IGNORECASE | re.UNICODE)
 
 
 @lru_cache(maxsize=4096)

@@ -191,6 +191,22 @@ CASES = [
     # The victims after a figure are never read across a comma: "police" here is the speaker.
     ("en", "The death toll rose to 28, police said.",
      {"source": "police", "victims": None, "killed": "28"}),
+    # A toll told by groups, military and civilian, is their sum (figure_sum_of_groups); the
+    # victims are both groups', joined as the language joins them.
+    ("en", "Two soldiers and three civilians were killed in shelling of Avdiivka, the regional governor said.",
+     {"source": "regional governor", "place": "Avdiivka", "killed": "5", "victims": "soldiers and civilians"}),
+    ("en", "Russian shelling killed two soldiers and three civilians and wounded five in Toretsk, police said.",
+     {"source": "police", "place": "Toretsk", "killed": "5", "victims": "soldiers and civilians", "wounded": "five"}),
+    ("en", "At least two soldiers and three civilians were killed near Bakhmut, the army said.",
+     {"source": "Armed Forces of Ukraine", "place": "near Bakhmut", "killed": "at least 5",
+      "victims": "soldiers and civilians"}),
+    ("uk", "Унаслідок обстрілу Торецька загинули двоє військових та троє цивільних, повідомив голова ОВА.",
+     {"source": "голова ОВА", "place": "Торецька", "killed": "5", "victims": "військових і цивільних"}),
+    ("ru", "Двое военных и трое мирных жителей погибли при обстреле Горловки, сообщили в администрации города.",
+     {"place": "Горловки", "killed": "5", "victims": "военных и мирных жителей"}),
+    # Two groups of civilians may be one inside the other: not summed, the first group as before.
+    ("en", "Four civilians and two children were killed in Kherson, the governor said.",
+     {"source": "governor", "place": "Kherson", "killed": "Four", "victims": "civilians"}),
 ]
 
 

@@ -78,6 +78,19 @@ def test_victims_across_languages(text, category):
     assert victims_category(text) == category
 
 
+@pytest.mark.parametrize("text, category", [
+    # Groups of different categories named apart are all of them: "people", compatible with either.
+    ("soldiers and civilians", "people"), ("2 soldiers, 3 civilians", "people"), ("civilians & soldiers", "people"),
+    ("військових і цивільних", "people"), ("військових та мешканців", "people"), ("военных и мирных жителей", "people"),
+    # One group, or groups of one side: as before.
+    ("volunteer fighters", "military"), ("military doctor", "military"),   # no joiner: the first category
+    ("soldiers and their families", "military"), ("women and children", "civilian"),
+    ("people and soldiers", "people"), ("police and civilians", "people"),
+])
+def test_victims_in_groups(text, category):
+    assert victims_category(text) == category
+
+
 @pytest.mark.parametrize("texts, key", [
     (("ЗСУ", "ВСУ", "Збройні сили України", "вооружённые силы Украины", "Ukrainian Armed Forces", "Ukraine",
       "українські військові"), "ukrain"),

@@ -49,6 +49,8 @@ class LanguageRules:
     part_of: frozenset[str]
     part_of_then: frozenset[str]
     at_least: str
+    group_and: frozenset[str]      # "and" between groups of victims ("two soldiers and three civilians")
+    group_and_written: str         # the word that joins the victims of summed groups
     enumerations: tuple[Pattern, ...]
     kind_followers: frozenset[str]
     place_before: frozenset[str]
@@ -113,6 +115,8 @@ def language_rules(lang: str) -> LanguageRules:
         part_of=frozenset(data.get("part_of", [])),
         part_of_then=frozenset(data.get("part_of_then", [])),
         at_least=data.get("at_least", "at least"),
+        group_and=frozenset(data.get("group_and", [])),
+        group_and_written=(data.get("group_and") or ["and"])[0],
         enumerations=_patterns(data.get("enumerations", [])),
         kind_followers=frozenset(data.get("kind_followers", [])),
         place_before=frozenset(data.get("place_before", [])),

@@ -199,6 +199,13 @@ def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k
             continue
         best = (j, end, 1 if article else figure, victims)
     if best is not None:
+        if not _part_of(words, k, rules):
+            for start in range(max(0, best[0] - 12), best[0] + 1):   # "two soldiers and three civilians were killed"
+                groups = _groups(text, words, starts, ends, start, k, rules)
+                if groups is not None and all(w.lower() in rules.figure_glue for w in words[groups[0]:k]) \
+                        and not _BREAK.search(text, ends[groups[0] - 1], starts[k]):
+                    used.update(range(start, k))
+                    return groups[1]
         used.update(range(best[0], best[1]))
         if _part_of(words, k, rules):   # "a child among the dead"
             return _at_least(best[2], best[3], rules)
@@ -217,8 +224,59 @@ def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k
             victims = _victims(words, end, stop, rules)   # never across a comma ("…дітей, повідомила поліція")
             if _part_of(words, k, rules):   # "among the dead are two children"
                 return _at_least(figure, victims, rules)
+            groups = _groups(text, words, starts, ends, j, len(words), rules)   # "killed two soldiers and a civilian"
+            if groups is not None:
+                used.update(range(j, groups[0]))
+                return groups[1]
             return Casualty(figure, victims, "figure_after_casualty_word", _figure(figure) or 0)
     return None
+
+
+def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: int, stop: int,
+            rules: LanguageRules) -> tuple[int, Casualty] | None:
+    """A toll told by groups from word ``j`` (before word ``stop``): "two soldiers and three
+    civilians", "3 soldiers, 2 civilians", "дві дитини та троє військових". Summed only when the
+    groups are surely apart: military and civilian, one group each (two kinds of civilians may
+    be one inside the other: "22 civilians, 3 children"). Returns (the word after the last
+    group, the sum: exact when every figure is, else at least the sum of the lows); None when
+    the words from ``j`` are no such list."""
+    groups: list[tuple[str, str]] = []
+    while j < stop:
+        found = _figure_from(words, j, rules)
+        if found is None:
+            return None
+        end, figure = found
+        last = None
+        for t in range(end, min(stop, end + 3)):
+            if words[t].lower() in rules.figure_glue or _BREAK.search(text, ends[t - 1], starts[t]):
+                break
+            if victims_category(words[t]):
+                last = t + 1
+        if last is None:
+            return None
+        groups.append(("1" if figure.lower() in rules.article_words else figure, " ".join(words[end:last])))
+        j = last
+        if j >= stop:
+            break
+        between = text[ends[j - 1]:starts[j]]
+        if words[j].lower() in rules.group_and and not _BREAK.search(between) and j + 1 < stop \
+                and _figure_from(words, j + 1, rules) is not None:
+            j += 1
+        elif between.strip() != "," or _figure_from(words, j, rules) is None:
+            break
+    kinds = [victims_category(victims) for _figure_text, victims in groups]
+    if len(groups) != 2 or set(kinds) != {"military", "civilian"}:
+        return None
+    try:
+        parsed = [parse_figure(figure) for figure, _victims_text in groups]
+    except ValueParseError:
+        return None
+    if any(p is None for p in parsed):
+        return None
+    low = sum(p.low for p in parsed)
+    exact = all(p.high == p.low for p in parsed)
+    victims = f" {rules.group_and_written} ".join(v for _f, v in groups)
+    return j, Casualty(str(low) if exact else f"{rules.at_least} {low}", victims, "figure_sum_of_groups", low)
 
 
 def _part_of(words: list[str], k: int, rules: LanguageRules) -> bool:
