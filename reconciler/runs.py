@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Callable
 
 from sqlalchemy import bindparam, delete, insert, select, update
@@ -28,6 +29,7 @@ from .processes import default_workers, forked_map, shared
 from .scoring import PairScore, score_all, score_wave
 from .models import (STATUSES, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, Run, core,
                      utcnow)
+from .pairs import PairList, PairTotals
 from .sources import SourceIndex
 from .unionfind import UnionFind
 
@@ -51,13 +53,16 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 @dataclass
 class _Graph:
+    """What a run keeps of the pairs it scored; compact (reconciler.pairs), since a million
+    claims keep about ten million."""
+
     nodes: set[int] = field(default_factory=set)
-    scores: dict[tuple[int, int], float] = field(default_factory=dict)   # totals kept: ≥ review threshold
-    strong: dict[int, set[int]] = field(default_factory=dict)
+    scores: PairTotals = field(default_factory=PairTotals)   # totals kept: ≥ review threshold
+    strong: PairList = field(default_factory=PairList)       # strong links, each once
     cannot: set[tuple[int, int]] = field(default_factory=set)
     contradicted: set[tuple[int, int]] = field(default_factory=set)   # pairs holding a contradiction
-    unsure: dict[tuple[int, int], float] = field(default_factory=dict)   # below the review threshold, held
-    pairs_scored: int = 0                                               # back by one component (Score.held_back_by)
+    unsure: PairTotals = field(default_factory=PairTotals)   # below the review threshold, held back
+    pairs_scored: int = 0                                    # by one component (Score.held_back_by)
 
 
 class _Explorer:
@@ -128,8 +133,7 @@ class _Explorer:
             graph.unsure[pair] = scored.total
         if (scored.total >= config.link_threshold and not scored.forbidden) or pair in self.must:
             other = scored.b if scored.a == node else scored.a
-            graph.strong.setdefault(node, set()).add(other)
-            graph.strong.setdefault(other, set()).add(node)
+            graph.strong.add(scored.a, scored.b)
             if other not in graph.nodes:
                 graph.nodes.add(other)
                 queue.append(other)
@@ -138,9 +142,8 @@ class _Explorer:
 def _components(graph: _Graph) -> list[list[int]]:
     """The groups strong links join, each in id order, by their first id."""
     linked = UnionFind(sorted(graph.nodes))
-    for node, others in graph.strong.items():
-        for other in others:
-            linked.union(node, other)
+    for a, b in graph.strong:
+        linked.union(a, b)
     return list(linked.groups().values())
 
 
@@ -149,7 +152,7 @@ def _components(graph: _Graph) -> list[list[int]]:
 RESCORE_LIMIT = 200
 
 
-def _group_scores(group: list[int], kept: dict[tuple[int, int], float], features: dict[int, ClaimFeatures],
+def _group_scores(group: list[int], kept: PairTotals, features: dict[int, ClaimFeatures],
                   config: Config, cannot: set[tuple[int, int]], decided_apart: set[tuple[int, int]],
                   hints: PlaceHints, contradicted: set[tuple[int, int]]) -> dict[tuple[int, int], float]:
     """Scores of every pair inside a group: the kept ones, and the others scored now (a run
@@ -157,7 +160,7 @@ def _group_scores(group: list[int], kept: dict[tuple[int, int], float], features
     such as two claims of one group three days apart: they are scored all the same, so that
     average linkage weighs real evidence, not a blanket penalty). Pairs that can never be
     one event (by rule, or by a person's unlink in ``decided_apart``) are added to ``cannot``."""
-    scores = dict(kept)
+    scores = dict(kept.items())
     if len(group) > RESCORE_LIMIT:
         return scores
     ordered = sorted(group)
@@ -179,31 +182,41 @@ def _cluster(graph: _Graph, features: dict[int, ClaimFeatures], hints: PlaceHint
              must: set[tuple[int, int]], decided_apart: set[tuple[int, int]]) -> list[list[int]]:
     groups = _components(graph)
     group_of = {n: i for i, group in enumerate(groups) for n in group}
-    kept: list[dict[tuple[int, int], float]] = [{} for _ in groups]
+    kept: dict[int, PairTotals] = {}   # compact: at a million claims most kept pairs are inside a group
     for pair, score in graph.scores.items():
         # Weak pairs may reach claims outside the groups re-clustered now: skip those.
         group = group_of.get(pair[0])
         if group is not None and group == group_of.get(pair[1]):
-            kept[group][pair] = score
-    cannot_in: list[set[tuple[int, int]]] = [set() for _ in groups]
-    must_in: list[set[tuple[int, int]]] = [set() for _ in groups]
+            totals = kept.get(group)
+            if totals is None:
+                totals = kept[group] = PairTotals()
+            totals[pair] = score
+    # By group, only for the groups that have any (an empty set is 216 bytes, and a million
+    # claims make hundreds of thousands of groups).
+    cannot_in: dict[int, set[tuple[int, int]]] = {}
+    must_in: dict[int, set[tuple[int, int]]] = {}
     # People's unlinks hold in every group, also for pairs no score was kept for (groups over
     # RESCORE_LIMIT are not re-scored pair by pair).
     for pairs, buckets in ((graph.cannot, cannot_in), (decided_apart, cannot_in), (must, must_in)):
         for a, b in pairs:
             if a in group_of and b in group_of and group_of[a] == group_of[b]:
-                buckets[group_of[a]].add((a, b))
+                bucket = buckets.get(group_of[a])
+                if bucket is None:
+                    bucket = buckets[group_of[a]] = set()
+                bucket.add((a, b))
     clusters = []
     for i, group in enumerate(groups):
         if len(group) == 1:
             clusters.append(group)
             continue
-        contradicted = {p for p in kept[i] if p in graph.contradicted}
-        scores = _group_scores(group, kept[i], features, config, cannot_in[i], decided_apart, hints, contradicted)
+        mine = kept.pop(i, None) or PairTotals()   # let go once clustered
+        cannot = cannot_in.get(i, set())   # _group_scores adds the pairs no rule lets link
+        contradicted = {p for p in mine if p in graph.contradicted}
+        scores = _group_scores(group, mine, features, config, cannot, decided_apart, hints, contradicted)
         problem = Problem(
             nodes=group, order={n: features[n].fingerprint + f"{n:012d}" for n in group},
             scores={p: (s if p not in must else max(s, config.link_threshold)) for p, s in scores.items()},
-            cannot=cannot_in[i], must=must_in[i], contradicted=contradicted,
+            cannot=cannot, must=must_in.get(i, set()), contradicted=contradicted,
         )
         clusters.extend(average_linkage(problem, config.link_threshold, config.merge_threshold))
     return clusters
@@ -418,17 +431,20 @@ def _store_review_pairs(session: Session, graph: _Graph, clusters: list[list[int
         delete_in(session, ReviewPair, ReviewPair.claim_a, nodes)
         delete_in(session, ReviewPair, ReviewPair.claim_b, nodes)
     cluster_of = {claim: i for i, members in enumerate(clusters) for claim in members}
-    scores = graph.scores | graph.unsure
-    uncertain = [(a, b) for (a, b), s in sorted(scores.items())
-                 if (s < config.link_threshold or cluster_of.get(a) != cluster_of.get(b))
-                 and (s >= config.review_threshold or (a, b) in graph.unsure)
-                 and (a, b) not in decided and (a, b) not in graph.cannot]
+    unsure = graph.unsure
+    # The kept pairs and the held-back ones, read where they are (never copied into one
+    # mapping: at a million claims that is ten million pairs twice); a pair is in one of them.
+    kept = ((pair, s) for pair, s in graph.scores.items() if pair not in unsure)
+    uncertain = sorted((a, b, s) for (a, b), s in chain(kept, unsure.items())
+                       if (s < config.link_threshold or cluster_of.get(a) != cluster_of.get(b))
+                       and (s >= config.review_threshold or (a, b) in unsure)
+                       and (a, b) not in decided and (a, b) not in graph.cannot)
     # The notes a person reads are written when the queue is shown (reconcile review), not
-    # here: a large run proposes far more uncertain pairs than anyone reviews at once.
-    rows = [{"claim_a": a, "claim_b": b, "score": scores[(a, b)], "components": {}, "explanation": "",
-             "run_id": run_id} for a, b in uncertain]
-    for part in chunks(rows, 5000):
-        insert_rows(session, core(ReviewPair), part)
+    # here: a large run proposes far more uncertain pairs than anyone reviews at once. Rows are
+    # made 5,000 at a time (two million of them at once took 850 MB at a million claims).
+    for part in chunks(uncertain, 5000):
+        insert_rows(session, core(ReviewPair), [{"claim_a": a, "claim_b": b, "score": s, "components": {},
+                                                 "explanation": "", "run_id": run_id} for a, b, s in part])
 
 
 def _write(session: Session, run: Run, user: str, config: Config, clusters: list[list[int]],

@@ -2,6 +2,7 @@
 
 import pytest
 
+from reconciler.pairs import PairList
 from reconciler.runs import _components, _Graph
 from reconciler.unionfind import UnionFind
 
@@ -35,5 +36,5 @@ def test_a_long_chain_is_one_group_and_unknown_items_are_refused():
 
 
 def test_strong_link_components_come_by_first_id_each_in_id_order():
-    graph = _Graph(nodes={8, 2, 5, 4, 1}, strong={8: {2}, 2: {8, 4}, 4: {2}})
+    graph = _Graph(nodes={8, 2, 5, 4, 1}, strong=PairList([(2, 8), (2, 4)]))
     assert _components(graph) == [[1], [2, 4, 8], [5]]
