@@ -29,7 +29,7 @@ from .processes import default_workers, forked_map, shared
 from .scoring import PairScore, score_all, score_wave
 from .models import (STATUSES, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, Run, core,
                      utcnow)
-from .pairs import PairList, PairTotals
+from .pairs import GroupOf, PairList, PairTotals, pack, unpack
 from .sources import SourceIndex
 from .unionfind import UnionFind
 
@@ -181,7 +181,7 @@ def _group_scores(group: list[int], kept: PairTotals, features: dict[int, ClaimF
 def _cluster(graph: _Graph, features: dict[int, ClaimFeatures], hints: PlaceHints, config: Config,
              must: set[tuple[int, int]], decided_apart: set[tuple[int, int]]) -> list[list[int]]:
     groups = _components(graph)
-    group_of = {n: i for i, group in enumerate(groups) for n in group}
+    group_of = GroupOf(groups)
     kept: dict[int, PairTotals] = {}   # compact: at a million claims most kept pairs are inside a group
     for pair, score in graph.scores.items():
         # Weak pairs may reach claims outside the groups re-clustered now: skip those.
@@ -199,10 +199,11 @@ def _cluster(graph: _Graph, features: dict[int, ClaimFeatures], hints: PlaceHint
     # RESCORE_LIMIT are not re-scored pair by pair).
     for pairs, buckets in ((graph.cannot, cannot_in), (decided_apart, cannot_in), (must, must_in)):
         for a, b in pairs:
-            if a in group_of and b in group_of and group_of[a] == group_of[b]:
-                bucket = buckets.get(group_of[a])
+            group = group_of.get(a)
+            if group is not None and group == group_of.get(b):
+                bucket = buckets.get(group)
                 if bucket is None:
-                    bucket = buckets[group_of[a]] = set()
+                    bucket = buckets[group] = set()
                 bucket.add((a, b))
     clusters = []
     for i, group in enumerate(groups):
@@ -430,7 +431,7 @@ def _store_review_pairs(session: Session, graph: _Graph, clusters: list[list[int
         nodes = sorted(graph.nodes)
         delete_in(session, ReviewPair, ReviewPair.claim_a, nodes)
         delete_in(session, ReviewPair, ReviewPair.claim_b, nodes)
-    cluster_of = {claim: i for i, members in enumerate(clusters) for claim in members}
+    cluster_of = GroupOf(clusters)
     unsure = graph.unsure
     # The kept pairs and the held-back ones, read where they are (never copied into one
     # mapping: at a million claims that is ten million pairs twice); a pair is in one of them.
@@ -610,7 +611,8 @@ def _link_task(task: list[tuple[list[int], int]]) -> list[dict]:
     for members, event_id in task:
         explained: dict[tuple[int, int], Score] = {}
         for m in members:
-            pair = best.get(m)
+            key = best.get(m)
+            pair = None if key is None else unpack(key)
             before = stored.get(m)
             if pair is None:
                 row = _link_row(m, event_id, len(members), None, run_id)
@@ -636,18 +638,23 @@ def _replace_links(session: Session, rows: list[dict]) -> None:
     insert_rows(session, core(ClaimLink), rows)
 
 
-def _best_partners(clusters: list[list[int]], graph: _Graph) -> dict[int, tuple[int, int]]:
-    """For each claim, its highest-scoring kept pair inside its own cluster (ties: lower ids)."""
-    cluster_of = {m: i for i, members in enumerate(clusters) for m in members}
-    best: dict[int, tuple[float, int, int]] = {}
+def _best_partners(clusters: list[list[int]], graph: _Graph) -> dict[int, int]:
+    """For each claim, its highest-scoring kept pair inside its own cluster (ties: lower ids),
+    as one integer (reconciler.pairs.pack: a million claims' pairs as tuples took 100 MB more)."""
+    cluster_of = GroupOf(clusters)
+    total_of: dict[int, float] = {}
+    best: dict[int, int] = {}
     for (a, b), total in graph.scores.items():
-        if cluster_of.get(a) is None or cluster_of.get(a) != cluster_of.get(b):
+        cluster = cluster_of.get(a)
+        if cluster is None or cluster != cluster_of.get(b):
             continue
+        key = pack(a, b)
         for claim in (a, b):
-            current = best.get(claim)
-            if current is None or (total, -a, -b) > (current[0], -current[1], -current[2]):
-                best[claim] = (total, a, b)
-    return {claim: (a, b) for claim, (_total, a, b) in best.items()}
+            current = total_of.get(claim)
+            # Higher total first; among equal totals the lower pair (a, then b).
+            if current is None or total > current or (total == current and key < best[claim]):
+                total_of[claim], best[claim] = total, key
+    return best
 
 
 def _link_row(claim_id: int, event_id: int, size: int, best: Score | None, run_id: int) -> dict:

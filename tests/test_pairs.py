@@ -1,4 +1,4 @@
-from reconciler.pairs import PairList, PairTotals, pack, unpack
+from reconciler.pairs import GroupOf, PairList, PairTotals, pack, unpack
 
 TOP = 2**31 - 1   # the largest claim id an Integer column holds
 
@@ -30,3 +30,17 @@ def test_pair_list_keeps_pairs_in_the_order_added():
     pairs.add(TOP - 1, TOP)
     pairs.add(2, 8)   # a pair added twice is there twice
     assert list(pairs) == [(2, 8), (TOP - 1, TOP), (2, 8)] and len(pairs) == 3
+
+
+def test_group_of_dense_and_sparse_ids_alike():
+    groups = [[3, 9], [1], [4, 5, 6]]
+    dense = GroupOf(groups)
+    assert dense._slots is not None   # ids up to 9 for 6 claims: an array
+    sparse = GroupOf(groups + [[10**9]])
+    assert sparse._dict is not None   # one id of a billion: a dict, not a billion slots
+    for found in (dense, sparse):
+        assert [found.get(c) for c in (1, 3, 4, 5, 6, 9)] == [1, 0, 2, 2, 2, 0]
+        assert found.get(0) is None and found.get(2) is None and found.get(7) is None   # in no group
+        assert found.get(10**12) is None and found.get(-1) is None
+    assert sparse.get(10**9) == 3 and dense.get(10**9) is None
+    assert GroupOf([]).get(0) is None
