@@ -349,10 +349,14 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     # PostgreSQL a correction committed during the run keeps its mark, without holding locks for
     # the run's length.
     matched = graph.nodes & dirty if seeds is None else set()
+    counts = {"claims": len(features), "claims_matched": len(graph.nodes), "pairs_scored": graph.pairs_scored}
+    # The claims' features, the blocks and the pairs are not needed from here: let them go
+    # before the marks and the audit entry are made, which then reuse their memory (at a
+    # million claims these last steps otherwise raised the run's peak by 150 MB).
+    del features, blocker, hints, explorer, graph, clusters, ids, spread, old_event_of, members_of
     marks.clear(session, {c: versions[c] for c in matched})
     run.finished_at = utcnow()
-    run.counts = result.counts | {"claims": len(features), "claims_matched": len(graph.nodes),
-                                  "pairs_scored": graph.pairs_scored, "events_touched": len(result.touched_events)}
+    run.counts = result.counts | counts | {"events_touched": len(result.touched_events)}
     result.counts = dict(run.counts)
     _audit_run(session, user, run, result, before, manual_events, seeds is not None)
     return result
