@@ -91,7 +91,8 @@ class PairList:
 class GroupOf:
     """Which of ``groups`` (lists of claim ids) each claim is in, by :meth:`get`: the group's
     index, or None for a claim in none. Kept in an array indexed by claim id where the ids are
-    dense enough (a million claims: 8 MB, where a dict takes about 100), else in a dict."""
+    dense enough (8 bytes a slot up to the largest id: a million claims, 8 MB, where a dict takes
+    about 100), else (or for negative ids) in a dict."""
 
     __slots__ = ("_slots", "_dict")
 
@@ -100,7 +101,8 @@ class GroupOf:
         count = sum(len(group) for group in groups)
         self._slots: array | None = None
         self._dict: dict[int, int] | None = None
-        if top < 4 * count + 1024:
+        low = min((min(group) for group in groups if group), default=0)
+        if low >= 0 and top < 4 * count + 1024:
             slots = array("l", [-1]) * (top + 1)
             for i, group in enumerate(groups):
                 for claim in group:

@@ -204,6 +204,14 @@ CASES = [
      {"source": "голова ОВА", "place": "Торецька", "killed": "5", "victims": "військових і цивільних"}),
     ("ru", "Двое военных и трое мирных жителей погибли при обстреле Горловки, сообщили в администрации города.",
      {"place": "Горловки", "killed": "5", "victims": "военных и мирных жителей"}),
+    # A list after the casualty word that runs into the next clause's subject is no toll.
+    ("en", "Shelling killed two soldiers, three civilians were wounded in Toretsk.",
+     {"place": "Toretsk", "killed": "two", "victims": "soldiers", "wounded": "three"}),
+    ("en", "Shelling wounded two soldiers, three civilians were killed in Toretsk.",
+     {"place": "Toretsk", "killed": "three", "victims": "civilians", "wounded": "two"}),
+    # A range is not summed ("about three": 2 to 4): the first figure, as before.
+    ("en", "Shelling killed two soldiers and about three civilians in Toretsk.",
+     {"place": "Toretsk", "killed": "two", "victims": "soldiers"}),
     # Two groups of civilians may be one inside the other: not summed, the first group as before.
     ("en", "Four civilians and two children were killed in Kherson, the governor said.",
      {"source": "governor", "place": "Kherson", "killed": "Four", "victims": "civilians"}),
@@ -297,9 +305,13 @@ def test_extract_headline_closing_speaker_is_a_name_not_a_clause():
         "governor", "Kramatorsk", "Five")
     said = _headline("Shelling of Horlivka kills three: mayor said the toll may rise")
     assert (said.fields["source"], said.fields["place"], said.fields["killed"]) == ("mayor", "Horlivka", "three")
-    # A pronoun is nobody: the publisher's own report.
-    they = _headline("Two soldiers killed near Avdiivka - they were hit by mortar fire")
-    assert (they.fields["source"], they.fields["place"], "via" in they.fields) == ("Reuters", "near Avdiivka", False)
+    # A pronoun is nobody: the publisher's own report (after a colon too, and after two spaces).
+    for text in ("Two soldiers killed near Avdiivka - they were hit by mortar fire",
+                 "Two soldiers killed near Avdiivka -  they were hit by mortar fire",
+                 "Two soldiers killed near Avdiivka: they were hit by mortar fire"):
+        they = _headline(text)
+        assert (they.fields["source"], they.fields["place"], "via" in they.fields) == (
+            "Reuters", "near Avdiivka", False), text
     # Two words and a colon are a topic, then the news: no speaker, and the place is read.
     for text, place in (("Ukraine war: Residents bury neighbours at Izium cemetery", "Izium"),
                         ("Donbas: Burned tanks line the road to Lyman", "Lyman")):

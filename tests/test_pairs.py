@@ -44,3 +44,5 @@ def test_group_of_dense_and_sparse_ids_alike():
         assert found.get(10**12) is None and found.get(-1) is None
     assert sparse.get(10**9) == 3 and dense.get(10**9) is None
     assert GroupOf([]).get(0) is None
+    negative = GroupOf([[-1, 5], [3]])   # never a claim id, but kept apart all the same (a dict)
+    assert (negative.get(-1), negative.get(5), negative.get(3)) == (0, 0, 1) and negative._dict is not None

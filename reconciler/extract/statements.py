@@ -201,6 +201,8 @@ def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k
     if best is not None:
         if not _part_of(words, k, rules):
             for start in range(max(0, best[0] - 12), best[0] + 1):   # "two soldiers and three civilians were killed"
+                if any(t in used for t in range(start, k)):
+                    continue   # words another casualty word counted
                 groups = _groups(text, words, starts, ends, start, k, rules)
                 if groups is not None and all(w.lower() in rules.figure_glue for w in words[groups[0]:k]) \
                         and not _BREAK.search(text, ends[groups[0] - 1], starts[k]):
@@ -225,7 +227,7 @@ def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k
             if _part_of(words, k, rules):   # "among the dead are two children"
                 return _at_least(figure, victims, rules)
             groups = _groups(text, words, starts, ends, j, len(words), rules)   # "killed two soldiers and a civilian"
-            if groups is not None:
+            if groups is not None and not _clause_goes_on(text, words, starts, groups[0], rules):
                 used.update(range(j, groups[0]))
                 return groups[1]
             return Casualty(figure, victims, "figure_after_casualty_word", _figure(figure) or 0)
@@ -237,9 +239,9 @@ def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: 
     """A toll told by groups from word ``j`` (before word ``stop``): "two soldiers and three
     civilians", "3 soldiers, 2 civilians", "дві дитини та троє військових". Summed only when the
     groups are surely apart: military and civilian, one group each (two kinds of civilians may
-    be one inside the other: "22 civilians, 3 children"). Returns (the word after the last
-    group, the sum: exact when every figure is, else at least the sum of the lows); None when
-    the words from ``j`` are no such list."""
+    be one inside the other: "22 civilians, 3 children"), and only exact figures or lower bounds
+    ("at least two"). Returns (the word after the last group, the sum: exact when every figure
+    is, else at least the sum of the lows); None when the words from ``j`` are no such list."""
     groups: list[tuple[str, str]] = []
     while j < stop:
         found = _figure_from(words, j, rules)
@@ -273,10 +275,23 @@ def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: 
         return None
     if any(p is None for p in parsed):
         return None
+    if any(p.high is not None and p.high != p.low for p in parsed):
+        return None   # "about three", "2-4": a sum of ranges is no figure anyone stated
     low = sum(p.low for p in parsed)
     exact = all(p.high == p.low for p in parsed)
     victims = f" {rules.group_and_written} ".join(v for _f, v in groups)
     return j, Casualty(str(low) if exact else f"{rules.at_least} {low}", victims, "figure_sum_of_groups", low)
+
+
+def _clause_goes_on(text: str, words: list[str], starts: list[int], j: int, rules: LanguageRules) -> bool:
+    """Whether the words from ``j`` carry on a clause whose subject the list after a casualty word
+    ends in: "killed two soldiers, three civilians were wounded" (a verb, or another casualty
+    word): then the last group is that clause's, and the list is no toll."""
+    if j >= len(words):
+        return False
+    word = words[j].lower()
+    return (word in rules.figure_glue and word not in rules.group_and) or any(
+        pattern.match(text, starts[j]) for pattern in (rules.killed, rules.wounded, rules.total))
 
 
 def _part_of(words: list[str], k: int, rules: LanguageRules) -> bool:
