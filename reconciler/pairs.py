@@ -1,6 +1,6 @@
 """Pairs of claims kept by a run, in compact form.
 
-A run on a million claims keeps about ten million scored pairs. A dict keyed by ``(a, b)`` tuples
+A run on a million claims keeps several million scored pairs. A dict keyed by ``(a, b)`` tuples
 costs about 180 bytes a pair (the tuple, its two integers, the float, the dict's slot); keyed
 by one integer ``a << 32 | b`` it costs about 100, and a strong link kept in an array of such
 integers 8. Claim ids are below 2**31 (an ``Integer`` column on both stores).
@@ -11,17 +11,19 @@ from __future__ import annotations
 from array import array
 from typing import Iterator
 
-_SHIFT = 32
-_LOW = (1 << _SHIFT) - 1
+# A pair (a, b) as one integer: a << SHIFT | b; b is key & LOW. Hot loops elsewhere
+# (reconciler.scoring) write this inline with these names rather than call pack and unpack.
+SHIFT = 32
+LOW = (1 << SHIFT) - 1
 
 
 def pack(a: int, b: int) -> int:
     """One integer for the pair (a, b)."""
-    return a << _SHIFT | b
+    return a << SHIFT | b
 
 
 def unpack(key: int) -> tuple[int, int]:
-    return key >> _SHIFT, key & _LOW
+    return key >> SHIFT, key & LOW
 
 
 class PairTotals:
@@ -33,30 +35,30 @@ class PairTotals:
     def __init__(self, pairs: dict[tuple[int, int], float] | None = None) -> None:
         self._totals: dict[int, float] = {}
         for (a, b), total in (pairs or {}).items():
-            self._totals[a << _SHIFT | b] = total
+            self._totals[a << SHIFT | b] = total
 
     def __setitem__(self, pair: tuple[int, int], total: float) -> None:
-        self._totals[pair[0] << _SHIFT | pair[1]] = total
+        self._totals[pair[0] << SHIFT | pair[1]] = total
 
     def __getitem__(self, pair: tuple[int, int]) -> float:
-        return self._totals[pair[0] << _SHIFT | pair[1]]
+        return self._totals[pair[0] << SHIFT | pair[1]]
 
     def __contains__(self, pair: object) -> bool:
-        return isinstance(pair, tuple) and (pair[0] << _SHIFT | pair[1]) in self._totals
+        return isinstance(pair, tuple) and (pair[0] << SHIFT | pair[1]) in self._totals
 
     def get(self, pair: tuple[int, int], default: float | None = None) -> float | None:
-        return self._totals.get(pair[0] << _SHIFT | pair[1], default)
+        return self._totals.get(pair[0] << SHIFT | pair[1], default)
 
     def __len__(self) -> int:
         return len(self._totals)
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
         for key in self._totals:
-            yield key >> _SHIFT, key & _LOW
+            yield key >> SHIFT, key & LOW
 
     def items(self) -> Iterator[tuple[tuple[int, int], float]]:
         for key, total in self._totals.items():
-            yield (key >> _SHIFT, key & _LOW), total
+            yield (key >> SHIFT, key & LOW), total
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, PairTotals):
@@ -75,17 +77,17 @@ class PairList:
     __slots__ = ("_keys",)
 
     def __init__(self, pairs: list[tuple[int, int]] | None = None) -> None:
-        self._keys = array("q", (a << _SHIFT | b for a, b in pairs or ()))
+        self._keys = array("q", (a << SHIFT | b for a, b in pairs or ()))
 
     def add(self, a: int, b: int) -> None:
-        self._keys.append(a << _SHIFT | b)
+        self._keys.append(a << SHIFT | b)
 
     def __len__(self) -> int:
         return len(self._keys)
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
         for key in self._keys:
-            yield key >> _SHIFT, key & _LOW
+            yield key >> SHIFT, key & LOW
 
 
 class GroupOf:

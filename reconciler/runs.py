@@ -10,7 +10,7 @@ run on the same data.
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Callable
@@ -54,7 +54,7 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 @dataclass
 class _Graph:
     """What a run keeps of the pairs it scored; compact (reconciler.pairs), since a million
-    claims keep about ten million."""
+    claims keep several million."""
 
     nodes: set[int] = field(default_factory=set)
     scores: PairTotals = field(default_factory=PairTotals)   # totals kept: ≥ review threshold
@@ -182,29 +182,23 @@ def _cluster(graph: _Graph, features: dict[int, ClaimFeatures], hints: PlaceHint
              must: set[tuple[int, int]], decided_apart: set[tuple[int, int]]) -> list[list[int]]:
     groups = _components(graph)
     group_of = GroupOf(groups)
-    kept: dict[int, PairTotals] = {}   # compact: at a million claims most kept pairs are inside a group
+    # By group, only for the groups that have any (an empty set is 216 bytes, and a million
+    # claims make hundreds of thousands of groups); the kept totals compact (reconciler.pairs).
+    kept: defaultdict[int, PairTotals] = defaultdict(PairTotals)
     for pair, score in graph.scores.items():
         # Weak pairs may reach claims outside the groups re-clustered now: skip those.
         group = group_of.get(pair[0])
         if group is not None and group == group_of.get(pair[1]):
-            totals = kept.get(group)
-            if totals is None:
-                totals = kept[group] = PairTotals()
-            totals[pair] = score
-    # By group, only for the groups that have any (an empty set is 216 bytes, and a million
-    # claims make hundreds of thousands of groups).
-    cannot_in: dict[int, set[tuple[int, int]]] = {}
-    must_in: dict[int, set[tuple[int, int]]] = {}
+            kept[group][pair] = score
+    cannot_in: defaultdict[int, set[tuple[int, int]]] = defaultdict(set)
+    must_in: defaultdict[int, set[tuple[int, int]]] = defaultdict(set)
     # People's unlinks hold in every group, also for pairs no score was kept for (groups over
     # RESCORE_LIMIT are not re-scored pair by pair).
     for pairs, buckets in ((graph.cannot, cannot_in), (decided_apart, cannot_in), (must, must_in)):
         for a, b in pairs:
             group = group_of.get(a)
             if group is not None and group == group_of.get(b):
-                bucket = buckets.get(group)
-                if bucket is None:
-                    bucket = buckets[group] = set()
-                bucket.add((a, b))
+                buckets[group].add((a, b))
     clusters = []
     for i, group in enumerate(groups):
         if len(group) == 1:
@@ -438,7 +432,7 @@ def _store_review_pairs(session: Session, graph: _Graph, clusters: list[list[int
     cluster_of = GroupOf(clusters)
     unsure = graph.unsure
     # The kept pairs and the held-back ones, read where they are (never copied into one
-    # mapping: at a million claims that is ten million pairs twice); a pair is in one of them.
+    # mapping: at a million claims that is millions of pairs twice); a pair is in one of them.
     kept = ((pair, s) for pair, s in graph.scores.items() if pair not in unsure)
     uncertain = sorted((a, b, s) for (a, b), s in chain(kept, unsure.items())
                        if (s < config.link_threshold or cluster_of.get(a) != cluster_of.get(b))

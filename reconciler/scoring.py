@@ -21,6 +21,7 @@ from typing import Iterator
 
 from .config import Config
 from .matching import Blocker, ClaimFeatures, PlaceHints, cannot_link, score_pair
+from .pairs import LOW, SHIFT
 from .processes import can_fork, forked_map, shared
 
 # Below this many claims a pool costs more than it saves (measured: bench/runcost.py).
@@ -92,7 +93,7 @@ def score_wave(nodes: list[int], features: dict[int, ClaimFeatures], blocker: Bl
                done: set[int]) -> Iterator[tuple[int, list[PairScore], int]]:
     """:func:`score_all` for the claims an incremental run reached at once (a wave: its seeds,
     then the claims their strong links brought in, and so on): the pairs each claim proposes
-    that an earlier one did not (nor ``done``, pairs as ``a << 32 | b``, which gains them) are
+    that an earlier one did not (nor ``done``, pairs as ``a << SHIFT | b``, which gains them) are
     found here, in order, and scored over ``workers`` processes when there are enough of them.
     An incremental run finds its claims a wave at a time, so this is the part of its work that
     can be shared out."""
@@ -151,7 +152,7 @@ def _proposals(node: int, features: dict[int, ClaimFeatures], blocker: Blocker, 
     linked it to, less the pairs in ``done`` (which gains them)."""
     found = []
     for other in [*blocker.candidates(features[node]), *(features[m] for m in sorted(must_of.get(node, ())))]:
-        packed = (node << 32 | other.id) if node < other.id else (other.id << 32 | node)
+        packed = (node << SHIFT | other.id) if node < other.id else (other.id << SHIFT | node)
         if packed in done:
             continue
         done.add(packed)
@@ -171,7 +172,7 @@ def _score_task(task: list[tuple[int, list[int] | None]]) -> tuple[bytes, bytes,
         scored = _score(node, others, features, config, hints, cannot)
         kept = [s for s in scored if worth_keeping(s, config, must)]
         for s in kept:
-            packed.append(s.a << 32 | s.b)
+            packed.append(s.a << SHIFT | s.b)
             totals.append(s.total)
             flags.append(FORBIDDEN * s.forbidden | CONTRADICTS * s.contradicts | HELD_BACK * s.held_back)
         counts.extend((len(kept), len(scored)))
@@ -188,6 +189,6 @@ def _unpack(counts_bytes: bytes, packed: bytes, totals: bytes,
     counts.frombytes(counts_bytes)
     j = 0
     for kept, scored in zip(counts[0::2], counts[1::2]):
-        yield [PairScore(pairs[i] >> 32, pairs[i] & 0xFFFFFFFF, scores[i], bool(marks[i] & FORBIDDEN),
+        yield [PairScore(pairs[i] >> SHIFT, pairs[i] & LOW, scores[i], bool(marks[i] & FORBIDDEN),
                          bool(marks[i] & CONTRADICTS), bool(marks[i] & HELD_BACK)) for i in range(j, j + kept)], scored
         j += kept
