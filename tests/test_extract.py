@@ -215,6 +215,14 @@ CASES = [
     # Two groups of civilians may be one inside the other: not summed, the first group as before.
     ("en", "Four civilians and two children were killed in Kherson, the governor said.",
      {"source": "governor", "place": "Kherson", "killed": "Four", "victims": "civilians"}),
+    # A whole, then a part of it (figure_of_whole_group): 22 civilians, three of them children;
+    # not 25, and not the 3 nearest the casualty word.
+    ("en", "22 civilians, 3 children were killed in shelling of Kharkiv, the governor said.",
+     {"source": "governor", "place": "Kharkiv", "killed": "22", "victims": "civilians"}),
+    ("uk", "Унаслідок обстрілу Харкова загинули 22 мирних жителі, 3 дитини, повідомив голова ОВА.",
+     {"source": "голова ОВА", "place": "Харкова", "killed": "22", "victims": "мирних жителі"}),
+    ("ru", "При обстреле Донецка погибли 10 человек, трое детей, сообщили в администрации города.",
+     {"place": "Донецка", "killed": "10", "victims": "человек"}),
 ]
 
 
@@ -295,6 +303,28 @@ def test_extract_headline_name_in_quotation_marks_is_no_place():
     assert ("place" not in draft.fields, draft.fields["killed"]) == (True, "77")
     quoted = _headline('Two soldiers killed near "Avdiivka", army says')
     assert quoted.fields["place"] == "near Avdiivka"
+
+
+def test_extract_headline_label_speaks_when_a_known_speaker_and_no_place():
+    # "General Staff: …" is a described speaker (common.yaml): it speaks, the agency relays it.
+    staff = _headline("General Staff: Russian forces shelled Avdiivka overnight, killing two soldiers")
+    assert (staff.fields["source"], staff.fields["via"], staff.fields["place"], staff.fields["killed"]) == (
+        "General Staff of the Armed Forces of Ukraine", ["Reuters"], "Avdiivka", "two")
+    assert staff.rules["source"] == "headline_label_speaker:described_speaker"
+    # A country (place_stop), a place the gazetteer knows, a desk's label, a phrase nobody
+    # registered: the topic, and the publisher's own report.
+    for text in ("Ukraine: Unguided rockets killing civilians in Avdiivka",
+                 "Donetsk: two civilians killed in shelling",
+                 "Kyiv: two civilians killed in a drone strike",
+                 "MAIN: two civilians killed in Toretsk",
+                 "South: AFU eliminated almost 140 invaders"):
+        label = _headline(text)
+        assert (label.fields["source"], "via" in label.fields) == ("Reuters", False), text
+    # The same in Ukrainian: the General Staff, no place.
+    document = read_document("headline", "Генштаб ЗСУ: окупанти обстріляли Авдіївку, загинули двоє військових", "uk")
+    uk = extract(document, ExtractOptions(published=PUBLISHED, source="Укрінформ", headline=True))[0]
+    assert (uk.fields["source"], uk.fields["via"], uk.fields["killed"]) == (
+        "General Staff of the Armed Forces of Ukraine", ["Укрінформ"], "двоє")
 
 
 def test_extract_headline_closing_speaker_is_a_name_not_a_clause():

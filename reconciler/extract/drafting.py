@@ -79,9 +79,10 @@ class _Pending:
 class _Names:
     """Speakers matched to registered names and aliases, then to described speakers."""
 
-    def __init__(self, names: Mapping[str, str]):
+    def __init__(self, names: Mapping[str, str], gazetteer: Gazetteer | None = None):
         self.names = dict(names)
         self.speakers = common_rules().speakers
+        self.gazetteer = gazetteer
 
     def resolve(self, phrase: str) -> tuple[str, str]:
         """(the name to give, the rule): the longest registered name or alias inside the phrase,
@@ -97,8 +98,17 @@ class _Names:
             return self.speakers[bare[4:]], "described_speaker"
         return phrase, "as_written"
 
-    def known(self, phrase: str) -> bool:
-        return self.resolve(phrase)[1] != "as_written"
+    def known(self, phrase: str, label: bool = False) -> bool:
+        """Whether the phrase names a registered or described speaker; with ``label``, also that
+        it is no place: a country stands for its government only with a verb ("Ukraine says"),
+        and a headline that starts "Ukraine: …" or "Donetsk: …" names its topic."""
+        if self.resolve(phrase)[1] == "as_written":
+            return False
+        if not label:
+            return True
+        key = ascii_key(phrase)
+        key = key[4:] if key.startswith("the ") else key
+        return key not in common_rules().place_stop and not (self.gazetteer and self.gazetteer.exact(key))
 
 
 def extract(document: Document, options: ExtractOptions = ExtractOptions(),
@@ -110,8 +120,8 @@ def extract(document: Document, options: ExtractOptions = ExtractOptions(),
     if published is None:
         raise ExtractError(document.name, "has no dateline with a date; give --published DATE")
     publisher = options.source or (document.dateline.agency if document.dateline else None)
-    names = _Names(options.names)
     gazetteer = gazetteer or shared_gazetteer()
+    names = _Names(options.names, gazetteer)
     pending: list[_Pending] = []
     previous: When | None = None    # the last date the story gave: an incident that gives none takes it
     for p, paragraph in enumerate(document.paragraphs):

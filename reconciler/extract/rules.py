@@ -74,6 +74,7 @@ class CommonRules:
     inflections: tuple[tuple[str, str], ...]
     war_starts: tuple[date, ...]       # what "since the start of the war" may refer to, earliest first
     headline_slug: re.Pattern          # a wire slug at a headline's start ("UPDATE 2-")
+    victims_whole: re.Pattern          # victims' words naming a whole category ("civilians"), on ascii keys
 
 
 def _patterns(specs: list[dict]) -> tuple[Pattern, ...]:
@@ -144,4 +145,6 @@ def common_rules() -> CommonRules:
         inflections=tuple((e, r or "") for e, r in data["inflections"]),
         war_starts=tuple(sorted(date.fromisoformat(str(d)) for d in data.get("war_starts", []))),
         headline_slug=re.compile(data.get("headline_slugs", "(?!)")),
+        victims_whole=re.compile(r"\b(?:" + "|".join(re.escape(w) for w in data.get("victims_wholes", [])) + ")"
+                                 if data.get("victims_wholes") else "(?!)"),
     )

@@ -86,7 +86,9 @@ def _relay_name(phrase: str, rules: LanguageRules) -> str:
 
 def attribute(sentence: str, rules: LanguageRules, known, headline: bool = False) -> Attribution | None:
     """The first attribution rule that names a speaker in ``sentence``; ``known`` tells whether a
-    cleaned speaker phrase is a registered or described speaker (for rules that need one)."""
+    cleaned speaker phrase is a registered or described speaker (for rules that need one), and
+    with ``label=True`` whether it is one that is no place (for a headline's label: "General
+    Staff: …" speaks, "Ukraine: …" and "Donetsk: …" name the topic)."""
     for rule in rules.attribution:
         if rule.spec.get("headline") and not headline:
             continue
@@ -99,7 +101,8 @@ def attribute(sentence: str, rules: LanguageRules, known, headline: bool = False
             continue
         if any(ch.isdigit() for ch in speaker) or rules.killed.search(speaker) or rules.wounded.search(speaker):
             continue   # "two soldiers were killed, the army said": the figure is not the speaker
-        if rule.spec.get("known_speaker") and not known(speaker):
+        need = rule.spec.get("known_speaker")
+        if need and not (known(speaker, label=True) if need == "label" else known(speaker)):
             continue
         relays = tuple(_relay_name(groups[g], rules) for g in ("relay", "relay2") if groups.get(g))
         return Attribution(speaker, rule.name, relays, groups.get("channel"), groups.get("actor"), groups.get("what"))
@@ -238,9 +241,9 @@ def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: 
             rules: LanguageRules) -> tuple[int, Casualty] | None:
     """A toll told by groups from word ``j`` (before word ``stop``): "two soldiers and three
     civilians", "3 soldiers, 2 civilians", "дві дитини та троє військових". Summed only when the
-    groups are surely apart: military and civilian, one group each (two kinds of civilians may
-    be one inside the other: "22 civilians, 3 children"), and only exact figures or lower bounds
-    ("at least two"). Returns (the word after the last group, the sum: exact when every figure
+    groups are surely apart: military and civilian, one group each, and only exact figures or
+    lower bounds ("at least two"). A whole and then a part of it ("22 civilians, 3 children")
+    is the whole's figure. Returns (the word after the last group, the sum: exact when every figure
     is, else at least the sum of the lows); None when the words from ``j`` are no such list."""
     groups: list[tuple[str, str]] = []
     while j < stop:
@@ -267,6 +270,11 @@ def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: 
         elif between.strip() != "," or _figure_from(words, j, rules) is None:
             break
     kinds = [victims_category(victims) for _figure_text, victims in groups]
+    if len(groups) == 2 and _whole_then_part(groups, kinds):
+        # "22 civilians, 3 children killed": the toll is the whole, its part says who was among it.
+        figure, victims = groups[0]
+        low = _figure(figure)
+        return (j, Casualty(figure, victims, "figure_of_whole_group", low)) if low is not None else None
     if len(groups) != 2 or set(kinds) != {"military", "civilian"}:
         return None
     try:
@@ -281,6 +289,16 @@ def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: 
     exact = all(p.high == p.low for p in parsed)
     victims = f" {rules.group_and_written} ".join(v for _f, v in groups)
     return j, Casualty(str(low) if exact else f"{rules.at_least} {low}", victims, "figure_sum_of_groups", low)
+
+
+def _whole_then_part(groups: list[tuple[str, str]], kinds: list[str | None]) -> bool:
+    """Whether the first of two groups names a whole ("civilians", "people": victims_wholes in
+    common.yaml) and the second a part of it ("children", "women"; under "people", anyone)."""
+    whole = common_rules().victims_whole
+    (_f1, first), (_f2, second) = groups
+    if not whole.search(ascii_key(first)) or whole.search(ascii_key(second)):
+        return False
+    return kinds[0] == "people" or kinds[0] == kinds[1] == "civilian"
 
 
 def _clause_goes_on(text: str, words: list[str], starts: list[int], j: int, rules: LanguageRules) -> bool:
