@@ -35,7 +35,7 @@ class Problem:
     """One connected group of claims to cluster."""
 
     nodes: list[int]                                     # claim ids
-    order: dict[int, str]                                # claim id -> sort key (fingerprint)
+    order: dict[int, tuple]                              # claim id -> sort key (fingerprint, id)
     scores: dict[tuple[int, int], float] = field(default_factory=dict)  # (low id, high id) -> score
     cannot: set[tuple[int, int]] = field(default_factory=set)
     must: set[tuple[int, int]] = field(default_factory=set)

@@ -166,7 +166,7 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, Source, bool
         killed = (killed_low, killed_high) if killed_text else None
         wounded = (wounded_low, wounded_high) if wounded_text else None
         features[cid] = claim = ClaimFeatures(
-            cid, fp, source_id, root[0], report_id, first, last, one(precision, precision),
+            cid, fingerprint_key(fp), source_id, root[0], report_id, first, last, one(precision, precision),
             one(place_key, place_key), one(place_label, place_label), one(type_category, type_category),
             one(victims, victims), one(actor, actor), one(stance, stance), one(killed, killed),
             one(wounded, wounded), text, one(targets, targets), one(region, region), root[1] and not cited, ids_,
@@ -188,6 +188,18 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, Source, bool
 
 
 _NOWHERE: frozenset[int] = frozenset()
+
+
+def fingerprint_key(fingerprint: str) -> bytes:
+    """A claim's fingerprint as matching keeps it: a SHA-256 in hex as its 32 bytes, which sort
+    as the hex does (65 bytes a claim against 113; 48 MB at a million claims); any other text as
+    its UTF-8."""
+    if len(fingerprint) == 64:
+        try:
+            return bytes.fromhex(fingerprint)
+        except ValueError:
+            pass
+    return fingerprint.encode("utf-8")
 
 
 def _ordinal(value) -> int:

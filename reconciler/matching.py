@@ -38,7 +38,7 @@ class ClaimFeatures:
     builds one per claim. Not hashable (value equality): index them by ``id``."""
 
     id: int
-    fingerprint: str
+    fingerprint: bytes       # the content hash as 32 bytes (reconciler.features.fingerprint_key): orders as its hex
     source_id: int
     origin_id: int           # root of the source's parent chain (known or not)
     report_id: int | None

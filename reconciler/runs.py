@@ -209,7 +209,7 @@ def _cluster(graph: _Graph, features: dict[int, ClaimFeatures], hints: PlaceHint
         contradicted = {p for p in mine if p in graph.contradicted}
         scores = _group_scores(group, mine, features, config, cannot, decided_apart, hints, contradicted)
         problem = Problem(
-            nodes=group, order={n: features[n].fingerprint + f"{n:012d}" for n in group},
+            nodes=group, order={n: (features[n].fingerprint, n) for n in group},
             scores={p: (s if p not in must else max(s, config.link_threshold)) for p, s in scores.items()},
             cannot=cannot, must=must_in.get(i, set()), contradicted=contradicted,
         )
