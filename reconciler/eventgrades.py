@@ -34,30 +34,35 @@ def grading_texts(session: Session, claim_ids: list[int]) -> tuple[dict[int, str
     be independently verified") and who a claim says did it ("російські окупанти")."""
     notes: dict[int, str] = {}
     actors: dict[int, str] = {}
+    one: dict[str, str] = {}   # one copy of each text: claims repeat a few actors ("Russian forces")
     written = select(Claim.id, Claim.note, Claim.actor_text).where(
         (Claim.note.is_not(None)) | (Claim.actor_text.is_not(None)))
     for cid, note, actor in select_in(session, written, Claim.id, claim_ids, CHUNK):
         if note and _VERIFICATION_NOTE.search(note):
             notes[cid] = note
         if actor:
-            actors[cid] = actor
+            actors[cid] = one.setdefault(actor, actor)
     return notes, actors
 
 
-def relay_names(session: Session, claim_ids: list[int], index: SourceIndex) -> dict[int, list[str]]:
-    names: dict[int, list[str]] = {}
+def relay_names(session: Session, claim_ids: list[int], index: SourceIndex) -> dict[int, tuple[str, ...]]:
+    """The names of each claim's relays, nearest the reader first; claims relayed alike share one
+    tuple (a run reads them for every claim it re-decides: a million claims' lists took 80 MB)."""
+    names: dict[int, tuple[str, ...]] = {}
+    one: dict[tuple[str, ...], tuple[str, ...]] = {}
     relays = select(ClaimRelay.claim_id, ClaimRelay.source_id).order_by(ClaimRelay.claim_id, ClaimRelay.position)
     for claim_id, source_id in select_in(session, relays, ClaimRelay.claim_id, claim_ids, CHUNK):
-        names.setdefault(claim_id, []).append(index.sources[source_id].name)
+        chain = names.get(claim_id, ()) + (index.sources[source_id].name,)
+        names[claim_id] = one.setdefault(chain, chain)
     return names
 
 
 def event_values(event_id: int, members: list[int], features: dict[int, ClaimFeatures], index: SourceIndex,
-                  relays: dict[int, list[str]], config: Config, manual: bool,
+                  relays: dict[int, tuple[str, ...]], config: Config, manual: bool,
                   notes: dict[int, str] | None = None, actors: dict[int, str] | None = None) -> dict:
     claims = [features[m] for m in members]
     notes, actors = notes or {}, actors or {}
-    graded = [_graded(features[m], index, relays.get(m, []), notes.get(m), config, actors.get(m)) for m in members]
+    graded = [_graded(features[m], index, relays.get(m, ()), notes.get(m), config, actors.get(m)) for m in members]
     values = {"id": event_id, "n_claims": len(members)}
     # Drafts not accepted stand beside the claims they match (dates, place), but add no origin,
     # no figure and no corroboration; grading is given them all, to say how many it left out.
@@ -106,7 +111,7 @@ def corroboration(claims: list[ClaimFeatures], graded: list[GradedClaim],
     return found
 
 
-def _graded(claim: ClaimFeatures, index: SourceIndex, relays: list[str], note: str | None,
+def _graded(claim: ClaimFeatures, index: SourceIndex, relays: tuple[str, ...], note: str | None,
             config: Config, actor_text: str | None = None) -> GradedClaim:
     # A period claim's scope is the conflict, whatever place it names: it places no incident.
     origin = index.origin_of(claim.source_id)

@@ -1,4 +1,4 @@
-from reconciler.pairs import GroupOf, PairList, PairTotals, pack, unpack
+from reconciler.pairs import BestPairs, GroupOf, PairList, PairTotals, pack, unpack
 
 TOP = 2**31 - 1   # the largest claim id an Integer column holds
 
@@ -46,3 +46,18 @@ def test_group_of_dense_and_sparse_ids_alike():
     assert GroupOf([]).get(0) is None
     negative = GroupOf([[-1, 5], [3]])   # never a claim id, but kept apart all the same (a dict)
     assert (negative.get(-1), negative.get(5), negative.get(3)) == (0, 0, 1) and negative._dict is not None
+
+
+def test_best_pairs_keep_the_highest_total_then_the_lower_pair():
+    # Claims 1, 2, 3 (dense: arrays) and the same ids far apart (sparse: dicts) give the same.
+    for top, count in ((3, 3), (TOP, 3)):
+        best = BestPairs(top, count)
+        best.offer(1, pack(1, 3), 4.0)
+        best.offer(3, pack(1, 3), 4.0)
+        best.offer(1, pack(1, 2), 6.5)   # higher: replaces (1, 3) for claim 1
+        best.offer(2, pack(1, 2), 6.5)
+        best.offer(2, pack(2, 3), 6.5)   # equal total, higher pair: (1, 2) stays for claim 2
+        best.offer(3, pack(2, 3), 6.5)   # higher than 4.0: (2, 3) for claim 3
+        best.offer(3, pack(0, 3), 6.5)   # equal, lower pair: (0, 3) for claim 3
+        assert [best.get(c) for c in (1, 2, 3)] == [pack(1, 2), pack(1, 2), pack(0, 3)], top
+        assert best.get(0) is None and best.get(99) is None and best.get(-1) is None
