@@ -130,8 +130,10 @@ class BestPairs:
 
     __slots__ = ("_totals", "_keys", "_dense")
 
-    def __init__(self, top: int, count: int) -> None:
-        self._dense = 0 <= top < 4 * count + 1024
+    def __init__(self, top: int, count: int, low: int = 0) -> None:
+        """``top`` and ``low``: the largest and smallest claim id that will be offered; ``count``
+        how many claims (negative ids are kept in dicts, as in GroupOf)."""
+        self._dense = 0 <= low and 0 <= top < 4 * count + 1024
         if self._dense:
             self._totals: array | dict[int, float] = array("d", [float("-inf")]) * (top + 1)
             self._keys: array | dict[int, int] = array("q", [-1]) * (top + 1)

@@ -650,7 +650,8 @@ def _best_partners(clusters: list[list[int]], graph: _Graph) -> BestPairs:
     """For each claim, its highest-scoring kept pair inside its own cluster (ties: lower ids),
     as one integer (reconciler.pairs: a million claims' best pairs in 16 MB of arrays)."""
     cluster_of = GroupOf(clusters)
-    best = BestPairs(max((max(c) for c in clusters if c), default=-1), sum(len(c) for c in clusters))
+    best = BestPairs(max((max(c) for c in clusters if c), default=-1), sum(len(c) for c in clusters),
+                     min((min(c) for c in clusters if c), default=0))
     for (a, b), total in graph.scores.items():
         cluster = cluster_of.get(a)
         if cluster is None or cluster != cluster_of.get(b):

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from reconciler.extract import ExtractOptions, extract, read_document
+from reconciler.extract import ExtractOptions, extract, read_document, registered_names
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "dpa-2021-04-07-ukraine.txt"   # ../shared beside the checkout
@@ -212,7 +212,8 @@ CASES = [
     # A range is not summed ("about three": 2 to 4): the first figure, as before.
     ("en", "Shelling killed two soldiers and about three civilians in Toretsk.",
      {"place": "Toretsk", "killed": "two", "victims": "soldiers"}),
-    # Two groups of civilians may be one inside the other: not summed, the first group as before.
+    # Two groups of civilians may be one inside the other: never summed. A whole, then a part of
+    # it (figure_of_whole_group), is the whole's figure.
     ("en", "Four civilians and two children were killed in Kherson, the governor said.",
      {"source": "governor", "place": "Kherson", "killed": "Four", "victims": "civilians"}),
     # A whole, then a part of it (figure_of_whole_group): 22 civilians, three of them children;
@@ -223,6 +224,11 @@ CASES = [
      {"source": "голова ОВА", "place": "Харкова", "killed": "22", "victims": "мирних жителі"}),
     ("ru", "При обстреле Донецка погибли 10 человек, трое детей, сообщили в администрации города.",
      {"place": "Донецка", "killed": "10", "victims": "человек"}),
+    ("ru", "Десять мирных жителей, трое детей погибли при обстреле Горловки, сообщили в администрации города.",
+     {"place": "Горловки", "killed": "Десять", "victims": "мирных жителей"}),
+    # A "part" larger than the whole is none: the figure next to the casualty word, as before.
+    ("en", "Three civilians, 22 children were killed in Kharkiv, the governor said.",
+     {"source": "governor", "place": "Kharkiv", "killed": "22", "victims": "children"}),
 ]
 
 
@@ -320,6 +326,20 @@ def test_extract_headline_label_speaks_when_a_known_speaker_and_no_place():
                  "South: AFU eliminated almost 140 invaders"):
         label = _headline(text)
         assert (label.fields["source"], "via" in label.fields) == ("Reuters", False), text
+    # Russia in Cyrillic is a country too: the topic.
+    document = read_document("headline", "Россия: ВСУ обстреляли Горловку, погибли двое мирных жителей", "ru")
+    russia = extract(document, ExtractOptions(published=PUBLISHED, source="ТАСС", headline=True))[0]
+    assert (russia.fields["source"], "via" in russia.fields, russia.fields["killed"]) == ("ТАСС", False, "двое")
+    # A label speaks only as a whole: a registered name inside it ("NATO summit …", "Zelensky
+    # visits …") is the topic's, and the closing speaker and the place are read as without it.
+    names = registered_names([("NATO", []), ("Volodymyr Zelensky", ["Zelensky"])])
+    for text, source, place in (
+            ("NATO summit in Vilnius: two soldiers killed near Avdiivka - Stoltenberg", "Stoltenberg", "near Avdiivka"),
+            ("Zelensky visits Bakhmut: two soldiers killed in shelling - General Staff",
+             "General Staff of the Armed Forces of Ukraine", "Bakhmut")):
+        document = read_document("headline", text, "en")
+        draft = extract(document, ExtractOptions(published=PUBLISHED, source="Reuters", names=names, headline=True))[0]
+        assert (draft.fields["source"], draft.fields["place"]) == (source, place), text
     # The same in Ukrainian: the General Staff, no place.
     document = read_document("headline", "Генштаб ЗСУ: окупанти обстріляли Авдіївку, загинули двоє військових", "uk")
     uk = extract(document, ExtractOptions(published=PUBLISHED, source="Укрінформ", headline=True))[0]

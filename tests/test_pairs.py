@@ -61,3 +61,7 @@ def test_best_pairs_keep_the_highest_total_then_the_lower_pair():
         best.offer(3, pack(0, 3), 6.5)   # equal, lower pair: (0, 3) for claim 3
         assert [best.get(c) for c in (1, 2, 3)] == [pack(1, 2), pack(1, 2), pack(0, 3)], top
         assert best.get(0) is None and best.get(99) is None and best.get(-1) is None
+    # A negative id (never a stored claim's) is kept apart, not in the array's last slot.
+    best = BestPairs(5, 3, low=-1)
+    best.offer(-1, 7, 1.0)
+    assert (best.get(-1), best.get(5)) == (7, None)

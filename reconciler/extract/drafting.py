@@ -99,15 +99,18 @@ class _Names:
         return phrase, "as_written"
 
     def known(self, phrase: str, label: bool = False) -> bool:
-        """Whether the phrase names a registered or described speaker; with ``label``, also that
-        it is no place: a country stands for its government only with a verb ("Ukraine says"),
-        and a headline that starts "Ukraine: …" or "Donetsk: …" names its topic."""
-        if self.resolve(phrase)[1] == "as_written":
-            return False
+        """Whether the phrase names a registered or described speaker; with ``label``, whether
+        the whole phrase is one, and no place: a country stands for its government only with a
+        verb ("Ukraine says"), and a headline that starts "Ukraine: …" or "Donetsk: …" names its
+        topic."""
         if not label:
-            return True
+            return self.resolve(phrase)[1] != "as_written"
+        # A label speaks only as a whole: "NATO summit in Vilnius: …" names a topic, though a
+        # registered name is inside it.
         key = ascii_key(phrase)
         key = key[4:] if key.startswith("the ") else key
+        if key not in self.names and key not in self.speakers:
+            return False
         return key not in common_rules().place_stop and not (self.gazetteer and self.gazetteer.exact(key))
 
 

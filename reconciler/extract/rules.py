@@ -133,6 +133,14 @@ def language_rules(lang: str) -> LanguageRules:
     )
 
 
+def _prefixes(words: list[str]) -> re.Pattern:
+    """Transliterated prefixes of words, as in victims.yaml ("person!" a whole word)."""
+    if not words:
+        return re.compile("(?!)")
+    parts = [re.escape(w[:-1]) + r"\b" if w.endswith("!") else re.escape(w) for w in words]
+    return re.compile(r"\b(?:" + "|".join(parts) + ")")
+
+
 @lru_cache(maxsize=1)
 def common_rules() -> CommonRules:
     """The rules every language shares: speaker descriptions, datelines, place stop words."""
@@ -145,6 +153,5 @@ def common_rules() -> CommonRules:
         inflections=tuple((e, r or "") for e, r in data["inflections"]),
         war_starts=tuple(sorted(date.fromisoformat(str(d)) for d in data.get("war_starts", []))),
         headline_slug=re.compile(data.get("headline_slugs", "(?!)")),
-        victims_whole=re.compile(r"\b(?:" + "|".join(re.escape(w) for w in data.get("victims_wholes", [])) + ")"
-                                 if data.get("victims_wholes") else "(?!)"),
+        victims_whole=_prefixes(data.get("victims_wholes", [])),
     )

@@ -271,10 +271,12 @@ def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: 
             break
     kinds = [victims_category(victims) for _figure_text, victims in groups]
     if len(groups) == 2 and _whole_then_part(groups, kinds):
-        # "22 civilians, 3 children killed": the toll is the whole, its part says who was among it.
+        # "22 civilians, 3 children killed": the toll is the whole, its part says who was among
+        # it; a "part" larger than the whole is none ("three civilians, 22 children").
         figure, victims = groups[0]
-        low = _figure(figure)
-        return (j, Casualty(figure, victims, "figure_of_whole_group", low)) if low is not None else None
+        whole, part = _figure(figure), _figure(groups[1][0])
+        if whole is not None and part is not None and part <= whole:
+            return j, Casualty(figure, victims, "figure_of_whole_group", whole)
     if len(groups) != 2 or set(kinds) != {"military", "civilian"}:
         return None
     try:
