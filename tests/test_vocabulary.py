@@ -75,6 +75,11 @@ def test_drone_strike_and_shelling_are_related_not_the_same():
     ("военнослужащие народной милиции", "military"),   # the DNR's "people's militia" is no police
     # Russian and Ukrainian forms as transliterated today ("детей" is "detey", not "detei").
     ("трое детей", "civilian"), ("с детьми", "civilian"), ("ребенка", "civilian"), ("громадян", "civilian"),
+    ("з дітьми", "civilian"), ("двох жінок", "civilian"), ("трьох медиків", "civilian"), ("медика", "civilian"),
+    ("журналістів", "civilian"), ("підлітка", "civilian"), ("немовля", "civilian"), ("двух мужчин", "civilian"),
+    ("журналистов", "civilian"), ("подростка", "civilian"), ("младенца", "civilian"), ("медикам", "civilian"),
+    ("ополченцев", "military"),
+    ("медикаменти", None), ("медикаментов", None),   # medicines, not medics
 ])
 def test_victims_across_languages(text, category):
     assert victims_category(text) == category
