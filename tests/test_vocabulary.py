@@ -36,6 +36,10 @@ from reconciler.vocabulary import (actor_key, event_type_category, same_actor, t
     ("атака беспилотника", "drone"), ("наступив на міну", "mine"), ("наступила на мину", "mine"),
     ("наступного дня", None), ("наступ", "clash"), ("FPV-дрон уразив танк", "drone"),
     ("drone hit a fuel tank", "drone"), ("aviary", None), ("КАБами", "air"),
+    # Cases the transliteration gives other endings than the list had: "у бою", "в боях", "боя",
+    # "підірвався міною", "подорвался миной"; "бойовики" (fighters) is still no battle.
+    ("загинув у бою", "clash"), ("в боях за Бахмут", "clash"), ("в ходе боя", "clash"),
+    ("підірвався міною", "mine"), ("подорвался миной", "mine"), ("бойовики", None),
 ])
 def test_event_types_across_languages(text, category):
     assert event_type_category(text) == category
