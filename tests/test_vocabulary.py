@@ -170,7 +170,7 @@ def test_each_side_blaming_the_other_in_its_own_language_is_contested():
     ("лікарню", "medical"), ("больница", "medical"), ("a hospital", "medical"),
     ("the central market", "market"), ("ринок", "market"), ("на рынке", "market"),
     ("a supermarket", "shop"),             # a supermarket is a shop, not the market
-    ("зупинка громадського транспорту", "public_transport"), ("залізничний вокзал", "railway"),
+    ("зупинка громадського транспорту", "public_transport"), ("залізничний вокзал", "railway"), ("пасажирський потяг", "railway"),
     ("підстанція", "energy"), ("ТЕЦ", "energy"), ("a power station", "energy"),
     ("склад боєприпасів", "depot"),        # an ammunition depot, not a warehouse
     ("позиції", "positions"), ("блокпост", "checkpoint"), ("колона техніки", "vehicle"),
