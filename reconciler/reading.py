@@ -29,9 +29,12 @@ DRAFT_FIELD = "draft"
 STANCE_VALUES = ("asserts", "denies")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClaimInput:
-    """One validated claim: ``raw`` holds the fields exactly as given; the rest are parsed."""
+    """One validated claim: ``raw`` holds the fields exactly as given; the rest are parsed.
+    An import holds every claim of its files at once (it refuses them all on one problem), so
+    a claim is kept lean: slots, and a file's repeated values (sources, reports, places, dates)
+    one copy each (:func:`read_claim_file`)."""
 
     file: str
     line: int
@@ -81,12 +84,13 @@ def read_claim_file(path: Path, limits: Limits = Limits()) -> list[ClaimInput]:
         raise InputError([Problem(name, None, None, "has an unknown extension; expected .jsonl or .csv")])
     problems: list[Problem] = []
     claims = []
+    shared: dict = {}   # one copy of each repeated value (validate_row): a million claims hold few
     try:
         for item in read(lines, limits):
             if isinstance(item, Problem):
                 problems.append(item)
                 continue
-            claim = validate_row(name, item[0], item[1], problems, limits)
+            claim = validate_row(name, item[0], item[1], problems, limits, shared)
             if claim is not None:
                 claims.append(claim)
     except InputError as exc:   # the file could not be read on: what was found before it counts too
@@ -289,10 +293,13 @@ _figure = lru_cache(maxsize=65536, typed=True)(parse_figure)
 
 
 def validate_row(name: str, line: int, row: dict, problems: list[Problem],
-                 limits: Limits | None = Limits()) -> ClaimInput | None:
+                 limits: Limits | None = Limits(), shared: dict | None = None) -> ClaimInput | None:
     """Validate one row; append a Problem for each fault. Returns None when any was found.
 
     ``limits`` gives the widths of the fields; None (claims already stored) checks none.
+    ``shared``, given for the rows of one file, keeps one copy of each equal value across them
+    (all but a claim's own ``ref``, ``text`` and ``note``), so that a file's claims share their
+    sources, reports, places and dates.
     """
     before = len(problems)
     for key in getattr(row, "duplicates", ()):
@@ -354,7 +361,21 @@ def validate_row(name: str, line: int, row: dict, problems: list[Problem],
     if len(problems) != before:
         return None
     raw = {k: row[k] for k in CLAIM_FIELDS if k in row and row[k] not in (None, "", [])}
+    relays = tuple(v.strip() for v in via)
+    source = source.strip()
+    if shared is not None:
+        one = shared.setdefault
+        for k, v in raw.items():
+            if isinstance(v, str) and k not in _OWN:
+                raw[k] = one(v, v)
+        if via:
+            via = [one(v, v) for v in via]
+        relays, source, stance = one(relays, relays), one(source, source), one(stance, stance)
     if via:
         raw["via"] = list(via)
-    return ClaimInput(name, line, raw, source.strip(), tuple(v.strip() for v in via), interval, published,
+    return ClaimInput(name, line, raw, source, relays, interval, published,
                       killed, wounded, lat, lon, stance, plain_draft(draft) if draft is not None else None)
+
+
+# What is a claim's own (never shared: validate_row's ``shared``): its ref, its text, its note.
+_OWN = frozenset({"ref", "text", "note"})

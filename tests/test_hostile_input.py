@@ -499,3 +499,21 @@ def test_read_claim_file_reads_each_date_as_written_whatever_was_read_before(tmp
     assert [str(p) for p in refused.value.problems] == [
         f"{path}:{refused_line}: field 'date': expected YYYY-MM-DD, YYYY-MM, YYYY or START/END "
         "(e.g. 2021-01-01/2021-04-07), got 2021.0"]
+
+
+def test_read_claim_file_keeps_one_copy_of_a_files_repeated_values(tmp_path) -> None:
+    # An import holds every claim of its files at once: a source, report, place or date that
+    # many claims repeat is kept once (a million claims read in half the memory), and each
+    # claim's fields are still exactly as given.
+    rows = [{"ref": f"r{i}", "source": "Armed Forces of Ukraine", "via": ["dpa", "Interfax"],
+             "report": "dpa, 7 April 2021", "date": "2021-04-06", "place": "near Avdiivka",
+             "killed": "two", "text": "Two soldiers were killed near Avdiivka."} for i in range(3)]
+    path = tmp_path / "claims.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    first, second, third = read_claim_file(path, Limits())
+    assert [c.raw for c in (first, second, third)] == rows
+    for name in ("source", "report", "date", "place", "killed"):
+        assert first.raw[name] is second.raw[name] is third.raw[name], name
+    assert first.raw["via"][1] is third.raw["via"][1] and first.via is third.via == ("dpa", "Interfax")
+    assert first.raw["via"] is not third.raw["via"]   # a list each: one claim's cannot change another's
+    assert first.raw["text"] is not second.raw["text"]   # a claim's own text is its own
