@@ -90,6 +90,13 @@ class PairList:
             yield key >> SHIFT, key & LOW
 
 
+def dense_enough(low: int, top: int, count: int) -> bool:
+    """Whether ``count`` claims with ids from ``low`` to ``top`` are kept best in an array indexed
+    by id (8 bytes a slot up to the largest id) rather than a dict (about 100 bytes an entry):
+    when no id is negative and the ids fill at least a quarter of the slots."""
+    return 0 <= low and top < 4 * count + 1024
+
+
 class GroupOf:
     """Which of ``groups`` (lists of claim ids) each claim is in, by :meth:`get`: the group's
     index, or None for a claim in none. Kept in an array indexed by claim id where the ids are
@@ -104,7 +111,7 @@ class GroupOf:
         self._slots: array | None = None
         self._dict: dict[int, int] | None = None
         low = min((min(group) for group in groups if group), default=0)
-        if low >= 0 and top < 4 * count + 1024:
+        if dense_enough(low, top, count):
             slots = array("l", [-1]) * (top + 1)
             for i, group in enumerate(groups):
                 for claim in group:
@@ -133,7 +140,7 @@ class BestPairs:
     def __init__(self, top: int, count: int, low: int = 0) -> None:
         """``top`` and ``low``: the largest and smallest claim id that will be offered; ``count``
         how many claims (negative ids are kept in dicts, as in GroupOf)."""
-        self._dense = 0 <= low and 0 <= top < 4 * count + 1024
+        self._dense = dense_enough(low, top, count)
         if self._dense:
             self._totals: array | dict[int, float] = array("d", [float("-inf")]) * (top + 1)
             self._keys: array | dict[int, int] = array("q", [-1]) * (top + 1)

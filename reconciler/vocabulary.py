@@ -20,9 +20,12 @@ from .datafiles import load
 from .translit import ascii_key
 
 
-def _compile(words: list[str]) -> re.Pattern:
-    """One pattern for a list of keywords: "boi!" is a whole word ("бой"), so that "бойовики"
-    (fighters) is not a battle; other keywords match at the start of a word."""
+def keyword_pattern(words: list[str]) -> re.Pattern:
+    """One pattern for a list of keywords, matched on transliterated text (translit.ascii_key):
+    "boi!" is a whole word ("бой"), so that "бойовики" (fighters) is not a battle; other
+    keywords match at the start of a word. No keywords: a pattern that matches nothing."""
+    if not words:
+        return re.compile("(?!)")
     parts = [re.escape(w[:-1]) + r"\b" if w.endswith("!") else re.escape(w) for w in words]
     return re.compile(r"\b(?:" + "|".join(parts) + ")")
 
@@ -54,20 +57,20 @@ def _kinds() -> _Kinds:
         return 0 if name not in parent else 1 + depth(parent[name])
 
     ranked = sorted(order, key=lambda name: (-depth(name), order.index(name)))
-    return _Kinds(tuple((name, _compile(data["kinds"][name]["words"])) for name in ranked), parent,
+    return _Kinds(tuple((name, keyword_pattern(data["kinds"][name]["words"])) for name in ranked), parent,
                   frozenset(frozenset(pair) for pair in data["related"]))
 
 
 @lru_cache(maxsize=1)
 def _victim_patterns() -> tuple[tuple[str, re.Pattern], ...]:
     data = load("victims")
-    return (("people", _compile(data["law_enforcement"])),
-            *((name, _compile(words)) for name, words in data["victims"].items()))
+    return (("people", keyword_pattern(data["law_enforcement"])),
+            *((name, keyword_pattern(words)) for name, words in data["victims"].items()))
 
 
 @lru_cache(maxsize=1)
 def _target_patterns() -> tuple[tuple[str, re.Pattern], ...]:
-    return tuple((name, _compile(words)) for name, words in load("targets")["targets"].items())
+    return tuple((name, keyword_pattern(words)) for name, words in load("targets")["targets"].items())
 
 
 @lru_cache(maxsize=4096)

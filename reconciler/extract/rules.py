@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from ..datafiles import load
 from ..translit import ascii_key
+from ..vocabulary import keyword_pattern
 
 LANGUAGES = ("en", "uk", "ru")
 _FLAGS = re.IGNORECASE | re.UNICODE
@@ -133,14 +134,6 @@ def language_rules(lang: str) -> LanguageRules:
     )
 
 
-def _prefixes(words: list[str]) -> re.Pattern:
-    """Transliterated prefixes of words, as in victims.yaml ("person!" a whole word)."""
-    if not words:
-        return re.compile("(?!)")
-    parts = [re.escape(w[:-1]) + r"\b" if w.endswith("!") else re.escape(w) for w in words]
-    return re.compile(r"\b(?:" + "|".join(parts) + ")")
-
-
 @lru_cache(maxsize=1)
 def common_rules() -> CommonRules:
     """The rules every language shares: speaker descriptions, datelines, place stop words."""
@@ -153,5 +146,5 @@ def common_rules() -> CommonRules:
         inflections=tuple((e, r or "") for e, r in data["inflections"]),
         war_starts=tuple(sorted(date.fromisoformat(str(d)) for d in data.get("war_starts", []))),
         headline_slug=re.compile(data.get("headline_slugs", "(?!)")),
-        victims_whole=_prefixes(data.get("victims_wholes", [])),
+        victims_whole=keyword_pattern(data.get("victims_wholes", [])),
     )
