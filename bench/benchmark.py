@@ -93,6 +93,21 @@ def _file_mb(db_path: Path) -> float:
     return sum(p.stat().st_size for p in (db_path, db_path.with_name(db_path.name + "-wal")) if p.exists()) / 1e6
 
 
+def _import(db, path: Path):
+    """Import a claims file as `reconcile import` does: read a part at a time as it is stored,
+    in one write transaction; returns the summary."""
+    from reconciler.importing import import_claims
+    from reconciler.limits import Limits
+    from reconciler.places import PlaceNormaliser
+    from reconciler.reading import claim_records
+
+    problems: list = []
+    with db.write() as session:
+        summary = import_claims(session, claim_records(path, Limits(), problems), USER, PlaceNormaliser(),
+                                problems=problems)
+    return summary
+
+
 def _snapshot(db_path: Path, to: Path) -> None:
     """A consistent copy of a WAL database (the backup API, not a file copy)."""
     src, dst = sqlite3.connect(db_path), sqlite3.connect(to)
@@ -156,9 +171,6 @@ def worker(data: Path, target: str, evaluate: bool, overrides: dict, snapshot: b
     from reconciler import schema
     from reconciler.config import Config
     from reconciler.db import open_database
-    from reconciler.importing import import_claims
-    from reconciler.places import PlaceNormaliser
-    from reconciler.reading import read_claim_file
     from reconciler.runs import reconcile
     from reconciler.sources import import_sources, read_source_file
 
@@ -174,15 +186,13 @@ def worker(data: Path, target: str, evaluate: bool, overrides: dict, snapshot: b
     specs = read_source_file(data / "sources.yaml")
     with db.write() as session:
         import_sources(session, specs, USER, str(data / "sources.yaml"))
-    claims = read_claim_file(data / "claims.jsonl")
-    read_done = time.perf_counter()
-    with db.write() as session:
-        summary = import_claims(session, claims, USER, PlaceNormaliser())
+    sources_done = time.perf_counter()
+    summary = _import(db, data / "claims.jsonl")   # read as it is stored, as `reconcile import` does
     t["import"] = time.perf_counter() - start
-    out["stages"] = {"import": {"sources+read": read_done - start, "store": start + t["import"] - read_done}}
-    out["counts"]["claims_in_file"] = len(claims)
+    out["stages"] = {"import": {"sources": sources_done - start, "read+store": start + t["import"] - sources_done}}
+    out["counts"]["claims_in_file"] = summary.added + summary.updated + summary.unchanged
     out["counts"]["import"] = summary.as_dict() | {"unregistered_sources": len(summary.unregistered_sources)}
-    del claims, summary
+    del summary
 
     start = time.perf_counter()
     stages = _Stages()
@@ -213,9 +223,7 @@ def worker(data: Path, target: str, evaluate: bool, overrides: dict, snapshot: b
     extra = data / "claims-extra.jsonl"
     if extra.exists():
         start = time.perf_counter()
-        more = read_claim_file(extra)
-        with db.write() as session:
-            summary = import_claims(session, more, USER, PlaceNormaliser())
+        summary = _import(db, extra)
         t["inc_import"] = time.perf_counter() - start
         out["counts"]["inc_import"] = summary.as_dict() | {"unregistered_sources": len(summary.unregistered_sources)}
         start = time.perf_counter()

@@ -8,7 +8,7 @@ is the `reconciler` first on the path: put another checkout first with PYTHONPAT
     python bench/runcost.py prepare DATA OUT     # import DATA (bench/generate.py's output), first run
     python bench/runcost.py time OUT full        # a full run on the imported claims
     python bench/runcost.py time OUT inc DATA    # DATA's claims-extra.jsonl imported (untimed), a run
-    python bench/runcost.py time OUT import DATA # DATA's claims into a new file (read untimed)
+    python bench/runcost.py time OUT import DATA # DATA's claims into a new file, read as stored
     python bench/runcost.py time OUT check       # the content check alone (reconciler.content)
     python bench/runcost.py time OUT verify      # `audit verify`: the chain, then every row
 
@@ -35,13 +35,15 @@ from benchmark import _snapshot as _copy  # noqa: E402  (a consistent copy of a 
 
 
 def _import(data: Path, target: Path):
-    """A new file at ``target`` holding DATA's sources and claims, imported as the benchmark does
-    (the sources and the reading of the claims untimed); returns (database, the import's timing)."""
+    """A new file at ``target`` holding DATA's sources and claims, imported as `reconcile import`
+    does (the claims read as they are stored; the sources and the gazetteer's loading untimed);
+    returns (database, the import's timing)."""
     from reconciler import schema
     from reconciler.db import open_database
     from reconciler.importing import import_claims
+    from reconciler.limits import Limits
     from reconciler.places import PlaceNormaliser
-    from reconciler.reading import read_claim_file
+    from reconciler.reading import claim_records
     from reconciler.sources import import_sources, read_source_file
 
     target.unlink(missing_ok=True)
@@ -49,11 +51,12 @@ def _import(data: Path, target: Path):
     schema.upgrade(db)
     with db.write() as session:
         import_sources(session, read_source_file(data / "sources.yaml"), "bench", "sources.yaml")
-    claims = read_claim_file(data / "claims.jsonl")
     normaliser = PlaceNormaliser()   # the gazetteer loaded before the clock starts
     wall, cpu = time.perf_counter(), time.process_time()
+    problems: list = []
     with db.write() as session:
-        import_claims(session, claims, "bench", normaliser)
+        import_claims(session, claim_records(data / "claims.jsonl", Limits(), problems), "bench", normaliser,
+                      problems=problems)
     return db, {"step": "import", "wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}
 
 

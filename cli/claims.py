@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 import click
 
@@ -12,7 +13,7 @@ from reconciler.errors import InputError
 from reconciler.importing import import_claims, renormalise
 from reconciler.lease import run_lease
 from reconciler.limits import Limits
-from reconciler.reading import read_claim_file
+from reconciler.reading import ClaimInput, claim_records
 from reconciler.sources import SourceIndex
 
 from .context import AppContext, limit_options
@@ -36,8 +37,9 @@ def import_command(app: AppContext, files: tuple[Path, ...], file_format: str, d
                    dry_run: bool, as_json: bool, limits: Limits) -> None:
     """Import claims from JSON Lines or CSV files, or from UCDP GED or ACLED exports, all or nothing.
 
-    Every file is checked first; if any has a problem, each problem is listed with its file,
-    line and field, and nothing is written. Claims already stored are not added twice. Lines,
+    Every claim is checked; if any has a problem, each problem is listed with its file, line
+    and field, and nothing is written (claims files are read as they are stored, in one
+    transaction that a problem rolls back). Claims already stored are not added twice. Lines,
     fields and nesting have limits (the --max-... options).
 
     A dataset's event becomes one claim per source it lists, relayed via the dataset ("UCDP
@@ -53,19 +55,24 @@ def import_command(app: AppContext, files: tuple[Path, ...], file_format: str, d
     if date_order is not None and file_format == "claims":
         raise click.UsageError("--date-order is for --format ucdp or acled; claim files write dates as 2021-04-06")
     claims, problems, datasets = [], [], []
-    for file in files:
-        try:
-            if file_format == "claims":
-                claims.extend(read_claim_file(file, limits))
-            else:
+    if file_format != "claims":
+        for file in files:
+            try:
                 datasets.append(read_dataset_file(file, DATASETS[file_format], limits, date_order))
                 claims.extend(datasets[-1].claims)
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
+            except InputError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise InputError(problems)
+
     def store(session):
-        summary = import_claims(session, claims, app.user)
+        if file_format == "claims":
+            # Read as they are stored, a part at a time: a large file is never held whole. A
+            # problem anywhere refuses the import, and the transaction rolls back what was stored.
+            found: list = []
+            summary = import_claims(session, _records(files, limits, found), app.user, problems=found)
+        else:
+            summary = import_claims(session, claims, app.user)
         missing = missing_upstream(session, datasets) if datasets else []
         if dry_run:
             session.rollback()
@@ -92,6 +99,11 @@ def import_command(app: AppContext, files: tuple[Path, ...], file_format: str, d
         for name in summary.unregistered_sources:
             say(f"  - {name}")
     _say_missing(missing, datasets)
+
+
+def _records(files: tuple[Path, ...], limits: Limits, problems: list) -> Iterator[ClaimInput]:
+    for file in files:
+        yield from claim_records(file, limits, problems)
 
 
 def _say_missing(missing: list[MissingClaim], datasets: list[DatasetFile]) -> None:

@@ -234,6 +234,9 @@ _STAGED = "reconcile.content.staged"
 _BASELINE_DONE = "reconcile.content.baseline"
 
 
+NOTED_AT_ONCE = 20000
+
+
 def note(session: Session, user: str, kind_name: str, keys: Iterable) -> None:
     """Work out the hashes of rows just written (ints, or (a, b) pairs for decisions; a row that
     is gone is noted as removed) and keep them for the next :func:`take`. ``user`` signs the
@@ -243,10 +246,12 @@ def note(session: Session, user: str, kind_name: str, keys: Iterable) -> None:
     wanted = {(kind.name, k[0], k[1]) if isinstance(k, tuple) else (kind.name, int(k), 0) for k in keys}
     if not wanted:
         return
-    found = hashes(session, kind.name, {k[1] for k in wanted})
     staged = session.info.setdefault(_STAGED, {})
-    for key in wanted:
-        staged[key] = found.get(key, (None, None))
+    # A part at a time: an import's million claims are not hashed into one more dict.
+    for part in chunks(sorted(wanted), NOTED_AT_ONCE):
+        found = hashes(session, kind.name, {k[1] for k in part})
+        for key in part:
+            staged[key] = found.get(key, (None, None))
 
 
 def places_written(session: Session, user: str,

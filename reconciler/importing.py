@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from array import array
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Callable, Iterable
+from itertools import islice
+from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import Select, and_, bindparam, delete, or_, select, text, update
 from sqlalchemy.orm import Session
@@ -98,7 +100,7 @@ class _Importer:
         self.written: set[int] = set()
         self._unregistered: set[str] = set()
         self._source_ids: dict[str, int] = {}
-        self.created_sources: list[int] = []
+        self.created_sources: set[int] = set()
         self.moved: list[tuple[date, date]] = []   # old dates of updated claims that had a place
         # Claims deleted outside reconcile, by their recorded hash: looked up before anything is
         # added (SQLite gives a new row the id of a deleted last one).
@@ -110,7 +112,7 @@ class _Importer:
             return known
         source, created = unregistered_source(self.session, self.index, name, self.user)
         if created:
-            self.created_sources.append(source.id)
+            self.created_sources.add(source.id)
         if not source.registered:
             self._unregistered.add(source.name)
         self._source_ids[name] = source.id
@@ -228,55 +230,77 @@ def _cut(key: str | None) -> str | None:
     return key[:KEY_WIDTH] if key else key
 
 
-def _check_batch(claims: list[ClaimInput], index: SourceIndex) -> list[tuple[ClaimInput, str]]:
-    """Fingerprint every claim; reject a batch that gives one ref two different contents."""
-    seen_refs: dict[tuple[str, str], tuple[ClaimInput, str]] = {}
-    problems, result = [], []
-    for claim in claims:
-        fp = fingerprint(claim, index)
-        ref = claim.text_field("ref")
-        if ref is not None:
-            source = index.find(claim.source)
-            key = (source.name_key if source else name_key(claim.source), ref)
-            earlier = seen_refs.get(key)
-            if earlier is not None and earlier[1] != fp:
-                problems.append(Problem(claim.file, claim.line, "ref",
-                                        f"ref {ref!r} of {claim.source!r} was given different content at "
-                                        f"{earlier[0].file}:{earlier[0].line}; one ref names one claim"))
-                continue
-            seen_refs[key] = (claim, fp)
-        result.append((claim, fp))
-    if problems:
-        raise InputError(problems)
-    return result
+class _RefsGiven:
+    """The refs an import's claims gave, each with its content: one ref given two different
+    contents is refused. A large import streams its claims and keeps only this of each, compact:
+    a 128-bit digest of the key (source and ref), the fingerprint's 32 bytes, file and line."""
+
+    def __init__(self) -> None:
+        self.at: dict[int, int] = {}           # digest of (source, ref) -> its position below
+        self.fingerprints = bytearray()        # 32 bytes a position
+        self.lines = array("q")
+        self.file_of = array("I")
+        self.files: dict[str, int] = {}
+
+    def check(self, claims: list[ClaimInput], index: SourceIndex, problems: list[Problem]) -> list[tuple[ClaimInput, str]]:
+        """Fingerprint every claim; a claim that gives an earlier ref other content is a problem
+        (and left out), the others are returned with their fingerprints."""
+        result = []
+        for claim in claims:
+            fp = fingerprint(claim, index)
+            ref = claim.text_field("ref")
+            if ref is not None:
+                source = index.find(claim.source)
+                key = f"{source.name_key if source else name_key(claim.source)}\x1f{ref}".encode("utf-8")
+                digest = int.from_bytes(hashlib.blake2b(key, digest_size=16).digest(), "big")
+                at, content = self.at.get(digest), bytes.fromhex(fp)
+                if at is None:
+                    self.at[digest] = len(self.lines)
+                    self.fingerprints += content
+                    self.lines.append(claim.line)
+                    self.file_of.append(self.files.setdefault(claim.file, len(self.files)))
+                elif self.fingerprints[32 * at:32 * at + 32] != content:
+                    file = next(f for f, i in self.files.items() if i == self.file_of[at])
+                    problems.append(Problem(claim.file, claim.line, "ref",
+                                            f"ref {ref!r} of {claim.source!r} was given different content at "
+                                            f"{file}:{self.lines[at]}; one ref names one claim"))
+                    continue
+            result.append((claim, fp))
+        return result
 
 
-def _check_new_sources(claims: list[ClaimInput], index: SourceIndex) -> None:
-    """Refuse a batch naming a source (or relay) that is not stored but looks like one that is,
-    or like another new name earlier in the batch: it would become a look-alike source."""
-    problems: list[Problem] = []
-    verdicts: dict[str, tuple[str, list[str]] | None] = {}     # key of a new name -> its problem, if any
-    new_skeletons: dict[str, tuple[str, ClaimInput]] = {}      # skeleton -> first new name, where
-    for claim in claims:
-        for field_name, name in [("source", claim.source)] + [("via", v) for v in claim.via]:
-            if index.find(name) is not None:
-                continue
-            key = name_key(name)
-            if key not in verdicts:
-                verdicts[key] = _new_source_problem(name, claim, index, new_skeletons)
-            if verdicts[key] is not None:
-                message, others = verdicts[key]
-                problems.append(Problem(claim.file, claim.line, field_name, message, remedy="register",
-                                        others=tuple(others)))
-    if problems:
-        raise InputError(problems)
+class _NewSources:
+    """Refuses a claim naming a source (or relay) that is not stored but looks like one that
+    is, or like another new name earlier in the import: it would become a look-alike source.
+    The sources this import created are new names, not stored ones (``created``)."""
+
+    def __init__(self, index: SourceIndex, created: set[int]) -> None:
+        self.index, self.created = index, created
+        self.verdicts: dict[str, tuple[str, list[str]] | None] = {}     # key of a new name -> its problem, if any
+        self.skeletons: dict[str, tuple[str, ClaimInput]] = {}          # skeleton -> first new name, where
+
+    def check(self, claims: list[ClaimInput], problems: list[Problem]) -> None:
+        index = self.index
+        for claim in claims:
+            for field_name, name in [("source", claim.source)] + [("via", v) for v in claim.via]:
+                if index.find(name) is not None:   # stored, or created by this import once checked
+                    continue
+                key = name_key(name)
+                if key not in self.verdicts:
+                    self.verdicts[key] = _new_source_problem(name, claim, index, self.skeletons, self.created)
+                if self.verdicts[key] is not None:
+                    message, others = self.verdicts[key]
+                    problems.append(Problem(claim.file, claim.line, field_name, message, remedy="register",
+                                            others=tuple(others)))
 
 
 def _new_source_problem(name: str, claim: ClaimInput, index: SourceIndex,
-                        new_skeletons: dict[str, tuple[str, ClaimInput]]) -> tuple[str, list[str]] | None:
+                        new_skeletons: dict[str, tuple[str, ClaimInput]],
+                        created: set[int]) -> tuple[str, list[str]] | None:
     """What is wrong with the new source ``name``, and the names it looks like (to be declared
-    distinct from if it is another source); None when it looks like none."""
-    found = index.lookalikes(name)
+    distinct from if it is another source); None when it looks like none. The sources the import
+    ``created`` are new names (in ``new_skeletons``), not stored ones."""
+    found = [f for f in index.lookalikes(name) if f.source.id not in created]
     if found:
         others, same = [f.source.name for f in found], all(f.source.registered for f in found)
         text = (f"{lookalike_description(name, found)} but is not it; write the "
@@ -295,19 +319,45 @@ def _new_source_problem(name: str, claim: ClaimInput, index: SourceIndex,
     return f"{text}, or, if it is a different source, register it first", others
 
 
-def import_claims(session: Session, claims: list[ClaimInput], user: str,
-                  normaliser: PlaceNormaliser | None = None) -> ImportSummary:
-    """Store ``claims`` in the session's transaction and return what happened. Raises
-    InputError, before writing anything, for a batch that names a look-alike of a source.
-    Places are read with the desk's own places laid over the bundled gazetteer unless
-    ``normaliser`` says otherwise."""
+def import_claims(session: Session, claims: Iterable[ClaimInput], user: str,
+                  normaliser: PlaceNormaliser | None = None,
+                  problems: list[Problem] | None = None) -> ImportSummary:
+    """Store ``claims`` in the session's transaction and return what happened.
+
+    ``claims`` may be a list or a stream (:func:`reconciler.reading.claim_records`): they are
+    checked and stored a part at a time, so that a large file is never held whole. ``problems``
+    is the list the stream's reader appends to. Once it holds a problem, or this import finds
+    one (a look-alike of a source, one ref given two contents, a ref changed to another stored
+    claim's content), nothing more is stored; the rest is still read for its problems, and
+    InputError lists them all at the end: the caller's transaction rolls back what was stored,
+    so a refused import changes nothing. Places are read with the desk's own places laid over
+    the bundled gazetteer unless ``normaliser`` says otherwise."""
+    problems = [] if problems is None else problems
     importer = _Importer(session, user, normaliser or PlaceNormaliser(desk_gazetteer(session)))
-    _check_new_sources(claims, importer.index)
-    batch = _check_batch(claims, importer.index)
-    importer.prepare_reports(claims)
-    _forget_orphans(session, importer.deleted.values())
-    for part in chunks(batch, CHUNK):
-        _import_chunk(importer, part)
+    new_sources, given = _NewSources(importer.index, importer.created_sources), _RefsGiven()
+    files: dict[str, None] = {}
+    found: list[tuple[tuple[int, int], Problem]] = []   # this import's problems, where their claims are in the stream
+    started = False
+    for part in _parts(claims, PART, problems):
+        files.update(dict.fromkeys(c.file for c, _ in part))
+        checked: list[Problem] = []
+        new_sources.check([c for c, _ in part], checked)
+        batch = given.check([c for c, _ in part], importer.index, checked)
+        if not (problems or found or checked):
+            if not started:
+                _forget_orphans(session, importer.deleted.values())
+                started = True
+            importer.prepare_reports([c for c, _ in part])
+            try:
+                for chunk in chunks(batch, CHUNK):
+                    _import_chunk(importer, chunk)
+            except InputError as exc:
+                checked.extend(exc.problems)
+        # (Refused: the rest is read on for its problems, and nothing more is stored.)
+        at = {(c.file, c.line): where for c, where in part}
+        found.extend((at.get((p.file, p.line), (len(problems), 0)), p) for p in checked)
+    if problems or found:
+        raise InputError(_in_order(problems, found))
     _mark_old_neighbours(session, importer.moved)
     summary = importer.summary
     summary.unregistered_sources = sorted(importer._unregistered)
@@ -315,12 +365,34 @@ def import_claims(session: Session, claims: list[ClaimInput], user: str,
     content.note(session, user, "source", importer.created_sources)
     written = content.take(session)
     if summary.added or summary.updated or written:
-        after = {"files": sorted({c.file for c in claims}), "added": summary.added_ids, "updated": summary.updated_ids,
+        after = {"files": sorted(files), "added": summary.added_ids, "updated": summary.updated_ids,
                  "unchanged": summary.unchanged, "unregistered_sources": summary.unregistered_sources}
         if summary.restored_ids:
             after["restored"] = sorted(summary.restored_ids)
         audit.record(session, user, "import", "claims", after=after, content=written)
     return summary
+
+
+# Claims checked and stored at a time (each part in chunks of CHUNK): a stream holds no more.
+PART = 5000
+
+
+def _parts(claims: Iterable[ClaimInput], size: int,
+           problems: list[Problem]) -> Iterator[list[tuple[ClaimInput, tuple[int, int]]]]:
+    """``claims`` in lists of ``size``, each claim with where it is in the stream: how many
+    problems the reader had found when it gave the claim (reading problems at that index and
+    after are of later lines), and its own position."""
+    it = ((claim, (len(problems), n)) for n, claim in enumerate(claims))
+    while part := list(islice(it, size)):
+        yield part
+
+
+def _in_order(read: list[Problem], found: list[tuple[tuple[int, int], Problem]]) -> list[Problem]:
+    """The reader's problems and the import's, in the order of the files' lines: a problem the
+    import found with a claim goes after the reading problems found before that claim was read,
+    and after the import's problems with claims before it."""
+    keyed = [((i, 1, 0), p) for i, p in enumerate(read)] + [((mark, 0, n), p) for (mark, n), p in found]
+    return [p for _, p in sorted(keyed, key=lambda item: item[0])]
 
 
 # The stored claims of some fingerprints, their values bound as one list (not one literal each).

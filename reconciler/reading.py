@@ -19,7 +19,7 @@ from .figures import Figure, parse_figure
 from .limits import Limits, shown_key, storable, text_problem
 from .names import NOTHING, name_key
 from .sources import key_problem
-from .textfiles import Lines, Unreadable, csv_header, csv_records, json_object, refuse_problems
+from .textfiles import Lines, Unreadable, csv_header, csv_records, json_object
 
 CLAIM_FIELDS = ("ref", "source", "via", "report", "published", "date", "place", "region", "lat", "lon",
                 "type", "target", "actor", "victims", "killed", "wounded", "stance", "text", "lang", "note")
@@ -32,9 +32,9 @@ STANCE_VALUES = ("asserts", "denies")
 @dataclass(frozen=True, slots=True)
 class ClaimInput:
     """One validated claim: ``raw`` holds the fields exactly as given; the rest are parsed.
-    An import holds every claim of its files at once (it refuses them all on one problem), so
-    a claim is kept lean: slots, and a file's repeated values (sources, reports, places, dates)
-    one copy each (:func:`read_claim_file`)."""
+    A claim is kept lean, for the lists of claims :func:`read_claim_file` gives: slots, and a
+    file's repeated values (sources, reports, places, dates) one copy each. An import streams
+    them instead (:func:`claim_records`)."""
 
     file: str
     line: int
@@ -73,7 +73,21 @@ def _text(value: object) -> str | None:
 
 
 def read_claim_file(path: Path, limits: Limits = Limits()) -> list[ClaimInput]:
-    """Read and validate a ``.jsonl`` or ``.csv`` claim file within ``limits``."""
+    """Read and validate a ``.jsonl`` or ``.csv`` claim file within ``limits``: every claim, or
+    InputError listing every problem."""
+    problems: list[Problem] = []
+    claims = list(claim_records(path, limits, problems))
+    if problems:
+        raise InputError(problems)
+    return claims
+
+
+def claim_records(path: Path, limits: Limits, problems: list[Problem]) -> Iterator[ClaimInput]:
+    """The claims of a ``.jsonl`` or ``.csv`` file, read and validated one at a time, so that a
+    large file is never held whole (an import stores them a chunk at a time). A row with a
+    problem is not given; its problems, and the file's own (an unknown extension, no claim in
+    it, a line that stops it being read on), are appended to ``problems``. A file with any
+    problem is refused whole: the consumer stores nothing once ``problems`` is not empty."""
     name = str(path)
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
@@ -81,9 +95,10 @@ def read_claim_file(path: Path, limits: Limits = Limits()) -> list[ClaimInput]:
     elif suffix == ".csv":
         lines, read = Lines(path, name, limits, records=True), _csv_rows
     else:
-        raise InputError([Problem(name, None, None, "has an unknown extension; expected .jsonl or .csv")])
-    problems: list[Problem] = []
-    claims = []
+        problems.append(Problem(name, None, None, "has an unknown extension; expected .jsonl or .csv"))
+        return
+    before = len(problems)
+    found = 0
     shared: dict = {}   # one copy of each repeated value (validate_row): a million claims hold few
     try:
         for item in read(lines, limits):
@@ -92,11 +107,16 @@ def read_claim_file(path: Path, limits: Limits = Limits()) -> list[ClaimInput]:
                 continue
             claim = validate_row(name, item[0], item[1], problems, limits, shared)
             if claim is not None:
-                claims.append(claim)
+                found += 1
+                yield claim
     except InputError as exc:   # the file could not be read on: what was found before it counts too
         problems.extend(exc.problems)
-    refuse_problems(name, lines, problems, len(claims), "is empty; expected at least one claim", "holds no claims")
-    return claims
+        return
+    if len(problems) == before:
+        if not lines.held:
+            problems.append(Problem(name, None, None, "is empty; expected at least one claim"))
+        elif not found:
+            problems.append(Problem(name, None, None, "holds no claims"))
 
 
 _NESTING = "a claim needs 2 (the claim's object and the list in via)"

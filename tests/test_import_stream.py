@@ -1,0 +1,175 @@
+"""An import reads its claims files as it stores them, a part at a time (reconciler.importing.PART),
+so that a large file is never held whole; a problem anywhere still refuses the whole import.
+
+The parts are made two claims long here, so that a five-line file is three parts.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from conftest import Desk
+from reconciler import importing, schema
+from reconciler.db import open_database
+from reconciler.errors import InputError
+from reconciler.limits import Limits
+from reconciler.models import Claim
+from reconciler.places import PlaceNormaliser
+from reconciler.reading import claim_records
+
+REJECTED = "Rejected: {n} problem{s}; nothing was written to the database.\n"
+
+
+@pytest.fixture
+def parts_of_two(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importing, "PART", 2)
+
+
+def claim(n: int, **fields: object) -> dict:
+    return {"ref": f"r{n}", "source": "Army", "date": f"2021-04-0{n}", "place": "Avdiivka", "killed": n} | fields
+
+
+def test_the_first_parts_are_stored_before_the_last_claim_is_read(tmp_path, parts_of_two, desk: Desk) -> None:
+    path = desk.write_jsonl("claims.jsonl", [claim(n) for n in range(1, 6)])
+    db = open_database(str(tmp_path / "lib.sqlite"))
+    schema.upgrade(db)
+    stored_when_read: list[int] = []
+    try:
+        with db.write() as session:
+            problems: list = []
+
+            def watched():
+                for one in claim_records(desk.directory / path, Limits(), problems):
+                    # What the transaction holds as each claim is read.
+                    stored_when_read.append(session.scalar(select(func.count(Claim.id))))
+                    yield one
+
+            summary = importing.import_claims(session, watched(), "ana", PlaceNormaliser(), problems=problems)
+        assert summary.added == 5
+        # Claims 1-2 are one part, 3-4 the next, 5 the last: each part is stored before the
+        # next is read (the part is read whole, then stored).
+        assert stored_when_read == [0, 0, 2, 2, 4]
+    finally:
+        db.dispose()
+
+
+def test_a_bad_line_after_stored_parts_writes_nothing(registered: Desk, parts_of_two) -> None:
+    rows = [claim(n) for n in range(1, 5)] + [claim(5, killed="lots")]
+    before = registered.dump()
+    result = registered("import", registered.write_jsonl("claims.jsonl", rows))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: claims.jsonl:5: field 'killed': expected a casualty figure such as '2', 'two', 'more than 40', "
+        "'at least 3', 'up to 5', '3-5', 'about 10' or 'dozens', got 'lots'\n" + REJECTED.format(n=1, s=""))
+    assert registered.dump() == before
+    assert registered.query("SELECT count(*) FROM claims") == [(0,)]
+
+
+def test_every_problem_after_the_first_is_listed(registered: Desk, parts_of_two) -> None:
+    # A problem of reading (line 2) stops the storing; the rest is still checked: a ref given
+    # other content (line 4, against line 1) and a bad date (line 5).
+    rows = [claim(1), claim(2, date="yesterday"), claim(3), claim(1, killed=9), claim(5, date="2021-13-01")]
+    result = registered("import", registered.write_jsonl("claims.jsonl", rows))
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert [line.split(": field")[0] for line in lines[:-1]] == [
+        "Error: claims.jsonl:2", "Error: claims.jsonl:4", "Error: claims.jsonl:5"]
+    assert lines[1] == ("Error: claims.jsonl:4: field 'ref': ref 'r1' of 'Army' was given different content at "
+                        "claims.jsonl:1; one ref names one claim")
+    assert lines[-1] == REJECTED.format(n=3, s="s").strip()
+    assert registered.query("SELECT count(*) FROM claims") == [(0,)]
+
+
+@pytest.mark.parametrize("part", [2, importing.PART], ids=["parts of two", "one part"])
+def test_one_ref_two_contents_in_different_parts_is_refused(registered: Desk, monkeypatch, part: int) -> None:
+    monkeypatch.setattr(importing, "PART", part)
+    rows = [claim(1), claim(2), claim(3), claim(4), claim(1, killed=9)]
+    result = registered("import", registered.write_jsonl("claims.jsonl", rows))
+    assert (result.exit_code, result.stderr) == (2, (
+        "Error: claims.jsonl:5: field 'ref': ref 'r1' of 'Army' was given different content at claims.jsonl:1; "
+        "one ref names one claim\n" + REJECTED.format(n=1, s="")))
+    assert registered.query("SELECT count(*) FROM claims") == [(0,)]
+
+
+@pytest.mark.parametrize("part", [2, importing.PART], ids=["parts of two", "one part"])
+def test_a_lookalike_of_a_source_new_in_an_earlier_part_is_refused(registered: Desk, monkeypatch,
+                                                                    part: int) -> None:
+    # 'Rybar' is new (line 1); by line 4 the first part has stored it, and 'Rуbar' (Cyrillic у)
+    # is still refused as a look-alike of a new source, not of a stored one.
+    monkeypatch.setattr(importing, "PART", part)
+    rows = [claim(1, source="Rybar"), claim(2), claim(3), claim(4, source="R\u0443bar")]
+    before = registered.dump()
+    result = registered("import", registered.write_jsonl("claims.jsonl", rows))
+    assert (result.exit_code, result.stderr) == (2, (
+        "Error: claims.jsonl:4: field 'source': 'R\u0443bar' looks like the new source 'Rybar' (claims.jsonl:1) "
+        "(it has U+0443 CYRILLIC SMALL LETTER U) but is not it; write the same name, or, if it is a different "
+        "source, register it first with `reconcile sources add NAME --distinct-from 'Rybar'`\n"
+        + REJECTED.format(n=1, s="")))
+    assert registered.dump() == before
+
+
+def test_a_ref_given_again_alike_in_a_later_part_is_already_stored(registered: Desk, parts_of_two) -> None:
+    rows = [claim(1), claim(2), claim(3), claim(1)]
+    result = registered("import", registered.write_jsonl("claims.jsonl", rows))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("claims.jsonl: added 3, updated 0, already stored 1\n")
+    assert registered.query("SELECT ref, killed_text FROM claims ORDER BY id") == [("r1", "1"), ("r2", "2"), ("r3", "3")]
+
+
+def test_a_second_file_with_a_problem_refuses_the_first_stored_before_it(registered: Desk, parts_of_two) -> None:
+    good = registered.write_jsonl("good.jsonl", [claim(n) for n in range(1, 6)])
+    bad = registered.write("bad.jsonl", '{"source": }\n')
+    before = registered.dump()
+    result = registered("import", good, bad)
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: bad.jsonl:1: is not valid JSON (Expecting value at column 12)\n"
+                             + REJECTED.format(n=1, s=""))
+    assert registered.dump() == before
+
+
+def test_a_stream_with_a_problem_raises_every_problem(tmp_path, parts_of_two, desk: Desk) -> None:
+    # The library's form: the reader's problems and the import's, in one InputError at the end.
+    path = desk.write_jsonl("claims.jsonl", [claim(1), claim(2), claim(3, source="")])
+    db = open_database(str(tmp_path / "lib.sqlite"))
+    schema.upgrade(db)
+    try:
+        problems: list = []
+        with pytest.raises(InputError) as raised, db.write() as session:
+            importing.import_claims(session, claim_records(desk.directory / path, Limits(), problems),
+                                    "ana", PlaceNormaliser(), problems=problems)
+        assert [(p.line, p.field) for p in raised.value.problems] == [(3, "source")]
+        with db.read() as session:
+            assert session.scalar(select(func.count(Claim.id))) == 0
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize("part", [2, importing.PART], ids=["parts of two", "one part"])
+def test_problems_are_listed_in_the_order_of_the_lines(registered: Desk, monkeypatch, part: int) -> None:
+    # Found in another order (look-alike sources are checked before refs, a part at a time, and
+    # a bad line is found as it is read): listed by line.
+    monkeypatch.setattr(importing, "PART", part)
+    rows = [claim(1, source="Rybar"), claim(1, source="Rybar", killed=9), claim(3, source="R\u0443bar"),
+            claim(4, killed="lots"), claim(1, source="Rybar", killed=8)]
+    result = registered("import", registered.write_jsonl("claims.jsonl", rows))
+    assert result.exit_code == 2
+    assert [line.split(": field")[0] for line in result.stderr.splitlines()] == [
+        "Error: claims.jsonl:2", "Error: claims.jsonl:3", "Error: claims.jsonl:4", "Error: claims.jsonl:5",
+        REJECTED.format(n=4, s="s").strip()]
+
+
+def test_a_problem_found_against_the_store_stops_the_storing_and_the_rest_is_read(registered: Desk,
+                                                                                  parts_of_two) -> None:
+    assert registered("import", registered.write_jsonl("first.jsonl", [claim(1), claim(2)])).exit_code == 0
+    before = registered.dump()
+    # Line 1 gives ref r1 the content of the stored r2 (found only against the store); line 5 is bad.
+    rows = [claim(2, ref="r1"), claim(3), claim(4), claim(5), claim(6, killed="lots")]
+    result = registered("import", registered.write_jsonl("second.jsonl", rows))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: second.jsonl:1: field 'ref': ref 'r1' of 'Army' was changed to the same content as another stored "
+        "claim; one claim is stored once\n"
+        "Error: second.jsonl:5: field 'killed': expected a casualty figure such as '2', 'two', 'more than 40', "
+        "'at least 3', 'up to 5', '3-5', 'about 10' or 'dozens', got 'lots'\n" + REJECTED.format(n=2, s="s"))
+    assert registered.dump() == before
