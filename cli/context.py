@@ -17,7 +17,7 @@ from reconciler.content import Finding
 from reconciler.db import Database, database_exists, display_target, is_empty, is_url, open_database, retry_busy
 from reconciler.errors import (BusyError, ContentChanged, DraftSettled, GradedByHand, InputError, LookalikeError,
                                NotADraft, NotFound, Problem, ReconcileError, RunLockedError, SchemaError,
-                               StaleVersion)
+                               StaleVersion, WorkerLost)
 from reconciler.events import EventFilter
 from reconciler.limits import RANGES, Limits
 from reconciler.models import STATUSES
@@ -233,6 +233,8 @@ def _hint(error: ReconcileError) -> str | None:
         if error.retired:
             return f"see `reconcile show {error.event_id}` for what it became"
         return f"look again with `reconcile show {error.event_id}`"
+    if isinstance(error, WorkerLost):
+        return "nothing was written; run again, with --workers 1 to do the work in one process"
     if isinstance(error, GradedByHand) and error.event_id is not None:
         return (f"to replace that grade, look at it with `reconcile show {error.event_id}` "
                 f"and pass --if-version {error.version}")

@@ -226,3 +226,8 @@ class DraftSettled(ReconcileError):
         self.claim_id, self.state, self.by, self.at = claim_id, state, by, at
         when = f" at {at:%Y-%m-%d %H:%M:%S} UTC" if hasattr(at, "strftime") else ""
         super().__init__(f"claim {claim_id} is a draft already {state}" + (f" by {by}{when}" if by else ""))
+
+
+class WorkerLost(ReconcileError):
+    """A forked worker process ended without a result: killed, or out of memory
+    (reconciler.processes.forked_map)."""

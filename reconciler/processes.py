@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections import deque
-from itertools import islice
+import traceback
+from multiprocessing.connection import wait
 from typing import Callable, Generic, Iterator, TypeVar
+
+from .errors import WorkerLost
 
 T, R = TypeVar("T"), TypeVar("R")
 
@@ -48,7 +50,11 @@ def forked_map(function: Callable[[T], R], tasks: list[T], state: tuple, workers
     """``function`` over ``tasks`` in a pool of ``workers`` forked processes, results in task
     order. ``function`` is a module-level function (the pool names it to the workers) that reads
     ``state`` through :func:`shared`: the state reaches them by fork, copy-on-write, unpickled.
-    With one worker, or without fork, the tasks run here, in order."""
+    With one worker, or without fork, the tasks run here, in order.
+
+    A task that raises raises here, its exception as the worker raised it. A worker that ends
+    without a result (killed, out of memory) raises :class:`WorkerLost` here, where a
+    ``multiprocessing.Pool`` would wait for it forever."""
     global _shared
     previous, _shared = _shared, state
     try:
@@ -56,22 +62,90 @@ def forked_map(function: Callable[[T], R], tasks: list[T], state: tuple, workers
             for task in tasks:
                 yield function(task)
             return
-        processes = min(workers, len(tasks))
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            # A window of tasks in flight, not all of them (Pool.imap sends every task at once, and
-            # its workers' results pile up in this process as fast as they come when the caller is
-            # the slower side: at a million claims the writing stage's rows did, by 100 MB or more).
-            waiting: deque = deque()
-            pending = iter(tasks)
-            for task in islice(pending, processes * WINDOW):
-                waiting.append(pool.apply_async(function, (task,)))
-            while waiting:
-                result = waiting.popleft().get()
-                for task in islice(pending, 1):
-                    waiting.append(pool.apply_async(function, (task,)))
-                yield result
+        pool = _Pool(function, min(workers, len(tasks)))
+        try:
+            yield from pool.map(tasks)
+        finally:
+            pool.close()
     finally:
         _shared = previous
+
+
+class _Pool:
+    """Forked workers taking tasks from one queue, each sending its results back on a pipe of
+    its own. Only the worker holds the writing end of its pipe, so a worker that dies reads as
+    a closed pipe here: nothing waits forever. A window of tasks is in flight (``WINDOW`` a
+    worker), not all of them: when the caller is the slower side, the workers' results do not
+    pile up in this process (at a million claims the writing stage's rows did, by 100 MB or more,
+    with ``Pool.imap``). The queue's own thread writes the tasks, so this process never blocks
+    on a full pipe while a worker blocks on sending it a result."""
+
+    def __init__(self, function: Callable, processes: int):
+        context = multiprocessing.get_context("fork")
+        self.tasks = context.Queue()
+        self.workers: list[tuple] = []   # (process, the reading end of its results)
+        for _ in range(processes):
+            results_in, results_out = context.Pipe(duplex=False)
+            process = context.Process(target=_work, args=(function, self.tasks, results_out), daemon=True)
+            process.start()
+            results_out.close()   # the worker holds the only writing end of its results
+            self.workers.append((process, results_in))
+
+    def map(self, tasks: list) -> Iterator:
+        pending = enumerate(tasks)
+        window = len(self.workers) * WINDOW
+        done: dict[int, tuple[bool, object]] = {}
+        sent = 0
+        for index in range(len(tasks)):
+            while sent < len(tasks) and sent - index < window:
+                self.tasks.put(next(pending))
+                sent += 1
+            while index not in done:
+                self._receive(done)
+            ok, value = done.pop(index)
+            if not ok:
+                raise value   # in its turn: after the results of the tasks before it
+            yield value
+
+    def _receive(self, done: dict[int, tuple[bool, object]]) -> None:
+        """Wait for results, and keep those that came: (True, result) or (False, the exception
+        the task raised), by task index."""
+        readers = {results_in: process for process, results_in in self.workers}
+        for reader in wait(list(readers)):
+            try:
+                index, ok, value = reader.recv()
+            except EOFError:
+                process = readers[reader]
+                process.join()
+                raise WorkerLost(f"a worker process ended without a result (exit code {process.exitcode}: killed, "
+                                 "perhaps for lack of memory)") from None
+            done[index] = (ok, value)
+
+    def close(self) -> None:
+        """Stop every worker at once, whatever it is doing: its results are no longer wanted."""
+        for process, results_in in self.workers:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+            results_in.close()
+        self.workers = []
+        self.tasks.cancel_join_thread()   # tasks nobody will take are dropped, not waited on
+        self.tasks.close()
+
+
+def _work(function: Callable, tasks, results) -> None:
+    """A worker: each task from the queue, its result (or its exception) back on its pipe."""
+    while True:
+        index, task = tasks.get()
+        try:
+            outcome = (index, True, function(task))
+        except BaseException as exc:   # noqa: BLE001  (raised again in the caller)
+            exc.add_note(f"in a worker process:\n{traceback.format_exc()}")
+            outcome = (index, False, exc)
+        try:
+            results.send(outcome)
+        except Exception as exc:   # noqa: BLE001  (a result or an exception that cannot be pickled)
+            results.send((index, False, RuntimeError(f"a worker's result could not be sent back: {exc!r}")))
 
 
 class Beside(Generic[R]):
