@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import queue
+import signal
+import threading
 import traceback
 from multiprocessing.connection import wait
 from typing import Callable, Generic, Iterator, TypeVar
@@ -72,24 +76,49 @@ def forked_map(function: Callable[[T], R], tasks: list[T], state: tuple, workers
 
 
 class _Pool:
-    """Forked workers taking tasks from one queue, each sending its results back on a pipe of
-    its own. Only the worker holds the writing end of its pipe, so a worker that dies reads as
-    a closed pipe here: nothing waits forever. A window of tasks is in flight (``WINDOW`` a
-    worker), not all of them: when the caller is the slower side, the workers' results do not
-    pile up in this process (at a million claims the writing stage's rows did, by 100 MB or more,
-    with ``Pool.imap``). The queue's own thread writes the tasks, so this process never blocks
-    on a full pipe while a worker blocks on sending it a result."""
+    """Forked workers taking tasks from one pipe, each sending its results back on a pipe of its
+    own, whose writing end only that worker holds: a worker that dies reads as a closed pipe
+    here, so nothing waits forever. A window of tasks is in flight (``WINDOW`` a worker), not
+    all of them: when the caller is the slower side, the workers' results do not pile up in this
+    process (at a million claims the writing stage's rows did, by 100 MB or more, with
+    ``Pool.imap``). Tasks are pickled here (a task that cannot be is an error here, not a task
+    lost) and a thread of this process writes them, so that it never blocks on a full pipe while
+    a worker blocks on sending it a result. A worker holds no writing end of the tasks' pipe, so
+    it ends when this process does, however this process ends."""
 
     def __init__(self, function: Callable, processes: int):
         context = multiprocessing.get_context("fork")
-        self.tasks = context.Queue()
+        tasks_in, self.tasks_out = context.Pipe(duplex=False)
+        taking = context.Lock()   # one worker reads a task at a time
         self.workers: list[tuple] = []   # (process, the reading end of its results)
-        for _ in range(processes):
-            results_in, results_out = context.Pipe(duplex=False)
-            process = context.Process(target=_work, args=(function, self.tasks, results_out), daemon=True)
-            process.start()
-            results_out.close()   # the worker holds the only writing end of its results
-            self.workers.append((process, results_in))
+        self.feed: queue.SimpleQueue = queue.SimpleQueue()
+        self.feeder: threading.Thread | None = None
+        try:
+            for _ in range(processes):
+                results_in, results_out = context.Pipe(duplex=False)
+                # The worker closes what it inherits and must not hold: the tasks' writing end, and
+                # the reading ends of the results (its own and the workers' before it).
+                inherited = [self.tasks_out, results_in, *(r for _, r in self.workers)]
+                process = context.Process(target=_work, args=(function, tasks_in, taking, results_out, inherited),
+                                          daemon=True)
+                process.start()
+                results_out.close()   # the worker holds the only writing end of its results
+                self.workers.append((process, results_in))
+        except BaseException:
+            self.close()
+            raise
+        finally:
+            tasks_in.close()   # the workers read the tasks; a dead worker's pipe then reads as closed
+        self.feeder = threading.Thread(target=self._feed, name="reconcile-task-feeder", daemon=True)
+        self.feeder.start()
+
+    def _feed(self) -> None:
+        """In a thread: write the tasks as they come, until told to stop or no worker is left."""
+        while (payload := self.feed.get()) is not None:
+            try:
+                self.tasks_out.send_bytes(payload)
+            except OSError:   # every worker is gone: _receive says so
+                return
 
     def map(self, tasks: list) -> Iterator:
         pending = enumerate(tasks)
@@ -98,7 +127,7 @@ class _Pool:
         sent = 0
         for index in range(len(tasks)):
             while sent < len(tasks) and sent - index < window:
-                self.tasks.put(next(pending))
+                self.feed.put(_pickle(next(pending)))
                 sent += 1
             while index not in done:
                 self._receive(done)
@@ -114,11 +143,10 @@ class _Pool:
         for reader in wait(list(readers)):
             try:
                 index, ok, value = reader.recv()
-            except EOFError:
+            except (EOFError, OSError):   # closed, or closed half-way through a result
                 process = readers[reader]
                 process.join()
-                raise WorkerLost(f"a worker process ended without a result (exit code {process.exitcode}: killed, "
-                                 "perhaps for lack of memory)") from None
+                raise WorkerLost(f"a worker process ended without a result ({_ending(process.exitcode)})") from None
             done[index] = (ok, value)
 
     def close(self) -> None:
@@ -129,23 +157,64 @@ class _Pool:
             process.join()
             results_in.close()
         self.workers = []
-        self.tasks.cancel_join_thread()   # tasks nobody will take are dropped, not waited on
-        self.tasks.close()
+        if self.feeder is not None:
+            self.feed.put(None)   # with no worker left, a write in progress fails (no reader) and it ends too
+            self.feeder.join()
+            self.feeder = None
+        self.tasks_out.close()
 
 
-def _work(function: Callable, tasks, results) -> None:
-    """A worker: each task from the queue, its result (or its exception) back on its pipe."""
+def _pickle(value: object) -> bytes:
+    return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+
+
+def _ending(exitcode: int | None) -> str:
+    """How a worker ended, in words."""
+    if exitcode is not None and exitcode < 0:
+        name = signal.Signals(-exitcode).name if -exitcode in signal.valid_signals() else str(-exitcode)
+        why = ": killed, perhaps for lack of memory" if -exitcode == signal.SIGKILL else ""
+        return f"exit code {exitcode}, {name}{why}"
+    return f"exit code {exitcode}"
+
+
+def _work(function: Callable, tasks, taking, results, inherited: list) -> None:
+    """A worker: each task from the pipe, its result (or its exception) back on its own pipe,
+    until the tasks' pipe closes (the caller is done, or gone)."""
+    for end in inherited:
+        end.close()
     while True:
-        index, task = tasks.get()
+        try:
+            with taking:
+                payload = tasks.recv_bytes()
+        except (EOFError, OSError):
+            return
+        index, task = pickle.loads(payload)
         try:
             outcome = (index, True, function(task))
         except BaseException as exc:   # noqa: BLE001  (raised again in the caller)
             exc.add_note(f"in a worker process:\n{traceback.format_exc()}")
-            outcome = (index, False, exc)
+            outcome = (index, False, _sendable(exc))
         try:
             results.send(outcome)
-        except Exception as exc:   # noqa: BLE001  (a result or an exception that cannot be pickled)
+        except (BrokenPipeError, EOFError):   # the caller is gone
+            return
+        except Exception as exc:   # noqa: BLE001  (a result that cannot be pickled)
             results.send((index, False, RuntimeError(f"a worker's result could not be sent back: {exc!r}")))
+
+
+def _sendable(exc: BaseException) -> BaseException:
+    """The exception, or, where it would not come back as it is (an error whose constructor
+    takes other arguments than its message), a RuntimeError saying what it was."""
+    try:
+        back = pickle.loads(_pickle(exc))
+        if type(back) is type(exc) and str(back) == str(exc):
+            return exc
+    except Exception:   # noqa: BLE001
+        pass
+    plain = RuntimeError(f"{type(exc).__name__}: {exc}")
+    for note in getattr(exc, "__notes__", ()):
+        plain.add_note(note)
+    return plain
 
 
 class Beside(Generic[R]):

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -73,8 +76,8 @@ def test_a_worker_killed_raises_instead_of_waiting_forever():
     thread.join(timeout=60)
     assert not thread.is_alive(), "forked_map waited for a worker that was killed"
     assert isinstance(outcome[0], WorkerLost)
-    assert str(outcome[0]) == ("a worker process ended without a result (exit code -9: killed, perhaps for lack "
-                               "of memory)")
+    assert str(outcome[0]) == ("a worker process ended without a result (exit code -9, SIGKILL: killed, perhaps "
+                               "for lack of memory)")
     assert multiprocessing.active_children() == []
 
 
@@ -123,7 +126,131 @@ def test_a_run_whose_worker_is_killed_says_so_and_writes_nothing(registered, mon
     result = registered("run", "--workers", "2")
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.endswith(
-        "Error: a worker process ended without a result (exit code -9: killed, perhaps for lack of memory); "
+        "Error: a worker process ended without a result (exit code -9, SIGKILL: killed, perhaps for lack of "
+        "memory); "
         "nothing was written; run again, with --workers 1 to do the work in one process\n")
     assert registered.dump() == before
     assert multiprocessing.active_children() == []
+
+
+def _consumed_within(seconds: float, results) -> list:
+    """What consuming ``results`` gave, or the exception it raised, failing the test if it had
+    not ended after ``seconds``."""
+    outcome: list = []
+
+    def consume():
+        try:
+            outcome.append(list(results))
+        except BaseException as exc:   # noqa: BLE001  (looked at by the caller)
+            outcome.append(exc)
+
+    thread = threading.Thread(target=consume, daemon=True)
+    thread.start()
+    thread.join(timeout=seconds)
+    assert not thread.is_alive(), "forked_map is still waiting"
+    return outcome
+
+
+def _identity(task):
+    return task
+
+
+def test_a_task_that_cannot_be_sent_raises_here():
+    outcome = _consumed_within(30, forked_map(_identity, [1, lambda: 2, 3], (), 2))
+    assert isinstance(outcome[0], (pickle.PicklingError, AttributeError, TypeError))
+    assert multiprocessing.active_children() == []
+
+
+def _exits_on_one(task: int) -> int:
+    if task == 1:
+        os._exit(1)
+    return task
+
+
+def test_a_worker_that_exits_is_not_said_to_be_killed():
+    outcome = _consumed_within(30, forked_map(_exits_on_one, [0, 1, 2], (), 2))
+    assert str(outcome[0]) == "a worker process ended without a result (exit code 1)"
+
+
+def _big_then_killed(task: int) -> bytes | int:
+    if task == 1:   # killed while it sends its 20 MB: the caller is not reading
+        threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGKILL)).start()
+        return b"x" * 20_000_000
+    return task
+
+
+def test_a_worker_killed_half_way_through_sending_is_lost_too():
+    results = forked_map(_big_then_killed, [0, 1], (), 2)
+    assert next(results) == 0
+    time.sleep(1.5)
+    with pytest.raises(WorkerLost):
+        next(results)
+    assert multiprocessing.active_children() == []
+
+
+class _TwoPartError(Exception):
+    def __init__(self, what: str, why: str):
+        super().__init__(f"{what}: {why}")
+
+
+def _raises_two_part(task: int) -> int:
+    raise _TwoPartError("claim 3", "unreadable")
+
+
+def test_an_exception_that_would_not_come_back_as_it_was_comes_as_its_words():
+    outcome = _consumed_within(30, forked_map(_raises_two_part, [0, 1], (), 2))
+    assert type(outcome[0]) is RuntimeError
+    assert str(outcome[0]) == "_TwoPartError: claim 3: unreadable"
+    assert any(note.startswith("in a worker process:") for note in outcome[0].__notes__)
+
+
+def _slow_len(task: bytes) -> int:
+    time.sleep(0.3)
+    return len(task)
+
+
+def test_a_caller_that_stops_early_leaves_no_thread_writing_tasks():
+    # Tasks larger than a pipe holds, still being written when the caller stops.
+    results = forked_map(_slow_len, [b"x" * 1_000_000] * 20, (), 2)
+    assert next(results) == 1_000_000
+    results.close()
+    assert [t.name for t in threading.enumerate() if t.name == "reconcile-task-feeder"] == []
+    assert multiprocessing.active_children() == []
+
+
+_ORPHAN = """
+import os, sys, time
+from reconciler.processes import forked_map
+def pid(task):
+    time.sleep(0.2)
+    return os.getpid()
+for found in forked_map(pid, list(range(1000)), (), 2):
+    print(found, flush=True)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
+def test_workers_end_when_the_caller_is_killed():
+    caller = subprocess.Popen([sys.executable, "-c", _ORPHAN], stdout=subprocess.PIPE, text=True,
+                              cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    try:
+        workers: set[int] = set()
+        deadline = time.monotonic() + 30
+        while len(workers) < 2 and time.monotonic() < deadline:
+            workers.add(int(caller.stdout.readline()))
+        assert len(workers) == 2
+    finally:
+        caller.kill()   # no finally of the caller's runs
+        caller.wait()
+    deadline = time.monotonic() + 10
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in workers)
