@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Iterator
 
@@ -13,11 +14,11 @@ from reconciler.errors import InputError
 from reconciler.importing import import_claims, renormalise
 from reconciler.lease import run_lease
 from reconciler.limits import Limits
-from reconciler.reading import ClaimInput, claim_records
+from reconciler.reading import ClaimInput, claim_records, read_claim_file
 from reconciler.sources import SourceIndex
 
 from .context import AppContext, limit_options
-from .output import claim_label, console, print_json, say, table
+from .output import claim_label, console, print_json, progress_bars, say, table
 
 
 @click.command("import")
@@ -38,9 +39,9 @@ def import_command(app: AppContext, files: tuple[Path, ...], file_format: str, d
     """Import claims from JSON Lines or CSV files, or from UCDP GED or ACLED exports, all or nothing.
 
     Every claim is checked; if any has a problem, each problem is listed with its file, line
-    and field, and nothing is written (claims files are read as they are stored, in one
-    transaction that a problem rolls back). Claims already stored are not added twice. Lines,
-    fields and nesting have limits (the --max-... options).
+    and field, and nothing is written. Claims files over 64 MB in all are read as they are
+    stored, in the one transaction, which a problem rolls back. Claims already stored are not
+    added twice. Lines, fields and nesting have limits (the --max-... options).
 
     A dataset's event becomes one claim per source it lists, relayed via the dataset ("UCDP
     GED", "ACLED"); importing a newer export updates the events that changed and lists the
@@ -55,24 +56,32 @@ def import_command(app: AppContext, files: tuple[Path, ...], file_format: str, d
     if date_order is not None and file_format == "claims":
         raise click.UsageError("--date-order is for --format ucdp or acled; claim files write dates as 2021-04-06")
     claims, problems, datasets = [], [], []
-    if file_format != "claims":
+    streamed = file_format == "claims" and sum(map(_size, files)) > READ_WHOLE_BYTES
+    if not streamed:
+        # Read whole and checked before the database is opened: a file's problems are listed
+        # even when the database is absent or another writer holds it.
         for file in files:
             try:
-                datasets.append(read_dataset_file(file, DATASETS[file_format], limits, date_order))
-                claims.extend(datasets[-1].claims)
+                if file_format == "claims":
+                    claims.extend(read_claim_file(file, limits))
+                else:
+                    datasets.append(read_dataset_file(file, DATASETS[file_format], limits, date_order))
+                    claims.extend(datasets[-1].claims)
             except InputError as exc:
                 problems.extend(exc.problems)
         if problems:
             raise InputError(problems)
 
     def store(session):
-        if file_format == "claims":
-            # Read as they are stored, a part at a time: a large file is never held whole. A
-            # problem anywhere refuses the import, and the transaction rolls back what was stored.
-            found: list = []
-            summary = import_claims(session, _records(files, limits, found), app.user, problems=found)
-        else:
-            summary = import_claims(session, claims, app.user)
+        with progress_bars(not as_json and sys.stderr.isatty()) as progress:
+            if streamed:
+                # Read as they are stored, a part at a time: a large file is never held whole. A
+                # problem anywhere refuses the import, and the transaction rolls back what was stored.
+                found: list = []
+                summary = import_claims(session, _records(files, limits, found), app.user, problems=found,
+                                        progress=progress)
+            else:
+                summary = import_claims(session, claims, app.user, progress=progress)
         missing = missing_upstream(session, datasets) if datasets else []
         if dry_run:
             session.rollback()
@@ -99,6 +108,18 @@ def import_command(app: AppContext, files: tuple[Path, ...], file_format: str, d
         for name in summary.unregistered_sources:
             say(f"  - {name}")
     _say_missing(missing, datasets)
+
+
+# Claims files larger than this in all are read as they are stored, in parts (never held whole:
+# a million claims are about 1 GB once read); smaller ones are read whole first, as above.
+READ_WHOLE_BYTES = 64 * 1024 * 1024
+
+
+def _size(file: Path) -> int:
+    try:
+        return file.stat().st_size
+    except OSError:   # the reader says what is wrong with it
+        return 0
 
 
 def _records(files: tuple[Path, ...], limits: Limits, problems: list) -> Iterator[ClaimInput]:

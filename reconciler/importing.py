@@ -321,18 +321,25 @@ def _new_source_problem(name: str, claim: ClaimInput, index: SourceIndex,
 
 def import_claims(session: Session, claims: Iterable[ClaimInput], user: str,
                   normaliser: PlaceNormaliser | None = None,
-                  problems: list[Problem] | None = None) -> ImportSummary:
+                  problems: list[Problem] | None = None,
+                  progress: Callable[[str, int, int | None], None] | None = None) -> ImportSummary:
     """Store ``claims`` in the session's transaction and return what happened.
 
     ``claims`` may be a list or a stream (:func:`reconciler.reading.claim_records`): they are
     checked and stored a part at a time, so that a large file is never held whole. ``problems``
-    is the list the stream's reader appends to. Once it holds a problem, or this import finds
-    one (a look-alike of a source, one ref given two contents, a ref changed to another stored
-    claim's content), nothing more is stored; the rest is still read for its problems, and
-    InputError lists them all at the end: the caller's transaction rolls back what was stored,
-    so a refused import changes nothing. Places are read with the desk's own places laid over
-    the bundled gazetteer unless ``normaliser`` says otherwise."""
-    problems = [] if problems is None else problems
+    is the list the stream's reader appends to (required with a stream). Once it holds a
+    problem, or this import finds one (a look-alike of a source, one ref given two contents, a
+    ref changed to another stored claim's content), nothing more is stored; the rest is still
+    read for the problems the reading and the checks that need no store find, and InputError
+    lists them in the order of the lines: the caller's transaction rolls back what was stored,
+    so a refused import changes nothing (but the time it took). Places are read with the desk's own places laid over
+    the bundled gazetteer unless ``normaliser`` says otherwise. ``progress(stage, done, total)``,
+    where given, is told how many claims were read (``"claims read"``, the total not known) and
+    then how many of the claims stored have had their content hashes recorded."""
+    if problems is None:
+        if not isinstance(claims, (list, tuple)):
+            raise TypeError("a stream of claims needs the list of problems its reader appends to (problems=...)")
+        problems = []
     importer = _Importer(session, user, normaliser or PlaceNormaliser(desk_gazetteer(session)))
     new_sources, given = _NewSources(importer.index, importer.created_sources), _RefsGiven()
     files: dict[str, None] = {}
@@ -354,14 +361,17 @@ def import_claims(session: Session, claims: Iterable[ClaimInput], user: str,
             except InputError as exc:
                 checked.extend(exc.problems)
         # (Refused: the rest is read on for its problems, and nothing more is stored.)
-        at = {(c.file, c.line): where for c, where in part}
-        found.extend((at.get((p.file, p.line), (len(problems), 0)), p) for p in checked)
+        if checked:
+            at = {(c.file, c.line): where for c, where in part}
+            found.extend((at.get((p.file, p.line), (len(problems), 0)), p) for p in checked)
+        if progress is not None:
+            progress("claims read", part[-1][1][1] + 1, None)
     if problems or found:
         raise InputError(_in_order(problems, found))
     _mark_old_neighbours(session, importer.moved)
     summary = importer.summary
     summary.unregistered_sources = sorted(importer._unregistered)
-    content.note(session, user, "claim", summary.added_ids + summary.restored_ids)
+    content.note(session, user, "claim", summary.added_ids + summary.restored_ids, progress)
     content.note(session, user, "source", importer.created_sources)
     written = content.take(session)
     if summary.added or summary.updated or written:

@@ -1,5 +1,6 @@
-"""An import reads its claims files as it stores them, a part at a time (reconciler.importing.PART),
-so that a large file is never held whole; a problem anywhere still refuses the whole import.
+"""An import of large claims files reads them as it stores them, a part at a time
+(reconciler.importing.PART), so that a large file is never held whole; a problem anywhere still
+refuses the whole import.
 
 The parts are made two claims long here, so that a five-line file is three parts.
 """
@@ -9,8 +10,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from conftest import Desk
-from reconciler import importing, schema
+from cli import claims as cli_claims
+from conftest import Desk, run_in_terminal
+from reconciler import content, importing, schema
 from reconciler.db import open_database
 from reconciler.errors import InputError
 from reconciler.limits import Limits
@@ -19,6 +21,12 @@ from reconciler.places import PlaceNormaliser
 from reconciler.reading import claim_records
 
 REJECTED = "Rejected: {n} problem{s}; nothing was written to the database.\n"
+
+
+@pytest.fixture(autouse=True)
+def streamed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`reconcile import` streams files of any size here (not only those over 64 MB)."""
+    monkeypatch.setattr(cli_claims, "READ_WHOLE_BYTES", 0)
 
 
 @pytest.fixture
@@ -173,3 +181,55 @@ def test_a_problem_found_against_the_store_stops_the_storing_and_the_rest_is_rea
         "Error: second.jsonl:5: field 'killed': expected a casualty figure such as '2', 'two', 'more than 40', "
         "'at least 3', 'up to 5', '3-5', 'about 10' or 'dozens', got 'lots'\n" + REJECTED.format(n=2, s="s"))
     assert registered.dump() == before
+
+
+def test_the_import_tells_how_it_goes(tmp_path, parts_of_two, desk: Desk, monkeypatch) -> None:
+    monkeypatch.setattr(content, "NOTED_AT_ONCE", 2)
+    path = desk.write_jsonl("claims.jsonl", [claim(n) for n in range(1, 6)])
+    db = open_database(str(tmp_path / "lib.sqlite"))
+    schema.upgrade(db)
+    told: list[tuple] = []
+    try:
+        problems: list = []
+        with db.write() as session:
+            importing.import_claims(session, claim_records(desk.directory / path, Limits(), problems), "ana",
+                                    PlaceNormaliser(), problems=problems,
+                                    progress=lambda *args: told.append(args))
+        assert told == [("claims read", 2, None), ("claims read", 4, None), ("claims read", 5, None),
+                        ("claim content hashes", 2, 5), ("claim content hashes", 4, 5),
+                        ("claim content hashes", 5, 5)]
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["table", "json"])
+def test_a_terminal_sees_the_import_go(registered: Desk, as_json: bool) -> None:
+    registered.write_jsonl("claims.jsonl", [claim(n) for n in range(1, 4)])
+    args = ["--db", "desk.sqlite", "--user", "tester", "import", "claims.jsonl"] + (["--json"] if as_json else [])
+    code, output = run_in_terminal(registered.directory, args, "")
+    assert code == 0, output
+    # The bars are drawn on standard error while the import goes on, then cleared; --json has none.
+    assert ("claims read" in output, "claim content hashes" in output) == ((False, False) if as_json else (True, True))
+    assert ("added 3" in output) != as_json
+
+
+def test_a_stream_without_its_problems_list_is_refused(tmp_path, desk: Desk) -> None:
+    # Its reader's problems would be lost, and a file with a bad line imported in part.
+    path = desk.write_jsonl("claims.jsonl", [claim(1)])
+    db = open_database(str(tmp_path / "lib.sqlite"))
+    schema.upgrade(db)
+    try:
+        with pytest.raises(TypeError, match="needs the list of problems"), db.write() as session:
+            importing.import_claims(session, claim_records(desk.directory / path, Limits(), []), "ana")
+    finally:
+        db.dispose()
+
+
+def test_a_small_file_is_checked_before_the_database_is_opened(desk: Desk, monkeypatch) -> None:
+    # Under the size at which files are streamed: the problem is listed though there is no
+    # database for --dry-run to use.
+    monkeypatch.setattr(cli_claims, "READ_WHOLE_BYTES", 64 * 1024 * 1024)
+    result = desk("import", "--dry-run", desk.write_jsonl("claims.jsonl", [claim(1, killed="lots")]))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: claims.jsonl:1: field 'killed': expected a casualty figure")
+    assert not desk.db.exists()
