@@ -5,8 +5,6 @@ from __future__ import annotations
 import sys
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from reconciler.config import Config
 from reconciler.db import retry_busy
@@ -18,7 +16,7 @@ from reconciler.models import STATUS_LABELS
 from reconciler.runs import reconcile
 
 from .context import AppContext, near_reason, place_as_written
-from .output import claim_label, console, line, print_json, say, table
+from .output import claim_label, console, line, print_json, progress_bars, say, table
 
 
 
@@ -51,20 +49,8 @@ def run_command(app: AppContext, full: bool, require_neutral: bool, wait: float,
     show_bar = not as_json and sys.stderr.isatty()
 
     def attempt():
-        with db.write() as session:
-            if not show_bar:
-                return reconcile(session, app.user, config, full=full, workers=workers)
-            with Progress(TextColumn("{task.description}", markup=False), BarColumn(),
-                          TextColumn("{task.completed}/{task.total}", markup=False),
-                          TimeElapsedColumn(), transient=True, console=Console(stderr=True)) as bar:
-                tasks: dict[str, int] = {}
-
-                def progress(stage: str, done: int, total: int) -> None:
-                    if stage not in tasks:
-                        tasks[stage] = bar.add_task(stage, total=max(total, 1))
-                    bar.update(tasks[stage], completed=done, total=max(total, 1))
-
-                return reconcile(session, app.user, config, full=full, progress=progress, workers=workers)
+        with db.write() as session, progress_bars(show_bar) as progress:
+            return reconcile(session, app.user, config, full=full, progress=progress, workers=workers)
 
     # Once more if the database was busy (on PostgreSQL, a deadlock with another writer rolls the
     # whole run back): still holding the lease, so no other run starts in between.

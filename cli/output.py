@@ -27,10 +27,12 @@ import os
 import re
 import sys
 import unicodedata
-from typing import Any, Iterable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator
 
 import click
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -207,3 +209,28 @@ def claim_label(claim: dict) -> str:
     state = claim.get("draft_state")
     return f"{claim['id']} (draft)" if state == "draft" else (
         f"{claim['id']} (rejected draft)" if state == "rejected" else str(claim["id"]))
+
+
+@contextmanager
+def progress_bars(shown: bool) -> Iterator[Callable[[str, int, int | None], None] | None]:
+    """A callback for the library's ``progress(stage, done, total)`` that draws a bar a stage on
+    standard error while the work goes on (gone when it ends), or None when not ``shown``. A
+    stage whose total is not known (None) pulses and counts."""
+    if not shown:
+        yield None
+        return
+    with Progress(TextColumn("{task.description}", markup=False), BarColumn(),
+                  TextColumn("{task.fields[count]}", markup=False), TimeElapsedColumn(),
+                  transient=True, console=Console(stderr=True)) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int | None) -> None:
+            total = None if total is None else max(total, 1)
+            count = f"{done:,}" if total is None else f"{done:,}/{total:,}"
+            first = stage not in tasks
+            if first:
+                tasks[stage] = bar.add_task(stage, total=total, count=count)
+            # Each stage drawn at least once, however soon it ends (the bar redraws ten times a second).
+            bar.update(tasks[stage], completed=done, total=total, count=count, refresh=first)
+
+        yield progress

@@ -44,7 +44,7 @@ from datetime import date, datetime
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import Connection, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
@@ -237,10 +237,12 @@ _BASELINE_DONE = "reconcile.content.baseline"
 NOTED_AT_ONCE = 20000
 
 
-def note(session: Session, user: str, kind_name: str, keys: Iterable) -> None:
+def note(session: Session, user: str, kind_name: str, keys: Iterable,
+         progress: Callable[[str, int, int | None], None] | None = None) -> None:
     """Work out the hashes of rows just written (ints, or (a, b) pairs for decisions; a row that
     is gone is noted as removed) and keep them for the next :func:`take`. ``user`` signs the
-    baseline entry if this is the first write after an upgrade."""
+    baseline entry if this is the first write after an upgrade. ``progress(stage, done, total)``
+    is told how many rows were hashed, where given."""
     ensure_baseline(session, user)
     kind = KIND[kind_name]
     wanted = {(kind.name, k[0], k[1]) if isinstance(k, tuple) else (kind.name, int(k), 0) for k in keys}
@@ -248,10 +250,14 @@ def note(session: Session, user: str, kind_name: str, keys: Iterable) -> None:
         return
     staged = session.info.setdefault(_STAGED, {})
     # A part at a time: an import's million claims are not hashed into one more dict.
-    for part in chunks(sorted(wanted), NOTED_AT_ONCE):
+    done, ordered = 0, sorted(wanted)
+    for part in chunks(ordered, NOTED_AT_ONCE):
         found = hashes(session, kind.name, {k[1] for k in part})
         for key in part:
             staged[key] = found.get(key, (None, None))
+        done += len(part)
+        if progress is not None:
+            progress(f"{kind.name} content hashes", done, len(ordered))
 
 
 def places_written(session: Session, user: str,

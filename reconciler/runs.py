@@ -257,7 +257,7 @@ def load_decisions(session: Session) -> tuple[set[tuple[int, int]], set[tuple[in
 
 
 def reconcile(session: Session, user: str, config: Config, *, full: bool = False,
-              seeds: set[int] | None = None, progress: Progress = _no_progress,
+              seeds: set[int] | None = None, progress: Progress | None = None,
               workers: int | None = None) -> RunResult:
     """Run matching and grading inside the caller's transaction; returns what was done.
 
@@ -265,8 +265,10 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     ``seeds`` limits an incremental run to these claims' groups (used right after a decision);
     by default an incremental run starts from every new or changed claim. A run that re-decides
     every claim scores pairs over ``workers`` processes (default: the processors this process
-    may use; see reconciler.scoring); the result does not depend on how many.
+    may use; see reconciler.scoring); the result does not depend on how many. ``progress(stage,
+    done, total)``, where given, is told how each stage goes.
     """
+    progress = progress or _no_progress
     # Nothing is graded from rows changed behind the tool's back: the claims are checked as the
     # features are loaded (one read of every claim), the rest when they are (check.finish).
     workers = default_workers() if workers is None else workers
