@@ -6,15 +6,16 @@ the rest new reports about incidents already stored. Then, per repeat, a fresh
 subprocess (so that peak memory is that of one size) with a fresh SQLite file in WAL mode:
 
 1. init: create the schema (what `reconcile init` does);
-2. import: `sources import` and `import` through the library, exactly as the CLI calls it
-   (read_source_file + import_sources, read_claim_file + import_claims in one write
-   transaction);
+2. import: `sources import` and `import` through the library, as the CLI calls them for a
+   large file (read_source_file + import_sources; claim_records streamed into import_claims
+   in one write transaction), the claims in a forked process of their own, as `reconcile
+   import` is a process of its own;
 3. run: ``reconcile(session, user, Config())`` in one write transaction (a first run is full);
 4. incremental: import the held-back claims, then an incremental run.
 
 Peak memory is the subprocess's ru_maxrss, read before any evaluation; "worker peak" is
-the largest of the processes a run forked to score pairs and grade events (their own
-ru_maxrss: pages still shared with the parent count in both); "file MB" is the SQLite file
+the largest of the processes it forked: a run's, to score pairs and grade events (their own
+ru_maxrss: pages still shared with the parent count in both), and the import's; "file MB" is the SQLite file
 after the first run, its write-ahead log checkpointed into it. Timings are
 medians over the repeats (min and max beside them). The first repeat is then scored
 against the truth: after the first run against the grades the base claims give, after
@@ -93,19 +94,41 @@ def _file_mb(db_path: Path) -> float:
     return sum(p.stat().st_size for p in (db_path, db_path.with_name(db_path.name + "-wal")) if p.exists()) / 1e6
 
 
-def _import(db, path: Path):
-    """Import a claims file as `reconcile import` does: read a part at a time as it is stored,
-    in one write transaction; returns the summary."""
+def _import(db, target: str, path: Path) -> dict:
+    """Import a claims file as `reconcile import` does, in a process of its own (it is one:
+    the import's memory is not the run's; its peak counts among the children's): read a part
+    at a time as it is stored, in one write transaction. Returns the summary's figures."""
+    from reconciler.processes import Beside, can_fork
+
+    if not can_fork():
+        return _import_here(target, path)
+    db.dispose()   # no connection of this process's is used in the forked one
+    return Beside(_import_apart, (target, path)).result()
+
+
+def _import_apart() -> dict:
+    from reconciler.processes import shared
+
+    return _import_here(*shared())
+
+
+def _import_here(target: str, path: Path) -> dict:
+    from reconciler.db import open_database
     from reconciler.importing import import_claims
     from reconciler.limits import Limits
     from reconciler.places import PlaceNormaliser
     from reconciler.reading import claim_records
 
     problems: list = []
-    with db.write() as session:
-        summary = import_claims(session, claim_records(path, Limits(), problems), USER, PlaceNormaliser(),
-                                problems=problems)
-    return summary
+    db = open_database(target)
+    try:
+        with db.write() as session:
+            summary = import_claims(session, claim_records(path, Limits(), problems), USER, PlaceNormaliser(),
+                                    problems=problems)
+    finally:
+        db.dispose()
+    return summary.as_dict() | {"unregistered_sources": len(summary.unregistered_sources),
+                                "in_file": summary.added + summary.updated + summary.unchanged}
 
 
 def _snapshot(db_path: Path, to: Path) -> None:
@@ -187,12 +210,11 @@ def worker(data: Path, target: str, evaluate: bool, overrides: dict, snapshot: b
     with db.write() as session:
         import_sources(session, specs, USER, str(data / "sources.yaml"))
     sources_done = time.perf_counter()
-    summary = _import(db, data / "claims.jsonl")   # read as it is stored, as `reconcile import` does
+    summary = _import(db, target, data / "claims.jsonl")
     t["import"] = time.perf_counter() - start
     out["stages"] = {"import": {"sources": sources_done - start, "read+store": start + t["import"] - sources_done}}
-    out["counts"]["claims_in_file"] = summary.added + summary.updated + summary.unchanged
-    out["counts"]["import"] = summary.as_dict() | {"unregistered_sources": len(summary.unregistered_sources)}
-    del summary
+    out["counts"]["claims_in_file"] = summary.pop("in_file")
+    out["counts"]["import"] = summary
 
     start = time.perf_counter()
     stages = _Stages()
@@ -223,9 +245,10 @@ def worker(data: Path, target: str, evaluate: bool, overrides: dict, snapshot: b
     extra = data / "claims-extra.jsonl"
     if extra.exists():
         start = time.perf_counter()
-        summary = _import(db, extra)
+        summary = _import(db, target, extra)
         t["inc_import"] = time.perf_counter() - start
-        out["counts"]["inc_import"] = summary.as_dict() | {"unregistered_sources": len(summary.unregistered_sources)}
+        summary.pop("in_file")
+        out["counts"]["inc_import"] = summary
         start = time.perf_counter()
         stages = _Stages()
         with db.write() as session:
