@@ -56,7 +56,8 @@ def forked_map(function: Callable[[T], R], tasks: list[T], state: tuple, workers
     ``state`` through :func:`shared`: the state reaches them by fork, copy-on-write, unpickled.
     With one worker, or without fork, the tasks run here, in order.
 
-    A task that raises raises here, its exception as the worker raised it. A worker that ends
+    A task that raises raises here in its turn, its exception as the worker raised it (or a
+    RuntimeError naming it, where it would not come back as it was). A worker that ends
     without a result (killed, out of memory) raises :class:`WorkerLost` here, where a
     ``multiprocessing.Pool`` would wait for it forever."""
     global _shared
@@ -108,7 +109,7 @@ class _Pool:
             self.close()
             raise
         finally:
-            tasks_in.close()   # the workers read the tasks; a dead worker's pipe then reads as closed
+            tasks_in.close()   # only the workers read the tasks: with none left, a write fails, never waits
         self.feeder = threading.Thread(target=self._feed, name="reconcile-task-feeder", daemon=True)
         self.feeder.start()
 
