@@ -632,3 +632,28 @@ def test_postgres_run_clearing_a_mark_a_correction_holds_waits_and_leaves_it(pg_
         finished = session.execute(text("SELECT count(*) FROM runs WHERE finished_at IS NOT NULL")).scalar()
     assert tuple(stored) == (date(2021, 4, 6), 2, 2) and finished == 1
     db.dispose()
+
+
+def test_postgres_a_streamed_import_in_parts_stores_all_or_nothing(pg_url, tmp_path, monkeypatch):
+    from cli import claims as cli_claims
+    from reconciler import importing
+
+    # Every file streamed, in parts of seven claims: the illustrative claims (51) are eight parts.
+    monkeypatch.setattr(cli_claims, "READ_WHOLE_BYTES", 0)
+    monkeypatch.setattr(importing, "PART", 7)
+    assert run(pg_url, "init").exit_code == 0
+    assert run(pg_url, "sources", "import", str(EXAMPLES / "illustrative" / "sources.yaml")).exit_code == 0
+    lines = (EXAMPLES / "illustrative" / "claims.jsonl").read_text(encoding="utf-8").splitlines()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join(lines + ['{"source": "Army", "date": "2021-04-06", "killed": "lots"}']) + "\n",
+                   encoding="utf-8")
+    refused = run(pg_url, "import", str(bad))
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith(f"Error: {bad}:{len(lines) + 1}: field 'killed':")
+    assert json.loads(run(pg_url, "claims", "--json").stdout) == []
+    imported = run(pg_url, "import", str(EXAMPLES / "illustrative" / "claims.jsonl"))
+    assert imported.output.startswith(f"{EXAMPLES / 'illustrative' / 'claims.jsonl'}: added 51, updated 0, "
+                                      "already stored 0")
+    assert run(pg_url, "run").exit_code == 0
+    events = json.loads(run(pg_url, "events", "--json").stdout)
+    assert {tuple(sorted(c["ref"] for c in e["claims"])): e["status"] for e in events} == ILLUSTRATIVE
