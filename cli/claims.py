@@ -9,7 +9,7 @@ from typing import Iterator
 import click
 
 from reconciler.claims import ClaimFilter, claim_dict, date_label, figure_text, list_claims
-from reconciler.datasets import DATASETS, DatasetFile, MissingClaim, missing_upstream, read_dataset_file
+from reconciler.datasets import DATASETS, DatasetStream, MissingClaim, missing_upstream, read_dataset_file
 from reconciler.errors import InputError
 from reconciler.importing import import_claims, renormalise
 from reconciler.lease import run_lease
@@ -56,7 +56,7 @@ def import_command(app: AppContext, files: tuple[Path, ...], file_format: str, d
     if date_order is not None and file_format == "claims":
         raise click.UsageError("--date-order is for --format ucdp or acled; claim files write dates as 2021-04-06")
     claims, problems, datasets = [], [], []
-    streamed = file_format == "claims" and sum(map(_size, files)) > READ_WHOLE_BYTES
+    streamed = sum(map(_size, files)) > READ_WHOLE_BYTES
     if not streamed:
         # Read whole and checked before the database is opened: a file's problems are listed
         # even when the database is absent or another writer holds it.
@@ -78,18 +78,23 @@ def import_command(app: AppContext, files: tuple[Path, ...], file_format: str, d
                 # Read as they are stored, a part at a time: a large file is never held whole. A
                 # problem anywhere refuses the import, and the transaction rolls back what was stored.
                 found: list = []
-                summary = import_claims(session, _records(files, limits, found), app.user, problems=found,
-                                        progress=progress)
+                if file_format == "claims":
+                    records = _records(files, limits, found)
+                else:
+                    streams = [DatasetStream(file, DATASETS[file_format], limits, date_order, found) for file in files]
+                    records = (claim for stream in streams for claim in stream.claims())
+                summary = import_claims(session, records, app.user, problems=found, progress=progress)
+                missing = missing_upstream(session, streams) if file_format != "claims" else []
             else:
                 summary = import_claims(session, claims, app.user, progress=progress)
-        missing = missing_upstream(session, datasets) if datasets else []
+                missing = missing_upstream(session, datasets) if datasets else []
         if dry_run:
             session.rollback()
         return summary, missing
 
     summary, missing = app.write(store, create=not dry_run)
     data = summary.as_dict() | {"files": [str(f) for f in files], "dry_run": dry_run}
-    if datasets:
+    if file_format != "claims":
         data |= {"format": file_format, "deleted_upstream": [m.as_dict() for m in missing]}
     if as_json:
         print_json(data)
@@ -107,11 +112,13 @@ def import_command(app: AppContext, files: tuple[Path, ...], file_format: str, d
                    "register them with `reconcile sources add`):")
         for name in summary.unregistered_sources:
             say(f"  - {name}")
-    _say_missing(missing, datasets)
+    if file_format != "claims":
+        _say_missing(missing, DATASETS[file_format].relay)
 
 
-# Claims files larger than this in all are read as they are stored, in parts (never held whole:
-# a million claims are about 1 GB once read); smaller ones are read whole first, as above.
+# Files larger than this in all (claims files, UCDP or ACLED exports) are read as they are stored,
+# in parts (never held whole: a million claims are about 1 GB once read, a UCDP row 6 KB);
+# smaller ones are read whole first, as above.
 READ_WHOLE_BYTES = 64 * 1024 * 1024
 
 
@@ -127,11 +134,11 @@ def _records(files: tuple[Path, ...], limits: Limits, problems: list) -> Iterato
         yield from claim_records(file, limits, problems)
 
 
-def _say_missing(missing: list[MissingClaim], datasets: list[DatasetFile]) -> None:
+def _say_missing(missing: list[MissingClaim], relay: str) -> None:
     if not missing:
         return
     say(f"Deleted upstream ({len(missing)} claim{'s' if len(missing) > 1 else ''} that an earlier export of "
-        f"{datasets[0].dataset.relay} gave and this one does not, in the countries and months it covers; kept, "
+        f"{relay} gave and this one does not, in the countries and months it covers; kept, "
         "see them with `reconcile claims`):")
     for claim in missing:
         reason = "no longer in the export" if claim.event_gone else "no longer lists this source"

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,7 +33,7 @@ from .models import Claim, ClaimRelay, Source
 from .names import name_key
 from .reading import ClaimInput, validate_row
 from .sources import SourceIndex
-from .textfiles import Lines, csv_header, csv_records, refuse_problems
+from .textfiles import Lines, csv_header, csv_records
 
 
 @dataclass(frozen=True)
@@ -52,14 +52,16 @@ class Dataset:
 
 @dataclass(frozen=True)
 class DatasetFile:
-    """A dataset file read: its claims (validated contract rows), its events' ids and the
-    (country, month) pairs its claims cover (see :func:`_scope_of`)."""
+    """A dataset file read: its claims (validated contract rows), its events' ids, the
+    (country, month) pairs its claims cover (see :func:`_scope_of`) and the (source as written,
+    ref) of each claim."""
 
     name: str
     dataset: Dataset
     claims: list[ClaimInput]
     events: frozenset[str]
     scope: frozenset[tuple[str | None, str]]
+    given: frozenset[tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -515,57 +517,109 @@ def read_dataset_file(path: Path, dataset: Dataset, limits: Limits = Limits(),
     """Read a UCDP GED or ACLED CSV export as claims of the import contract, within ``limits``.
 
     ``date_order`` ("mdy", "dmy") says in which order the file's dates written with slashes
-    are; None: the file's own dates must say (see :func:`_date_order`). The records are read
-    whole before any is turned into claims, as the order is decided once for the file.
+    are; None: the file's own dates must say (see :func:`_date_order`).
 
     Raises :class:`InputError` listing every problem (file, line, the dataset's column, what
     was expected); a file with any problem gives no claims at all.
     """
-    name = str(path)
-    lines = Lines(path, name, limits, records=True)
     problems: list[Problem] = []
-    claims: list[ClaimInput] = []
-    events: set[str] = set()
-    scope: set[tuple[str | None, str]] = set()
-    read: list[tuple[int, dict[str, str]]] = []
-    unreadable: list[Problem] = []
-    try:
+    stream = DatasetStream(path, dataset, limits, date_order, problems)
+    claims = list(stream.claims())
+    if problems:
+        raise InputError(problems)
+    return DatasetFile(str(path), dataset, claims, frozenset(stream.events), frozenset(stream.scope),
+                       frozenset(stream.given))
+
+
+class DatasetStream:
+    """A dataset file read as its claims are taken (:meth:`claims`), so that a large export is
+    never held whole: read twice, once for the order of its slash dates (decided once for the
+    file, :func:`_date_order`, from those columns alone), once for its claims. Its events, the
+    (country, month) pairs its claims cover and the (source, ref) of each claim it gives are
+    known once every claim was taken, for :func:`missing_upstream`. Problems (file, line, the
+    dataset's column, what was expected) are appended to ``problems``: a file with any gives no
+    claims at all, its consumer stores nothing."""
+
+    def __init__(self, path: Path, dataset: Dataset, limits: Limits, date_order: str | None,
+                 problems: list[Problem]):
+        self.path, self.name, self.dataset = path, str(path), dataset
+        self.limits, self.date_order, self.problems = limits, date_order, problems
+        self.events: set[str] = set()
+        self.scope: set[tuple[str | None, str]] = set()
+        self.given: set[tuple[str, str]] = set()
+
+    def _records(self, problems: list[Problem] | None, lines: Lines) -> Iterator[tuple[int, dict[str, str]]]:
+        """The file's records by column, its header checked; each problem of the file's shape
+        appended to ``problems`` (None: the second reading, which found them before)."""
+        name, dataset = self.name, self.dataset
+        found: list[Problem] = []
         records = csv_records(lines)
         first = next(records, None)
         header, twice = csv_header(name, first[1]) if first else ([], [])
         missing = [c for c in dataset.required if c not in header]
         if first is not None and (twice or missing):
-            problems.extend(twice)
+            found.extend(twice)
             if missing:
-                problems.append(Problem(name, first[0], None, f"is not an export of {dataset.relay}: the header row lacks "
-                                        + ", ".join(repr(shown_key(c)) for c in missing)))
+                found.append(Problem(name, first[0], None, f"is not an export of {dataset.relay}: the header row lacks "
+                                     + ", ".join(repr(shown_key(c)) for c in missing)))
             records = iter(())
+        if problems is not None:
+            problems.extend(found)
         for line, values in records:
             if len(values) != len(header):
-                problems.append(Problem(name, line, None, f"has {len(values)} values; the header has {len(header)} columns"))
+                if problems is not None:
+                    problems.append(Problem(name, line, None,
+                                            f"has {len(values)} values; the header has {len(header)} columns"))
                 continue
-            read.append((line, dict(zip(header, values))))
-    except InputError as exc:   # the file could not be read on: what was found before it counts too
-        unreadable = exc.problems
-    order, basis, found = _date_order(name, read, dataset.date_columns, date_order)
-    problems.extend(found)
-    for line, values in read:
-        row = _Row(name, line, values, [], order, basis, dataset.year_column)
-        rows = dataset.claims_of(row)
-        problems.extend(row.problems)
-        refused = {p.field for p in row.problems} | row.unread if row.problems or row.unread else None
-        for item in rows:
-            claim = _validated(name, line, item, dataset, problems, limits, refused)
-            if claim is not None and refused is None:
-                claims.append(claim)
-                scope.add(_scope_of(dataset.key, claim.raw["ref"], claim.raw.get("note"), claim.date.start,
-                                    claim.date.end))
-        if rows and refused is None:
-            events.add(row.get(dataset.event_column))
-    problems.extend(unreadable)
-    refuse_problems(name, lines, list(dict.fromkeys(problems)), len(claims),
-                    f"is empty; expected an export of {dataset.relay} with a header row", "holds no events")
-    return DatasetFile(name, dataset, claims, frozenset(events), frozenset(scope))
+            yield line, dict(zip(header, values))
+
+    def claims(self) -> Iterator[ClaimInput]:
+        name, dataset, problems = self.name, self.dataset, self.problems
+        before = len(problems)
+        first: list[Problem] = []
+        unreadable: list[Problem] = []   # what stopped the file being read on: what came before it counts too
+        lines = Lines(self.path, name, self.limits, records=True)
+        columns = dataset.date_columns
+        order, basis, found = _date_order(
+            name, ((line, {c: values.get(c) for c in columns})
+                   for line, values in _until_unreadable(self._records(first, lines), unreadable)),
+            columns, self.date_order)
+        problems.extend(first + found)
+        claims = 0
+        second = Lines(self.path, name, self.limits, records=True)
+        for line, values in _until_unreadable(self._records(None, second), []):   # stops where the first did
+            row = _Row(name, line, values, [], order, basis, dataset.year_column)
+            rows = dataset.claims_of(row)
+            own = list(row.problems)
+            refused = {p.field for p in row.problems} | row.unread if row.problems or row.unread else None
+            for item in rows:
+                claim = _validated(name, line, item, dataset, own, self.limits, refused)
+                if claim is not None and refused is None:
+                    claims += 1
+                    self.scope.add(_scope_of(dataset.key, claim.raw["ref"], claim.raw.get("note"),
+                                             claim.date.start, claim.date.end))
+                    self.given.add((claim.source, claim.raw["ref"]))
+                    yield claim
+            problems.extend(dict.fromkeys(own))   # a row's sources may each find one problem
+            if rows and refused is None:
+                self.events.add(row.get(dataset.event_column))
+        problems.extend(unreadable)
+        if len(problems) == before:
+            if not lines.held:
+                problems.append(Problem(name, None, None,
+                                        f"is empty; expected an export of {dataset.relay} with a header row"))
+            elif not claims:
+                problems.append(Problem(name, None, None, "holds no events"))
+
+
+def _until_unreadable(records: Iterator[tuple[int, dict[str, str]]],
+                      unreadable: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
+    """The records up to where the file could not be read on; the problem that stopped it is
+    appended to ``unreadable``."""
+    try:
+        yield from records
+    except InputError as exc:
+        unreadable.extend(exc.problems)
 
 
 def _validated(name: str, line: int, item: dict, dataset: Dataset, problems: list[Problem],
@@ -585,7 +639,7 @@ def _validated(name: str, line: int, item: dict, dataset: Dataset, problems: lis
     return claim
 
 
-def missing_upstream(session: Session, files: Iterable[DatasetFile]) -> list[MissingClaim]:
+def missing_upstream(session: Session, files: Iterable[DatasetFile | DatasetStream]) -> list[MissingClaim]:
     """Stored claims of these datasets that the files no longer give: claims relayed via the
     dataset, with its ref prefix, of a (country, month) a file covers (:func:`_scope_of`), whose
     source and ref no file of the dataset gives now. Listed, never deleted: a person decides what
@@ -594,10 +648,10 @@ def missing_upstream(session: Session, files: Iterable[DatasetFile]) -> list[Mis
     given: set[tuple[int, str]] = set()
     files = list(files)
     for file in files:
-        for claim in file.claims:
-            source = index.find(claim.source)
+        for source_name, ref in file.given:
+            source = index.find(source_name)
             if source is not None:
-                given.add((source.id, claim.raw["ref"]))
+                given.add((source.id, ref))
     events: dict[str, set[str]] = {}   # dataset -> the events its files hold
     for file in files:
         events.setdefault(file.dataset.key, set()).update(file.events)

@@ -15,11 +15,21 @@ from pathlib import Path
 
 import pytest
 
+from cli import claims as cli_claims
 from conftest import Desk
 from reconciler.datasets import DATASETS, _scope_of, read_dataset_file
 
 REAL_UCDP = Path(__file__).resolve().parents[2] / "shared" / "data" / "ucdp-ged-ukraine-2014-2022-2023.csv"
 REJECTED_ONE = "Rejected: 1 problem; nothing was written to the database.\n"
+
+
+@pytest.fixture(autouse=True, params=["read whole", "streamed"])
+def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test twice: files read whole before the database is opened (as files under 64 MB
+    are), and read as they are stored (as larger ones are): the same claims, problems and lists."""
+    if request.param == "streamed":
+        monkeypatch.setattr(cli_claims, "READ_WHOLE_BYTES", 0)
+    return request.param
 
 # UCDP GED's columns, as its CSV (GED 22.1 to 24.1, and the candidate releases) gives them.
 UCDP_COLUMNS = (
