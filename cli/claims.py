@@ -71,6 +71,14 @@ def import_command(app: AppContext, files: tuple[Path, ...], file_format: str, d
                 problems.extend(exc.problems)
         if problems:
             raise InputError(problems)
+    elif file_format != "claims":
+        # Each export's first reading (its header, the order of its dates) before the database
+        # is opened and its lock taken; the second gives the claims as they are stored.
+        datasets = [DatasetStream(file, DATASETS[file_format], limits, date_order) for file in files]
+        for stream in datasets:
+            stream.first_reading(problems)
+        if problems:
+            raise InputError(problems)
 
     def store(session):
         with progress_bars(not as_json and sys.stderr.isatty()) as progress:
@@ -81,13 +89,11 @@ def import_command(app: AppContext, files: tuple[Path, ...], file_format: str, d
                 if file_format == "claims":
                     records = _records(files, limits, found)
                 else:
-                    streams = [DatasetStream(file, DATASETS[file_format], limits, date_order, found) for file in files]
-                    records = (claim for stream in streams for claim in stream.claims())
+                    records = (claim for stream in datasets for claim in stream.claims(found))
                 summary = import_claims(session, records, app.user, problems=found, progress=progress)
-                missing = missing_upstream(session, streams) if file_format != "claims" else []
             else:
                 summary = import_claims(session, claims, app.user, progress=progress)
-                missing = missing_upstream(session, datasets) if datasets else []
+            missing = missing_upstream(session, datasets) if datasets else []
         if dry_run:
             session.rollback()
         return summary, missing

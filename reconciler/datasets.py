@@ -523,8 +523,8 @@ def read_dataset_file(path: Path, dataset: Dataset, limits: Limits = Limits(),
     was expected); a file with any problem gives no claims at all.
     """
     problems: list[Problem] = []
-    stream = DatasetStream(path, dataset, limits, date_order, problems)
-    claims = list(stream.claims())
+    stream = DatasetStream(path, dataset, limits, date_order)
+    claims = list(stream.claims(problems))
     if problems:
         raise InputError(problems)
     return DatasetFile(str(path), dataset, claims, frozenset(stream.events), frozenset(stream.scope),
@@ -532,63 +532,63 @@ def read_dataset_file(path: Path, dataset: Dataset, limits: Limits = Limits(),
 
 
 class DatasetStream:
-    """A dataset file read as its claims are taken (:meth:`claims`), so that a large export is
-    never held whole: read twice, once for the order of its slash dates (decided once for the
-    file, :func:`_date_order`, from those columns alone), once for its claims. Its events, the
-    (country, month) pairs its claims cover and the (source, ref) of each claim it gives are
-    known once every claim was taken, for :func:`missing_upstream`. Problems (file, line, the
-    dataset's column, what was expected) are appended to ``problems``: a file with any gives no
-    claims at all, its consumer stores nothing."""
+    """A dataset file read as its claims are taken, so that a large export is never held whole.
+    It is read twice: :meth:`first_reading` decides the order of its slash dates (once for the
+    file, :func:`_date_order`, from those columns alone) and checks its header; :meth:`claims`
+    then gives its claims one by one. A file that changes between the two readings is refused.
+    Its events, the (country, month) pairs its claims cover and the (source, ref) of each claim
+    it gives are known once every claim was taken, for :func:`missing_upstream`. Problems (file,
+    line, the dataset's column, what was expected) are appended to the list each reading is
+    given: a file with any gives no claims at all, its consumer stores nothing."""
 
-    def __init__(self, path: Path, dataset: Dataset, limits: Limits, date_order: str | None,
-                 problems: list[Problem]):
+    def __init__(self, path: Path, dataset: Dataset, limits: Limits, date_order: str | None):
         self.path, self.name, self.dataset = path, str(path), dataset
-        self.limits, self.date_order, self.problems = limits, date_order, problems
+        self.limits, self.date_order = limits, date_order
         self.events: set[str] = set()
         self.scope: set[tuple[str | None, str]] = set()
         self.given: set[tuple[str, str]] = set()
+        self._first: tuple | None = None   # what the first reading found (see first_reading)
 
-    def _records(self, problems: list[Problem] | None, lines: Lines) -> Iterator[tuple[int, dict[str, str]]]:
-        """The file's records by column, its header checked; each problem of the file's shape
-        appended to ``problems`` (None: the second reading, which found them before)."""
-        name, dataset = self.name, self.dataset
-        found: list[Problem] = []
-        records = csv_records(lines)
-        first = next(records, None)
-        header, twice = csv_header(name, first[1]) if first else ([], [])
-        missing = [c for c in dataset.required if c not in header]
-        if first is not None and (twice or missing):
-            found.extend(twice)
-            if missing:
-                found.append(Problem(name, first[0], None, f"is not an export of {dataset.relay}: the header row lacks "
-                                     + ", ".join(repr(shown_key(c)) for c in missing)))
-            records = iter(())
-        if problems is not None:
-            problems.extend(found)
-        for line, values in records:
-            if len(values) != len(header):
-                if problems is not None:
-                    problems.append(Problem(name, line, None,
-                                            f"has {len(values)} values; the header has {len(header)} columns"))
-                continue
-            yield line, dict(zip(header, values))
-
-    def claims(self) -> Iterator[ClaimInput]:
-        name, dataset, problems = self.name, self.dataset, self.problems
-        before = len(problems)
-        first: list[Problem] = []
-        unreadable: list[Problem] = []   # what stopped the file being read on: what came before it counts too
+    def first_reading(self, problems: list[Problem]) -> None:
+        """Read the file once for its header and the order of its slash dates, and append their
+        problems to ``problems``. The rows' own problems, and what stops the file being read on,
+        are the second reading's (:meth:`claims`), in the order of the lines."""
+        name, columns = self.name, self.dataset.date_columns
+        header: list[Problem] = []
+        counts: list[Problem] = []
+        unreadable: list[Problem] = []
+        state = _state(self.path)
         lines = Lines(self.path, name, self.limits, records=True)
-        columns = dataset.date_columns
-        order, basis, found = _date_order(
-            name, ((line, {c: values.get(c) for c in columns})
-                   for line, values in _until_unreadable(self._records(first, lines), unreadable)),
-            columns, self.date_order)
-        problems.extend(first + found)
-        claims = 0
-        second = Lines(self.path, name, self.limits, records=True)
-        for line, values in _until_unreadable(self._records(None, second), []):   # stops where the first did
-            row = _Row(name, line, values, [], order, basis, dataset.year_column)
+        read = [0, 0]   # how many records, and the last one's line
+
+        def dates() -> Iterator[tuple[int, dict[str, str]]]:
+            for line, values in _until_unreadable(self._records(lines, header, counts), unreadable):
+                read[0], read[1] = read[0] + 1, line
+                yield line, {c: values.get(c) for c in columns}
+
+        order, basis, found = _date_order(name, dates(), columns, self.date_order)
+        problems.extend(header + found)
+        self._first = _FirstReading(order, basis, state, tuple(read), header, counts, unreadable, lines.held,
+                                    bool(header or found))
+
+    def claims(self, problems: list[Problem]) -> Iterator[ClaimInput]:
+        """The file's claims, read a second time (after :meth:`first_reading`, which this calls
+        if it was not); each row's problems appended to ``problems`` as it is read."""
+        if self._first is None:
+            self.first_reading(problems)
+        first = self._first
+        name, dataset = self.name, self.dataset
+        self.events, self.scope, self.given = set(), set(), set()
+        before = len(problems)
+        header: list[Problem] = []
+        counts: list[Problem] = []
+        unreadable: list[Problem] = []
+        read, claims = [0, 0], 0
+        names: dict[str, str] = {}   # one copy of each source's name in ``given``
+        lines = Lines(self.path, name, self.limits, records=True)
+        for line, values in _until_unreadable(self._records(lines, header, counts, problems), unreadable):
+            read[0], read[1] = read[0] + 1, line
+            row = _Row(name, line, values, [], first.order, first.basis, dataset.year_column)
             rows = dataset.claims_of(row)
             own = list(row.problems)
             refused = {p.field for p in row.problems} | row.unread if row.problems or row.unread else None
@@ -598,18 +598,71 @@ class DatasetStream:
                     claims += 1
                     self.scope.add(_scope_of(dataset.key, claim.raw["ref"], claim.raw.get("note"),
                                              claim.date.start, claim.date.end))
-                    self.given.add((claim.source, claim.raw["ref"]))
+                    self.given.add((names.setdefault(claim.source, claim.source), claim.raw["ref"]))
                     yield claim
             problems.extend(dict.fromkeys(own))   # a row's sources may each find one problem
             if rows and refused is None:
                 self.events.add(row.get(dataset.event_column))
         problems.extend(unreadable)
-        if len(problems) == before:
-            if not lines.held:
+        if (_state(self.path), tuple(read), header, counts, unreadable) != (
+                first.state, first.read, first.header, first.counts, first.unreadable):
+            problems.append(Problem(name, None, None, "changed while it was read (it is read twice, the second "
+                                    "time for its claims); nothing was taken from it; import it again"))
+        elif not first.problems and len(problems) == before:
+            if not first.held:
                 problems.append(Problem(name, None, None,
                                         f"is empty; expected an export of {dataset.relay} with a header row"))
             elif not claims:
                 problems.append(Problem(name, None, None, "holds no events"))
+
+    def _records(self, lines: Lines, header: list[Problem], counts: list[Problem],
+                 rows: list[Problem] | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+        """The file's records by column, its header checked: the header's problems appended to
+        ``header``, a record's number of values to ``counts``, and to ``rows`` too when given (the
+        second reading's problems, in the order of the lines)."""
+        name, dataset = self.name, self.dataset
+        records = csv_records(lines)
+        first = next(records, None)
+        columns, twice = csv_header(name, first[1]) if first else ([], [])
+        missing = [c for c in dataset.required if c not in columns]
+        if first is not None and (twice or missing):
+            header.extend(twice)
+            if missing:
+                header.append(Problem(name, first[0], None, f"is not an export of {dataset.relay}: the header row lacks "
+                                      + ", ".join(repr(shown_key(c)) for c in missing)))
+            return
+        for line, values in records:
+            if len(values) != len(columns):
+                problem = Problem(name, line, None, f"has {len(values)} values; the header has {len(columns)} columns")
+                counts.append(problem)
+                if rows is not None:
+                    rows.append(problem)
+                continue
+            yield line, dict(zip(columns, values))
+
+
+@dataclass(frozen=True)
+class _FirstReading:
+    """What a dataset file's first reading found, for the second to use and check against."""
+
+    order: str | None           # the order of its slash dates
+    basis: str                  # what says so
+    state: tuple | None         # the file's inode, size and time (_state)
+    read: tuple[int, int]       # how many records, and the last one's line
+    header: list[Problem]
+    counts: list[Problem]       # records with another number of values than the header
+    unreadable: list[Problem]   # what stopped the file being read on
+    held: bool                  # whether any line held more than spaces
+    problems: bool              # whether it had problems of its own (the header's, the dates' order)
+
+
+def _state(path: Path) -> tuple | None:
+    """What says a file was not changed between two readings: its inode, size and time."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_ino, found.st_size, found.st_mtime_ns
 
 
 def _until_unreadable(records: Iterator[tuple[int, dict[str, str]]],

@@ -28,7 +28,12 @@ def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     """Every test twice: files read whole before the database is opened (as files under 64 MB
     are), and read as they are stored (as larger ones are): the same claims, problems and lists."""
     if request.param == "streamed":
-        monkeypatch.setattr(cli_claims, "READ_WHOLE_BYTES", 0)
+        monkeypatch.setattr(cli_claims, "READ_WHOLE_BYTES", -1)   # an empty file too
+
+        def whole(*args, **kwargs):
+            raise AssertionError("a streamed import read a file whole")
+
+        monkeypatch.setattr(cli_claims, "read_dataset_file", whole)
     return request.param
 
 # UCDP GED's columns, as its CSV (GED 22.1 to 24.1, and the candidate releases) gives them.
@@ -707,3 +712,50 @@ def test_datasets_acled_recode_of_the_timestamp_alone_changes_nothing(sources: D
     assert result.stdout.startswith("touched.csv: added 0, updated 0, already stored 14\n"), result.stdout
     assert sources("run").exit_code == 0
     assert sources.query("SELECT id, version FROM events ORDER BY id") == versions
+
+
+# Files wrong as a whole, or in their shape, refused alike read whole or streamed; problems in
+# the order of the lines (a record's number of values among the rows' own problems).
+_HEADER = ",".join(UCDP_COLUMNS)
+BAD_FILES = {
+    "empty": ("", ["Error: bad.csv: is empty; expected an export of UCDP GED with a header row"]),
+    "header only": (_HEADER + "\n", ["Error: bad.csv: holds no events"]),
+    "a column twice": (_HEADER + ",best\n", ["Error: bad.csv:1: field 'best': is a column twice in the header "
+                                              "row; name each column once"]),
+    "values and a row's problem": (
+        csv_text(UCDP_COLUMNS, [UCDP_ROWS[0], ucdp_row(900002, "2031-03-16", "Horlivka", "OSCE SMM", 1,
+                                                       date_prec=9)]) + "1,2,3\n",
+        ["Error: bad.csv:3: field 'date_prec': expected a UCDP date precision code: 1 (exact day), 2 (within 2-6 "
+         "days), 3 (the week), 4 (within 8-30 days or the month), 5 (more than a month); got '9'",
+         "Error: bad.csv:4: has 3 values; the header has 49 columns"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_datasets_a_file_wrong_as_a_whole_is_refused(sources: Desk, case: str) -> None:
+    text, errors = BAD_FILES[case]
+    before = sources.dump()
+    result = sources("import", "--format", "ucdp", sources.write("bad.csv", text))
+    assert result.exit_code == 2
+    n = len(errors)
+    assert result.stderr == "\n".join(errors) + (
+        f"\nRejected: {n} problem{'s' if n > 1 else ''}; nothing was written to the database.\n")
+    assert sources.dump() == before
+
+
+def test_datasets_a_file_changed_between_its_two_readings_gives_nothing(tmp_path: Path) -> None:
+    from reconciler.datasets import DatasetStream
+    from reconciler.limits import Limits
+
+    path = tmp_path / "ged.csv"
+    path.write_text(csv_text(UCDP_COLUMNS, UCDP_ROWS[:3]), encoding="utf-8")
+    stream = DatasetStream(path, DATASETS["ucdp"], Limits(), None)
+    problems: list = []
+    stream.first_reading(problems)
+    assert problems == []
+    # Cut to one row (as a download still being written, or written again) before the claims are read.
+    path.write_text(csv_text(UCDP_COLUMNS, UCDP_ROWS[:1]), encoding="utf-8")
+    list(stream.claims(problems))
+    assert [(p.line, p.message) for p in problems] == [(None, (
+        "changed while it was read (it is read twice, the second time for its claims); nothing was taken from it; "
+        "import it again"))]

@@ -18,7 +18,7 @@ from reconciler.errors import InputError
 from reconciler.limits import Limits
 from reconciler.models import Claim
 from reconciler.places import PlaceNormaliser
-from reconciler.reading import claim_records
+from reconciler.reading import claim_records, read_claim_file
 
 REJECTED = "Rejected: {n} problem{s}; nothing was written to the database.\n"
 
@@ -26,7 +26,12 @@ REJECTED = "Rejected: {n} problem{s}; nothing was written to the database.\n"
 @pytest.fixture(autouse=True)
 def streamed(monkeypatch: pytest.MonkeyPatch) -> None:
     """`reconcile import` streams files of any size here (not only those over 64 MB)."""
-    monkeypatch.setattr(cli_claims, "READ_WHOLE_BYTES", 0)
+    monkeypatch.setattr(cli_claims, "READ_WHOLE_BYTES", -1)   # an empty file too
+
+    def whole(*args, **kwargs):
+        raise AssertionError("a streamed import read a file whole")
+
+    monkeypatch.setattr(cli_claims, "read_claim_file", whole)
 
 
 @pytest.fixture
@@ -229,6 +234,7 @@ def test_a_small_file_is_checked_before_the_database_is_opened(desk: Desk, monke
     # Under the size at which files are streamed: the problem is listed though there is no
     # database for --dry-run to use.
     monkeypatch.setattr(cli_claims, "READ_WHOLE_BYTES", 64 * 1024 * 1024)
+    monkeypatch.setattr(cli_claims, "read_claim_file", read_claim_file)
     result = desk("import", "--dry-run", desk.write_jsonl("claims.jsonl", [claim(1, killed="lots")]))
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: claims.jsonl:1: field 'killed': expected a casualty figure")
