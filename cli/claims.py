@@ -39,8 +39,8 @@ def import_command(app: AppContext, files: tuple[Path, ...], file_format: str, d
     """Import claims from JSON Lines or CSV files, or from UCDP GED or ACLED exports, all or nothing.
 
     Every claim is checked; if any has a problem, each problem is listed with its file, line
-    and field, and nothing is written. Claims files over 64 MB in all are read as they are
-    stored, in the one transaction, which a problem rolls back. Claims already stored are not
+    and field, and nothing is written. Files over 64 MB in all are read as they are stored,
+    in the one transaction, which a problem rolls back. Claims already stored are not
     added twice. Lines, fields and nesting have limits (the --max-... options).
 
     A dataset's event becomes one claim per source it lists, relayed via the dataset ("UCDP

@@ -547,29 +547,19 @@ class DatasetStream:
         self.events: set[str] = set()
         self.scope: set[tuple[str | None, str]] = set()
         self.given: set[tuple[str, str]] = set()
-        self._first: tuple | None = None   # what the first reading found (see first_reading)
+        self._first: _FirstReading | None = None   # what the first reading found
 
     def first_reading(self, problems: list[Problem]) -> None:
         """Read the file once for its header and the order of its slash dates, and append their
         problems to ``problems``. The rows' own problems, and what stops the file being read on,
         are the second reading's (:meth:`claims`), in the order of the lines."""
-        name, columns = self.name, self.dataset.date_columns
-        header: list[Problem] = []
-        counts: list[Problem] = []
-        unreadable: list[Problem] = []
-        state = _state(self.path)
-        lines = Lines(self.path, name, self.limits, records=True)
-        read = [0, 0]   # how many records, and the last one's line
-
-        def dates() -> Iterator[tuple[int, dict[str, str]]]:
-            for line, values in _until_unreadable(self._records(lines, header, counts), unreadable):
-                read[0], read[1] = read[0] + 1, line
-                yield line, {c: values.get(c) for c in columns}
-
-        order, basis, found = _date_order(name, dates(), columns, self.date_order)
-        problems.extend(header + found)
-        self._first = _FirstReading(order, basis, state, tuple(read), header, counts, unreadable, lines.held,
-                                    bool(header or found))
+        columns = self.dataset.date_columns
+        reading = _Reading(self)
+        order, basis, found = _date_order(
+            self.name, ((line, {c: values.get(c) for c in columns}) for line, values in reading.records()),
+            columns, self.date_order)
+        problems.extend(reading.header + found)
+        self._first = _FirstReading(order, basis, reading, found)
 
     def claims(self, problems: list[Problem]) -> Iterator[ClaimInput]:
         """The file's claims, read a second time (after :meth:`first_reading`, which this calls
@@ -580,14 +570,10 @@ class DatasetStream:
         name, dataset = self.name, self.dataset
         self.events, self.scope, self.given = set(), set(), set()
         before = len(problems)
-        header: list[Problem] = []
-        counts: list[Problem] = []
-        unreadable: list[Problem] = []
-        read, claims = [0, 0], 0
+        claims = 0
         names: dict[str, str] = {}   # one copy of each source's name in ``given``
-        lines = Lines(self.path, name, self.limits, records=True)
-        for line, values in _until_unreadable(self._records(lines, header, counts, problems), unreadable):
-            read[0], read[1] = read[0] + 1, line
+        reading = _Reading(self, problems)
+        for line, values in reading.records():
             row = _Row(name, line, values, [], first.order, first.basis, dataset.year_column)
             rows = dataset.claims_of(row)
             own = list(row.problems)
@@ -603,40 +589,64 @@ class DatasetStream:
             problems.extend(dict.fromkeys(own))   # a row's sources may each find one problem
             if rows and refused is None:
                 self.events.add(row.get(dataset.event_column))
-        problems.extend(unreadable)
-        if (_state(self.path), tuple(read), header, counts, unreadable) != (
-                first.state, first.read, first.header, first.counts, first.unreadable):
+        problems.extend(reading.unreadable)
+        if reading.shape() != first.reading.shape() or _state(self.path) != first.reading.state:   # before or during
             problems.append(Problem(name, None, None, "changed while it was read (it is read twice, the second "
                                     "time for its claims); nothing was taken from it; import it again"))
-        elif not first.problems and len(problems) == before:
-            if not first.held:
+        elif not (first.reading.header or first.found) and len(problems) == before:
+            if not reading.lines.held:
                 problems.append(Problem(name, None, None,
                                         f"is empty; expected an export of {dataset.relay} with a header row"))
             elif not claims:
                 problems.append(Problem(name, None, None, "holds no events"))
 
-    def _records(self, lines: Lines, header: list[Problem], counts: list[Problem],
-                 rows: list[Problem] | None = None) -> Iterator[tuple[int, dict[str, str]]]:
-        """The file's records by column, its header checked: the header's problems appended to
-        ``header``, a record's number of values to ``counts``, and to ``rows`` too when given (the
-        second reading's problems, in the order of the lines)."""
-        name, dataset = self.name, self.dataset
-        records = csv_records(lines)
+
+class _Reading:
+    """One reading of a dataset file: its records by column, the header checked, and what it
+    found of the file's shape, by which two readings of one file are compared: the file's inode,
+    size and time when it began, the records read and the last one's line, the header's
+    problems, the records with another number of values than the header (appended to ``rows``
+    too when given: the second reading's problems, in the order of the lines) and what stopped
+    the file being read on."""
+
+    def __init__(self, stream: DatasetStream, rows: list[Problem] | None = None):
+        self.stream, self.rows = stream, rows
+        self.state = _state(stream.path)
+        self.lines = Lines(stream.path, stream.name, stream.limits, records=True)
+        self.read = (0, 0)
+        self.header: list[Problem] = []
+        self.counts: list[Problem] = []
+        self.unreadable: list[Problem] = []
+
+    def shape(self) -> tuple:
+        return self.state, self.read, self.header, self.counts, self.unreadable
+
+    def records(self) -> Iterator[tuple[int, dict[str, str]]]:
+        try:
+            for line, values in self._checked():
+                self.read = (self.read[0] + 1, line)
+                yield line, values
+        except InputError as exc:   # the file could not be read on: what came before it counts
+            self.unreadable.extend(exc.problems)
+
+    def _checked(self) -> Iterator[tuple[int, dict[str, str]]]:
+        name, dataset = self.stream.name, self.stream.dataset
+        records = csv_records(self.lines)
         first = next(records, None)
         columns, twice = csv_header(name, first[1]) if first else ([], [])
         missing = [c for c in dataset.required if c not in columns]
         if first is not None and (twice or missing):
-            header.extend(twice)
+            self.header.extend(twice)
             if missing:
-                header.append(Problem(name, first[0], None, f"is not an export of {dataset.relay}: the header row lacks "
-                                      + ", ".join(repr(shown_key(c)) for c in missing)))
+                self.header.append(Problem(name, first[0], None, f"is not an export of {dataset.relay}: the header "
+                                           "row lacks " + ", ".join(repr(shown_key(c)) for c in missing)))
             return
         for line, values in records:
             if len(values) != len(columns):
                 problem = Problem(name, line, None, f"has {len(values)} values; the header has {len(columns)} columns")
-                counts.append(problem)
-                if rows is not None:
-                    rows.append(problem)
+                self.counts.append(problem)
+                if self.rows is not None:
+                    self.rows.append(problem)
                 continue
             yield line, dict(zip(columns, values))
 
@@ -647,13 +657,8 @@ class _FirstReading:
 
     order: str | None           # the order of its slash dates
     basis: str                  # what says so
-    state: tuple | None         # the file's inode, size and time (_state)
-    read: tuple[int, int]       # how many records, and the last one's line
-    header: list[Problem]
-    counts: list[Problem]       # records with another number of values than the header
-    unreadable: list[Problem]   # what stopped the file being read on
-    held: bool                  # whether any line held more than spaces
-    problems: bool              # whether it had problems of its own (the header's, the dates' order)
+    reading: _Reading           # its shape (see _Reading.shape)
+    found: list[Problem]        # the problems of the order of its dates
 
 
 def _state(path: Path) -> tuple | None:
@@ -663,16 +668,6 @@ def _state(path: Path) -> tuple | None:
     except OSError:
         return None
     return found.st_ino, found.st_size, found.st_mtime_ns
-
-
-def _until_unreadable(records: Iterator[tuple[int, dict[str, str]]],
-                      unreadable: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
-    """The records up to where the file could not be read on; the problem that stopped it is
-    appended to ``unreadable``."""
-    try:
-        yield from records
-    except InputError as exc:
-        unreadable.extend(exc.problems)
 
 
 def _validated(name: str, line: int, item: dict, dataset: Dataset, problems: list[Problem],

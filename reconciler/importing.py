@@ -242,7 +242,8 @@ class _RefsGiven:
         self.file_of = array("I")
         self.files: dict[str, int] = {}
 
-    def check(self, claims: list[ClaimInput], index: SourceIndex, problems: list[Problem]) -> list[tuple[ClaimInput, str]]:
+    def check(self, claims: list[ClaimInput], index: SourceIndex,
+              problems: list[Problem]) -> list[tuple[ClaimInput, str]]:
         """Fingerprint every claim; a claim that gives an earlier ref other content is a problem
         (and left out), the others are returned with their fingerprints."""
         result = []
@@ -332,10 +333,11 @@ def import_claims(session: Session, claims: Iterable[ClaimInput], user: str,
     ref changed to another stored claim's content), nothing more is stored; the rest is still
     read for the problems the reading and the checks that need no store find, and InputError
     lists them in the order of the lines: the caller's transaction rolls back what was stored,
-    so a refused import changes nothing (but the time it took). Places are read with the desk's own places laid over
-    the bundled gazetteer unless ``normaliser`` says otherwise. ``progress(stage, done, total)``,
-    where given, is told how many claims were read (``"claims read"``, the total not known) and
-    then how many of the claims stored have had their content hashes recorded."""
+    so a refused import changes nothing (but the time it took). Places are read with the desk's
+    own places laid over the bundled gazetteer unless ``normaliser`` says otherwise.
+    ``progress(stage, done, total)``, where given, is told how many claims were read (``"claims
+    read"``, the total not known) and then how many of the claims stored have had their content
+    hashes recorded."""
     if problems is None:
         if not isinstance(claims, (list, tuple)):
             raise TypeError("a stream of claims needs the list of problems its reader appends to (problems=...)")
@@ -346,15 +348,16 @@ def import_claims(session: Session, claims: Iterable[ClaimInput], user: str,
     found: list[tuple[tuple[int, int], Problem]] = []   # this import's problems, where their claims are in the stream
     started = False
     for part in _parts(claims, PART, problems):
-        files.update(dict.fromkeys(c.file for c, _ in part))
+        read = [claim for claim, _ in part]
+        files.update(dict.fromkeys(c.file for c in read))
         checked: list[Problem] = []
-        new_sources.check([c for c, _ in part], checked)
-        batch = given.check([c for c, _ in part], importer.index, checked)
+        new_sources.check(read, checked)
+        batch = given.check(read, importer.index, checked)
         if not (problems or found or checked):
             if not started:
                 _forget_orphans(session, importer.deleted.values())
                 started = True
-            importer.prepare_reports([c for c, _ in part])
+            importer.prepare_reports(read)
             try:
                 for chunk in chunks(batch, CHUNK):
                     _import_chunk(importer, chunk)
@@ -365,7 +368,7 @@ def import_claims(session: Session, claims: Iterable[ClaimInput], user: str,
             at = {(c.file, c.line): where for c, where in part}
             found.extend((at.get((p.file, p.line), (len(problems), 0)), p) for p in checked)
         if progress is not None:
-            progress("claims read", part[-1][1][1] + 1, None)
+            progress("claims read", part[-1][1][1] + 1, None)   # the last claim's position, plus one
     if problems or found:
         raise InputError(_in_order(problems, found))
     _mark_old_neighbours(session, importer.moved)
