@@ -395,6 +395,22 @@ class ReviewPair(Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
 
 
+class StrongLink(Base):
+    """A pair of claims (``claim_a < claim_b``) the run that last scored it found strongly linked:
+    at or above the link threshold with nothing forbidding the link, or linked by a person. Kept
+    between runs (reconciler.strong), so that an incremental run follows a stored claim's strong
+    links from the table instead of scoring every candidate of that claim again; a run replaces
+    the rows of the claims it re-matched."""
+
+    __tablename__ = "strong_links"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    claim_a: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    # Indexed on its own too (the primary key serves claim_a): a run reads and replaces the rows
+    # of its claims on either side.
+    claim_b: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
 class AuditEntry(Base):
     """One change, hash-chained: ``hash`` covers the entry's content and ``prev_hash``."""
 

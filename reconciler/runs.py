@@ -24,7 +24,7 @@ from .db import CHUNK, JSONText, among, chunks, delete_in, driver_rows, insert_r
 from .eventgrades import event_values, grading_texts, relay_names
 from .features import load_features
 from .matching import Blocker, ClaimFeatures, PlaceHints, Score, cannot_link, score_pair
-from . import audit, content, marks, scoring
+from . import audit, content, marks, scoring, strong
 from .processes import default_workers, forked_map, shared
 from .scoring import PairScore, score_all, score_wave
 from .models import (STATUSES, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, Run, core,
@@ -70,9 +70,15 @@ class _Explorer:
     More seeds can be added later; pairs already scored are not scored again."""
 
     def __init__(self, features: dict[int, ClaimFeatures], blocker: Blocker, hints: PlaceHints, config: Config,
-                 must: set[tuple[int, int]], cannot: set[tuple[int, int]], progress: Progress, workers: int = 1):
+                 must: set[tuple[int, int]], cannot: set[tuple[int, int]], progress: Progress, workers: int = 1,
+                 stored: Callable[[list[int]], dict[int, list[int]]] | None = None, fresh: set[int] | None = None):
         self.features, self.blocker, self.hints, self.config = features, blocker, hints, config
         self.workers = workers
+        # With ``stored`` (the strong links kept by the last run: reconciler.strong), only the
+        # ``fresh`` claims (new, changed, or whose place hint changed) have every candidate
+        # scored; a stored claim reached is followed along its stored links, and the pairs among
+        # the claims reached are scored once they are all known (settle).
+        self.stored, self.fresh = stored, fresh if stored is not None else None
         self.must, self.cannot, self.progress = must, cannot, progress
         self.graph = _Graph()
         self.must_of: dict[int, set[int]] = {}
@@ -103,13 +109,50 @@ class _Explorer:
         wave = sorted(fresh)
         while wave:
             reached: list[int] = []
-            for node, kept, scored in score_wave(wave, self.features, self.blocker, self.hints, self.config,
+            scored_now = wave if self.fresh is None else [n for n in wave if n in self.fresh]
+            for node, kept, scored in score_wave(scored_now, self.features, self.blocker, self.hints, self.config,
                                                  self.cannot, self.must, self.must_of, self.workers, self.done_pairs):
                 self._visit(len(graph.nodes))
                 graph.pairs_scored += scored
                 for pair in kept:
                     self._record(node, pair, reached)
+            if self.fresh is not None:
+                self._follow([n for n in wave if n not in self.fresh], reached)
             wave = sorted(reached)
+        self.progress("matching", len(graph.nodes), len(graph.nodes))
+
+    def _follow(self, settled: list[int], reached: list[int]) -> None:
+        """Bring in the claims the stored claims ``settled`` are strongly linked to, by the
+        stored links and people's links. A link to a fresh claim is not followed: the fresh
+        claim is a seed, and its own scoring finds its links as they are now."""
+        graph, features, fresh = self.graph, self.features, self.fresh
+        found = self.stored(settled) if settled else {}
+        for node in settled:
+            for other in chain(found.get(node, ()), self.must_of.get(node, ())):
+                # (a claim deleted outside reconcile may be left in the table: not loaded, not followed)
+                if other in features and other not in fresh and other not in graph.nodes:
+                    graph.nodes.add(other)
+                    reached.append(other)
+
+    def settle(self) -> None:
+        """Score the pairs among the stored claims reached that no wave scored: what clustering,
+        the links and the review queue need of them, as a run that scored every candidate of
+        theirs would have kept it (a pair with a claim not reached is not strong: the table
+        holds every strong pair of stored claims). Nothing to do without ``stored``."""
+        if self.fresh is None:
+            return
+        graph = self.graph
+        settled = sorted(graph.nodes - self.fresh)
+        outside: list[int] = []
+        for node, kept, scored in score_wave(settled, self.features, self.blocker, self.hints, self.config,
+                                             self.cannot, self.must, self.must_of, self.workers, self.done_pairs,
+                                             within=graph.nodes):
+            self._visit(len(graph.nodes))
+            graph.pairs_scored += scored
+            for pair in kept:
+                self._record(node, pair, outside)
+        if outside:   # cannot be: every pair scored here is of two claims reached
+            raise RuntimeError(f"claims {outside[:5]} were reached while settling the pairs among reached claims")
         self.progress("matching", len(graph.nodes), len(graph.nodes))
 
     def _visit(self, total: int) -> None:
@@ -297,6 +340,15 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
         else:
             note = f"settings differ from run {last.id}: every claim was re-matched and re-graded"
         full, seeds = True, None
+    elif not full and seeds is None and last is not None and not strong.kept_by(last.counts):
+        # The last run kept no strong links (it was made before reconcile kept them): this run
+        # finds them all, once, and the next follows them.
+        note = (f"run {last.id} kept no strong links for the next run (made by an earlier version of reconcile): "
+                "every claim was re-matched once")
+        full = True
+    # Whether the strong links stored are every one of the claims matched: after this run too
+    # (it replaces the rows of the claims it matched, or all of them).
+    complete = last is None or full or strong.kept_by(last.counts)
     run = Run(user=user, started_at=utcnow(), full=full, config=config.as_dict(), counts={})
     session.add(run)
     session.flush()
@@ -319,12 +371,19 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     hints = PlaceHints(blocker, config, cannot)
     if not full and seeds is None and len(start) < len(features):   # (every claim new: no neighbour left out)
         start |= _hint_neighbours(features, dirty, old_event_of, blocker, hints)
-    explorer = _Explorer(features, blocker, hints, config, must, cannot, progress, workers=workers)
+    # An incremental run follows the stored claims it reaches along their stored strong links
+    # (reconciler.strong). One scoped to a decision's claims scores every claim it reaches: its
+    # new and changed claims are not its seeds, and it is small.
+    follow = not full and seeds is None and last is not None and len(start) < len(features)
+    explorer = _Explorer(features, blocker, hints, config, must, cannot, progress, workers=workers,
+                         stored=(lambda ids: strong.partners(session, ids)) if follow else None,
+                         fresh=set(start) if follow else None)
     while start:
         # An event is re-decided as a whole: the other claims of every event reached join in.
         explorer.explore(start)
         nodes = explorer.graph.nodes
         start = {c for n in nodes if n in old_event_of for c in members_of[old_event_of[n]]} - nodes
+    explorer.settle()
     graph = explorer.graph
     progress("clustering", 0, 1)
     clusters = _cluster(graph, features, hints, config, must, cannot)
@@ -336,8 +395,10 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     _write(session, run, user, config, clusters, ids, spread, graph, features, hints, index, old_event_of,
            manual_events, result, progress, same_settings=last is not None and last.config == config.as_dict(),
            workers=workers)
-    _store_review_pairs(session, graph, clusters, must | cannot, config, run.id,
-                        every_claim=len(graph.nodes) == len(features))
+    every_claim = len(graph.nodes) == len(features)
+    _store_review_pairs(session, graph, clusters, must | cannot, config, run.id, every_claim=every_claim,
+                        fresh=explorer.fresh)
+    strong_links = strong.replace(session, graph.strong, None if every_claim else sorted(graph.nodes))
     # Only the claims this run loaded as new: on PostgreSQL, claims committed by others meanwhile stay new.
     # A run scoped to a decision's claims (seeds) leaves them new: the next run must still look
     # at their neighbours without a place (_hint_neighbours).
@@ -346,6 +407,8 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     # the run's length.
     matched = graph.nodes & dirty if seeds is None else set()
     counts = {"claims": len(features), "claims_matched": len(graph.nodes), "pairs_scored": graph.pairs_scored}
+    if complete or every_claim:
+        counts[strong.COUNT_KEY] = strong_links
     # The claims' features, the blocks and the pairs are not needed from here: let them go
     # before the marks and the audit entry are made, which then reuse their memory (at a
     # million claims these last steps otherwise raised the run's peak by 150 MB).
@@ -419,18 +482,35 @@ def _audit_run(session: Session, user: str, run: Run, result: RunResult,
 
 
 def _store_review_pairs(session: Session, graph: _Graph, clusters: list[list[int]], decided: set[tuple[int, int]],
-                        config: Config, run_id: int, every_claim: bool) -> None:
+                        config: Config, run_id: int, every_claim: bool, fresh: set[int] | None = None) -> None:
     """Replace the review queue's pairs among re-matched claims with this run's uncertain pairs:
     those between the thresholds, strong pairs that clustering kept in two events (their
     groups' average stayed below the link or merge threshold), and pairs of placed claims held
     back by one component alone (neighbouring places, a day too far: ``Score.held_back_by``),
-    which a person should see too."""
+    which a person should see too.
+
+    With ``fresh`` (a run that followed stored strong links: _Explorer), the run scored every
+    pair of its fresh claims and the pairs among the claims it reached, not the pairs of a
+    stored claim reached with one not reached: those stay queued as they were (neither claim
+    changed, and no strong link joins them, so their place in the queue is as it was)."""
     if every_claim:   # a pair is of two claims: every pair goes, in one statement
         session.execute(delete(ReviewPair))
-    else:
+    elif fresh is None:
         nodes = sorted(graph.nodes)
         delete_in(session, ReviewPair, ReviewPair.claim_a, nodes)
         delete_in(session, ReviewPair, ReviewPair.claim_b, nodes)
+    else:
+        delete_in(session, ReviewPair, ReviewPair.claim_a, sorted(fresh))
+        delete_in(session, ReviewPair, ReviewPair.claim_b, sorted(fresh))
+        nodes = graph.nodes
+        among_reached = [{"r_a": a, "r_b": b} for a, b in select_in(
+            session, select(ReviewPair.claim_a, ReviewPair.claim_b), ReviewPair.claim_a, sorted(nodes - fresh), CHUNK)
+            if b in nodes]
+        if among_reached:
+            table = core(ReviewPair)
+            session.connection().execute(
+                table.delete().where(table.c.claim_a == bindparam("r_a"), table.c.claim_b == bindparam("r_b")),
+                among_reached)
     cluster_of = GroupOf(clusters)
     unsure = graph.unsure
     # The kept pairs and the held-back ones, read where they are (never copied into one

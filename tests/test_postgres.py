@@ -657,3 +657,59 @@ def test_postgres_a_streamed_import_in_parts_stores_all_or_nothing(pg_url, tmp_p
     assert run(pg_url, "run").exit_code == 0
     events = json.loads(run(pg_url, "events", "--json").stdout)
     assert {tuple(sorted(c["ref"] for c in e["claims"])): e["status"] for e in events} == ILLUSTRATIVE
+
+
+def test_postgres_an_incremental_run_following_stored_strong_links_equals_a_full_run(pg_url, tmp_path):
+    # The strong links a run keeps (reconciler.strong) read, replaced and written through
+    # PostgreSQL's arrays and COPY: after new claims, an incremental run that follows them leaves
+    # the tables a full run on a copy of the database leaves.
+    import sys
+    from pathlib import Path
+
+    import psycopg
+    from sqlalchemy import text
+
+    from conftest import imported_database
+    from reconciler.config import Config
+    from reconciler.db import open_database
+    from reconciler.importing import import_claims
+    from reconciler.places import PlaceNormaliser
+    from reconciler.reading import read_claim_file
+    from reconciler.runs import reconcile
+    from test_strong_links import TABLES
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import generate
+
+    sources, base, extra, truth = generate.generate_split(1200, 150, seed=29)
+    data = tmp_path / "data"
+    generate.write(data, sources, base, extra, truth)
+    db = imported_database(pg_url, data)
+    with db.write() as session:
+        reconcile(session, "tester", Config(), workers=1)
+    with db.write() as session:
+        import_claims(session, read_claim_file(data / "claims-extra.jsonl"), "tester", PlaceNormaliser())
+    with db.write() as session:
+        result = reconcile(session, "tester", Config(), workers=1)
+    assert not result.full and len(extra) < result.counts["claims_matched"] < result.counts["claims"]
+
+    def tables(target) -> dict:
+        with target.read() as session:
+            return {table: [tuple(row) for row in session.execute(text(sql))] for table, sql in TABLES.items()}
+
+    incremental = tables(db)
+    assert incremental["strong_links"]
+    db.dispose()
+    admin = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    name, copy = pg_url.rsplit("/", 1)[1], f"{pg_url.rsplit('/', 1)[1]}_full"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+    try:
+        other = open_database(pg_url.rsplit("/", 1)[0] + "/" + copy)
+        with other.write() as session:
+            assert reconcile(session, "tester", Config(), full=True, workers=1).full
+        assert tables(other) == incremental
+        other.dispose()
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{copy}" WITH (FORCE)')

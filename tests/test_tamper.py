@@ -414,7 +414,7 @@ def test_first_write_after_an_upgrade_without_init_records_the_baseline_first(de
 
 
 # Tables a run reads that its check leaves alone: what runs derive and the trail itself (docs/audit-content.md).
-DERIVED = {"events", "claim_links", "review_pairs", "event_lineage", "runs", "run_lease", "audit_log", "content_hashes"}
+DERIVED = {"events", "claim_links", "review_pairs", "strong_links", "event_lineage", "runs", "run_lease", "audit_log", "content_hashes"}
 # Bookkeeping a run reads and writes but grades nothing from: which claims to match (reconciler.marks).
 BOOKKEEPING = {"claim_marks"}
 

@@ -1,0 +1,163 @@
+"""The strong links a run keeps for the next (reconciler.strong): an incremental run that follows
+them instead of scoring every candidate of the stored claims it reaches decides what a full run
+decides, through new claims, corrections and people's decisions, and leaves the table as a full
+run would."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import text
+
+from conftest import imported_database
+from reconciler import decisions, strong
+from reconciler.config import Config
+from reconciler.db import open_database
+from reconciler.importing import import_claims
+from reconciler.places import PlaceNormaliser
+from reconciler.reading import read_claim_file
+from reconciler.runs import reconcile
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+import generate  # noqa: E402
+from test_scoring import TABLES as RUN_TABLES  # noqa: E402
+
+# What a run writes (test_scoring), and the strong links it keeps.
+TABLES = RUN_TABLES | {"strong_links": "SELECT claim_a, claim_b FROM strong_links ORDER BY claim_a, claim_b"}
+
+
+def _tables(path: Path) -> dict[str, list[tuple]]:
+    con = sqlite3.connect(path)
+    try:
+        return {table: con.execute(sql).fetchall() for table, sql in TABLES.items()}
+    finally:
+        con.close()
+
+
+def _as_full_run_leaves_it(path: Path, tmp_path: Path, name: str) -> dict[str, list[tuple]]:
+    """The tables after a full run on a copy of the file at ``path``."""
+    copy = tmp_path / f"{name}.sqlite"
+    source, target = sqlite3.connect(path), sqlite3.connect(copy)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    db = open_database(str(copy))
+    with db.write() as session:
+        assert reconcile(session, "tester", Config(), full=True, workers=1).full
+    db.dispose()
+    return _tables(copy)
+
+
+def _import(db, rows: list[dict], path: Path) -> None:
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    with db.write() as session:
+        import_claims(session, read_claim_file(path), "tester", PlaceNormaliser())
+
+
+def _run(db) -> dict:
+    with db.write() as session:
+        result = reconcile(session, "tester", Config(), workers=1)
+    return result.counts | {"full": result.full, "note": result.note}
+
+
+def test_runs_that_follow_the_stored_strong_links_decide_what_a_full_run_decides(tmp_path, monkeypatch):
+    sources, base, extra, truth = generate.generate_split(2500, 400, seed=19)
+    extra, more = extra[:250], extra[250:]
+    data = tmp_path / "data"
+    generate.write(data, sources, base, [], truth)
+    path = tmp_path / "desk.sqlite"
+    db = imported_database(path, data)
+    first = _run(db)
+    tables = _tables(path)
+    # The first run keeps every strong link it found, each once, smaller id first.
+    assert first[strong.COUNT_KEY] == len(tables["strong_links"]) > 1000
+    assert all(a < b for a, b in tables["strong_links"])
+    assert tables == _as_full_run_leaves_it(path, tmp_path, "after-first")
+
+    followed: list[tuple[int, int]] = []   # (claims asked for, links found)
+    real = strong.partners
+
+    def spy(session, claim_ids):
+        found = real(session, claim_ids)
+        followed.append((len(list(claim_ids)), sum(map(len, found.values()))))
+        return found
+
+    monkeypatch.setattr(strong, "partners", spy)
+
+    # New claims, 30 % of them late reports of stored incidents.
+    _import(db, extra, tmp_path / "extra.jsonl")
+    counts = _run(db)
+    assert not counts["full"]
+    # Stored claims were reached and followed along their stored links, not scored in full.
+    assert counts["claims_matched"] > len(extra)
+    assert followed and sum(n for n, _ in followed) > 0 and sum(found for _, found in followed) > 0
+    assert _tables(path) == _as_full_run_leaves_it(path, tmp_path, "after-extra")
+
+    # Corrections: fifty stored claims each move a day later, or change their figure.
+    changed = []
+    for i, row in enumerate(base[::50]):
+        if i % 2 or len(row["date"]) != 10:   # (a period's dates stay)
+            changed.append(row | {"killed": "17"})
+        else:
+            changed.append(row | {"date": (date.fromisoformat(row["date"]) + timedelta(days=1)).isoformat()})
+    _import(db, changed, tmp_path / "fixes.jsonl")
+    counts = _run(db)
+    assert not counts["full"] and counts["claims_matched"] >= len(changed)
+    assert _tables(path) == _as_full_run_leaves_it(path, tmp_path, "after-fixes")
+
+    # People's decisions (each re-clusters its claims at once, scoring all it reaches), then
+    # more new claims: the next run follows the links the decisions' runs stored.
+    with db.read() as session:
+        pairs = session.execute(text(
+            "SELECT a.claim_id, b.claim_id FROM claim_links a JOIN claim_links b ON a.event_id = b.event_id "
+            "AND a.claim_id < b.claim_id ORDER BY a.claim_id LIMIT 40")).all()
+        apart = session.execute(text(
+            "SELECT a.claim_id, b.claim_id FROM claim_links a JOIN claim_links b ON a.event_id < b.event_id "
+            "JOIN claims ca ON ca.id = a.claim_id JOIN claims cb ON cb.id = b.claim_id "
+            "WHERE ca.place_key = cb.place_key AND ca.date_start = cb.date_start ORDER BY a.claim_id LIMIT 1")).one()
+    with db.write() as session:
+        decisions.unlink(session, "tester", *pairs[0])
+    with db.write() as session:
+        decisions.unlink(session, "tester", *pairs[20])
+    with db.write() as session:
+        decisions.link(session, "tester", *apart)
+    assert _tables(path) == _as_full_run_leaves_it(path, tmp_path, "after-decisions")
+    _import(db, more, tmp_path / "more.jsonl")
+    counts = _run(db)
+    assert not counts["full"] and counts["claims_matched"] >= len(more)
+    assert _tables(path) == _as_full_run_leaves_it(path, tmp_path, "after-more")
+    db.dispose()
+
+
+def test_the_run_after_a_run_that_kept_no_strong_links_matches_every_claim_once(tmp_path):
+    # A store whose last run was made before the table (migration 0013 leaves it empty, and the
+    # run's counts say nothing of it): an incremental run there would miss every stored link, so
+    # it re-matches every claim, says why, and the run after it follows the links again.
+    sources, base, extra, truth = generate.generate_split(1200, 120, seed=23)
+    data = tmp_path / "data"
+    generate.write(data, sources, base, extra, truth)
+    path = tmp_path / "desk.sqlite"
+    db = imported_database(path, data)
+    _run(db)
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("DELETE FROM strong_links")
+        con.execute("UPDATE runs SET counts = json_remove(counts, '$.strong_links')")
+    con.close()
+    _import(db, extra[:60], tmp_path / "extra-1.jsonl")
+    counts = _run(db)
+    assert counts["full"] and counts["claims_matched"] == counts["claims"] == len(base) + 60
+    assert "kept no strong links" in counts["note"] and "every claim was re-matched once" in counts["note"]
+    assert counts[strong.COUNT_KEY] == len(_tables(path)["strong_links"]) > 0
+    _import(db, extra[60:], tmp_path / "extra-2.jsonl")
+    counts = _run(db)
+    assert not counts["full"] and counts["note"] is None and counts["claims_matched"] < counts["claims"]
+    assert _tables(path) == _as_full_run_leaves_it(path, tmp_path, "after")
+    db.dispose()
