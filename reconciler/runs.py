@@ -79,6 +79,8 @@ class _Explorer:
         # scored; a stored claim reached is followed along its stored links, and the pairs among
         # the claims reached are scored once they are all known (settle).
         self.stored, self.fresh = stored, fresh if stored is not None else None
+        self.followed = PairList()          # the stored links and people's links followed
+        self.group_of: GroupOf | None = None   # the groups of the claims reached (settle)
         self.must, self.cannot, self.progress = must, cannot, progress
         self.graph = _Graph()
         self.must_of: dict[int, set[int]] = {}
@@ -130,23 +132,32 @@ class _Explorer:
         for node in settled:
             for other in chain(found.get(node, ()), self.must_of.get(node, ())):
                 # (a claim deleted outside reconcile may be left in the table: not loaded, not followed)
-                if other in features and other not in fresh and other not in graph.nodes:
+                if other not in features or other in fresh:
+                    continue
+                self.followed.add(min(node, other), max(node, other))
+                if other not in graph.nodes:
                     graph.nodes.add(other)
                     reached.append(other)
 
     def settle(self) -> None:
-        """Score the pairs among the stored claims reached that no wave scored: what clustering,
-        the links and the review queue need of them, as a run that scored every candidate of
-        theirs would have kept it (a pair with a claim not reached is not strong: the table
-        holds every strong pair of stored claims). Nothing to do without ``stored``."""
+        """Score the pairs of stored claims reached that no wave scored and that are in one group
+        (strongly linked, through the links the waves found and those followed): what
+        clustering, the links and the review queue need of them, as a run that scored every
+        candidate of theirs would have kept it. A pair of stored claims of two groups, or with a
+        claim not reached, is not strong (the table holds every strong pair of stored claims)
+        and scores as it did: nothing needs it. Nothing to do without ``stored``."""
         if self.fresh is None:
             return
         graph = self.graph
+        linked = UnionFind(sorted(graph.nodes))
+        for a, b in chain(graph.strong, self.followed):
+            linked.union(a, b)
+        self.group_of = GroupOf(list(linked.groups().values()))
         settled = sorted(graph.nodes - self.fresh)
         outside: list[int] = []
         for node, kept, scored in score_wave(settled, self.features, self.blocker, self.hints, self.config,
                                              self.cannot, self.must, self.must_of, self.workers, self.done_pairs,
-                                             within=graph.nodes):
+                                             group_of=self.group_of):
             self._visit(len(graph.nodes))
             graph.pairs_scored += scored
             for pair in kept:
@@ -397,7 +408,7 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
            workers=workers)
     every_claim = len(graph.nodes) == len(features)
     _store_review_pairs(session, graph, clusters, must | cannot, config, run.id, every_claim=every_claim,
-                        fresh=explorer.fresh)
+                        fresh=explorer.fresh, group_of=explorer.group_of)
     strong_links = strong.replace(session, graph.strong, None if every_claim else sorted(graph.nodes))
     # Only the claims this run loaded as new: on PostgreSQL, claims committed by others meanwhile stay new.
     # A run scoped to a decision's claims (seeds) leaves them new: the next run must still look
@@ -482,7 +493,8 @@ def _audit_run(session: Session, user: str, run: Run, result: RunResult,
 
 
 def _store_review_pairs(session: Session, graph: _Graph, clusters: list[list[int]], decided: set[tuple[int, int]],
-                        config: Config, run_id: int, every_claim: bool, fresh: set[int] | None = None) -> None:
+                        config: Config, run_id: int, every_claim: bool, fresh: set[int] | None = None,
+                        group_of: GroupOf | None = None) -> None:
     """Replace the review queue's pairs among re-matched claims with this run's uncertain pairs:
     those between the thresholds, strong pairs that clustering kept in two events (their
     groups' average stayed below the link or merge threshold), and pairs of placed claims held
@@ -490,9 +502,10 @@ def _store_review_pairs(session: Session, graph: _Graph, clusters: list[list[int
     which a person should see too.
 
     With ``fresh`` (a run that followed stored strong links: _Explorer), the run scored every
-    pair of its fresh claims and the pairs among the claims it reached, not the pairs of a
-    stored claim reached with one not reached: those stay queued as they were (neither claim
-    changed, and no strong link joins them, so their place in the queue is as it was)."""
+    pair of its fresh claims and the pairs of stored claims in one of the groups it reached
+    (``group_of``), not the other pairs of the stored claims it reached: those stay queued as
+    they were (neither claim changed, and no strong link joins them, so their place in the
+    queue is as it was)."""
     if every_claim:   # a pair is of two claims: every pair goes, in one statement
         session.execute(delete(ReviewPair))
     elif fresh is None:
@@ -502,10 +515,9 @@ def _store_review_pairs(session: Session, graph: _Graph, clusters: list[list[int
     else:
         delete_in(session, ReviewPair, ReviewPair.claim_a, sorted(fresh))
         delete_in(session, ReviewPair, ReviewPair.claim_b, sorted(fresh))
-        nodes = graph.nodes
         among_reached = [{"r_a": a, "r_b": b} for a, b in select_in(
-            session, select(ReviewPair.claim_a, ReviewPair.claim_b), ReviewPair.claim_a, sorted(nodes - fresh), CHUNK)
-            if b in nodes]
+            session, select(ReviewPair.claim_a, ReviewPair.claim_b), ReviewPair.claim_a,
+            sorted(graph.nodes - fresh), CHUNK) if group_of.get(b) is not None and group_of.get(b) == group_of.get(a)]
         if among_reached:
             table = core(ReviewPair)
             session.connection().execute(

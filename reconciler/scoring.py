@@ -21,7 +21,7 @@ from typing import Iterator
 
 from .config import Config
 from .matching import Blocker, ClaimFeatures, PlaceHints, cannot_link, score_pair
-from .pairs import LOW, SHIFT
+from .pairs import LOW, SHIFT, GroupOf
 from .processes import can_fork, forked_map, shared
 
 # Below this many claims a pool costs more than it saves (measured: bench/runcost.py).
@@ -90,14 +90,15 @@ def score_all(nodes: list[int], features: dict[int, ClaimFeatures], blocker: Blo
 def score_wave(nodes: list[int], features: dict[int, ClaimFeatures], blocker: Blocker, hints: PlaceHints,
                config: Config, cannot: set[tuple[int, int]], must: set[tuple[int, int]],
                must_of: dict[int, set[int]], workers: int, done: set[int],
-               within: set[int] | None = None) -> Iterator[tuple[int, list[PairScore], int]]:
+               group_of: GroupOf | None = None) -> Iterator[tuple[int, list[PairScore], int]]:
     """:func:`score_all` for the claims an incremental run reached at once (a wave: its seeds,
     then the claims their strong links brought in, and so on): the pairs each claim proposes
     that an earlier one did not (nor ``done``, pairs as ``a << SHIFT | b``, which gains them) are
     found here, in order, and scored over ``workers`` processes when there are enough of them;
-    with ``within``, only the pairs of two claims in it (runs._Explorer.settle). An incremental run finds its claims a wave at a time, so this is the part of its work that
+    with ``group_of``, only the pairs of two claims of one group (runs._Explorer.settle). An
+    incremental run finds its claims a wave at a time, so this is the part of its work that
     can be shared out."""
-    proposed = [(node, _proposals(node, features, blocker, must_of, done, within)) for node in nodes]
+    proposed = [(node, _proposals(node, features, blocker, must_of, done, group_of)) for node in nodes]
     total = sum(len(others) for _node, others in proposed)
     # Tasks of about equal numbers of pairs, a few a worker, so that one slow task does not
     # leave the other workers idle.
@@ -147,13 +148,14 @@ def _upward(node: int, features: dict[int, ClaimFeatures], blocker: Blocker,
 
 
 def _proposals(node: int, features: dict[int, ClaimFeatures], blocker: Blocker, must_of: dict[int, set[int]],
-               done: set[int], within: set[int] | None = None) -> list[ClaimFeatures]:
+               done: set[int], group_of: GroupOf | None = None) -> list[ClaimFeatures]:
     """The claims ``node`` is to be scored with: its blocker candidates, then the claims people
-    linked it to, less the pairs in ``done`` (which gains them), and, with ``within``, less the
-    claims not in it."""
+    linked it to, less the pairs in ``done`` (which gains them), and, with ``group_of``, less
+    the claims of another group than ``node``'s."""
     found = []
+    group = group_of.get(node) if group_of is not None else None
     for other in [*blocker.candidates(features[node]), *(features[m] for m in sorted(must_of.get(node, ())))]:
-        if within is not None and other.id not in within:
+        if group_of is not None and group_of.get(other.id) != group:
             continue
         packed = (node << SHIFT | other.id) if node < other.id else (other.id << SHIFT | node)
         if packed in done:
