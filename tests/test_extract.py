@@ -372,6 +372,52 @@ def test_extract_headline_closing_speaker_is_a_name_not_a_clause():
     assert (stated.fields["source"], stated.fields["killed"]) == ("prosecutors", "Two")
 
 
+def test_extract_headline_bare_singular_victim_counts_one():
+    # English marks one victim by its noun: a casualty word beside a singular victim, no figure,
+    # counts one (rule singular_victim_word): the object after it, or the subject of a passive.
+    for text, victims, place in (("Russian attack on Lyman kills civilian", "civilian", "Lyman"),
+                                 ("Child killed in Russian shelling of Kherson", "Child", "Kherson"),
+                                 ("Russian shelling kills man in Nikopol", "man", "Nikopol"),
+                                 ("Russian drone strike kills Ukrainian soldier near Bakhmut", "soldier", "near Bakhmut"),
+                                 ("Soldier was killed near Avdiivka", "Soldier", "near Avdiivka"),
+                                 ("Woman wounded in shelling of Marhanets", "Woman", "Marhanets")):
+        draft = _headline(text)
+        figure = "wounded" if "wounded" in text else "killed"
+        assert (draft.fields[figure], draft.fields["victims"], draft.fields["place"]) == (1, victims, place), text
+        assert draft.rules[figure] == "singular_victim_word", text
+    # A plural says no number; a singular before an active verb is who killed, not who died; a
+    # figure stated wins.
+    for text in ("Russian shelling kills civilians in Kherson", "Russian soldier killed civilians in Bucha",
+                 "Russian soldier kills civilians near Izium"):
+        assert _headline(text).fields.get("killed") is None, text
+    assert _headline("Ukrainian soldier kills two Russian soldiers").fields["killed"] == "two"
+    # Ukrainian and Russian mark one by the verb, as before (singular_casualty_word).
+    uk = drafts_of("uk", "Унаслідок обстрілу Нікополя загинула жінка, повідомив голова ОВА.")[0]
+    assert (uk["killed"], uk["victims"]) == (1, "жінка")
+
+
+def test_extract_speaker_after_a_clause_is_the_name_not_the_clause():
+    # "<clause> as <speaker> says/claims …": the speaker is what follows the joining word, and the
+    # clause is read for places (it was the speaker "Heavy fighting in Bakhmut as Wagner").
+    draft = _headline("Heavy fighting in Bakhmut as Wagner claims gains")
+    assert (draft.fields["source"], draft.fields["place"]) == ("Wagner", "Bakhmut")
+    said = _headline("Explosions rock Melitopol while Ukraine says it hit Russian base")
+    assert (said.fields["source"], said.fields["place"]) == ("Government of Ukraine", "Melitopol")
+    # A clause that tells casualties is not cut: the figure is not that speaker's, and the phrase
+    # is no speaker at all (the publisher's own report).
+    toll = _headline("Shelling of Horlivka kills two as Kyiv denies involvement")
+    assert (toll.fields["source"], toll.fields["killed"], toll.fields["place"]) == ("Reuters", "two", "Horlivka")
+    # Neither a preposition nor an adverb joins clauses: "once again" stays in the phrase.
+    again = _headline("Armed Forces of Ukraine once again confirmed the bridge is unusable")
+    assert again.fields["source"] != "again"
+    for lang, sentence, killed in (
+            ("uk", "Бої за Бахмут тривають тоді як Генштаб повідомив про двох загиблих.", "двох"),
+            ("ru", "Бои за Бахмут продолжаются тогда как Генштаб сообщил, что погибли двое мирных жителей.", "двое")):
+        [found] = drafts_of(lang, sentence)
+        assert (found["source"], found["place"], found["killed"]) == (
+            "General Staff of the Armed Forces of Ukraine", "Бахмут", killed), sentence
+
+
 def test_extract_hedges_go_to_note():
     draft = drafts_of("ru", next(c[1] for c in CASES if c[1].startswith("Якобы")))[0]
     assert "не удалось независимо проверить" in draft["note"]

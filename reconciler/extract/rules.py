@@ -37,6 +37,7 @@ class LanguageRules:
     speaker_noise: tuple[str, ...]
     relay_noise: frozenset[str]
     speaker_refuse: frozenset[str]
+    speaker_clause_joins: re.Pattern     # a clause before the speaker ends at the last of these
     hedges: tuple[re.Pattern, ...]
     denials: tuple[re.Pattern, ...]
     killed: re.Pattern
@@ -44,6 +45,8 @@ class LanguageRules:
     total: re.Pattern
     not_victims: re.Pattern
     singular_killed: frozenset[str]
+    singular_victims: frozenset[str]     # one victim by its noun (English): "kills civilian"
+    singular_passive: frozenset[str]     # a casualty word whose subject is its victim: "soldier killed"
     figure_glue: frozenset[str]
     after_glue: frozenset[str]
     article_words: frozenset[str]
@@ -104,6 +107,7 @@ def language_rules(lang: str) -> LanguageRules:
         speaker_noise=tuple(sorted(data.get("speaker_noise", []), key=len, reverse=True)),
         relay_noise=frozenset(data.get("relay_noise", [])),
         speaker_refuse=frozenset(data.get("speaker_refuse", [])),
+        speaker_clause_joins=_words([re.escape(w) for w in data.get("speaker_clause_joins", [])]),
         hedges=tuple(re.compile(h["pattern"], _FLAGS) for h in data.get("hedges", [])),
         denials=tuple(re.compile(p, _FLAGS) for p in data.get("denials", [])),
         killed=_words(data["killed"]),
@@ -111,6 +115,8 @@ def language_rules(lang: str) -> LanguageRules:
         total=_words(data.get("killed_and_wounded", [])),
         not_victims=re.compile("|".join(data.get("not_victims", [])) or "(?!)", _FLAGS),
         singular_killed=frozenset(data.get("singular_killed", [])),
+        singular_victims=frozenset(data.get("singular_victims", [])),
+        singular_passive=frozenset(data.get("singular_passive", [])),
         figure_glue=frozenset(data.get("figure_glue", [])),
         after_glue=frozenset(data.get("after_glue", [])),
         article_words=frozenset(data.get("article_words", [])),

@@ -79,6 +79,22 @@ def _clean(phrase: str, noise: tuple[str, ...]) -> str:
     return text.strip(" ,.;:’'")
 
 
+def _after_clause(phrase: str, rules: LanguageRules) -> str:
+    """A speaker phrase without the clause before its speaker ("Heavy fighting in Bakhmut as
+    Wagner" → "Wagner"): what follows the last of the language's ``speaker_clause_joins``. A
+    clause that tells casualties is left in ("Shelling kills two as Kyiv" denies something
+    else: the figure is not Kyiv's, and the phrase is then no speaker at all)."""
+    last = None
+    for last in rules.speaker_clause_joins.finditer(phrase):
+        pass
+    if last is None:
+        return phrase
+    clause = phrase[:last.start()]
+    if any(ch.isdigit() for ch in clause) or rules.killed.search(clause) or rules.wounded.search(clause):
+        return phrase
+    return phrase[last.end():]
+
+
 def _relay_name(phrase: str, rules: LanguageRules) -> str:
     words = [w for w in phrase.split() if w.lower() not in rules.relay_noise]
     return " ".join(words) or phrase.strip()
@@ -96,7 +112,7 @@ def attribute(sentence: str, rules: LanguageRules, known, headline: bool = False
         if found is None:
             continue
         groups = found.groupdict()
-        speaker = _clean(groups["speaker"], rules.speaker_noise)
+        speaker = _clean(_after_clause(groups["speaker"], rules), rules.speaker_noise)
         if not speaker or ascii_key(speaker) in {ascii_key(w) for w in rules.speaker_refuse} or len(speaker) > 80:
             continue
         if any(ch.isdigit() for ch in speaker) or rules.killed.search(speaker) or rules.wounded.search(speaker):
@@ -356,20 +372,38 @@ def casualties(text: str, rules: LanguageRules) -> tuple[Casualty | None, Casual
         k_end = k + 1
         while k_end < len(starts) and starts[k_end] < end:
             k_end += 1
-        casualty = _casualty(text, words, starts, ends, k, k_end, rules, used) or _singular(words, k, rules)
+        casualty = _casualty(text, words, starts, ends, k, k_end, rules, used) or _singular(words, k, k_end, rules)
         if casualty is not None:
             found[what] = casualty
     return found.get("killed"), found.get("wounded"), found.get("total")
 
 
-def _singular(words: list[str], k: int, rules: LanguageRules) -> Casualty | None:
+def _singular(words: list[str], k: int, k_end: int, rules: LanguageRules) -> Casualty | None:
     """"загинула жінка", "погиб военнослужащий": a singular casualty word beside a victim, no
-    figure: one."""
-    if words[k].lower() not in rules.singular_killed:
+    figure: one. In English, whose verbs do not say how many, a singular victim beside the
+    casualty word: "kills civilian", "kills Ukrainian soldier" (its object), "Child killed in
+    shelling" (the subject of a passive: not "soldier kills")."""
+    if words[k].lower() in rules.singular_killed:
+        for j in (k + 1, k - 1, k + 2):
+            if 0 <= j < len(words) and victims_category(words[j]):
+                return Casualty(1, words[j], "singular_casualty_word", 1)
         return None
-    for j in (k + 1, k - 1, k + 2):
-        if 0 <= j < len(words) and victims_category(words[j]):
-            return Casualty(1, words[j], "singular_casualty_word", 1)
+    if not rules.singular_victims:
+        return None
+    after = [k_end] + ([k_end + 1] if k_end + 1 < len(words) and words[k_end][:1].isupper() else [])
+    for j in after:
+        if j < len(words) and victims_category(words[j]):
+            # The object: one when its noun is singular; a plural ("kills civilians") says no number.
+            if words[j].lower() in rules.singular_victims:
+                return Casualty(1, words[j], "singular_victim_word", 1)
+            return None
+    if words[k].lower() not in rules.singular_passive:
+        return None
+    j = k - 1
+    while j >= 0 and k - j <= 2 and words[j].lower() in rules.figure_glue:   # "soldier was killed"
+        j -= 1
+    if j >= 0 and words[j].lower() in rules.singular_victims and victims_category(words[j]):
+        return Casualty(1, words[j], "singular_victim_word", 1)
     return None
 
 
