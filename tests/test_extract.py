@@ -487,6 +487,55 @@ def test_extract_command_drafts_import_as_claims(tmp_path):
     assert result.exit_code == 0, result.output
 
 
+def test_extract_language_of_cyrillic_without_the_letters_only_one_language_uses():
+    # No і/ї/є/ґ and no ы/э/ъ/ё: the words only one language writes decide ("погибли",
+    # "человека", "при" are Russian; "загинули", "та", "що" Ukrainian). It was Ukrainian always.
+    from reconciler.extract import detect_language
+
+    assert detect_language("В результате обстрела Донецка погибли два человека") == "ru"
+    assert detect_language("Под Бахмутом погибли пятеро военных") == "ru"
+    assert detect_language("Окупанти обстріляли Херсон: загинула жінка") == "uk"
+    assert detect_language("Загинули двоє та поранено п'ятеро") == "uk"
+    assert detect_language("Донецк") == "uk"   # nothing to tell them apart: Ukrainian, as before
+
+
+def test_extract_command_headlines_in_several_languages_read_each_in_its_own(tmp_path):
+    # A monitor's list of headlines from Ukrainian, Russian and English outlets: without --lang
+    # each line is read in its own language (it was the file's: the Russian lines were read with
+    # Ukrainian rules and gave no figure).
+    path = tmp_path / "headlines.txt"
+    path.write_text("В результате обстрела Донецка погибли два человека\n"
+                    "Окупанти обстріляли Херсон: загинула жінка\n"
+                    "Two civilians killed in shelling of Nikopol\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(path), "--headlines", "--published", "2023-06-10",
+                                      "--source", "Ukrinform", "--plain"])
+    assert result.exit_code == 0, result.output
+    drafts = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(d["lang"], d["place"], d["killed"]) for d in drafts] == [
+        ("ru", "Донецка", "два"), ("uk", "Херсон", 1), ("en", "Nikopol", "Two")]
+    # --lang given reads every line in it, as before.
+    result = CliRunner().invoke(cli, ["extract", str(path), "--headlines", "--published", "2023-06-10",
+                                      "--source", "Ukrinform", "--plain", "--lang", "uk"])
+    assert {json.loads(line)["lang"] for line in result.stdout.splitlines()} == {"uk"}
+
+
+@pytest.mark.parametrize("lang, headline, place, name", [
+    ("ru", "ВСУ нанесли удар по Новой Каховке, погибли трое", "Новой Каховке", "Nova Kakhovka"),
+    ("uk", "Удар по Новій Каховці: загинули двоє", "Новій Каховці", "Nova Kakhovka"),
+    ("uk", "Унаслідок обстрілу Нової Каховки загинули двоє", "Нової Каховки", "Nova Kakhovka"),
+    ("ru", "Обстрел Кривого Рога: погибли двое", "Кривого Рога", "Kryvyy Rih"),
+    ("uk", "У Великій Новосілці загинули двоє", "Великій Новосілці", "Velyka Novosilka"),
+    ("uk", "Обстріл Нікополя: загинув чоловік", "Нікополя", "Nikopol"),
+])
+def test_extract_place_of_several_words_declined_is_found(lang, headline, place, name):
+    # The first words of a name decline too ("Новой Каховке": adjective_inflections), and a name
+    # ending in a soft sign takes -я, -ю ("Нікополя"). Before, "Новой Каховке" was Kakhovka, 12 km
+    # away, and "Новій Каховці" a village Novy in Russia; the others had no place.
+    document = read_document("headline", headline, lang)
+    [draft] = extract(document, ExtractOptions(published=PUBLISHED, source="Ukrinform", headline=True))
+    assert (draft.fields.get("place"), draft.place and draft.place.place.name) == (place, name)
+
+
 def test_extract_command_registered_reads_names_from_the_database(tmp_path):
     runner = CliRunner()
     db = str(tmp_path / "desk.sqlite")

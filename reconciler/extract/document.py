@@ -17,6 +17,14 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _UK_ONLY = re.compile(r"[іїєґІЇЄҐ]")
 _RU_ONLY = re.compile(r"[ыэъёЫЭЪЁ]")
+# Words only one of the two writes, for Cyrillic without the letters only one uses ("В
+# результате обстрела Донецка погибли два человека" has none of them): function words and the
+# commonest words of reports, each spelt as only that language spells it.
+_UK_WORDS = frozenset("та що як його був була були було або також через внаслідок загинув загинула загинули "
+                      "загинуло поранено вбито ворог доби минулої окупанти росіяни обстріляли".split())
+_RU_WORDS = frozenset("и что как его был была были было или также при результате погиб погибла погибли погибло "
+                      "ранен ранена ранены ранено человек человека сообщил сообщили около враг".split())
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+")
 _EN_WORDS = frozenset("the a an of in on at to and or is are was were has have had said says by with from for "
                       "that this as after near killed dead".split())
 
@@ -81,7 +89,10 @@ def detect_language(text: str) -> str | None:
     text is in none of them (a Latin-script text must read as English: its common words)."""
     cyrillic, latin = len(_CYRILLIC.findall(text)), len(_LATIN.findall(text))
     if cyrillic > latin:
-        return "uk" if len(_UK_ONLY.findall(text)) >= len(_RU_ONLY.findall(text)) else "ru"
+        words = _CYRILLIC_WORD.findall(text.lower())
+        uk = len(_UK_ONLY.findall(text)) + sum(w in _UK_WORDS for w in words)
+        ru = len(_RU_ONLY.findall(text)) + sum(w in _RU_WORDS for w in words)
+        return "uk" if uk >= ru else "ru"
     words = re.findall(r"[a-z]+", text.lower())
     if latin and words and sum(w in _EN_WORDS for w in words) >= max(1, len(words) // 20):
         return "en"

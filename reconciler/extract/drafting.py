@@ -18,7 +18,7 @@ from typing import Mapping
 from ..errors import ExtractError
 from ..gazetteer import Gazetteer, shared_gazetteer
 from ..translit import ascii_key
-from .document import Document
+from .document import Document, detect_language
 from .rules import LanguageRules, common_rules, language_rules
 from .statements import Casualty, Reading, enumeration, incident_kind, read_sentence
 from .when import When, sentence_date
@@ -70,6 +70,7 @@ class _Pending:
     place: Where
     where: tuple[int, int]
     sentence: str          # the whole sentence (a reading may be one part of it)
+    lang: str              # the language it was read in
     hedge_sentences: list[str] = field(default_factory=list)
     speaker_from: tuple[int, int] | None = None
     speaker_text: str | None = None
@@ -129,6 +130,10 @@ def extract(document: Document, options: ExtractOptions = ExtractOptions(),
     previous: When | None = None    # the last date the story gave: an incident that gives none takes it
     for p, paragraph in enumerate(document.paragraphs):
         found, hedges = [], []
+        # Headlines gathered in one file may be in several languages: unless the language was
+        # given, each line is read in its own (found from its words), else in the document's.
+        if options.headline and options.lang is None:
+            rules = language_rules(detect_language(" ".join(paragraph)) or document.lang)
         for s, sentence in enumerate(paragraph):
             read = common_rules().headline_slug.sub("", sentence) if options.headline else sentence
             when = sentence_date(read, rules, published, previous)
@@ -145,7 +150,7 @@ def extract(document: Document, options: ExtractOptions = ExtractOptions(),
                     if reading.incident or options.headline else Where()
                 if place.place is None and reading.incident and reading.text != read:
                     place = find_place(read, rules, gazetteer, speaker)
-                item = _Pending(reading, when, place, (p + 1, s + 1), sentence)
+                item = _Pending(reading, when, place, (p + 1, s + 1), sentence, rules.lang)
                 if reading.incident:
                     item.when = when or previous
                 found.append(item)
@@ -262,7 +267,7 @@ def _draft(item: _Pending, n: int, document: Document, options: ExtractOptions, 
     text = item.sentence if item.speaker_text is None else (
         f"{item.speaker_text} {item.sentence}" if item.speaker_from < item.where else f"{item.sentence} {item.speaker_text}")
     out["text"] = text
-    out["lang"] = document.lang
+    out["lang"] = item.lang
     notes = [attribution.unattributed_note] if attribution is not None and attribution.unattributed_note else []
     phrases = [h for h in dict.fromkeys(reading.hedges) if not any(h.lower() in n.lower() for n in notes)]
     if phrases:

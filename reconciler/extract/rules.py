@@ -76,6 +76,7 @@ class CommonRules:
     datelines: tuple[Pattern, ...]
     place_stop: frozenset[str]
     inflections: tuple[tuple[str, str], ...]
+    adjective_inflections: tuple[tuple[str, str], ...]   # the first words of a name of several
     war_starts: tuple[date, ...]       # what "since the start of the war" may refer to, earliest first
     headline_slug: re.Pattern          # a wire slug at a headline's start ("UPDATE 2-")
     victims_whole: re.Pattern          # victims' words naming a whole category ("civilians"), on ascii keys
@@ -150,6 +151,7 @@ def common_rules() -> CommonRules:
         datelines=tuple(Pattern(s["name"], re.compile(s["pattern"]), s) for s in data["datelines"]),
         place_stop=frozenset(ascii_key(w) for w in data["place_stop"]),
         inflections=tuple((e, r or "") for e, r in data["inflections"]),
+        adjective_inflections=tuple((e, r or "") for e, r in data.get("adjective_inflections", [])),
         war_starts=tuple(sorted(date.fromisoformat(str(d)) for d in data.get("war_starts", []))),
         headline_slug=re.compile(data.get("headline_slugs", "(?!)")),
         victims_whole=keyword_pattern(data.get("victims_wholes", [])),

@@ -51,13 +51,32 @@ def _lookup(gazetteer: Gazetteer, key: str) -> tuple[list[GazetteerPlace], str]:
     if found:
         return found, "gazetteer"
     head, _, last = key.rpartition(" ")
-    for ending, replacement in common_rules().inflections:
-        if last.endswith(ending) and len(last) - len(ending) >= 4:
-            variant = f"{head} {last[: len(last) - len(ending)] + replacement}".strip()
-            found = gazetteer.exact(variant)
+    rules = common_rules()
+    shortest = 3 if head else 4   # "Кривого Рога": "Рог" is a name only after its first word
+    lasts = [last[: len(last) - len(ending)] + replacement for ending, replacement in rules.inflections
+             if last.endswith(ending) and len(last) - len(ending) >= shortest]
+    for variant in lasts:
+        found = gazetteer.exact(f"{head} {variant}".strip())
+        if found:
+            return found, "gazetteer_inflected"
+    # A name of several words whose first words decline too: "Новой Каховке", "Новій Каховці".
+    for first in _declined(head.split(), rules.adjective_inflections) if head else ():
+        for variant in [last, *lasts]:
+            found = gazetteer.exact(f"{first} {variant}")
             if found:
                 return found, "gazetteer_inflected"
     return [], ""
+
+
+def _declined(words: list[str], endings: tuple[tuple[str, str], ...]) -> list[str]:
+    """The first words of a name with their endings replaced (each word as written or with one
+    of ``endings`` replaced), the words as written left out."""
+    options = [[word] + [word[: len(word) - len(e)] + r for e, r in endings if word.endswith(e) and len(word) - len(e) >= 3]
+               for word in words]
+    variants = [""]
+    for choices in options:
+        variants = [f"{v} {c}".strip() for v in variants for c in choices]
+    return variants[1:]
 
 
 def _best(places: list[GazetteerPlace], gazetteer: Gazetteer, region: str | None) -> GazetteerPlace:
