@@ -64,8 +64,9 @@ def run_command(app: AppContext, full: bool, require_neutral: bool, wait: float,
         return
     c = result.counts
     say(f"Run {result.run_id} ({'full' if result.full else 'incremental'}): "
-               f"{c['claims_matched']} of {c['claims']} claims matched, {c['pairs_scored']} pairs scored; "
-               f"{c['events_touched']} events touched ({c['events_created']} new, {c['events_retired']} retired)")
+        f"{c['claims_matched']} of {_counted(c['claims'], 'claim')} matched, {_counted(c['pairs_scored'], 'pair')} "
+        f"scored; {_counted(c['events_touched'], 'event')} touched ({c['events_created']} new, "
+        f"{c['events_retired']} retired)")
     if result.note:
         say(f"Note: {result.note}")
     say("Grades of touched events: " + ", ".join(f"{STATUS_LABELS[s]} {n}" for s, n in statuses.items()))
@@ -150,3 +151,8 @@ def show_command(app: AppContext, event_id: int, as_json: bool) -> None:
     for item in detail["lineage"]:
         out.print(line(f"Lineage: event {item['old_event_id']} → {item['new_event_id']} ({item['kind']}, "
                        f"run {item['run_id']})"))
+
+
+def _counted(n: int, noun: str) -> str:
+    """"1 event", "2 events"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

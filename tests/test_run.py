@@ -263,6 +263,7 @@ def test_run_incremental_new_claim_joins_its_event_and_regrades_it(desk):
     # The new claim, and the two claims of the event it joins (017, 018): the Marinka shelling of
     # 13 May (019: a civilian wounded) scores 4 + 1 − 3 − 3.5 = −1.5 with it, too weak to reach.
     assert "3 of 52 claims matched" in result.output
+    assert "; 1 event touched (0 new, 0 retired)" in result.output   # one, not "1 events"
     after = {e["id"]: e for e in events(desk)}
     assert sorted(c["ref"] for c in after[e6["id"]]["claims"]) == ["ill-017", "ill-018", "ill-100"]
     assert after[e6["id"]]["status"] == "independently_verified"
