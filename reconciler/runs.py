@@ -26,7 +26,7 @@ from .features import load_features
 from .matching import Blocker, ClaimFeatures, PlaceHints, Score, cannot_link, score_pair
 from . import audit, content, marks, scoring, strong
 from .processes import default_workers, forked_map, shared
-from .scoring import PairScore, score_all, score_wave
+from .scoring import PairScore, score_all, score_wave, settle_groups
 from .models import (STATUSES, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, Run, core,
                      utcnow)
 from .pairs import BestPairs, GroupOf, PairList, PairTotals, pack, unpack
@@ -155,9 +155,9 @@ class _Explorer:
         self.group_of = GroupOf(list(linked.groups().values()))
         settled = sorted(graph.nodes - self.fresh)
         outside: list[int] = []
-        for node, kept, scored in score_wave(settled, self.features, self.blocker, self.hints, self.config,
-                                             self.cannot, self.must, self.must_of, self.workers, self.done_pairs,
-                                             group_of=self.group_of):
+        for node, kept, scored in settle_groups(settled, self.features, self.blocker, self.hints, self.config,
+                                                self.cannot, self.must, self.must_of, self.workers, self.group_of,
+                                                self.fresh):
             self._visit(len(graph.nodes))
             graph.pairs_scored += scored
             for pair in kept:
@@ -381,7 +381,7 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     blocker = Blocker(features.values(), config, few_queries=not full and len(start) * 10 < len(features))
     hints = PlaceHints(blocker, config, cannot)
     if not full and seeds is None and len(start) < len(features):   # (every claim new: no neighbour left out)
-        start |= _hint_neighbours(features, dirty, old_event_of, blocker, hints)
+        start |= _hint_neighbours(features, dirty, old_event_of, blocker, hints, workers)
     # An incremental run follows the stored claims it reaches along their stored strong links
     # (reconciler.strong). One scoped to a decision's claims scores every claim it reaches: its
     # new and changed claims are not its seeds, and it is small.
@@ -432,8 +432,13 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     return result
 
 
+# Claims without a place near new ones checked over several processes from this many (a
+# million claims' 1,000 new ones have about 8,000; 100,000 claims' about 400).
+HINTS_PARALLEL_MIN = 2_000
+
+
 def _hint_neighbours(features: dict[int, ClaimFeatures], dirty: set[int], old_event_of: dict[int, int],
-                     blocker: Blocker, hints: PlaceHints) -> set[int]:
+                     blocker: Blocker, hints: PlaceHints, workers: int = 1) -> set[int]:
     """Claims without a place whose inferred place (PlaceHints) the dirty claims may change:
     an incremental run re-decides them too, so that it equals a full run.
 
@@ -454,12 +459,23 @@ def _hint_neighbours(features: dict[int, ClaimFeatures], dirty: set[int], old_ev
                 else:
                     near_new[other.id] = other
     new = {c for c in dirty if c not in old_event_of}
-    for i, other in near_new.items():
-        if i not in found:
-            hint, before = hints.with_and_without(other, new)
-            if hint != before:
-                found.add(i)
+    asked = [i for i in sorted(near_new) if i not in found]
+    # Each hint with and without the new claims, over the pool where there are enough of them
+    # (a hint depends only on the claims and the settings: the same in every process), learnt
+    # here so that scoring does not work them out again.
+    pool = workers if len(asked) >= HINTS_PARALLEL_MIN else 1
+    size = len(asked) // (4 * pool) + 1
+    tasks = [asked[i:i + size] for i in range(0, len(asked), size)]
+    for answers in forked_map(_hint_task, tasks, (features, hints, new), pool):
+        hints.learn([(i, hint) for i, hint, _before in answers])
+        found.update(i for i, hint, before in answers if hint != before)
     return found
+
+
+def _hint_task(claim_ids: list[int]) -> list[tuple[int, frozenset | None, frozenset | None]]:
+    """In a worker (or here): each claim's place hint with and without the run's new claims."""
+    features, hints, new = shared()
+    return [(i, *hints.with_and_without(features[i], new)) for i in claim_ids]
 
 
 def _statuses(session: Session, event_ids: list[int]) -> dict[int, tuple[str, bool, str | None]]:

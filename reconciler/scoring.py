@@ -89,16 +89,15 @@ def score_all(nodes: list[int], features: dict[int, ClaimFeatures], blocker: Blo
 
 def score_wave(nodes: list[int], features: dict[int, ClaimFeatures], blocker: Blocker, hints: PlaceHints,
                config: Config, cannot: set[tuple[int, int]], must: set[tuple[int, int]],
-               must_of: dict[int, set[int]], workers: int, done: set[int],
-               group_of: GroupOf | None = None) -> Iterator[tuple[int, list[PairScore], int]]:
+               must_of: dict[int, set[int]], workers: int,
+               done: set[int]) -> Iterator[tuple[int, list[PairScore], int]]:
     """:func:`score_all` for the claims an incremental run reached at once (a wave: its seeds,
     then the claims their strong links brought in, and so on): the pairs each claim proposes
     that an earlier one did not (nor ``done``, pairs as ``a << SHIFT | b``, which gains them) are
-    found here, in order, and scored over ``workers`` processes when there are enough of them;
-    with ``group_of``, only the pairs of two claims of one group (runs._Explorer.settle). An
-    incremental run finds its claims a wave at a time, so this is the part of its work that
+    found here, in order, and scored over ``workers`` processes when there are enough of them.
+    An incremental run finds its claims a wave at a time, so this is the part of its work that
     can be shared out."""
-    proposed = [(node, _proposals(node, features, blocker, must_of, done, group_of)) for node in nodes]
+    proposed = [(node, _proposals(node, features, blocker, must_of, done)) for node in nodes]
     total = sum(len(others) for _node, others in proposed)
     # Tasks of about equal numbers of pairs, a few a worker, so that one slow task does not
     # leave the other workers idle.
@@ -119,11 +118,42 @@ def score_wave(nodes: list[int], features: dict[int, ClaimFeatures], blocker: Bl
     yield from _scored_tasks(tasks, (features, blocker, hints, config, cannot, must, must_of), workers, hints)
 
 
+def settle_groups(nodes: list[int], features: dict[int, ClaimFeatures], blocker: Blocker, hints: PlaceHints,
+                  config: Config, cannot: set[tuple[int, int]], must: set[tuple[int, int]],
+                  must_of: dict[int, set[int]], workers: int, group_of: GroupOf,
+                  fresh: set[int]) -> Iterator[tuple[int, list[PairScore], int]]:
+    """For an incremental run that followed stored strong links (runs._Explorer.settle): each of
+    the stored claims reached (``nodes``, ascending) with its candidate pairs of larger id among
+    the stored claims of its group (``group_of``; not ``fresh``: their pairs were scored in the
+    waves), as :func:`score_all` gives them; the candidates are found where the pairs are
+    scored, over ``workers`` processes when there are enough claims."""
+    if workers <= 1 or len(nodes) < PARALLEL_MIN or not can_fork():
+        for node in nodes:
+            scored = _score(node, _settled(node, features, blocker, must_of, group_of, fresh), features, config,
+                            hints, cannot)
+            yield node, [s for s in scored if worth_keeping(s, config, must)], len(scored)
+        return
+    size = len(nodes) // (4 * workers) + 1
+    tasks = [[(node, None) for node in nodes[i:i + size]] for i in range(0, len(nodes), size)]
+    yield from _scored_tasks(tasks, (features, blocker, hints, config, cannot, must, must_of, group_of, fresh),
+                             workers, hints, _settle_task)
+
+
+def _settled(node: int, features: dict[int, ClaimFeatures], blocker: Blocker, must_of: dict[int, set[int]],
+             group_of: GroupOf, fresh: set[int]) -> list[ClaimFeatures]:
+    """The claims ``node`` is scored with when settling its group: :func:`_upward`'s, of its
+    group and not fresh."""
+    group = group_of.get(node)
+    return [other for other in _upward(node, features, blocker, must_of)
+            if other.id not in fresh and group_of.get(other.id) == group]
+
+
 def _scored_tasks(tasks: list[list[tuple[int, list[int] | None]]], state: tuple, workers: int,
-                  hints: PlaceHints) -> Iterator[tuple[int, list[PairScore], int]]:
+                  hints: PlaceHints, function=None) -> Iterator[tuple[int, list[PairScore], int]]:
     """The tasks (each a list of (claim, the ids to score it with, or None: its larger
     candidates)) scored over ``workers`` processes, in order."""
-    for task, (counts, packed, totals, flags, learned) in zip(tasks, forked_map(_score_task, tasks, state, workers)):
+    results = forked_map(function or _score_task, tasks, state, workers)
+    for task, (counts, packed, totals, flags, learned) in zip(tasks, results):
         hints.learn(learned)
         for (node, _others), (kept, scored) in zip(task, _unpack(counts, packed, totals, flags)):
             yield node, kept, scored
@@ -148,15 +178,11 @@ def _upward(node: int, features: dict[int, ClaimFeatures], blocker: Blocker,
 
 
 def _proposals(node: int, features: dict[int, ClaimFeatures], blocker: Blocker, must_of: dict[int, set[int]],
-               done: set[int], group_of: GroupOf | None = None) -> list[ClaimFeatures]:
+               done: set[int]) -> list[ClaimFeatures]:
     """The claims ``node`` is to be scored with: its blocker candidates, then the claims people
-    linked it to, less the pairs in ``done`` (which gains them), and, with ``group_of``, less
-    the claims of another group than ``node``'s."""
+    linked it to, less the pairs in ``done`` (which gains them)."""
     found = []
-    group = group_of.get(node) if group_of is not None else None
     for other in [*blocker.candidates(features[node]), *(features[m] for m in sorted(must_of.get(node, ())))]:
-        if group_of is not None and group_of.get(other.id) != group:
-            continue
         packed = (node << SHIFT | other.id) if node < other.id else (other.id << SHIFT | node)
         if packed in done:
             continue
@@ -165,15 +191,27 @@ def _proposals(node: int, features: dict[int, ClaimFeatures], blocker: Blocker, 
     return found
 
 
+def _settle_task(task: list[tuple[int, None]]) -> tuple[bytes, bytes, bytes, bytes, list]:
+    """In a worker: :func:`_score_task` for :func:`settle_groups`."""
+    features, blocker, hints, config, cannot, must, must_of, group_of, fresh = shared()
+    return _score_nodes(task, lambda node: _settled(node, features, blocker, must_of, group_of, fresh))
+
+
 def _score_task(task: list[tuple[int, list[int] | None]]) -> tuple[bytes, bytes, bytes, bytes, list]:
     """In a worker: each (claim, the ids to score it with, or None: its larger candidates)
     scored, as arrays (per claim: the pairs kept and the pairs scored; the kept pairs, totals
     and flags), and the place hints worked out for them."""
     features, blocker, hints, config, cannot, must, must_of = shared()
+    return _score_nodes(task, lambda node: _upward(node, features, blocker, must_of))
+
+
+def _score_nodes(task: list[tuple[int, list[int] | None]], propose) -> tuple[bytes, bytes, bytes, bytes, list]:
+    """A task scored in a worker, each claim with the ids given or, for None, ``propose(claim)``."""
+    features, _blocker, hints, config, cannot, must = shared()[:6]
     known = len(hints)
     counts, packed, totals, flags = array("q"), array("q"), array("d"), array("b")
     for node, ids in task:
-        others = _upward(node, features, blocker, must_of) if ids is None else [features[i] for i in ids]
+        others = propose(node) if ids is None else [features[i] for i in ids]
         scored = _score(node, others, features, config, hints, cannot)
         kept = [s for s in scored if worth_keeping(s, config, must)]
         for s in kept:

@@ -50,7 +50,7 @@ def _run(tmp_path: Path, name: str, data: Path, workers: int, extra: Path | None
     return result.counts, rows
 
 
-_REAL_TASK = scoring._score_task
+_REAL_TASK, _REAL_SETTLE, _REAL_HINTS = scoring._score_task, scoring._settle_task, runs._hint_task
 _REAL_LINKS, _REAL_GRADES = runs._link_task, runs._grade_task
 _TASKS_SEEN: list[Path] = []
 
@@ -64,6 +64,14 @@ def _spy(kind: str, real, task: list):
 
 def _spy_task(nodes: list[int]):
     return _spy("score", _REAL_TASK, nodes)
+
+
+def _spy_settle(nodes: list):
+    return _spy("settle", _REAL_SETTLE, nodes)
+
+
+def _spy_hints(task: list):
+    return _spy("hints", _REAL_HINTS, task)
 
 
 def _spy_links(task: list):
@@ -112,14 +120,25 @@ def test_an_incremental_run_scoring_its_waves_over_several_processes_equals_one_
     generate.write(data, sources, base, extra, truth)
     alone_counts, alone = _run(tmp_path, "one.sqlite", data, 1, extra=data / "claims-extra.jsonl")
     monkeypatch.setattr(scoring, "WAVE_PAIRS_MIN", 0)   # every wave over the pool, however small
+    monkeypatch.setattr(scoring, "PARALLEL_MIN", 0)     # and the settling of the groups reached
+    monkeypatch.setattr(runs, "HINTS_PARALLEL_MIN", 0)  # and the place hints near the new claims
     _TASKS_SEEN[:] = [tmp_path / "tasks.txt"]
     monkeypatch.setattr(scoring, "_score_task", _spy_task)
+    monkeypatch.setattr(scoring, "_settle_task", _spy_settle)
+    monkeypatch.setattr(runs, "_hint_task", _spy_hints)
     pooled_counts, pooled = _run(tmp_path, "pool.sqlite", data, 2, extra=data / "claims-extra.jsonl")
-    tasks = [line.split() for line in (tmp_path / "tasks.txt").read_text().splitlines()]
+    seen = [line.split() for line in (tmp_path / "tasks.txt").read_text().splitlines()]
+    # The place hints of the claims without a place near the new ones were worked out in other
+    # processes (runs._hint_neighbours), a few claims a task.
+    hinted = [n for kind, _pid, n in seen if kind == "hints"]
+    assert len(hinted) >= 2 and all(int(n) >= 1 for n in hinted)
     # The incremental run's claims were scored in other processes than this one, each claim at
-    # most once (the first run, in one process, sent none); a wave too small to split into two
+    # most once (the first run, in one process, sent none): its new claims in waves, the stored
+    # claims their links reached when settling their groups; a wave too small to split into two
     # tasks is scored here.
-    assert tasks and os.getpid() not in {int(pid) for _kind, pid, _n in tasks}
+    tasks = [task for task in seen if task[0] != "hints"]
+    assert {kind for kind, _pid, _n in tasks} == {"score", "settle"}
+    assert os.getpid() not in {int(pid) for _kind, pid, _n in seen}
     sent = sum(int(n) for _kind, _pid, n in tasks)
     assert 0.9 * alone_counts["claims_matched"] <= sent <= alone_counts["claims_matched"]
     assert alone_counts["claims_matched"] > 250
