@@ -522,13 +522,14 @@ def _store_review_pairs(session: Session, graph: _Graph, clusters: list[list[int
     (``group_of``), not the other pairs of the stored claims it reached: those stay queued as
     they were (neither claim changed, and no strong link joins them, so their place in the
     queue is as it was)."""
-    if every_claim:   # a pair is of two claims: every pair goes, in one statement
+    if fresh is None and every_claim:   # a pair is of two claims: every pair goes, in one statement
         session.execute(delete(ReviewPair))
     elif fresh is None:
         nodes = sorted(graph.nodes)
         delete_in(session, ReviewPair, ReviewPair.claim_a, nodes)
         delete_in(session, ReviewPair, ReviewPair.claim_b, nodes)
     else:
+        # Even when it reached every claim: it did not score the pairs of stored claims of two groups.
         delete_in(session, ReviewPair, ReviewPair.claim_a, sorted(fresh))
         delete_in(session, ReviewPair, ReviewPair.claim_b, sorted(fresh))
         among_reached = [{"r_a": a, "r_b": b} for a, b in select_in(

@@ -136,6 +136,43 @@ def test_runs_that_follow_the_stored_strong_links_decide_what_a_full_run_decides
     db.dispose()
 
 
+def test_a_run_that_follows_kept_links_to_every_claim_keeps_the_queued_pairs_of_two_groups(tmp_path):
+    # Every claim but two changed (each text corrected): the run reaches every claim, yet scores
+    # no pair of two stored claims of two groups. Their queued pair stays queued, as a full run
+    # queues it (it was deleted with the whole queue, as if the run had scored every pair).
+    sources, base, _extra, truth = generate.generate_split(80, 0, seed=5)
+    data = tmp_path / "data"
+    generate.write(data, sources, base, [], truth)
+    path = tmp_path / "desk.sqlite"
+    db = imported_database(path, data)
+    _run(db)
+    con = sqlite3.connect(path)
+    group = {}
+
+    def find(claim):
+        while group.get(claim, claim) != claim:
+            claim = group[claim]
+        return claim
+
+    for a, b in con.execute("SELECT claim_a, claim_b FROM strong_links"):
+        group[find(a)] = find(b)
+    queued = [(a, b) for a, b, score in con.execute("SELECT claim_a, claim_b, score FROM review_pairs")
+              if score < Config().link_threshold and find(a) != find(b) and find(a) != a and find(b) != b]
+    refs = dict(con.execute("SELECT id, ref FROM claims"))
+    con.close()
+    assert queued   # a queued pair of two claims, each strongly linked to another
+    x, y = queued[0]
+    by_ref = {row["ref"]: row for row in base}
+    _import(db, [by_ref[refs[c]] | {"text": by_ref[refs[c]]["text"] + " (corrected)"} for c in sorted(refs)
+                 if c not in (x, y)], tmp_path / "fixes.jsonl")
+    counts = _run(db)
+    assert not counts["full"] and counts["claims_matched"] == counts["claims"] == len(base)
+    tables = _tables(path)
+    assert (x, y) in [row[:2] for row in tables["review_pairs"]]
+    assert tables == _as_full_run_leaves_it(path, tmp_path, "after")
+    db.dispose()
+
+
 def test_the_run_after_a_run_that_kept_no_strong_links_matches_every_claim_once(tmp_path):
     # A store whose last run was made before the table (migration 0013 leaves it empty, and the
     # run's counts say nothing of it): an incremental run there would miss every stored link, so
