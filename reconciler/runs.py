@@ -27,7 +27,7 @@ from .matching import Blocker, ClaimFeatures, PlaceHints, Score, cannot_link, sc
 from . import audit, content, marks, scoring, strong
 from .processes import default_workers, forked_map, shared
 from .scoring import PairScore, score_all, score_wave, settle_groups
-from .models import (STATUSES, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, Run, core,
+from .models import (STATUSES, Claim, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, Run, core,
                      utcnow)
 from .pairs import BestPairs, GroupOf, PairList, PairTotals, pack, unpack
 from .sources import SourceIndex
@@ -370,10 +370,17 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     features, dirty = load_features(session, index, versions=versions, config=config, check=check)
     check.finish()
     old_event_of = dict(driver_rows(session, "SELECT claim_id, event_id FROM claim_links"))
+    gone, left_by_gone = _deleted_outside(session, old_event_of, features)
+    # People's links hold among the claims loaded (one deleted outside reconcile keeps its
+    # decisions, which hold again if it is restored under its id).
+    must = {pair for pair in must if pair[0] in features and pair[1] in features}
     members_of: dict[int, list[int]] = {}
     for claim_id, event_id in old_event_of.items():
         members_of.setdefault(event_id, []).append(claim_id)
     start = set(features) if full else set(dirty if seeds is None else seeds)
+    # The events of claims deleted outside reconcile are re-decided from the claims left; an
+    # event left with none is retired.
+    start |= {c for e in left_by_gone for c in members_of.get(e, ())}
     progress("loading", 1, 1)
 
     # A run that re-decides a few claims asks for the candidates of a few: their neighbourhoods
@@ -399,6 +406,8 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     progress("clustering", 0, 1)
     clusters = _cluster(graph, features, hints, config, must, cannot)
     ids, spread = _assign_ids(clusters, old_event_of, manual_events)
+    for event_id in left_by_gone - set(members_of):
+        spread.setdefault(event_id, [])   # no claim left: retired (_write)
     progress("clustering", 1, 1)
 
     before = _statuses(session, sorted(set(spread)))
@@ -435,6 +444,29 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
 # Claims without a place near new ones checked over several processes from this many (a
 # million claims' 1,000 new ones have about 8,000; 100,000 claims' about 400).
 HINTS_PARALLEL_MIN = 2_000
+
+
+def _deleted_outside(session: Session, old_event_of: dict[int, int],
+                     features: dict[int, ClaimFeatures]) -> tuple[list[int], set[int]]:
+    """Claims whose links outlived them: deleted outside reconcile (the ``sqlite3`` shell keeps
+    no foreign keys), after a person accepted the deletion (``audit accept``; the content check
+    refuses the run before that). Their links, queued pairs and kept strong links go now, and
+    they leave ``old_event_of``; returns them and the events they were in. A linked claim that
+    exists but was not loaded (on PostgreSQL, committed since) only leaves ``old_event_of``:
+    this run does not match it, the next does."""
+    unloaded = sorted(c for c in old_event_of if c not in features)
+    if not unloaded:
+        return [], set()
+    present = {row[0] for row in select_in(session, select(Claim.id), Claim.id, unloaded, CHUNK)}
+    gone = [c for c in unloaded if c not in present]
+    events = {old_event_of[c] for c in gone}
+    for claim_id in unloaded:
+        del old_event_of[claim_id]
+    delete_in(session, ClaimLink, ClaimLink.claim_id, gone)
+    delete_in(session, ReviewPair, ReviewPair.claim_a, gone)
+    delete_in(session, ReviewPair, ReviewPair.claim_b, gone)
+    strong.forget(session, gone)
+    return gone, events
 
 
 def _hint_neighbours(features: dict[int, ClaimFeatures], dirty: set[int], old_event_of: dict[int, int],

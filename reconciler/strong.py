@@ -27,7 +27,7 @@ from .db import CHUNK, chunks, delete_in, insert_rows, select_in
 from .models import StrongLink, core
 from .pairs import PairList, pack, unpack
 
-__all__ = ["COUNT_KEY", "kept_by", "partners", "replace"]
+__all__ = ["COUNT_KEY", "forget", "kept_by", "partners", "replace"]
 
 # The key of a run's counts that says the run kept the table complete (its value: the rows it wrote).
 COUNT_KEY = "strong_links"
@@ -48,6 +48,12 @@ def partners(session: Session, claim_ids: Iterable[int]) -> dict[int, list[int]]
     for a, b in select_in(session, query, StrongLink.claim_b, ids, CHUNK):
         found.setdefault(b, []).append(a)
     return found
+
+
+def forget(session: Session, claim_ids: list[int]) -> None:
+    """Delete the rows of claims deleted outside reconcile (runs._deleted_outside)."""
+    delete_in(session, StrongLink, StrongLink.claim_a, claim_ids)
+    delete_in(session, StrongLink, StrongLink.claim_b, claim_ids)
 
 
 def replace(session: Session, pairs: PairList, matched: list[int] | None) -> int:

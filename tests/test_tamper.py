@@ -15,7 +15,7 @@ import pytest
 
 from reconciler.processes import can_fork
 from test_decisions import ran
-from test_run import events, load_example
+from test_run import events, grouping, load_example
 
 SOURCES = "- {name: Army, kind: military, side: North}\n- {name: Monitors, kind: ngo}\n"
 CLAIMS = [
@@ -160,6 +160,34 @@ def test_run_full_reports_a_claim_deleted_outside_reconcile_instead_of_crashing(
         "Error: claim 2 was deleted outside reconcile since audit entry 3; nothing was graded. Re-import the file "
         "that holds it (`reconcile import FILE`: it comes back as claim 2) or restore the database from a backup, "
         "then run again\n")
+
+
+def test_run_after_a_deletion_outside_reconcile_is_accepted_re_decides_its_events(desk):
+    # Claims deleted with the sqlite3 shell (foreign keys off) leave their links behind. Once a
+    # person accepts the deletion, a run removes those links and re-decides the events from the
+    # claims left: an event left with none is retired. It crashed with a KeyError (`run --full`)
+    # or left the events counting the deleted claims (an incremental run).
+    load_example(desk, "illustrative")
+    ran(desk, "run")
+    ids = {ref: cid for cid, ref in desk.query("SELECT id, ref FROM claims")}
+    # A person linked two claims; one of them is deleted below (its decision stays).
+    ran(desk, "link", str(ids["ill-043"]), str(ids["ill-046"]))
+    lone = desk.query("SELECT event_id FROM claim_links WHERE claim_id = ?", ids["ill-039"])[0][0]
+    desk.execute("DELETE FROM claims WHERE ref IN ('ill-039', 'ill-001', 'ill-046')")
+    ran(desk, "audit", "accept", "--reason", "withdrawn by their sources")
+    result = ran(desk, "run")
+    assert "1 retired" in result.stdout
+    groups = grouping(desk)
+    # ill-002 and ill-003 stay one event, without ill-001 (expected outcome: examples/illustrative).
+    assert ("ill-002", "ill-003") in groups and ("ill-043",) in groups
+    assert not [g for g in groups if {"ill-001", "ill-039", "ill-046"} & set(g)]
+    assert desk.query("SELECT active, n_claims FROM events WHERE id = ?", lone) == [(0, 0)]
+    assert desk.query("SELECT count(*) FROM claim_links WHERE claim_id NOT IN (SELECT id FROM claims)") == [(0,)]
+    assert desk.query("SELECT count(*) FROM pair_constraints WHERE claim_b = ?", ids["ill-046"]) == [(1,)]
+    incremental = desk.query("SELECT claim_id, event_id FROM claim_links ORDER BY claim_id")
+    ran(desk, "run", "--full")
+    assert desk.query("SELECT claim_id, event_id FROM claim_links ORDER BY claim_id") == incremental
+    assert grouping(desk) == groups
 
 
 @pytest.mark.parametrize("workers", WORKERS)
