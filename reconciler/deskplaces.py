@@ -33,11 +33,13 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from . import audit, content
-from .db import chunks
+from .db import CHUNK, among, chunks, parts
 from .errors import InputError, Problem
 from .limits import Limits, key_width_problem, shown_key, text_problem
 from .gazetteer import Gazetteer, GazetteerPlace, shared_gazetteer
-from .models import Place, PlaceName, core, utcnow
+from .marks import touch_where
+from .models import Claim, Place, PlaceName, core, utcnow
+from .places import place_id_key
 from .textfiles import Lines, csv_records, refuse_problems
 from .translit import ascii_key
 
@@ -255,6 +257,7 @@ def import_places(session: Session, rows: list[PlaceRow], user: str, file: str) 
         names_of.setdefault(place_id, []).append(value)
     now = utcnow()
     new_names: list[dict] = []
+    moved: set[int] = set()   # gazetteer ids of stored places given other coordinates
     for row in rows:
         key = (row.origin, row.geonameid if row.origin == "geonames" else ascii_key(row.name))
         place = stored.get(key)
@@ -267,6 +270,8 @@ def import_places(session: Session, rows: list[PlaceRow], user: str, file: str) 
             stored[key] = place
             summary.added.append(place.id)
         elif {k: getattr(place, k) for k in _STORED} != values or tuple(names_of.get(place.id, ())) != row.names:
+            if (place.lat, place.lon) != (values["lat"], values["lon"]):
+                moved.add(gazetteer_id(place))
             for k, v in values.items():
                 setattr(place, k, v)
             place.file, place.updated_by, place.updated_at = file, user, now
@@ -278,11 +283,28 @@ def import_places(session: Session, rows: list[PlaceRow], user: str, file: str) 
         new_names += [{"place_id": place.id, "name": n, "name_key": ascii_key(n)} for n in row.names]
     for part in chunks(new_names, 5000):
         session.connection().execute(core(PlaceName).insert(), part)
+    _mark_claims_at(session, moved)
     if summary.added or summary.updated:
         audit.record(session, user, "places import", "places", after={
             "file": file, "added": summary.added, "updated": summary.updated, "unchanged": summary.unchanged},
             content=content.places_written(session, user, summary.added + summary.updated))
     return summary
+
+
+def _mark_claims_at(session: Session, moved: set[int]) -> None:
+    """Mark for the next run the claims that may be at a place given other coordinates: a run
+    reads a place's coordinates as stored now (distances, places near), so their pairs score
+    otherwise, and a run re-decides only marked claims and what they reach. (Names added or
+    changed are read by `reconcile renormalise`, which marks the claims it reads otherwise.)"""
+    if not moved:
+        return
+    wanted, keys = {str(g) for g in moved}, {place_id_key(g) for g in moved}
+    hit = [claim_id for claim_id, key, geonameid, candidates in session.execute(
+        select(Claim.id, Claim.place_key, Claim.place_geonameid, Claim.place_candidates)
+        .where(Claim.place_key.is_not(None)))
+        if key in keys or geonameid in moved or (candidates and wanted & set(candidates.split(",")))]
+    for part in parts(session, hit, CHUNK):
+        touch_where(session, among(session, Claim.id, part))
 
 
 def list_places(session: Session, origin: str | None = None) -> list[dict]:

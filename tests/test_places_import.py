@@ -127,6 +127,38 @@ def test_renormalise_reads_claims_again_with_the_places_imported(desk: Desk) -> 
     assert desk.query("SELECT claim_id FROM claim_marks") == [(claim["id"],)]   # marked for the next run
 
 
+def test_places_import_moving_a_place_marks_the_claims_that_may_be_there(desk: Desk) -> None:
+    # A run reads a place's coordinates as stored now: a place given other coordinates changes
+    # how its claims score, so they are marked for the next run (names alone: renormalise).
+    csv_text = ("name,aliases,lat,lon,region\nHill 277,,47.95,38.40,Donetsk oblast\n"
+                "Hill 301,,48.20,38.10,Donetsk oblast\n")
+    desk("places", "import", desk.write("hills.csv", csv_text))
+    desk.write("s.yaml", "- {name: A, kind: ngo}\n- {name: B, kind: ngo}\n")
+    assert desk("sources", "import", "s.yaml").exit_code == 0
+    desk.write_jsonl("c.jsonl", [
+        {"ref": "a", "source": "A", "date": "2021-04-05", "place": "Hill 277", "type": "shelling"},
+        {"ref": "b", "source": "B", "date": "2021-04-05", "place": "Hill 301", "type": "shelling"}])
+    assert desk("import", "c.jsonl").exit_code == 0
+    assert desk("run").exit_code == 0
+    assert desk.query("SELECT count(*) FROM claim_marks") == [(0,)]
+    # Hill 301 was misplaced: it lies 2 km from Hill 277. Its claim is marked; Hill 277's is not.
+    moved = csv_text.replace("48.20,38.10", "47.96,38.42")
+    result = desk("places", "import", desk.write("hills.csv", moved), "--json")
+    assert json.loads(result.stdout)["updated"] == 1
+    ids = dict(desk.query("SELECT ref, id FROM claims"))
+    assert desk.query("SELECT claim_id FROM claim_marks") == [(ids["b"],)]
+    # A name added to a place moves nothing: no more marks.
+    result = desk("places", "import", desk.write("hills.csv", moved.replace("Hill 277,,", "Hill 277,Height 277,")),
+                  "--json")
+    assert json.loads(result.stdout)["updated"] == 1
+    assert desk.query("SELECT claim_id FROM claim_marks") == [(ids["b"],)]
+    result = desk("run")
+    assert "1 of 2 claims matched, 1 pair scored" in result.output   # b, and its pair with a scored again
+    incremental = desk.query("SELECT claim_id, event_id, score FROM claim_links ORDER BY claim_id")
+    assert desk("run", "--full").exit_code == 0
+    assert desk.query("SELECT claim_id, event_id, score FROM claim_links ORDER BY claim_id") == incremental
+
+
 def test_places_show_says_what_each_qualifier_kept(desk: Desk) -> None:
     desk("init")
     result = desk("places", "show", "Novoselivka", "--region", "Запорізька область", "--json")
