@@ -20,7 +20,7 @@ _RU_ONLY = re.compile(r"[ыэъёЫЭЪЁ]")
 # Words only one of the two writes, for Cyrillic without the letters only one uses ("В
 # результате обстрела Донецка погибли два человека" has none of them): function words and the
 # commonest words of reports, each spelt as only that language spells it.
-_UK_WORDS = frozenset("та що як його був була були було або також через внаслідок загинув загинула загинули "
+_UK_WORDS = frozenset("що як його був була були було або також внаслідок загинув загинула загинули "
                       "загинуло поранено вбито ворог доби минулої окупанти росіяни обстріляли".split())
 _RU_WORDS = frozenset("и что как его был была были было или также при результате погиб погибла погибли погибло "
                       "ранен ранена ранены ранено человек человека сообщил сообщили около враг".split())
@@ -84,19 +84,31 @@ def article_text(name: str, html: str) -> str:
     return text
 
 
-def detect_language(text: str) -> str | None:
+def detect_language(text: str, undecided: str | None = None) -> str | None:
     """'uk', 'ru' or 'en' from the script and the letters only one language uses; None when the
-    text is in none of them (a Latin-script text must read as English: its common words)."""
+    text is in none of them (a Latin-script text must read as English: its common words).
+    ``undecided``: the language of Cyrillic that says nothing of which it is (else Ukrainian)."""
     cyrillic, latin = len(_CYRILLIC.findall(text)), len(_LATIN.findall(text))
     if cyrillic > latin:
         words = _CYRILLIC_WORD.findall(text.lower())
         uk = len(_UK_ONLY.findall(text)) + sum(w in _UK_WORDS for w in words)
         ru = len(_RU_ONLY.findall(text)) + sum(w in _RU_WORDS for w in words)
+        if uk == ru and undecided in ("uk", "ru"):
+            return undecided
         return "uk" if uk >= ru else "ru"
     words = re.findall(r"[a-z]+", text.lower())
     if latin and words and sum(w in _EN_WORDS for w in words) >= max(1, len(words) // 20):
         return "en"
     return None
+
+
+def line_language(text: str, document: str) -> str:
+    """The language of one headline of a file in ``document``'s: its own where its letters or
+    words tell (a Latin-script line is English), else the file's."""
+    found = detect_language(text, undecided=document)
+    if found is None and len(_LATIN.findall(text)) > len(_CYRILLIC.findall(text)):
+        return "en"
+    return found or document
 
 
 def read_dateline(text: str, lang: str, year: int | None = None) -> tuple[Dateline | None, str]:

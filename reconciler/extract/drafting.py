@@ -18,7 +18,7 @@ from typing import Mapping
 from ..errors import ExtractError
 from ..gazetteer import Gazetteer, shared_gazetteer
 from ..translit import ascii_key
-from .document import Document, detect_language
+from .document import Document, line_language
 from .rules import LanguageRules, common_rules, language_rules
 from .statements import Casualty, Reading, enumeration, incident_kind, read_sentence
 from .when import When, sentence_date
@@ -133,7 +133,7 @@ def extract(document: Document, options: ExtractOptions = ExtractOptions(),
         # Headlines gathered in one file may be in several languages: unless the language was
         # given, each line is read in its own (found from its words), else in the document's.
         if options.headline and options.lang is None:
-            rules = language_rules(detect_language(" ".join(paragraph)) or document.lang)
+            rules = language_rules(line_language(" ".join(paragraph), document.lang))
         for s, sentence in enumerate(paragraph):
             read = common_rules().headline_slug.sub("", sentence) if options.headline else sentence
             when = sentence_date(read, rules, published, previous)
@@ -146,8 +146,16 @@ def extract(document: Document, options: ExtractOptions = ExtractOptions(),
                 continue
             for reading in readings:
                 speaker = reading.attribution.speaker if reading.attribution else None
-                place = find_place(reading.text, rules, gazetteer, speaker) \
-                    if reading.incident or options.headline else Where()
+                place = Where()
+                if reading.incident or options.headline:
+                    # What the speaker says first; the clause before the speaker only if it names
+                    # nothing ("Village retaken near Bakhmut while Russia claims advances in
+                    # Avdiivka": Russia's claim is about Avdiivka).
+                    clause = reading.attribution.clause if reading.attribution else None
+                    if clause and clause in reading.text:
+                        place = find_place(reading.text.replace(clause, " ", 1), rules, gazetteer, speaker)
+                    if place.place is None:
+                        place = find_place(reading.text, rules, gazetteer, speaker)
                 if place.place is None and reading.incident and reading.text != read:
                     place = find_place(read, rules, gazetteer, speaker)
                 item = _Pending(reading, when, place, (p + 1, s + 1), sentence, rules.lang)

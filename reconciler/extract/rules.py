@@ -38,6 +38,7 @@ class LanguageRules:
     relay_noise: frozenset[str]
     speaker_refuse: frozenset[str]
     speaker_clause_joins: re.Pattern     # a clause before the speaker ends at the last of these
+    speaker_clause_not: re.Pattern       # phrases holding such a word that join no clause
     hedges: tuple[re.Pattern, ...]
     denials: tuple[re.Pattern, ...]
     killed: re.Pattern
@@ -46,7 +47,11 @@ class LanguageRules:
     not_victims: re.Pattern
     singular_killed: frozenset[str]
     singular_victims: frozenset[str]     # one victim by its noun (English): "kills civilian"
+    singular_active: frozenset[str]      # a casualty verb whose object is its victim: "kills civilian"
     singular_passive: frozenset[str]     # a casualty word whose subject is its victim: "soldier killed"
+    singular_passive_glue: frozenset[str]
+    singular_relative: frozenset[str]
+    singular_and_more: frozenset[str]
     figure_glue: frozenset[str]
     after_glue: frozenset[str]
     article_words: frozenset[str]
@@ -77,6 +82,7 @@ class CommonRules:
     place_stop: frozenset[str]
     inflections: tuple[tuple[str, str], ...]
     adjective_inflections: tuple[tuple[str, str], ...]   # the first words of a name of several
+    inflections_after_place_word: tuple[tuple[str, str], ...]
     war_starts: tuple[date, ...]       # what "since the start of the war" may refer to, earliest first
     headline_slug: re.Pattern          # a wire slug at a headline's start ("UPDATE 2-")
     victims_whole: re.Pattern          # victims' words naming a whole category ("civilians"), on ascii keys
@@ -109,6 +115,7 @@ def language_rules(lang: str) -> LanguageRules:
         relay_noise=frozenset(data.get("relay_noise", [])),
         speaker_refuse=frozenset(data.get("speaker_refuse", [])),
         speaker_clause_joins=_words([re.escape(w) for w in data.get("speaker_clause_joins", [])]),
+        speaker_clause_not=_words([re.escape(w) for w in data.get("speaker_clause_not", [])]),
         hedges=tuple(re.compile(h["pattern"], _FLAGS) for h in data.get("hedges", [])),
         denials=tuple(re.compile(p, _FLAGS) for p in data.get("denials", [])),
         killed=_words(data["killed"]),
@@ -117,7 +124,11 @@ def language_rules(lang: str) -> LanguageRules:
         not_victims=re.compile("|".join(data.get("not_victims", [])) or "(?!)", _FLAGS),
         singular_killed=frozenset(data.get("singular_killed", [])),
         singular_victims=frozenset(data.get("singular_victims", [])),
+        singular_active=frozenset(data.get("singular_active", [])),
         singular_passive=frozenset(data.get("singular_passive", [])),
+        singular_passive_glue=frozenset(data.get("singular_passive_glue", [])),
+        singular_relative=frozenset(data.get("singular_relative", [])),
+        singular_and_more=frozenset(data.get("singular_and_more", [])),
         figure_glue=frozenset(data.get("figure_glue", [])),
         after_glue=frozenset(data.get("after_glue", [])),
         article_words=frozenset(data.get("article_words", [])),
@@ -152,6 +163,7 @@ def common_rules() -> CommonRules:
         place_stop=frozenset(ascii_key(w) for w in data["place_stop"]),
         inflections=tuple((e, r or "") for e, r in data["inflections"]),
         adjective_inflections=tuple((e, r or "") for e, r in data.get("adjective_inflections", [])),
+        inflections_after_place_word=tuple((e, r or "") for e, r in data.get("inflections_after_place_word", [])),
         war_starts=tuple(sorted(date.fromisoformat(str(d)) for d in data.get("war_starts", []))),
         headline_slug=re.compile(data.get("headline_slugs", "(?!)")),
         victims_whole=keyword_pattern(data.get("victims_wholes", [])),

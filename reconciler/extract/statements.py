@@ -25,6 +25,7 @@ class Attribution:
     actor: str | None = None
     what: str | None = None
     unattributed_note: str | None = None
+    clause: str | None = None   # the clause cut from before the speaker (_after_clause)
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,11 @@ def _after_clause(phrase: str, rules: LanguageRules) -> str:
     """A speaker phrase without the clause before its speaker ("Heavy fighting in Bakhmut as
     Wagner" → "Wagner"): what follows the last of the language's ``speaker_clause_joins``. A
     clause that tells casualties is left in ("Shelling kills two as Kyiv" denies something
-    else: the figure is not Kyiv's, and the phrase is then no speaker at all)."""
+    else: the figure is not Kyiv's, and the phrase is then no speaker at all), and so are the
+    phrases that join no clause (``speaker_clause_not``: "such as", "as well as", "поки що")."""
+    masked = rules.speaker_clause_not.sub(lambda m: "_" * len(m.group(0)), phrase)
     last = None
-    for last in rules.speaker_clause_joins.finditer(phrase):
+    for last in rules.speaker_clause_joins.finditer(masked):
         pass
     if last is None:
         return phrase
@@ -112,7 +115,8 @@ def attribute(sentence: str, rules: LanguageRules, known, headline: bool = False
         if found is None:
             continue
         groups = found.groupdict()
-        speaker = _clean(_after_clause(groups["speaker"], rules), rules.speaker_noise)
+        cut = _after_clause(groups["speaker"], rules)
+        speaker = _clean(cut, rules.speaker_noise)
         if not speaker or ascii_key(speaker) in {ascii_key(w) for w in rules.speaker_refuse} or len(speaker) > 80:
             continue
         if any(ch.isdigit() for ch in speaker) or rules.killed.search(speaker) or rules.wounded.search(speaker):
@@ -121,7 +125,9 @@ def attribute(sentence: str, rules: LanguageRules, known, headline: bool = False
         if need and not (known(speaker, label=True) if need == "label" else known(speaker)):
             continue
         relays = tuple(_relay_name(groups[g], rules) for g in ("relay", "relay2") if groups.get(g))
-        return Attribution(speaker, rule.name, relays, groups.get("channel"), groups.get("actor"), groups.get("what"))
+        clause = groups["speaker"][:len(groups["speaker"]) - len(cut)] or None
+        return Attribution(speaker, rule.name, relays, groups.get("channel"), groups.get("actor"), groups.get("what"),
+                           clause=clause)
     for rule in rules.unattributed:
         found = rule.search(sentence)
         if found is not None:
@@ -360,6 +366,7 @@ def casualties(text: str, rules: LanguageRules) -> tuple[Casualty | None, Casual
     ends = [m.end() for m in spans]
     used: set[int] = set()
     found: dict[str, Casualty] = {}
+    at: dict[str, int] = {}
     totals = [(m.start(), m.end(), "total") for m in rules.total.finditer(text)]
     marks = totals + sorted([(m.start(), m.end(), "killed") for m in rules.killed.finditer(text)
                              if not any(a <= m.start() < b for a, b, _ in totals)]
@@ -375,6 +382,11 @@ def casualties(text: str, rules: LanguageRules) -> tuple[Casualty | None, Casual
         casualty = _casualty(text, words, starts, ends, k, k_end, rules, used) or _singular(words, k, k_end, rules)
         if casualty is not None:
             found[what] = casualty
+            at[what] = start
+    one = found.get("wounded")
+    if one is not None and one.rule == "singular_victim_word" and "killed" not in found and any(
+            what == "killed" and start > at["wounded"] for start, _end, what in marks):
+        del found["wounded"]   # "resident injured in shelling … dies": not one wounded; who died, unread
     return found.get("killed"), found.get("wounded"), found.get("total")
 
 
@@ -390,19 +402,26 @@ def _singular(words: list[str], k: int, k_end: int, rules: LanguageRules) -> Cas
         return None
     if not rules.singular_victims:
         return None
-    after = [k_end] + ([k_end + 1] if k_end + 1 < len(words) and words[k_end][:1].isupper() else [])
-    for j in after:
-        if j < len(words) and victims_category(words[j]):
-            # The object: one when its noun is singular; a plural ("kills civilians") says no number.
-            if words[j].lower() in rules.singular_victims:
-                return Casualty(1, words[j], "singular_victim_word", 1)
-            return None
-    if words[k].lower() not in rules.singular_passive:
+    casualty = " ".join(words[k:k_end]).lower()
+    if casualty in rules.singular_active and not (k and words[k - 1].lower() in rules.singular_relative):
+        after = [k_end] + ([k_end + 1] if k_end + 1 < len(words) and words[k_end][:1].isupper() else [])
+        for j in after:
+            if j < len(words) and victims_category(words[j]):
+                # The object: one when its noun is singular and no other victim follows ("kills
+                # man, woman"); a plural ("kills civilians") says no number.
+                more = any(victims_category(w) for w in words[j + 1:j + 4]) or (
+                    words[j + 1:j + 2] == ["and"] and words[j + 2:j + 3] != []
+                    and words[j + 2].lower() in rules.singular_and_more)
+                if words[j].lower() in rules.singular_victims and not more:
+                    return Casualty(1, words[j], "singular_victim_word", 1)
+                return None
+    if casualty not in rules.singular_passive:
         return None
     j = k - 1
-    while j >= 0 and k - j <= 2 and words[j].lower() in rules.figure_glue:   # "soldier was killed"
+    while j >= 0 and k - j <= 2 and words[j].lower() in rules.singular_passive_glue:   # "soldier was killed"
         j -= 1
-    if j >= 0 and words[j].lower() in rules.singular_victims and victims_category(words[j]):
+    if j >= 0 and words[j].lower() in rules.singular_victims and victims_category(words[j]) \
+            and not (j and words[j - 1].lower() in rules.singular_active):   # "killed soldier was …"
         return Casualty(1, words[j], "singular_victim_word", 1)
     return None
 

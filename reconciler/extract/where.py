@@ -46,25 +46,33 @@ class PlaceFound:
     candidates: tuple[GazetteerPlace, ...] = ()   # every namesake still possible, ``place`` among them
 
 
-def _lookup(gazetteer: Gazetteer, key: str) -> tuple[list[GazetteerPlace], str]:
+def _lookup(gazetteer: Gazetteer, key: str, after_place_word: bool = False) -> tuple[list[GazetteerPlace], str]:
+    """The places a name may be, as written or declined (``common.yaml``: ``inflections``; the
+    first words of a name of several too, ``adjective_inflections``); after a word of place, the
+    endings other words share as well (``inflections_after_place_word``), into a place of the
+    regions the desk covers only ("біля Нікополя", never "Британія" or "Ставці")."""
     found = gazetteer.exact(key)
     if found:
         return found, "gazetteer"
     head, _, last = key.rpartition(" ")
     rules = common_rules()
     shortest = 3 if head else 4   # "Кривого Рога": "Рог" is a name only after its first word
-    lasts = [last[: len(last) - len(ending)] + replacement for ending, replacement in rules.inflections
-             if last.endswith(ending) and len(last) - len(ending) >= shortest]
-    for variant in lasts:
-        found = gazetteer.exact(f"{head} {variant}".strip())
-        if found:
-            return found, "gazetteer_inflected"
-    # A name of several words whose first words decline too: "Новой Каховке", "Новій Каховці".
-    for first in _declined(head.split(), rules.adjective_inflections) if head else ():
-        for variant in [last, *lasts]:
-            found = gazetteer.exact(f"{first} {variant}")
-            if found:
-                return found, "gazetteer_inflected"
+
+    def declined(endings: tuple[tuple[str, str], ...]) -> list[str]:
+        return [last[: len(last) - len(e)] + r for e, r in endings if last.endswith(e) and len(last) - len(e) >= shortest]
+
+    shared = declined(rules.inflections_after_place_word) if after_place_word else []
+    firsts = [head, *(_declined(head.split(), rules.adjective_inflections) if head else ())]
+    for first in firsts:
+        # the last word as written counts only with the first words declined
+        for variants, only_covered in (([last] if first != head else []) + declined(rules.inflections), False), \
+                                      (shared, True):
+            for variant in variants:
+                found = gazetteer.exact(f"{first} {variant}".strip())
+                if only_covered:
+                    found = [p for p in found if gazetteer.covered(p.geonameid)]
+                if found:
+                    return found, "gazetteer_inflected"
     return [], ""
 
 
@@ -110,8 +118,11 @@ def find_place(sentence: str, rules: LanguageRules, gazetteer: Gazetteer, speake
             if len(key) < 3 or key in stop or f" {key} " in f" {exclude} " or victims_category(key) \
                     or event_type_category(key):
                 continue   # "Police disperse …": a word the vocabulary knows is no place
+            before1 = lowered[i - 1] if i >= 1 else ""
+            before = " ".join(lowered[max(0, i - 3):i])
+            strong = any(before.endswith(w) for w in rules.place_before if len(w) > 2) or before1 in rules.place_before
             # A capital at the start of a sentence says nothing: only a name as it stands there.
-            places, how = _lookup(gazetteer, key) if i > 0 else (gazetteer.exact(key), "gazetteer")
+            places, how = _lookup(gazetteer, key, strong) if i > 0 else (gazetteer.exact(key), "gazetteer")
             if not places:
                 continue
             # The word right after the name, with nothing but a space between: "Donetsk oblast",
@@ -124,9 +135,6 @@ def find_place(sentence: str, rules: LanguageRules, gazetteer: Gazetteer, speake
                 break
             if after in rules.place_not_before:
                 break
-            before1 = lowered[i - 1] if i >= 1 else ""
-            before = " ".join(lowered[max(0, i - 3):i])
-            strong = any(before.endswith(w) for w in rules.place_before if len(w) > 2) or before1 in rules.place_before
             if (after in rules.place_subject_before and not strong) \
                     or any(before.endswith(w) for w in rules.place_object_after):
                 break
