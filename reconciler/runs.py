@@ -429,6 +429,8 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     counts = {"claims": len(features), "claims_matched": len(graph.nodes), "pairs_scored": graph.pairs_scored}
     if complete or every_claim:
         counts[strong.COUNT_KEY] = strong_links
+    if gone:
+        counts["claims_deleted_outside"] = len(gone)   # their links, queued pairs and kept links removed
     # The claims' features, the blocks and the pairs are not needed from here: let them go
     # before the marks and the audit entry are made, which then reuse their memory (at a
     # million claims these last steps otherwise raised the run's peak by 150 MB).

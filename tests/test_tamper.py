@@ -177,6 +177,8 @@ def test_run_after_a_deletion_outside_reconcile_is_accepted_re_decides_its_event
     ran(desk, "audit", "accept", "--reason", "withdrawn by their sources")
     result = ran(desk, "run")
     assert "1 retired" in result.stdout
+    [entry] = [e for e in json.loads(ran(desk, "log", "--json").stdout) if e["action"] == "run"][-1:]
+    assert entry["after"]["counts"]["claims_deleted_outside"] == 3
     groups = grouping(desk)
     # ill-002 and ill-003 stay one event, without ill-001 (expected outcome: examples/illustrative).
     assert ("ill-002", "ill-003") in groups and ("ill-043",) in groups
