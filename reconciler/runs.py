@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Callable
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from .clustering import Problem, average_linkage
@@ -323,6 +323,11 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     done, total)``, where given, is told how each stage goes.
     """
     progress = progress or _no_progress
+    if session.get_bind().dialect.name == "postgresql":
+        # One run at a time in the database, a decision's run too (`reconcile run`'s lease does
+        # not cover those): on SQLite the write lock from BEGIN IMMEDIATE does it. Held until the
+        # caller's transaction ends; another waits as long as its lock timeout (--busy-timeout).
+        session.execute(text("SELECT pg_advisory_xact_lock(7243002)"))
     # Nothing is graded from rows changed behind the tool's back: the claims are checked as the
     # features are loaded (one read of every claim), the rest when they are (check.finish).
     workers = default_workers() if workers is None else workers

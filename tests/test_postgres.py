@@ -713,3 +713,49 @@ def test_postgres_an_incremental_run_following_stored_strong_links_equals_a_full
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE "{copy}" WITH (FORCE)')
+
+
+def test_postgres_a_decision_during_a_run_waits_for_it(pg_url, tmp_path):
+    # A decision re-clusters its claims at once, as a run does; `reconcile run`'s lease does not
+    # cover it, so on PostgreSQL the two would interleave their writes to links, events and
+    # kept strong links. Every run, a decision's too, takes one advisory lock: the decision
+    # waits for the run, gives up after --busy-timeout with the busy exit code and changes
+    # nothing; once the run has committed it goes through, on what the run wrote.
+    import threading
+
+    from sqlalchemy import text
+
+    from reconciler.db import open_database
+
+    assert run(pg_url, "sources", "import", str(EXAMPLES / "illustrative" / "sources.yaml")).exit_code == 0
+    assert run(pg_url, "import", str(EXAMPLES / "illustrative" / "claims.jsonl")).exit_code == 0
+    assert run(pg_url, "run").exit_code == 0
+    ids = {c["ref"]: c["id"] for c in json.loads(run(pg_url, "claims", "--json").stdout)}
+    db = open_database(pg_url)
+    holding, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "clustering" and done == 0:
+            holding.set()
+            release.wait(30)
+
+    runner = threading.Thread(target=_run_noting, args=(db, errors, progress))
+    runner.start()
+    try:
+        assert holding.wait(20)
+        refused = CliRunner().invoke(cli, ["--db", pg_url, "--busy-timeout", "1", "--user", "tester", "link",
+                                           str(ids["ill-043"]), str(ids["ill-046"])])
+        assert refused.exit_code == 6, refused.output
+        assert "try again, or raise --busy-timeout" in refused.output
+    finally:
+        release.set()
+        runner.join(30)
+    assert errors == []
+    with db.read() as session:
+        assert session.execute(text("SELECT count(*) FROM pair_constraints")).scalar() == 0
+    db.dispose()
+    assert run(pg_url, "link", str(ids["ill-043"]), str(ids["ill-046"])).exit_code == 0
+    together = [sorted(c["ref"] for c in e["claims"]) for e in json.loads(run(pg_url, "events", "--json").stdout)]
+    assert ["ill-043", "ill-046"] in together
+
