@@ -6,7 +6,8 @@ claim at its other end. Scoring every candidate of the claims it reaches that wa
 did before this table) is most of its work where reports are dense: at a million claims, 1,000
 new ones reached 35,000 stored claims and 3.9 million pairs. A pair of stored claims neither of
 which changed scores as it did in the run that last scored it, so the run reads their strong
-links here instead, and scores only the pairs among the claims it reached (runs._Explorer).
+links here instead, and scores only the pairs of the claims it reached within one strongly-linked
+group (runs._Explorer).
 
 What the table holds is complete after every run that records ``strong_links`` in its counts:
 every strong pair among the claims matched, each once as (smaller id, larger id). A full run

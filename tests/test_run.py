@@ -506,7 +506,6 @@ def test_run_incremental_with_an_uncertain_pair_to_an_untouched_event(desk):
         "ref": "ill-101", "source": "Joint Ceasefire Monitoring Mission", "date": "2031-05-12",
         "place": "Avdiivka", "type": "drone strike", "victims": "people"}])
     assert desk("import", "more.jsonl").exit_code == 0
-    versions = dict(desk.query("SELECT id, version FROM events"))
     result = desk("run")
     assert result.exit_code == 0, result.output
     groups = grouping(desk)
