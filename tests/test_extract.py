@@ -414,6 +414,18 @@ def test_extract_headline_singular_victim_reads_no_figure_where_none_is_stated(t
     assert (draft.fields.get("killed"), draft.fields.get("wounded")) == (None, None), text
 
 
+def test_extract_nobody_killed_is_no_figure_of_one():
+    # "no one was killed" drafted a killed figure "one": a statement that nobody died read as a
+    # death (before the rules on singular victims too). Nobody is no figure (figure_negations).
+    for text in ("No one was killed in the strike on Odesa, the governor said",
+                 "Shelling of Kherson: no one was hurt", "Not one soldier was killed, the army said"):
+        draft = _headline(text)
+        assert (draft.fields.get("killed"), draft.fields.get("wounded")) == (None, None), text
+    child = _headline("Child was injured in Kharkiv shelling, but no one was killed")
+    assert (child.fields.get("killed"), child.fields["wounded"], child.fields["victims"]) == (None, 1, "Child")
+    assert _headline("One soldier was killed near Bakhmut").fields["killed"] == "One"
+
+
 def test_extract_headline_singular_victim_who_died_of_wounds_is_one_killed():
     draft = _headline("Wounded soldier dies in Dnipro hospital")
     assert (draft.fields.get("killed"), draft.fields.get("wounded"), draft.fields["victims"]) == (1, None, "soldier")

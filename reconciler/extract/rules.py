@@ -52,7 +52,9 @@ class LanguageRules:
     singular_passive_glue: frozenset[str]
     singular_relative: frozenset[str]
     singular_and_more: frozenset[str]
+    singular_died: frozenset[str]        # "resident injured in shelling … dies": the wounded one died
     figure_glue: frozenset[str]
+    figure_negations: frozenset[str]     # "no one was killed": no figure
     after_glue: frozenset[str]
     article_words: frozenset[str]
     part_of: frozenset[str]
@@ -129,7 +131,9 @@ def language_rules(lang: str) -> LanguageRules:
         singular_passive_glue=frozenset(data.get("singular_passive_glue", [])),
         singular_relative=frozenset(data.get("singular_relative", [])),
         singular_and_more=frozenset(data.get("singular_and_more", [])),
+        singular_died=frozenset(data.get("singular_died", [])),
         figure_glue=frozenset(data.get("figure_glue", [])),
+        figure_negations=frozenset(data.get("figure_negations", [])),
         after_glue=frozenset(data.get("after_glue", [])),
         article_words=frozenset(data.get("article_words", [])),
         part_of=frozenset(data.get("part_of", [])),

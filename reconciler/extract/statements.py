@@ -157,6 +157,8 @@ def _figure_from(words: list[str], j: int, rules: LanguageRules) -> tuple[int, s
     first = words[j].lower()
     if first in ("no", "none", "nobody", "ни", "жодного") or _YEAR.fullmatch(first):
         return None   # "no detailed information about the death"; "in 2015"
+    if j and words[j - 1].lower() in rules.figure_negations:
+        return None   # "no one was killed", "not one soldier": nobody
     for n in (4, 3, 2, 1):
         if j + n > len(words) or (n > 1 and words[j + n - 1].lower() in rules.figure_glue):
             continue
@@ -385,7 +387,8 @@ def casualties(text: str, rules: LanguageRules) -> tuple[Casualty | None, Casual
             at[what] = start
     one = found.get("wounded")
     if one is not None and one.rule == "singular_victim_word" and "killed" not in found and any(
-            what == "killed" and start > at["wounded"] for start, _end, what in marks):
+            what == "killed" and start > at["wounded"] and text[start:end].lower() in rules.singular_died
+            for start, end, what in marks):
         del found["wounded"]   # "resident injured in shelling … dies": not one wounded; who died, unread
     return found.get("killed"), found.get("wounded"), found.get("total")
 
@@ -421,7 +424,8 @@ def _singular(words: list[str], k: int, k_end: int, rules: LanguageRules) -> Cas
     while j >= 0 and k - j <= 2 and words[j].lower() in rules.singular_passive_glue:   # "soldier was killed"
         j -= 1
     if j >= 0 and words[j].lower() in rules.singular_victims and victims_category(words[j]) \
-            and not (j and words[j - 1].lower() in rules.singular_active):   # "killed soldier was …"
+            and not (j and words[j - 1].lower() in rules.singular_active) \
+            and not any(w.lower() in rules.figure_negations for w in words[max(0, j - 2):j]):   # "not one soldier"
         return Casualty(1, words[j], "singular_victim_word", 1)
     return None
 
