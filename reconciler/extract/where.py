@@ -57,33 +57,33 @@ def _lookup(gazetteer: Gazetteer, key: str, after_place_word: bool = False) -> t
     head, _, last = key.rpartition(" ")
     rules = common_rules()
     shortest = 3 if head else 4   # "Кривого Рога": "Рог" is a name only after its first word
-
-    def declined(endings: tuple[tuple[str, str], ...]) -> list[str]:
-        return [last[: len(last) - len(e)] + r for e, r in endings if last.endswith(e) and len(last) - len(e) >= shortest]
-
-    shared = declined(rules.inflections_after_place_word) if after_place_word else []
-    firsts = [head, *(_declined(head.split(), rules.adjective_inflections) if head else ())]
-    for first in firsts:
+    lasts = _replaced(last, rules.inflections, shortest)
+    shared = _replaced(last, rules.inflections_after_place_word, shortest) if after_place_word else []
+    names: list[tuple[str, bool]] = []   # (a name to look up, whether only the desk's regions count)
+    for first in [head, *_declined(head.split(), rules.adjective_inflections)]:
         # the last word as written counts only with the first words declined
-        for variants, only_covered in (([last] if first != head else []) + declined(rules.inflections), False), \
-                                      (shared, True):
-            for variant in variants:
-                found = gazetteer.exact(f"{first} {variant}".strip())
-                if only_covered:
-                    found = [p for p in found if gazetteer.covered(p.geonameid)]
-                if found:
-                    return found, "gazetteer_inflected"
+        names += [(f"{first} {v}".strip(), False) for v in ([last] if first != head else []) + lasts]
+        names += [(f"{first} {v}".strip(), True) for v in shared]
+    for name, only_covered in names:
+        found = gazetteer.exact(name)
+        if only_covered:
+            found = [p for p in found if gazetteer.covered(p.geonameid)]
+        if found:
+            return found, "gazetteer_inflected"
     return [], ""
+
+
+def _replaced(word: str, endings: tuple[tuple[str, str], ...], shortest: int) -> list[str]:
+    """``word`` with each of ``endings`` it has replaced, where at least ``shortest`` letters stay."""
+    return [word[: len(word) - len(e)] + r for e, r in endings if word.endswith(e) and len(word) - len(e) >= shortest]
 
 
 def _declined(words: list[str], endings: tuple[tuple[str, str], ...]) -> list[str]:
     """The first words of a name with their endings replaced (each word as written or with one
     of ``endings`` replaced), the words as written left out."""
-    options = [[word] + [word[: len(word) - len(e)] + r for e, r in endings if word.endswith(e) and len(word) - len(e) >= 3]
-               for word in words]
     variants = [""]
-    for choices in options:
-        variants = [f"{v} {c}".strip() for v in variants for c in choices]
+    for word in words:
+        variants = [f"{v} {c}".strip() for v in variants for c in [word, *_replaced(word, endings, 3)]]
     return variants[1:]
 
 
