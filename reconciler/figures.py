@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from .errors import ValueParseError
 
 _UNITS = {
-    "zero": 0, "no": 0, "none": 0, "nobody": 0, "one": 1, "a": 1, "an": 1, "single": 1,
+    "zero": 0, "no": 0, "none": 0, "nobody": 0, "no one": 0, "one": 1, "a": 1, "an": 1, "single": 1,
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
@@ -31,7 +31,7 @@ _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_
 # Ukrainian and Russian number words, with the collective forms reports use ("двоє загиблих",
 # "трое раненых") and the oblique cases of the small ones ("двох", "троих").
 _UNITS |= {
-    "нуль": 0, "жодного": 0, "ноль": 0, "ни одного": 0,
+    "нуль": 0, "жодного": 0, "ноль": 0, "ни одного": 0, "ніхто": 0, "никто": 0,
     "один": 1, "одна": 1, "одне": 1, "одно": 1, "одного": 1, "одну": 1,
     "два": 2, "дві": 2, "две": 2, "двоє": 2, "двое": 2, "двох": 2, "двух": 2, "двоих": 2,
     "три": 3, "троє": 3, "трое": 3, "трьох": 3, "трех": 3, "трёх": 3, "троих": 3,

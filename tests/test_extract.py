@@ -72,8 +72,10 @@ CASES = [
      {"source": "Local officials", "place": "Chuhuiv", "victims": "people", "killed": "four"}),
     ("en", "The Russian Defence Ministry said its forces had destroyed a Ukrainian ammunition depot in Kostiantynivka.",
      {"source": "Ministry of Defence of Russia", "type": "statement", "place": None, "killed": None}),
+    # A statement of no casualties is a claim of none killed and none wounded, of an attack.
     ("en", "No casualties were reported after the overnight attack on Zaporizhzhia, the city council said.",
-     {"source": "city council", "type": "statement", "date": "2022-08-09", "killed": None}),
+     {"source": "city council", "type": "attack", "date": "2022-08-09", "place": "Zaporizhzhia",
+      "killed": "0", "wounded": "0"}),
     ("en", "Zelensky said on Telegram that 11 people had been killed in Vinnytsia on Thursday.",
      {"source": "Zelensky", "via": ["Reuters", "Telegram"], "date": "2022-08-04", "place": "Vinnytsia",
       "victims": "people", "killed": "11"}),
@@ -405,7 +407,6 @@ def test_extract_headline_bare_singular_victim_counts_one():
     "Russian missile kills man and his son in Zaporizhzhia",
     "Soldier who killed civilian in Bucha sentenced to life",     # a court story
     "Russian court jails man who killed soldier",
-    "Soldier wounded near Bakhmut dies in hospital",              # not one wounded: who died is not read
 ])
 def test_extract_headline_singular_victim_reads_no_figure_where_none_is_stated(text):
     # Found by review of the rule above: each drafted one killed or wounded (the shooter, a
@@ -416,19 +417,30 @@ def test_extract_headline_singular_victim_reads_no_figure_where_none_is_stated(t
 
 def test_extract_nobody_killed_is_no_figure_of_one():
     # "no one was killed" drafted a killed figure "one": a statement that nobody died read as a
-    # death (before the rules on singular victims too). Nobody is no figure (figure_negations).
-    for text in ("No one was killed in the strike on Odesa, the governor said",
-                 "Shelling of Kherson: no one was hurt", "Not one soldier was killed, the army said"):
-        draft = _headline(text)
-        assert (draft.fields.get("killed"), draft.fields.get("wounded")) == (None, None), text
+    # death (before the rules on singular victims too). Nobody is no figure of one
+    # (figure_negations): it is a figure of none, as written (no_casualties).
+    draft = _headline("No one was killed in the strike on Odesa, the governor said")
+    assert (draft.fields["killed"], draft.fields.get("wounded")) == ("No one", None)
+    assert draft.rules["killed"] == "no_casualties:nobody_killed"
+    hurt = _headline("Shelling of Kherson: no one was hurt")   # hurt: neither killed nor wounded
+    assert (hurt.fields["killed"], hurt.fields["wounded"], hurt.fields["type"]) == ("no one", "no one", "Shelling")
+    # A group of victims says nothing of the others: no figure read (conservative).
+    soldier = _headline("Not one soldier was killed, the army said")
+    assert (soldier.fields.get("killed"), soldier.fields.get("wounded")) == (None, None)
     child = _headline("Child was injured in Kharkiv shelling, but no one was killed")
-    assert (child.fields.get("killed"), child.fields["wounded"], child.fields["victims"]) == (None, 1, "Child")
+    assert (child.fields["killed"], child.fields["wounded"], child.fields["victims"]) == ("no one", 1, "Child")
     assert _headline("One soldier was killed near Bakhmut").fields["killed"] == "One"
 
 
 def test_extract_headline_singular_victim_who_died_of_wounds_is_one_killed():
     draft = _headline("Wounded soldier dies in Dnipro hospital")
     assert (draft.fields.get("killed"), draft.fields.get("wounded"), draft.fields["victims"]) == (1, None, "soldier")
+    # The one wounded is the one who died: one killed, no wounded figure (it was no figure at all).
+    died = _headline("Soldier wounded near Bakhmut dies in hospital")
+    assert (died.fields["killed"], died.fields.get("wounded"), died.fields["victims"]) == (1, None, "Soldier")
+    assert died.rules["killed"] == "singular_wounded_died"
+    later = _headline("Resident injured in shelling of Kherson died, officials say")
+    assert (later.fields["killed"], later.fields.get("wounded"), later.fields["type"]) == (1, None, "shelling")
     assert _headline("Civilian shot dead in Kherson").fields["killed"] == 1
 
 
@@ -443,6 +455,11 @@ def test_extract_speaker_after_a_clause_is_the_name_not_the_clause():
     # is no speaker at all (the publisher's own report).
     toll = _headline("Shelling of Horlivka kills two as Kyiv denies involvement")
     assert (toll.fields["source"], toll.fields["killed"], toll.fields["place"]) == ("Reuters", "two", "Horlivka")
+    # …and the denial is the joined clause's speaker's, not the toll's: the draft asserts the two
+    # dead (it was drafted as a denial), and its note quotes the other's denial for a person.
+    assert toll.fields.get("stance") is None
+    assert toll.fields["note"] == ("A denial in the same sentence is another speaker's, not drafted: "
+                                   "'as Kyiv denies involvement'.")
     # Neither a preposition nor an adverb joins clauses: "once again" stays in the phrase.
     again = _headline("Armed Forces of Ukraine once again confirmed the bridge is unusable")
     assert again.fields["source"] != "again"
@@ -674,3 +691,45 @@ def test_extract_html_reads_the_article(tmp_path):
     assert result.exit_code == 0, result.output
     first = json.loads(result.output.splitlines()[0])
     assert (first["place"], first["killed"], first["wounded"]) == ("Nikopol", "Two", "five")
+
+
+@pytest.mark.parametrize("lang,text,denies", [
+    # A denial before the join, or with no casualties before it, is the statement's own.
+    ("en", "Kyiv denies losing 200 soldiers as Russia claims gains", True),
+    ("en", "Russia denied shelling Donetsk, the ministry said", True),
+    # After casualties told before a join: another speaker's.
+    ("en", "Missile strike kills three civilians in Kramatorsk as Kremlin denies targeting homes", False),
+    ("uk", "Внаслідок обстрілу Херсона загинули двоє людей, тоді як Москва заперечує удари по місту", False),
+    ("ru", "В Донецке погибли три человека, тогда как Киев опровергает обстрел", False),
+])
+def test_extract_denial_after_a_clause_of_casualties_is_another_speakers(lang, text, denies):
+    [draft] = drafts_of(lang, text)
+    assert (draft.get("stance") == "denies") is denies, text
+    assert ("another speaker's" in (draft.get("note") or "")) is not denies
+
+
+@pytest.mark.parametrize("lang,text,killed,wounded", [
+    # Worked out by hand: the word of none as written where the rule matches one, else "0"; a
+    # statement of nobody hurt is none killed and none wounded.
+    ("en", "Nobody was injured in the drone attack on Kyiv, the mayor said.", None, "Nobody"),
+    ("en", "There were no fatalities after the shelling of Nikopol, the governor said.", "0", None),
+    ("en", "Two soldiers were killed near Bakhmut, no one was injured, the army said.", "Two", "no one"),
+    ("uk", "Унаслідок обстрілу Нікополя ніхто не постраждав, повідомив голова ОВА.", "ніхто", "ніхто"),
+    ("uk", "Обстріл Херсона обійшовся без жертв, повідомила поліція.", "0", "0"),
+    ("uk", "Внаслідок удару по Одесі загиблих немає, повідомив губернатор.", "0", None),
+    ("ru", "В результате обстрела Горловки никто не погиб, сообщили в администрации.", "никто", None),
+    ("ru", "При обстреле Донецка пострадавших нет, сообщили в администрации.", "0", "0"),
+    # Not a figure of none: no word of none, or only "no reports", or a group of victims.
+    ("en", "There were no immediate reports of casualties after the strike on Odesa, officials said.", None, None),
+    ("en", "No civilians were hurt in the attack on Kherson, police said.", None, None),
+])
+def test_extract_statement_of_no_casualties_is_a_figure_of_none(lang, text, killed, wounded):
+    [draft] = drafts_of(lang, text)
+    assert (draft.get("killed"), draft.get("wounded")) == (killed, wounded), text
+
+
+def test_extract_figure_of_none_imports_and_reads_as_zero():
+    from reconciler.figures import parse_figure
+    for written in ("no one", "No one", "nobody", "ніхто", "никто", "0"):
+        figure = parse_figure(written)
+        assert (figure.low, figure.high) == (0, 0), written

@@ -285,6 +285,8 @@ def _draft(item: _Pending, n: int, document: Document, options: ExtractOptions, 
         # as written, in the note, for a person to split.
         notes.append(f"Killed and wounded together, as written: '{reading.total.figure}' (no killed figure).")
         why["total"] = reading.total.rule
+    if reading.denial_elsewhere:
+        notes.append(f"A denial in the same sentence is another speaker's, not drafted: '{reading.denial_elsewhere}'.")
     notes += item.hedge_sentences
     if notes:
         out["note"], why["note"] = " ".join(notes), "hedge" if reading.total is None else "killed_and_wounded"

@@ -55,6 +55,7 @@ class LanguageRules:
     singular_died: frozenset[str]        # "resident injured in shelling … dies": the wounded one died
     figure_glue: frozenset[str]
     figure_negations: frozenset[str]     # "no one was killed": no figure
+    no_casualties: tuple[Pattern, ...]   # "no one was killed": a figure of none for the fields named
     after_glue: frozenset[str]
     article_words: frozenset[str]
     part_of: frozenset[str]
@@ -134,6 +135,7 @@ def language_rules(lang: str) -> LanguageRules:
         singular_died=frozenset(data.get("singular_died", [])),
         figure_glue=frozenset(data.get("figure_glue", [])),
         figure_negations=frozenset(data.get("figure_negations", [])),
+        no_casualties=_patterns(data.get("no_casualties", [])),
         after_glue=frozenset(data.get("after_glue", [])),
         article_words=frozenset(data.get("article_words", [])),
         part_of=frozenset(data.get("part_of", [])),

@@ -55,6 +55,7 @@ class Reading:
     kind: str | None = None
     hedges: list[str] = field(default_factory=list)
     denies: bool = False
+    denial_elsewhere: str | None = None   # a denial in a clause joined after the casualties: another's
 
     @property
     def incident(self) -> bool:
@@ -389,8 +390,29 @@ def casualties(text: str, rules: LanguageRules) -> tuple[Casualty | None, Casual
     if one is not None and one.rule == "singular_victim_word" and "killed" not in found and any(
             what == "killed" and start > at["wounded"] and text[start:end].lower() in rules.singular_died
             for start, end, what in marks):
-        del found["wounded"]   # "resident injured in shelling … dies": not one wounded; who died, unread
+        # "Soldier wounded in shelling … dies": the one wounded died; no wounded figure.
+        del found["wounded"]
+        found["killed"] = Casualty(1, one.victims, "singular_wounded_died", 1)
+    if "total" not in found:
+        for field_name, casualty in _nobody(text, rules):
+            found.setdefault(field_name, casualty)
     return found.get("killed"), found.get("wounded"), found.get("total")
+
+
+def _nobody(text: str, rules: LanguageRules) -> list[tuple[str, Casualty]]:
+    """Figures of none a sentence states ("No one was killed", "без жертв"), for the fields each
+    matching rule names (``no_casualties``), the first rule to name a field giving it: the word
+    of none as written when the rule matches one ("no one"), else "0"."""
+    out: list[tuple[str, Casualty]] = []
+    for rule in rules.no_casualties:
+        found = rule.search(text)
+        if found is None:
+            continue
+        written = found.groupdict().get("figure")
+        figure = written if written and _figure(written.lower()) == 0 else "0"
+        out += [(name, Casualty(figure, None, f"no_casualties:{rule.name}", 0)) for name in rule.spec["fields"]
+                if name not in dict(out)]
+    return out
 
 
 def _singular(words: list[str], k: int, k_end: int, rules: LanguageRules) -> Casualty | None:
@@ -447,8 +469,25 @@ def read_sentence(text: str, rules: LanguageRules, known, headline: bool = False
     reading = Reading(text, attribute(text, rules, known, headline), killed, wounded, total)
     reading.kind = incident_kind(text, rules) if reading.incident else None
     reading.hedges = [m.group(0) for h in rules.hedges for m in [h.search(text)] if m]
-    reading.denies = any(d.search(text) for d in rules.denials)
+    reading.denies, reading.denial_elsewhere = _denial(text, rules)
     return reading
+
+
+def _denial(text: str, rules: LanguageRules) -> tuple[bool, str | None]:
+    """Whether a sentence's statement is a denial, and the clause holding a denial that is not its
+    own: a denial only after a clause join (``speaker_clause_joins``) whose part before tells
+    casualties is the joined clause's speaker's ("Strike kills two in Kramatorsk as Moscow denies
+    targeting civilians": the two dead are asserted; Moscow's denial is another statement)."""
+    denials = [m.start() for d in rules.denials for m in d.finditer(text)]
+    if not denials:
+        return False, None
+    masked = rules.speaker_clause_not.sub(lambda m: "_" * len(m.group(0)), text)
+    for join in rules.speaker_clause_joins.finditer(masked):
+        if min(denials) < join.start():
+            break   # a denial before any join is the statement's own
+        if any(casualties(text[:join.start()], rules)):
+            return False, text[join.start():].strip(" .;")
+    return True, None
 
 
 def enumeration(text: str, rules: LanguageRules) -> tuple[Pattern, str, str] | None:
