@@ -699,6 +699,9 @@ def test_extract_html_reads_the_article(tmp_path):
     ("en", "Russia denied shelling Donetsk, the ministry said", True),
     # After casualties told before a join: another speaker's.
     ("en", "Missile strike kills three civilians in Kramatorsk as Kremlin denies targeting homes", False),
+    # A denial first, and the casualties only in the clause joined after it: that clause's
+    # speaker asserts them (the figure is not the denier's).
+    ("en", "Moscow denies strike on Kramatorsk station while Kyiv says 50 killed", False),
     ("uk", "Внаслідок обстрілу Херсона загинули двоє людей, тоді як Москва заперечує удари по місту", False),
     ("ru", "В Донецке погибли три человека, тогда как Киев опровергает обстрел", False),
 ])
@@ -706,6 +709,14 @@ def test_extract_denial_after_a_clause_of_casualties_is_another_speakers(lang, t
     [draft] = drafts_of(lang, text)
     assert (draft.get("stance") == "denies") is denies, text
     assert ("another speaker's" in (draft.get("note") or "")) is not denies
+
+
+def test_extract_toll_after_a_denial_is_the_joined_speakers():
+    [draft] = drafts_of("en", "Moscow denies strike on Kramatorsk station while Kyiv says 50 killed")
+    assert (draft["source"], draft["killed"], draft["place"], draft.get("stance")) == (
+        "Government of Ukraine", "50", "Kramatorsk", None)
+    assert draft["note"] == ("A denial in the same sentence is another speaker's, not drafted: "
+                             "'Moscow denies strike on Kramatorsk station'.")
 
 
 @pytest.mark.parametrize("lang,text,killed,wounded", [

@@ -466,28 +466,39 @@ def incident_kind(text: str, rules: LanguageRules) -> str | None:
 def read_sentence(text: str, rules: LanguageRules, known, headline: bool = False) -> Reading:
     """What one sentence says (attribution, casualties, kind, hedges, stance)."""
     killed, wounded, total = casualties(text, rules)
-    reading = Reading(text, attribute(text, rules, known, headline), killed, wounded, total)
+    denies, elsewhere, said = _denial(text, rules)
+    reading = Reading(text, attribute(said, rules, known, headline), killed, wounded, total)
     reading.kind = incident_kind(text, rules) if reading.incident else None
     reading.hedges = [m.group(0) for h in rules.hedges for m in [h.search(text)] if m]
-    reading.denies, reading.denial_elsewhere = _denial(text, rules)
+    reading.denies, reading.denial_elsewhere = denies, elsewhere
     return reading
 
 
-def _denial(text: str, rules: LanguageRules) -> tuple[bool, str | None]:
-    """Whether a sentence's statement is a denial, and the clause holding a denial that is not its
-    own: a denial only after a clause join (``speaker_clause_joins``) whose part before tells
-    casualties is the joined clause's speaker's ("Strike kills two in Kramatorsk as Moscow denies
-    targeting civilians": the two dead are asserted; Moscow's denial is another statement)."""
+def _denial(text: str, rules: LanguageRules) -> tuple[bool, str | None, str]:
+    """Whether a sentence's statement is a denial, the clause holding a denial that is not its
+    own, and the part of the sentence whose speaker says the statement. Around a clause join
+    (``speaker_clause_joins``), the casualties tell whose statement the draft is: a denial only
+    after a join whose part before tells casualties is the joined clause's speaker's ("Strike
+    kills two in Kramatorsk as Moscow denies targeting civilians": the two dead are asserted), and
+    a denial only before a join whose part after alone tells them is the first clause's ("Moscow
+    denies strike on Kramatorsk while Kyiv says 50 killed": the 50 dead are Kyiv's, asserted)."""
     denials = [m.start() for d in rules.denials for m in d.finditer(text)]
     if not denials:
-        return False, None
+        return False, None, text
     masked = rules.speaker_clause_not.sub(lambda m: "_" * len(m.group(0)), text)
-    for join in rules.speaker_clause_joins.finditer(masked):
+    joins = list(rules.speaker_clause_joins.finditer(masked))
+    for join in joins:
         if min(denials) < join.start():
-            break   # a denial before any join is the statement's own
+            break   # a denial before this join: see below
         if any(casualties(text[:join.start()], rules)):
-            return False, text[join.start():].strip(" .;")
-    return True, None
+            return False, text[join.start():].strip(" .;"), text
+    for join in joins:
+        if max(denials) < join.start():
+            head, tail = text[:join.start()], text[join.end():]
+            if not any(casualties(head, rules)) and any(casualties(tail, rules)):
+                return False, head.strip(" ,.;"), tail
+            break
+    return True, None, text
 
 
 def enumeration(text: str, rules: LanguageRules) -> tuple[Pattern, str, str] | None:
