@@ -607,6 +607,19 @@ def test_extract_command_headlines_in_several_languages_read_each_in_its_own(tmp
     ("uk", "На Ставці заслухали доповідь про ситуацію під Бахмутом", "під Бахмутом", "Bakhmut"),
     ("uk", "Уоллес: Британія передасть Україні ракети Storm Shadow", None, None),
     ("uk", "Генштаб ЗСУ: знищено два ЗРК Панциря та 15 окупантів", None, None),
+    # Names that are adjectives, in the locative after a word of place: -ій/-ому (uk), -ой/-ом (ru).
+    ("uk", "У Попасній загинули двоє військових", "Попасній", "Popasna"),
+    ("uk", "У Ясинуватій загинули двоє людей", "Ясинуватій", "Yasynuvata"),
+    ("uk", "У Сватовому загинули троє людей", "Сватовому", "Svatove"),
+    ("ru", "В Ясиноватой погибли два человека", "Ясиноватой", "Yasynuvata"),
+    ("ru", "Под Ясиноватой погибли два человека", "Под Ясиноватой", "Yasynuvata"),
+    ("ru", "В Золотом погибли три человека", "Золотом", "Zolote"),
+    ("ru", "В Старом Осколе погибли два человека", "Старом Осколе", "Staryy Oskol"),   # was Star', a village
+    # …which other words share: "Білому домі", "Новом году", "Верховній Раді" are no places.
+    ("ru", "В Белом доме заявили, что погибли два человека", None, None),
+    ("uk", "У Білому домі заявили, що загинули двоє людей", None, None),
+    ("ru", "В Новом году погибли два человека", None, None),
+    ("uk", "У Верховній Раді повідомили, що загинули двоє людей", None, None),
 ])
 def test_extract_place_of_several_words_declined_is_found(lang, headline, place, name):
     # The first words of a name decline too ("Новой Каховке": adjective_inflections), and a name
