@@ -620,6 +620,17 @@ def test_extract_command_headlines_in_several_languages_read_each_in_its_own(tmp
     ("uk", "У Білому домі заявили, що загинули двоє людей", None, None),
     ("ru", "В Новом году погибли два человека", None, None),
     ("uk", "У Верховній Раді повідомили, що загинули двоє людей", None, None),
+    # A declined adjective with a capital word after it begins a name that is no place: "Великої"
+    # was Velyke, and "Британії" alone Dnipryany; the place is the one named besides.
+    ("uk", "Посол Великої Британії відвідав Ірпінь, де загинули десятки цивільних", "Ірпінь", "Irpin"),
+    ("uk", "Прем'єр Великої Британії засудив удар по Херсону, де загинули двоє", "Херсону", "Kherson"),
+    # …but a name after a place is no such name: "Донецької" is the region's.
+    ("uk", "Обстріл Авдіївки Донецької області: загинули двоє", "Авдіївки", "Avdiyivka"),
+    ("uk", "У Білій Церкві загинули двоє людей", "Білій Церкві", "Bila Tserkva"),
+    # Дніпро declines as a neuter noun after a word of place (it gave no place).
+    ("uk", "Удар по Дніпру: загинули 40 людей", "Дніпру", "Dnipro"),
+    ("uk", "У Дніпрі загинули двоє людей", "Дніпрі", "Dnipro"),
+    ("uk", "У Путіна заявили, що загинули двоє", None, None),
 ])
 def test_extract_place_of_several_words_declined_is_found(lang, headline, place, name):
     # The first words of a name decline too ("Новой Каховке": adjective_inflections), and a name

@@ -85,6 +85,7 @@ class CommonRules:
     place_stop: frozenset[str]
     inflections: tuple[tuple[str, str], ...]
     adjective_inflections: tuple[tuple[str, str], ...]   # the first words of a name of several
+    adjective_endings: tuple[str, ...]   # a declined adjective's endings (ascii): "Великої Британії"
     inflections_after_place_word: tuple[tuple[str, str], ...]
     war_starts: tuple[date, ...]       # what "since the start of the war" may refer to, earliest first
     headline_slug: re.Pattern          # a wire slug at a headline's start ("UPDATE 2-")
@@ -169,6 +170,7 @@ def common_rules() -> CommonRules:
         place_stop=frozenset(ascii_key(w) for w in data["place_stop"]),
         inflections=tuple((e, r or "") for e, r in data["inflections"]),
         adjective_inflections=tuple((e, r or "") for e, r in data.get("adjective_inflections", [])),
+        adjective_endings=tuple(data.get("adjective_endings", [])),
         inflections_after_place_word=tuple((e, r or "") for e, r in data.get("inflections_after_place_word", [])),
         war_starts=tuple(sorted(date.fromisoformat(str(d)) for d in data.get("war_starts", []))),
         headline_slug=re.compile(data.get("headline_slugs", "(?!)")),

@@ -103,6 +103,7 @@ def find_place(sentence: str, rules: LanguageRules, gazetteer: Gazetteer, speake
     stop = common_rules().place_stop
     found: list[tuple] = []   # (rank, -position, as shown, name, places, rule)
     region_text = None
+    in_name = -1   # the word after a declined adjective that began a name of no place
     i = 0
     while i < len(tokens):
         word = tokens[i][0]
@@ -125,6 +126,12 @@ def find_place(sentence: str, rules: LanguageRules, gazetteer: Gazetteer, speake
             places, how = _lookup(gazetteer, key, strong) if i > 0 else (gazetteer.exact(key), "gazetteer")
             if not places:
                 continue
+            if n == 1 and how == "gazetteer_inflected" and (i == in_name or _adjective_before_name(
+                    key, i, tokens, sentence)):
+                # A declined adjective with a capital word right after it begins a name that is
+                # no place ("Великої Британії"): neither word is a place on its own.
+                in_name = i + 1 if i != in_name else in_name
+                break
             # The word right after the name, with nothing but a space between: "Donetsk oblast",
             # "Donetsk army", but not "near Avdiivka, army says".
             after = _POSSESSIVE.sub("", lowered[i + n]) if i + n < len(lowered) \
@@ -157,6 +164,13 @@ def find_place(sentence: str, rules: LanguageRules, gazetteer: Gazetteer, speake
     places = _near_others(places, others)
     best = _best(places, gazetteer, code)
     return Where(PlaceFound(shown, text, best, rule, _namesakes(places, gazetteer, code)), region_text)
+
+
+def _adjective_before_name(key: str, i: int, tokens: list[tuple[str, int, int]], sentence: str) -> bool:
+    """Whether the word ``i`` (its ascii ``key``) ends as a declined adjective
+    (``adjective_endings``) and a capitalised word follows it with only a space between."""
+    return key.endswith(common_rules().adjective_endings) and i + 1 < len(tokens) \
+        and tokens[i + 1][0][:1].isupper() and not sentence[tokens[i][2]:tokens[i + 1][1]].strip()
 
 
 def _near_others(places: list[GazetteerPlace], others: list[GazetteerPlace]) -> list[GazetteerPlace]:
