@@ -768,3 +768,21 @@ def test_extract_figure_of_none_imports_and_reads_as_zero():
     for written in ("no one", "No one", "nobody", "ніхто", "никто", "0"):
         figure = parse_figure(written)
         assert (figure.low, figure.high) == (0, 0), written
+
+
+@pytest.mark.parametrize("lang, text, killed, wounded", [
+    # A toll's figure after a phrase, following its verb of rising (toll_words, toll_before,
+    # toll_rise), worked out by hand: the figure as written, "до" read as "to", not "up to".
+    ("en", "Death toll in shelling of Petrovsky district of Donetsk rises to three - mayor", "three", None),
+    ("en", "The number of injured in the attack on the crossing in Kherson increased to six", None, "six"),
+    ("en", "Death toll in Gorlovka rises to 3, injured to 11 - mayor", "3", "11"),
+    ("uk", "Кількість загиблих унаслідок удару по Одесі зросла до 12", "12", None),
+    ("ru", "Число погибших при обстреле Донецка возросло до пяти", "пяти", None),
+    # Not across a comma; and "до" before a figure with no verb of rising stays "up to".
+    ("en", "The death toll from the strike on Dnipro, officials said, rose to 40", None, None),
+    ("uk", "Загинули до 12 людей, повідомила поліція", "до 12", None),
+])
+def test_extract_toll_figure_after_a_phrase(lang, text, killed, wounded):
+    document = read_document("headline", text, lang)
+    [draft] = extract(document, ExtractOptions(published=PUBLISHED, source="Ukrinform", headline=True))
+    assert (draft.fields.get("killed"), draft.fields.get("wounded")) == (killed, wounded), text

@@ -57,6 +57,9 @@ class LanguageRules:
     figure_negations: frozenset[str]     # "no one was killed": no figure
     no_casualties: tuple[Pattern, ...]   # "no one was killed": a figure of none for the fields named
     after_glue: frozenset[str]
+    toll_words: frozenset[str]           # "death toll … rises to five": a toll's figure after a phrase
+    toll_before: tuple[str, ...]         # "number of injured … increased to six"
+    toll_rise: frozenset[str]
     article_words: frozenset[str]
     part_of: frozenset[str]
     part_of_then: frozenset[str]
@@ -138,6 +141,9 @@ def language_rules(lang: str) -> LanguageRules:
         figure_negations=frozenset(data.get("figure_negations", [])),
         no_casualties=_patterns(data.get("no_casualties", [])),
         after_glue=frozenset(data.get("after_glue", [])),
+        toll_words=frozenset(data.get("toll_words", [])),
+        toll_before=tuple(data.get("toll_before", [])),
+        toll_rise=frozenset(data.get("toll_rise", [])),
         article_words=frozenset(data.get("article_words", [])),
         part_of=frozenset(data.get("part_of", [])),
         part_of_then=frozenset(data.get("part_of_then", [])),

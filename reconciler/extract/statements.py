@@ -240,8 +240,9 @@ def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k
         if _part_of(words, k, rules):   # "a child among the dead"
             return _at_least(best[2], best[3], rules)
         return Casualty(best[2], best[3], "figure_before_casualty_word", _figure(str(best[2])) or 0)
-    j = k_end
-    while j < len(words) and words[j].lower() in rules.after_glue and _figure_from(words, j, rules) is None:
+    j = _after_toll_phrase(text, words, starts, ends, k, k_end, rules)
+    while j < len(words) and words[j].lower() in rules.after_glue and (
+            _figure_from(words, j, rules) is None or _to_after_rise(words, j, rules)):
         j += 1
     if j < len(words) and j not in used and not _BREAK.search(text, ends[k_end - 1], starts[j]):
         found = _figure_from(words, j, rules)
@@ -260,6 +261,31 @@ def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k
                 return groups[1]
             return Casualty(figure, victims, "figure_after_casualty_word", _figure(figure) or 0)
     return None
+
+
+def _to_after_rise(words: list[str], j: int, rules: LanguageRules) -> bool:
+    """Whether word ``j`` is the "to" of a toll's rise before its figure ("зросла до 12", "возросло
+    до пяти"): there "до" is no "up to", and the figure is 12."""
+    return 0 < j < len(words) - 1 and words[j - 1].lower() in rules.toll_rise \
+        and _figure_from(words, j + 1, rules) is not None
+
+
+def _after_toll_phrase(text: str, words: list[str], starts: list[int], ends: list[int], k: int, k_end: int,
+                       rules: LanguageRules) -> int:
+    """Where the figure after a casualty word may start: right after it, or, for a toll
+    (``toll_words``: "death toll"; or the word after ``toll_before``: "number of injured"), after
+    the first ``toll_rise`` verb of the next twelve words when no comma or colon comes between
+    ("The death toll from the shelling of Horlivka rises to five")."""
+    casualty = " ".join(words[k:k_end]).lower()
+    before = " ".join(words[max(0, k - 2):k]).lower()
+    if casualty not in rules.toll_words and not any(before.endswith(w) for w in rules.toll_before):
+        return k_end
+    for t in range(k_end, min(len(words), k_end + 12)):
+        if _BREAK.search(text, ends[t - 1], starts[t]) or _figure_from(words, t, rules) is not None:
+            break
+        if words[t].lower() in rules.toll_rise:
+            return t + 1
+    return k_end
 
 
 def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: int, stop: int,
