@@ -781,8 +781,35 @@ def test_extract_figure_of_none_imports_and_reads_as_zero():
     # Not across a comma; and "до" before a figure with no verb of rising stays "up to".
     ("en", "The death toll from the strike on Dnipro, officials said, rose to 40", None, None),
     ("uk", "Загинули до 12 людей, повідомила поліція", "до 12", None),
+    # "number of" up to six words before the casualty word, the verb up to sixteen after it.
+    ("en", "Number of Donetsk residents killed in shelling by Ukrainian Armed Forces rises to seven - mayor",
+     "seven", None),
+    ("en", "The death toll in the center of Donetsk due to the shelling of the Armed Forces of Ukraine "
+           "increased to two - HQ", "two", None),
+    # Another number rising is no toll: the figure is the clause's after the comma.
+    ("en", "The number of attacks on Kherson rose to 40, and two people were killed", "two", None),
 ])
 def test_extract_toll_figure_after_a_phrase(lang, text, killed, wounded):
     document = read_document("headline", text, lang)
     [draft] = extract(document, ExtractOptions(published=PUBLISHED, source="Ukrinform", headline=True))
     assert (draft.fields.get("killed"), draft.fields.get("wounded")) == (killed, wounded), text
+
+
+@pytest.mark.parametrize("lang, text, killed, victims", [
+    # An aside naming a part of the victims is left out (inclusion_asides): the figure before it
+    # is the casualty word's, with its victims (worked out by hand).
+    ("en", "Three people, including two children, were killed in the shelling of Kherson - emergency services",
+     "Three", "people"),
+    ("en", "13 including two children, killed in Ukraine rebel city clashes", "13", None),
+    ("uk", "Троє людей, серед них двоє дітей, загинули внаслідок обстрілу Херсона", "Троє", "людей"),
+    ("ru", "Три человека, в том числе двое детей, погибли при обстреле Донецка", "Три", "человека"),
+    # Not an aside of victims: the comma still ends "20 towns" (they were no figure of dead).
+    ("en", "Russia shelled 20 towns, including Kherson, killing three civilians", "three", "civilians"),
+    # An "aside" holding the casualty word is the sentence itself, read as before.
+    ("en", "Five civilians including two children were killed in shelling of Toretsk, the governor said",
+     "Five", "civilians"),
+])
+def test_extract_aside_naming_part_of_the_victims_is_left_out(lang, text, killed, victims):
+    document = read_document("headline", text, lang)
+    [draft] = extract(document, ExtractOptions(published=PUBLISHED, source="Ukrinform", headline=True))
+    assert (draft.fields.get("killed"), draft.fields.get("victims")) == (killed, victims), text

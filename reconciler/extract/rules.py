@@ -60,6 +60,7 @@ class LanguageRules:
     toll_words: frozenset[str]           # "death toll … rises to five": a toll's figure after a phrase
     toll_before: tuple[str, ...]         # "number of injured … increased to six"
     toll_rise: frozenset[str]
+    inclusion_aside: re.Pattern          # ", including two children," left out when figures are read
     article_words: frozenset[str]
     part_of: frozenset[str]
     part_of_then: frozenset[str]
@@ -109,6 +110,15 @@ def _words(words: list[str]) -> re.Pattern:
     return re.compile(r"(?<!\w)(?:" + "|".join(ordered) + r")(?!\w)", _FLAGS)
 
 
+def _aside(words: list[str]) -> re.Pattern:
+    """An aside that opens with one of ``words`` and ends at a comma: between commas (", including
+    two children,") or right after a figure's words ("13 including two children,")."""
+    if not words:
+        return re.compile(r"(?!)")
+    opening = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(r"(?:,\s*|(?<=\w)\s+)(?:" + opening + r")\s+[^,;:()–—]{1,60},", _FLAGS)
+
+
 @lru_cache(maxsize=None)
 def language_rules(lang: str) -> LanguageRules:
     """The compiled rules of one language (``en``, ``uk`` or ``ru``)."""
@@ -144,6 +154,7 @@ def language_rules(lang: str) -> LanguageRules:
         toll_words=frozenset(data.get("toll_words", [])),
         toll_before=tuple(data.get("toll_before", [])),
         toll_rise=frozenset(data.get("toll_rise", [])),
+        inclusion_aside=_aside(data.get("inclusion_asides", [])),
         article_words=frozenset(data.get("article_words", [])),
         part_of=frozenset(data.get("part_of", [])),
         part_of_then=frozenset(data.get("part_of_then", [])),

@@ -273,19 +273,33 @@ def _to_after_rise(words: list[str], j: int, rules: LanguageRules) -> bool:
 def _after_toll_phrase(text: str, words: list[str], starts: list[int], ends: list[int], k: int, k_end: int,
                        rules: LanguageRules) -> int:
     """Where the figure after a casualty word may start: right after it, or, for a toll
-    (``toll_words``: "death toll"; or the word after ``toll_before``: "number of injured"), after
-    the first ``toll_rise`` verb of the next twelve words when no comma or colon comes between
-    ("The death toll from the shelling of Horlivka rises to five")."""
+    (``toll_words``: "death toll"; or a casualty word within six words after ``toll_before``:
+    "number of injured", "number of Donetsk residents killed"), after the first ``toll_rise`` verb
+    of the next sixteen words, with no comma, colon or figure between ("The death toll from the
+    shelling of Horlivka rises to five")."""
     casualty = " ".join(words[k:k_end]).lower()
-    before = " ".join(words[max(0, k - 2):k]).lower()
-    if casualty not in rules.toll_words and not any(before.endswith(w) for w in rules.toll_before):
+    if casualty not in rules.toll_words and not _after_toll_before(text, words, starts, ends, k, rules):
         return k_end
-    for t in range(k_end, min(len(words), k_end + 12)):
+    for t in range(k_end, min(len(words), k_end + 16)):
         if _BREAK.search(text, ends[t - 1], starts[t]) or _figure_from(words, t, rules) is not None:
             break
         if words[t].lower() in rules.toll_rise:
             return t + 1
     return k_end
+
+
+def _after_toll_before(text: str, words: list[str], starts: list[int], ends: list[int], k: int,
+                       rules: LanguageRules) -> bool:
+    """Whether one of ``toll_before`` ("number of") ends within the six words before word ``k``,
+    with no comma, colon or figure between."""
+    for start in range(k - 1, max(-1, k - 7), -1):
+        if start < k - 1 and (_BREAK.search(text, ends[start], starts[start + 1])
+                              or _figure_from(words, start + 1, rules) is not None):
+            return False
+        before = " ".join(words[max(0, start - 2):start + 1]).lower()
+        if any(before.endswith(w) for w in rules.toll_before):
+            return True
+    return False
 
 
 def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: int, stop: int,
@@ -388,7 +402,10 @@ def _at_least(figure: str | int, victims: str | None, rules: LanguageRules) -> C
 def casualties(text: str, rules: LanguageRules) -> tuple[Casualty | None, Casualty | None, Casualty | None]:
     """(killed, wounded, total) figures of a sentence, each the first of its kind found; a total
     is a figure of killed and wounded together ("250 killed and wounded", "casualties"), whose
-    words are then no killed or wounded word."""
+    words are then no killed or wounded word. An aside naming a part of the victims (", including
+    two children,": ``inclusion_asides``) is left out (blanked, so that places in the text keep
+    their offsets)."""
+    text = rules.inclusion_aside.sub(lambda m: _aside_blanked(text, m, rules), text)
     spans = list(_TOKEN.finditer(text))
     words = [m.group(0) for m in spans]
     starts = [m.start() for m in spans]
@@ -423,6 +440,21 @@ def casualties(text: str, rules: LanguageRules) -> tuple[Casualty | None, Casual
         for field_name, casualty in _nobody(text, rules):
             found.setdefault(field_name, casualty)
     return found.get("killed"), found.get("wounded"), found.get("total")
+
+
+def _aside_blanked(text: str, aside: re.Match, rules: LanguageRules) -> str:
+    """An inclusion aside as spaces when the word before it names victims or is a figure ("Three
+    people, including …", "13 including …") and it holds no casualty word; as written otherwise
+    ("20 towns, including Kherson, killing three": the towns are no victims, and the comma still
+    ends their phrase; "civilians including two children were killed in …, the governor said":
+    the casualty word is the sentence's)."""
+    before = _TOKEN.findall(text[:aside.start()])
+    last = before[-1] if before else ""
+    inside = aside.group(0)
+    if (victims_category(last) or _figure(last.lower()) is not None) and not any(
+            pattern.search(inside) for pattern in (rules.killed, rules.wounded, rules.total)):
+        return " " * len(inside)
+    return inside
 
 
 def _nobody(text: str, rules: LanguageRules) -> list[tuple[str, Casualty]]:
