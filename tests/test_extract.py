@@ -432,6 +432,17 @@ def test_extract_nobody_killed_is_no_figure_of_one():
     assert _headline("One soldier was killed near Bakhmut").fields["killed"] == "One"
 
 
+@pytest.mark.parametrize("text, victims", [
+    # People named by their civilian work count one like any singular victim (victims.yaml knows them).
+    ("Russian TV reporter killed in east Ukraine fighting", "reporter"),
+    ("Russian reporter dies of wounds in east Ukraine: doctor", "reporter"),
+    ("Nurse killed in Russian strike on Kherson hospital", "Nurse"),
+])
+def test_extract_headline_victim_by_civilian_work_counts_one(text, victims):
+    draft = _headline(text)
+    assert (draft.fields.get("killed"), draft.fields.get("victims")) == (1, victims), text
+
+
 def test_extract_headline_singular_victim_who_died_of_wounds_is_one_killed():
     draft = _headline("Wounded soldier dies in Dnipro hospital")
     assert (draft.fields.get("killed"), draft.fields.get("wounded"), draft.fields["victims"]) == (1, None, "soldier")

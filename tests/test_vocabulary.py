@@ -84,6 +84,10 @@ def test_drone_strike_and_shelling_are_related_not_the_same():
     ("журналистов", "civilian"), ("подростка", "civilian"), ("младенца", "civilian"), ("медикам", "civilian"),
     ("ополченцев", "military"),
     ("медикаменти", None), ("медикаментов", None),   # medicines, not medics
+    # People by their civilian work, as reports name them; a military one stays military.
+    ("Russian TV reporter", "civilian"), ("two photojournalists", "civilian"), ("aid workers", "civilian"),
+    ("a nurse", "civilian"), ("medics", "civilian"), ("students", "civilian"), ("a cameraman", "civilian"),
+    ("military medic", "military"), ("medical supplies", None),
 ])
 def test_victims_across_languages(text, category):
     assert victims_category(text) == category
