@@ -311,6 +311,13 @@ class Gazetteer:
             return None
         return self._region_labels.get(code, code) if self._region_table() else code
 
+    def names_a_region(self, word: str) -> bool:
+        """Whether a word begins as a region's name does ("Донецкой", "Луганської", "Kharkiv's"):
+        a prefix of the regions table's words, however it declines."""
+        key = ascii_key(word)
+        return bool(key) and any(key.startswith(stem) for stems, _id, _code in self._region_table()
+                                 for stem in stems if " " not in stem)
+
     def _region_table(self) -> list[tuple[tuple[str, ...], int, str | None]]:
         """(stems, the centre's GeoNames id, region code) for each region of the regions table."""
         if self._regions is None:

@@ -145,7 +145,9 @@ def extract(document: Document, options: ExtractOptions = ExtractOptions(),
                     hedges.append((s + 1, sentence))
                 continue
             for reading in readings:
-                speaker = reading.attribution.speaker if reading.attribution else None
+                # Names of the speaker, and of another's denial in the sentence, are no places.
+                speaker = " ".join(n for n in (reading.attribution.speaker if reading.attribution else None,
+                                               reading.denier) if n) or None
                 place = Where()
                 if reading.incident or options.headline:
                     # What the speaker says first; the clause before the speaker only if it names

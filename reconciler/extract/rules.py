@@ -53,13 +53,18 @@ class LanguageRules:
     singular_relative: frozenset[str]
     singular_and_more: frozenset[str]
     singular_died: frozenset[str]        # "resident injured in shelling … dies": the wounded one died
+    singular_died_not: frozenset[str]    # "… says his commander died": not the wounded one's verb
     figure_glue: frozenset[str]
     figure_negations: frozenset[str]     # "no one was killed": no figure
     no_casualties: tuple[Pattern, ...]   # "no one was killed": a figure of none for the fields named
+    no_casualties_not: tuple[re.Pattern, ...]   # a question, a hope, a denial…: no figure of none
     after_glue: frozenset[str]
     toll_words: frozenset[str]           # "death toll … rises to five": a toll's figure after a phrase
     toll_before: tuple[str, ...]         # "number of injured … increased to six"
     toll_rise: frozenset[str]
+    toll_after: frozenset[str]           # words after a toll's figure that end its phrase ("rises to 23 in Uman")
+    toll_negations: frozenset[str]       # "has not reached 400": no toll
+    toll_things: re.Pattern              # "number of destroyed Russian tanks": a casualty word of things too
     inclusion_aside: re.Pattern          # ", including two children," left out when figures are read
     article_words: frozenset[str]
     part_of: frozenset[str]
@@ -90,6 +95,8 @@ class CommonRules:
     inflections: tuple[tuple[str, str], ...]
     adjective_inflections: tuple[tuple[str, str], ...]   # the first words of a name of several
     adjective_endings: tuple[str, ...]   # a declined adjective's endings (ascii): "Великої Британії"
+    adjective_place_nouns: tuple[str, ...]   # "напрямках", "округе", "море": an adjective of place's noun
+    adjective_place_joins: frozenset[str]
     inflections_after_place_word: tuple[tuple[str, str], ...]
     war_starts: tuple[date, ...]       # what "since the start of the war" may refer to, earliest first
     headline_slug: re.Pattern          # a wire slug at a headline's start ("UPDATE 2-")
@@ -147,13 +154,18 @@ def language_rules(lang: str) -> LanguageRules:
         singular_relative=frozenset(data.get("singular_relative", [])),
         singular_and_more=frozenset(data.get("singular_and_more", [])),
         singular_died=frozenset(data.get("singular_died", [])),
+        singular_died_not=frozenset(data.get("singular_died_not", [])),
         figure_glue=frozenset(data.get("figure_glue", [])),
         figure_negations=frozenset(data.get("figure_negations", [])),
         no_casualties=_patterns(data.get("no_casualties", [])),
+        no_casualties_not=tuple(re.compile(p, _FLAGS) for p in data.get("no_casualties_not", [])),
         after_glue=frozenset(data.get("after_glue", [])),
         toll_words=frozenset(data.get("toll_words", [])),
         toll_before=tuple(data.get("toll_before", [])),
         toll_rise=frozenset(data.get("toll_rise", [])),
+        toll_after=frozenset(data.get("toll_after", [])),
+        toll_negations=frozenset(data.get("toll_negations", [])),
+        toll_things=_words(data.get("toll_things", [])),
         inclusion_aside=_aside(data.get("inclusion_asides", [])),
         article_words=frozenset(data.get("article_words", [])),
         part_of=frozenset(data.get("part_of", [])),
@@ -188,6 +200,8 @@ def common_rules() -> CommonRules:
         inflections=tuple((e, r or "") for e, r in data["inflections"]),
         adjective_inflections=tuple((e, r or "") for e, r in data.get("adjective_inflections", [])),
         adjective_endings=tuple(data.get("adjective_endings", [])),
+        adjective_place_nouns=tuple(data.get("adjective_place_nouns", [])),
+        adjective_place_joins=frozenset(data.get("adjective_place_joins", [])),
         inflections_after_place_word=tuple((e, r or "") for e, r in data.get("inflections_after_place_word", [])),
         war_starts=tuple(sorted(date.fromisoformat(str(d)) for d in data.get("war_starts", []))),
         headline_slug=re.compile(data.get("headline_slugs", "(?!)")),

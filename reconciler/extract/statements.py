@@ -56,6 +56,7 @@ class Reading:
     hedges: list[str] = field(default_factory=list)
     denies: bool = False
     denial_elsewhere: str | None = None   # a denial in a clause joined after the casualties: another's
+    denier: str | None = None             # who says that denial (no place: "Moscow denied …, while …")
 
     @property
     def incident(self) -> bool:
@@ -156,8 +157,8 @@ _BREAK = re.compile(r"[;:()–—]|(?<!\d),|,(?!\d)")   # not the comma of "13,0
 def _figure_from(words: list[str], j: int, rules: LanguageRules) -> tuple[int, str] | None:
     """The longest figure starting at word ``j``: (index after it, its text)."""
     first = words[j].lower()
-    if first in ("no", "none", "nobody", "ни", "жодного") or _YEAR.fullmatch(first):
-        return None   # "no detailed information about the death"; "in 2015"
+    if first in ("no", "none", "nobody", "ни", "жодного", "ніхто", "никто") or _YEAR.fullmatch(first):
+        return None   # "no detailed information about the death"; "in 2015"; "никто не ответил за гибель"
     if j and words[j - 1].lower() in rules.figure_negations:
         return None   # "no one was killed", "not one soldier": nobody
     for n in (4, 3, 2, 1):
@@ -178,8 +179,8 @@ def _victims(words: list[str], start: int, end: int, rules: LanguageRules) -> st
         start += 1
     span, best = [], None
     for word in words[start:min(end, start + 3)]:
-        if word.lower() in rules.figure_glue:
-            break
+        if word.lower() in rules.figure_glue or rules.speaker_clause_joins.fullmatch(word):
+            break   # "rises to 40 as rescuers end search": the rescuers are no victims
         span.append(word)
         if victims_category(word):   # "government soldiers", not "soldiers this year"
             best = " ".join(span)
@@ -274,18 +275,48 @@ def _after_toll_phrase(text: str, words: list[str], starts: list[int], ends: lis
                        rules: LanguageRules) -> int:
     """Where the figure after a casualty word may start: right after it, or, for a toll
     (``toll_words``: "death toll"; or a casualty word within six words after ``toll_before``:
-    "number of injured", "number of Donetsk residents killed"), after the first ``toll_rise`` verb
-    of the next sixteen words, with no comma, colon or figure between ("The death toll from the
-    shelling of Horlivka rises to five")."""
+    "number of injured", "number of Donetsk residents killed"), after a ``toll_rise`` verb of the
+    next sixteen words ("The death toll from the shelling of Horlivka rises to five"). Between
+    them no comma, colon, figure or clause join; a casualty word of things too (``toll_things``)
+    not followed by a word of things ("number of destroyed Russian tanks rises to 3,000" counts
+    tanks); the verb not negated (``toll_negations``: "has not reached 400"); and its
+    figure ends the toll's phrase (the end, a break, a victims word or ``toll_after``: not "that hit
+    3 apartment blocks … rises to 23", whose 3 counts blocks, but its 23)."""
     casualty = " ".join(words[k:k_end]).lower()
     if casualty not in rules.toll_words and not _after_toll_before(text, words, starts, ends, k, rules):
         return k_end
-    for t in range(k_end, min(len(words), k_end + 16)):
-        if _BREAK.search(text, ends[t - 1], starts[t]) or _figure_from(words, t, rules) is not None:
+    if rules.toll_things.fullmatch(casualty) and any(
+            rules.not_victims.fullmatch(w) or rules.toll_things.fullmatch(f"{casualty} {w}") for w in words[k_end:k_end + 3]):
+        return k_end   # "number of destroyed Russian tanks", "number of shot down Shaheds": things, not people
+    t, skip = k_end, 0   # skip: the words of another count's figure ("hit 3 apartment blocks")
+    while t < min(len(words), k_end + 16):
+        word = words[t].lower()
+        if _BREAK.search(text, ends[t - 1], starts[t]) or (t >= skip and _figure_from(words, t, rules) is not None) \
+                or rules.speaker_clause_joins.fullmatch(word):
             break
-        if words[t].lower() in rules.toll_rise:
-            return t + 1
+        if word in rules.toll_rise:
+            if rules.toll_negations & {w.lower() for w in words[max(k_end, t - 2):t]}:
+                break   # "has not reached 400": no toll told
+            j = t + 1
+            while j < len(words) and words[j].lower() in rules.after_glue and (
+                    _figure_from(words, j, rules) is None or _to_after_rise(words, j, rules)):
+                j += 1
+            found = _figure_from(words, j, rules) if j < len(words) else None
+            if found is not None and _ends_toll(text, words, starts, ends, found[0], rules):
+                return t + 1
+            skip = found[0] if found is not None else skip
+        t += 1
     return k_end
+
+
+def _ends_toll(text: str, words: list[str], starts: list[int], ends: list[int], end: int,
+               rules: LanguageRules) -> bool:
+    """Whether the figure ending before word ``end`` ends a toll's phrase: nothing after it, a
+    comma or colon, a victims word, or one of ``toll_after`` ("rises to 23 in Uman")."""
+    if end >= len(words) or _BREAK.search(text, ends[end - 1], starts[end]):
+        return True
+    after = words[end].lower()
+    return bool(victims_category(words[end])) or after in rules.toll_after
 
 
 def _after_toll_before(text: str, words: list[str], starts: list[int], ends: list[int], k: int,
@@ -432,7 +463,7 @@ def casualties(text: str, rules: LanguageRules) -> tuple[Casualty | None, Casual
     one = found.get("wounded")
     if one is not None and one.rule == "singular_victim_word" and "killed" not in found and any(
             what == "killed" and start > at["wounded"] and text[start:end].lower() in rules.singular_died
-            for start, end, what in marks):
+            and _same_subject(text[at["wounded"]:start], rules) for start, end, what in marks):
         # "Soldier wounded in shelling … dies": the one wounded died; no wounded figure.
         del found["wounded"]
         found["killed"] = Casualty(1, one.victims, "singular_wounded_died", 1)
@@ -457,11 +488,23 @@ def _aside_blanked(text: str, aside: re.Match, rules: LanguageRules) -> str:
     return inside
 
 
+def _same_subject(between: str, rules: LanguageRules) -> bool:
+    """Whether a verb of dying after "<victim> wounded" has that victim for its subject: nothing
+    between them ends the clause or opens another (a comma, colon or quotation mark; a clause
+    join; a verb of saying: "Girl injured … as mother dies", "Soldier wounded … says his
+    commander died", "Man injured in Kherson shelling, dog dies")."""
+    return not (_BREAK.search(between) or re.search(r"[\"“”«»'‘’]", between)
+                or rules.speaker_clause_joins.search(between)
+                or any(w.lower() in rules.singular_died_not for w in _TOKEN.findall(between)))
+
+
 def _nobody(text: str, rules: LanguageRules) -> list[tuple[str, Casualty]]:
     """Figures of none a sentence states ("No one was killed", "без жертв"), for the fields each
     matching rule names (``no_casualties``), the first rule to name a field giving it: the word
     of none as written when the rule matches one ("no one"), else "0"."""
     out: list[tuple[str, Casualty]] = []
+    if any(veto.search(text) for veto in (*rules.no_casualties_not, *rules.denials)):
+        return out   # a question, a hope, a condition, a denial, "in vain", no one of a group
     for rule in rules.no_casualties:
         found = rule.search(text)
         if found is None:
@@ -505,7 +548,7 @@ def _singular(words: list[str], k: int, k_end: int, rules: LanguageRules) -> Cas
         j -= 1
     if j >= 0 and words[j].lower() in rules.singular_victims and victims_category(words[j]) \
             and not (j and words[j - 1].lower() in rules.singular_active) \
-            and not any(w.lower() in rules.figure_negations for w in words[max(0, j - 2):j]):   # "not one soldier"
+            and not any(w.lower() in rules.figure_negations for w in words[max(0, j - 3):j]):   # "not one (Russian) soldier"
         return Casualty(1, words[j], "singular_victim_word", 1)
     return None
 
@@ -524,40 +567,55 @@ def incident_kind(text: str, rules: LanguageRules) -> str | None:
 def read_sentence(text: str, rules: LanguageRules, known, headline: bool = False) -> Reading:
     """What one sentence says (attribution, casualties, kind, hedges, stance)."""
     killed, wounded, total = casualties(text, rules)
-    denies, elsewhere, said = _denial(text, rules)
+    denies, elsewhere, said, denier = _denial(text, rules, known, headline)
     reading = Reading(text, attribute(said, rules, known, headline), killed, wounded, total)
     reading.kind = incident_kind(text, rules) if reading.incident else None
     reading.hedges = [m.group(0) for h in rules.hedges for m in [h.search(text)] if m]
-    reading.denies, reading.denial_elsewhere = denies, elsewhere
+    reading.denies, reading.denial_elsewhere, reading.denier = denies, elsewhere, denier
     return reading
 
 
-def _denial(text: str, rules: LanguageRules) -> tuple[bool, str | None, str]:
+def _denial(text: str, rules: LanguageRules, known,
+            headline: bool = False) -> tuple[bool, str | None, str, str | None]:
     """Whether a sentence's statement is a denial, the clause holding a denial that is not its
-    own, and the part of the sentence whose speaker says the statement. Around a clause join
-    (``speaker_clause_joins``), the casualties tell whose statement the draft is: a denial only
-    after a join whose part before tells casualties is the joined clause's speaker's ("Strike
-    kills two in Kramatorsk as Moscow denies targeting civilians": the two dead are asserted), and
-    a denial only before a join whose part after alone tells them is the first clause's ("Moscow
-    denies strike on Kramatorsk while Kyiv says 50 killed": the 50 dead are Kyiv's, asserted)."""
-    denials = [m.start() for d in rules.denials for m in d.finditer(text)]
+    own, the part of the sentence whose speaker says the statement, and who says that other
+    denial (a name that is then no place: "Moscow denied …, while rescuers said …"). Around a clause join
+    (``speaker_clause_joins``) whose joined clause names its own speaker, the casualties tell
+    whose statement the draft is: a denial only after a join whose part before tells casualties,
+    in a clause whose named speaker denies, is that speaker's ("Strike kills two in Kramatorsk as
+    Moscow denies targeting civilians": the two dead are asserted), and a denial only before a
+    join whose part after alone tells them, in a clause whose speaker is named, is the first
+    clause's ("Moscow denies strike on Kramatorsk while Kyiv says 50 killed": the 50 dead are
+    Kyiv's, asserted). Otherwise the whole sentence denies, as it says: "dismisses reports of 400
+    killed as fake" (a preposition, no clause), "denies targeting civilians while claiming 600
+    soldiers killed" (no speaker named: the denier's), "denies, as Kyiv claims, that 50 were
+    killed" (the join right after the denial word)."""
+    denials = [(m.start(), m.end()) for d in rules.denials for m in d.finditer(text)]
     if not denials:
-        return False, None, text
+        return False, None, text, None
+    first, last = min(a for a, _b in denials), max(denials)
     masked = rules.speaker_clause_not.sub(lambda m: "_" * len(m.group(0)), text)
     joins = list(rules.speaker_clause_joins.finditer(masked))
     for join in joins:
-        if min(denials) < join.start():
+        if first < join.start():
             break   # a denial before this join: see below
         if any(casualties(text[:join.start()], rules)):
-            return False, text[join.start():].strip(" .;"), text
-    for join in joins:
-        if max(denials) < join.start():
-            head, tail = text[:join.start()], text[join.end():]
-            if not any(casualties(head, rules)) and any(casualties(tail, rules)):
-                return False, head.strip(" ,.;"), tail
+            joined = attribute(text[join.end():], rules, known, headline)
+            if joined is not None and joined.rule == "speaker_denied":
+                return False, text[join.start():].strip(" .;"), text, joined.speaker
             break
-    return True, None, text
-
+    for join in joins:
+        if last[0] < join.start():
+            head, tail = text[:join.start()], text[join.end():]
+            if not re.search(r"\w", text[last[1]:join.start()]):
+                break   # "Moscow denies, as Kyiv claims, that …": the join inside the denial
+            said = attribute(tail, rules, known, headline)
+            if said is not None and not said.rule.startswith("unattributed") \
+                    and not any(casualties(head, rules)) and any(casualties(tail, rules)):
+                denier = attribute(head, rules, known, headline)
+                return False, head.strip(" ,.;"), tail, denier.speaker if denier is not None else None
+            break
+    return True, None, text, None
 
 def enumeration(text: str, rules: LanguageRules) -> tuple[Pattern, str, str] | None:
     """"One soldier was killed in mortar fire, another by an explosive device": the rule and the

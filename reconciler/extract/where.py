@@ -127,7 +127,7 @@ def find_place(sentence: str, rules: LanguageRules, gazetteer: Gazetteer, speake
             if not places:
                 continue
             if n == 1 and how == "gazetteer_inflected" and (i == in_name or _adjective_before_name(
-                    key, i, tokens, sentence)):
+                    key, i, tokens, sentence, gazetteer)):
                 # A declined adjective with a capital word right after it begins a name that is
                 # no place ("Великої Британії"): neither word is a place on its own.
                 in_name = i + 1 if i != in_name else in_name
@@ -140,6 +140,9 @@ def find_place(sentence: str, rules: LanguageRules, gazetteer: Gazetteer, speake
                 region_text = region_text or _POSSESSIVE.sub("", sentence[tokens[i][1]:tokens[i + n][2]])
                 taken = n + 1
                 break
+            if how == "gazetteer_inflected" and key.endswith(common_rules().adjective_endings) \
+                    and _adjective_noun_after(tokens, lowered, i + n - 1):
+                break   # "на Лиманському та Бахмутському напрямках": adjectives of a noun, no place
             if after in rules.place_not_before:
                 break
             if (after in rules.place_subject_before and not strong) \
@@ -166,11 +169,36 @@ def find_place(sentence: str, rules: LanguageRules, gazetteer: Gazetteer, speake
     return Where(PlaceFound(shown, text, best, rule, _namesakes(places, gazetteer, code)), region_text)
 
 
-def _adjective_before_name(key: str, i: int, tokens: list[tuple[str, int, int]], sentence: str) -> bool:
+def _adjective_before_name(key: str, i: int, tokens: list[tuple[str, int, int]], sentence: str,
+                           gazetteer: Gazetteer) -> bool:
     """Whether the word ``i`` (its ascii ``key``) ends as a declined adjective
-    (``adjective_endings``) and a capitalised word follows it with only a space between."""
-    return key.endswith(common_rules().adjective_endings) and i + 1 < len(tokens) \
-        and tokens[i + 1][0][:1].isupper() and not sentence[tokens[i][2]:tokens[i + 1][1]].strip()
+    (``adjective_endings``) and a capitalised word follows it with only a space between that is
+    not an acronym ("Під Бахмутом ЗСУ …"), names no region ("У Сватовому Луганської області", "в
+    Ясиноватой Донецкой народной республики") and is written in the same script."""
+    if not key.endswith(common_rules().adjective_endings) or i + 1 >= len(tokens):
+        return False
+    word, after = tokens[i][0], tokens[i + 1][0]
+    return after[:1].isupper() and not sentence[tokens[i][2]:tokens[i + 1][1]].strip() \
+        and not (len(after) > 1 and after.isupper()) and not gazetteer.names_a_region(after) \
+        and _cyrillic(word) == _cyrillic(after)   # "Над Харковом Shahed": another script, no one name
+
+
+def _cyrillic(word: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in word)
+
+
+def _adjective_noun_after(tokens: list[tuple[str, int, int]], lowered: list[str], i: int) -> bool:
+    """Whether the first word in lower case after word ``i`` (past capitalised words and the
+    words joining them) is a noun that an adjective of place goes with (``adjective_place_nouns``:
+    "на Лиманському та Бахмутському напрямках", "в Южном военном округе", "в Азовском море"):
+    then the adjective is no place."""
+    rules = common_rules()
+    for t in range(i + 1, min(len(tokens), i + 6)):
+        word = tokens[t][0]
+        if word[:1].isupper() or lowered[t] in rules.adjective_place_joins:
+            continue
+        return ascii_key(word).startswith(rules.adjective_place_nouns)
+    return False
 
 
 def _near_others(places: list[GazetteerPlace], others: list[GazetteerPlace]) -> list[GazetteerPlace]:
