@@ -889,3 +889,16 @@ def test_extract_false_readings_found_by_review(lang, text, expected):
     document = read_document("headline", text, lang)
     [draft] = extract(document, ExtractOptions(published=PUBLISHED, source="Ukrinform", headline=True))
     assert {name: draft.fields.get(name) for name in expected} == expected, text
+
+
+@pytest.mark.parametrize("sentence, source", [
+    # A speaker after the clause whose title is written in lower case before the name (wire style).
+    ("A Russian missile hit an apartment block in Dnipro on Saturday, killing at least 12 people and wounding 64, "
+     "regional governor Valentyn Reznichenko said.", "regional governor Valentyn Reznichenko"),
+    ("Two civilians were killed in shelling of Kherson, deputy mayor Ivan Petrenko said.", "deputy mayor Ivan Petrenko"),
+    # …but not words that only begin a clause: the clause join is cut, the name is the speaker.
+    ("Two civilians were killed in shelling of Kherson, but Moscow said.", "Government of Russia"),
+])
+def test_extract_speaker_with_a_title_in_lower_case(sentence, source):
+    [draft] = drafts_of("en", sentence)
+    assert draft["source"] == source
