@@ -651,6 +651,12 @@ def test_extract_command_headlines_in_several_languages_read_each_in_its_own(tmp
     # …and the river Дніпро and surnames are not declined into places (a -у, -і, -а read as -о).
     ("uk", "На Дніпрі під Херсоном росіяни обстріляли човен, загинули двоє", "під Херсоном", "Kherson"),
     ("uk", "З посиланням на Тимошенка: у Краматорську загинули двоє", "Краматорську", "Kramatorsk"),
+    ("uk", "У Дніпрі біля Херсона знайшли тіла двох людей", "біля Херсона", "Kherson"),
+    ("uk", "З посиланням на Тимошенка загинули двоє", None, None),
+    # A large town's neuter name declines after a word of place (inflections_neuter): Дніпро.
+    ("uk", "Удар по Дніпру: загинули 40 людей", "Дніпру", "Dnipro"),
+    ("uk", "На островах на Дніпрі загинули троє, повідомили в ОВА", None, None),   # on the river
+    ("uk", "Унаслідок ракетного удару по багатоповерхівці у Дніпрі загинули щонайменше 12 людей", "Дніпрі", "Dnipro"),
 ])
 def test_extract_place_of_several_words_declined_is_found(lang, headline, place, name):
     # The first words of a name decline too ("Новой Каховке": adjective_inflections), and a name
@@ -902,3 +908,19 @@ def test_extract_false_readings_found_by_review(lang, text, expected):
 def test_extract_speaker_with_a_title_in_lower_case(sentence, source):
     [draft] = drafts_of("en", sentence)
     assert draft["source"] == source
+
+
+@pytest.mark.parametrize("lang, story, sources", [
+    # "Про це повідомив X" / "Об этом сообщил X": the speaker after the verb, lent to the sentences
+    # before; the sentence itself is no draft (it said only who said it).
+    ("uk", "КИЇВ, 15 січня (Укрінформ) – Унаслідок ракетного удару по Дніпру загинули щонайменше 12 людей, "
+           "ще 64 поранено. Про це повідомив голова Дніпропетровської ОВА Валентин Резніченко.",
+     ["голова Дніпропетровської ОВА Валентин Резніченко"]),
+    ("ru", "Белгород, 15 января (ТАСС) – В результате обстрела Шебекино погибли два человека, еще трое ранены. "
+           "Об этом сообщил губернатор Белгородской области Вячеслав Гладков в Telegram-канале.",
+     ["губернатор Белгородской области Вячеслав Гладков"]),
+])
+def test_extract_speaker_named_after_about_this_verb(lang, story, sources):
+    drafts = drafts_of(lang, story, date(2023, 1, 15))
+    assert [d["source"] for d in drafts] == sources
+    assert drafts[0]["killed"] in ("щонайменше 12", "два")

@@ -10,6 +10,8 @@ leaves only what is not broken down (``tally_remainder``); a sentence that is on
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -194,6 +196,12 @@ def _readings(sentence: str, rules: LanguageRules, names: _Names, headline: bool
     return [reading]
 
 
+@lru_cache(maxsize=None)
+def _lending_rules(lang: str) -> frozenset[str]:
+    """The attribution rules that only lend their speaker (``lends_only`` in the language's file)."""
+    return frozenset(rule.name for rule in language_rules(lang).attribution if rule.spec.get("lends_only"))
+
+
 def _settle_paragraph(found: list[_Pending], paragraph: tuple[str, ...], hedges: list[tuple[int, str]]) -> None:
     """Speakers lent within a paragraph, tallies broken down, hedges noted."""
     attributed = [i for i in found if i.reading.attribution is not None]
@@ -205,6 +213,12 @@ def _settle_paragraph(found: list[_Pending], paragraph: tuple[str, ...], hedges:
             if lender.where != item.where:
                 item.speaker_from = lender.where
                 item.speaker_text = paragraph[lender.where[1] - 1]
+    for item in attributed:
+        # "Про це повідомив голова ОВА …", "Об этом сообщил губернатор …": a sentence that only
+        # says who said what came before lends its speaker and is no draft of its own.
+        reading = item.reading
+        if not reading.incident and not reading.denies and reading.attribution.rule in _lending_rules(item.lang):
+            item.drop = True
     for i, item in enumerate(found):
         killed = item.reading.killed
         if killed is None or killed.count < 2 or item.reading.wounded is not None:

@@ -128,7 +128,8 @@ def attribute(sentence: str, rules: LanguageRules, known, headline: bool = False
             continue
         relays = tuple(_relay_name(groups[g], rules) for g in ("relay", "relay2") if groups.get(g))
         clause = groups["speaker"][:len(groups["speaker"]) - len(cut)] or None
-        return Attribution(speaker, rule.name, relays, groups.get("channel"), groups.get("actor"), groups.get("what"),
+        channel = groups.get("channel") or groups.get("channel2")   # before or after the speaker
+        return Attribution(speaker, rule.name, relays, channel, groups.get("actor"), groups.get("what"),
                            clause=clause)
     for rule in rules.unattributed:
         found = rule.search(sentence)
