@@ -162,6 +162,8 @@ def _figure_from(words: list[str], j: int, rules: LanguageRules) -> tuple[int, s
         return None   # "no detailed information about the death"; "in 2015"; "никто не ответил за гибель"
     if j and words[j - 1].lower() in rules.figure_negations:
         return None   # "no one was killed", "not one soldier": nobody
+    if j + 1 < len(words) and words[j + 1].lower().startswith(("-year", "-month", "-week", "-day")):
+        return None   # "an 11-year-old girl": an age, not a figure
     for n in (4, 3, 2, 1):
         if j + n > len(words) or (n > 1 and words[j + n - 1].lower() in rules.figure_glue):
             continue
@@ -184,7 +186,7 @@ def _victims(words: list[str], start: int, end: int, rules: LanguageRules) -> st
             break   # "rises to 40 as rescuers end search": the rescuers are no victims
         span.append(word)
         if victims_category(word):   # "government soldiers", not "soldiers this year"
-            best = " ".join(span)
+            best = " ".join(span).replace(" -", "-")   # "11-year-old girl" as written
     return best
 
 
@@ -225,8 +227,8 @@ def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k
             continue   # "five tanks were destroyed": not casualties
         article = figure.lower() in rules.article_words
         victims = _victims(words, end, k, rules)
-        if article and victims is None:
-            continue
+        if article and (victims is None or any(_figure_from(words, t, rules) is not None for t in range(end, k))):
+            continue   # "a further four people were wounded": four, not "a"
         best = (j, end, 1 if article else figure, victims)
     if best is not None:
         if not _part_of(words, k, rules):
