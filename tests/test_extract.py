@@ -947,3 +947,17 @@ def test_extract_wire_story_of_several_incidents_reads_each_as_written():
         {"source": "regional governor", "place": "Kherson", "killed": 1, "wounded": None,
          "victims": "11-year-old girl", "stance": None, "note": None},
     ]
+
+
+@pytest.mark.parametrize("text, tolls", [
+    # The second toll elided ("and one in Chasiv Yar"): a draft of its own, its figure and place.
+    ("Two people were killed in Bakhmut and one in Chasiv Yar, the governor said",
+     [("Bakhmut", "Two"), ("Chasiv Yar", "one")]),
+    ("Three civilians died in Kherson, two in Mykolaiv", [("Kherson", "Three"), ("Mykolaiv", "two")]),
+    # Not elided: the second part has a casualty word of its own.
+    ("Two people were killed in Bakhmut and one in Chasiv Yar was wounded, the governor said", [("Bakhmut", "Two")]),
+])
+def test_extract_elided_second_toll_is_a_draft_of_its_own(text, tolls):
+    assert [(d.fields.get("place"), d.fields.get("killed")) for d in
+            extract(read_document("headline", text, "en"),
+                    ExtractOptions(published=PUBLISHED, source="Reuters", headline=True))] == tolls

@@ -182,11 +182,12 @@ def _readings(sentence: str, rules: LanguageRules, names: _Names, headline: bool
     reading = read_sentence(sentence, rules, names.known, headline)
     split = enumeration(sentence, rules)
     if split is not None and reading.killed is not None:
-        rule, first, second = split
+        rule, first, second, count = split
         one = read_sentence(first, rules, names.known, headline)
         other = read_sentence(second, rules, names.known, headline)
         if one.killed is not None:
-            other.killed = Casualty(1, one.killed.victims, f"enumeration:{rule.name}", 1)
+            other.killed = Casualty(count.figure if count else 1, one.killed.victims, f"enumeration:{rule.name}",
+                                    count.low if count else 1)
             other.kind = other.kind or incident_kind(second, rules)
             other.attribution = other.attribution or one.attribution or reading.attribution
             one.attribution = one.attribution or reading.attribution

@@ -620,11 +620,15 @@ def _denial(text: str, rules: LanguageRules, known,
             break
     return True, None, text, None
 
-def enumeration(text: str, rules: LanguageRules) -> tuple[Pattern, str, str] | None:
-    """"One soldier was killed in mortar fire, another by an explosive device": the rule and the
-    two parts, or None."""
+def enumeration(text: str, rules: LanguageRules) -> tuple[Pattern, str, str, Casualty | None] | None:
+    """"One soldier was killed in mortar fire, another by an explosive device", "Two people were
+    killed in Bakhmut and one in Chasiv Yar": the rule, the two parts and the second's figure
+    where the rule reads one (group ``count``; else one), or None."""
     for rule in rules.enumerations:
         found = rule.search(text)
         if found is not None:
-            return rule, found.group("first"), found.group("second")
+            count = found.groupdict().get("count")
+            low = _figure(count.lower()) if count else None
+            figure = Casualty(count, None, f"enumeration:{rule.name}", low) if low is not None else None
+            return rule, found.group("first"), found.group("second"), figure
     return None
