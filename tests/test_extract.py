@@ -653,10 +653,9 @@ def test_extract_command_headlines_in_several_languages_read_each_in_its_own(tmp
     ("uk", "З посиланням на Тимошенка: у Краматорську загинули двоє", "Краматорську", "Kramatorsk"),
     ("uk", "У Дніпрі біля Херсона знайшли тіла двох людей", "біля Херсона", "Kherson"),
     ("uk", "З посиланням на Тимошенка загинули двоє", None, None),
-    # A large town's neuter name declines after a word of place (inflections_neuter): Дніпро.
-    ("uk", "Удар по Дніпру: загинули 40 людей", "Дніпру", "Dnipro"),
-    ("uk", "На островах на Дніпрі загинули троє, повідомили в ОВА", None, None),   # on the river
-    ("uk", "Унаслідок ракетного удару по багатоповерхівці у Дніпрі загинули щонайменше 12 людей", "Дніпрі", "Dnipro"),
+    # Дніпро, a town and a river, is not declined (a review found the river read as the town).
+    ("uk", "Росіяни обстріляли човен з цивільними у Дніпрі, загинули двоє", None, None),
+    ("uk", "На островах на Дніпрі загинули троє, повідомили в ОВА", None, None),
 ])
 def test_extract_place_of_several_words_declined_is_found(lang, headline, place, name):
     # The first words of a name decline too ("Новой Каховке": adjective_inflections), and a name
@@ -961,3 +960,41 @@ def test_extract_elided_second_toll_is_a_draft_of_its_own(text, tolls):
     assert [(d.fields.get("place"), d.fields.get("killed")) for d in
             extract(read_document("headline", text, "en"),
                     ExtractOptions(published=PUBLISHED, source="Reuters", headline=True))] == tolls
+
+
+# Found by a second review (about 340 inputs against the rules of the stories above), each
+# failing in the version it reviewed; the drafts worked out by hand ([]: no draft of that field).
+@pytest.mark.parametrize("lang, text, expected", [
+    # A title before a name, never another word: the second speaker's clause takes no toll.
+    ("en", "Russia said its forces killed 200 Ukrainian soldiers near Bakhmut, but Kyiv said the claim was propaganda.",
+     [{"source": "Government of Russia", "killed": "200"}]),
+    ("en", "The UN said at least 40 civilians were killed in Dnipro, though Moscow said it does not target civilians.",
+     [{"source": "United Nations", "killed": "at least 40"}]),
+    # An elided toll only where nothing else is said of it.
+    ("en", "Two people were killed in Odesa and one in Kyiv was hospitalised.", [{"place": "Odesa", "killed": "Two"}]),
+    ("en", "Two people were killed in Odesa and 15 in Mykolaiv lost their homes.", [{"place": "Odesa", "killed": "Two"}]),
+    ("en", "Two people were killed in Kherson and one in Mykolaiv, while 10 were wounded in Odesa.",
+     [{"place": "Kherson", "killed": "Two", "wounded": "10"}]),
+    # Places counted are things only right after their figure, not after a word of place.
+    ("en", "Russian shelling killed 2 in Donetsk region, officials said.", [{"source": "officials", "killed": "2"}]),
+    ("en", "Five in the Kharkiv region were wounded in shelling overnight, officials said.", [{"wounded": "Five"}]),
+    # An age in any form is no figure, and an article before it counts one.
+    ("en", "A man aged 62 was killed in shelling of Kherson, police said.", [{"killed": 1, "victims": "man"}]),
+    ("en", "A 60 year-old man was wounded in Kherson, police said.", [{"wounded": 1}]),
+    # "Об этом …" after a sentence that is no incident: a statement of that speaker, both sentences its text.
+    ("ru", "Кремль не причастен к удару по Краматорску. Об этом заявил пресс-секретарь президента Дмитрий Песков.",
+     [{"source": "пресс-секретарь президента Дмитрий Песков", "type": "statement",
+       "text": "Кремль не причастен к удару по Краматорску. Об этом заявил пресс-секретарь президента Дмитрий Песков."}]),
+    # The channel after the verb is the channel, not the speaker.
+    ("ru", "Погибли два человека. Об этом сообщил в Telegram глава ДНР Денис Пушилин.",
+     [{"source": "глава ДНР Денис Пушилин", "via": ["ТАСС", "Telegram"], "killed": "два"}]),
+    # The speaker of the next sentence's "Про це" wins over an earlier speaker of the paragraph.
+    ("uk", "Генштаб ЗСУ повідомив, що знищено 500 окупантів. Внаслідок обстрілу Херсона загинули двоє. "
+           "Про це повідомив голова ОВА Янушевич.",
+     [{"source": "General Staff of the Armed Forces of Ukraine", "killed": "500"},
+      {"source": "голова ОВА Янушевич", "killed": "двоє"}]),
+])
+def test_extract_false_readings_found_by_second_review(lang, text, expected):
+    drafts = drafts_of(lang, text)
+    assert [{name: d.get(name) for name in want} for d, want in zip(drafts, expected)] == expected
+    assert len(drafts) == len(expected)

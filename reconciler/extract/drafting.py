@@ -197,6 +197,11 @@ def _readings(sentence: str, rules: LanguageRules, names: _Names, headline: bool
     return [reading]
 
 
+# An elided second toll ("… and one in Chasiv Yar") is a breakdown's part with its first, never
+# a single part of an earlier tally (tally_remainder).
+_ELIDED = "enumeration:and_count_in_place"
+
+
 @lru_cache(maxsize=None)
 def _lending_rules(lang: str) -> frozenset[str]:
     """The attribution rules that only lend their speaker (``lends_only`` in the language's file)."""
@@ -206,26 +211,39 @@ def _lending_rules(lang: str) -> frozenset[str]:
 def _settle_paragraph(found: list[_Pending], paragraph: tuple[str, ...], hedges: list[tuple[int, str]]) -> None:
     """Speakers lent within a paragraph, tallies broken down, hedges noted."""
     attributed = [i for i in found if i.reading.attribution is not None]
+    lent: set[tuple[int, int]] = set()
     for item in found:
         if item.reading.attribution is None and item.reading.incident and attributed:
             before = [a for a in attributed if a.where < item.where]
-            lender = before[-1] if before else min(attributed, key=lambda a: a.where)
+            after = [a for a in attributed if a.where > item.where]
+            if after and after[0].reading.attribution.rule in _lending_rules(after[0].lang):
+                lender = after[0]   # "… загинули двоє. Про це повідомив голова ОВА …": the next sentence's
+            else:
+                lender = before[-1] if before else min(attributed, key=lambda a: a.where)
+            lent.add(lender.where)
             item.reading.attribution = replace(lender.reading.attribution, rule="speaker_of_paragraph")
             if lender.where != item.where:
                 item.speaker_from = lender.where
                 item.speaker_text = paragraph[lender.where[1] - 1]
     for item in attributed:
         # "Про це повідомив голова ОВА …", "Об этом сообщил губернатор …": a sentence that only
-        # says who said what came before lends its speaker and is no draft of its own.
+        # says who said what came before lends its speaker and is no draft of its own; when it
+        # lent it to nothing (what came before is no incident: "Кремль не причастен к удару. Об
+        # этом заявил Песков."), it is a statement whose text holds the sentence before it.
         reading = item.reading
-        if not reading.incident and not reading.denies and reading.attribution.rule in _lending_rules(item.lang):
+        if reading.incident or reading.denies or reading.attribution.rule not in _lending_rules(item.lang):
+            continue
+        if item.where in lent:
             item.drop = True
+        elif item.where[1] > 1:
+            item.speaker_from = (item.where[0], item.where[1] - 1)
+            item.speaker_text = paragraph[item.where[1] - 2]   # the sentence before, first in the text
     for i, item in enumerate(found):
         killed = item.reading.killed
         if killed is None or killed.count < 2 or item.reading.wounded is not None:
             continue
         parts = [o for o in found[i + 1:] if o.reading.killed is not None and o.reading.killed.count == 1
-                 and o.where != item.where]
+                 and o.where != item.where and not o.reading.killed.rule.startswith(_ELIDED)]
         if not parts:
             continue
         if len(parts) >= killed.count:

@@ -98,9 +98,6 @@ class CommonRules:
     adjective_place_nouns: tuple[str, ...]   # "напрямках", "округе", "море": an adjective of place's noun
     adjective_place_joins: frozenset[str]
     inflections_after_place_word: tuple[tuple[str, str], ...]
-    inflections_neuter: tuple[tuple[str, str], ...]   # "у Дніпрі": a large town's neuter name, ranked last
-    neuter_min_population: int
-    neuter_not_after: frozenset[str]
     war_starts: tuple[date, ...]       # what "since the start of the war" may refer to, earliest first
     headline_slug: re.Pattern          # a wire slug at a headline's start ("UPDATE 2-")
     victims_whole: re.Pattern          # victims' words naming a whole category ("civilians"), on ascii keys
@@ -206,9 +203,6 @@ def common_rules() -> CommonRules:
         adjective_place_nouns=tuple(data.get("adjective_place_nouns", [])),
         adjective_place_joins=frozenset(data.get("adjective_place_joins", [])),
         inflections_after_place_word=tuple((e, r or "") for e, r in data.get("inflections_after_place_word", [])),
-        inflections_neuter=tuple((e, r or "") for e, r in data.get("inflections_neuter", [])),
-        neuter_min_population=int(data.get("neuter_min_population", 0)),
-        neuter_not_after=frozenset(data.get("neuter_not_after", [])),
         war_starts=tuple(sorted(date.fromisoformat(str(d)) for d in data.get("war_starts", []))),
         headline_slug=re.compile(data.get("headline_slugs", "(?!)")),
         victims_whole=keyword_pattern(data.get("victims_wholes", [])),

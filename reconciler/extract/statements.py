@@ -128,7 +128,7 @@ def attribute(sentence: str, rules: LanguageRules, known, headline: bool = False
             continue
         relays = tuple(_relay_name(groups[g], rules) for g in ("relay", "relay2") if groups.get(g))
         clause = groups["speaker"][:len(groups["speaker"]) - len(cut)] or None
-        channel = groups.get("channel") or groups.get("channel2")   # before or after the speaker
+        channel = groups.get("channel") or groups.get("channel2") or groups.get("channel3")   # before or after the speaker
         return Attribution(speaker, rule.name, relays, channel, groups.get("actor"), groups.get("what"),
                            clause=clause)
     for rule in rules.unattributed:
@@ -155,6 +155,11 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _BREAK = re.compile(r"[;:()–—]|(?<!\d),|,(?!\d)")   # not the comma of "13,000"
 
 
+# An age: a number followed by these ("11-year-old", "60 year-old", "7 months old"), or after "aged".
+_AGE_AFTER = ("-year", "-month", "-week", "-day", "year-old", "years-old", "year", "years", "month-old", "months")
+_AGE_BEFORE = frozenset({"aged", "age"})
+
+
 def _figure_from(words: list[str], j: int, rules: LanguageRules) -> tuple[int, str] | None:
     """The longest figure starting at word ``j``: (index after it, its text)."""
     first = words[j].lower()
@@ -162,8 +167,8 @@ def _figure_from(words: list[str], j: int, rules: LanguageRules) -> tuple[int, s
         return None   # "no detailed information about the death"; "in 2015"; "никто не ответил за гибель"
     if j and words[j - 1].lower() in rules.figure_negations:
         return None   # "no one was killed", "not one soldier": nobody
-    if j + 1 < len(words) and words[j + 1].lower().startswith(("-year", "-month", "-week", "-day")):
-        return None   # "an 11-year-old girl": an age, not a figure
+    if (j + 1 < len(words) and words[j + 1].lower().startswith(_AGE_AFTER)) or (j and words[j - 1].lower() in _AGE_BEFORE):
+        return None   # "an 11-year-old girl", "a 60 year-old man", "a man aged 62": an age, not a figure
     for n in (4, 3, 2, 1):
         if j + n > len(words) or (n > 1 and words[j + n - 1].lower() in rules.figure_glue):
             continue
@@ -173,6 +178,20 @@ def _figure_from(words: list[str], j: int, rules: LanguageRules) -> tuple[int, s
         if _figure(text) is not None:
             return j + n, text
     return None
+
+
+def _victims_counted(words: list[str], start: int, end: int, rules: LanguageRules) -> bool:
+    """Whether a figure between words ``start`` and ``end`` counts victims (a victims word after it,
+    glue words between: "a further four people"), which an article before it then does not."""
+    for t in range(start, end):
+        found = _figure_from(words, t, rules)
+        if found is not None:
+            j = found[0]
+            while j < end and words[j].lower() in rules.figure_glue:
+                j += 1
+            if j < end and victims_category(words[j]):
+                return True
+    return False
 
 
 def _victims(words: list[str], start: int, end: int, rules: LanguageRules) -> str | None:
@@ -198,11 +217,14 @@ def _gap_ok(gap: list[str], rules: LanguageRules) -> bool:
 
 def _counts_things(words: list[str], start: int, end: int, rules: LanguageRules) -> bool:
     """Whether the words after a figure (``start`` to ``end``) say it counts things, not people
-    ("destroyed 9 pieces of equipment", "five tanks were destroyed", "shot down 3 drones"): a
-    word of ``not_victims`` before any victim word."""
+    ("destroyed 9 pieces of equipment", "five tanks were destroyed", "shot down 3 drones", "near
+    13 settlements"): a word of ``not_victims`` before any victim word or word of place ("killed
+    2 in Donetsk region" counts people)."""
     for word in words[start:end]:
         if victims_category(word) or _figure(word) is not None:
             return False   # "77 invaders, six tanks": the next figure is another count
+        if word.lower() in rules.place_before:
+            return False   # "killed 2 in Donetsk region": where, not what was counted
         if rules.not_victims.fullmatch(word):
             return True
     return False
@@ -227,7 +249,7 @@ def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k
             continue   # "five tanks were destroyed": not casualties
         article = figure.lower() in rules.article_words
         victims = _victims(words, end, k, rules)
-        if article and (victims is None or any(_figure_from(words, t, rules) is not None for t in range(end, k))):
+        if article and (victims is None or _victims_counted(words, end, k, rules)):
             continue   # "a further four people were wounded": four, not "a"
         best = (j, end, 1 if article else figure, victims)
     if best is not None:
@@ -623,10 +645,16 @@ def _denial(text: str, rules: LanguageRules, known,
 def enumeration(text: str, rules: LanguageRules) -> tuple[Pattern, str, str, Casualty | None] | None:
     """"One soldier was killed in mortar fire, another by an explosive device", "Two people were
     killed in Bakhmut and one in Chasiv Yar": the rule, the two parts and the second's figure
-    where the rule reads one (group ``count``; else one), or None."""
+    where the rule reads one (group ``count``; else one), or None. A rule with a ``rest`` (what
+    follows the second part's comma) splits nothing when the rest tells a casualty, or the
+    sentence a denial: the toll is then not only the two parts'."""
     for rule in rules.enumerations:
         found = rule.search(text)
         if found is not None:
+            rest = found.groupdict().get("rest")
+            if "rest" in found.groupdict() and (any(d.search(text) for d in rules.denials)
+                                                or (rest and any(casualties(rest, rules)))):
+                continue
             count = found.groupdict().get("count")
             low = _figure(count.lower()) if count else None
             figure = Casualty(count, None, f"enumeration:{rule.name}", low) if low is not None else None

@@ -50,8 +50,7 @@ def _lookup(gazetteer: Gazetteer, key: str, after_place_word: bool = False) -> t
     """The places a name may be, as written or declined (``common.yaml``: ``inflections``; the
     first words of a name of several too, ``adjective_inflections``); after a word of place, the
     endings other words share as well (``inflections_after_place_word``), into a place of the
-    regions the desk covers only ("біля Нікополя", never "Британія" or "Ставці"); last, a large
-    town's neuter name (``inflections_neuter``: "у Дніпрі"), rule ``gazetteer_neuter``."""
+    regions the desk covers only ("біля Нікополя", never "Британія" or "Ставці")."""
     found = gazetteer.exact(key)
     if found:
         return found, "gazetteer"
@@ -71,12 +70,6 @@ def _lookup(gazetteer: Gazetteer, key: str, after_place_word: bool = False) -> t
             found = [p for p in found if gazetteer.covered(p.geonameid)]
         if found:
             return found, "gazetteer_inflected"
-    if after_place_word and not head:
-        for name in _replaced(last, rules.inflections_neuter, shortest):
-            found = [p for p in gazetteer.exact(name)
-                     if gazetteer.covered(p.geonameid) and p.population >= rules.neuter_min_population]
-            if found:
-                return found, "gazetteer_neuter"
     return [], ""
 
 
@@ -161,10 +154,6 @@ def find_place(sentence: str, rules: LanguageRules, gazetteer: Gazetteer, speake
             near = next((w for w in sorted(rules.place_near, key=len, reverse=True) if before.endswith(w)), None)
             shown = f"{sentence[tokens[i - len(near.split())][1]:tokens[i - 1][2]]} {text}" if near else text
             rank = 2 if strong and before1 not in ("of", "from") else 1 if strong else 0
-            if how == "gazetteer_neuter":
-                if before1 in common_rules().neuter_not_after:
-                    break   # "на Дніпрі": on the river
-                rank = -1   # "біля Дніпра під Херсоном": the river's name yields to any other place
             found.append((rank, -tokens[i][1], shown, text, places, f"{how}:{'after_place_word' if strong else 'name'}"))
             taken = n
             break
