@@ -975,6 +975,14 @@ def test_extract_elided_second_toll_is_a_draft_of_its_own(text, tolls):
     ("en", "Two people were killed in Odesa and 15 in Mykolaiv lost their homes.", [{"place": "Odesa", "killed": "Two"}]),
     ("en", "Two people were killed in Kherson and one in Mykolaiv, while 10 were wounded in Odesa.",
      [{"place": "Kherson", "killed": "Two", "wounded": "10"}]),
+    ("en", "Two people were killed in Kherson in December and three in January, officials said.",
+     [{"place": "Kherson", "killed": "Two"}]),   # a month is no place of a toll
+    ("en", "Two people were killed and 5 wounded in Kherson and one in Mykolaiv, officials said.",
+     [{"place": "Kherson", "killed": "Two", "wounded": "5"}]),   # killed or wounded: unclear
+    ("en", "Two people were killed in Kherson, and one in Mykolaiv, who was wounded earlier, died in hospital, "
+           "officials said.", [{"place": "Kherson", "killed": "Two"}]),
+    ("en", "A man and 3 children were killed in a strike on Kramatorsk, police said.",
+     [{"killed": 1, "victims": "man"}]),   # the article's own victim: one (the sum is not read)
     # Places counted are things only right after their figure, not after a word of place.
     ("en", "Russian shelling killed 2 in Donetsk region, officials said.", [{"source": "officials", "killed": "2"}]),
     ("en", "Five in the Kharkiv region were wounded in shelling overnight, officials said.", [{"wounded": "Five"}]),

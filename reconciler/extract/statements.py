@@ -182,8 +182,11 @@ def _figure_from(words: list[str], j: int, rules: LanguageRules) -> tuple[int, s
 
 def _victims_counted(words: list[str], start: int, end: int, rules: LanguageRules) -> bool:
     """Whether a figure between words ``start`` and ``end`` counts victims (a victims word after it,
-    glue words between: "a further four people"), which an article before it then does not."""
+    glue words between: "a further four people"), which an article before it then does not; not
+    after a victims word of the article's own ("A man and 3 children": the man is one)."""
     for t in range(start, end):
+        if victims_category(words[t]):
+            return False
         found = _figure_from(words, t, rules)
         if found is not None:
             j = found[0]
@@ -642,6 +645,19 @@ def _denial(text: str, rules: LanguageRules, known,
             break
     return True, None, text, None
 
+def _elision_unclear(first: str, second: str, rest: str | None, text: str, rules: LanguageRules) -> bool:
+    """Whether an elided second toll ("… and one in Chasiv Yar") cannot be read as a toll of the
+    first's kind: the sentence denies, the first part tells the wounded too ("two killed and 5
+    wounded in Kherson and one in Mykolaiv": killed or wounded?), what follows the second's comma
+    tells a casualty ("…, who was wounded earlier, died"), or the second's name is a month or a
+    day ("… and three in January")."""
+    casualty = (rules.killed, rules.wounded, rules.total)
+    name = second.split()[-1].lower()
+    return (any(d.search(text) for d in rules.denials) or rules.wounded.search(first) is not None
+            or rules.total.search(first) is not None or (rest is not None and any(p.search(rest) for p in casualty))
+            or name in rules.months or name in rules.weekdays)
+
+
 def enumeration(text: str, rules: LanguageRules) -> tuple[Pattern, str, str, Casualty | None] | None:
     """"One soldier was killed in mortar fire, another by an explosive device", "Two people were
     killed in Bakhmut and one in Chasiv Yar": the rule, the two parts and the second's figure
@@ -651,9 +667,8 @@ def enumeration(text: str, rules: LanguageRules) -> tuple[Pattern, str, str, Cas
     for rule in rules.enumerations:
         found = rule.search(text)
         if found is not None:
-            rest = found.groupdict().get("rest")
-            if "rest" in found.groupdict() and (any(d.search(text) for d in rules.denials)
-                                                or (rest and any(casualties(rest, rules)))):
+            groups = found.groupdict()
+            if "rest" in groups and _elision_unclear(groups["first"], groups["second"], groups.get("rest"), text, rules):
                 continue
             count = found.groupdict().get("count")
             low = _figure(count.lower()) if count else None
