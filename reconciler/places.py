@@ -424,7 +424,7 @@ class PlaceNormaliser:
         if len(found) > 1:
             # Shown: the most populous whose own name resembles a name as written (not Nikopol,
             # which GeoNames also lists as "Sloviansk", its eighteenth-century name).
-            fitting = [p for p in found if _name_fits(p, names)] or found
+            fitting = [p for p in found if name_fits(p, names)] or found
             best = max(fitting, key=lambda p: (p.population, -p.geonameid))
         candidates = tuple(sorted(p.geonameid for p in found)) if len(found) > 1 else ()
         note(f"shown as {best.name}" + (f"; matching compares all {len(found)} places it could be" if candidates else ""))
@@ -594,7 +594,7 @@ def _within(found: list[GazetteerPlace], anchors: list[GazetteerPlace], reach) -
     return near if near or certain else found
 
 
-def _name_fits(place: GazetteerPlace, names: tuple[str, ...]) -> bool:
+def name_fits(place: GazetteerPlace, names: tuple[str, ...]) -> bool:
     """Whether a candidate's own name resembles a name as written (similarity ≥ 60: the other
     script's spelling, "Konstantinovka" for Kostyantynivka, still does; Nikopol for "Sloviansk"
     does not)."""

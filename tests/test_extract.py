@@ -1006,3 +1006,15 @@ def test_extract_false_readings_found_by_second_review(lang, text, expected):
     drafts = drafts_of(lang, text)
     assert [{name: d.get(name) for name in want} for d, want in zip(drafts, expected)] == expected
     assert len(drafts) == len(expected)
+
+
+@pytest.mark.parametrize("headline, name", [
+    # Two places about as large, one of them named so only among its other names: the one whose
+    # own name it is, as the import shows it ("Sloviansk" was Nikopol, 19 more people).
+    ("Sloviansk", "Slovyansk"),
+    ("Shelling of Nikopol: two killed", "Nikopol"),
+    # Sizes apart: the larger, whatever its own name (not the village Nikolayev near Rostov).
+    ("Invaders fired at Nikolaev at night, nine wounded", "Mykolayiv"),
+])
+def test_extract_namesakes_of_one_size_go_by_their_own_name(headline, name):
+    assert _headline(headline).place.place.name == name

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..gazetteer import Gazetteer, GazetteerPlace, distance_km
+from ..places import name_fits
 from ..translit import ascii_key
 from ..vocabulary import event_type_category, victims_category
 from .rules import LanguageRules, common_rules
@@ -87,11 +88,26 @@ def _declined(words: list[str], endings: tuple[tuple[str, str], ...]) -> list[st
     return variants[1:]
 
 
-def _best(places: list[GazetteerPlace], gazetteer: Gazetteer, region: str | None) -> GazetteerPlace:
+def _best(places: list[GazetteerPlace], gazetteer: Gazetteer, region: str | None, key: str = "") -> GazetteerPlace:
     """One name, several places: one in the region the sentence names, else in the regions the
-    desk covers (regions.yaml), else the most populous (Ukraine's first at equal size)."""
-    return max(places, key=lambda p: (region is not None and gazetteer.region_of(p.geonameid) == region,
-                                      gazetteer.covered(p.geonameid), p.population, p.country == "UA", -p.geonameid))
+    desk covers (regions.yaml), else the most populous (Ukraine's first at equal size). Of two
+    places alike in all that and about as large (``SAME_SIZE``), the one whose own name resembles
+    the name as written (``places.name_fits``, as the import shows a place): "Sloviansk" is
+    Slovyansk, not Nikopol (its old name, which GeoNames gives too; 19 more people)."""
+    def rank(p: GazetteerPlace) -> tuple:
+        return (region is not None and gazetteer.region_of(p.geonameid) == region, gazetteer.covered(p.geonameid))
+
+    order = sorted(places, key=lambda p: (*rank(p), p.population, p.country == "UA", -p.geonameid), reverse=True)
+    first = order[0]
+    if key and len(order) > 1:
+        second = order[1]
+        if rank(second) == rank(first) and second.population >= SAME_SIZE * first.population \
+                and name_fits(second, (key,)) and not name_fits(first, (key,)):
+            return second
+    return first
+
+
+SAME_SIZE = 0.9   # two places this near in size: their population says nothing of which is meant
 
 
 def find_place(sentence: str, rules: LanguageRules, gazetteer: Gazetteer, speaker: str | None = None) -> Where:
@@ -165,7 +181,7 @@ def find_place(sentence: str, rules: LanguageRules, gazetteer: Gazetteer, speake
     _rank, _at, shown, text, places, rule = chosen
     others = [p for f in found if f is not chosen and f[3] != text for p in f[4]]
     places = _near_others(places, others)
-    best = _best(places, gazetteer, code)
+    best = _best(places, gazetteer, code, ascii_key(text))
     return Where(PlaceFound(shown, text, best, rule, _namesakes(places, gazetteer, code)), region_text)
 
 
