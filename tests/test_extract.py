@@ -1018,3 +1018,22 @@ def test_extract_false_readings_found_by_second_review(lang, text, expected):
 ])
 def test_extract_namesakes_of_one_size_go_by_their_own_name(headline, name):
     assert _headline(headline).place.place.name == name
+
+
+# Found by a third review (20 stories and 210 sentences read end to end), worked out by hand.
+@pytest.mark.parametrize("lang, text, expected", [
+    # A toll nobody named, joined after a denial, is not the denier's: the denial has no figure.
+    ("en", "Russia denies targeting civilians as death toll in Kramatorsk rises to 50",
+     {"source": "Government of Russia", "stance": "denies", "killed": None,
+      "note": "A toll in the same sentence is not the denier's, not drafted: 'as death toll in Kramatorsk rises to 50'."}),
+    # An age between the verb and its victim, in any of the three languages: one.
+    ("en", "Shelling of Donetsk kills 62-year-old woman, wounds 2 - mayor", {"killed": 1, "victims": "woman"}),
+    ("en", "Russian strike kills 3-year-old girl in Odesa", {"killed": 1, "victims": "girl"}),
+    ("uk", "Окупанти обстріляли Херсон: загинув 42-річний чоловік", {"killed": 1, "victims": "чоловік"}),
+    ("ru", "Пушилин: в Горловке погиб 11-летний мальчик", {"killed": 1, "victims": "мальчик"}),
+    ("uk", "У Краматорську поранено 12-річну дитину", {"wounded": 1, "victims": "дитину"}),
+])
+def test_extract_false_readings_found_by_third_review(lang, text, expected):
+    document = read_document("headline", text, lang)
+    [draft] = extract(document, ExtractOptions(published=PUBLISHED, source="Ukrinform", headline=True))
+    assert {name: draft.fields.get(name) for name in expected} == expected, text

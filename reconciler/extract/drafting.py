@@ -322,6 +322,8 @@ def _draft(item: _Pending, n: int, document: Document, options: ExtractOptions, 
         why["total"] = reading.total.rule
     if reading.denial_elsewhere:
         notes.append(f"A denial in the same sentence is another speaker's, not drafted: '{reading.denial_elsewhere}'.")
+    if reading.toll_elsewhere:
+        notes.append(f"A toll in the same sentence is not the denier's, not drafted: '{reading.toll_elsewhere}'.")
     notes += item.hedge_sentences
     if notes:
         out["note"], why["note"] = " ".join(notes), "hedge" if reading.total is None else "killed_and_wounded"

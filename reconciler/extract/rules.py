@@ -39,6 +39,7 @@ class LanguageRules:
     speaker_refuse: frozenset[str]
     speaker_clause_joins: re.Pattern     # a clause before the speaker ends at the last of these
     speaker_clause_not: re.Pattern       # phrases holding such a word that join no clause
+    denier_goes_on: frozenset[str]       # "denies … while claiming 600 killed": the joined clause is the denier's
     hedges: tuple[re.Pattern, ...]
     denials: tuple[re.Pattern, ...]
     killed: re.Pattern
@@ -140,6 +141,7 @@ def language_rules(lang: str) -> LanguageRules:
         speaker_refuse=frozenset(data.get("speaker_refuse", [])),
         speaker_clause_joins=_words([re.escape(w) for w in data.get("speaker_clause_joins", [])]),
         speaker_clause_not=_words([re.escape(w) for w in data.get("speaker_clause_not", [])]),
+        denier_goes_on=frozenset(data.get("denier_goes_on", [])),
         hedges=tuple(re.compile(h["pattern"], _FLAGS) for h in data.get("hedges", [])),
         denials=tuple(re.compile(p, _FLAGS) for p in data.get("denials", [])),
         killed=_words(data["killed"]),

@@ -57,6 +57,7 @@ class Reading:
     denies: bool = False
     denial_elsewhere: str | None = None   # a denial in a clause joined after the casualties: another's
     denier: str | None = None             # who says that denial (no place: "Moscow denied …, while …")
+    toll_elsewhere: str | None = None     # a toll nobody named in a clause joined after a denial: not drafted
 
     @property
     def incident(self) -> bool:
@@ -156,7 +157,15 @@ _BREAK = re.compile(r"[;:()–—]|(?<!\d),|,(?!\d)")   # not the comma of "13,0
 
 
 # An age: a number followed by these ("11-year-old", "60 year-old", "7 months old"), or after "aged".
-_AGE_AFTER = ("-year", "-month", "-week", "-day", "year-old", "years-old", "year", "years", "month-old", "months")
+_AGE_AFTER = ("-year", "-month", "-week", "-day", "year-old", "years-old", "year", "years", "month-old", "months",
+              "-річ", "-місяч", "-літ", "-летн", "-месячн")   # "42-річний", "11-летний", "70-летняя"
+
+
+def _past_age(words: list[str], j: int) -> int:
+    """The word after an age at word ``j`` ("62-year-old", "42-річний": two words), else ``j``."""
+    if j + 1 < len(words) and words[j][:1].isdigit() and words[j + 1].lower().startswith(_AGE_AFTER):
+        return j + 2
+    return j
 _AGE_BEFORE = frozenset({"aged", "age"})
 
 
@@ -550,7 +559,7 @@ def _singular(words: list[str], k: int, k_end: int, rules: LanguageRules) -> Cas
     casualty word: "kills civilian", "kills Ukrainian soldier" (its object), "Child killed in
     shelling" (the subject of a passive: not "soldier kills")."""
     if words[k].lower() in rules.singular_killed:
-        for j in (k + 1, k - 1, k + 2):
+        for j in (_past_age(words, k + 1), k - 1, k + 2):   # "загинув 42-річний чоловік": the man, past his age
             if 0 <= j < len(words) and victims_category(words[j]):
                 return Casualty(1, words[j], "singular_casualty_word", 1)
         return None
@@ -558,7 +567,8 @@ def _singular(words: list[str], k: int, k_end: int, rules: LanguageRules) -> Cas
         return None
     casualty = " ".join(words[k:k_end]).lower()
     if casualty in rules.singular_active and not (k and words[k - 1].lower() in rules.singular_relative):
-        after = [k_end] + ([k_end + 1] if k_end + 1 < len(words) and words[k_end][:1].isupper() else [])
+        first = _past_age(words, k_end)   # "kills 62-year-old woman": the woman, past her age
+        after = [first] + ([first + 1] if first + 1 < len(words) and words[first][:1].isupper() else [])
         for j in after:
             if j < len(words) and victims_category(words[j]):
                 # The object: one when its noun is singular and no other victim follows ("kills
@@ -594,12 +604,16 @@ def incident_kind(text: str, rules: LanguageRules) -> str | None:
 
 def read_sentence(text: str, rules: LanguageRules, known, headline: bool = False) -> Reading:
     """What one sentence says (attribution, casualties, kind, hedges, stance)."""
-    killed, wounded, total = casualties(text, rules)
     denies, elsewhere, said, denier = _denial(text, rules, known, headline)
+    # A denial whose joined clause tells a toll nobody named says it: only the denial's part is read.
+    told = said if denies and said is not text else text
+    killed, wounded, total = casualties(told, rules)
     reading = Reading(text, attribute(said, rules, known, headline), killed, wounded, total)
     reading.kind = incident_kind(text, rules) if reading.incident else None
     reading.hedges = [m.group(0) for h in rules.hedges for m in [h.search(text)] if m]
     reading.denies, reading.denial_elsewhere, reading.denier = denies, elsewhere, denier
+    if told is not text:
+        reading.toll_elsewhere = text[len(told):].strip(" ,.;")
     return reading
 
 
@@ -637,12 +651,18 @@ def _denial(text: str, rules: LanguageRules, known,
             head, tail = text[:join.start()], text[join.end():]
             if not re.search(r"\w", text[last[1]:join.start()]):
                 break   # "Moscow denies, as Kyiv claims, that …": the join inside the denial
+            if any(casualties(head, rules)) or not any(casualties(tail, rules)):
+                break
             said = attribute(tail, rules, known, headline)
-            if said is not None and not said.rule.startswith("unattributed") \
-                    and not any(casualties(head, rules)) and any(casualties(tail, rules)):
+            if said is not None and not said.rule.startswith("unattributed"):
                 denier = attribute(head, rules, known, headline)
                 return False, head.strip(" ,.;"), tail, denier.speaker if denier is not None else None
-            break
+            first_word = tail.split(maxsplit=1)[0].lower().strip(",") if tail.split() else ""
+            if first_word in rules.denier_goes_on:
+                break   # "… while claiming 600 soldiers killed", "as it says …": the denier's own words
+            # "Russia denies targeting civilians as death toll in Kramatorsk rises to 50": the toll,
+            # told by nobody named, is not the denier's: the denial is drafted, the toll is not.
+            return True, None, head, None
     return True, None, text, None
 
 def _elision_unclear(first: str, second: str, rest: str | None, text: str, rules: LanguageRules) -> bool:
