@@ -1032,6 +1032,8 @@ def test_extract_namesakes_of_one_size_go_by_their_own_name(headline, name):
     ("uk", "Окупанти обстріляли Херсон: загинув 42-річний чоловік", {"killed": 1, "victims": "чоловік"}),
     ("ru", "Пушилин: в Горловке погиб 11-летний мальчик", {"killed": 1, "victims": "мальчик"}),
     ("uk", "У Краматорську поранено 12-річну дитину", {"wounded": 1, "victims": "дитину"}),
+    # A phrase of casualties is no speaker ("No casualties were" reported): the publisher's own report.
+    ("en", "No casualties were reported in Odesa.", {"source": "Ukrinform", "killed": "0", "wounded": "0"}),
 ])
 def test_extract_false_readings_found_by_third_review(lang, text, expected):
     document = read_document("headline", text, lang)

@@ -122,8 +122,9 @@ def attribute(sentence: str, rules: LanguageRules, known, headline: bool = False
         speaker = _clean(cut, rules.speaker_noise)
         if not speaker or ascii_key(speaker) in {ascii_key(w) for w in rules.speaker_refuse} or len(speaker) > 80:
             continue
-        if any(ch.isdigit() for ch in speaker) or rules.killed.search(speaker) or rules.wounded.search(speaker):
-            continue   # "two soldiers were killed, the army said": the figure is not the speaker
+        if any(ch.isdigit() for ch in speaker) or rules.killed.search(speaker) or rules.wounded.search(speaker) \
+                or rules.total.search(speaker):
+            continue   # "two soldiers were killed, the army said", "No casualties were reported": no speaker
         need = rule.spec.get("known_speaker")
         if need and not (known(speaker, label=True) if need == "label" else known(speaker)):
             continue
