@@ -1032,6 +1032,14 @@ def test_extract_namesakes_of_one_size_go_by_their_own_name(headline, name):
     ("uk", "Окупанти обстріляли Херсон: загинув 42-річний чоловік", {"killed": 1, "victims": "чоловік"}),
     ("ru", "Пушилин: в Горловке погиб 11-летний мальчик", {"killed": 1, "victims": "мальчик"}),
     ("uk", "У Краматорську поранено 12-річну дитину", {"wounded": 1, "victims": "дитину"}),
+    # An article between the verb and its one victim, and the victim then no other casualty's:
+    # "killed a man and wounded three" was wounded 1 (the man) and no killed.
+    ("en", "Russian shelling killed a man and wounded three people in Mykolaiv",
+     {"killed": 1, "wounded": "three", "victims": "man"}),
+    ("en", "Shelling killed an 11-year-old girl and wounded 4 people in Kherson, officials said",
+     {"killed": 1, "wounded": "4", "victims": "girl"}),
+    ("en", "Russian strike kills a civilian in Kharkiv", {"killed": 1, "victims": "civilian"}),
+    ("en", "Russian missile kills a man and his son in Zaporizhzhia", {"killed": None}),   # more than one
     # A phrase of casualties is no speaker ("No casualties were" reported): the publisher's own report.
     ("en", "No casualties were reported in Odesa.", {"source": "Ukrinform", "killed": "0", "wounded": "0"}),
 ])

@@ -494,7 +494,7 @@ def casualties(text: str, rules: LanguageRules) -> tuple[Casualty | None, Casual
         k_end = k + 1
         while k_end < len(starts) and starts[k_end] < end:
             k_end += 1
-        casualty = _casualty(text, words, starts, ends, k, k_end, rules, used) or _singular(words, k, k_end, rules)
+        casualty = _casualty(text, words, starts, ends, k, k_end, rules, used) or _singular(words, k, k_end, rules, used)
         if casualty is not None:
             found[what] = casualty
             at[what] = start
@@ -554,7 +554,7 @@ def _nobody(text: str, rules: LanguageRules) -> list[tuple[str, Casualty]]:
     return out
 
 
-def _singular(words: list[str], k: int, k_end: int, rules: LanguageRules) -> Casualty | None:
+def _singular(words: list[str], k: int, k_end: int, rules: LanguageRules, used: set[int] | None = None) -> Casualty | None:
     """"загинула жінка", "погиб военнослужащий": a singular casualty word beside a victim, no
     figure: one. In English, whose verbs do not say how many, a singular victim beside the
     casualty word: "kills civilian", "kills Ukrainian soldier" (its object), "Child killed in
@@ -568,7 +568,8 @@ def _singular(words: list[str], k: int, k_end: int, rules: LanguageRules) -> Cas
         return None
     casualty = " ".join(words[k:k_end]).lower()
     if casualty in rules.singular_active and not (k and words[k - 1].lower() in rules.singular_relative):
-        first = _past_age(words, k_end)   # "kills 62-year-old woman": the woman, past her age
+        first = k_end + (k_end < len(words) and words[k_end].lower() in rules.article_words)   # "killed a man"
+        first = _past_age(words, first)   # "kills 62-year-old woman": the woman, past her age
         after = [first] + ([first + 1] if first + 1 < len(words) and words[first][:1].isupper() else [])
         for j in after:
             if j < len(words) and victims_category(words[j]):
@@ -578,6 +579,8 @@ def _singular(words: list[str], k: int, k_end: int, rules: LanguageRules) -> Cas
                     words[j + 1:j + 2] == ["and"] and words[j + 2:j + 3] != []
                     and words[j + 2].lower() in rules.singular_and_more)
                 if words[j].lower() in rules.singular_victims and not more:
+                    if used is not None:
+                        used.update(range(k_end, j + 1))   # "killed a man and wounded three": the man is the killed one
                     return Casualty(1, words[j], "singular_victim_word", 1)
                 return None
     if casualty not in rules.singular_passive:
