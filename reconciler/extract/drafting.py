@@ -10,10 +10,9 @@ leaves only what is not broken down (``tally_remainder``); a sentence that is on
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..errors import ValueParseError
 from ..figures import parse_figure
@@ -160,14 +161,18 @@ _BREAK = re.compile(r"[;:()–—]|(?<!\d),|,(?!\d)")   # not the comma of "13,0
 # An age: a number followed by these ("11-year-old", "60 year-old", "7 months old"), or after "aged".
 _AGE_AFTER = ("-year", "-month", "-week", "-day", "year-old", "years-old", "year", "years", "month-old", "months",
               "-річ", "-місяч", "-літ", "-летн", "-месячн")   # "42-річний", "11-летний", "70-летняя"
+_AGE_BEFORE = frozenset({"aged", "age"})
+
+
+def _is_age(words: list[str], j: int) -> bool:
+    """Whether word ``j`` is an age ("an 11-year-old girl", "a 60 year-old man", "a man aged 62")."""
+    return (j + 1 < len(words) and words[j + 1].lower().startswith(_AGE_AFTER)) \
+        or (j > 0 and words[j - 1].lower() in _AGE_BEFORE)
 
 
 def _past_age(words: list[str], j: int) -> int:
     """The word after an age at word ``j`` ("62-year-old", "42-річний": two words), else ``j``."""
-    if j + 1 < len(words) and words[j][:1].isdigit() and words[j + 1].lower().startswith(_AGE_AFTER):
-        return j + 2
-    return j
-_AGE_BEFORE = frozenset({"aged", "age"})
+    return j + 2 if j + 1 < len(words) and words[j][:1].isdigit() and _is_age(words, j) else j
 
 
 def _figure_from(words: list[str], j: int, rules: LanguageRules) -> tuple[int, str] | None:
@@ -177,8 +182,8 @@ def _figure_from(words: list[str], j: int, rules: LanguageRules) -> tuple[int, s
         return None   # "no detailed information about the death"; "in 2015"; "никто не ответил за гибель"
     if j and words[j - 1].lower() in rules.figure_negations:
         return None   # "no one was killed", "not one soldier": nobody
-    if (j + 1 < len(words) and words[j + 1].lower().startswith(_AGE_AFTER)) or (j and words[j - 1].lower() in _AGE_BEFORE):
-        return None   # "an 11-year-old girl", "a 60 year-old man", "a man aged 62": an age, not a figure
+    if _is_age(words, j):
+        return None   # an age, not a figure
     for n in (4, 3, 2, 1):
         if j + n > len(words) or (n > 1 and words[j + n - 1].lower() in rules.figure_glue):
             continue
@@ -279,10 +284,7 @@ def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k
         if _part_of(words, k, rules):   # "a child among the dead"
             return _at_least(best[2], best[3], rules)
         return Casualty(best[2], best[3], "figure_before_casualty_word", _figure(str(best[2])) or 0)
-    j = _after_toll_phrase(text, words, starts, ends, k, k_end, rules)
-    while j < len(words) and words[j].lower() in rules.after_glue and (
-            _figure_from(words, j, rules) is None or _to_after_rise(words, j, rules)):
-        j += 1
+    j = _past_glue(words, _after_toll_phrase(text, words, starts, ends, k, k_end, rules), rules)
     if j < len(words) and j not in used and not _BREAK.search(text, ends[k_end - 1], starts[j]):
         found = _figure_from(words, j, rules)
         if found is not None and found[1].lower() not in rules.article_words \
@@ -300,6 +302,15 @@ def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k
                 return groups[1]
             return Casualty(figure, victims, "figure_after_casualty_word", _figure(figure) or 0)
     return None
+
+
+def _past_glue(words: list[str], j: int, rules: LanguageRules) -> int:
+    """The first word from ``j`` that is no ``after_glue`` word before a figure ("rises to 28";
+    "зросла до 12": the "до" of a rise too, which is no "up to")."""
+    while j < len(words) and words[j].lower() in rules.after_glue and (
+            _figure_from(words, j, rules) is None or _to_after_rise(words, j, rules)):
+        j += 1
+    return j
 
 
 def _to_after_rise(words: list[str], j: int, rules: LanguageRules) -> bool:
@@ -335,10 +346,7 @@ def _after_toll_phrase(text: str, words: list[str], starts: list[int], ends: lis
         if word in rules.toll_rise:
             if rules.toll_negations & {w.lower() for w in words[max(k_end, t - 2):t]}:
                 break   # "has not reached 400": no toll told
-            j = t + 1
-            while j < len(words) and words[j].lower() in rules.after_glue and (
-                    _figure_from(words, j, rules) is None or _to_after_rise(words, j, rules)):
-                j += 1
+            j = _past_glue(words, t + 1, rules)
             found = _figure_from(words, j, rules) if j < len(words) else None
             if found is not None and _ends_toll(text, words, starts, ends, found[0], rules):
                 return t + 1
@@ -608,24 +616,34 @@ def incident_kind(text: str, rules: LanguageRules) -> str | None:
 
 def read_sentence(text: str, rules: LanguageRules, known, headline: bool = False) -> Reading:
     """What one sentence says (attribution, casualties, kind, hedges, stance)."""
-    denies, elsewhere, said, denier = _denial(text, rules, known, headline)
-    # A denial whose joined clause tells a toll nobody named says it: only the denial's part is read.
-    told = said if denies and said is not text else text
-    killed, wounded, total = casualties(told, rules)
-    reading = Reading(text, attribute(said, rules, known, headline), killed, wounded, total)
+    stance = _denial(text, rules, known, headline)
+    killed, wounded, total = casualties(stance.told, rules)
+    reading = Reading(text, attribute(stance.said, rules, known, headline), killed, wounded, total)
     reading.kind = incident_kind(text, rules) if reading.incident else None
     reading.hedges = [m.group(0) for h in rules.hedges for m in [h.search(text)] if m]
-    reading.denies, reading.denial_elsewhere, reading.denier = denies, elsewhere, denier
-    if told is not text:
-        reading.toll_elsewhere = text[len(told):].strip(" ,.;")
+    reading.denies, reading.denial_elsewhere, reading.denier = stance.denies, stance.elsewhere, stance.denier
+    reading.toll_elsewhere = stance.toll_elsewhere
     return reading
 
 
-def _denial(text: str, rules: LanguageRules, known,
-            headline: bool = False) -> tuple[bool, str | None, str, str | None]:
+class _Stance(NamedTuple):
+    """What :func:`_denial` found: whether the statement denies; the clause holding another
+    speaker's denial and who says it; the part whose speaker says the statement (``said``) and
+    the part whose casualties it tells (``told``); a toll told apart from a denial, not drafted."""
+
+    denies: bool
+    said: str
+    told: str
+    elsewhere: str | None = None
+    denier: str | None = None
+    toll_elsewhere: str | None = None
+
+
+def _denial(text: str, rules: LanguageRules, known, headline: bool = False) -> _Stance:
     """Whether a sentence's statement is a denial, the clause holding a denial that is not its
     own, the part of the sentence whose speaker says the statement, and who says that other
-    denial (a name that is then no place: "Moscow denied …, while rescuers said …"). Around a clause join
+    denial (a name that is then no place: "Moscow denied …, while rescuers said …"), as a
+    :class:`_Stance`. Around a clause join
     (``speaker_clause_joins``) whose joined clause names its own speaker, the casualties tell
     whose statement the draft is: a denial only after a join whose part before tells casualties,
     in a clause whose named speaker denies, is that speaker's ("Strike kills two in Kramatorsk as
@@ -638,7 +656,7 @@ def _denial(text: str, rules: LanguageRules, known,
     killed" (the join right after the denial word)."""
     denials = [(m.start(), m.end()) for d in rules.denials for m in d.finditer(text)]
     if not denials:
-        return False, None, text, None
+        return _Stance(False, text, text)
     first, last = min(a for a, _b in denials), max(denials)
     masked = rules.speaker_clause_not.sub(lambda m: "_" * len(m.group(0)), text)
     joins = list(rules.speaker_clause_joins.finditer(masked))
@@ -648,7 +666,7 @@ def _denial(text: str, rules: LanguageRules, known,
         if any(casualties(text[:join.start()], rules)):
             joined = attribute(text[join.end():], rules, known, headline)
             if joined is not None and joined.rule == "speaker_denied":
-                return False, text[join.start():].strip(" .;"), text, joined.speaker
+                return _Stance(False, text, text, text[join.start():].strip(" .;"), joined.speaker)
             break
     for join in joins:
         if last[0] < join.start():
@@ -660,14 +678,14 @@ def _denial(text: str, rules: LanguageRules, known,
             said = attribute(tail, rules, known, headline)
             if said is not None and not said.rule.startswith("unattributed"):
                 denier = attribute(head, rules, known, headline)
-                return False, head.strip(" ,.;"), tail, denier.speaker if denier is not None else None
+                return _Stance(False, tail, text, head.strip(" ,.;"), denier.speaker if denier is not None else None)
             first_word = tail.split(maxsplit=1)[0].lower().strip(",") if tail.split() else ""
             if first_word in rules.denier_goes_on:
                 break   # "… while claiming 600 soldiers killed", "as it says …": the denier's own words
             # "Russia denies targeting civilians as death toll in Kramatorsk rises to 50": the toll,
             # told by nobody named, is not the denier's: the denial is drafted, the toll is not.
-            return True, None, head, None
-    return True, None, text, None
+            return _Stance(True, head, head, toll_elsewhere=text[join.start():].strip(" ,.;"))
+    return _Stance(True, text, text)
 
 def _elision_unclear(first: str, second: str, rest: str | None, text: str, rules: LanguageRules) -> bool:
     """Whether an elided second toll ("… and one in Chasiv Yar") cannot be read as a toll of the
