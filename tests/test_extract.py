@@ -499,6 +499,75 @@ def test_extract_speaker_after_a_clause_is_the_name_not_the_clause():
             "General Staff of the Armed Forces of Ukraine", "Бахмут", killed), sentence
 
 
+def test_extract_pronoun_speaker_is_the_last_speaker_named_before_it():
+    # A wire story written for this test: "It said", "she added", "according to him" were the
+    # publisher's own reports (Reuters) or a speaker "him"; "It was reported" a speaker "It was".
+    story = ("KYIV, Aug 10 (Reuters) - The Defence Ministry said Russian forces shelled Avdiivka.\n\n"
+             "It said two soldiers were killed.\n\n"
+             "\"Four civilians were wounded in Toretsk,\" she added.\n\n"
+             "According to him, five people were killed in Bakhmut.\n\n"
+             "It was reported that three civilians were wounded in Siversk.\n\n"
+             "They claimed the village of Krasnohorivka.\n\n"
+             "It claimed the lives of two teachers in Kurakhove.")
+    drafts = drafts_of("en", story)
+    got = [(d["source"], d.get("place"), d.get("killed"), d.get("wounded")) for d in drafts]
+    assert got == [
+        ("Defence Ministry", None, None, None),
+        ("Defence Ministry", None, "two", None),
+        ("Defence Ministry", "Toretsk", None, "Four"),
+        ("Defence Ministry", "Bakhmut", "five", None),
+        ("Unnamed sources", "Siversk", None, "three"),   # nobody named: no origin at all
+        ("Reuters", "Kurakhove", "two", None),            # "claimed the lives": no speaker
+    ]   # "They claimed the village": a pronoun's statement without casualties is no draft
+    named = "read as the last speaker named before it, 'Defence Ministry'."
+    assert drafts[1]["note"] == f"The speaker is written as 'It': {named}"
+    assert drafts[2]["note"] == f"The speaker is written as 'she': {named}"
+    # The sentence that names the speaker is in the draft's text, first.
+    assert drafts[2]["text"] == ("The Defence Ministry said Russian forces shelled Avdiivka. "
+                                 "\"Four civilians were wounded in Toretsk,\" she added.")
+    assert drafts[4]["note"] == "Unattributed ('It was reported'): no known origin."
+    # In its own paragraph the pronoun is read as anyone reads it, without a note.
+    [_, same] = drafts_of("en", "The governor said Russian forces shelled Nikopol. He said two people were killed.")
+    assert (same["source"], same["killed"], same.get("note")) == ("governor", "two", None)
+    # Nobody named before the pronoun: nobody known, never the publisher's own report.
+    [alone] = drafts_of("en", "\"Two soldiers were killed in Bakhmut,\" he said.")
+    assert (alone["source"], alone["killed"]) == ("Unnamed sources", "Two")
+    assert alone["note"] == "The speaker is written as 'he' and nobody is named before it: no known origin."
+
+
+@pytest.mark.parametrize("lang, story, speaker", [
+    ("uk", "Голова Донецької ОВА Павло Кириленко повідомив, що окупанти обстріляли Авдіївку.\n\n"
+           "За його словами, двоє цивільних загинули в Авдіївці.\n\n"
+           "«Троє людей поранені в Торецьку», — додав він.", "Голова Донецької ОВА Павло Кириленко"),
+    ("ru", "Глава ДНР Денис Пушилин сообщил, что ВСУ обстреляли Горловку.\n\n"
+           "По его словам, двое мирных жителей погибли в Горловке.\n\n"
+           "«Трое человек ранены в Донецке», — добавил он.", "Глава ДНР Денис Пушилин"),
+])
+def test_extract_pronoun_speaker_in_ukrainian_and_russian(lang, story, speaker):
+    # "За його словами" / "По его словам" and "— додав він" / "— добавил он" were the publisher's.
+    drafts = drafts_of(lang, story)
+    assert [(d["source"], d.get("killed"), d.get("wounded")) for d in drafts] == [
+        (speaker, None, None),
+        (speaker, {"uk": "двоє", "ru": "двое"}[lang], None),
+        (speaker, None, {"uk": "Троє", "ru": "Трое"}[lang]),
+    ]
+    pronoun = {"uk": ("його", "він"), "ru": ("его", "он")}[lang]
+    assert [d["note"] for d in drafts[1:]] == [
+        f"The speaker is written as '{p}': read as the last speaker named before it, '{speaker}'." for p in pronoun]
+
+
+def test_extract_headline_pronoun_speaker_is_not_another_headlines_speaker(tmp_path):
+    # Each line of a file of headlines is its own story: a pronoun never reaches the line above.
+    path = tmp_path / "headlines.txt"
+    path.write_text("Governor says Russian shelling hit Nikopol\n"
+                    "\"Two soldiers killed in Bakhmut,\" he said\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(path), "--headlines", "--published", "2022-08-10",
+                                      "--source", "Reuters"])
+    assert result.exit_code == 0, result.output
+    drafts = [json.loads(line) for line in result.output.splitlines()]
+    assert (drafts[-1]["source"], drafts[-1]["killed"]) == ("Unnamed sources", "Two")
+
+
 def test_extract_hedges_go_to_note():
     draft = drafts_of("ru", next(c[1] for c in CASES if c[1].startswith("Якобы")))[0]
     assert "не удалось независимо проверить" in draft["note"]

@@ -2,7 +2,8 @@
 the import contract, with the sentence(s) it came from and the rule behind each field.
 
 Across sentences: an incident with no speaker of its own takes the nearest speaker of its
-paragraph (the one before it first); a date carries forward to later incidents that give none;
+paragraph (the one before it first), and a speaker written as a pronoun ("he added") is the last
+one named before it in the story; a date carries forward to later incidents that give none;
 a tally broken down in the sentences after it ("two more were killed … a soldier was shot …")
 leaves only what is not broken down (``tally_remainder``); a sentence that is only a hedge
 ("could not be independently verified") becomes the note of its paragraph's drafts.
@@ -75,6 +76,7 @@ class _Pending:
     hedge_sentences: list[str] = field(default_factory=list)
     speaker_from: tuple[int, int] | None = None
     speaker_text: str | None = None
+    speaker_note: str | None = None   # whom a pronoun speaker was read as (_resolve_pronouns)
     drop: bool = False
 
 
@@ -167,6 +169,7 @@ def extract(document: Document, options: ExtractOptions = ExtractOptions(),
                 found.append(item)
         _settle_paragraph(found, paragraph, hedges)
         pending.extend(found)
+    _resolve_pronouns(pending, options.headline)
     drafts = [_draft(item, n, document, options, names, rules, published, publisher)
               for n, item in enumerate((i for i in pending if not i.drop), 1)]
     if not drafts:
@@ -254,6 +257,45 @@ def _settle_paragraph(found: list[_Pending], paragraph: tuple[str, ...], hedges:
         item.hedge_sentences.extend(h for at, h in hedges if at > item.where[1])
 
 
+def _resolve_pronouns(pending: list[_Pending], headline: bool) -> None:
+    """A speaker written as a pronoun ("he added", "It said", "за його словами", "по его словам")
+    stands for the last speaker named before it in the story (in a file of headlines, in its own
+    line only), whose sentence the draft's text then holds too; with nobody named before it, the
+    claim is of nobody known (no origin that could corroborate), never the publisher's own. The
+    draft's note says so when the speaker was named in another paragraph, or nobody was. A
+    sentence a pronoun says that tells no casualties and denies nothing is no draft."""
+    last: _Pending | None = None
+    for item in pending:
+        attribution = item.reading.attribution
+        if attribution is None or attribution.rule.startswith("unattributed:"):
+            continue
+        if not attribution.pronoun:
+            last = item
+            continue
+        if not (item.reading.incident or item.reading.denies):
+            # "He said he had no information", "They claimed the village": whom a pronoun stands
+            # for is a guess, worth making for casualties or a denial only.
+            item.drop = True
+            continue
+        written = attribution.speaker
+        named = last if last is not None and not (headline and last.where[0] != item.where[0]) else None
+        if named is None:
+            item.reading.attribution = replace(attribution, speaker=common_rules().unattributed, pronoun=False,
+                                               rule=f"pronoun_nobody_named:{attribution.rule}")
+            item.speaker_note = f"The speaker is written as '{written}' and nobody is named before it: no known origin."
+            continue
+        source = named.reading.attribution
+        item.reading.attribution = replace(attribution, speaker=source.speaker, pronoun=False,
+                                           rule=f"pronoun_last_speaker:{attribution.rule}",
+                                           relays=attribution.relays or source.relays,
+                                           channel=attribution.channel or source.channel)
+        if named.where[0] != item.where[0]:   # in its own paragraph, as any reader would take it
+            item.speaker_note = f"The speaker is written as '{written}': read as the last speaker named before " \
+                                f"it, '{source.speaker}'."
+        if item.speaker_text is None and named.where != item.where:
+            item.speaker_from, item.speaker_text = named.where, named.sentence
+
+
 def _draft(item: _Pending, n: int, document: Document, options: ExtractOptions, names: _Names,
            rules: LanguageRules, published: date, publisher: str | None) -> Draft:
     reading, out, why = item.reading, {}, {}
@@ -311,6 +353,8 @@ def _draft(item: _Pending, n: int, document: Document, options: ExtractOptions, 
     out["text"] = text
     out["lang"] = item.lang
     notes = [attribution.unattributed_note] if attribution is not None and attribution.unattributed_note else []
+    if item.speaker_note:
+        notes.append(item.speaker_note)
     phrases = [h for h in dict.fromkeys(reading.hedges) if not any(h.lower() in n.lower() for n in notes)]
     if phrases:
         notes.append("Hedged: " + ", ".join(f"'{h}'" for h in phrases) + ".")

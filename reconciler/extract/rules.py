@@ -36,7 +36,8 @@ class LanguageRules:
     unattributed: tuple[Pattern, ...]
     speaker_noise: tuple[str, ...]
     relay_noise: frozenset[str]
-    speaker_refuse: frozenset[str]
+    speaker_refuse: frozenset[str]       # ascii keys
+    speaker_pronouns: frozenset[str]     # "he said", "за його словами": the story's last named speaker (ascii keys)
     speaker_clause_joins: re.Pattern     # a clause before the speaker ends at the last of these
     speaker_clause_not: re.Pattern       # phrases holding such a word that join no clause
     denier_goes_on: frozenset[str]       # "denies … while claiming 600 killed": the joined clause is the denier's
@@ -138,7 +139,8 @@ def language_rules(lang: str) -> LanguageRules:
         unattributed=_patterns(data.get("unattributed", [])),
         speaker_noise=tuple(sorted(data.get("speaker_noise", []), key=len, reverse=True)),
         relay_noise=frozenset(data.get("relay_noise", [])),
-        speaker_refuse=frozenset(data.get("speaker_refuse", [])),
+        speaker_refuse=frozenset(ascii_key(w) for w in data.get("speaker_refuse", [])),
+        speaker_pronouns=frozenset(ascii_key(w) for w in data.get("speaker_pronouns", [])),
         speaker_clause_joins=_words([re.escape(w) for w in data.get("speaker_clause_joins", [])]),
         speaker_clause_not=_words([re.escape(w) for w in data.get("speaker_clause_not", [])]),
         denier_goes_on=frozenset(data.get("denier_goes_on", [])),

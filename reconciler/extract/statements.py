@@ -27,6 +27,7 @@ class Attribution:
     what: str | None = None
     unattributed_note: str | None = None
     clause: str | None = None   # the clause cut from before the speaker (_after_clause)
+    pronoun: bool = False       # the speaker is a pronoun ("he added"): whom it stands for is the story's
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,10 @@ def attribute(sentence: str, rules: LanguageRules, known, headline: bool = False
         groups = found.groupdict()
         cut = _after_clause(groups["speaker"], rules)
         speaker = _clean(cut, rules.speaker_noise)
-        if not speaker or ascii_key(speaker) in {ascii_key(w) for w in rules.speaker_refuse} or len(speaker) > 80:
+        pronoun = ascii_key(speaker) in rules.speaker_pronouns
+        if pronoun and rule.spec.get("known_speaker"):
+            continue
+        if not speaker or (not pronoun and ascii_key(speaker) in rules.speaker_refuse) or len(speaker) > 80:
             continue
         if any(ch.isdigit() for ch in speaker) or rules.killed.search(speaker) or rules.wounded.search(speaker) \
                 or rules.total.search(speaker):
@@ -133,7 +137,7 @@ def attribute(sentence: str, rules: LanguageRules, known, headline: bool = False
         clause = groups["speaker"][:len(groups["speaker"]) - len(cut)] or None
         channel = groups.get("channel") or groups.get("channel2") or groups.get("channel3")   # before or after the speaker
         return Attribution(speaker, rule.name, relays, channel, groups.get("actor"), groups.get("what"),
-                           clause=clause)
+                           clause=clause, pronoun=pronoun)
     for rule in rules.unattributed:
         found = rule.search(sentence)
         if found is not None:
