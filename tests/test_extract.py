@@ -568,6 +568,39 @@ def test_extract_headline_pronoun_speaker_is_not_another_headlines_speaker(tmp_p
     assert (drafts[-1]["source"], drafts[-1]["killed"]) == ("Unnamed sources", "Two")
 
 
+@pytest.mark.parametrize("lang, sentence, expected", [
+    # (killed, wounded, victims, place), worked out by hand; each was a false figure or none.
+    # A group of which nobody was hurt is no figure (it was wounded 30); the casualties' own
+    # figure stays one.
+    ("en", "None of the 30 people on the bus was hurt, police said.", (None, None, None, None)),
+    ("en", "None of the 12 wounded died, doctors said.", (None, "12", None, None)),
+    ("uk", "Нікого з 30 пасажирів не поранено, повідомила поліція.", (None, None, None, None)),
+    ("ru", "Никого из 30 пассажиров не ранило, сообщила полиция.", (None, None, None, None)),
+    # Things counted before their casualty word (it was killed 3,000); a comma ends them.
+    ("en", "The number of Russian tanks destroyed rose to 3,000, the General Staff said.", (None, None, None, None)),
+    ("en", "Russia lost 2 tanks, and Ukraine lost 40 soldiers, the report said.", ("40", None, "soldiers", None)),
+    # "how many", "so many": no figure (it was killed "many").
+    ("en", "Nobody knows how many people were killed in Mariupol, the mayor said.", (None, None, None, None)),
+    ("en", "So many people were killed in Mariupol that nobody counts them, the mayor said.",
+     (None, None, None, None)),
+    # Ages after the victims are left out (it was killed 20, or nothing and no place).
+    ("en", "Two men aged between 20 and 45 were killed in Bakhmut, police said.", ("Two", None, "men", "Bakhmut")),
+    ("en", "Two women, aged 60 and 65, were killed in Nikopol, the regional governor said.",
+     ("Two", None, "women", "Nikopol")),
+    ("en", "A man aged 62 and 3 children were killed in Kharkiv, the governor said.", (1, None, "man", "Kharkiv")),
+    ("uk", "Двоє чоловіків віком 40 і 45 років загинули в Херсоні, повідомила поліція.",
+     ("Двоє", None, "чоловіків", "Херсоні")),
+    ("uk", "Жінка віком 62 роки загинула в Херсоні, повідомила поліція.", (1, None, "Жінка", "Херсоні")),
+    ("ru", "Двое мужчин в возрасте 40 и 45 лет погибли в Херсоне, сообщила полиция.",
+     ("Двое", None, "мужчин", "Херсоне")),
+    # "injures" is a casualty word (the wounded were lost).
+    ("en", "Russian shelling kills 2, injures 7 in Kherson, officials say.", ("2", "7", None, "Kherson")),
+])
+def test_extract_figures_that_count_no_casualties_or_hide_behind_an_age(lang, sentence, expected):
+    [draft] = drafts_of(lang, sentence)
+    assert tuple(draft.get(k) for k in ("killed", "wounded", "victims", "place")) == expected
+
+
 def test_extract_hedges_go_to_note():
     draft = drafts_of("ru", next(c[1] for c in CASES if c[1].startswith("Якобы")))[0]
     assert "не удалось независимо проверить" in draft["note"]

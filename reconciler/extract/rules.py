@@ -58,6 +58,8 @@ class LanguageRules:
     singular_died_not: frozenset[str]    # "… says his commander died": not the wounded one's verb
     figure_glue: frozenset[str]
     figure_negations: frozenset[str]     # "no one was killed": no figure
+    figure_none_of: frozenset[str]       # "None of the 30 people … was hurt": no figure
+    verb_negations: frozenset[str]       # "не поранено": a casualty word that counts nobody
     no_casualties: tuple[Pattern, ...]   # "no one was killed": a figure of none for the fields named
     no_casualties_not: tuple[re.Pattern, ...]   # a question, a hope, a denial…: no figure of none
     after_glue: frozenset[str]
@@ -68,6 +70,7 @@ class LanguageRules:
     toll_negations: frozenset[str]       # "has not reached 400": no toll
     toll_things: re.Pattern              # "number of destroyed Russian tanks": a casualty word of things too
     inclusion_aside: re.Pattern          # ", including two children," left out when figures are read
+    age_phrase: re.Pattern               # "aged between 20 and 45": left out too
     article_words: frozenset[str]
     part_of: frozenset[str]
     part_of_then: frozenset[str]
@@ -161,6 +164,8 @@ def language_rules(lang: str) -> LanguageRules:
         singular_died_not=frozenset(data.get("singular_died_not", [])),
         figure_glue=frozenset(data.get("figure_glue", [])),
         figure_negations=frozenset(data.get("figure_negations", [])),
+        figure_none_of=frozenset(data.get("figure_none_of", [])),
+        verb_negations=frozenset(data.get("verb_negations", [])),
         no_casualties=_patterns(data.get("no_casualties", [])),
         no_casualties_not=tuple(re.compile(p, _FLAGS) for p in data.get("no_casualties_not", [])),
         after_glue=frozenset(data.get("after_glue", [])),
@@ -171,6 +176,7 @@ def language_rules(lang: str) -> LanguageRules:
         toll_negations=frozenset(data.get("toll_negations", [])),
         toll_things=_words(data.get("toll_things", [])),
         inclusion_aside=_aside(data.get("inclusion_asides", [])),
+        age_phrase=re.compile("|".join(data.get("age_phrases", [])) or "(?!)", _FLAGS),
         article_words=frozenset(data.get("article_words", [])),
         part_of=frozenset(data.get("part_of", [])),
         part_of_then=frozenset(data.get("part_of_then", [])),

@@ -166,12 +166,20 @@ _BREAK = re.compile(r"[;:()–—]|(?<!\d),|,(?!\d)")   # not the comma of "13,0
 _AGE_AFTER = ("-year", "-month", "-week", "-day", "year-old", "years-old", "year", "years", "month-old", "months",
               "-річ", "-місяч", "-літ", "-летн", "-месячн")   # "42-річний", "11-летний", "70-летняя"
 _AGE_BEFORE = frozenset({"aged", "age"})
+_AGE_JOINS = frozenset({"and", "to", "or", "-"})
 
 
 def _is_age(words: list[str], j: int) -> bool:
-    """Whether word ``j`` is an age ("an 11-year-old girl", "a 60 year-old man", "a man aged 62")."""
-    return (j + 1 < len(words) and words[j + 1].lower().startswith(_AGE_AFTER)) \
-        or (j > 0 and words[j - 1].lower() in _AGE_BEFORE)
+    """Whether word ``j`` is an age ("an 11-year-old girl", "a 60 year-old man", "a man aged 62",
+    "aged between 20 and 45", "aged 60 and 65")."""
+    if (j + 1 < len(words) and words[j + 1].lower().startswith(_AGE_AFTER)) \
+            or (j > 0 and words[j - 1].lower() in _AGE_BEFORE):
+        return True
+    if j > 1 and words[j - 1].lower() == "between" and words[j - 2].lower() in _AGE_BEFORE:
+        return True
+    # The second of two ages, unless a victims word follows it ("aged 62 and 3 children").
+    return j > 1 and words[j - 1].lower() in _AGE_JOINS and words[j - 2][:1].isdigit() and _is_age(words, j - 2) \
+        and not (j + 1 < len(words) and victims_category(words[j + 1]))
 
 
 def _past_age(words: list[str], j: int) -> int:
@@ -185,7 +193,10 @@ def _figure_from(words: list[str], j: int, rules: LanguageRules) -> tuple[int, s
     if first in ("no", "none", "nobody", "ни", "жодного", "ніхто", "никто") or _YEAR.fullmatch(first):
         return None   # "no detailed information about the death"; "in 2015"; "никто не ответил за гибель"
     if j and words[j - 1].lower() in rules.figure_negations:
-        return None   # "no one was killed", "not one soldier": nobody
+        return None   # "no one was killed", "not one soldier", "how many": nobody
+    if any(" ".join(words[max(0, j - n):j]).lower() in rules.figure_none_of for n in (2, 3, 4)) \
+            and not _casualty_follows(words, j + 1, rules):
+        return None   # "None of the 30 people … was hurt": a group nobody of which was hurt
     if _is_age(words, j):
         return None   # an age, not a figure
     for n in (4, 3, 2, 1):
@@ -197,6 +208,11 @@ def _figure_from(words: list[str], j: int, rules: LanguageRules) -> tuple[int, s
         if _figure(text) is not None:
             return j + n, text
     return None
+
+
+def _casualty_follows(words: list[str], j: int, rules: LanguageRules) -> bool:
+    """Whether word ``j`` is a casualty word ("з 12 поранених", "of the 12 wounded")."""
+    return j < len(words) and any(p.fullmatch(words[j]) for p in (rules.killed, rules.wounded, rules.total))
 
 
 def _victims_counted(words: list[str], start: int, end: int, rules: LanguageRules) -> bool:
@@ -288,6 +304,8 @@ def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k
         if _part_of(words, k, rules):   # "a child among the dead"
             return _at_least(best[2], best[3], rules)
         return Casualty(best[2], best[3], "figure_before_casualty_word", _figure(str(best[2])) or 0)
+    if rules.toll_things.fullmatch(" ".join(words[k:k_end]).lower()) and _things_before(text, words, starts, ends, k, rules):
+        return None   # "The number of Russian tanks destroyed rose to 3,000": things, not people
     j = _past_glue(words, _after_toll_phrase(text, words, starts, ends, k, k_end, rules), rules)
     if j < len(words) and j not in used and not _BREAK.search(text, ends[k_end - 1], starts[j]):
         found = _figure_from(words, j, rules)
@@ -306,6 +324,19 @@ def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k
                 return groups[1]
             return Casualty(figure, victims, "figure_after_casualty_word", _figure(figure) or 0)
     return None
+
+
+def _things_before(text: str, words: list[str], starts: list[int], ends: list[int], k: int,
+                   rules: LanguageRules) -> bool:
+    """Whether a word of things (``not_victims``) is among the six words before word ``k``, with no
+    comma or colon between ("number of Russian tanks destroyed"; not "lost 2 tanks, and 40 soldiers
+    were lost")."""
+    for t in range(k - 1, max(-1, k - 7), -1):
+        if _BREAK.search(text, ends[t], starts[t + 1]):
+            return False
+        if rules.not_victims.fullmatch(words[t]):
+            return True
+    return False
 
 
 def _past_glue(words: list[str], j: int, rules: LanguageRules) -> int:
@@ -484,14 +515,17 @@ def casualties(text: str, rules: LanguageRules) -> tuple[Casualty | None, Casual
     """(killed, wounded, total) figures of a sentence, each the first of its kind found; a total
     is a figure of killed and wounded together ("250 killed and wounded", "casualties"), whose
     words are then no killed or wounded word. An aside naming a part of the victims (", including
-    two children,": ``inclusion_asides``) is left out (blanked, so that places in the text keep
-    their offsets)."""
+    two children,": ``inclusion_asides``) is left out, and so is an age after the victims ("aged
+    between 20 and 45": ``age_phrases``), both blanked, so that places in the text keep their
+    offsets."""
     text = rules.inclusion_aside.sub(lambda m: _aside_blanked(text, m, rules), text)
+    text = rules.age_phrase.sub(lambda m: _age_blanked(text, m), text)   # "men aged between 20 and 45"
     spans = list(_TOKEN.finditer(text))
     words = [m.group(0) for m in spans]
     starts = [m.start() for m in spans]
     ends = [m.end() for m in spans]
     used: set[int] = set()
+    breaks = frozenset(t for t in range(len(words) - 1) if _BREAK.search(text, ends[t], starts[t + 1]))
     found: dict[str, Casualty] = {}
     at: dict[str, int] = {}
     totals = [(m.start(), m.end(), "total") for m in rules.total.finditer(text)]
@@ -506,7 +540,8 @@ def casualties(text: str, rules: LanguageRules) -> tuple[Casualty | None, Casual
         k_end = k + 1
         while k_end < len(starts) and starts[k_end] < end:
             k_end += 1
-        casualty = _casualty(text, words, starts, ends, k, k_end, rules, used) or _singular(words, k, k_end, rules, used)
+        casualty = _casualty(text, words, starts, ends, k, k_end, rules, used) or _singular(words, k, k_end, rules, used,
+                                                                                           breaks)
         if casualty is not None:
             found[what] = casualty
             at[what] = start
@@ -538,6 +573,16 @@ def _aside_blanked(text: str, aside: re.Match, rules: LanguageRules) -> str:
     return inside
 
 
+def _age_blanked(text: str, age: re.Match) -> str:
+    """An age phrase as spaces; of "aged 62 and 3 children", only "aged 62" (the 3 counts children)."""
+    inside = age.group(0)
+    after = _TOKEN.match(text, len(text) - len(text[age.end():].lstrip()))
+    if after is not None and victims_category(after.group(0)):
+        first = re.search(r"\d+", inside)
+        return " " * first.end() + inside[first.end():]
+    return " " * len(inside)
+
+
 def _same_subject(between: str, rules: LanguageRules) -> bool:
     """Whether a verb of dying after "<victim> wounded" has that victim for its subject: nothing
     between them ends the clause or opens another (a comma, colon or quotation mark; a clause
@@ -566,14 +611,20 @@ def _nobody(text: str, rules: LanguageRules) -> list[tuple[str, Casualty]]:
     return out
 
 
-def _singular(words: list[str], k: int, k_end: int, rules: LanguageRules, used: set[int] | None = None) -> Casualty | None:
+def _singular(words: list[str], k: int, k_end: int, rules: LanguageRules, used: set[int] | None = None,
+              breaks: frozenset[int] = frozenset()) -> Casualty | None:
     """"загинула жінка", "погиб военнослужащий": a singular casualty word beside a victim, no
-    figure: one. In English, whose verbs do not say how many, a singular victim beside the
-    casualty word: "kills civilian", "kills Ukrainian soldier" (its object), "Child killed in
-    shelling" (the subject of a passive: not "soldier kills")."""
+    figure: one; not across a comma or colon (``breaks``: the words a break follows), nor after
+    a negation ("нікого … не поранено, повідомила поліція": nobody, and the police no victim).
+    In English, whose verbs do not say how many, a singular victim beside the casualty word:
+    "kills civilian", "kills Ukrainian soldier" (its object), "Child killed in shelling" (the
+    subject of a passive: not "soldier kills")."""
     if words[k].lower() in rules.singular_killed:
+        if k and words[k - 1].lower() in rules.verb_negations:
+            return None
         for j in (_past_age(words, k + 1), k - 1, k + 2):   # "загинув 42-річний чоловік": the man, past his age
-            if 0 <= j < len(words) and victims_category(words[j]):
+            if 0 <= j < len(words) and victims_category(words[j]) \
+                    and not any(t in breaks for t in range(min(j, k), max(j, k_end - 1))):
                 return Casualty(1, words[j], "singular_casualty_word", 1)
         return None
     if not rules.singular_victims:
