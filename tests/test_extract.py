@@ -765,6 +765,19 @@ def test_extract_command_headlines_in_several_languages_read_each_in_its_own(tmp
     # Дніпро, a town and a river, is not declined (a review found the river read as the town).
     ("uk", "Росіяни обстріляли човен з цивільними у Дніпрі, загинули двоє", None, None),
     ("uk", "На островах на Дніпрі загинули троє, повідомили в ОВА", None, None),
+    # Locatives of names in -я, -к and of plurals, after a word of place (none was found); of the
+    # names an ending may come from, the most populous (it was the village Khmelnytske).
+    ("uk", "У Запоріжжі внаслідок ракетного удару загинули двоє людей", "Запоріжжі", "Zaporizhzhya"),
+    ("uk", "У Великому Бурлуці загинула жінка", "Великому Бурлуці", "Velykyi Burluk"),
+    ("uk", "У Хмельницькому загинули двоє людей", "Хмельницькому", "Khmelnytskyi"),
+    ("uk", "У Кропивницькому загинули двоє людей", "Кропивницькому", "Kropyvnytskyi"),
+    ("uk", "У Черкасах загинули двоє людей", "Черкасах", "Cherkasy"),
+    ("uk", "У Чернівцях загинули двоє людей", "Чернівцях", "Chernivtsi"),
+    # …but no historical land, nor a country, though villages have their names.
+    ("uk", "На Поділлі загинули двоє людей", None, None),
+    ("uk", "У Таврії загинули двоє людей", None, None),
+    ("uk", "У Молдові загинули двоє людей", None, None),
+    ("ru", "В Молдове погибли двое", None, None),
 ])
 def test_extract_place_of_several_words_declined_is_found(lang, headline, place, name):
     # The first words of a name decline too ("Новой Каховке": adjective_inflections), and a name

@@ -65,12 +65,20 @@ def _lookup(gazetteer: Gazetteer, key: str, after_place_word: bool = False) -> t
         # the last word as written counts only with the first words declined
         names += [(f"{first} {v}".strip(), False) for v in ([last] if first != head else []) + lasts]
         names += [(f"{first} {v}".strip(), True) for v in shared]
+    shared_found: list[list[GazetteerPlace]] = []
     for name, only_covered in names:
+        if name in rules.place_stop:
+            continue   # "на Поділлі": a historical land, though a village has its name
         found = gazetteer.exact(name)
         if only_covered:
             found = [p for p in found if gazetteer.covered(p.geonameid)]
+            if found:
+                shared_found.append(found)   # endings shared by several names: the most populous wins
+            continue
         if found:
             return found, "gazetteer_inflected"
+    if shared_found:
+        return max(shared_found, key=lambda places: max(p.population for p in places)), "gazetteer_inflected"
     return [], ""
 
 
