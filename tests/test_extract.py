@@ -601,6 +601,39 @@ def test_extract_figures_that_count_no_casualties_or_hide_behind_an_age(lang, se
     assert tuple(draft.get(k) for k in ("killed", "wounded", "victims", "place")) == expected
 
 
+@pytest.mark.parametrize("lang, sentence, expected", [
+    # (source, killed, wounded, stance, place), worked out by hand.
+    # A relative clause's speaker is not the sentence's (it was the speaker "which Kyiv").
+    ("en", "Russian shelling killed two civilians in Kherson, which Kyiv said was a war crime.",
+     ("Reuters", "two", None, None, "Kherson")),
+    # Words between "Об этом"/"Про це" and the verb (it was the speaker "Об этом на брифинге").
+    ("ru", "В Горловке погибли двое мирных жителей. Об этом на брифинге сообщил глава города Иван Приходько.",
+     ("глава города Иван Приходько", "двое", None, None, "Горловке")),
+    ("ru", "В Донецке ранены трое. Об этом в интервью ТАСС рассказал глава ДНР Денис Пушилин.",
+     ("глава ДНР Денис Пушилин", None, "трое", None, "Донецке")),
+    ("uk", "У Херсоні загинули двоє людей. Про це на брифінгу повідомив голова ОВА Олександр Прокудін.",
+     ("голова ОВА Олександр Прокудін", "двоє", None, None, "Херсоні")),
+    # A denial in an appositive is its own speaker's: the toll is asserted (it was drafted a denial).
+    ("en", "Russia said Ukrainian shelling killed three civilians in Horlivka, a claim that Kyiv dismissed.",
+     ("Government of Russia", "three", None, None, "Horlivka")),
+    # A passive denial's speaker follows "by" (it was the speaker "was").
+    ("en", "The report was dismissed by Kyiv as propaganda.", ("Government of Ukraine", None, None, "denies", None)),
+    # Denials in the present tense, and claims called propaganda or fake (none was drafted).
+    ("uk", "Кремль відкидає звинувачення в обстрілі Краматорська.", ("Кремль", None, None, "denies", None)),
+    ("uk", "У Міноборони Росії назвали ці дані пропагандою.", ("Міноборони Росії", None, None, "denies", None)),
+    ("ru", "Кремль отвергает обвинения в обстреле Краматорска.", ("Кремль", None, None, "denies", None)),
+    ("ru", "В Минобороны России назвали эти данные фейком.",
+     ("Ministry of Defence of Russia", None, None, "denies", None)),
+])
+def test_extract_speakers_of_relative_clauses_briefings_and_denials(lang, sentence, expected):
+    drafts = drafts_of(lang, sentence)
+    draft = next(d for d in drafts if d.get("killed") or d.get("wounded") or d.get("stance")) if len(drafts) > 1 \
+        else drafts[0]
+    assert tuple(draft.get(k) for k in ("source", "killed", "wounded", "stance", "place")) == expected
+    if "dismissed." in sentence:
+        assert draft["note"] == "A denial in the same sentence is another speaker's, not drafted: 'a claim that Kyiv dismissed'."
+
+
 def test_extract_hedges_go_to_note():
     draft = drafts_of("ru", next(c[1] for c in CASES if c[1].startswith("Якобы")))[0]
     assert "не удалось независимо проверить" in draft["note"]

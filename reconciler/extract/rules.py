@@ -37,12 +37,14 @@ class LanguageRules:
     speaker_noise: tuple[str, ...]
     relay_noise: frozenset[str]
     speaker_refuse: frozenset[str]       # ascii keys
+    speaker_relative: frozenset[str]     # "which Kyiv said …": a relative clause, no speaker of the sentence
     speaker_pronouns: frozenset[str]     # "he said", "за його словами": the story's last named speaker (ascii keys)
     speaker_clause_joins: re.Pattern     # a clause before the speaker ends at the last of these
     speaker_clause_not: re.Pattern       # phrases holding such a word that join no clause
     denier_goes_on: frozenset[str]       # "denies … while claiming 600 killed": the joined clause is the denier's
     hedges: tuple[re.Pattern, ...]
     denials: tuple[re.Pattern, ...]
+    denial_asides: tuple[re.Pattern, ...]   # "…, a claim that Kyiv dismissed": another speaker's denial
     killed: re.Pattern
     wounded: re.Pattern
     total: re.Pattern
@@ -143,12 +145,14 @@ def language_rules(lang: str) -> LanguageRules:
         speaker_noise=tuple(sorted(data.get("speaker_noise", []), key=len, reverse=True)),
         relay_noise=frozenset(data.get("relay_noise", [])),
         speaker_refuse=frozenset(ascii_key(w) for w in data.get("speaker_refuse", [])),
+        speaker_relative=frozenset(data.get("speaker_relative", [])),
         speaker_pronouns=frozenset(ascii_key(w) for w in data.get("speaker_pronouns", [])),
         speaker_clause_joins=_words([re.escape(w) for w in data.get("speaker_clause_joins", [])]),
         speaker_clause_not=_words([re.escape(w) for w in data.get("speaker_clause_not", [])]),
         denier_goes_on=frozenset(data.get("denier_goes_on", [])),
         hedges=tuple(re.compile(h["pattern"], _FLAGS) for h in data.get("hedges", [])),
         denials=tuple(re.compile(p, _FLAGS) for p in data.get("denials", [])),
+        denial_asides=tuple(re.compile(p, _FLAGS) for p in data.get("denial_asides", [])),
         killed=_words(data["killed"]),
         wounded=_words(data["wounded"]),
         total=_words(data.get("killed_and_wounded", [])),

@@ -122,6 +122,8 @@ def attribute(sentence: str, rules: LanguageRules, known, headline: bool = False
         groups = found.groupdict()
         cut = _after_clause(groups["speaker"], rules)
         speaker = _clean(cut, rules.speaker_noise)
+        if speaker.split(maxsplit=1)[0].lower() in rules.speaker_relative:
+            continue   # "…, which Kyiv said was a war crime": a relative clause's speaker, not the sentence's
         pronoun = ascii_key(speaker) in rules.speaker_pronouns
         if pronoun and rule.spec.get("known_speaker"):
             continue
@@ -708,10 +710,17 @@ def _denial(text: str, rules: LanguageRules, known, headline: bool = False) -> _
     Kyiv's, asserted). Otherwise the whole sentence denies, as it says: "dismisses reports of 400
     killed as fake" (a preposition, no clause), "denies targeting civilians while claiming 600
     soldiers killed" (no speaker named: the denier's), "denies, as Kyiv claims, that 50 were
-    killed" (the join right after the denial word)."""
+    killed" (the join right after the denial word). A denial in an appositive after the
+    casualties (``denial_asides``: "…, a claim that Kyiv dismissed") is its speaker's too."""
     denials = [(m.start(), m.end()) for d in rules.denials for m in d.finditer(text)]
     if not denials:
         return _Stance(False, text, text)
+    aside = next((m for pattern in rules.denial_asides for m in [pattern.search(text)] if m), None)
+    if aside is not None and any(casualties(text[:aside.start()], rules)):
+        # "Russia said shelling killed three in Horlivka, a claim that Kyiv dismissed": Russia's toll,
+        # asserted; the denial is Kyiv's.
+        head = text[:aside.start()]
+        return _Stance(False, head, head, text[aside.start():].strip(" ,.;"), aside.group("speaker"))
     first, last = min(a for a, _b in denials), max(denials)
     masked = rules.speaker_clause_not.sub(lambda m: "_" * len(m.group(0)), text)
     joins = list(rules.speaker_clause_joins.finditer(masked))
