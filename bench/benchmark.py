@@ -123,8 +123,9 @@ def _import_here(target: str, path: Path) -> dict:
     db = open_database(target)
     try:
         with db.write() as session:
+            # Read as `reconcile import` reads a large claims file: in a process beside.
             summary = import_claims(session, claim_records(path, Limits(), problems), USER, PlaceNormaliser(),
-                                    problems=problems)
+                                    problems=problems, read_beside=True)
     finally:
         db.dispose()
     return summary.as_dict() | {"unregistered_sources": len(summary.unregistered_sources),

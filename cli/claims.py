@@ -90,7 +90,8 @@ def import_command(app: AppContext, files: tuple[Path, ...], file_format: str, d
                     records = _records(files, limits, found)
                 else:
                     records = (claim for stream in datasets for claim in stream.claims(found))
-                summary = import_claims(session, records, app.user, problems=found, progress=progress)
+                summary = import_claims(session, records, app.user, problems=found, progress=progress,
+                                        read_beside=file_format == "claims")
             else:
                 summary = import_claims(session, claims, app.user, progress=progress)
             missing = missing_upstream(session, datasets) if datasets else []

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from itertools import islice
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from sqlalchemy import Select, and_, bindparam, delete, or_, select, text, update
 from sqlalchemy.orm import Session
@@ -29,6 +29,7 @@ from .limits import KEY_WIDTH
 from .models import Claim, ClaimChange, ClaimRelay, Report, core, utcnow
 from .deskplaces import desk_gazetteer
 from .places import PlaceNormaliser
+from .processes import can_fork, default_workers, forked_stream, shared
 from .reading import ClaimInput
 from .runs import last_finished_run
 from .names import difference, lookalike_keys
@@ -144,7 +145,7 @@ class _Importer:
     def report_id(self, title: str | None) -> int | None:
         return None if title is None else self.reports[_report_key(title)]
 
-    def row(self, claim: ClaimInput, fp: str) -> dict:
+    def row(self, claim: ClaimInput, fp: str, derived: dict | None = None) -> dict:
         text = claim.texts()
         return {
             "ref": text["ref"], "source_id": self.source_id(claim.source), "source_text": claim.source,
@@ -162,7 +163,7 @@ class _Importer:
             # in the fingerprint): the same claim drafted twice, or given plain, is one claim.
             "draft_state": "draft" if claim.draft is not None else None, "draft": claim.draft,
             "draft_settled_by": None, "draft_settled_at": None, "draft_reason": None,
-        } | _derived(claim, text, self.normaliser)
+        } | (derived if derived is not None else _derived(claim, text, self.normaliser))
 
     def relays(self, claim_id: int, claim: ClaimInput) -> list[dict]:
         return [{"claim_id": claim_id, "position": i, "source_id": self.source_id(name), "source_text": name}
@@ -235,23 +236,24 @@ class _RefsGiven:
     contents is refused. A large import streams its claims and keeps only this of each, compact:
     a 128-bit digest of the key (source and ref), the fingerprint's 32 bytes, file and line."""
 
-    def __init__(self) -> None:
+    def __init__(self, index: SourceIndex) -> None:
+        self.index = index
         self.at: dict[int, int] = {}           # digest of (source, ref) -> its position below
         self.fingerprints = bytearray()        # 32 bytes a position
         self.lines = array("q")
         self.file_of = array("I")
         self.files: dict[str, int] = {}
 
-    def check(self, claims: list[ClaimInput], index: SourceIndex,
-              problems: list[Problem]) -> list[tuple[ClaimInput, str]]:
-        """Fingerprint every claim; a claim that gives an earlier ref other content is a problem
-        (and left out), the others are returned with their fingerprints."""
+    def check(self, claims: list[ClaimInput], prepared: list[_Prepared],
+              problems: list[Problem]) -> list[tuple[ClaimInput, _Prepared]]:
+        """A claim that gives an earlier ref other content (another fingerprint) is a problem
+        (and left out); the others are returned with what was worked out of them."""
         result = []
-        for claim in claims:
-            fp = fingerprint(claim, index)
+        for claim, ready in zip(claims, prepared):
+            fp = ready.fingerprint
             ref = claim.text_field("ref")
             if ref is not None:
-                source = index.find(claim.source)
+                source = self.index.find(claim.source)
                 key = f"{source.name_key if source else name_key(claim.source)}\x1f{ref}".encode("utf-8")
                 digest = int.from_bytes(hashlib.blake2b(key, digest_size=16).digest(), "big")
                 at, content = self.at.get(digest), bytes.fromhex(fp)
@@ -266,7 +268,7 @@ class _RefsGiven:
                                             f"ref {ref!r} of {claim.source!r} was given different content at "
                                             f"{file}:{self.lines[at]}; one ref names one claim"))
                     continue
-            result.append((claim, fp))
+            result.append((claim, ready))
         return result
 
 
@@ -323,7 +325,8 @@ def _new_source_problem(name: str, claim: ClaimInput, index: SourceIndex,
 def import_claims(session: Session, claims: Iterable[ClaimInput], user: str,
                   normaliser: PlaceNormaliser | None = None,
                   problems: list[Problem] | None = None,
-                  progress: Callable[[str, int, int | None], None] | None = None) -> ImportSummary:
+                  progress: Callable[[str, int, int | None], None] | None = None,
+                  read_beside: bool = False) -> ImportSummary:
     """Store ``claims`` in the session's transaction and return what happened.
 
     ``claims`` may be a list or a stream (:func:`reconciler.reading.claim_records`): they are
@@ -337,22 +340,24 @@ def import_claims(session: Session, claims: Iterable[ClaimInput], user: str,
     own places laid over the bundled gazetteer unless ``normaliser`` says otherwise.
     ``progress(stage, done, total)``, where given, is told how many claims were read (``"claims
     read"``, the total not known) and then how many of the claims stored have had their content
-    hashes recorded."""
+    hashes recorded. ``read_beside`` says a stream does nothing but give its claims and append
+    its problems (:func:`reconciler.reading.claim_records` does; a dataset stream also notes what
+    it gave): it is then read in a process beside while this one stores (:func:`_prepared_parts`)."""
     if problems is None:
         if not isinstance(claims, (list, tuple)):
             raise TypeError("a stream of claims needs the list of problems its reader appends to (problems=...)")
         problems = []
     importer = _Importer(session, user, normaliser or PlaceNormaliser(desk_gazetteer(session)))
-    new_sources, given = _NewSources(importer.index, importer.created_sources), _RefsGiven()
+    new_sources, given = _NewSources(importer.index, importer.created_sources), _RefsGiven(importer.index)
     files: dict[str, None] = {}
     found: list[tuple[tuple[int, int], Problem]] = []   # this import's problems, where their claims are in the stream
     started = False
-    for part in _parts(claims, PART, problems):
+    for part, prepared in _prepared_parts(claims, problems, importer, read_beside):
         read = [claim for claim, _ in part]
         files.update(dict.fromkeys(c.file for c in read))
         checked: list[Problem] = []
         new_sources.check(read, checked)
-        batch = given.check(read, importer.index, checked)
+        batch = given.check(read, prepared, checked)
         if not (problems or found or checked):
             if not started:
                 _forget_orphans(session, importer.deleted.values())
@@ -400,6 +405,57 @@ def _parts(claims: Iterable[ClaimInput], size: int,
         yield part
 
 
+# From this many claims given as a list, their fingerprints and derived fields are worked out in a
+# process beside (a stream always is: it is read there too).
+PREPARE_BESIDE_MIN = PART
+
+
+class _Prepared(NamedTuple):
+    """What an import works out from a claim before it looks at the store: its fingerprint
+    (:func:`fingerprint`) and its derived fields (:func:`derived_fields`)."""
+
+    fingerprint: str
+    derived: dict
+
+
+def _prepared_parts(claims: Iterable[ClaimInput], problems: list[Problem], importer: "_Importer",
+                    read_beside: bool) -> Iterator[tuple[list[tuple[ClaimInput, tuple[int, int]]], list[_Prepared]]]:
+    """:func:`_parts` of ``claims``, each claim with its :class:`_Prepared`. With two processors
+    and a list of at least ``PREPARE_BESIDE_MIN`` claims or a stream that may be read beside
+    (``read_beside``), a process beside reads the stream and works out the fingerprints and
+    derived fields while this one stores the parts before (both are pure functions of the
+    claim, the sources as registered when the import began and the places: a source the import
+    creates has the key it had unregistered); the problems its reading finds come with each
+    part, in the order found, so ``problems`` is the same list it would be here."""
+    streamed = not isinstance(claims, (list, tuple))
+    if default_workers() < 2 or not can_fork() or not (read_beside if streamed else len(claims) >= PREPARE_BESIDE_MIN):
+        for part in _parts(claims, PART, problems):
+            yield part, [_prepare(claim, importer.index, importer.normaliser) for claim, _ in part]
+        return
+    state = (claims, problems, importer.index, importer.normaliser, streamed)
+    for part, found, prepared in forked_stream(_prepare_beside, state):
+        problems.extend(found)
+        if part is not None:
+            yield (part if streamed else [(claims[n], (mark, n)) for mark, n in part]), prepared
+
+
+def _prepare(claim: ClaimInput, index: SourceIndex, normaliser: PlaceNormaliser) -> _Prepared:
+    return _Prepared(fingerprint(claim, index), _derived(claim, claim.texts(), normaliser))
+
+
+def _prepare_beside() -> Iterator[tuple[list | None, list[Problem], list[_Prepared] | None]]:
+    """In the process beside: each part (for a list, only where its claims are in it), the
+    problems found since the part before, and its claims' :class:`_Prepared`; last, the
+    problems found after the last claim."""
+    claims, problems, index, normaliser, streamed = shared()
+    sent = 0
+    for part in _parts(claims, PART, problems):
+        prepared = [_prepare(claim, index, normaliser) for claim, _ in part]
+        found, sent = problems[sent:], len(problems)
+        yield (part if streamed else [where for _, where in part]), found, prepared
+    yield None, problems[sent:], None
+
+
 def _in_order(read: list[Problem], found: list[tuple[tuple[int, int], Problem]]) -> list[Problem]:
     """The reader's problems and the import's, in the order of the files' lines: a problem the
     import found with a claim goes after the reading problems found before that claim was read,
@@ -412,20 +468,21 @@ def _in_order(read: list[Problem], found: list[tuple[tuple[int, int], Problem]])
 _FINGERPRINTS = select(Claim.fingerprint, Claim.id).where(Claim.fingerprint.in_(bindparam("fps", expanding=True)))
 
 
-def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> None:
+def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, _Prepared]]) -> None:
     session, summary = importer.session, importer.summary
-    fps = [fp for _, fp in chunk]
+    fps = [ready.fingerprint for _, ready in chunk]
     # Stored fingerprints and their claims (None: a claim earlier in this import).
     known_fps: dict[str, int | None] = dict(session.execute(_FINGERPRINTS, {"fps": fps}).all())
     keyed = {}
-    for claim, _fp in chunk:
+    for claim, _ready in chunk:
         ref = claim.text_field("ref")
         if ref is not None:
             keyed[(importer.source_id(claim.source), ref)] = claim
     existing = _stored_refs(session, keyed)
     new_rows, new_claims = [], []
     same: dict[int, tuple[ClaimInput, str]] = {}   # stored claims the file gives unchanged
-    for claim, fp in chunk:
+    for claim, ready in chunk:
+        fp = ready.fingerprint
         ref = claim.text_field("ref")
         key = (importer.source_id(claim.source), ref)
         stored = existing.get(key) if ref is not None else None
@@ -450,7 +507,7 @@ def _import_chunk(importer: _Importer, chunk: list[tuple[ClaimInput, str]]) -> N
                 same[known_fps[fp]] = (claim, fp)
             continue
         known_fps[fp] = None
-        new_rows.append(importer.row(claim, fp))
+        new_rows.append(importer.row(claim, fp, ready.derived))
         new_claims.append(claim)
     # A stored claim edited (or inserted) behind the tool's back that the file gives: written again
     # as the file says, and recorded; the run refuses such claims until then (reconciler.content).

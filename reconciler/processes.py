@@ -1,5 +1,5 @@
-"""Work in forked processes: a pool over tasks (:func:`forked_map`) and one call beside the
-caller's own work (:class:`Beside`).
+"""Work in forked processes: a pool over tasks (:func:`forked_map`), one call beside the
+caller's own work (:class:`Beside`) and a stream made ahead of the caller (:func:`forked_stream`).
 
 The state reaches the processes by ``fork``, copy-on-write, never pickled; only results come
 back. Processes never touch the caller's database connections. Where ``fork`` does not exist,
@@ -216,6 +216,71 @@ def _sendable(exc: BaseException) -> BaseException:
     for note in getattr(exc, "__notes__", ()):
         plain.add_note(note)
     return plain
+
+
+def forked_stream(function: Callable[[], Iterator[R]], state: tuple) -> Iterator[R]:
+    """The items of the generator ``function()``, made in one forked process while the caller
+    works on those it was given already, in order. The process runs ahead by what the pipe holds
+    (and the item it is sending), never further, so a long stream is never held whole. ``function``
+    is a module-level generator function reading ``state`` through :func:`shared`. Without fork,
+    the items are made here as they are asked for.
+
+    An exception in the process raises here when its item's turn comes, as the process raised it
+    (or a RuntimeError naming it); a process that ends without finishing (killed, out of memory)
+    raises :class:`WorkerLost`. The caller stopping early (an error, or ``close()``) stops it."""
+    global _shared
+    if not can_fork():
+        previous, _shared = _shared, state
+        try:
+            yield from function()
+        finally:
+            _shared = previous
+        return
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    previous, _shared = _shared, state
+    try:
+        process = context.Process(target=_stream, args=(function, send, receive), daemon=True)
+        process.start()
+    finally:
+        _shared = previous
+        send.close()   # the process holds the only writing end: its end reads as a closed pipe here
+    try:
+        while True:
+            try:
+                kind, value = receive.recv()
+            except (EOFError, OSError):
+                process.join()
+                raise WorkerLost(f"the process reading ahead ended without finishing ({_ending(process.exitcode)})") \
+                    from None
+            if kind == "item":
+                yield value
+            elif kind == "done":
+                return
+            else:
+                raise value
+    finally:
+        if process.is_alive():
+            process.terminate()
+        process.join()
+        receive.close()
+
+
+def _stream(function: Callable[[], Iterator], send, inherited) -> None:
+    """The process of :func:`forked_stream`: each item on the pipe, then "done" (or the exception)."""
+    inherited.close()
+    try:
+        for item in function():
+            send.send(("item", item))
+        outcome = ("done", None)
+    except BaseException as exc:   # noqa: BLE001  (raised again in the caller)
+        exc.add_note(f"in the process reading ahead:\n{traceback.format_exc()}")
+        outcome = ("error", _sendable(exc))
+    try:
+        send.send(outcome)
+    except (BrokenPipeError, EOFError):   # the caller is gone
+        pass
+    send.close()
 
 
 class Beside(Generic[R]):

@@ -7,6 +7,8 @@ The parts are made two claims long here, so that a five-line file is three parts
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from sqlalchemy import func, select
 
@@ -239,3 +241,103 @@ def test_a_small_file_is_checked_before_the_database_is_opened(desk: Desk, monke
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: claims.jsonl:1: field 'killed': expected a casualty figure")
     assert not desk.db.exists()
+
+
+def _stored(db) -> dict[str, list[tuple]]:
+    """Every table an import writes, row by row, times left out."""
+    tables = {"claims": "SELECT * FROM claims ORDER BY id", "claim_relays": "SELECT * FROM claim_relays ORDER BY 1, 2",
+              "reports": "SELECT * FROM reports ORDER BY id", "sources": "SELECT * FROM sources ORDER BY id",
+              "content_hashes": "SELECT * FROM content_hashes ORDER BY 1, 2, 3", "claim_marks": "SELECT * FROM claim_marks"}
+    times = {"created_at", "updated_at"}
+    with db.read() as session:
+        out = {}
+        for table, sql in tables.items():
+            result = session.connection().exec_driver_sql(sql)
+            keep = [i for i, name in enumerate(result.keys()) if name not in times]
+            out[table] = [tuple(row[i] for i in keep) for row in result]
+        return out
+
+
+@pytest.fixture
+def prepared_in(tmp_path, monkeypatch: pytest.MonkeyPatch):
+    """The processes that worked out the claims' fingerprints and derived fields (their ids)."""
+    log, prepare = tmp_path / "prepared-in", importing._prepare
+
+    def noted(*args):
+        with open(log, "a") as f:
+            f.write(f"{os.getpid()}\n")
+        return prepare(*args)
+
+    monkeypatch.setattr(importing, "_prepare", noted)
+
+    def processes() -> set[int]:
+        found = {int(line) for line in log.read_text().split()}
+        log.unlink()
+        return found
+    return processes
+
+
+def _import_beside_or_here(tmp_path, path, beside: bool, name: str):
+    """Import ``path`` streamed, read in a process beside or here; (the tables, the problems)."""
+    db = open_database(str(tmp_path / f"{name}.sqlite"))
+    schema.upgrade(db)
+    try:
+        problems: list = []
+        refused = None
+        try:
+            with db.write() as session:
+                importing.import_claims(session, claim_records(path, Limits(), problems), "ana",
+                                        PlaceNormaliser(), problems=problems, read_beside=beside)
+        except InputError as exc:
+            refused = [str(p) for p in exc.problems]
+        return _stored(db), refused
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize("rows", [
+    # Several parts: new unregistered sources, relays, reports, a ref given again alike, places in
+    # two scripts, figures as words.
+    [claim(1, via=["Interfax", "TASS"], report="Bulletin 1"), claim(2, source="Rybar", place="Авдіївка"),
+     claim(3, source="New Channel", killed="more than 40", report="Bulletin 1"), claim(1, via=["Interfax", "TASS"],
+                                                                                        report="Bulletin 1"),
+     claim(4, place="near Horlivka", wounded="two"), claim(5, source="Rybar", date="2021-04-05/2021-04-06")],
+    # Problems of reading and of the import, in several parts: every one listed, in order, nothing stored.
+    [claim(1, source="Rybar"), claim(1, source="Rybar", killed=9), claim(3, source="R\u0443bar"),
+     claim(4, killed="lots"), claim(5), claim(6, date="sometime")],
+], ids=["stored", "refused"])
+def test_a_stream_read_beside_is_stored_and_refused_as_one_read_here(tmp_path, desk: Desk, parts_of_two,
+                                                                      prepared_in, rows) -> None:
+    path = desk.directory / desk.write_jsonl("claims.jsonl", rows)
+    here = _import_beside_or_here(tmp_path, path, False, "here")
+    assert prepared_in() == {os.getpid()}
+    beside = _import_beside_or_here(tmp_path, path, True, "beside")
+    assert os.getpid() not in prepared_in()
+    assert beside == here
+    stored, refused = here
+    assert (len(stored["claims"]), refused is None) == ((5, True) if refused is None else (0, False))
+    if refused is not None:
+        assert [p.split(": field")[0] for p in refused] == [
+            f"{path}:2", f"{path}:3", f"{path}:4", f"{path}:6"]
+
+
+def test_a_list_of_claims_is_prepared_beside_as_here(tmp_path, desk: Desk, parts_of_two, monkeypatch,
+                                                     prepared_in) -> None:
+    # A list of at least PREPARE_BESIDE_MIN claims has its fingerprints and derived fields worked
+    # out in a process beside: the same tables as worked out here.
+    rows = [claim(n % 9 + 1, ref=f"r{n}", killed=n, place=["Avdiivka", "Авдіївка", "near Horlivka"][n % 3])
+            for n in range(12)]
+    path = desk.directory / desk.write_jsonl("claims.jsonl", rows)
+    found = {}
+    for name, least in (("here", 10 ** 9), ("beside", 3)):
+        monkeypatch.setattr(importing, "PREPARE_BESIDE_MIN", least)
+        db = open_database(str(tmp_path / f"{name}.sqlite"))
+        schema.upgrade(db)
+        try:
+            with db.write() as session:
+                importing.import_claims(session, read_claim_file(path), "ana", PlaceNormaliser())
+            found[name] = _stored(db)
+        finally:
+            db.dispose()
+        assert (os.getpid() in prepared_in()) == (name == "here")
+    assert found["beside"] == found["here"] and len(found["here"]["claims"]) == 12

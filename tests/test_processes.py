@@ -254,3 +254,67 @@ def test_workers_end_when_the_caller_is_killed():
     while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_running(pid) for pid in workers)
+
+
+# --- forked_stream: a stream made ahead of the caller -------------------------------------------
+
+def _numbers():
+    count, fail_at, log = shared()
+    for n in range(count):
+        if n == fail_at:
+            raise ValueError(f"no {n}")
+        with open(log, "a") as f:
+            f.write(f"{n} {os.getpid()}\n")
+        yield n * 10
+
+
+def test_a_stream_comes_in_order_from_a_process_beside(tmp_path):
+    log = tmp_path / "made"
+    assert list(processes.forked_stream(_numbers, (50, None, str(log)))) == [n * 10 for n in range(50)]
+    pids = {int(line.split()[1]) for line in log.read_text().splitlines()}
+    assert len(pids) == 1 and os.getpid() not in pids   # made in one other process
+
+
+def test_a_stream_that_raises_raises_in_the_caller_after_the_items_before_it(tmp_path):
+    got = []
+    with pytest.raises(ValueError, match="no 3"):
+        for item in processes.forked_stream(_numbers, (10, 3, str(tmp_path / "made"))):
+            got.append(item)
+    assert got == [0, 10, 20]
+
+
+def test_a_stream_without_fork_is_made_here(tmp_path, monkeypatch):
+    monkeypatch.setattr(processes, "can_fork", lambda: False)
+    log = tmp_path / "made"
+    assert list(processes.forked_stream(_numbers, (3, None, str(log)))) == [0, 10, 20]
+    assert {int(line.split()[1]) for line in log.read_text().splitlines()} == {os.getpid()}
+
+
+def _killed_after_two():
+    yield 1
+    yield 2
+    os.kill(os.getpid(), signal.SIGKILL)
+    yield 3
+
+
+def test_a_stream_whose_process_is_killed_raises_instead_of_waiting_forever():
+    got = []
+    with pytest.raises(WorkerLost, match="SIGKILL"):
+        for item in processes.forked_stream(_killed_after_two, ()):
+            got.append(item)
+    assert got == [1, 2]
+
+
+def _endless():
+    while True:
+        yield b"x" * 1000, os.getpid()
+
+
+def test_a_caller_that_stops_early_leaves_no_stream_process_running():
+    stream = processes.forked_stream(_endless, ())
+    _, pid = next(stream)
+    stream.close()
+    with pytest.raises(ProcessLookupError):   # ended and reaped
+        for _ in range(100):
+            os.kill(pid, 0)
+            time.sleep(0.05)
