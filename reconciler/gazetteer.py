@@ -318,6 +318,10 @@ class Gazetteer:
         return bool(key) and any(key.startswith(stem) for stems, _id, _code in self._region_table()
                                  for stem in stems if " " not in stem)
 
+    def is_region_centre(self, geonameid: int) -> bool:
+        """Whether the place is the centre of a region of the regions table (Zaporizhzhia, Khmelnytskyi)."""
+        return any(centre == geonameid for _stems, centre, _code in self._region_table())
+
     def _region_table(self) -> list[tuple[tuple[str, ...], int, str | None]]:
         """(stems, the centre's GeoNames id, region code) for each region of the regions table."""
         if self._regions is None:

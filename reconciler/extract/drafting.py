@@ -73,6 +73,7 @@ class _Pending:
     where: tuple[int, int]
     sentence: str          # the whole sentence (a reading may be one part of it)
     lang: str              # the language it was read in
+    order: int = 0         # the sentence's place in the document (its first is 0)
     hedge_sentences: list[str] = field(default_factory=list)
     speaker_from: tuple[int, int] | None = None
     speaker_text: str | None = None
@@ -131,6 +132,7 @@ def extract(document: Document, options: ExtractOptions = ExtractOptions(),
     names = _Names(options.names, gazetteer)
     pending: list[_Pending] = []
     previous: When | None = None    # the last date the story gave: an incident that gives none takes it
+    order = -1
     for p, paragraph in enumerate(document.paragraphs):
         found, hedges = [], []
         # Headlines gathered in one file may be in several languages: unless the language was
@@ -138,6 +140,7 @@ def extract(document: Document, options: ExtractOptions = ExtractOptions(),
         if options.headline and options.lang is None:
             rules = language_rules(line_language(" ".join(paragraph), document.lang))
         for s, sentence in enumerate(paragraph):
+            order += 1
             read = common_rules().headline_slug.sub("", sentence) if options.headline else sentence
             when = sentence_date(read, rules, published, previous)
             previous = when or previous
@@ -163,7 +166,7 @@ def extract(document: Document, options: ExtractOptions = ExtractOptions(),
                         place = find_place(reading.text, rules, gazetteer, speaker)
                 if place.place is None and reading.incident and reading.text != read:
                     place = find_place(read, rules, gazetteer, speaker)
-                item = _Pending(reading, when, place, (p + 1, s + 1), sentence, rules.lang)
+                item = _Pending(reading, when, place, (p + 1, s + 1), sentence, rules.lang, order)
                 if reading.incident:
                     item.when = when or previous
                 found.append(item)
@@ -222,6 +225,8 @@ def _settle_paragraph(found: list[_Pending], paragraph: tuple[str, ...], hedges:
                 lender = after[0]   # "… загинули двоє. Про це повідомив голова ОВА …": the next sentence's
             else:
                 lender = before[-1] if before else min(attributed, key=lambda a: a.where)
+                if not before and lender.reading.attribution.pronoun:
+                    continue   # "“…,” one woman said. “…,” she added.": a pronoun names nobody before it
             lent.add(lender.where)
             item.reading.attribution = replace(lender.reading.attribution, rule="speaker_of_paragraph")
             if lender.where != item.where:
@@ -259,30 +264,42 @@ def _settle_paragraph(found: list[_Pending], paragraph: tuple[str, ...], hedges:
 
 def _resolve_pronouns(pending: list[_Pending], headline: bool) -> None:
     """A speaker written as a pronoun ("he added", "It said", "за його словами", "по его словам")
-    stands for the last speaker named before it in the story (in a file of headlines, in its own
-    line only), whose sentence the draft's text then holds too; with nobody named before it, the
-    claim is of nobody known (no origin that could corroborate), never the publisher's own. The
-    draft's note says so when the speaker was named in another paragraph, or nobody was. A
-    sentence a pronoun says that tells no casualties and denies nothing is no draft."""
-    last: _Pending | None = None
+    stands for the speaker named in the sentence before it (or in its own), where that speaker can
+    be what the pronoun says: "he"/"she" a person, "it" an organisation (:func:`_person_like`);
+    the draft's text then holds that sentence too, and, across paragraphs, its note says so. Else
+    (a sentence between that names someone else as easily, a headline's line before, or nobody)
+    the claim is of nobody known (no origin that could corroborate), never the publisher's own,
+    with a note. A sentence a pronoun says that tells no casualties and denies nothing is no draft."""
+    last: _Pending | None = None   # the sentence that named the last speaker
+    last_order = -2                # the last sentence that speaker spoke in (a pronoun read as it goes on)
+    stands_for: dict[tuple[int, int], _Pending | None] = {}   # each pronoun's sentence: whom it was read as
     for item in pending:
         attribution = item.reading.attribution
         if attribution is None or attribution.rule.startswith("unattributed:"):
             continue
         if not attribution.pronoun:
-            last = item
+            last, last_order = item, item.order
             continue
+        written = attribution.speaker
+        if item.speaker_from in stands_for:   # lent by a pronoun's sentence before it: read as that one was
+            named = stands_for[item.speaker_from]
+        else:
+            named = last if last is not None and last_order >= item.order - 1 \
+                and not (headline and last.where[0] != item.where[0]) \
+                and _fits(written, last.reading.attribution.speaker, language_rules(item.lang)) else None
+            stands_for[item.where] = named
+        if named is not None:
+            last_order = max(last_order, item.order)   # "За його словами, … «…», — додав він.": the same one
         if not (item.reading.incident or item.reading.denies):
             # "He said he had no information", "They claimed the village": whom a pronoun stands
             # for is a guess, worth making for casualties or a denial only.
             item.drop = True
             continue
-        written = attribution.speaker
-        named = last if last is not None and not (headline and last.where[0] != item.where[0]) else None
         if named is None:
             item.reading.attribution = replace(attribution, speaker=common_rules().unattributed, pronoun=False,
                                                rule=f"pronoun_nobody_named:{attribution.rule}")
-            item.speaker_note = f"The speaker is written as '{written}' and nobody is named before it: no known origin."
+            item.speaker_note = f"The speaker is written as '{written}' and nobody it can stand for is named " \
+                                "in the sentence before: no known origin."
             continue
         source = named.reading.attribution
         item.reading.attribution = replace(attribution, speaker=source.speaker, pronoun=False,
@@ -290,10 +307,33 @@ def _resolve_pronouns(pending: list[_Pending], headline: bool) -> None:
                                            relays=attribution.relays or source.relays,
                                            channel=attribution.channel or source.channel)
         if named.where[0] != item.where[0]:   # in its own paragraph, as any reader would take it
-            item.speaker_note = f"The speaker is written as '{written}': read as the last speaker named before " \
-                                f"it, '{source.speaker}'."
-        if item.speaker_text is None and named.where != item.where:
+            item.speaker_note = f"The speaker is written as '{written}': read as the speaker before it, " \
+                                f"'{source.speaker}'."
+        if named.where != item.where and (item.speaker_text is None or item.speaker_from not in stands_for):
             item.speaker_from, item.speaker_text = named.where, named.sentence
+
+
+def _fits(pronoun: str, speaker: str, rules: LanguageRules) -> bool:
+    """Whether ``pronoun`` can stand for ``speaker``: "he"/"she" a person, "it" no person."""
+    key = ascii_key(pronoun)
+    if key in rules.speaker_pronouns_person:
+        return _person_like(speaker, rules)
+    if key in rules.speaker_pronouns_thing:
+        return not _person_like(speaker, rules)
+    return True
+
+
+def _person_like(speaker: str, rules: LanguageRules) -> bool:
+    """Whether a speaker phrase names a person: a title ("regional governor", "голова ОВА") or a
+    name of two capitalised words, neither a word of an organisation ("Denis Pushilin", not
+    "General Staff", "Defence Ministry")."""
+    words = speaker.replace("’", "'").split()
+    lowered = [w.lower().strip(".,'") for w in words]
+    if any(w in rules.person_titles for w in lowered):
+        return True
+    last = words[-2:]
+    return len(last) == 2 and all(w[:1].isupper() and not w.isupper() for w in last) \
+        and not any(w in rules.organisation_words for w in lowered[-2:])
 
 
 def _draft(item: _Pending, n: int, document: Document, options: ExtractOptions, names: _Names,

@@ -38,6 +38,13 @@ class LanguageRules:
     relay_noise: frozenset[str]
     speaker_refuse: frozenset[str]       # ascii keys
     speaker_relative: frozenset[str]     # "which Kyiv said …": a relative clause, no speaker of the sentence
+    relative_clause: re.Pattern          # ", which denies the accusations,": not the sentence's statement
+    speaker_not_last: frozenset[str]     # "The police chief was …": a passive's subject, no speaker
+    speaker_lead_ins: frozenset[str]     # "In an interview with Reuters he said": words before a pronoun
+    speaker_pronouns_person: frozenset[str]   # "he", "she": a person (ascii keys)
+    speaker_pronouns_thing: frozenset[str]    # "it": an organisation (ascii keys)
+    person_titles: frozenset[str]
+    organisation_words: frozenset[str]
     speaker_pronouns: frozenset[str]     # "he said", "за його словами": the story's last named speaker (ascii keys)
     speaker_clause_joins: re.Pattern     # a clause before the speaker ends at the last of these
     speaker_clause_not: re.Pattern       # phrases holding such a word that join no clause
@@ -61,6 +68,7 @@ class LanguageRules:
     figure_glue: frozenset[str]
     figure_negations: frozenset[str]     # "no one was killed": no figure
     figure_none_of: frozenset[str]       # "None of the 30 people … was hurt": no figure
+    figure_vague: frozenset[str]         # "how many", "so many": no figure (the two words)
     verb_negations: frozenset[str]       # "не поранено": a casualty word that counts nobody
     no_casualties: tuple[Pattern, ...]   # "no one was killed": a figure of none for the fields named
     no_casualties_not: tuple[re.Pattern, ...]   # a question, a hope, a denial…: no figure of none
@@ -73,6 +81,7 @@ class LanguageRules:
     toll_things: re.Pattern              # "number of destroyed Russian tanks": a casualty word of things too
     inclusion_aside: re.Pattern          # ", including two children," left out when figures are read
     age_phrase: re.Pattern               # "aged between 20 and 45": left out too
+    group_others: frozenset[str]         # "3 others", "3 more": people, after an age ("aged 62 and 3 others")
     article_words: frozenset[str]
     part_of: frozenset[str]
     part_of_then: frozenset[str]
@@ -105,6 +114,8 @@ class CommonRules:
     adjective_place_nouns: tuple[str, ...]   # "напрямках", "округе", "море": an adjective of place's noun
     adjective_place_joins: frozenset[str]
     inflections_after_place_word: tuple[tuple[str, str], ...]
+    inflections_after_place_word_towns: tuple[tuple[str, str], ...]   # into a town of ``town_population`` only
+    town_population: int
     war_starts: tuple[date, ...]       # what "since the start of the war" may refer to, earliest first
     headline_slug: re.Pattern          # a wire slug at a headline's start ("UPDATE 2-")
     victims_whole: re.Pattern          # victims' words naming a whole category ("civilians"), on ascii keys
@@ -122,6 +133,15 @@ def _words(words: list[str]) -> re.Pattern:
         return re.compile(r"(?!)")   # no words: a pattern that never matches
     ordered = sorted(words, key=len, reverse=True)
     return re.compile(r"(?<!\w)(?:" + "|".join(ordered) + r")(?!\w)", _FLAGS)
+
+
+def _relative_clause(words: list[str]) -> re.Pattern:
+    """A relative clause between commas (", which denies the accusations,", ", который называет
+    обвинения ложью,"): what it says is not the sentence's statement."""
+    if not words:
+        return re.compile(r"(?!)")
+    opening = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(r",\s*(?:" + opening + r")\b[^,;:]*,", _FLAGS)
 
 
 def _aside(words: list[str]) -> re.Pattern:
@@ -146,6 +166,13 @@ def language_rules(lang: str) -> LanguageRules:
         relay_noise=frozenset(data.get("relay_noise", [])),
         speaker_refuse=frozenset(ascii_key(w) for w in data.get("speaker_refuse", [])),
         speaker_relative=frozenset(data.get("speaker_relative", [])),
+        relative_clause=_relative_clause(data.get("speaker_relative", [])),
+        speaker_not_last=frozenset(data.get("speaker_not_last", [])),
+        speaker_lead_ins=frozenset(data.get("speaker_lead_ins", [])),
+        speaker_pronouns_person=frozenset(ascii_key(w) for w in data.get("speaker_pronouns_person", [])),
+        speaker_pronouns_thing=frozenset(ascii_key(w) for w in data.get("speaker_pronouns_thing", [])),
+        person_titles=frozenset(w.lower() for w in data.get("person_titles", [])),
+        organisation_words=frozenset(w.lower() for w in data.get("organisation_words", [])),
         speaker_pronouns=frozenset(ascii_key(w) for w in data.get("speaker_pronouns", [])),
         speaker_clause_joins=_words([re.escape(w) for w in data.get("speaker_clause_joins", [])]),
         speaker_clause_not=_words([re.escape(w) for w in data.get("speaker_clause_not", [])]),
@@ -169,6 +196,7 @@ def language_rules(lang: str) -> LanguageRules:
         figure_glue=frozenset(data.get("figure_glue", [])),
         figure_negations=frozenset(data.get("figure_negations", [])),
         figure_none_of=frozenset(data.get("figure_none_of", [])),
+        figure_vague=frozenset(f"{before} {w}" for before, words in data.get("figure_vague", {}).items() for w in words),
         verb_negations=frozenset(data.get("verb_negations", [])),
         no_casualties=_patterns(data.get("no_casualties", [])),
         no_casualties_not=tuple(re.compile(p, _FLAGS) for p in data.get("no_casualties_not", [])),
@@ -181,6 +209,7 @@ def language_rules(lang: str) -> LanguageRules:
         toll_things=_words(data.get("toll_things", [])),
         inclusion_aside=_aside(data.get("inclusion_asides", [])),
         age_phrase=re.compile("|".join(data.get("age_phrases", [])) or "(?!)", _FLAGS),
+        group_others=frozenset(data.get("group_others", [])),
         article_words=frozenset(data.get("article_words", [])),
         part_of=frozenset(data.get("part_of", [])),
         part_of_then=frozenset(data.get("part_of_then", [])),
@@ -217,6 +246,8 @@ def common_rules() -> CommonRules:
         adjective_place_nouns=tuple(data.get("adjective_place_nouns", [])),
         adjective_place_joins=frozenset(data.get("adjective_place_joins", [])),
         inflections_after_place_word=tuple((e, r or "") for e, r in data.get("inflections_after_place_word", [])),
+        inflections_after_place_word_towns=tuple((e, r or "") for e, r in data.get("inflections_after_place_word_towns", [])),
+        town_population=int(data.get("town_population", 0)),
         war_starts=tuple(sorted(date.fromisoformat(str(d)) for d in data.get("war_starts", []))),
         headline_slug=re.compile(data.get("headline_slugs", "(?!)")),
         victims_whole=keyword_pattern(data.get("victims_wholes", [])),

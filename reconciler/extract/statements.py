@@ -109,10 +109,12 @@ def _relay_name(phrase: str, rules: LanguageRules) -> str:
 
 
 def attribute(sentence: str, rules: LanguageRules, known, headline: bool = False) -> Attribution | None:
-    """The first attribution rule that names a speaker in ``sentence``; ``known`` tells whether a
-    cleaned speaker phrase is a registered or described speaker (for rules that need one), and
-    with ``label=True`` whether it is one that is no place (for a headline's label: "General
-    Staff: …" speaks, "Ukraine: …" and "Donetsk: …" name the topic)."""
+    """The first attribution rule that names a speaker in ``sentence`` (a pronoun only when no
+    rule names one: "she said, citing the regional administration" is the administration's);
+    ``known`` tells whether a cleaned speaker phrase is a registered or described speaker (for
+    rules that need one), and with ``label=True`` whether it is one that is no place (for a
+    headline's label: "General Staff: …" speaks, "Ukraine: …" and "Donetsk: …" name the topic)."""
+    by_pronoun: Attribution | None = None   # a pronoun's, unless another rule names a speaker
     for rule in rules.attribution:
         if rule.spec.get("headline") and not headline:
             continue
@@ -122,12 +124,17 @@ def attribute(sentence: str, rules: LanguageRules, known, headline: bool = False
         groups = found.groupdict()
         cut = _after_clause(groups["speaker"], rules)
         speaker = _clean(cut, rules.speaker_noise)
-        if speaker.split(maxsplit=1)[0].lower() in rules.speaker_relative:
+        if not speaker or speaker.split(maxsplit=1)[0].lower() in rules.speaker_relative:
             continue   # "…, which Kyiv said was a war crime": a relative clause's speaker, not the sentence's
+        words = speaker.split()
+        if words[-1].lower() in rules.speaker_not_last:
+            continue   # "A ceasefire proposal was rejected by Moscow …": no speaker of its own
+        if len(words) > 1 and words[0].lower() in rules.speaker_lead_ins and ascii_key(words[-1]) in rules.speaker_pronouns:
+            speaker = words[-1]   # "In an interview with Reuters he said …": he
         pronoun = ascii_key(speaker) in rules.speaker_pronouns
-        if pronoun and rule.spec.get("known_speaker"):
+        if pronoun and (rule.spec.get("known_speaker") or by_pronoun is not None):
             continue
-        if not speaker or (not pronoun and ascii_key(speaker) in rules.speaker_refuse) or len(speaker) > 80:
+        if (not pronoun and ascii_key(speaker) in rules.speaker_refuse) or len(speaker) > 80:
             continue
         if any(ch.isdigit() for ch in speaker) or rules.killed.search(speaker) or rules.wounded.search(speaker) \
                 or rules.total.search(speaker):
@@ -138,8 +145,13 @@ def attribute(sentence: str, rules: LanguageRules, known, headline: bool = False
         relays = tuple(_relay_name(groups[g], rules) for g in ("relay", "relay2") if groups.get(g))
         clause = groups["speaker"][:len(groups["speaker"]) - len(cut)] or None
         channel = groups.get("channel") or groups.get("channel2") or groups.get("channel3")   # before or after the speaker
-        return Attribution(speaker, rule.name, relays, channel, groups.get("actor"), groups.get("what"),
+        said = Attribution(speaker, rule.name, relays, channel, groups.get("actor"), groups.get("what"),
                            clause=clause, pronoun=pronoun)
+        if not pronoun:
+            return said
+        by_pronoun = said   # "…,” she said, citing the regional administration": the administration
+    if by_pronoun is not None:
+        return by_pronoun
     for rule in rules.unattributed:
         found = rule.search(sentence)
         if found is not None:
@@ -194,8 +206,8 @@ def _figure_from(words: list[str], j: int, rules: LanguageRules) -> tuple[int, s
     first = words[j].lower()
     if first in ("no", "none", "nobody", "ни", "жодного", "ніхто", "никто") or _YEAR.fullmatch(first):
         return None   # "no detailed information about the death"; "in 2015"; "никто не ответил за гибель"
-    if j and words[j - 1].lower() in rules.figure_negations:
-        return None   # "no one was killed", "not one soldier", "how many": nobody
+    if j and (words[j - 1].lower() in rules.figure_negations or f"{words[j - 1]} {first}".lower() in rules.figure_vague):
+        return None   # "no one was killed", "not one soldier": nobody; "how many": no number
     if any(" ".join(words[max(0, j - n):j]).lower() in rules.figure_none_of for n in (2, 3, 4)) \
             and not _casualty_follows(words, j + 1, rules):
         return None   # "None of the 30 people … was hurt": a group nobody of which was hurt
@@ -213,8 +225,11 @@ def _figure_from(words: list[str], j: int, rules: LanguageRules) -> tuple[int, s
 
 
 def _casualty_follows(words: list[str], j: int, rules: LanguageRules) -> bool:
-    """Whether word ``j`` is a casualty word ("з 12 поранених", "of the 12 wounded")."""
-    return j < len(words) and any(p.fullmatch(words[j]) for p in (rules.killed, rules.wounded, rules.total))
+    """Whether word ``j``, or the one after a victims word there, is a casualty word ("з 12
+    поранених", "of the 12 wounded", "none of the three people killed")."""
+    def casualty(t: int) -> bool:
+        return t < len(words) and any(p.fullmatch(words[t]) for p in (rules.killed, rules.wounded, rules.total))
+    return casualty(j) or (j < len(words) and bool(victims_category(words[j])) and casualty(j + 1))
 
 
 def _victims_counted(words: list[str], start: int, end: int, rules: LanguageRules) -> bool:
@@ -330,13 +345,17 @@ def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k
 
 def _things_before(text: str, words: list[str], starts: list[int], ends: list[int], k: int,
                    rules: LanguageRules) -> bool:
-    """Whether a word of things (``not_victims``) is among the six words before word ``k``, with no
-    comma or colon between ("number of Russian tanks destroyed"; not "lost 2 tanks, and 40 soldiers
-    were lost")."""
+    """Whether a toll's phrase of things ends at word ``k``: a word of things (``not_victims``)
+    among the six words before it, after a ``toll_before`` ("number of Russian tanks destroyed"),
+    with no comma or colon between (not "lost 2 tanks, and 40 soldiers were lost", nor "strikes on
+    positions eliminated up to 60 servicemen")."""
+    things = False
     for t in range(k - 1, max(-1, k - 7), -1):
         if _BREAK.search(text, ends[t], starts[t + 1]):
             return False
-        if rules.not_victims.fullmatch(words[t]):
+        things = things or bool(rules.not_victims.fullmatch(words[t]))
+        before = " ".join(words[max(0, t - 2):t + 1]).lower()
+        if things and any(before.endswith(w) for w in rules.toll_before):
             return True
     return False
 
@@ -521,7 +540,7 @@ def casualties(text: str, rules: LanguageRules) -> tuple[Casualty | None, Casual
     between 20 and 45": ``age_phrases``), both blanked, so that places in the text keep their
     offsets."""
     text = rules.inclusion_aside.sub(lambda m: _aside_blanked(text, m, rules), text)
-    text = rules.age_phrase.sub(lambda m: _age_blanked(text, m), text)   # "men aged between 20 and 45"
+    text = rules.age_phrase.sub(lambda m: _age_blanked(text, m, rules), text)   # "men aged between 20 and 45"
     spans = list(_TOKEN.finditer(text))
     words = [m.group(0) for m in spans]
     starts = [m.start() for m in spans]
@@ -575,11 +594,12 @@ def _aside_blanked(text: str, aside: re.Match, rules: LanguageRules) -> str:
     return inside
 
 
-def _age_blanked(text: str, age: re.Match) -> str:
-    """An age phrase as spaces; of "aged 62 and 3 children", only "aged 62" (the 3 counts children)."""
+def _age_blanked(text: str, age: re.Match, rules: LanguageRules) -> str:
+    """An age phrase as spaces; of "aged 62 and 3 children" (or "3 others", "3 more people"), only
+    "aged 62": the 3 counts people."""
     inside = age.group(0)
     after = _TOKEN.match(text, len(text) - len(text[age.end():].lstrip()))
-    if after is not None and victims_category(after.group(0)):
+    if after is not None and (victims_category(after.group(0)) or after.group(0).lower() in rules.group_others):
         first = re.search(r"\d+", inside)
         return " " * first.end() + inside[first.end():]
     return " " * len(inside)
@@ -712,15 +732,18 @@ def _denial(text: str, rules: LanguageRules, known, headline: bool = False) -> _
     soldiers killed" (no speaker named: the denier's), "denies, as Kyiv claims, that 50 were
     killed" (the join right after the denial word). A denial in an appositive after the
     casualties (``denial_asides``: "…, a claim that Kyiv dismissed") is its speaker's too."""
-    denials = [(m.start(), m.end()) for d in rules.denials for m in d.finditer(text)]
-    if not denials:
-        return _Stance(False, text, text)
+    relatives = [(m.start(), m.end()) for m in rules.relative_clause.finditer(text)]
+    denials = [(m.start(), m.end()) for d in rules.denials for m in d.finditer(text)
+               if not any(a <= m.start() < b for a, b in relatives)]   # "Kyiv, which denies it, lost 200"
     aside = next((m for pattern in rules.denial_asides for m in [pattern.search(text)] if m), None)
-    if aside is not None and any(casualties(text[:aside.start()], rules)):
+    if aside is not None and any(casualties(text[:aside.start()], rules)) \
+            and not any(start < aside.start() for start, _end in denials):
         # "Russia said shelling killed three in Horlivka, a claim that Kyiv dismissed": Russia's toll,
         # asserted; the denial is Kyiv's.
         head = text[:aside.start()]
         return _Stance(False, head, head, text[aside.start():].strip(" ,.;"), aside.group("speaker"))
+    if not denials:
+        return _Stance(False, text, text)
     first, last = min(a for a, _b in denials), max(denials)
     masked = rules.speaker_clause_not.sub(lambda m: "_" * len(m.group(0)), text)
     joins = list(rules.speaker_clause_joins.finditer(masked))

@@ -50,8 +50,9 @@ class PlaceFound:
 def _lookup(gazetteer: Gazetteer, key: str, after_place_word: bool = False) -> tuple[list[GazetteerPlace], str]:
     """The places a name may be, as written or declined (``common.yaml``: ``inflections``; the
     first words of a name of several too, ``adjective_inflections``); after a word of place, the
-    endings other words share as well (``inflections_after_place_word``), into a place of the
-    regions the desk covers only ("біля Нікополя", never "Британія" or "Ставці")."""
+    endings other words share as well (``inflections_after_place_word``; ``…_towns`` into a town
+    only), into a place of the regions the desk covers only ("біля Нікополя", never "Британія" or
+    "Ставці"), a region's centre first."""
     found = gazetteer.exact(key)
     if found:
         return found, "gazetteer"
@@ -60,25 +61,28 @@ def _lookup(gazetteer: Gazetteer, key: str, after_place_word: bool = False) -> t
     shortest = 3 if head else 4   # "Кривого Рога": "Рог" is a name only after its first word
     lasts = _replaced(last, rules.inflections, shortest)
     shared = _replaced(last, rules.inflections_after_place_word, shortest) if after_place_word else []
-    names: list[tuple[str, bool]] = []   # (a name to look up, whether only the desk's regions count)
+    towns = _replaced(last, rules.inflections_after_place_word_towns, shortest) if after_place_word else []
+    names: list[tuple[str, int | None]] = []   # (a name to look up, None or the least population in the desk's regions)
     for first in [head, *_declined(head.split(), rules.adjective_inflections)]:
         # the last word as written counts only with the first words declined
-        names += [(f"{first} {v}".strip(), False) for v in ([last] if first != head else []) + lasts]
-        names += [(f"{first} {v}".strip(), True) for v in shared]
+        names += [(f"{first} {v}".strip(), None) for v in ([last] if first != head else []) + lasts]
+        names += [(f"{first} {v}".strip(), 0) for v in shared]
+        names += [(f"{first} {v}".strip(), rules.town_population) for v in towns]
     shared_found: list[list[GazetteerPlace]] = []
-    for name, only_covered in names:
+    for name, least in names:
         if name in rules.place_stop:
-            continue   # "на Поділлі": a historical land, though a village has its name
+            continue   # "у Молдові": a country, though a village has the name
         found = gazetteer.exact(name)
-        if only_covered:
-            found = [p for p in found if gazetteer.covered(p.geonameid)]
+        if least is not None:
+            found = [p for p in found if gazetteer.covered(p.geonameid) and p.population >= least]
             if found:
-                shared_found.append(found)   # endings shared by several names: the most populous wins
+                shared_found.append(found)   # endings several names share: a region's centre first
             continue
         if found:
             return found, "gazetteer_inflected"
     if shared_found:
-        return max(shared_found, key=lambda places: max(p.population for p in places)), "gazetteer_inflected"
+        centres = [f for f in shared_found if any(gazetteer.is_region_centre(p.geonameid) for p in f)]
+        return (centres or shared_found)[0], "gazetteer_inflected"
     return [], ""
 
 
