@@ -904,6 +904,7 @@ def test_extract_command_headlines_in_several_languages_read_each_in_its_own(tmp
     # Locatives of names in -я, -к and of plurals, after a word of place (none was found); of the
     # names an ending may come from, the most populous (it was the village Khmelnytske).
     ("uk", "У Запоріжжі внаслідок ракетного удару загинули двоє людей", "Запоріжжі", "Zaporizhzhya"),
+    ("uk", "У Кривому Розі поранено трьох цивільних", "Кривому Розі", "Kryvyy Rih"),
     ("uk", "У Великому Бурлуці загинула жінка", "Великому Бурлуці", "Velykyi Burluk"),
     ("uk", "У Хмельницькому загинули двоє людей", "Хмельницькому", "Khmelnytskyi"),
     ("uk", "У Кропивницькому загинули двоє людей", "Кропивницькому", "Kropyvnytskyi"),

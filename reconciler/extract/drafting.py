@@ -2,8 +2,9 @@
 the import contract, with the sentence(s) it came from and the rule behind each field.
 
 Across sentences: an incident with no speaker of its own takes the nearest speaker of its
-paragraph (the one before it first), and a speaker written as a pronoun ("he added") is the last
-one named before it in the story; a date carries forward to later incidents that give none;
+paragraph (the one before it first), and a speaker written as a pronoun ("he added") is the one
+of the sentence before, where the pronoun fits it, else nobody known; a date carries forward to
+later incidents that give none;
 a tally broken down in the sentences after it ("two more were killed … a soldier was shot …")
 leaves only what is not broken down (``tally_remainder``); a sentence that is only a hedge
 ("could not be independently verified") becomes the note of its paragraph's drafts.

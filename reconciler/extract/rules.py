@@ -113,6 +113,7 @@ class CommonRules:
     adjective_endings: tuple[str, ...]   # a declined adjective's endings (ascii): "Великої Британії"
     adjective_place_nouns: tuple[str, ...]   # "напрямках", "округе", "море": an adjective of place's noun
     adjective_place_joins: frozenset[str]
+    whole_word_inflections: tuple[tuple[str, str], ...]   # "Кривому Розі": the last word replaced whole
     inflections_after_place_word: tuple[tuple[str, str], ...]
     inflections_after_place_word_towns: tuple[tuple[str, str], ...]   # into a town of ``town_population`` only
     town_population: int
@@ -245,6 +246,7 @@ def common_rules() -> CommonRules:
         adjective_endings=tuple(data.get("adjective_endings", [])),
         adjective_place_nouns=tuple(data.get("adjective_place_nouns", [])),
         adjective_place_joins=frozenset(data.get("adjective_place_joins", [])),
+        whole_word_inflections=tuple((e, r) for e, r in data.get("whole_word_inflections", [])),
         inflections_after_place_word=tuple((e, r or "") for e, r in data.get("inflections_after_place_word", [])),
         inflections_after_place_word_towns=tuple((e, r or "") for e, r in data.get("inflections_after_place_word_towns", [])),
         town_population=int(data.get("town_population", 0)),

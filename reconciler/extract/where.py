@@ -60,6 +60,8 @@ def _lookup(gazetteer: Gazetteer, key: str, after_place_word: bool = False) -> t
     rules = common_rules()
     shortest = 3 if head else 4   # "Кривого Рога": "Рог" is a name only after its first word
     lasts = _replaced(last, rules.inflections, shortest)
+    if head:
+        lasts += [whole for word, whole in rules.whole_word_inflections if last == word]   # "Кривому Розі"
     shared = _replaced(last, rules.inflections_after_place_word, shortest) if after_place_word else []
     towns = _replaced(last, rules.inflections_after_place_word_towns, shortest) if after_place_word else []
     names: list[tuple[str, int | None]] = []   # (a name to look up, None or the least population in the desk's regions)
