@@ -38,7 +38,9 @@ def default_workers() -> int:
 
 
 def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    """Whether work may go to forked processes: the system forks, and this process may have
+    children (a daemonic one, such as a pool's worker or a process beside, may not)."""
+    return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
 
 
 # What the workers read, set just before the pool forks (copy-on-write: nothing is pickled).

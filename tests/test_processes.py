@@ -318,3 +318,17 @@ def test_a_caller_that_stops_early_leaves_no_stream_process_running():
         for _ in range(100):
             os.kill(pid, 0)
             time.sleep(0.05)
+
+
+def _import_in_a_daemon() -> tuple[list[int], bool]:
+    return list(processes.forked_stream(_numbers, (4, None, shared()[0]))), processes.can_fork()
+
+
+def test_a_process_that_may_have_no_children_makes_its_stream_itself(tmp_path):
+    # A process beside is daemonic: it may not fork. Its stream is made in it (it failed with
+    # "daemonic processes are not allowed to have children" when the benchmark imported there).
+    log = tmp_path / "made"
+    made, forks = processes.Beside(_import_in_a_daemon, (str(log),)).result()
+    assert (made, forks) == ([0, 10, 20, 30], False)
+    makers = {int(line.split()[1]) for line in log.read_text().splitlines()}
+    assert len(makers) == 1 and os.getpid() not in makers   # the daemon itself
