@@ -103,7 +103,7 @@ def _import(db, target: str, path: Path) -> dict:
     if not can_fork():
         return _import_here(target, path)
     db.dispose()   # no connection of this process's is used in the forked one
-    return Beside(_import_apart, (target, path)).result()
+    return Beside(_import_apart, (target, path), may_fork=True).result()   # it reads beside, as `reconcile import` does
 
 
 def _import_apart() -> dict:

@@ -290,15 +290,18 @@ class Beside(Generic[R]):
     :meth:`result` waits for its value, or raises :class:`ProcessLost` when it raised (its
     message kept) or ended without a result (killed, out of memory): a pipe whose only writer is
     that process reads as closed then, so nothing waits forever. ``function`` is a module-level
-    function reading ``state`` through :func:`shared`. The caller checks :func:`can_fork` first."""
+    function reading ``state`` through :func:`shared`. The caller checks :func:`can_fork` first.
+    With ``may_fork`` the process may fork processes of its own (it is then no daemon: killed
+    without :meth:`close`, this process leaves it running)."""
 
-    def __init__(self, function: Callable[[], R], state: tuple):
+    def __init__(self, function: Callable[[], R], state: tuple, may_fork: bool = False):
         global _shared
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
         previous, _shared = _shared, state
         try:
-            self._process = context.Process(target=_beside, args=(function, send), daemon=True)
+            # Daemonic, so that it ends with this process, unless it must fork processes of its own.
+            self._process = context.Process(target=_beside, args=(function, send), daemon=not may_fork)
             self._process.start()
         finally:
             _shared = previous

@@ -332,3 +332,9 @@ def test_a_process_that_may_have_no_children_makes_its_stream_itself(tmp_path):
     assert (made, forks) == ([0, 10, 20, 30], False)
     makers = {int(line.split()[1]) for line in log.read_text().splitlines()}
     assert len(makers) == 1 and os.getpid() not in makers   # the daemon itself
+
+
+def test_a_process_beside_that_may_fork_makes_its_stream_beside(tmp_path):
+    log = tmp_path / "made"
+    made, forks = processes.Beside(_import_in_a_daemon, (str(log),), may_fork=True).result()
+    assert (made, forks) == ([0, 10, 20, 30], True)
