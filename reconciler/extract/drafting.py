@@ -173,7 +173,7 @@ def extract(document: Document, options: ExtractOptions = ExtractOptions(),
                 found.append(item)
         _settle_paragraph(found, paragraph, hedges)
         pending.extend(found)
-    _resolve_pronouns(pending, options.headline)
+    _resolve_pronouns(pending, options.headline, gazetteer)
     drafts = [_draft(item, n, document, options, names, rules, published, publisher)
               for n, item in enumerate((i for i in pending if not i.drop), 1)]
     if not drafts:
@@ -263,7 +263,7 @@ def _settle_paragraph(found: list[_Pending], paragraph: tuple[str, ...], hedges:
         item.hedge_sentences.extend(h for at, h in hedges if at > item.where[1])
 
 
-def _resolve_pronouns(pending: list[_Pending], headline: bool) -> None:
+def _resolve_pronouns(pending: list[_Pending], headline: bool, gazetteer: Gazetteer) -> None:
     """A speaker written as a pronoun ("he added", "It said", "за його словами", "по его словам")
     stands for the speaker named in the sentence before it (or in its own), where that speaker can
     be what the pronoun says: "he"/"she" a person, "it" an organisation (:func:`_person_like`);
@@ -287,7 +287,7 @@ def _resolve_pronouns(pending: list[_Pending], headline: bool) -> None:
         else:
             named = last if last is not None and last_order >= item.order - 1 \
                 and not (headline and last.where[0] != item.where[0]) \
-                and _fits(written, last.reading.attribution.speaker, language_rules(item.lang)) else None
+                and _fits(written, last.reading.attribution.speaker, language_rules(item.lang), gazetteer) else None
             stands_for[item.where] = named
         if named is not None:
             last_order = max(last_order, item.order)   # "За його словами, … «…», — додав він.": the same one
@@ -314,27 +314,34 @@ def _resolve_pronouns(pending: list[_Pending], headline: bool) -> None:
             item.speaker_from, item.speaker_text = named.where, named.sentence
 
 
-def _fits(pronoun: str, speaker: str, rules: LanguageRules) -> bool:
+def _fits(pronoun: str, speaker: str, rules: LanguageRules, gazetteer: Gazetteer) -> bool:
     """Whether ``pronoun`` can stand for ``speaker``: "he"/"she" a person, "it" no person."""
     key = ascii_key(pronoun)
     if key in rules.speaker_pronouns_person:
-        return _person_like(speaker, rules)
+        return _person_like(speaker, rules, gazetteer)
     if key in rules.speaker_pronouns_thing:
-        return not _person_like(speaker, rules)
+        return not _person_like(speaker, rules, gazetteer)
     return True
 
 
-def _person_like(speaker: str, rules: LanguageRules) -> bool:
-    """Whether a speaker phrase names a person: a title ("regional governor", "голова ОВА") or a
-    name of two capitalised words, neither a word of an organisation ("Denis Pushilin", not
-    "General Staff", "Defence Ministry")."""
+def _person_like(speaker: str, rules: LanguageRules, gazetteer: Gazetteer) -> bool:
+    """Whether a speaker phrase names a person: its last word of a title or an organisation is a
+    title ("regional governor", "Defence Ministry spokesman Oleksandr Motuzyanyk", "head of the
+    RMA"; not "General Staff", "Prosecutor General's Office", "Office of the President"), or, with neither, it ends in a name: two capitalised
+    words ("Denis Pushilin"), or one that is no place ("Zelenskiy"; not "Kyiv"), neither a word
+    of an organisation ("Human Rights Watch")."""
     words = speaker.replace("’", "'").split()
-    lowered = [w.lower().strip(".,'") for w in words]
-    if any(w in rules.person_titles for w in lowered):
-        return True
-    last = words[-2:]
-    return len(last) == 2 and all(w[:1].isupper() and not w.isupper() for w in last) \
-        and not any(w in rules.organisation_words for w in lowered[-2:])
+    lowered = [w.lower().removesuffix("'s").strip(".,'") for w in words]
+    head = lowered[:lowered.index("of")] if "of" in lowered[1:] else lowered   # "Office of the President": an office
+    for word in reversed(head):
+        if word in rules.organisation_words:
+            return False
+        if word in rules.person_titles:
+            return True
+    names = [w for w in words[-2:] if w[:1].isupper() and not w.isupper()]
+    if len(names) == 2 or (len(words) == 1 and names):
+        return len(names) == 2 or not gazetteer.exact(ascii_key(words[-1].removesuffix("'s")))
+    return False
 
 
 def _draft(item: _Pending, n: int, document: Document, options: ExtractOptions, names: _Names,

@@ -40,6 +40,7 @@ class LanguageRules:
     speaker_relative: frozenset[str]     # "which Kyiv said …": a relative clause, no speaker of the sentence
     relative_clause: re.Pattern          # ", which denies the accusations,": not the sentence's statement
     speaker_not_last: frozenset[str]     # "The police chief was …": a passive's subject, no speaker
+    speaker_not_first: frozenset[str]    # "citing preliminary data": no origin
     speaker_lead_ins: frozenset[str]     # "In an interview with Reuters he said": words before a pronoun
     speaker_pronouns_person: frozenset[str]   # "he", "she": a person (ascii keys)
     speaker_pronouns_thing: frozenset[str]    # "it": an organisation (ascii keys)
@@ -80,6 +81,7 @@ class LanguageRules:
     toll_negations: frozenset[str]       # "has not reached 400": no toll
     toll_things: re.Pattern              # "number of destroyed Russian tanks": a casualty word of things too
     inclusion_aside: re.Pattern          # ", including two children," left out when figures are read
+    lone_aside: re.Pattern               # ", зокрема," alone between commas: read past, its commas no break
     age_phrase: re.Pattern               # "aged between 20 and 45": left out too
     group_others: frozenset[str]         # "3 others", "3 more": people, after an age ("aged 62 and 3 others")
     article_words: frozenset[str]
@@ -167,8 +169,9 @@ def language_rules(lang: str) -> LanguageRules:
         relay_noise=frozenset(data.get("relay_noise", [])),
         speaker_refuse=frozenset(ascii_key(w) for w in data.get("speaker_refuse", [])),
         speaker_relative=frozenset(data.get("speaker_relative", [])),
-        relative_clause=_relative_clause(data.get("speaker_relative", [])),
+        relative_clause=_relative_clause(data.get("relative_clause_words", [])),
         speaker_not_last=frozenset(data.get("speaker_not_last", [])),
+        speaker_not_first=frozenset(data.get("speaker_not_first", [])),
         speaker_lead_ins=frozenset(data.get("speaker_lead_ins", [])),
         speaker_pronouns_person=frozenset(ascii_key(w) for w in data.get("speaker_pronouns_person", [])),
         speaker_pronouns_thing=frozenset(ascii_key(w) for w in data.get("speaker_pronouns_thing", [])),
@@ -209,6 +212,8 @@ def language_rules(lang: str) -> LanguageRules:
         toll_negations=frozenset(data.get("toll_negations", [])),
         toll_things=_words(data.get("toll_things", [])),
         inclusion_aside=_aside(data.get("inclusion_asides", [])),
+        lone_aside=re.compile(r",\s*(?:" + "|".join(re.escape(w) for w in data.get("inclusion_asides", []) or ["(?!)"])
+                              + r")\s*,", _FLAGS),
         age_phrase=re.compile("|".join(data.get("age_phrases", [])) or "(?!)", _FLAGS),
         group_others=frozenset(data.get("group_others", [])),
         article_words=frozenset(data.get("article_words", [])),

@@ -127,6 +127,8 @@ def attribute(sentence: str, rules: LanguageRules, known, headline: bool = False
         if not speaker or speaker.split(maxsplit=1)[0].lower() in rules.speaker_relative:
             continue   # "…, which Kyiv said was a war crime": a relative clause's speaker, not the sentence's
         words = speaker.split()
+        if words[0].lower() in rules.speaker_not_first:
+            continue   # "without citing evidence", "сославшись на предварительные данные": no origin
         if words[-1].lower() in rules.speaker_not_last:
             continue   # "A ceasefire proposal was rejected by Moscow …": no speaker of its own
         if len(words) > 1 and words[0].lower() in rules.speaker_lead_ins and ascii_key(words[-1]) in rules.speaker_pronouns:
@@ -346,16 +348,16 @@ def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k
 def _things_before(text: str, words: list[str], starts: list[int], ends: list[int], k: int,
                    rules: LanguageRules) -> bool:
     """Whether a toll's phrase of things ends at word ``k``: a word of things (``not_victims``)
-    among the six words before it, after a ``toll_before`` ("number of Russian tanks destroyed"),
+    right before it, a ``toll_before`` among the six words before ("number of Russian tanks destroyed"),
     with no comma or colon between (not "lost 2 tanks, and 40 soldiers were lost", nor "strikes on
     positions eliminated up to 60 servicemen")."""
-    things = False
+    if not k or not rules.not_victims.fullmatch(words[k - 1]):
+        return False   # the word before it counts the things ("tanks destroyed"; "drone operators eliminated": people)
     for t in range(k - 1, max(-1, k - 7), -1):
         if _BREAK.search(text, ends[t], starts[t + 1]):
             return False
-        things = things or bool(rules.not_victims.fullmatch(words[t]))
         before = " ".join(words[max(0, t - 2):t + 1]).lower()
-        if things and any(before.endswith(w) for w in rules.toll_before):
+        if any(before.endswith(w) for w in rules.toll_before):
             return True
     return False
 
@@ -541,6 +543,7 @@ def casualties(text: str, rules: LanguageRules) -> tuple[Casualty | None, Casual
     offsets."""
     text = rules.inclusion_aside.sub(lambda m: _aside_blanked(text, m, rules), text)
     text = rules.age_phrase.sub(lambda m: _age_blanked(text, m, rules), text)   # "men aged between 20 and 45"
+    text = rules.lone_aside.sub(lambda m: m.group(0).replace(",", " "), text)   # "загинув, зокрема, чоловік"
     spans = list(_TOKEN.finditer(text))
     words = [m.group(0) for m in spans]
     starts = [m.start() for m in spans]
