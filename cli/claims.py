@@ -31,11 +31,14 @@ from .output import claim_label, console, print_json, progress_bars, say, table
               "mdy (1/22/2014) or dmy (22/1/2014), for files whose every such date reads both ways "
               "(3/4/2031); otherwise the files' dates say it.")
 @click.option("--dry-run", is_flag=True, help="Check and count, then roll back: nothing is written.")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Processes that read and prepare the claims (default: the processors this process may use; "
+                   "1: all in this one). The result does not depend on it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @limit_options()
 @click.pass_obj
 def import_command(app: AppContext, files: tuple[Path, ...], file_format: str, date_order: str | None,
-                   dry_run: bool, as_json: bool, limits: Limits) -> None:
+                   dry_run: bool, workers: int | None, as_json: bool, limits: Limits) -> None:
     """Import claims from JSON Lines or CSV files, or from UCDP GED or ACLED exports, all or nothing.
 
     Every claim is checked; if any has a problem, each problem is listed with its file, line
@@ -91,9 +94,9 @@ def import_command(app: AppContext, files: tuple[Path, ...], file_format: str, d
                 else:
                     records = (claim for stream in datasets for claim in stream.claims(found))
                 summary = import_claims(session, records, app.user, problems=found, progress=progress,
-                                        read_beside=file_format == "claims")
+                                        read_beside=file_format == "claims", workers=workers)
             else:
-                summary = import_claims(session, claims, app.user, progress=progress)
+                summary = import_claims(session, claims, app.user, progress=progress, workers=workers)
             missing = missing_upstream(session, datasets) if datasets else []
         if dry_run:
             session.rollback()

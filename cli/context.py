@@ -234,7 +234,7 @@ def _hint(error: ReconcileError) -> str | None:
             return f"see `reconcile show {error.event_id}` for what it became"
         return f"look again with `reconcile show {error.event_id}`"
     if isinstance(error, WorkerLost):
-        return "nothing was written; run again, with --workers 1 to do the work in one process"
+        return "nothing was written; do it again, with --workers 1 to do the work in one process"
     if isinstance(error, GradedByHand) and error.event_id is not None:
         return (f"to replace that grade, look at it with `reconcile show {error.event_id}` "
                 f"and pass --if-version {error.version}")

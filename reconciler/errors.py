@@ -49,6 +49,9 @@ class InputError(ReconcileError):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):   # as it was made: it crosses from a forked process as itself
+        return type(self), (self.problems,)
+
 
 class RefusedInput(InputError):
     """A well-formed file asks for something refused without a person's say-so (a change to a
@@ -71,6 +74,9 @@ class LookalikeError(ReconcileError):
     def __init__(self, description: str, others: tuple[str, ...], field: str = "name"):
         self.description, self.others, self.field = description, tuple(others), field
         super().__init__(f"{description}; if it is that source, use its name; if it is a different source, say so")
+
+    def __reduce__(self):   # as it was made: it crosses from a forked process as itself
+        return type(self), (self.description, self.others, self.field)
 
     def message(self, remedy: str) -> str:
         """The description with what to do; ``remedy`` says how to declare the sources different."""

@@ -326,7 +326,7 @@ def import_claims(session: Session, claims: Iterable[ClaimInput], user: str,
                   normaliser: PlaceNormaliser | None = None,
                   problems: list[Problem] | None = None,
                   progress: Callable[[str, int, int | None], None] | None = None,
-                  read_beside: bool = False) -> ImportSummary:
+                  read_beside: bool = False, workers: int | None = None) -> ImportSummary:
     """Store ``claims`` in the session's transaction and return what happened.
 
     ``claims`` may be a list or a stream (:func:`reconciler.reading.claim_records`): they are
@@ -342,7 +342,8 @@ def import_claims(session: Session, claims: Iterable[ClaimInput], user: str,
     read"``, the total not known) and then how many of the claims stored have had their content
     hashes recorded. ``read_beside`` says a stream does nothing but give its claims and append
     its problems (:func:`reconciler.reading.claim_records` does; a dataset stream also notes what
-    it gave): it is then read in a process beside while this one stores (:func:`_prepared_parts`)."""
+    it gave): it is then read in a process beside while this one stores (:func:`_prepared_parts`),
+    unless ``workers`` is 1 (default: the processors this process may use)."""
     if problems is None:
         if not isinstance(claims, (list, tuple)):
             raise TypeError("a stream of claims needs the list of problems its reader appends to (problems=...)")
@@ -352,7 +353,9 @@ def import_claims(session: Session, claims: Iterable[ClaimInput], user: str,
     files: dict[str, None] = {}
     found: list[tuple[tuple[int, int], Problem]] = []   # this import's problems, where their claims are in the stream
     started = False
-    for part, prepared in _prepared_parts(claims, problems, importer, read_beside):
+    workers = default_workers() if workers is None else workers
+    for part, prepared in _prepared_parts(claims, problems, importer, read_beside and workers > 1,
+                                          workers > 1):
         read = [claim for claim, _ in part]
         files.update(dict.fromkeys(c.file for c in read))
         checked: list[Problem] = []
@@ -419,16 +422,17 @@ class _Prepared(NamedTuple):
 
 
 def _prepared_parts(claims: Iterable[ClaimInput], problems: list[Problem], importer: "_Importer",
-                    read_beside: bool) -> Iterator[tuple[list[tuple[ClaimInput, tuple[int, int]]], list[_Prepared]]]:
-    """:func:`_parts` of ``claims``, each claim with its :class:`_Prepared`. With two processors
-    and a list of at least ``PREPARE_BESIDE_MIN`` claims or a stream that may be read beside
-    (``read_beside``), a process beside reads the stream and works out the fingerprints and
+                    read_beside: bool, beside: bool) -> Iterator[tuple[list[tuple[ClaimInput, tuple[int, int]]],
+                                                                      list[_Prepared]]]:
+    """:func:`_parts` of ``claims``, each claim with its :class:`_Prepared`. With a process to
+    spare (``beside``) and a list of at least ``PREPARE_BESIDE_MIN`` claims or a stream that may be
+    read beside (``read_beside``), a process beside reads the stream and works out the fingerprints and
     derived fields while this one stores the parts before (both are pure functions of the
     claim, the sources as registered when the import began and the places: a source the import
     creates has the key it had unregistered); the problems its reading finds come with each
     part, in the order found, so ``problems`` is the same list it would be here."""
     streamed = not isinstance(claims, (list, tuple))
-    if default_workers() < 2 or not can_fork() or not (read_beside if streamed else len(claims) >= PREPARE_BESIDE_MIN):
+    if not beside or not can_fork() or not (read_beside if streamed else len(claims) >= PREPARE_BESIDE_MIN):
         for part in _parts(claims, PART, problems):
             yield part, [_prepare(claim, importer.index, importer.normaliser) for claim, _ in part]
         return
@@ -448,7 +452,7 @@ def _prepare_beside() -> Iterator[tuple[list | None, list[Problem], list[_Prepar
     problems found since the part before, and its claims' :class:`_Prepared`; last, the
     problems found after the last claim."""
     claims, problems, index, normaliser, streamed = shared()
-    sent = 0
+    sent = len(problems)   # those the caller's list held already are there
     for part in _parts(claims, PART, problems):
         prepared = [_prepare(claim, index, normaliser) for claim, _ in part]
         found, sent = problems[sent:], len(problems)

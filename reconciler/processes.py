@@ -229,24 +229,30 @@ def forked_stream(function: Callable[[], Iterator[R]], state: tuple) -> Iterator
 
     An exception in the process raises here when its item's turn comes, as the process raised it
     (or a RuntimeError naming it); a process that ends without finishing (killed, out of memory)
-    raises :class:`WorkerLost`. The caller stopping early (an error, or ``close()``) stops it."""
+    raises :class:`WorkerLost`. The caller stopping early (an error, or ``close()``) stops it. A
+    fork the system refuses (memory, a limit on processes) makes the items here."""
     global _shared
-    if not can_fork():
+    process = None
+    if can_fork():
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        previous, _shared = _shared, state
+        try:
+            process = context.Process(target=_stream, args=(function, send, receive), daemon=True)
+            process.start()
+        except OSError:   # the system refused the fork (memory, a limit on processes): made here instead
+            receive.close()
+            process = None
+        finally:
+            _shared = previous
+            send.close()   # the process holds the only writing end: its end reads as a closed pipe here
+    if process is None:
         previous, _shared = _shared, state
         try:
             yield from function()
         finally:
             _shared = previous
         return
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    previous, _shared = _shared, state
-    try:
-        process = context.Process(target=_stream, args=(function, send, receive), daemon=True)
-        process.start()
-    finally:
-        _shared = previous
-        send.close()   # the process holds the only writing end: its end reads as a closed pipe here
     try:
         while True:
             try:

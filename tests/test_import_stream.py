@@ -13,14 +13,15 @@ import pytest
 from sqlalchemy import func, select
 
 from cli import claims as cli_claims
-from conftest import Desk, run_in_terminal
+from conftest import SOURCES_YAML, Desk, run_in_terminal
 from reconciler import content, importing, schema
 from reconciler.db import open_database
-from reconciler.errors import InputError
+from reconciler.errors import InputError, Problem
 from reconciler.limits import Limits
 from reconciler.models import Claim
 from reconciler.places import PlaceNormaliser
 from reconciler.reading import claim_records, read_claim_file
+from reconciler.sources import import_sources, read_source_file
 
 REJECTED = "Rejected: {n} problem{s}; nothing was written to the database.\n"
 
@@ -259,6 +260,12 @@ def _stored(db) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture
+def two_processors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An import has a processor to spare for its process beside, on any machine."""
+    monkeypatch.setattr(importing, "default_workers", lambda: 2)
+
+
+@pytest.fixture
 def prepared_in(tmp_path, monkeypatch: pytest.MonkeyPatch):
     """The processes that worked out the claims' fingerprints and derived fields (their ids)."""
     log, prepare = tmp_path / "prepared-in", importing._prepare
@@ -278,10 +285,16 @@ def prepared_in(tmp_path, monkeypatch: pytest.MonkeyPatch):
 
 
 def _import_beside_or_here(tmp_path, path, beside: bool, name: str):
-    """Import ``path`` streamed, read in a process beside or here; (the tables, the problems)."""
+    """Import ``path`` streamed, read in a process beside or here, into a file whose sources are
+    those of conftest.SOURCES_YAML (Army and ZSU aliases of the Armed Forces of Ukraine);
+    (the tables, the problems)."""
     db = open_database(str(tmp_path / f"{name}.sqlite"))
     schema.upgrade(db)
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(SOURCES_YAML, encoding="utf-8")
     try:
+        with db.write() as session:
+            import_sources(session, read_source_file(sources), "ana", "sources.yaml")
         problems: list = []
         refused = None
         try:
@@ -296,18 +309,23 @@ def _import_beside_or_here(tmp_path, path, beside: bool, name: str):
 
 
 @pytest.mark.parametrize("rows", [
-    # Several parts: new unregistered sources, relays, reports, a ref given again alike, places in
-    # two scripts, figures as words.
+    # Several parts: new unregistered sources, registered ones by their aliases (Army, ZSU: one
+    # fingerprint with the name), relays, reports, a ref given again alike, places in two
+    # scripts, figures as words.
     [claim(1, via=["Interfax", "TASS"], report="Bulletin 1"), claim(2, source="Rybar", place="Авдіївка"),
      claim(3, source="New Channel", killed="more than 40", report="Bulletin 1"), claim(1, via=["Interfax", "TASS"],
                                                                                         report="Bulletin 1"),
-     claim(4, place="near Horlivka", wounded="two"), claim(5, source="Rybar", date="2021-04-05/2021-04-06")],
-    # Problems of reading and of the import, in several parts: every one listed, in order, nothing stored.
+     claim(4, place="near Horlivka", wounded="two"), claim(5, source="Rybar", date="2021-04-05/2021-04-06"),
+     claim(6, ref="z6", source="ZSU"), claim(6, ref="a6", source="Armed Forces of Ukraine"),
+     claim(7, source="New Channel", via=["ZSU"])],
+    # Problems of reading and of the import, in several parts, two of reading in one part: every
+    # one listed, in order, nothing stored.
     [claim(1, source="Rybar"), claim(1, source="Rybar", killed=9), claim(3, source="R\u0443bar"),
-     claim(4, killed="lots"), claim(5), claim(6, date="sometime")],
+     claim(4, killed="lots"), claim(5, killed="heaps"), claim(6, date="sometime"), claim(7)],
 ], ids=["stored", "refused"])
 def test_a_stream_read_beside_is_stored_and_refused_as_one_read_here(tmp_path, desk: Desk, parts_of_two,
-                                                                      prepared_in, rows) -> None:
+                                                                      prepared_in, two_processors,
+                                                                      rows) -> None:
     path = desk.directory / desk.write_jsonl("claims.jsonl", rows)
     here = _import_beside_or_here(tmp_path, path, False, "here")
     assert prepared_in() == {os.getpid()}
@@ -315,14 +333,15 @@ def test_a_stream_read_beside_is_stored_and_refused_as_one_read_here(tmp_path, d
     assert os.getpid() not in prepared_in()
     assert beside == here
     stored, refused = here
-    assert (len(stored["claims"]), refused is None) == ((5, True) if refused is None else (0, False))
+    # The stored: 9 rows, one given again alike, one (a6) the same content as z6 under the name.
+    assert (len(stored["claims"]), refused is None) == ((7, True) if refused is None else (0, False))
     if refused is not None:
         assert [p.split(": field")[0] for p in refused] == [
-            f"{path}:2", f"{path}:3", f"{path}:4", f"{path}:6"]
+            f"{path}:2", f"{path}:3", f"{path}:4", f"{path}:5", f"{path}:6"]
 
 
 def test_a_list_of_claims_is_prepared_beside_as_here(tmp_path, desk: Desk, parts_of_two, monkeypatch,
-                                                     prepared_in) -> None:
+                                                     prepared_in, two_processors) -> None:
     # A list of at least PREPARE_BESIDE_MIN claims has its fingerprints and derived fields worked
     # out in a process beside: the same tables as worked out here.
     rows = [claim(n % 9 + 1, ref=f"r{n}", killed=n, place=["Avdiivka", "Авдіївка", "near Horlivka"][n % 3])
@@ -341,3 +360,29 @@ def test_a_list_of_claims_is_prepared_beside_as_here(tmp_path, desk: Desk, parts
             db.dispose()
         assert (os.getpid() in prepared_in()) == (name == "here")
     assert found["beside"] == found["here"] and len(found["here"]["claims"]) == 12
+
+
+def test_import_with_one_worker_prepares_every_claim_here(registered: Desk, parts_of_two, prepared_in,
+                                                          two_processors) -> None:
+    # `reconcile import --workers 1` reads a streamed file in its own process (a way round a
+    # process beside that the system kills), and stores the same.
+    path = registered.write_jsonl("claims.jsonl", [claim(n) for n in range(1, 6)])
+    assert registered("import", "--workers", "1", path).exit_code == 0
+    assert prepared_in() == {os.getpid()}
+    assert registered.query("SELECT count(*) FROM claims") == [(5,)]
+
+
+def test_problems_the_callers_list_held_are_listed_once(tmp_path, desk: Desk, parts_of_two, two_processors) -> None:
+    # A stream read beside sends the problems its reading found, not those the list held before.
+    path = desk.directory / desk.write_jsonl("claims.jsonl", [claim(1), claim(2, killed="lots")])
+    db = open_database(str(tmp_path / "lib.sqlite"))
+    schema.upgrade(db)
+    try:
+        earlier = Problem("other.jsonl", 7, "date", "is required")
+        problems: list = [earlier]
+        with pytest.raises(InputError) as raised, db.write() as session:
+            importing.import_claims(session, claim_records(path, Limits(), problems), "ana", PlaceNormaliser(),
+                                    problems=problems, read_beside=True)
+        assert [(p.file, p.line) for p in raised.value.problems] == [("other.jsonl", 7), (str(path), 2)]
+    finally:
+        db.dispose()

@@ -128,7 +128,7 @@ def test_a_run_whose_worker_is_killed_says_so_and_writes_nothing(registered, mon
     assert result.stderr.endswith(
         "Error: a worker process ended without a result (exit code -9, SIGKILL: killed, perhaps for lack of "
         "memory); "
-        "nothing was written; run again, with --workers 1 to do the work in one process\n")
+        "nothing was written; do it again, with --workers 1 to do the work in one process\n")
     assert registered.dump() == before
     assert multiprocessing.active_children() == []
 
@@ -338,3 +338,52 @@ def test_a_process_beside_that_may_fork_makes_its_stream_beside(tmp_path):
     log = tmp_path / "made"
     made, forks = processes.Beside(_import_in_a_daemon, (str(log),), may_fork=True).result()
     assert (made, forks) == ([0, 10, 20, 30], True)
+
+
+def test_a_stream_whose_fork_is_refused_is_made_here(tmp_path, monkeypatch):
+    # The system may refuse a fork (memory, a limit on processes): the stream is made here.
+    def refused():
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(os, "fork", refused)
+    log = tmp_path / "made"
+    assert list(processes.forked_stream(_numbers, (3, None, str(log)))) == [0, 10, 20]
+    assert {int(line.split()[1]) for line in log.read_text().splitlines()} == {os.getpid()}
+
+
+_STREAM_ORPHAN = """
+import os, time
+from reconciler.processes import forked_stream
+def made():
+    while True:
+        time.sleep(0.2)
+        yield os.getpid()
+for found in forked_stream(made, ()):
+    print(found, flush=True)
+"""
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
+def test_a_stream_process_ends_when_the_caller_is_killed():
+    caller = subprocess.Popen([sys.executable, "-c", _STREAM_ORPHAN], stdout=subprocess.PIPE, text=True,
+                              cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    try:
+        maker = int(caller.stdout.readline())
+        assert maker != caller.pid
+    finally:
+        caller.kill()   # no finally of the caller's runs
+        caller.wait()
+    deadline = time.monotonic() + 10
+    while _running(maker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running(maker)
+
+
+def test_errors_of_input_cross_from_a_forked_process_as_themselves():
+    from reconciler.errors import InputError, LookalikeError, Problem, RefusedInput
+
+    for error in (InputError([Problem("f.jsonl", 3, "killed", "expected a figure")]),
+                  RefusedInput([Problem("f.jsonl", 4, "source", "looks like another")]),
+                  LookalikeError("'Ꮩaldorian' looks like 'Valdorian'", ("Valdorian",), field="via")):
+        back = pickle.loads(pickle.dumps(error))
+        assert (type(back), str(back), vars(back)) == (type(error), str(error), vars(error))
