@@ -771,6 +771,16 @@ REVIEWED += [
      ("Unnamed sources", None, "14", None, None)),
     ("uk", "Генштаб ЗСУ повідомив про 40 авіаударів. За його словами, загинули п'ятеро цивільних у Костянтинівці.",
      ("General Staff of the Armed Forces of Ukraine", "п'ятеро", None, "Костянтинівці", None)),
+    # A pronoun of one sex and a first name of the other: nobody known.
+    ("en", "Governor Oleh Syniehubov said Russian troops shelled Kupiansk.\n\n“Two women were killed and four "
+           "people wounded,” she said.", ("Unnamed sources", "Two", "four", None, None)),
+    ("en", "Deputy Prime Minister Iryna Vereshchuk said evacuation corridors would open on Saturday. Governor Pavlo "
+           "Kyrylenko said Russian forces shelled Kramatorsk.\n\n“Three children were wounded in the attack on the "
+           "shelter,” she added.", ("Unnamed sources", None, "Three", None, None)),
+    ("uk", "Голова Донецької ОВА Павло Кириленко повідомив, що росіяни обстріляли Покровськ.\n\n«Загинули двоє "
+           "людей», — додала вона.", ("Unnamed sources", "двоє", None, None, None)),
+    ("uk", "Речниця Сил оборони півдня Наталія Гуменюк повідомила, що росіяни обстріляли Херсон.\n\n«Загинули двоє "
+           "людей», — додала вона.", ("Речниця Сил оборони півдня Наталія Гуменюк", "двоє", None, None, None)),
     # A body before the verb speaks, a city does not; an agency after it relays.
     ("uk", "Унаслідок обстрілу Херсона загинули троє цивільних. Про це в Херсоні повідомила ОВА.",
      ("ОВА", "троє", None, "Херсона", None)),

@@ -315,13 +315,30 @@ def _resolve_pronouns(pending: list[_Pending], headline: bool, gazetteer: Gazett
 
 
 def _fits(pronoun: str, speaker: str, rules: LanguageRules, gazetteer: Gazetteer) -> bool:
-    """Whether ``pronoun`` can stand for ``speaker``: "he"/"she" a person, "it" no person."""
+    """Whether ``pronoun`` can stand for ``speaker``: "he"/"she" a person, "it" no person; a
+    pronoun of one sex a speaker with a first name only of that sex (:func:`_woman_by_name`)."""
     key = ascii_key(pronoun)
+    woman = _woman_by_name(speaker, rules)
+    if woman is not None and ((key in rules.pronouns_female and not woman) or (key in rules.pronouns_male and woman)):
+        return False   # "Governor Oleh Syniehubov … she said"
     if key in rules.speaker_pronouns_person:
         return _person_like(speaker, rules, gazetteer)
     if key in rules.speaker_pronouns_thing:
         return not _person_like(speaker, rules, gazetteer)
     return True
+
+
+def _woman_by_name(speaker: str, rules: LanguageRules) -> bool | None:
+    """Whether a speaker named with a first name and a surname ("Iryna Vereshchuk", "Павло
+    Кириленко", the last two words, neither of a title or an organisation) is a woman, by the
+    first name's ending (-a, -ya, -ia, but for ``male_first_names_in_a``); None without such a name."""
+    words = speaker.replace("’", "'").split()
+    if len(words) < 2 or not all(w[:1].isupper() and not w.isupper() for w in words[-2:]):
+        return None
+    if any(w.lower() in rules.person_titles or w.lower() in rules.organisation_words for w in words[-2:]):
+        return None
+    first = ascii_key(words[-2])
+    return first.endswith("a") and first not in common_rules().male_first_names_in_a
 
 
 def _person_like(speaker: str, rules: LanguageRules, gazetteer: Gazetteer) -> bool:

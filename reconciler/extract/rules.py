@@ -42,6 +42,8 @@ class LanguageRules:
     speaker_not_last: frozenset[str]     # "The police chief was …": a passive's subject, no speaker
     speaker_not_first: frozenset[str]    # "citing preliminary data": no origin
     speaker_lead_ins: frozenset[str]     # "In an interview with Reuters he said": words before a pronoun
+    pronouns_male: frozenset[str]             # "he": a man where a first name says (ascii keys)
+    pronouns_female: frozenset[str]           # "she": a woman where a first name says (ascii keys)
     speaker_pronouns_person: frozenset[str]   # "he", "she": a person (ascii keys)
     speaker_pronouns_thing: frozenset[str]    # "it": an organisation (ascii keys)
     person_titles: frozenset[str]
@@ -122,6 +124,7 @@ class CommonRules:
     war_starts: tuple[date, ...]       # what "since the start of the war" may refer to, earliest first
     headline_slug: re.Pattern          # a wire slug at a headline's start ("UPDATE 2-")
     victims_whole: re.Pattern          # victims' words naming a whole category ("civilians"), on ascii keys
+    male_first_names_in_a: frozenset[str]   # "Mykola": a man's name that ends as a woman's
 
 
 def _patterns(specs: list[dict]) -> tuple[Pattern, ...]:
@@ -173,6 +176,8 @@ def language_rules(lang: str) -> LanguageRules:
         speaker_not_last=frozenset(data.get("speaker_not_last", [])),
         speaker_not_first=frozenset(data.get("speaker_not_first", [])),
         speaker_lead_ins=frozenset(data.get("speaker_lead_ins", [])),
+        pronouns_male=frozenset(ascii_key(w) for w in data.get("pronouns_male", [])),
+        pronouns_female=frozenset(ascii_key(w) for w in data.get("pronouns_female", [])),
         speaker_pronouns_person=frozenset(ascii_key(w) for w in data.get("speaker_pronouns_person", [])),
         speaker_pronouns_thing=frozenset(ascii_key(w) for w in data.get("speaker_pronouns_thing", [])),
         person_titles=frozenset(w.lower() for w in data.get("person_titles", [])),
@@ -258,4 +263,5 @@ def common_rules() -> CommonRules:
         war_starts=tuple(sorted(date.fromisoformat(str(d)) for d in data.get("war_starts", []))),
         headline_slug=re.compile(data.get("headline_slugs", "(?!)")),
         victims_whole=keyword_pattern(data.get("victims_wholes", [])),
+        male_first_names_in_a=frozenset(data.get("male_first_names_in_a", [])),
     )
