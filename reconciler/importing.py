@@ -354,8 +354,7 @@ def import_claims(session: Session, claims: Iterable[ClaimInput], user: str,
     found: list[tuple[tuple[int, int], Problem]] = []   # this import's problems, where their claims are in the stream
     started = False
     workers = default_workers() if workers is None else workers
-    for part, prepared in _prepared_parts(claims, problems, importer, read_beside and workers > 1,
-                                          workers > 1):
+    for part, prepared in _prepared_parts(claims, problems, importer, read_beside, workers > 1):
         read = [claim for claim, _ in part]
         files.update(dict.fromkeys(c.file for c in read))
         checked: list[Problem] = []
@@ -409,7 +408,7 @@ def _parts(claims: Iterable[ClaimInput], size: int,
 
 
 # From this many claims given as a list, their fingerprints and derived fields are worked out in a
-# process beside (a stream always is: it is read there too).
+# process beside (a stream that may be read beside is read there too, whatever its length).
 PREPARE_BESIDE_MIN = PART
 
 
