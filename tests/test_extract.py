@@ -786,6 +786,11 @@ REVIEWED += [
      ("ОВА", "троє", None, "Херсона", None)),
     ("ru", "В результате обстрела погибли трое. Об этом в Минобороны России сообщили агентству Reuters.",
      ("Ministry of Defence of Russia", "трое", None, None, None)),
+    # A place before the verb is where, not who: nobody known, relayed.
+    ("ru", "В результате обстрела погибли трое. Об этом в Донецке сообщили ТАСС.",
+     ("Unnamed sources", "трое", None, None, None)),
+    ("uk", "Унаслідок обстрілу загинули троє людей. Про це в Херсоні повідомили Укрінформу.",
+     ("Unnamed sources", "троє", None, None, None)),
     # An inclusion word alone between commas is no break; people counted are no things.
     ("uk", "Внаслідок обстрілу Херсона загинув, зокрема, чоловік, повідомили в ОВА.", ("ОВА", 1, None, "Херсона", None)),
     ("en", "The number of drone operators eliminated rose to 15, Russia's defence ministry said.",

@@ -25,7 +25,7 @@ from .document import Document, line_language
 from .rules import LanguageRules, common_rules, language_rules
 from .statements import Casualty, Reading, enumeration, incident_kind, read_sentence
 from .when import When, sentence_date
-from .where import PlaceFound, Where, find_place
+from .where import PlaceFound, Where, _lookup, find_place
 
 
 @dataclass(frozen=True)
@@ -104,11 +104,15 @@ class _Names:
             return self.speakers[bare[4:]], "described_speaker"
         return phrase, "as_written"
 
-    def known(self, phrase: str, label: bool = False) -> bool:
+    def known(self, phrase: str, label: bool = False, place: bool = False) -> bool:
         """Whether the phrase names a registered or described speaker; with ``label``, whether
         the whole phrase is one, and no place: a country stands for its government only with a
         verb ("Ukraine says"), and a headline that starts "Ukraine: …" or "Donetsk: …" names its
-        topic."""
+        topic. With ``place``: whether the phrase, no such speaker, is a place the gazetteer
+        knows, declined as after a word of place ("в Донецке")."""
+        if place:
+            return self.resolve(phrase)[1] == "as_written" and self.gazetteer is not None \
+                and bool(_lookup(self.gazetteer, ascii_key(phrase), True)[0])
         if not label:
             return self.resolve(phrase)[1] != "as_written"
         # A label speaks only as a whole: "NATO summit in Vilnius: …" names a topic, though a

@@ -145,6 +145,10 @@ def attribute(sentence: str, rules: LanguageRules, known, headline: bool = False
         if need and not (known(speaker, label=True) if need == "label" else known(speaker)):
             continue
         relays = tuple(_relay_name(groups[g], rules) for g in ("relay", "relay2") if groups.get(g))
+        if rule.spec.get("place_names_nobody") and known(speaker, place=True):
+            # "Об этом в Донецке сообщили ТАСС": somebody in Donetsk, relayed by ТАСС
+            return Attribution(common_rules().unattributed, rule.name, relays,
+                               unattributed_note=f"Unattributed ('{speaker}' is where, not who): no known origin.")
         clause = groups["speaker"][:len(groups["speaker"]) - len(cut)] or None
         channel = groups.get("channel") or groups.get("channel2") or groups.get("channel3")   # before or after the speaker
         said = Attribution(speaker, rule.name, relays, channel, groups.get("actor"), groups.get("what"),
