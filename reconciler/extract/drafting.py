@@ -111,8 +111,10 @@ class _Names:
         topic. With ``place``: whether the phrase, no such speaker, is a place the gazetteer
         knows, declined as after a word of place ("в Донецке")."""
         if place:
+            key = ascii_key(phrase)
+            stop = any(key.startswith(word) for word in common_rules().place_stop if len(word) >= 4)   # "Криму"
             return self.resolve(phrase)[1] == "as_written" and self.gazetteer is not None \
-                and bool(_lookup(self.gazetteer, ascii_key(phrase), True)[0])
+                and (stop or bool(_lookup(self.gazetteer, key, True)[0]))
         if not label:
             return self.resolve(phrase)[1] != "as_written"
         # A label speaks only as a whole: "NATO summit in Vilnius: …" names a topic, though a
@@ -320,16 +322,48 @@ def _resolve_pronouns(pending: list[_Pending], headline: bool, gazetteer: Gazett
 
 def _fits(pronoun: str, speaker: str, rules: LanguageRules, gazetteer: Gazetteer) -> bool:
     """Whether ``pronoun`` can stand for ``speaker``: "he"/"she" a person, "it" no person; a
-    pronoun of one sex a speaker with a first name only of that sex (:func:`_woman_by_name`)."""
+    pronoun of one sex a speaker with a first name only of that sex (:func:`_woman_by_name`); a
+    speaker of one word that is no registered or described name ("Zelenskiy", "Naftogaz") may be
+    a person or a company, so only "they" fits it. In Ukrainian and Russian an organisation's
+    pronoun agrees with its first word (:func:`_gender_of_word`)."""
     key = ascii_key(pronoun)
+    words = speaker.split()
+    if len(words) == 1 and key not in rules.pronouns_plural and words[0][:1].isupper() and not words[0].isupper():
+        return False
     woman = _woman_by_name(speaker, rules)
     if woman is not None and ((key in rules.pronouns_female and not woman) or (key in rules.pronouns_male and woman)):
         return False   # "Governor Oleh Syniehubov … she said"
+    if rules.lang in ("uk", "ru") and woman is None and not _person_like(speaker, rules, gazetteer):
+        gender = _gender_of_word(words[0])
+        if gender == "plural" and key not in rules.pronouns_plural:
+            return False   # "Повітряні сили … За його словами"
+        if gender in ("f", "m", "n") and ((key in rules.pronouns_female) != (gender == "f")
+                                          or (key in rules.pronouns_male) != (gender == "m")) \
+                and (key in rules.pronouns_female or key in rules.pronouns_male):
+            return False   # "Минобороны России … — сказала она", "Росія … За його словами"
     if key in rules.speaker_pronouns_person:
         return _person_like(speaker, rules, gazetteer)
     if key in rules.speaker_pronouns_thing:
         return not _person_like(speaker, rules, gazetteer)
     return True
+
+
+def _gender_of_word(word: str) -> str | None:
+    """A Ukrainian or Russian noun's gender by its ending: "f" (-а, -я: служба, Росія), "n" (-о,
+    -е, and ministries: Міністерство, Минобороны), "m" (a consonant: Генштаб, Кремль), "plural"
+    (-и, -і: сили), None for an acronym (ОВА, МЧС: any).""" 
+    lowered = word.lower()
+    if word.isupper() or not lowered or not lowered[-1].isalpha():
+        return None
+    if lowered.startswith(("міноборони", "минобороны", "мінобор", "минобор", "мвс", "мвд")):
+        return "n"   # the ministry of …: a neuter noun, though the word ends otherwise
+    if lowered.endswith(("а", "я")):
+        return "f"
+    if lowered.endswith(("о", "е", "є")):
+        return "n"
+    if lowered.endswith(("и", "і", "ы")):
+        return "plural"
+    return "m"
 
 
 def _woman_by_name(speaker: str, rules: LanguageRules) -> bool | None:
@@ -360,9 +394,7 @@ def _person_like(speaker: str, rules: LanguageRules, gazetteer: Gazetteer) -> bo
         if word in rules.person_titles:
             return True
     names = [w for w in words[-2:] if w[:1].isupper() and not w.isupper()]
-    if len(names) == 2 or (len(words) == 1 and names):
-        return len(names) == 2 or not gazetteer.exact(ascii_key(words[-1].removesuffix("'s")))
-    return False
+    return len(names) == 2
 
 
 def _draft(item: _Pending, n: int, document: Document, options: ExtractOptions, names: _Names,

@@ -41,9 +41,12 @@ class LanguageRules:
     relative_clause: re.Pattern          # ", which denies the accusations,": not the sentence's statement
     speaker_not_last: frozenset[str]     # "The police chief was …": a passive's subject, no speaker
     speaker_not_first: frozenset[str]    # "citing preliminary data": no origin
+    speaker_prepositions: frozenset[str] # "from", "из": "data from X" is X's; "Из Минобороны" the ministry
+    reported_speech: re.Pattern          # ", that", ", что", ", що": what follows is told of its own subject
     speaker_lead_ins: frozenset[str]     # "In an interview with Reuters he said": words before a pronoun
     pronouns_male: frozenset[str]             # "he": a man where a first name says (ascii keys)
     pronouns_female: frozenset[str]           # "she": a woman where a first name says (ascii keys)
+    pronouns_plural: frozenset[str]           # "they": anyone (ascii keys)
     speaker_pronouns_person: frozenset[str]   # "he", "she": a person (ascii keys)
     speaker_pronouns_thing: frozenset[str]    # "it": an organisation (ascii keys)
     person_titles: frozenset[str]
@@ -175,9 +178,14 @@ def language_rules(lang: str) -> LanguageRules:
         relative_clause=_relative_clause(data.get("relative_clause_words", [])),
         speaker_not_last=frozenset(data.get("speaker_not_last", [])),
         speaker_not_first=frozenset(data.get("speaker_not_first", [])),
+        speaker_prepositions=frozenset(data.get("speaker_prepositions", [])),
+        reported_speech=re.compile(r"(?:,\s*|\b(?:said|says|told|reported|заявил\w*|сообщил\w*|заявив\w*|повідомил\w*|"
+                                   r"заявила|повідомила|сообщила)\s+)(?:" + "|".join(data.get("reported_speech", []) or ["(?!)"])
+                                   + r")\s+", _FLAGS),
         speaker_lead_ins=frozenset(data.get("speaker_lead_ins", [])),
         pronouns_male=frozenset(ascii_key(w) for w in data.get("pronouns_male", [])),
         pronouns_female=frozenset(ascii_key(w) for w in data.get("pronouns_female", [])),
+        pronouns_plural=frozenset(ascii_key(w) for w in data.get("pronouns_plural", [])),
         speaker_pronouns_person=frozenset(ascii_key(w) for w in data.get("speaker_pronouns_person", [])),
         speaker_pronouns_thing=frozenset(ascii_key(w) for w in data.get("speaker_pronouns_thing", [])),
         person_titles=frozenset(w.lower() for w in data.get("person_titles", [])),

@@ -127,8 +127,19 @@ def attribute(sentence: str, rules: LanguageRules, known, headline: bool = False
         if not speaker or speaker.split(maxsplit=1)[0].lower() in rules.speaker_relative:
             continue   # "…, which Kyiv said was a war crime": a relative clause's speaker, not the sentence's
         words = speaker.split()
-        if words[0].lower() in rules.speaker_not_first:
-            continue   # "without citing evidence", "сославшись на предварительные данные": no origin
+        if words[0].lower() in rules.speaker_prepositions:   # "Из Минобороны сообщили": the ministry
+            if len(words) < 2 or not words[1][:1].isupper():
+                continue   # "с мест", "з місця події": where, not who
+            speaker, words = " ".join(words[1:]), words[1:]
+        if words[0].lower() in rules.speaker_not_first or (len(words) > 1 and words[1].lower() in rules.speaker_not_first):
+            # "without citing evidence", "сославшись на предварительные данные", "its own sources": no
+            # origin, but "preliminary data from Ukraine's emergency service" is the service's
+            source_at = next((i for i, w in enumerate(words) if w.lower() in rules.speaker_prepositions), None)
+            if source_at is None or source_at + 1 >= len(words):
+                continue
+            speaker, words = " ".join(words[source_at + 1:]), words[source_at + 1:]
+        if incident_kind(speaker, rules) is not None and not known(speaker):
+            continue   # "citing Russian shelling of the town": a cause, not an origin
         if words[-1].lower() in rules.speaker_not_last:
             continue   # "A ceasefire proposal was rejected by Moscow …": no speaker of its own
         if len(words) > 1 and words[0].lower() in rules.speaker_lead_ins and ascii_key(words[-1]) in rules.speaker_pronouns:
@@ -355,13 +366,17 @@ def _things_before(text: str, words: list[str], starts: list[int], ends: list[in
     right before it, a ``toll_before`` among the six words before ("number of Russian tanks destroyed"),
     with no comma or colon between (not "lost 2 tanks, and 40 soldiers were lost", nor "strikes on
     positions eliminated up to 60 servicemen")."""
-    if not k or not rules.not_victims.fullmatch(words[k - 1]):
-        return False   # the word before it counts the things ("tanks destroyed"; "drone operators eliminated": people)
+    things = False
     for t in range(k - 1, max(-1, k - 7), -1):
         if _BREAK.search(text, ends[t], starts[t + 1]):
             return False
+        # The things are the word before the casualty word ("tanks destroyed") or end a noun
+        # phrase a clause follows ("tanks Ukraine has destroyed"), not a noun's modifier
+        # ("drone operators eliminated": people).
+        things = things or (bool(rules.not_victims.fullmatch(words[t]))
+                            and (t == k - 1 or words[t + 1][:1].isupper() or words[t + 1].lower() in rules.figure_glue))
         before = " ".join(words[max(0, t - 2):t + 1]).lower()
-        if any(before.endswith(w) for w in rules.toll_before):
+        if things and any(before.endswith(w) for w in rules.toll_before):
             return True
     return False
 
@@ -741,7 +756,8 @@ def _denial(text: str, rules: LanguageRules, known, headline: bool = False) -> _
     casualties (``denial_asides``: "…, a claim that Kyiv dismissed") is its speaker's too."""
     relatives = [(m.start(), m.end()) for m in rules.relative_clause.finditer(text)]
     denials = [(m.start(), m.end()) for d in rules.denials for m in d.finditer(text)
-               if not any(a <= m.start() < b for a, b in relatives)]   # "Kyiv, which denies it, lost 200"
+               if not any(a <= m.start() < b for a, b in relatives)   # "Kyiv, which denies it, lost 200"
+               and not _reported_of_another(text, m.start(), rules)]
     aside = next((m for pattern in rules.denial_asides for m in [pattern.search(text)] if m), None)
     if aside is not None and any(casualties(text[:aside.start()], rules)) \
             and not any(start < aside.start() for start, _end in denials):
@@ -780,6 +796,18 @@ def _denial(text: str, rules: LanguageRules, known, headline: bool = False) -> _
             # told by nobody named, is not the denier's: the denial is drafted, the toll is not.
             return _Stance(True, head, head, toll_elsewhere=text[join.start():].strip(" ,.;"))
     return _Stance(True, text, text)
+
+def _reported_of_another(text: str, at: int, rules: LanguageRules) -> bool:
+    """Whether a denial at ``at`` is told of another, after "that"/"что"/"що" and its own subject
+    ("Кремль заявил, что Киев отрицает …": Kyiv's denial, reported; not "заявили, что отрицают
+    причастность", the speaker's own)."""
+    before = text[:at]
+    found = None
+    for found in rules.reported_speech.finditer(before):
+        pass
+    subject = [w for w in _TOKEN.findall(before[found.end():])] if found is not None else []
+    return any(ascii_key(w) not in rules.speaker_pronouns for w in subject)   # "that it denies": its own
+
 
 def _elision_unclear(first: str, second: str, rest: str | None, text: str, rules: LanguageRules) -> bool:
     """Whether an elided second toll ("… and one in Chasiv Yar") cannot be read as a toll of the
