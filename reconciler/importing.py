@@ -443,7 +443,7 @@ def _prepared_parts(claims: Iterable[ClaimInput], problems: list[Problem], impor
 
 
 def _prepare(claim: ClaimInput, index: SourceIndex, normaliser: PlaceNormaliser) -> _Prepared:
-    return _Prepared(fingerprint(claim, index), _derived(claim, claim.texts(), normaliser))
+    return _Prepared(fingerprint(claim, index), derived_fields(claim, normaliser))
 
 
 def _prepare_beside() -> Iterator[tuple[list | None, list[Problem], list[_Prepared] | None]]:

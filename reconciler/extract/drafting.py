@@ -25,7 +25,7 @@ from .document import Document, line_language
 from .rules import LanguageRules, common_rules, language_rules
 from .statements import Casualty, Reading, enumeration, incident_kind, read_sentence
 from .when import When, sentence_date
-from .where import PlaceFound, Where, _lookup, find_place
+from .where import PlaceFound, Where, find_place, names_a_place
 
 
 @dataclass(frozen=True)
@@ -111,10 +111,8 @@ class _Names:
         topic. With ``place``: whether the phrase, no such speaker, is a place the gazetteer
         knows, declined as after a word of place ("в Донецке")."""
         if place:
-            key = ascii_key(phrase)
-            stop = any(key.startswith(word) for word in common_rules().place_stop if len(word) >= 4)   # "Криму"
             return self.resolve(phrase)[1] == "as_written" and self.gazetteer is not None \
-                and (stop or bool(_lookup(self.gazetteer, key, True)[0]))
+                and names_a_place(self.gazetteer, phrase)
         if not label:
             return self.resolve(phrase)[1] != "as_written"
         # A label speaks only as a whole: "NATO summit in Vilnius: …" names a topic, though a
@@ -179,7 +177,7 @@ def extract(document: Document, options: ExtractOptions = ExtractOptions(),
                 found.append(item)
         _settle_paragraph(found, paragraph, hedges)
         pending.extend(found)
-    _resolve_pronouns(pending, options.headline, gazetteer)
+    _resolve_pronouns(pending, options.headline)
     drafts = [_draft(item, n, document, options, names, rules, published, publisher)
               for n, item in enumerate((i for i in pending if not i.drop), 1)]
     if not drafts:
@@ -269,7 +267,7 @@ def _settle_paragraph(found: list[_Pending], paragraph: tuple[str, ...], hedges:
         item.hedge_sentences.extend(h for at, h in hedges if at > item.where[1])
 
 
-def _resolve_pronouns(pending: list[_Pending], headline: bool, gazetteer: Gazetteer) -> None:
+def _resolve_pronouns(pending: list[_Pending], headline: bool) -> None:
     """A speaker written as a pronoun ("he added", "It said", "за його словами", "по его словам")
     stands for the speaker named in the sentence before it (or in its own), where that speaker can
     be what the pronoun says: "he"/"she" a person, "it" an organisation (:func:`_person_like`);
@@ -293,7 +291,7 @@ def _resolve_pronouns(pending: list[_Pending], headline: bool, gazetteer: Gazett
         else:
             named = last if last is not None and last_order >= item.order - 1 \
                 and not (headline and last.where[0] != item.where[0]) \
-                and _fits(written, last.reading.attribution.speaker, language_rules(item.lang), gazetteer) else None
+                and _fits(written, last.reading.attribution.speaker, language_rules(item.lang)) else None
             stands_for[item.where] = named
         if named is not None:
             last_order = max(last_order, item.order)   # "За його словами, … «…», — додав він.": the same one
@@ -320,7 +318,7 @@ def _resolve_pronouns(pending: list[_Pending], headline: bool, gazetteer: Gazett
             item.speaker_from, item.speaker_text = named.where, named.sentence
 
 
-def _fits(pronoun: str, speaker: str, rules: LanguageRules, gazetteer: Gazetteer) -> bool:
+def _fits(pronoun: str, speaker: str, rules: LanguageRules) -> bool:
     """Whether ``pronoun`` can stand for ``speaker``: "he"/"she" a person, "it" no person; a
     pronoun of one sex a speaker with a first name only of that sex (:func:`_woman_by_name`); a
     speaker of one word that is no registered or described name ("Zelenskiy", "Naftogaz") may be
@@ -333,7 +331,7 @@ def _fits(pronoun: str, speaker: str, rules: LanguageRules, gazetteer: Gazetteer
     woman = _woman_by_name(speaker, rules)
     if woman is not None and ((key in rules.pronouns_female and not woman) or (key in rules.pronouns_male and woman)):
         return False   # "Governor Oleh Syniehubov … she said"
-    if rules.lang in ("uk", "ru") and woman is None and not _person_like(speaker, rules, gazetteer):
+    if rules.lang in ("uk", "ru") and woman is None and not _person_like(speaker, rules):
         gender = _gender_of_word(words[0])
         if gender == "plural" and key not in rules.pronouns_plural:
             return False   # "Повітряні сили … За його словами"
@@ -342,20 +340,20 @@ def _fits(pronoun: str, speaker: str, rules: LanguageRules, gazetteer: Gazetteer
                 and (key in rules.pronouns_female or key in rules.pronouns_male):
             return False   # "Минобороны России … — сказала она", "Росія … За його словами"
     if key in rules.speaker_pronouns_person:
-        return _person_like(speaker, rules, gazetteer)
+        return _person_like(speaker, rules)
     if key in rules.speaker_pronouns_thing:
-        return not _person_like(speaker, rules, gazetteer)
+        return not _person_like(speaker, rules)
     return True
 
 
 def _gender_of_word(word: str) -> str | None:
     """A Ukrainian or Russian noun's gender by its ending: "f" (-а, -я: служба, Росія), "n" (-о,
     -е, and ministries: Міністерство, Минобороны), "m" (a consonant: Генштаб, Кремль), "plural"
-    (-и, -і: сили), None for an acronym (ОВА, МЧС: any).""" 
+    (-и, -і: сили), None for an acronym (ОВА, МЧС: any)."""
     lowered = word.lower()
     if word.isupper() or not lowered or not lowered[-1].isalpha():
         return None
-    if lowered.startswith(("міноборони", "минобороны", "мінобор", "минобор", "мвс", "мвд")):
+    if lowered.startswith(common_rules().neuter_heads):
         return "n"   # the ministry of …: a neuter noun, though the word ends otherwise
     if lowered.endswith(("а", "я")):
         return "f"
@@ -367,24 +365,21 @@ def _gender_of_word(word: str) -> str | None:
 
 
 def _woman_by_name(speaker: str, rules: LanguageRules) -> bool | None:
-    """Whether a speaker named with a first name and a surname ("Iryna Vereshchuk", "Павло
-    Кириленко", the last two words, neither of a title or an organisation) is a woman, by the
-    first name's ending (-a, -ya, -ia, but for ``male_first_names_in_a``); None without such a name."""
+    """Whether a speaker named with a first name and a surname (:func:`_ends_in_name`: "Iryna
+    Vereshchuk", "Павло Кириленко") is a woman, by the first name's ending (-a, -ya, -ia, but
+    for ``male_first_names_in_a``); None without such a name."""
     words = speaker.replace("’", "'").split()
-    if len(words) < 2 or not all(w[:1].isupper() and not w.isupper() for w in words[-2:]):
-        return None
-    if any(w.lower() in rules.person_titles or w.lower() in rules.organisation_words for w in words[-2:]):
+    if not _ends_in_name(words, rules):
         return None
     first = ascii_key(words[-2])
     return first.endswith("a") and first not in common_rules().male_first_names_in_a
 
 
-def _person_like(speaker: str, rules: LanguageRules, gazetteer: Gazetteer) -> bool:
+def _person_like(speaker: str, rules: LanguageRules) -> bool:
     """Whether a speaker phrase names a person: its last word of a title or an organisation is a
     title ("regional governor", "Defence Ministry spokesman Oleksandr Motuzyanyk", "head of the
-    RMA"; not "General Staff", "Prosecutor General's Office", "Office of the President"), or, with neither, it ends in a name: two capitalised
-    words ("Denis Pushilin"), or one that is no place ("Zelenskiy"; not "Kyiv"), neither a word
-    of an organisation ("Human Rights Watch")."""
+    RMA"; not "General Staff", "Prosecutor General's Office", "Office of the President"), or,
+    with neither, it ends in a name (:func:`_ends_in_name`: "Denis Pushilin")."""
     words = speaker.replace("’", "'").split()
     lowered = [w.lower().removesuffix("'s").strip(".,'") for w in words]
     head = lowered[:lowered.index("of")] if "of" in lowered[1:] else lowered   # "Office of the President": an office
@@ -393,8 +388,15 @@ def _person_like(speaker: str, rules: LanguageRules, gazetteer: Gazetteer) -> bo
             return False
         if word in rules.person_titles:
             return True
-    names = [w for w in words[-2:] if w[:1].isupper() and not w.isupper()]
-    return len(names) == 2
+    return _ends_in_name(words, rules)
+
+
+def _ends_in_name(words: list[str], rules: LanguageRules) -> bool:
+    """Whether the last two words are a name: capitalised, not acronyms, neither a word of a title
+    or an organisation ("Human Rights Watch" is none)."""
+    last = words[-2:]
+    return len(last) == 2 and all(w[:1].isupper() and not w.isupper() for w in last) \
+        and not any(w.lower() in rules.person_titles or w.lower() in rules.organisation_words for w in last)
 
 
 def _draft(item: _Pending, n: int, document: Document, options: ExtractOptions, names: _Names,

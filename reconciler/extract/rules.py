@@ -128,6 +128,7 @@ class CommonRules:
     headline_slug: re.Pattern          # a wire slug at a headline's start ("UPDATE 2-")
     victims_whole: re.Pattern          # victims' words naming a whole category ("civilians"), on ascii keys
     male_first_names_in_a: frozenset[str]   # "Mykola": a man's name that ends as a woman's
+    neuter_heads: tuple[str, ...]      # "Міноборони": a ministry, neuter whatever its ending
 
 
 def _patterns(specs: list[dict]) -> tuple[Pattern, ...]:
@@ -179,9 +180,7 @@ def language_rules(lang: str) -> LanguageRules:
         speaker_not_last=frozenset(data.get("speaker_not_last", [])),
         speaker_not_first=frozenset(data.get("speaker_not_first", [])),
         speaker_prepositions=frozenset(data.get("speaker_prepositions", [])),
-        reported_speech=re.compile(r"(?:,\s*|\b(?:said|says|told|reported|заявил\w*|сообщил\w*|заявив\w*|повідомил\w*|"
-                                   r"заявила|повідомила|сообщила)\s+)(?:" + "|".join(data.get("reported_speech", []) or ["(?!)"])
-                                   + r")\s+", _FLAGS),
+        reported_speech=re.compile("|".join(data.get("reported_speech", [])) or "(?!)", _FLAGS),
         speaker_lead_ins=frozenset(data.get("speaker_lead_ins", [])),
         pronouns_male=frozenset(ascii_key(w) for w in data.get("pronouns_male", [])),
         pronouns_female=frozenset(ascii_key(w) for w in data.get("pronouns_female", [])),
@@ -272,4 +271,5 @@ def common_rules() -> CommonRules:
         headline_slug=re.compile(data.get("headline_slugs", "(?!)")),
         victims_whole=keyword_pattern(data.get("victims_wholes", [])),
         male_first_names_in_a=frozenset(data.get("male_first_names_in_a", [])),
+        neuter_heads=tuple(data.get("neuter_heads", [])),
     )

@@ -27,7 +27,7 @@ class Attribution:
     what: str | None = None
     unattributed_note: str | None = None
     clause: str | None = None   # the clause cut from before the speaker (_after_clause)
-    pronoun: bool = False       # the speaker is a pronoun ("he added"): whom it stands for is the story's
+    pronoun: bool = False       # the speaker is a pronoun ("he added"): drafting reads whom it stands for
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,14 @@ def _lookup(gazetteer: Gazetteer, key: str, after_place_word: bool = False) -> t
     return [], ""
 
 
+def names_a_place(gazetteer: Gazetteer, phrase: str) -> bool:
+    """Whether ``phrase`` is a place of the gazetteer, as written or declined as after a word of
+    place ("в Донецке"), or a country or land of ``place_stop`` however it declines ("в Криму")."""
+    key = ascii_key(phrase)
+    return any(key.startswith(word) for word in common_rules().place_stop if len(word) >= 4) \
+        or bool(_lookup(gazetteer, key, True)[0])
+
+
 def _replaced(word: str, endings: tuple[tuple[str, str], ...], shortest: int) -> list[str]:
     """``word`` with each of ``endings`` it has replaced, where at least ``shortest`` letters stay."""
     return [word[: len(word) - len(e)] + r for e, r in endings if word.endswith(e) and len(word) - len(e) >= shortest]
