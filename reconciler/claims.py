@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from . import given as given_fields
 from .datasets import cited_outlet
 from .dates import parse_event_date
 from .figures import interval_text
@@ -39,13 +40,14 @@ def claim_dict(claim: Claim, index: SourceIndex, event_id: int | None = None) ->
     if cited_outlet(claim.ref, index.sources[claim.source_id]):
         origin = replace(origin, known=False)   # whose word the outlet carried is unknown
     data: dict = {"id": claim.id}
+    as_given = given_fields.of_claim(claim)
     for name in CLAIM_FIELDS:
-        data[name] = claim.raw.get(name)
+        data[name] = as_given.get(name)
     # As given (spaces, case and all); the readings are under "parsed". A file that left the stance
     # out asserts.
-    data["source"] = claim.raw.get("source", claim.source_text)
-    data["stance"] = claim.raw.get("stance", "asserts")
-    data["via"] = claim.raw.get("via") or [relay.source_text for relay in claim.relays]
+    data["source"] = as_given.get("source", claim.source_text)
+    data["stance"] = as_given.get("stance", "asserts")
+    data["via"] = as_given.get("via") or [relay.source_text for relay in claim.relays]
     data["parsed"] = {
         "source": index.sources[claim.source_id].name,
         "source_registered": index.sources[claim.source_id].registered,
@@ -81,7 +83,7 @@ def list_claims(session: Session, flt: ClaimFilter, normaliser: PlaceNormaliser 
     """Claims matching ``flt``, with the event each belongs to (or None), by date then id."""
     index = index or SourceIndex.load(session)
     query = (select(Claim, ClaimLink.event_id).outerjoin(ClaimLink, ClaimLink.claim_id == Claim.id)
-             .options(selectinload(Claim.relays)).order_by(Claim.date_start, Claim.id))
+             .options(selectinload(Claim.relays), selectinload(Claim.report)).order_by(Claim.date_start, Claim.id))
     if flt.source:
         wanted = index.find(flt.source)
         if wanted is None:

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from . import given as given_fields
 from .claims import claim_dict
 from .db import CHUNK, select_in
 from .deskplaces import desk_gazetteer
@@ -74,13 +75,9 @@ class Export:
 
 @dataclass(frozen=True)
 class _ClaimRow:
-    stored: Any           # the claim's stored row: id, raw (the fields as given), lon, lat, place_key
+    stored: Claim         # the claim as stored, with its relays and report
     data: dict            # claim_dict: the fields as given, the parsed forms, ids
     event: dict | None    # the event it belongs to, as event_details gives it
-
-
-# What an export reads of a stored claim besides what event_details built from it.
-_STORED = (Claim.id, Claim.raw, Claim.lon, Claim.lat, Claim.place_key, Claim.draft_state, Claim.draft)
 
 
 def export(session: Session, kind: str, format: str, flt: EventFilter = EventFilter(), *,
@@ -112,7 +109,8 @@ def export(session: Session, kind: str, format: str, flt: EventFilter = EventFil
     if format == "json":
         return Export(kind, format, [r.data | {"event": _event_brief(r.event)} for r in rows], len(rows))
     if format == "jsonl":
-        return Export(kind, format, [as_given(r.stored.raw) | _draft_member(r.stored) for r in rows], len(rows))
+        return Export(kind, format, [as_given(given_fields.of_claim(r.stored)) | _draft_member(r.stored) for r in rows],
+                      len(rows))
     return _claims_geojson(session, rows)
 
 
@@ -134,12 +132,14 @@ def _claim_rows(session: Session, flt: EventFilter, events: list[dict], index: S
     """The claims of ``events`` by date then id; with no filter, the claims in no event too.
 
     The claims of the events are read by their links to those events only, and their data is
-    what event_details already built (less ``date_label``, which `claims --json` has not)."""
+    what event_details already built (less ``date_label``, which `claims --json` has not); the
+    claims themselves are those it loaded, with their relays and reports."""
     by_id = {c["id"]: ({k: v for k, v in c.items() if k != "date_label"}, e)
              for e in events for c in e["claim_details"]}
-    query = select(*_STORED).join(ClaimLink, ClaimLink.claim_id == Claim.id)
+    query = (select(Claim).join(ClaimLink, ClaimLink.claim_id == Claim.id)
+             .options(selectinload(Claim.relays), selectinload(Claim.report)))
     rows = [_ClaimRow(stored, *by_id[stored.id])
-            for stored in select_in(session, query, ClaimLink.event_id, [e["id"] for e in events], CHUNK)]
+            for (stored,) in select_in(session, query, ClaimLink.event_id, [e["id"] for e in events], CHUNK)]
     if flt == EventFilter():
         rows += _unmatched_rows(session, index)
     return sorted(rows, key=lambda r: (r.data["parsed"]["date"]["start"], r.data["id"]))
@@ -153,7 +153,7 @@ def _unmatched(query: Select) -> Select:
 
 
 def _unmatched_rows(session: Session, index: SourceIndex) -> list[_ClaimRow]:
-    query = _unmatched(select(Claim, ClaimLink.event_id).options(selectinload(Claim.relays)))
+    query = _unmatched(select(Claim, ClaimLink.event_id).options(selectinload(Claim.relays), selectinload(Claim.report)))
     return [_ClaimRow(claim, claim_dict(claim, index, event_id), None) for claim, event_id in session.execute(query)]
 
 
@@ -188,7 +188,7 @@ def _claims_table(rows: list[_ClaimRow]) -> Table:
     out = []
     for r in rows:
         e = r.event
-        out.append(_contract_cells(r.stored.raw) + [
+        out.append(_contract_cells(given_fields.of_claim(r.stored)) + [
             r.data["id"], r.data["parsed"]["origin"], r.data["event_id"], e and e["status"], e and e["reason"],
             e and _cell(e["origins"])])
     return Table(CLAIM_FIELDS + CLAIM_EXTRA_COLUMNS, out)

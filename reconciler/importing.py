@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 from sqlalchemy import Select, and_, bindparam, delete, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from . import audit, content, marks
+from . import audit, content, given, marks
 from .errors import InputError, Problem
 from .config import Config
 from .dates import shift
@@ -95,6 +95,8 @@ class _Importer:
         self.session, self.user, self.normaliser = session, user, normaliser
         self.index = SourceIndex.load(session)
         self.reports: dict[str, int] = {}
+        # Each report's title and published text as stored: what a claim's `raw` need not repeat (reconciler.given).
+        self.report_texts: dict[int, tuple[str | None, str | None]] = {}
         self.summary = ImportSummary()
         # Claims this import added or restored: given again later in the file, they are unchanged
         # (their hashes are recorded when the import ends, so the tamper check must not see them).
@@ -127,7 +129,11 @@ class _Importer:
             if title is not None:
                 first.setdefault(_report_key(title), claim)
         keys = [k for k in first if k not in self.reports]
-        self.reports.update(select_in(self.session, select(Report.title_key, Report.id), Report.title_key, keys, CHUNK))
+        for key, report_id, title, published in select_in(
+                self.session, select(Report.title_key, Report.id, Report.title, Report.published_text),
+                Report.title_key, keys, CHUNK):
+            self.reports[key] = report_id
+            self.report_texts[report_id] = (title, published)
         missing = [k for k in keys if k not in self.reports]
         rows = []
         for key in missing:
@@ -140,6 +146,7 @@ class _Importer:
         for report_id, row in zip(reserve_ids(self.session, "reports", len(rows)), rows):
             row["id"] = report_id
             self.reports[row["title_key"]] = report_id
+            self.report_texts[report_id] = (row["title"], row["published_text"])
         insert_rows(self.session, core(Report), rows)
 
     def report_id(self, title: str | None) -> int | None:
@@ -147,9 +154,10 @@ class _Importer:
 
     def row(self, claim: ClaimInput, fp: str, derived: dict | None = None) -> dict:
         text = claim.texts()
-        return {
+        report_id = self.report_id(text["report"])
+        row = {
             "ref": text["ref"], "source_id": self.source_id(claim.source), "source_text": claim.source,
-            "report_id": self.report_id(text["report"]), "date_text": str(claim.raw["date"]),
+            "report_id": report_id, "date_text": str(claim.raw["date"]),
             "place_text": text["place"], "region_text": text["region"],
             "lat": claim.lat, "lon": claim.lon, "type_text": text["type"],
             "target_text": text["target"],
@@ -157,13 +165,16 @@ class _Importer:
             "stance": claim.stance, "killed_text": text["killed"],
             "wounded_text": text["wounded"],
             "text": text["text"], "lang": text["lang"], "note": text["note"],
-            "raw": claim.raw, "fingerprint": fp, "version": 1,
+            "fingerprint": fp, "version": 1,
             "created_by": self.user, "created_at": utcnow(),
             # A draft row stores a draft; its member is provenance, not content (not in raw nor
             # in the fingerprint): the same claim drafted twice, or given plain, is one claim.
             "draft_state": "draft" if claim.draft is not None else None, "draft": claim.draft,
             "draft_settled_by": None, "draft_settled_at": None, "draft_reason": None,
         } | (derived if derived is not None else _derived(claim, text, self.normaliser))
+        # Only what the columns, relays and report do not hold as given (reconciler.given).
+        row["raw"] = given.stored_form(claim.raw, given.held(row, claim.via, self.report_texts.get(report_id)))
+        return row
 
     def relays(self, claim_id: int, claim: ClaimInput) -> list[dict]:
         return [{"claim_id": claim_id, "position": i, "source_id": self.source_id(name), "source_text": name}
@@ -349,7 +360,7 @@ def import_claims(session: Session, claims: Iterable[ClaimInput], user: str,
             raise TypeError("a stream of claims needs the list of problems its reader appends to (problems=...)")
         problems = []
     importer = _Importer(session, user, normaliser or PlaceNormaliser(desk_gazetteer(session)))
-    new_sources, given = _NewSources(importer.index, importer.created_sources), _RefsGiven(importer.index)
+    new_sources, refs_given = _NewSources(importer.index, importer.created_sources), _RefsGiven(importer.index)
     files: dict[str, None] = {}
     found: list[tuple[tuple[int, int], Problem]] = []   # this import's problems, where their claims are in the stream
     started = False
@@ -359,7 +370,7 @@ def import_claims(session: Session, claims: Iterable[ClaimInput], user: str,
         files.update(dict.fromkeys(c.file for c in read))
         checked: list[Problem] = []
         new_sources.check(read, checked)
-        batch = given.check(read, prepared, checked)
+        batch = refs_given.check(read, prepared, checked)
         if not (problems or found or checked):
             if not started:
                 _forget_orphans(session, importer.deleted.values())
@@ -659,7 +670,7 @@ def _rewrite(importer: _Importer, claim_id: int, claim: ClaimInput, fp: str) -> 
     Returns the fields as given before."""
     session = importer.session
     stored = session.get(Claim, claim_id)
-    before = dict(stored.raw)
+    before = dict(given.of_claim(stored))
     if stored.place_key is not None:
         importer.moved.append((stored.date_start, stored.date_end))
     values = importer.row(claim, fp)
@@ -733,11 +744,12 @@ def renormalise(session: Session, user: str, normaliser: PlaceNormaliser | None 
                      | {"version": table.c.version + 1}))
     moved: list[tuple[date, date]] = []
     for part in chunks(ids, CHUNK):
-        rows = session.execute(select(Claim.id, Claim.version, Claim.raw, *columns).where(Claim.id.in_(part)))
+        rows = session.execute(select(Claim.id, Claim.version, *columns).where(Claim.id.in_(part)))
+        as_given = given.by_id(session, part)
         updates = []
         for row in rows:
             problems: list[Problem] = []
-            claim = validate_row(f"claim {row.id}", 1, dict(row.raw), problems, limits=None)
+            claim = validate_row(f"claim {row.id}", 1, dict(as_given[row.id]), problems, limits=None)
             if claim is None:
                 summary.unreadable.append({"claim_id": row.id, "problems": [
                     f"field '{p.field}': {p.message}" if p.field else p.message for p in problems]})

@@ -7,6 +7,7 @@ the head revision matches these models exactly.
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from typing import Any
 
 from sqlalchemy import (
     JSON, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData,
@@ -183,8 +184,10 @@ class Claim(Stamped, Base):
     text: Mapped[str | None] = mapped_column(Text)
     lang: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
-    # The input fields exactly as given, for --json and for recording changes.
-    raw: Mapped[dict] = mapped_column(JSON)
+    # The input fields as given that the other columns, the relays and the report do not hold
+    # exactly so (a JSON array; an object: the claim stored whole). reconciler.given reads the
+    # claim as given back.
+    raw: Mapped[Any] = mapped_column(JSON)
     fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
     # A draft (the import's `draft` member): NULL for a claim a person wrote; 'draft' until a
     # person accepts or rejects it (reconciler.drafts); only an accepted draft is ever counted.

@@ -22,6 +22,7 @@ from typing import Callable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from . import given
 from .db import chunks, select_in
 from .importing import content_fingerprint
 
@@ -30,7 +31,7 @@ _SOURCES = sa.table("sources", sa.column("id", sa.Integer), sa.column("name", sa
 _ALIASES = sa.table("source_aliases", sa.column("id", sa.Integer), sa.column("source_id", sa.Integer),
                     sa.column("alias", sa.String), sa.column("alias_key", sa.String))
 _CLAIMS = sa.table("claims", sa.column("id", sa.Integer), sa.column("source_id", sa.Integer),
-                   sa.column("raw", sa.JSON), sa.column("fingerprint", sa.String))
+                   sa.column("fingerprint", sa.String))
 _RELAYS = sa.table("claim_relays", sa.column("claim_id", sa.Integer), sa.column("source_id", sa.Integer))
 CHUNK = 500
 
@@ -98,12 +99,14 @@ def _refingerprint(conn: Connection, changed: list[int], taken: dict[str, int], 
         ids.update(conn.scalars(sa.select(_CLAIMS.c.id).where(_CLAIMS.c.source_id.in_(part))))
         ids.update(conn.scalars(sa.select(_RELAYS.c.claim_id).where(_RELAYS.c.source_id.in_(part))))
     written, ordered = 0, sorted(ids)
-    claims = sa.select(_CLAIMS.c.id, _CLAIMS.c.raw, _CLAIMS.c.fingerprint)
-    for claim_id, raw, old in select_in(conn, claims, _CLAIMS.c.id, ordered, CHUNK):
-        new = content_fingerprint(raw, canonical)
-        # A claim that now has the content of another stored claim keeps its fingerprint (UNIQUE).
-        if new == old or conn.scalar(sa.select(_CLAIMS.c.id).where(_CLAIMS.c.fingerprint == new)) is not None:
-            continue
-        conn.execute(_CLAIMS.update().where(_CLAIMS.c.id == claim_id).values(fingerprint=new))
-        written += 1
+    claims = sa.select(_CLAIMS.c.id, _CLAIMS.c.fingerprint)
+    for part in chunks(ordered, CHUNK):
+        as_given = given.by_id(conn, part)   # the fields as given (reconciler.given)
+        for claim_id, old in select_in(conn, claims, _CLAIMS.c.id, part, CHUNK):
+            new = content_fingerprint(as_given[claim_id], canonical)
+            # A claim that now has the content of another stored claim keeps its fingerprint (UNIQUE).
+            if new == old or conn.scalar(sa.select(_CLAIMS.c.id).where(_CLAIMS.c.fingerprint == new)) is not None:
+                continue
+            conn.execute(_CLAIMS.update().where(_CLAIMS.c.id == claim_id).values(fingerprint=new))
+            written += 1
     return written

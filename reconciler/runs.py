@@ -786,9 +786,14 @@ def _link_task(task: list[tuple[list[int], int]]) -> list[dict]:
                 scored = explained.get(pair) or explained.setdefault(pair, score_pair(a, b, config, hints=hints))
                 row = _link_row(m, event_id, len(members), scored, run_id)
             if before != (row["event_id"], row["partner_claim_id"], row["score"], row["explanation"], row["components"]):
-                row["components"] = JSONText(json.dumps(row["components"]))
+                row["components"] = JSONText(_compact(row["components"]))
                 rows.append(row)
     return rows
+
+
+# A link's components as compact JSON (no spaces; letters as they are, not \u escapes): a
+# run writes one a claim, so at a million claims each byte saved is a megabyte of the file.
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _replace_links(session: Session, rows: list[dict]) -> None:

@@ -102,6 +102,20 @@ class Desk:
         finally:
             con.close()
 
+    def given(self) -> dict[str | None, dict]:
+        """Each stored claim's fields as given, by ref, as the tool reads them back from the
+        file (reconciler.given: ``raw`` keeps only what the other columns do not hold)."""
+        from reconciler import given
+        from reconciler.db import open_database
+
+        db = open_database(str(self.db))
+        try:
+            with db.read() as session:
+                ids = [row[0] for row in self.query("SELECT id FROM claims ORDER BY id")]
+                return {fields.get("ref"): fields for fields in given.by_id(session, ids).values()}
+        finally:
+            db.dispose()
+
     def claims(self, *args: str) -> list[dict]:
         result = self("claims", "--json", *args)
         assert result.exit_code == 0, result.output

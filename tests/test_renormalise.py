@@ -170,7 +170,9 @@ def test_renormalise_lists_a_claim_that_no_longer_validates_and_leaves_it(desk):
     _drone_strike(desk)
     _as_an_older_version_read_it(desk)
     # A claim stored with a field this version no longer accepts.
-    _stored_by_an_older_version(desk, "UPDATE claims SET raw = json_set(raw, '$.date', 'spring') WHERE ref = 'b'")
+    # (As a version before reconciler.given stored claims: whole, a JSON object.)
+    whole = json.dumps(desk.given()["b"] | {"date": "spring"})
+    _stored_by_an_older_version(desk, f"UPDATE claims SET raw = '{whole}' WHERE ref = 'b'")
     result = desk("renormalise", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)

@@ -68,7 +68,9 @@ def test_audit_verify_names_a_claim_edited_outside_reconcile(desk):
     "UPDATE claims SET killed_low = 1 WHERE ref = 'b'",
     "UPDATE claims SET date_start = '2021-04-05' WHERE ref = 'b'",
     "UPDATE claims SET text = 'nothing happened' WHERE ref = 'b'",
-    "UPDATE claims SET raw = json_set(raw, '$.killed', '9') WHERE ref = 'b'",
+    # The fields as given that no other column holds (reconciler.given): now "killed" given as 9.
+    "UPDATE claims SET raw = json_set(CASE json_array_length(raw) WHEN 0 THEN '[{}]' ELSE raw END, '$[0].killed', 9) "
+    "WHERE ref = 'b'",
     "UPDATE claim_relays SET source_text = 'x' WHERE claim_id = 2",
     "INSERT INTO claim_relays (claim_id, position, source_id, source_text) VALUES (2, 0, 2, 'Monitors')",
 ], ids=["place", "figure", "date", "text", "as given", "relay", "relay added"])
