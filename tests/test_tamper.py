@@ -334,6 +334,28 @@ def test_audit_verify_names_a_run_hash_edited_in_the_table_and_a_run_writes_it_a
     intact(desk)
 
 
+def test_a_run_hash_an_earlier_version_wrote_is_no_finding_and_a_run_writes_it_again(desk):
+    import hashlib
+    import marshal
+
+    from reconciler.content import RUN_READS
+
+    shelling(desk)
+    [(short,)] = desk.query("SELECT run_hash FROM content_hashes WHERE kind = 'claim' AND row_id = 2")
+    assert len(short) == 16   # 64 bits of BLAKE2b
+    # As versions before wrote it: SHA-256 of the same values, 64 hex digits.
+    [values] = desk.query(f"SELECT {', '.join(RUN_READS)} FROM claims WHERE id = 2")
+    earlier = hashlib.sha256(marshal.dumps(tuple(values), 2)).hexdigest()
+    desk.execute("UPDATE content_hashes SET run_hash = ? WHERE kind = 'claim' AND row_id = 2", earlier)
+    intact(desk)
+    ran(desk, "run")
+    assert desk.query("SELECT run_hash FROM content_hashes WHERE kind = 'claim' AND row_id = 2") == [(short,)]
+    # 64 hex digits that are not the earlier hash of the claim are an edit.
+    desk.execute("UPDATE content_hashes SET run_hash = ? WHERE kind = 'claim' AND row_id = 2", earlier[::-1])
+    broken(desk, "the content hash table's run hash of claim 2 (ref b) was edited outside reconcile: it no longer "
+                 "matches the claim as audit entry 3 recorded it")
+
+
 def test_audit_verify_names_a_content_hash_table_row_edited_outside_reconcile(desk):
     shelling(desk)
     desk.execute("UPDATE content_hashes SET hash = ? WHERE kind = 'source' AND row_id = 2", "0" * 64)
