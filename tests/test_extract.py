@@ -1023,6 +1023,11 @@ def test_extract_command_headlines_in_several_languages_read_each_in_its_own(tmp
     ("uk", "У Кропивницькому загинули двоє людей", "Кропивницькому", "Kropyvnytskyi"),
     ("uk", "У Черкасах загинули двоє людей", "Черкасах", "Cherkasy"),
     ("uk", "У Чернівцях загинули двоє людей", "Чернівцях", "Chernivtsi"),
+    # …of plurals whose stem is three letters ("Сум", "Сак": Суми, Саки), into a town only.
+    ("uk", "У Сумах внаслідок обстрілу загинули двоє людей", "Сумах", "Sumy"),
+    ("ru", "В Сумах в результате обстрела погибли два человека", "Сумах", "Sumy"),
+    ("ru", "В Саках погибли двое", "Саках", "Saki"),
+    ("uk", "У нас загинули двоє людей", None, None),
     # …but no historical land, nor a country, though villages have their names.
     ("uk", "На Поділлі загинули двоє людей", None, None),
     ("uk", "У Таврії загинули двоє людей", None, None),

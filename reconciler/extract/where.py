@@ -63,7 +63,8 @@ def _lookup(gazetteer: Gazetteer, key: str, after_place_word: bool = False) -> t
     if head:
         lasts += [whole for word, whole in rules.whole_word_inflections if last == word]   # "Кривому Розі"
     shared = _replaced(last, rules.inflections_after_place_word, shortest) if after_place_word else []
-    towns = _replaced(last, rules.inflections_after_place_word_towns, shortest) if after_place_word else []
+    # (into a town only: a stem of 3 letters will do, "у Сумах", "в Саках")
+    towns = _replaced(last, rules.inflections_after_place_word_towns, 3) if after_place_word else []
     names: list[tuple[str, int | None]] = []   # (a name to look up, None or the least population in the desk's regions)
     for first in [head, *_declined(head.split(), rules.adjective_inflections)]:
         # the last word as written counts only with the first words declined
