@@ -387,6 +387,8 @@ class ReviewPair(Base):
     """A pair whose score fell between the review and link thresholds in the latest run."""
 
     __tablename__ = "review_pairs"
+    # Each row once, in key order (SQLite: no rowid, no second copy in the key's index; migration 0014).
+    __table_args__ = {"sqlite_with_rowid": False}
 
     claim_a: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
     # Indexed on its own too (the primary key serves claim_a): a run clears the pairs of the
@@ -443,6 +445,7 @@ class ContentHash(Base):
     ``baseline`` (``hash`` 'pending') says that an upgrade left rows no entry has recorded yet."""
 
     __tablename__ = "content_hashes"
+    __table_args__ = {"sqlite_with_rowid": False}   # (as review_pairs)
 
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     row_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -312,3 +313,32 @@ def test_init_refuses_an_sqlite_library_too_old_to_run_the_migrations(desk: Desk
                                     f"later to create or upgrade {DB_NAME}")
     assert "or a PostgreSQL server" in result.stderr
     assert desk.dump() in (None, [])   # nothing written
+
+
+WITHOUT_ROWID = "0014"   # the revision that stores review_pairs and content_hashes without a rowid
+
+
+def test_review_pairs_and_content_hashes_lose_their_rowid_and_keep_every_row(desk: Desk) -> None:
+    examples = Path(__file__).resolve().parent.parent / "examples" / "illustrative"
+    for args in (["sources", "import", str(examples / "sources.yaml")], ["import", str(examples / "claims.jsonl")],
+                 ["run"]):
+        result = desk(*args)
+        assert result.exit_code == 0, result.output
+    tables = ("review_pairs", "content_hashes")
+
+    def rowid_and_rows() -> dict[str, tuple[bool, list]]:
+        return {t: ("WITHOUT ROWID" in desk.query("SELECT sql FROM sqlite_master WHERE name = ?", t)[0][0],
+                    sorted(desk.query(f"SELECT * FROM {t}"))) for t in tables}
+
+    at_head = rowid_and_rows()
+    # The illustrative claims leave pairs in the review queue, and every claim and source has its hash.
+    assert all(without for without, _rows in at_head.values())
+    assert len(at_head["review_pairs"][1]) > 0 and len(at_head["content_hashes"][1]) > 51
+    downgrade(desk, SCRIPTS.get_revision(WITHOUT_ROWID).down_revision)
+    assert rowid_and_rows() == {t: (False, rows) for t, (_w, rows) in at_head.items()}
+    assert desk("init").exit_code == 0
+    assert rowid_and_rows() == at_head
+    assert desk.query("SELECT name FROM sqlite_master WHERE tbl_name = 'review_pairs' AND type = 'index'") == [
+        ("ix_review_pairs_claim_b",)]
+    result = desk("audit", "verify")
+    assert result.exit_code == 0, result.output
