@@ -62,23 +62,23 @@ def held(columns: Mapping[str, Any], via: Sequence[str], report: tuple[str | Non
     return found
 
 
-def _same(a: Any, b: Any) -> bool:
-    """Exactly equal, as JSON would write them: 2 is not "2", nor 2.0, nor True."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    return a == b
-
-
 def stored_form(given: Mapping[str, Any], holds: Mapping[str, Any]) -> list:
     """What the ``raw`` column stores of a claim given as ``given`` whose columns, relays and
-    report hold ``holds`` (:func:`held`): the module's docstring."""
-    rest = {name: value for name, value in given.items() if name not in holds or not _same(value, holds[name])}
+    report hold ``holds`` (:func:`held`): the module's docstring. Equal means of the same type
+    too, as JSON writes them: 2 is not "2", nor 2.0, nor True. (What the columns hold is text,
+    floats and a list of text, so two lists equal are lists of the same text.)"""
+    rest = {}
+    for name, value in given.items():
+        kept = holds.get(name, _NOTHING)
+        if type(value) is not type(kept) or value != kept:
+            rest[name] = value
     absent = [name for name in holds if name not in given]
     if absent:
         return [rest, absent]
     return [rest] if rest else []
+
+
+_NOTHING = object()
 
 
 def restore(stored: Any, holds: Mapping[str, Any]) -> dict:

@@ -7,7 +7,7 @@ The field names are a contract (see the README). A file with any problem is reje
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from datetime import datetime
 from pathlib import Path
@@ -53,6 +53,16 @@ class ClaimInput:
     def text_field(self, name: str) -> str | None:
         return _text(self.raw.get(name))
 
+    # Pickled (an import reads in a process beside and sends its claims here) as a tuple of the
+    # fields in order: dataclasses' own __setstate__ looks the fields up for every claim, a
+    # quarter of what unpickling 100,000 claims cost.
+    def __getstate__(self) -> tuple:
+        return tuple(getattr(self, name) for name in _CLAIM_SLOTS)
+
+    def __setstate__(self, state: tuple) -> None:
+        for name, value in zip(_CLAIM_SLOTS, state):
+            object.__setattr__(self, name, value)
+
     def texts(self) -> dict[str, str | None]:
         """Every field but ``via`` as :meth:`text_field` gives it, read at once."""
         texts = dict.fromkeys(TEXT_FIELDS)
@@ -63,6 +73,7 @@ class ClaimInput:
 
 
 TEXT_FIELDS = tuple(name for name in CLAIM_FIELDS if name != "via")
+_CLAIM_SLOTS = tuple(f.name for f in fields(ClaimInput))
 
 
 def _text(value: object) -> str | None:
