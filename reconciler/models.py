@@ -140,7 +140,8 @@ class Claim(Stamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str | None] = mapped_column(String(300))
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    # (no index of its own: the unique (source_id, ref) serves look-ups by source; migration 0015)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
     source_text: Mapped[str] = mapped_column(String(300))
     report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
 

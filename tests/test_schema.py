@@ -342,3 +342,13 @@ def test_review_pairs_and_content_hashes_lose_their_rowid_and_keep_every_row(des
         ("ix_review_pairs_claim_b",)]
     result = desk("audit", "verify")
     assert result.exit_code == 0, result.output
+
+
+def test_claims_by_source_are_found_through_the_unique_source_and_ref_index(desk: Desk) -> None:
+    # Migration 0015 dropped the index on source_id alone: the unique (source_id, ref) leads with it.
+    assert desk("init").exit_code == 0
+    indexes = {name for (name,) in desk.query("SELECT name FROM sqlite_master WHERE tbl_name = 'claims' "
+                                              "AND type = 'index'")}
+    assert "ix_claims_source_id" not in indexes
+    plan = " ".join(row[-1] for row in desk.query("EXPLAIN QUERY PLAN SELECT id FROM claims WHERE source_id IN (1, 2)"))
+    assert "sqlite_autoindex_claims_2 (source_id=?)" in plan and "SCAN" not in plan
