@@ -755,9 +755,9 @@ def _write_links(session: Session, run_id: int, clusters: list[list[int]], ids: 
     for rows in forked_map(_link_task, tasks, state, pool):
         batch.extend(rows)
         if len(batch) >= 5000:
-            _replace_links(session, batch)
+            _replace_links(session, batch, stored)
             batch = []
-    _replace_links(session, batch)
+    _replace_links(session, batch, stored)
     return changed
 
 
@@ -796,8 +796,10 @@ def _link_task(task: list[tuple[list[int], int]]) -> list[dict]:
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def _replace_links(session: Session, rows: list[dict]) -> None:
-    delete_in(session, ClaimLink, ClaimLink.claim_id, [row["claim_id"] for row in rows])
+def _replace_links(session: Session, rows: list[dict], stored: dict[int, tuple]) -> None:
+    """Write ``rows``, deleting first the links of theirs that were ``stored`` (read by this run
+    in its transaction; a claim new since has none to delete)."""
+    delete_in(session, ClaimLink, ClaimLink.claim_id, [row["claim_id"] for row in rows if row["claim_id"] in stored])
     insert_rows(session, core(ClaimLink), rows)
 
 
