@@ -83,7 +83,7 @@ def list_claims(session: Session, flt: ClaimFilter, normaliser: PlaceNormaliser 
     """Claims matching ``flt``, with the event each belongs to (or None), by date then id."""
     index = index or SourceIndex.load(session)
     query = (select(Claim, ClaimLink.event_id).outerjoin(ClaimLink, ClaimLink.claim_id == Claim.id)
-             .options(selectinload(Claim.relays), selectinload(Claim.report)).order_by(Claim.date_start, Claim.id))
+             .options(selectinload(Claim.relays)).order_by(Claim.date_start, Claim.id))
     if flt.source:
         wanted = index.find(flt.source)
         if wanted is None:

@@ -75,7 +75,7 @@ def list_drafts(session: Session, state: str | None = None) -> list[DraftView]:
     index = SourceIndex.load(session)
     query = (select(Claim, ClaimLink.event_id).outerjoin(ClaimLink, ClaimLink.claim_id == Claim.id)
              .where(Claim.draft_state.is_not(None) if state is None else Claim.draft_state == state)
-             .options(selectinload(Claim.relays), selectinload(Claim.report)).order_by(Claim.date_start, Claim.id))
+             .options(selectinload(Claim.relays)).order_by(Claim.date_start, Claim.id))
     return [DraftView(claim_dict(claim, index, event_id), claim.draft_state, dict(claim.draft or {}),
                       claim.draft_settled_by, claim.draft_settled_at, claim.draft_reason)
             for claim, event_id in session.execute(query)]

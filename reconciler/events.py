@@ -152,7 +152,7 @@ def event_details(session: Session, flt: EventFilter = EventFilter(), event_ids:
     index = index or SourceIndex.load(session)
     members: dict[int, list[tuple[Claim, ClaimLink]]] = defaultdict(list)
     claims_query = (select(Claim, ClaimLink).join(ClaimLink, ClaimLink.claim_id == Claim.id)
-                    .options(selectinload(Claim.relays), selectinload(Claim.report)))
+                    .options(selectinload(Claim.relays)))
     for claim, link in select_in(session, claims_query, ClaimLink.event_id, ids, CHUNK):
         members[link.event_id].append((claim, link))
     lineage: dict[int, list[dict]] = defaultdict(list)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from . import given as given_fields
 from .claims import claim_dict
-from .db import CHUNK, select_in
+from .db import CHUNK, chunks, select_in
 from .deskplaces import desk_gazetteer
 from .errors import UnsupportedExport
 from .events import EventFilter, event_details
@@ -75,9 +75,14 @@ class Export:
 
 @dataclass(frozen=True)
 class _ClaimRow:
-    stored: Claim         # the claim as stored, with its relays and report
+    stored: Any           # the claim's stored row: id, lon, lat, place_key, draft_state, draft
     data: dict            # claim_dict: the fields as given, the parsed forms, ids
     event: dict | None    # the event it belongs to, as event_details gives it
+    given: dict           # the fields exactly as given (reconciler.given)
+
+
+# What an export reads of a stored claim besides what event_details built from it.
+_STORED = (Claim.id, Claim.lon, Claim.lat, Claim.place_key, Claim.draft_state, Claim.draft)
 
 
 def export(session: Session, kind: str, format: str, flt: EventFilter = EventFilter(), *,
@@ -109,7 +114,7 @@ def export(session: Session, kind: str, format: str, flt: EventFilter = EventFil
     if format == "json":
         return Export(kind, format, [r.data | {"event": _event_brief(r.event)} for r in rows], len(rows))
     if format == "jsonl":
-        return Export(kind, format, [as_given(given_fields.of_claim(r.stored)) | _draft_member(r.stored) for r in rows],
+        return Export(kind, format, [as_given(r.given) | _draft_member(r.stored) for r in rows],
                       len(rows))
     return _claims_geojson(session, rows)
 
@@ -133,13 +138,15 @@ def _claim_rows(session: Session, flt: EventFilter, events: list[dict], index: S
 
     The claims of the events are read by their links to those events only, and their data is
     what event_details already built (less ``date_label``, which `claims --json` has not); the
-    claims themselves are those it loaded, with their relays and reports."""
+    fields as given are read a chunk at a time (reconciler.given)."""
     by_id = {c["id"]: ({k: v for k, v in c.items() if k != "date_label"}, e)
              for e in events for c in e["claim_details"]}
-    query = (select(Claim).join(ClaimLink, ClaimLink.claim_id == Claim.id)
-             .options(selectinload(Claim.relays), selectinload(Claim.report)))
-    rows = [_ClaimRow(stored, *by_id[stored.id])
-            for (stored,) in select_in(session, query, ClaimLink.event_id, [e["id"] for e in events], CHUNK)]
+    query = select(*_STORED).join(ClaimLink, ClaimLink.claim_id == Claim.id)
+    stored = list(select_in(session, query, ClaimLink.event_id, [e["id"] for e in events], CHUNK))
+    given = {}
+    for part in chunks([row.id for row in stored], 5000):
+        given.update(given_fields.by_id(session, part))
+    rows = [_ClaimRow(row, *by_id[row.id], given[row.id]) for row in stored]
     if flt == EventFilter():
         rows += _unmatched_rows(session, index)
     return sorted(rows, key=lambda r: (r.data["parsed"]["date"]["start"], r.data["id"]))
@@ -153,8 +160,9 @@ def _unmatched(query: Select) -> Select:
 
 
 def _unmatched_rows(session: Session, index: SourceIndex) -> list[_ClaimRow]:
-    query = _unmatched(select(Claim, ClaimLink.event_id).options(selectinload(Claim.relays), selectinload(Claim.report)))
-    return [_ClaimRow(claim, claim_dict(claim, index, event_id), None) for claim, event_id in session.execute(query)]
+    query = _unmatched(select(Claim, ClaimLink.event_id).options(selectinload(Claim.relays)))
+    return [_ClaimRow(claim, claim_dict(claim, index, event_id), None, given_fields.of_claim(claim))
+            for claim, event_id in session.execute(query)]
 
 
 def _event_brief(event: dict | None) -> dict | None:
@@ -188,7 +196,7 @@ def _claims_table(rows: list[_ClaimRow]) -> Table:
     out = []
     for r in rows:
         e = r.event
-        out.append(_contract_cells(given_fields.of_claim(r.stored)) + [
+        out.append(_contract_cells(r.given) + [
             r.data["id"], r.data["parsed"]["origin"], r.data["event_id"], e and e["status"], e and e["reason"],
             e and _cell(e["origins"])])
     return Table(CLAIM_FIELDS + CLAIM_EXTRA_COLUMNS, out)

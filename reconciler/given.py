@@ -2,28 +2,30 @@
 
 A claim is kept exactly as its file gave it (``show --json``, ``export --format jsonl``, the
 record of a change, a fingerprint worked out again), but almost every field it gave is stored
-already, as written, in a column of its own (``place_text``, ``killed_text``, …), in its relays
-(``via``) or in its report (``report``, ``published``). The ``raw`` column keeps only the rest:
-what the columns do not hold exactly as given. For most claims that is nothing, and ``raw`` is
-``[]``; a claim that gave ``"killed": 2`` (a number; the column holds the text "2"), a field with
-spaces around it, or a report title written otherwise than the report's first claim wrote it
-keeps that field, and a claim that left out ``stance`` (the column says "asserts") keeps its
-name in the list of fields not given.
+already, as written, in a column of its own (``place_text``, ``killed_text``, …) or in its relays
+(``via``). The ``raw`` column keeps only the rest: what those do not hold exactly as given, and
+the report's title and date (``report``, ``published``: the reports table keeps the first claim's
+and no content hash covers it, so a claim keeps its own). For most claims that is the report
+alone; a claim that gave ``"killed": 2`` (a number; the column holds the text "2"), a field with
+spaces around it or ``-0.0`` (a float column gives 0.0 back) keeps that field too, and a claim
+that left out ``stance`` (the column says "asserts") keeps its name in the list of fields not
+given.
 
 The stored form is a JSON array, ``[]``, ``[{field: value as given}]`` or ``[{…}, [fields not
 given]]``, so that a claim stored whole (a JSON object: written before this form existed) reads
 as it always did. The order of the fields is the contract's (``CLAIM_FIELDS``), as every reader
 gives them.
 
-This works because a claim's columns, relays and report are written only with its fields as
-given (an import, a re-import that corrects it) and never alone: a report is never rewritten,
-and the tool's own readings (dates, places, figures, categories) are other columns. The content
-hash of a claim (reconciler.content) covers the stored form, so a field changed behind the tool's
-back is found wherever it is stored.
+This works because a claim's columns and relays are written only with its fields as given (an
+import, a re-import that corrects it) and never alone; the tool's own readings (dates, places,
+figures, categories) are other columns. The content hash of a claim (reconciler.content) covers
+its columns, the stored form and its relays, so a field changed behind the tool's back is found
+wherever it is stored.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any, Iterable, Mapping, Sequence
 
 import sqlalchemy as sa
@@ -37,28 +39,19 @@ HELD_COLUMNS = {"ref": "ref", "source": "source_text", "date": "date_text", "pla
                 "actor": "actor_text", "victims": "victims_text", "killed": "killed_text",
                 "wounded": "wounded_text", "stance": "stance", "text": "text", "lang": "lang", "note": "note"}
 
-_CLAIMS = sa.table("claims", sa.column("id", sa.Integer), sa.column("raw", sa.JSON), sa.column("report_id", sa.Integer),
+_CLAIMS = sa.table("claims", sa.column("id", sa.Integer), sa.column("raw", sa.JSON),
                    *(sa.column(name) for name in HELD_COLUMNS.values()))
-_REPORTS = sa.table("reports", sa.column("id", sa.Integer), sa.column("title", sa.Text),
-                    sa.column("published_text", sa.String))
 _RELAYS = sa.table("claim_relays", sa.column("claim_id", sa.Integer), sa.column("position", sa.Integer),
                    sa.column("source_text", sa.String))
 CHUNK = 500
 
 
-def held(columns: Mapping[str, Any], via: Sequence[str], report: tuple[str | None, str | None] | None) -> dict:
-    """What a claim's columns (by column name), relays (``via``, nearest the reader first) and
-    report (its title and published text, or None) hold of its fields, by field name; a column
-    that holds nothing (NULL) holds no field."""
+def held(columns: Mapping[str, Any], via: Sequence[str]) -> dict:
+    """What a claim's columns (by column name) and relays (``via``, nearest the reader first)
+    hold of its fields, by field name; a column that holds nothing (NULL) holds no field."""
     found = {field: columns[column] for field, column in HELD_COLUMNS.items() if columns[column] is not None}
     if via:
         found["via"] = list(via)
-    if report is not None:
-        title, published = report
-        if title is not None:
-            found["report"] = title
-        if published is not None:
-            found["published"] = published
     return found
 
 
@@ -70,7 +63,9 @@ def stored_form(given: Mapping[str, Any], holds: Mapping[str, Any]) -> list:
     rest = {}
     for name, value in given.items():
         kept = holds.get(name, _NOTHING)
-        if type(value) is not type(kept) or value != kept:
+        # (-0.0 always: SQLite's REAL column gives 0.0 back)
+        if type(value) is not type(kept) or value != kept or (type(value) is float and math.copysign(1.0, value) < 0
+                                                               and value == 0.0):
             rest[name] = value
     absent = [name for name in holds if name not in given]
     if absent:
@@ -100,36 +95,30 @@ def restore(stored: Any, holds: Mapping[str, Any]) -> dict:
 
 def of_claim(claim) -> dict:
     """The fields as given of a claim loaded as a model (reconciler.models.Claim), its relays
-    and report loaded with it or on demand."""
+    loaded with it or on demand."""
     if isinstance(claim.raw, dict):
         return claim.raw
-    report = claim.report
     return restore(claim.raw, held({column: getattr(claim, column) for column in HELD_COLUMNS.values()},
-                                   [relay.source_text for relay in claim.relays],
-                                   None if report is None else (report.title, report.published_text)))
+                                   [relay.source_text for relay in claim.relays]))
 
 
 def by_id(conn, ids: Iterable[int]) -> dict[int, dict]:
     """The fields as given of the claims ``ids`` (a Connection or Session), read a chunk at a
-    time: ``raw``, then the columns, relays and reports of the claims not stored whole (a
-    migration of a schema older than their columns reads claims all stored whole)."""
+    time: ``raw``, then the columns and relays of the claims not stored whole (a migration of a
+    schema older than their columns reads claims all stored whole)."""
     raws = {claim_id: raw for claim_id, raw in select_in(conn, sa.select(_CLAIMS.c.id, _CLAIMS.c.raw), _CLAIMS.c.id,
                                                         list(ids), CHUNK)}
     given = {claim_id: raw for claim_id, raw in raws.items() if isinstance(raw, dict)}
     partial = sorted(claim_id for claim_id in raws if claim_id not in given)
     if not partial:
         return given
-    rows = select_in(conn, sa.select(_CLAIMS.c.id, _CLAIMS.c.report_id, *(_CLAIMS.c[c] for c in HELD_COLUMNS.values())),
+    rows = select_in(conn, sa.select(_CLAIMS.c.id, *(_CLAIMS.c[c] for c in HELD_COLUMNS.values())),
                      _CLAIMS.c.id, partial, CHUNK)
     columns = {row.id: row._mapping for row in rows}
     via: dict[int, list[str]] = {}
     relays = sa.select(_RELAYS.c.claim_id, _RELAYS.c.source_text).order_by(_RELAYS.c.claim_id, _RELAYS.c.position)
     for claim_id, text in select_in(conn, relays, _RELAYS.c.claim_id, partial, CHUNK):
         via.setdefault(claim_id, []).append(text)
-    wanted = sorted({row["report_id"] for row in columns.values() if row["report_id"] is not None})
-    reports = {rid: (title, published) for rid, title, published in select_in(
-        conn, sa.select(_REPORTS.c.id, _REPORTS.c.title, _REPORTS.c.published_text), _REPORTS.c.id, wanted, CHUNK)}
     for claim_id in partial:
-        row = columns[claim_id]
-        given[claim_id] = restore(raws[claim_id], held(row, via.get(claim_id, ()), reports.get(row["report_id"])))
+        given[claim_id] = restore(raws[claim_id], held(columns[claim_id], via.get(claim_id, ())))
     return given

@@ -95,8 +95,6 @@ class _Importer:
         self.session, self.user, self.normaliser = session, user, normaliser
         self.index = SourceIndex.load(session)
         self.reports: dict[str, int] = {}
-        # Each report's title and published text as stored: what a claim's `raw` need not repeat (reconciler.given).
-        self.report_texts: dict[int, tuple[str | None, str | None]] = {}
         self.summary = ImportSummary()
         # Claims this import added or restored: given again later in the file, they are unchanged
         # (their hashes are recorded when the import ends, so the tamper check must not see them).
@@ -129,11 +127,7 @@ class _Importer:
             if title is not None:
                 first.setdefault(_report_key(title), claim)
         keys = [k for k in first if k not in self.reports]
-        for key, report_id, title, published in select_in(
-                self.session, select(Report.title_key, Report.id, Report.title, Report.published_text),
-                Report.title_key, keys, CHUNK):
-            self.reports[key] = report_id
-            self.report_texts[report_id] = (title, published)
+        self.reports.update(select_in(self.session, select(Report.title_key, Report.id), Report.title_key, keys, CHUNK))
         missing = [k for k in keys if k not in self.reports]
         rows = []
         for key in missing:
@@ -146,7 +140,6 @@ class _Importer:
         for report_id, row in zip(reserve_ids(self.session, "reports", len(rows)), rows):
             row["id"] = report_id
             self.reports[row["title_key"]] = report_id
-            self.report_texts[report_id] = (row["title"], row["published_text"])
         insert_rows(self.session, core(Report), rows)
 
     def report_id(self, title: str | None) -> int | None:
@@ -154,10 +147,9 @@ class _Importer:
 
     def row(self, claim: ClaimInput, fp: str, derived: dict | None = None) -> dict:
         text = claim.texts()
-        report_id = self.report_id(text["report"])
         row = {
             "ref": text["ref"], "source_id": self.source_id(claim.source), "source_text": claim.source,
-            "report_id": report_id, "date_text": str(claim.raw["date"]),
+            "report_id": self.report_id(text["report"]), "date_text": str(claim.raw["date"]),
             "place_text": text["place"], "region_text": text["region"],
             "lat": claim.lat, "lon": claim.lon, "type_text": text["type"],
             "target_text": text["target"],
@@ -172,8 +164,8 @@ class _Importer:
             "draft_state": "draft" if claim.draft is not None else None, "draft": claim.draft,
             "draft_settled_by": None, "draft_settled_at": None, "draft_reason": None,
         } | (derived if derived is not None else _derived(claim, text, self.normaliser))
-        # Only what the columns, relays and report do not hold as given (reconciler.given).
-        row["raw"] = given.stored_form(claim.raw, given.held(row, claim.via, self.report_texts.get(report_id)))
+        # Only what the columns and relays do not hold as given (reconciler.given).
+        row["raw"] = given.stored_form(claim.raw, given.held(row, claim.via))
         return row
 
     def relays(self, claim_id: int, claim: ClaimInput) -> list[dict]:
@@ -616,7 +608,12 @@ def _restore_deleted(importer: _Importer, ids: list[int], claims: list[ClaimInpu
     it). Returns the ids that stay new, and the ids taken back."""
     session, deleted = importer.session, importer.deleted
     kept, restored = [], []
-    for (_kind, new_id, _), (digest, _run) in sorted(content.hashes(session, "claim", ids).items()):
+    found = content.hashes(session, "claim", ids)
+    whole = _as_stored_whole(importer, [key[1] for key, (digest, _run) in found.items() if digest not in deleted],
+                             claims, ids)
+    for (_kind, new_id, _), (digest, _run) in sorted(found.items()):
+        if digest not in deleted and new_id in whole:
+            digest = whole[new_id]   # stored whole, as the claim deleted was (reconciler.given)
         old_id = deleted.pop(digest, None)
         if old_id is None:
             kept.append(new_id)
@@ -631,6 +628,28 @@ def _restore_deleted(importer: _Importer, ids: list[int], claims: list[ClaimInpu
         importer.written.add(old_id)
         restored.append(old_id)
     return kept, restored
+
+
+def _as_stored_whole(importer: _Importer, new_ids: list[int], claims: list[ClaimInput],
+                     ids: list[int]) -> dict[int, str]:
+    """A claim deleted outside reconcile by a version that stored claims whole (``raw`` the
+    whole claim: reconciler.given) was recorded with that row's hash. For the new claims
+    ``new_ids`` (of ``ids``, given as ``claims``) that match no deleted claim: each stored whole
+    and hashed. Those whose hash then matches a deleted claim stay stored whole (as it was) and
+    their hash is returned, by id; the others are stored as before."""
+    if not new_ids:
+        return {}
+    session, table = importer.session, core(Claim)
+    given_of = {claim_id: claims[ids.index(claim_id)].raw for claim_id in new_ids}
+    stored_now = dict(select_in(session, select(Claim.id, Claim.raw), Claim.id, new_ids, CHUNK))
+    rewrite = table.update().where(table.c.id == bindparam("w_id")).values(raw=bindparam("w_raw"))
+    session.connection().execute(rewrite, [{"w_id": i, "w_raw": given_of[i]} for i in new_ids])
+    matched = {key[1]: digest for key, (digest, _run) in content.hashes(session, "claim", new_ids).items()
+               if digest in importer.deleted}
+    back = [{"w_id": i, "w_raw": stored_now[i]} for i in new_ids if i not in matched]
+    if back:
+        session.connection().execute(rewrite, back)
+    return matched
 
 
 def _mark_old_neighbours(session: Session, moved: list[tuple[date, date]]) -> None:

@@ -21,25 +21,30 @@ GIVEN = {"ref": "r1", "source": "Army", "via": ["dpa"], "report": "dpa, 7 April"
          "stance": "asserts", "text": "Two soldiers were killed.", "lang": "en"}
 
 
-def test_a_claim_its_columns_hold_whole_stores_nothing_more():
-    holds = held(COLUMNS, ["dpa"], ("dpa, 7 April", "2021-04-07"))
-    assert holds == GIVEN
-    assert stored_form(GIVEN, holds) == []
-    assert restore([], holds) == GIVEN
-    assert list(restore([], holds)) == [name for name in CLAIM_FIELDS if name in GIVEN]
+def test_a_claim_its_columns_hold_whole_stores_only_its_report():
+    holds = held(COLUMNS, ["dpa"])
+    # The report's title and date are the claim's own: the reports table keeps the first claim's.
+    assert holds == {k: v for k, v in GIVEN.items() if k not in ("report", "published")}
+    assert stored_form(GIVEN, holds) == [{"report": "dpa, 7 April", "published": "2021-04-07"}]
+    assert restore(stored_form(GIVEN, holds), holds) == GIVEN
+    assert list(restore(stored_form(GIVEN, holds), holds)) == [name for name in CLAIM_FIELDS if name in GIVEN]
+    no_report = {k: v for k, v in GIVEN.items() if k not in ("report", "published")}
+    assert stored_form(no_report, holds) == [] and restore([], holds) == no_report
 
 
 def test_what_the_columns_hold_otherwise_is_kept_as_given():
-    # A number where the column holds its text, spaces the column left out, a report title
-    # written otherwise than the report's first claim wrote it, a stance not given ("asserts").
-    given = dict(GIVEN, killed=2, place=" Avdiivka ", report="DPA,  7 April", lat=48.1)
+    # A number where the column holds its text, spaces the column left out, a stance not given
+    # ("asserts"), -0.0 (a float column gives 0.0 back).
+    given = dict(GIVEN, killed=2, place=" Avdiivka ", lat=-0.0, lon=48.1)
     del given["stance"]
-    holds = held(COLUMNS | {"place_text": "Avdiivka", "lat": 48.1}, ["dpa"], ("dpa, 7 April", "2021-04-07"))
+    holds = held(COLUMNS | {"place_text": "Avdiivka", "lat": 0.0, "lon": 48.1}, ["dpa"])
     stored = stored_form(given, holds)
-    assert stored == [{"place": " Avdiivka ", "report": "DPA,  7 April", "killed": 2}, ["stance"]]
+    assert stored == [{"report": "dpa, 7 April", "published": "2021-04-07", "place": " Avdiivka ", "lat": -0.0,
+                       "killed": 2}, ["stance"]]
     assert restore(stored, holds) == given
-    # Through JSON, as the column keeps it: 2 stays a number, 48.1 the same float.
-    assert restore(json.loads(json.dumps(stored)), holds) == given
+    # Through JSON, as the column keeps it: 2 stays a number, -0.0 its sign, 48.1 the same float.
+    back = restore(json.loads(json.dumps(stored)), holds)
+    assert back == given and str(back["lat"]) == "-0.0"
 
 
 def test_equal_is_of_the_same_type():
@@ -52,7 +57,7 @@ def test_equal_is_of_the_same_type():
 def test_a_claim_stored_whole_reads_as_it_was():
     # Written before `raw` kept only the rest: a JSON object, whatever the columns hold.
     whole = {"source": "Army", "date": "2021-04-06", "killed": "two"}
-    assert restore(whole, held(COLUMNS, [], None)) is whole
+    assert restore(whole, held(COLUMNS, [])) is whole
 
 
 _VALUES = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False),
@@ -69,29 +74,29 @@ def test_any_claim_comes_back_exactly_as_given(given, holds):
 
 
 def test_import_export_and_show_give_every_claim_exactly_as_given(desk: Desk):
-    # One report named by three claims written three ways: the same report ("dpa,  7 April",
-    # spaces) whose stored title is the first's, and another ("DPA", case); a claim with a
-    # number, spaces and no stance; one with no ref, no relay and no report.
+    # One report named by claims written two ways (its key leaves out the spaces) and another
+    # ("DPA", case); a claim with a number, spaces, -0.0 and no stance; one with no ref, no
+    # relay and no report.
     claims = [
         {"ref": "a", "source": "Army", "via": ["dpa"], "report": "dpa, 7 April", "published": "2021-04-07",
          "date": "2021-04-06", "place": "Avdiivka", "killed": "two", "stance": "asserts", "text": "Two killed."},
         {"ref": "a2", "source": "Army", "via": ["dpa"], "report": "dpa,  7 April", "published": "2021-04-06",
          "date": "2021-04-05", "place": "Avdiivka", "wounded": "one", "stance": "asserts"},
         {"ref": "b", "source": " Army ", "via": [" dpa", "AFP"], "report": "DPA,  7 April", "published": "2021-04-08",
-         "date": "2021-04-06", "place": "Avdeevka", "killed": 2, "lat": 48.139, "lon": 37.742, "note": ""},
+         "date": "2021-04-06", "place": "Avdeevka", "killed": 2, "lat": -0.0, "lon": 37.742, "note": ""},
         {"source": "Monitors", "date": "2021-04-06", "wounded": "at least 3", "type": "shelling"},
     ]
     result = desk("import", desk.write_jsonl("claims.jsonl", claims))
     assert result.exit_code == 0, result.output
     stored = dict(desk.query("SELECT coalesce(ref, ''), raw FROM claims"))
-    # The first claim's fields are all held by its columns, relays and report: nothing more stored.
-    assert json.loads(stored["a"]) == []
+    # Every field but the report's is held by the columns and relays: the report stays the claim's.
+    assert json.loads(stored["a"]) == [{"report": "dpa, 7 April", "published": "2021-04-07"}]
     assert json.loads(stored[""]) == [{}, ["stance"]]
-    # The same report as "a"'s (its key leaves out the spaces): the title and date as written.
     assert json.loads(stored["a2"]) == [{"report": "dpa,  7 April", "published": "2021-04-06"}]
-    # "DPA,  7 April" is another report than "dpa, 7 April" (case), stored as the claim wrote it;
-    # the relays and the source are stored without their spaces; the number is a number.
-    assert json.loads(stored["b"]) == [{"source": " Army ", "via": [" dpa", "AFP"], "killed": 2}, ["stance"]]
+    # The relays and the source are stored without their spaces; the number is a number; the
+    # float column gives 0.0 back for -0.0.
+    assert json.loads(stored["b"]) == [{"source": " Army ", "via": [" dpa", "AFP"], "report": "DPA,  7 April",
+                                        "published": "2021-04-08", "lat": -0.0, "killed": 2}, ["stance"]]
     # An empty field is no field given (as before: the reader leaves it out).
     expected = [claims[0], claims[1], {k: v for k, v in claims[2].items() if k != "note"}, claims[3]]
     assert desk.given() == {c.get("ref"): c for c in expected}

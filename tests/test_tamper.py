@@ -232,6 +232,25 @@ def test_import_restores_a_claim_deleted_outside_reconcile_under_its_own_id(desk
     assert [(e["id"], e["status"]) for e in events(desk)] == [(1, "unverified")]
 
 
+@pytest.mark.parametrize("ref, claim", [("a", 1), ("b", 2)], ids=["first: the new row is renumbered", "last"])
+def test_import_restores_a_claim_stored_whole_by_a_version_before_and_deleted_outside(desk, ref, claim):
+    # A version before stored a claim whole (raw the whole claim, reconciler.given), and the trail
+    # recorded that row; the claim was then deleted outside reconcile.
+    shelling(desk)
+    whole = json.dumps(next(c for c in CLAIMS if c["ref"] == ref))
+    desk.execute("UPDATE claims SET raw = ? WHERE ref = ?", whole, ref)
+    ran(desk, "audit", "accept", "--reason", "as a version before stored it")
+    desk.execute("DELETE FROM claims WHERE ref = ?", ref)
+    result = ran(desk, "import", "claims.jsonl")
+    assert result.stdout == ("claims.jsonl: added 0, updated 0, already stored 1, restored 1 "
+                             f"(changed outside reconcile: claim {claim})\n")
+    # Its own id back, stored whole as it was; the other claim as this version stores it.
+    assert desk.query("SELECT id, ref FROM claims ORDER BY id") == [(1, "a"), (2, "b")]
+    assert [json.loads(raw) for (raw,) in desk.query("SELECT raw FROM claims WHERE ref = ?", ref)] == [json.loads(whole)]
+    assert desk.query("SELECT raw FROM claims WHERE ref != ?", ref) == [('[{}, ["stance"]]',)]   # no stance given
+    intact(desk)
+
+
 def test_audit_accept_records_rows_as_they_are_now(desk):
     shelling(desk)
     desk.execute("UPDATE sources SET side = 'South' WHERE name = 'Army'")
