@@ -56,8 +56,8 @@ def held(columns: Mapping[str, Any], via: Sequence[str]) -> dict:
 
 
 def stored_form(given: Mapping[str, Any], holds: Mapping[str, Any]) -> list:
-    """What the ``raw`` column stores of a claim given as ``given`` whose columns, relays and
-    report hold ``holds`` (:func:`held`): the module's docstring. Equal means of the same type
+    """What the ``raw`` column stores of a claim given as ``given`` whose columns and relays
+    hold ``holds`` (:func:`held`): the module's docstring. Equal means of the same type
     too, as JSON writes them: 2 is not "2", nor 2.0, nor True. (What the columns hold is text,
     floats and a list of text, so two lists equal are lists of the same text.)"""
     rest = {}
@@ -78,7 +78,7 @@ _NOTHING = object()
 
 def restore(stored: Any, holds: Mapping[str, Any]) -> dict:
     """A claim's fields as given, in the contract's order, from its ``raw`` column as stored
-    and what its columns, relays and report hold (:func:`held`). A JSON object is a claim
+    and what its columns and relays hold (:func:`held`). A JSON object is a claim
     stored whole, and is given back as it is."""
     if isinstance(stored, dict):
         return stored
