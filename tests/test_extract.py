@@ -603,7 +603,9 @@ def test_extract_headline_pronoun_speaker_is_not_another_headlines_speaker(tmp_p
     ("en", "Two men aged between 20 and 45 were killed in Bakhmut, police said.", ("Two", None, "men", "Bakhmut")),
     ("en", "Two women, aged 60 and 65, were killed in Nikopol, the regional governor said.",
      ("Two", None, "women", "Nikopol")),
-    ("en", "A man aged 62 and 3 children were killed in Kharkiv, the governor said.", (1, None, "man", "Kharkiv")),
+    # (…and two kinds of civilian, neither a whole of the other, are summed: it was 1, the man alone.)
+    ("en", "A man aged 62 and 3 children were killed in Kharkiv, the governor said.",
+     ("4", None, "man and children", "Kharkiv")),
     ("uk", "Двоє чоловіків віком 40 і 45 років загинули в Херсоні, повідомила поліція.",
      ("Двоє", None, "чоловіків", "Херсоні")),
     ("uk", "Жінка віком 62 роки загинула в Херсоні, повідомила поліція.", (1, None, "Жінка", "Херсоні")),
@@ -1448,3 +1450,18 @@ def test_extract_a_sentence_that_turns_to_another_place_drafts_each_toll_at_its_
     drafts = drafts_of(lang, text)
     assert [{name: d.get(name) for name in want} for d, want in zip(drafts, expected)] == expected
     assert len(drafts) == len(expected)
+
+
+@pytest.mark.parametrize("text, killed, victims", [
+    # Two kinds of civilian, neither a whole that may hold the other: summed (it was the first group's).
+    ("Two women and a child were killed in Kherson, the governor said.", "3", "women and child"),
+    ("A man and two boys were killed in Kherson, the governor said.", "3", "man and boys"),
+    # A whole first ("civilians", "residents"): the second may be its part, so the first's figure.
+    ("Three civilians and two children were killed in Kherson, the governor said.", "Three", "civilians"),
+    ("Five residents and two women were killed in Kherson, the governor said.", "Five", "residents"),
+    # Military and civilian, as before.
+    ("Two soldiers and three civilians were killed in Kherson, the governor said.", "5", "soldiers and civilians"),
+])
+def test_extract_sums_groups_of_civilians_only_when_surely_apart(text, killed, victims):
+    [draft] = drafts_of("en", text)
+    assert (draft.get("killed"), draft.get("victims")) == (killed, victims)

@@ -460,8 +460,9 @@ def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: 
             rules: LanguageRules) -> tuple[int, Casualty] | None:
     """A toll told by groups from word ``j`` (before word ``stop``): "two soldiers and three
     civilians", "3 soldiers, 2 civilians", "дві дитини та троє військових". Summed only when the
-    groups are surely apart: military and civilian, one group each, and only exact figures or
-    lower bounds ("at least two"). A whole and then a part of it ("22 civilians, 3 children")
+    groups are surely apart: military and civilian, or two kinds of civilian neither of which is
+    a whole (:func:`_civilians_apart`), one group each, and only exact figures or lower bounds
+    ("at least two"). A whole and then a part of it ("22 civilians, 3 children")
     is the whole's figure. Returns (the word after the last group, the sum: exact when every figure
     is, else at least the sum of the lows); None when the words from ``j`` are no such list."""
     groups: list[tuple[str, str]] = []
@@ -496,7 +497,7 @@ def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: 
         whole, part = _figure(figure), _figure(groups[1][0])
         if whole is not None and part is not None and part <= whole:
             return j, Casualty(figure, victims, "figure_of_whole_group", whole)
-    if len(groups) != 2 or set(kinds) != {"military", "civilian"}:
+    if len(groups) != 2 or not (set(kinds) == {"military", "civilian"} or _civilians_apart(groups, kinds)):
         return None
     try:
         parsed = [parse_figure(figure) for figure, _victims_text in groups]
@@ -510,6 +511,15 @@ def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: 
     exact = all(p.high == p.low for p in parsed)
     victims = f" {rules.group_and_written} ".join(v for _f, v in groups)
     return j, Casualty(str(low) if exact else f"{rules.at_least} {low}", victims, "figure_sum_of_groups", low)
+
+
+def _civilians_apart(groups: list[tuple[str, str]], kinds: list[str | None]) -> bool:
+    """Whether two groups of civilians are surely apart: each names its own kind of person
+    ("two women and a child", "дві жінки та дитина"), neither a whole that may hold the other
+    ("civilians", "residents": victims_wholes in common.yaml; "three civilians and two children"
+    stays the first group's figure)."""
+    whole = common_rules().victims_whole
+    return kinds == ["civilian", "civilian"] and not any(whole.search(ascii_key(v)) for _f, v in groups)
 
 
 def _whole_then_part(groups: list[tuple[str, str]], kinds: list[str | None]) -> bool:
