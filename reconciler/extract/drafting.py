@@ -169,8 +169,7 @@ def extract(document: Document, options: ExtractOptions = ExtractOptions(),
                         place = find_place(reading.text.replace(clause, " ", 1), rules, gazetteer, speaker)
                     if place.place is None:
                         place = find_place(reading.text, rules, gazetteer, speaker)
-                if place.place is None and place.region is None and reading.incident and reading.text != read:
-                    # (a part of the sentence that names a region of its own is not placed by the rest)
+                if place.place is None and reading.incident and reading.text != read:
                     place = find_place(read, rules, gazetteer, speaker)
                 item = _Pending(reading, when, place, (p + 1, s + 1), sentence, rules.lang, order)
                 if reading.incident:
@@ -205,34 +204,7 @@ def _readings(sentence: str, rules: LanguageRules, names: _Names, headline: bool
             return [one, other]
     if reading.attribution is None and not reading.incident and not (headline and sentence.strip()):
         return []
-    return _contrasted(sentence, reading, rules, names, headline) or [reading]
-
-
-def _contrasted(sentence: str, reading: Reading, rules: LanguageRules, names: _Names,
-                headline: bool) -> list[Reading] | None:
-    """"Two were killed in Avdiivka, while three were wounded in Marinka": a sentence that turns
-    (``contrast``) from one place's toll to another's, read as two, each with its own toll and
-    place (or region) and the whole sentence's speaker; None when either side tells no casualty
-    or names no place or region of its own, or the sentence denies (a place of one side never
-    takes the other's toll)."""
-    if rules.contrast is None or not reading.incident or reading.denies or reading.denier or names.gazetteer is None:
-        return None
-    turn = rules.contrast.search(sentence)
-    if turn is None:
-        return None
-    sides = [read_sentence(part, rules, names.known, headline)
-             for part in (sentence[:turn.start()], sentence[turn.end():])]
-    speaker = reading.attribution.speaker if reading.attribution else None
-    # Each side's own where: its place, else a region it names ("На Київщині …").
-    wheres = [find_place(side.text, rules, names.gazetteer, speaker) for side in sides]
-    keys = [(w.place.place.geonameid if w.place else None, None if w.place else w.region) for w in wheres]
-    if not all(side.incident and not side.denies and not side.denier for side in sides) \
-            or (None, None) in keys or keys[0] == keys[1]:
-        return None
-    for side in sides:
-        side.attribution = side.attribution or reading.attribution
-        side.hedges = side.hedges or reading.hedges
-    return sides
+    return [reading]
 
 
 # An elided second toll ("… and one in Chasiv Yar") is a breakdown's part with its first, never

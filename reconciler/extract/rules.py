@@ -96,7 +96,6 @@ class LanguageRules:
     group_and: frozenset[str]      # "and" between groups of victims ("two soldiers and three civilians")
     group_and_written: str         # the word that joins the victims of summed groups
     enumerations: tuple[Pattern, ...]
-    contrast: re.Pattern | None    # ", while", ", а", "; ": where a sentence turns to another place's toll
     kind_followers: frozenset[str]
     place_before: frozenset[str]
     place_near: frozenset[str]
@@ -236,7 +235,6 @@ def language_rules(lang: str) -> LanguageRules:
         group_and=frozenset(data.get("group_and", [])),
         group_and_written=(data.get("group_and") or ["and"])[0],
         enumerations=_patterns(data.get("enumerations", [])),
-        contrast=re.compile(data["contrast"], _FLAGS) if data.get("contrast") else None,
         kind_followers=frozenset(data.get("kind_followers", [])),
         place_before=frozenset(data.get("place_before", [])),
         place_near=frozenset(data.get("place_near", [])),

@@ -164,9 +164,6 @@ def find_place(sentence: str, rules: LanguageRules, gazetteer: Gazetteer, speake
             # A capital at the start of a sentence says nothing: only a name as it stands there.
             places, how = _lookup(gazetteer, key, strong) if i > 0 else (gazetteer.exact(key), "gazetteer")
             if not places:
-                if n == 1 and strong and region_text is None and gazetteer.region_named(text) is not None:
-                    region_text, taken = text, 1   # a region's own name after a word of place: "На Київщині"
-                    break
                 continue
             if n == 1 and how == "gazetteer_inflected" and (i == in_name or _adjective_before_name(
                     key, i, tokens, sentence, gazetteer)):
