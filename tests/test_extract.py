@@ -1430,7 +1430,24 @@ def test_extract_false_readings_found_by_third_review(lang, text, expected):
     ("Five residents and two women were killed in Kherson, the governor said.", "Five", "residents"),
     # Military and civilian, as before.
     ("Two soldiers and three civilians were killed in Kherson, the governor said.", "5", "soldiers and civilians"),
+    # A range or a choice of figures is no group's figure: nothing summed (a review found 4, 4 and
+    # "at least 5"; the readings are the version before's).
+    ("Between two and three women and a child were killed in Kherson.", "three", "women"),
+    ("Two or three women and two children were killed in Kherson.", "three", "women"),
+    ("Two to three women and at least two children were killed in Kherson.", "at least two", "children"),
 ])
 def test_extract_sums_groups_of_civilians_only_when_surely_apart(text, killed, victims):
     [draft] = drafts_of("en", text)
     assert (draft.get("killed"), draft.get("victims")) == (killed, victims)
+
+
+@pytest.mark.parametrize("lang, text, killed", [
+    ("uk", "У Херсоні загинули дві жінки та двоє дітей, повідомила поліція.", "4"),
+    ("ru", "В Херсоне погибли две женщины и двое детей, сообщила полиция.", "4"),
+    # A choice of figures written out is no group's figure: not summed (the version before's
+    # reading, the first figure).
+    ("uk", "У Херсоні загинули дві або три жінки та двоє дітей.", "дві"),
+])
+def test_extract_sums_groups_of_civilians_in_ukrainian_and_russian(lang, text, killed):
+    [draft] = drafts_of(lang, text)
+    assert draft.get("killed") == killed

@@ -466,6 +466,8 @@ def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: 
     is the whole's figure. Returns (the word after the last group, the sum: exact when every figure
     is, else at least the sum of the lows); None when the words from ``j`` are no such list."""
     groups: list[tuple[str, str]] = []
+    if j >= 2 and words[j - 1].lower() in rules.figure_alternatives and _figure(words[j - 2].lower()) is not None:
+        return None   # "between two and three women and a child": the first group's figure is a range
     while j < stop:
         found = _figure_from(words, j, rules)
         if found is None:
@@ -479,6 +481,8 @@ def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: 
                 last = t + 1
         if last is None:
             return None
+        if any(w.lower() in rules.figure_alternatives or _figure(w.lower()) is not None for w in words[end:last - 1]):
+            return None   # "two or three women": a choice of figures, no group's
         groups.append(("1" if figure.lower() in rules.article_words else figure, " ".join(words[end:last])))
         j = last
         if j >= stop:
@@ -515,7 +519,7 @@ def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: 
 
 def _civilians_apart(groups: list[tuple[str, str]], kinds: list[str | None]) -> bool:
     """Whether two groups of civilians are surely apart: each names its own kind of person
-    ("two women and a child", "дві жінки та дитина"), neither a whole that may hold the other
+    ("two women and a child", "дві жінки та двоє дітей"), neither a whole that may hold the other
     ("civilians", "residents": victims_wholes in common.yaml; "three civilians and two children"
     stays the first group's figure)."""
     whole = common_rules().victims_whole
