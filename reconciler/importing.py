@@ -608,9 +608,10 @@ def _restore_deleted(importer: _Importer, ids: list[int], claims: list[ClaimInpu
     it). Returns the ids that stay new, and the ids taken back."""
     session, deleted = importer.session, importer.deleted
     kept, restored = [], []
+    claim_of = dict(zip(ids, claims))
     found = content.hashes(session, "claim", ids)
     whole = _as_stored_whole(importer, [key[1] for key, (digest, _run) in found.items() if digest not in deleted],
-                             claims, ids)
+                             claim_of)
     for (_kind, new_id, _), (digest, _run) in sorted(found.items()):
         if digest not in deleted and new_id in whole:
             digest = whole[new_id]   # stored whole, as the claim deleted was (reconciler.given)
@@ -621,7 +622,7 @@ def _restore_deleted(importer: _Importer, ids: list[int], claims: list[ClaimInpu
         if old_id != new_id:
             session.execute(delete(ClaimRelay).where(ClaimRelay.claim_id == new_id))
             session.execute(update(Claim).where(Claim.id == new_id).values(id=old_id))
-            relays = importer.relays(old_id, claims[ids.index(new_id)])
+            relays = importer.relays(old_id, claim_of[new_id])
             if relays:
                 session.connection().execute(core(ClaimRelay).insert(), relays)
         importer.summary.restored_ids.append(old_id)
@@ -630,20 +631,18 @@ def _restore_deleted(importer: _Importer, ids: list[int], claims: list[ClaimInpu
     return kept, restored
 
 
-def _as_stored_whole(importer: _Importer, new_ids: list[int], claims: list[ClaimInput],
-                     ids: list[int]) -> dict[int, str]:
+def _as_stored_whole(importer: _Importer, new_ids: list[int], claim_of: dict[int, ClaimInput]) -> dict[int, str]:
     """A claim deleted outside reconcile by a version that stored claims whole (``raw`` the
     whole claim: reconciler.given) was recorded with that row's hash. For the new claims
-    ``new_ids`` (of ``ids``, given as ``claims``) that match no deleted claim: each stored whole
+    ``new_ids`` (each given as ``claim_of`` says) that match no deleted claim: each stored whole
     and hashed. Those whose hash then matches a deleted claim stay stored whole (as it was) and
     their hash is returned, by id; the others are stored as before."""
     if not new_ids:
         return {}
     session, table = importer.session, core(Claim)
-    given_of = {claim_id: claims[ids.index(claim_id)].raw for claim_id in new_ids}
     stored_now = dict(select_in(session, select(Claim.id, Claim.raw), Claim.id, new_ids, CHUNK))
     rewrite = table.update().where(table.c.id == bindparam("w_id")).values(raw=bindparam("w_raw"))
-    session.connection().execute(rewrite, [{"w_id": i, "w_raw": given_of[i]} for i in new_ids])
+    session.connection().execute(rewrite, [{"w_id": i, "w_raw": claim_of[i].raw} for i in new_ids])
     matched = {key[1]: digest for key, (digest, _run) in content.hashes(session, "claim", new_ids).items()
                if digest in importer.deleted}
     back = [{"w_id": i, "w_raw": stored_now[i]} for i in new_ids if i not in matched]

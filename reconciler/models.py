@@ -185,9 +185,9 @@ class Claim(Stamped, Base):
     text: Mapped[str | None] = mapped_column(Text)
     lang: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
-    # The input fields as given that the other columns, the relays and the report do not hold
-    # exactly so (a JSON array; an object: the claim stored whole). reconciler.given reads the
-    # claim as given back.
+    # The input fields as given that the other columns and the relays do not hold exactly so,
+    # and the report's title and date (a JSON array; an object: the claim stored whole).
+    # reconciler.given reads the claim as given back.
     raw: Mapped[Any] = mapped_column(JSON)
     fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
     # A draft (the import's `draft` member): NULL for a claim a person wrote; 'draft' until a
