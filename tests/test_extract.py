@@ -1447,7 +1447,30 @@ def test_extract_sums_groups_of_civilians_only_when_surely_apart(text, killed, v
     # A choice of figures written out is no group's figure: not summed (the version before's
     # reading, the first figure).
     ("uk", "У Херсоні загинули дві або три жінки та двоє дітей.", "дві"),
+    # A singular noun as the last group, without a figure, is one (it was the first group's
+    # figure): at the end, before a break, before the casualty word, before a word of place.
+    ("uk", "У Херсоні загинули дві жінки та дитина, повідомила поліція.", "3"),
+    ("uk", "Дві жінки та дитина загинули в Херсоні.", "3"),
+    ("uk", "У Херсоні загинули дві жінки та дитина у своєму будинку.", "3"),
+    ("ru", "В Херсоне погибли две женщины и ребёнок, сообщила полиция.", "3"),
+    ("ru", "В Херсоне погибли двое мирных жителей и военный.", "3"),
+    # Not when the noun opens a clause of its own (the child was wounded, not killed), nor after
+    # a whole that may hold it ("civilians"), nor after a choice of figures.
+    ("uk", "У Херсоні загинули дві жінки та дитина отримала поранення.", "дві"),
+    ("ru", "В Херсоне погибли две женщины и ребёнок получил ранения.", "две"),
+    ("uk", "У Херсоні загинули двоє цивільних та дитина.", "двоє"),
+    ("uk", "У Херсоні загинули дві або три жінки та дитина.", "дві"),
 ])
 def test_extract_sums_groups_of_civilians_in_ukrainian_and_russian(lang, text, killed):
     [draft] = drafts_of(lang, text)
     assert draft.get("killed") == killed
+
+
+@pytest.mark.parametrize("lang, text, wounded, victims", [
+    # The accusative of a singular noun after a wounded toll: one more (military and civilian).
+    ("uk", "У Херсоні поранено двох військових і жінку.", "3", "військових і жінку"),
+    ("ru", "Ранены двое военных и женщина.", "3", "военных и женщина"),
+])
+def test_extract_counts_a_bare_singular_group_as_one(lang, text, wounded, victims):
+    [draft] = drafts_of(lang, text)
+    assert (draft.get("wounded"), draft.get("victims")) == (wounded, victims)

@@ -96,6 +96,8 @@ class LanguageRules:
     at_least: str
     group_and: frozenset[str]      # "and" between groups of victims ("two soldiers and three civilians")
     group_and_written: str         # the word that joins the victims of summed groups
+    group_singular: frozenset[str]  # a victim's singular noun, one as a last group: "дві жінки та дитина"
+    group_singular_then: frozenset[str]   # words such a group may be followed by ("… та дитина у Харкові")
     enumerations: tuple[Pattern, ...]
     kind_followers: frozenset[str]
     place_before: frozenset[str]
@@ -236,6 +238,8 @@ def language_rules(lang: str) -> LanguageRules:
         at_least=data.get("at_least", "at least"),
         group_and=frozenset(data.get("group_and", [])),
         group_and_written=(data.get("group_and") or ["and"])[0],
+        group_singular=frozenset(data.get("group_singular", [])),
+        group_singular_then=frozenset(data.get("group_singular_then", [])),
         enumerations=_patterns(data.get("enumerations", [])),
         kind_followers=frozenset(data.get("kind_followers", [])),
         place_before=frozenset(data.get("place_before", [])),

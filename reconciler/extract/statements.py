@@ -491,6 +491,11 @@ def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: 
         if words[j].lower() in rules.group_and and not _BREAK.search(between) and j + 1 < stop \
                 and _figure_from(words, j + 1, rules) is not None:
             j += 1
+        elif words[j].lower() in rules.group_and and not _BREAK.search(between) and j + 1 < stop \
+                and _bare_group(text, words, starts, ends, j + 1, stop, rules):
+            groups.append(("1", words[j + 1]))   # "дві жінки та дитина": the child is one
+            j += 2
+            break
         elif between.strip() != "," or _figure_from(words, j, rules) is None:
             break
     kinds = [victims_category(victims) for _figure_text, victims in groups]
@@ -515,6 +520,19 @@ def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: 
     exact = all(p.high == p.low for p in parsed)
     victims = f" {rules.group_and_written} ".join(v for _f, v in groups)
     return j, Casualty(str(low) if exact else f"{rules.at_least} {low}", victims, "figure_sum_of_groups", low)
+
+
+def _bare_group(text: str, words: list[str], starts: list[int], ends: list[int], j: int, stop: int,
+                rules: LanguageRules) -> bool:
+    """Whether word ``j`` is a victim's singular noun that ends a list of groups without a figure
+    ("дві жінки та дитина": one; ``group_singular``): last before ``stop`` (the casualty word),
+    the end, a break, or a word that may follow the list (``group_singular_then``: "у Харкові"),
+    never the subject of a clause going on ("… та дитина отримала поранення")."""
+    if words[j].lower() not in rules.group_singular or not victims_category(words[j]):
+        return False
+    after = j + 1
+    return after >= stop or bool(_BREAK.search(text, ends[j], starts[after])) \
+        or text[ends[j]:starts[after]].strip() in (".", "!") or words[after].lower() in rules.group_singular_then
 
 
 def _civilians_apart(groups: list[tuple[str, str]], kinds: list[str | None]) -> bool:
