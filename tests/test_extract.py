@@ -1474,3 +1474,19 @@ def test_extract_sums_groups_of_civilians_in_ukrainian_and_russian(lang, text, k
 def test_extract_counts_a_bare_singular_group_as_one(lang, text, wounded, victims):
     [draft] = drafts_of(lang, text)
     assert (draft.get("wounded"), draft.get("victims")) == (wounded, victims)
+
+
+@pytest.mark.parametrize("lang, text, place", [
+    # An acronym is no place, though GeoNames files airport codes among places' names (SVO for
+    # Khimki, HRK for Kharkiv): "the special military operation", not a town near Moscow.
+    ("ru", "Военнослужащий погиб в зоне СВО, сообщили в епархии.", None),
+    ("uk", "Військовий загинув у зоні СВО, повідомили в єпархії.", None),
+    ("en", "A soldier was killed during the SVO, the diocese said.", None),
+    ("en", "Two civilians were killed near HRK, officials said.", None),
+    # A place's own name in capitals is read as ever, in a headline in capitals or not.
+    ("en", "TWO CIVILIANS KILLED IN KHARKIV, OFFICIALS SAY", "KHARKIV"),
+    ("en", "Two killed in LVIV shelling, police said.", "LVIV"),
+])
+def test_extract_reads_no_acronym_as_a_place(lang, text, place):
+    [draft] = drafts_of(lang, text)
+    assert draft.get("place") == place
