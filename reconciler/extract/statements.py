@@ -491,8 +491,8 @@ def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: 
         if words[j].lower() in rules.group_and and not _BREAK.search(between) and j + 1 < stop \
                 and _figure_from(words, j + 1, rules) is not None:
             j += 1
-        elif words[j].lower() in rules.group_and and not _BREAK.search(between) and j + 1 < stop \
-                and _bare_group(text, words, starts, ends, j + 1, stop, rules):
+        elif len(groups) == 1 and words[j].lower() in rules.group_and and not _BREAK.search(between) \
+                and j + 1 < stop and _bare_group(text, words, starts, ends, j + 1, stop, rules):
             groups.append(("1", words[j + 1]))   # "дві жінки та дитина": the child is one
             j += 2
             break
@@ -524,8 +524,9 @@ def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: 
 
 def _bare_group(text: str, words: list[str], starts: list[int], ends: list[int], j: int, stop: int,
                 rules: LanguageRules) -> bool:
-    """Whether word ``j`` is a victim's singular noun that ends a list of groups without a figure
-    ("дві жінки та дитина": one; ``group_singular``): last before ``stop`` (the casualty word),
+    """Whether word ``j`` is a victim's singular noun that ends a list of two groups without a
+    figure ("дві жінки та дитина": one; ``group_singular``; a third group is summed by nobody, so
+    a list of three keeps its first figure): last before ``stop`` (the casualty word),
     the end, a break, or a word that may follow the list (``group_singular_then``: "у Харкові"),
     never the subject of a clause going on ("… та дитина отримала поранення")."""
     if words[j].lower() not in rules.group_singular or not victims_category(words[j]):

@@ -165,7 +165,7 @@ def find_place(sentence: str, rules: LanguageRules, gazetteer: Gazetteer, speake
             places, how = _lookup(gazetteer, key, strong) if i > 0 else (gazetteer.exact(key), "gazetteer")
             if not places:
                 continue
-            if n == 1 and _acronym(text, sentence) and not any(ascii_key(p.name) == key for p in places):
+            if n == 1 and _acronym(text) and not any(ascii_key(p.name) == key for p in places):
                 continue   # "died during the SVO": an acronym, whatever code the gazetteer files it under
             if n == 1 and how == "gazetteer_inflected" and (i == in_name or _adjective_before_name(
                     key, i, tokens, sentence, gazetteer)):
@@ -224,15 +224,12 @@ def _adjective_before_name(key: str, i: int, tokens: list[tuple[str, int, int]],
         and _cyrillic(word) == _cyrillic(after)   # "Над Харковом Shahed": another script, no one name
 
 
-def _acronym(word: str, sentence: str) -> bool:
-    """Whether a word is an acronym: two to four capitals in a sentence not written in capitals
-    ("SVO", "СВО"). GeoNames files airport codes among a place's names (SVO for Khimki, HRK for
-    Kharkiv): such a word names a place only as the place's own name ("LVIV" in a headline in
-    capitals is read as ever)."""
-    if not (2 <= len(word) <= 4 and word.isalpha() and word.isupper()):
-        return False
-    letters = [c for c in sentence if c.isalpha()]
-    return sum(c.isupper() for c in letters) * 2 < len(letters)
+def _acronym(word: str) -> bool:
+    """Whether a word may be an acronym rather than a name: three capitals ("SVO", "СВО").
+    GeoNames files airport codes, of three letters, among a place's names (SVO for Khimki, HRK
+    for Kharkiv; no key under three letters is filed): such a word names a place only as the
+    place's own name ("ЧОП"). Four capitals are names as written ("KIEV", "СУМИ", "LVIV")."""
+    return len(word) == 3 and word.isalpha() and word.isupper()
 
 
 def _cyrillic(word: str) -> bool:
