@@ -1505,3 +1505,25 @@ def test_extract_counts_a_bare_singular_group_as_one(lang, text, wounded, victim
 def test_extract_reads_no_acronym_as_a_place(lang, text, place):
     [draft] = drafts_of(lang, text)
     assert draft.get("place") == place
+
+
+@pytest.mark.parametrize("lang, text, killed, wounded", [
+    # A verb of receiving wounds is glue between a list of groups and its casualty word: the groups
+    # are summed (it was the last group's figure).
+    ("uk", "Двоє військових та троє цивільних отримали поранення в Херсоні.", None, "5"),
+    ("ru", "Двое военных и трое мирных жителей получили ранения в Горловке.", None, "5"),
+    ("en", "Two soldiers and three civilians sustained injuries in Kherson.", None, "5"),
+    # A list after a killed word whose last group is the subject of such a verb is no toll: two
+    # killed and three wounded (it was five killed and none wounded).
+    ("uk", "У Херсоні загинули двоє військових, троє цивільних отримали поранення.", "двоє", "троє"),
+    ("ru", "В Горловке погибли двое военных, трое мирных жителей получили ранения.", "двое", "трое"),
+])
+def test_extract_reads_a_verb_of_receiving_wounds_as_glue(lang, text, killed, wounded):
+    [draft] = drafts_of(lang, text)
+    assert (draft.get("killed"), draft.get("wounded")) == (killed, wounded)
+
+
+def test_extract_keeps_the_wounded_of_another_clause_out_of_a_killed_toll_in_english():
+    # It was five killed; "wounds" after "suffered" is not read as a wounded word (not asserted).
+    [draft] = drafts_of("en", "Shelling killed two soldiers, three civilians suffered wounds.")
+    assert draft.get("killed") == "two"
