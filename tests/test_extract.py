@@ -1527,3 +1527,21 @@ def test_extract_keeps_the_wounded_of_another_clause_out_of_a_killed_toll_in_eng
     # It was five killed; "wounds" after "suffered" is not read as a wounded word (not asserted).
     [draft] = drafts_of("en", "Shelling killed two soldiers, three civilians suffered wounds.")
     assert draft.get("killed") == "two"
+
+
+@pytest.mark.parametrize("lang, text, killed, wounded", [
+    # A list after a killed word ends at a comma: what follows is a clause of its own, so the
+    # groups before it are summed (each was the first group's figure).
+    ("uk", "Внаслідок удару по Одесі загинули дві жінки та двоє дітей, ще п'ятеро людей поранені.", "4", "п'ятеро"),
+    ("uk", "Внаслідок удару по Одесі загинули дві жінки та дитина, ще п'ятеро людей поранені.", "3", "п'ятеро"),
+    ("ru", "Погибли двое военных и трое мирных жителей, ранены три человека.", "5", "три"),
+    ("en", "The attack killed two soldiers and three civilians, the governor said.", "5", None),
+    # A group after a comma that opens a clause of its own, or is no group, is not of the list.
+    ("en", "Shelling killed two soldiers and three civilians, five people were wounded.", "5", "five"),
+    ("en", "The attack killed two soldiers and three civilians, five more were wounded.", "5", "five"),
+    # As before: a list whose last group is the subject of the clause going on is no toll.
+    ("en", "Shelling killed two soldiers, three civilians were wounded.", "two", "three"),
+])
+def test_extract_ends_a_list_of_groups_at_a_comma(lang, text, killed, wounded):
+    [draft] = drafts_of(lang, text)
+    assert (draft.get("killed"), draft.get("wounded")) == (killed, wounded)

@@ -353,7 +353,7 @@ def _casualty(text: str, words: list[str], starts: list[int], ends: list[int], k
             if _part_of(words, k, rules):   # "among the dead are two children"
                 return _at_least(figure, victims, rules)
             groups = _groups(text, words, starts, ends, j, len(words), rules)   # "killed two soldiers and a civilian"
-            if groups is not None and not _clause_goes_on(text, words, starts, groups[0], rules):
+            if groups is not None and not _clause_goes_on(text, words, starts, ends, groups[0], rules):
                 used.update(range(j, groups[0]))
                 return groups[1]
             return Casualty(figure, victims, "figure_after_casualty_word", _figure(figure) or 0)
@@ -468,23 +468,29 @@ def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: 
     groups: list[tuple[str, str]] = []
     if j >= 2 and words[j - 1].lower() in rules.figure_alternatives and _figure(words[j - 2].lower()) is not None:
         return None   # "between two and three women and a child": the first group's figure is a range
+    after_comma = None   # the end of the group before, when this one follows it after a comma
     while j < stop:
         found = _figure_from(words, j, rules)
-        if found is None:
-            return None
-        end, figure = found
+        end, figure = found if found is not None else (j, "")
         last = None
-        for t in range(end, min(stop, end + 3)):
+        for t in range(end, min(stop, end + 3)) if found is not None else ():
             if words[t].lower() in rules.figure_glue or _BREAK.search(text, ends[t - 1], starts[t]):
                 break
             if victims_category(words[t]):
                 last = t + 1
-        if last is None:
-            return None
-        if any(w.lower() in rules.figure_alternatives or _figure(w.lower()) is not None for w in words[end:last - 1]):
-            return None   # "two or three women": a choice of figures, no group's
+        if last is None or any(w.lower() in rules.figure_alternatives or _figure(w.lower()) is not None
+                               for w in words[end:last - 1]):   # "two or three women": a choice of figures
+            if after_comma is None:
+                return None
+            j = after_comma   # "…, five more were wounded": no group; the list ends before the comma
+            break
+        if after_comma is not None and stop == len(words) and _clause_goes_on(text, words, starts, ends, last, rules):
+            # "killed two soldiers and three civilians, five people were wounded": a group after a
+            # comma that is the subject of a clause going on is not of the list; the list ends before.
+            j = after_comma
+            break
         groups.append(("1" if figure.lower() in rules.article_words else figure, " ".join(words[end:last])))
-        j = last
+        j, after_comma = last, None
         if j >= stop:
             break
         between = text[ends[j - 1]:starts[j]]
@@ -498,6 +504,8 @@ def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: 
             break
         elif between.strip() != "," or _figure_from(words, j, rules) is None:
             break
+        else:
+            after_comma = j
     kinds = [victims_category(victims) for _figure_text, victims in groups]
     if len(groups) == 2 and _whole_then_part(groups, kinds):
         # "22 civilians, 3 children killed": the toll is the whole, its part says who was among
@@ -555,11 +563,13 @@ def _whole_then_part(groups: list[tuple[str, str]], kinds: list[str | None]) -> 
     return kinds[0] == "people" or kinds[0] == kinds[1] == "civilian"
 
 
-def _clause_goes_on(text: str, words: list[str], starts: list[int], j: int, rules: LanguageRules) -> bool:
+def _clause_goes_on(text: str, words: list[str], starts: list[int], ends: list[int], j: int,
+                    rules: LanguageRules) -> bool:
     """Whether the words from ``j`` carry on a clause whose subject the list after a casualty word
     ends in: "killed two soldiers, three civilians were wounded" (a verb, or another casualty
-    word): then the last group is that clause's, and the list is no toll."""
-    if j >= len(words):
+    word): then the last group is that clause's, and the list is no toll. Not after a break: in
+    "загинули дві жінки та дитина, ще п'ятеро людей поранені" the list ends at the comma."""
+    if j >= len(words) or (j and _BREAK.search(text, ends[j - 1], starts[j])):
         return False
     word = words[j].lower()
     return (word in rules.figure_glue and word not in rules.group_and) or any(
