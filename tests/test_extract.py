@@ -1545,3 +1545,22 @@ def test_extract_keeps_the_wounded_of_another_clause_out_of_a_killed_toll_in_eng
 def test_extract_ends_a_list_of_groups_at_a_comma(lang, text, killed, wounded):
     [draft] = drafts_of(lang, text)
     assert (draft.get("killed"), draft.get("wounded")) == (killed, wounded)
+
+
+@pytest.mark.parametrize("lang, text, killed", [
+    # A review found these taken wrong while verbs of receiving wounds counted as glue in the gap
+    # between a figure and its casualty word: the first clause's figure reached the second's verb.
+    ("en", "Five people received burns and two were killed in the blast.", "two"),
+    ("en", "Six people suffered burns and one died, the State Emergency Service said.", "one"),
+    ("uk", "П'ятеро людей отримали опіки та двоє загинули.", "двоє"),
+    ("uk", "Троє бійців зазнали контузії та один загинув.", "один"),
+    ("ru", "Пятеро человек получили ожоги и двое погибли.", "двое"),
+    # … and these while every break ended a list: a dash standing for "are" before the wounded
+    # word goes on with the last group, which is the wounded, not the killed.
+    ("uk", "Загинули двоє військових, троє цивільних – поранені.", "двоє"),
+    ("uk", "Загинули двоє військових, троє цивільних – поранені, повідомила ОВА.", "двоє"),
+    ("ru", "Погибли двое военных, трое мирных жителей — ранены.", "двое"),
+])
+def test_extract_keeps_a_second_clause_out_of_the_killed(lang, text, killed):
+    [draft] = drafts_of(lang, text)
+    assert draft.get("killed") == killed

@@ -72,6 +72,7 @@ class LanguageRules:
     singular_died: frozenset[str]        # "resident injured in shelling … dies": the wounded one died
     singular_died_not: frozenset[str]    # "… says his commander died": not the wounded one's verb
     figure_glue: frozenset[str]
+    figure_glue_verbs: frozenset[str]    # verbs of receiving wounds, also glue: no free words in a gap (_gap_ok)
     figure_alternatives: frozenset[str]   # "two or three", "two to three", "between two and three": no group's figure
     figure_negations: frozenset[str]     # "no one was killed": no figure
     figure_none_of: frozenset[str]       # "None of the 30 people … was hurt": no figure
@@ -212,7 +213,8 @@ def language_rules(lang: str) -> LanguageRules:
         singular_and_more=frozenset(data.get("singular_and_more", [])),
         singular_died=frozenset(data.get("singular_died", [])),
         singular_died_not=frozenset(data.get("singular_died_not", [])),
-        figure_glue=frozenset(data.get("figure_glue", [])),
+        figure_glue=frozenset(data.get("figure_glue", [])) | frozenset(data.get("figure_glue_verbs", [])),
+        figure_glue_verbs=frozenset(data.get("figure_glue_verbs", [])),
         figure_alternatives=frozenset(data.get("figure_alternatives", [])),
         figure_negations=frozenset(data.get("figure_negations", [])),
         figure_none_of=frozenset(data.get("figure_none_of", [])),

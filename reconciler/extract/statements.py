@@ -284,7 +284,8 @@ def _victims(words: list[str], start: int, end: int, rules: LanguageRules) -> st
 def _gap_ok(gap: list[str], rules: LanguageRules) -> bool:
     """Words between a figure and its casualty word: glue words and at most three others
     (victims and their adjectives, "more government soldiers were")."""
-    return len(gap) <= 6 and sum(w.lower() not in rules.figure_glue for w in gap) <= 3
+    return len(gap) <= 6 and sum(w.lower() not in rules.figure_glue or w.lower() in rules.figure_glue_verbs
+                                 for w in gap) <= 3   # "five people received burns and two died": two
 
 
 def _counts_things(words: list[str], start: int, end: int, rules: LanguageRules) -> bool:
@@ -568,10 +569,19 @@ def _clause_goes_on(text: str, words: list[str], starts: list[int], ends: list[i
     """Whether the words from ``j`` carry on a clause whose subject the list after a casualty word
     ends in: "killed two soldiers, three civilians were wounded" (a verb, or another casualty
     word): then the last group is that clause's, and the list is no toll. Not after a break: in
-    "загинули дві жінки та дитина, ще п'ятеро людей поранені" the list ends at the comma."""
-    if j >= len(words) or (j and _BREAK.search(text, ends[j - 1], starts[j])):
+    "загинули дві жінки та дитина, ще п'ятеро людей поранені" the list ends at the comma; but
+    after a dash standing for "are" ("…, троє цивільних – поранені") it goes on."""
+    if j >= len(words):
         return False
     word = words[j].lower()
+    if j and _BREAK.search(text, ends[j - 1], starts[j]):
+        # "загинули двоє військових, троє цивільних – поранені": a dash before a casualty word that
+        # ends the clause stands for its verb ("are"), and the clause goes on; not "… – поранено
+        # ще п'ятеро" (a clause of its own).
+        if text[ends[j - 1]:starts[j]].strip() not in ("–", "—"):
+            return False
+        return any(m is not None and re.match(r"\s*(?:[.,;:!?]|$)", text[m.end():])
+                   for m in (pattern.match(text, starts[j]) for pattern in (rules.killed, rules.wounded, rules.total)))
     return (word in rules.figure_glue and word not in rules.group_and) or any(
         pattern.match(text, starts[j]) for pattern in (rules.killed, rules.wounded, rules.total))
 
