@@ -1541,6 +1541,13 @@ def test_extract_keeps_the_wounded_of_another_clause_out_of_a_killed_toll_in_eng
     ("en", "The attack killed two soldiers and three civilians, five more were wounded.", "5", "five"),
     # As before: a list whose last group is the subject of the clause going on is no toll.
     ("en", "Shelling killed two soldiers, three civilians were wounded.", "two", "three"),
+    # … and so it is when words come between the group and its casualty word (it was five
+    # killed); a place after the list, or a relative clause, leaves the list as it was.
+    ("en", "Shelling killed two soldiers, three civilians also suffered injuries.", "two", "three"),
+    ("en", "Shelling killed two soldiers, three civilians in Kherson were wounded.", "two", "three"),
+    ("uk", "Загинули двоє військових, троє цивільних також отримали поранення.", "двоє", "троє"),
+    ("en", "Shelling killed 3 soldiers, 2 civilians in Kherson, the governor said.", "5", None),
+    ("uk", "Загинули троє військових, двоє цивільних, які отримали поранення раніше.", "5", None),
 ])
 def test_extract_ends_a_list_of_groups_at_a_comma(lang, text, killed, wounded):
     [draft] = drafts_of(lang, text)

@@ -485,7 +485,8 @@ def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: 
                 return None
             j = after_comma   # "…, five more were wounded": no group; the list ends before the comma
             break
-        if after_comma is not None and stop == len(words) and _clause_goes_on(text, words, starts, ends, last, rules):
+        if after_comma is not None and stop == len(words) and (_clause_goes_on(text, words, starts, ends, last, rules)
+                                                               or _casualty_in_clause(text, words, starts, ends, last, rules)):
             # "killed two soldiers and three civilians, five people were wounded": a group after a
             # comma that is the subject of a clause going on is not of the list; the list ends before.
             j = after_comma
@@ -562,6 +563,20 @@ def _whole_then_part(groups: list[tuple[str, str]], kinds: list[str | None]) -> 
     if not whole.search(ascii_key(first)) or whole.search(ascii_key(second)):
         return False
     return kinds[0] == "people" or kinds[0] == kinds[1] == "civilian"
+
+
+def _casualty_in_clause(text: str, words: list[str], starts: list[int], ends: list[int], j: int,
+                       rules: LanguageRules) -> bool:
+    """Whether a casualty word comes from word ``j`` before the next break, not in a relative
+    clause: the group before ``j``, after a comma, is that clause's subject ("killed two soldiers,
+    three civilians also suffered injuries", "…, троє цивільних у Херсоні отримали поранення"),
+    not the last of a list; "killed 3 soldiers, 2 civilians in Kherson" is a list."""
+    for t in range(j, len(words)):
+        if t > j and _BREAK.search(text, ends[t - 1], starts[t]) or words[t].lower() in rules.speaker_relative:
+            return False
+        if any(pattern.match(text, starts[t]) for pattern in (rules.killed, rules.wounded, rules.total)):
+            return True
+    return False
 
 
 def _clause_goes_on(text: str, words: list[str], starts: list[int], ends: list[int], j: int,
