@@ -1571,3 +1571,21 @@ def test_extract_ends_a_list_of_groups_at_a_comma(lang, text, killed, wounded):
 def test_extract_keeps_a_second_clause_out_of_the_killed(lang, text, killed):
     [draft] = drafts_of(lang, text)
     assert draft.get("killed") == killed
+
+
+@pytest.mark.parametrize("lang, text, killed, victims", [
+    # An aside of a part of the victims or their ages is left out, but its closing comma still ends
+    # the victims when no casualty word follows: the speaker after it is no victim (the victims
+    # were "людей повідомила поліція", "civilians police").
+    ("uk", "Загинули троє людей, серед них двоє дітей, повідомила поліція.", "троє", "людей"),
+    ("ru", "Погибли трое человек, в том числе двое детей, сообщила полиция.", "трое", "человек"),
+    ("en", "The strike killed three civilians aged between 19 and 64, police said.", "three", "civilians"),
+    ("en", "The strike killed two soldiers and three civilians, aged between 19 and 64, police said.", "5",
+     "soldiers and civilians"),
+    # Before a casualty word the aside goes whole, commas and all, as before.
+    ("en", "Three people, including two children, were killed in Kherson, the governor said.", "Three", "people"),
+    ("uk", "Троє людей, серед них двоє дітей, загинули в Херсоні.", "Троє", "людей"),
+])
+def test_extract_ends_the_victims_at_an_asides_closing_comma(lang, text, killed, victims):
+    [draft] = drafts_of(lang, text)
+    assert (draft.get("killed"), draft.get("victims")) == (killed, victims)

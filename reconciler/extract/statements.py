@@ -680,7 +680,14 @@ def _aside_blanked(text: str, aside: re.Match, rules: LanguageRules) -> str:
     inside = aside.group(0)
     if (victims_category(last) or _figure(last.lower()) is not None) and not any(
             pattern.search(inside) for pattern in (rules.killed, rules.wounded, rules.total)):
-        return " " * len(inside)
+        # Its closing comma stays when what follows is no casualty word or glue before one: "killed
+        # three civilians, aged between 19 and 64, police said" (the police are no victims), but
+        # "Three people, including two children, were killed".
+        rest = text[aside.end():].lstrip()
+        after = _TOKEN.match(rest)
+        goes_on = after is not None and (after.group(0).lower() in rules.figure_glue or any(
+            pattern.match(rest) for pattern in (rules.killed, rules.wounded, rules.total)))
+        return " " * (len(inside) - 1) + ("," if after is not None and not goes_on else " ")
     return inside
 
 
