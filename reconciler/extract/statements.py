@@ -571,11 +571,22 @@ def _casualty_in_clause(text: str, words: list[str], starts: list[int], ends: li
     clause: the group before ``j``, after a comma, is that clause's subject ("killed two soldiers,
     three civilians also suffered injuries", "…, троє цивільних у Херсоні отримали поранення"),
     not the last of a list; "killed 3 soldiers, 2 civilians in Kherson" is a list."""
+    # Between them a glue word of the clause ("also suffered", "in Kherson were", "також отримали"),
+    # not an article or a preposition ("in the wounded ward", "at the site of the killing"); the
+    # clause ends at a break (also right after the group: "…, ще п'ятеро поранені"), a relative
+    # clause, a clause join, "and" or another figure ("and wounded ten others", "та ще п'ятеро
+    # отримали поранення", "left ten injured").
+    not_glue = rules.group_and | rules.article_words | set(rules.part_of_then) | set(rules.speaker_prepositions)
+    glued = False
     for t in range(j, len(words)):
-        if t > j and _BREAK.search(text, ends[t - 1], starts[t]) or words[t].lower() in rules.speaker_relative:
+        word = words[t].lower()
+        if t and _BREAK.search(text, ends[t - 1], starts[t]) or word in rules.speaker_relative \
+                or word in rules.group_and or rules.speaker_clause_joins.fullmatch(word) \
+                or _figure_from(words, t, rules) is not None:
             return False
         if any(pattern.match(text, starts[t]) for pattern in (rules.killed, rules.wounded, rules.total)):
-            return True
+            return glued
+        glued = glued or (word in rules.figure_glue and word not in not_glue)
     return False
 
 
@@ -680,13 +691,17 @@ def _aside_blanked(text: str, aside: re.Match, rules: LanguageRules) -> str:
     inside = aside.group(0)
     if (victims_category(last) or _figure(last.lower()) is not None) and not any(
             pattern.search(inside) for pattern in (rules.killed, rules.wounded, rules.total)):
-        # Its closing comma stays when what follows is no casualty word or glue before one: "killed
-        # three civilians, aged between 19 and 64, police said" (the police are no victims), but
-        # "Three people, including two children, were killed".
+        # Its closing comma stays when neither "and" (the list goes on: "two women, aged 62 and
+        # 70, and a man") nor, before the next break, a casualty word follows it: "killed
+        # three civilians, aged between 19 and 64, police said" (the police are no victims), "death
+        # toll rose to 12, including two children, the governor said" (the toll's figure ends at
+        # it); but "Three people, including two children, were killed", "…, later died", "…, в
+        # Херсоні загинули" (the comma would cut the victims off their casualty word).
         rest = text[aside.end():].lstrip()
         after = _TOKEN.match(rest)
-        goes_on = after is not None and (after.group(0).lower() in rules.figure_glue or any(
-            pattern.match(rest) for pattern in (rules.killed, rules.wounded, rules.total)))
+        clause = rest[:m.start()] if (m := _BREAK.search(rest)) else rest
+        goes_on = after is not None and (after.group(0).lower() in rules.group_and or any(
+            pattern.search(clause) for pattern in (rules.killed, rules.wounded, rules.total)))
         return " " * (len(inside) - 1) + ("," if after is not None and not goes_on else " ")
     return inside
 
