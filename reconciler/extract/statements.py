@@ -535,8 +535,9 @@ def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: 
 def _bare_group(text: str, words: list[str], starts: list[int], ends: list[int], j: int, stop: int,
                 rules: LanguageRules) -> bool:
     """Whether word ``j`` is a victim's singular noun that ends a list of two groups without a
-    figure ("дві жінки та дитина": one; ``group_singular``; a third group is summed by nobody, so
-    a list of three keeps its first figure): last before ``stop`` (the casualty word),
+    figure ("дві жінки та дитина": one; ``group_singular``; asked only after one counted group:
+    after two the noun is left out and the two are summed, as nobody sums three): last before
+    ``stop`` (the casualty word),
     the end, a break, or a word that may follow the list (``group_singular_then``: "у Харкові"),
     never the subject of a clause going on ("… та дитина отримала поранення")."""
     if words[j].lower() not in rules.group_singular or not victims_category(words[j]):
