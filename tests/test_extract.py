@@ -1609,3 +1609,25 @@ def test_extract_ends_the_victims_at_an_asides_closing_comma(lang, text, killed,
 def test_extract_keeps_lists_and_asides_whole_where_the_clause_goes_on(lang, text, killed, wounded):
     [draft] = drafts_of(lang, text)
     assert (draft.get("killed"), draft.get("wounded")) == (killed, wounded)
+
+
+@pytest.mark.parametrize("lang, text, killed, wounded", [
+    # A form that says no number ("поранено", "вбито", "загинуло") is one only beside a singular
+    # noun; the collective forms in the accusative are figures. These were all 1 (wounded 1 of
+    # "шістьох людей"; killed 1 of "мирне населення").
+    ("uk", "Поранено шістьох людей, зокрема двох дітей, повідомив Синєгубов.", None, "шістьох"),
+    ("uk", "Поранено кількох людей, повідомив Синєгубов.", None, "кількох"),
+    ("ru", "Ранили семерых мирных жителей, сообщил Пушилин.", None, "семерых"),
+    ("uk", "У Херсоні поранено мешканця, повідомив Прокудін.", None, 1),
+    ("uk", "Вбито військового, повідомили в ОВА.", 1, None),
+])
+def test_extract_reads_a_number_neutral_form_as_one_only_beside_a_singular_noun(lang, text, killed, wounded):
+    [draft] = drafts_of(lang, text)
+    assert (draft.get("killed"), draft.get("wounded")) == (killed, wounded)
+
+
+def test_extract_reads_no_figure_from_a_number_neutral_form_beside_a_plural_or_mass_noun():
+    # "Поранено людей" says no number (it was 1); "мирне населення" is no one victim (it was killed 1).
+    for text in ("Поранено людей, повідомив Синєгубов.", "Загинуло мирне населення, повідомили в ОВА."):
+        [draft] = drafts_of("uk", text)
+        assert (draft.get("killed"), draft.get("wounded")) == (None, None), text

@@ -56,6 +56,10 @@ LARGEST = 2**31 - 1
         ("более 13 тысяч", 13001, None), ("свыше 100", 101, None), ("до 5", 0, 5),
         ("близько 10", 8, 12), ("около 10", 8, 12), ("кілька", 3, 9), ("десятки", 20, None),
         ("жодного", 0, 0), ("ни одного", 0, 0),
+        # The collective forms in the accusative and genitive ("поранено шістьох людей", "ранили
+        # семерых") and the oblique vague ones ("кількох", "нескольких").
+        ("шістьох", 6, 6), ("сімох", 7, 7), ("десятьох", 10, 10), ("семерых", 7, 7), ("не менее семерых", 7, None),
+        ("кількох", 3, 9), ("нескольких", 3, 9),
         # "тисячі" alone is "thousands"; a prefix applies to a range's ends; a scale after a
         # range applies to both; a range of compound numbers splits where both sides read.
         ("тисячі", 2000, None), ("5 тисяч", 5000, 5000), ("about 2-3", 1, 4), ("up to 2-3", 0, 3),

@@ -69,6 +69,7 @@ class LanguageRules:
     singular_passive_glue: frozenset[str]
     singular_relative: frozenset[str]
     singular_and_more: frozenset[str]
+    singular_neutral: frozenset[str]     # of singular_killed, the forms that say no number ("поранено"): a singular noun only
     singular_died: frozenset[str]        # "resident injured in shelling … dies": the wounded one died
     singular_died_not: frozenset[str]    # "… says his commander died": not the wounded one's verb
     figure_glue: frozenset[str]
@@ -211,6 +212,7 @@ def language_rules(lang: str) -> LanguageRules:
         singular_passive_glue=frozenset(data.get("singular_passive_glue", [])),
         singular_relative=frozenset(data.get("singular_relative", [])),
         singular_and_more=frozenset(data.get("singular_and_more", [])),
+        singular_neutral=frozenset(data.get("singular_neutral", [])),
         singular_died=frozenset(data.get("singular_died", [])),
         singular_died_not=frozenset(data.get("singular_died_not", [])),
         figure_glue=frozenset(data.get("figure_glue", [])) | frozenset(data.get("figure_glue_verbs", [])),

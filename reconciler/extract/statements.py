@@ -757,8 +757,12 @@ def _singular(words: list[str], k: int, k_end: int, rules: LanguageRules, used: 
     if words[k].lower() in rules.singular_killed:
         if k and words[k - 1].lower() in rules.verb_negations:
             return None
+        # A form that does not say how many ("поранено", "вбито") is one only beside a singular
+        # noun ("поранено жінку"), not "поранено людей".
+        neutral = words[k].lower() in rules.singular_neutral
         for j in (_past_age(words, k + 1), k - 1, k + 2):   # "загинув 42-річний чоловік": the man, past his age
             if 0 <= j < len(words) and victims_category(words[j]) \
+                    and not (neutral and words[j].lower() not in rules.group_singular) \
                     and not any(t in breaks for t in range(min(j, k), max(j, k_end - 1))):
                 return Casualty(1, words[j], "singular_casualty_word", 1)
         return None
