@@ -1631,3 +1631,19 @@ def test_extract_reads_no_figure_from_a_number_neutral_form_beside_a_plural_or_m
     for text in ("Поранено людей, повідомив Синєгубов.", "Загинуло мирне населення, повідомили в ОВА."):
         [draft] = drafts_of("uk", text)
         assert (draft.get("killed"), draft.get("wounded")) == (None, None), text
+
+
+@pytest.mark.parametrize("lang, text, killed, wounded", [
+    # A singular noun not in group_singular beside a number-neutral form is still one; an oblique
+    # vague form in a time or place phrase counts nobody (a review found these lost or wrong).
+    ("uk", "У Херсоні поранено жителя, повідомив Прокудін.", None, 1),
+    ("uk", "Поранено 17-річну дівчину, повідомив Синєгубов.", None, 1),
+    ("uk", "Вбито бійця ЗСУ, повідомили в бригаді.", 1, None),
+    ("uk", "Внаслідок атаки загинуло немовля, повідомив Синєгубов.", 1, None),
+    ("uk", "Протягом кількох годин загинули двоє цивільних, повідомив Прокудін.", "двоє", None),
+    ("uk", "Після кількох вибухів у Харкові поранено 5 людей, повідомив Терехов.", None, "5"),
+    ("ru", "В течение нескольких часов ранены трое мирных жителей, сообщил Пушилин.", None, "трое"),
+])
+def test_extract_reads_a_singular_ending_as_one_and_no_vague_figure_of_time_or_place(lang, text, killed, wounded):
+    [draft] = drafts_of(lang, text)
+    assert (draft.get("killed"), draft.get("wounded")) == (killed, wounded)

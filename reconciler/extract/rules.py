@@ -69,11 +69,13 @@ class LanguageRules:
     singular_passive_glue: frozenset[str]
     singular_relative: frozenset[str]
     singular_and_more: frozenset[str]
+    singular_neutral_endings: tuple[str, ...]   # a singular noun's or adjective's endings beside such a form ("жителя", "дівчину")
     singular_neutral: frozenset[str]     # of singular_killed, the forms that say no number ("поранено"): a singular noun only
     singular_died: frozenset[str]        # "resident injured in shelling … dies": the wounded one died
     singular_died_not: frozenset[str]    # "… says his commander died": not the wounded one's verb
     figure_glue: frozenset[str]
     figure_glue_verbs: frozenset[str]    # verbs of receiving wounds, also glue: no free words in a gap (_gap_ok)
+    figure_vague_oblique: frozenset[str]  # "кількох": a figure only before victims or a casualty word, not "кількох годин"
     figure_alternatives: frozenset[str]   # "two or three", "two to three", "between two and three": no group's figure
     figure_negations: frozenset[str]     # "no one was killed": no figure
     figure_none_of: frozenset[str]       # "None of the 30 people … was hurt": no figure
@@ -213,10 +215,12 @@ def language_rules(lang: str) -> LanguageRules:
         singular_relative=frozenset(data.get("singular_relative", [])),
         singular_and_more=frozenset(data.get("singular_and_more", [])),
         singular_neutral=frozenset(data.get("singular_neutral", [])),
+        singular_neutral_endings=tuple(data.get("singular_neutral_endings", [])),
         singular_died=frozenset(data.get("singular_died", [])),
         singular_died_not=frozenset(data.get("singular_died_not", [])),
         figure_glue=frozenset(data.get("figure_glue", [])) | frozenset(data.get("figure_glue_verbs", [])),
         figure_glue_verbs=frozenset(data.get("figure_glue_verbs", [])),
+        figure_vague_oblique=frozenset(data.get("figure_vague_oblique", [])),
         figure_alternatives=frozenset(data.get("figure_alternatives", [])),
         figure_negations=frozenset(data.get("figure_negations", [])),
         figure_none_of=frozenset(data.get("figure_none_of", [])),

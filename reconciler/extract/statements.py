@@ -230,6 +230,9 @@ def _figure_from(words: list[str], j: int, rules: LanguageRules) -> tuple[int, s
         return None   # "None of the 30 people … was hurt": a group nobody of which was hurt
     if _is_age(words, j):
         return None   # an age, not a figure
+    if first in rules.figure_vague_oblique and not _casualty_follows(words, j + 1, rules) \
+            and not (j + 1 < len(words) and victims_category(words[j + 1])):
+        return None   # "протягом кількох годин", "после нескольких взрывов": no victims counted
     for n in (4, 3, 2, 1):
         if j + n > len(words) or (n > 1 and words[j + n - 1].lower() in rules.figure_glue):
             continue
@@ -762,7 +765,8 @@ def _singular(words: list[str], k: int, k_end: int, rules: LanguageRules, used: 
         neutral = words[k].lower() in rules.singular_neutral
         for j in (_past_age(words, k + 1), k - 1, k + 2):   # "загинув 42-річний чоловік": the man, past his age
             if 0 <= j < len(words) and victims_category(words[j]) \
-                    and not (neutral and words[j].lower() not in rules.group_singular) \
+                    and not (neutral and words[j].lower() not in rules.group_singular
+                             and not words[j].lower().endswith(rules.singular_neutral_endings)) \
                     and not any(t in breaks for t in range(min(j, k), max(j, k_end - 1))):
                 return Casualty(1, words[j], "singular_casualty_word", 1)
         return None
