@@ -249,6 +249,12 @@ def _headline(text: str):
     return extract(document, ExtractOptions(published=PUBLISHED, source="Reuters", headline=True))[0]
 
 
+def _tolls(lang: str, text: str) -> tuple:
+    """The killed and wounded figures of the one draft ``text`` gives."""
+    [draft] = drafts_of(lang, text)
+    return draft.get("killed"), draft.get("wounded")
+
+
 def _only_draft(text: str, lang: str):
     """The one draft of a headline in ``lang``, published by Ukrinform (exactly one)."""
     [draft] = extract(read_document("headline", text, lang),
@@ -1519,8 +1525,7 @@ def test_extract_reads_no_acronym_as_a_place(lang, text, place):
     ("ru", "В Горловке погибли двое военных, трое мирных жителей получили ранения.", "двое", "трое"),
 ])
 def test_extract_reads_a_verb_of_receiving_wounds_as_glue(lang, text, killed, wounded):
-    [draft] = drafts_of(lang, text)
-    assert (draft.get("killed"), draft.get("wounded")) == (killed, wounded)
+    assert _tolls(lang, text) == (killed, wounded)
 
 
 def test_extract_keeps_the_wounded_of_another_clause_out_of_a_killed_toll_in_english():
@@ -1550,8 +1555,7 @@ def test_extract_keeps_the_wounded_of_another_clause_out_of_a_killed_toll_in_eng
     ("uk", "Загинули троє військових, двоє цивільних, які отримали поранення раніше.", "5", None),
 ])
 def test_extract_ends_a_list_of_groups_at_a_comma(lang, text, killed, wounded):
-    [draft] = drafts_of(lang, text)
-    assert (draft.get("killed"), draft.get("wounded")) == (killed, wounded)
+    assert _tolls(lang, text) == (killed, wounded)
 
 
 @pytest.mark.parametrize("lang, text, killed", [
@@ -1607,8 +1611,7 @@ def test_extract_ends_the_victims_at_an_asides_closing_comma(lang, text, killed,
      None),
 ])
 def test_extract_keeps_lists_and_asides_whole_where_the_clause_goes_on(lang, text, killed, wounded):
-    [draft] = drafts_of(lang, text)
-    assert (draft.get("killed"), draft.get("wounded")) == (killed, wounded)
+    assert _tolls(lang, text) == (killed, wounded)
 
 
 @pytest.mark.parametrize("lang, text, killed, wounded", [
@@ -1622,15 +1625,13 @@ def test_extract_keeps_lists_and_asides_whole_where_the_clause_goes_on(lang, tex
     ("uk", "Вбито військового, повідомили в ОВА.", 1, None),
 ])
 def test_extract_reads_a_number_neutral_form_as_one_only_beside_a_singular_noun(lang, text, killed, wounded):
-    [draft] = drafts_of(lang, text)
-    assert (draft.get("killed"), draft.get("wounded")) == (killed, wounded)
+    assert _tolls(lang, text) == (killed, wounded)
 
 
 def test_extract_reads_no_figure_from_a_number_neutral_form_beside_a_plural_or_mass_noun():
     # "Поранено людей" says no number (it was 1); "мирне населення" is no one victim (it was killed 1).
     for text in ("Поранено людей, повідомив Синєгубов.", "Загинуло мирне населення, повідомили в ОВА."):
-        [draft] = drafts_of("uk", text)
-        assert (draft.get("killed"), draft.get("wounded")) == (None, None), text
+        assert _tolls("uk", text) == (None, None), text
 
 
 @pytest.mark.parametrize("lang, text, killed, wounded", [
@@ -1645,5 +1646,4 @@ def test_extract_reads_no_figure_from_a_number_neutral_form_beside_a_plural_or_m
     ("ru", "В течение нескольких часов ранены трое мирных жителей, сообщил Пушилин.", None, "трое"),
 ])
 def test_extract_reads_a_singular_ending_as_one_and_no_vague_figure_of_time_or_place(lang, text, killed, wounded):
-    [draft] = drafts_of(lang, text)
-    assert (draft.get("killed"), draft.get("wounded")) == (killed, wounded)
+    assert _tolls(lang, text) == (killed, wounded)

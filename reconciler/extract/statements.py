@@ -475,13 +475,14 @@ def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: 
     after_comma = None   # the end of the group before, when this one follows it after a comma
     while j < stop:
         found = _figure_from(words, j, rules)
-        end, figure = found if found is not None else (j, "")
         last = None
-        for t in range(end, min(stop, end + 3)) if found is not None else ():
-            if words[t].lower() in rules.figure_glue or _BREAK.search(text, ends[t - 1], starts[t]):
-                break
-            if victims_category(words[t]):
-                last = t + 1
+        if found is not None:
+            end, figure = found
+            for t in range(end, min(stop, end + 3)):
+                if words[t].lower() in rules.figure_glue or _BREAK.search(text, ends[t - 1], starts[t]):
+                    break
+                if victims_category(words[t]):
+                    last = t + 1
         if last is None or any(w.lower() in rules.figure_alternatives or _figure(w.lower()) is not None
                                for w in words[end:last - 1]):   # "two or three women": a choice of figures
             if after_comma is None:
@@ -588,7 +589,7 @@ def _casualty_in_clause(text: str, words: list[str], starts: list[int], ends: li
                 or word in rules.group_and or rules.speaker_clause_joins.fullmatch(word) \
                 or _figure_from(words, t, rules) is not None:
             return False
-        if any(pattern.match(text, starts[t]) for pattern in (rules.killed, rules.wounded, rules.total)):
+        if _casualty_at(text, starts[t], rules):
             return glued
         glued = glued or (word in rules.figure_glue and word not in not_glue)
     return False
@@ -612,8 +613,12 @@ def _clause_goes_on(text: str, words: list[str], starts: list[int], ends: list[i
             return False
         return any(m is not None and re.match(r"\s*(?:[.,;:!?]|$)", text[m.end():])
                    for m in (pattern.match(text, starts[j]) for pattern in (rules.killed, rules.wounded, rules.total)))
-    return (word in rules.figure_glue and word not in rules.group_and) or any(
-        pattern.match(text, starts[j]) for pattern in (rules.killed, rules.wounded, rules.total))
+    return (word in rules.figure_glue and word not in rules.group_and) or _casualty_at(text, starts[j], rules) is not None
+
+
+def _casualty_at(text: str, at: int, rules: LanguageRules) -> re.Match | None:
+    """The casualty word (killed, wounded, or both together) that begins at ``at``, if any."""
+    return next((m for pattern in (rules.killed, rules.wounded, rules.total) if (m := pattern.match(text, at))), None)
 
 
 def _part_of(words: list[str], k: int, rules: LanguageRules) -> bool:
