@@ -2,7 +2,8 @@
 
 For each size, claims are generated first (not timed, bench/generate.py), with
 ``--incremental`` more claims held back: about 70 % about incidents not reported before,
-the rest new reports about incidents already stored. Then, per repeat, a fresh
+the rest new reports about incidents already stored (of any day; with ``--extra-days DAYS``
+of the incidents of the last DAYS days, as a desk's new claims are). Then, per repeat, a fresh
 subprocess (so that peak memory is that of one size) with a fresh SQLite file in WAL mode:
 
 1. init: create the schema (what `reconcile init` does);
@@ -358,13 +359,14 @@ def run_size(size: int, args, workdir: Path) -> list[dict]:
     --postgres), with Splink when installed and against a baseline with --baseline. One row per
     store; the SQLite row carries the Splink figures and the baseline comparison."""
     data = workdir / (f"n{size}-seed{args.seed}-span{args.span_days}-targets{args.target_rate:g}"
-                      f"-regions{args.region_rate:g}")
+                      f"-regions{args.region_rate:g}" + (f"-recent{args.extra_days}" if args.extra_days else ""))
     start = time.perf_counter()
     done = data / "generated.json"   # written last: claims of these settings are complete
     wanted = {"claims": size, "extra": args.incremental}
     if not done.exists() or json.loads(done.read_text()) != wanted:
+        recent = ["--extra-days", str(args.extra_days)] if args.extra_days else []
         subprocess.run([sys.executable, str(HERE / "generate.py"), "--claims", str(size), "--extra",
-                        str(args.incremental), "--seed", str(args.seed), "--span-days", str(args.span_days),
+                        str(args.incremental), *recent, "--seed", str(args.seed), "--span-days", str(args.span_days),
                         "--target-rate", str(args.target_rate), "--region-rate", str(args.region_rate),
                         "--out", str(data)], check=True, stderr=subprocess.DEVNULL)
         done.write_text(json.dumps(wanted))
@@ -577,6 +579,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--incremental", type=int, default=1000, help="Claims added for the incremental run.")
+    parser.add_argument("--extra-days", type=int, default=None, metavar="DAYS",
+                        help="The claims added for the incremental run are about the incidents of the last DAYS "
+                             "days, as a desk's new claims are (bench/generate.py); by default of any day.")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--span-days", type=int, default=SPAN_DAYS,
                         help=f"Days the incidents are spread over (default {SPAN_DAYS}); the same span for every "

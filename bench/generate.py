@@ -480,15 +480,23 @@ class Generator:
                 self.report_incident(self.sibling(incident))
 
 
-def _hold_back(gen: Generator, n_extra: int) -> set[str]:
+def _hold_back(gen: Generator, n_extra: int, recent_days: int | None = None) -> set[str]:
     """Refs of the later claims: ~70 % about incidents nobody reported before, the rest new
-    reports about incidents already stored."""
+    reports about incidents already stored. With ``recent_days``, both are of the incidents of
+    the last days (the latest first), as a desk's claims of the last day or two are; without,
+    of any day."""
     extra: set[str] = set()
-    for incident in reversed(gen.incidents):
+    incidents = list(reversed(gen.incidents))
+    if recent_days is not None:
+        last = max(i.start for i in gen.incidents)
+        incidents = sorted((i for i in gen.incidents if i.start > last - timedelta(days=recent_days)),
+                           key=lambda i: (i.start, i.id), reverse=True)
+    for incident in incidents:
         if len(extra) + len(incident.refs) > 0.7 * n_extra:
             break
         extra.update(incident.refs)
-    later = [r for i in gen.incidents for r in i.refs[1:] if r not in extra and i.refs[0] not in extra]
+    stored = gen.incidents if recent_days is None else incidents
+    later = [r for i in stored for r in i.refs[1:] if r not in extra and i.refs[0] not in extra]
     gen.rng.shuffle(later)
     extra.update(later[:n_extra - len(extra)])
     return extra
@@ -496,8 +504,10 @@ def _hold_back(gen: Generator, n_extra: int) -> set[str]:
 
 def generate_split(n_base: int, n_extra: int, seed: int,
                    span_days: int = SPAN_DAYS, target_rate: float = 1.0,
-                   region_rate: float = 1.0) -> tuple[list[dict], list[dict], list[dict], dict]:
-    """(sources, base claims, extra claims, truth): the extra claims arrive later.
+                   region_rate: float = 1.0,
+                   recent_days: int | None = None) -> tuple[list[dict], list[dict], list[dict], dict]:
+    """(sources, base claims, extra claims, truth): the extra claims arrive later (about the
+    incidents of the last ``recent_days`` days, where given: :func:`_hold_back`).
 
     ``truth`` has ``claims`` (ref -> incident id), and per incident its description, the
     ``grade``/``grade_strict`` over all claims and ``base_grade``/``base_grade_strict`` over
@@ -513,7 +523,7 @@ def generate_split(n_base: int, n_extra: int, seed: int,
             if i.id == incident:
                 i.refs.remove(row["ref"])
     claims = gen.claims[:n_base + n_extra]
-    extra_refs = _hold_back(gen, n_extra) if n_extra else set()
+    extra_refs = _hold_back(gen, n_extra, recent_days) if n_extra else set()
     base = [c for c in claims if c["ref"] not in extra_refs]
     extra = [c for c in claims if c["ref"] in extra_refs]
     base.sort(key=lambda c: (c["published"], c["ref"]))
@@ -579,6 +589,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--claims", type=int, required=True, help="Number of claims in claims.jsonl.")
     parser.add_argument("--extra", type=int, default=0, help="Claims arriving later, in claims-extra.jsonl.")
+    parser.add_argument("--extra-days", type=int, default=None, metavar="DAYS",
+                        help="The claims arriving later are about the incidents of the last DAYS days (the latest "
+                             "first), as a desk's new claims are; by default about incidents of any day.")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--span-days", type=int, default=SPAN_DAYS,
                         help=f"Days the single incidents are spread over (default {SPAN_DAYS}): with more claims "
@@ -591,7 +604,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="Directory to write into.")
     args = parser.parse_args(argv)
     sources, base, extra, truth = generate_split(args.claims, args.extra, args.seed, args.span_days, args.target_rate,
-                                                 args.region_rate)
+                                                 args.region_rate, args.extra_days)
     write(args.out, sources, base, extra, truth)
     print(json.dumps(stats(base + extra, truth), indent=1), file=sys.stderr)
     return 0

@@ -29,8 +29,10 @@ from .sources import SourceIndex
 
 def load_features(session: Session, index: SourceIndex, claim_ids: list[int] | None = None,
                   versions: dict[int, int] | None = None, config: Config | None = None,
-                  check: RunCheck | None = None) -> tuple[dict[int, ClaimFeatures], set[int]]:
-    """The matching features of every claim (or of ``claim_ids``), and the ids not yet matched;
+                  check: RunCheck | None = None,
+                  window: tuple[date, date] | None = None) -> tuple[dict[int, ClaimFeatures], set[int]]:
+    """The matching features of every claim (or of ``claim_ids``, or of the claims whose dates
+    meet the ``window``, first and last day included), and the ids not yet matched among them;
     with ``versions``, the version each not-yet-matched claim was read at is put there.
     ``config`` says how far the places near a claim's place reach (``place_neighbour_km``).
     With ``check`` (every claim only), each claim read is given to the run's content check too,
@@ -48,7 +50,8 @@ def load_features(session: Session, index: SourceIndex, claim_ids: list[int] | N
             features.update(part)
         located.fill_near(by_place)   # among the places of every claim loaded, whatever the chunks
         return features, set()
-    features, dirty = _load(session, origin_root, by_place, located, None, versions, check)
+    features, dirty = _load(session, origin_root, by_place, located, None, versions,
+                            check if window is None else None, window)
     located.fill_near(by_place)
     return features, dirty
 
@@ -120,10 +123,11 @@ _READ = ", ".join(f'c."{name}"' for name in RUN_READS) + ", m.version"
 
 def _load(session: Session, origin_root: dict[int, tuple[int, bool, Source, bool]],
           by_place: dict[tuple, list[ClaimFeatures]], located: Locations, ids: list[int] | None,
-          versions: dict[int, int] | None = None, check: RunCheck | None = None):
-    """The features and the not-yet-matched ids of every claim (or of ``ids``); each claim with a
-    place is put in ``by_place`` under its (candidates, shown place), for the caller to set the
-    places near it once all are read (Locations.fill_near)."""
+          versions: dict[int, int] | None = None, check: RunCheck | None = None,
+          window: tuple[date, date] | None = None):
+    """The features and the not-yet-matched ids of every claim (or of ``ids``, or of those whose
+    dates meet ``window``); each claim with a place is put in ``by_place`` under its (candidates,
+    shown place), for the caller to set the places near it once all are read (Locations.fill_near)."""
     features, dirty = {}, set()
     # The rows as the driver gives them (the content check hashes them so): dates are ISO text on
     # SQLite, date objects on PostgreSQL.
@@ -132,8 +136,12 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, Source, bool
     if check is not None and ids is None:
         sql = check.statement(marks=True)
     else:   # integers only: safe to write into the statement
-        sql = (f"SELECT c.id, {_READ}, NULL, NULL FROM claims c{MARK_JOIN}"
-               + (f" WHERE c.id IN ({','.join(str(int(i)) for i in ids)})" if ids is not None else ""))
+        sql = f"SELECT c.id, {_READ}, NULL, NULL FROM claims c{MARK_JOIN}"
+        if ids is not None:
+            sql += f" WHERE c.id IN ({','.join(str(int(i)) for i in ids)})"
+        elif window is not None:   # dates' ISO text: safe to write into the statement
+            sql += (f" WHERE c.date_start <= '{window[1].isoformat()}'"
+                    f" AND c.date_end >= '{window[0].isoformat()}'")
     names_of: dict[str | None, frozenset[str]] = {None: frozenset()}
     ordinal_of: dict = {}   # one int a distinct date, shared by its claims
     # Plain tuples through the connection: this loads every claim, so it must be lean. The

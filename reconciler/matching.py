@@ -651,6 +651,15 @@ def _kind_blocks(prefix: str, kind: str | None, victims: str | None, query: bool
     return tuple((prefix, k) for k in kinds)
 
 
+class OutsideWindow(Exception):
+    """A run that loaded the claims of a window of dates reached a claim whose candidates could
+    lie outside it (``claim_id``): the run loads every claim and starts matching again."""
+
+    def __init__(self, claim_id: int):
+        super().__init__(claim_id)
+        self.claim_id = claim_id
+
+
 class Blocker:
     """Index of claims by place and date, proposing candidate pairs without all-pairs work.
 
@@ -672,9 +681,14 @@ class Blocker:
     other could be.
     """
 
-    def __init__(self, claims: Iterable[ClaimFeatures], config: Config, few_queries: bool = False):
+    def __init__(self, claims: Iterable[ClaimFeatures], config: Config, few_queries: bool = False,
+                 bounds: tuple[int, int] | None = None):
         self.config = config
         self.few_queries = few_queries
+        # The claims given are those of a window of dates (first and last day as ordinals): every
+        # claim whose dates meet it, and no other. A query whose candidates could lie outside it
+        # raises OutsideWindow instead of answering from part of them (reconciler.runs).
+        self.bounds = bounds
         claims = list(claims)
         # Regions where a named place the gazetteer does not know is reported: there, it meets
         # the located reports of its region ("IL-76 crash site", Luhansk oblast, and Luhansk).
@@ -762,9 +776,26 @@ class Blocker:
             return False
         return self._dates_fit(a, b, period)
 
+    def within(self, claim: ClaimFeatures) -> bool:
+        """Whether every claim whose dates could match ``claim``'s is among those given: always,
+        but for a blocker of a window of dates (``bounds``), whose claims are those that meet it.
+        An incident claim meets the claims that meet its dates widened by twice the tolerance
+        (:meth:`_dates_fit`); a period claim those that start within the tolerance of its start."""
+        if self.bounds is None:
+            return True
+        tol = self.config.date_tolerance_days
+        if claim.is_period(self.config):
+            first, last = claim.start - tol, claim.start + tol
+        else:
+            first, last = claim.start - 2 * tol, claim.end + 2 * tol
+        return self.bounds[0] <= first and last <= self.bounds[1]
+
     def candidates(self, claim: ClaimFeatures, placeless: bool = False) -> Iterator[ClaimFeatures]:
         """Claims that share a block with ``claim`` and whose dates could match; each once. With
-        ``placeless``, only the claims without a place among them (the kind blocks alone)."""
+        ``placeless``, only the claims without a place among them (the kind blocks alone).
+        Raises OutsideWindow where some could lie outside the blocker's window (:meth:`within`)."""
+        if not self.within(claim):
+            raise OutsideWindow(claim.id)
         config, seen = self.config, {claim.id}
         tol = config.date_tolerance_days
         period = claim.is_period(config)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from itertools import chain
 from typing import Callable
 
-from sqlalchemy import bindparam, delete, insert, select, text, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from .clustering import Problem, average_linkage
@@ -23,12 +24,12 @@ from .config import POLICY_VERSION, Config
 from .db import CHUNK, JSONText, among, chunks, delete_in, driver_rows, insert_rows, parts, reserve_ids, select_in
 from .eventgrades import event_values, grading_texts, relay_names
 from .features import load_features
-from .matching import Blocker, ClaimFeatures, PlaceHints, Score, cannot_link, score_pair
+from .matching import Blocker, ClaimFeatures, OutsideWindow, PlaceHints, Score, cannot_link, score_pair
 from . import audit, content, marks, scoring, strong
 from .processes import default_workers, forked_map, shared
 from .scoring import PairScore, score_all, score_wave, settle_groups
-from .models import (STATUSES, Claim, ClaimLink, Event, EventLineage, PairConstraint, ReviewPair, Run, core,
-                     utcnow)
+from .models import (STATUSES, Claim, ClaimLink, ClaimMark, Event, EventLineage, PairConstraint, ReviewPair, Run,
+                     core, utcnow)
 from .pairs import BestPairs, GroupOf, PairList, PairTotals, pack, unpack
 from .sources import SourceIndex
 from .unionfind import UnionFind
@@ -71,8 +72,13 @@ class _Explorer:
 
     def __init__(self, features: dict[int, ClaimFeatures], blocker: Blocker, hints: PlaceHints, config: Config,
                  must: set[tuple[int, int]], cannot: set[tuple[int, int]], progress: Progress, workers: int = 1,
-                 stored: Callable[[list[int]], dict[int, list[int]]] | None = None, fresh: set[int] | None = None):
+                 stored: Callable[[list[int]], dict[int, list[int]]] | None = None, fresh: set[int] | None = None,
+                 total: int | None = None, windowed: bool = False):
         self.features, self.blocker, self.hints, self.config = features, blocker, hints, config
+        # How many claims there are (more than are loaded where the run loaded a window of
+        # dates: ``windowed``, and a claim reached outside it raises OutsideWindow).
+        self.total = len(features) if total is None else total
+        self.windowed = windowed
         self.workers = workers
         # With ``stored`` (the strong links kept by the last run: reconciler.strong), only the
         # ``fresh`` claims (new, changed, or whose place hint changed) have every candidate
@@ -94,7 +100,7 @@ class _Explorer:
         graph = self.graph
         fresh = seeds - graph.nodes
         graph.nodes |= fresh
-        if len(fresh) == len(self.features):
+        if len(fresh) == self.total:
             # Every claim is a seed (a full run): no link can bring in another, and each pair is
             # scored once, from its smaller claim, over several processes where that pays.
             for node, kept, scored in score_all(sorted(fresh), self.features, self.blocker, self.hints, self.config,
@@ -131,8 +137,13 @@ class _Explorer:
         found = self.stored(settled) if settled else {}
         for node in settled:
             for other in chain(found.get(node, ()), self.must_of.get(node, ())):
-                # (a claim deleted outside reconcile may be left in the table: not loaded, not followed)
-                if other not in features or other in fresh:
+                # (a claim deleted outside reconcile may be left in the table: not loaded, not
+                # followed; in a window, one left out must be loaded)
+                if other not in features:
+                    if self.windowed:
+                        raise OutsideWindow(other)
+                    continue
+                if other in fresh:
                     continue
                 self.followed.add(min(node, other), max(node, other))
                 if other not in graph.nodes:
@@ -372,41 +383,30 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     progress("loading", 0, 1)
     index = SourceIndex.load(session)
     versions: dict[int, int] = {}
-    features, dirty = load_features(session, index, versions=versions, config=config, check=check)
+    window = None if full else _window(session, seeds)
+    if window is None:
+        features, dirty = load_features(session, index, versions=versions, config=config, check=check)
+    else:
+        # Only the claims whose dates lie near those the run starts from; every claim is
+        # checked all the same (in the process beside, or here).
+        features, dirty = load_features(session, index, versions=versions, config=config, window=window.dates)
+        if check.beside is None:
+            check.read_here(session.connection())
     check.finish()
-    old_event_of = dict(driver_rows(session, "SELECT claim_id, event_id FROM claim_links"))
-    gone, left_by_gone = _deleted_outside(session, old_event_of, features)
-    # People's links hold among the claims loaded (one deleted outside reconcile keeps its
-    # decisions, which hold again if it is restored under its id).
-    must = {pair for pair in must if pair[0] in features and pair[1] in features}
-    members_of: dict[int, list[int]] = {}
-    for claim_id, event_id in old_event_of.items():
-        members_of.setdefault(event_id, []).append(claim_id)
-    start = set(features) if full else set(dirty if seeds is None else seeds)
-    # The events of claims deleted outside reconcile are re-decided from the claims left; an
-    # event left with none is retired.
-    start |= {c for e in left_by_gone for c in members_of.get(e, ())}
-    progress("loading", 1, 1)
-
-    # A run that re-decides a few claims asks for the candidates of a few: their neighbourhoods
-    # are looked up when asked, not filed for every claim (the same candidates: Blocker).
-    blocker = Blocker(features.values(), config, few_queries=not full and len(start) * 10 < len(features))
-    hints = PlaceHints(blocker, config, cannot)
-    if not full and seeds is None and len(start) < len(features):   # (every claim new: no neighbour left out)
-        start |= _hint_neighbours(features, dirty, old_event_of, blocker, hints, workers)
-    # An incremental run follows the stored claims it reaches along their stored strong links
-    # (reconciler.strong). One scoped to a decision's claims scores every claim it reaches: its
-    # new and changed claims are not its seeds, and it is small.
-    follow = not full and seeds is None and last is not None and len(start) < len(features)
-    explorer = _Explorer(features, blocker, hints, config, must, cannot, progress, workers=workers,
-                         stored=(lambda ids: strong.partners(session, ids)) if follow else None,
-                         fresh=set(start) if follow else None)
-    while start:
-        # An event is re-decided as a whole: the other claims of every event reached join in.
-        explorer.explore(start)
-        nodes = explorer.graph.nodes
-        start = {c for n in nodes if n in old_event_of for c in members_of[old_event_of[n]]} - nodes
-    explorer.settle()
+    try:
+        found = _match(session, config, features, dirty, full, seeds, last, must, cannot, window, progress, workers)
+    except OutsideWindow:
+        # The claims reached go on beyond the window: every claim is loaded and matching starts
+        # again, as in a run that loaded every claim from the start (nothing was written yet).
+        progress("loading", 0, 1)
+        features, dirty = load_features(session, index, versions=versions, config=config)
+        window = None
+        found = _match(session, config, features, dirty, full, seeds, last, must, cannot, window, progress, workers)
+    blocker, hints, explorer, old_event_of, members_of = (found.blocker, found.hints, found.explorer,
+                                                          found.old_event_of, found.members_of)
+    gone, left_by_gone, must = found.gone, found.left_by_gone, found.must
+    # Every claim there is: those loaded, or (a window) those counted.
+    total = len(features) if window is None else window.total
     graph = explorer.graph
     progress("clustering", 0, 1)
     clusters = _cluster(graph, features, hints, config, must, cannot)
@@ -420,7 +420,7 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     _write(session, run, user, config, clusters, ids, spread, graph, features, hints, index, old_event_of,
            manual_events, result, progress, same_settings=last is not None and last.config == config.as_dict(),
            workers=workers)
-    every_claim = len(graph.nodes) == len(features)
+    every_claim = len(graph.nodes) == total
     _store_review_pairs(session, graph, clusters, must | cannot, config, run.id, every_claim=every_claim,
                         fresh=explorer.fresh, group_of=explorer.group_of)
     strong_links = strong.replace(session, graph.strong, None if every_claim else sorted(graph.nodes))
@@ -431,7 +431,9 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     # PostgreSQL a correction committed during the run keeps its mark, without holding locks for
     # the run's length.
     matched = graph.nodes & dirty if seeds is None else set()
-    counts = {"claims": len(features), "claims_matched": len(graph.nodes), "pairs_scored": graph.pairs_scored}
+    counts = {"claims": total, "claims_matched": len(graph.nodes), "pairs_scored": graph.pairs_scored}
+    if window is not None:
+        counts["claims_loaded"] = len(features)
     if complete or every_claim:
         counts[strong.COUNT_KEY] = strong_links
     if gone:
@@ -439,13 +441,135 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     # The claims' features, the blocks and the pairs are not needed from here: let them go
     # before the marks and the audit entry are made, which then reuse their memory (at a
     # million claims these last steps otherwise raised the run's peak by 150 MB).
-    del features, blocker, hints, explorer, graph, clusters, ids, spread, old_event_of, members_of
+    del features, blocker, hints, explorer, graph, clusters, ids, spread, old_event_of, members_of, found
     marks.clear(session, {c: versions[c] for c in matched})
     run.finished_at = utcnow()
     run.counts = result.counts | counts | {"events_touched": len(result.touched_events)}
     result.counts = dict(run.counts)
     _audit_run(session, user, run, result, before, manual_events, seeds is not None)
     return result
+
+
+@dataclass
+class _Matched:
+    """What matching found (:func:`_match`), for clustering and writing."""
+
+    blocker: Blocker
+    hints: PlaceHints
+    explorer: "_Explorer"
+    old_event_of: dict[int, int]
+    members_of: dict[int, list[int]]
+    gone: list[int]
+    left_by_gone: set[int]
+    must: set[tuple[int, int]]
+
+
+def _match(session: Session, config: Config, features: dict[int, ClaimFeatures], dirty: set[int], full: bool,
+           seeds: set[int] | None, last: Run | None, must: set[tuple[int, int]], cannot: set[tuple[int, int]],
+           window: "_Window | None", progress: Progress, workers: int) -> _Matched:
+    """Block, score and explore from the run's seeds over the claims loaded; with a ``window``,
+    raises OutsideWindow where the claims reached need claims it left out (before anything is
+    written but the claims' run hashes: the caller loads every claim and calls again)."""
+    old_event_of = dict(driver_rows(session, "SELECT claim_id, event_id FROM claim_links"))
+    total = len(features) if window is None else window.total
+    if window is None:
+        gone, left_by_gone = _deleted_outside(session, old_event_of, features)
+    else:
+        gone, left_by_gone = [], set()   # none: a window is taken only then (_window)
+    # People's links hold among the claims loaded (one deleted outside reconcile keeps its
+    # decisions, which hold again if it is restored under its id). In a window, a claim linked
+    # to one left out must not be reached: it would need the other (checked below).
+    halves = {c for a, b in must if (a in features) != (b in features) for c in (a, b) if c in features}
+    must = {pair for pair in must if pair[0] in features and pair[1] in features}
+    members_of: dict[int, list[int]] = {}
+    for claim_id, event_id in old_event_of.items():
+        members_of.setdefault(event_id, []).append(claim_id)
+    start = set(features) if full else set(dirty if seeds is None else seeds)
+    # The events of claims deleted outside reconcile are re-decided from the claims left; an
+    # event left with none is retired.
+    start |= {c for e in left_by_gone for c in members_of.get(e, ())}
+    progress("loading", 1, 1)
+
+    # A run that re-decides a few claims asks for the candidates of a few: their neighbourhoods
+    # are looked up when asked, not filed for every claim (the same candidates: Blocker).
+    blocker = Blocker(features.values(), config, few_queries=not full and len(start) * 10 < len(features),
+                      bounds=None if window is None else window.bounds)
+    hints = PlaceHints(blocker, config, cannot)
+    if not full and seeds is None and len(start) < total:   # (every claim new: no neighbour left out)
+        start |= _hint_neighbours(features, dirty, old_event_of, blocker, hints, workers)
+    # An incremental run follows the stored claims it reaches along their stored strong links
+    # (reconciler.strong). One scoped to a decision's claims scores every claim it reaches: its
+    # new and changed claims are not its seeds, and it is small.
+    follow = not full and seeds is None and last is not None and len(start) < total
+    explorer = _Explorer(features, blocker, hints, config, must, cannot, progress, workers=workers,
+                         stored=(lambda ids: strong.partners(session, ids)) if follow else None,
+                         fresh=set(start) if follow else None, total=total, windowed=window is not None)
+    while start:
+        if not start <= features.keys():   # (only in a window: every claim is loaded otherwise)
+            raise OutsideWindow(min(start - features.keys()))
+        # An event is re-decided as a whole: the other claims of every event reached join in.
+        explorer.explore(start)
+        nodes = explorer.graph.nodes
+        start = {c for n in nodes if n in old_event_of for c in members_of[old_event_of[n]]} - nodes
+    explorer.settle()
+    if window is not None:
+        # What clusters and grades the claims reached reads their candidates and place hints:
+        # all of them must be loaded (scoring asked for most already).
+        for claim_id in sorted(explorer.graph.nodes):
+            if claim_id in halves or not blocker.within(features[claim_id]):
+                raise OutsideWindow(claim_id)
+    return _Matched(blocker, hints, explorer, old_event_of, members_of, gone, left_by_gone, must)
+
+
+# A run that starts from few claims, in a store of at least this many, loads only the claims
+# whose dates lie near theirs, when those are at most half of all (below it loading every
+# claim costs too little to matter).
+WINDOW_MIN = 20_000
+# How far beyond the dates of the claims a run starts from it loads: room for the claims that
+# strong links and events bring in (a run reaching beyond loads every claim: _match).
+WINDOW_DAYS = 31
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The claims a run loads: those whose dates meet ``dates`` (first and last day);
+    ``bounds`` the same as ordinals; ``total`` how many claims there are."""
+
+    dates: tuple[date, date]
+    total: int
+
+    @property
+    def bounds(self) -> tuple[int, int]:
+        return self.dates[0].toordinal(), self.dates[1].toordinal()
+
+
+def _window(session: Session, seeds: set[int] | None) -> _Window | None:
+    """The window of dates an incremental run loads the claims of: the dates of the claims it
+    starts from (the marked ones, or ``seeds``), widened by WINDOW_DAYS; None (every claim) in a
+    store of fewer than WINDOW_MIN claims, where the window would hold more than half of them,
+    and where a claim deleted outside reconcile left its link (_deleted_outside reads every
+    claim)."""
+    total = session.scalar(select(func.count()).select_from(Claim))
+    if total < WINDOW_MIN:
+        return None
+    if seeds is None:
+        first, last = session.execute(select(func.min(Claim.date_start), func.max(Claim.date_end))
+                                      .join(ClaimMark, ClaimMark.claim_id == Claim.id)).one()
+    else:
+        spans = [session.execute(select(func.min(Claim.date_start), func.max(Claim.date_end))
+                                 .where(Claim.id.in_(part))).one() for part in chunks(sorted(seeds), CHUNK)]
+        firsts, lasts = [s for s, _ in spans if s is not None], [e for _, e in spans if e is not None]
+        first, last = (min(firsts), max(lasts)) if firsts else (None, None)
+    if first is None:
+        return None   # nothing to start from: nothing to load either way
+    dates = (first - timedelta(days=WINDOW_DAYS), last + timedelta(days=WINDOW_DAYS))
+    inside = session.scalar(select(func.count()).select_from(Claim)
+                            .where(Claim.date_start <= dates[1], Claim.date_end >= dates[0]))
+    if inside * 2 > total:
+        return None
+    orphans = session.scalar(select(func.count()).select_from(ClaimLink)
+                             .where(~select(Claim.id).where(Claim.id == ClaimLink.claim_id).exists()))
+    return None if orphans else _Window(dates, total)
 
 
 # Claims without a place near new ones checked over several processes from this many (a

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from conftest import imported_database
-from reconciler import decisions, strong
+from reconciler import decisions, runs, strong
 from reconciler.config import Config
 from reconciler.db import open_database
 from reconciler.importing import import_claims
@@ -197,4 +197,75 @@ def test_the_run_after_a_run_that_kept_no_strong_links_matches_every_claim_once(
     counts = _run(db)
     assert not counts["full"] and counts["note"] is None and counts["claims_matched"] < counts["claims"]
     assert _tables(path) == _as_full_run_leaves_it(path, tmp_path, "after")
+    db.dispose()
+
+
+def _recent_claims_added(tmp_path: Path, monkeypatch, seed: int):
+    """A store of 6,000 generated claims after its first run, and then the claims held back
+    (about the incidents of the last three weeks) imported, with windows of dates on in stores
+    of any size (WINDOW_MIN 0): (database, its path, base claims, held-back claims, the list each
+    later run appends its (seeds, window or None) to)."""
+    sources, base, extra, truth = generate.generate_split(6000, 300, seed=seed, recent_days=21)
+    data = tmp_path / "data"
+    generate.write(data, sources, base, [], truth)
+    path = tmp_path / "desk.sqlite"
+    db = imported_database(path, data)
+    _run(db)
+    monkeypatch.setattr(runs, "WINDOW_MIN", 0)
+    windows = []
+    real = runs._window
+
+    def spy(session, seeds):
+        found = real(session, seeds)
+        windows.append((seeds, found))
+        return found
+
+    monkeypatch.setattr(runs, "_window", spy)
+    _import(db, extra, tmp_path / "extra.jsonl")
+    return db, path, base, extra, windows
+
+
+def test_a_run_that_loads_a_window_of_dates_decides_what_a_run_loading_every_claim_decides(tmp_path, monkeypatch):
+    # New claims about the incidents of the last three weeks: the run loads only the claims
+    # whose dates lie within WINDOW_DAYS of theirs (the store is large enough once WINDOW_MIN
+    # is 0), and leaves every table as a full run does; so does a person's decision, whose run
+    # starts from the decision's claims.
+    db, path, base, extra, windows = _recent_claims_added(tmp_path, monkeypatch, 29)
+    counts = _run(db)
+    last = max(row["date"][-10:] for row in extra)
+    first = min(row["date"][:10] for row in extra)
+    # Loaded: the claims whose dates meet [first - 31 days, last + 31 days], and no others.
+    con = sqlite3.connect(path)
+    inside = con.execute("SELECT count(*) FROM claims WHERE date_start <= date(?, '+31 days') "
+                         "AND date_end >= date(?, '-31 days')", (last, first)).fetchone()[0]
+    events_of_extra = con.execute("SELECT count(DISTINCT l.event_id) FROM claim_links l JOIN claims c "
+                                  "ON c.id = l.claim_id WHERE c.date_start >= ?", (first,)).fetchone()[0]
+    con.close()
+    assert not counts["full"] and counts["claims"] == len(base) + len(extra)
+    assert counts["claims_loaded"] == inside < counts["claims"] / 4
+    assert counts["claims_matched"] >= len(extra) > 50 and events_of_extra > 20
+    assert _tables(path) == _as_full_run_leaves_it(path, tmp_path, "after-extra")
+
+    with db.read() as session:
+        pair = session.execute(text(
+            "SELECT a.claim_id, b.claim_id FROM claim_links a JOIN claim_links b ON a.event_id = b.event_id "
+            "AND a.claim_id < b.claim_id JOIN claims c ON c.id = a.claim_id WHERE c.date_start >= :first "
+            "ORDER BY a.claim_id LIMIT 1"), {"first": first}).one()
+    with db.write() as session:
+        decisions.unlink(session, "tester", *pair)
+    seeds, window = windows[-1]
+    assert set(pair) <= seeds and window is not None and window.total == counts["claims"]
+    assert _tables(path) == _as_full_run_leaves_it(path, tmp_path, "after-unlink")
+    db.dispose()
+
+
+def test_a_run_whose_claims_reach_beyond_its_window_loads_every_claim_and_decides_as_before(tmp_path, monkeypatch):
+    # With no margin, the first new claim's candidates (two days either side) lie beyond the
+    # window: the run loads every claim and matches again, and decides what a full run decides.
+    monkeypatch.setattr(runs, "WINDOW_DAYS", 0)
+    db, path, _base, extra, windows = _recent_claims_added(tmp_path, monkeypatch, 31)
+    counts = _run(db)
+    assert len(windows) == 1 and windows[0][1] is not None   # a window was taken, then left
+    assert not counts["full"] and "claims_loaded" not in counts and counts["claims_matched"] >= len(extra)
+    assert _tables(path) == _as_full_run_leaves_it(path, tmp_path, "after-extra")
     db.dispose()
