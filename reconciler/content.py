@@ -436,6 +436,68 @@ def check_run(session: Session, user: str) -> None:
 # Claims (about: the largest id) below which a run checks them itself: forking costs more than it saves.
 BESIDE_MIN = 20_000
 
+# The triggers that keep ``unchecked_claims`` on SQLite (models.UncheckedClaim), as migration 0016
+# made them: every claim inserted, updated or deleted, and every claim's row of content_hashes
+# written, by anyone, is listed there until a run has checked it.
+_LOG = "INSERT OR IGNORE INTO unchecked_claims (claim_id) VALUES"
+CHANGE_TRIGGERS = {
+    "unchecked_claims_insert": ("CREATE TRIGGER unchecked_claims_insert AFTER INSERT ON claims "
+                                f"BEGIN {_LOG} (new.id); END"),
+    "unchecked_claims_update": ("CREATE TRIGGER unchecked_claims_update AFTER UPDATE ON claims "
+                                f"BEGIN {_LOG} (old.id); {_LOG} (new.id); END"),
+    "unchecked_claims_delete": ("CREATE TRIGGER unchecked_claims_delete AFTER DELETE ON claims "
+                                f"BEGIN {_LOG} (old.id); END"),
+    "unchecked_claims_hash_insert": ("CREATE TRIGGER unchecked_claims_hash_insert AFTER INSERT ON content_hashes "
+                                     f"WHEN new.kind = 'claim' BEGIN {_LOG} (new.row_id); END"),
+    "unchecked_claims_hash_update": ("CREATE TRIGGER unchecked_claims_hash_update AFTER UPDATE ON content_hashes "
+                                     f"WHEN old.kind = 'claim' OR new.kind = 'claim' BEGIN {_LOG} (old.row_id); "
+                                     f"{_LOG} (new.row_id); END"),
+    "unchecked_claims_hash_delete": ("CREATE TRIGGER unchecked_claims_hash_delete AFTER DELETE ON content_hashes "
+                                     f"WHEN old.kind = 'claim' BEGIN {_LOG} (old.row_id); END"),
+}
+# Listed in unchecked_claims: every claim is to be checked (a store upgraded to the table).
+EVERY_CLAIM = 0
+
+
+def _words(sql: str | None) -> str | None:
+    return None if sql is None else " ".join(sql.split())
+
+
+@dataclass
+class ChangeLog:
+    """What ``unchecked_claims`` says a run must check of the claims (SQLite only): ``claims``, the
+    ids listed, or None for every claim: when the list asks for it (:data:`EVERY_CLAIM`), or when
+    the file's triggers are not exactly :data:`CHANGE_TRIGGERS` (``intact`` false: one dropped,
+    changed, or another trigger beside them, which could undo what they list)."""
+
+    claims: list[int] | None
+    intact: bool
+
+    @classmethod
+    def read(cls, session: Session) -> "ChangeLog | None":
+        """The log as this transaction sees it; None on PostgreSQL, which keeps none."""
+        conn = session.connection()
+        if conn.dialect.name != "sqlite":
+            return None
+        triggers = {name: _words(sql) for name, sql in
+                    conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
+        intact = triggers == {name: _words(sql) for name, sql in CHANGE_TRIGGERS.items()}
+        ids = [row[0] for row in conn.exec_driver_sql("SELECT claim_id FROM unchecked_claims ORDER BY claim_id")]
+        every = not intact or (bool(ids) and ids[0] == EVERY_CLAIM)
+        return cls(None if every else ids, intact)
+
+    def renew(self, session: Session) -> None:
+        """Once the claims it lists (or every claim) were found intact: the list starts again
+        empty, and triggers that were missing or changed are made again (another trigger, which
+        reconcile never makes, is left for a person to look at: every run checks every claim
+        while it is there)."""
+        conn = session.connection()
+        conn.exec_driver_sql("DELETE FROM unchecked_claims")
+        if not self.intact:
+            for name, sql in CHANGE_TRIGGERS.items():
+                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+                conn.exec_driver_sql(sql)
+
 
 class RunCheck:
     """:func:`check_run` in two parts, so that a run reads every claim once: the run's loader
@@ -459,8 +521,14 @@ class RunCheck:
         self.own = set(session.info.get(_STAGED, {}))
         self.found: list[tuple[RowKey, str, int | None]] = []
         self.differ: dict[int, int] = {}
+        # SQLite: the claims written since a run last checked them (unchecked_claims), read after
+        # the baseline (which writes every claim's hash). None: every claim is checked.
+        self.log = ChangeLog.read(session)
+        self.logged = None if self.log is None else self.log.claims
+        self._logged_read = False
         path = None
-        if workers > 1 and can_fork() and (session.scalar(select(func.max(Claim.id))) or 0) >= BESIDE_MIN:
+        if self.logged is None and workers > 1 and can_fork() \
+                and (session.scalar(select(func.max(Claim.id))) or 0) >= BESIDE_MIN:
             path = unwritten_file(session)
         self.beside: Beside | None = None
         if path is not None:
@@ -474,14 +542,28 @@ class RunCheck:
         columns = ", ".join(f"c.{_q(c)}" for c in RUN_READS) + (", m.version" if marks else "")
         return _RUN_JOIN.format(columns=columns, joins=MARK_JOIN if marks else "")
 
+    @property
+    def wants_rows(self) -> bool:
+        """Whether the run's loader, reading every claim, gives each to :meth:`claim`: not when
+        a process beside checks them, nor when only the claims the log lists are checked."""
+        return self.beside is None and self.logged is None
+
     def claim(self, claim_id: int, run_values: tuple, run_hash: str | None, seq: int | None) -> None:
         """One claim as read: its RUN_READS values, its recorded run hash and sequence number."""
         _check_claim(claim_id, run_values, run_hash, seq, self.own, self.found, self.differ)
 
     def read_here(self, conn: Connection) -> None:
-        """Read every claim with its hash (:meth:`statement`) in ``conn`` and check each: what the
-        loader does row by row, for a check made on its own."""
-        _check_rows(conn.exec_driver_sql(self.statement()), self.own, self.found, self.differ)
+        """Read the claims to check with their hashes (:meth:`statement`: every claim, or those
+        the log lists) in ``conn`` and check each: what the loader does row by row, for a check
+        made on its own."""
+        if self.logged is None:
+            _check_rows(conn.exec_driver_sql(self.statement()), self.own, self.found, self.differ)
+            return
+        if not self._logged_read:
+            for part in chunks(self.logged, CHUNK):   # integers only: safe to write into the statement
+                listed = f" WHERE c.id IN ({','.join(str(int(i)) for i in part)})"
+                _check_rows(conn.exec_driver_sql(self.statement() + listed), self.own, self.found, self.differ)
+            self._logged_read = True
 
     def finish(self, conn: Connection | None = None) -> None:
         """The rest of the check, in ``conn`` (else a snapshot of its own); raises ContentChanged."""
@@ -495,6 +577,8 @@ class RunCheck:
             self.session.execute(update(table).where(table.c.kind == "claim", table.c.row_id == bindparam("r_id"),
                                                      table.c.row_id2 == 0).values(run_hash=bindparam("r_hash")),
                                  [{"r_id": claim_id, "r_hash": run_hash} for claim_id, run_hash in refresh.items()])
+        if self.log is not None:   # every claim written since the last check is intact
+            self.log.renew(self.session)
 
     def close(self) -> None:
         """Stop the process checking beside the run, if any (a run that failed before finish)."""
@@ -503,6 +587,8 @@ class RunCheck:
 
     def _rest(self, conn: Connection) -> dict[int, str]:
         found, own = self.found, self.own
+        if self.logged is not None:
+            self.read_here(conn)   # (once: a run in a window of dates may have read them)
         if self.beside is not None:
             beside, self.beside = self.beside, None
             try:
@@ -513,7 +599,10 @@ class RunCheck:
                 found.extend(apart)
                 self.differ.update(differ)
         refresh = _whole_claims(conn, self.differ, found)
-        found.extend((("claim", row_id, 0), "deleted", seq) for row_id, seq in conn.exec_driver_sql(_GONE)
+        # Claims deleted: any (their hashes left behind), or, with the log, those it lists.
+        gone = [_GONE] if self.logged is None else [
+            f"{_GONE} AND h.row_id IN ({','.join(str(int(i)) for i in part)})" for part in chunks(self.logged, CHUNK)]
+        found.extend((("claim", row_id, 0), "deleted", seq) for sql in gone for row_id, seq in conn.exec_driver_sql(sql)
                      if ("claim", row_id, 0) not in own)
         for kind in KINDS[1:]:
             current = {key: h for key, (h, _run) in _hashes(conn, kind.name).items()}

@@ -131,8 +131,8 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, Source, bool
     features, dirty = {}, set()
     # The rows as the driver gives them (the content check hashes them so): dates are ISO text on
     # SQLite, date objects on PostgreSQL.
-    if check is not None and check.beside is not None:
-        check = None   # the claims are checked in a process beside this one
+    if check is not None and not check.wants_rows:
+        check = None   # the claims are checked in a process beside this one, or only those the log lists
     if check is not None and ids is None:
         sql = check.statement(marks=True)
     else:   # integers only: safe to write into the statement
@@ -140,8 +140,7 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, Source, bool
         if ids is not None:
             sql += f" WHERE c.id IN ({','.join(str(int(i)) for i in ids)})"
         elif window is not None:   # dates' ISO text: safe to write into the statement
-            sql += (f" WHERE c.date_start <= '{window[1].isoformat()}'"
-                    f" AND c.date_end >= '{window[0].isoformat()}'")
+            sql += f" WHERE c.date_start <= '{window[1].isoformat()}' AND c.date_end >= '{window[0].isoformat()}'"
     names_of: dict[str | None, frozenset[str]] = {None: frozenset()}
     ordinal_of: dict = {}   # one int a distinct date, shared by its claims
     # Plain tuples through the connection: this loads every claim, so it must be lean. The

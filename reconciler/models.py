@@ -401,6 +401,19 @@ class ReviewPair(Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
 
 
+class UncheckedClaim(Base):
+    """A claim written since a run last checked the claims: inserted, updated or deleted, or its
+    row of ``content_hashes`` written, by anyone (the SQLite shell too). Kept by triggers on
+    SQLite (reconciler.content: ``CHANGE_TRIGGERS``), so that a run checks the claims listed
+    here instead of every claim; claim 0 asks for every claim to be checked (a store upgraded
+    to this table). A run that found them intact empties it. PostgreSQL keeps no triggers: its
+    runs check every claim."""
+
+    __tablename__ = "unchecked_claims"
+
+    claim_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
 class StrongLink(Base):
     """A pair of claims (``claim_a < claim_b``) the run that last scored it found strongly linked:
     at or above the link threshold with nothing forbidding the link, or linked by a person. Kept

@@ -383,14 +383,14 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     progress("loading", 0, 1)
     index = SourceIndex.load(session)
     versions: dict[int, int] = {}
-    window = None if full else _window(session, seeds)
+    window = None if full else _window(session, seeds, check.logged, config)
     if window is None:
         features, dirty = load_features(session, index, versions=versions, config=config, check=check)
     else:
         # Only the claims whose dates lie near those the run starts from; every claim is
         # checked all the same (in the process beside, or here).
         features, dirty = load_features(session, index, versions=versions, config=config, window=window.dates)
-        if check.beside is None:
+        if check.beside is None:   # (the claims the log lists, or every claim)
             check.read_here(session.connection())
     check.finish()
     try:
@@ -470,7 +470,14 @@ def _match(session: Session, config: Config, features: dict[int, ClaimFeatures],
     """Block, score and explore from the run's seeds over the claims loaded; with a ``window``,
     raises OutsideWindow where the claims reached need claims it left out (before anything is
     written but the claims' run hashes: the caller loads every claim and calls again)."""
-    old_event_of = dict(driver_rows(session, "SELECT claim_id, event_id FROM claim_links"))
+    if window is None:
+        old_event_of = dict(driver_rows(session, "SELECT claim_id, event_id FROM claim_links"))
+    else:
+        # The links of the claims loaded, and of every other claim of their events: an event
+        # reached brings in its other claims (one outside the window leaves it, below).
+        old_event_of = dict(driver_rows(session, (
+            "SELECT claim_id, event_id FROM claim_links WHERE event_id IN (SELECT l.event_id FROM claim_links l "
+            f"JOIN claims c ON c.id = l.claim_id WHERE {window.meets('c')})")))
     total = len(features) if window is None else window.total
     if window is None:
         gone, left_by_gone = _deleted_outside(session, old_event_of, features)
@@ -505,7 +512,7 @@ def _match(session: Session, config: Config, features: dict[int, ClaimFeatures],
                          stored=(lambda ids: strong.partners(session, ids)) if follow else None,
                          fresh=set(start) if follow else None, total=total, windowed=window is not None)
     while start:
-        if not start <= features.keys():   # (only in a window: every claim is loaded otherwise)
+        if window is not None and not start <= features.keys():
             raise OutsideWindow(min(start - features.keys()))
         # An event is re-decided as a whole: the other claims of every event reached join in.
         explorer.explore(start)
@@ -542,13 +549,22 @@ class _Window:
     def bounds(self) -> tuple[int, int]:
         return self.dates[0].toordinal(), self.dates[1].toordinal()
 
+    def meets(self, alias: str) -> str:
+        """SQL: the claim ``alias`` has dates that meet the window (its dates' ISO text: safe to
+        write into the statement)."""
+        first, last = (day.isoformat() for day in self.dates)
+        return f"{alias}.date_start <= '{last}' AND {alias}.date_end >= '{first}'"
 
-def _window(session: Session, seeds: set[int] | None) -> _Window | None:
+
+def _window(session: Session, seeds: set[int] | None, checked: list[int] | None, config: Config) -> _Window | None:
     """The window of dates an incremental run loads the claims of: the dates of the claims it
-    starts from (the marked ones, or ``seeds``), widened by WINDOW_DAYS; None (every claim) in a
-    store of fewer than WINDOW_MIN claims, where the window would hold more than half of them,
-    and where a claim deleted outside reconcile left its link (_deleted_outside reads every
-    claim)."""
+    starts from (the marked ones, or ``seeds``), widened by WINDOW_DAYS beyond the reach of
+    their candidates (twice the date tolerance); None (every claim) in a
+    store of fewer than WINDOW_MIN claims, where the window would hold more than half of them
+    (counted by the claims that start in it: those that began before and last into it are
+    few), and where a claim deleted outside reconcile left its link (_deleted_outside reads
+    every claim). Such a claim is looked for among ``checked``, the claims the content check
+    reads (every deletion is listed there: content.ChangeLog), or among every link where None."""
     total = session.scalar(select(func.count()).select_from(Claim))
     if total < WINDOW_MIN:
         return None
@@ -562,14 +578,19 @@ def _window(session: Session, seeds: set[int] | None) -> _Window | None:
         first, last = (min(firsts), max(lasts)) if firsts else (None, None)
     if first is None:
         return None   # nothing to start from: nothing to load either way
-    dates = (first - timedelta(days=WINDOW_DAYS), last + timedelta(days=WINDOW_DAYS))
+    margin = timedelta(days=WINDOW_DAYS + 2 * config.date_tolerance_days)
+    dates = (first - margin, last + margin)
     inside = session.scalar(select(func.count()).select_from(Claim)
-                            .where(Claim.date_start <= dates[1], Claim.date_end >= dates[0]))
+                            .where(Claim.date_start >= dates[0], Claim.date_start <= dates[1]))
     if inside * 2 > total:
         return None
-    orphans = session.scalar(select(func.count()).select_from(ClaimLink)
-                             .where(~select(Claim.id).where(Claim.id == ClaimLink.claim_id).exists()))
-    return None if orphans else _Window(dates, total)
+    orphan = select(ClaimLink.claim_id).where(~select(Claim.id).where(Claim.id == ClaimLink.claim_id).exists())
+    if checked is None:
+        found = session.execute(orphan.limit(1)).first() is not None
+    else:
+        found = any(session.execute(orphan.where(ClaimLink.claim_id.in_(part)).limit(1)).first() is not None
+                    for part in chunks(checked, CHUNK))
+    return None if found else _Window(dates, total)
 
 
 # Claims without a place near new ones checked over several processes from this many (a

@@ -215,8 +215,8 @@ def _recent_claims_added(tmp_path: Path, monkeypatch, seed: int):
     windows = []
     real = runs._window
 
-    def spy(session, seeds):
-        found = real(session, seeds)
+    def spy(session, seeds, checked, config):
+        found = real(session, seeds, checked, config)
         windows.append((seeds, found))
         return found
 
@@ -234,10 +234,11 @@ def test_a_run_that_loads_a_window_of_dates_decides_what_a_run_loading_every_cla
     counts = _run(db)
     last = max(row["date"][-10:] for row in extra)
     first = min(row["date"][:10] for row in extra)
-    # Loaded: the claims whose dates meet [first - 31 days, last + 31 days], and no others.
+    # Loaded: the claims whose dates meet [first - 33 days, last + 33 days] (31 days beyond
+    # twice the date tolerance of one day), and no others.
     con = sqlite3.connect(path)
-    inside = con.execute("SELECT count(*) FROM claims WHERE date_start <= date(?, '+31 days') "
-                         "AND date_end >= date(?, '-31 days')", (last, first)).fetchone()[0]
+    inside = con.execute("SELECT count(*) FROM claims WHERE date_start <= date(?, '+33 days') "
+                         "AND date_end >= date(?, '-33 days')", (last, first)).fetchone()[0]
     events_of_extra = con.execute("SELECT count(DISTINCT l.event_id) FROM claim_links l JOIN claims c "
                                   "ON c.id = l.claim_id WHERE c.date_start >= ?", (first,)).fetchone()[0]
     con.close()
@@ -260,12 +261,23 @@ def test_a_run_that_loads_a_window_of_dates_decides_what_a_run_loading_every_cla
 
 
 def test_a_run_whose_claims_reach_beyond_its_window_loads_every_claim_and_decides_as_before(tmp_path, monkeypatch):
-    # With no margin, the first new claim's candidates (two days either side) lie beyond the
-    # window: the run loads every claim and matches again, and decides what a full run decides.
-    monkeypatch.setattr(runs, "WINDOW_DAYS", 0)
-    db, path, _base, extra, windows = _recent_claims_added(tmp_path, monkeypatch, 31)
+    # A person links one of the new claims to the oldest claim; the new claim is then corrected.
+    # The run starts from it alone, in a window of its dates, and reaches the oldest claim
+    # through the event the person's link made: it loads every claim, matches again, and
+    # decides what a full run decides.
+    db, path, base, extra, windows = _recent_claims_added(tmp_path, monkeypatch, 31)
+    _run(db)
+    con = sqlite3.connect(path)
+    ids = dict(con.execute("SELECT ref, id FROM claims"))
+    oldest = con.execute("SELECT id FROM claims ORDER BY date_start, id LIMIT 1").fetchone()[0]
+    con.close()
+    recent = extra[-1]
+    with db.write() as session:
+        decisions.link(session, "tester", ids[recent["ref"]], oldest)
+    _import(db, [recent | {"killed": "41"}], tmp_path / "fix.jsonl")
+    taken = len(windows)
     counts = _run(db)
-    assert len(windows) == 1 and windows[0][1] is not None   # a window was taken, then left
-    assert not counts["full"] and "claims_loaded" not in counts and counts["claims_matched"] >= len(extra)
-    assert _tables(path) == _as_full_run_leaves_it(path, tmp_path, "after-extra")
+    assert len(windows) == taken + 1 and windows[-1][1] is not None   # a window was taken, then left
+    assert not counts["full"] and "claims_loaded" not in counts and counts["claims"] == len(base) + len(extra)
+    assert _tables(path) == _as_full_run_leaves_it(path, tmp_path, "after-fix")
     db.dispose()

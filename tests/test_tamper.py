@@ -488,8 +488,9 @@ def test_first_write_after_an_upgrade_without_init_records_the_baseline_first(de
 
 # Tables a run reads that its check leaves alone: what runs derive and the trail itself (docs/audit-content.md).
 DERIVED = {"events", "claim_links", "review_pairs", "strong_links", "event_lineage", "runs", "run_lease", "audit_log", "content_hashes"}
-# Bookkeeping a run reads and writes but grades nothing from: which claims to match (reconciler.marks).
-BOOKKEEPING = {"claim_marks"}
+# Bookkeeping a run reads and writes but grades nothing from: which claims to match (reconciler.marks),
+# and which to check (unchecked_claims, and its triggers in sqlite_master: reconciler.content.ChangeLog).
+BOOKKEEPING = {"claim_marks", "unchecked_claims", "sqlite_master"}
 
 
 def test_content_run_reads_cover_every_claim_column_and_table_a_run_reads(desk):
@@ -527,7 +528,7 @@ def test_content_run_reads_cover_every_claim_column_and_table_a_run_reads(desk):
     tables = {name for sql in statements for name in re.findall(r'\b(?:FROM|JOIN|INTO|UPDATE) "?(\w+)', sql)}
     checked = {k.table for k in KINDS} | {c.table for k in KINDS[1:] for c in k.children}
     # Relays only name relays in an unverified grade's reason: `audit verify` checks them, a run does not.
-    assert "claim_marks" in tables   # the listener saw the marks read and cleared
+    assert {"claim_marks", "unchecked_claims"} <= tables   # the listener saw the marks and the log read and cleared
     assert tables - DERIVED - BOOKKEEPING - {"claim_relays"} <= checked, tables - DERIVED - checked
 
 
@@ -633,9 +634,10 @@ def test_run_refuses_a_claim_inserted_outside_reconcile(desk, workers):
     assert desk.dump() == before
 
 
-def _run_check(desk, workers: int, write_first: bool = False, journal_mode: str = "wal"):
+def _run_check(desk, workers: int, write_first: bool = False, journal_mode: str = "wal", every_claim: bool = True):
     """A RunCheck made as a run makes it, in a write transaction of the desk's file: whether it
-    checked beside the run, and what it found (None: nothing)."""
+    checked beside the run, and what it found (None: nothing). With ``every_claim``, the log of
+    claims to check asks for every claim first (as after the upgrade that made it)."""
     from reconciler import content
     from reconciler.db import open_database
     from reconciler.errors import ContentChanged
@@ -643,6 +645,8 @@ def _run_check(desk, workers: int, write_first: bool = False, journal_mode: str 
     from reconciler.models import Run, utcnow
     from reconciler.sources import SourceIndex
 
+    if every_claim:
+        desk.execute(f"INSERT OR IGNORE INTO unchecked_claims (claim_id) VALUES ({content.EVERY_CLAIM})")
     db = open_database(str(desk.db), journal_mode=journal_mode)
     try:
         with db.write() as session:
@@ -724,3 +728,96 @@ def test_a_failed_check_beside_the_run_is_done_again_in_it(desk, monkeypatch):
     beside, message = _run_check(desk, 2)
     assert beside is True
     assert message.startswith("claim 1 (ref a) was changed outside reconcile since audit entry 3")
+
+
+# --- the log of claims written since a run last checked them (unchecked_claims, SQLite) ---
+
+def _listed(desk) -> list[int]:
+    return [row[0] for row in desk.query("SELECT claim_id FROM unchecked_claims ORDER BY claim_id")]
+
+
+def _triggers(desk) -> list[str]:
+    return [row[0] for row in desk.query("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")]
+
+
+def test_a_run_empties_the_log_and_an_import_lists_the_claims_it_wrote(desk):
+    from reconciler.content import CHANGE_TRIGGERS
+
+    ran(desk, "init")
+    assert _listed(desk) == [0]   # a new store: the first run checks every claim
+    assert _triggers(desk) == sorted(CHANGE_TRIGGERS)
+    shelling(desk)   # sources, claims 1 and 2, a run
+    assert _listed(desk) == []
+    desk.write_jsonl("more.jsonl", [CLAIMS[0] | {"ref": "c", "killed": "3"}])
+    ran(desk, "import", "more.jsonl")
+    assert _listed(desk) == [3]
+    # Only claim 3 is checked: with two workers and every claim not to be read, nobody checks beside.
+    assert _run_check(desk, 2, every_claim=False) == (False, None)
+    ran(desk, "run")
+    assert _listed(desk) == []
+
+
+@pytest.mark.parametrize("edit, claim, refusal", [
+    ("UPDATE claims SET killed_low = 1 WHERE ref = 'a'", 1,
+     "Error: claim 1 (ref a) was changed outside reconcile since audit entry 3"),
+    ("DELETE FROM claims WHERE ref = 'b'", 2, "Error: claim 2 was deleted outside reconcile since audit entry 3"),
+    # The table of hashes is listed too: a claim whose hash is gone reads as one nobody recorded.
+    ("DELETE FROM content_hashes WHERE kind = 'claim' AND row_id = 1", 1,
+     "Error: claim 1 (ref a) was inserted outside reconcile (no audit entry records it)"),
+])
+def test_an_edit_outside_reconcile_is_listed_and_the_run_refuses_it(desk, edit, claim, refusal):
+    shelling(desk)
+    desk.execute(edit)   # another program: the triggers list the claim all the same
+    assert _listed(desk) == [claim]
+    before = desk.dump()
+    assert refused(desk, "run").startswith(refusal)
+    assert desk.dump() == before   # the list too: the next run refuses again
+
+
+def test_a_dropped_trigger_makes_the_run_check_every_claim_and_make_it_again(desk):
+    from reconciler.content import CHANGE_TRIGGERS
+
+    shelling(desk)
+    desk.execute("DROP TRIGGER unchecked_claims_update")
+    desk.execute("UPDATE claims SET killed_low = 1 WHERE ref = 'b'")
+    assert _listed(desk) == []   # nothing listed it
+    assert refused(desk, "run").startswith("Error: claim 2 (ref b) was changed outside reconcile")
+    desk.execute("UPDATE claims SET killed_low = 5 WHERE ref = 'b'")   # put back as it was
+    ran(desk, "run")
+    assert _triggers(desk) == sorted(CHANGE_TRIGGERS) and _listed(desk) == []
+    desk.execute("UPDATE claims SET killed_low = 1 WHERE ref = 'b'")
+    assert _listed(desk) == [2]
+
+
+def test_another_trigger_beside_the_log_makes_every_run_check_every_claim(desk):
+    # A trigger that empties the list as it is written would hide every edit from a run that
+    # trusted it: with any trigger but the log's own, every claim is checked, every run.
+    shelling(desk)
+    desk.execute("CREATE TRIGGER forget AFTER INSERT ON unchecked_claims BEGIN DELETE FROM unchecked_claims; END")
+    desk.execute("UPDATE claims SET killed_low = 1 WHERE ref = 'a'")
+    assert _listed(desk) == []
+    assert refused(desk, "run").startswith("Error: claim 1 (ref a) was changed outside reconcile")
+    desk.execute("UPDATE claims SET killed_low = 2 WHERE ref = 'a'")
+    ran(desk, "run")
+    assert "forget" in _triggers(desk)   # left for a person to look at
+    desk.execute("UPDATE claims SET killed_low = 1 WHERE ref = 'a'")
+    assert refused(desk, "run").startswith("Error: claim 1 (ref a) was changed outside reconcile")
+
+
+def test_a_store_upgraded_to_the_log_checks_every_claim_at_its_first_run(desk):
+    # An edit made before the upgrade made the triggers is listed nowhere: the upgrade asks the
+    # first run to check every claim, which finds it.
+    from alembic import command
+
+    from reconciler.content import CHANGE_TRIGGERS
+
+    shelling(desk)
+    migrate(desk, command.downgrade, "0015")
+    assert _triggers(desk) == [] and not desk.query("SELECT name FROM sqlite_master WHERE name = 'unchecked_claims'")
+    desk.execute("UPDATE claims SET killed_low = 1 WHERE ref = 'a'")
+    migrate(desk, command.upgrade, "head")
+    assert _listed(desk) == [0] and _triggers(desk) == sorted(CHANGE_TRIGGERS)
+    assert refused(desk, "run").startswith("Error: claim 1 (ref a) was changed outside reconcile")
+    desk.execute("UPDATE claims SET killed_low = 2 WHERE ref = 'a'")
+    ran(desk, "run")
+    assert _listed(desk) == []
