@@ -466,16 +466,19 @@ def _words(sql: str | None) -> str | None:
 @dataclass
 class ChangeLog:
     """What ``unchecked_claims`` says a run must check of the claims (SQLite only): ``claims``, the
-    ids listed, or None for every claim: when the list asks for it (:data:`EVERY_CLAIM`), or when
+    ids listed, or None for every claim: when the list asks for it (:data:`EVERY_CLAIM`); when
     the file's triggers are not exactly :data:`CHANGE_TRIGGERS` (``intact`` false: one dropped,
-    changed, or another trigger beside them, which could undo what they list)."""
+    changed, or another trigger beside them, which could undo what they list); and when the
+    claims stored are not as many as the claims' hashes recorded (a row SQLite deleted to make
+    room for another, ``INSERT OR REPLACE``, fires no trigger)."""
 
     claims: list[int] | None
     intact: bool
 
     @classmethod
-    def read(cls, session: Session) -> "ChangeLog | None":
-        """The log as this transaction sees it; None on PostgreSQL, which keeps none."""
+    def read(cls, session: Session, every: bool = False) -> "ChangeLog | None":
+        """The log as this transaction sees it (with ``every``, asking for every claim whatever
+        it lists); None on PostgreSQL, which keeps none."""
         conn = session.connection()
         if conn.dialect.name != "sqlite":
             return None
@@ -483,7 +486,9 @@ class ChangeLog:
                     conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
         intact = triggers == {name: _words(sql) for name, sql in CHANGE_TRIGGERS.items()}
         ids = [row[0] for row in conn.exec_driver_sql("SELECT claim_id FROM unchecked_claims ORDER BY claim_id")]
-        every = not intact or (bool(ids) and ids[0] == EVERY_CLAIM)
+        counted = conn.exec_driver_sql("SELECT (SELECT count(*) FROM claims), "
+                                       "(SELECT count(*) FROM content_hashes WHERE kind = 'claim')").one()
+        every = every or not intact or EVERY_CLAIM in ids or counted[0] != counted[1]
         return cls(None if every else ids, intact)
 
     def renew(self, session: Session) -> None:
@@ -514,7 +519,7 @@ class RunCheck:
     (:func:`reconciler.db.unwritten_file`); anywhere else, and if that process fails or dies,
     the claims are checked here (:meth:`read_here`)."""
 
-    def __init__(self, session: Session, user: str, workers: int = 1):
+    def __init__(self, session: Session, user: str, workers: int = 1, every: bool = False):
         ensure_baseline(session, user)
         session.flush()
         self.session = session
@@ -522,8 +527,9 @@ class RunCheck:
         self.found: list[tuple[RowKey, str, int | None]] = []
         self.differ: dict[int, int] = {}
         # SQLite: the claims written since a run last checked them (unchecked_claims), read after
-        # the baseline (which writes every claim's hash). None: every claim is checked.
-        self.log = ChangeLog.read(session)
+        # the baseline (which writes every claim's hash). None: every claim is checked (always
+        # with ``every``: `run --full`).
+        self.log = ChangeLog.read(session, every)
         self.logged = None if self.log is None else self.log.claims
         self._logged_read = False
         path = None

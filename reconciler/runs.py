@@ -343,7 +343,9 @@ def reconcile(session: Session, user: str, config: Config, *, full: bool = False
     # features are loaded (one read of every claim), the rest when they are (check.finish).
     workers = default_workers() if workers is None else workers
     # With two processors, a second process checks the claims while this one loads them (RunCheck).
-    check = content.RunCheck(session, user, workers)
+    # A run asked to re-decide every claim checks every claim too, whatever the list of claims
+    # written since the last check says (content.ChangeLog: some writes list nothing).
+    check = content.RunCheck(session, user, workers, every=full)
     try:
         return _reconcile(session, user, config, check, full, seeds, progress, workers)
     finally:
@@ -397,7 +399,8 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
         found = _match(session, config, features, dirty, full, seeds, last, must, cannot, window, progress, workers)
     except OutsideWindow:
         # The claims reached go on beyond the window: every claim is loaded and matching starts
-        # again, as in a run that loaded every claim from the start (nothing was written yet).
+        # again, as in a run that loaded every claim from the start (nothing matching reads was
+        # written: only the check's bookkeeping, the claims' run hashes and its list emptied).
         progress("loading", 0, 1)
         features, dirty = load_features(session, index, versions=versions, config=config)
         window = None

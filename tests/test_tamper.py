@@ -821,3 +821,46 @@ def test_a_store_upgraded_to_the_log_checks_every_claim_at_its_first_run(desk):
     desk.execute("UPDATE claims SET killed_low = 2 WHERE ref = 'a'")
     ran(desk, "run")
     assert _listed(desk) == []
+
+
+def _blob_edit(desk, claim_id: int, column: str, value: bytes) -> None:
+    """Overwrite a stored text in place through SQLite's BLOB API (same length), which fires no trigger."""
+    con = sqlite3.connect(desk.db)
+    try:
+        with con.blobopen("claims", column, claim_id) as blob:
+            blob.write(value)
+        con.commit()
+    finally:
+        con.close()
+
+
+def test_an_edit_no_trigger_sees_passes_an_incremental_run_and_run_full_refuses_it(desk):
+    # A limit (docs/audit-content.md): writing through SQLite's BLOB API fires no trigger, so the
+    # claim is not listed. `run --full` checks every claim whatever the list says.
+    shelling(desk)
+    _blob_edit(desk, 2, "killed_text", b"9")
+    assert desk.query("SELECT killed_text FROM claims WHERE id = 2") == [("9",)] and _listed(desk) == []
+    ran(desk, "run")
+    assert refused(desk, "run", "--full").startswith("Error: claim 2 (ref b) was changed outside reconcile")
+
+
+def test_the_list_asks_for_every_claim_whatever_other_ids_it_holds(desk):
+    # Claim 0 asks for every claim even beside a negative id (moved there and back by another
+    # program), which sorts before it.
+    shelling(desk)
+    _blob_edit(desk, 2, "killed_text", b"9")   # listed nowhere
+    desk.execute("INSERT INTO unchecked_claims (claim_id) VALUES (-2), (0)")
+    assert refused(desk, "run").startswith("Error: claim 2 (ref b) was changed outside reconcile")
+
+
+def test_a_claim_sqlite_replaced_is_named_once_the_claim_in_its_place_is_restored(desk):
+    # INSERT OR REPLACE deletes claim 2 (its ref is taken) without a trigger and inserts claim 3.
+    # The run names claim 3 (listed); once the file restores it, claims and recorded hashes no
+    # longer count alike, and the run checks every claim and names claim 2.
+    shelling(desk)
+    columns = ", ".join(row[1] for row in desk.query("PRAGMA table_info(claims)") if row[1] != "id")
+    desk.execute(f"INSERT OR REPLACE INTO claims ({columns}) SELECT {columns} FROM claims WHERE id = 2")
+    assert desk.query("SELECT id, ref FROM claims ORDER BY id") == [(1, "a"), (3, "b")] and _listed(desk) == [3]
+    assert refused(desk, "run").startswith("Error: claim 3 (ref b) was inserted outside reconcile")
+    ran(desk, "import", "claims.jsonl")   # restores claim 3 as the file gives it
+    assert refused(desk, "run").startswith("Error: claim 2 was deleted outside reconcile since audit entry 3")
