@@ -659,10 +659,13 @@ def test_postgres_a_streamed_import_in_parts_stores_all_or_nothing(pg_url, tmp_p
     assert {tuple(sorted(c["ref"] for c in e["claims"])): e["status"] for e in events} == ILLUSTRATIVE
 
 
-def test_postgres_an_incremental_run_following_stored_strong_links_equals_a_full_run(pg_url, tmp_path):
+@pytest.mark.parametrize("recent_days", [None, 21])
+def test_postgres_an_incremental_run_following_stored_strong_links_equals_a_full_run(pg_url, tmp_path, monkeypatch,
+                                                                                    recent_days):
     # The strong links a run keeps (reconciler.strong) read, replaced and written through
     # PostgreSQL's arrays and COPY: after new claims, an incremental run that follows them leaves
-    # the tables a full run on a copy of the database leaves.
+    # the tables a full run on a copy of the database leaves. New claims of the last three weeks
+    # (windows of dates on in a store of any size): the run loads the claims of their window.
     import sys
     from pathlib import Path
 
@@ -675,13 +678,17 @@ def test_postgres_an_incremental_run_following_stored_strong_links_equals_a_full
     from reconciler.importing import import_claims
     from reconciler.places import PlaceNormaliser
     from reconciler.reading import read_claim_file
+    from reconciler import runs
     from reconciler.runs import reconcile
     from test_strong_links import TABLES
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
     import generate
 
-    sources, base, extra, truth = generate.generate_split(1200, 150, seed=29)
+    sources, base, extra, truth = generate.generate_split(1200 if recent_days is None else 4000, 150, seed=29,
+                                                          recent_days=recent_days)
+    if recent_days is not None:
+        monkeypatch.setattr(runs, "WINDOW_MIN", 0)
     data = tmp_path / "data"
     generate.write(data, sources, base, extra, truth)
     db = imported_database(pg_url, data)
@@ -692,6 +699,10 @@ def test_postgres_an_incremental_run_following_stored_strong_links_equals_a_full
     with db.write() as session:
         result = reconcile(session, "tester", Config(), workers=1)
     assert not result.full and len(extra) < result.counts["claims_matched"] < result.counts["claims"]
+    if recent_days is not None:
+        assert len(extra) < result.counts["claims_loaded"] < result.counts["claims"] / 4
+    else:
+        assert "claims_loaded" not in result.counts   # new claims of any day: every claim loaded
 
     def tables(target) -> dict:
         with target.read() as session:
