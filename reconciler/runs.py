@@ -395,16 +395,23 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
         if check.beside is None:   # (the claims the log lists, or every claim)
             check.read_here(session.connection())
     check.finish()
-    try:
-        found = _match(session, config, features, dirty, full, seeds, last, must, cannot, window, progress, workers)
-    except OutsideWindow:
-        # The claims reached go on beyond the window: every claim is loaded and matching starts
-        # again, as in a run that loaded every claim from the start (nothing matching reads was
-        # written: only the check's bookkeeping, the claims' run hashes and its list emptied).
-        progress("loading", 0, 1)
-        features, dirty = load_features(session, index, versions=versions, config=config)
-        window = None
-        found = _match(session, config, features, dirty, full, seeds, last, must, cannot, window, progress, workers)
+    windows = 1
+    while True:
+        try:
+            found = _match(session, config, features, dirty, full, seeds, last, must, cannot, window, progress,
+                           workers)
+            break
+        except OutsideWindow as outside:
+            # The claims reached go on beyond the window: the claims of a window that also holds
+            # the claim reached beyond it are loaded (or every claim, once that window would hold
+            # more than half of them, or after WINDOW_TRIES windows), and matching starts again, as
+            # in a run that loaded them from the start (nothing matching reads was written: only
+            # the check's bookkeeping, the claims' run hashes and its list emptied).
+            windows += 1
+            window = _widened(session, window, outside.claim_id, config) if windows <= WINDOW_TRIES else None
+            progress("loading", 0, 1)
+            features, dirty = load_features(session, index, versions=versions, config=config,
+                                            window=None if window is None else window.dates)
     blocker, hints, explorer, old_event_of, members_of = (found.blocker, found.hints, found.explorer,
                                                           found.old_event_of, found.members_of)
     gone, left_by_gone, must = found.gone, found.left_by_gone, found.must
@@ -437,6 +444,8 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     counts = {"claims": total, "claims_matched": len(graph.nodes), "pairs_scored": graph.pairs_scored}
     if window is not None:
         counts["claims_loaded"] = len(features)
+    if windows > 1:
+        counts["windows"] = windows   # the windows of dates taken, the last perhaps every claim
     if complete or every_claim:
         counts[strong.COUNT_KEY] = strong_links
     if gone:
@@ -536,8 +545,10 @@ def _match(session: Session, config: Config, features: dict[int, ClaimFeatures],
 # claim costs too little to matter).
 WINDOW_MIN = 20_000
 # How far beyond the dates of the claims a run starts from it loads: room for the claims that
-# strong links and events bring in (a run reaching beyond loads every claim: _match).
+# strong links and events bring in (a run reaching beyond takes a wider window: _widened).
 WINDOW_DAYS = 31
+# Windows a run takes before it loads every claim (each after the last one was left).
+WINDOW_TRIES = 3
 
 
 @dataclass(frozen=True)
@@ -583,9 +594,7 @@ def _window(session: Session, seeds: set[int] | None, checked: list[int] | None,
         return None   # nothing to start from: nothing to load either way
     margin = timedelta(days=WINDOW_DAYS + 2 * config.date_tolerance_days)
     dates = (first - margin, last + margin)
-    inside = session.scalar(select(func.count()).select_from(Claim)
-                            .where(Claim.date_start >= dates[0], Claim.date_start <= dates[1]))
-    if inside * 2 > total:
+    if _inside(session, dates) * 2 > total:
         return None
     orphan = select(ClaimLink.claim_id).where(~select(Claim.id).where(Claim.id == ClaimLink.claim_id).exists())
     if checked is None:
@@ -594,6 +603,25 @@ def _window(session: Session, seeds: set[int] | None, checked: list[int] | None,
         found = any(session.execute(orphan.where(ClaimLink.claim_id.in_(part)).limit(1)).first() is not None
                     for part in chunks(checked, CHUNK))
     return None if found else _Window(dates, total)
+
+
+def _widened(session: Session, window: "_Window", claim_id: int, config: Config) -> "_Window | None":
+    """A window that also holds claim ``claim_id`` (reached beyond ``window``) and the claims
+    within WINDOW_DAYS of it beyond the reach of its candidates; None (every claim) where that
+    would hold more than half the claims, or the claim is not stored."""
+    dates = session.execute(select(Claim.date_start, Claim.date_end).where(Claim.id == claim_id)).first()
+    if dates is None:
+        return None
+    margin = timedelta(days=WINDOW_DAYS + 2 * config.date_tolerance_days)
+    wider = (min(window.dates[0], dates[0] - margin), max(window.dates[1], dates[1] + margin))
+    return _Window(wider, window.total) if _inside(session, wider) * 2 <= window.total else None
+
+
+def _inside(session: Session, dates: tuple[date, date]) -> int:
+    """How many claims start within ``dates`` (the claims of a window, but the few that began
+    before it and last into it)."""
+    return session.scalar(select(func.count()).select_from(Claim)
+                          .where(Claim.date_start >= dates[0], Claim.date_start <= dates[1]))
 
 
 # Claims without a place near new ones checked over several processes from this many (a

@@ -11,6 +11,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from conftest import imported_database
@@ -260,24 +261,35 @@ def test_a_run_that_loads_a_window_of_dates_decides_what_a_run_loading_every_cla
     db.dispose()
 
 
-def test_a_run_whose_claims_reach_beyond_its_window_loads_every_claim_and_decides_as_before(tmp_path, monkeypatch):
-    # A person links one of the new claims to the oldest claim; the new claim is then corrected.
-    # The run starts from it alone, in a window of its dates, and reaches the oldest claim
-    # through the event the person's link made: it loads every claim, matches again, and
-    # decides what a full run decides.
+@pytest.mark.parametrize("days_before", [60, None])
+def test_a_run_whose_claims_reach_beyond_its_window_takes_a_wider_one_and_decides_as_before(tmp_path, monkeypatch,
+                                                                                            days_before):
+    # A person links one of the new claims to a claim sixty days older (or to the oldest claim);
+    # the new claim is then corrected. The run starts from it alone, in a window of its dates,
+    # and reaches the older claim through the event the person's link made: it takes a window
+    # that holds that claim too (or, for the oldest, which would hold more than half the
+    # claims, loads every claim), matches again, and decides what a full run decides.
     db, path, base, extra, windows = _recent_claims_added(tmp_path, monkeypatch, 31)
     _run(db)
+    recent = extra[-1]
     con = sqlite3.connect(path)
     ids = dict(con.execute("SELECT ref, id FROM claims"))
-    oldest = con.execute("SELECT id FROM claims ORDER BY date_start, id LIMIT 1").fetchone()[0]
+    if days_before is None:
+        older = con.execute("SELECT id FROM claims ORDER BY date_start, id LIMIT 1").fetchone()[0]
+    else:
+        older = con.execute("SELECT id FROM claims WHERE date_start = date(?, ?) AND date_end = date_start "
+                            "ORDER BY id LIMIT 1", (recent["date"][:10], f"-{days_before} days")).fetchone()[0]
     con.close()
-    recent = extra[-1]
     with db.write() as session:
-        decisions.link(session, "tester", ids[recent["ref"]], oldest)
+        decisions.link(session, "tester", ids[recent["ref"]], older)
     _import(db, [recent | {"killed": "41"}], tmp_path / "fix.jsonl")
     taken = len(windows)
     counts = _run(db)
     assert len(windows) == taken + 1 and windows[-1][1] is not None   # a window was taken, then left
-    assert not counts["full"] and "claims_loaded" not in counts and counts["claims"] == len(base) + len(extra)
+    assert not counts["full"] and counts["windows"] == 2 and counts["claims"] == len(base) + len(extra)
+    if days_before is None:
+        assert "claims_loaded" not in counts   # every claim
+    else:
+        assert len(extra) < counts["claims_loaded"] < counts["claims"] / 2
     assert _tables(path) == _as_full_run_leaves_it(path, tmp_path, "after-fix")
     db.dispose()
