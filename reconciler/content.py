@@ -470,10 +470,12 @@ class ChangeLog:
     the file's triggers are not exactly :data:`CHANGE_TRIGGERS` (``intact`` false: one dropped,
     changed, or another trigger beside them, which could undo what they list); and when the
     claims stored are not as many as the claims' hashes recorded (a row SQLite deleted to make
-    room for another, ``INSERT OR REPLACE``, fires no trigger)."""
+    room for another, ``INSERT OR REPLACE``, fires no trigger). ``stored`` is how many claims
+    there are, as this transaction sees them."""
 
     claims: list[int] | None
     intact: bool
+    stored: int
 
     @classmethod
     def read(cls, session: Session, every: bool = False) -> "ChangeLog | None":
@@ -489,7 +491,7 @@ class ChangeLog:
         counted = conn.exec_driver_sql("SELECT (SELECT count(*) FROM claims), "
                                        "(SELECT count(*) FROM content_hashes WHERE kind = 'claim')").one()
         every = every or not intact or EVERY_CLAIM in ids or counted[0] != counted[1]
-        return cls(None if every else ids, intact)
+        return cls(None if every else ids, intact, counted[0])
 
     def renew(self, session: Session) -> None:
         """Once the claims it lists (or every claim) were found intact: the list starts again

@@ -56,6 +56,14 @@ def load_features(session: Session, index: SourceIndex, claim_ids: list[int] | N
     return features, dirty
 
 
+def dates_meet(alias: str, window: tuple[date, date]) -> str:
+    """SQL: the dates of claim ``alias`` meet ``window`` (first and last day included). The
+    days are written into the statement as ISO text, which is safe there: they are dates, not
+    text a user typed."""
+    first, last = (day.isoformat() for day in window)
+    return f"{alias}.date_start <= '{last}' AND {alias}.date_end >= '{first}'"
+
+
 class Locations:
     """Where a claim's candidate places are, and which places in use lie near them: worked out
     once per distinct set of candidates (a million claims name far fewer places), and only
@@ -139,8 +147,8 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, Source, bool
         sql = f"SELECT c.id, {_READ}, NULL, NULL FROM claims c{MARK_JOIN}"
         if ids is not None:
             sql += f" WHERE c.id IN ({','.join(str(int(i)) for i in ids)})"
-        elif window is not None:   # dates' ISO text: safe to write into the statement
-            sql += f" WHERE c.date_start <= '{window[1].isoformat()}' AND c.date_end >= '{window[0].isoformat()}'"
+        elif window is not None:
+            sql += f" WHERE {dates_meet('c', window)}"
     names_of: dict[str | None, frozenset[str]] = {None: frozenset()}
     ordinal_of: dict = {}   # one int a distinct date, shared by its claims
     # Plain tuples through the connection: this loads every claim, so it must be lean. The

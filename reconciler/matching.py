@@ -653,7 +653,8 @@ def _kind_blocks(prefix: str, kind: str | None, victims: str | None, query: bool
 
 class OutsideWindow(Exception):
     """A run that loaded the claims of a window of dates reached a claim whose candidates could
-    lie outside it (``claim_id``): the run loads every claim and starts matching again."""
+    lie outside it, or needs a claim the window left out (``claim_id``): the run takes a window
+    that holds it, or loads every claim, and starts matching again (runs._widened)."""
 
     def __init__(self, claim_id: int):
         super().__init__(claim_id)

@@ -23,7 +23,7 @@ from .clustering import Problem, average_linkage
 from .config import POLICY_VERSION, Config
 from .db import CHUNK, JSONText, among, chunks, delete_in, driver_rows, insert_rows, parts, reserve_ids, select_in
 from .eventgrades import event_values, grading_texts, relay_names
-from .features import load_features
+from .features import dates_meet, load_features
 from .matching import Blocker, ClaimFeatures, OutsideWindow, PlaceHints, Score, cannot_link, score_pair
 from . import audit, content, marks, scoring, strong
 from .processes import default_workers, forked_map, shared
@@ -385,7 +385,8 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     progress("loading", 0, 1)
     index = SourceIndex.load(session)
     versions: dict[int, int] = {}
-    window = None if full else _window(session, seeds, check.logged, config)
+    window = None if full else _window(session, seeds, check.logged, config,
+                                      None if check.log is None else check.log.stored)
     if window is None:
         features, dirty = load_features(session, index, versions=versions, config=config, check=check)
     else:
@@ -498,7 +499,12 @@ def _match(session: Session, config: Config, features: dict[int, ClaimFeatures],
     # People's links hold among the claims loaded (one deleted outside reconcile keeps its
     # decisions, which hold again if it is restored under its id). In a window, a claim linked
     # to one left out must not be reached: it would need the other (checked below).
-    halves = {c for a, b in must if (a in features) != (b in features) for c in (a, b) if c in features}
+    # (Each claim loaded that a person linked to claims left out, with the first of those.)
+    halves: dict[int, int] = {}
+    for a, b in sorted(must):
+        if (a in features) != (b in features):
+            inside, outside = (a, b) if a in features else (b, a)
+            halves.setdefault(inside, outside)
     must = {pair for pair in must if pair[0] in features and pair[1] in features}
     members_of: dict[int, list[int]] = {}
     for claim_id, event_id in old_event_of.items():
@@ -534,8 +540,11 @@ def _match(session: Session, config: Config, features: dict[int, ClaimFeatures],
     if window is not None:
         # What clusters and grades the claims reached reads their candidates and place hints:
         # all of them must be loaded (scoring asked for most already).
+        # A claim reached that a person linked to one left out: the window must hold that one.
         for claim_id in sorted(explorer.graph.nodes):
-            if claim_id in halves or not blocker.within(features[claim_id]):
+            if claim_id in halves:
+                raise OutsideWindow(halves[claim_id])
+            if not blocker.within(features[claim_id]):
                 raise OutsideWindow(claim_id)
     return _Matched(blocker, hints, explorer, old_event_of, members_of, gone, left_by_gone, must)
 
@@ -564,13 +573,12 @@ class _Window:
         return self.dates[0].toordinal(), self.dates[1].toordinal()
 
     def meets(self, alias: str) -> str:
-        """SQL: the claim ``alias`` has dates that meet the window (its dates' ISO text: safe to
-        write into the statement)."""
-        first, last = (day.isoformat() for day in self.dates)
-        return f"{alias}.date_start <= '{last}' AND {alias}.date_end >= '{first}'"
+        """SQL: the claim ``alias`` has dates that meet the window (features.dates_meet)."""
+        return dates_meet(alias, self.dates)
 
 
-def _window(session: Session, seeds: set[int] | None, checked: list[int] | None, config: Config) -> _Window | None:
+def _window(session: Session, seeds: set[int] | None, checked: list[int] | None, config: Config,
+            total: int | None = None) -> _Window | None:
     """The window of dates an incremental run loads the claims of: the dates of the claims it
     starts from (the marked ones, or ``seeds``), widened by WINDOW_DAYS beyond the reach of
     their candidates (twice the date tolerance); None (every claim) in a
@@ -578,8 +586,10 @@ def _window(session: Session, seeds: set[int] | None, checked: list[int] | None,
     (counted by the claims that start in it: those that began before and last into it are
     few), and where a claim deleted outside reconcile left its link (_deleted_outside reads
     every claim). Such a claim is looked for among ``checked``, the claims the content check
-    reads (every deletion is listed there: content.ChangeLog), or among every link where None."""
-    total = session.scalar(select(func.count()).select_from(Claim))
+    reads (every deletion is listed there: content.ChangeLog), or among every link where None.
+    ``total``: how many claims there are, where the caller counted them in this transaction."""
+    if total is None:
+        total = session.scalar(select(func.count()).select_from(Claim))
     if total < WINDOW_MIN:
         return None
     if seeds is None:

@@ -18,9 +18,12 @@ from conftest import imported_database
 from reconciler import decisions, runs, strong
 from reconciler.config import Config
 from reconciler.db import open_database
+from reconciler.features import load_features
 from reconciler.importing import import_claims
+from reconciler.matching import OutsideWindow
 from reconciler.places import PlaceNormaliser
 from reconciler.reading import read_claim_file
+from reconciler.sources import SourceIndex
 from reconciler.runs import reconcile
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -216,8 +219,8 @@ def _recent_claims_added(tmp_path: Path, monkeypatch, seed: int):
     windows = []
     real = runs._window
 
-    def spy(session, seeds, checked, config):
-        found = real(session, seeds, checked, config)
+    def spy(session, seeds, checked, config, total=None):
+        found = real(session, seeds, checked, config, total)
         windows.append((seeds, found))
         return found
 
@@ -292,4 +295,40 @@ def test_a_run_whose_claims_reach_beyond_its_window_takes_a_wider_one_and_decide
     else:
         assert len(extra) < counts["claims_loaded"] < counts["claims"] / 2
     assert _tables(path) == _as_full_run_leaves_it(path, tmp_path, "after-fix")
+    db.dispose()
+
+
+def test_a_claim_a_person_linked_to_one_left_out_of_the_window_asks_for_that_one(tmp_path, monkeypatch):
+    # The guard behind every other: a claim reached whose person's link leads to a claim the
+    # window left out (through the tool such a pair is one event, whose members are loaded
+    # first; here the link is given to the matcher alone). Matching asks for the claim left out,
+    # so that the wider window holds it; without the link it keeps the window.
+    db, path, base, extra, windows = _recent_claims_added(tmp_path, monkeypatch, 31)
+    _run(db)
+    recent = extra[-1]
+    con = sqlite3.connect(path)
+    ids = dict(con.execute("SELECT ref, id FROM claims"))
+    older = con.execute("SELECT id FROM claims WHERE date_start = date(?, '-90 days') AND date_end = date_start "
+                        "ORDER BY id LIMIT 1", (recent["date"][:10],)).fetchone()[0]
+    con.close()
+    new = ids[recent["ref"]]
+    config = Config()
+    with db.write() as session:
+        total = session.scalar(text("SELECT count(*) FROM claims"))
+        window = runs._window(session, {new}, None, config, total)
+        assert window is not None and window.total == total
+        features, _dirty = load_features(session, SourceIndex.load(session), config=config, window=window.dates)
+        assert new in features and older not in features
+
+        def match(must):
+            return runs._match(session, config, features, set(), False, {new}, None, must, set(), window,
+                               lambda *args: None, 1)
+
+        assert new in match(set()).explorer.graph.nodes
+        with pytest.raises(OutsideWindow) as raised:
+            match({(min(new, older), max(new, older))})
+        assert raised.value.claim_id == older
+        wider = runs._widened(session, window, older, config)
+        assert wider is not None and wider.dates[0] < window.dates[0]
+        session.rollback()
     db.dispose()
