@@ -8,6 +8,7 @@ module.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
 from typing import Iterable
@@ -37,10 +38,7 @@ def load_features(session: Session, index: SourceIndex, claim_ids: list[int] | N
     ``config`` says how far the places near a claim's place reach (``place_neighbour_km``).
     With ``check`` (every claim only), each claim read is given to the run's content check too,
     so that the claims are read once for both; its ``finish`` is the caller's."""
-    # (origin, whether it is known, the source) of each source: one origin's reports of two
-    # occasions count only if known; an outlet a dataset cites is no origin (cited_outlet).
-    origin_root = {sid: (info.origin_id, info.known, index.sources[sid], is_outlet(index.sources[sid]))
-                   for sid, info in ((s, index.origin_of(s)) for s in index.sources)}
+    origin_root = _origin_roots(index)
     located = Locations(desk_gazetteer(session), (config or Config()).place_neighbour_km)
     by_place: dict[tuple, list[ClaimFeatures]] = {}
     if claim_ids is not None:
@@ -50,10 +48,57 @@ def load_features(session: Session, index: SourceIndex, claim_ids: list[int] | N
             features.update(part)
         located.fill_near(by_place)   # among the places of every claim loaded, whatever the chunks
         return features, set()
-    features, dirty = _load(session, origin_root, by_place, located, None, versions,
-                            check if window is None else None, window)
+    if window is not None:
+        loaded = load_window(session, index, window, versions, config)
+        return loaded.features, loaded.dirty
+    features, dirty = _load(session, origin_root, by_place, located, None, versions, check)
     located.fill_near(by_place)
     return features, dirty
+
+
+def _origin_roots(index: SourceIndex) -> dict[int, tuple[int, bool, Source, bool]]:
+    """(origin, whether it is known, the source, whether it is an outlet) of each source: one
+    origin's reports of two occasions count only if known; an outlet a dataset cites is no
+    origin (cited_outlet)."""
+    return {sid: (info.origin_id, info.known, index.sources[sid], is_outlet(index.sources[sid]))
+            for sid, info in ((s, index.origin_of(s)) for s in index.sources)}
+
+
+@dataclass
+class WindowLoad:
+    """The claims whose dates meet ``window`` (first and last day), as :func:`load_window`
+    loaded them: their features, the ids not yet matched, and the claims by (candidates, shown
+    place), which the places near them are worked out from."""
+
+    window: tuple[date, date]
+    features: dict[int, ClaimFeatures]
+    dirty: set[int]
+    by_place: dict[tuple, list[ClaimFeatures]]
+
+
+def load_window(session: Session, index: SourceIndex, window: tuple[date, date],
+                versions: dict[int, int] | None = None, config: Config | None = None,
+                before: WindowLoad | None = None) -> WindowLoad:
+    """:func:`load_features` of the claims whose dates meet ``window``. With ``before``, the
+    load of a window that ``window`` holds, only the claims it left out are read, and added to
+    it (``before`` is taken over: use the load returned); the places in use near each claim are
+    then worked out again among the places of all, so that the features are those a load of
+    ``window`` alone gives."""
+    located = Locations(desk_gazetteer(session), (config or Config()).place_neighbour_km)
+    if before is None:
+        by_place: dict[tuple, list[ClaimFeatures]] = {}
+        features, dirty = _load(session, _origin_roots(index), by_place, located, None, versions, None, window)
+    else:
+        if not (window[0] <= before.window[0] and before.window[1] <= window[1]):
+            raise ValueError(f"the window {window} does not hold the window {before.window} loaded before")
+        by_place = before.by_place
+        added, dirty = _load(session, _origin_roots(index), by_place, located, None, versions, None, window,
+                             before.window)
+        features = before.features
+        features.update(added)
+        dirty |= before.dirty
+    located.fill_near(by_place)
+    return WindowLoad(window, features, dirty, by_place)
 
 
 def dates_meet(alias: str, window: tuple[date, date]) -> str:
@@ -132,10 +177,11 @@ _READ = ", ".join(f'c."{name}"' for name in RUN_READS) + ", m.version"
 def _load(session: Session, origin_root: dict[int, tuple[int, bool, Source, bool]],
           by_place: dict[tuple, list[ClaimFeatures]], located: Locations, ids: list[int] | None,
           versions: dict[int, int] | None = None, check: RunCheck | None = None,
-          window: tuple[date, date] | None = None):
+          window: tuple[date, date] | None = None, outside: tuple[date, date] | None = None):
     """The features and the not-yet-matched ids of every claim (or of ``ids``, or of those whose
-    dates meet ``window``); each claim with a place is put in ``by_place`` under its (candidates,
-    shown place), for the caller to set the places near it once all are read (Locations.fill_near)."""
+    dates meet ``window`` but not ``outside``); each claim with a place is put in ``by_place``
+    under its (candidates, shown place), for the caller to set the places near it once all are
+    read (Locations.fill_near)."""
     features, dirty = {}, set()
     # The rows as the driver gives them (the content check hashes them so): dates are ISO text on
     # SQLite, date objects on PostgreSQL.
@@ -149,6 +195,8 @@ def _load(session: Session, origin_root: dict[int, tuple[int, bool, Source, bool
             sql += f" WHERE c.id IN ({','.join(str(int(i)) for i in ids)})"
         elif window is not None:
             sql += f" WHERE {dates_meet('c', window)}"
+            if outside is not None:
+                sql += f" AND NOT ({dates_meet('c', outside)})"
     names_of: dict[str | None, frozenset[str]] = {None: frozenset()}
     ordinal_of: dict = {}   # one int a distinct date, shared by its claims
     # Plain tuples through the connection: this loads every claim, so it must be lean. The

@@ -23,7 +23,7 @@ from .clustering import Problem, average_linkage
 from .config import POLICY_VERSION, Config
 from .db import CHUNK, JSONText, among, chunks, delete_in, driver_rows, insert_rows, parts, reserve_ids, select_in
 from .eventgrades import event_values, grading_texts, relay_names
-from .features import dates_meet, load_features
+from .features import dates_meet, load_features, load_window
 from .matching import Blocker, ClaimFeatures, OutsideWindow, PlaceHints, Score, cannot_link, score_pair
 from . import audit, content, marks, scoring, strong
 from .processes import default_workers, forked_map, shared
@@ -387,12 +387,14 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     versions: dict[int, int] = {}
     window = None if full else _window(session, seeds, check.logged, config,
                                       None if check.log is None else check.log.stored)
+    loaded = None
     if window is None:
         features, dirty = load_features(session, index, versions=versions, config=config, check=check)
     else:
         # Only the claims whose dates lie near those the run starts from; every claim is
         # checked all the same (in the process beside, or here).
-        features, dirty = load_features(session, index, versions=versions, config=config, window=window.dates)
+        loaded = load_window(session, index, window.dates, versions, config)
+        features, dirty = loaded.features, loaded.dirty
         if check.beside is None:   # (the claims the log lists, or every claim)
             check.read_here(session.connection())
     check.finish()
@@ -407,12 +409,17 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
             # the claim reached beyond it are loaded (or every claim, once that window would hold
             # more than half of them, or after WINDOW_TRIES windows), and matching starts again, as
             # in a run that loaded them from the start (nothing matching reads was written: only
-            # the check's bookkeeping, the claims' run hashes and its list emptied).
+            # the check's bookkeeping, the claims' run hashes and its list emptied). A wider
+            # window reads only the claims the last one left out.
             windows += 1
             window = _widened(session, window, outside.claim_id, config) if windows <= WINDOW_TRIES else None
             progress("loading", 0, 1)
-            features, dirty = load_features(session, index, versions=versions, config=config,
-                                            window=None if window is None else window.dates)
+            if window is None:
+                loaded = None
+                features, dirty = load_features(session, index, versions=versions, config=config)
+            else:
+                loaded = load_window(session, index, window.dates, versions, config, before=loaded)
+                features, dirty = loaded.features, loaded.dirty
     blocker, hints, explorer, old_event_of, members_of = (found.blocker, found.hints, found.explorer,
                                                           found.old_event_of, found.members_of)
     gone, left_by_gone, must = found.gone, found.left_by_gone, found.must

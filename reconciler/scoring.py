@@ -31,6 +31,11 @@ PARALLEL_MIN = 20_000
 TASK_CLAIMS = 2_000
 # An incremental run's wave is scored over several processes from this many pairs (score_wave).
 WAVE_PAIRS_MIN = 20_000
+# The stored claims an incremental run reached are settled over several processes from this
+# many (settle_groups): each has many candidates in its dense group, so far fewer than
+# PARALLEL_MIN pay for a pool (a million claims' last two days reach about 4,000, settled in
+# 2.0 s in one process).
+SETTLE_PARALLEL_MIN = 2_000
 
 FORBIDDEN, CONTRADICTS, HELD_BACK = 1, 2, 4
 
@@ -127,7 +132,7 @@ def settle_groups(nodes: list[int], features: dict[int, ClaimFeatures], blocker:
     the stored claims of its group (``group_of``; not ``fresh``: their pairs were scored in the
     waves), as :func:`score_all` gives them; the candidates are found where the pairs are
     scored, over ``workers`` processes when there are enough claims."""
-    if workers <= 1 or len(nodes) < PARALLEL_MIN or not can_fork():
+    if workers <= 1 or len(nodes) < SETTLE_PARALLEL_MIN or not can_fork():
         for node in nodes:
             scored = _score(node, _settled(node, features, blocker, must_of, group_of, fresh), features, config,
                             hints, cannot)

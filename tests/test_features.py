@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
+import pytest
+
 from reconciler.db import open_database
-from reconciler.features import load_features
+from reconciler.features import load_features, load_window
 from reconciler.sources import SourceIndex
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "illustrative"
@@ -47,3 +51,29 @@ def test_places_near_a_claim_do_not_depend_on_how_the_claims_are_read(desk, monk
     db.dispose()
     assert any(f.near for f in whole.values())   # the example has neighbouring places
     assert {i: f.near for i, f in parts.items()} == {i: f.near for i, f in whole.items()}
+
+
+def test_a_wider_window_added_to_a_load_gives_what_loading_it_alone_gives(desk):
+    # A run that leaves its window of dates reads only the claims the wider one adds
+    # (runs._reconcile); each claim's places near its own are then those among every claim
+    # loaded. In the illustrative claims, the 14 May window's claims have places near places
+    # that only claims of other days name: loaded alone they have fewer neighbours.
+    for args in (("sources", "import", str(EXAMPLE / "sources.yaml")), ("import", str(EXAMPLE / "claims.jsonl"))):
+        assert desk(*args).exit_code == 0
+    db = open_database(str(desk.db))
+    narrow, wide = (date(2031, 5, 14), date(2031, 5, 14)), (date(2031, 5, 1), date(2031, 5, 30))
+    with db.read() as session:
+        index = SourceIndex.load(session)
+        versions: dict[int, int] = {}
+        first = load_window(session, index, narrow, versions)
+        alone = {i: replace(f) for i, f in first.features.items()}   # copies: the load is taken over
+        added = load_window(session, index, wide, versions, before=first)
+        whole = load_window(session, index, wide)
+        with pytest.raises(ValueError):
+            load_window(session, index, (date(2031, 5, 20), date(2031, 5, 30)), before=whole)
+    db.dispose()
+    assert len(alone) == 6 and len(whole.features) > 2 * len(alone)
+    assert added.features == whole.features and added.dirty == whole.dirty == set(whole.features)
+    assert sorted(versions) == sorted(whole.features)
+    assert added.window == wide
+    assert [i for i in alone if alone[i].near != whole.features[i].near]   # near worked out again
