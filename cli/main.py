@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sqlite3
 
@@ -17,8 +18,38 @@ from .context import AppContext, CommandError, default_user
 from .output import say
 
 
+# Each command's module, loaded when the command is asked for: a command imports only what it
+# needs (`reconcile show` neither the extractor nor the report's templates); `--help` and the
+# tests load them all.
+LAZY_COMMANDS = {
+    "sources": ("sources", "sources"), "places": ("places", "places"), "import": ("claims", "import_command"),
+    "claims": ("claims", "claims_command"), "renormalise": ("claims", "renormalise_command"),
+    "run": ("events", "run_command"), "events": ("events", "events_command"), "show": ("events", "show_command"),
+    "link": ("decisions", "link_command"), "unlink": ("decisions", "unlink_command"),
+    "merge": ("decisions", "merge_command"), "split": ("decisions", "split_command"),
+    "grade": ("decisions", "grade_command"), "review": ("decisions", "review_command"),
+    "log": ("audit", "log_command"), "audit": ("audit", "audit_group"), "export": ("export", "export_command"),
+    "report": ("report", "report_command"), "extract": ("extract", "extract_command"),
+    "drafts": ("drafts", "drafts_command"), "accept": ("drafts", "accept_command"),
+    "reject": ("drafts", "reject_command"), "reopen": ("drafts", "reopen_command"),
+}
+
+
 class ReconcileGroup(click.Group):
-    """Turns library errors into one-line messages and their exit codes."""
+    """Turns library errors into one-line messages and their exit codes; loads each command's
+    module when the command is asked for (LAZY_COMMANDS)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS and name not in self.commands:
+            module, attribute = LAZY_COMMANDS[name]
+            command = getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
+            if command.name != name:
+                raise RuntimeError(f"LAZY_COMMANDS names {module}.{attribute} {name!r}, but it is {command.name!r}")
+            self.add_command(command)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -96,25 +127,6 @@ def init(app: AppContext) -> None:
         say(f"Recorded the content hashes of the claims, sources and decisions stored before in audit entry "
             f"{baseline}: from now on `reconcile audit verify` names any row changed outside reconcile "
             "(changes made before cannot be detected).")
-
-
-from .claims import claims_command, import_command, renormalise_command  # noqa: E402
-from .audit import audit_group, log_command  # noqa: E402
-from .decisions import (grade_command, link_command, merge_command, review_command, split_command,  # noqa: E402
-                        unlink_command)
-from .drafts import accept_command, drafts_command, reject_command, reopen_command  # noqa: E402
-from .events import events_command, run_command, show_command  # noqa: E402
-from .export import export_command  # noqa: E402
-from .extract import extract_command  # noqa: E402
-from .places import places  # noqa: E402
-from .report import report_command  # noqa: E402
-from .sources import sources  # noqa: E402
-
-for command in (sources, places, import_command, claims_command, renormalise_command, run_command, events_command,
-                show_command, link_command, unlink_command, merge_command, split_command, grade_command,
-                review_command, log_command, audit_group, export_command, report_command, extract_command,
-                drafts_command, accept_command, reject_command, reopen_command):
-    cli.add_command(command)
 
 
 def main() -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import click
 import pytest
 from click.testing import CliRunner
@@ -12,8 +16,9 @@ from cli.main import cli
 def walk(command: click.Command, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
     found = [(path, command)]
     if isinstance(command, click.Group):
-        for name, sub in sorted(command.commands.items()):
-            found.extend(walk(sub, path + (name,)))
+        ctx = click.Context(command)   # (the commands' modules are loaded when asked for)
+        for name in command.list_commands(ctx):
+            found.extend(walk(command.get_command(ctx, name), path + (name,)))
     return found
 
 
@@ -63,3 +68,21 @@ def test_command_help_shows_examples_line_by_line(path: tuple[str, ...], command
     rendered = [line.strip() for line in CliRunner().invoke(cli, [*path, "--help"]).stdout.splitlines()]
     for line in example_lines(command.help):
         assert line in rendered
+
+
+def test_every_command_is_listed_and_loads_only_when_asked_for() -> None:
+    # The commands' modules are loaded when a command is asked for (cli.main.LAZY_COMMANDS):
+    # all 24 are listed, and a process that runs one imports neither the extractor nor the
+    # report's page of another.
+    ctx = click.Context(cli)
+    assert cli.list_commands(ctx) == [
+        "accept", "audit", "claims", "drafts", "events", "export", "extract", "grade", "import", "init", "link",
+        "log", "merge", "places", "reject", "renormalise", "reopen", "report", "review", "run", "show", "sources",
+        "split", "unlink"]
+    assert all(cli.get_command(ctx, name).name == name for name in cli.list_commands(ctx))
+    code = ("import sys; from cli.main import cli; import click; cli.get_command(click.Context(cli), 'events'); "
+            "print(sorted(m for m in sys.modules if m.startswith(('cli.', 'reconciler.extract', 'reconciler.report'))))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parent.parent).stdout
+    assert "'cli.events'" in loaded and "'cli.main'" in loaded
+    assert "cli.extract" not in loaded and "reconciler.extract" not in loaded and "reconciler.report" not in loaded

@@ -13,12 +13,13 @@ import pkgutil
 import re
 from pathlib import Path
 
+import click
 import pytest
 
 import reconciler
 from cli.main import cli
 
-COMMANDS = sorted(cli.commands)
+COMMANDS = cli.list_commands(click.Context(cli))
 NAMES_A_COMMAND = re.compile(r"`reconcile |\breconcile (?:" + "|".join(map(re.escape, COMMANDS)) + r")\b")
 
 

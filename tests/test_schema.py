@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 
 from conftest import DB_NAME, Desk
+from reconciler import schema
 from reconciler.db import open_database
 from reconciler.models import Base
 from reconciler.schema import alembic_config
@@ -51,6 +54,15 @@ def every_command(desk: Desk) -> list[list[str]]:
     sources = desk.write("sources.yaml", "- name: dpa\n  kind: media\n")
     return [["init"], ["claims"], ["claims", "--json"], ["sources", "list"], ["sources", "add", "dpa"],
             ["sources", "import", sources], ["import", claims], ["import", "--dry-run", claims]]
+
+
+def test_the_head_every_command_checks_against_is_alembics(desk: Desk) -> None:
+    # schema.HEAD spares each command alembic's import; a migration added without it would
+    # make every command refuse a database at the new head as "older".
+    assert schema.HEAD == HEAD == REVISIONS[-1]
+    assert "alembic" not in subprocess.run(
+        [sys.executable, "-c", "import sys, cli.main; print(sorted(m for m in sys.modules if m.startswith('alembic')))"],
+        capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent).stdout
 
 
 def test_init_creates_an_empty_database_at_head(desk: Desk) -> None:
