@@ -702,9 +702,24 @@ def changed_claims(session: Session, ids: Iterable[int]) -> set[int]:
 
 def deleted_claims(session: Session) -> dict[str, int]:
     """Recorded claims whose row is gone, by the hash recorded for them (a re-import that
-    reproduces one exactly brings it back under its id)."""
-    rows = session.connection().exec_driver_sql(_GONE.replace("h.seq", "h.hash"))
-    return {h: row_id for row_id, h in rows}
+    reproduces one exactly brings it back under its id).
+
+    On SQLite, the change log spares most imports the look-up of every recorded claim's row
+    (half a second at a million claims): where it lists particular claims (:class:`ChangeLog`:
+    its triggers intact, and as many claims stored as claims' hashes recorded), every claim
+    without a hash is listed (its insert was; the list is emptied only after a run found every
+    claim as recorded). If no listed claim lacks a hash, no claim does, and since the counts are
+    equal no hash lacks its claim either: none is deleted. Otherwise every recorded claim is
+    looked up, as on PostgreSQL."""
+    conn = session.connection()
+    log = ChangeLog.read(session)
+    if log is not None and log.claims is not None:
+        unrecorded = [row for part in chunks(log.claims, CHUNK) for row in conn.exec_driver_sql(
+            f"SELECT c.id FROM claims c WHERE c.id IN ({','.join(str(int(i)) for i in part)}) AND NOT EXISTS "
+            "(SELECT 1 FROM content_hashes h WHERE h.kind = 'claim' AND h.row_id = c.id AND h.row_id2 = 0)")]
+        if not unrecorded:
+            return {}
+    return {h: row_id for row_id, h in conn.exec_driver_sql(_GONE.replace("h.seq", "h.hash"))}
 
 
 # --- audit verify and audit accept

@@ -864,3 +864,46 @@ def test_a_claim_sqlite_replaced_is_named_once_the_claim_in_its_place_is_restore
     assert refused(desk, "run").startswith("Error: claim 3 (ref b) was inserted outside reconcile")
     ran(desk, "import", "claims.jsonl")   # restores claim 3 as the file gives it
     assert refused(desk, "run").startswith("Error: claim 2 was deleted outside reconcile since audit entry 3")
+
+
+def test_an_import_looks_up_every_recorded_claim_only_where_the_log_cannot_say_none_is_deleted(desk):
+    # content.deleted_claims: where the log lists particular claims, as many claims are stored as
+    # claims' hashes recorded, and no listed claim lacks a hash, no claim is deleted and the
+    # look-up of every recorded claim's row is spared; otherwise it runs, and finds what it finds.
+    from sqlalchemy import event
+
+    from reconciler import content
+    from reconciler.db import open_database
+
+    def deleted() -> tuple[dict[str, int], bool]:
+        """What deleted_claims finds, and whether it looked up every recorded claim."""
+        db = open_database(str(desk.db))
+        statements: list[str] = []
+        event.listen(db.writer, "before_cursor_execute",
+                     lambda conn, cursor, sql, *args: statements.append(sql))
+        try:
+            with db.write() as session:
+                found = content.deleted_claims(session)
+                session.rollback()
+        finally:
+            db.dispose()
+        return found, any("NOT EXISTS (SELECT 1 FROM claims c" in sql for sql in statements)
+
+    shelling(desk)
+    assert _listed(desk) == [] and deleted() == ({}, False)
+    desk.write_jsonl("more.jsonl", [CLAIMS[0] | {"ref": "c", "killed": "3"}])
+    ran(desk, "import", "more.jsonl")   # listed, with its hash recorded
+    hash_of = dict(desk.query("SELECT row_id, hash FROM content_hashes WHERE kind = 'claim'"))
+    assert _listed(desk) == [3] and deleted() == ({}, False)
+    # Deleted: fewer claims than hashes, so the log asks for every claim.
+    desk.execute("DELETE FROM claims WHERE ref = 'c'")
+    assert deleted() == ({hash_of[3]: 3}, True)
+    ran(desk, "import", "more.jsonl")   # restored under its id
+    ran(desk, "run")
+    assert _listed(desk) == [] and deleted() == ({}, False)
+    # Replaced by SQLite (claim 2's ref taken by a new row): as many claims as hashes, but the new
+    # claim, listed, has none; every recorded claim is looked up, and claim 2 found.
+    columns = ", ".join(row[1] for row in desk.query("PRAGMA table_info(claims)") if row[1] != "id")
+    desk.execute(f"INSERT OR REPLACE INTO claims ({columns}) SELECT {columns} FROM claims WHERE id = 2")
+    assert desk.query("SELECT id FROM claims ORDER BY id") == [(1,), (3,), (4,)] and _listed(desk) == [4]
+    assert deleted() == ({hash_of[2]: 2}, True)
