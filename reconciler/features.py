@@ -83,7 +83,10 @@ def load_window(session: Session, index: SourceIndex, window: tuple[date, date],
     load of a window that ``window`` holds, only the claims it left out are read, and added to
     it (``before`` is taken over: use the load returned); the places in use near each claim are
     then worked out again among the places of all, so that the features are those a load of
-    ``window`` alone gives."""
+    ``window`` alone gives. (On SQLite the run's write transaction sees no other writer's claims;
+    on PostgreSQL each statement sees the latest commits, so a claim another writer commits
+    between the two loads with dates in ``before`` is read as it was, or not at all: its mark
+    keeps the version read, and the next run takes it.)"""
     located = Locations(desk_gazetteer(session), (config or Config()).place_neighbour_km)
     if before is None:
         by_place: dict[tuple, list[ClaimFeatures]] = {}

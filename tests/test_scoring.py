@@ -121,6 +121,7 @@ def test_an_incremental_run_scoring_its_waves_over_several_processes_equals_one_
     alone_counts, alone = _run(tmp_path, "one.sqlite", data, 1, extra=data / "claims-extra.jsonl")
     monkeypatch.setattr(scoring, "WAVE_PAIRS_MIN", 0)   # every wave over the pool, however small
     monkeypatch.setattr(scoring, "SETTLE_PARALLEL_MIN", 0)   # and the settling of the groups reached
+    monkeypatch.setattr(scoring, "PARALLEL_MIN", 0)     # and the grades and links of the events written
     monkeypatch.setattr(runs, "HINTS_PARALLEL_MIN", 0)  # and the place hints near the new claims
     _TASKS_SEEN[:] = [tmp_path / "tasks.txt"]
     monkeypatch.setattr(scoring, "_score_task", _spy_task)
