@@ -1647,3 +1647,15 @@ def test_extract_reads_no_figure_from_a_number_neutral_form_beside_a_plural_or_m
 ])
 def test_extract_reads_a_singular_ending_as_one_and_no_vague_figure_of_time_or_place(lang, text, killed, wounded):
     assert _tolls(lang, text) == (killed, wounded)
+
+
+@pytest.mark.parametrize("lang, text, killed, victims", [
+    # Rebels and insurgents are combatants (victims.yaml, military), so a toll of rebels and
+    # civilians is two groups surely apart, summed: 3 + 2 (it was 2, the civilians alone).
+    ("en", "3 rebels, 2 civilians killed in Ukraine assault on Slavyansk: insurgents", "5", "rebels and civilians"),
+    ("en", "Two insurgents and a civilian were killed in Sloviansk, police said.", "3", "insurgents and civilian"),
+    ("ru", "В Славянске погибли трое повстанцев и двое мирных жителей.", "5", "повстанцев и мирных жителей"),
+])
+def test_extract_counts_rebels_as_a_group_of_combatants(lang, text, killed, victims):
+    [draft] = drafts_of(lang, text)
+    assert (draft.get("killed"), draft.get("victims")) == (killed, victims)

@@ -88,6 +88,8 @@ def test_drone_strike_and_shelling_are_related_not_the_same():
     ("Russian TV reporter", "civilian"), ("two photojournalists", "civilian"), ("aid workers", "civilian"),
     ("a nurse", "civilian"), ("medics", "civilian"), ("students", "civilian"), ("a cameraman", "civilian"),
     ("military medic", "military"), ("medical supplies", None),
+    # Rebels and insurgents fight: combatants, as separatists and militants are.
+    ("rebels", "military"), ("three insurgents", "military"), ("повстанцев", "military"), ("повстанці", "military"),
 ])
 def test_victims_across_languages(text, category):
     assert victims_category(text) == category
