@@ -1659,3 +1659,19 @@ def test_extract_reads_a_singular_ending_as_one_and_no_vague_figure_of_time_or_p
 def test_extract_counts_rebels_as_a_group_of_combatants(lang, text, killed, victims):
     [draft] = drafts_of(lang, text)
     assert (draft.get("killed"), draft.get("victims")) == (killed, victims)
+
+
+@pytest.mark.parametrize("lang, text, killed, wounded", [
+    # "also" between a group and its casualty word is glue, as "further" is: the wounded of the
+    # second clause were lost (four free words in the gap: civilians, in, Kherson, also).
+    ("en", "Shelling killed two people in Kharkiv, and three civilians in Kherson were also injured, the governor said.",
+     "two", "three"),
+    ("uk", "У Харкові загинули двоє людей, троє цивільних у Херсоні також були поранені, повідомила ОВА.",
+     "двоє", "троє"),
+    ("ru", "В Харькове погибли два человека, трое военных в Херсоне также были ранены, сообщили в администрации.",
+     "два", "трое"),
+    # It lets no figure of another clause through: the burns are no toll, the dead are two.
+    ("en", "Five people received burns and also two died, the State Emergency Service said.", "two", None),
+])
+def test_extract_reads_also_as_glue_before_a_casualty_word(lang, text, killed, wounded):
+    assert _tolls(lang, text) == (killed, wounded)
