@@ -652,13 +652,17 @@ def _kind_blocks(prefix: str, kind: str | None, victims: str | None, query: bool
 
 
 class OutsideWindow(Exception):
-    """A run that loaded the claims of a window of dates reached a claim whose candidates could
-    lie outside it, or needs a claim the window left out (``claim_id``): the run takes a window
-    that holds it, or loads every claim, and starts matching again (runs._widened)."""
+    """A run that loaded the claims of a window of dates reached claims whose candidates could
+    lie outside it, or needs claims the window left out (``claim_ids``, ascending; ``claim_id``
+    the first): the run takes a window that holds them all, or loads every claim, and starts
+    matching again (runs._widened)."""
 
-    def __init__(self, claim_id: int):
-        super().__init__(claim_id)
-        self.claim_id = claim_id
+    def __init__(self, *claim_ids: int):
+        if not claim_ids:
+            raise TypeError("OutsideWindow needs the claims reached beyond the window")
+        super().__init__(*claim_ids)
+        self.claim_ids = tuple(sorted(set(claim_ids)))
+        self.claim_id = self.claim_ids[0]
 
 
 class Blocker:

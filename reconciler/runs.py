@@ -135,13 +135,18 @@ class _Explorer:
         claim is a seed, and its own scoring finds its links as they are now."""
         graph, features, fresh = self.graph, self.features, self.fresh
         found = self.stored(settled) if settled else {}
+        if self.windowed:
+            # In a window, every claim left out that the wave leads to must be loaded: all of
+            # them at once, so that one wider window holds them.
+            left_out = {other for node in settled for other in chain(found.get(node, ()), self.must_of.get(node, ()))
+                        if other not in features}
+            if left_out:
+                raise OutsideWindow(*left_out)
         for node in settled:
             for other in chain(found.get(node, ()), self.must_of.get(node, ())):
                 # (a claim deleted outside reconcile may be left in the table: not loaded, not
-                # followed; in a window, one left out must be loaded)
+                # followed)
                 if other not in features:
-                    if self.windowed:
-                        raise OutsideWindow(other)
                     continue
                 if other in fresh:
                     continue
@@ -412,7 +417,7 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
             # the check's bookkeeping, the claims' run hashes and its list emptied). A wider
             # window reads only the claims the last one left out.
             windows += 1
-            window = _widened(session, window, outside.claim_id, config) if windows <= WINDOW_TRIES else None
+            window = _widened(session, window, outside.claim_ids, config) if windows <= WINDOW_TRIES else None
             progress("loading", 0, 1)
             if window is None:
                 loaded = None
@@ -506,12 +511,12 @@ def _match(session: Session, config: Config, features: dict[int, ClaimFeatures],
     # People's links hold among the claims loaded (one deleted outside reconcile keeps its
     # decisions, which hold again if it is restored under its id). In a window, a claim linked
     # to one left out must not be reached: it would need the other (checked below).
-    # (Each claim loaded that a person linked to claims left out, with the first of those.)
-    halves: dict[int, int] = {}
-    for a, b in sorted(must):
+    # (Each claim loaded that a person linked to claims left out, with those.)
+    halves: dict[int, set[int]] = {}
+    for a, b in must:
         if (a in features) != (b in features):
             inside, outside = (a, b) if a in features else (b, a)
-            halves.setdefault(inside, outside)
+            halves.setdefault(inside, set()).add(outside)
     must = {pair for pair in must if pair[0] in features and pair[1] in features}
     members_of: dict[int, list[int]] = {}
     for claim_id, event_id in old_event_of.items():
@@ -538,7 +543,7 @@ def _match(session: Session, config: Config, features: dict[int, ClaimFeatures],
                          fresh=set(start) if follow else None, total=total, windowed=window is not None)
     while start:
         if window is not None and not start <= features.keys():
-            raise OutsideWindow(min(start - features.keys()))
+            raise OutsideWindow(*(start - features.keys()))
         # An event is re-decided as a whole: the other claims of every event reached join in.
         explorer.explore(start)
         nodes = explorer.graph.nodes
@@ -547,12 +552,14 @@ def _match(session: Session, config: Config, features: dict[int, ClaimFeatures],
     if window is not None:
         # What clusters and grades the claims reached reads their candidates and place hints:
         # all of them must be loaded (scoring asked for most already).
-        # A claim reached that a person linked to one left out: the window must hold that one.
-        for claim_id in sorted(explorer.graph.nodes):
-            if claim_id in halves:
-                raise OutsideWindow(halves[claim_id])
+        # A claim reached that a person linked to claims left out: the window must hold those.
+        beyond = set()
+        for claim_id in explorer.graph.nodes:
+            beyond.update(halves.get(claim_id, ()))
             if not blocker.within(features[claim_id]):
-                raise OutsideWindow(claim_id)
+                beyond.add(claim_id)
+        if beyond:
+            raise OutsideWindow(*beyond)
     return _Matched(blocker, hints, explorer, old_event_of, members_of, gone, left_by_gone, must)
 
 
@@ -622,14 +629,17 @@ def _window(session: Session, seeds: set[int] | None, checked: list[int] | None,
     return None if found else _Window(dates, total)
 
 
-def _widened(session: Session, window: "_Window", claim_id: int, config: Config) -> "_Window | None":
-    """A window that also holds claim ``claim_id`` (reached beyond ``window``) and the claims
-    within WINDOW_DAYS of it beyond the reach of its candidates; None (every claim) where that
-    would hold more than half the claims, or the claim is not stored."""
-    dates = session.execute(select(Claim.date_start, Claim.date_end).where(Claim.id == claim_id)).first()
-    if dates is None:
+def _widened(session: Session, window: "_Window", claim_ids: tuple[int, ...], config: Config) -> "_Window | None":
+    """A window that also holds the claims ``claim_ids`` (reached beyond ``window``) and the
+    claims within WINDOW_DAYS of them beyond the reach of their candidates; None (every claim)
+    where that would hold more than half the claims, or a claim is not stored."""
+    ids = sorted(set(claim_ids))
+    spans = [session.execute(select(func.min(Claim.date_start), func.max(Claim.date_end), func.count())
+                             .where(Claim.id.in_(part))).one() for part in chunks(ids, CHUNK)]
+    if sum(n for _first, _last, n in spans) < len(ids):
         return None
     margin = timedelta(days=WINDOW_DAYS + 2 * config.date_tolerance_days)
+    dates = (min(first for first, _last, _n in spans), max(last for _first, last, _n in spans))
     wider = (min(window.dates[0], dates[0] - margin), max(window.dates[1], dates[1] + margin))
     return _Window(wider, window.total) if _inside(session, wider) * 2 <= window.total else None
 

@@ -298,18 +298,20 @@ def test_a_run_whose_claims_reach_beyond_its_window_takes_a_wider_one_and_decide
     db.dispose()
 
 
-def test_a_claim_a_person_linked_to_one_left_out_of_the_window_asks_for_that_one(tmp_path, monkeypatch):
-    # The guard behind every other: a claim reached whose person's link leads to a claim the
+def test_a_claim_a_person_linked_to_claims_left_out_of_the_window_asks_for_them_all_at_once(tmp_path, monkeypatch):
+    # The guard behind every other: a claim reached whose person's links lead to claims the
     # window left out (through the tool such a pair is one event, whose members are loaded
-    # first; here the link is given to the matcher alone). Matching asks for the claim left out,
-    # so that the wider window holds it; without the link it keeps the window.
+    # first; here the links are given to the matcher alone). Matching asks for every claim left
+    # out at once, so that one wider window holds them; without the links it keeps the window.
     db, path, base, extra, windows = _recent_claims_added(tmp_path, monkeypatch, 31)
     _run(db)
     recent = extra[-1]
     con = sqlite3.connect(path)
     ids = dict(con.execute("SELECT ref, id FROM claims"))
-    older = con.execute("SELECT id FROM claims WHERE date_start = date(?, '-90 days') AND date_end = date_start "
-                        "ORDER BY id LIMIT 1", (recent["date"][:10],)).fetchone()[0]
+    older, oldest = (con.execute("SELECT id FROM claims WHERE date_start = date(?, ?) AND date_end = date_start "
+                                 "ORDER BY id LIMIT 1", (recent["date"][:10], f"-{days} days")).fetchone()[0]
+                     for days in (90, 150))
+    oldest_day = date.fromisoformat(con.execute("SELECT date_start FROM claims WHERE id = ?", (oldest,)).fetchone()[0])
     con.close()
     new = ids[recent["ref"]]
     config = Config()
@@ -327,8 +329,15 @@ def test_a_claim_a_person_linked_to_one_left_out_of_the_window_asks_for_that_one
         assert new in match(set()).explorer.graph.nodes
         with pytest.raises(OutsideWindow) as raised:
             match({(min(new, older), max(new, older))})
-        assert raised.value.claim_id == older
-        wider = runs._widened(session, window, older, config)
-        assert wider is not None and wider.dates[0] < window.dates[0]
+        assert raised.value.claim_ids == (older,)
+        # Linked to two claims left out, months apart: both asked for at once, and one wider
+        # window holds them both (the days beyond them too: 31 and twice the tolerance).
+        with pytest.raises(OutsideWindow) as raised:
+            match({(min(new, c), max(new, c)) for c in (older, oldest)})
+        assert raised.value.claim_ids == tuple(sorted((older, oldest)))
+        wider = runs._widened(session, window, raised.value.claim_ids, config)
+        margin = timedelta(days=runs.WINDOW_DAYS + 2 * config.date_tolerance_days)
+        assert wider is not None and wider.dates == (oldest_day - margin, window.dates[1])
+        assert runs._widened(session, window, (older, 10 ** 9), config) is None   # a claim not stored
         session.rollback()
     db.dispose()
