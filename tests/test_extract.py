@@ -1670,8 +1670,17 @@ def test_extract_counts_rebels_as_a_group_of_combatants(lang, text, killed, vict
      "двоє", "троє"),
     ("ru", "В Харькове погибли два человека, трое военных в Херсоне также были ранены, сообщили в администрации.",
      "два", "трое"),
+    ("ru", "В Харькове погибли два человека, трое военных в Херсоне тоже были ранены, сообщили в администрации.",
+     "два", "трое"),
     # It lets no figure of another clause through: the burns are no toll, the dead are two.
     ("en", "Five people received burns and also two died, the State Emergency Service said.", "two", None),
+    # A review found "also" stretching "lost" to homes and power: what was lost is a thing there,
+    # and no death (nor without "also", as before); lives lost, or people, are.
+    ("en", "Ten people in the village also lost their homes, officials said.", None, None),
+    ("en", "Ten people lost their homes, officials said.", None, None),
+    ("en", "Twenty people in Kherson also lost power after the strike, officials said.", None, None),
+    ("en", "Two soldiers lost their lives in the attack, the army said.", "Two", None),
+    ("en", "Ukraine lost 13 servicemen in the battle, the army said.", "13", None),
 ])
 def test_extract_reads_also_as_glue_before_a_casualty_word(lang, text, killed, wounded):
     assert _tolls(lang, text) == (killed, wounded)

@@ -88,8 +88,11 @@ def test_drone_strike_and_shelling_are_related_not_the_same():
     ("Russian TV reporter", "civilian"), ("two photojournalists", "civilian"), ("aid workers", "civilian"),
     ("a nurse", "civilian"), ("medics", "civilian"), ("students", "civilian"), ("a cameraman", "civilian"),
     ("military medic", "military"), ("medical supplies", None),
-    # Rebels and insurgents fight: combatants, as separatists and militants are.
+    # Rebels and insurgents fight: combatants, as separatists and militants are; the nouns only,
+    # not where they hold ground or what they rose in ("civilians in rebel-held Donetsk").
     ("rebels", "military"), ("three insurgents", "military"), ("повстанцев", "military"), ("повстанці", "military"),
+    ("civilians in rebel-held Donetsk", "civilian"), ("rebellion", None), ("повстанський район", None),
+    ("повстання", None), ("civilians in an insurgent attack", "civilian"),
 ])
 def test_victims_across_languages(text, category):
     assert victims_category(text) == category
