@@ -381,3 +381,19 @@ def test_an_orphan_review_pair_does_not_stop_the_upgrade_to_without_rowid(desk: 
     assert result.exit_code == 0, result.output
     assert desk.query("SELECT claim_a, claim_b, score FROM review_pairs ORDER BY claim_a, claim_b") == [
         p for p in pairs if gone not in p[:2]]
+
+
+def test_the_drafts_index_holds_the_drafts_only_and_serves_look_ups_by_state(desk: Desk) -> None:
+    # Migration 0017: partial, WHERE draft_state IS NOT NULL; going back makes it whole again,
+    # and coming up partial again. SQLite's plan for a look-up by state searches it.
+    def index_sql() -> str:
+        return desk.query("SELECT sql FROM sqlite_master WHERE name = 'ix_claims_draft_state'")[0][0]
+
+    assert desk("init").exit_code == 0
+    assert index_sql().endswith("WHERE draft_state IS NOT NULL")
+    plan = " ".join(row[-1] for row in desk.query("EXPLAIN QUERY PLAN SELECT id FROM claims WHERE draft_state = 'draft'"))
+    assert "ix_claims_draft_state" in plan
+    downgrade(desk, "0016")
+    assert "WHERE" not in index_sql()
+    assert desk("init").exit_code == 0
+    assert index_sql().endswith("WHERE draft_state IS NOT NULL")

@@ -341,3 +341,24 @@ def test_a_claim_a_person_linked_to_claims_left_out_of_the_window_asks_for_them_
         assert runs._widened(session, window, (older, 10 ** 9), config) is None   # a claim not stored
         session.rollback()
     db.dispose()
+
+
+def test_a_wave_whose_stored_links_lead_out_of_the_window_asks_for_every_claim_they_reach():
+    # runs._Explorer._follow in a window: the stored links of the wave's claims lead to claims 7
+    # and 9, neither loaded; both are asked for at once (one wider window holds them), whichever
+    # claim's links name them. Outside a window such a claim (deleted outside reconcile) is
+    # passed by, and the loaded one followed.
+    features = {1: object(), 2: object(), 3: object()}
+    links = {1: [7, 2], 3: [9]}
+
+    def explorer(windowed: bool) -> runs._Explorer:
+        return runs._Explorer(features, None, None, Config(), set(), set(), lambda *args: None,
+                              stored=lambda ids: {i: links.get(i, []) for i in ids}, fresh=set(),
+                              total=10, windowed=windowed)
+
+    with pytest.raises(OutsideWindow) as raised:
+        explorer(True)._follow([1, 3], [])
+    assert raised.value.claim_ids == (7, 9) and raised.value.claim_id == 7
+    outside, reached = explorer(False), []
+    outside._follow([1, 3], reached)
+    assert reached == [2] and outside.graph.nodes == {2}
