@@ -38,6 +38,9 @@ def load_features(session: Session, index: SourceIndex, claim_ids: list[int] | N
     ``config`` says how far the places near a claim's place reach (``place_neighbour_km``).
     With ``check`` (every claim only), each claim read is given to the run's content check too,
     so that the claims are read once for both; its ``finish`` is the caller's."""
+    if window is not None and claim_ids is None:
+        loaded = load_window(session, index, window, versions, config)
+        return loaded.features, loaded.dirty
     origin_root = _origin_roots(index)
     located = Locations(desk_gazetteer(session), (config or Config()).place_neighbour_km)
     by_place: dict[tuple, list[ClaimFeatures]] = {}
@@ -48,9 +51,6 @@ def load_features(session: Session, index: SourceIndex, claim_ids: list[int] | N
             features.update(part)
         located.fill_near(by_place)   # among the places of every claim loaded, whatever the chunks
         return features, set()
-    if window is not None:
-        loaded = load_window(session, index, window, versions, config)
-        return loaded.features, loaded.dirty
     features, dirty = _load(session, origin_root, by_place, located, None, versions, check)
     located.fill_near(by_place)
     return features, dirty

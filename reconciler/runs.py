@@ -135,15 +135,15 @@ class _Explorer:
         claim is a seed, and its own scoring finds its links as they are now."""
         graph, features, fresh = self.graph, self.features, self.fresh
         found = self.stored(settled) if settled else {}
+        links = [(node, [*found.get(node, ()), *self.must_of.get(node, ())]) for node in settled]
         if self.windowed:
             # In a window, every claim left out that the wave leads to must be loaded: all of
             # them at once, so that one wider window holds them.
-            left_out = {other for node in settled for other in chain(found.get(node, ()), self.must_of.get(node, ()))
-                        if other not in features}
+            left_out = {other for _node, others in links for other in others if other not in features}
             if left_out:
                 raise OutsideWindow(*left_out)
-        for node in settled:
-            for other in chain(found.get(node, ()), self.must_of.get(node, ())):
+        for node, others in links:
+            for other in others:
                 # (a claim deleted outside reconcile may be left in the table: not loaded, not
                 # followed)
                 if other not in features:
@@ -616,7 +616,7 @@ def _window(session: Session, seeds: set[int] | None, checked: list[int] | None,
         first, last = (min(firsts), max(lasts)) if firsts else (None, None)
     if first is None:
         return None   # nothing to start from: nothing to load either way
-    margin = timedelta(days=WINDOW_DAYS + 2 * config.date_tolerance_days)
+    margin = _margin(config)
     dates = (first - margin, last + margin)
     if _inside(session, dates) * 2 > total:
         return None
@@ -638,10 +638,16 @@ def _widened(session: Session, window: "_Window", claim_ids: tuple[int, ...], co
                              .where(Claim.id.in_(part))).one() for part in chunks(ids, CHUNK)]
     if sum(n for _first, _last, n in spans) < len(ids):
         return None
-    margin = timedelta(days=WINDOW_DAYS + 2 * config.date_tolerance_days)
+    margin = _margin(config)
     dates = (min(first for first, _last, _n in spans), max(last for _first, last, _n in spans))
     wider = (min(window.dates[0], dates[0] - margin), max(window.dates[1], dates[1] + margin))
     return _Window(wider, window.total) if _inside(session, wider) * 2 <= window.total else None
+
+
+def _margin(config: Config) -> timedelta:
+    """How far beyond the claims a window is taken around: WINDOW_DAYS beyond the reach of their
+    candidates (twice the date tolerance)."""
+    return timedelta(days=WINDOW_DAYS + 2 * config.date_tolerance_days)
 
 
 def _inside(session: Session, dates: tuple[date, date]) -> int:
