@@ -391,7 +391,11 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     index = SourceIndex.load(session)
     versions: dict[int, int] = {}
     window = None if full else _window(session, seeds, check.logged, config,
-                                      None if check.log is None else check.log.stored)
+                                      None if check.log is None else check.log.stored,
+                                      reach=_last_reach(last))
+    # The dates of the claims the run starts from, while it loads a window: how far beyond them
+    # the claims it reaches go is kept with the run, for the next run's first window.
+    around = None if window is None else window.around
     loaded = None
     if window is None:
         features, dirty = load_features(session, index, versions=versions, config=config, check=check)
@@ -459,6 +463,8 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
         counts["claims_loaded"] = len(features)
     if windows > 1:
         counts["windows"] = windows   # the windows of dates taken, the last perhaps every claim
+    if around is not None:
+        counts[REACH_KEY] = _reach(features, graph.nodes, around, config)
     if complete or every_claim:
         counts[strong.COUNT_KEY] = strong_links
     if gone:
@@ -572,15 +578,25 @@ WINDOW_MIN = 20_000
 WINDOW_DAYS = 31
 # Windows a run takes before it loads every claim (each after the last one was left).
 WINDOW_TRIES = 3
+# A run that loaded a window keeps how far (in days) the claims it reached went beyond the dates
+# of those it started from (counts[REACH_KEY]). The next run's first window reaches that far
+# and WINDOW_SLACK days more, where that is beyond WINDOW_DAYS: where strong links chain events
+# over weeks, each day's run reaches about as far as the day before's, and a window taken too
+# narrow is loaded and matched in vain before a wider one is taken (at a million claims, a
+# second of the run's seven).
+REACH_KEY = "reach_days"
+WINDOW_SLACK = 7
 
 
 @dataclass(frozen=True)
 class _Window:
     """The claims a run loads: those whose dates meet ``dates`` (first and last day);
-    ``bounds`` the same as ordinals; ``total`` how many claims there are."""
+    ``bounds`` the same as ordinals; ``total`` how many claims there are; ``around`` the first
+    and last day of the claims the run starts from (those the window was first taken around)."""
 
     dates: tuple[date, date]
     total: int
+    around: tuple[date, date] | None = None
 
     @property
     def bounds(self) -> tuple[int, int]:
@@ -592,16 +608,18 @@ class _Window:
 
 
 def _window(session: Session, seeds: set[int] | None, checked: list[int] | None, config: Config,
-            total: int | None = None) -> _Window | None:
+            total: int | None = None, reach: int | None = None) -> _Window | None:
     """The window of dates an incremental run loads the claims of: the dates of the claims it
-    starts from (the marked ones, or ``seeds``), widened by WINDOW_DAYS beyond the reach of
-    their candidates (twice the date tolerance); None (every claim) in a
+    starts from (the marked ones, or ``seeds``), widened by WINDOW_DAYS (or ``reach`` and
+    WINDOW_SLACK days, where that is more: how far the last run's claims reached, _last_reach)
+    beyond the reach of their candidates (twice the date tolerance); None (every claim) in a
     store of fewer than WINDOW_MIN claims, where the window would hold more than half of them
     (counted by the claims that start in it: those that began before and last into it are
-    few), and where a claim deleted outside reconcile left its link (_deleted_outside reads
-    every claim). Such a claim is looked for among ``checked``, the claims the content check
-    reads (every deletion is listed there: content.ChangeLog), or among every link where None.
-    ``total``: how many claims there are, where the caller counted them in this transaction."""
+    few; a window widened by ``reach`` that would is taken by WINDOW_DAYS instead), and where a
+    claim deleted outside reconcile left its link (_deleted_outside reads every claim). Such a
+    claim is looked for among ``checked``, the claims the content check reads (every deletion
+    is listed there: content.ChangeLog), or among every link where None. ``total``: how many
+    claims there are, where the caller counted them in this transaction."""
     if total is None:
         total = session.scalar(select(func.count()).select_from(Claim))
     if total < WINDOW_MIN:
@@ -616,9 +634,13 @@ def _window(session: Session, seeds: set[int] | None, checked: list[int] | None,
         first, last = (min(firsts), max(lasts)) if firsts else (None, None)
     if first is None:
         return None   # nothing to start from: nothing to load either way
-    margin = _margin(config)
-    dates = (first - margin, last + margin)
-    if _inside(session, dates) * 2 > total:
+    # (The last run's reach first, where it is beyond WINDOW_DAYS: once reached in a run of
+    # another kind, such as a person's link to a claim a year older, it may hold too much.)
+    for margin in dict.fromkeys((_margin(config, reach), _margin(config))):
+        dates = (first - margin, last + margin)
+        if _inside(session, dates) * 2 <= total:
+            break
+    else:
         return None
     orphan = select(ClaimLink.claim_id).where(~select(Claim.id).where(Claim.id == ClaimLink.claim_id).exists())
     if checked is None:
@@ -626,7 +648,7 @@ def _window(session: Session, seeds: set[int] | None, checked: list[int] | None,
     else:
         found = any(session.execute(orphan.where(ClaimLink.claim_id.in_(part)).limit(1)).first() is not None
                     for part in chunks(checked, CHUNK))
-    return None if found else _Window(dates, total)
+    return None if found else _Window(dates, total, (first, last))
 
 
 def _widened(session: Session, window: "_Window", claim_ids: tuple[int, ...], config: Config) -> "_Window | None":
@@ -641,13 +663,37 @@ def _widened(session: Session, window: "_Window", claim_ids: tuple[int, ...], co
     margin = _margin(config)
     dates = (min(first for first, _last, _n in spans), max(last for _first, last, _n in spans))
     wider = (min(window.dates[0], dates[0] - margin), max(window.dates[1], dates[1] + margin))
-    return _Window(wider, window.total) if _inside(session, wider) * 2 <= window.total else None
+    return _Window(wider, window.total, window.around) if _inside(session, wider) * 2 <= window.total else None
 
 
-def _margin(config: Config) -> timedelta:
-    """How far beyond the claims a window is taken around: WINDOW_DAYS beyond the reach of their
-    candidates (twice the date tolerance)."""
-    return timedelta(days=WINDOW_DAYS + 2 * config.date_tolerance_days)
+def _margin(config: Config, reach: int | None = None) -> timedelta:
+    """How far beyond the claims a window is taken around: WINDOW_DAYS (or ``reach`` and
+    WINDOW_SLACK days, where that is more) beyond the reach of their candidates (twice the date
+    tolerance)."""
+    days = WINDOW_DAYS if reach is None else max(WINDOW_DAYS, reach + WINDOW_SLACK)
+    return timedelta(days=days + 2 * config.date_tolerance_days)
+
+
+def _last_reach(last: Run | None) -> int | None:
+    """How far beyond its starting claims' dates the last run's claims reached (REACH_KEY), if
+    it loaded a window (a run under other settings re-decides every claim, and takes none)."""
+    if last is None:
+        return None
+    reach = (last.counts or {}).get(REACH_KEY)
+    return reach if isinstance(reach, int) and reach >= 0 else None
+
+
+def _reach(features: dict[int, ClaimFeatures], reached: set[int], around: tuple[date, date], config: Config) -> int:
+    """How many days beyond ``around`` (the first and last day of the claims a run started from)
+    the claims ``reached`` go: the incident claims' dates (a period claim's scope is not a day
+    of fighting: "since 2014")."""
+    first, last = around[0].toordinal(), around[1].toordinal()
+    beyond = 0
+    for claim_id in reached:
+        claim = features[claim_id]
+        if not claim.is_period(config):
+            beyond = max(beyond, first - claim.start, claim.end - last)
+    return beyond
 
 
 def _inside(session: Session, dates: tuple[date, date]) -> int:

@@ -219,8 +219,8 @@ def _recent_claims_added(tmp_path: Path, monkeypatch, seed: int):
     windows = []
     real = runs._window
 
-    def spy(session, seeds, checked, config, total=None):
-        found = real(session, seeds, checked, config, total)
+    def spy(session, seeds, checked, config, total=None, **given):
+        found = real(session, seeds, checked, config, total, **given)
         windows.append((seeds, found))
         return found
 
@@ -295,6 +295,27 @@ def test_a_run_whose_claims_reach_beyond_its_window_takes_a_wider_one_and_decide
     else:
         assert len(extra) < counts["claims_loaded"] < counts["claims"] / 2
     assert _tables(path) == _as_full_run_leaves_it(path, tmp_path, "after-fix")
+    # The run kept how far its claims reached beyond the corrected claim's day: to the older
+    # claim at least. The next run's first window reaches that far and a week more, and holds
+    # the older claim: no second window. Where that would hold more than half the claims (the
+    # oldest claim), it is taken by WINDOW_DAYS, as before, and left again.
+    first, last = date.fromisoformat(recent["date"][:10]), date.fromisoformat(recent["date"][-10:])
+    with db.read() as session:
+        older_day = date.fromisoformat(str(session.scalar(text("SELECT date_start FROM claims WHERE id = :i"),
+                                                          {"i": older})))
+    reach = counts["reach_days"]
+    assert reach >= (first - older_day).days >= (days_before or 60)
+    _import(db, [recent | {"killed": "42"}], tmp_path / "fix-again.jsonl")
+    counts = _run(db)
+    seeds, window = windows[-1]
+    # (31 days, or the reach and 7 more, beyond twice the date tolerance of one day)
+    margin = timedelta(days=(31 if days_before is None else reach + 7) + 2)
+    assert seeds is None and window is not None and window.dates == (first - margin, last + margin)
+    if days_before is None:
+        assert counts["windows"] == 2
+    else:
+        assert "windows" not in counts and len(extra) < counts["claims_loaded"] < counts["claims"] / 2
+    assert _tables(path) == _as_full_run_leaves_it(path, tmp_path, "after-fix-again")
     db.dispose()
 
 
@@ -362,3 +383,25 @@ def test_a_wave_whose_stored_links_lead_out_of_the_window_asks_for_every_claim_t
     outside, reached = explorer(False), []
     outside._follow([1, 3], reached)
     assert reached == [2] and outside.graph.nodes == {2}
+
+
+def test_how_far_a_runs_claims_reach_is_counted_in_days_of_incidents_and_widens_the_next_window():
+    from test_matching import feat   # hand-built claims
+
+    config = Config()   # date tolerance 1 day; a claim over more than 7 days is about a period
+    around = (date(2021, 4, 6), date(2021, 4, 8))   # the claims the run started from: 6-8 April
+    day = date(2021, 4, 6).toordinal()
+    features = {1: feat(1, start=day + 1),              # inside
+                2: feat(2, start=day - 9),              # 28 March: 9 days before the 6th
+                3: feat(3, start=day + 14),             # 20 April: 12 days after the 8th
+                4: feat(4, start=day - 5, end=day + 24)}   # 1-30 April: a period, not counted
+    assert runs._reach(features, {1}, around, config) == 0
+    assert runs._reach(features, {1, 2, 4}, around, config) == 9
+    assert runs._reach(features, {1, 2, 3, 4}, around, config) == 12
+    # The next window: 31 days (or the reach and a week, where more) beyond twice the tolerance.
+    assert runs._margin(config) == runs._margin(config, 12) == timedelta(days=33)
+    assert runs._margin(config, 52) == timedelta(days=61)
+    # Read from the last run's counts; a run that loaded every claim kept none.
+    assert runs._last_reach(None) is None
+    assert runs._last_reach(runs.Run(counts={"claims": 5})) is None
+    assert runs._last_reach(runs.Run(counts={"claims": 5, "reach_days": 52})) == 52
