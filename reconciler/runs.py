@@ -249,7 +249,10 @@ def _group_scores(group: list[int], kept: PairTotals, features: dict[int, ClaimF
 
 
 def _cluster(graph: _Graph, features: dict[int, ClaimFeatures], hints: PlaceHints, config: Config,
-             must: set[tuple[int, int]], decided_apart: set[tuple[int, int]]) -> list[list[int]]:
+             must: set[tuple[int, int]], decided_apart: set[tuple[int, int]], workers: int = 1) -> list[list[int]]:
+    """The events of the claims reached: each group strong links join (_components) clustered by
+    average linkage on its pairs' scores, the groups over ``workers`` processes where the run is
+    large enough (each group is clustered alone; the clusters come in the groups' order)."""
     groups = _components(graph)
     group_of = GroupOf(groups)
     # By group, only for the groups that have any (an empty set is 216 bytes, and a million
@@ -269,22 +272,49 @@ def _cluster(graph: _Graph, features: dict[int, ClaimFeatures], hints: PlaceHint
             group = group_of.get(a)
             if group is not None and group == group_of.get(b):
                 buckets[group].add((a, b))
+    several = [i for i, group in enumerate(groups) if len(group) > 1]
+    state = (groups, kept, cannot_in, must_in, graph.contradicted, features, config, decided_apart, hints, must)
+    pool = workers if len(graph.nodes) >= scoring.PARALLEL_MIN else 1
+    tasks = _group_tasks(several, groups, 4 * pool) if pool > 1 else [several]
+    clustered: dict[int, list[list[int]]] = {}
+    for task, found in zip(tasks, forked_map(_cluster_task, tasks, state, pool)):
+        clustered.update(zip(task, found))
     clusters = []
     for i, group in enumerate(groups):
-        if len(group) == 1:
-            clusters.append(group)
-            continue
+        clusters.extend(clustered.pop(i) if i in clustered else [group])
+    return clusters
+
+
+def _group_tasks(indices: list[int], groups: list[list[int]], count: int) -> list[list[int]]:
+    """``indices`` (of ``groups``) in about ``count`` tasks of about equal numbers of pairs, in order."""
+    weight = [len(groups[i]) ** 2 for i in indices]
+    size, tasks, task, held = sum(weight) // count + 1, [], [], 0
+    for i, w in zip(indices, weight):
+        task.append(i)
+        held += w
+        if held >= size:
+            tasks.append(task)
+            task, held = [], 0
+    return tasks + [task] if task else tasks
+
+
+def _cluster_task(task: list[int]) -> list[list[list[int]]]:
+    """In a worker (or here): the clusters of each group in ``task`` (indices of groups)."""
+    groups, kept, cannot_in, must_in, contradicted_all, features, config, decided_apart, hints, must = shared()
+    found = []
+    for i in task:
+        group = groups[i]
         mine = kept.pop(i, None) or PairTotals()   # let go once clustered
         cannot = cannot_in.get(i, set())   # _group_scores adds the pairs no rule lets link
-        contradicted = {p for p in mine if p in graph.contradicted}
+        contradicted = {p for p in mine if p in contradicted_all}
         scores = _group_scores(group, mine, features, config, cannot, decided_apart, hints, contradicted)
         problem = Problem(
             nodes=group, order={n: (features[n].fingerprint, n) for n in group},
             scores={p: (s if p not in must else max(s, config.link_threshold)) for p, s in scores.items()},
             cannot=cannot, must=must_in.get(i, set()), contradicted=contradicted,
         )
-        clusters.extend(average_linkage(problem, config.link_threshold, config.merge_threshold))
-    return clusters
+        found.append(average_linkage(problem, config.link_threshold, config.merge_threshold))
+    return found
 
 
 def _assign_ids(clusters: list[list[int]], old_event_of: dict[int, int],
@@ -436,7 +466,7 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     total = len(features) if window is None else window.total
     graph = explorer.graph
     progress("clustering", 0, 1)
-    clusters = _cluster(graph, features, hints, config, must, cannot)
+    clusters = _cluster(graph, features, hints, config, must, cannot, workers)
     ids, spread = _assign_ids(clusters, old_event_of, manual_events)
     for event_id in left_by_gone - set(members_of):
         spread.setdefault(event_id, [])   # no claim left: retired (_write)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -50,8 +51,27 @@ def _run(tmp_path: Path, name: str, data: Path, workers: int, extra: Path | None
     return result.counts, rows
 
 
+def _strong_groups(path: Path) -> int:
+    """How many groups the strong links a run kept join (each of two claims or more)."""
+    con = sqlite3.connect(path)
+    try:
+        pairs = con.execute("SELECT claim_a, claim_b FROM strong_links").fetchall()
+    finally:
+        con.close()
+    root: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while root.setdefault(x, x) != x:
+            x = root[x]
+        return x
+
+    for a, b in pairs:
+        root[find(a)] = find(b)
+    return len({find(x) for x in root})
+
+
 _REAL_TASK, _REAL_SETTLE, _REAL_HINTS = scoring._score_task, scoring._settle_task, runs._hint_task
-_REAL_LINKS, _REAL_GRADES = runs._link_task, runs._grade_task
+_REAL_LINKS, _REAL_GRADES, _REAL_CLUSTERS = runs._link_task, runs._grade_task, runs._cluster_task
 _TASKS_SEEN: list[Path] = []
 
 
@@ -82,6 +102,10 @@ def _spy_grades(task: list):
     return _spy("grades", _REAL_GRADES, task)
 
 
+def _spy_clusters(task: list):
+    return _spy("clusters", _REAL_CLUSTERS, task)
+
+
 @pytest.mark.skipif(not scoring.can_fork(), reason="several processes need fork")
 def test_a_run_over_several_processes_equals_one_in_a_single_process(tmp_path, monkeypatch):
     sources, claims, truth = generate.generate(2500, seed=11)
@@ -95,15 +119,21 @@ def test_a_run_over_several_processes_equals_one_in_a_single_process(tmp_path, m
     monkeypatch.setattr(scoring, "_score_task", _spy_task)
     monkeypatch.setattr(runs, "_link_task", _spy_links)
     monkeypatch.setattr(runs, "_grade_task", _spy_grades)
+    monkeypatch.setattr(runs, "_cluster_task", _spy_clusters)
     pooled_counts, pooled = _run(tmp_path, "pool.sqlite", data, workers=2)
     # Every claim was in one scoring task of 97 (the last one shorter), and every event in one
     # task of 97 events for its links and one for its grade, all run in other processes than this.
     tasks = [line.split() for line in (tmp_path / "tasks.txt").read_text().splitlines()]
-    by_kind = {kind: [int(n) for k, _pid, n in tasks if k == kind] for kind in ("score", "links", "grades")}
+    by_kind = {kind: [int(n) for k, _pid, n in tasks if k == kind]
+               for kind in ("score", "links", "grades", "clusters")}
     assert len(by_kind["score"]) == math.ceil(len(claims) / 97) and sum(by_kind["score"]) == len(claims)
     events = alone_counts["events"]
     assert len(by_kind["links"]) == len(by_kind["grades"]) == math.ceil(events / 97)
     assert sum(by_kind["links"]) == sum(by_kind["grades"]) == events
+    # The groups strong links join, those of several claims, were clustered there too: each in
+    # one task, in at most four tasks a worker (each but the last holding more than an eighth of
+    # the groups' pairs).
+    assert 2 <= len(by_kind["clusters"]) <= 8 and sum(by_kind["clusters"]) == _strong_groups(tmp_path / "one.sqlite")
     assert os.getpid() not in {int(pid) for _kind, pid, _n in tasks}
     # And the run is the same, row for row.
     assert alone_counts["pairs_scored"] > 2500 and alone_counts["events"] > 500
@@ -169,3 +199,12 @@ def test_a_full_run_replaces_the_whole_review_queue(tmp_path):
     db.dispose()
     assert counts["claims_matched"] == len(claims)
     assert again == first
+
+
+def test_the_groups_are_clustered_in_tasks_of_about_equal_numbers_of_pairs_in_order():
+    groups = [[1, 2], [3, 4, 5], [6], [7, 8, 9, 10], [11, 12]]
+    several = [0, 1, 3, 4]   # the single claim is no task's: it is its own event
+    # Pairs weigh as the square of a group's size: 4, 9, 16, 4 (33); two tasks of more than 16.
+    assert runs._group_tasks(several, groups, 2) == [[0, 1, 3], [4]]
+    assert runs._group_tasks(several, groups, 1) == [[0, 1, 3, 4]]
+    assert runs._group_tasks([], groups, 8) == []
