@@ -1595,6 +1595,48 @@ def test_extract_ends_the_victims_at_an_asides_closing_comma(lang, text, killed,
     assert (draft.get("killed"), draft.get("victims")) == (killed, victims)
 
 
+@pytest.mark.parametrize("lang, text, killed, victims, place, note", [
+    # A comment on the whole sentence alone between commas ("unfortunately", "на жаль", "по
+    # предварительным данным") stood between the victims and their casualty word, and the
+    # sentence gave no figure, victims or place at all; now it is read past. One that hedges
+    # the figure ("according to preliminary data") is the draft's note, as other hedges are.
+    ("en", "Two soldiers, unfortunately, were killed near Bakhmut, the army said.", "Two", "soldiers",
+     "near Bakhmut", None),
+    ("uk", "Двоє військових, на жаль, загинули поблизу Бахмута, повідомили в ЗСУ.", "Двоє", "військових",
+     "поблизу Бахмута", None),
+    ("ru", "Три человека, к сожалению, погибли в Херсоне, сообщил губернатор.", "Три", "человека", "Херсоне", None),
+    ("en", "Three people, according to preliminary data, were killed in Kherson, the governor said.", "Three",
+     "people", "Kherson", "Hedged: 'according to preliminary data'."),
+    ("uk", "Троє людей, за попередніми даними, загинули в Херсоні, повідомив губернатор.", "Троє", "людей",
+     "Херсоні", "Hedged: 'за попередніми даними'."),
+    ("ru", "Три человека, по предварительным данным, погибли в Херсоне, сообщил губернатор.", "Три", "человека",
+     "Херсоне", "Hedged: 'по предварительным данным'."),
+    # After an inclusion aside: the aside is a part of the victims, the comment no break
+    # (the victims were the part's, "двоє дітей", and the figure two).
+    ("uk", "Троє людей, серед них двоє дітей, на жаль, загинули в Херсоні, повідомив губернатор.", "Троє",
+     "людей", "Херсоні", None),
+    ("en", "Three people, including two children, sadly, were killed in Kherson, the governor said.", "Three",
+     "people", "Kherson", None),
+])
+def test_extract_reads_past_a_comment_on_the_sentence_between_commas(lang, text, killed, victims, place, note):
+    [draft] = drafts_of(lang, text)
+    assert (draft.get("killed"), draft.get("victims"), draft.get("place"), draft.get("note")) == (
+        killed, victims, place, note)
+
+
+@pytest.mark.parametrize("lang, text", [
+    # Where a figure follows the comment, it opens a clause of its own: its first comma stays a
+    # break (read past whole, the victims were "soldiers three civilians").
+    ("en", "Shelling killed two soldiers, unfortunately, three civilians were also wounded, the army said."),
+    ("uk", "Загинули двоє військових, на жаль, троє цивільних поранені, повідомили в ЗСУ."),
+])
+def test_extract_keeps_a_clause_after_a_comment_apart(lang, text):
+    [draft] = drafts_of(lang, text)
+    killed, wounded = {"en": ("two", "three"), "uk": ("двоє", "троє")}[lang]
+    victims = {"en": "soldiers", "uk": "військових"}[lang]
+    assert (draft.get("killed"), draft.get("wounded"), draft.get("victims")) == (killed, wounded, victims)
+
+
 @pytest.mark.parametrize("lang, text, killed, wounded", [
     # A review of 281 sentences found these lost or wrong while an aside's closing comma stayed
     # before a casualty word later in its clause, and while any casualty word after a comma's

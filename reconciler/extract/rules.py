@@ -92,6 +92,7 @@ class LanguageRules:
     toll_things: re.Pattern              # "number of destroyed Russian tanks": a casualty word of things too
     inclusion_aside: re.Pattern          # ", including two children," left out when figures are read
     lone_aside: re.Pattern               # ", зокрема," alone between commas: read past, its commas no break
+    sentence_aside: re.Pattern           # ", unfortunately,": a comment on the whole sentence, read past
     age_phrase: re.Pattern               # "aged between 20 and 45": left out too
     group_others: frozenset[str]         # "3 others", "3 more": people, after an age ("aged 62 and 3 others")
     article_words: frozenset[str]
@@ -170,6 +171,12 @@ def _aside(words: list[str]) -> re.Pattern:
     return re.compile(r"(?:,\s*|(?<=\w)\s+)(?:" + opening + r")\s+[^,;:()–—]{1,60},", _FLAGS)
 
 
+def _between_commas(words: list[str]) -> re.Pattern:
+    """One of ``words`` alone between two commas (", зокрема,", ", unfortunately,")."""
+    opening = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
+    return re.compile(r",\s*(?:" + opening + r")\s*,", _FLAGS)
+
+
 @lru_cache(maxsize=None)
 def language_rules(lang: str) -> LanguageRules:
     """The compiled rules of one language (``en``, ``uk`` or ``ru``)."""
@@ -236,8 +243,8 @@ def language_rules(lang: str) -> LanguageRules:
         toll_negations=frozenset(data.get("toll_negations", [])),
         toll_things=_words(data.get("toll_things", [])),
         inclusion_aside=_aside(data.get("inclusion_asides", [])),
-        lone_aside=re.compile(r",\s*(?:" + "|".join(re.escape(w) for w in data.get("inclusion_asides", []) or ["(?!)"])
-                              + r")\s*,", _FLAGS),
+        lone_aside=_between_commas(data.get("inclusion_asides", [])),
+        sentence_aside=_between_commas(data.get("sentence_asides", [])),
         age_phrase=re.compile("|".join(data.get("age_phrases", [])) or "(?!)", _FLAGS),
         group_others=frozenset(data.get("group_others", [])),
         article_words=frozenset(data.get("article_words", [])),

@@ -649,6 +649,12 @@ def casualties(text: str, rules: LanguageRules) -> tuple[Casualty | None, Casual
     between 20 and 45": ``age_phrases``), both blanked, so that places in the text keep their
     offsets."""
     text = rules.inclusion_aside.sub(lambda m: _aside_blanked(text, m, rules), text)
+    # ", unfortunately,", ", за попередніми даними,": a comment on the sentence between the
+    # victims and their casualty word ("Two soldiers, unfortunately, were killed") is blanked,
+    # commas and all: the clause goes on past it. (After an inclusion aside, whose closing comma
+    # stays where no casualty word follows in its clause: "…, серед них двоє дітей, на жаль,
+    # загинули" is then one clause again.)
+    text = rules.sentence_aside.sub(lambda m: _comment_blanked(text, m), text)
     text = rules.age_phrase.sub(lambda m: _age_blanked(text, m, rules), text)   # "men aged between 20 and 45"
     text = rules.lone_aside.sub(lambda m: m.group(0).replace(",", " "), text)   # "загинув, зокрема, чоловік"
     spans = list(_TOKEN.finditer(text))
@@ -687,6 +693,16 @@ def casualties(text: str, rules: LanguageRules) -> tuple[Casualty | None, Casual
         for field_name, casualty in _nobody(text, rules):
             found.setdefault(field_name, casualty)
     return found.get("killed"), found.get("wounded"), found.get("total")
+
+
+def _comment_blanked(text: str, comment: re.Match) -> str:
+    """A comment on the sentence between commas as spaces; but for its first comma where a
+    figure follows it, which opens a clause of its own ("killed two soldiers, unfortunately,
+    three civilians were wounded": the civilians are no soldiers)."""
+    after = _TOKEN.match(text[comment.end():].lstrip())
+    if after is not None and _figure(after.group(0).lower()) is not None:
+        return "," + " " * (len(comment.group(0)) - 1)
+    return " " * len(comment.group(0))
 
 
 def _aside_blanked(text: str, aside: re.Match, rules: LanguageRules) -> str:
