@@ -1447,6 +1447,29 @@ def test_extract_sums_groups_of_civilians_only_when_surely_apart(text, killed, v
     assert (draft.get("killed"), draft.get("victims")) == (killed, victims)
 
 
+@pytest.mark.parametrize("lang, text, killed, victims", [
+    # Two groups of combatants, one of which names its side (a party, the occupiers, the
+    # separatists) and the other none or another: two sides, so summed (it was one group's,
+    # "Two" soldiers, or "three" rebels when the first group named its party).
+    ("en", "Two soldiers and three separatists were killed near Donetsk, the army said.", "5",
+     "soldiers and separatists"),
+    ("en", "Two Ukrainian soldiers and three rebels were killed near Donetsk, the army said.", "5",
+     "Ukrainian soldiers and rebels"),
+    ("en", "Fighting killed two Ukrainian soldiers and three Russian soldiers, the army said.", "5",
+     "Ukrainian soldiers and Russian soldiers"),
+    ("uk", "Загинули двоє військових і троє бойовиків поблизу Донецька, повідомили в ЗСУ.", "5",
+     "військових і бойовиків"),
+    ("ru", "Погибли двое военных и трое ополченцев под Донецком, сообщили в штабе.", "5", "военных и ополченцев"),
+    # Neither names a side, or both the same one: they may overlap (officers of the soldiers),
+    # so the first group's figure, as before.
+    ("en", "Two soldiers and three officers were killed near Donetsk, the army said.", "Two", "soldiers"),
+    ("en", "Two separatists and three rebels were killed near Donetsk, the army said.", "Two", "separatists"),
+])
+def test_extract_sums_groups_of_combatants_of_two_sides(lang, text, killed, victims):
+    [draft] = drafts_of(lang, text)
+    assert (draft.get("killed"), draft.get("victims")) == (killed, victims)
+
+
 @pytest.mark.parametrize("lang, text, killed", [
     ("uk", "У Херсоні загинули дві жінки та двоє дітей, повідомила поліція.", "4"),
     ("ru", "В Херсоне погибли две женщины и двое детей, сообщила полиция.", "4"),

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from ..errors import ValueParseError
 from ..figures import parse_figure
 from ..translit import ascii_key
-from ..vocabulary import event_type_category, victims_category
+from ..vocabulary import event_type_category, victims_category, victims_side
 from .rules import LanguageRules, Pattern, common_rules
 
 _TOKEN = re.compile(r"\d[\d,.]*\d|\d|[\w'’ʼ-]+", re.UNICODE)
@@ -520,7 +520,8 @@ def _groups(text: str, words: list[str], starts: list[int], ends: list[int], j: 
         whole, part = _figure(figure), _figure(groups[1][0])
         if whole is not None and part is not None and part <= whole:
             return j, Casualty(figure, victims, "figure_of_whole_group", whole)
-    if len(groups) != 2 or not (set(kinds) == {"military", "civilian"} or _civilians_apart(groups, kinds)):
+    if len(groups) != 2 or not (set(kinds) == {"military", "civilian"} or _civilians_apart(groups, kinds)
+                                or _sides_apart(groups, kinds)):
         return None
     try:
         parsed = [parse_figure(figure) for figure, _victims_text in groups]
@@ -558,6 +559,17 @@ def _civilians_apart(groups: list[tuple[str, str]], kinds: list[str | None]) -> 
     stays the first group's figure)."""
     whole = common_rules().victims_whole
     return kinds == ["civilian", "civilian"] and not any(whole.search(ascii_key(v)) for _f, v in groups)
+
+
+def _sides_apart(groups: list[tuple[str, str]], kinds: list[str | None]) -> bool:
+    """Whether two groups of combatants are surely apart: one names its side (a party, the
+    occupiers, the separatists: vocabulary.victims_side) and the other names none or another
+    ("two soldiers and three separatists", "двоє військових ЗСУ і троє окупантів"); not two that
+    name no side ("two soldiers and three officers": the officers may be of the soldiers)."""
+    if kinds != ["military", "military"]:
+        return False
+    first, second = (victims_side(v) for _f, v in groups)
+    return (first is not None or second is not None) and first != second
 
 
 def _whole_then_part(groups: list[tuple[str, str]], kinds: list[str | None]) -> bool:
