@@ -277,8 +277,9 @@ def _cluster(graph: _Graph, features: dict[int, ClaimFeatures], hints: PlaceHint
     pool = workers if len(graph.nodes) >= scoring.PARALLEL_MIN else 1
     tasks = _group_tasks(several, groups, 4 * pool) if pool > 1 else [several]
     clustered: dict[int, list[list[int]]] = {}
-    for task, found in zip(tasks, forked_map(_cluster_task, tasks, state, pool)):
+    for task, (found, learned) in zip(tasks, forked_map(_cluster_task, tasks, state, pool)):
         clustered.update(zip(task, found))
+        hints.learn(learned)   # the place hints worked out there, for the links written next
     clusters = []
     for i, group in enumerate(groups):
         clusters.extend(clustered.pop(i) if i in clustered else [group])
@@ -298,9 +299,11 @@ def _group_tasks(indices: list[int], groups: list[list[int]], count: int) -> lis
     return tasks + [task] if task else tasks
 
 
-def _cluster_task(task: list[int]) -> list[list[list[int]]]:
-    """In a worker (or here): the clusters of each group in ``task`` (indices of groups)."""
+def _cluster_task(task: list[int]) -> tuple[list[list[list[int]]], list]:
+    """In a worker (or here): the clusters of each group in ``task`` (indices of groups), and
+    the place hints worked out for them."""
     groups, kept, cannot_in, must_in, contradicted_all, features, config, decided_apart, hints, must = shared()
+    known = len(hints)
     found = []
     for i in task:
         group = groups[i]
@@ -314,7 +317,7 @@ def _cluster_task(task: list[int]) -> list[list[list[int]]]:
             cannot=cannot, must=must_in.get(i, set()), contradicted=contradicted,
         )
         found.append(average_linkage(problem, config.link_threshold, config.merge_threshold))
-    return found
+    return found, hints.learned_since(known)
 
 
 def _assign_ids(clusters: list[list[int]], old_event_of: dict[int, int],
@@ -493,8 +496,13 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
         counts["claims_loaded"] = len(features)
     if windows > 1:
         counts["windows"] = windows   # the windows of dates taken, the last perhaps every claim
-    if around is not None:
+    # How far this run's claims reached, for the next run's window: a run behind a person's
+    # decision starts from the decision's claims, anywhere in the war, so it keeps the last
+    # run's reach instead (a review between two days' runs would otherwise lose it).
+    if around is not None and seeds is None:
         counts[REACH_KEY] = _reach(features, graph.nodes, around, config)
+    elif seeds is not None and _last_reach(last) is not None:
+        counts[REACH_KEY] = _last_reach(last)
     if complete or every_claim:
         counts[strong.COUNT_KEY] = strong_links
     if gone:
@@ -616,6 +624,7 @@ WINDOW_TRIES = 3
 # second of the run's seven).
 REACH_KEY = "reach_days"
 WINDOW_SLACK = 7
+REACH_WINDOW_FACTOR = 3
 
 
 @dataclass(frozen=True)
@@ -664,14 +673,18 @@ def _window(session: Session, seeds: set[int] | None, checked: list[int] | None,
         first, last = (min(firsts), max(lasts)) if firsts else (None, None)
     if first is None:
         return None   # nothing to start from: nothing to load either way
-    # (The last run's reach first, where it is beyond WINDOW_DAYS: once reached in a run of
-    # another kind, such as a person's link to a claim a year older, it may hold too much.)
-    for margin in dict.fromkeys((_margin(config, reach), _margin(config))):
-        dates = (first - margin, last + margin)
-        if _inside(session, dates) * 2 <= total:
-            break
-    else:
+    margin = _margin(config)
+    dates = (first - margin, last + margin)
+    inside = _inside(session, dates)
+    if inside * 2 > total:
         return None
+    if _margin(config, reach) > margin:
+        # The last run's reach, where it is beyond WINDOW_DAYS and its window holds at most
+        # REACH_WINDOW_FACTOR times the claims (a reach once made through a person's link to a
+        # claim a year older would load far more than a second window costs).
+        wider = (first - _margin(config, reach), last + _margin(config, reach))
+        if _inside(session, wider) <= min(total // 2, REACH_WINDOW_FACTOR * inside):
+            dates = wider
     orphan = select(ClaimLink.claim_id).where(~select(Claim.id).where(Claim.id == ClaimLink.claim_id).exists())
     if checked is None:
         found = session.execute(orphan.limit(1)).first() is not None
@@ -706,7 +719,8 @@ def _margin(config: Config, reach: int | None = None) -> timedelta:
 
 def _last_reach(last: Run | None) -> int | None:
     """How far beyond its starting claims' dates the last run's claims reached (REACH_KEY), if
-    it loaded a window (a run under other settings re-decides every claim, and takes none)."""
+    it loaded a window, even one it left for every claim (a run under other settings re-decides
+    every claim, and takes none; one behind a decision keeps the reach of the run before)."""
     if last is None:
         return None
     reach = (last.counts or {}).get(REACH_KEY)
@@ -715,13 +729,15 @@ def _last_reach(last: Run | None) -> int | None:
 
 def _reach(features: dict[int, ClaimFeatures], reached: set[int], around: tuple[date, date], config: Config) -> int:
     """How many days beyond ``around`` (the first and last day of the claims a run started from)
-    the claims ``reached`` go: the incident claims' dates (a period claim's scope is not a day
-    of fighting: "since 2014")."""
+    the claims ``reached`` go, as a window must hold them (Blocker.within): an incident claim's
+    dates, a period claim's start (its candidates are the claims that start near it)."""
     first, last = around[0].toordinal(), around[1].toordinal()
     beyond = 0
     for claim_id in reached:
         claim = features[claim_id]
-        if not claim.is_period(config):
+        if claim.is_period(config):
+            beyond = max(beyond, first - claim.start, claim.start - last)
+        else:
             beyond = max(beyond, first - claim.start, claim.end - last)
     return beyond
 

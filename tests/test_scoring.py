@@ -208,3 +208,48 @@ def test_the_groups_are_clustered_in_tasks_of_about_equal_numbers_of_pairs_in_or
     assert runs._group_tasks(several, groups, 2) == [[0, 1, 3], [4]]
     assert runs._group_tasks(several, groups, 1) == [[0, 1, 3, 4]]
     assert runs._group_tasks([], groups, 8) == []
+
+
+@pytest.mark.skipif(not scoring.can_fork(), reason="several processes need fork")
+def test_people_s_decisions_hold_where_groups_are_clustered_over_several_processes(tmp_path, monkeypatch):
+    # A person links two claims of different events and unlinks two of one; then every claim is
+    # re-decided, once in one process and once over two with clustering shared out (each group
+    # with its people's links and unlinks): the same tables, strong links too.
+    from reconciler import decisions
+
+    sources, claims, truth = generate.generate(2500, seed=11)
+    data = tmp_path / "data"
+    generate.write(data, sources, claims, [], truth)
+    tables = TABLES | {"strong_links": "SELECT claim_a, claim_b FROM strong_links ORDER BY claim_a, claim_b",
+                       "decisions": "SELECT claim_a, claim_b, kind FROM pair_constraints ORDER BY claim_a, claim_b"}
+    found = {}
+    for workers in (1, 2):
+        db = imported_database(tmp_path / f"{workers}.sqlite", data)
+        with db.write() as session:
+            reconcile(session, "tester", Config(), workers=1)
+        with db.read() as session:
+            (a, b), (c, d) = session.execute(text(
+                "SELECT x.claim_id, y.claim_id FROM claim_links x JOIN claim_links y ON x.event_id = y.event_id "
+                "AND x.claim_id < y.claim_id ORDER BY x.claim_id LIMIT 2")).all()
+            e = session.scalar(text("SELECT claim_id FROM claim_links WHERE event_id <> "
+                                    "(SELECT event_id FROM claim_links WHERE claim_id = :a) ORDER BY claim_id LIMIT 1"),
+                               {"a": a})
+        with db.write() as session:
+            decisions.unlink(session, "tester", a, b)
+        with db.write() as session:
+            decisions.link(session, "tester", c, e)
+        if workers == 2:
+            monkeypatch.setattr(scoring, "PARALLEL_MIN", 0)
+            _TASKS_SEEN[:] = [tmp_path / "tasks.txt"]
+            monkeypatch.setattr(runs, "_cluster_task", _spy_clusters)
+        with db.write() as session:
+            counts = reconcile(session, "tester", Config(), full=True, workers=workers).counts
+        with db.read() as session:
+            found[workers] = (counts, {t: session.execute(text(sql)).all() for t, sql in tables.items()})
+        db.dispose()
+    assert len(found[1][1]["decisions"]) == 2
+    clustered = [line.split() for line in (tmp_path / "tasks.txt").read_text().splitlines()]
+    assert len(clustered) >= 2 and os.getpid() not in {int(pid) for _kind, pid, _n in clustered}
+    assert found[2][0] == found[1][0]
+    for table in tables:
+        assert found[2][1][table] == found[1][1][table], table

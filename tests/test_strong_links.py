@@ -305,6 +305,18 @@ def test_a_run_whose_claims_reach_beyond_its_window_takes_a_wider_one_and_decide
                                                           {"i": older})))
     reach = counts["reach_days"]
     assert reach >= (first - older_day).days >= (days_before or 60)
+    # A person's decision on two other claims comes between: its run starts from those claims
+    # and keeps the reach of the run before, not its own.
+    with db.read() as session:
+        a, b = session.execute(text(
+            "SELECT a.claim_id, b.claim_id FROM claim_links a JOIN claim_links b ON a.event_id = b.event_id "
+            "AND a.claim_id < b.claim_id WHERE a.claim_id <> :r AND b.claim_id <> :r ORDER BY a.claim_id DESC LIMIT 1"),
+            {"r": ids[recent["ref"]]}).one()
+    with db.write() as session:
+        decisions.unlink(session, "tester", a, b)
+    with db.read() as session:
+        decided = json.loads(session.scalar(text("SELECT counts FROM runs ORDER BY id DESC LIMIT 1")))
+    assert windows[-1][0] == {a, b} and decided["reach_days"] == reach
     _import(db, [recent | {"killed": "42"}], tmp_path / "fix-again.jsonl")
     counts = _run(db)
     seeds, window = windows[-1]
@@ -394,10 +406,13 @@ def test_how_far_a_runs_claims_reach_is_counted_in_days_of_incidents_and_widens_
     features = {1: feat(1, start=day + 1),              # inside
                 2: feat(2, start=day - 9),              # 28 March: 9 days before the 6th
                 3: feat(3, start=day + 14),             # 20 April: 12 days after the 8th
-                4: feat(4, start=day - 5, end=day + 24)}   # 1-30 April: a period, not counted
+                4: feat(4, start=day - 5, end=day + 24),   # 1-30 April: a period, counted by its start
+                5: feat(5, start=day - 1, end=day + 40)}   # 5 April - 16 May: a period starting a day before
     assert runs._reach(features, {1}, around, config) == 0
+    assert runs._reach(features, {1, 4}, around, config) == 5   # 1 April: 5 days before the 6th
+    assert runs._reach(features, {1, 5}, around, config) == 1   # its end is no day a window must hold
     assert runs._reach(features, {1, 2, 4}, around, config) == 9
-    assert runs._reach(features, {1, 2, 3, 4}, around, config) == 12
+    assert runs._reach(features, {1, 2, 3, 4, 5}, around, config) == 12
     # The next window: 31 days (or the reach and a week, where more) beyond twice the tolerance.
     assert runs._margin(config) == runs._margin(config, 12) == timedelta(days=33)
     assert runs._margin(config, 52) == timedelta(days=61)
@@ -405,3 +420,28 @@ def test_how_far_a_runs_claims_reach_is_counted_in_days_of_incidents_and_widens_
     assert runs._last_reach(None) is None
     assert runs._last_reach(runs.Run(counts={"claims": 5})) is None
     assert runs._last_reach(runs.Run(counts={"claims": 5, "reach_days": 52})) == 52
+
+
+def test_the_last_runs_reach_widens_the_window_only_while_it_holds_a_few_times_the_claims(tmp_path, monkeypatch):
+    # A claim of the last days: its window is 33 days either side (31 beyond twice the date
+    # tolerance of one day), or, after a run that reached 40 days, 49 (40, a week, and 2), while
+    # that holds at most REACH_WINDOW_FACTOR times the claims of the 33 days' window.
+    db, path, base, extra, windows = _recent_claims_added(tmp_path, monkeypatch, 31)
+    _run(db)
+    recent = extra[-1]
+    first, last = date.fromisoformat(recent["date"][:10]), date.fromisoformat(recent["date"][-10:])
+    con = sqlite3.connect(path)
+    new = dict(con.execute("SELECT ref, id FROM claims"))[recent["ref"]]
+    con.close()
+    config = Config()
+    narrow, wide = timedelta(days=33), timedelta(days=49)
+    with db.read() as session:
+        total = session.scalar(text("SELECT count(*) FROM claims"))
+        assert runs._window(session, {new}, None, config, total).dates == (first - narrow, last + narrow)
+        assert runs._window(session, {new}, None, config, total, reach=20).dates == (first - narrow, last + narrow)
+        assert runs._window(session, {new}, None, config, total, reach=40).dates == (first - wide, last + wide)
+        # The wider window holds more claims than the narrow one (the store's claims lie before
+        # the new ones as well), so where it may hold no more, the narrow one is taken.
+        monkeypatch.setattr(runs, "REACH_WINDOW_FACTOR", 1)
+        assert runs._window(session, {new}, None, config, total, reach=40).dates == (first - narrow, last + narrow)
+    db.dispose()
