@@ -142,42 +142,24 @@ class _Parties:
     occupier_party: str
     stop_words: frozenset[str]
     demonym_endings: tuple[str, ...]
-    separatist_words: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
 def _parties() -> _Parties:
     data = load("parties")
     return _Parties({k: tuple(v) for k, v in data["parties"].items()}, tuple(data["occupier_words"]),
-                    data["occupier_party"], frozenset(data["stop_words"]), tuple(data["demonym_endings"]),
-                    tuple(data.get("separatist_words", ())))
+                    data["occupier_party"], frozenset(data["stop_words"]), tuple(data["demonym_endings"]))
 
 
-SEPARATISTS = "separatists"
-
-
-def victims_side(text: str | None) -> str | None:
-    """The side a group of victims is on where its words name one: a party of ``parties.yaml``
-    ("Ukrainian soldiers", "ЗСУ": 'ukrain'), the occupiers' ("окупантів": 'russ'), or the
-    separatist formations ("separatists", "бойовиків", "ополченцев": SEPARATISTS); None where
-    they name none ("soldiers", "servicemen") or more than one."""
-    if not text:
-        return None
+def word_party(word: str) -> str | None:
+    """The party of ``parties.yaml`` one word names (an ASCII key's word: ``translit.ascii_key``):
+    'ukrainian', 'zsu' → 'ukrain'; 'okupantiv' (the occupiers) → the occupiers' party; None for
+    any other word."""
     parties = _parties()
-    sides = set()
-    # "pro-Russian", "Russian-backed": who the separatists side with, not which party they are.
-    key = re.sub(r"\b(\w+) backed\b", r"pro_\1", ascii_key(text).replace("pro ", "pro_"))
-    for word in key.split():
-        if word.startswith("pro_"):
-            continue
-        party = _party(_demonym_stem(word))
-        if party in parties.prefixes:
-            sides.add(party)
-        elif word.startswith(parties.occupier_words):
-            sides.add(parties.occupier_party)
-        elif word.startswith(parties.separatist_words):
-            sides.add(SEPARATISTS)
-    return sides.pop() if len(sides) == 1 else None
+    party = _party(_demonym_stem(word))
+    if party in parties.prefixes:
+        return party
+    return parties.occupier_party if word.startswith(parties.occupier_words) else None
 
 
 @lru_cache(maxsize=4096)

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from cli.main import cli
 from reconciler.extract import ExtractOptions, extract, read_document, registered_names
+from reconciler.extract.statements import victims_side
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "dpa-2021-04-07-ukraine.txt"   # ../shared beside the checkout
@@ -1749,3 +1750,17 @@ def test_extract_counts_rebels_as_a_group_of_combatants(lang, text, killed, vict
 ])
 def test_extract_reads_also_as_glue_before_a_casualty_word(lang, text, killed, wounded):
     assert _tolls(lang, text) == (killed, wounded)
+
+
+@pytest.mark.parametrize("text, side", [
+    ("Ukrainian soldiers", "ukrain"), ("військових ЗСУ", "ukrain"), ("Russian troops", "russ"),
+    ("окупантів", "russ"),                      # the occupiers: the party occupier_party names
+    ("separatists", "separatists"), ("rebels", "separatists"), ("бойовиків", "separatists"),
+    ("ополченцев", "separatists"), ("DNR fighters", "separatists"),
+    ("pro-Russian separatists", "separatists"),   # whom they side with, not which party they are
+    ("Russian-backed rebels", "separatists"),
+    ("soldiers", None), ("servicemen", None), (None, None),
+    ("Ukrainian and Russian soldiers", None),     # two sides: none of them
+])
+def test_the_side_a_group_of_victims_names(text, side):
+    assert victims_side(text) == side

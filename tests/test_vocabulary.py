@@ -9,7 +9,7 @@ import pytest
 from reconciler.config import Config
 from reconciler.grading import CONTESTED, VERIFIED, GradedClaim, grade_event
 from reconciler.sources import OriginInfo
-from reconciler.vocabulary import (actor_key, victims_side, event_type_category, same_actor, target_categories, targets_relation,
+from reconciler.vocabulary import (actor_key, event_type_category, same_actor, target_categories, targets_relation,
                                    types_relation, victims_category)
 
 
@@ -208,17 +208,3 @@ def test_targets_differ_only_when_they_name_nothing_in_common():
     assert targets_relation(school, target_categories("a school and nearby houses")) == "same"
     assert targets_relation(target_categories("houses"), target_categories("a school and nearby houses")) == "same"
     assert targets_relation(school, None) is None
-
-
-@pytest.mark.parametrize("text, side", [
-    ("Ukrainian soldiers", "ukrain"), ("військових ЗСУ", "ukrain"), ("Russian troops", "russ"),
-    ("окупантів", "russ"),                      # the occupiers: the party occupier_party names
-    ("separatists", "separatists"), ("rebels", "separatists"), ("бойовиків", "separatists"),
-    ("ополченцев", "separatists"), ("DNR fighters", "separatists"),
-    ("pro-Russian separatists", "separatists"),   # whom they side with, not which party they are
-    ("Russian-backed rebels", "separatists"),
-    ("soldiers", None), ("servicemen", None), (None, None),
-    ("Ukrainian and Russian soldiers", None),     # two sides: none of them
-])
-def test_the_side_a_group_of_victims_names(text, side):
-    assert victims_side(text) == side

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from ..errors import ValueParseError
 from ..figures import parse_figure
 from ..translit import ascii_key
-from ..vocabulary import event_type_category, victims_category, victims_side
+from ..vocabulary import event_type_category, victims_category, word_party
 from .rules import LanguageRules, Pattern, common_rules
 
 _TOKEN = re.compile(r"\d[\d,.]*\d|\d|[\w'’ʼ-]+", re.UNICODE)
@@ -561,9 +561,35 @@ def _civilians_apart(groups: list[tuple[str, str]], kinds: list[str | None]) -> 
     return kinds == ["civilian", "civilian"] and not any(whole.search(ascii_key(v)) for _f, v in groups)
 
 
+SEPARATISTS = "separatists"
+
+
+def victims_side(text: str | None) -> str | None:
+    """The side a group of victims is on where its words name one: a party of ``parties.yaml``
+    ("Ukrainian soldiers", "ЗСУ": 'ukrain'), the occupiers' ("окупантів": 'russ'), or the
+    separatist formations ("separatists", "бойовиків", "ополченцев": SEPARATISTS, by
+    ``separatist_words`` in common.yaml); None where they name none ("soldiers", "servicemen")
+    or more than one. "pro-Russian" and "Russian-backed" say whom the separatists side with,
+    not which party they are."""
+    if not text:
+        return None
+    separatist = common_rules().separatist_words
+    key = re.sub(r"\b(\w+) backed\b", r"pro_\1", ascii_key(text).replace("pro ", "pro_"))
+    sides = set()
+    for word in key.split():
+        if word.startswith("pro_"):
+            continue
+        party = word_party(word)
+        if party is not None:
+            sides.add(party)
+        elif word.startswith(separatist):
+            sides.add(SEPARATISTS)
+    return sides.pop() if len(sides) == 1 else None
+
+
 def _sides_apart(groups: list[tuple[str, str]], kinds: list[str | None]) -> bool:
     """Whether two groups of combatants are surely apart: one names its side (a party, the
-    occupiers, the separatists: vocabulary.victims_side) and the other names none or another
+    occupiers, the separatists: :func:`victims_side`) and the other names none or another
     ("two soldiers and three separatists", "двоє військових ЗСУ і троє окупантів"); not two that
     name no side ("two soldiers and three officers": the officers may be of the soldiers)."""
     if kinds != ["military", "military"]:
