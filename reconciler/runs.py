@@ -622,6 +622,9 @@ WINDOW_TRIES = 3
 # over weeks, each day's run reaches about as far as the day before's, and a window taken too
 # narrow is loaded and matched in vain before a wider one is taken (at a million claims, a
 # second of the run's seven).
+# That window is taken only while it holds at most REACH_WINDOW_FACTOR times the claims of the
+# WINDOW_DAYS one (a reach once made through a person's link to a claim a year older would load
+# far more than a second window costs).
 REACH_KEY = "reach_days"
 WINDOW_SLACK = 7
 REACH_WINDOW_FACTOR = 3
@@ -654,7 +657,8 @@ def _window(session: Session, seeds: set[int] | None, checked: list[int] | None,
     beyond the reach of their candidates (twice the date tolerance); None (every claim) in a
     store of fewer than WINDOW_MIN claims, where the window would hold more than half of them
     (counted by the claims that start in it: those that began before and last into it are
-    few; a window widened by ``reach`` that would is taken by WINDOW_DAYS instead), and where a
+    few; a window widened by ``reach`` that would, or that holds more than REACH_WINDOW_FACTOR
+    times the claims of the WINDOW_DAYS one, is taken by WINDOW_DAYS instead), and where a
     claim deleted outside reconcile left its link (_deleted_outside reads every claim). Such a
     claim is looked for among ``checked``, the claims the content check reads (every deletion
     is listed there: content.ChangeLog), or among every link where None. ``total``: how many
@@ -678,10 +682,7 @@ def _window(session: Session, seeds: set[int] | None, checked: list[int] | None,
     inside = _inside(session, dates)
     if inside * 2 > total:
         return None
-    if _margin(config, reach) > margin:
-        # The last run's reach, where it is beyond WINDOW_DAYS and its window holds at most
-        # REACH_WINDOW_FACTOR times the claims (a reach once made through a person's link to a
-        # claim a year older would load far more than a second window costs).
+    if _margin(config, reach) > margin:   # the last run's reach, within REACH_WINDOW_FACTOR
         wider = (first - _margin(config, reach), last + _margin(config, reach))
         if _inside(session, wider) <= min(total // 2, REACH_WINDOW_FACTOR * inside):
             dates = wider

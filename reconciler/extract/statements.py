@@ -683,8 +683,9 @@ def casualties(text: str, rules: LanguageRules) -> tuple[Casualty | None, Casual
     """(killed, wounded, total) figures of a sentence, each the first of its kind found; a total
     is a figure of killed and wounded together ("250 killed and wounded", "casualties"), whose
     words are then no killed or wounded word. An aside naming a part of the victims (", including
-    two children,": ``inclusion_asides``) is left out, and so is an age after the victims ("aged
-    between 20 and 45": ``age_phrases``), both blanked, so that places in the text keep their
+    two children,": ``inclusion_asides``) is left out, and so are a comment on the sentence
+    between commas (", unfortunately,": ``sentence_asides``) and an age after the victims ("aged
+    between 20 and 45": ``age_phrases``), all blanked, so that places in the text keep their
     offsets."""
     text = rules.inclusion_aside.sub(lambda m: _aside_blanked(text, m, rules), text)
     # ", unfortunately,", ", за попередніми даними,": a comment on the sentence between the
