@@ -1461,10 +1461,15 @@ def test_extract_sums_groups_of_civilians_only_when_surely_apart(text, killed, v
     ("uk", "Загинули двоє військових і троє бойовиків поблизу Донецька, повідомили в ЗСУ.", "5",
      "військових і бойовиків"),
     ("ru", "Погибли двое военных и трое ополченцев под Донецком, сообщили в штабе.", "5", "военных и ополченцев"),
-    # Neither names a side, or both the same one: they may overlap (officers of the soldiers),
-    # so the first group's figure, as before.
+    # Neither names a side, or both the same one, or one names its party by an adjective (or is
+    # the occupiers, every soldier of a party) and the other none: they may overlap (officers of
+    # the soldiers), so the first group's figure, as before (a review found these summed).
     ("en", "Two soldiers and three officers were killed near Donetsk, the army said.", "Two", "soldiers"),
     ("en", "Two separatists and three rebels were killed near Donetsk, the army said.", "Two", "separatists"),
+    ("en", "Shelling killed 22 Ukrainian servicemen and 3 officers, the army said.", "22", "Ukrainian servicemen"),
+    ("en", "Two occupiers and three officers were killed near Donetsk, the army said.", "Two", "occupiers"),
+    # "бойових" (combat) is no fighters' word: one side named, by nobody (it was 5).
+    ("uk", "Загинули двоє військових і троє бійців бойових підрозділів, повідомили в ЗСУ.", "двоє", "військових"),
 ])
 def test_extract_sums_groups_of_combatants_of_two_sides(lang, text, killed, victims):
     [draft] = drafts_of(lang, text)
@@ -1639,6 +1644,14 @@ def test_extract_ends_the_victims_at_an_asides_closing_comma(lang, text, killed,
     # (the victims were the part's, "двоє дітей", and the figure two).
     ("uk", "Троє людей, серед них двоє дітей, на жаль, загинули в Херсоні, повідомив губернатор.", "Троє",
      "людей", "Херсоні", None),
+    # A comment that says the figure is a guess is a hedge too, only between commas there
+    # ("попередньо" is also "previously"; "apparently unrelated" is no comment).
+    ("ru", "Двое человек, предположительно, погибли в Херсоне, сообщил губернатор.", "Двое", "человек", "Херсоне",
+     "Hedged: 'предположительно'."),
+    ("uk", "Двоє людей, імовірно, загинули в Херсоні, повідомив губернатор.", "Двоє", "людей", "Херсоні",
+     "Hedged: 'імовірно'."),
+    ("en", "Two people, apparently, were killed in Kherson, the governor said.", "Two", "people", "Kherson",
+     "Hedged: 'apparently'."),
     ("en", "Three people, including two children, sadly, were killed in Kherson, the governor said.", "Three",
      "people", "Kherson", None),
 ])
@@ -1648,16 +1661,21 @@ def test_extract_reads_past_a_comment_on_the_sentence_between_commas(lang, text,
         killed, victims, place, note)
 
 
-@pytest.mark.parametrize("lang, text", [
-    # Where a figure follows the comment, it opens a clause of its own: its first comma stays a
-    # break (read past whole, the victims were "soldiers three civilians").
-    ("en", "Shelling killed two soldiers, unfortunately, three civilians were also wounded, the army said."),
-    ("uk", "Загинули двоє військових, на жаль, троє цивільних поранені, повідомили в ЗСУ."),
+@pytest.mark.parametrize("lang, text, killed, wounded, victims", [
+    # Where a figure or a victims' word follows the comment, it opens a clause of its own: its
+    # first comma stays a break (read past whole, the victims were "soldiers three civilians",
+    # "soldiers civilians", "військових цивільні").
+    ("en", "Shelling killed two soldiers, unfortunately, three civilians were also wounded, the army said.",
+     "two", "three", "soldiers"),
+    ("uk", "Загинули двоє військових, на жаль, троє цивільних поранені, повідомили в ЗСУ.", "двоє", "троє",
+     "військових"),
+    ("en", "Shelling killed two soldiers, unfortunately, civilians were also wounded, the army said.", "two", None,
+     "soldiers"),
+    ("uk", "Загинули двоє військових, на жаль, цивільні також поранені, повідомили в ЗСУ.", "двоє", None,
+     "військових"),
 ])
-def test_extract_keeps_a_clause_after_a_comment_apart(lang, text):
+def test_extract_keeps_a_clause_after_a_comment_apart(lang, text, killed, wounded, victims):
     [draft] = drafts_of(lang, text)
-    killed, wounded = {"en": ("two", "three"), "uk": ("двоє", "троє")}[lang]
-    victims = {"en": "soldiers", "uk": "військових"}[lang]
     assert (draft.get("killed"), draft.get("wounded"), draft.get("victims")) == (killed, wounded, victims)
 
 
@@ -1758,6 +1776,7 @@ def test_extract_reads_also_as_glue_before_a_casualty_word(lang, text, killed, w
     ("separatists", "separatists"), ("rebels", "separatists"), ("бойовиків", "separatists"),
     ("ополченцев", "separatists"), ("DNR fighters", "separatists"),
     ("pro-Russian separatists", "separatists"),   # whom they side with, not which party they are
+    ("бійців бойових підрозділів", None),          # "бойових": combat, not fighters
     ("Russian-backed rebels", "separatists"),
     ("soldiers", None), ("servicemen", None), (None, None),
     ("Ukrainian and Russian soldiers", None),     # two sides: none of them

@@ -137,7 +137,7 @@ class CommonRules:
     victims_whole: re.Pattern          # victims' words naming a whole category ("civilians"), on ascii keys
     male_first_names_in_a: frozenset[str]   # "Mykola": a man's name that ends as a woman's
     neuter_heads: tuple[str, ...]      # "Міноборони": a ministry, neuter whatever its ending
-    separatist_words: tuple[str, ...] = ()   # "separatists", "бойовики": a side of their own
+    separatist_words: re.Pattern = re.compile("(?!)")   # "separatists", "бойовики": a side of their own
 
 
 def _patterns(specs: list[dict]) -> tuple[Pattern, ...]:
@@ -294,5 +294,5 @@ def common_rules() -> CommonRules:
         victims_whole=keyword_pattern(data.get("victims_wholes", [])),
         male_first_names_in_a=frozenset(data.get("male_first_names_in_a", [])),
         neuter_heads=tuple(data.get("neuter_heads", [])),
-        separatist_words=tuple(data.get("separatist_words", [])),
+        separatist_words=keyword_pattern(data.get("separatist_words", [])),
     )

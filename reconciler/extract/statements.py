@@ -571,31 +571,48 @@ def victims_side(text: str | None) -> str | None:
     ``separatist_words`` in common.yaml); None where they name none ("soldiers", "servicemen")
     or more than one. "pro-Russian" and "Russian-backed" say whom the separatists side with,
     not which party they are."""
+    sides = _sides(text)
+    return next(iter(sides)) if len(sides) == 1 else None
+
+
+def _sides(text: str | None) -> dict[str, bool]:
+    """The sides the words of ``text`` name (:func:`victims_side`), each with whether it is the
+    separatists named by their own noun (a party's adjective, "Ukrainian", "Russian", is said of
+    the group's noun; the occupiers' noun is every one of that party's soldiers)."""
     if not text:
-        return None
+        return {}
     separatist = common_rules().separatist_words
     key = re.sub(r"\b(\w+) backed\b", r"pro_\1", ascii_key(text).replace("pro ", "pro_"))
-    sides = set()
+    sides: dict[str, bool] = {}
     for word in key.split():
         if word.startswith("pro_"):
             continue
+        if separatist.match(word):
+            sides[SEPARATISTS] = True
+            continue
         party = word_party(word)
         if party is not None:
-            sides.add(party)
-        elif word.startswith(separatist):
-            sides.add(SEPARATISTS)
-    return sides.pop() if len(sides) == 1 else None
+            sides.setdefault(party, False)
+    return sides
 
 
 def _sides_apart(groups: list[tuple[str, str]], kinds: list[str | None]) -> bool:
-    """Whether two groups of combatants are surely apart: one names its side (a party, the
-    occupiers, the separatists: :func:`victims_side`) and the other names none or another
-    ("two soldiers and three separatists", "двоє військових ЗСУ і троє окупантів"); not two that
-    name no side ("two soldiers and three officers": the officers may be of the soldiers)."""
+    """Whether two groups of combatants are surely apart: each names a side, and not the same
+    one ("two Ukrainian soldiers and three Russian soldiers"), or one is the separatists by their
+    own noun and the other names no side ("two soldiers and three separatists", "двоє військових
+    і троє бойовиків"). Not a group named by a party's adjective or the occupiers' noun beside
+    one that names none ("22 Ukrainian servicemen and 3 officers", "two occupiers and three
+    officers": the officers may be among them), nor two that name none ("two soldiers and three
+    officers") or one ("two separatists and three rebels")."""
     if kinds != ["military", "military"]:
         return False
-    first, second = (victims_side(v) for _f, v in groups)
-    return (first is not None or second is not None) and first != second
+    first, second = (_sides(v) for _f, v in groups)
+    if len(first) > 1 or len(second) > 1:
+        return False
+    if first and second:
+        return first.keys() != second.keys()
+    named = first or second
+    return bool(named) and next(iter(named.values()))
 
 
 def _whole_then_part(groups: list[tuple[str, str]], kinds: list[str | None]) -> bool:
@@ -736,10 +753,11 @@ def casualties(text: str, rules: LanguageRules) -> tuple[Casualty | None, Casual
 
 def _comment_blanked(text: str, comment: re.Match) -> str:
     """A comment on the sentence between commas as spaces; but for its first comma where a
-    figure follows it, which opens a clause of its own ("killed two soldiers, unfortunately,
-    three civilians were wounded": the civilians are no soldiers)."""
+    figure or a victims' word follows it, which opens a clause of its own ("killed two
+    soldiers, unfortunately, three civilians were wounded", "…, на жаль, цивільні також
+    поранені": the civilians are no soldiers)."""
     after = _TOKEN.match(text[comment.end():].lstrip())
-    if after is not None and _figure(after.group(0).lower()) is not None:
+    if after is not None and (_figure(after.group(0).lower()) is not None or victims_category(after.group(0))):
         return "," + " " * (len(comment.group(0)) - 1)
     return " " * len(comment.group(0))
 
