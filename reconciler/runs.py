@@ -423,9 +423,9 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     progress("loading", 0, 1)
     index = SourceIndex.load(session)
     versions: dict[int, int] = {}
+    last_reach = _last_reach(last)
     window = None if full else _window(session, seeds, check.logged, config,
-                                      None if check.log is None else check.log.stored,
-                                      reach=_last_reach(last))
+                                      None if check.log is None else check.log.stored, reach=last_reach)
     # The dates of the claims the run starts from, while it loads a window: how far beyond them
     # the claims it reaches go is kept with the run, for the next run's first window.
     around = None if window is None else window.around
@@ -501,8 +501,8 @@ def _reconcile(session: Session, user: str, config: Config, check: content.RunCh
     # run's reach instead (a review between two days' runs would otherwise lose it).
     if around is not None and seeds is None:
         counts[REACH_KEY] = _reach(features, graph.nodes, around, config)
-    elif seeds is not None and _last_reach(last) is not None:
-        counts[REACH_KEY] = _last_reach(last)
+    elif seeds is not None and last_reach is not None:
+        counts[REACH_KEY] = last_reach
     if complete or every_claim:
         counts[strong.COUNT_KEY] = strong_links
     if gone:
@@ -682,8 +682,9 @@ def _window(session: Session, seeds: set[int] | None, checked: list[int] | None,
     inside = _inside(session, dates)
     if inside * 2 > total:
         return None
-    if _margin(config, reach) > margin:   # the last run's reach, within REACH_WINDOW_FACTOR
-        wider = (first - _margin(config, reach), last + _margin(config, reach))
+    further = _margin(config, reach)
+    if further > margin:   # the last run's reach, within REACH_WINDOW_FACTOR
+        wider = (first - further, last + further)
         if _inside(session, wider) <= min(total // 2, REACH_WINDOW_FACTOR * inside):
             dates = wider
     orphan = select(ClaimLink.claim_id).where(~select(Claim.id).where(Claim.id == ClaimLink.claim_id).exists())
@@ -736,10 +737,8 @@ def _reach(features: dict[int, ClaimFeatures], reached: set[int], around: tuple[
     beyond = 0
     for claim_id in reached:
         claim = features[claim_id]
-        if claim.is_period(config):
-            beyond = max(beyond, first - claim.start, claim.start - last)
-        else:
-            beyond = max(beyond, first - claim.start, claim.end - last)
+        end = claim.start if claim.is_period(config) else claim.end
+        beyond = max(beyond, first - claim.start, end - last)
     return beyond
 
 

@@ -151,6 +151,12 @@ def _parties() -> _Parties:
                     data["occupier_party"], frozenset(data["stop_words"]), tuple(data["demonym_endings"]))
 
 
+def side_words(text: str) -> list[str]:
+    """The words of ``text`` as ASCII keys, "pro-Russian" and "Russian-backed" as one word each
+    ("pro_russian"): those say whom a group sides with, not that it is Russia's."""
+    return re.sub(r"\b(\w+) backed\b", r"pro_\1", ascii_key(text).replace("pro ", "pro_")).split()
+
+
 def word_party(word: str) -> str | None:
     """The party of ``parties.yaml`` one word names (an ASCII key's word: ``translit.ascii_key``):
     'ukrainian', 'zsu' → 'ukrain'; 'okupantiv' (the occupiers) → the occupiers' party; None for
@@ -175,9 +181,7 @@ def actor_key(text: str | None) -> str | None:
     if not text:
         return None
     parties = _parties()
-    # "pro-Russian" and "Russian-backed separatists" are not "Russian troops": keep "pro" with its word.
-    key = re.sub(r"\b(\w+) backed\b", r"pro_\1", ascii_key(text).replace("pro ", "pro_"))
-    words = [w for w in key.split() if w not in parties.stop_words]
+    words = [w for w in side_words(text) if w not in parties.stop_words]
     if not words or set(words) <= {"unknown", "unidentified", "unclear", "unnamed"}:
         return None
     stems = {_party(_demonym_stem(w)) for w in words}

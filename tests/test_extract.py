@@ -256,6 +256,12 @@ def _tolls(lang: str, text: str) -> tuple:
     return draft.get("killed"), draft.get("wounded")
 
 
+def _killed_and_victims(lang: str, text: str) -> tuple:
+    """The killed figure and the victims of the one draft ``text`` gives."""
+    [draft] = drafts_of(lang, text)
+    return draft.get("killed"), draft.get("victims")
+
+
 def _only_draft(text: str, lang: str):
     """The one draft of a headline in ``lang``, published by Ukrinform (exactly one)."""
     [draft] = extract(read_document("headline", text, lang),
@@ -1472,8 +1478,7 @@ def test_extract_sums_groups_of_civilians_only_when_surely_apart(text, killed, v
     ("uk", "Загинули двоє військових і троє бійців бойових підрозділів, повідомили в ЗСУ.", "двоє", "військових"),
 ])
 def test_extract_sums_groups_of_combatants_of_two_sides(lang, text, killed, victims):
-    [draft] = drafts_of(lang, text)
-    assert (draft.get("killed"), draft.get("victims")) == (killed, victims)
+    assert _killed_and_victims(lang, text) == (killed, victims)
 
 
 @pytest.mark.parametrize("lang, text, killed", [
@@ -1620,8 +1625,7 @@ def test_extract_keeps_a_second_clause_out_of_the_killed(lang, text, killed):
     ("uk", "Троє людей, серед них двоє дітей, загинули в Херсоні.", "Троє", "людей"),
 ])
 def test_extract_ends_the_victims_at_an_asides_closing_comma(lang, text, killed, victims):
-    [draft] = drafts_of(lang, text)
-    assert (draft.get("killed"), draft.get("victims")) == (killed, victims)
+    assert _killed_and_victims(lang, text) == (killed, victims)
 
 
 @pytest.mark.parametrize("lang, text, killed, victims, place, note", [
@@ -1741,8 +1745,7 @@ def test_extract_reads_a_singular_ending_as_one_and_no_vague_figure_of_time_or_p
     ("ru", "В Славянске погибли трое повстанцев и двое мирных жителей.", "5", "повстанцев и мирных жителей"),
 ])
 def test_extract_counts_rebels_as_a_group_of_combatants(lang, text, killed, victims):
-    [draft] = drafts_of(lang, text)
-    assert (draft.get("killed"), draft.get("victims")) == (killed, victims)
+    assert _killed_and_victims(lang, text) == (killed, victims)
 
 
 @pytest.mark.parametrize("lang, text, killed, wounded", [

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from ..errors import ValueParseError
 from ..figures import parse_figure
 from ..translit import ascii_key
-from ..vocabulary import event_type_category, victims_category, word_party
+from ..vocabulary import event_type_category, side_words, victims_category, word_party
 from .rules import LanguageRules, Pattern, common_rules
 
 _TOKEN = re.compile(r"\d[\d,.]*\d|\d|[\w'’ʼ-]+", re.UNICODE)
@@ -582,9 +582,8 @@ def _sides(text: str | None) -> dict[str, bool]:
     if not text:
         return {}
     separatist = common_rules().separatist_words
-    key = re.sub(r"\b(\w+) backed\b", r"pro_\1", ascii_key(text).replace("pro ", "pro_"))
     sides: dict[str, bool] = {}
-    for word in key.split():
+    for word in side_words(text):
         if word.startswith("pro_"):
             continue
         if separatist.match(word):
