@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from .config import Config
-from .matching import Blocker, ClaimFeatures, PlaceHints, cannot_link, score_pair
+from .matching import Blocker, ClaimFeatures, PlaceHints, cannot_link, out_of_reach, score_pair
 from .pairs import LOW, SHIFT, GroupOf
 from .processes import can_fork, forked_map, shared
 
@@ -56,11 +56,16 @@ class PairScore:
 
 
 def score_candidate(claim: ClaimFeatures, other: ClaimFeatures, config: Config, hints: PlaceHints,
-                    cannot: set[tuple[int, int]]) -> PairScore:
-    """Score one candidate pair for a run (no explanations: nobody reads most pairs)."""
+                    cannot: set[tuple[int, int]], must: set[tuple[int, int]] | frozenset = frozenset()) -> PairScore | None:
+    """Score one candidate pair for a run (no explanations: nobody reads most pairs); None for a
+    pair the run surely keeps nothing of (:func:`worth_keeping`), which is counted, not scored:
+    nothing may forbid it, nobody linked it, and its place alone keeps it below what a run keeps
+    (:func:`~reconciler.matching.out_of_reach`: a claim without a place in another region)."""
     a, b = (claim.id, other.id) if claim.id < other.id else (other.id, claim.id)
-    score = score_pair(claim, other, config, explain=False, hints=hints)
     forbidden = (a, b) in cannot or cannot_link(claim, other, config) is not None
+    if not forbidden and out_of_reach(claim, other, config) and (a, b) not in must:
+        return None
+    score = score_pair(claim, other, config, explain=False, hints=hints)
     return PairScore(a, b, score.total, forbidden, score.contradicts(config),
                      claim.place_key is not None and other.place_key is not None
                      and score.held_back_by(config) is not None)
@@ -85,8 +90,8 @@ def score_all(nodes: list[int], features: dict[int, ClaimFeatures], blocker: Blo
     Scored over ``workers`` processes; the order is that of scoring them one by one here."""
     if workers <= 1 or len(nodes) < PARALLEL_MIN or not can_fork():
         for node in nodes:
-            scored = _score(node, _upward(node, features, blocker, must_of), features, config, hints, cannot)
-            yield node, [s for s in scored if worth_keeping(s, config, must)], len(scored)
+            others = _upward(node, features, blocker, must_of)
+            yield node, _kept(node, others, features, config, hints, cannot, must), len(others)
         return
     tasks = [[(node, None) for node in nodes[i:i + TASK_CLAIMS]] for i in range(0, len(nodes), TASK_CLAIMS)]
     yield from _scored_tasks(tasks, (features, blocker, hints, config, cannot, must, must_of), workers, hints)
@@ -117,8 +122,7 @@ def score_wave(nodes: list[int], features: dict[int, ClaimFeatures], blocker: Bl
         tasks.append(task)
     if workers <= 1 or total < WAVE_PAIRS_MIN or len(tasks) < 2 or not can_fork():
         for node, others in proposed:
-            scored = _score(node, others, features, config, hints, cannot)
-            yield node, [s for s in scored if worth_keeping(s, config, must)], len(scored)
+            yield node, _kept(node, others, features, config, hints, cannot, must), len(others)
         return
     yield from _scored_tasks(tasks, (features, blocker, hints, config, cannot, must, must_of), workers, hints)
 
@@ -134,9 +138,8 @@ def settle_groups(nodes: list[int], features: dict[int, ClaimFeatures], blocker:
     scored, over ``workers`` processes when there are enough claims."""
     if workers <= 1 or len(nodes) < SETTLE_PARALLEL_MIN or not can_fork():
         for node in nodes:
-            scored = _score(node, _settled(node, features, blocker, must_of, group_of, fresh), features, config,
-                            hints, cannot)
-            yield node, [s for s in scored if worth_keeping(s, config, must)], len(scored)
+            others = _settled(node, features, blocker, must_of, group_of, fresh)
+            yield node, _kept(node, others, features, config, hints, cannot, must), len(others)
         return
     size = len(nodes) // (4 * workers) + 1
     tasks = [[(node, None) for node in nodes[i:i + size]] for i in range(0, len(nodes), size)]
@@ -164,10 +167,12 @@ def _scored_tasks(tasks: list[list[tuple[int, list[int] | None]]], state: tuple,
             yield node, kept, scored
 
 
-def _score(node: int, others: list[ClaimFeatures], features: dict[int, ClaimFeatures], config: Config,
-           hints: PlaceHints, cannot: set[tuple[int, int]]) -> list[PairScore]:
+def _kept(node: int, others: list[ClaimFeatures], features: dict[int, ClaimFeatures], config: Config,
+          hints: PlaceHints, cannot: set[tuple[int, int]], must: set[tuple[int, int]]) -> list[PairScore]:
+    """``node`` scored with each of ``others``: the pairs worth keeping (:func:`worth_keeping`)."""
     claim = features[node]
-    return [score_candidate(claim, other, config, hints, cannot) for other in others]
+    return [s for other in others if (s := score_candidate(claim, other, config, hints, cannot, must)) is not None
+            and worth_keeping(s, config, must)]
 
 
 def _upward(node: int, features: dict[int, ClaimFeatures], blocker: Blocker,
@@ -217,13 +222,12 @@ def _score_nodes(task: list[tuple[int, list[int] | None]], propose) -> tuple[byt
     counts, packed, totals, flags = array("q"), array("q"), array("d"), array("b")
     for node, ids in task:
         others = propose(node) if ids is None else [features[i] for i in ids]
-        scored = _score(node, others, features, config, hints, cannot)
-        kept = [s for s in scored if worth_keeping(s, config, must)]
+        kept = _kept(node, others, features, config, hints, cannot, must)
         for s in kept:
             packed.append(s.a << SHIFT | s.b)
             totals.append(s.total)
             flags.append(FORBIDDEN * s.forbidden | CONTRADICTS * s.contradicts | HELD_BACK * s.held_back)
-        counts.extend((len(kept), len(scored)))
+        counts.extend((len(kept), len(others)))
     return counts.tobytes(), packed.tobytes(), totals.tobytes(), flags.tobytes(), hints.learned_since(known)
 
 

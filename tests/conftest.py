@@ -192,14 +192,16 @@ def run_in_terminal(directory: Path, args: list[str], keys: str, timeout: float 
         os.close(slave)
 
 
-def generated_database(tmp_path: Path, n_claims: int, seed: int, name: str, more=None):
-    """A real SQLite file in ``tmp_path`` holding ``n_claims`` claims of bench/generate.py (and
-    the claims ``more``, a function of the generated ones, adds), imported, not yet run; the
-    caller disposes of it. Returns (database, the generated claims)."""
+def generated_database(tmp_path: Path, n_claims: int, seed: int, name: str, more=None, span_days: int | None = None):
+    """A real SQLite file in ``tmp_path`` holding ``n_claims`` claims of bench/generate.py (over
+    ``span_days``, or the generator's two years; and the claims ``more``, a function of the
+    generated ones, adds), imported, not yet run; the caller disposes of it. Returns (database,
+    the generated claims)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
     import generate
 
-    sources, claims, truth = generate.generate(n_claims, seed=seed)
+    span = {} if span_days is None else {"span_days": span_days}
+    sources, claims, truth = generate.generate(n_claims, seed=seed, **span)
     data = tmp_path / f"{name}-data"
     generate.write(data, sources, claims + (more(claims) if more else []), [], truth)
     return imported_database(tmp_path / f"{name}.sqlite", data), claims

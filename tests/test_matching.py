@@ -5,7 +5,9 @@ from datetime import date
 import pytest
 
 from reconciler.config import Config, Weights
-from reconciler.matching import Blocker, ClaimFeatures, PlaceHints, cannot_link, score_pair
+from reconciler import scoring
+from reconciler.matching import Blocker, ClaimFeatures, PlaceHints, cannot_link, out_of_reach, score_pair
+from reconciler.scoring import score_candidate
 
 D = date(2021, 4, 6).toordinal()
 AVDIIVKA = "geonames:713122"
@@ -280,6 +282,37 @@ def test_place_hint_only_from_the_region_a_claim_without_a_place_names():
     hints, _ = hinted(nowhere, avdiivka, kharkiv)
     assert hints.of(nowhere) is None
     assert score_pair(nowhere, kharkiv, config, hints=hints).total == 4.0
+
+
+def test_a_claim_without_a_place_against_one_in_another_region_is_counted_not_scored():
+    # Everything agrees but the region, and the texts are the same: −6 + 2 + 1.5 + 1 + 0.5 + 1 = 0,
+    # and at most −6 + 7.5 (the most the other components give: date 2, type 1.5, victims 1,
+    # target 1, actor 0.5, figures 0.5, text 1) = 1.5 < 3.5, the review threshold.
+    words = "Two soldiers were killed by shelling, the army said"
+    in_donetsk_oblast = feat(1, place=None, label=None, region="UA.05", text=words)
+    kharkiv = feat(2, place=KHARKIV, label="Kharkiv", region="UA.07", text=words)
+    config = Config()
+    assert score_pair(in_donetsk_oblast, kharkiv, config).total == 0.0
+    assert out_of_reach(in_donetsk_oblast, kharkiv, config) and out_of_reach(kharkiv, in_donetsk_oblast, config)
+    assert score_candidate(in_donetsk_oblast, kharkiv, config, None, set()) is None
+    # A person linked them: scored, and kept.
+    linked = score_candidate(in_donetsk_oblast, kharkiv, config, None, set(), {(1, 2)})
+    assert (linked.total, linked.forbidden) == (0.0, False)
+    # One origin in one report: forbidden, kept as such.
+    same_report = feat(3, place=KHARKIV, label="Kharkiv", region="UA.07", origin=1, report=7)
+    forbidden = score_candidate(feat(1, place=None, label=None, region="UA.05", report=7), same_report, config,
+                                None, set())
+    assert forbidden.forbidden and scoring.worth_keeping(forbidden, config, set())
+    # The same region, no region, both placed, or a period: scored.
+    assert not out_of_reach(in_donetsk_oblast, feat(4, region="UA.05"), config)
+    assert not out_of_reach(feat(5, place=None, label=None, region=None), kharkiv, config)
+    assert not out_of_reach(feat(6), kharkiv, config)
+    period = feat(7, place=None, label=None, region="UA.05", end=D + 60, precision="range")
+    assert not out_of_reach(period, feat(8, place=None, label=None, region="UA.07", end=D + 60,
+                                         precision="range"), config)
+    # Weights under which the region alone no longer decides (differing places cost only 3.5):
+    # −3.5 + 7.5 = 4 ≥ 3.5, so the pair is scored.
+    assert not out_of_reach(in_donetsk_oblast, kharkiv, Config(weights=Weights(place_differs=-3.5)))
 
 
 def test_place_hint_needs_a_compatible_report():
