@@ -163,7 +163,7 @@ def _place(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool,
     if a.place_key is None or b.place_key is None:
         if a.is_period(config):
             return Component("place", 0.0, "a period claim: its scope is the conflict, not a place")
-        if a.region is not None and b.region is not None and a.region != b.region:
+        if _regions_differ(a, b):
             return Component("place", w.place_differs, f"different regions: {region_label(a.region)} vs "
                                                        f"{region_label(b.region)}" if explain else "")
         placeless, placed = (a, b) if a.place_key is None else (b, a)
@@ -621,17 +621,21 @@ def _unlocated(claim: ClaimFeatures) -> bool:
     return claim.place_key is not None and not claim.candidates and claim.region is not None
 
 
+def _regions_differ(a: ClaimFeatures, b: ClaimFeatures) -> bool:
+    """Where one claim has no place: whether each names a region and not the same one (the
+    place then counts ``place_differs``)."""
+    return a.region is not None and b.region is not None and a.region != b.region
+
+
 def out_of_reach(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> bool:
     """Whether two claims' score surely stays below both thresholds, whatever else they say:
-    one has no place, each names a region and not the same one (``place_differs``, which no
-    other component can make up for), and neither is about a period. Such pairs are most of
-    what a placeless claim's blocks propose at a million claims; a run counts them without
-    scoring them (scoring.score_candidate). Held back they cannot be: that needs both places."""
-    if (a.place_key is not None and b.place_key is not None) or a.region is None or b.region is None \
-            or a.region == b.region or a.is_period(config) or b.is_period(config):
-        return False
-    return config.weights.place_differs + _most_besides_place(config) < min(config.review_threshold,
-                                                                          config.link_threshold) - _MARGIN
+    one has no place, their regions differ (``place_differs``, which under ``config`` no other
+    component can make up for: :func:`_region_decides`), and neither is about a period. Such
+    pairs are most of what a placeless claim's blocks propose at a million claims; a run counts
+    them without scoring them (scoring.score_candidate). Held back they cannot be: that needs
+    both places."""
+    return ((a.place_key is None or b.place_key is None) and _regions_differ(a, b)
+            and not a.is_period(config) and not b.is_period(config) and _region_decides(config))
 
 
 # A bound's margin against the rounding of a total (Score rounds it to three decimals).
@@ -639,19 +643,21 @@ _MARGIN = 0.001
 
 
 @lru_cache(maxsize=16)
-def _most_besides_place(config: Config) -> float:
-    """The most the components other than place can give a pair of claims not about a period
-    (an upper bound; infinite where a weight multiplied by days apart is positive)."""
+def _region_decides(config: Config) -> bool:
+    """Whether ``place_differs`` and the most every other component can give a pair of claims not
+    about a period stay below both thresholds (no bound where a weight multiplied by days apart
+    is positive)."""
     w = config.weights
     if w.date_far > 0 or w.date_two_days > 0:
-        return math.inf
+        return False
     kinds = (w.type_same, w.type_compatible, w.type_related, w.type_differs)
-    return (max(w.date_same, w.date_near, w.date_two_days, w.date_overlap, w.date_crossing, 0.0)
+    most = (max(w.date_same, w.date_near, w.date_two_days, w.date_overlap, w.date_crossing, 0.0)
             + max(0.0, *kinds, *(k * config.text_kind_weight for k in kinds))
             + max(0.0, w.victims_same, w.victims_compatible, w.victims_differs)
             + max(0.0, w.target_same, w.target_differs) + max(0.0, w.actor_same)
             + max(0.0, w.figures_agree, w.figures_close, w.figures_differ)
             + max(0.0, w.origin_other_occasion, w.origin_other_day) + max(0.0, w.text_similar))
+    return w.place_differs + most < min(config.review_threshold, config.link_threshold) - _MARGIN
 
 
 def cannot_link(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> str | None:
