@@ -6,7 +6,8 @@ that runs of two versions can be interleaved and their medians compared. The ver
 is the `reconciler` first on the path: put another checkout first with PYTHONPATH.
 
     python bench/runcost.py prepare DATA OUT     # import DATA (bench/generate.py's output), first run
-    python bench/runcost.py time OUT full        # a full run on the imported claims
+    python bench/runcost.py time OUT full        # a full run on the imported claims (and when each
+                                                 # stage began: loading, matching, clustering, writing)
     python bench/runcost.py time OUT inc DATA    # DATA's claims-extra.jsonl imported (import_wall), a run
     python bench/runcost.py time OUT import DATA # DATA's claims into a new file, read as stored
     python bench/runcost.py time OUT check       # the content check alone (reconciler.content)
@@ -112,8 +113,16 @@ def time_step(out: Path, step: str, data: Path | None) -> dict:
         extra["import_wall"] = time.perf_counter() - wall
     wall, cpu = time.perf_counter(), time.process_time()
     if step in ("full", "inc"):
+        # When each stage began, in seconds from the run's start (the run's progress stages).
+        stages: list[list] = []
+
+        def progress(stage: str, _done: int, _total: int | None) -> None:
+            if not stages or stages[-1][0] != stage:
+                stages.append([stage, round(time.perf_counter() - wall, 1)])
+
         with db.write() as session:
-            reconcile(session, "bench", Config())
+            reconcile(session, "bench", Config(), progress=progress)
+        extra["stages"] = stages
     elif step == "check":
         from reconciler import content
 

@@ -88,7 +88,7 @@ class Component(NamedTuple):
 class Score:
     """A pair's score: the sum of its named components (a plain class: millions are made per run)."""
 
-    __slots__ = ("a", "b", "components", "total", "worst", "against")
+    __slots__ = ("a", "b", "components", "total", "worst", "against", "sum")
 
     def __init__(self, a: int, b: int, components: tuple[Component, ...]):
         self.a, self.b, self.components = a, b, components
@@ -99,7 +99,21 @@ class Score:
                 against += 1
                 if worst is None or c.points < worst.points:
                     worst = c
+        self.sum = total   # before rounding: what one more component is added to (plus)
         self.total, self.worst, self.against = round(total, 3), worst, against
+
+    def plus(self, part: Component) -> "Score":
+        """This score with one more component last: what ``Score(a, b, components + (part,))``
+        gives (the same sum, added in the same order), without going over the others again."""
+        score = Score.__new__(Score)
+        score.a, score.b, score.components = self.a, self.b, self.components + (part,)
+        score.sum = self.sum + part.points
+        score.total, score.worst, score.against = round(score.sum, 3), self.worst, self.against
+        if part.points < 0:
+            score.against += 1
+            if score.worst is None or part.points < score.worst.points:
+                score.worst = part
+        return score
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Score) and (self.a, self.b, self.components) == (other.a, other.b, other.components)
@@ -476,6 +490,39 @@ def score_pair(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool
     if text is not None:
         parts.append(text)
     return Score(a.id, b.id, tuple(parts))
+
+
+def score_unless_idle(a: ClaimFeatures, b: ClaimFeatures, config: Config,
+                      hints: "PlaceHints | None" = None) -> Score | None:
+    """:func:`score_pair` without notes, for a run; None where the quotes could not change what a
+    run keeps of the pair (:func:`quote_idle`): they are then not compared, the costliest
+    component (rapidfuzz's token-set ratio) spared. The other components, and so the total of
+    every pair returned, are those of :func:`score_pair`."""
+    if (a.fingerprint, a.id) > (b.fingerprint, b.id):
+        a, b = b, a
+    score = Score(a.id, b.id, (_place(a, b, config, False, hints), *_evidence(a, b, config, False)))
+    if quote_idle(score, config):
+        return None
+    text = _text(a, b, config, False)
+    return score if text is None else score.plus(text)
+
+
+def quote_idle(score: Score, config: Config) -> bool:
+    """Whether the quotes' component (0 to ``text_similar`` points, last) added to ``score`` (the
+    others) surely leaves the pair below both thresholds and held back by no component
+    (:meth:`Score.held_back_by`: positive points change neither the component most against
+    nor how many count against). Not where the quotes could count against (a negative weight)."""
+    most = config.weights.text_similar
+    if most < 0:
+        return False
+    below = min(config.review_threshold, config.link_threshold) - _MARGIN
+    if score.sum + most >= below:
+        return False
+    worst = score.worst
+    if score.against != 1 or worst.name not in _BEST:
+        return True
+    best = getattr(config.weights, _BEST[worst.name])
+    return score.sum + most - worst.points + best < config.link_threshold - _MARGIN
 
 
 class PlaceHints:

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from .config import Config
-from .matching import Blocker, ClaimFeatures, PlaceHints, cannot_link, out_of_reach, score_pair
+from .matching import (
+    Blocker, ClaimFeatures, PlaceHints, cannot_link, out_of_reach, score_pair, score_unless_idle,
+)
 from .pairs import LOW, SHIFT, GroupOf
 from .processes import can_fork, forked_map, shared
 
@@ -58,14 +60,21 @@ class PairScore:
 def score_candidate(claim: ClaimFeatures, other: ClaimFeatures, config: Config, hints: PlaceHints,
                     cannot: set[tuple[int, int]], must: set[tuple[int, int]] | frozenset = frozenset()) -> PairScore | None:
     """Score one candidate pair for a run (no explanations: nobody reads most pairs); None for a
-    pair the run surely keeps nothing of (:func:`worth_keeping`), which is counted, not scored:
-    nothing may forbid it, nobody linked it, and its place alone keeps it below what a run keeps
-    (:func:`~reconciler.matching.out_of_reach`: a claim without a place in another region)."""
+    pair the run surely keeps nothing of (:func:`worth_keeping`), which is counted, not wholly
+    scored: nothing may forbid it, nobody linked it, and its place alone keeps it below what a
+    run keeps (:func:`~reconciler.matching.out_of_reach`: a claim without a place in another
+    region, nothing else scored), or the other components do, whatever its quotes say
+    (:func:`~reconciler.matching.quote_idle`: the quotes not compared)."""
     a, b = (claim.id, other.id) if claim.id < other.id else (other.id, claim.id)
     forbidden = (a, b) in cannot or cannot_link(claim, other, config) is not None
-    if not forbidden and out_of_reach(claim, other, config) and (a, b) not in must:
+    if forbidden or (a, b) in must:
+        score = score_pair(claim, other, config, explain=False, hints=hints)
+    elif out_of_reach(claim, other, config):
         return None
-    score = score_pair(claim, other, config, explain=False, hints=hints)
+    else:
+        score = score_unless_idle(claim, other, config, hints)
+        if score is None:
+            return None
     return PairScore(a, b, score.total, forbidden, score.contradicts(config),
                      claim.place_key is not None and other.place_key is not None
                      and score.held_back_by(config) is not None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from conftest import generated_database
 from reconciler.config import Config
 from reconciler.features import load_features
-from reconciler.matching import Blocker, PlaceHints
+from reconciler.matching import Blocker, PlaceHints, out_of_reach
 from reconciler.scoring import score_candidate, worth_keeping
 from reconciler.runs import reconcile
 from reconciler.sources import SourceIndex
@@ -74,9 +74,10 @@ def test_candidates_are_symmetric_and_a_full_run_scores_each_pair_once(tmp_path)
 
 def test_pairs_counted_without_scoring_are_pairs_no_run_keeps(tmp_path):
     # scoring.score_candidate leaves unscored the pairs matching.out_of_reach names (a claim
-    # without a place against one in another region): scored in full, none of them is a pair a
-    # run keeps anything of (scoring.worth_keeping), on the generator's claims over 60 days (about
-    # as many a day as 30,000 over its two years).
+    # without a place against one in another region), and those whose quotes could not change
+    # what a run keeps (matching.quote_idle): scored in full, none of them is a pair a run keeps
+    # anything of (scoring.worth_keeping), on the generator's claims over 60 days (about as many
+    # a day as 30,000 over its two years).
     db, _claims = generated_database(tmp_path, 2500, 7, "reach", more=_unknown_places, span_days=60)
     config = Config()
     with db.read() as session:
@@ -84,13 +85,14 @@ def test_pairs_counted_without_scoring_are_pairs_no_run_keeps(tmp_path):
     db.dispose()
     blocker = Blocker(features.values(), config)
     hints = PlaceHints(blocker, config, set())
-    counted = kept = 0
+    counted = idle = kept = 0
     for claim in features.values():
         for other in blocker.candidates(claim):
             pair = (min(claim.id, other.id), max(claim.id, other.id))
             if score_candidate(claim, other, config, hints, set()) is not None:
                 continue
             counted += 1
+            idle += not out_of_reach(claim, other, config)   # left unscored for its quotes alone
             whole = score_candidate(claim, other, config, hints, set(), {pair})   # people's link: scored in full
             kept += worth_keeping(whole, config, set())
-    assert counted > 500 and kept == 0
+    assert counted > 500 and idle > 500 and kept == 0

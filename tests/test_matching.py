@@ -6,7 +6,10 @@ import pytest
 
 from reconciler.config import Config, Weights
 from reconciler import scoring
-from reconciler.matching import Blocker, ClaimFeatures, PlaceHints, cannot_link, out_of_reach, score_pair
+from reconciler.matching import (
+    Blocker, ClaimFeatures, Component, PlaceHints, Score, cannot_link, out_of_reach, quote_idle, score_pair,
+    score_unless_idle,
+)
 from reconciler.scoring import score_candidate
 
 D = date(2021, 4, 6).toordinal()
@@ -313,6 +316,46 @@ def test_a_claim_without_a_place_against_one_in_another_region_is_counted_not_sc
     # Weights under which the region alone no longer decides (differing places cost only 3.5):
     # −3.5 + 7.5 = 4 ≥ 3.5, so the pair is scored.
     assert not out_of_reach(in_donetsk_oblast, kharkiv, Config(weights=Weights(place_differs=-3.5)))
+
+
+def test_quotes_are_not_compared_where_they_could_not_change_what_a_run_keeps():
+    # The same place 4, two days apart −0.5, the same type 1.5, soldiers vs civilians −3.5,
+    # figures agree 0.5: 2.0. The quotes are the same (+1 at most: 100 % alike), 3.0 < 3.5, the
+    # review threshold; and two components count against, so none holds the pair back.
+    words = "Two soldiers were killed by shelling near Avdiivka, the army said"
+    config = Config()
+    a, b = feat(1, text=words), feat(2, start=D + 2, victims="civilian", text=words)
+    assert score_pair(a, b, config).total == 3.0
+    assert [c.points for c in score_pair(a, b, config).components if c.name == "text"] == [1.0]
+    assert score_unless_idle(a, b, config) is None and score_candidate(a, b, config, None, set()) is None
+    # One day apart instead (+1): 2.0 + 1.5 + 1 = 4.5 ≥ 3.5: compared, as score_pair scores it.
+    near = feat(3, start=D + 1, victims="civilian", text=words)
+    assert score_unless_idle(a, near, config) == score_pair(a, near, config, explain=False)
+    assert score_candidate(a, near, config, None, set()).total == 4.5
+    # A person linked the first pair: scored in full (3.0, the quotes counted).
+    assert score_candidate(a, b, config, None, set(), {(1, 2)}).total == 3.0
+
+
+def test_the_quote_bound_keeps_every_pair_a_component_could_hold_back():
+    config = Config()   # review 3.5, link 5, quotes 0 to 1
+
+    def one(*parts):
+        return Score(1, 2, tuple(Component(name, points, "") for name, points in parts))
+
+    # Two against: −6.5 + 1 < 3.5, and no single component holds it back.
+    assert quote_idle(one(("place", -6.0), ("date", -0.5)), config)
+    # The place alone against: −5.5 + 1 < 3.5, but with the quotes' point the place would hold it
+    # back (−5.5 + 1 + 6 + 4 = 5.5 ≥ 5, the link threshold), without it not (4.5): compared.
+    assert not quote_idle(one(("place", -6.0), ("date", 0.5)), config)
+    # 2.5 + 1 = 3.5, the review threshold: compared.
+    assert not quote_idle(one(("place", 4.0), ("date", -0.5), ("type", -1.0)), config)
+    assert quote_idle(one(("place", 4.0), ("date", -0.5), ("type", -1.5)), config)   # 2 + 1 < 3.5
+    # Quotes that could count against: always compared.
+    assert not quote_idle(one(("place", -6.0), ("date", -0.5)), Config(weights=Weights(text_similar=-1.0)))
+    # Score.plus adds the last component as a new Score would.
+    added = one(("place", -6.0), ("date", 0.5)).plus(Component("text", -0.75, ""))
+    again = one(("place", -6.0), ("date", 0.5), ("text", -0.75))
+    assert (added.total, added.worst, added.against) == (again.total, again.worst, again.against) == (-6.25, again.components[0], 2)
 
 
 def test_place_hint_needs_a_compatible_report():
