@@ -22,7 +22,7 @@ import time
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Sequence, TypeVar
+from typing import Callable, Collection, Iterable, Iterator, Sequence, TypeVar
 from urllib.parse import quote
 
 from sqlalchemy import (URL, ColumnElement, Connection, Engine, Row, Select, String, Text, any_, bindparam, create_engine,
@@ -474,19 +474,55 @@ def insert_rows(session: Session, table, rows: Sequence[dict]) -> None:
     batch's statement of fifty thousand parameters is parsed again). Elsewhere: a Core executemany."""
     if not rows:
         return
-    connection = session.connection()
-    dialect = connection.dialect
-    driver = dialect.name == "sqlite" or (dialect.name == "postgresql" and dialect.driver == "psycopg")
-    if not driver:
+    names = list(rows[0])
+    connection, processors = _insert_processors(session, table, names, ())
+    if processors is None:
         connection.execute(table.insert(), list(rows))
         return
-    names = list(rows[0])
+    named = list(zip(names, processors))
+    _execute_insert(connection, table, names, ([row[name] if process is None else process(row[name])
+                                                for name, process in named] for row in rows))
+
+
+def insert_values(session: Session, table, names: Sequence[str], rows: Iterable[Sequence],
+                  encoded: Collection[str] = ()) -> None:
+    """:func:`insert_rows` of rows given as the values of the columns ``names``, in that order (no
+    dict a row; rows of columns that need no processor go to the driver as they are). The
+    columns in ``encoded`` hold values already encoded as the column stores them (JSON text made
+    by :func:`json.dumps` in a worker process, where a :class:`JSONText` costs four times as
+    much to send back): they are written as they are."""
+    names = list(names)
+    connection, processors = _insert_processors(session, table, names, encoded)
+    if processors is None:
+        wrap = [JSONText if name in encoded else None for name in names]
+        batch = [{name: value if w is None else w(value) for name, w, value in zip(names, wrap, row)} for row in rows]
+        if batch:
+            connection.execute(table.insert(), batch)
+        return
+    if any(processors):
+        rows = ([value if process is None else process(value) for value, process in zip(row, processors)]
+                for row in rows)
+    _execute_insert(connection, table, names, rows)
+
+
+def _insert_processors(session: Session, table, names: list[str], encoded: Collection[str]):
+    """(The connection, each column's bind processor or None), the processors None where the
+    rows go through Core (neither SQLite nor PostgreSQL with psycopg)."""
+    connection = session.connection()
+    dialect = connection.dialect
+    if not (dialect.name == "sqlite" or (dialect.name == "postgresql" and dialect.driver == "psycopg")):
+        return connection, None
     # Core would fill a column left out with its default; here nothing would: the rows give them all.
-    left_out = [c.name for c in table.c if c.name not in rows[0] and c.default is not None]
+    left_out = [c.name for c in table.c if c.name not in names and c.default is not None]
     if left_out:
         raise ValueError(f"insert_rows: the rows leave out {', '.join(left_out)}, which have defaults; give them")
-    processors = [(name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in names]
-    values = ([row[name] if process is None else process(row[name]) for name, process in processors] for row in rows)
+    return connection, [None if name in encoded else table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+                        for name in names]
+
+
+def _execute_insert(connection: Connection, table, names: list[str], values: Iterable[Sequence]) -> None:
+    """The rows' values, bound as the driver takes them, inserted through the driver's own cursor."""
+    dialect = connection.dialect
     quote = dialect.identifier_preparer.quote
     columns = ", ".join(quote(name) for name in names)
     if dialect.name == "postgresql":
@@ -496,11 +532,18 @@ def insert_rows(session: Session, table, rows: Sequence[dict]) -> None:
                 for row in values:
                     copy.write_row(row)
         return
-    sql = f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({', '.join('?' * len(names))})"
+    driver_executemany(connection, f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({', '.join('?' * len(names))})",
+                       values)
+
+
+def driver_executemany(connection: Connection, sql: str, rows: Iterable[Sequence]) -> None:
+    """``sql`` (written by the caller, a ``?`` for each value: SQLite's driver) run once for each of
+    ``rows`` through the driver's own executemany: no dict a row and no Core work, for values the
+    driver takes as they are (integers, text, floats)."""
     cursor = connection.connection.cursor()
     try:
         with driver_errors(connection, sql):
-            cursor.executemany(sql, values)
+            cursor.executemany(sql, rows)
     finally:
         cursor.close()
 

@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session
 
 from .clustering import Problem, average_linkage
 from .config import POLICY_VERSION, Config
-from .db import CHUNK, JSONText, among, chunks, delete_in, driver_rows, insert_rows, parts, reserve_ids, select_in
+from .db import (
+    CHUNK, among, chunks, delete_in, driver_rows, insert_rows, insert_values, parts, reserve_ids, select_in,
+)
 from .eventgrades import event_values, grading_texts, relay_names
 from .features import dates_meet, load_features, load_window
 from .matching import Blocker, ClaimFeatures, OutsideWindow, PlaceHints, Score, cannot_link, score_pair
@@ -900,9 +902,13 @@ def _store_review_pairs(session: Session, graph: _Graph, clusters: list[list[int
         for key in part:
             pair = unpack(key)
             score = unsure.get(pair)   # a pair held back is in ``unsure`` (and may be in scores too)
-            rows.append({"claim_a": pair[0], "claim_b": pair[1], "score": graph.scores[pair] if score is None else score,
-                         "components": {}, "explanation": "", "run_id": run_id})
-        insert_rows(session, core(ReviewPair), rows)
+            rows.append((*pair, graph.scores[pair] if score is None else score, _NO_COMPONENTS, "", run_id))
+        insert_values(session, core(ReviewPair), _REVIEW_COLUMNS, rows, encoded=("components",))
+
+
+# A queued pair's columns, and its components as the JSON column stores none (written when shown).
+_REVIEW_COLUMNS = ("claim_a", "claim_b", "score", "components", "explanation", "run_id")
+_NO_COMPONENTS = json.dumps({})
 
 
 def _write(session: Session, run: Run, user: str, config: Config, clusters: list[list[int]],
@@ -1064,7 +1070,8 @@ def _write_links(session: Session, run_id: int, clusters: list[list[int]], ids: 
 
 def _link_task(task: list[tuple[list[int], int]]) -> list[dict]:
     """In a worker (or here): the link rows of these (members, event id) that differ from the
-    stored ones, their components already encoded (JSONText)."""
+    stored ones, as the values of _LINK_COLUMNS, their components already encoded as JSON text
+    (plain text: a JSONText costs four times as much to send back)."""
     features, hints, config, scores, best, stored, same_settings, run_id = shared()
     rows = []
     for members, event_id in task:
@@ -1087,9 +1094,13 @@ def _link_task(task: list[tuple[list[int], int]]) -> list[dict]:
                 scored = explained.get(pair) or explained.setdefault(pair, score_pair(a, b, config, hints=hints))
                 row = _link_row(m, event_id, len(members), scored, run_id)
             if before != (row["event_id"], row["partner_claim_id"], row["score"], row["explanation"], row["components"]):
-                row["components"] = JSONText(_compact(row["components"]))
-                rows.append(row)
+                row["components"] = _compact(row["components"])
+                rows.append(tuple(row[name] for name in _LINK_COLUMNS))
     return rows
+
+
+# A link row's columns, in the order _link_task gives their values (the claim first).
+_LINK_COLUMNS = ("claim_id", "event_id", "score", "partner_claim_id", "components", "explanation", "run_id")
 
 
 # A link's components as compact JSON (no spaces; letters as they are, not \u escapes): a
@@ -1097,11 +1108,11 @@ def _link_task(task: list[tuple[list[int], int]]) -> list[dict]:
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def _replace_links(session: Session, rows: list[dict], stored: dict[int, tuple]) -> None:
-    """Write ``rows``, deleting first the links of theirs that were ``stored`` (read by this run
-    in its transaction; a claim new since has none to delete)."""
-    delete_in(session, ClaimLink, ClaimLink.claim_id, [row["claim_id"] for row in rows if row["claim_id"] in stored])
-    insert_rows(session, core(ClaimLink), rows)
+def _replace_links(session: Session, rows: list[tuple], stored: dict[int, tuple]) -> None:
+    """Write ``rows`` (_link_task's), deleting first the links of theirs that were ``stored`` (read
+    by this run in its transaction; a claim new since has none to delete)."""
+    delete_in(session, ClaimLink, ClaimLink.claim_id, [row[0] for row in rows if row[0] in stored])
+    insert_values(session, core(ClaimLink), _LINK_COLUMNS, rows, encoded=("components",))
 
 
 def _best_partners(clusters: list[list[int]], graph: _Graph) -> BestPairs:

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from .db import CHUNK, chunks, delete_in, insert_rows, select_in
+from .db import CHUNK, chunks, delete_in, insert_values, select_in
 from .models import StrongLink, core
 from .pairs import PairList, pack, unpack
 
@@ -69,5 +69,5 @@ def replace(session: Session, pairs: PairList, matched: list[int] | None) -> int
     keys = sorted({pack(a, b) for a, b in pairs})
     table = core(StrongLink)
     for part in chunks(keys, 50_000):
-        insert_rows(session, table, [dict(zip(("claim_a", "claim_b"), unpack(key))) for key in part])
+        insert_values(session, table, ("claim_a", "claim_b"), [unpack(key) for key in part])
     return len(keys)

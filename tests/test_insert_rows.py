@@ -1,4 +1,4 @@
-"""db.insert_rows: on SQLite, rows go through the driver's executemany with each column's own
+"""db.insert_rows and insert_values: on SQLite, rows go through the driver's executemany with each column's own
 bind processor; what is stored must be what a Core insert stores."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from reconciler import schema
-from reconciler.db import insert_rows, open_database
+from reconciler.db import insert_rows, insert_values, open_database
 from reconciler.models import Event, Run, core
 
 
@@ -57,3 +57,20 @@ def test_insert_rows_refuses_rows_that_leave_out_a_column_with_a_default(db):
     with db.write() as session:
         with pytest.raises(ValueError, match="leave out version, which have defaults"):
             insert_rows(session, core(Event), [row])
+
+
+def test_insert_values_stores_what_insert_rows_stores_and_writes_encoded_columns_as_they_are(db, tmp_path):
+    names = list(_event(1))
+    with db.write() as session:
+        insert_rows(session, core(Event), [_event(1)])
+        insert_values(session, core(Event), names, [tuple(_event(2).values())])
+        # The origins given as JSON text already ("encoded"): stored as given, not encoded again.
+        insert_values(session, core(Event), names, [tuple(_event(3, origins='["Army","UN"]').values())],
+                      encoded=("origins",))
+    con = sqlite3.connect(tmp_path / "rows.sqlite")
+    con.row_factory = sqlite3.Row
+    stored = {row["id"]: dict(row) for row in con.execute("SELECT * FROM events ORDER BY id")}
+    con.close()
+    assert stored[2] | {"id": 1} == stored[1]
+    assert (stored[3]["origins"], stored[2]["origins"]) == ('["Army","UN"]', "[1, 2]")
+    assert stored[3] | {"id": 1, "origins": "[1, 2]"} == stored[1]
