@@ -483,13 +483,18 @@ def score_pair(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool
     count the place it can only be (see :class:`PlaceHints`); without it, a missing place is
     simply unknown.
     """
+    a, b, parts = _besides_quotes(a, b, config, explain, hints)
+    text = _text(a, b, config, explain)
+    return Score(a.id, b.id, parts if text is None else (*parts, text))
+
+
+def _besides_quotes(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool,
+                    hints: "PlaceHints | None") -> tuple[ClaimFeatures, ClaimFeatures, tuple[Component, ...]]:
+    """The two claims in the order a score takes them (by fingerprint, so that the order given
+    changes nothing), and every component but the quotes'."""
     if (a.fingerprint, a.id) > (b.fingerprint, b.id):
         a, b = b, a
-    parts = [_place(a, b, config, explain, hints), *_evidence(a, b, config, explain)]
-    text = _text(a, b, config, explain)
-    if text is not None:
-        parts.append(text)
-    return Score(a.id, b.id, tuple(parts))
+    return a, b, (_place(a, b, config, explain, hints), *_evidence(a, b, config, explain))
 
 
 def score_unless_idle(a: ClaimFeatures, b: ClaimFeatures, config: Config,
@@ -498,9 +503,8 @@ def score_unless_idle(a: ClaimFeatures, b: ClaimFeatures, config: Config,
     run keeps of the pair (:func:`quote_idle`): they are then not compared, the costliest
     component (rapidfuzz's token-set ratio) spared. The other components, and so the total of
     every pair returned, are those of :func:`score_pair`."""
-    if (a.fingerprint, a.id) > (b.fingerprint, b.id):
-        a, b = b, a
-    score = Score(a.id, b.id, (_place(a, b, config, False, hints), *_evidence(a, b, config, False)))
+    a, b, parts = _besides_quotes(a, b, config, False, hints)
+    score = Score(a.id, b.id, parts)
     if quote_idle(score, config):
         return None
     text = _text(a, b, config, False)

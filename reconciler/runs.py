@@ -1068,7 +1068,7 @@ def _write_links(session: Session, run_id: int, clusters: list[list[int]], ids: 
     return changed
 
 
-def _link_task(task: list[tuple[list[int], int]]) -> list[dict]:
+def _link_task(task: list[tuple[list[int], int]]) -> list[tuple]:
     """In a worker (or here): the link rows of these (members, event id) that differ from the
     stored ones, as the values of _LINK_COLUMNS, their components already encoded as JSON text
     (plain text: a JSONText costs four times as much to send back)."""
