@@ -402,8 +402,22 @@ def _figures(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) 
     ka, kb, wa, wb = a.killed, b.killed, a.wounded, b.wounded
     if (ka is None or kb is None) and (wa is None or wb is None):
         return None
-    if not explain and _agree(ka, kb) and _agree(wa, wb):
-        return Component("figures", config.weights.figures_agree, "")   # the common case, at once
+    if not explain:   # the relation most against, without the notes' lists
+        if _agree(ka, kb) and _agree(wa, wb):
+            return Component("figures", config.weights.figures_agree, "")   # the common case, at once
+        worst = "agree"
+        for fa, fb in ((ka, kb), (wa, wb)):
+            if fa is not None and fb is not None:
+                relation = figures_relation(fa, fb, config.figures_far_ratio, config.figures_far_gap)
+                if relation == "far":
+                    worst = "far"
+                    break
+                if relation == "close":
+                    worst = "close"
+        w = config.weights
+        # (As below: period claims of one scope are one tally however much the figures differ.)
+        return Component("figures", w.figures_agree if worst == "agree" else 0.0 if a.is_period(config)
+                         else w.figures_close if worst == "close" else w.figures_differ, "")
     pairs = [(name, fa, fb) for name, fa, fb in (("killed", ka, kb), ("wounded", wa, wb))
              if fa is not None and fb is not None]
     relations = [(name, fa, fb, figures_relation(fa, fb, config.figures_far_ratio, config.figures_far_gap))
@@ -413,8 +427,6 @@ def _figures(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) 
     period = a.is_period(config)
     points = {"agree": config.weights.figures_agree, "close": 0.0 if period else config.weights.figures_close,
               "far": 0.0 if period else config.weights.figures_differ}[worst]
-    if not explain:
-        return Component("figures", points, "")
     texts = [(f"{name} {interval_text(*fa)} vs {interval_text(*fb)}", rel) for name, fa, fb, rel in relations]
     if worst == "agree":
         return Component("figures", points, "agree: " + ", ".join(t for t, _ in texts))

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from reconciler.config import Config, Weights
-from reconciler import scoring
+from reconciler import matching, scoring
 from reconciler.matching import (
     Blocker, ClaimFeatures, Component, PlaceHints, Score, cannot_link, out_of_reach, quote_idle, score_pair,
     score_unless_idle,
@@ -356,6 +356,24 @@ def test_the_quote_bound_keeps_every_pair_a_component_could_hold_back():
     added = one(("place", -6.0), ("date", 0.5)).plus(Component("text", -0.75, ""))
     again = one(("place", -6.0), ("date", 0.5), ("text", -0.75))
     assert (added.total, added.worst, added.against) == (again.total, again.worst, again.against) == (-6.25, again.components[0], 2)
+
+
+def test_figures_score_the_same_with_and_without_notes():
+    # A run scores without notes (a shorter path); what a person reads must give the same points,
+    # for every pair of these figures (killed and wounded, none, open-ended), single days and periods.
+    figures = [None, (0, 0), (1, 1), (2, 2), (3, 3), (2, 4), (5, None), (11, None), (40, 40)]
+    config = Config()
+    for end in (None, D + 60):
+        precision = "day" if end is None else "range"
+        for killed_a in figures:
+            for killed_b in figures:
+                for wounded_a, wounded_b in ((None, None), ((1, 1), (1, 2)), ((1, 1), (9, 9)), ((2, 2), None)):
+                    a = feat(1, killed=killed_a, end=end, precision=precision)
+                    b = feat(2, killed=killed_b, end=end, precision=precision)
+                    a.wounded, b.wounded = wounded_a, wounded_b
+                    quiet, noted = matching._figures(a, b, config, False), matching._figures(a, b, config, True)
+                    assert (quiet is None) == (noted is None)
+                    assert quiet is None or quiet.points == noted.points, (killed_a, killed_b, wounded_a, wounded_b, end)
 
 
 def test_place_hint_needs_a_compatible_report():
