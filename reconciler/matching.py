@@ -528,9 +528,9 @@ def quote_idle(score: Score, config: Config) -> bool:
     others) surely leaves the pair below both thresholds and held back by no component
     (:meth:`Score.held_back_by`: positive points change neither the component most against
     nor how many count against). Not where the quotes could count against (a negative weight)."""
-    most = config.weights.text_similar
-    if most < 0:
+    if config.weights.text_similar < 0:
         return False
+    most = _most(config.weights.text_similar)   # (rounded to hundredths, as _text rounds its points)
     below = min(config.review_threshold, config.link_threshold) - _MARGIN
     if score.sum + most >= below:
         return False
@@ -714,13 +714,20 @@ def _region_decides(config: Config) -> bool:
     if w.date_far > 0 or w.date_two_days > 0:
         return False
     kinds = (w.type_same, w.type_compatible, w.type_related, w.type_differs)
-    most = (max(w.date_same, w.date_near, w.date_two_days, w.date_overlap, w.date_crossing, 0.0)
-            + max(0.0, *kinds, *(k * config.text_kind_weight for k in kinds))
-            + max(0.0, w.victims_same, w.victims_compatible, w.victims_differs)
-            + max(0.0, w.target_same, w.target_differs) + max(0.0, w.actor_same)
-            + max(0.0, w.figures_agree, w.figures_close, w.figures_differ)
-            + max(0.0, w.origin_other_occasion, w.origin_other_day) + max(0.0, w.text_similar))
+    most = (_most(w.date_same, w.date_near, w.date_two_days, w.date_overlap, w.date_crossing)
+            + _most(*kinds, *(k * config.text_kind_weight for k in kinds))
+            + _most(w.victims_same, w.victims_compatible, w.victims_differs)
+            + _most(w.target_same, w.target_differs) + _most(w.actor_same)
+            + _most(w.figures_agree, w.figures_close, w.figures_differ)
+            + _most(w.origin_other_occasion, w.origin_other_day) + _most(w.text_similar))
     return w.place_differs + most < min(config.review_threshold, config.link_threshold) - _MARGIN
+
+
+def _most(*points: float) -> float:
+    """The most a component of these weights can give, none counted below 0: some components
+    round their points to hundredths (the quotes, a kind read from the quote, overlapping
+    dates), which may lift a weight by up to 0.005, more than _MARGIN."""
+    return max(0.0, *points, *(round(p, 2) for p in points))
 
 
 def cannot_link(a: ClaimFeatures, b: ClaimFeatures, config: Config) -> str | None:

@@ -334,6 +334,10 @@ def test_quotes_are_not_compared_where_they_could_not_change_what_a_run_keeps():
     assert score_candidate(a, near, config, None, set()).total == 4.5
     # A person linked the first pair: scored in full (3.0, the quotes counted).
     assert score_candidate(a, b, config, None, set(), {(1, 2)}).total == 3.0
+    # Weights of three decimals: the quotes' points are rounded to hundredths, 1.006 to 1.01, so
+    # the bound counts 1.01 too: figures 0.99 make 2.49 + 1.01 = 3.5, the review threshold: kept.
+    odd = Config(weights=Weights(text_similar=1.006, figures_agree=0.99))
+    assert score_unless_idle(a, b, odd) is not None and score_candidate(a, b, odd, None, set()).total == 3.5
 
 
 def test_the_quote_bound_keeps_every_pair_a_component_could_hold_back():
