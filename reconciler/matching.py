@@ -133,11 +133,15 @@ class Score:
         one counting against it, without which (at its best: the same place, the same day) the
         pair would reach the link threshold. Neighbouring places, an ambiguous name, a day too
         far: a person should decide these (the review queue), since the claims alone cannot."""
+        return self._holding_back(self.total, config)
+
+    def _holding_back(self, total: float, config: Config) -> Component | None:
+        """:meth:`held_back_by` for a pair whose total is ``total`` (a bound: quote_idle)."""
         worst = self.worst
         if self.against != 1 or worst.name not in _BEST:
             return None
         best = getattr(config.weights, _BEST[worst.name])
-        return worst if self.total - worst.points + best >= config.link_threshold else None
+        return worst if total - worst.points + best >= config.link_threshold else None
 
     def contradicts(self, config: Config) -> bool:
         """Whether a component counts this strongly against (``Config.contradiction_points``)."""
@@ -414,19 +418,14 @@ def _figures(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) 
                     break
                 if relation == "close":
                     worst = "close"
-        w = config.weights
-        # (As below: period claims of one scope are one tally however much the figures differ.)
-        return Component("figures", w.figures_agree if worst == "agree" else 0.0 if a.is_period(config)
-                         else w.figures_close if worst == "close" else w.figures_differ, "")
+        return Component("figures", _figure_points(worst, a.is_period(config), config), "")
     pairs = [(name, fa, fb) for name, fa, fb in (("killed", ka, kb), ("wounded", wa, wb))
              if fa is not None and fb is not None]
     relations = [(name, fa, fb, figures_relation(fa, fb, config.figures_far_ratio, config.figures_far_gap))
                  for name, fa, fb in pairs]
     worst = max((r for *_x, r in relations), key=("agree", "close", "far").index)
-    # Period claims of one scope are one tally however much the figures differ.
     period = a.is_period(config)
-    points = {"agree": config.weights.figures_agree, "close": 0.0 if period else config.weights.figures_close,
-              "far": 0.0 if period else config.weights.figures_differ}[worst]
+    points = _figure_points(worst, period, config)
     texts = [(f"{name} {interval_text(*fa)} vs {interval_text(*fb)}", rel) for name, fa, fb, rel in relations]
     if worst == "agree":
         return Component("figures", points, "agree: " + ", ".join(t for t, _ in texts))
@@ -436,6 +435,15 @@ def _figures(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) 
     why = "graded, not counted against: one scope, competing tallies" if period else \
         "graded; alone never enough to keep reports apart"
     return Component("figures", points, "differ: " + ", ".join(t for t, r in texts if r != "agree") + f" ({why})")
+
+
+def _figure_points(worst: str, period: bool, config: Config) -> float:
+    """The figures' points for the relation most against: period claims of one scope are one
+    tally however much the figures differ (not counted against)."""
+    w = config.weights
+    if worst == "agree":
+        return w.figures_agree
+    return 0.0 if period else w.figures_close if worst == "close" else w.figures_differ
 
 
 def _text(a: ClaimFeatures, b: ClaimFeatures, config: Config, explain: bool) -> Component | None:
@@ -534,11 +542,7 @@ def quote_idle(score: Score, config: Config) -> bool:
     below = min(config.review_threshold, config.link_threshold) - _MARGIN
     if score.sum + most >= below:
         return False
-    worst = score.worst
-    if score.against != 1 or worst.name not in _BEST:
-        return True
-    best = getattr(config.weights, _BEST[worst.name])
-    return score.sum + most - worst.points + best < config.link_threshold - _MARGIN
+    return score._holding_back(score.sum + most + _MARGIN, config) is None
 
 
 class PlaceHints:
